@@ -1,0 +1,126 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations is the schema's history, oldest first. A migration is never
+// edited once released: it declares the tables as they were at that version
+// (its own struct types), so an old database upgrades through every step
+// and keeps its rows. Add a new entry for every change.
+var migrations = []*gormigrate.Migration{
+	{
+		ID: "0001_people_and_inbox",
+		Migrate: func(tx *gorm.DB) error {
+			type team struct {
+				ID          int64  `gorm:"primaryKey"`
+				Name        string `gorm:"size:64;not null;uniqueIndex"`
+				TZ          string `gorm:"size:64;not null"`
+				RevisitDays int    `gorm:"not null"`
+				CreatedAt   time.Time
+				UpdatedAt   time.Time
+			}
+			type user struct {
+				ID         int64  `gorm:"primaryKey"`
+				TelegramID int64  `gorm:"not null;uniqueIndex"`
+				ChatID     int64  `gorm:"not null"`
+				Name       string `gorm:"size:128;not null"`
+				Username   string `gorm:"size:64;not null"`
+				Lang       string `gorm:"size:8;not null"`
+				TZ         string `gorm:"size:64;not null"`
+				IsAdmin    bool   `gorm:"not null"`
+				Active     bool   `gorm:"not null"`
+				LastSeen   *time.Time
+				CreatedAt  time.Time
+				UpdatedAt  time.Time
+			}
+			type member struct {
+				ID        int64  `gorm:"primaryKey"`
+				TeamID    int64  `gorm:"not null;uniqueIndex:idx_members_team_user,priority:1"`
+				UserID    int64  `gorm:"not null;uniqueIndex:idx_members_team_user,priority:2;index"`
+				Role      string `gorm:"size:16;not null"`
+				Team      *team  `gorm:"foreignKey:TeamID"`
+				User      *user  `gorm:"foreignKey:UserID"`
+				CreatedAt time.Time
+			}
+			type invite struct {
+				ID        int64  `gorm:"primaryKey"`
+				Code      string `gorm:"size:32;not null;uniqueIndex"`
+				TeamID    int64  `gorm:"not null;index"`
+				Role      string `gorm:"size:16;not null"`
+				CreatedBy int64  `gorm:"not null"`
+				ExpiresAt time.Time
+				UsedBy    *int64
+				UsedAt    *time.Time
+				Team      *team `gorm:"foreignKey:TeamID"`
+				CreatedAt time.Time
+			}
+			// The inbox of Telegram updates: stored before the poller's offset
+			// moves past them, handled, then marked done.
+			type update struct {
+				UpdateID   int64  `gorm:"primaryKey;autoIncrement:false;index:idx_updates_state_id,priority:2"`
+				ChatID     int64  `gorm:"not null"`
+				Payload    string `gorm:"type:text;not null"`
+				State      string `gorm:"size:16;not null;index:idx_updates_state_id,priority:1"`
+				Attempts   int    `gorm:"not null"`
+				ReceivedAt time.Time
+				DoneAt     *time.Time
+			}
+			if err := tx.Migrator().CreateTable(&team{}, &user{}, &member{}, &invite{}); err != nil {
+				return err
+			}
+			return tx.Migrator().CreateTable(&update{})
+		},
+	},
+}
+
+// Migrate brings the schema up to date. On PostgreSQL it holds an advisory
+// lock so replicas starting together migrate once; each migration runs in a
+// transaction so a failed step leaves the previous version intact.
+func (db *DB) Migrate(ctx context.Context) error {
+	g := db.gorm.WithContext(ctx)
+	if db.dialect == Postgres {
+		// Session-level advisory locks belong to a connection, so hold one
+		// connection for lock, migrate and unlock.
+		conn, err := db.sql.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("get connection for migration lock: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+			return fmt.Errorf("take migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck // released with the connection anyway
+	}
+	m := gormigrate.New(g, &gormigrate.Options{
+		TableName:      "schema_migrations",
+		IDColumnName:   "id",
+		IDColumnSize:   255,
+		UseTransaction: true,
+	}, migrations)
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// migrationLockKey is an arbitrary constant shared by all replicas.
+const migrationLockKey = 7_465_311_001
+
+// SchemaVersion returns the ID of the newest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (string, error) {
+	var id string
+	err := db.gorm.WithContext(ctx).Raw("SELECT id FROM schema_migrations ORDER BY id DESC LIMIT 1").Scan(&id).Error
+	if err != nil {
+		return "", fmt.Errorf("read schema version: %w", err)
+	}
+	return id, nil
+}
+
+// LatestSchemaVersion is the ID of the newest migration this binary knows.
+func LatestSchemaVersion() string { return migrations[len(migrations)-1].ID }

@@ -1,0 +1,152 @@
+// Package storage keeps salesbot's data with gorm, on SQLite (the embedded
+// default) or PostgreSQL (for teams that run several replicas). Methods take
+// and return models types; the row types here are private to the package.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"salesbot/internal/clock"
+	"salesbot/models"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is salesbot's storage.
+type DB struct {
+	gorm    *gorm.DB
+	sql     *sql.DB
+	clock   clock.Clock
+	dialect Dialect
+}
+
+// IsPostgresDSN reports whether dsn selects PostgreSQL rather than a SQLite file.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// sqliteDSN adds the settings salesbot needs to a SQLite file path:
+//   - WAL lets readers run beside the one writer;
+//   - the busy timeout makes a second writer wait instead of failing;
+//   - _txlock=immediate takes the write lock at BEGIN. A deferred transaction
+//     that reads and then writes fails at once with "database is locked"
+//     whatever the busy timeout, because SQLite cannot upgrade its read lock
+//     while another connection writes.
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "NORMAL")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open connects to dsn (a SQLite file path or a postgres:// URL). It does not
+// migrate; call Migrate.
+func Open(dsn string, clk clock.Clock) (*DB, error) {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	cfg := &gorm.Config{
+		// Every stored time is UTC, at the precision both databases keep.
+		NowFunc:        func() time.Time { return clk.Now().UTC().Truncate(time.Microsecond) },
+		Logger:         logger.Discard,
+		TranslateError: true,
+	}
+	var (
+		dialector gorm.Dialector
+		dialect   Dialect
+	)
+	if IsPostgresDSN(dsn) {
+		dialector, dialect = postgres.Open(dsn), Postgres
+	} else {
+		if dsn == "" {
+			return nil, errors.New("empty database path")
+		}
+		dialector, dialect = sqlite.Open(sqliteDSN(dsn)), SQLite
+	}
+	g, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("get sql.DB: %w", err)
+	}
+	if dialect == SQLite {
+		// Writers queue on the file lock anyway; a few connections serve the
+		// concurrent readers WAL allows without piling up waiting writers.
+		sqlDB.SetMaxOpenConns(8)
+	}
+	if err := sqlDB.Ping(); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	return &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect}, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Now is the storage clock's time, UTC, at stored precision.
+func (db *DB) Now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Gorm exposes the handle for packages that keep their own tables in this
+// database (and for tests).
+func (db *DB) Gorm() *gorm.DB { return db.gorm }
+
+func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.gorm.WithContext(ctx).Transaction(fn)
+}
+
+// translate turns driver errors into domain errors where one fits.
+func translate(err error, notFoundKey, conflictKey string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound) && notFoundKey != "":
+		return models.Errorf(models.ENOTFOUND, notFoundKey, nil)
+	case errors.Is(err, gorm.ErrDuplicatedKey) && conflictKey != "":
+		return models.Errorf(models.ECONFLICT, conflictKey, nil)
+	}
+	return err
+}
+
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := utc(t)
+	return &u
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

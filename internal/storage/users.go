@@ -1,0 +1,238 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"salesbot/models"
+)
+
+type userRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	TelegramID int64
+	ChatID     int64
+	Name       string
+	Username   string
+	Lang       string
+	TZ         string
+	IsAdmin    bool
+	Active     bool
+	LastSeen   *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+type memberRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	TeamID    int64
+	UserID    int64
+	Role      string
+	CreatedAt time.Time
+}
+
+func (memberRow) TableName() string { return "members" }
+
+func (r *userRow) model() *models.User {
+	return &models.User{
+		ID: r.ID, TelegramID: r.TelegramID, ChatID: r.ChatID, Name: r.Name, Username: r.Username,
+		Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Active: r.Active,
+		LastSeen: derefTime(r.LastSeen), CreatedAt: r.CreatedAt.UTC(),
+	}
+}
+
+// Profile is what Telegram tells about a person on each update.
+type Profile struct {
+	TelegramID int64
+	ChatID     int64
+	Name       string
+	Username   string
+	// Lang is the language Telegram reports; used only when the user has
+	// not chosen one.
+	Lang string
+}
+
+// TouchUser records that a known user wrote now and returns them with their
+// memberships. A stranger (no row) returns nil, nil and is not stored, unless
+// admin is true: configured admins are created on first contact.
+func (db *DB) TouchUser(ctx context.Context, p Profile, admin bool) (*models.User, error) {
+	now := db.Now()
+	var row userRow
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		err := tx.Where("telegram_id = ?", p.TelegramID).Take(&row).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			if !admin {
+				row = userRow{}
+				return nil
+			}
+			row = userRow{TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, Username: p.Username,
+				Lang: p.Lang, IsAdmin: true, Active: true, LastSeen: &now}
+			return tx.Create(&row).Error
+		case err != nil:
+			return err
+		}
+		updates := map[string]any{"last_seen": now, "name": p.Name, "username": p.Username}
+		if p.ChatID != 0 {
+			updates["chat_id"] = p.ChatID
+		}
+		if admin && !row.IsAdmin {
+			// A configured admin is an admin even if they joined as a rep first.
+			updates["is_admin"], updates["active"] = true, true
+		}
+		if err := tx.Model(&row).Updates(updates).Error; err != nil {
+			return err
+		}
+		return tx.Where("id = ?", row.ID).Take(&row).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("touch user %d: %w", p.TelegramID, err)
+	}
+	if row.ID == 0 {
+		return nil, nil
+	}
+	return db.withMemberships(ctx, &row)
+}
+
+// User returns a user by id, with memberships.
+func (db *DB) User(ctx context.Context, id int64) (*models.User, error) {
+	var row userRow
+	if err := db.gorm.WithContext(ctx).Take(&row, id).Error; err != nil {
+		return nil, fmt.Errorf("get user %d: %w", id, translate(err, "err_user_not_found", ""))
+	}
+	return db.withMemberships(ctx, &row)
+}
+
+// UserByTelegramID returns a user by Telegram id, with memberships.
+func (db *DB) UserByTelegramID(ctx context.Context, tgID int64) (*models.User, error) {
+	var row userRow
+	if err := db.gorm.WithContext(ctx).Where("telegram_id = ?", tgID).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("get user by telegram id %d: %w", tgID, translate(err, "err_user_not_found", ""))
+	}
+	return db.withMemberships(ctx, &row)
+}
+
+// UserByUsername finds an active or inactive user by @username or name
+// within a team (case-insensitive).
+func (db *DB) UserByHandle(ctx context.Context, teamID int64, handle string) (*models.User, error) {
+	var row userRow
+	err := db.gorm.WithContext(ctx).
+		Joins("JOIN members ON members.user_id = users.id AND members.team_id = ?", teamID).
+		Where("LOWER(users.username) = LOWER(?) OR LOWER(users.name) = LOWER(?)", handle, handle).
+		Order("users.id").Take(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("find user %q in team %d: %w", handle, teamID, translate(err, "err_user_not_found", ""))
+	}
+	return db.withMemberships(ctx, &row)
+}
+
+func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, error) {
+	u := row.model()
+	var ms []struct {
+		TeamID   int64
+		TeamName string
+		Role     string
+	}
+	err := db.gorm.WithContext(ctx).Table("members").
+		Select("members.team_id, teams.name AS team_name, members.role").
+		Joins("JOIN teams ON teams.id = members.team_id").
+		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
+	if err != nil {
+		return nil, fmt.Errorf("get memberships of user %d: %w", row.ID, err)
+	}
+	for _, m := range ms {
+		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, Role: models.Role(m.Role)})
+	}
+	return u, nil
+}
+
+// CountUsers counts every user, active or not.
+func (db *DB) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.gorm.WithContext(ctx).Model(&userRow{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// SetUserLang stores the user's chosen language.
+func (db *DB) SetUserLang(ctx context.Context, userID int64, lang string) error {
+	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("lang", lang).Error
+	if err != nil {
+		return fmt.Errorf("set language of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// SetUserTZ stores the user's time zone.
+func (db *DB) SetUserTZ(ctx context.Context, userID int64, tz string) error {
+	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("tz", tz).Error
+	if err != nil {
+		return fmt.Errorf("set time zone of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// AddMember puts a user in a team with a role, or changes their role there.
+func (db *DB) AddMember(ctx context.Context, teamID, userID int64, role models.Role) error {
+	return db.tx(ctx, func(tx *gorm.DB) error { return addMember(tx, teamID, userID, role) })
+}
+
+func addMember(tx *gorm.DB, teamID, userID int64, role models.Role) error {
+	res := tx.Model(&memberRow{}).Where("team_id = ? AND user_id = ?", teamID, userID).Update("role", string(role))
+	if res.Error != nil {
+		return fmt.Errorf("set role in team %d for user %d: %w", teamID, userID, res.Error)
+	}
+	if res.RowsAffected > 0 {
+		return nil
+	}
+	if err := tx.Create(&memberRow{TeamID: teamID, UserID: userID, Role: string(role)}).Error; err != nil {
+		return fmt.Errorf("add user %d to team %d: %w", userID, teamID, err)
+	}
+	return nil
+}
+
+// SetActive deactivates or reactivates a user. Their data stays.
+func (db *DB) SetActive(ctx context.Context, userID int64, active bool) error {
+	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("active", active).Error
+	if err != nil {
+		return fmt.Errorf("set active=%v for user %d: %w", active, userID, err)
+	}
+	return nil
+}
+
+// Member is a user as listed in a team.
+type Member struct {
+	User *models.User
+	Role models.Role
+}
+
+// Members lists a team's members, active first, then by name.
+func (db *DB) Members(ctx context.Context, teamID int64) ([]Member, error) {
+	var users []userRow
+	err := db.gorm.WithContext(ctx).
+		Joins("JOIN members ON members.user_id = users.id").
+		Where("members.team_id = ?", teamID).
+		Order("users.active DESC, users.name, users.id").Find(&users).Error
+	if err != nil {
+		return nil, fmt.Errorf("list members of team %d: %w", teamID, err)
+	}
+	var roles []memberRow
+	if err := db.gorm.WithContext(ctx).Where("team_id = ?", teamID).Find(&roles).Error; err != nil {
+		return nil, fmt.Errorf("list roles in team %d: %w", teamID, err)
+	}
+	roleOf := make(map[int64]models.Role, len(roles))
+	for _, r := range roles {
+		roleOf[r.UserID] = models.Role(r.Role)
+	}
+	out := make([]Member, len(users))
+	for i := range users {
+		out[i] = Member{User: users[i].model(), Role: roleOf[users[i].ID]}
+	}
+	return out, nil
+}

@@ -1,0 +1,172 @@
+// Package models holds salesbot's domain: teams and people, client cards,
+// visits, objections, follow-ups and plans, and the rules of the key-account
+// sales process that tie them together. It does no I/O; storage and the
+// Telegram layer depend on it, never the other way round.
+package models
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what a person may do in a team.
+type Role string
+
+// Roles, from least to most rights. Admin is a property of a user, not of a
+// membership: admins run every team.
+const (
+	RoleNone    Role = ""
+	RoleRep     Role = "rep"
+	RoleManager Role = "manager"
+	RoleAdmin   Role = "admin"
+)
+
+// ParseRole reads a role name as typed in a command.
+func ParseRole(s string) (Role, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "rep", "sales", "代表", "销售":
+		return RoleRep, true
+	case "manager", "mgr", "经理", "主管":
+		return RoleManager, true
+	}
+	return RoleNone, false
+}
+
+func (r Role) rank() int {
+	switch r {
+	case RoleRep:
+		return 1
+	case RoleManager:
+		return 2
+	case RoleAdmin:
+		return 3
+	}
+	return 0
+}
+
+// AtLeast reports whether r has at least the rights of other.
+func (r Role) AtLeast(other Role) bool { return r.rank() >= other.rank() }
+
+// Team is a sales team with its own settings.
+type Team struct {
+	ID   int64
+	Name string
+	// TZ is the IANA zone in which the team's schedules run.
+	TZ string
+	// RevisitDays is the one-week rule's interval.
+	RevisitDays int
+	CreatedAt   time.Time
+}
+
+// Location returns the team's zone, UTC if it is unknown.
+func (t *Team) Location() *time.Location { return LoadLocation(t.TZ) }
+
+// LoadLocation returns the named zone or UTC when the name is empty or bad.
+func LoadLocation(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// DefaultRevisitDays is the one-week rule.
+const DefaultRevisitDays = 7
+
+// MaxTeamNameLen bounds team names so they fit in buttons and lists.
+const MaxTeamNameLen = 64
+
+// ValidateTeamName checks a new team's name.
+func ValidateTeamName(name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Errorf(EINVALID, "err_team_name_empty", nil)
+	}
+	if utf8.RuneCountInString(name) > MaxTeamNameLen {
+		return Errorf(EINVALID, "err_team_name_long", map[string]any{"Max": MaxTeamNameLen})
+	}
+	return nil
+}
+
+// User is a person known to the bot: a Telegram account that joined.
+type User struct {
+	ID         int64
+	TelegramID int64
+	// ChatID is the private chat the bot writes to.
+	ChatID    int64
+	Name      string
+	Username  string
+	Lang      string
+	TZ        string
+	IsAdmin   bool
+	Active    bool
+	LastSeen  time.Time
+	CreatedAt time.Time
+	// Memberships are the teams this user belongs to, with the role in each.
+	Memberships []Membership
+}
+
+// Membership places a user in a team with a role.
+type Membership struct {
+	TeamID   int64
+	TeamName string
+	Role     Role
+}
+
+// Role is the user's highest role anywhere.
+func (u *User) Role() Role {
+	if u == nil || !u.Active {
+		return RoleNone
+	}
+	if u.IsAdmin {
+		return RoleAdmin
+	}
+	best := RoleNone
+	for _, m := range u.Memberships {
+		if m.Role.AtLeast(best) {
+			best = m.Role
+		}
+	}
+	return best
+}
+
+// RoleIn is the user's role in one team (admins are managers everywhere).
+func (u *User) RoleIn(teamID int64) Role {
+	if u == nil || !u.Active {
+		return RoleNone
+	}
+	if u.IsAdmin {
+		return RoleAdmin
+	}
+	for _, m := range u.Memberships {
+		if m.TeamID == teamID {
+			return m.Role
+		}
+	}
+	return RoleNone
+}
+
+// CanManage reports whether the user may invite to, promote in and
+// deactivate members of the team.
+func (u *User) CanManage(teamID int64) bool { return u.RoleIn(teamID).AtLeast(RoleManager) }
+
+// PrimaryTeam is the team a command without a team name acts on: the first
+// team the user belongs to, 0 if none.
+func (u *User) PrimaryTeam() int64 {
+	if u == nil || len(u.Memberships) == 0 {
+		return 0
+	}
+	return u.Memberships[0].TeamID
+}
+
+// Location returns the user's zone (fallback: the given default).
+func (u *User) Location(def *time.Location) *time.Location {
+	if u == nil || u.TZ == "" {
+		return def
+	}
+	return LoadLocation(u.TZ)
+}
