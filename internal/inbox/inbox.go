@@ -1,0 +1,317 @@
+// Package inbox receives Telegram updates by long polling without losing
+// any. go-telegram/bot's own poller confirms a batch to Telegram (by asking
+// for the next offset) before its handlers run, keeps queued updates only in
+// memory and drops them on shutdown. The inbox instead stores each update
+// before the offset moves past it, hands it to the handler, and marks it
+// done; whatever a crash leaves pending is handled at the next start.
+//
+// Guarantee: every update Telegram delivered is handled at least once, in
+// order within its chat. An update is handled twice only if the process dies
+// after the handler finished and before the row was marked done.
+package inbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	tgmodels "github.com/go-telegram/bot/models"
+
+	"salesbot/internal/storage"
+)
+
+// Store is the part of storage the inbox uses.
+type Store interface {
+	StoreUpdates(ctx context.Context, ups []storage.StoredUpdate) error
+	PendingUpdates(ctx context.Context, limit int) ([]storage.StoredUpdate, error)
+	BeginUpdate(ctx context.Context, updateID int64) error
+	MarkUpdateDone(ctx context.Context, updateID int64) error
+	LastUpdateID(ctx context.Context) (int64, error)
+}
+
+// Handler handles one update. It runs synchronously: when it returns, the
+// update counts as handled.
+type Handler func(ctx context.Context, upd *tgmodels.Update)
+
+// ChatFunc tells which chat an update belongs to (0: none).
+type ChatFunc func(upd *tgmodels.Update) int64
+
+// Config tunes the inbox.
+type Config struct {
+	APIURL string // Bot API base URL, e.g. https://api.telegram.org
+	Token  string
+	// PollTimeout is the long-poll time asked of Telegram.
+	PollTimeout time.Duration
+	// Workers bounds how many chats are handled at once.
+	Workers int
+	// DrainTimeout is how long Run lets queued updates finish after its
+	// context ends. Zero abandons them at once (they stay pending).
+	DrainTimeout time.Duration
+	// MaxAttempts gives up on an update that was started this many times
+	// without finishing (it crashed the process each time).
+	MaxAttempts int
+	HTTPClient  *http.Client
+	Log         *slog.Logger
+	// OnDone, if set, is called after an update is marked done (the console
+	// uses it to know a reply block is complete).
+	OnDone func(updateID int64)
+}
+
+// Inbox polls, stores and dispatches updates.
+type Inbox struct {
+	cfg    Config
+	store  Store
+	handle Handler
+	chatOf ChatFunc
+	log    *slog.Logger
+}
+
+// New returns an inbox; Run starts it.
+func New(cfg Config, store Store, handle Handler, chatOf ChatFunc) *Inbox {
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 50 * time.Second
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log}
+}
+
+// Run handles what a previous run left pending, then polls until ctx ends,
+// then drains in-flight work within DrainTimeout. It returns nil on a normal
+// stop and an error only when polling cannot go on (a bad token).
+func (in *Inbox) Run(ctx context.Context) error {
+	// Handlers get their own context so that stopping the poll does not cut
+	// off a reply half-way; it ends when draining does.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+
+	queues := make([]chan storage.StoredUpdate, in.cfg.Workers)
+	var wg sync.WaitGroup
+	for i := range queues {
+		queues[i] = make(chan storage.StoredUpdate, 64)
+		wg.Add(1)
+		go func(q <-chan storage.StoredUpdate) {
+			defer wg.Done()
+			for u := range q {
+				if work.Err() != nil {
+					continue // abandoned: stays pending for the next start
+				}
+				in.process(work, u)
+			}
+		}(queues[i])
+	}
+	dispatch := func(u storage.StoredUpdate) bool {
+		q := queues[uint64(u.ChatID)%uint64(len(queues))]
+		select {
+		case q <- u:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+
+	err := in.poll(ctx, dispatch)
+
+	for _, q := range queues {
+		close(q)
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	if in.cfg.DrainTimeout > 0 {
+		select {
+		case <-done:
+		case <-time.After(in.cfg.DrainTimeout):
+			in.log.Warn("drain timed out; unfinished updates stay pending for the next start")
+		}
+	}
+	stopWork()
+	<-done
+	return err
+}
+
+func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) bool) error {
+	// First what a crash or a hard stop left behind, in order.
+	last, err := in.store.LastUpdateID(ctx)
+	if err != nil {
+		return fmt.Errorf("read inbox position: %w", err)
+	}
+	pending, err := in.store.PendingUpdates(ctx, 1_000_000)
+	if err != nil {
+		return fmt.Errorf("load pending updates: %w", err)
+	}
+	if len(pending) > 0 {
+		in.log.Info("handling updates left pending by the last run", "count", len(pending))
+	}
+	for _, u := range pending {
+		if !dispatch(u) {
+			return nil
+		}
+	}
+
+	var backoff time.Duration
+	for ctx.Err() == nil {
+		if backoff > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(backoff):
+			}
+		}
+		ups, err := in.getUpdates(ctx, last+1)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, errUnauthorized) {
+				return err
+			}
+			backoff = nextBackoff(backoff)
+			in.log.Warn("get updates", "err", err, "retry_in", backoff)
+			continue
+		}
+		backoff = 0
+		var fresh []storage.StoredUpdate
+		for _, raw := range ups {
+			var head struct {
+				UpdateID int64 `json:"update_id"`
+			}
+			if err := json.Unmarshal(raw, &head); err != nil || head.UpdateID <= last {
+				continue // a repeat of something stored already
+			}
+			var upd tgmodels.Update
+			_ = json.Unmarshal(raw, &upd) // unknown shapes still get stored
+			fresh = append(fresh, storage.StoredUpdate{UpdateID: head.UpdateID, ChatID: in.chatOf(&upd), Payload: raw})
+		}
+		if len(fresh) == 0 {
+			continue
+		}
+		// Stored before the next getUpdates confirms them to Telegram.
+		if err := in.store.StoreUpdates(ctx, fresh); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			backoff = nextBackoff(backoff)
+			in.log.Error("store updates; Telegram will send them again", "err", err)
+			continue
+		}
+		last = fresh[len(fresh)-1].UpdateID
+		for _, u := range fresh {
+			if !dispatch(u) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
+	log := in.log.With("update_id", u.UpdateID, "chat_id", u.ChatID)
+	if u.Attempts >= in.cfg.MaxAttempts {
+		log.Error("giving up on an update that was started repeatedly without finishing", "attempts", u.Attempts)
+		in.markDone(ctx, u.UpdateID, log)
+		return
+	}
+	if err := in.store.BeginUpdate(ctx, u.UpdateID); err != nil {
+		log.Error("count attempt", "err", err)
+		return
+	}
+	var upd tgmodels.Update
+	if err := json.Unmarshal(u.Payload, &upd); err != nil {
+		log.Error("decode stored update; skipping it", "err", err)
+		in.markDone(ctx, u.UpdateID, log)
+		return
+	}
+	in.handle(ctx, &upd)
+	if ctx.Err() != nil {
+		return // cut off mid-way: handle it again next start
+	}
+	in.markDone(ctx, u.UpdateID, log)
+}
+
+func (in *Inbox) markDone(ctx context.Context, id int64, log *slog.Logger) {
+	if err := in.store.MarkUpdateDone(ctx, id); err != nil {
+		log.Error("mark update done", "err", err)
+		return
+	}
+	if in.cfg.OnDone != nil {
+		in.cfg.OnDone(id)
+	}
+}
+
+var errUnauthorized = errors.New("the Bot API refused the token (401): check TELEGRAM_BOT_TOKEN")
+
+// getUpdates asks for updates after offset-1, returning each raw.
+func (in *Inbox) getUpdates(ctx context.Context, offset int64) ([]json.RawMessage, error) {
+	body, _ := json.Marshal(map[string]any{
+		"offset":          offset,
+		"timeout":         int(in.cfg.PollTimeout / time.Second),
+		"allowed_updates": []string{"message", "callback_query"},
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, in.cfg.APIURL+"/bot"+in.cfg.Token+"/getUpdates", bytes.NewReader(body))
+	if err != nil {
+		return nil, in.redact(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := in.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, in.redact(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, in.redact(err)
+	}
+	var env struct {
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, fmt.Errorf("decode getUpdates answer (HTTP %d): %w", resp.StatusCode, err)
+	}
+	if !env.OK {
+		if env.ErrorCode == http.StatusUnauthorized || env.ErrorCode == http.StatusNotFound {
+			return nil, errUnauthorized
+		}
+		return nil, fmt.Errorf("getUpdates: %d %s", env.ErrorCode, env.Description)
+	}
+	return env.Result, nil
+}
+
+// redact keeps the token out of errors (and so out of logs).
+func (in *Inbox) redact(err error) error {
+	if in.cfg.Token == "" {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), in.cfg.Token, "***"))
+}
+
+func nextBackoff(d time.Duration) time.Duration {
+	if d == 0 {
+		return 100 * time.Millisecond
+	}
+	d *= 2
+	if d > 5*time.Second {
+		d = 5 * time.Second
+	}
+	return d
+}

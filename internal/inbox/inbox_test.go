@@ -1,0 +1,235 @@
+package inbox_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tgmodels "github.com/go-telegram/bot/models"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/inbox"
+	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/internal/tgfake"
+)
+
+type handled struct {
+	mu   sync.Mutex
+	list []int64 // update ids whose handler finished
+	wake chan struct{}
+}
+
+func newHandled() *handled { return &handled{wake: make(chan struct{}, 1000)} }
+
+func (h *handled) add(id int64) {
+	h.mu.Lock()
+	h.list = append(h.list, id)
+	h.mu.Unlock()
+	h.wake <- struct{}{}
+}
+
+func (h *handled) ids() []int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]int64(nil), h.list...)
+}
+
+func chatOf(u *tgmodels.Update) int64 {
+	if u.Message != nil {
+		return u.Message.Chat.ID
+	}
+	return 0
+}
+
+func newInbox(fake *tgfake.Server, db *storage.DB, drain time.Duration, h inbox.Handler) *inbox.Inbox {
+	return inbox.New(inbox.Config{
+		APIURL: fake.URL(), Token: "1:tok", PollTimeout: time.Second, Workers: 2, DrainTimeout: drain,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, db, h, chatOf)
+}
+
+// The bot is killed (no drain) while a batch is stored but not yet handled;
+// after a restart every stored update is handled, in order per chat, and
+// nothing that was marked done is handled again.
+func TestKillBetweenStoreAndHandle(t *testing.T) {
+	storagetest.Each(t, clock.Real{}, func(t *testing.T, db *storage.DB) {
+		fake := tgfake.New()
+		defer fake.Close()
+		users := []tgfake.User{{ID: 11, FirstName: "A"}, {ID: 12, FirstName: "B"}, {ID: 13, FirstName: "C"}}
+		chatOfID := map[int64]int64{}
+		for i := 0; i < 5; i++ {
+			for _, u := range users {
+				chatOfID[fake.SendText(u, fmt.Sprintf("%d", i))] = u.ID
+			}
+		}
+		const total = 15
+
+		ctx, kill := context.WithCancel(context.Background())
+		first := newHandled()
+		blocked := make(chan struct{})
+		in1 := newInbox(fake, db, 0, func(hctx context.Context, upd *tgmodels.Update) {
+			if upd.ID == 4 { // chat 11's second message hangs until the kill
+				close(blocked)
+				<-hctx.Done()
+				return
+			}
+			first.add(upd.ID)
+		})
+		runErr := make(chan error, 1)
+		go func() { runErr <- in1.Run(ctx) }()
+		<-blocked
+		kill()
+		if err := <-runErr; err != nil {
+			t.Fatal(err)
+		}
+
+		if last, _ := db.LastUpdateID(context.Background()); last != total {
+			t.Fatalf("stored up to %d before the kill, want %d", last, total)
+		}
+		pending, err := db.PendingUpdates(context.Background(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) == 0 {
+			t.Fatal("nothing pending after the kill; the test did not kill mid-batch")
+		}
+		wasDone := map[int64]bool{}
+		for _, id := range first.ids() {
+			wasDone[id] = true
+		}
+
+		second := newHandled()
+		ctx2, stop2 := context.WithCancel(context.Background())
+		in2 := newInbox(fake, db, 5*time.Second, func(_ context.Context, upd *tgmodels.Update) { second.add(upd.ID) })
+		go func() { runErr <- in2.Run(ctx2) }()
+		for range pending {
+			select {
+			case <-second.wake:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("after restart only %v of %d pending were handled", second.ids(), len(pending))
+			}
+		}
+		stop2()
+		if err := <-runErr; err != nil {
+			t.Fatal(err)
+		}
+
+		got := second.ids()
+		if len(got) != len(pending) {
+			t.Fatalf("after restart handled %v, want the %d pending", got, len(pending))
+		}
+		for _, id := range got {
+			if wasDone[id] {
+				t.Fatalf("update %d was done before the kill and was handled again", id)
+			}
+		}
+		all := map[int64]bool{}
+		for _, id := range append(first.ids(), got...) {
+			all[id] = true
+		}
+		if len(all) != total {
+			t.Fatalf("handled %d distinct updates in both runs, want %d", len(all), total)
+		}
+		// Order within each chat, across both runs.
+		lastOf := map[int64]int64{}
+		for _, id := range append(first.ids(), got...) {
+			c := chatOfID[id]
+			if id < lastOf[c] {
+				t.Fatalf("chat %d: update %d handled after %d", c, id, lastOf[c])
+			}
+			lastOf[c] = id
+		}
+		if n, _ := db.PendingUpdates(context.Background(), 100); len(n) != 0 {
+			t.Fatalf("%d updates still pending", len(n))
+		}
+	})
+}
+
+// A graceful stop lets the update in flight finish and marks it done.
+func TestGracefulStopDrains(t *testing.T) {
+	db := storagetest.SQLite(t, clock.Real{})
+	fake := tgfake.New()
+	defer fake.Close()
+	u := tgfake.User{ID: 7, FirstName: "G"}
+	fake.SendText(u, "one")
+	fake.SendText(u, "two")
+	started, release := make(chan struct{}), make(chan struct{})
+	h := newHandled()
+	in := newInbox(fake, db, 5*time.Second, func(_ context.Context, upd *tgmodels.Update) {
+		if upd.ID == 1 {
+			close(started)
+			<-release
+		}
+		h.add(upd.ID)
+	})
+	ctx, stop := context.WithCancel(context.Background())
+	runErr := make(chan error, 1)
+	go func() { runErr <- in.Run(ctx) }()
+	<-started
+	stop()
+	close(release)
+	if err := <-runErr; err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(h.ids()); got != "[1 2]" {
+		t.Fatalf("drained %s, want [1 2]", got)
+	}
+	if p, _ := db.PendingUpdates(context.Background(), 10); len(p) != 0 {
+		t.Fatalf("%d pending after a graceful stop", len(p))
+	}
+}
+
+// One chat's messages are handled in the order sent, one at a time.
+func TestOrderPerChat(t *testing.T) {
+	db := storagetest.SQLite(t, clock.Real{})
+	fake := tgfake.New()
+	defer fake.Close()
+	u := tgfake.User{ID: 9, FirstName: "O"}
+	const n = 30
+	for i := 0; i < n; i++ {
+		fake.SendText(u, fmt.Sprint(i))
+	}
+	var inFlight atomic.Int32
+	h := newHandled()
+	in := newInbox(fake, db, time.Second, func(_ context.Context, upd *tgmodels.Update) {
+		if inFlight.Add(1) > 1 {
+			t.Errorf("two updates of one chat in flight at once")
+		}
+		time.Sleep(time.Millisecond) // widen the window an overlap would need
+		inFlight.Add(-1)
+		h.add(upd.ID)
+	})
+	ctx, stop := context.WithCancel(context.Background())
+	runErr := make(chan error, 1)
+	go func() { runErr <- in.Run(ctx) }()
+	for i := 0; i < n; i++ {
+		<-h.wake
+	}
+	stop()
+	<-runErr
+	ids := h.ids()
+	for i := range ids {
+		if ids[i] != int64(i+1) {
+			t.Fatalf("order %v", ids)
+		}
+	}
+}
+
+func TestBadTokenStops(t *testing.T) {
+	db := storagetest.SQLite(t, clock.Real{})
+	fake := tgfake.New()
+	defer fake.Close()
+	fake.FailNext("getUpdates", tgfake.Failure{Code: 401, Description: "Unauthorized"})
+	in := newInbox(fake, db, 0, func(context.Context, *tgmodels.Update) {})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := in.Run(ctx); err == nil || ctx.Err() != nil {
+		t.Fatalf("Run with a refused token = %v, want an error at once", err)
+	}
+}
