@@ -1,0 +1,317 @@
+// Package bot is salesbot's Telegram layer: it turns updates into plain
+// requests, checks who may do what, calls the domain and storage, and
+// renders answers from the language catalogue. It holds no business rules.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	tgmodels "github.com/go-telegram/bot/models"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/outbox"
+	"salesbot/internal/storage"
+	"salesbot/models"
+)
+
+// Sender delivers what the bot says.
+type Sender interface {
+	Send(ctx context.Context, m outbox.Message) (int, error)
+	AnswerCallback(ctx context.Context, callbackID, text string) error
+}
+
+// Config is what the bot needs to know about its deployment.
+type Config struct {
+	// Admins are Telegram user ids that are admins from the first start.
+	Admins []int64
+	// DefaultTZ is the zone of new teams and of users who set none.
+	DefaultTZ string
+	// BotUsername makes invite links (t.me/<name>?start=<code>).
+	BotUsername string
+	InviteTTL   time.Duration
+}
+
+// Bot handles Telegram updates.
+type Bot struct {
+	cfg      Config
+	store    *storage.DB
+	cat      *Catalogue
+	clock    clock.Clock
+	send     Sender
+	log      *slog.Logger
+	commands []*command
+	byName   map[string]*command
+	defLoc   *time.Location
+}
+
+// New builds the bot's handlers.
+func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Sender, log *slog.Logger) *Bot {
+	if cfg.InviteTTL == 0 {
+		cfg.InviteTTL = models.DefaultInviteTTL
+	}
+	b := &Bot{cfg: cfg, store: store, cat: cat, clock: clk, send: send, log: log, defLoc: models.LoadLocation(cfg.DefaultTZ)}
+	b.commands = b.commandTable()
+	b.byName = map[string]*command{}
+	for _, c := range b.commands {
+		b.byName[c.name] = c
+		for _, a := range c.aliases {
+			b.byName[a] = c
+		}
+	}
+	return b
+}
+
+// SetSender replaces the sender; the Telegram client that the default
+// sender needs exists only after the bot's handlers do.
+func (b *Bot) SetSender(s Sender) { b.send = s }
+
+// Request is one update as the handlers see it: who, where, what.
+type Request struct {
+	UpdateID int64
+	Profile  storage.Profile
+	// User is nil for a stranger.
+	User   *models.User
+	ChatID int64
+	Lang   string
+	Loc    *time.Location
+	Now    time.Time
+
+	Text    string
+	Command string // without the slash and @botname, lower case
+	Args    string
+
+	CallbackID   string
+	CallbackData string
+	MessageID    int // the message a pressed button belongs to
+
+	cat *Catalogue
+	out []outbox.Message
+}
+
+// Handle is the go-telegram/bot handler for every update.
+func (b *Bot) Handle(ctx context.Context, _ *tgbot.Bot, upd *tgmodels.Update) {
+	r := b.request(upd)
+	if r == nil {
+		return // an update kind salesbot does not use (edits, channel posts...)
+	}
+	b.serve(ctx, r)
+}
+
+// Recover is a go-telegram/bot middleware: a panicking handler is logged
+// with the update id and the user gets an apology; the bot goes on.
+func (b *Bot) Recover(next tgbot.HandlerFunc) tgbot.HandlerFunc {
+	return func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) {
+		defer func() {
+			if p := recover(); p != nil {
+				b.log.Error("handler panicked", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				chatID, lang := chatOf(upd), "en"
+				if from := senderOf(upd); from != nil {
+					lang = NormalizeLang(from.LanguageCode)
+					if u, err := b.store.UserByTelegramID(ctx, from.ID); err == nil && u.Lang != "" {
+						lang = u.Lang
+					}
+				}
+				if chatID != 0 {
+					if _, err := b.send.Send(ctx, outbox.Message{ChatID: chatID, Text: b.cat.T(lang, "panic_apology", nil)}); err != nil {
+						b.log.Error("send apology", "update_id", upd.ID, "err", err)
+					}
+				}
+			}
+		}()
+		next(ctx, tg, upd)
+	}
+}
+
+func senderOf(upd *tgmodels.Update) *tgmodels.User {
+	switch {
+	case upd.Message != nil:
+		return upd.Message.From
+	case upd.CallbackQuery != nil:
+		return &upd.CallbackQuery.From
+	}
+	return nil
+}
+
+func chatOf(upd *tgmodels.Update) int64 {
+	switch {
+	case upd.Message != nil:
+		return upd.Message.Chat.ID
+	case upd.CallbackQuery != nil && upd.CallbackQuery.Message.Message != nil:
+		return upd.CallbackQuery.Message.Message.Chat.ID
+	case upd.CallbackQuery != nil:
+		return upd.CallbackQuery.From.ID
+	}
+	return 0
+}
+
+// ChatOf returns the chat an update belongs to, 0 if none. The inbox uses
+// it to keep each chat's updates in order.
+func ChatOf(upd *tgmodels.Update) int64 { return chatOf(upd) }
+
+func (b *Bot) request(upd *tgmodels.Update) *Request {
+	from := senderOf(upd)
+	if from == nil || from.IsBot {
+		return nil
+	}
+	r := &Request{UpdateID: upd.ID, ChatID: chatOf(upd), Now: b.clock.Now(), cat: b.cat}
+	r.Profile = storage.Profile{
+		TelegramID: from.ID, ChatID: r.ChatID, Username: from.Username,
+		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: NormalizeLang(from.LanguageCode),
+	}
+	switch {
+	case upd.Message != nil:
+		if upd.Message.Chat.Type != "" && upd.Message.Chat.Type != tgmodels.ChatTypePrivate {
+			return nil // salesbot works in private chats only
+		}
+		r.Text = strings.TrimSpace(upd.Message.Text)
+		if r.Text == "" {
+			r.Text = strings.TrimSpace(upd.Message.Caption)
+		}
+		if strings.HasPrefix(r.Text, "/") {
+			r.Command, r.Args = splitCommand(r.Text)
+		}
+	case upd.CallbackQuery != nil:
+		r.CallbackID = upd.CallbackQuery.ID
+		r.CallbackData = upd.CallbackQuery.Data
+		if m := upd.CallbackQuery.Message.Message; m != nil {
+			r.MessageID = m.ID
+		}
+	}
+	return r
+}
+
+// splitCommand reads "/Invite@salesbot rep North" as ("invite", "rep North").
+func splitCommand(text string) (cmd, args string) {
+	head, rest, _ := strings.Cut(text, " ")
+	head = strings.TrimPrefix(head, "/")
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head), strings.TrimSpace(rest)
+}
+
+func (b *Bot) isConfiguredAdmin(tgID int64) bool { return slices.Contains(b.cfg.Admins, tgID) }
+
+func (b *Bot) serve(ctx context.Context, r *Request) {
+	user, err := b.store.TouchUser(ctx, r.Profile, b.isConfiguredAdmin(r.Profile.TelegramID))
+	if err != nil {
+		b.log.Error("load user", "update_id", r.UpdateID, "err", err)
+		r.Lang = r.Profile.Lang
+		r.say("internal_error", nil)
+		b.flush(ctx, r)
+		return
+	}
+	if user != nil && user.Active {
+		r.User = user
+	}
+	r.Lang = r.Profile.Lang
+	if user != nil && user.Lang != "" {
+		r.Lang = user.Lang
+	}
+	r.Loc = b.userLoc(r.User)
+
+	err = b.route(ctx, r)
+	if err != nil {
+		b.renderError(r, err)
+	}
+	b.flush(ctx, r)
+}
+
+func (b *Bot) userLoc(u *models.User) *time.Location { return u.Location(b.defLoc) }
+
+func (b *Bot) route(ctx context.Context, r *Request) error {
+	if r.CallbackID != "" {
+		return b.callback(ctx, r)
+	}
+	if r.User == nil {
+		// Strangers and deactivated users may only join.
+		if (r.Command == "start" || r.Command == "join") && r.Args != "" {
+			return b.join(ctx, r)
+		}
+		r.say("stranger", nil)
+		return nil
+	}
+	if r.Command == "" {
+		r.say("unknown_text", nil)
+		return nil
+	}
+	cmd, ok := b.byName[r.Command]
+	if !ok {
+		r.say("unknown_command", map[string]any{"Command": "/" + r.Command})
+		return nil
+	}
+	if !r.User.Role().AtLeast(cmd.role) {
+		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": b.cat.T(r.Lang, "role_"+string(cmd.role), nil)})
+		return nil
+	}
+	return cmd.run(ctx, r)
+}
+
+// renderError shows a domain error in the user's words; anything else is
+// logged and answered with a generic apology, never with err.Error().
+func (b *Bot) renderError(r *Request, err error) {
+	var de *models.Error
+	if errors.As(err, &de) && de.Code != models.EINTERNAL {
+		data := map[string]any{}
+		for k, v := range de.Data {
+			if t, ok := v.(time.Time); ok {
+				v = FormatTime(r.Lang, t, r.Loc)
+			}
+			data[k] = v
+		}
+		r.say(de.Key, data)
+		return
+	}
+	b.log.Error("handle update", "update_id", r.UpdateID, "command", r.Command, "err", err)
+	r.say("internal_error", nil)
+}
+
+// MaxMessageLen is Telegram's limit for one message's text.
+const MaxMessageLen = 4096
+
+func (b *Bot) flush(ctx context.Context, r *Request) {
+	if r.CallbackID != "" {
+		if err := b.send.AnswerCallback(ctx, r.CallbackID, ""); err != nil {
+			b.log.Warn("answer callback", "update_id", r.UpdateID, "err", err)
+		}
+	}
+	for _, m := range r.out {
+		if m.ChatID == 0 {
+			m.ChatID = r.ChatID
+		}
+		if _, err := b.send.Send(ctx, m); err != nil {
+			b.log.Error("send reply", "update_id", r.UpdateID, "chat_id", m.ChatID, "err", err)
+		}
+	}
+}
+
+// t renders a catalogue message in the request's language.
+func (r *Request) t(key string, data map[string]any) string { return r.cat.T(r.Lang, key, data) }
+
+// say queues a catalogue message as a reply.
+func (r *Request) say(key string, data map[string]any) { r.reply(r.t(key, data), nil) }
+
+// reply queues a text with optional buttons.
+func (r *Request) reply(text string, buttons [][]outbox.Button) {
+	r.out = append(r.out, outbox.Message{Text: text, Buttons: buttons})
+}
+
+// time renders an instant in the request's language and zone.
+func (r *Request) time(t time.Time) string { return FormatTime(r.Lang, t, r.Loc) }
+
+func tooLong(s string, max int) error {
+	if n := utf8.RuneCountInString(s); n > max {
+		return models.Errorf(models.EINVALID, "too_long", map[string]any{"Len": n, "Max": max})
+	}
+	return nil
+}
+
+// SetUsername records the bot's @name for invite links.
+func (b *Bot) SetUsername(name string) { b.cfg.BotUsername = name }

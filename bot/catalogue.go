@@ -1,0 +1,115 @@
+package bot
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.toml
+var localeFS embed.FS
+
+// Languages the catalogue speaks, the first being the fallback.
+var Languages = []string{"en", "zh"}
+
+// Catalogue holds every user-facing string in every language.
+type Catalogue struct {
+	bundle     *i18n.Bundle
+	localizers map[string]*i18n.Localizer
+}
+
+// NewCatalogue loads the embedded message files.
+func NewCatalogue() (*Catalogue, error) {
+	bundle := i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &Catalogue{bundle: bundle, localizers: map[string]*i18n.Localizer{}}
+	for _, lang := range Languages {
+		data, err := localeFS.ReadFile("locales/" + lang + ".toml")
+		if err != nil {
+			return nil, fmt.Errorf("read %s catalogue: %w", lang, err)
+		}
+		if _, err := bundle.ParseMessageFileBytes(data, lang+".toml"); err != nil {
+			return nil, fmt.Errorf("parse %s catalogue: %w", lang, err)
+		}
+		c.localizers[lang] = i18n.NewLocalizer(bundle, lang)
+	}
+	return c, nil
+}
+
+// NormalizeLang maps a Telegram language_code (en-US, zh-hans, zh-CN, ...)
+// or a /lang argument to a catalogue language, English when unsupported.
+func NormalizeLang(code string) string {
+	code = strings.ToLower(strings.TrimSpace(code))
+	switch {
+	case strings.HasPrefix(code, "zh"), code == "cn", code == "中文":
+		return "zh"
+	default:
+		return "en"
+	}
+}
+
+// T renders message key in lang. A missing key renders as the key itself
+// (and the catalogue test keeps that from shipping).
+func (c *Catalogue) T(lang, key string, data map[string]any) string {
+	l, ok := c.localizers[lang]
+	if !ok {
+		l = c.localizers[Languages[0]]
+	}
+	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// Has reports whether lang defines key itself (without fallback).
+func (c *Catalogue) Has(lang, key string) bool {
+	_, tag, err := c.localizers[lang].LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key})
+	return err == nil && tag == language.Make(lang)
+}
+
+// Keys lists the message ids defined for lang.
+func (c *Catalogue) Keys(lang string) ([]string, error) {
+	data, err := localeFS.ReadFile("locales/" + lang + ".toml")
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := toml.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+var weekdaysZH = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// FormatTime renders an instant as people read it in lang, in loc:
+// "Mon 30 Nov 2026 09:00" / "2026年11月30日 周一 09:00".
+func FormatTime(lang string, t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(loc)
+	if lang == "zh" {
+		return fmt.Sprintf("%d年%d月%d日 %s %02d:%02d", t.Year(), t.Month(), t.Day(), weekdaysZH[t.Weekday()], t.Hour(), t.Minute())
+	}
+	return t.Format("Mon 2 Jan 2006 15:04")
+}
+
+// FormatDay renders a calendar day: "Mon 30 Nov" / "11月30日 周一".
+func FormatDay(lang string, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if lang == "zh" {
+		return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), weekdaysZH[t.Weekday()])
+	}
+	return t.Format("Mon 2 Jan")
+}

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every key exists in every language, so no user ever sees a fallback or a
+// raw key.
+func TestCatalogueComplete(t *testing.T) {
+	c, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := map[string]bool{}
+	for _, lang := range Languages {
+		keys, err := c.Keys(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			all[k] = true
+		}
+	}
+	var missing []string
+	for k := range all {
+		for _, lang := range Languages {
+			if !c.Has(lang, k) {
+				missing = append(missing, lang+":"+k)
+			}
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("catalogue keys missing: %s", strings.Join(missing, ", "))
+	}
+}
+
+func TestCatalogueRenders(t *testing.T) {
+	c, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.T("zh", "joined", map[string]any{"Team": "华北", "Name": "王", "Role": "经理"})
+	if got != "欢迎加入 华北,王!你的角色是经理。" {
+		t.Fatalf("zh joined = %q", got)
+	}
+	if got := c.T("en", "no_such_key", nil); got != "no_such_key" {
+		t.Fatalf("missing key renders %q", got)
+	}
+}
+
+func TestNormalizeLang(t *testing.T) {
+	for in, want := range map[string]string{"zh-hans": "zh", "zh-CN": "zh", "ZH": "zh", "en-US": "en", "de": "en", "": "en"} {
+		if got := NormalizeLang(in); got != want {
+			t.Errorf("NormalizeLang(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFormatTime(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	at := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC) // 09:00 in Shanghai, a Monday
+	if got := FormatTime("en", at, sh); got != "Mon 30 Nov 2026 09:00" {
+		t.Errorf("en: %q", got)
+	}
+	if got := FormatTime("zh", at, sh); got != "2026年11月30日 周一 09:00" {
+		t.Errorf("zh: %q", got)
+	}
+}

@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	tgbot "github.com/go-telegram/bot"
+	tgmodels "github.com/go-telegram/bot/models"
+
+	"salesbot/models"
+)
+
+// command is one slash command: who may use it and what runs.
+//
+// Adding a command: write a handler `func (b *Bot) cmdX(ctx, r) error` that
+// parses r.Args, calls storage/domain code and answers with r.say; add its
+// strings (cmd_x, usage_x, ...) to both catalogues; add a row here. Help,
+// the Telegram command menu and role checks follow from the row.
+type command struct {
+	name    string
+	aliases []string
+	role    models.Role // the least role that may use it
+	run     func(ctx context.Context, r *Request) error
+}
+
+func (b *Bot) commandTable() []*command {
+	return []*command{
+		{name: "start", role: models.RoleRep, run: b.cmdStart},
+		{name: "help", role: models.RoleRep, run: b.cmdHelp},
+		{name: "join", role: models.RoleRep, run: b.join},
+		{name: "lang", role: models.RoleRep, run: b.cmdLang},
+		{name: "tz", role: models.RoleRep, run: b.cmdTZ},
+		{name: "team", role: models.RoleRep, run: b.cmdTeam},
+		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
+		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
+		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
+		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
+	}
+}
+
+// helpText lists the commands a role may use, in the table's order.
+func (b *Bot) helpText(lang string, role models.Role) string {
+	var sb strings.Builder
+	sb.WriteString(b.cat.T(lang, "help_header", nil))
+	for _, c := range b.commands {
+		if !role.AtLeast(c.role) {
+			continue
+		}
+		sb.WriteString("\n/" + c.name + " — " + b.cat.T(lang, "cmd_"+c.name, nil))
+	}
+	return sb.String()
+}
+
+func (b *Bot) cmdHelp(_ context.Context, r *Request) error {
+	r.reply(b.helpText(r.Lang, r.User.Role()), nil)
+	return nil
+}
+
+func (b *Bot) cmdStart(ctx context.Context, r *Request) error {
+	if r.Args != "" {
+		return b.join(ctx, r) // t.me/<bot>?start=<code> arrives as "/start <code>"
+	}
+	r.say("welcome", map[string]any{"Name": r.User.Name, "Role": b.roleName(r, r.User.Role()), "Teams": teamNames(r.User)})
+	r.reply(b.helpText(r.Lang, r.User.Role()), nil)
+	return nil
+}
+
+func teamNames(u *models.User) string {
+	names := make([]string, 0, len(u.Memberships))
+	for _, m := range u.Memberships {
+		names = append(names, m.TeamName)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (b *Bot) roleName(r *Request, role models.Role) string {
+	if role == models.RoleNone {
+		return r.t("role_none", nil)
+	}
+	return r.t("role_"+string(role), nil)
+}
+
+// RegisterCommands publishes the command menu in every language. Telegram
+// shows one menu to everyone, so it lists what every member may use; /help
+// shows each role its own list. A failure is logged, never fatal.
+func (b *Bot) RegisterCommands(ctx context.Context, tg *tgbot.Bot) {
+	for i, lang := range Languages {
+		var cmds []tgmodels.BotCommand
+		for _, c := range b.commands {
+			if c.role == models.RoleRep {
+				cmds = append(cmds, tgmodels.BotCommand{Command: c.name, Description: b.cat.T(lang, "cmd_"+c.name, nil)})
+			}
+		}
+		params := &tgbot.SetMyCommandsParams{Commands: cmds}
+		if i > 0 {
+			params.LanguageCode = lang
+		}
+		if _, err := tg.SetMyCommands(ctx, params); err != nil {
+			b.log.Warn("register command menu", "lang", lang, "err", err)
+		}
+	}
+}
+
+// Logger returns the bot's logger with the given attributes.
+func (b *Bot) Logger() *slog.Logger { return b.log }

@@ -1,0 +1,214 @@
+// Command salesbot runs the salesbot Telegram bot.
+//
+//	salesbot [run]     the bot, by long polling (needs TELEGRAM_BOT_TOKEN)
+//	salesbot console   try the bot in a terminal, no token needed
+//	salesbot migrate   bring the database schema up to date
+//	salesbot version   print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"salesbot/internal/app"
+	"salesbot/internal/storage"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "salesbot:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// usageError is a mistake in how salesbot was started (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+const topUsage = `salesbot — a Telegram bot for B2B sales teams.
+
+Usage:
+  salesbot [run] [flags]      run the bot by long polling (needs a token)
+  salesbot console [flags]    try the bot in this terminal; no token, no network
+  salesbot migrate [flags]    bring the database schema up to date
+  salesbot version            print the version
+
+Run "salesbot COMMAND --help" for a command's flags.
+`
+
+// Main runs salesbot with the given arguments; tests call it directly.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "run"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, args, stderr)
+	case "console":
+		return cmdConsole(ctx, args, stdin, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "salesbot", version)
+		return nil
+	case "help":
+		fmt.Fprint(stdout, topUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, topUsage)
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// common are the settings every mode shares.
+type common struct {
+	db       string
+	tz       string
+	admins   string
+	logLevel string
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.db, "db", envOr("SALESBOT_DB", "salesbot.db"), "SQLite file path or postgres:// URL (env SALESBOT_DB)")
+	fs.StringVar(&c.tz, "tz", envOr("SALESBOT_TZ", "UTC"), "default time zone of new teams, IANA name (env SALESBOT_TZ)")
+	fs.StringVar(&c.admins, "admins", os.Getenv("SALESBOT_ADMINS"), "comma-separated Telegram user ids of admins (env SALESBOT_ADMINS)")
+	fs.StringVar(&c.logLevel, "log-level", envOr("SALESBOT_LOG_LEVEL", "info"), "debug, info, warn or error (env SALESBOT_LOG_LEVEL)")
+}
+
+func (c *common) validate() (admins []int64, err error) {
+	if _, err := time.LoadLocation(c.tz); err != nil || c.tz == "" {
+		return nil, usageError{fmt.Sprintf("SALESBOT_TZ/--tz %q is not an IANA time zone (example: Asia/Shanghai)", c.tz)}
+	}
+	for _, f := range strings.Split(c.admins, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, usageError{fmt.Sprintf("SALESBOT_ADMINS/--admins: %q is not a Telegram user id (example: 123456789,987654321)", f)}
+		}
+		admins = append(admins, id)
+	}
+	return admins, nil
+}
+
+func (c *common) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
+	var c common
+	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling. Needs TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
+	c.register(fs)
+	tokenFile := fs.String("token-file", os.Getenv("TELEGRAM_BOT_TOKEN_FILE"), "file holding the bot token (env TELEGRAM_BOT_TOKEN_FILE; TELEGRAM_BOT_TOKEN wins)")
+	apiURL := fs.String("api-url", envOr("TELEGRAM_API_URL", app.DefaultAPIURL), "Bot API base URL (env TELEGRAM_API_URL)")
+	workers := fs.Int("workers", 8, "chats handled at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	admins, err := c.validate()
+	if err != nil {
+		return err
+	}
+	token, err := readToken(*tokenFile)
+	if err != nil {
+		return err
+	}
+	log := c.logger(stderr)
+	a, err := app.New(ctx, app.Config{Token: token, DB: c.db, APIURL: *apiURL, Admins: admins, DefaultTZ: c.tz, Workers: *workers}, nil, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.Run(ctx)
+}
+
+// readToken takes the token from TELEGRAM_BOT_TOKEN or a file. The token is
+// never printed.
+func readToken(file string) (string, error) {
+	if t := strings.TrimSpace(os.Getenv("TELEGRAM_BOT_TOKEN")); t != "" {
+		return t, nil
+	}
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", usageError{fmt.Sprintf("can't read the token file: %v", err)}
+		}
+		if t := strings.TrimSpace(string(data)); t != "" {
+			return t, nil
+		}
+		return "", usageError{fmt.Sprintf("the token file %s is empty", file)}
+	}
+	return "", usageError{"no bot token: set TELEGRAM_BOT_TOKEN or pass --token-file PATH (to try the bot without a token, run: salesbot console)"}
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlagSet("migrate", "Usage: salesbot migrate [flags]\n\nBrings the database schema up to date (run and console do this at start too).\n\nFlags:\n", stderr)
+	c.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := storage.Open(c.db, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema is at %s\n", v)
+	return nil
+}

@@ -1,0 +1,182 @@
+// Package apptest starts the whole salesbot — real storage, real
+// go-telegram/bot client, real inbox — against the fake Bot API, with a
+// fake clock, for end-to-end tests.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"salesbot/internal/app"
+	"salesbot/internal/clock"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/internal/tgfake"
+)
+
+// Start is Monday 23 Nov 2026, 09:00 UTC.
+var Start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// Admin is the configured admin of every harness.
+var Admin = tgfake.User{ID: 100, FirstName: "Ada", Username: "ada", LanguageCode: "en"}
+
+// Harness is a running salesbot with its fake Telegram.
+type Harness struct {
+	T       testing.TB
+	Fake    *tgfake.Server
+	App     *app.App
+	Clock   *clock.Fake
+	DSN     string
+	Cfg     app.Config
+	Log     *strings.Builder
+	handled *app.Handled
+	stop    context.CancelFunc
+	done    chan error
+}
+
+// Option changes the harness's configuration before start.
+type Option func(*Harness)
+
+// WithDSN runs on the given database instead of a fresh SQLite file.
+func WithDSN(dsn string) Option { return func(h *Harness) { h.DSN = dsn } }
+
+// WithConfig edits the app configuration.
+func WithConfig(fn func(*app.Config)) Option { return func(h *Harness) { fn(&h.Cfg) } }
+
+// New starts salesbot on a fresh SQLite database; Admin is its admin.
+func New(t testing.TB, opts ...Option) *Harness {
+	t.Helper()
+	h := &Harness{T: t, Clock: clock.NewFake(Start), Log: &strings.Builder{}}
+	h.DSN = storagetest.SQLitePath(t)
+	h.Cfg = app.Config{
+		Token: "42:test-token", Admins: []int64{Admin.ID}, DefaultTZ: "UTC",
+		PollTimeout: 2 * time.Second, DrainTimeout: 5 * time.Second, Workers: 4,
+	}
+	for _, o := range opts {
+		o(h)
+	}
+	h.Fake = tgfake.New(tgfake.WithClock(h.Clock.Now))
+	t.Cleanup(h.Fake.Close)
+	h.start()
+	t.Cleanup(h.Stop)
+	return h
+}
+
+type lockedWriter struct {
+	mu chan struct{}
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu <- struct{}{}
+	defer func() { <-l.mu }()
+	return l.w.Write(p)
+}
+
+func (h *Harness) start() {
+	h.T.Helper()
+	h.handled = app.NewHandled()
+	cfg := h.Cfg
+	cfg.DB = h.DSN
+	cfg.APIURL = h.Fake.URL()
+	cfg.OnUpdateDone = h.handled.Add
+	log := slog.New(slog.NewTextHandler(&lockedWriter{mu: make(chan struct{}, 1), w: h.Log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a, err := app.New(context.Background(), cfg, h.Clock, log)
+	if err != nil {
+		h.T.Fatalf("start salesbot: %v", err)
+	}
+	h.App = a
+	ctx, cancel := context.WithCancel(context.Background())
+	h.stop = cancel
+	h.done = make(chan error, 1)
+	go func() { h.done <- a.Run(ctx) }()
+}
+
+// Stop shuts salesbot down gracefully (idempotent).
+func (h *Harness) Stop() {
+	if h.stop == nil {
+		return
+	}
+	h.stop()
+	if err := <-h.done; err != nil {
+		h.T.Errorf("salesbot stopped with error: %v", err)
+	}
+	_ = h.App.Close()
+	h.stop = nil
+}
+
+// Restart stops salesbot and starts it again on the same database and fake.
+func (h *Harness) Restart() {
+	h.T.Helper()
+	h.Stop()
+	h.start()
+}
+
+// Send writes text to the bot as u and returns what the bot then sent to
+// u's chat.
+func (h *Harness) Send(u tgfake.User, text string) []tgfake.Sent {
+	h.T.Helper()
+	n := len(h.Fake.Sent())
+	return h.await(h.Fake.SendText(u, text), n, u.ID)
+}
+
+// Press presses a button under the bot's message and returns what the bot
+// then sent to u's chat.
+func (h *Harness) Press(u tgfake.User, messageID int, data string) []tgfake.Sent {
+	h.T.Helper()
+	n := len(h.Fake.Sent())
+	return h.await(h.Fake.PressButton(u, messageID, data), n, u.ID)
+}
+
+// Await waits for an injected update to be handled and returns what the
+// bot sent to chatID since Sent() had n records.
+func (h *Harness) await(updateID int64, n int, chatID int64) []tgfake.Sent {
+	h.T.Helper()
+	h.Wait(updateID)
+	var out []tgfake.Sent
+	for _, s := range h.Fake.SentSince(n) {
+		if s.ChatID == chatID && s.Method != "answerCallbackQuery" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Wait blocks until the update is handled (10 s at most).
+func (h *Harness) Wait(updateID int64) {
+	h.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.handled.Wait(ctx, updateID); err != nil {
+		h.T.Fatalf("update %d not handled: %v\nlog:\n%s", updateID, err, h.Log.String())
+	}
+}
+
+// Texts returns the texts of sent records.
+func Texts(sent []tgfake.Sent) []string {
+	out := make([]string, len(sent))
+	for i, s := range sent {
+		out[i] = s.Text
+	}
+	return out
+}
+
+// Joined is all texts joined by a blank line, for Contains checks.
+func Joined(sent []tgfake.Sent) string { return strings.Join(Texts(sent), "\n\n") }
+
+// MustContain fails unless some sent text contains every want.
+func MustContain(t testing.TB, sent []tgfake.Sent, want ...string) {
+	t.Helper()
+	all := Joined(sent)
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Fatalf("bot said:\n%s\n\nwant it to contain %q", all, w)
+		}
+	}
+}
+
+// Postgres returns a DSN option for PostgreSQL, or skips the test.
+func Postgres(t testing.TB) Option { return WithDSN(storagetest.PostgresDSN(t)) }
