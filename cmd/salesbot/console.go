@@ -55,7 +55,13 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	log := c.logger(stderr)
 
-	fake := tgfake.New(tgfake.WithBotUsername("salesbot_console_bot"))
+	// The fake Bot API lives as long as this session; the database's inbox
+	// remembers the last update id, so the fake continues after it.
+	last, err := lastUpdateID(c.db)
+	if err != nil {
+		return err
+	}
+	fake := tgfake.New(tgfake.WithBotUsername("salesbot_console_bot"), tgfake.WithLastUpdateID(last))
 	defer fake.Close()
 	me := tgfake.User{ID: consoleUserID(*as), FirstName: *as, Username: consoleUsername(*as), LanguageCode: *lang}
 
@@ -106,6 +112,18 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 	}
 	return in.Err()
+}
+
+func lastUpdateID(dsn string) (int64, error) {
+	db, err := storage.Open(dsn, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		return 0, err
+	}
+	return db.LastUpdateID(context.Background())
 }
 
 // seedConsole makes an empty database usable at once: the first console

@@ -106,6 +106,13 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
 
+// WithLastUpdateID makes the first injected update get id last+1, as
+// Telegram's ids keep growing across restarts of a bot that keeps its own
+// position (the console reopening a database does).
+func WithLastUpdateID(last int64) Option {
+	return func(s *Server) { s.nextUpdateID = last }
+}
+
 // New starts a fake server listening on a local port.
 func New(opts ...Option) *Server {
 	s := &Server{

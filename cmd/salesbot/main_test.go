@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// console runs `salesbot console` with piped input, as a person would script it.
+func runConsole(t *testing.T, db, as string, lines ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	args := []string{"console", "--db", db, "--as", as}
+	err := Main(context.Background(), args, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out, &errOut)
+	if err != nil {
+		t.Fatalf("console as %s: %v\nstderr: %s", as, err, errOut.String())
+	}
+	return out.String()
+}
+
+func mustHave(t *testing.T, out string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Fatalf("console output:\n%s\nwant it to contain %q", out, w)
+		}
+	}
+}
+
+// The issue's scripted session: the admin invites, a second user joins and
+// sees their help, a third without a code is refused, the used code is
+// refused the second time, and /lang zh switches to Chinese.
+func TestScriptedConsoleSession(t *testing.T) {
+	t.Setenv("SALESBOT_DB", "")
+	db := filepath.Join(t.TempDir(), "console.db")
+
+	out := runConsole(t, db, "Ann", "/invite rep")
+	mustHave(t, out, "you> /invite rep", "bot> Invite to Demo team as rep")
+	code := regexp.MustCompile(`Code: ([A-Z0-9]+)`).FindStringSubmatch(out)
+	if code == nil {
+		t.Fatalf("no code in:\n%s", out)
+	}
+
+	out = runConsole(t, db, "Bob", "/join "+code[1], "/help")
+	mustHave(t, out, "bot> Welcome to Demo team, Bob! You joined as rep.", "/team — members of your team")
+	if strings.Contains(out, "/invite") {
+		t.Fatalf("a rep's help shows /invite:\n%s", out)
+	}
+
+	out = runConsole(t, db, "Carl", "/start", "/join "+code[1])
+	mustHave(t, out, "bot> Hi! salesbot is for invited sales teams.", "bot> That invite code was used already")
+
+	out = runConsole(t, db, "Bob", "/lang zh", "/help")
+	mustHave(t, out, "bot> 语言已切换为中文。", "bot> 你可以使用:")
+
+	// Buttons print as numbers, and a number presses one.
+	out = runConsole(t, db, "Bob", "/lang", "1")
+	mustHave(t, out, "[1] English  [2] 中文", "bot (edited)> Language set to English.")
+
+	// The first user is the demo team's admin, the next ones are not.
+	out = runConsole(t, db, "Ann", "/team")
+	mustHave(t, out, "Demo team — 2 members:", "Ann (@ann) — manager", "Bob (@bob) — rep")
+}
+
+func TestRunWithoutTokenSaysHow(t *testing.T) {
+	t.Setenv("TELEGRAM_BOT_TOKEN", "")
+	t.Setenv("TELEGRAM_BOT_TOKEN_FILE", "")
+	var errOut bytes.Buffer
+	err := Main(context.Background(), []string{"run", "--db", filepath.Join(t.TempDir(), "x.db")}, nil, &bytes.Buffer{}, &errOut)
+	if err == nil || exitCode(err) != 2 {
+		t.Fatalf("run without token: err=%v", err)
+	}
+	for _, want := range []string{"TELEGRAM_BOT_TOKEN", "--token-file", "salesbot console"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("message %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestBadTimeZoneIsAStartupError(t *testing.T) {
+	t.Setenv("TELEGRAM_BOT_TOKEN", "1:x")
+	err := Main(context.Background(), []string{"run", "--tz", "Mars/Base"}, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), `"Mars/Base" is not an IANA time zone`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, cmd := range []string{"run", "console", "migrate"} {
+		var errOut bytes.Buffer
+		err := Main(context.Background(), []string{cmd, "--help"}, nil, &bytes.Buffer{}, &errOut)
+		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errOut.String(), "Usage: salesbot") || !strings.Contains(errOut.String(), "-db") {
+			t.Fatalf("%s --help: %v\n%s", cmd, err, errOut.String())
+		}
+	}
+	var out bytes.Buffer
+	if err := Main(context.Background(), []string{"version"}, nil, &out, &out); err != nil || !strings.HasPrefix(out.String(), "salesbot ") {
+		t.Fatalf("version: %v %q", err, out.String())
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	var out bytes.Buffer
+	db := filepath.Join(t.TempDir(), "m.db")
+	if err := Main(context.Background(), []string{"migrate", "--db", db}, nil, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "schema is at 0001_") {
+		t.Fatalf("migrate said %q", out.String())
+	}
+}
