@@ -99,9 +99,21 @@ func TestKillBetweenStoreAndHandle(t *testing.T) {
 		if len(pending) == 0 {
 			t.Fatal("nothing pending after the kill; the test did not kill mid-batch")
 		}
+		// What the database says was done is what must not run again. (A
+		// handler that finished in the instant of the kill, before its row
+		// was marked, is pending and runs again: the documented gap.)
 		wasDone := map[int64]bool{}
-		for _, id := range first.ids() {
+		for id := int64(1); id <= total; id++ {
 			wasDone[id] = true
+		}
+		for _, p := range pending {
+			delete(wasDone, p.UpdateID)
+		}
+		var firstDone []int64
+		for _, id := range first.ids() {
+			if wasDone[id] {
+				firstDone = append(firstDone, id)
+			}
 		}
 
 		second := newHandled()
@@ -130,7 +142,7 @@ func TestKillBetweenStoreAndHandle(t *testing.T) {
 			}
 		}
 		all := map[int64]bool{}
-		for _, id := range append(first.ids(), got...) {
+		for _, id := range append(firstDone, got...) {
 			all[id] = true
 		}
 		if len(all) != total {
@@ -138,7 +150,7 @@ func TestKillBetweenStoreAndHandle(t *testing.T) {
 		}
 		// Order within each chat, across both runs.
 		lastOf := map[int64]int64{}
-		for _, id := range append(first.ids(), got...) {
+		for _, id := range append(firstDone, got...) {
 			c := chatOfID[id]
 			if id < lastOf[c] {
 				t.Fatalf("chat %d: update %d handled after %d", c, id, lastOf[c])
