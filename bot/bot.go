@@ -50,8 +50,19 @@ type Bot struct {
 	log      *slog.Logger
 	commands []*command
 	byName   map[string]*command
-	defLoc   *time.Location
+	// callbacks maps the kind before ":" in callback data to its handler.
+	callbacks map[string]callbackFunc
+	// hooks see, in order, every message that is not a command; the first
+	// that handles it wins (a waiting form, a check-in location, ...).
+	hooks  []messageHook
+	defLoc *time.Location
 }
+
+// callbackFunc handles a pressed button; payload is the data after "kind:".
+type callbackFunc func(ctx context.Context, r *Request, payload string) error
+
+// messageHook handles a non-command message if it is for it.
+type messageHook func(ctx context.Context, r *Request) (handled bool, err error)
 
 // New builds the bot's handlers.
 func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Sender, log *slog.Logger) *Bot {
@@ -60,6 +71,8 @@ func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Se
 	}
 	b := &Bot{cfg: cfg, store: store, cat: cat, clock: clk, send: send, log: log, defLoc: models.LoadLocation(cfg.DefaultTZ)}
 	b.commands = b.commandTable()
+	b.callbacks = b.callbackTable()
+	b.hooks = b.hookTable()
 	b.byName = map[string]*command{}
 	for _, c := range b.commands {
 		b.byName[c.name] = c
@@ -92,6 +105,11 @@ type Request struct {
 	CallbackID   string
 	CallbackData string
 	MessageID    int // the message a pressed button belongs to
+
+	// Location is a shared location or venue; Attachment a photo, voice
+	// message or document (Telegram file ids; nothing is downloaded).
+	Location   *Location
+	Attachment *Attachment
 
 	cat *Catalogue
 	out []outbox.Message
@@ -179,6 +197,8 @@ func (b *Bot) request(upd *tgmodels.Update) *Request {
 		if strings.HasPrefix(r.Text, "/") {
 			r.Command, r.Args = splitCommand(r.Text)
 		}
+		r.Location = locationOf(upd.Message)
+		r.Attachment = attachmentOf(upd.Message)
 	case upd.CallbackQuery != nil:
 		r.CallbackID = upd.CallbackQuery.ID
 		r.CallbackData = upd.CallbackQuery.Data
@@ -187,6 +207,48 @@ func (b *Bot) request(upd *tgmodels.Update) *Request {
 		}
 	}
 	return r
+}
+
+// Location is a point the user shared.
+type Location struct {
+	Lat, Lon float64
+	// Live is a live location (the phone keeps updating it): stronger
+	// proof of presence than a point picked on the map.
+	Live bool
+	// Venue is the place's title and address when a venue was sent.
+	Venue string
+}
+
+// Attachment is a file the user sent.
+type Attachment struct {
+	Kind     string // "photo", "voice", "document", "video"
+	FileID   string
+	FileName string
+}
+
+func attachmentOf(m *tgmodels.Message) *Attachment {
+	switch {
+	case len(m.Photo) > 0:
+		return &Attachment{Kind: "photo", FileID: m.Photo[len(m.Photo)-1].FileID}
+	case m.Voice != nil:
+		return &Attachment{Kind: "voice", FileID: m.Voice.FileID}
+	case m.Document != nil:
+		return &Attachment{Kind: "document", FileID: m.Document.FileID, FileName: m.Document.FileName}
+	case m.Video != nil:
+		return &Attachment{Kind: "video", FileID: m.Video.FileID, FileName: m.Video.FileName}
+	}
+	return nil
+}
+
+func locationOf(m *tgmodels.Message) *Location {
+	switch {
+	case m.Venue != nil:
+		return &Location{Lat: m.Venue.Location.Latitude, Lon: m.Venue.Location.Longitude,
+			Venue: strings.TrimSpace(m.Venue.Title + ", " + m.Venue.Address)}
+	case m.Location != nil:
+		return &Location{Lat: m.Location.Latitude, Lon: m.Location.Longitude, Live: m.Location.LivePeriod > 0}
+	}
+	return nil
 }
 
 // splitCommand reads "/Invite@salesbot rep North" as ("invite", "rep North").
@@ -239,6 +301,11 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if r.Command == "" {
+		for _, hook := range b.hooks {
+			if handled, err := hook(ctx, r); handled || err != nil {
+				return err
+			}
+		}
 		r.say("unknown_text", nil)
 		return nil
 	}
@@ -301,6 +368,14 @@ func (r *Request) say(key string, data map[string]any) { r.reply(r.t(key, data),
 // reply queues a text with optional buttons.
 func (r *Request) reply(text string, buttons [][]outbox.Button) {
 	r.out = append(r.out, outbox.Message{Text: text, Buttons: buttons})
+}
+
+// editLast makes the newest queued reply an edit of messageID instead of a
+// new message (a pressed button's question turns into its answer).
+func (r *Request) editLast(messageID int) {
+	if len(r.out) > 0 && messageID != 0 {
+		r.out[len(r.out)-1].EditMessageID = messageID
+	}
 }
 
 // time renders an instant in the request's language and zone.

@@ -28,17 +28,39 @@ func NewCatalogue() (*Catalogue, error) {
 	bundle := i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c := &Catalogue{bundle: bundle, localizers: map[string]*i18n.Localizer{}}
-	for _, lang := range Languages {
-		data, err := localeFS.ReadFile("locales/" + lang + ".toml")
+	files, err := localeFiles()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		data, err := localeFS.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("read %s catalogue: %w", lang, err)
+			return nil, fmt.Errorf("read catalogue %s: %w", f, err)
 		}
-		if _, err := bundle.ParseMessageFileBytes(data, lang+".toml"); err != nil {
-			return nil, fmt.Errorf("parse %s catalogue: %w", lang, err)
+		// go-i18n takes the language from the name: people.zh.toml is zh.
+		if _, err := bundle.ParseMessageFileBytes(data, f); err != nil {
+			return nil, fmt.Errorf("parse catalogue %s: %w", f, err)
 		}
+	}
+	for _, lang := range Languages {
 		c.localizers[lang] = i18n.NewLocalizer(bundle, lang)
 	}
 	return c, nil
+}
+
+// localeFiles lists the catalogue files: one per feature and language,
+// named FEATURE.LANG.toml, so features add strings without touching each
+// other's files.
+func localeFiles() ([]string, error) {
+	entries, err := localeFS.ReadDir("locales")
+	if err != nil {
+		return nil, fmt.Errorf("list catalogue files: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, "locales/"+e.Name())
+	}
+	return out, nil
 }
 
 // NormalizeLang maps a Telegram language_code (en-US, zh-hans, zh-CN, ...)
@@ -73,19 +95,28 @@ func (c *Catalogue) Has(lang, key string) bool {
 	return err == nil && tag == language.Make(lang)
 }
 
-// Keys lists the message ids defined for lang.
+// Keys lists the message ids defined for lang, across its files.
 func (c *Catalogue) Keys(lang string) ([]string, error) {
-	data, err := localeFS.ReadFile("locales/" + lang + ".toml")
+	files, err := localeFiles()
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	if err := toml.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	var keys []string
+	for _, f := range files {
+		if !strings.HasSuffix(f, "."+lang+".toml") {
+			continue
+		}
+		data, err := localeFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := toml.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		for k := range m {
+			keys = append(keys, k)
+		}
 	}
 	return keys, nil
 }

@@ -20,7 +20,12 @@ func TestCatalogueComplete(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		seen := map[string]bool{}
 		for _, k := range keys {
+			if seen[k] {
+				t.Errorf("%s: key %q is defined in two files; one would silently win", lang, k)
+			}
+			seen[k] = true
 			all[k] = true
 		}
 	}

@@ -39,6 +39,34 @@ func (b *Bot) commandTable() []*command {
 	}
 }
 
+// callbackTable routes pressed buttons by the kind in their data
+// ("kind:payload"). Data must stay within Telegram's 64 bytes: use short
+// kinds and ids, never names.
+func (b *Bot) callbackTable() map[string]callbackFunc {
+	return map[string]callbackFunc{
+		"lang": b.cbLang,
+	}
+}
+
+// hookTable lists what looks at plain messages (not commands), in order.
+func (b *Bot) hookTable() []messageHook {
+	return []messageHook{}
+}
+
+// callback handles a pressed inline button.
+func (b *Bot) callback(ctx context.Context, r *Request) error {
+	if r.User == nil {
+		r.say("stranger", nil)
+		return nil
+	}
+	kind, payload, _ := strings.Cut(r.CallbackData, ":")
+	if h, ok := b.callbacks[kind]; ok {
+		return h(ctx, r, payload)
+	}
+	r.say("button_stale", nil)
+	return nil
+}
+
 // helpText lists the commands a role may use, in the table's order.
 func (b *Bot) helpText(lang string, role models.Role) string {
 	var sb strings.Builder

@@ -327,25 +327,16 @@ func (b *Bot) cmdTZ(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// callback handles a pressed inline button. Data is "kind:payload".
-func (b *Bot) callback(ctx context.Context, r *Request) error {
-	if r.User == nil {
-		r.say("stranger", nil)
+// cbLang is the /lang buttons.
+func (b *Bot) cbLang(ctx context.Context, r *Request, payload string) error {
+	if payload != "en" && payload != "zh" {
+		r.say("button_stale", nil)
 		return nil
 	}
-	kind, payload, _ := strings.Cut(r.CallbackData, ":")
-	switch kind {
-	case "lang":
-		if payload != "en" && payload != "zh" {
-			break
-		}
-		if err := b.setLang(ctx, r, payload); err != nil {
-			return err
-		}
-		// Turn the question into the answer so the chat reads as a record.
-		r.out[len(r.out)-1].EditMessageID = r.MessageID
-		return nil
+	if err := b.setLang(ctx, r, payload); err != nil {
+		return err
 	}
-	r.say("button_stale", nil)
+	// Turn the question into the answer so the chat reads as a record.
+	r.editLast(r.MessageID)
 	return nil
 }
