@@ -55,6 +55,7 @@ type Bot struct {
 	// hooks see, in order, every message that is not a command; the first
 	// that handles it wins (a waiting form, a check-in location, ...).
 	hooks  []messageHook
+	forms  forms
 	defLoc *time.Location
 }
 
@@ -73,6 +74,7 @@ func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Se
 	b.commands = b.commandTable()
 	b.callbacks = b.callbackTable()
 	b.hooks = b.hookTable()
+	b.forms = b.formTable()
 	b.byName = map[string]*command{}
 	for _, c := range b.commands {
 		b.byName[c.name] = c
@@ -110,6 +112,9 @@ type Request struct {
 	// message or document (Telegram file ids; nothing is downloaded).
 	Location   *Location
 	Attachment *Attachment
+
+	// abandoned is set when this command ended a waiting form.
+	abandoned bool
 
 	cat *Catalogue
 	out []outbox.Message
@@ -314,6 +319,12 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.say("unknown_command", map[string]any{"Command": "/" + r.Command})
 		return nil
 	}
+	// A command ends a waiting form, saying so first.
+	before := len(r.out)
+	if err := b.abandonForm(ctx, r); err != nil {
+		return err
+	}
+	r.abandoned = len(r.out) > before
 	if !r.User.Role().AtLeast(cmd.role) {
 		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": b.cat.T(r.Lang, "role_"+string(cmd.role), nil)})
 		return nil

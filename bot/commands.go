@@ -28,6 +28,7 @@ func (b *Bot) commandTable() []*command {
 	return []*command{
 		{name: "start", role: models.RoleRep, run: b.cmdStart},
 		{name: "help", role: models.RoleRep, run: b.cmdHelp},
+		{name: "cancel", role: models.RoleRep, run: b.cmdCancel},
 		{name: "join", role: models.RoleRep, run: b.join},
 		{name: "lang", role: models.RoleRep, run: b.cmdLang},
 		{name: "tz", role: models.RoleRep, run: b.cmdTZ},
@@ -45,12 +46,18 @@ func (b *Bot) commandTable() []*command {
 func (b *Bot) callbackTable() map[string]callbackFunc {
 	return map[string]callbackFunc{
 		"lang": b.cbLang,
+		"f":    b.cbForm,
 	}
+}
+
+// formTable lists the tap-through forms by kind.
+func (b *Bot) formTable() forms {
+	return forms{}
 }
 
 // hookTable lists what looks at plain messages (not commands), in order.
 func (b *Bot) hookTable() []messageHook {
-	return []messageHook{}
+	return []messageHook{b.formHook}
 }
 
 // callback handles a pressed inline button.
@@ -78,6 +85,14 @@ func (b *Bot) helpText(lang string, role models.Role) string {
 		sb.WriteString("\n/" + c.name + " — " + b.cat.T(lang, "cmd_"+c.name, nil))
 	}
 	return sb.String()
+}
+
+// /cancel ends a waiting form (route has abandoned it already, saying so).
+func (b *Bot) cmdCancel(_ context.Context, r *Request) error {
+	if !r.abandoned {
+		r.say("form_none", nil)
+	}
+	return nil
 }
 
 func (b *Bot) cmdHelp(_ context.Context, r *Request) error {

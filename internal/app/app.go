@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -129,7 +130,34 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	a.Bot.RegisterCommands(ctx, a.TG)
 	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()))
-	return a.Inbox.Run(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.every(ctx, time.Minute, "expire idle forms", func(ctx context.Context) error {
+			_, err := a.Bot.ExpireForms(ctx)
+			return err
+		})
+	}()
+	err := a.Inbox.Run(ctx)
+	wg.Wait()
+	return err
+}
+
+// every runs job each interval until ctx ends, logging failures.
+func (a *App) every(ctx context.Context, interval time.Duration, name string, job func(context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := job(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error(name, "err", err)
+			}
+		}
+	}
 }
 
 // Close releases the database.

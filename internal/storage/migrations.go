@@ -77,6 +77,20 @@ var migrations = []*gormigrate.Migration{
 			return tx.Migrator().CreateTable(&update{})
 		},
 	},
+	{
+		ID: "0002_forms",
+		Migrate: func(tx *gorm.DB) error {
+			// A half-filled form per user, so a restart loses nothing.
+			type form struct {
+				UserID    int64  `gorm:"primaryKey;autoIncrement:false"`
+				Kind      string `gorm:"size:32;not null"`
+				State     string `gorm:"type:text;not null"`
+				CreatedAt time.Time
+				UpdatedAt time.Time `gorm:"index"`
+			}
+			return tx.Migrator().CreateTable(&form{})
+		},
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

@@ -1,0 +1,210 @@
+package bot
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/outbox"
+	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/models"
+)
+
+// recorder is a Sender that keeps what the bot would send.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []outbox.Message
+}
+
+func (s *recorder) Send(_ context.Context, m outbox.Message) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, m)
+	return len(s.msgs), nil
+}
+
+func (s *recorder) AnswerCallback(context.Context, string, string) error { return nil }
+
+func (s *recorder) take() []outbox.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.msgs
+	s.msgs = nil
+	return out
+}
+
+type formRig struct {
+	t     *testing.T
+	db    *storage.DB
+	clock *clock.Fake
+	sent  *recorder
+	bot   *Bot
+	done  []map[string]string
+}
+
+func newFormRig(t *testing.T, db *storage.DB, clk *clock.Fake) *formRig {
+	cat, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rig := &formRig{t: t, db: db, clock: clk, sent: &recorder{}}
+	rig.bot = New(Config{Admins: []int64{1}}, db, cat, clk, rig.sent, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rig.bot.forms["test"] = &Form{
+		Kind: "test",
+		Steps: []*Step{
+			{ID: "m", Prompt: func(*Request, *FormState) string { return "Method?" },
+				Choices: func(context.Context, *Request, *FormState) ([]Choice, error) {
+					return []Choice{{"Phone", "phone"}, {"Visit", "visit"}}, nil
+				}},
+			{ID: "n", Prompt: func(*Request, *FormState) string { return "Notes?" }, Text: true, Optional: true,
+				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+					if a == "bad" {
+						return models.Errorf(models.EINVALID, "form_choose", nil)
+					}
+					st.Set("n", a)
+					return nil
+				}},
+			{ID: "s", Prompt: func(*Request, *FormState) string { return "Stage?" },
+				Choices: func(context.Context, *Request, *FormState) ([]Choice, error) {
+					return []Choice{{"Demo", "demo"}, {"Quote", "quote"}}, nil
+				}},
+		},
+		Done: func(_ context.Context, r *Request, st *FormState) error {
+			rig.done = append(rig.done, st.Data)
+			r.reply("saved", nil)
+			return nil
+		},
+	}
+	rig.bot.commands = append(rig.bot.commands, &command{name: "test", role: models.RoleRep,
+		run: func(ctx context.Context, r *Request) error { return rig.bot.StartForm(ctx, r, "test", nil) }})
+	rig.bot.byName["test"] = rig.bot.commands[len(rig.bot.commands)-1]
+	return rig
+}
+
+func (g *formRig) profile() storage.Profile {
+	return storage.Profile{TelegramID: 1, ChatID: 1, Name: "Ann", Lang: "en"}
+}
+
+func (g *formRig) text(s string) []outbox.Message {
+	r := &Request{Profile: g.profile(), ChatID: 1, Now: g.clock.Now(), cat: g.bot.cat, Text: s}
+	if strings.HasPrefix(s, "/") {
+		r.Command, r.Args = splitCommand(s)
+	}
+	g.bot.serve(context.Background(), r)
+	return g.sent.take()
+}
+
+func (g *formRig) press(data string) []outbox.Message {
+	r := &Request{Profile: g.profile(), ChatID: 1, Now: g.clock.Now(), cat: g.bot.cat, CallbackID: "cb", CallbackData: data, MessageID: 77}
+	g.bot.serve(context.Background(), r)
+	return g.sent.take()
+}
+
+func buttonData(m outbox.Message) []string {
+	var out []string
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			out = append(out, b.Text+"="+b.Data)
+		}
+	}
+	return out
+}
+
+func expect(t *testing.T, got []outbox.Message, texts ...string) {
+	t.Helper()
+	if len(got) != len(texts) {
+		t.Fatalf("got %d messages %+v, want %q", len(got), got, texts)
+	}
+	for i, want := range texts {
+		if !strings.Contains(got[i].Text, want) {
+			t.Fatalf("message %d = %q, want it to contain %q", i, got[i].Text, want)
+		}
+	}
+}
+
+func TestFormWalkThrough(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	g := newFormRig(t, storagetest.SQLite(t, clk), clk)
+
+	got := g.text("/test")
+	expect(t, got, "Method?")
+	if b := strings.Join(buttonData(got[0]), " "); b != "Phone=f:m:c:0 Visit=f:m:c:1 Cancel=f:m:x" {
+		t.Fatalf("first step buttons: %s", b)
+	}
+
+	got = g.press("f:m:c:0")
+	expect(t, got, "Method?\n→ Phone", "Notes?")
+	if got[0].EditMessageID != 77 {
+		t.Fatalf("the answered question must be edited, got %+v", got[0])
+	}
+	if b := strings.Join(buttonData(got[1]), " "); b != "« Back=f:n:b Skip=f:n:s Cancel=f:n:x" {
+		t.Fatalf("second step buttons: %s", b)
+	}
+
+	// A bad answer is explained and the question asked again.
+	expect(t, g.text("bad"), "Please pick one of the buttons", "Notes?")
+
+	expect(t, g.text("met the buyer"), "Stage?")
+	expect(t, g.press("f:s:b"), "Stage?\n→ « Back", "Notes?")
+	expect(t, g.press("f:n:s"), "Notes?\n→ skipped", "Stage?")
+
+	// A button of an earlier question no longer works.
+	expect(t, g.press("f:m:c:1"), "This button no longer works.")
+
+	// The choice can be typed as its number or its label.
+	expect(t, g.text("Quote"), "saved")
+	if len(g.done) != 1 || g.done[0]["m"] != "phone" || g.done[0]["s"] != "quote" || g.done[0]["n"] != "" {
+		t.Fatalf("saved %+v", g.done)
+	}
+	// The form is gone: plain text is not an answer any more.
+	expect(t, g.text("hello"), "I didn't save that")
+}
+
+func TestFormSurvivesRestart(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	db := storagetest.SQLite(t, clk)
+	g := newFormRig(t, db, clk)
+	g.text("/test")
+	g.text("2")
+	// A new bot on the same database continues where the form was.
+	g2 := newFormRig(t, db, clk)
+	expect(t, g2.text("notes after restart"), "Stage?")
+	g2.text("1")
+	if len(g2.done) != 1 || g2.done[0]["m"] != "visit" || g2.done[0]["n"] != "notes after restart" || g2.done[0]["s"] != "demo" {
+		t.Fatalf("saved %+v", g2.done)
+	}
+}
+
+func TestFormExpiresAndCommandsAbandon(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	g := newFormRig(t, storagetest.SQLite(t, clk), clk)
+	g.text("/test")
+	g.text("1")
+	clk.Advance(29 * time.Minute)
+	if n, err := g.bot.ExpireForms(context.Background()); err != nil || n != 0 {
+		t.Fatalf("expired %d (%v) before 30 minutes", n, err)
+	}
+	clk.Advance(time.Minute)
+	if n, err := g.bot.ExpireForms(context.Background()); err != nil || n != 1 {
+		t.Fatalf("expired %d (%v), want 1", n, err)
+	}
+	expect(t, g.sent.take(), "waited 30 minutes for an answer and has expired; nothing was saved. You had entered:\n• phone")
+	expect(t, g.text("late answer"), "I didn't save that")
+
+	g.text("/test")
+	expect(t, g.text("/help"), "You sent /help, so the form you were filling in is closed", "What you can do:")
+	g.text("/test")
+	expect(t, g.text("/cancel"), "You sent /cancel, so the form")
+	expect(t, g.text("/cancel"), "There is no form to cancel.")
+	g.text("/test")
+	expect(t, g.press("f:m:x"), "Method?\n→ Cancel", "Cancelled; nothing was saved.")
+	if len(g.done) != 0 {
+		t.Fatalf("an unfinished form saved %+v", g.done)
+	}
+}
