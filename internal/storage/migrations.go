@@ -91,6 +91,10 @@ var migrations = []*gormigrate.Migration{
 			return tx.Migrator().CreateTable(&form{})
 		},
 	},
+	{
+		ID:      "0003_clients_visits_objections_plans",
+		Migrate: migrateSalesRecords,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
