@@ -158,3 +158,47 @@ type WeeklySummary struct {
 	// ObjectionCount is all the week's objections.
 	ObjectionCount int
 }
+
+// ReportSettings are a team's report schedule, in the team's zone.
+type ReportSettings struct {
+	DigestOn   bool
+	DigestTime ClockTime
+	// DigestDays are the weekdays a digest goes out (working days).
+	DigestDays  []time.Weekday
+	SummaryOn   bool
+	SummaryDay  time.Weekday
+	SummaryTime ClockTime
+	// PlanReminderOn: a rep whose next week's plan is empty at the plan
+	// deadline gets one reminder.
+	PlanReminderOn   bool
+	PlanDeadlineDay  time.Weekday
+	PlanDeadlineTime ClockTime
+}
+
+// DefaultReportSettings: the digest at 18:30 on working days, the summary
+// on Monday at 09:00, the plan deadline on Friday at 16:00.
+func DefaultReportSettings() ReportSettings {
+	return ReportSettings{
+		DigestOn: true, DigestTime: "18:30",
+		DigestDays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
+		SummaryOn:  true, SummaryDay: time.Monday, SummaryTime: "09:00",
+		PlanReminderOn: true, PlanDeadlineDay: time.Friday, PlanDeadlineTime: "16:00",
+	}
+}
+
+// DigestOnDay reports whether a digest goes out on that weekday.
+func (s ReportSettings) DigestOnDay(d time.Weekday) bool {
+	for _, w := range s.DigestDays {
+		if w == d {
+			return true
+		}
+	}
+	return false
+}
+
+// Report kinds, as recorded per recipient and period.
+const (
+	ReportDigest       = "digest"
+	ReportSummary      = "summary"
+	ReportPlanReminder = "plan_reminder"
+)
