@@ -255,12 +255,15 @@ type TeamMember struct {
 // teams) in one query, by team and name.
 func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember, error) {
 	var rows []struct {
-		userRow
-		MTeamID int64
-		MRole   string
+		ID, TelegramID, ChatID int64
+		Name, Username         string
+		Lang, TZ               string
+		IsAdmin                bool
+		TeamID                 int64
+		Role                   string
 	}
 	q := db.gorm.WithContext(ctx).Table("users").
-		Select("users.*, members.team_id AS m_team_id, members.role AS m_role").
+		Select("users.id, users.telegram_id, users.chat_id, users.name, users.username, users.lang, users.tz, users.is_admin, members.team_id, members.role").
 		Joins("JOIN members ON members.user_id = users.id").
 		Where("users.active = ?", true)
 	if len(teamIDs) > 0 {
@@ -270,8 +273,9 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 		return nil, fmt.Errorf("list active members: %w", err)
 	}
 	out := make([]TeamMember, len(rows))
-	for i := range rows {
-		out[i] = TeamMember{TeamID: rows[i].MTeamID, Role: models.Role(rows[i].MRole), User: rows[i].userRow.model()}
+	for i, r := range rows {
+		out[i] = TeamMember{TeamID: r.TeamID, Role: models.Role(r.Role), User: &models.User{ID: r.ID, TelegramID: r.TelegramID,
+			ChatID: r.ChatID, Name: r.Name, Username: r.Username, Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Active: true}}
 	}
 	return out, nil
 }
