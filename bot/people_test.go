@@ -204,3 +204,12 @@ func TestTokenNeverLogged(t *testing.T) {
 		t.Fatalf("token in log:\n%s", h.Log.String())
 	}
 }
+
+// The same onboarding on PostgreSQL (skipped when it is not configured).
+func TestOnboardingOnPostgres(t *testing.T) {
+	h := apptest.New(t, apptest.Postgres(t))
+	code := invite(t, h, "rep North")
+	apptest.MustContain(t, h.Send(bob, "/join "+code), "Welcome to North, Bob! You joined as rep.")
+	apptest.MustContain(t, h.Send(li, "/join "+code), "使用")
+	apptest.MustContain(t, h.Send(admin, "/team North"), "1. Bob (@bob) — rep")
+}

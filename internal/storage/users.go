@@ -62,39 +62,46 @@ type Profile struct {
 // admin is true: configured admins are created on first contact.
 func (db *DB) TouchUser(ctx context.Context, p Profile, admin bool) (*models.User, error) {
 	now := db.Now()
+	g := db.gorm.WithContext(ctx)
 	var row userRow
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		err := tx.Where("telegram_id = ?", p.TelegramID).Take(&row).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			if !admin {
-				row = userRow{}
-				return nil
-			}
-			row = userRow{TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, Username: p.Username,
-				Lang: p.Lang, IsAdmin: true, Active: true, LastSeen: &now}
-			return tx.Create(&row).Error
-		case err != nil:
-			return err
+	err := g.Where("telegram_id = ?", p.TelegramID).Take(&row).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		if !admin {
+			return nil, nil
 		}
-		updates := map[string]any{"last_seen": now, "name": p.Name, "username": p.Username}
-		if p.ChatID != 0 {
-			updates["chat_id"] = p.ChatID
+		row = userRow{TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, Username: p.Username,
+			Lang: p.Lang, IsAdmin: true, Active: true, LastSeen: &now}
+		if err := g.Create(&row).Error; err != nil {
+			return nil, fmt.Errorf("create admin %d: %w", p.TelegramID, err)
 		}
-		if admin && !row.IsAdmin {
-			// A configured admin is an admin even if they joined as a rep first.
-			updates["is_admin"], updates["active"] = true, true
-		}
-		if err := tx.Model(&row).Updates(updates).Error; err != nil {
-			return err
-		}
-		return tx.Where("id = ?", row.ID).Take(&row).Error
-	})
-	if err != nil {
-		return nil, fmt.Errorf("touch user %d: %w", p.TelegramID, err)
+		return db.withMemberships(ctx, &row)
+	case err != nil:
+		return nil, fmt.Errorf("get user %d: %w", p.TelegramID, err)
 	}
-	if row.ID == 0 {
-		return nil, nil
+	// Most updates change nothing about the user: a read is enough unless
+	// something changed or last_seen is more than a minute old.
+	updates := map[string]any{}
+	if row.LastSeen == nil || now.Sub(*row.LastSeen) >= time.Minute {
+		updates["last_seen"] = now
+	}
+	if p.Name != row.Name {
+		updates["name"] = p.Name
+	}
+	if p.Username != row.Username {
+		updates["username"] = p.Username
+	}
+	if p.ChatID != 0 && p.ChatID != row.ChatID {
+		updates["chat_id"] = p.ChatID
+	}
+	if admin && !row.IsAdmin {
+		// A configured admin is an admin even if they joined as a rep first.
+		updates["is_admin"], updates["active"] = true, true
+	}
+	if len(updates) > 0 {
+		if err := g.Model(&row).Updates(updates).Error; err != nil {
+			return nil, fmt.Errorf("touch user %d: %w", p.TelegramID, err)
+		}
 	}
 	return db.withMemberships(ctx, &row)
 }
