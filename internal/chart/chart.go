@@ -69,7 +69,7 @@ func loadFont(gz []byte) (*truetype.Font, error) {
 
 // RepBars is one rep's bars: visits planned, planned visits done, all visits.
 type RepBars struct {
-	Name                   string
+	Name                  string
 	Planned, Done, Visits int
 }
 

@@ -24,7 +24,7 @@ func TestWeeklyPNG(t *testing.T) {
 		Title:     "North — 第48周 (11月23日–29日)",
 		Legend:    [3]string{"计划", "按计划完成", "拜访"},
 		RepsTitle: "每位销售的拜访", ObjectionsTitle: "异议分布", Empty: "无",
-		Reps: []RepBars{{"Bob", 2, 2, 3}, {"Carol", 0, 0, 0}, {"李伟", 2, 1, 3}, {"王芳芳芳芳芳芳芳芳芳芳芳芳芳", 12, 9, 14}},
+		Reps:       []RepBars{{"Bob", 2, 2, 3}, {"Carol", 0, 0, 0}, {"李伟", 2, 1, 3}, {"王芳芳芳芳芳芳芳芳芳芳芳芳芳", 12, 9, 14}},
 		Objections: []Bar{{"价格", 5}, {"忙/没时间", 3}, {"satisfied with supplier", 1}},
 	}
 	data, err := WeeklyPNG(w)
