@@ -20,6 +20,7 @@ import (
 	"salesbot/internal/clock"
 	"salesbot/internal/inbox"
 	"salesbot/internal/outbox"
+	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 )
 
@@ -39,6 +40,10 @@ type Config struct {
 	DrainTimeout time.Duration
 	// OnUpdateDone is called after each update is handled (console mode).
 	OnUpdateDone func(updateID int64)
+	// ReportsEvery is how often due digests and summaries are looked for
+	// (default a minute); negative turns the loop off (tests run
+	// App.Reports.SendDue themselves).
+	ReportsEvery time.Duration
 }
 
 // App is a running salesbot.
@@ -50,6 +55,8 @@ type App struct {
 	Inbox *inbox.Inbox
 	Log   *slog.Logger
 	Clock clock.Clock
+	// Reports sends the scheduled digests, summaries and plan reminders.
+	Reports *reports.Scheduler
 }
 
 // ErrNoToken is returned when no bot token is configured.
@@ -107,7 +114,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		return nil, fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
 	}
 	a.TG = tg
-	a.Bot.SetSender(outbox.New(tg))
+	out := outbox.New(tg)
+	a.Bot.SetSender(out)
+	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: out, Clock: clk, Log: log}
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		db.Close()
@@ -139,9 +148,25 @@ func (a *App) Run(ctx context.Context) error {
 			return err
 		})
 	}()
+	if every := a.reportsEvery(); every > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Whatever fell due while the bot was down goes out at the
+			// first tick (marked late); the send record keeps it once.
+			a.every(ctx, every, "send due reports", a.Reports.SendDue)
+		}()
+	}
 	err := a.Inbox.Run(ctx)
 	wg.Wait()
 	return err
+}
+
+func (a *App) reportsEvery() time.Duration {
+	if a.Cfg.ReportsEvery == 0 {
+		return time.Minute
+	}
+	return a.Cfg.ReportsEvery
 }
 
 // every runs job each interval until ctx ends, logging failures.

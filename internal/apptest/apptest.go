@@ -54,6 +54,8 @@ func New(t testing.TB, opts ...Option) *Harness {
 	h.Cfg = app.Config{
 		Token: "42:test-token", Admins: []int64{Admin.ID}, DefaultTZ: "UTC",
 		PollTimeout: 2 * time.Second, DrainTimeout: 5 * time.Second, Workers: 4,
+		// Tests move the clock and run the report job themselves.
+		ReportsEvery: -1,
 	}
 	for _, o := range opts {
 		o(h)

@@ -17,8 +17,9 @@ import (
 
 // Renderer turns reports into messages in a language.
 type Renderer interface {
-	DigestMessages(lang string, d *models.DailyDigest, late bool) []outbox.Message
-	SummaryMessages(lang string, s *models.WeeklySummary, late bool) ([]outbox.Message, error)
+	// lateDue, when not zero, is when a report sent late was due.
+	DigestMessages(lang string, d *models.DailyDigest, lateDue time.Time) []outbox.Message
+	SummaryMessages(lang string, s *models.WeeklySummary, lateDue time.Time) ([]outbox.Message, error)
 	PlanReminder(lang string, week models.Week, deadline time.Time, loc *time.Location) outbox.Message
 }
 
@@ -128,16 +129,16 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 	if set.DigestOn && set.DigestOnDay(models.Weekday(today)) {
 		if due := set.DigestTime.On(today, loc); !now.Before(due) {
 			var d *models.DailyDigest
-			build := func(ctx context.Context, lang string, late bool) ([]outbox.Message, error) {
+			build := func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error) {
 				if d == nil {
 					var err error
 					if d, err = s.Builder.DailyDigest(ctx, team, today); err != nil {
 						return nil, err
 					}
 				}
-				return s.Render.DigestMessages(lang, d, late), nil
+				return s.Render.DigestMessages(lang, d, lateDue), nil
 			}
-			errs = append(errs, s.deliver(ctx, now, models.ReportDigest, team.ID, today, due, managers, build))
+			errs = append(errs, s.deliver(ctx, now, models.ReportDigest, team, today, due, managers, build))
 		}
 	}
 	if set.SummaryOn {
@@ -145,16 +146,16 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 		if due := set.SummaryTime.On(dueDay, loc); !now.Before(due) {
 			ended := week.Prev()
 			var sum *models.WeeklySummary
-			build := func(ctx context.Context, lang string, late bool) ([]outbox.Message, error) {
+			build := func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error) {
 				if sum == nil {
 					var err error
 					if sum, err = s.Builder.WeeklySummary(ctx, team, ended); err != nil {
 						return nil, err
 					}
 				}
-				return s.Render.SummaryMessages(lang, sum, late)
+				return s.Render.SummaryMessages(lang, sum, lateDue)
 			}
-			errs = append(errs, s.deliver(ctx, now, models.ReportSummary, team.ID, ended.Monday, due, managers, build))
+			errs = append(errs, s.deliver(ctx, now, models.ReportSummary, team, ended.Monday, due, managers, build))
 		}
 	}
 	if set.PlanReminderOn && len(reps) > 0 {
@@ -178,24 +179,29 @@ func (s *Scheduler) planReminders(ctx context.Context, now time.Time, team *mode
 			empty = append(empty, r)
 		}
 	}
-	build := func(_ context.Context, lang string, _ bool) ([]outbox.Message, error) {
+	build := func(_ context.Context, lang string, _ time.Time) ([]outbox.Message, error) {
 		return []outbox.Message{s.Render.PlanReminder(lang, next, due, team.Location())}, nil
 	}
-	return s.deliver(ctx, now, models.ReportPlanReminder, team.ID, next.Monday, due, empty, build)
+	return s.deliver(ctx, now, models.ReportPlanReminder, team, next.Monday, due, empty, build)
 }
 
-type buildFunc func(ctx context.Context, lang string, late bool) ([]outbox.Message, error)
+type buildFunc func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error)
 
 // deliver sends one report to each recipient that has not had it.
-func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, teamID int64, period string, due time.Time, to []*models.User, build buildFunc) error {
-	if len(to) == 0 {
-		return nil
+func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, team *models.Team, period string, due time.Time, to []*models.User, build buildFunc) error {
+	if len(to) == 0 || due.Before(team.CreatedAt) {
+		return nil // nobody to tell, or due before the team existed
 	}
+	teamID := team.ID
 	done, err := s.DB.SentReportKeys(ctx, kind, period, []int64{teamID})
 	if err != nil {
 		return err
 	}
 	late := now.Sub(due) > s.lateAfter()
+	var lateDue time.Time
+	if late {
+		lateDue = due
+	}
 	rendered := map[string][]outbox.Message{}
 	var errs []error
 	for _, u := range to {
@@ -217,7 +223,7 @@ func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, tea
 		}
 		msgs, ok := rendered[lang]
 		if !ok {
-			if msgs, err = build(ctx, lang, late); err != nil {
+			if msgs, err = build(ctx, lang, lateDue); err != nil {
 				_ = s.DB.FinishReport(ctx, claim.ID, storage.ReportFailed)
 				errs = append(errs, fmt.Errorf("build %s %s of team %d: %w", kind, period, teamID, err))
 				continue
