@@ -37,7 +37,9 @@ func (p reportText) attitude(a models.Attitude) string {
 	return p.t("rpt_att_"+string(a), nil)
 }
 
-func (p reportText) category(c models.ObjectionCategory) string { return p.t("rpt_obj_"+string(c), nil) }
+func (p reportText) category(c models.ObjectionCategory) string {
+	return p.t("rpt_obj_"+string(c), nil)
+}
 
 // day renders a civil date: "Tue 24 Nov" / "11月24日 周二".
 func (p reportText) day(date string) string {
