@@ -36,6 +36,8 @@ func (b *Bot) commandTable() []*command {
 		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
 		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
+		{name: "digest", role: models.RoleManager, run: b.cmdDigest},
+		{name: "week", role: models.RoleManager, run: b.cmdWeek},
 		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
 	}
 }

@@ -263,3 +263,40 @@ func TestDigestRetriedAfterFailure(t *testing.T) {
 		t.Fatalf("Mia %d, 王芳 %d digests", a, b)
 	}
 }
+
+var (
+	miaTG  = tgfake.User{ID: reportstest.MiaTG, FirstName: "Mia", LanguageCode: "en"}
+	liTG   = tgfake.User{ID: reportstest.LiTG, FirstName: "Li", LastName: "Wei", LanguageCode: "zh"}
+	wangTG = tgfake.User{ID: reportstest.WangTG, FirstName: "王芳", LanguageCode: "zh"}
+)
+
+func TestDigestAndWeekOnDemand(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(shanghai(reportstest.Day, "16:00"))
+	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
+
+	apptest.MustContain(t, h.Send(miaTG, "/digest"), "📊 North — daily digest, Tue 24 Nov", "Visits: 4 · objections: 1")
+	// Monday: Bob's 23:30 visit to Beta and his objection.
+	got := h.Send(miaTG, "/digest yesterday")
+	apptest.MustContain(t, got, "daily digest, Mon 23 Nov", "Visits: 1 · objections: 1 · active reps: 1 of 3",
+		"• 23:30 Beta — stage not stated, neutral", "• Beta: busy / no time — “call me next month”")
+	// A weekday name looks back: on Tuesday, "mon" is yesterday.
+	apptest.MustContain(t, h.Send(miaTG, "/digest mon"), "daily digest, Mon 23 Nov")
+	apptest.MustContain(t, h.Send(miaTG, "/digest 2026-11-24"), "daily digest, Tue 24 Nov")
+	apptest.MustContain(t, h.Send(miaTG, "/digest North 2026-11-24"), "daily digest, Tue 24 Nov")
+	apptest.MustContain(t, h.Send(miaTG, "/digest whenever"), "I can't read “whenever” as a day. Examples: /digest yesterday")
+	apptest.MustContain(t, h.Send(wangTG, "/digest"), "📊 North — 每日简报,11月24日 周二")
+
+	// /week DATE: the week containing it; without one, last week. On
+	// Tuesday Li's Wednesday visit to Delta is still open (the scenario
+	// also holds a visit logged for Wednesday 00:30).
+	got = h.Send(miaTG, "/week today")
+	if len(got) != 2 || got[1].Method != "sendPhoto" {
+		t.Fatalf("/week today: %q", apptest.Texts(got))
+	}
+	apptest.MustContain(t, got, "weekly summary, week 48", "Visits: 6 · objections: 2",
+		"Plan vs actual: 3 of 4 planned visits done (75%), 0 missed, 1 still open, 3 unplanned")
+	apptest.MustContain(t, h.Send(miaTG, "/week"), "weekly summary, week 47 (Mon 16 Nov – Sun 22 Nov)", "Plan vs actual: nothing was planned")
+
+	apptest.MustContain(t, h.Send(liTG, "/digest"), "/digest 仅限经理使用。")
+}
