@@ -36,6 +36,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
 		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
+		{name: "export", role: models.RoleRep, run: b.cmdExport},
 		{name: "digest", role: models.RoleManager, run: b.cmdDigest},
 		{name: "week", role: models.RoleManager, run: b.cmdWeek},
 		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},

@@ -23,6 +23,8 @@ type Builder struct {
 	// FollowUps, when set, adds follow-up counts to digests (the follow-ups
 	// table is not part of every deployment's schema yet).
 	FollowUps FollowUpCounter
+	// FollowUpSheet, when set, adds the follow-ups sheet to exports.
+	FollowUpSheet func(ctx context.Context, sc ExportScope, l ExportLabels) (Sheet, error)
 }
 
 // FollowUpCounter counts a team's follow-ups for a digest: done within
