@@ -21,14 +21,21 @@ func shanghai(date, hm string) time.Time {
 	return models.ClockTime(hm).On(date, loc)
 }
 
-// restart restarts the bot and waits until it polls again (a stop during
-// start-up would fail the test for the wrong reason).
-func restart(t *testing.T, h *apptest.Harness) {
+// waitUp waits until the bot polls (stopping it during start-up would
+// fail the test for the wrong reason).
+func waitUp(t *testing.T, h *apptest.Harness) {
 	t.Helper()
-	h.Restart()
 	if err := h.Fake.WaitPolling(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// restart restarts the bot once it is up, and waits until it is up again.
+func restart(t *testing.T, h *apptest.Harness) {
+	t.Helper()
+	waitUp(t, h)
+	h.Restart()
+	waitUp(t, h)
 }
 
 func sendDue(t *testing.T, h *apptest.Harness) {
@@ -161,9 +168,11 @@ func TestDigestCaughtUpLate(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai(reportstest.Day, "12:00"))
 	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
+	waitUp(t, h)
 	h.Stop()
 	h.Clock.Set(shanghai(reportstest.Day, "19:10"))
-	restart(t, h)
+	h.Restart()
+	waitUp(t, h)
 	sendDue(t, h)
 	sendDue(t, h)
 	mia := h.Fake.SentTo(reportstest.MiaTG)
