@@ -3,6 +3,7 @@
 //	salesbot [run]     the bot, by long polling (needs TELEGRAM_BOT_TOKEN)
 //	salesbot console   try the bot in a terminal, no token needed
 //	salesbot migrate   bring the database schema up to date
+//	salesbot export    write a team's records as an Excel workbook
 //	salesbot version   print the version
 package main
 
@@ -57,6 +58,7 @@ Usage:
   salesbot [run] [flags]      run the bot by long polling (needs a token)
   salesbot console [flags]    try the bot in this terminal; no token, no network
   salesbot migrate [flags]    bring the database schema up to date
+  salesbot export [flags]     write a team's records as an Excel workbook (and CSV)
   salesbot version            print the version
 
 Run "salesbot COMMAND --help" for a command's flags.
@@ -75,6 +77,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return cmdConsole(ctx, args, stdin, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "salesbot", version)
 		return nil
