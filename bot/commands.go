@@ -36,6 +36,8 @@ func (b *Bot) commandTable() []*command {
 		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
 		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
+		{name: "plan", role: models.RoleRep, run: b.cmdPlan},
+		{name: "me", role: models.RoleRep, run: b.cmdMe},
 		{name: "export", role: models.RoleRep, run: b.cmdExport},
 		{name: "digest", role: models.RoleManager, run: b.cmdDigest},
 		{name: "week", role: models.RoleManager, run: b.cmdWeek},
@@ -50,12 +52,13 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 	return map[string]callbackFunc{
 		"lang": b.cbLang,
 		"f":    b.cbForm,
+		"pl":   b.cbPlan,
 	}
 }
 
 // formTable lists the tap-through forms by kind.
 func (b *Bot) formTable() forms {
-	return forms{}
+	return forms{"plan": b.planForm()}
 }
 
 // hookTable lists what looks at plain messages (not commands), in order.

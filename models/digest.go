@@ -202,3 +202,17 @@ const (
 	ReportSummary      = "summary"
 	ReportPlanReminder = "plan_reminder"
 )
+
+// RepWeekly is one rep's week: their plan with its status, their visits and
+// objections (for /plan and /me).
+type RepWeekly struct {
+	TeamID     int64
+	Loc        *time.Location
+	RepID      int64
+	Week       Week
+	Today      string
+	Plan       PlanResult
+	Clients    map[int64]string // client names by id
+	Visits     []VisitLine
+	Objections []ObjectionLine
+}

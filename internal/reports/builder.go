@@ -532,3 +532,56 @@ func objectionStats(objs []objectionRow) []models.ObjectionStat {
 	})
 	return out
 }
+
+// RepWeek builds one rep's week in a team: plan-vs-actual, visits and
+// objections (idx_planned_rep_week, idx_visits_rep_at, idx_objections_rep_at).
+func (b *Builder) RepWeek(ctx context.Context, team *models.Team, repID int64, week models.Week) (*models.RepWeekly, error) {
+	loc := team.Location()
+	from, to, err := week.Bounds(loc)
+	if err != nil {
+		return nil, err
+	}
+	g := b.db.Gorm().WithContext(ctx)
+	var planned []plannedRow
+	err = g.Table("planned_visits").
+		Select("planned_visits.id, planned_visits.rep_id, planned_visits.client_id, clients.name AS client_name, planned_visits.week_start, planned_visits.day, planned_visits.purpose").
+		Joins("JOIN clients ON clients.id = planned_visits.client_id").
+		Where("planned_visits.rep_id = ? AND planned_visits.week_start = ? AND planned_visits.team_id = ?", repID, week.Monday, team.ID).
+		Order("planned_visits.day, planned_visits.id").Scan(&planned).Error
+	if err != nil {
+		return nil, fmt.Errorf("list planned visits of rep %d: %w", repID, err)
+	}
+	var visits []visitRow
+	err = g.Table("visits").
+		Select("visits.id, visits.rep_id, visits.client_id, clients.name AS client_name, visits.at, visits.stage_before, visits.stage, visits.attitude, visits.method").
+		Joins("JOIN clients ON clients.id = visits.client_id").
+		Where("visits.rep_id = ? AND visits.at >= ? AND visits.at < ? AND visits.team_id = ? AND visits.deleted_at IS NULL", repID, from, to, team.ID).
+		Order("visits.at, visits.id").Scan(&visits).Error
+	if err != nil {
+		return nil, fmt.Errorf("list visits of rep %d: %w", repID, err)
+	}
+	var objs []objectionRow
+	err = g.Table("objections").
+		Select("objections.id, objections.rep_id, clients.name AS client_name, objections.at, objections.category, objections.words, objections.resolved").
+		Joins("JOIN clients ON clients.id = objections.client_id").
+		Where("objections.rep_id = ? AND objections.at >= ? AND objections.at < ? AND objections.team_id = ? AND objections.deleted_at IS NULL", repID, from, to, team.ID).
+		Order("objections.at, objections.id").Scan(&objs).Error
+	if err != nil {
+		return nil, fmt.Errorf("list objections of rep %d: %w", repID, err)
+	}
+	today := models.CivilDate(b.clock.Now(), loc)
+	rw := &models.RepWeekly{TeamID: team.ID, Loc: loc, RepID: repID, Week: week, Today: today, Clients: map[int64]string{}}
+	for _, p := range planned {
+		rw.Clients[p.ClientID] = p.ClientName
+	}
+	for i := range visits {
+		rw.Clients[visits[i].ClientID] = visits[i].ClientName
+		rw.Visits = append(rw.Visits, visits[i].line())
+	}
+	for _, o := range objs {
+		rw.Objections = append(rw.Objections, models.ObjectionLine{ID: o.ID, At: o.At.UTC(), Client: o.ClientName,
+			Category: models.ObjectionCategory(o.Category), Words: o.Words, Resolved: o.Resolved})
+	}
+	rw.Plan = models.MatchPlan(week, today, plannedModels(planned, team.ID, week), visitRefs(visits, loc))
+	return rw, nil
+}

@@ -101,3 +101,61 @@ func (db *DB) RepsWithPlans(ctx context.Context, teamID int64, week models.Week)
 	}
 	return out, nil
 }
+
+// PlanClient is a client as the plan commands offer and match it.
+type PlanClient struct {
+	ID   int64
+	Name string
+}
+
+// RecentClients lists a rep's clients in a team, the most recently changed
+// first (idx_clients_team_owner), for the plan form's buttons.
+func (db *DB) RecentClients(ctx context.Context, teamID, ownerID int64, limit int) ([]PlanClient, error) {
+	var out []PlanClient
+	err := db.gorm.WithContext(ctx).Table("clients").Select("id, name").
+		Where("team_id = ? AND owner_id = ?", teamID, ownerID).Order("updated_at DESC, id DESC").Limit(limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list recent clients of rep %d: %w", ownerID, err)
+	}
+	return out, nil
+}
+
+// TeamClientNames lists every client of a team by id and name, for matching
+// the names typed in a quick plan.
+func (db *DB) TeamClientNames(ctx context.Context, teamID int64) ([]PlanClient, error) {
+	var out []PlanClient
+	if err := db.gorm.WithContext(ctx).Table("clients").Select("id, name").Where("team_id = ?", teamID).Order("id").Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list clients of team %d: %w", teamID, err)
+	}
+	return out, nil
+}
+
+// ClientName returns a team's client's name (ENOTFOUND when the client is
+// not the team's).
+func (db *DB) ClientName(ctx context.Context, teamID, clientID int64) (string, error) {
+	var names []string
+	err := db.gorm.WithContext(ctx).Table("clients").Where("id = ? AND team_id = ?", clientID, teamID).Limit(1).Pluck("name", &names).Error
+	if err != nil {
+		return "", fmt.Errorf("get client %d: %w", clientID, err)
+	}
+	if len(names) == 0 {
+		return "", models.Errorf(models.ENOTFOUND, "err_client_not_found", nil)
+	}
+	return names[0], nil
+}
+
+// AddPlanClient creates a client card for a name typed in a plan, owned by
+// the rep (a visit planned to a new prospect). nameKey is the folded name.
+func (db *DB) AddPlanClient(ctx context.Context, teamID, ownerID int64, name, nameKey string) (PlanClient, error) {
+	row := map[string]any{"team_id": teamID, "name": name, "name_key": nameKey, "industry": "", "address": "", "size": "",
+		"source": "", "owner_id": ownerID, "grade": "", "stage": "", "notes": "", "grade_asked": false,
+		"created_at": db.Now(), "updated_at": db.Now()}
+	if err := db.gorm.WithContext(ctx).Table("clients").Create(row).Error; err != nil {
+		return PlanClient{}, fmt.Errorf("add client %q: %w", name, err)
+	}
+	var id int64
+	if err := db.gorm.WithContext(ctx).Table("clients").Where("team_id = ? AND name_key = ?", teamID, nameKey).Pluck("id", &id).Error; err != nil {
+		return PlanClient{}, fmt.Errorf("read new client %q: %w", name, err)
+	}
+	return PlanClient{ID: id, Name: name}, nil
+}
