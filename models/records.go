@@ -40,6 +40,9 @@ const (
 	MaxSizeLen  = 50   // client size, phone
 )
 
+// CheckText refuses a text longer than max characters, naming the field.
+func CheckText(f Field, s string, max int) error { return checkLen(f, s, max) }
+
 func checkLen(f Field, s string, max int) error {
 	if n := utf8.RuneCountInString(s); n > max {
 		return Errorf(EINVALID, "err_field_long", map[string]any{"Field": f, "Len": n, "Max": max})
@@ -156,9 +159,47 @@ const (
 	AttachVideo    = "video"
 )
 
+// MaxFileIDLen bounds stored Telegram file ids and file names.
+const MaxFileIDLen = 200
+
+// CheckAttachment checks a file before it is attached to a visit.
+func CheckAttachment(a *Attachment) error {
+	if a.FileID == "" || len(a.FileID) > MaxFileIDLen {
+		return Errorf(EINVALID, "err_attachment_bad", nil)
+	}
+	if utf8.RuneCountInString(a.FileName) > MaxFileIDLen {
+		a.FileName = string([]rune(a.FileName)[:MaxFileIDLen])
+	}
+	return checkLen(FieldCaption, a.Caption, MaxTextLen)
+}
+
 // CheckInWindow is how long after saving a visit a location or file sent
 // on its own still attaches to it.
 const CheckInWindow = 15 * time.Minute
 
 // UndoWindow is how long /undo can take back an entry.
 const UndoWindow = 24 * time.Hour
+
+// SeesTeam reports whether u sees everything of a team: its managers (and
+// admins) do; reps see their own part only.
+func (u *User) SeesTeam(teamID int64) bool { return u.RoleIn(teamID).AtLeast(RoleManager) }
+
+// CanSeeClient is who may open a client card: the team's managers, the
+// client's owner, and a rep of the team who logged entries for it. Nobody
+// outside the team sees it.
+func (u *User) CanSeeClient(c *Client, hasOwnEntries bool) bool {
+	role := u.RoleIn(c.TeamID)
+	switch {
+	case role == RoleNone:
+		return false
+	case role.AtLeast(RoleManager):
+		return true
+	}
+	return c.OwnerID == u.ID || hasOwnEntries
+}
+
+// CanEditClient is who may change a card's fields and grade: the team's
+// managers and the client's owner.
+func (u *User) CanEditClient(c *Client) bool {
+	return u.SeesTeam(c.TeamID) || u.RoleIn(c.TeamID) != RoleNone && c.OwnerID == u.ID
+}

@@ -195,6 +195,8 @@ type Objection struct {
 	WorkedAnswer string
 	ResolvedAt   *time.Time
 	CreatedAt    time.Time
+	// ClientCreated is set when logging this objection created its client.
+	ClientCreated bool
 }
 
 // PlannedVisit is one line of a rep's weekly plan (访销计划).
