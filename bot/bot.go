@@ -115,6 +115,8 @@ type Request struct {
 
 	// abandoned is set when this command ended a waiting form.
 	abandoned bool
+	// names caches member names looked up while rendering.
+	names map[int64]string
 
 	cat *Catalogue
 	out []outbox.Message
@@ -339,8 +341,11 @@ func (b *Bot) renderError(r *Request, err error) {
 	if errors.As(err, &de) && de.Code != models.EINTERNAL {
 		data := map[string]any{}
 		for k, v := range de.Data {
-			if t, ok := v.(time.Time); ok {
-				v = FormatTime(r.Lang, t, r.Loc)
+			switch x := v.(type) {
+			case time.Time:
+				v = FormatTime(r.Lang, x, r.Loc)
+			case models.Field:
+				v = r.t("field_"+string(x), nil)
 			}
 			data[k] = v
 		}

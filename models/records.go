@@ -170,8 +170,11 @@ func CheckAttachment(a *Attachment) error {
 	if utf8.RuneCountInString(a.FileName) > MaxFileIDLen {
 		a.FileName = string([]rune(a.FileName)[:MaxFileIDLen])
 	}
-	return checkLen(FieldCaption, a.Caption, MaxTextLen)
+	return checkLen(FieldCaption, a.Caption, MaxCaptionLen)
 }
+
+// MaxCaptionLen is Telegram's limit for a caption.
+const MaxCaptionLen = 1024
 
 // CheckInWindow is how long after saving a visit a location or file sent
 // on its own still attaches to it.

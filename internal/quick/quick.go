@@ -547,3 +547,14 @@ func parseDuration(s string) (int, bool) {
 	}
 	return m, true
 }
+
+// ParseContacts reads people met as typed in a form: "Li (buyer)",
+// "王经理(决策者)、李工", "Wang and Zhou (user)". ok is false when a bracket
+// holds something that is not a role, or no name is given.
+func ParseContacts(s string) ([]Contact, bool) {
+	if rest, ok := cutLead(s, contactLeads); ok {
+		s = rest
+	}
+	p := readContacts(s, s)
+	return p.Contacts, p.Kind == KindContact
+}

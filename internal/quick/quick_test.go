@@ -194,3 +194,18 @@ func FuzzParseVisit(f *testing.F) {
 		}
 	})
 }
+
+func TestParseContacts(t *testing.T) {
+	cs, ok := ParseContacts("王经理(决策者)、李工")
+	if !ok || len(cs) != 2 || cs[0].Name != "王经理" || cs[0].Roles[0] != models.RoleDecisionMaker || cs[1].Name != "李工" || cs[1].Roles != nil {
+		t.Fatalf("%+v %v", cs, ok)
+	}
+	if cs, ok := ParseContacts("met Li (buyer)"); !ok || len(cs) != 1 || cs[0].Name != "Li" {
+		t.Fatalf("%+v %v", cs, ok)
+	}
+	for _, bad := range []string{"Li (chef)", "", "()", "  "} {
+		if cs, ok := ParseContacts(bad); ok {
+			t.Errorf("ParseContacts(%q) = %+v", bad, cs)
+		}
+	}
+}
