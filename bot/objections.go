@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -176,6 +177,10 @@ func (b *Bot) cmdObjection(ctx context.Context, r *Request) error {
 	d := &objectionDraft{Quick: true, TeamID: team, ClientName: strings.TrimSpace(q.Client), Category: q.Category,
 		Words: q.Words, Answer: q.Answer, Parts: q.Parts}
 	if err := d.check(); err != nil {
+		var de *models.Error
+		if errors.As(err, &de) && de.Key == "err_field_long" {
+			de.Key = "err_field_long_objection"
+		}
 		return err
 	}
 	st := &FormState{Kind: "objection"}

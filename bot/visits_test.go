@@ -17,12 +17,13 @@ var (
 	sam = tgfake.User{ID: 303, FirstName: "Sam", Username: "sam", LanguageCode: "en"}
 )
 
-// salesTeam starts salesbot with Ann and Wei as reps of North and Sam as a
+// salesTeam starts salesbot with Ann, Wei (in Chinese) and Bob as reps of North and Sam as a
 // rep of South; the admin manages every team.
 func salesTeam(t *testing.T, opts ...apptest.Option) *apptest.Harness {
 	h := apptest.New(t, opts...)
 	h.Member(ann, "North", "rep")
 	h.Member(wei, "North", "rep")
+	h.Member(bob, "North", "rep")
 	h.Member(sam, "South", "rep")
 	return h
 }

@@ -69,6 +69,10 @@ func Closeness(a, b string) float64 {
 	if ca == cb {
 		return 0.95
 	}
+	// Numbers tell apart what letters do not: "Plant 1" is not "Plant 2".
+	if da, db := digits(ca), digits(cb); da != "" && db != "" && da != db {
+		return 0
+	}
 	short, long := ca, cb
 	if utf8.RuneCountInString(short) > utf8.RuneCountInString(long) {
 		short, long = long, short
@@ -79,6 +83,16 @@ func Closeness(a, b string) float64 {
 	ra, rb := []rune(ca), []rune(cb)
 	n := max(len(ra), len(rb))
 	return 1 - float64(levenshtein(ra, rb))/float64(n)
+}
+
+func digits(s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
 }
 
 // minContained is how long a core must be for containment to count: two

@@ -38,6 +38,9 @@ func TestCloseness(t *testing.T) {
 		{"华为", "华特", false, false},
 		{"Globex", "Acme", false, false},
 		{"IBM", "IBX Labs", false, false},
+		{"Client 01", "Client 02", false, false},
+		{"Plant 1", "Plant 12", false, false},
+		{"Bosch", "Busch", true, false},
 		{"", "Acme", false, false},
 	}
 	for _, c := range cases {
