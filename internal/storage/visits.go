@@ -314,8 +314,9 @@ func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) error {
 	return nil
 }
 
-// UpdateVisit stores an edited visit (Visit.ID set; a new client or new
-// contacts may come with it). A changed stage or client first takes back
+// UpdateVisit stores an edited visit (Visit.ID set; a new client, new
+// contacts and files sent during the edit may come with it; the contacts
+// given replace the visit's). A changed stage or client first takes back
 // the stage change the visit had made, when it is still the latest, then
 // applies the stage rule again. Moving the visit off a client it had
 // created removes that client if nothing else refers to it.
@@ -376,6 +377,12 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 		}
 		if out.Contacts, err = linkContacts(tx, &v, in.Contacts); err != nil {
 			return err
+		}
+		for _, a := range in.Attachments {
+			a.VisitID = v.ID
+			if err := addAttachment(tx, &a); err != nil {
+				return err
+			}
 		}
 		if v.ClientID != old.ClientID && old.ClientCreated {
 			if out.ClientDeleted, err = deleteClientIfEmpty(tx, old.ClientID); err != nil {
