@@ -139,7 +139,7 @@ func (r *Request) clientLabel(c *models.Client) string {
 	if len(bits) == 0 {
 		return c.Name
 	}
-	return c.Name + " (" + strings.Join(bits, ", ") + ")"
+	return r.t("client_label", map[string]any{"Name": c.Name, "Bits": strings.Join(bits, r.t("label_sep", nil))})
 }
 
 // idValue and parseID carry ids in form choices ("id:42").

@@ -115,10 +115,10 @@ func (b *Bot) clientForm() *Form {
 	return &Form{Kind: "client", Steps: steps, Done: b.clientDone,
 		Describe: func(r *Request, st *FormState) string {
 			d := clientDraftOf(st)
-			if d.Name == "" && d.Typed == "" {
-				return ""
+			if name := firstNonEmpty(d.Name, d.Typed); name != "" {
+				return "• " + r.t("sum_client", map[string]any{"Value": name})
 			}
-			return "• " + d.Name + d.Typed
+			return ""
 		}}
 }
 

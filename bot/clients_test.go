@@ -18,7 +18,7 @@ func TestDuplicateNamesAreMatched(t *testing.T) {
 	// teammate's visit finds the same client.
 	for _, who := range []string{"acme corp", "Ａｃｍｅ　Ｃｏｒｐ", "Acme-Corp"} {
 		got := h.Send(wei, "/visit "+who+"; warm")
-		apptest.MustContain(t, got, "“"+who+"” → 客户 ACME Corp. (产品演示/试用)")
+		apptest.MustContain(t, got, "“"+who+"” → 客户 ACME Corp.(产品演示/试用)")
 	}
 	if n := len(visitsOf(t, h, acme)); n != 4 {
 		t.Fatalf("visits to Acme %d, want 4", n)

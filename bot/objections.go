@@ -146,7 +146,7 @@ func (b *Bot) objectionForm() *Form {
 			d := objectionDraftOf(st)
 			var lines []string
 			for _, kv := range []struct{ key, v string }{
-				{"sum_client", d.ClientName + d.Typed}, {"sum_category", string(d.Category)},
+				{"sum_client", firstNonEmpty(d.ClientName, d.Typed)}, {"sum_category", string(d.Category)},
 				{"sum_words", d.Words}, {"sum_answer", d.Answer},
 			} {
 				if kv.v != "" {
@@ -491,4 +491,13 @@ func (b *Bot) undoObjection(ctx context.Context, r *Request, o *models.Objection
 	r.reply(text, nil)
 	r.editLast(confirmID)
 	return nil
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
