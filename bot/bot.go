@@ -382,8 +382,17 @@ func (r *Request) t(key string, data map[string]any) string { return r.cat.T(r.L
 func (r *Request) say(key string, data map[string]any) { r.reply(r.t(key, data), nil) }
 
 // reply queues a text with optional buttons.
+// A text Telegram would refuse as too long is cut (with "…") rather than lost.
 func (r *Request) reply(text string, buttons [][]outbox.Button) {
-	r.out = append(r.out, outbox.Message{Text: text, Buttons: buttons})
+	r.out = append(r.out, outbox.Message{Text: clip(text, MaxMessageLen-96), Buttons: buttons})
+}
+
+// clip shortens s to at most n characters for display, ending in "…".
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // editLast makes the newest queued reply an edit of messageID instead of a

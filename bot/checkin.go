@@ -64,7 +64,9 @@ func (b *Bot) checkinInto(r *Request, place *string, lat, lon **float64, live *b
 	if l := r.Location; l != nil {
 		la, lo := l.Lat, l.Lon
 		*lat, *lon, *live = &la, &lo, l.Live
-		*place = truncate(l.Venue, models.MaxPlaceLen)
+		if l.Venue != "" {
+			*place = truncate(l.Venue, models.MaxPlaceLen)
+		}
 		switch {
 		case l.Live:
 			return r.t("place_live", nil)

@@ -310,7 +310,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 		{"card_source", c.Source}, {"card_notes", c.Notes},
 	} {
 		if f.value != "" {
-			lines = append(lines, r.t(f.key, map[string]any{"Value": f.value}))
+			lines = append(lines, r.t(f.key, map[string]any{"Value": clip(f.value, readingLen)}))
 		}
 	}
 	if c.NeedsNewPlan() {
@@ -378,6 +378,9 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	return strings.Join(lines, "\n"), nil
 }
 
+// lineLen bounds a text inside a list line (cards, lists, history).
+const lineLen = 120
+
 // visitLine is a visit in one line: "Mon 23 Nov 2026 09:00 · in person ·
 // demo / trial · warm — next: send quote".
 func (b *Bot) visitLine(ctx context.Context, r *Request, v *models.Visit, withRep bool) string {
@@ -400,7 +403,7 @@ func (b *Bot) visitLine(ctx context.Context, r *Request, v *models.Visit, withRe
 	}
 	line := strings.Join(parts, " · ")
 	if v.NextStep != "" {
-		line += " — " + r.t("line_next", map[string]any{"Text": v.NextStep})
+		line += " — " + r.t("line_next", map[string]any{"Text": clip(v.NextStep, lineLen)})
 	}
 	return line
 }

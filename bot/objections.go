@@ -237,14 +237,14 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 	if d.Quick {
 		lines = append(lines, r.t("visit_read_header", nil))
 		for _, p := range d.Parts {
-			lines = append(lines, r.t("read_line", map[string]any{"Text": p.Text, "Reading": objectionReading(r, p, c, o)}))
+			lines = append(lines, r.t("read_line", map[string]any{"Text": clip(p.Text, echoLen), "Reading": clip(objectionReading(r, p, c, o), readingLen)}))
 		}
 	} else {
 		if o.Words != "" {
-			lines = append(lines, r.t("sum_words", map[string]any{"Value": o.Words}))
+			lines = append(lines, r.t("sum_words", map[string]any{"Value": clip(o.Words, readingLen)}))
 		}
 		if o.Answer != "" {
-			lines = append(lines, r.t("sum_answer", map[string]any{"Value": o.Answer}))
+			lines = append(lines, r.t("sum_answer", map[string]any{"Value": clip(o.Answer, readingLen)}))
 		}
 	}
 	if o.VisitID != 0 {
@@ -286,13 +286,13 @@ func objectionReading(r *Request, p quick.Part, c *models.Client, o *models.Obje
 func objectionText(r *Request, o *models.Objection) string {
 	s := r.category(o.Category)
 	if o.Words != "" {
-		s += " — " + r.t("quoted", map[string]any{"Text": o.Words})
+		s += " — " + r.t("quoted", map[string]any{"Text": clip(o.Words, lineLen)})
 	}
 	if o.Answer != "" {
-		s += " · " + r.t("line_answer", map[string]any{"Text": o.Answer})
+		s += " · " + r.t("line_answer", map[string]any{"Text": clip(o.Answer, lineLen)})
 	}
 	if o.Resolved {
-		return s + " · " + r.t("objection_resolved_with", map[string]any{"Text": o.WorkedAnswer})
+		return s + " · " + r.t("objection_resolved_with", map[string]any{"Text": clip(o.WorkedAnswer, lineLen)})
 	}
 	return s + " · " + r.t("objection_open", nil)
 }

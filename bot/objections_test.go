@@ -119,3 +119,18 @@ func TestBadInputIsExplained(t *testing.T) {
 		}
 	}
 }
+
+// Long entries are stored whole and shown shortened, within Telegram's limit.
+func TestLongEntriesFitInOneMessage(t *testing.T) {
+	h := salesTeam(t)
+	long := strings.Repeat("长", 990)
+	got := h.Send(ann, "/visit Acme; points: "+long+"; view: "+long+"; next: "+long+"; note: "+long)
+	if len(got) == 0 || len([]rune(got[0].Text)) > 4000 {
+		t.Fatalf("confirmation of %d characters", len([]rune(apptest.Joined(got))))
+	}
+	apptest.MustContain(t, got, "✅ Visit saved — Acme", "…")
+	v := visitsOf(t, h, clientNamed(t, h, "North", "Acme"))[0]
+	if v.TalkingPoints != long || v.ClientView != long || v.NextStep != long || v.Notes != long {
+		t.Fatal("a long field was not stored whole")
+	}
+}

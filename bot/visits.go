@@ -180,7 +180,10 @@ func (b *Bot) visitForm() *Form {
 				Prompt: func(r *Request, st *FormState) string {
 					return r.t("visit_q_client_pick", map[string]any{"Name": visitDraftOf(st).Typed})
 				},
-				Choices: b.pickChoices(visitDraftOf),
+				Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+					d := visitDraftOf(st)
+					return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
+				},
 				Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
 					return updateVisit(st, func(d *visitDraft) error { return b.pickClient(ctx, r, d, a) })
 				}},
@@ -348,14 +351,7 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, team
 	return false, nil
 }
 
-// pickChoices offers the close clients and "new client".
-func (b *Bot) pickChoices(draft func(*FormState) *visitDraft) func(context.Context, *Request, *FormState) ([]Choice, error) {
-	return func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-		d := draft(st)
-		return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
-	}
-}
-
+// candidateChoices offers the close clients and "new client".
 func (b *Bot) candidateChoices(ctx context.Context, r *Request, typed string, ids []int64) ([]Choice, error) {
 	var cs []Choice
 	for _, id := range ids {
@@ -654,6 +650,14 @@ func (b *Bot) visitConfirmation(ctx context.Context, r *Request, d *visitDraft, 
 	}})
 }
 
+// A confirmation echoes what was typed and how it was read; long texts are
+// shown shortened (they are stored whole), so the message stays within
+// Telegram's limit.
+const (
+	echoLen    = 60
+	readingLen = 300
+)
+
 // readParts shows how each part of a quick visit was read.
 func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []string {
 	var lines []string
@@ -693,7 +697,7 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 			}
 			reading = r.t("read_note_"+reason, nil)
 		}
-		lines = append(lines, r.t("read_line", map[string]any{"Text": p.Text, "Reading": reading}))
+		lines = append(lines, r.t("read_line", map[string]any{"Text": clip(p.Text, echoLen), "Reading": clip(reading, readingLen)}))
 	}
 	return lines
 }
@@ -704,7 +708,7 @@ func (b *Bot) visitSummary(r *Request, d *visitDraft, s *storage.SavedVisit) []s
 	var lines []string
 	add := func(key string, value string) {
 		if value != "" {
-			lines = append(lines, r.t(key, map[string]any{"Value": value}))
+			lines = append(lines, r.t(key, map[string]any{"Value": clip(value, readingLen)}))
 		}
 	}
 	if v.Method != "" {
@@ -792,7 +796,7 @@ func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 	var lines []string
 	add := func(key, value string) {
 		if value != "" {
-			lines = append(lines, "• "+r.t(key, map[string]any{"Value": value}))
+			lines = append(lines, "• "+r.t(key, map[string]any{"Value": clip(value, readingLen)}))
 		}
 	}
 	name := d.ClientName

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -371,10 +370,4 @@ func deleteClientIfEmpty(tx *gorm.DB, clientID int64) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// IsNotFound reports whether err is a domain "not found".
-func IsNotFound(err error) bool {
-	var e *models.Error
-	return errors.As(err, &e) && e.Code == models.ENOTFOUND
 }
