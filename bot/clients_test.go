@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/tgfake"
 	"salesbot/models"
 )
 
@@ -110,9 +111,18 @@ func TestClientVisibility(t *testing.T) {
 	if _, data := apptest.Button(t, got, "Contact"); !strings.HasPrefix(data, "c:c:") {
 		t.Fatalf("contact button %q", data)
 	}
+	// The team's manager sees the card and the team's visits, and edits it.
+	mia := tgfake.User{ID: 310, FirstName: "Mia", LanguageCode: "en"}
+	h.Member(mia, "North", "manager")
+	got = h.Send(mia, "/client acme")
+	apptest.MustContain(t, got, "Last visits (2 of 2):", "Ann", "Bob")
+	got = h.Tap(mia, got, "Grade")
+	apptest.MustContain(t, h.Tap(mia, got, "A — key client"), "Grade of Acme: A — key client.")
+	apptest.MustContain(t, h.Send(mia, "/clients A"), "Your team's clients of grade A: 1", "1. Acme — A · demo / trial")
+	apptest.MustContain(t, h.Send(sam, "/clients"), "You have no clients yet.")
 	// The admin (a manager everywhere) sees the team's visits.
 	apptest.MustContain(t, h.Send(apptest.Admin, "/client Acme"), "Last visits (2 of 2):", "Ann", "Bob")
-	apptest.MustContain(t, h.Send(apptest.Admin, "/clients"), "Your team's clients: 1", "1. Acme — demo / trial · last visit Mon 23 Nov · Ann")
+	apptest.MustContain(t, h.Send(apptest.Admin, "/clients"), "Your team's clients: 1", "1. Acme — A · demo / trial · last visit Mon 23 Nov · Ann")
 }
 
 func TestClientCardButtonsAndAdd(t *testing.T) {
@@ -129,6 +139,9 @@ func TestClientCardButtonsAndAdd(t *testing.T) {
 	}
 	apptest.MustContain(t, got, "✅ Client Globex added.", "🏢 Globex — A — key client", "Industry: Logistics", "No visits yet.")
 	apptest.MustContain(t, h.Send(ann, "/client add globex"), "There is already a client “Globex” in your team. Open it with /client Globex")
+	got = h.Send(ann, "/client add Globex Ltd")
+	apptest.MustContain(t, got, "“Globex Ltd” is close to clients you have.")
+	apptest.MustContain(t, h.Tap(ann, got, "Globex (A)"), "🏢 Globex — A — key client")
 
 	// Stage set on the card: back, and reopening a lost client.
 	h.Send(ann, "/visit Globex; proposal")
