@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
@@ -260,7 +261,11 @@ func locationOf(m *tgmodels.Message) *Location {
 
 // splitCommand reads "/Invite@salesbot rep North" as ("invite", "rep North").
 func splitCommand(text string) (cmd, args string) {
-	head, rest, _ := strings.Cut(text, " ")
+	// Any white space ends the command: "/visit\nAcme\ndemo" is /visit.
+	head, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		head, rest = text[:i], text[i:]
+	}
 	head = strings.TrimPrefix(head, "/")
 	head, _, _ = strings.Cut(head, "@")
 	return strings.ToLower(head), strings.TrimSpace(rest)

@@ -97,6 +97,8 @@ func TestQuickVisitEnglish(t *testing.T) {
 	if c := clientNamed(t, h, "North", "Acme"); c.Grade != models.GradeB || c.Stage != models.StageDemo {
 		t.Fatalf("client %+v", c)
 	}
+	// One part a line works too, the command on its own line.
+	apptest.MustContain(t, h.Send(ann, "/visit\nAcme\nmet Wang (user)\nwarm"), "• “met Wang (user)” → met Wang (user)", "• “warm” → attitude: warm")
 	got = h.Send(ann, "/visit acme; phone")
 	apptest.MustContain(t, got, "• “acme” → client Acme (B, demo / trial)", "• “phone” → method: phone")
 	mustNotContain(t, got, "Which grade")
