@@ -95,6 +95,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0003_clients_visits_objections_plans",
 		Migrate: migrateSalesRecords,
 	},
+	{
+		ID:      "0004_visit_records",
+		Migrate: migrateVisitRecords,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
