@@ -33,12 +33,19 @@ func (b *Bot) commandTable() []*command {
 		{name: "lang", role: models.RoleRep, run: b.cmdLang},
 		{name: "tz", role: models.RoleRep, run: b.cmdTZ},
 		{name: "team", role: models.RoleRep, run: b.cmdTeam},
-		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
-		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
-		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
+		{name: "visit", role: models.RoleRep, run: b.cmdVisit},
+		{name: "objection", role: models.RoleRep, run: b.cmdObjection},
+		{name: "undo", role: models.RoleRep, run: b.cmdUndo},
+		{name: "client", role: models.RoleRep, run: b.cmdClient},
+		{name: "clients", role: models.RoleRep, run: b.cmdClients},
+		{name: "history", role: models.RoleRep, run: b.cmdHistory},
+		{name: "objections", role: models.RoleRep, run: b.cmdObjections},
 		{name: "plan", role: models.RoleRep, run: b.cmdPlan},
 		{name: "me", role: models.RoleRep, run: b.cmdMe},
 		{name: "export", role: models.RoleRep, run: b.cmdExport},
+		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
+		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
+		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
 		{name: "digest", role: models.RoleManager, run: b.cmdDigest},
 		{name: "week", role: models.RoleManager, run: b.cmdWeek},
 		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
@@ -52,18 +59,29 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 	return map[string]callbackFunc{
 		"lang": b.cbLang,
 		"f":    b.cbForm,
+		"v":    b.cbVisit,
+		"c":    b.cbClient,
+		"cl":   b.cbClients,
+		"h":    b.cbHistory,
+		"hn":   b.cbHistoryNew,
+		"o":    b.cbObjection,
 		"pl":   b.cbPlan,
 	}
 }
 
 // formTable lists the tap-through forms by kind.
 func (b *Bot) formTable() forms {
-	return forms{"plan": b.planForm()}
+	fs := forms{}
+	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm(), b.planForm()} {
+		fs[f.Kind] = f
+	}
+	return fs
 }
 
 // hookTable lists what looks at plain messages (not commands), in order.
 func (b *Bot) hookTable() []messageHook {
-	return []messageHook{b.formHook}
+	// Check-ins first: a photo's caption is not an answer to the form.
+	return []messageHook{b.checkinHook, b.formHook}
 }
 
 // callback handles a pressed inline button.

@@ -9,11 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/width"
-
 	"salesbot/internal/dates"
 	"salesbot/internal/outbox"
-	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -25,18 +22,9 @@ type planItem struct {
 	Purpose  string
 }
 
-// foldName folds a client name for matching: case, full/half width,
-// spaces and punctuation do not count ("ACME Corp." = "acme corp").
-func foldName(s string) string {
-	s = width.Fold.String(strings.ToLower(s))
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// foldName folds a client name for matching, as client cards are keyed:
+// case, width, spaces and punctuation do not count.
+func foldName(s string) string { return models.NameKey(s) }
 
 // leadingWeekday reads the weekday at the start of a plan item: a word
 // ("mon", "周三", "星期五") or a Chinese weekday glued to the client
@@ -70,8 +58,8 @@ func leadingWeekday(words []string) (time.Weekday, []string, bool) {
 // at a word boundary, or anywhere in Chinese); otherwise the first word is
 // a new client's name. It returns the
 // 1-based number and text of the first unreadable item on failure.
-func parsePlanItems(text string, clients []storage.PlanClient) ([]planItem, int, string) {
-	known := map[string]storage.PlanClient{}
+func parsePlanItems(text string, clients []*models.Client) ([]planItem, int, string) {
+	known := map[string]*models.Client{}
 	longest := 0 // no name match is tried beyond twice the longest name
 	for _, c := range clients {
 		longest = max(longest, 2*utf8.RuneCountInString(c.Name)+4)
@@ -169,7 +157,7 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	if strings.TrimSpace(rest) == "" {
 		return b.StartForm(ctx, r, "plan", map[string]string{"week": week.Monday, "team": strconv.FormatInt(team.ID, 10)})
 	}
-	clients, err := b.store.TeamClientNames(ctx, team.ID)
+	clients, err := b.store.ClientNames(ctx, []int64{team.ID})
 	if err != nil {
 		return err
 	}
@@ -185,20 +173,22 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []planItem) error {
 	var rows []models.PlannedVisit
 	var created []string
-	made := map[string]storage.PlanClient{}
-	for _, it := range items {
+	made := map[string]int64{}
+	for i := range items {
+		it := &items[i]
 		if it.ClientID == 0 {
 			key := foldName(it.Client)
-			c, ok := made[key]
+			id, ok := made[key]
 			if !ok {
-				var err error
-				if c, err = b.store.AddPlanClient(ctx, team.ID, r.User.ID, it.Client, key); err != nil {
+				// A visit planned to a new prospect opens its card.
+				c := &models.Client{TeamID: team.ID, Name: it.Client, OwnerID: r.User.ID}
+				if err := b.store.CreateClient(ctx, c); err != nil {
 					return err
 				}
-				made[key] = c
-				created = append(created, it.Client)
+				id, made[key] = c.ID, c.ID
+				created = append(created, c.Name)
 			}
-			it.ClientID = c.ID
+			it.ClientID = id
 		}
 		rows = append(rows, models.PlannedVisit{TeamID: team.ID, RepID: r.User.ID, ClientID: it.ClientID,
 			Day: week.Day(models.WeekdayIndex(it.Weekday)), Purpose: it.Purpose})
@@ -282,13 +272,15 @@ func (b *Bot) planForm() *Form {
 					return r.t("plan_ask_client", map[string]any{"Num": n})
 				},
 				Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-					cs, err := b.store.RecentClients(ctx, teamID(st), r.User.ID, 8)
+					cs, err := b.store.RecentClients(ctx, r.User.ID, 8)
 					if err != nil {
 						return nil, err
 					}
-					out := make([]Choice, len(cs))
-					for i, c := range cs {
-						out[i] = Choice{Label: c.Name, Value: "id:" + strconv.FormatInt(c.ID, 10)}
+					var out []Choice
+					for _, c := range cs {
+						if c.TeamID == teamID(st) {
+							out = append(out, Choice{Label: c.Name, Value: "id:" + strconv.FormatInt(c.ID, 10)})
+						}
 					}
 					return out, nil
 				},
@@ -296,30 +288,30 @@ func (b *Bot) planForm() *Form {
 				Parse: func(ctx context.Context, r *Request, st *FormState, answer string) error {
 					if id, ok := strings.CutPrefix(answer, "id:"); ok {
 						cid, _ := strconv.ParseInt(id, 10, 64)
-						name, err := b.store.ClientName(ctx, teamID(st), cid)
+						c, err := b.store.Client(ctx, cid)
 						if err != nil {
 							return err
 						}
+						if c.TeamID != teamID(st) {
+							return models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
+						}
 						st.Set("client_id", id)
-						st.Set("client", name)
+						st.Set("client", c.Name)
 						return nil
 					}
 					name := strings.TrimSpace(answer)
 					if foldName(name) == "" {
 						return models.Errorf(models.EINVALID, "plan_client_empty", nil)
 					}
-					clients, err := b.store.TeamClientNames(ctx, teamID(st))
-					if err != nil {
-						return err
-					}
 					st.Set("client_id", "")
 					st.Set("client", name)
-					for _, c := range clients {
-						if foldName(c.Name) == foldName(name) {
-							st.Set("client_id", strconv.FormatInt(c.ID, 10))
-							st.Set("client", c.Name)
-							break
-						}
+					c, err := b.store.ClientByName(ctx, teamID(st), name)
+					switch {
+					case err == nil:
+						st.Set("client_id", strconv.FormatInt(c.ID, 10))
+						st.Set("client", c.Name)
+					case models.ErrorCode(err) != models.ENOTFOUND:
+						return err
 					}
 					return nil
 				},
@@ -384,7 +376,7 @@ func (b *Bot) showPlans(ctx context.Context, r *Request, team *models.Team) erro
 		blocks = append(blocks, b.planBlock(r, rw, label))
 	}
 	blocks = append(blocks, r.t("plan_hint", nil))
-	for _, m := range packMessages(blocks, MaxMessageLen) {
+	for _, m := range packMessages(blocks, MaxMessageLen-96) {
 		r.reply(m, nil)
 	}
 	return nil
@@ -446,11 +438,11 @@ func (b *Bot) cmdMe(ctx context.Context, r *Request) error {
 		ol := []string{p.t("me_objections", map[string]any{"Count": len(rw.Objections)})}
 		for _, o := range rw.Objections {
 			ol = append(ol, p.t("digest_objection_line", map[string]any{"Client": o.Client, "Category": p.category(o.Category),
-				"Words": clip(o.Words, 120), "Resolved": o.Resolved}))
+				"Words": squeeze(o.Words, 120), "Resolved": o.Resolved}))
 		}
 		blocks = append(blocks, strings.Join(ol, "\n"))
 	}
-	for _, m := range packMessages(blocks, MaxMessageLen) {
+	for _, m := range packMessages(blocks, MaxMessageLen-96) {
 		r.reply(m, nil)
 	}
 	return nil

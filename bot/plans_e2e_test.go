@@ -48,7 +48,8 @@ func TestPlanQuickFormUndoAndStatus(t *testing.T) {
 	if len(got) != 1 || !strings.HasPrefix(got[0].Text, "Plan a visit for week 49: which client?") {
 		t.Fatalf("form start %q", apptest.Texts(got))
 	}
-	if b := got[0].Buttons; len(b) < 2 || b[0][0].Text != "Zeta" {
+	// Recent clients are the ones Bob visited last.
+	if b := got[0].Buttons; len(b) < 2 || b[0][0].Text != "Beta" || b[0][1].Text != "Gamma" {
 		t.Fatalf("client buttons %+v", b)
 	}
 	var beta tgfake.Button

@@ -6,10 +6,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"salesbot/internal/storage"
+	"salesbot/models"
 )
 
-var planClients = []storage.PlanClient{{ID: 1, Name: "Acme"}, {ID: 2, Name: "华为"}, {ID: 3, Name: "Beta"}, {ID: 4, Name: "ACME Corp."}, {ID: 5, Name: "Al"}}
+var planClients = []*models.Client{{ID: 1, Name: "Acme"}, {ID: 2, Name: "华为"}, {ID: 3, Name: "Beta"}, {ID: 4, Name: "ACME Corp."}, {ID: 5, Name: "Al"}}
 
 func TestParsePlanItems(t *testing.T) {
 	type it struct {

@@ -200,7 +200,7 @@ func (p reportText) repDay(rd models.RepDay, followUps bool) string {
 		lines = append(lines, p.t("digest_rep_objections", map[string]any{"Count": len(rd.Objections)}))
 		for _, o := range rd.Objections {
 			lines = append(lines, p.t("digest_objection_line", map[string]any{"Client": o.Client, "Category": p.category(o.Category),
-				"Words": clip(o.Words, 120), "Resolved": o.Resolved}))
+				"Words": squeeze(o.Words, 120), "Resolved": o.Resolved}))
 		}
 	}
 	if followUps {
@@ -215,8 +215,8 @@ func (p reportText) repDay(rd models.RepDay, followUps bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// clip shortens free text quoted in a report.
-func clip(s string, max int) string {
+// squeeze puts free text quoted in a report on one line, shortened.
+func squeeze(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > max {
 		return string(r[:max-1]) + "…"
@@ -289,7 +289,7 @@ func (p reportText) summaryBlocks(s *models.WeeklySummary, lateDue time.Time) []
 			}
 			lines = append(lines, p.t("summary_objection_line", map[string]any{"Category": p.category(o.Category), "Count": o.Count, "Resolved": o.Resolved}))
 			for _, a := range o.Answers {
-				lines = append(lines, p.t("summary_objection_answer", map[string]any{"Answer": clip(a, 160)}))
+				lines = append(lines, p.t("summary_objection_answer", map[string]any{"Answer": squeeze(a, 160)}))
 			}
 		}
 		blocks = append(blocks, strings.Join(lines, "\n"))
@@ -299,7 +299,7 @@ func (p reportText) summaryBlocks(s *models.WeeklySummary, lateDue time.Time) []
 	for _, rp := range s.Plans {
 		lines := []string{p.t("summary_plan_rep", map[string]any{"Name": rp.Rep.Name, "Count": len(rp.Items)})}
 		for _, it := range rp.Items {
-			lines = append(lines, p.t("summary_plan_line", map[string]any{"Day": p.day(it.Day), "Client": it.Client, "Purpose": clip(it.Purpose, 120)}))
+			lines = append(lines, p.t("summary_plan_line", map[string]any{"Day": p.day(it.Day), "Client": it.Client, "Purpose": squeeze(it.Purpose, 120)}))
 		}
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}

@@ -40,6 +40,7 @@ func restart(t *testing.T, h *apptest.Harness) {
 
 func sendDue(t *testing.T, h *apptest.Harness) {
 	t.Helper()
+	waitUp(t, h)
 	if err := h.App.Reports.SendDue(t.Context()); err != nil {
 		t.Fatalf("send due reports: %v", err)
 	}

@@ -128,28 +128,3 @@ func TestMatchPlanHandCount(t *testing.T) {
 		t.Fatal("completion of an empty plan")
 	}
 }
-
-func TestStageRules(t *testing.T) {
-	if !StageAdvanced(StageDemo, StageProposal) || StageAdvanced(StageProposal, StageDemo) ||
-		StageAdvanced(StageDemo, StageLost) || StageAdvanced(StageNone, StageContact) || StageAdvanced(StageDemo, StageNone) {
-		t.Fatal("StageAdvanced")
-	}
-	still := StageStep{StageDemo, StageDemo}
-	cases := []struct {
-		name  string
-		steps []StageStep
-		want  bool
-	}{
-		{"three without progress", []StageStep{still, {StageDemo, StageNone}, still}, true},
-		{"only two", []StageStep{still, still}, false},
-		{"progress in the last three", []StageStep{still, {StageNeeds, StageDemo}, still}, false},
-		{"progress before the last three", []StageStep{still, still, still, {StageNeeds, StageDemo}}, true},
-		{"won", []StageStep{{StageContract, StageContract}, {StageContract, StageContract}, {StageContract, StageContract}}, false},
-		{"lost", []StageStep{{StageDemo, StageLost}, still, still}, false},
-	}
-	for _, c := range cases {
-		if got := Stalled(c.steps); got != c.want {
-			t.Errorf("%s: Stalled = %v", c.name, got)
-		}
-	}
-}

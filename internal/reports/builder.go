@@ -135,38 +135,59 @@ func (b *Builder) planned(ctx context.Context, teamID int64, weeks ...models.Wee
 	return rows, nil
 }
 
-// stalledClients applies the three-visits rule to the clients given, on
-// their latest three visits before `before`, in one query: a window
-// function numbers each client's visits newest first (idx_visits_client_at).
-func (b *Builder) stalledClients(ctx context.Context, clientIDs []int64, before time.Time) (map[int64]models.Stage, error) {
+// flaggedClients applies the three-visits rule to the clients given, from
+// the count of visits without progress that every visit write keeps on the
+// client card (one query by primary key).
+func (b *Builder) flaggedClients(ctx context.Context, clientIDs []int64) (map[int64]models.Stage, error) {
 	if len(clientIDs) == 0 {
 		return nil, nil
 	}
 	var rows []struct {
-		ClientID    int64
-		StageBefore string
-		Stage       string
+		ID               int64
+		Stage            string
+		NoProgressVisits int
 	}
-	err := b.db.Gorm().WithContext(ctx).Raw(`SELECT client_id, stage_before, stage FROM (
-		SELECT client_id, stage_before, stage, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY at DESC, id DESC) AS n
-		FROM visits WHERE client_id IN ? AND at < ? AND deleted_at IS NULL) latest
-		WHERE n <= 3 ORDER BY client_id, n`, clientIDs, before).Scan(&rows).Error
+	err := b.db.Gorm().WithContext(ctx).Table("clients").Select("id, stage, no_progress_visits").
+		Where("id IN ?", clientIDs).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("read latest visits of %d clients: %w", len(clientIDs), err)
-	}
-	steps := map[int64][]models.StageStep{}
-	for _, r := range rows {
-		steps[r.ClientID] = append(steps[r.ClientID], models.StageStep{Before: models.Stage(r.StageBefore), After: models.Stage(r.Stage)})
+		return nil, fmt.Errorf("read the three-visits counts of %d clients: %w", len(clientIDs), err)
 	}
 	out := map[int64]models.Stage{}
-	for id, s := range steps {
-		if models.Stalled(s) {
-			st := s[0].After
-			if st == models.StageNone {
-				st = s[0].Before
-			}
-			out[id] = st
+	for _, r := range rows {
+		if models.NeedsNewPlan(models.Stage(r.Stage), r.NoProgressVisits) {
+			out[r.ID] = models.Stage(r.Stage)
 		}
+	}
+	return out, nil
+}
+
+// stageChanges lists a team's client stage changes in [from, to), by a
+// visit or set on the card (idx_stage_events_team_at).
+func (b *Builder) stageChanges(ctx context.Context, teamID int64, from, to time.Time) ([]models.StageChange, error) {
+	var rows []struct {
+		ClientID   int64
+		ClientName string
+		UserName   string
+		FromStage  string
+		ToStage    string
+		At         time.Time
+	}
+	err := b.db.Gorm().WithContext(ctx).Table("stage_events").
+		Select("stage_events.client_id, clients.name AS client_name, users.name AS user_name, stage_events.from_stage, stage_events.to_stage, stage_events.at").
+		Joins("JOIN clients ON clients.id = stage_events.client_id").
+		Joins("JOIN users ON users.id = stage_events.user_id").
+		Where("stage_events.team_id = ? AND stage_events.at >= ? AND stage_events.at < ?", teamID, from, to).
+		Order("stage_events.at, stage_events.id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list stage changes of team %d: %w", teamID, err)
+	}
+	out := make([]models.StageChange, 0, len(rows))
+	for _, r := range rows {
+		if r.FromStage == "" {
+			continue // a new client's first stage is no change
+		}
+		out = append(out, models.StageChange{ClientID: r.ClientID, Client: r.ClientName, Rep: r.UserName,
+			From: models.Stage(r.FromStage), To: models.Stage(r.ToStage), At: r.At.UTC()})
 	}
 	return out, nil
 }
@@ -210,16 +231,6 @@ func planByRep(week models.Week, today string, planned []models.PlannedVisit, vi
 func addProgress(a, b models.PlanProgress) models.PlanProgress {
 	return models.PlanProgress{Planned: a.Planned + b.Planned, Done: a.Done + b.Done, Pending: a.Pending + b.Pending,
 		Overdue: a.Overdue + b.Overdue, Missed: a.Missed + b.Missed, Unplanned: a.Unplanned + b.Unplanned}
-}
-
-// stageChange reads a visit's stage movement; ok is false when the stage
-// did not change (or the client was new).
-func stageChange(v *visitRow) (models.StageChange, bool) {
-	from, to := models.Stage(v.StageBefore), models.Stage(v.Stage)
-	if from == models.StageNone || to == models.StageNone || from == to {
-		return models.StageChange{}, false
-	}
-	return models.StageChange{ClientID: v.ClientID, Client: v.ClientName, Rep: v.RepName, From: from, To: to, At: v.At.UTC()}, true
 }
 
 // members splits a team's active members into reps and everyone by id.
@@ -299,9 +310,6 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 		}
 		rd := repDay(v.RepID, v.RepName)
 		rd.Visits = append(rd.Visits, v.line())
-		if c, ok := stageChange(v); ok {
-			d.StageChanges = append(d.StageChanges, c)
-		}
 		if !seenClient[v.ClientID] {
 			seenClient[v.ClientID] = true
 			clientsToday = append(clientsToday, v.ClientID)
@@ -345,8 +353,11 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 			}
 		}
 	}
-	stalled, err := b.stalledClients(ctx, clientsToday, dayTo)
+	stalled, err := b.flaggedClients(ctx, clientsToday)
 	if err != nil {
+		return nil, err
+	}
+	if d.StageChanges, err = b.stageChanges(ctx, team.ID, dayFrom, dayTo); err != nil {
 		return nil, err
 	}
 	for _, id := range clientsToday {
@@ -428,9 +439,6 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 		if v.Attitude != "" {
 			s.ByAttitude[models.Attitude(v.Attitude)]++
 		}
-		if c, ok := stageChange(v); ok {
-			s.StageChanges = append(s.StageChanges, c)
-		}
 	}
 	results := planByRep(week, today, plannedModels(planned, team.ID, week), visitRefs(visits, loc))
 	seen := map[int64]bool{}
@@ -475,6 +483,9 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 		}
 	}
 	s.Objections = objectionStats(objs)
+	if s.StageChanges, err = b.stageChanges(ctx, team.ID, from, to); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

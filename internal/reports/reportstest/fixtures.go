@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"salesbot/internal/storage"
 	"salesbot/models"
 )
@@ -84,51 +82,46 @@ type ObjectionRow struct {
 // TableName is the objections table.
 func (ObjectionRow) TableName() string { return "objections" }
 
-// Client adds a client card and returns its id.
+// Client adds a client card (through storage.CreateClient) and returns its id.
 func Client(t testing.TB, db *storage.DB, teamID, ownerID int64, name string, stage models.Stage) int64 {
 	t.Helper()
-	row := ClientRow{TeamID: teamID, Name: name, NameKey: strings.ToLower(name), OwnerID: ownerID, Stage: string(stage), Grade: "B"}
-	if err := db.Gorm().Create(&row).Error; err != nil {
+	c := &models.Client{TeamID: teamID, Name: name, OwnerID: ownerID, Stage: stage, Grade: models.GradeB}
+	if err := db.CreateClient(t.Context(), c); err != nil {
 		t.Fatalf("add client %q: %v", name, err)
 	}
-	return row.ID
+	return c.ID
 }
 
-// Visit adds a visit and moves the client's stage as the visit did.
+// Visit logs a visit through storage.SaveVisit, which moves the client's
+// stage, records the stage change and keeps the three-visits count.
 func Visit(t testing.TB, db *storage.DB, v models.Visit) int64 {
 	t.Helper()
-	row := VisitRow{TeamID: v.TeamID, ClientID: v.ClientID, RepID: v.RepID, At: v.At.UTC(), Method: string(v.Method),
-		StageBefore: string(v.StageBefore), Stage: string(v.Stage), Attitude: string(v.Attitude), NextStep: v.NextStep, Notes: v.Notes, CreatedAt: v.At.UTC()}
-	if row.Method == "" {
-		row.Method = string(models.MethodInPerson)
+	if v.Method == models.MethodNone {
+		v.Method = models.MethodInPerson
 	}
-	err := db.Gorm().Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&row).Error; err != nil {
-			return err
-		}
-		if v.Stage != models.StageNone {
-			return tx.Model(&ClientRow{}).Where("id = ?", v.ClientID).Update("stage", string(v.Stage)).Error
-		}
-		return nil
-	})
+	saved, err := db.SaveVisit(t.Context(), &storage.NewVisit{Visit: v})
 	if err != nil {
 		t.Fatalf("add visit: %v", err)
 	}
-	return row.ID
+	return saved.Visit.ID
 }
 
-// Objection adds an objection.
+// Objection logs an objection through storage.SaveObjection (and
+// ResolveObjection when it is resolved).
 func Objection(t testing.TB, db *storage.DB, o models.Objection) int64 {
 	t.Helper()
-	row := ObjectionRow{TeamID: o.TeamID, ClientID: o.ClientID, RepID: o.RepID, At: o.At.UTC(), Category: string(o.Category),
-		Words: o.Words, Answer: o.Answer, Resolved: o.Resolved, WorkedAnswer: o.WorkedAnswer, CreatedAt: o.At.UTC()}
-	if o.VisitID != 0 {
-		row.VisitID = &o.VisitID
-	}
-	if err := db.Gorm().Create(&row).Error; err != nil {
+	resolved, worked := o.Resolved, o.WorkedAnswer
+	o.Resolved, o.WorkedAnswer = false, ""
+	saved, _, err := db.SaveObjection(t.Context(), &storage.NewObjection{Objection: o})
+	if err != nil {
 		t.Fatalf("add objection: %v", err)
 	}
-	return row.ID
+	if resolved {
+		if _, err := db.ResolveObjection(t.Context(), saved.ID, worked); err != nil {
+			t.Fatalf("resolve objection: %v", err)
+		}
+	}
+	return saved.ID
 }
 
 // UserRow is a row of users.
