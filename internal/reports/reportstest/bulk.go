@@ -161,7 +161,7 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 			t := at()
 			o := ObjectionRow{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t,
 				Category: string(models.ObjectionCategories[rng.IntN(len(models.ObjectionCategories))]),
-				Words: "we are happy with what we have", Answer: answers[rng.IntN(len(answers))], CreatedAt: t, UpdatedAt: t}
+				Words:    "we are happy with what we have", Answer: answers[rng.IntN(len(answers))], CreatedAt: t, UpdatedAt: t}
 			if rng.IntN(3) == 0 {
 				o.Resolved, o.WorkedAnswer = true, o.Answer
 			}
