@@ -48,6 +48,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
 		{name: "digest", role: models.RoleManager, run: b.cmdDigest},
 		{name: "week", role: models.RoleManager, run: b.cmdWeek},
+		{name: "schedule", role: models.RoleManager, run: b.cmdSchedule},
 		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
 	}
 }

@@ -310,3 +310,40 @@ func TestDigestAndWeekOnDemand(t *testing.T) {
 
 	apptest.MustContain(t, h.Send(liTG, "/digest"), "/digest 仅限经理使用。")
 }
+
+// A team moves or turns off its digest; the scheduler follows.
+func TestScheduleSettings(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(shanghai(reportstest.Day, "08:00"))
+	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
+
+	apptest.MustContain(t, h.Send(miaTG, "/schedule"), "Reports for North (Asia/Shanghai time):\n• daily digest: 18:30 on Mon Tue Wed Thu Fri\n• weekly summary: Mon 09:00\n• plan deadline reminder: Fri 16:00")
+	apptest.MustContain(t, h.Send(miaTG, "/schedule digest 17:00"), "• daily digest: 17:00 on Mon Tue Wed Thu Fri")
+	apptest.MustContain(t, h.Send(miaTG, "/schedule days mon-sat"), "• daily digest: 17:00 on Mon Tue Wed Thu Fri Sat")
+	apptest.MustContain(t, h.Send(miaTG, "/schedule summary tue 10:00"), "• weekly summary: Tue 10:00")
+	apptest.MustContain(t, h.Send(miaTG, "/schedule deadline off"), "• plan deadline reminder: off")
+	apptest.MustContain(t, h.Send(wangTG, "/schedule"), "• 每日简报:周一 周二 周三 周四 周五 周六 17:00")
+	apptest.MustContain(t, h.Send(miaTG, "/schedule digest soon"), "I can't read that. Examples: /schedule digest 18:00")
+	apptest.MustContain(t, h.Send(liTG, "/schedule digest off"), "/schedule 仅限经理使用。")
+
+	h.Clock.Set(shanghai(reportstest.Day, "16:59"))
+	sendDue(t, h)
+	// Six answers to /schedule, then the summary moved to Tuesday 10:00
+	// (text and chart); no digest yet.
+	if mia := h.Fake.SentTo(reportstest.MiaTG); len(mia) != 8 || !strings.HasPrefix(mia[6].Text, "📅 North — weekly summary, week 47") || mia[7].Method != "sendPhoto" {
+		t.Fatalf("Mia before 17:00: %q", apptest.Texts(mia))
+	}
+	h.Clock.Set(shanghai(reportstest.Day, "17:00"))
+	sendDue(t, h)
+	mia := h.Fake.SentTo(reportstest.MiaTG)
+	if len(mia) != 9 || !strings.HasPrefix(mia[8].Text, "📊 North — daily digest, Tue 24 Nov") {
+		t.Fatalf("no digest at 17:00: %q", apptest.Texts(mia[7:]))
+	}
+	// Off: Wednesday passes without a digest.
+	h.Send(miaTG, "/schedule digest off")
+	h.Clock.Set(shanghai("2026-11-25", "23:00"))
+	sendDue(t, h)
+	if n := len(h.Fake.SentTo(reportstest.MiaTG)); n != 10 {
+		t.Fatalf("Mia has %d messages; the digest was off", n)
+	}
+}
