@@ -59,12 +59,14 @@ func benchDB(b *testing.B, kind string) *benchData {
 		if err != nil {
 			b.Fatal(err)
 		}
+		atExit = append(atExit, func() { _ = os.RemoveAll(dir) })
 		dsn = dir + "/bench.db"
 	}
 	db, err := storage.Open(dsn, clk)
 	if err != nil {
 		b.Fatal(err)
 	}
+	atExit = append(atExit, func() { _ = db.Close() })
 	if err := db.Migrate(b.Context()); err != nil {
 		b.Fatal(err)
 	}
@@ -80,11 +82,21 @@ func benchDB(b *testing.B, kind string) *benchData {
 	return d
 }
 
-// keep is a testing.TB whose cleanups never run, so a PostgreSQL schema
-// generated once serves every benchmark of the process.
+// keep is a testing.TB whose cleanups run when the process ends (TestMain),
+// so data generated once serves every benchmark of the process.
 type keep struct{ testing.TB }
 
-func (keep) Cleanup(func()) {}
+func (keep) Cleanup(fn func()) { atExit = append(atExit, fn) }
+
+var atExit []func()
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(atExit) - 1; i >= 0; i-- {
+		atExit[i]()
+	}
+	os.Exit(code)
+}
 
 func eachDB(b *testing.B, fn func(b *testing.B, d *benchData)) {
 	b.Run("sqlite", func(b *testing.B) { fn(b, benchDB(b, "sqlite")) })
