@@ -337,6 +337,9 @@ func (p reportText) objectionList(s *models.WeeklySummary) string {
 	if len(parts) == 0 {
 		return p.t("summary_caption_none", nil)
 	}
+	if p.lang == "zh" {
+		return strings.Join(parts, "、")
+	}
 	return strings.Join(parts, ", ")
 }
 
