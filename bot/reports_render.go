@@ -295,7 +295,11 @@ func (p reportText) summaryBlocks(s *models.WeeklySummary, lateDue time.Time) []
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
 	nd := p.weekData(s.Next)
-	blocks = append(blocks, p.t("summary_plans_header", nd))
+	if len(s.Plans) == 0 {
+		blocks = append(blocks, p.t("summary_plans_header", nd)+"\n"+p.t("plan_empty", nil))
+	} else {
+		blocks = append(blocks, p.t("summary_plans_header", nd))
+	}
 	for _, rp := range s.Plans {
 		lines := []string{p.t("summary_plan_rep", map[string]any{"Name": rp.Rep.Name, "Count": len(rp.Items)})}
 		for _, it := range rp.Items {
@@ -348,7 +352,11 @@ func (p reportText) objectionList(s *models.WeeklySummary) string {
 func (p reportText) caption(s *models.WeeklySummary) string {
 	_, n := s.Week.ISO()
 	tt := s.Totals
-	c := p.t("summary_caption", map[string]any{"Team": s.TeamName, "Num": n, "Done": tt.Done, "Planned": tt.Planned, "Pct": pct(tt),
+	key := "summary_caption"
+	if tt.Planned == 0 {
+		key = "summary_caption_noplan"
+	}
+	c := p.t(key, map[string]any{"Team": s.TeamName, "Num": n, "Done": tt.Done, "Planned": tt.Planned, "Pct": pct(tt),
 		"Missed": tt.Missed, "Unplanned": tt.Unplanned, "Visits": s.Visits, "Objections": p.objectionList(s)})
 	if r := []rune(c); len(r) > 1024 {
 		c = string(r[:1023]) + "…"
