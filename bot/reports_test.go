@@ -306,7 +306,12 @@ func TestDigestAndWeekOnDemand(t *testing.T) {
 	}
 	apptest.MustContain(t, got, "weekly summary, week 48", "Visits: 6 · objections: 2",
 		"Plan vs actual: 3 of 4 planned visits done (75%), 0 missed, 1 still open, 3 unplanned")
-	apptest.MustContain(t, h.Send(miaTG, "/week"), "weekly summary, week 47 (Mon 16 Nov – Sun 22 Nov)", "Plan vs actual: nothing was planned")
+	got = h.Send(miaTG, "/week")
+	apptest.MustContain(t, got, "weekly summary, week 47 (Mon 16 Nov – Sun 22 Nov)", "Plan vs actual: nothing was planned",
+		"Visits: 1 · objections: 0", "🗓 Plans for week 48 (Mon 23 Nov – Sun 29 Nov):")
+	if c := got[len(got)-1]; c.Method != "sendPhoto" || c.Text != "North, week 47: nothing was planned; 1 visits. Objections: none" {
+		t.Fatalf("last week's chart caption %q", c.Text)
+	}
 
 	apptest.MustContain(t, h.Send(liTG, "/digest"), "/digest 仅限经理使用。")
 }
