@@ -56,7 +56,9 @@ type Team struct {
 	TZ string
 	// RevisitDays is the one-week rule's interval.
 	RevisitDays int
-	CreatedAt   time.Time
+	// Hours say when follow-ups may reach the team's people.
+	Hours     WorkingHours
+	CreatedAt time.Time
 }
 
 // Location returns the team's zone, UTC if it is unknown.
@@ -97,13 +99,18 @@ type User struct {
 	ID         int64
 	TelegramID int64
 	// ChatID is the private chat the bot writes to.
-	ChatID    int64
-	Name      string
-	Username  string
-	Lang      string
-	TZ        string
-	IsAdmin   bool
-	Active    bool
+	ChatID   int64
+	Name     string
+	Username string
+	Lang     string
+	TZ       string
+	IsAdmin  bool
+	Active   bool
+	// Unreachable is set when Telegram refused a message to the user (they
+	// blocked the bot); cleared when they write again.
+	Unreachable bool
+	// Away pauses the user's follow-ups (zero: not away).
+	Away      Away
 	LastSeen  time.Time
 	CreatedAt time.Time
 	// Memberships are the teams this user belongs to, with the role in each.
