@@ -79,6 +79,9 @@ func LoadLocation(name string) *time.Location {
 // DefaultRevisitDays is the one-week rule.
 const DefaultRevisitDays = 7
 
+// MaxRevisitDays bounds the revisit interval (0 turns it off).
+const MaxRevisitDays = 90
+
 // MaxTeamNameLen bounds team names so they fit in buttons and lists.
 const MaxTeamNameLen = 64
 

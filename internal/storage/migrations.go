@@ -95,6 +95,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0003_clients_visits_objections_plans",
 		Migrate: migrateSalesRecords,
 	},
+	{
+		ID:      "0005_follow_ups",
+		Migrate: migrateFollowUps,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
