@@ -12,13 +12,13 @@ import (
 )
 
 type userRow struct {
-	ID         int64 `gorm:"primaryKey"`
-	TelegramID int64
-	ChatID     int64
-	Name       string
-	Username   string
-	Lang       string
-	TZ         string
+	ID          int64 `gorm:"primaryKey"`
+	TelegramID  int64
+	ChatID      int64
+	Name        string
+	Username    string
+	Lang        string
+	TZ          string
 	IsAdmin     bool
 	Active      bool
 	Unreachable bool
