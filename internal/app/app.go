@@ -107,7 +107,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		return nil, fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
 	}
 	a.TG = tg
-	a.Bot.SetSender(outbox.New(tg))
+	a.Bot.SetSender(outbox.New(tg, outbox.Config{Log: log}))
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		db.Close()
