@@ -33,9 +33,15 @@ func (b *Bot) commandTable() []*command {
 		{name: "lang", role: models.RoleRep, run: b.cmdLang},
 		{name: "tz", role: models.RoleRep, run: b.cmdTZ},
 		{name: "team", role: models.RoleRep, run: b.cmdTeam},
+		{name: "remind", role: models.RoleRep, run: b.cmdRemind},
+		{name: "followups", aliases: []string{"todo"}, role: models.RoleRep, run: b.cmdFollowUps},
+		{name: "done", role: models.RoleRep, run: b.cmdDone},
+		{name: "snooze", role: models.RoleRep, run: b.cmdSnooze},
+		{name: "away", role: models.RoleRep, run: b.cmdAway},
 		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
 		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
+		{name: "settings", role: models.RoleManager, run: b.cmdSettings},
 		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
 	}
 }
@@ -47,6 +53,8 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 	return map[string]callbackFunc{
 		"lang": b.cbLang,
 		"f":    b.cbForm,
+		"fu":   b.cbFollowUp,
+		"fl":   b.cbFollowUpList,
 	}
 }
 

@@ -77,8 +77,10 @@ type FollowUp struct {
 	// MaybeSentBefore is set when an earlier attempt may have reached the
 	// user already (a crash or a lost response after the request left).
 	MaybeSentBefore bool
-	DoneAt          time.Time
-	SnoozeCount     int
+	// Attempts counts tries to deliver it (claims by a dispatcher).
+	Attempts    int
+	DoneAt      time.Time
+	SnoozeCount int
 	// Snoozes is the snooze history, oldest first, when loaded.
 	Snoozes   []Snooze
 	CreatedAt time.Time

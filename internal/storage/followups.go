@@ -61,7 +61,7 @@ func (r *followUpRow) model() *models.FollowUp {
 		ID: r.ID, TeamID: r.TeamID, OwnerID: r.OwnerID, Kind: models.FollowUpKind(r.Kind), Text: r.Text,
 		DueAt: r.DueAt.UTC(), Exact: r.Exact, State: models.FollowUpState(r.State),
 		SentAt: derefTime(r.SentAt), ChatID: r.ChatID, MessageID: int(r.MessageID), Late: r.Late,
-		MaybeSentBefore: r.MaybeSent, DoneAt: derefTime(r.DoneAt), SnoozeCount: r.SnoozeCount, CreatedAt: r.CreatedAt.UTC(),
+		MaybeSentBefore: r.MaybeSent, Attempts: r.Attempts, DoneAt: derefTime(r.DoneAt), SnoozeCount: r.SnoozeCount, CreatedAt: r.CreatedAt.UTC(),
 	}
 	if r.ClientID != nil {
 		f.ClientID = *r.ClientID
@@ -249,6 +249,22 @@ func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.
 		return nil, false, fmt.Errorf("complete follow-up %d: %w", id, err)
 	}
 	return db.withClientName(ctx, row), changed, nil
+}
+
+// CancelFollowUp cancels the owner's open follow-up (a reminder they no
+// longer want).
+func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if _, err := ownedFollowUp(tx, id, ownerID); err != nil {
+			return err
+		}
+		return tx.Model(&followUpRow{}).Where("id = ? AND state IN ?", id, openStates).
+			Updates(map[string]any{"state": string(models.FollowUpCancelled), "claim_token": ""}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("cancel follow-up %d: %w", id, err)
+	}
+	return nil
 }
 
 // SnoozeFollowUp moves the owner's open follow-up to a new due time and
