@@ -371,7 +371,7 @@ func (b *Bot) cbFollowUpList(ctx context.Context, r *Request, payload string) er
 func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, inList bool) error {
 	action, idText, _ := strings.Cut(payload, ":")
 	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil {
+	if err != nil || !strings.Contains("dhmwxv", action) || len(action) != 1 {
 		r.say("button_stale", nil)
 		return nil
 	}
@@ -418,9 +418,6 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 			return err
 		}
 		status = r.t("followup_status_snoozed", map[string]any{"Until": r.time(g.DueAt)})
-	default:
-		r.say("button_stale", nil)
-		return nil
 	}
 	if inList {
 		note := status + " — " + b.followUpTitle(r.Lang, f)

@@ -124,7 +124,9 @@ type User struct {
 type Membership struct {
 	TeamID   int64
 	TeamName string
-	Role     Role
+	// TeamTZ is the team's zone, the member's when they set none.
+	TeamTZ string
+	Role   Role
 }
 
 // Role is the user's highest role anywhere.
@@ -173,10 +175,16 @@ func (u *User) PrimaryTeam() int64 {
 	return u.Memberships[0].TeamID
 }
 
-// Location returns the user's zone (fallback: the given default).
+// Location returns the user's zone: their own, else their first team's,
+// else def.
 func (u *User) Location(def *time.Location) *time.Location {
-	if u == nil || u.TZ == "" {
+	switch {
+	case u == nil:
 		return def
+	case u.TZ != "":
+		return LoadLocation(u.TZ)
+	case len(u.Memberships) > 0 && u.Memberships[0].TeamTZ != "":
+		return LoadLocation(u.Memberships[0].TeamTZ)
 	}
-	return LoadLocation(u.TZ)
+	return def
 }

@@ -284,8 +284,9 @@ func (d *Dispatcher) decide(f *storage.DueFollowUp, now time.Time) (action, time
 func (d *Dispatcher) deliver(ctx context.Context, j job, c *tickCounters) {
 	// The send must end before the claim does, or a second dispatcher
 	// could take the follow-up while this one's message is on its way.
+	// (A timeout, not a deadline: the lease is on the injected clock.)
 	margin := d.cfg.Lease / 10
-	sendCtx, cancel := context.WithDeadline(ctx, j.lease.Add(-margin))
+	sendCtx, cancel := context.WithTimeout(ctx, j.lease.Sub(d.clock.Now())-margin)
 	defer cancel()
 	to := Recipient{UserID: j.due.OwnerID, ChatID: j.due.ChatID, Lang: j.due.Lang, Loc: j.due.Location()}
 	now := d.clock.Now()

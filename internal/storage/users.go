@@ -202,17 +202,18 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 	var ms []struct {
 		TeamID   int64
 		TeamName string
+		TeamTZ   string
 		Role     string
 	}
 	err := db.gorm.WithContext(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, members.role").
+		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role").
 		Joins("JOIN teams ON teams.id = members.team_id").
 		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
 	if err != nil {
 		return nil, fmt.Errorf("get memberships of user %d: %w", row.ID, err)
 	}
 	for _, m := range ms {
-		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, Role: models.Role(m.Role)})
+		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ, Role: models.Role(m.Role)})
 	}
 	return u, nil
 }
