@@ -308,13 +308,13 @@ func TestRemindReadsDatesAndRefusesBadOnes(t *testing.T) {
 		"/remind": "Usage: /remind WHEN TEXT. For example:\n/remind tomorrow 10:00 call Li about the quote",
 		"/remind someday call Li": "I couldn't read a date or time at the start of “someday call Li”. Put WHEN first, then the text, for example:\n" +
 			"/remind tomorrow 10:00 call Li",
-		"/remind tomorrow":                      "What should I remind you of at “tomorrow”? Put it after the time, for example: /remind tomorrow call Li",
-		"/remind today 08:00 call Li":           "Mon 23 Nov 2026 08:00 has passed already. Pick a time ahead, for example: /remind tomorrow 10:00 call Li",
-		"/remind fri 15:30 send the contract":   "⏰ Reminder set for Fri 27 Nov 2026 15:30:\nsend the contract",
-		"/remind 2026-12-01 9:00 renewal talk":  "⏰ Reminder set for Tue 1 Dec 2026 09:00:\nrenewal talk",
-		"/remind next monday send the quote":    "⏰ Reminder set for Mon 30 Nov 2026 09:00:\nsend the quote",
-		"/remind in 3 days check the trial":     "⏰ Reminder set for Thu 26 Nov 2026 09:00:\ncheck the trial",
-		"/remind 10:00 stand-up":                "⏰ Reminder set for Mon 23 Nov 2026 10:00:\nstand-up",
+		"/remind tomorrow":                              "What should I remind you of at “tomorrow”? Put it after the time, for example: /remind tomorrow call Li",
+		"/remind today 08:00 call Li":                   "Mon 23 Nov 2026 08:00 has passed already. Pick a time ahead, for example: /remind tomorrow 10:00 call Li",
+		"/remind fri 15:30 send the contract":           "⏰ Reminder set for Fri 27 Nov 2026 15:30:\nsend the contract",
+		"/remind 2026-12-01 9:00 renewal talk":          "⏰ Reminder set for Tue 1 Dec 2026 09:00:\nrenewal talk",
+		"/remind next monday send the quote":            "⏰ Reminder set for Mon 30 Nov 2026 09:00:\nsend the quote",
+		"/remind in 3 days check the trial":             "⏰ Reminder set for Thu 26 Nov 2026 09:00:\ncheck the trial",
+		"/remind 10:00 stand-up":                        "⏰ Reminder set for Mon 23 Nov 2026 10:00:\nstand-up",
 		"/remind tomorrow " + strings.Repeat("x", 1001): "That is too long (1001 characters; at most 1000).",
 	}
 	for in, want := range cases {
@@ -326,9 +326,9 @@ func TestRemindReadsDatesAndRefusesBadOnes(t *testing.T) {
 	h.Send(li, "/join "+invite(t, h, "rep North"))
 	for in, want := range map[string]string{
 		"/remind 明天上午10点 给华为打电话": "⏰ 已设置提醒,时间 2026年11月24日 周二 10:00:\n给华为打电话",
-		"/remind 下周一 复访":          "⏰ 已设置提醒,时间 2026年11月30日 周一 09:00:\n复访",
-		"/remind 3天后 确认试用":        "⏰ 已设置提醒,时间 2026年11月26日 周四 17:00:\n确认试用",
-		"/remind 随便 什么":           "我没能从“随便 什么”的开头读出日期或时间。",
+		"/remind 下周一 复访":         "⏰ 已设置提醒,时间 2026年11月30日 周一 09:00:\n复访",
+		"/remind 3天后 确认试用":       "⏰ 已设置提醒,时间 2026年11月26日 周四 17:00:\n确认试用",
+		"/remind 随便 什么":          "我没能从“随便 什么”的开头读出日期或时间。",
 	} {
 		apptest.MustContain(t, h.Send(li, in), want)
 	}
