@@ -95,8 +95,9 @@ type Dispatcher struct {
 	log    *slog.Logger
 
 	// afterSend, when set (tests), runs between Telegram accepting a
-	// message and the row being marked sent: the gap a crash can hit.
-	afterSend func(f *models.FollowUp)
+	// message and the row being marked sent — the gap a crash can hit;
+	// returning true simulates the crash: the row is left as it is.
+	afterSend func(f *models.FollowUp) (crash bool)
 }
 
 // NewDispatcher returns a Dispatcher.
@@ -131,12 +132,30 @@ type job struct {
 	lease time.Time
 }
 
+// Marking a follow-up sent is a write; SQLite has one writer, and one
+// transaction per message caps a burst at a few hundred a second. So the
+// workers hand their successes to a recorder that commits them in groups
+// (up to markBatch, or whatever came in markEvery). That widens the gap of
+// the delivery guarantee (see storage) by at most markEvery.
+const (
+	markBatch = 200
+	markEvery = 20 * time.Millisecond
+)
+
 // Tick sends everything due now and returns when nothing is left to do (or
 // ctx ends). Several Ticks, in this process or others, may run at once:
 // claims keep them from sending the same follow-up.
 func (d *Dispatcher) Tick(ctx context.Context) (TickStats, error) {
 	var c tickCounters
-	jobs := make(chan job)
+	marks := make(chan storage.SentMark, 4*markBatch)
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		d.record(ctx, marks, &c)
+	}()
+	// A claimed batch waits here while the next is listed and claimed, so
+	// the workers never wait for the database.
+	jobs := make(chan job, d.cfg.Batch)
 	var (
 		mu       sync.Mutex
 		inflight = map[int64]int{}
@@ -149,7 +168,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (TickStats, error) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				d.deliver(ctx, j, &c)
+				d.deliver(ctx, j, marks, &c)
 				mu.Lock()
 				inflight[j.due.OwnerID]--
 				if inflight[j.due.OwnerID] == 0 {
@@ -180,28 +199,97 @@ func (d *Dispatcher) Tick(ctx context.Context) (TickStats, error) {
 	}, wake)
 	close(jobs)
 	wg.Wait()
+	close(marks)
+	<-recorded
 	return c.stats(), err
 }
 
+// record commits successes in groups until marks is closed.
+func (d *Dispatcher) record(ctx context.Context, marks <-chan storage.SentMark, c *tickCounters) {
+	batch := make([]storage.SentMark, 0, markBatch)
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		lost, err := d.store.MarkFollowUpsSent(rec, batch)
+		if err != nil {
+			// The rows stay claimed; after the lease they are sent again,
+			// flagged as possible repeats. See storage.
+			d.log.Error("mark follow-ups sent", "count", len(batch), "err", err)
+			batch = batch[:0]
+			return
+		}
+		gone := map[int64]bool{}
+		for _, id := range lost {
+			gone[id] = true
+			d.log.Warn("follow-up delivered after its claim was lost", "follow_up_id", id)
+		}
+		for _, m := range batch {
+			switch {
+			case gone[m.ID]:
+				c.lost.Add(1)
+			case m.Late:
+				c.sent.Add(1)
+				c.late.Add(1)
+			default:
+				c.sent.Add(1)
+			}
+		}
+		batch = batch[:0]
+	}
+	t := time.NewTicker(markEvery)
+	defer t.Stop()
+	for {
+		select {
+		case m, ok := <-marks:
+			if !ok {
+				flush()
+				return
+			}
+			batch = append(batch, m)
+			if len(batch) >= markBatch {
+				flush()
+			}
+		case <-t.C:
+			flush()
+		}
+	}
+}
+
 // produce lists, decides, claims and hands out work until nothing is due.
-func (d *Dispatcher) produce(ctx context.Context, jobs chan<- job, c *tickCounters,
+// It lists again only when at most half a batch is waiting, so a burst
+// costs one query per half batch, not one per message.
+func (d *Dispatcher) produce(ctx context.Context, jobs chan job, c *tickCounters,
 	busy func() (map[int64]int, int), started func(owner int64), wake <-chan struct{}) error {
+	wait := func() {
+		select {
+		case <-wake:
+		case <-ctx.Done():
+		}
+	}
 	for ctx.Err() == nil {
+		if len(jobs) > d.cfg.Batch/2 {
+			wait()
+			continue
+		}
 		now := d.clock.Now()
-		due, err := d.store.DueFollowUps(ctx, now, 4*d.cfg.Batch)
+		due, err := d.store.DueFollowUps(ctx, now, 2*d.cfg.Batch)
 		if err != nil {
 			return err
 		}
-		inflight, total := busy()
-		if len(due) == 0 && total == 0 {
-			return nil
+		if len(due) == 0 {
+			return nil // what is claimed goes out; anything later is the next tick's
 		}
+		inflight, total := busy()
+		room := d.cfg.Batch - len(jobs)
 		picked := map[int64]int{}
 		var ids []int64
 		byID := map[int64]storage.DueFollowUp{}
 		changed := false
 		for _, f := range due {
-			if len(ids) >= d.cfg.Batch {
+			if len(ids) >= room {
 				break
 			}
 			switch act, at := d.decide(&f, now); act {
@@ -228,17 +316,12 @@ func (d *Dispatcher) produce(ctx context.Context, jobs chan<- job, c *tickCounte
 			byID[f.ID] = f
 		}
 		if len(ids) == 0 {
-			if changed {
-				continue
-			}
-			if total == 0 {
-				// Everything listed is held back by owners' caps yet
-				// nothing is in flight: cannot happen, but never spin.
-				return nil
-			}
-			select {
-			case <-wake:
-			case <-ctx.Done():
+			switch {
+			case changed:
+			case total == 0:
+				return nil // cannot happen (nothing in flight, yet capped): never spin
+			default:
+				wait() // only owners at their cap are due: one of theirs must finish
 			}
 			continue
 		}
@@ -250,12 +333,7 @@ func (d *Dispatcher) produce(ctx context.Context, jobs chan<- job, c *tickCounte
 		}
 		for _, f := range claimed {
 			started(byID[f.ID].OwnerID)
-			select {
-			case jobs <- job{due: byID[f.ID], f: f, token: token, lease: lease}:
-			case <-ctx.Done():
-				// Not sent: back to the queue at once.
-				d.requeue(ctx, f, token, now, "shutting down", false)
-			}
+			jobs <- job{due: byID[f.ID], f: f, token: token, lease: lease} // room was checked
 		}
 	}
 	return nil
@@ -281,7 +359,7 @@ func (d *Dispatcher) decide(f *storage.DueFollowUp, now time.Time) (action, time
 }
 
 // deliver sends one claimed follow-up and records what happened.
-func (d *Dispatcher) deliver(ctx context.Context, j job, c *tickCounters) {
+func (d *Dispatcher) deliver(ctx context.Context, j job, marks chan<- storage.SentMark, c *tickCounters) {
 	// The send must end before the claim does, or a second dispatcher
 	// could take the follow-up while this one's message is on its way.
 	// (A timeout, not a deadline: the lease is on the injected clock.)
@@ -298,26 +376,11 @@ func (d *Dispatcher) deliver(ctx context.Context, j job, c *tickCounters) {
 	rec, cancelRec := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancelRec()
 	if err == nil {
-		if d.afterSend != nil {
-			d.afterSend(j.f)
+		if d.afterSend != nil && d.afterSend(j.f) {
+			return
 		}
 		sentAt := d.clock.Now()
-		late := j.f.IsLate(sentAt)
-		ok, err := d.store.MarkFollowUpSent(rec, j.f.ID, j.token, j.due.ChatID, id, sentAt, late)
-		switch {
-		case err != nil:
-			// The row stays claimed; after the lease it is sent again
-			// (flagged as a possible repeat). See storage.
-			d.log.Error("mark follow-up sent", "follow_up_id", j.f.ID, "err", err)
-		case !ok:
-			c.lost.Add(1)
-			d.log.Warn("follow-up delivered after its claim was lost", "follow_up_id", j.f.ID)
-		default:
-			c.sent.Add(1)
-			if late {
-				c.late.Add(1)
-			}
-		}
+		marks <- storage.SentMark{ID: j.f.ID, Token: j.token, ChatID: j.due.ChatID, MessageID: id, SentAt: sentAt, Late: j.f.IsLate(sentAt)}
 		return
 	}
 

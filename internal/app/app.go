@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		// Handlers run inside the inbox's workers, which keep per-chat
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second}),
+		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
 		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err, cfg.Token)) }),
 	)
 	if err != nil {
@@ -197,6 +197,17 @@ func (a *App) Run(ctx context.Context) error {
 
 // RunJob runs one periodic job now (salesbot job NAME, tests).
 func (a *App) RunJob(ctx context.Context, name string) error { return a.Scheduler.RunOnce(ctx, name) }
+
+// Transport is the HTTP transport to the Bot API: it keeps enough idle
+// connections for the dispatcher's concurrent sends. (Go's default keeps
+// two per host, so a burst would open — and TLS-handshake — a connection
+// for nearly every message.)
+func Transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 256
+	return t
+}
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }

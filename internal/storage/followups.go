@@ -108,6 +108,27 @@ func (db *DB) CreateFollowUp(ctx context.Context, f *models.FollowUp) (*models.F
 	return out, nil
 }
 
+// CreateFollowUps stores many pending follow-ups at once (imports, tests,
+// benchmarks), in batches within one transaction.
+func (db *DB) CreateFollowUps(ctx context.Context, fs []*models.FollowUp) error {
+	rows := make([]followUpRow, len(fs))
+	for i, f := range fs {
+		rows[i] = followUpRow{
+			TeamID: f.TeamID, OwnerID: f.OwnerID, ClientID: idPtr(f.ClientID), VisitID: idPtr(f.VisitID),
+			Kind: string(f.Kind), Text: f.Text, DueAt: utc(f.DueAt), Exact: f.Exact,
+			State: string(models.FollowUpPending), SendAt: utc(f.DueAt),
+		}
+	}
+	err := db.tx(ctx, func(tx *gorm.DB) error { return tx.CreateInBatches(rows, 500).Error })
+	if err != nil {
+		return fmt.Errorf("create %d follow-ups: %w", len(fs), err)
+	}
+	for i := range fs {
+		fs[i].ID = rows[i].ID
+	}
+	return nil
+}
+
 func createFollowUp(tx *gorm.DB, f *models.FollowUp) (*models.FollowUp, error) {
 	row := followUpRow{
 		TeamID: f.TeamID, OwnerID: f.OwnerID, ClientID: idPtr(f.ClientID), VisitID: idPtr(f.VisitID),
@@ -612,6 +633,44 @@ func (db *DB) MarkFollowUpSent(ctx context.Context, id int64, token string, chat
 		return false, fmt.Errorf("mark follow-up %d sent: %w", id, res.Error)
 	}
 	return res.RowsAffected > 0, nil
+}
+
+// SentMark is one follow-up whose message Telegram accepted.
+type SentMark struct {
+	ID        int64
+	Token     string
+	ChatID    int64
+	MessageID int
+	SentAt    time.Time
+	Late      bool
+}
+
+// MarkFollowUpsSent records several accepted messages in one transaction
+// (a group commit: one write-lock and one commit for many sends) and
+// returns the ids whose claim had been lost (see MarkFollowUpSent).
+func (db *DB) MarkFollowUpsSent(ctx context.Context, marks []SentMark) (lost []int64, err error) {
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		lost = lost[:0]
+		for _, m := range marks {
+			res := tx.Model(&followUpRow{}).
+				Where("id = ? AND claim_token = ? AND state = ?", m.ID, m.Token, string(models.FollowUpSending)).
+				Updates(map[string]any{
+					"state": string(models.FollowUpSent), "claim_token": "", "chat_id": m.ChatID, "message_id": m.MessageID,
+					"sent_at": utc(m.SentAt), "late": m.Late, "last_error": "", "maybe_sent": false,
+				})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				lost = append(lost, m.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mark %d follow-ups sent: %w", len(marks), err)
+	}
+	return lost, nil
 }
 
 // RetryFollowUp gives a claimed follow-up back to the queue after a failed
