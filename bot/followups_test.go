@@ -451,3 +451,12 @@ func TestTeamSettings(t *testing.T) {
 	// A date-only reminder uses the team's morning.
 	apptest.MustContain(t, h.Send(bob, "/remind tomorrow call Li"), "⏰ Reminder set for Tue 24 Nov 2026 08:30:")
 }
+
+// An admin in no team can set reminders for themselves too.
+func TestRemindWithoutTeam(t *testing.T) {
+	h := apptest.New(t)
+	apptest.MustContain(t, h.Send(admin, "/remind in 1 hour call the board"), "⏰ Reminder set for Mon 23 Nov 2026 10:00:")
+	h.Clock.Advance(time.Hour)
+	tick(t, h, 1)
+	apptest.MustContain(t, sentMessages(h, admin.ID, "🔔"), "🔔 Reminder: call the board")
+}

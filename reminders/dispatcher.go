@@ -61,6 +61,9 @@ type DispatchConfig struct {
 	// RetryBackoff is the wait after a failed attempt, doubling with each
 	// attempt up to MaxRetryBackoff (defaults 30 s and 15 min).
 	RetryBackoff, MaxRetryBackoff time.Duration
+	// DefaultLoc is the zone of owners who set none and have no team
+	// (default UTC).
+	DefaultLoc *time.Location
 }
 
 func (c DispatchConfig) withDefaults() DispatchConfig {
@@ -81,6 +84,9 @@ func (c DispatchConfig) withDefaults() DispatchConfig {
 	}
 	if c.MaxRetryBackoff <= 0 {
 		c.MaxRetryBackoff = 15 * time.Minute
+	}
+	if c.DefaultLoc == nil {
+		c.DefaultLoc = time.UTC
 	}
 	return c
 }
@@ -339,6 +345,14 @@ func (d *Dispatcher) produce(ctx context.Context, jobs chan job, c *tickCounters
 	return nil
 }
 
+// loc is the zone the owner reads times in.
+func (d *Dispatcher) loc(f *storage.DueFollowUp) *time.Location {
+	if f.UserTZ == "" && f.TeamTZ == "" {
+		return d.cfg.DefaultLoc
+	}
+	return f.Location()
+}
+
 type action int
 
 const (
@@ -351,7 +365,7 @@ func (d *Dispatcher) decide(f *storage.DueFollowUp, now time.Time) (action, time
 	if !f.Active || f.Unreachable || f.ChatID == 0 {
 		return actHold, time.Time{}
 	}
-	at := models.SendAt(&models.FollowUp{DueAt: f.DueAt, Exact: f.Exact}, now, f.Location(), f.Hours, f.Away)
+	at := models.SendAt(&models.FollowUp{DueAt: f.DueAt, Exact: f.Exact}, now, d.loc(f), f.Hours, f.Away)
 	if at.After(now) {
 		return actDefer, at
 	}
@@ -366,7 +380,7 @@ func (d *Dispatcher) deliver(ctx context.Context, j job, marks chan<- storage.Se
 	margin := d.cfg.Lease / 10
 	sendCtx, cancel := context.WithTimeout(ctx, j.lease.Sub(d.clock.Now())-margin)
 	defer cancel()
-	to := Recipient{UserID: j.due.OwnerID, ChatID: j.due.ChatID, Lang: j.due.Lang, Loc: j.due.Location()}
+	to := Recipient{UserID: j.due.OwnerID, ChatID: j.due.ChatID, Lang: j.due.Lang, Loc: d.loc(&j.due)}
 	now := d.clock.Now()
 	msg := d.render(j.f, to, now)
 	msg.ChatID, msg.Priority, msg.EditMessageID = j.due.ChatID, outbox.Bulk, 0

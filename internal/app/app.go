@@ -143,6 +143,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	}
 	a.Bot.SetUsername(me.Username)
 
+	if cfg.Dispatch.DefaultLoc == nil {
+		cfg.Dispatch.DefaultLoc = models.LoadLocation(cfg.DefaultTZ)
+	}
 	a.Dispatcher = reminders.NewDispatcher(db, a.Outbox,
 		func(f *models.FollowUp, to reminders.Recipient, now time.Time) outbox.Message {
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)

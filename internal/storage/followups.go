@@ -518,11 +518,11 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 		Unreachable  bool
 		AwayFrom     *time.Time
 		AwayUntil    *time.Time
-		TeamTZ       string
-		MorningMin   int
-		QuietFromMin int
-		QuietToMin   int
-		DaysOff      int
+		TeamTZ       *string
+		MorningMin   *int
+		QuietFromMin *int
+		QuietToMin   *int
+		DaysOff      *int
 	}
 	err := db.gorm.WithContext(ctx).Table("follow_ups").
 		Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
@@ -530,7 +530,7 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 			users.unreachable, users.away_from, users.away_until, teams.tz AS team_tz, teams.morning_min,
 			teams.quiet_from_min, teams.quiet_to_min, teams.days_off`).
 		Joins("JOIN users ON users.id = follow_ups.owner_id").
-		Joins("JOIN teams ON teams.id = follow_ups.team_id").
+		Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
 		Where("follow_ups.state IN ? AND follow_ups.send_at <= ?",
 			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(now)).
 		Order("follow_ups.send_at, follow_ups.id").Limit(limit).Scan(&rows).Error
@@ -543,8 +543,12 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 			ID: r.ID, TeamID: r.TeamID, OwnerID: r.OwnerID, State: models.FollowUpState(r.State),
 			DueAt: r.DueAt.UTC(), SendAt: r.SendAt.UTC(), Exact: r.Exact,
 			ChatID: r.ChatID, Lang: r.Lang, UserTZ: r.UserTZ, Active: r.Active, Unreachable: r.Unreachable,
-			Away:   models.Away{From: derefTime(r.AwayFrom), Until: derefTime(r.AwayUntil)},
-			TeamTZ: r.TeamTZ, Hours: hoursOf(r.MorningMin, r.QuietFromMin, r.QuietToMin, r.DaysOff),
+			Away:  models.Away{From: derefTime(r.AwayFrom), Until: derefTime(r.AwayUntil)},
+			Hours: models.DefaultWorkingHours(),
+		}
+		if r.TeamTZ != nil {
+			out[i].TeamTZ = *r.TeamTZ
+			out[i].Hours = hoursOf(*r.MorningMin, *r.QuietFromMin, *r.QuietToMin, *r.DaysOff)
 		}
 	}
 	return out, nil
