@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
@@ -115,6 +116,8 @@ type Request struct {
 
 	// abandoned is set when this command ended a waiting form.
 	abandoned bool
+	// names caches member names looked up while rendering.
+	names map[int64]string
 
 	cat *Catalogue
 	out []outbox.Message
@@ -258,7 +261,11 @@ func locationOf(m *tgmodels.Message) *Location {
 
 // splitCommand reads "/Invite@salesbot rep North" as ("invite", "rep North").
 func splitCommand(text string) (cmd, args string) {
-	head, rest, _ := strings.Cut(text, " ")
+	// Any white space ends the command: "/visit\nAcme\ndemo" is /visit.
+	head, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		head, rest = text[:i], text[i:]
+	}
 	head = strings.TrimPrefix(head, "/")
 	head, _, _ = strings.Cut(head, "@")
 	return strings.ToLower(head), strings.TrimSpace(rest)
@@ -339,8 +346,11 @@ func (b *Bot) renderError(r *Request, err error) {
 	if errors.As(err, &de) && de.Code != models.EINTERNAL {
 		data := map[string]any{}
 		for k, v := range de.Data {
-			if t, ok := v.(time.Time); ok {
-				v = FormatTime(r.Lang, t, r.Loc)
+			switch x := v.(type) {
+			case time.Time:
+				v = FormatTime(r.Lang, x, r.Loc)
+			case models.Field:
+				v = r.t("field_"+string(x), nil)
 			}
 			data[k] = v
 		}
@@ -377,8 +387,17 @@ func (r *Request) t(key string, data map[string]any) string { return r.cat.T(r.L
 func (r *Request) say(key string, data map[string]any) { r.reply(r.t(key, data), nil) }
 
 // reply queues a text with optional buttons.
+// A text Telegram would refuse as too long is cut (with "…") rather than lost.
 func (r *Request) reply(text string, buttons [][]outbox.Button) {
-	r.out = append(r.out, outbox.Message{Text: text, Buttons: buttons})
+	r.out = append(r.out, outbox.Message{Text: clip(text, MaxMessageLen-96), Buttons: buttons})
+}
+
+// clip shortens s to at most n characters for display, ending in "…".
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // editLast makes the newest queued reply an edit of messageID instead of a

@@ -33,6 +33,13 @@ func (b *Bot) commandTable() []*command {
 		{name: "lang", role: models.RoleRep, run: b.cmdLang},
 		{name: "tz", role: models.RoleRep, run: b.cmdTZ},
 		{name: "team", role: models.RoleRep, run: b.cmdTeam},
+		{name: "visit", role: models.RoleRep, run: b.cmdVisit},
+		{name: "objection", role: models.RoleRep, run: b.cmdObjection},
+		{name: "undo", role: models.RoleRep, run: b.cmdUndo},
+		{name: "client", role: models.RoleRep, run: b.cmdClient},
+		{name: "clients", role: models.RoleRep, run: b.cmdClients},
+		{name: "history", role: models.RoleRep, run: b.cmdHistory},
+		{name: "objections", role: models.RoleRep, run: b.cmdObjections},
 		{name: "remind", role: models.RoleRep, run: b.cmdRemind},
 		{name: "followups", aliases: []string{"todo"}, role: models.RoleRep, run: b.cmdFollowUps},
 		{name: "done", role: models.RoleRep, run: b.cmdDone},
@@ -53,6 +60,12 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 	return map[string]callbackFunc{
 		"lang": b.cbLang,
 		"f":    b.cbForm,
+		"v":    b.cbVisit,
+		"c":    b.cbClient,
+		"cl":   b.cbClients,
+		"h":    b.cbHistory,
+		"hn":   b.cbHistoryNew,
+		"o":    b.cbObjection,
 		"fu":   b.cbFollowUp,
 		"fl":   b.cbFollowUpList,
 	}
@@ -60,12 +73,17 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 
 // formTable lists the tap-through forms by kind.
 func (b *Bot) formTable() forms {
-	return forms{}
+	fs := forms{}
+	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm()} {
+		fs[f.Kind] = f
+	}
+	return fs
 }
 
 // hookTable lists what looks at plain messages (not commands), in order.
 func (b *Bot) hookTable() []messageHook {
-	return []messageHook{b.formHook}
+	// Check-ins first: a photo's caption is not an answer to the form.
+	return []messageHook{b.checkinHook, b.formHook}
 }
 
 // callback handles a pressed inline button.

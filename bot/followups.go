@@ -438,22 +438,32 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 	return nil
 }
 
-// logVisitFrom starts the visit form for the follow-up's client.
+// logVisitFrom starts the visit form with the follow-up's client filled in
+// (the rep goes straight to how the visit went). Saving the visit
+// completes the client's open revisit follow-up.
 func (b *Bot) logVisitFrom(ctx context.Context, r *Request, f *models.FollowUp) error {
-	if _, ok := b.forms[visitFormKind]; !ok {
-		r.say("followup_visit_unavailable", nil)
-		return nil
-	}
-	data := map[string]string{}
+	d := &visitDraft{TeamID: f.TeamID}
 	if f.ClientID != 0 {
-		data[visitFormClientKey] = strconv.FormatInt(f.ClientID, 10)
+		c, err := b.store.Client(ctx, f.ClientID)
+		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
+			return err
+		}
+		if err == nil {
+			if ok, err := b.canSee(ctx, r, c); err != nil {
+				return err
+			} else if ok {
+				d.setClient(c.ID, c.Name, c.TeamID)
+			}
+		}
 	}
-	return b.StartForm(ctx, r, visitFormKind, data)
+	if d.TeamID == 0 {
+		team, err := b.writeTeam(r)
+		if err != nil {
+			return err
+		}
+		d.TeamID = team
+	}
+	st := &FormState{}
+	d.store(st)
+	return b.StartForm(ctx, r, "visit", st.Data)
 }
-
-// The visit form as the visits feature registers it in formTable, and the
-// answer that holds the client's id.
-const (
-	visitFormKind      = "visit"
-	visitFormClientKey = "client"
-)

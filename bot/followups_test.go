@@ -26,34 +26,27 @@ func repIn(t *testing.T, h *apptest.Harness, u tgfake.User, tz string) *models.U
 	return got
 }
 
-// addClient stores a client card directly (the visits feature owns their
-// creation; these tests need one to hang a revisit on).
-func addClient(t *testing.T, h *apptest.Harness, rep *models.User, name string) int64 {
+// logVisit logs a visit by the quick command at the clock's time and
+// returns the revisit follow-up it made.
+func logVisit(t *testing.T, h *apptest.Harness, u tgfake.User, text string) *models.FollowUp {
 	t.Helper()
-	now := h.Clock.Now()
-	row := map[string]any{"team_id": rep.PrimaryTeam(), "name": name, "name_key": strings.ToLower(name), "industry": "",
-		"address": "", "size": "", "source": "", "owner_id": rep.ID, "grade": "", "stage": "", "notes": "",
-		"grade_asked": false, "created_at": now, "updated_at": now}
-	db := h.App.DB.Gorm()
-	if err := db.Table("clients").Create(row).Error; err != nil {
-		t.Fatal(err)
-	}
-	var id int64
-	if err := db.Table("clients").Select("id").Where("name = ?", name).Scan(&id).Error; err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-// visit records a visit's revisit follow-up the way saving a visit does.
-func visit(t *testing.T, h *apptest.Harness, rep *models.User, id, clientID int64, at time.Time, nextStep string) *models.FollowUp {
-	t.Helper()
-	f, err := h.App.DB.SyncVisitFollowUp(context.Background(), &models.Visit{ID: id, TeamID: rep.PrimaryTeam(),
-		ClientID: clientID, RepID: rep.ID, At: at, NextStep: nextStep}, true)
+	got := h.Send(u, "/visit "+text)
+	apptest.MustContain(t, got, "Visit saved")
+	rep, err := h.App.DB.UserByTelegramID(context.Background(), u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	open, err := h.App.DB.OpenFollowUps(context.Background(), rep.ID)
+	if err != nil || len(open) == 0 {
+		t.Fatalf("no open follow-up after /visit %s: %v", text, err)
+	}
+	newest := open[0]
+	for _, f := range open {
+		if f.ID > newest.ID {
+			newest = f
+		}
+	}
+	return newest
 }
 
 // sentMessages are the new messages (not edits) in a chat whose text has s.
@@ -100,12 +93,18 @@ func buttonData(rows [][]tgfake.Button) [][]string {
 // with buttons arrives; Snooze 1 h brings it back an hour later; Done ends it.
 func TestRevisitFollowUpWalkThrough(t *testing.T) {
 	h := apptest.New(t)
-	rep := repIn(t, h, bob, "Asia/Shanghai")
-	acme := addClient(t, h, rep, "Acme Corp")
+	repIn(t, h, bob, "Asia/Shanghai")
 	h.Clock.Set(time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)) // Monday 15:00 in Shanghai
-	f := visit(t, h, rep, 1, acme, h.Clock.Now(), "send the quote")
+	got := h.Send(bob, "/visit Acme Corp; demo; warm; next: send the quote")
+	apptest.MustContain(t, got, "✅ Visit saved — Acme Corp, Mon 23 Nov 2026 15:00", "Follow-up: Mon 30 Nov 2026 15:00 (the 7-day rule)")
+	rep, _ := h.App.DB.UserByTelegramID(context.Background(), bob.ID)
+	open, _ := h.App.DB.OpenFollowUps(context.Background(), rep.ID)
+	if len(open) != 1 {
+		t.Fatalf("open follow-ups %d", len(open))
+	}
+	f := open[0]
 
-	got := h.Send(bob, "/followups")
+	got = h.Send(bob, "/followups")
 	apptest.MustContain(t, got, "Your open follow-ups (1):", "Later\n1. Mon 30 Nov 2026 15:00 · Revisit Acme Corp — send the quote")
 	if b := got[0].Buttons; len(b) != 1 || b[0][0].Data != fmt.Sprintf("fl:d:%d", f.ID) {
 		t.Fatalf("list buttons %v", buttonData(b))
@@ -257,20 +256,18 @@ func TestBlockedUserIsHeldUntilBack(t *testing.T) {
 // for the next working morning; the rep's own 22:00 goes at 22:00.
 func TestQuietHoursAndDSTInNewYork(t *testing.T) {
 	h := apptest.New(t)
-	rep := repIn(t, h, bob, "America/New_York")
-	acme := addClient(t, h, rep, "Acme Corp")
-	beta := addClient(t, h, rep, "Beta Ltd")
+	repIn(t, h, bob, "America/New_York")
 
 	// Friday 6 March 16:00 EST (21:00 UTC) → Friday 13 March 16:00 EDT (20:00 UTC).
 	h.Clock.Set(time.Date(2026, 3, 6, 21, 0, 0, 0, time.UTC))
-	fri := visit(t, h, rep, 1, acme, h.Clock.Now(), "")
+	fri := logVisit(t, h, bob, "Acme Corp")
 	if want := time.Date(2026, 3, 13, 20, 0, 0, 0, time.UTC); !fri.DueAt.Equal(want) {
 		t.Fatalf("Friday revisit due %v, want %v", fri.DueAt, want)
 	}
 	// Saturday 7 March 21:30 EST: a week on is Saturday night, quiet and
 	// a day off → Monday 16 March 09:00 EDT (13:00 UTC).
 	h.Clock.Set(time.Date(2026, 3, 8, 2, 30, 0, 0, time.UTC))
-	sat := visit(t, h, rep, 2, beta, h.Clock.Now(), "")
+	sat := logVisit(t, h, bob, "Beta Ltd")
 	if want := time.Date(2026, 3, 16, 13, 0, 0, 0, time.UTC); !sat.DueAt.Equal(want) {
 		t.Fatalf("Saturday-night revisit due %v, want %v", sat.DueAt, want)
 	}
@@ -437,15 +434,16 @@ func TestTeamSettings(t *testing.T) {
 	apptest.MustContain(t, h.Send(admin, "/settings North quiet 22:00-07:00"), "Saved.", "Quiet hours: 22:00–07:00")
 	apptest.MustContain(t, h.Send(admin, "/settings North daysoff fri sat"), "Days off: Fri, Sat")
 	apptest.MustContain(t, h.Send(admin, "/settings North morning 8:30"), "Morning (date-only reminders, the day's first follow-ups): 08:30")
-	apptest.MustContain(t, h.Send(admin, "/settings North revisit 0"), "Revisit after a visit: off")
+	apptest.MustContain(t, h.Send(admin, "/settings North revisit 14"), "Revisit after a visit: after 14 days")
+	apptest.MustContain(t, h.Send(admin, "/settings North revisit 0"), "The revisit interval is 1 to 90 days")
 	apptest.MustContain(t, h.Send(admin, "/settings North quiet off"), "Quiet hours: none")
 	apptest.MustContain(t, h.Send(admin, "/settings North morning 25:00"), "“25:00” is not a valid value for morning. Example: /settings morning 08:30")
 	apptest.MustContain(t, h.Send(admin, "/settings North daysoff mon tue wed thu fri sat sun"), "Every day can't be a day off")
-	apptest.MustContain(t, h.Send(admin, "/settings North revisit 120"), "The revisit interval is 0 (off) to 90 days.")
+	apptest.MustContain(t, h.Send(admin, "/settings North revisit 120"), "The revisit interval is 1 to 90 days")
 	apptest.MustContain(t, h.Send(admin, "/settings North tz Mars/Base"), "“Mars/Base” is not a valid value for tz.")
 	apptest.MustContain(t, h.Send(bob, "/settings"), "/settings is for managers only.")
 	team, _ := h.App.DB.TeamByName(context.Background(), "North")
-	if team.Hours.Morning != models.Clock(8, 30) || team.Hours.DaysOff != models.WeekdaysOf(time.Friday, time.Saturday) || team.RevisitDays != 0 {
+	if team.Hours.Morning != models.Clock(8, 30) || team.Hours.DaysOff != models.WeekdaysOf(time.Friday, time.Saturday) || team.RevisitDays != 14 {
 		t.Fatalf("stored: %+v", team)
 	}
 	// A date-only reminder uses the team's morning.
@@ -459,4 +457,35 @@ func TestRemindWithoutTeam(t *testing.T) {
 	h.Clock.Advance(time.Hour)
 	tick(t, h, 1)
 	apptest.MustContain(t, sentMessages(h, admin.ID, "🔔"), "🔔 Reminder: call the board")
+}
+
+// Log visit under a follow-up opens the visit form at the second question,
+// the client filled in; saving the visit completes the follow-up, and the
+// new visit brings the next one.
+func TestLogVisitFromFollowUp(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, bob, "UTC")
+	f := logVisit(t, h, bob, "Acme Corp; demo")
+	h.Clock.Set(f.DueAt)
+	tick(t, h, 1)
+	msg := lastSent(t, h, bob.ID)
+	got := h.Tap(bob, []tgfake.Sent{msg}, "📝 Log visit")
+	apptest.MustContain(t, got, "How did you meet them?")
+	if strings.Contains(apptest.Joined(got), "Which client did you visit?") {
+		t.Fatalf("the client was asked although the follow-up names it:\n%s", apptest.Joined(got))
+	}
+	got = h.Tap(bob, got, "phone")
+	for !strings.Contains(apptest.Joined(got), "When should you call or visit again?") {
+		got = h.Tap(bob, got, "Skip")
+	}
+	got = h.Tap(bob, got, "In 2 days")
+	apptest.MustContain(t, got, "✅ Visit saved — Acme Corp, Mon 30 Nov 2026 09:00", "Method: phone", "Follow-up: Wed 2 Dec 2026 09:00")
+	if done, _ := h.App.DB.FollowUp(context.Background(), f.ID); done.State != models.FollowUpDone {
+		t.Fatalf("the follow-up after logging the visit: %s", done.State)
+	}
+	apptest.MustContain(t, h.Send(bob, "/followups"), "Your open follow-ups (1):", "1. Wed 2 Dec 2026 09:00 · Revisit Acme Corp")
+	// Its message's buttons now say so instead of acting twice.
+	apptest.MustContain(t, h.Press(bob, msg.MessageID, fmt.Sprintf("fu:d:%d", f.ID)), "This follow-up is done already.")
+	// The client card shows the open follow-up.
+	apptest.MustContain(t, h.Send(bob, "/client Acme Corp"), "Next visit due: Wed 2 Dec 2026 09:00")
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,6 +51,9 @@ type Step struct {
 	Parse func(ctx context.Context, r *Request, st *FormState, answer string) error
 	// Optional steps have a Skip button.
 	Optional bool
+	// OnSkip, if set, clears what the step stores when it is skipped
+	// (default: delete st.Data[ID]).
+	OnSkip func(st *FormState)
 	// When, if set, decides whether the step is asked at all.
 	When func(st *FormState) bool
 	// Columns is how many choice buttons share a row (default 2).
@@ -74,6 +78,10 @@ type FormState struct {
 	// Choices offered at the current step, so a pressed index maps to the
 	// value shown then, whatever changed since.
 	Choices []Choice `json:"choices,omitempty"`
+	// Jump, set by a step's Parse, names the step to ask next instead of
+	// the following one (also in a Single edit): a step reached only this
+	// way ("did you mean", "pick a date") has When returning false.
+	Jump string `json:"jump,omitempty"`
 
 	updatedAt time.Time
 }
@@ -142,6 +150,25 @@ func (b *Bot) EditField(ctx context.Context, r *Request, kind, stepID string, da
 	st := &FormState{Kind: kind, Data: map[string]string{}, Single: true}
 	for k, v := range data {
 		st.Data[k] = v
+	}
+	return b.ask(ctx, r, f, st, s)
+}
+
+// AskStep asks one step of a form with the given state and finishes the
+// form after it (or after the steps it jumps to): for a quick command that
+// lacks one answer, and for the Edit buttons of a confirmation.
+func (b *Bot) AskStep(ctx context.Context, r *Request, kind, stepID string, st *FormState) error {
+	f, ok := b.forms[kind]
+	if !ok {
+		return fmt.Errorf("unknown form %q", kind)
+	}
+	_, s := f.step(stepID)
+	if s == nil {
+		return fmt.Errorf("form %q has no step %q", kind, stepID)
+	}
+	st.Kind, st.Single, st.Path, st.Jump = kind, true, nil, ""
+	if st.Data == nil {
+		st.Data = map[string]string{}
 	}
 	return b.ask(ctx, r, f, st, s)
 }
@@ -271,7 +298,9 @@ func (b *Bot) answer(ctx context.Context, r *Request, f *Form, st *FormState, s 
 		return b.reask(ctx, r, f, st, s, err)
 	}
 	if s.Parse != nil {
-		if err := s.Parse(ctx, r, st, answer); err != nil {
+		if err := s.Parse(ctx, r, st, answer); errors.Is(err, ErrAskAgain) {
+			return b.ask(ctx, r, f, st, s)
+		} else if err != nil {
 			return b.reask(ctx, r, f, st, s, err)
 		}
 	} else {
@@ -279,6 +308,11 @@ func (b *Bot) answer(ctx context.Context, r *Request, f *Form, st *FormState, s 
 	}
 	return b.advance(ctx, r, f, st, s)
 }
+
+// ErrAskAgain, returned by a step's Parse, keeps the form at that step and
+// asks it again without complaint: a step that collects several answers
+// (contacts met) ends with its "done" choice or Skip.
+var ErrAskAgain = errors.New("ask the step again")
 
 // MaxFieldLen bounds one typed form answer.
 const MaxFieldLen = 1000
@@ -292,6 +326,17 @@ func (b *Bot) reask(ctx context.Context, r *Request, f *Form, st *FormState, s *
 }
 
 func (b *Bot) advance(ctx context.Context, r *Request, f *Form, st *FormState, s *Step) error {
+	if st.Jump != "" {
+		_, next := f.step(st.Jump)
+		st.Jump = ""
+		if next == nil {
+			return fmt.Errorf("form %q has no step to jump to from %q", f.Kind, s.ID)
+		}
+		if !st.Single {
+			st.Path = append(st.Path, s.ID)
+		}
+		return b.ask(ctx, r, f, st, next)
+	}
 	if st.Single {
 		return b.finish(ctx, r, f, st)
 	}
@@ -351,7 +396,11 @@ func (b *Bot) cbForm(ctx context.Context, r *Request, payload string) error {
 			return nil
 		}
 		answered(r.t("form_skipped", nil))
-		delete(st.Data, s.ID)
+		if s.OnSkip != nil {
+			s.OnSkip(st)
+		} else {
+			delete(st.Data, s.ID)
+		}
 		return b.advance(ctx, r, f, st, s)
 	case "b":
 		if len(st.Path) == 0 {

@@ -208,3 +208,82 @@ func TestFormExpiresAndCommandsAbandon(t *testing.T) {
 		t.Fatalf("an unfinished form saved %+v", g.done)
 	}
 }
+
+// A step can jump to a step the normal order skips, collect several
+// answers, and one step can be asked alone (a quick command's missing part).
+func TestFormJumpsAndMultiAnswers(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	g := newFormRig(t, storagetest.SQLite(t, clk), clk)
+	never := func(*FormState) bool { return false }
+	g.bot.forms["jump"] = &Form{
+		Kind: "jump",
+		Steps: []*Step{
+			{ID: "who", Text: true, Prompt: func(*Request, *FormState) string { return "Who?" },
+				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+					st.Set("who", a)
+					if a == "acme" {
+						st.Jump = "pick"
+					}
+					return nil
+				}},
+			{ID: "pick", When: never, Prompt: func(*Request, *FormState) string { return "Acme Corp or new?" },
+				Choices: func(context.Context, *Request, *FormState) ([]Choice, error) {
+					return []Choice{{"Acme Corp", "old"}, {"New", "new"}}, nil
+				}},
+			{ID: "many", Text: true, Optional: true, OnSkip: func(st *FormState) { st.Set("many", "skipped") },
+				Prompt: func(_ *Request, st *FormState) string { return "More? have: " + st.Get("many") },
+				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+					if a == "done" {
+						return nil
+					}
+					st.Set("many", st.Get("many")+a+",")
+					return ErrAskAgain
+				}},
+		},
+		Done: func(_ context.Context, r *Request, st *FormState) error {
+			g.done = append(g.done, st.Data)
+			r.reply("saved", nil)
+			return nil
+		},
+	}
+	g.bot.commands = append(g.bot.commands, &command{name: "jump", role: models.RoleRep,
+		run: func(ctx context.Context, r *Request) error { return g.bot.StartForm(ctx, r, "jump", nil) }})
+	g.bot.byName["jump"] = g.bot.commands[len(g.bot.commands)-1]
+
+	g.text("/jump")
+	expect(t, g.text("acme"), "Acme Corp or new?")
+	expect(t, g.text("1"), "More? have: ")
+	expect(t, g.text("x"), "More? have: x,")
+	expect(t, g.text("y"), "More? have: x,y,")
+	// Back goes to the jumped-to step, the way the user came.
+	expect(t, g.press("f:many:b"), "More? have: x,y,\n→ « Back", "Acme Corp or new?")
+	expect(t, g.text("New"), "More? have: x,y,")
+	expect(t, g.text("done"), "saved")
+	if d := g.done[0]; d["who"] != "acme" || d["pick"] != "new" || d["many"] != "x,y," {
+		t.Fatalf("saved %+v", d)
+	}
+
+	// Without the jump, the never-step is not asked; Skip runs OnSkip.
+	g.text("/jump")
+	expect(t, g.text("globex"), "More? have: ")
+	expect(t, g.press("f:many:s"), "More? have: \n→ skipped", "saved")
+	if d := g.done[1]; d["pick"] != "" || d["many"] != "skipped" {
+		t.Fatalf("saved %+v", d)
+	}
+
+	// One step alone, jumping on: the form ends after the jumped-to step.
+	r := &Request{Profile: g.profile(), ChatID: 1, Now: clk.Now(), cat: g.bot.cat, User: &models.User{ID: 1, Active: true}}
+	u, _ := g.db.TouchUser(context.Background(), g.profile(), true)
+	r.User = u
+	if err := g.bot.AskStep(context.Background(), r, "jump", "who", &FormState{Data: map[string]string{"many": "kept,"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.out) != 1 || r.out[0].Text != "Who?" {
+		t.Fatalf("asked %+v", r.out)
+	}
+	expect(t, g.text("acme"), "Acme Corp or new?")
+	expect(t, g.text("Acme Corp"), "saved")
+	if d := g.done[2]; d["who"] != "acme" || d["pick"] != "old" || d["many"] != "kept," {
+		t.Fatalf("saved %+v", d)
+	}
+}

@@ -65,9 +65,6 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		s.TZ = &name
 	case "revisit":
 		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(value, "d"), "天"))
-		if strings.EqualFold(value, "off") || value == "关" {
-			days, err = 0, nil
-		}
 		if err != nil {
 			return bad("/settings revisit 7")
 		}
@@ -129,24 +126,25 @@ func parseWeekdays(s string) (models.Weekdays, bool) {
 }
 
 func (b *Bot) settingsText(r *Request, t *models.Team) string {
-	revisit := r.t("settings_revisit_off", nil)
-	if t.RevisitDays > 0 {
-		revisit = r.t("settings_revisit_days", map[string]any{"Days": t.RevisitDays})
+	days := t.RevisitDays
+	if days <= 0 {
+		days = models.DefaultRevisitDays
 	}
+	revisit := r.t("settings_revisit_days", map[string]any{"Days": days})
 	quiet := r.t("settings_none", nil)
 	if t.Hours.QuietFrom != t.Hours.QuietTo {
 		quiet = t.Hours.QuietFrom.String() + "–" + t.Hours.QuietTo.String()
 	}
-	days := r.t("settings_none", nil)
+	off := r.t("settings_none", nil)
 	if ds := t.Hours.DaysOff.Days(); len(ds) > 0 {
 		names := make([]string, len(ds))
 		for i, d := range ds {
 			names[i] = weekdayName(r.Lang, d)
 		}
-		days = strings.Join(names, ", ")
+		off = strings.Join(names, ", ")
 	}
 	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
-		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": days})
+		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off})
 }
 
 func weekdayName(lang string, d time.Weekday) string {

@@ -316,9 +316,9 @@ func endOfDay(t time.Time) time.Time {
 
 // RevisitDue applies the one-week rule to a visit: the follow-up is due at
 // the next-visit date the rep gave (exactly then), or revisitDays calendar
-// days after the visit at the same local time, moved out of quiet hours and
-// days off. ok is false when the rep turned the follow-up off for this
-// visit or the team's interval is 0.
+// days after the visit (DefaultRevisitDays if not set) at the same local
+// time, moved out of quiet hours and days off. ok is false when the rep
+// turned the follow-up off for this visit.
 func RevisitDue(v *Visit, revisitDays int, w WorkingHours, loc *time.Location) (due time.Time, exact, ok bool) {
 	switch {
 	case v.NoFollowUp:
@@ -326,7 +326,7 @@ func RevisitDue(v *Visit, revisitDays int, w WorkingHours, loc *time.Location) (
 	case v.NextVisitAt != nil && !v.NextVisitAt.IsZero():
 		return v.NextVisitAt.UTC(), true, true
 	case revisitDays <= 0:
-		return time.Time{}, false, false
+		revisitDays = DefaultRevisitDays
 	}
 	at := addDays(v.At.In(loc), revisitDays)
 	return w.Adjust(at).UTC(), false, true

@@ -45,8 +45,8 @@ func TestRevisitDue(t *testing.T) {
 			Visit{At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh), NextVisitAt: &next}, sh, 7, time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC), true},
 		{"turned off for this visit",
 			Visit{At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh), NoFollowUp: true}, sh, 7, time.Time{}, false},
-		{"the team's interval is off",
-			Visit{At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh)}, sh, 0, time.Time{}, false},
+		{"no interval set: the one-week rule",
+			Visit{At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh)}, sh, 0, time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC), false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

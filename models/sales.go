@@ -117,6 +117,11 @@ type Client struct {
 	GradeAsked bool
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// LastVisitAt is the newest visit's time (zero: never visited).
+	LastVisitAt time.Time
+	// NoProgressVisits counts the visits since the stage last moved (by a
+	// visit, or set on the card): the three-visits rule reads it.
+	NoProgressVisits int
 }
 
 // Contact is a person at a client.
@@ -158,6 +163,9 @@ type Visit struct {
 	NoFollowUp  bool
 	Notes       string
 	CreatedAt   time.Time
+	// ClientCreated is set when logging this visit created its client,
+	// so undoing it can take the client back too.
+	ClientCreated bool
 }
 
 // Attachment is a file or check-in attached to a visit (Telegram file ids;
@@ -187,6 +195,8 @@ type Objection struct {
 	WorkedAnswer string
 	ResolvedAt   *time.Time
 	CreatedAt    time.Time
+	// ClientCreated is set when logging this objection created its client.
+	ClientCreated bool
 }
 
 // PlannedVisit is one line of a rep's weekly plan (访销计划).

@@ -79,7 +79,8 @@ func LoadLocation(name string) *time.Location {
 // DefaultRevisitDays is the one-week rule.
 const DefaultRevisitDays = 7
 
-// MaxRevisitDays bounds the revisit interval (0 turns it off).
+// MaxRevisitDays bounds the revisit interval. (There is no team-wide
+// "off": a rep turns the follow-up off per visit.)
 const MaxRevisitDays = 90
 
 // MaxTeamNameLen bounds team names so they fit in buttons and lists.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,3 +208,61 @@ func MustContain(t testing.TB, sent []tgfake.Sent, want ...string) {
 
 // Postgres returns a DSN option for PostgreSQL, or skips the test.
 func Postgres(t testing.TB) Option { return WithDSN(storagetest.PostgresDSN(t)) }
+
+var inviteCodeRE = regexp.MustCompile(`Code: ([A-Z0-9]+)`)
+
+// Member makes u a member of team with role ("rep" or "manager") the way
+// people do it: the admin creates the team if it is missing and an invite,
+// and u joins with the code.
+func (h *Harness) Member(u tgfake.User, team, role string) {
+	h.T.Helper()
+	if _, err := h.App.DB.TeamByName(context.Background(), team); err != nil {
+		MustContain(h.T, h.Send(Admin, "/newteam "+team), "Team "+team+" created")
+	}
+	got := h.Send(Admin, "/invite "+role+" "+team)
+	m := inviteCodeRE.FindStringSubmatch(Joined(got))
+	if m == nil {
+		h.T.Fatalf("no invite code in %q", Joined(got))
+	}
+	MustContain(h.T, h.Send(u, "/join "+m[1]), team)
+}
+
+// Button finds the button whose text contains label in the sent records,
+// newest message first, and returns its message id and callback data.
+func Button(t testing.TB, sent []tgfake.Sent, label string) (int, string) {
+	t.Helper()
+	for i := len(sent) - 1; i >= 0; i-- {
+		for _, row := range sent[i].Buttons {
+			for _, b := range row {
+				if strings.Contains(b.Text, label) {
+					return sent[i].MessageID, b.Data
+				}
+			}
+		}
+	}
+	t.Fatalf("no button %q in:\n%s", label, describe(sent))
+	return 0, ""
+}
+
+// Tap presses the button labelled label among sent and returns what the
+// bot then sent.
+func (h *Harness) Tap(u tgfake.User, sent []tgfake.Sent, label string) []tgfake.Sent {
+	h.T.Helper()
+	id, data := Button(h.T, sent, label)
+	return h.Press(u, id, data)
+}
+
+func describe(sent []tgfake.Sent) string {
+	var sb strings.Builder
+	for _, s := range sent {
+		sb.WriteString(s.Text)
+		for _, row := range s.Buttons {
+			sb.WriteString("\n ")
+			for _, b := range row {
+				sb.WriteString(" [" + b.Text + " = " + b.Data + "]")
+			}
+		}
+		sb.WriteString("\n---\n")
+	}
+	return sb.String()
+}

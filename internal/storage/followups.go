@@ -181,6 +181,20 @@ func (db *DB) OpenFollowUps(ctx context.Context, ownerID int64) ([]*models.Follo
 	return views(rows), nil
 }
 
+// ClientOpenFollowUps lists a client's open follow-ups, earliest due first:
+// everyone's, or one owner's (ownerID != 0).
+func (db *DB) ClientOpenFollowUps(ctx context.Context, clientID, ownerID int64) ([]*models.FollowUp, error) {
+	q := db.viewQuery(ctx).Where("follow_ups.client_id = ? AND follow_ups.state IN ?", clientID, openStates)
+	if ownerID != 0 {
+		q = q.Where("follow_ups.owner_id = ?", ownerID)
+	}
+	var rows []followUpView
+	if err := q.Order("follow_ups.due_at, follow_ups.id").Limit(MaxListedFollowUps).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list open follow-ups of client %d: %w", clientID, err)
+	}
+	return views(rows), nil
+}
+
 // CountOpenFollowUps counts a user's open follow-ups.
 func (db *DB) CountOpenFollowUps(ctx context.Context, ownerID int64) (int64, error) {
 	var n int64
@@ -376,8 +390,9 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 	if err := tx.Take(&team, v.TeamID).Error; err != nil {
 		return nil, fmt.Errorf("get team %d: %w", v.TeamID, err)
 	}
+	// The rep's zone if they set one (a missing rep row reads as none).
 	var rep userRow
-	if err := tx.Take(&rep, v.RepID).Error; err != nil {
+	if err := tx.Where("id = ?", v.RepID).Limit(1).Find(&rep).Error; err != nil {
 		return nil, fmt.Errorf("get rep %d: %w", v.RepID, err)
 	}
 	loc := models.LoadLocation(team.TZ)

@@ -387,3 +387,57 @@ func TestDeferAndAway(t *testing.T) {
 		}
 	})
 }
+
+// Saving, editing and undoing visits keep their revisit follow-ups in the
+// same transaction.
+func TestVisitWritesKeepTheirFollowUp(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		g := newSalesRig(t, db, clk) // Monday 23 Nov 2026 09:00 UTC, team in UTC
+		ctx := g.ctx
+		acme := &models.Client{TeamID: g.team.ID, Name: "Acme", OwnerID: g.rep}
+		if err := db.CreateClient(ctx, acme); err != nil {
+			t.Fatal(err)
+		}
+		s := g.visit(acme.ID, models.StageDemo) // at 09:01
+		if f := s.FollowUp; f == nil || !f.DueAt.Equal(t0.Add(time.Minute+7*24*time.Hour)) || f.VisitID != s.Visit.ID || f.OwnerID != g.rep {
+			t.Fatalf("follow-up of a new visit: %+v", f)
+		}
+		first := s.FollowUp.ID
+
+		// The rep edits in a next-visit date: the same follow-up moves there.
+		v := *s.Visit
+		next := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+		v.NextVisitAt = &next
+		u, err := db.UpdateVisit(ctx, &storage.NewVisit{Visit: v})
+		if err != nil || u.FollowUp == nil || u.FollowUp.ID != first || !u.FollowUp.DueAt.Equal(next) || !u.FollowUp.Exact {
+			t.Fatalf("after the edit: %+v %v", u.FollowUp, err)
+		}
+
+		// A new visit to the client completes it and brings its own.
+		s2 := g.visit(acme.ID, "")
+		if s2.FollowUp == nil || s2.FollowUp.ID == first {
+			t.Fatalf("second visit's follow-up: %+v", s2.FollowUp)
+		}
+		if f, _ := db.FollowUp(ctx, first); f.State != models.FollowUpDone {
+			t.Fatalf("first follow-up after the second visit: %s", f.State)
+		}
+		// Undo the second visit: its follow-up is cancelled.
+		if _, err := db.UndoVisit(ctx, s2.Visit.ID); err != nil {
+			t.Fatal(err)
+		}
+		if f, _ := db.FollowUp(ctx, s2.FollowUp.ID); f.State != models.FollowUpCancelled {
+			t.Fatalf("after undo: %s", f.State)
+		}
+		// Turned off for a visit: none.
+		g.clk.Advance(time.Minute)
+		s3, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{ClientID: acme.ID, RepID: g.rep, NoFollowUp: true}})
+		if err != nil || s3.FollowUp != nil {
+			t.Fatalf("no follow-up: %+v %v", s3.FollowUp, err)
+		}
+		open, err := db.ClientOpenFollowUps(ctx, acme.ID, 0)
+		if err != nil || len(open) != 0 {
+			t.Fatalf("open follow-ups of the client: %+v %v", open, err)
+		}
+	})
+}

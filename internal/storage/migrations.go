@@ -96,6 +96,10 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateSalesRecords,
 	},
 	{
+		ID:      "0004_visit_records",
+		Migrate: migrateVisitRecords,
+	},
+	{
 		ID:      "0005_follow_ups",
 		Migrate: migrateFollowUps,
 	},

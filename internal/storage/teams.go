@@ -95,7 +95,7 @@ func (db *DB) UpdateTeamSettings(ctx context.Context, teamID int64, s TeamSettin
 		updates["tz"] = *s.TZ
 	}
 	if s.RevisitDays != nil {
-		if *s.RevisitDays < 0 || *s.RevisitDays > models.MaxRevisitDays {
+		if *s.RevisitDays < 1 || *s.RevisitDays > models.MaxRevisitDays {
 			return nil, models.Errorf(models.EINVALID, "err_revisit_days", map[string]any{"Max": models.MaxRevisitDays})
 		}
 		updates["revisit_days"] = *s.RevisitDays

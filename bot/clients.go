@@ -1,0 +1,830 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"salesbot/internal/outbox"
+	"salesbot/internal/quick"
+	"salesbot/internal/storage"
+	"salesbot/models"
+)
+
+// clientDraft is a client card being added or edited (form "client").
+type clientDraft struct {
+	EditID     int64        `json:"edit,omitempty"`
+	TeamID     int64        `json:"team,omitempty"`
+	Name       string       `json:"name,omitempty"`
+	Typed      string       `json:"typed,omitempty"`
+	Candidates []int64      `json:"candidates,omitempty"`
+	OpenID     int64        `json:"open,omitempty"` // "I meant this existing client"
+	Grade      models.Grade `json:"grade,omitempty"`
+	Industry   string       `json:"industry,omitempty"`
+	Address    string       `json:"address,omitempty"`
+	Size       string       `json:"size,omitempty"`
+	Source     string       `json:"source,omitempty"`
+	Notes      string       `json:"notes,omitempty"`
+}
+
+func clientDraftOf(st *FormState) *clientDraft {
+	d := &clientDraft{}
+	if s := st.Get("c"); s != "" {
+		_ = json.Unmarshal([]byte(s), d)
+	}
+	return d
+}
+
+func (d *clientDraft) store(st *FormState) {
+	data, _ := json.Marshal(d)
+	st.Set("c", string(data))
+}
+
+func updateClient(st *FormState, fn func(d *clientDraft) error) error {
+	d := clientDraftOf(st)
+	if err := fn(d); err != nil {
+		return err
+	}
+	d.store(st)
+	return nil
+}
+
+// clientTextFields are the card's free-text fields with their limits.
+var clientTextFields = []struct {
+	id    string
+	field models.Field
+	max   int
+	get   func(d *clientDraft) *string
+}{
+	{"industry", models.FieldIndustry, models.MaxShortLen, func(d *clientDraft) *string { return &d.Industry }},
+	{"address", models.FieldAddress, models.MaxPlaceLen, func(d *clientDraft) *string { return &d.Address }},
+	{"size", models.FieldSize, models.MaxSizeLen, func(d *clientDraft) *string { return &d.Size }},
+	{"source", models.FieldSource, models.MaxShortLen, func(d *clientDraft) *string { return &d.Source }},
+	{"notes", models.FieldNotes, models.MaxTextLen, func(d *clientDraft) *string { return &d.Notes }},
+}
+
+// The client form: /client add, and the card's Edit buttons.
+func (b *Bot) clientForm() *Form {
+	never := func(*FormState) bool { return false }
+	adding := func(st *FormState) bool { return clientDraftOf(st).OpenID == 0 }
+	steps := []*Step{
+		{ID: "name", Text: true,
+			Prompt: func(r *Request, st *FormState) string { return r.t("client_q_name", nil) },
+			Parse:  b.parseClientName},
+		{ID: "pick", When: never, Columns: 1,
+			Prompt: func(r *Request, st *FormState) string {
+				return r.t("client_q_pick", map[string]any{"Name": clientDraftOf(st).Typed})
+			},
+			Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+				d := clientDraftOf(st)
+				return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
+			},
+			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+				return updateClient(st, func(d *clientDraft) error {
+					if id, ok := parseID(a); ok {
+						d.OpenID = id
+					} else {
+						d.Name = d.Typed
+					}
+					return nil
+				})
+			}},
+		{ID: "grade", Optional: true, When: adding, Columns: 2,
+			Prompt:  func(r *Request, st *FormState) string { return r.t("client_q_grade", nil) },
+			Choices: gradeChoices,
+			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+				return updateClient(st, func(d *clientDraft) error { d.Grade = models.Grade(a); return nil })
+			}},
+	}
+	for _, f := range clientTextFields {
+		f := f
+		steps = append(steps, &Step{ID: f.id, Text: true, Optional: true, When: adding,
+			Prompt: func(r *Request, st *FormState) string { return r.t("client_q_"+f.id, nil) },
+			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+				a = strings.TrimSpace(a)
+				if err := models.CheckText(f.field, a, f.max); err != nil {
+					return err
+				}
+				return updateClient(st, func(d *clientDraft) error { *f.get(d) = a; return nil })
+			},
+			OnSkip: func(st *FormState) { _ = updateClient(st, func(d *clientDraft) error { *f.get(d) = ""; return nil }) },
+		})
+	}
+	return &Form{Kind: "client", Steps: steps, Done: b.clientDone,
+		Describe: func(r *Request, st *FormState) string {
+			d := clientDraftOf(st)
+			if name := firstNonEmpty(d.Name, d.Typed); name != "" {
+				return "• " + r.t("sum_client", map[string]any{"Value": name})
+			}
+			return ""
+		}}
+}
+
+func gradeChoices(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
+	var cs []Choice
+	for _, g := range models.Grades {
+		cs = append(cs, Choice{r.grade(g), string(g)})
+	}
+	return cs, nil
+}
+
+// parseClientName checks a new or changed client name against the team:
+// the same name is refused (with how to open it), a close one is asked
+// about.
+func (b *Bot) parseClientName(ctx context.Context, r *Request, st *FormState, a string) error {
+	return updateClient(st, func(d *clientDraft) error {
+		name := strings.TrimSpace(a)
+		if models.NameKey(name) == "" {
+			return models.Errorf(models.EINVALID, "err_client_name_empty", nil)
+		}
+		if err := models.CheckText(models.FieldClientName, name, models.MaxNameLen); err != nil {
+			return err
+		}
+		if d.TeamID == 0 {
+			var err error
+			if d.TeamID, err = b.writeTeam(r); err != nil {
+				return err
+			}
+		}
+		exact, near, err := b.matchForWrite(ctx, d.TeamID, name)
+		if err != nil {
+			return err
+		}
+		if exact != nil && exact.ID != d.EditID {
+			return models.Errorf(models.ECONFLICT, "err_client_exists_named", map[string]any{"Name": exact.Name})
+		}
+		if d.EditID == 0 && len(near) > 0 {
+			d.Typed, d.Candidates = name, nil
+			for _, m := range near {
+				d.Candidates = append(d.Candidates, m.Client.ID)
+			}
+			st.Jump = "pick"
+			return nil
+		}
+		d.Name = name
+		return nil
+	})
+}
+
+func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
+	d := clientDraftOf(st)
+	if d.OpenID != 0 {
+		c, err := b.visibleClient(ctx, r, d.OpenID)
+		if err != nil {
+			return err
+		}
+		return b.showCard(ctx, r, c)
+	}
+	if d.EditID != 0 {
+		c, err := b.store.Client(ctx, d.EditID)
+		if err != nil {
+			return err
+		}
+		if !r.User.CanEditClient(c) {
+			r.say("button_stale", nil)
+			return nil
+		}
+		if d.Name != "" {
+			c.Name = d.Name
+		}
+		c.Industry, c.Address, c.Size, c.Source, c.Notes = d.Industry, d.Address, d.Size, d.Source, d.Notes
+		if err := b.store.UpdateClient(ctx, c); err != nil {
+			return err
+		}
+		r.say("client_updated", map[string]any{"Client": c.Name})
+		return b.showCard(ctx, r, c)
+	}
+	c := &models.Client{TeamID: d.TeamID, Name: d.Name, OwnerID: r.User.ID, Grade: d.Grade, GradeAsked: true,
+		Industry: d.Industry, Address: d.Address, Size: d.Size, Source: d.Source, Notes: d.Notes}
+	if c.TeamID == 0 {
+		var err error
+		if c.TeamID, err = b.writeTeam(r); err != nil {
+			return err
+		}
+	}
+	if err := b.store.CreateClient(ctx, c); err != nil {
+		return err
+	}
+	r.say("client_added", map[string]any{"Client": c.Name})
+	return b.showCard(ctx, r, c)
+}
+
+// cmdClient is /client NAME (the card), /client add [NAME], and /client
+// alone (recent clients as buttons).
+func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
+	args := strings.TrimSpace(r.Args)
+	first, rest, _ := strings.Cut(args, " ")
+	switch strings.ToLower(first) {
+	case "add", "new", "新增", "添加", "新建":
+		return b.addClient(ctx, r, strings.TrimSpace(rest))
+	case "":
+		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
+		if err != nil {
+			return err
+		}
+		r.reply(r.t("usage_client", nil), clientButtons(recent))
+		return nil
+	}
+	if err := tooLong(args, models.MaxNameLen); err != nil {
+		return err
+	}
+	c, near, err := b.findClient(ctx, r, args)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		return b.showCard(ctx, r, c)
+	}
+	if len(near) > 0 {
+		r.reply(r.t("client_did_you_mean", map[string]any{"Name": args}), clientButtonsLabelled(r, near))
+		return nil
+	}
+	r.say("client_not_found", map[string]any{"Name": args})
+	return nil
+}
+
+func clientButtons(cs []*models.Client) [][]outbox.Button {
+	var rows [][]outbox.Button
+	var row []outbox.Button
+	for _, c := range cs {
+		row = append(row, outbox.Button{Text: c.Name, Data: fmt.Sprintf("c:v:%d", c.ID)})
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func clientButtonsLabelled(r *Request, cs []*models.Client) [][]outbox.Button {
+	var rows [][]outbox.Button
+	for _, c := range cs {
+		rows = append(rows, []outbox.Button{{Text: r.clientLabel(c), Data: fmt.Sprintf("c:v:%d", c.ID)}})
+	}
+	return rows
+}
+
+func (b *Bot) addClient(ctx context.Context, r *Request, name string) error {
+	team, err := b.writeTeam(r)
+	if err != nil {
+		return err
+	}
+	st := &FormState{Data: map[string]string{}}
+	(&clientDraft{TeamID: team}).store(st)
+	if name == "" {
+		return b.StartForm(ctx, r, "client", st.Data)
+	}
+	// The name was given: check it as the first step would, then go on.
+	if err := b.parseClientName(ctx, r, st, name); err != nil {
+		return err
+	}
+	f := b.forms["client"]
+	_, s := f.step("name")
+	st.Kind = "client"
+	return b.advance(ctx, r, f, st, s)
+}
+
+// showCard sends the client card with its buttons.
+func (b *Bot) showCard(ctx context.Context, r *Request, c *models.Client) error {
+	text, err := b.cardText(ctx, r, c)
+	if err != nil {
+		return err
+	}
+	r.reply(text, b.cardButtons(r, c))
+	return nil
+}
+
+// cardLimit is how many visits and objections a card shows.
+const cardLimit = 3
+
+func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (string, error) {
+	lines := []string{r.t("card_title", map[string]any{"Client": c.Name, "Grade": r.grade(c.Grade)})}
+	lines = append(lines, r.t("card_stage", map[string]any{"Stage": r.stage(c.Stage)}))
+	lines = append(lines, r.t("card_owner", map[string]any{"Owner": b.userName(ctx, r, c.OwnerID)}))
+	for _, f := range []struct{ key, value string }{
+		{"card_industry", c.Industry}, {"card_address", c.Address}, {"card_size", c.Size},
+		{"card_source", c.Source}, {"card_notes", c.Notes},
+	} {
+		if f.value != "" {
+			lines = append(lines, r.t(f.key, map[string]any{"Value": clip(f.value, readingLen)}))
+		}
+	}
+	if c.NeedsNewPlan() {
+		lines = append(lines, r.t("card_needs_new_plan", map[string]any{"N": c.NoProgressVisits}))
+	}
+	contacts, err := b.store.Contacts(ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(contacts) > 0 {
+		lines = append(lines, r.t("card_contacts", nil))
+		for _, ct := range contacts {
+			l := "• " + r.contact(ct.Name, ct.Roles)
+			for _, extra := range []string{ct.Title, ct.Phone} {
+				if extra != "" {
+					l += " · " + extra
+				}
+			}
+			lines = append(lines, l)
+		}
+	}
+	// Reps see their own entries; managers the team's.
+	repID := int64(0)
+	if !r.User.SeesTeam(c.TeamID) {
+		repID = r.User.ID
+	}
+	visits, err := b.store.Visits(ctx, storage.VisitFilter{ClientID: c.ID, RepID: repID, Limit: cardLimit})
+	if err != nil {
+		return "", err
+	}
+	total, err := b.store.CountVisits(ctx, storage.VisitFilter{ClientID: c.ID, RepID: repID})
+	if err != nil {
+		return "", err
+	}
+	if len(visits) == 0 {
+		lines = append(lines, r.t("card_no_visits", nil))
+	} else {
+		lines = append(lines, r.t("card_visits", map[string]any{"N": len(visits), "Total": total}))
+		for _, v := range visits {
+			lines = append(lines, "• "+b.visitLine(ctx, r, v, repID == 0))
+		}
+	}
+	// The open revisit follow-up (the one-week rule), as stored.
+	open, err := b.store.ClientOpenFollowUps(ctx, c.ID, repID)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range open {
+		if f.Kind != models.KindRevisit {
+			continue
+		}
+		key := "card_next_visit"
+		if f.DueAt.Before(r.Now) {
+			key = "card_next_visit_overdue"
+		}
+		lines = append(lines, r.t(key, map[string]any{"At": r.time(f.DueAt)}))
+		break
+	}
+	objs, err := b.store.Objections(ctx, storage.ObjectionFilter{ClientID: c.ID, RepID: repID, Limit: cardLimit})
+	if err != nil {
+		return "", err
+	}
+	if len(objs) > 0 {
+		lines = append(lines, r.t("card_objections", nil))
+		for _, o := range objs {
+			lines = append(lines, "• "+objectionText(r, o))
+		}
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// lineLen bounds a text inside a list line (cards, lists, history).
+const lineLen = 120
+
+// visitLine is a visit in one line: "Mon 23 Nov 2026 09:00 · in person ·
+// demo / trial · warm — next: send quote".
+func (b *Bot) visitLine(ctx context.Context, r *Request, v *models.Visit, withRep bool) string {
+	parts := []string{r.time(v.At)}
+	if withRep {
+		parts = append(parts, b.userName(ctx, r, v.RepID))
+	}
+	if v.Method != "" {
+		parts = append(parts, r.method(v.Method))
+	}
+	if v.Stage != "" {
+		s := r.stage(v.Stage)
+		if v.Progressed() && v.StageBefore != models.StageNone {
+			s = r.stage(v.StageBefore) + " → " + s
+		}
+		parts = append(parts, s)
+	}
+	if v.Attitude != "" {
+		parts = append(parts, r.attitude(v.Attitude))
+	}
+	line := strings.Join(parts, " · ")
+	if v.NextStep != "" {
+		line += " — " + r.t("line_next", map[string]any{"Text": clip(v.NextStep, lineLen)})
+	}
+	return line
+}
+
+func (b *Bot) cardButtons(r *Request, c *models.Client) [][]outbox.Button {
+	id := strconv.FormatInt(c.ID, 10)
+	var row1 []outbox.Button
+	if r.User.CanEditClient(c) {
+		row1 = append(row1,
+			outbox.Button{Text: r.t("btn_grade", nil), Data: "c:g:" + id},
+			outbox.Button{Text: r.t("btn_stage", nil), Data: "c:s:" + id})
+	}
+	row1 = append(row1, outbox.Button{Text: r.t("btn_add_contact", nil), Data: "c:c:" + id})
+	row2 := []outbox.Button{}
+	if r.User.CanEditClient(c) {
+		row2 = append(row2, outbox.Button{Text: r.t("btn_edit", nil), Data: "c:e:" + id})
+	}
+	row2 = append(row2, outbox.Button{Text: r.t("btn_history", nil), Data: "hn:" + id})
+	return [][]outbox.Button{row1, row2}
+}
+
+// askGradeOnce asks for the grade of a client that /visit created, once.
+func (b *Bot) askGradeOnce(ctx context.Context, r *Request, c *models.Client) error {
+	first, err := b.store.MarkGradeAsked(ctx, c.ID)
+	if err != nil || !first {
+		return err
+	}
+	r.reply(r.t("client_ask_grade", map[string]any{"Client": c.Name}), gradeButtons(r, c.ID, true))
+	return nil
+}
+
+func gradeButtons(r *Request, id int64, later bool) [][]outbox.Button {
+	var rows [][]outbox.Button
+	for i := 0; i < len(models.Grades); i += 2 {
+		var row []outbox.Button
+		for _, g := range models.Grades[i : i+2] {
+			row = append(row, outbox.Button{Text: r.grade(g), Data: fmt.Sprintf("c:G:%d:%s", id, g)})
+		}
+		rows = append(rows, row)
+	}
+	if later {
+		rows = append(rows, []outbox.Button{{Text: r.t("btn_later", nil), Data: fmt.Sprintf("c:G:%d:-", id)}})
+	}
+	return rows
+}
+
+// clientEditFields are the card fields Edit offers.
+var clientEditFields = []string{"name", "industry", "address", "size", "source", "notes"}
+
+// cbClient handles the card's buttons: "c:v:ID" open, "c:g:ID" / "c:G:ID:A"
+// grade, "c:s:ID" / "c:S:ID:stage" stage, "c:c:ID" add a contact, "c:e:ID"
+// / "c:f:ID:field" edit.
+func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
+	action, rest, _ := strings.Cut(payload, ":")
+	id, arg, ok := cbID(rest)
+	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	c, err := b.visibleClient(ctx, r, id)
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		r.say("button_stale", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	editing := action == "g" || action == "G" || action == "s" || action == "S" || action == "e" || action == "f"
+	if editing && !r.User.CanEditClient(c) {
+		r.say("client_not_yours", map[string]any{"Client": c.Name})
+		return nil
+	}
+	switch action {
+	case "v":
+		return b.showCard(ctx, r, c)
+	case "g":
+		r.reply(r.t("client_q_grade_of", map[string]any{"Client": c.Name}), gradeButtons(r, c.ID, false))
+		return nil
+	case "G":
+		if arg == "-" {
+			r.reply(r.t("client_grade_later", map[string]any{"Client": c.Name}), nil)
+			r.editLast(r.MessageID)
+			return nil
+		}
+		g, ok := models.ParseGrade(arg)
+		if !ok {
+			r.say("button_stale", nil)
+			return nil
+		}
+		c.Grade, c.GradeAsked = g, true
+		if err := b.store.UpdateClient(ctx, c); err != nil {
+			return err
+		}
+		r.reply(r.t("client_grade_set", map[string]any{"Client": c.Name, "Grade": r.grade(g)}), nil)
+		r.editLast(r.MessageID)
+		return nil
+	case "s":
+		var rows [][]outbox.Button
+		all := append(append([]models.Stage{}, models.Stages...), models.StageLost)
+		for i := 0; i < len(all); i += 2 {
+			var row []outbox.Button
+			for _, s := range all[i:min(i+2, len(all))] {
+				row = append(row, outbox.Button{Text: r.stage(s), Data: fmt.Sprintf("c:S:%d:%s", c.ID, s)})
+			}
+			rows = append(rows, row)
+		}
+		r.reply(r.t("client_q_stage", map[string]any{"Client": c.Name, "Stage": r.stage(c.Stage)}), rows)
+		return nil
+	case "S":
+		to := models.Stage(arg)
+		if !to.Valid() {
+			r.say("button_stale", nil)
+			return nil
+		}
+		before := c.Stage
+		c, err = b.store.SetStage(ctx, c.ID, r.User.ID, to)
+		if err != nil {
+			return err
+		}
+		r.reply(r.t("client_stage_set", map[string]any{"Client": c.Name, "From": r.stage(before), "To": r.stage(c.Stage)}), nil)
+		r.editLast(r.MessageID)
+		return nil
+	case "c":
+		st := &FormState{Data: map[string]string{}}
+		(&contactDraft{ClientID: c.ID}).store(st)
+		return b.StartForm(ctx, r, "contact", st.Data)
+	case "e":
+		var rows [][]outbox.Button
+		var row []outbox.Button
+		for _, f := range clientEditFields {
+			row = append(row, outbox.Button{Text: r.t("field_client_"+f, nil), Data: fmt.Sprintf("c:f:%d:%s", c.ID, f)})
+			if len(row) == 3 {
+				rows, row = append(rows, row), nil
+			}
+		}
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
+		r.reply(r.t("client_edit_which", map[string]any{"Client": c.Name}), rows)
+		return nil
+	case "f":
+		known := false
+		for _, f := range clientEditFields {
+			known = known || f == arg
+		}
+		if !known {
+			r.say("button_stale", nil)
+			return nil
+		}
+		st := &FormState{}
+		(&clientDraft{EditID: c.ID, TeamID: c.TeamID, Name: c.Name, Grade: c.Grade, Industry: c.Industry,
+			Address: c.Address, Size: c.Size, Source: c.Source, Notes: c.Notes}).store(st)
+		r.reply(r.t("client_editing", map[string]any{"Field": r.t("field_client_"+arg, nil), "Client": c.Name}), nil)
+		r.editLast(r.MessageID)
+		return b.AskStep(ctx, r, "client", arg, st)
+	}
+	r.say("button_stale", nil)
+	return nil
+}
+
+// contactDraft is a contact being added from the card (form "contact").
+type contactDraft struct {
+	ClientID int64                 `json:"client"`
+	Name     string                `json:"name,omitempty"`
+	Roles    []models.DecisionRole `json:"roles,omitempty"`
+	Title    string                `json:"title,omitempty"`
+	Phone    string                `json:"phone,omitempty"`
+}
+
+func contactDraftOf(st *FormState) *contactDraft {
+	d := &contactDraft{}
+	if s := st.Get("k"); s != "" {
+		_ = json.Unmarshal([]byte(s), d)
+	}
+	return d
+}
+
+func (d *contactDraft) store(st *FormState) {
+	data, _ := json.Marshal(d)
+	st.Set("k", string(data))
+}
+
+func updateContact(st *FormState, fn func(d *contactDraft) error) error {
+	d := contactDraftOf(st)
+	if err := fn(d); err != nil {
+		return err
+	}
+	d.store(st)
+	return nil
+}
+
+func (b *Bot) contactForm() *Form {
+	return &Form{
+		Kind: "contact",
+		Steps: []*Step{
+			{ID: "name", Text: true,
+				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_name", nil) },
+				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+					people, ok := quick.ParseContacts(a)
+					if !ok || len(people) != 1 {
+						return models.Errorf(models.EINVALID, "err_contact_unreadable", map[string]any{"Value": a})
+					}
+					if err := models.CheckText(models.FieldContactName, people[0].Name, models.MaxShortLen); err != nil {
+						return err
+					}
+					return updateContact(st, func(d *contactDraft) error {
+						d.Name, d.Roles = people[0].Name, people[0].Roles
+						return nil
+					})
+				}},
+			{ID: "roles", Optional: true, Columns: 2,
+				When:   func(st *FormState) bool { return len(contactDraftOf(st).Roles) == 0 },
+				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_roles", nil) },
+				Choices: func(_ context.Context, r *Request, st *FormState) ([]Choice, error) {
+					d := contactDraftOf(st)
+					var cs []Choice
+					for _, role := range models.DecisionRoles {
+						label := r.t("drole_"+string(role), nil)
+						for _, have := range d.Roles {
+							if have == role {
+								label = "✓ " + label
+							}
+						}
+						cs = append(cs, Choice{label, string(role)})
+					}
+					return append(cs, Choice{r.t("visit_contacts_done", nil), "done"}), nil
+				},
+				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+					if a == "done" {
+						return nil
+					}
+					if err := updateContact(st, func(d *contactDraft) error {
+						d.Roles = models.AddRoles(d.Roles, models.DecisionRole(a))
+						return nil
+					}); err != nil {
+						return err
+					}
+					return ErrAskAgain
+				},
+				OnSkip: func(*FormState) {}},
+			{ID: "title", Text: true, Optional: true,
+				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_title", nil) },
+				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+					if err := models.CheckText(models.FieldTitle, a, models.MaxShortLen); err != nil {
+						return err
+					}
+					return updateContact(st, func(d *contactDraft) error { d.Title = strings.TrimSpace(a); return nil })
+				}},
+			{ID: "phone", Text: true, Optional: true,
+				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_phone", nil) },
+				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+					if err := models.CheckText(models.FieldPhone, a, models.MaxSizeLen); err != nil {
+						return err
+					}
+					return updateContact(st, func(d *contactDraft) error { d.Phone = strings.TrimSpace(a); return nil })
+				}},
+		},
+		Done: func(ctx context.Context, r *Request, st *FormState) error {
+			d := contactDraftOf(st)
+			c, err := b.visibleClient(ctx, r, d.ClientID)
+			if err != nil {
+				return err
+			}
+			ct := &models.Contact{ClientID: c.ID, Name: d.Name, Roles: d.Roles, Title: d.Title, Phone: d.Phone}
+			if err := b.store.SaveContact(ctx, ct); err != nil {
+				return err
+			}
+			r.say("contact_saved", map[string]any{"Contact": r.contact(ct.Name, ct.Roles), "Client": c.Name})
+			return b.showCard(ctx, r, c)
+		},
+		Describe: func(r *Request, st *FormState) string {
+			d := contactDraftOf(st)
+			if d.Name == "" {
+				return ""
+			}
+			return "• " + r.contact(d.Name, d.Roles)
+		},
+	}
+}
+
+// clientsPage is how many clients /clients shows at once.
+const clientsPage = 10
+
+// cmdClients is /clients [A|B|C|D]: the rep's clients, or a manager's
+// team's, by name, a page at a time.
+func (b *Bot) cmdClients(ctx context.Context, r *Request) error {
+	var grade models.Grade
+	if arg := strings.TrimSpace(r.Args); arg != "" {
+		g, ok := models.ParseGrade(arg)
+		if !ok {
+			return models.Errorf(models.EINVALID, "err_grade_arg", map[string]any{"Value": arg})
+		}
+		grade = g
+	}
+	return b.clientsPage(ctx, r, grade, 0, 0)
+}
+
+func (b *Bot) clientsFilter(ctx context.Context, r *Request, grade models.Grade) (storage.ClientFilter, bool, error) {
+	f := storage.ClientFilter{Grade: grade, Limit: clientsPage}
+	if r.User.IsAdmin {
+		teams, err := b.visibleTeams(ctx, r)
+		f.TeamIDs = teams
+		return f, true, err
+	}
+	team := false
+	for _, m := range r.User.Memberships {
+		if r.User.SeesTeam(m.TeamID) {
+			team = true
+		}
+	}
+	for _, m := range r.User.Memberships {
+		if !team || r.User.SeesTeam(m.TeamID) {
+			f.TeamIDs = append(f.TeamIDs, m.TeamID)
+		}
+	}
+	if !team {
+		f.OwnerID = r.User.ID
+	}
+	return f, team, nil
+}
+
+// clientsPage shows page (from 0) of /clients; editID, when set, is the
+// list message that the page replaces.
+func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, page, editID int) error {
+	f, team, err := b.clientsFilter(ctx, r, grade)
+	if err != nil {
+		return err
+	}
+	f.Offset = page * clientsPage
+	cs, total, err := b.store.Clients(ctx, f)
+	if err != nil {
+		return err
+	}
+	gradeArg := "-"
+	if grade != models.GradeNone {
+		gradeArg = string(grade)
+	}
+	if total == 0 {
+		key := "clients_none"
+		if grade != models.GradeNone {
+			key = "clients_none_grade"
+		}
+		r.say(key, map[string]any{"Grade": string(grade)})
+		return nil
+	}
+	pages := (total + clientsPage - 1) / clientsPage
+	if page >= pages {
+		r.say("button_stale", nil)
+		return nil
+	}
+	header := "clients_header"
+	if team {
+		header = "clients_header_team"
+	}
+	lines := []string{r.t(header, map[string]any{"Total": total, "Page": page + 1, "Pages": pages, "Grade": string(grade)})}
+	var nums []outbox.Button
+	for i, c := range cs {
+		n := f.Offset + i + 1
+		parts := []string{}
+		if c.Grade != models.GradeNone {
+			parts = append(parts, string(c.Grade))
+		}
+		parts = append(parts, r.stage(c.Stage))
+		if c.LastVisitAt.IsZero() {
+			parts = append(parts, r.t("clients_never_visited", nil))
+		} else {
+			parts = append(parts, r.t("clients_last_visit", map[string]any{"At": FormatDay(r.Lang, c.LastVisitAt, r.Loc)}))
+		}
+		if team {
+			parts = append(parts, b.userName(ctx, r, c.OwnerID))
+		}
+		line := fmt.Sprintf("%d. %s — %s", n, c.Name, strings.Join(parts, " · "))
+		if c.NeedsNewPlan() {
+			line += " ⚠️"
+		}
+		lines = append(lines, line)
+		nums = append(nums, outbox.Button{Text: strconv.Itoa(n), Data: fmt.Sprintf("c:v:%d", c.ID)})
+	}
+	var rows [][]outbox.Button
+	for i := 0; i < len(nums); i += 5 {
+		rows = append(rows, nums[i:min(i+5, len(nums))])
+	}
+	var nav []outbox.Button
+	if page > 0 {
+		nav = append(nav, outbox.Button{Text: r.t("btn_prev", nil), Data: fmt.Sprintf("cl:%s:%d", gradeArg, page-1)})
+	}
+	if page+1 < pages {
+		nav = append(nav, outbox.Button{Text: r.t("btn_next", nil), Data: fmt.Sprintf("cl:%s:%d", gradeArg, page+1)})
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	r.reply(strings.Join(lines, "\n"), rows)
+	r.editLast(editID)
+	return nil
+}
+
+// cbClients pages /clients: "cl:GRADE:PAGE" (GRADE "-" for all).
+func (b *Bot) cbClients(ctx context.Context, r *Request, payload string) error {
+	g, p, _ := strings.Cut(payload, ":")
+	page, err := strconv.Atoi(p)
+	grade := models.Grade("")
+	if g != "-" {
+		grade = models.Grade(g)
+	}
+	if err != nil || page < 0 || grade != models.GradeNone && !validGrade(grade) {
+		r.say("button_stale", nil)
+		return nil
+	}
+	return b.clientsPage(ctx, r, grade, page, r.MessageID)
+}
+
+func validGrade(g models.Grade) bool {
+	for _, have := range models.Grades {
+		if have == g {
+			return true
+		}
+	}
+	return false
+}

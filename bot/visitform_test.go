@@ -1,0 +1,114 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+
+	"salesbot/internal/apptest"
+	"salesbot/models"
+)
+
+func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
+	h := salesTeam(t)
+	got := h.Send(ann, "/visit")
+	apptest.MustContain(t, got, "Which client did you visit? Tap a recent one or type the name.")
+	got = h.Send(ann, "Globex")
+	apptest.MustContain(t, got, "How did you meet them?")
+	got = h.Tap(ann, got, "phone")
+	apptest.MustContain(t, got, "How did you meet them?\n→ phone", "Who did you meet?")
+	got = h.Send(ann, "Zhou (buyer)")
+	apptest.MustContain(t, got, "So far: Zhou (buyer)")
+	got = h.Send(ann, "Qian")
+	apptest.MustContain(t, got, "So far: Zhou (buyer), Qian")
+	// A person with a "role" that is none is explained, the list kept.
+	got = h.Send(ann, "Sun (chef)")
+	apptest.MustContain(t, got, "I cannot read “Sun (chef)” as a person", "e.g. Li (buyer)", "So far: Zhou (buyer), Qian")
+	got = h.Tap(ann, got, "✓ Done")
+	apptest.MustContain(t, got, "Which stage did the client reach?")
+	got = h.Tap(ann, got, "« Back")
+	apptest.MustContain(t, got, "Who did you meet?", "So far: Zhou (buyer), Qian")
+	got = h.Tap(ann, got, "Skip")
+	apptest.MustContain(t, got, "→ skipped", "Which stage did the client reach?")
+	got = h.Tap(ann, got, "4. demo / trial")
+	apptest.MustContain(t, got, "How was the client's attitude?")
+	got = h.Tap(ann, got, "Skip")
+	apptest.MustContain(t, got, "Talking points: what did you discuss?")
+	got = h.Send(ann, "pricing and delivery")
+	apptest.MustContain(t, got, "The client's view: what did they say?")
+	got = h.Tap(ann, got, "Skip")
+	apptest.MustContain(t, got, "The agreed next step?")
+	got = h.Send(ann, "send samples")
+	apptest.MustContain(t, got, "When should you call or visit again? The one-week rule says Mon 30 Nov 2026 09:00.")
+	got = h.Tap(ann, got, "📅 Pick a date")
+	apptest.MustContain(t, got, "Which day? For example")
+	// A date in the past is questioned, a date it cannot read explained.
+	got = h.Send(ann, "2026-11-20")
+	apptest.MustContain(t, got, "Fri 20 Nov 2026 09:00 has already passed", "Which day?")
+	got = h.Send(ann, "someday")
+	apptest.MustContain(t, got, "I cannot read “someday” as a date. Try for example: friday 10:00", "Which day?")
+	got = h.Send(ann, "friday 15:00")
+	apptest.MustContain(t, got,
+		"✅ Visit saved — Globex, Mon 23 Nov 2026 09:00",
+		"Method: phone", "Met: Zhou (buyer), Qian", "Talking points: pricing and delivery", "Next step: send samples",
+		"Stage: demo / trial", "Follow-up: Fri 27 Nov 2026 15:00")
+	mustNotContain(t, got, "How I read it")
+
+	c := clientNamed(t, h, "North", "Globex")
+	vs := visitsOf(t, h, c)
+	if len(vs) != 1 {
+		t.Fatalf("visits %d", len(vs))
+	}
+	v, _ := h.App.DB.Visit(t.Context(), vs[0].ID)
+	if v.Method != models.MethodPhone || v.Stage != models.StageDemo || v.Attitude != "" || v.ClientView != "" ||
+		v.TalkingPoints != "pricing and delivery" || len(v.ContactIDs) != 2 ||
+		v.NextVisitAt == nil || !v.NextVisitAt.Equal(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)) {
+		t.Fatalf("stored %+v", v)
+	}
+
+	// Cancel keeps nothing and says what had been entered.
+	h.Send(ann, "/visit")
+	got = h.Send(ann, "Initech")
+	got = h.Tap(ann, got, "Cancel")
+	apptest.MustContain(t, got, "Cancelled; nothing was saved. You had entered:\n• Client: Initech")
+	if _, err := h.App.DB.ClientByName(t.Context(), c.TeamID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
+		t.Fatalf("a cancelled form created a client: %v", err)
+	}
+	// A command abandons the form, saying so.
+	h.Send(ann, "/visit")
+	h.Send(ann, "Initech")
+	apptest.MustContain(t, h.Send(ann, "/clients"), "You sent /clients, so the form you were filling in is closed", "• Client: Initech", "Your clients: 1")
+}
+
+func TestVisitFormSurvivesRestart(t *testing.T) {
+	h := salesTeam(t)
+	h.Send(ann, "/visit Globex; met Zhou (buyer)")
+	got := h.Send(ann, "/visit")
+	apptest.MustContain(t, got, "Which client did you visit?")
+	got = h.Tap(ann, got, "Globex") // a recent client, as a button
+	apptest.MustContain(t, got, "How did you meet them?")
+	h.Restart()
+	got = h.Send(ann, "2") // phone, typed as the button's number
+	apptest.MustContain(t, got, "Who did you meet?")
+	got = h.Tap(ann, got, "Zhou (buyer)")
+	apptest.MustContain(t, got, "So far: Zhou (buyer)")
+	h.Restart()
+	got = h.Tap(ann, h.Fake.SentTo(ann.ID), "✓ Done")
+	got = h.Tap(ann, got, "5. proposal / quote")
+	got = h.Tap(ann, got, "warm")
+	for _, q := range []string{"Talking points", "The client's view", "The agreed next step"} {
+		apptest.MustContain(t, got, q)
+		got = h.Tap(ann, got, "Skip")
+	}
+	apptest.MustContain(t, got, "When should you call or visit again?")
+	got = h.Tap(ann, got, "No follow-up")
+	apptest.MustContain(t, got, "✅ Visit saved — Globex", "Met: Zhou (buyer)", "Attitude: warm", "Stage: proposal / quote", "No follow-up for this visit.")
+	apptest.Button(t, got, "✏️ Edit")
+	c := clientNamed(t, h, "North", "Globex")
+	vs := visitsOf(t, h, c)
+	if len(vs) != 2 || vs[0].Method != models.MethodPhone || vs[0].Stage != models.StageProposal || !vs[0].NoFollowUp {
+		t.Fatalf("visits after restart %+v", vs)
+	}
+	if c.Stage != models.StageProposal {
+		t.Fatalf("client stage %s", c.Stage)
+	}
+}

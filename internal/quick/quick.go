@@ -1,0 +1,560 @@
+// Package quick reads the one-message entries reps type between visits:
+// "/visit Acme; met Li (buyer); demo; warm; next: send quote" and
+// "/objection Acme; price; "too expensive"; answer: 12-month terms". The
+// client comes first; the other parts are recognised in any order by
+// keywords in English and Chinese. Nothing is dropped: a part that is not
+// recognised is kept (as a note, or as the client's words), and every part
+// reports how it was read, so the bot can show it back.
+//
+// The parsers never fail and never panic; what the input lacks (a client, a
+// category) is left empty for the caller to ask about.
+package quick
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"salesbot/internal/dates"
+	"salesbot/models"
+)
+
+// Kind says how a part was read.
+type Kind string
+
+// Part kinds.
+const (
+	KindClient        Kind = "client"
+	KindContact       Kind = "contact"
+	KindStage         Kind = "stage"
+	KindAttitude      Kind = "attitude"
+	KindMethod        Kind = "method"
+	KindNextStep      Kind = "next_step"
+	KindNextVisit     Kind = "next_visit"
+	KindNoFollowUp    Kind = "no_follow_up"
+	KindTalkingPoints Kind = "talking_points"
+	KindClientView    Kind = "client_view"
+	KindPlace         Kind = "place"
+	KindDuration      Kind = "duration"
+	KindNote          Kind = "note"
+	KindCategory      Kind = "category"
+	KindWords         Kind = "words"
+	KindAnswer        Kind = "answer"
+)
+
+// Why a part became a note (or, in an objection, part of the words).
+const (
+	ReasonUnknown = "unknown"  // no keyword matched
+	ReasonTwice   = "twice"    // a field that takes one value was given again
+	ReasonNoDate  = "no_date"  // a revisit without a date that could be read
+	ReasonBadRole = "bad_role" // a contact's "(...)" is not a role
+	ReasonBadItem = "bad_item" // "stage: xyz" with a value that is not one
+)
+
+// Part is one ";"-separated piece of the entry and how it was read.
+type Part struct {
+	Text string // as typed, trimmed
+	Kind Kind
+	// Value is the reading: the stage, attitude, method or category code,
+	// the text of a text field, minutes for a duration.
+	Value string
+	// Contacts read from a contact part.
+	Contacts []Contact
+	// At is the date of a next-visit part.
+	At time.Time
+	// Reason explains a note (Reason* constants).
+	Reason string
+}
+
+// Contact is a person met, as typed: "Li (buyer)", "王经理（决策者）".
+type Contact struct {
+	Name  string
+	Roles []models.DecisionRole
+}
+
+// Visit is a quick visit as read.
+type Visit struct {
+	Client        string
+	Contacts      []Contact
+	Stage         models.Stage
+	Attitude      models.Attitude
+	Method        models.Method
+	NextStep      string
+	TalkingPoints string
+	ClientView    string
+	Place         string
+	DurationMin   int
+	// NextVisitAt is a date read from "revisit friday" / "复访 下周三";
+	// it may lie in the past, which the caller questions.
+	NextVisitAt *time.Time
+	NoFollowUp  bool
+	Notes       []string
+	Parts       []Part
+}
+
+// Separators between parts: semicolons (ASCII and full width) and lines.
+func splitParts(s string) []string {
+	f := func(r rune) bool { return r == ';' || r == '；' || r == '\n' || r == '\r' }
+	var out []string
+	for _, p := range strings.FieldsFunc(s, f) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// prefixes maps the folded word before a ":" to the field it names.
+var prefixes = map[string]Kind{}
+
+func init() {
+	for kind, words := range map[Kind][]string{
+		KindNextStep:      {"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
+		KindTalkingPoints: {"points", "talking points", "talked", "discussed", "topics", "要点", "谈话要点", "洽谈要点", "沟通内容", "内容"},
+		KindClientView:    {"view", "client view", "clients view", "they said", "feedback", "客户意见", "客户看法", "意见", "反馈", "客户反馈", "看法"},
+		KindNote:          {"note", "notes", "备注", "注"},
+		KindPlace:         {"place", "location", "where", "地点", "地址"},
+		KindStage:         {"stage", "阶段", "进度", "业务进度"},
+		KindAttitude:      {"attitude", "mood", "态度", "客户态度"},
+		KindMethod:        {"method", "via", "how", "方式", "方法", "拜访方式"},
+		KindNextVisit:     {"revisit", "next visit", "follow up", "followup", "复访", "回访", "下次拜访", "下次", "再访"},
+		KindContact:       {"met", "contact", "contacts", "people", "见了", "联系人", "会见"},
+		KindDuration:      {"duration", "time spent", "时长", "用时"},
+		KindAnswer:        {"answer", "answered", "reply", "response", "回答", "答复", "应对", "回复"},
+		KindWords:         {"said", "words", "quote", "客户说", "原话", "说"},
+		KindCategory:      {"category", "type", "类别", "类型", "分类"},
+	} {
+		for _, w := range words {
+			prefixes[models.Fold(w)] = kind
+		}
+	}
+}
+
+// cutPrefix reads "key: value" (ASCII or full-width colon) with a known key.
+func cutPrefix(part string) (Kind, string, bool) {
+	i := strings.IndexAny(part, ":：")
+	if i < 0 {
+		return "", "", false
+	}
+	kind, ok := prefixes[models.Fold(part[:i])]
+	if !ok {
+		return "", "", false
+	}
+	_, size := utf8.DecodeRuneInString(part[i:])
+	return kind, strings.TrimSpace(part[i+size:]), true
+}
+
+// Words that start a contact part without a colon: "met Li (buyer)",
+// "见了王经理(决策者)".
+var contactLeads = []string{"met with ", "met ", "meet ", "saw ", "with ", "spoke to ", "spoke with ", "见了", "见到", "会见了", "会见", "拜访了", "约见了"}
+
+// Words that start or end a revisit part without a colon.
+var revisitLeads = []string{"revisit", "next visit", "follow up", "follow-up", "followup", "复访", "回访", "下次拜访", "再访", "下次见"}
+
+// Phrases turning the follow-up off for this visit.
+var noFollowUp = map[string]bool{}
+
+func init() {
+	for _, w := range []string{"no revisit", "no follow up", "no followup", "no next visit", "no follow-up needed",
+		"不复访", "无需复访", "不用复访", "不回访", "无需回访", "不用回访", "不需要回访", "不需要复访"} {
+		noFollowUp[models.Fold(w)] = true
+	}
+}
+
+// ParseVisit reads a quick visit. now and loc anchor relative dates
+// ("friday", "下周三") in the user's zone.
+func ParseVisit(text string, now time.Time, loc *time.Location) *Visit {
+	v := &Visit{}
+	parts := splitParts(text)
+	for i, raw := range parts {
+		p := readVisitPart(raw, i == 0, now, loc)
+		if i == 0 && p.Kind == KindNote && p.Reason == ReasonUnknown {
+			// The client comes first. A first part that reads as something
+			// else ("demo", "met Li") means the client is missing.
+			v.Client = raw
+			v.Parts = append(v.Parts, Part{Text: raw, Kind: KindClient, Value: raw})
+			continue
+		}
+		v.apply(p)
+	}
+	return v
+}
+
+// apply stores a part's reading in v; a second value for a one-value field
+// is kept as a note saying so.
+func (v *Visit) apply(p Part) {
+	twice := func(set bool) bool {
+		if set {
+			p.Kind, p.Reason, p.Value = KindNote, ReasonTwice, p.Text
+			v.Notes = append(v.Notes, p.Text)
+		}
+		return set
+	}
+	switch p.Kind {
+	case KindContact:
+		for _, c := range p.Contacts {
+			v.Contacts = mergeContact(v.Contacts, c)
+		}
+	case KindStage:
+		if !twice(v.Stage != models.StageNone) {
+			v.Stage = models.Stage(p.Value)
+		}
+	case KindAttitude:
+		if !twice(v.Attitude != models.AttitudeNone) {
+			v.Attitude = models.Attitude(p.Value)
+		}
+	case KindMethod:
+		if !twice(v.Method != models.MethodNone) {
+			v.Method = models.Method(p.Value)
+		}
+	case KindNextVisit:
+		if !twice(v.NextVisitAt != nil || v.NoFollowUp) {
+			at := p.At
+			v.NextVisitAt = &at
+		}
+	case KindNoFollowUp:
+		if !twice(v.NextVisitAt != nil || v.NoFollowUp) {
+			v.NoFollowUp = true
+		}
+	case KindDuration:
+		if !twice(v.DurationMin != 0) {
+			v.DurationMin, _ = strconv.Atoi(p.Value)
+		}
+	case KindNextStep:
+		v.NextStep = joinText(v.NextStep, p.Value)
+	case KindTalkingPoints:
+		v.TalkingPoints = joinText(v.TalkingPoints, p.Value)
+	case KindClientView:
+		v.ClientView = joinText(v.ClientView, p.Value)
+	case KindPlace:
+		v.Place = joinText(v.Place, p.Value)
+	default:
+		p.Kind = KindNote
+		if p.Reason == "" {
+			p.Reason = ReasonUnknown
+		}
+		v.Notes = append(v.Notes, p.Value)
+	}
+	v.Parts = append(v.Parts, p)
+}
+
+func joinText(have, add string) string {
+	if have == "" {
+		return add
+	}
+	return have + "; " + add
+}
+
+// mergeContact adds c, or its roles to the contact of the same name.
+func mergeContact(cs []Contact, c Contact) []Contact {
+	for i := range cs {
+		if models.Fold(cs[i].Name) == models.Fold(c.Name) {
+			cs[i].Roles = models.AddRoles(cs[i].Roles, c.Roles...)
+			return cs
+		}
+	}
+	return append(cs, c)
+}
+
+// readVisitPart reads one part of a quick visit. The first part is the
+// client unless it is plainly something else: a "key: value", a stage,
+// attitude or method word, a revisit, or "met NAME (role)". Durations,
+// dates and bare "NAME (role)" are not looked for there, so clients named
+// "3M", "Friday Foods" or "Acme (Shanghai)" stay clients.
+func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Part {
+	note := func(reason string) Part { return Part{Text: raw, Kind: KindNote, Value: raw, Reason: reason} }
+	if kind, value, ok := cutPrefix(raw); ok {
+		switch kind {
+		case KindStage:
+			if s, ok := models.ParseStage(value); ok {
+				return Part{Text: raw, Kind: KindStage, Value: string(s)}
+			}
+			return note(ReasonBadItem)
+		case KindAttitude:
+			if a, ok := models.ParseAttitude(value); ok {
+				return Part{Text: raw, Kind: KindAttitude, Value: string(a)}
+			}
+			return note(ReasonBadItem)
+		case KindMethod:
+			if m, ok := models.ParseMethod(value); ok {
+				return Part{Text: raw, Kind: KindMethod, Value: string(m)}
+			}
+			return note(ReasonBadItem)
+		case KindNextVisit:
+			return readRevisit(raw, value, now, loc)
+		case KindContact:
+			return readContacts(raw, value)
+		case KindDuration:
+			if m, ok := parseDuration(value); ok {
+				return Part{Text: raw, Kind: KindDuration, Value: strconv.Itoa(m)}
+			}
+			return note(ReasonBadItem)
+		case KindNote:
+			return Part{Text: raw, Kind: KindNote, Value: value, Reason: "note"}
+		case KindNextStep, KindTalkingPoints, KindClientView, KindPlace:
+			if value == "" {
+				return note(ReasonUnknown)
+			}
+			return Part{Text: raw, Kind: kind, Value: value}
+		}
+		// Objection-only prefixes ("answer:") are notes in a visit.
+		return note(ReasonUnknown)
+	}
+	if s, ok := models.ParseStage(raw); ok {
+		return Part{Text: raw, Kind: KindStage, Value: string(s)}
+	}
+	if a, ok := models.ParseAttitude(raw); ok {
+		return Part{Text: raw, Kind: KindAttitude, Value: string(a)}
+	}
+	if m, ok := models.ParseMethod(raw); ok {
+		return Part{Text: raw, Kind: KindMethod, Value: string(m)}
+	}
+	if noFollowUp[models.Fold(raw)] {
+		return Part{Text: raw, Kind: KindNoFollowUp}
+	}
+	if rest, ok := cutLead(raw, revisitLeads); ok {
+		return readRevisit(raw, rest, now, loc)
+	}
+	if rest, ok := cutTrail(raw, revisitLeads); ok {
+		if p := readRevisit(raw, rest, now, loc); p.Kind == KindNextVisit {
+			return p // "下周三复访"
+		}
+	}
+	if rest, ok := cutLead(raw, contactLeads); ok {
+		p := readContacts(raw, rest)
+		if !first || p.Kind == KindContact && hasRoles(p.Contacts) {
+			return p // "Met Office" first is a client; "met Li (buyer)" is not
+		}
+		return note(ReasonUnknown)
+	}
+	if first {
+		return note(ReasonUnknown)
+	}
+	if m, ok := parseDuration(raw); ok {
+		return Part{Text: raw, Kind: KindDuration, Value: strconv.Itoa(m)}
+	}
+	// "王经理(决策者)": a name with roles in brackets is a contact.
+	if _, roles, ok := cutRoles(raw); ok && len(roles) > 0 {
+		return readContacts(raw, raw)
+	}
+	// A part that is only a date is the next visit ("friday", "下周三").
+	if r, err := dates.Parse(raw, now, dates.Options{Location: loc}); err == nil && r.HasDate && r.Rest == "" {
+		return Part{Text: raw, Kind: KindNextVisit, At: r.Time.UTC(), Value: r.Text}
+	}
+	return note(ReasonUnknown)
+}
+
+func hasRoles(cs []Contact) bool {
+	for _, c := range cs {
+		if len(c.Roles) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// cutLead cuts a leading word (case-insensitive, after width folding).
+func cutLead(s string, leads []string) (string, bool) {
+	n := norm.NFKC.String(s)
+	low := strings.ToLower(n)
+	for _, l := range leads {
+		if strings.HasPrefix(low, l) {
+			rest := n[len(l):]
+			// "revisit" must not cut "revisited"; Chinese needs no space.
+			if r, _ := utf8.DecodeRuneInString(rest); isLatinLetter(r) && isLatinLetter(lastRune(l)) {
+				continue
+			}
+			return strings.TrimLeftFunc(rest, isSep), true
+		}
+	}
+	return "", false
+}
+
+func cutTrail(s string, trails []string) (string, bool) {
+	n := norm.NFKC.String(s)
+	low := strings.ToLower(n)
+	for _, l := range trails {
+		if strings.HasSuffix(low, l) && len(low) > len(l) {
+			rest := n[:len(n)-len(l)]
+			if r := lastRune(rest); isLatinLetter(r) && isLatinLetter([]rune(l)[0]) {
+				continue
+			}
+			return strings.TrimRightFunc(rest, isSep), true
+		}
+	}
+	return "", false
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func isLatinLetter(r rune) bool { return r < 0x250 && unicode.IsLetter(r) }
+
+func isSep(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":：,，-–—", r) }
+
+// readRevisit reads the date of "revisit friday"; text after the date is
+// kept in the part's value.
+func readRevisit(raw, rest string, now time.Time, loc *time.Location) Part {
+	if noFollowUp[models.Fold("no "+rest)] || models.Fold(rest) == "none" || models.Fold(rest) == "no" || rest == "无" || rest == "不" {
+		return Part{Text: raw, Kind: KindNoFollowUp}
+	}
+	r, err := dates.Find(rest, now, dates.Options{Location: loc})
+	if err != nil || !r.HasDate && !r.HasTime {
+		return Part{Text: raw, Kind: KindNote, Value: raw, Reason: ReasonNoDate}
+	}
+	return Part{Text: raw, Kind: KindNextVisit, At: r.Time.UTC(), Value: r.Text}
+}
+
+// readContacts reads "Li (buyer) and Wang (decision maker)" / "王经理(决策者)、李工".
+func readContacts(raw, list string) Part {
+	var cs []Contact
+	bad := false
+	for _, item := range splitContacts(list) {
+		name, roles, ok := cutRoles(item)
+		if !ok {
+			bad = true
+			name = item
+		}
+		name = strings.TrimSpace(name)
+		if models.Fold(name) == "" {
+			continue
+		}
+		cs = mergeContact(cs, Contact{Name: name, Roles: roles})
+	}
+	if len(cs) == 0 || bad {
+		// Roles that are not roles: keep the whole part as a note rather
+		// than store a contact named "Li (chef)".
+		reason := ReasonBadRole
+		if len(cs) == 0 {
+			reason = ReasonUnknown
+		}
+		return Part{Text: raw, Kind: KindNote, Value: raw, Reason: reason}
+	}
+	return Part{Text: raw, Kind: KindContact, Contacts: cs}
+}
+
+// cutRoles splits "Li (buyer, user)" into "Li" and its roles. ok is false
+// when brackets hold something that is not a list of roles; a name without
+// brackets is ok with no roles.
+func cutRoles(item string) (string, []models.DecisionRole, bool) {
+	item = strings.TrimSpace(item)
+	open := strings.IndexAny(item, "(（")
+	if open < 0 {
+		return item, nil, !strings.ContainsAny(item, ")）")
+	}
+	inner := item[open:]
+	_, size := utf8.DecodeRuneInString(inner)
+	inner = inner[size:]
+	closeAt := strings.IndexAny(inner, ")）")
+	if closeAt < 0 {
+		return item, nil, false
+	}
+	after := strings.TrimSpace(inner[closeAt:])
+	_, size = utf8.DecodeRuneInString(after)
+	if strings.TrimSpace(after[size:]) != "" {
+		return item, nil, false // text after the brackets
+	}
+	roles, ok := models.ParseDecisionRoles(inner[:closeAt])
+	if !ok {
+		return item, nil, false
+	}
+	return strings.TrimSpace(item[:open]), roles, true
+}
+
+// splitContacts splits a list of people at commas, "and", "&", "、", and at
+// "和"/"及" right after a closing bracket (inside Chinese names they are
+// ordinary characters). Commas inside brackets separate roles, not people.
+func splitContacts(s string) []string {
+	s = strings.TrimSpace(s)
+	var out []string
+	var cur strings.Builder
+	depth := 0
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			out = append(out, t)
+		}
+		cur.Reset()
+	}
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '(' || r == '（':
+			depth++
+		case r == ')' || r == '）':
+			if depth > 0 {
+				depth--
+			}
+		}
+		if depth == 0 {
+			switch {
+			case r == ',' || r == '，' || r == '、' || r == '&' || r == '+':
+				flush()
+				continue
+			case (r == '和' || r == '及') && i > 0 && (rs[i-1] == ')' || rs[i-1] == '）'):
+				flush()
+				continue
+			case r == ' ' && hasWordAt(rs, i+1, "and "):
+				flush()
+				i += len("and")
+				continue
+			}
+		}
+		cur.WriteRune(r)
+	}
+	flush()
+	return out
+}
+
+func hasWordAt(rs []rune, i int, w string) bool {
+	wr := []rune(w)
+	if i+len(wr) > len(rs) {
+		return false
+	}
+	return strings.EqualFold(string(rs[i:i+len(wr)]), w)
+}
+
+// parseDuration reads "30 min", "1h", "1.5 hours", "45分钟", "半小时", "2小时".
+func parseDuration(s string) (int, bool) {
+	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+	if s == "半小时" || s == "half an hour" || s == "half hour" {
+		return 30, true
+	}
+	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' })
+	if i <= 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(s[:i], 64)
+	if err != nil || n <= 0 || n > 24*60 {
+		return 0, false
+	}
+	switch strings.TrimSpace(s[i:]) {
+	case "m", "min", "mins", "minute", "minutes", "分钟", "分":
+	case "h", "hr", "hrs", "hour", "hours", "小时", "个小时", "钟头":
+		n *= 60
+	default:
+		return 0, false
+	}
+	m := int(n + 0.5)
+	if m < 1 || m > 24*60 {
+		return 0, false
+	}
+	return m, true
+}
+
+// ParseContacts reads people met as typed in a form: "Li (buyer)",
+// "王经理(决策者)、李工", "Wang and Zhou (user)". ok is false when a bracket
+// holds something that is not a role, or no name is given.
+func ParseContacts(s string) ([]Contact, bool) {
+	if rest, ok := cutLead(s, contactLeads); ok {
+		s = rest
+	}
+	p := readContacts(s, s)
+	return p.Contacts, p.Kind == KindContact
+}

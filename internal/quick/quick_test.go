@@ -1,0 +1,211 @@
+package quick
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"salesbot/models"
+)
+
+// Monday 23 Nov 2026, 17:00 in Shanghai.
+var (
+	shanghai, _ = time.LoadLocation("Asia/Shanghai")
+	now         = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+)
+
+func local(y int, m time.Month, d, h, min int) *time.Time {
+	t := time.Date(y, m, d, h, min, 0, 0, shanghai).UTC()
+	return &t
+}
+
+func TestParseVisit(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Visit // Parts are checked separately
+	}{
+		{"Acme; met Li (buyer); demo; warm; next: send quote", Visit{
+			Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}},
+			Stage: models.StageDemo, Attitude: models.AttitudeWarm, NextStep: "send quote"}},
+		{"华为; 见了王经理(决策者); 报价; 热心; 下一步: 发合同", Visit{
+			Client: "华为", Contacts: []Contact{{"王经理", []models.DecisionRole{models.RoleDecisionMaker}}},
+			Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}},
+		// Full-width separators and colon, parts in any order.
+		{"华为；热心；下一步：发合同；报价", Visit{Client: "华为", Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}},
+		{"Acme; revisit friday; phone", Visit{Client: "Acme", Method: models.MethodPhone, NextVisitAt: local(2026, 11, 27, 9, 0)}},
+		{"华为; 复访 下周三", Visit{Client: "华为", NextVisitAt: local(2026, 12, 2, 9, 0)}},
+		{"华为; 下周三复访", Visit{Client: "华为", NextVisitAt: local(2026, 12, 2, 9, 0)}},
+		{"Acme; revisit: in 2 weeks", Visit{Client: "Acme", NextVisitAt: local(2026, 12, 7, 17, 0)}},
+		{"Acme; friday", Visit{Client: "Acme", NextVisitAt: local(2026, 11, 27, 9, 0)}},
+		{"Acme; no revisit", Visit{Client: "Acme", NoFollowUp: true}},
+		{"Acme; 不用回访", Visit{Client: "Acme", NoFollowUp: true}},
+		{"Acme; met Li (buyer, user) and Wang (decision maker)", Visit{Client: "Acme", Contacts: []Contact{
+			{"Li", []models.DecisionRole{models.RoleBuyer, models.RoleUser}}, {"Wang", []models.DecisionRole{models.RoleDecisionMaker}}}}},
+		{"华为; 见了王经理（决策者）和李工（使用者）", Visit{Client: "华为", Contacts: []Contact{
+			{"王经理", []models.DecisionRole{models.RoleDecisionMaker}}, {"李工", []models.DecisionRole{models.RoleUser}}}}},
+		{"华为; 李工(采购、使用者)", Visit{Client: "华为", Contacts: []Contact{{"李工", []models.DecisionRole{models.RoleBuyer, models.RoleUser}}}}},
+		{"Acme; met Li", Visit{Client: "Acme", Contacts: []Contact{{"Li", nil}}}},
+		{"Acme; 45 min; points: pricing, delivery; view: likes the demo; place: HQ", Visit{Client: "Acme", DurationMin: 45,
+			TalkingPoints: "pricing, delivery", ClientView: "likes the demo", Place: "HQ"}},
+		{"Acme; 1.5h", Visit{Client: "Acme", DurationMin: 90}},
+		{"Acme; 半小时", Visit{Client: "Acme", DurationMin: 30}},
+		{"Acme; stage: quote; attitude: so so; via wechat", Visit{Client: "Acme", Stage: models.StageProposal, Attitude: models.AttitudeNeutral,
+			Notes: []string{"via wechat"}}},
+		{"Acme; method: wechat", Visit{Client: "Acme", Method: models.MethodMessage}},
+		// Unknown parts are notes; nothing is dropped.
+		{"Acme; brought cake; demo", Visit{Client: "Acme", Stage: models.StageDemo, Notes: []string{"brought cake"}}},
+		{"Acme; note: parking is hard", Visit{Client: "Acme", Notes: []string{"parking is hard"}}},
+		// A second stage is kept as a note, not silently replacing the first.
+		{"Acme; demo; quote", Visit{Client: "Acme", Stage: models.StageDemo, Notes: []string{"quote"}}},
+		{"Acme; met Li (chef)", Visit{Client: "Acme", Notes: []string{"met Li (chef)"}}},
+		{"Acme; revisit soon", Visit{Client: "Acme", Notes: []string{"revisit soon"}}},
+		{"Acme; stage: bogus", Visit{Client: "Acme", Notes: []string{"stage: bogus"}}},
+		// The client is missing when the first part is plainly something else.
+		{"demo; warm", Visit{Stage: models.StageDemo, Attitude: models.AttitudeWarm}},
+		{"met Li (buyer); demo", Visit{Stage: models.StageDemo, Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
+		{"next: call back", Visit{NextStep: "call back"}},
+		{"", Visit{}},
+		{" ; ; ", Visit{}},
+		// ...but names that look like other things first are clients.
+		{"3M; demo", Visit{Client: "3M", Stage: models.StageDemo}},
+		{"Met Office; warm", Visit{Client: "Met Office", Attitude: models.AttitudeWarm}},
+		{"Friday Foods", Visit{Client: "Friday Foods"}},
+		{"Acme (Shanghai); demo", Visit{Client: "Acme (Shanghai)", Stage: models.StageDemo}},
+		{"Acme\nmet Li (buyer)\ndemo", Visit{Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}, Stage: models.StageDemo}},
+	}
+	for _, c := range cases {
+		got := ParseVisit(c.in, now, shanghai)
+		parts := got.Parts
+		got.Parts = nil
+		if !reflect.DeepEqual(*got, c.want) {
+			t.Errorf("ParseVisit(%q)\n got %+v\nwant %+v", c.in, *got, c.want)
+		}
+		checkParts(t, c.in, parts)
+	}
+}
+
+// Every typed part is reported, in order, with its text as typed.
+func checkParts(t *testing.T, in string, parts []Part) {
+	t.Helper()
+	var want []string
+	for _, p := range strings.FieldsFunc(in, func(r rune) bool { return r == ';' || r == '；' || r == '\n' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			want = append(want, p)
+		}
+	}
+	var got []string
+	for _, p := range parts {
+		got = append(got, p.Text)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("parts of %q: %q, want %q", in, got, want)
+	}
+}
+
+func TestPartReadings(t *testing.T) {
+	v := ParseVisit("Acme; demo; quote; brought cake; revisit soon; met Li (chef)", now, shanghai)
+	want := []struct {
+		kind   Kind
+		reason string
+	}{{KindClient, ""}, {KindStage, ""}, {KindNote, ReasonTwice}, {KindNote, ReasonUnknown}, {KindNote, ReasonNoDate}, {KindNote, ReasonBadRole}}
+	for i, w := range want {
+		if p := v.Parts[i]; p.Kind != w.kind || p.Reason != w.reason {
+			t.Errorf("part %d %q read as %s/%s, want %s/%s", i, p.Text, p.Kind, p.Reason, w.kind, w.reason)
+		}
+	}
+	if v.Parts[1].Value != "demo" {
+		t.Errorf("stage part value %q", v.Parts[1].Value)
+	}
+}
+
+func TestParseObjection(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Objection
+	}{
+		{`Acme; price; "too expensive"; answer: 12-month payment terms`, Objection{Client: "Acme", Category: models.ObjPrice,
+			Words: "too expensive", Answer: "12-month payment terms"}},
+		{`华为; 没预算; “明年之前不打算买”; 回答：可以先试用`, Objection{Client: "华为", Category: models.ObjNoBudget,
+			Words: "明年之前不打算买", Answer: "可以先试用"}},
+		{`Acme; we are happy with our supplier; happy`, Objection{Client: "Acme", Category: models.ObjHappy, Words: "we are happy with our supplier"}},
+		{`Acme; said: "no time now"; busy; price`, Objection{Client: "Acme", Category: models.ObjBusy, Words: "no time now; price"}},
+		{`Acme`, Objection{Client: "Acme"}},
+		{`price; "too expensive"`, Objection{Category: models.ObjPrice, Words: "too expensive"}},
+		{`"too expensive"`, Objection{Words: "too expensive"}},
+		{`Acme; category: weather`, Objection{Client: "Acme", Words: "category: weather"}},
+	}
+	for _, c := range cases {
+		got := ParseObjection(c.in)
+		parts := got.Parts
+		got.Parts = nil
+		if !reflect.DeepEqual(*got, c.want) {
+			t.Errorf("ParseObjection(%q)\n got %+v\nwant %+v", c.in, *got, c.want)
+		}
+		checkParts(t, c.in, parts)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]int{"30 min": 30, "30min": 30, "1h": 60, "2 hours": 120, "45分钟": 45, "2小时": 120, "１０ｍｉｎ": 10} {
+		if got, ok := parseDuration(in); !ok || got != want {
+			t.Errorf("parseDuration(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "min", "0 min", "99999 h", "3 days", "-5 min", "1.2.3h"} {
+		if got, ok := parseDuration(bad); ok {
+			t.Errorf("parseDuration(%q) = %d, want refusal", bad, got)
+		}
+	}
+}
+
+func FuzzParseVisit(f *testing.F) {
+	for _, s := range []string{
+		"Acme; met Li (buyer); demo; warm; next: send quote",
+		"华为; 见了王经理(决策者); 报价; 热心; 下一步: 发合同",
+		"Acme; revisit friday; 复访 下周三; 45 min; met Li (buyer, user) and Wang (dm)",
+		"a;(;)；（）;met (;met );:;：;\"", "Acme; met Li ((buyer))", "x; 1e9h", "x; revisit 2026-02-30",
+		"\xff; \xfe(buyer)", "Acme; met 和）和（", "Acme; \"", "“”", "revisit",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		v := ParseVisit(in, now, shanghai)
+		o := ParseObjection(in)
+		if len(v.Parts) != len(o.Parts) {
+			t.Fatalf("%q: %d visit parts, %d objection parts", in, len(v.Parts), len(o.Parts))
+		}
+		for _, p := range v.Parts {
+			if p.Text == "" || !strings.Contains(in, strings.TrimSpace(p.Text)) && utf8.ValidString(in) {
+				t.Fatalf("%q: part %+v not from the input", in, p)
+			}
+			if p.Kind == KindNextVisit && v.NextVisitAt == nil {
+				t.Fatalf("%q: next-visit part without a date", in)
+			}
+		}
+		if v.DurationMin < 0 || v.DurationMin > 24*60 {
+			t.Fatalf("%q: duration %d", in, v.DurationMin)
+		}
+		for _, c := range v.Contacts {
+			if models.Fold(c.Name) == "" {
+				t.Fatalf("%q: contact without a name", in)
+			}
+		}
+	})
+}
+
+func TestParseContacts(t *testing.T) {
+	cs, ok := ParseContacts("王经理(决策者)、李工")
+	if !ok || len(cs) != 2 || cs[0].Name != "王经理" || cs[0].Roles[0] != models.RoleDecisionMaker || cs[1].Name != "李工" || cs[1].Roles != nil {
+		t.Fatalf("%+v %v", cs, ok)
+	}
+	if cs, ok := ParseContacts("met Li (buyer)"); !ok || len(cs) != 1 || cs[0].Name != "Li" {
+		t.Fatalf("%+v %v", cs, ok)
+	}
+	for _, bad := range []string{"Li (chef)", "", "()", "  "} {
+		if cs, ok := ParseContacts(bad); ok {
+			t.Errorf("ParseContacts(%q) = %+v", bad, cs)
+		}
+	}
+}

@@ -1,0 +1,373 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"salesbot/models"
+)
+
+type clientRow struct {
+	ID               int64 `gorm:"primaryKey"`
+	TeamID           int64
+	Name             string
+	NameKey          string
+	Industry         string
+	Address          string
+	Size             string
+	Source           string
+	OwnerID          int64
+	Grade            string
+	Stage            string
+	Notes            string
+	GradeAsked       bool
+	LastVisitAt      *time.Time
+	NoProgressVisits int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (clientRow) TableName() string { return "clients" }
+
+func (r *clientRow) model() *models.Client {
+	return &models.Client{
+		ID: r.ID, TeamID: r.TeamID, Name: r.Name, Industry: r.Industry, Address: r.Address, Size: r.Size,
+		Source: r.Source, OwnerID: r.OwnerID, Grade: models.Grade(r.Grade), Stage: models.Stage(r.Stage),
+		Notes: r.Notes, GradeAsked: r.GradeAsked, LastVisitAt: derefTime(r.LastVisitAt),
+		NoProgressVisits: r.NoProgressVisits, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+func clientRowOf(c *models.Client) clientRow {
+	return clientRow{
+		ID: c.ID, TeamID: c.TeamID, Name: c.Name, NameKey: models.NameKey(c.Name), Industry: c.Industry,
+		Address: c.Address, Size: c.Size, Source: c.Source, OwnerID: c.OwnerID, Grade: string(c.Grade),
+		Stage: string(c.Stage), Notes: c.Notes, GradeAsked: c.GradeAsked, LastVisitAt: timePtr(c.LastVisitAt),
+		NoProgressVisits: c.NoProgressVisits,
+	}
+}
+
+// CreateClient adds a client card. A name whose key is taken in the team is
+// ECONFLICT.
+func (db *DB) CreateClient(ctx context.Context, c *models.Client) error {
+	return db.tx(ctx, func(tx *gorm.DB) error { return createClient(tx, c) })
+}
+
+func createClient(tx *gorm.DB, c *models.Client) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	row := clientRowOf(c)
+	row.ID = 0
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("create client %q in team %d: %w", c.Name, c.TeamID, translate(err, "", "err_client_exists"))
+	}
+	*c = *row.model()
+	return nil
+}
+
+// Client returns a client card by id.
+func (db *DB) Client(ctx context.Context, id int64) (*models.Client, error) {
+	var row clientRow
+	if err := db.gorm.WithContext(ctx).Take(&row, id).Error; err != nil {
+		return nil, fmt.Errorf("get client %d: %w", id, translate(err, "err_client_gone", ""))
+	}
+	return row.model(), nil
+}
+
+// ClientByName finds the team's client whose name has the same key as
+// name (case, width, spacing and punctuation aside).
+func (db *DB) ClientByName(ctx context.Context, teamID int64, name string) (*models.Client, error) {
+	var row clientRow
+	err := db.gorm.WithContext(ctx).Where("team_id = ? AND name_key = ?", teamID, models.NameKey(name)).Take(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("find client %q in team %d: %w", name, teamID, translate(err, "err_client_not_found", ""))
+	}
+	return row.model(), nil
+}
+
+// ClientNames returns the clients of the teams, for matching typed names
+// (idx_clients_team_key).
+func (db *DB) ClientNames(ctx context.Context, teamIDs []int64) ([]*models.Client, error) {
+	if len(teamIDs) == 0 {
+		return nil, nil
+	}
+	var rows []clientRow
+	err := db.gorm.WithContext(ctx).Where("team_id IN ?", teamIDs).Order("team_id, name_key").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list client names of teams %v: %w", teamIDs, err)
+	}
+	return clientModels(rows), nil
+}
+
+func clientModels(rows []clientRow) []*models.Client {
+	out := make([]*models.Client, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out
+}
+
+// ClientFilter selects clients for a list.
+type ClientFilter struct {
+	TeamIDs []int64
+	// OwnerID, when set, keeps that rep's clients only.
+	OwnerID int64
+	Grade   models.Grade
+	Offset  int
+	Limit   int
+}
+
+// clientQuery is a list of clients by name: idx_clients_team_owner_name
+// for a rep's clients, idx_clients_team_grade_name for a grade,
+// idx_clients_team_key otherwise.
+func clientQuery(tx *gorm.DB, f ClientFilter) *gorm.DB {
+	q := tx.Model(&clientRow{}).Where("team_id IN ?", f.TeamIDs)
+	if f.OwnerID != 0 {
+		q = q.Where("owner_id = ?", f.OwnerID)
+	}
+	if f.Grade != models.GradeNone {
+		q = q.Where("grade = ?", string(f.Grade))
+	}
+	return q
+}
+
+// Clients lists clients by name, a page at a time, with the total.
+func (db *DB) Clients(ctx context.Context, f ClientFilter) ([]*models.Client, int, error) {
+	if len(f.TeamIDs) == 0 {
+		return nil, 0, nil
+	}
+	g := db.gorm.WithContext(ctx)
+	var total int64
+	if err := clientQuery(g, f).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count clients: %w", err)
+	}
+	var rows []clientRow
+	if err := clientQuery(g, f).Order("name_key, id").Offset(f.Offset).Limit(f.Limit).Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list clients: %w", err)
+	}
+	return clientModels(rows), int(total), nil
+}
+
+// RecentClients lists the clients a rep visited last, newest first
+// (idx_visits_rep_at).
+func (db *DB) RecentClients(ctx context.Context, repID int64, limit int) ([]*models.Client, error) {
+	var ids []int64
+	err := db.gorm.WithContext(ctx).Model(&visitRow{}).
+		Where("rep_id = ? AND deleted_at IS NULL", repID).
+		Order("at DESC").Limit(limit*5).Pluck("client_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("recent clients of rep %d: %w", repID, err)
+	}
+	var order []int64
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if !seen[id] && len(order) < limit {
+			seen[id] = true
+			order = append(order, id)
+		}
+	}
+	if len(order) == 0 {
+		return nil, nil
+	}
+	var rows []clientRow
+	if err := db.gorm.WithContext(ctx).Where("id IN ?", order).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load recent clients: %w", err)
+	}
+	byID := map[int64]*models.Client{}
+	for i := range rows {
+		byID[rows[i].ID] = rows[i].model()
+	}
+	out := make([]*models.Client, 0, len(order))
+	for _, id := range order {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// HasEntries reports whether the rep logged a visit or objection for the
+// client (idx_visits_client_at, idx_objections_client_at).
+func (db *DB) HasEntries(ctx context.Context, repID, clientID int64) (bool, error) {
+	g := db.gorm.WithContext(ctx)
+	var n int64
+	if err := g.Model(&visitRow{}).Where("client_id = ? AND rep_id = ? AND deleted_at IS NULL", clientID, repID).Limit(1).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("check visits of rep %d to client %d: %w", repID, clientID, err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	if err := g.Model(&objectionRow{}).Where("client_id = ? AND rep_id = ? AND deleted_at IS NULL", clientID, repID).Limit(1).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("check objections of rep %d at client %d: %w", repID, clientID, err)
+	}
+	return n > 0, nil
+}
+
+// UpdateClient stores a card's fields (name, industry, address, size,
+// source, notes, grade). The stage changes through visits and SetStage.
+func (db *DB) UpdateClient(ctx context.Context, c *models.Client) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	row := clientRowOf(c)
+	err := db.gorm.WithContext(ctx).Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{
+		"name": row.Name, "name_key": row.NameKey, "industry": row.Industry, "address": row.Address,
+		"size": row.Size, "source": row.Source, "notes": row.Notes, "grade": row.Grade,
+		"grade_asked": row.GradeAsked, "updated_at": db.Now(),
+	}).Error
+	if err != nil {
+		return fmt.Errorf("update client %d: %w", c.ID, translate(err, "", "err_client_exists"))
+	}
+	return nil
+}
+
+// MarkGradeAsked records that the rep was asked for the client's grade, and
+// reports whether this call did it (so the question goes out once).
+func (db *DB) MarkGradeAsked(ctx context.Context, clientID int64) (bool, error) {
+	res := db.gorm.WithContext(ctx).Model(&clientRow{}).Where("id = ? AND grade_asked = ?", clientID, false).
+		Update("grade_asked", true)
+	if res.Error != nil {
+		return false, fmt.Errorf("mark grade asked for client %d: %w", clientID, res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// SetStage sets a client's stage explicitly (back, forward, or reopening a
+// lost client) and records the change. It counts as a new plan: the
+// three-visits rule counts from here.
+func (db *DB) SetStage(ctx context.Context, clientID, userID int64, to models.Stage) (*models.Client, error) {
+	var out *models.Client
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		c, err := db.lockClient(tx, clientID)
+		if err != nil {
+			return err
+		}
+		next, err := models.SetStage(c.Stage, to)
+		if err != nil {
+			return err
+		}
+		if next != c.Stage {
+			if err := addStageEvent(tx, c, userID, 0, c.Stage, next, db.Now()); err != nil {
+				return err
+			}
+			if err := tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": string(next), "updated_at": db.Now()}).Error; err != nil {
+				return fmt.Errorf("set stage of client %d: %w", c.ID, err)
+			}
+		}
+		if err := refreshClient(tx, c.ID); err != nil {
+			return err
+		}
+		out, err = loadClient(tx, c.ID)
+		return err
+	})
+	return out, err
+}
+
+// lockClient loads a client for a change of its stage; on PostgreSQL the
+// row stays locked until the transaction ends, so two visits saved at once
+// do not both move the stage from the same value. (SQLite transactions
+// here take the write lock at BEGIN.)
+func (db *DB) lockClient(tx *gorm.DB, id int64) (*models.Client, error) {
+	q := tx
+	if db.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var row clientRow
+	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("lock client %d: %w", id, translate(err, "err_client_gone", ""))
+	}
+	return row.model(), nil
+}
+
+func loadClient(tx *gorm.DB, id int64) (*models.Client, error) {
+	var row clientRow
+	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("load client %d: %w", id, translate(err, "err_client_gone", ""))
+	}
+	return row.model(), nil
+}
+
+// noProgressScan bounds how many visits refreshClient reads back; a count
+// that high says all the three-visits rule needs.
+const noProgressScan = 50
+
+// refreshClient recomputes a client's last visit and its visits without
+// stage progress since the last explicit stage change (the three-visits
+// rule), from its live visits (idx_visits_client_at).
+func refreshClient(tx *gorm.DB, clientID int64) error {
+	// Newest rows rather than MAX(at): SQLite returns aggregates of time
+	// columns as text.
+	var since []stageEventRow
+	err := tx.Where("client_id = ? AND visit_id IS NULL", clientID).Order("at DESC").Limit(1).Find(&since).Error
+	if err != nil {
+		return fmt.Errorf("last explicit stage change of client %d: %w", clientID, err)
+	}
+	q := tx.Where("client_id = ? AND deleted_at IS NULL", clientID)
+	if len(since) > 0 {
+		q = q.Where("at > ?", utc(since[0].At))
+	}
+	var rows []visitRow
+	if err := q.Order("at DESC, id DESC").Limit(noProgressScan).Find(&rows).Error; err != nil {
+		return fmt.Errorf("read visits of client %d: %w", clientID, err)
+	}
+	visits := make([]models.Visit, len(rows))
+	for i := range rows {
+		visits[i] = *rows[i].model()
+	}
+	var lastAt *time.Time
+	if len(rows) > 0 {
+		lastAt = timePtr(rows[0].At)
+	} else if since := len(since) > 0; since {
+		// All visits lie before the explicit change: look past it.
+		var older []visitRow
+		err := tx.Where("client_id = ? AND deleted_at IS NULL", clientID).Order("at DESC").Limit(1).Find(&older).Error
+		if err != nil {
+			return fmt.Errorf("last visit of client %d: %w", clientID, err)
+		}
+		if len(older) > 0 {
+			lastAt = timePtr(older[0].At)
+		}
+	}
+	err = tx.Model(&clientRow{}).Where("id = ?", clientID).Updates(map[string]any{
+		"last_visit_at": lastAt, "no_progress_visits": models.VisitsWithoutProgress(visits),
+	}).Error
+	if err != nil {
+		return fmt.Errorf("refresh client %d: %w", clientID, err)
+	}
+	return nil
+}
+
+// deleteClientIfEmpty removes a client that an undone entry created, when
+// nothing else refers to it any more. It reports whether it did.
+func deleteClientIfEmpty(tx *gorm.DB, clientID int64) (bool, error) {
+	var n int64
+	if err := tx.Model(&visitRow{}).Where("client_id = ? AND deleted_at IS NULL", clientID).Count(&n).Error; err != nil || n > 0 {
+		return false, err
+	}
+	if err := tx.Model(&objectionRow{}).Where("client_id = ? AND deleted_at IS NULL", clientID).Count(&n).Error; err != nil || n > 0 {
+		return false, err
+	}
+	var contactIDs []int64
+	if err := tx.Model(&contactRow{}).Where("client_id = ?", clientID).Pluck("id", &contactIDs).Error; err != nil {
+		return false, err
+	}
+	if len(contactIDs) > 0 {
+		if err := tx.Where("contact_id IN ?", contactIDs).Delete(&visitContactRow{}).Error; err != nil {
+			return false, err
+		}
+	}
+	for _, del := range []struct {
+		model any
+		where string
+	}{{&contactRow{}, "client_id = ?"}, {&stageEventRow{}, "client_id = ?"}, {&clientRow{}, "id = ?"}} {
+		if err := tx.Where(del.where, clientID).Delete(del.model).Error; err != nil {
+			return false, fmt.Errorf("delete client %d: %w", clientID, err)
+		}
+	}
+	return true, nil
+}

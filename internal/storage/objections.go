@@ -1,0 +1,247 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"salesbot/models"
+)
+
+type objectionRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	TeamID        int64
+	ClientID      int64
+	RepID         int64
+	VisitID       *int64
+	At            time.Time
+	Category      string
+	Words         string
+	Answer        string
+	Resolved      bool
+	WorkedAnswer  string
+	ResolvedAt    *time.Time
+	ClientCreated bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	DeletedAt     *time.Time
+}
+
+func (objectionRow) TableName() string { return "objections" }
+
+func (r *objectionRow) model() *models.Objection {
+	o := &models.Objection{
+		ID: r.ID, TeamID: r.TeamID, ClientID: r.ClientID, RepID: r.RepID, At: r.At.UTC(),
+		Category: models.ObjectionCategory(r.Category), Words: r.Words, Answer: r.Answer, Resolved: r.Resolved,
+		WorkedAnswer: r.WorkedAnswer, ClientCreated: r.ClientCreated, CreatedAt: r.CreatedAt.UTC(),
+	}
+	if r.VisitID != nil {
+		o.VisitID = *r.VisitID
+	}
+	if r.ResolvedAt != nil {
+		t := r.ResolvedAt.UTC()
+		o.ResolvedAt = &t
+	}
+	return o
+}
+
+// NewObjection is an objection to store, with the client when it is new.
+type NewObjection struct {
+	Objection models.Objection
+	NewClient *models.Client
+}
+
+// SaveObjection stores an objection (and its new client) in one
+// transaction. Objection.VisitID links it to a visit (the caller finds
+// that day's visit with VisitOn).
+func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Objection, *models.Client, error) {
+	o := in.Objection
+	o.ID = 0
+	if o.At.IsZero() {
+		o.At = db.Now()
+	}
+	var client *models.Client
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if in.NewClient != nil {
+			c := *in.NewClient
+			if err := createClient(tx, &c); err != nil {
+				return err
+			}
+			o.ClientID, o.ClientCreated = c.ID, true
+		}
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		c, err := loadClient(tx, o.ClientID)
+		if err != nil {
+			return err
+		}
+		o.TeamID = c.TeamID
+		row := objectionRow{TeamID: o.TeamID, ClientID: o.ClientID, RepID: o.RepID, At: utc(o.At),
+			Category: string(o.Category), Words: o.Words, Answer: o.Answer, ClientCreated: o.ClientCreated}
+		if o.VisitID != 0 {
+			row.VisitID = &o.VisitID
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("save objection at client %d: %w", o.ClientID, err)
+		}
+		o.ID, o.CreatedAt = row.ID, row.CreatedAt.UTC()
+		client = c
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &o, client, nil
+}
+
+// Objection returns a live objection.
+func (db *DB) Objection(ctx context.Context, id int64) (*models.Objection, error) {
+	var row objectionRow
+	if err := db.gorm.WithContext(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
+	}
+	return row.model(), nil
+}
+
+// ObjectionFilter selects live objections, newest first.
+type ObjectionFilter struct {
+	TeamIDs  []int64
+	ClientID int64
+	RepID    int64
+	OpenOnly bool
+	Offset   int
+	Limit    int
+}
+
+// objectionQuery selects by client (idx_objections_client_at), rep
+// (idx_objections_rep_at) or team (idx_objections_team_at).
+func objectionQuery(tx *gorm.DB, f ObjectionFilter) *gorm.DB {
+	q := tx.Model(&objectionRow{})
+	if f.ClientID != 0 {
+		q = q.Where("client_id = ?", f.ClientID)
+	}
+	if f.RepID != 0 {
+		q = q.Where("rep_id = ?", f.RepID)
+	}
+	if len(f.TeamIDs) > 0 {
+		q = q.Where("team_id IN ?", f.TeamIDs)
+	}
+	if f.OpenOnly {
+		q = q.Where("resolved = ?", false)
+	}
+	return q.Where("deleted_at IS NULL")
+}
+
+// Objections lists live objections, newest first.
+func (db *DB) Objections(ctx context.Context, f ObjectionFilter) ([]*models.Objection, error) {
+	var rows []objectionRow
+	q := objectionQuery(db.gorm.WithContext(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list objections: %w", err)
+	}
+	out := make([]*models.Objection, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}
+
+// CountObjections counts live objections.
+func (db *DB) CountObjections(ctx context.Context, f ObjectionFilter) (int, error) {
+	var n int64
+	if err := objectionQuery(db.gorm.WithContext(ctx), f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count objections: %w", err)
+	}
+	return int(n), nil
+}
+
+// ResolveObjection marks an objection resolved with the answer that
+// worked. Resolving it again replaces the answer.
+func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*models.Objection, error) {
+	if err := models.CheckText(models.FieldAnswer, worked, models.MaxTextLen); err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	res := db.gorm.WithContext(ctx).Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
+		"resolved": true, "worked_answer": worked, "resolved_at": now, "updated_at": now,
+	})
+	if res.Error != nil {
+		return nil, fmt.Errorf("resolve objection %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, models.Errorf(models.ENOTFOUND, "err_objection_gone", nil)
+	}
+	return db.Objection(ctx, id)
+}
+
+// UndoObjection takes an objection back (marked deleted, kept for the
+// record), with the client it created when nothing else refers to it. It
+// reports whether the client went too.
+func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, bool, error) {
+	var (
+		o       *models.Objection
+		deleted bool
+	)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var row objectionRow
+		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+			return fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
+		}
+		o = row.model()
+		if err := tx.Model(&objectionRow{}).Where("id = ?", id).Update("deleted_at", db.Now()).Error; err != nil {
+			return fmt.Errorf("undo objection %d: %w", id, err)
+		}
+		if o.ClientCreated {
+			var err error
+			deleted, err = deleteClientIfEmpty(tx, o.ClientID)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return o, deleted, nil
+}
+
+// Entry kinds that /undo takes back.
+const (
+	EntryVisit     = "visit"
+	EntryObjection = "objection"
+)
+
+// LastEntry finds the rep's newest live visit or objection logged at or
+// after since (idx_visits_rep_at, idx_objections_rep_at). kind is "" when
+// there is none.
+func (db *DB) LastEntry(ctx context.Context, repID int64, since time.Time) (kind string, id int64, err error) {
+	g := db.gorm.WithContext(ctx)
+	var v visitRow
+	var o objectionRow
+	vErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&v).Error
+	oErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&o).Error
+	if vErr != nil || oErr != nil {
+		return "", 0, fmt.Errorf("last entry of rep %d: %w", repID, firstErr(vErr, oErr))
+	}
+	switch {
+	case v.ID == 0 && o.ID == 0:
+		return "", 0, nil
+	case o.ID == 0 || v.ID != 0 && !v.CreatedAt.Before(o.CreatedAt):
+		return EntryVisit, v.ID, nil
+	}
+	return EntryObjection, o.ID, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,595 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"salesbot/models"
+)
+
+type visitRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	TeamID        int64
+	ClientID      int64
+	RepID         int64
+	At            time.Time
+	Method        string
+	Place         string
+	Lat           *float64
+	Lon           *float64
+	LiveLocation  bool
+	DurationMin   int
+	TalkingPoints string
+	ClientView    string
+	StageBefore   string
+	Stage         string
+	Attitude      string
+	NextStep      string
+	NextVisitAt   *time.Time
+	NoFollowUp    bool
+	Notes         string
+	ClientCreated bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	DeletedAt     *time.Time
+}
+
+func (visitRow) TableName() string { return "visits" }
+
+func (r *visitRow) model() *models.Visit {
+	v := &models.Visit{
+		ID: r.ID, TeamID: r.TeamID, ClientID: r.ClientID, RepID: r.RepID, At: r.At.UTC(),
+		Method: models.Method(r.Method), Place: r.Place, Lat: r.Lat, Lon: r.Lon, LiveLocation: r.LiveLocation,
+		DurationMin: r.DurationMin, TalkingPoints: r.TalkingPoints, ClientView: r.ClientView,
+		StageBefore: models.Stage(r.StageBefore), Stage: models.Stage(r.Stage), Attitude: models.Attitude(r.Attitude),
+		NextStep: r.NextStep, NoFollowUp: r.NoFollowUp, Notes: r.Notes, ClientCreated: r.ClientCreated,
+		CreatedAt: r.CreatedAt.UTC(),
+	}
+	if r.NextVisitAt != nil {
+		t := r.NextVisitAt.UTC()
+		v.NextVisitAt = &t
+	}
+	return v
+}
+
+func visitRowOf(v *models.Visit) visitRow {
+	r := visitRow{
+		ID: v.ID, TeamID: v.TeamID, ClientID: v.ClientID, RepID: v.RepID, At: utc(v.At), Method: string(v.Method),
+		Place: v.Place, Lat: v.Lat, Lon: v.Lon, LiveLocation: v.LiveLocation, DurationMin: v.DurationMin,
+		TalkingPoints: v.TalkingPoints, ClientView: v.ClientView, StageBefore: string(v.StageBefore),
+		Stage: string(v.Stage), Attitude: string(v.Attitude), NextStep: v.NextStep, NoFollowUp: v.NoFollowUp,
+		Notes: v.Notes, ClientCreated: v.ClientCreated,
+	}
+	if v.NextVisitAt != nil && !v.NoFollowUp {
+		r.NextVisitAt = timePtr(*v.NextVisitAt)
+	}
+	return r
+}
+
+type visitContactRow struct {
+	VisitID   int64 `gorm:"primaryKey;autoIncrement:false"`
+	ContactID int64 `gorm:"primaryKey;autoIncrement:false"`
+}
+
+func (visitContactRow) TableName() string { return "visit_contacts" }
+
+type attachmentRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	VisitID   int64
+	Kind      string
+	FileID    string
+	FileName  string
+	Caption   string
+	CreatedAt time.Time
+}
+
+func (attachmentRow) TableName() string { return "attachments" }
+
+func (r *attachmentRow) model() models.Attachment {
+	return models.Attachment{ID: r.ID, VisitID: r.VisitID, Kind: r.Kind, FileID: r.FileID, FileName: r.FileName, Caption: r.Caption}
+}
+
+type stageEventRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	TeamID    int64
+	ClientID  int64
+	UserID    int64
+	VisitID   *int64
+	FromStage string
+	ToStage   string
+	At        time.Time
+	CreatedAt time.Time
+}
+
+func (stageEventRow) TableName() string { return "stage_events" }
+
+func (r *stageEventRow) model() models.StageEvent {
+	e := models.StageEvent{ID: r.ID, TeamID: r.TeamID, ClientID: r.ClientID, UserID: r.UserID,
+		From: models.Stage(r.FromStage), To: models.Stage(r.ToStage), At: r.At.UTC()}
+	if r.VisitID != nil {
+		e.VisitID = *r.VisitID
+	}
+	return e
+}
+
+func addStageEvent(tx *gorm.DB, c *models.Client, userID, visitID int64, from, to models.Stage, at time.Time) error {
+	row := stageEventRow{TeamID: c.TeamID, ClientID: c.ID, UserID: userID, FromStage: string(from), ToStage: string(to), At: utc(at)}
+	if visitID != 0 {
+		row.VisitID = &visitID
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("record stage change of client %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// NewVisit is a visit to store together with what logging it creates on
+// the way; for an edit, Visit.ID names the visit.
+type NewVisit struct {
+	Visit models.Visit
+	// NewClient, when set, is created with the visit (Visit.ClientID is
+	// then ignored): a client named for the first time by /visit.
+	NewClient *models.Client
+	// Contacts met. ID 0 adds a contact to the client (or adds the roles
+	// to the client's contact of that name); an ID links that contact of
+	// the client, adding the roles given.
+	Contacts []models.Contact
+	// Attachments sent while the visit's form was open.
+	Attachments []models.Attachment
+}
+
+// SavedVisit is what a visit write did.
+type SavedVisit struct {
+	Visit *models.Visit
+	// Before is the visit as it was before an edit or undo.
+	Before *models.Visit
+	// Client is the visit's client after the write (nil once deleted).
+	Client   *models.Client
+	Contacts []models.Contact
+	// Outcome is what the visit's stage did to the client's stage.
+	Outcome models.StageOutcome
+	// ClientDeleted: an undo (or moving the visit to another client) took
+	// back the client the visit had created.
+	ClientDeleted bool
+	// FollowUp is the visit's open revisit follow-up after the write (nil:
+	// none, e.g. turned off or undone).
+	FollowUp *models.FollowUp
+}
+
+// SaveVisit stores a new visit in one transaction: the client when it is
+// new, the contacts met, the visit and its attachments; it moves the
+// client's stage by the stage rule and refreshes the three-visits count.
+// Every visit write (SaveVisit, UpdateVisit, UndoVisit) ends in
+// visitWritten, inside its transaction.
+func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) {
+	v := in.Visit
+	v.ID = 0
+	if v.At.IsZero() {
+		v.At = db.Now()
+	}
+	out := &SavedVisit{}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if in.NewClient != nil {
+			c := *in.NewClient
+			if err := createClient(tx, &c); err != nil {
+				return err
+			}
+			v.ClientID, v.ClientCreated = c.ID, true
+		}
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		c, err := db.lockClient(tx, v.ClientID)
+		if err != nil {
+			return err
+		}
+		v.TeamID = c.TeamID
+		v.StageBefore = c.Stage
+		next, outcome := models.ApplyVisitStage(c.Stage, v.Stage)
+		row := visitRowOf(&v)
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("save visit to client %d: %w", v.ClientID, err)
+		}
+		v.ID, v.CreatedAt = row.ID, row.CreatedAt.UTC()
+		if err := moveStage(tx, c, v.RepID, v.ID, next, v.At); err != nil {
+			return err
+		}
+		contacts, err := linkContacts(tx, &v, in.Contacts)
+		if err != nil {
+			return err
+		}
+		for _, a := range in.Attachments {
+			a.VisitID = v.ID
+			if err := addAttachment(tx, &a); err != nil {
+				return err
+			}
+		}
+		if out.FollowUp, err = db.visitWritten(tx, nil, &v); err != nil {
+			return err
+		}
+		out.Client, err = loadClient(tx, v.ClientID)
+		out.Visit, out.Contacts, out.Outcome = &v, contacts, outcome
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// moveStage sets the client's stage to next (when it differs) and records
+// the change as made by the visit.
+func moveStage(tx *gorm.DB, c *models.Client, userID, visitID int64, next models.Stage, at time.Time) error {
+	if next == c.Stage {
+		return nil
+	}
+	if err := addStageEvent(tx, c, userID, visitID, c.Stage, next, at); err != nil {
+		return err
+	}
+	if err := tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": string(next), "updated_at": tx.NowFunc()}).Error; err != nil {
+		return fmt.Errorf("move stage of client %d: %w", c.ID, err)
+	}
+	c.Stage = next
+	return nil
+}
+
+// revertStage takes back the stage change a visit made, when it is still
+// the client's latest change (a later change wins and stays). The visit's
+// change leaves the history either way. It reports whether the stage went
+// back.
+func (db *DB) revertStage(tx *gorm.DB, v *models.Visit) (bool, error) {
+	var ev stageEventRow
+	err := tx.Where("visit_id = ?", v.ID).Order("id DESC").Take(&ev).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("find stage change of visit %d: %w", v.ID, err)
+	}
+	c, err := db.lockClient(tx, ev.ClientID)
+	if err != nil {
+		return false, err
+	}
+	var latest stageEventRow
+	if err := tx.Where("client_id = ?", ev.ClientID).Order("at DESC, id DESC").Take(&latest).Error; err != nil {
+		return false, fmt.Errorf("latest stage change of client %d: %w", ev.ClientID, err)
+	}
+	if err := tx.Where("visit_id = ?", v.ID).Delete(&stageEventRow{}).Error; err != nil {
+		return false, fmt.Errorf("drop stage change of visit %d: %w", v.ID, err)
+	}
+	if latest.ID != ev.ID || models.Stage(ev.ToStage) != c.Stage {
+		return false, nil
+	}
+	err = tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": ev.FromStage, "updated_at": tx.NowFunc()}).Error
+	if err != nil {
+		return false, fmt.Errorf("revert stage of client %d: %w", c.ID, err)
+	}
+	return true, nil
+}
+
+// linkContacts saves the contacts met (new ones created, roles merged) and
+// links them to the visit, replacing any earlier links.
+func linkContacts(tx *gorm.DB, v *models.Visit, contacts []models.Contact) ([]models.Contact, error) {
+	if err := tx.Where("visit_id = ?", v.ID).Delete(&visitContactRow{}).Error; err != nil {
+		return nil, fmt.Errorf("unlink contacts of visit %d: %w", v.ID, err)
+	}
+	v.ContactIDs = nil
+	var out []models.Contact
+	seen := map[int64]bool{}
+	for _, c := range contacts {
+		c.ClientID = v.ClientID
+		if err := saveContact(tx, &c); err != nil {
+			return nil, err
+		}
+		if seen[c.ID] {
+			continue
+		}
+		seen[c.ID] = true
+		if err := tx.Create(&visitContactRow{VisitID: v.ID, ContactID: c.ID}).Error; err != nil {
+			return nil, fmt.Errorf("link contact %d to visit %d: %w", c.ID, v.ID, err)
+		}
+		v.ContactIDs = append(v.ContactIDs, c.ID)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// visitWritten runs at the end of every visit write, inside its
+// transaction: before is the visit as it was (nil for a new visit), after
+// as it is now (nil for an undone one). It keeps the clients' last visit
+// and three-visits count, and the visit's revisit follow-up (created,
+// moved or cancelled; a new visit completes the client's open one), so
+// they commit or roll back with the visit. It returns the visit's open
+// follow-up, nil when there is none.
+func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.FollowUp, error) {
+	seen := map[int64]bool{}
+	for _, v := range []*models.Visit{before, after} {
+		if v == nil || seen[v.ClientID] {
+			continue
+		}
+		seen[v.ClientID] = true
+		if err := refreshClient(tx, v.ClientID); err != nil {
+			return nil, err
+		}
+	}
+	if after == nil {
+		return nil, cancelVisitFollowUp(tx, before.ID)
+	}
+	return syncVisitFollowUp(tx, after, before == nil, db.Now())
+}
+
+// UpdateVisit stores an edited visit (Visit.ID set; a new client, new
+// contacts and files sent during the edit may come with it; the contacts
+// given replace the visit's). A changed stage or client first takes back
+// the stage change the visit had made, when it is still the latest, then
+// applies the stage rule again. Moving the visit off a client it had
+// created removes that client if nothing else refers to it.
+func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) {
+	v := in.Visit
+	out := &SavedVisit{}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var oldRow visitRow
+		if err := tx.Where("id = ? AND deleted_at IS NULL", v.ID).Take(&oldRow).Error; err != nil {
+			return fmt.Errorf("get visit %d: %w", v.ID, translate(err, "err_visit_gone", ""))
+		}
+		old := oldRow.model()
+		// What an edit does not change.
+		v.TeamID, v.RepID, v.At, v.CreatedAt, v.ClientCreated = old.TeamID, old.RepID, old.At, old.CreatedAt, old.ClientCreated
+		if in.NewClient != nil {
+			c := *in.NewClient
+			if err := createClient(tx, &c); err != nil {
+				return err
+			}
+			v.ClientID = c.ID
+		}
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		if v.ClientID != old.ClientID {
+			v.ClientCreated = in.NewClient != nil
+		}
+		var err error
+		if v.Stage != old.Stage || v.ClientID != old.ClientID {
+			reverted, err := db.revertStage(tx, old)
+			if err != nil {
+				return err
+			}
+			c, err := db.lockClient(tx, v.ClientID)
+			if err != nil {
+				return err
+			}
+			if c.TeamID != old.TeamID {
+				return models.Errorf(models.EFORBIDDEN, "err_client_other_team", nil)
+			}
+			v.StageBefore = old.StageBefore
+			if reverted || v.ClientID != old.ClientID {
+				v.StageBefore = c.Stage
+			}
+			next, outcome := models.ApplyVisitStage(c.Stage, v.Stage)
+			if err := moveStage(tx, c, v.RepID, v.ID, next, v.At); err != nil {
+				return err
+			}
+			out.Outcome = outcome
+		} else {
+			v.StageBefore = old.StageBefore
+			_, out.Outcome = models.ApplyVisitStage(old.StageBefore, v.Stage)
+		}
+		row := visitRowOf(&v)
+		err = tx.Model(&visitRow{}).Where("id = ?", v.ID).Select("*").Omit("id", "created_at").Updates(&row).Error
+		if err != nil {
+			return fmt.Errorf("update visit %d: %w", v.ID, err)
+		}
+		if out.Contacts, err = linkContacts(tx, &v, in.Contacts); err != nil {
+			return err
+		}
+		for _, a := range in.Attachments {
+			a.VisitID = v.ID
+			if err := addAttachment(tx, &a); err != nil {
+				return err
+			}
+		}
+		if v.ClientID != old.ClientID && old.ClientCreated {
+			if out.ClientDeleted, err = deleteClientIfEmpty(tx, old.ClientID); err != nil {
+				return err
+			}
+		}
+		if out.FollowUp, err = db.visitWritten(tx, old, &v); err != nil {
+			return err
+		}
+		out.Client, err = loadClient(tx, v.ClientID)
+		out.Visit, out.Before = &v, old
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UndoVisit takes a visit back: it is marked deleted (and stays for the
+// record), its stage change is reverted when still the latest, objections
+// linked to it are unlinked, and a client it created goes too when nothing
+// else refers to it.
+func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
+	out := &SavedVisit{}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var row visitRow
+		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+			return fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
+		}
+		v := row.model()
+		res := tx.Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", id).Update("deleted_at", db.Now())
+		if res.Error != nil {
+			return fmt.Errorf("undo visit %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return models.Errorf(models.ENOTFOUND, "err_visit_gone", nil)
+		}
+		if _, err := db.revertStage(tx, v); err != nil {
+			return err
+		}
+		if err := tx.Model(&objectionRow{}).Where("visit_id = ?", id).Update("visit_id", nil).Error; err != nil {
+			return fmt.Errorf("unlink objections of visit %d: %w", id, err)
+		}
+		var err error
+		if v.ClientCreated {
+			if out.ClientDeleted, err = deleteClientIfEmpty(tx, v.ClientID); err != nil {
+				return err
+			}
+		}
+		if _, err := db.visitWritten(tx, v, nil); err != nil {
+			return err
+		}
+		if !out.ClientDeleted {
+			if out.Client, err = loadClient(tx, v.ClientID); err != nil {
+				return err
+			}
+		}
+		out.Visit, out.Before = v, v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Visit returns a live visit with the ids of the contacts met.
+func (db *DB) Visit(ctx context.Context, id int64) (*models.Visit, error) {
+	g := db.gorm.WithContext(ctx)
+	var row visitRow
+	if err := g.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
+	}
+	v := row.model()
+	if err := g.Model(&visitContactRow{}).Where("visit_id = ?", id).Order("contact_id").Pluck("contact_id", &v.ContactIDs).Error; err != nil {
+		return nil, fmt.Errorf("contacts of visit %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// VisitContacts returns the contacts met at a visit.
+func (db *DB) VisitContacts(ctx context.Context, v *models.Visit) ([]models.Contact, error) {
+	return contactsByID(db.gorm.WithContext(ctx), v.ContactIDs)
+}
+
+// VisitFilter selects live visits, newest first.
+type VisitFilter struct {
+	TeamIDs  []int64
+	ClientID int64
+	RepID    int64
+	// From (inclusive) and To (exclusive) bound the visit time when set.
+	From, To time.Time
+	Offset   int
+	Limit    int
+}
+
+// visitQuery selects visits by client (idx_visits_client_at), rep
+// (idx_visits_rep_at) or team (idx_visits_team_at), each ordered by time.
+func visitQuery(tx *gorm.DB, f VisitFilter) *gorm.DB {
+	q := tx.Model(&visitRow{})
+	switch {
+	case f.ClientID != 0:
+		q = q.Where("client_id = ?", f.ClientID)
+		if f.RepID != 0 {
+			q = q.Where("rep_id = ?", f.RepID)
+		}
+	case f.RepID != 0:
+		q = q.Where("rep_id = ?", f.RepID)
+	}
+	if len(f.TeamIDs) > 0 {
+		q = q.Where("team_id IN ?", f.TeamIDs)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", utc(f.From))
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", utc(f.To))
+	}
+	return q.Where("deleted_at IS NULL")
+}
+
+// Visits lists live visits, newest first.
+func (db *DB) Visits(ctx context.Context, f VisitFilter) ([]*models.Visit, error) {
+	var rows []visitRow
+	q := visitQuery(db.gorm.WithContext(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list visits: %w", err)
+	}
+	out := make([]*models.Visit, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}
+
+// CountVisits counts live visits.
+func (db *DB) CountVisits(ctx context.Context, f VisitFilter) (int, error) {
+	var n int64
+	if err := visitQuery(db.gorm.WithContext(ctx), f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count visits: %w", err)
+	}
+	return int(n), nil
+}
+
+// LastVisitBy returns the rep's newest live visit at or after since, or
+// nil (idx_visits_rep_at): the visit a check-in sent after saving attaches to.
+func (db *DB) LastVisitBy(ctx context.Context, repID int64, since time.Time) (*models.Visit, error) {
+	vs, err := db.Visits(ctx, VisitFilter{RepID: repID, From: since, Limit: 1})
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	return db.Visit(ctx, vs[0].ID)
+}
+
+// SetVisitPlace records where a visit took place: a shared location (live
+// or picked) or a venue.
+func (db *DB) SetVisitPlace(ctx context.Context, visitID int64, place string, lat, lon float64, live bool) error {
+	if err := models.CheckText(models.FieldPlace, place, models.MaxPlaceLen); err != nil {
+		return err
+	}
+	err := db.gorm.WithContext(ctx).Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", visitID).Updates(map[string]any{
+		"place": place, "lat": lat, "lon": lon, "live_location": live, "updated_at": db.Now(),
+	}).Error
+	if err != nil {
+		return fmt.Errorf("set place of visit %d: %w", visitID, err)
+	}
+	return nil
+}
+
+// AddAttachment stores a file sent for a visit (its Telegram file id).
+func (db *DB) AddAttachment(ctx context.Context, a *models.Attachment) error {
+	return addAttachment(db.gorm.WithContext(ctx), a)
+}
+
+func addAttachment(tx *gorm.DB, a *models.Attachment) error {
+	if err := models.CheckAttachment(a); err != nil {
+		return err
+	}
+	row := attachmentRow{VisitID: a.VisitID, Kind: a.Kind, FileID: a.FileID, FileName: a.FileName, Caption: a.Caption}
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("attach %s to visit %d: %w", a.Kind, a.VisitID, err)
+	}
+	a.ID = row.ID
+	return nil
+}
+
+// Attachments lists a visit's files, oldest first.
+func (db *DB) Attachments(ctx context.Context, visitID int64) ([]models.Attachment, error) {
+	var rows []attachmentRow
+	if err := db.gorm.WithContext(ctx).Where("visit_id = ?", visitID).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list attachments of visit %d: %w", visitID, err)
+	}
+	out := make([]models.Attachment, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}

@@ -1,0 +1,208 @@
+package models
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Field names a field of a record in an error, so the front end can say
+// which one in the user's language.
+type Field string
+
+// Fields that errors name.
+const (
+	FieldClientName    Field = "client_name"
+	FieldIndustry      Field = "industry"
+	FieldAddress       Field = "address"
+	FieldSize          Field = "size"
+	FieldSource        Field = "source"
+	FieldNotes         Field = "notes"
+	FieldContactName   Field = "contact_name"
+	FieldTitle         Field = "title"
+	FieldPhone         Field = "phone"
+	FieldPlace         Field = "place"
+	FieldTalkingPoints Field = "talking_points"
+	FieldClientView    Field = "client_view"
+	FieldNextStep      Field = "next_step"
+	FieldWords         Field = "words"
+	FieldAnswer        Field = "answer"
+	FieldCaption       Field = "caption"
+)
+
+// Limits of stored fields, in characters. Long texts stop well short of
+// Telegram's 4096-character message, so a record still fits in one.
+const (
+	MaxNameLen  = 200  // client names
+	MaxShortLen = 100  // industry, source, contact name and title
+	MaxPlaceLen = 300  // address, place
+	MaxTextLen  = 1000 // talking points, views, next step, notes, words, answers
+	MaxSizeLen  = 50   // client size, phone
+)
+
+// CheckText refuses a text longer than max characters, naming the field.
+func CheckText(f Field, s string, max int) error { return checkLen(f, s, max) }
+
+func checkLen(f Field, s string, max int) error {
+	if n := utf8.RuneCountInString(s); n > max {
+		return Errorf(EINVALID, "err_field_long", map[string]any{"Field": f, "Len": n, "Max": max})
+	}
+	return nil
+}
+
+func checkAll(checks ...error) error {
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks a client card before it is stored.
+func (c *Client) Validate() error {
+	c.Name = strings.TrimSpace(c.Name)
+	if NameKey(c.Name) == "" {
+		return Errorf(EINVALID, "err_client_name_empty", nil)
+	}
+	if c.Grade != GradeNone && c.Grade != GradeA && c.Grade != GradeB && c.Grade != GradeC && c.Grade != GradeD {
+		return Errorf(EINVALID, "err_grade_unknown", map[string]any{"Value": string(c.Grade)})
+	}
+	if c.Stage != StageNone && !c.Stage.Valid() {
+		return Errorf(EINVALID, "err_stage_unknown", map[string]any{"Value": string(c.Stage)})
+	}
+	return checkAll(
+		checkLen(FieldClientName, c.Name, MaxNameLen),
+		checkLen(FieldIndustry, c.Industry, MaxShortLen),
+		checkLen(FieldAddress, c.Address, MaxPlaceLen),
+		checkLen(FieldSize, c.Size, MaxSizeLen),
+		checkLen(FieldSource, c.Source, MaxShortLen),
+		checkLen(FieldNotes, c.Notes, MaxTextLen),
+	)
+}
+
+// Validate checks a contact before it is stored.
+func (c *Contact) Validate() error {
+	c.Name = strings.TrimSpace(c.Name)
+	if Fold(c.Name) == "" {
+		return Errorf(EINVALID, "err_contact_name_empty", nil)
+	}
+	return checkAll(
+		checkLen(FieldContactName, c.Name, MaxShortLen),
+		checkLen(FieldTitle, c.Title, MaxShortLen),
+		checkLen(FieldPhone, c.Phone, MaxSizeLen),
+	)
+}
+
+// HasRole reports whether the contact holds role r.
+func (c *Contact) HasRole(r DecisionRole) bool {
+	for _, have := range c.Roles {
+		if have == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks a visit before it is stored.
+func (v *Visit) Validate() error {
+	if v.ClientID == 0 {
+		return Errorf(EINVALID, "err_visit_no_client", nil)
+	}
+	if v.Stage != StageNone && !v.Stage.Valid() {
+		return Errorf(EINVALID, "err_stage_unknown", map[string]any{"Value": string(v.Stage)})
+	}
+	if v.DurationMin < 0 || v.DurationMin > 24*60 {
+		return Errorf(EINVALID, "err_duration", map[string]any{"Value": v.DurationMin})
+	}
+	return checkAll(
+		checkLen(FieldPlace, v.Place, MaxPlaceLen),
+		checkLen(FieldTalkingPoints, v.TalkingPoints, MaxTextLen),
+		checkLen(FieldClientView, v.ClientView, MaxTextLen),
+		checkLen(FieldNextStep, v.NextStep, MaxTextLen),
+		checkLen(FieldNotes, v.Notes, MaxTextLen),
+	)
+}
+
+// CheckNextVisit questions a next-visit date that is not after now.
+func CheckNextVisit(at, now time.Time) error {
+	if !at.After(now) {
+		return Errorf(EINVALID, "err_next_visit_past", map[string]any{"At": at})
+	}
+	return nil
+}
+
+// Validate checks an objection before it is stored.
+func (o *Objection) Validate() error {
+	if o.ClientID == 0 {
+		return Errorf(EINVALID, "err_objection_no_client", nil)
+	}
+	valid := false
+	for _, c := range ObjectionCategories {
+		valid = valid || c == o.Category
+	}
+	if !valid {
+		return Errorf(EINVALID, "err_category_unknown", map[string]any{"Value": string(o.Category)})
+	}
+	return checkAll(
+		checkLen(FieldWords, o.Words, MaxTextLen),
+		checkLen(FieldAnswer, o.Answer, MaxTextLen),
+		checkLen(FieldAnswer, o.WorkedAnswer, MaxTextLen),
+	)
+}
+
+// Attachment kinds.
+const (
+	AttachPhoto    = "photo"
+	AttachVoice    = "voice"
+	AttachDocument = "document"
+	AttachVideo    = "video"
+)
+
+// MaxFileIDLen bounds stored Telegram file ids and file names.
+const MaxFileIDLen = 200
+
+// CheckAttachment checks a file before it is attached to a visit.
+func CheckAttachment(a *Attachment) error {
+	if a.FileID == "" || len(a.FileID) > MaxFileIDLen {
+		return Errorf(EINVALID, "err_attachment_bad", nil)
+	}
+	if utf8.RuneCountInString(a.FileName) > MaxFileIDLen {
+		a.FileName = string([]rune(a.FileName)[:MaxFileIDLen])
+	}
+	return checkLen(FieldCaption, a.Caption, MaxCaptionLen)
+}
+
+// MaxCaptionLen is Telegram's limit for a caption.
+const MaxCaptionLen = 1024
+
+// CheckInWindow is how long after saving a visit a location or file sent
+// on its own still attaches to it.
+const CheckInWindow = 15 * time.Minute
+
+// UndoWindow is how long /undo can take back an entry.
+const UndoWindow = 24 * time.Hour
+
+// SeesTeam reports whether u sees everything of a team: its managers (and
+// admins) do; reps see their own part only.
+func (u *User) SeesTeam(teamID int64) bool { return u.RoleIn(teamID).AtLeast(RoleManager) }
+
+// CanSeeClient is who may open a client card: the team's managers, the
+// client's owner, and a rep of the team who logged entries for it. Nobody
+// outside the team sees it.
+func (u *User) CanSeeClient(c *Client, hasOwnEntries bool) bool {
+	role := u.RoleIn(c.TeamID)
+	switch {
+	case role == RoleNone:
+		return false
+	case role.AtLeast(RoleManager):
+		return true
+	}
+	return c.OwnerID == u.ID || hasOwnEntries
+}
+
+// CanEditClient is who may change a card's fields and grade: the team's
+// managers and the client's owner.
+func (u *User) CanEditClient(c *Client) bool {
+	return u.SeesTeam(c.TeamID) || u.RoleIn(c.TeamID) != RoleNone && c.OwnerID == u.ID
+}
