@@ -281,7 +281,9 @@ func (d *Dispatcher) produce(ctx context.Context, jobs chan job, c *tickCounters
 			continue
 		}
 		now := d.clock.Now()
-		due, err := d.store.DueFollowUps(ctx, now, 2*d.cfg.Batch)
+		room := d.cfg.Batch - len(jobs)
+		// Twice the room: some listed may be deferred, held or capped.
+		due, err := d.store.DueFollowUps(ctx, now, 2*room)
 		if err != nil {
 			return err
 		}
@@ -289,7 +291,6 @@ func (d *Dispatcher) produce(ctx context.Context, jobs chan job, c *tickCounters
 			return nil // what is claimed goes out; anything later is the next tick's
 		}
 		inflight, total := busy()
-		room := d.cfg.Batch - len(jobs)
 		picked := map[int64]int{}
 		var ids []int64
 		byID := map[int64]storage.DueFollowUp{}

@@ -518,7 +518,7 @@ func (d *DueFollowUp) Location() *time.Location {
 // ones and claims whose lease ran out, oldest first. It reads the queue
 // index (state, send_at); memory does not grow with the number pending.
 func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]DueFollowUp, error) {
-	var rows []struct {
+	type dueRow struct {
 		ID           int64
 		TeamID       int64
 		OwnerID      int64
@@ -539,18 +539,36 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 		QuietToMin   *int
 		DaysOff      *int
 	}
-	err := db.gorm.WithContext(ctx).Table("follow_ups").
-		Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
+	// One range scan of the queue index per state, each already in send_at
+	// order (an IN over both states would sort every due row), merged.
+	list := func(state models.FollowUpState) ([]dueRow, error) {
+		var rows []dueRow
+		err := db.gorm.WithContext(ctx).Table("follow_ups").
+			Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
 			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz, users.active,
 			users.unreachable, users.away_from, users.away_until, teams.tz AS team_tz, teams.morning_min,
 			teams.quiet_from_min, teams.quiet_to_min, teams.days_off`).
-		Joins("JOIN users ON users.id = follow_ups.owner_id").
-		Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
-		Where("follow_ups.state IN ? AND follow_ups.send_at <= ?",
-			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(now)).
-		Order("follow_ups.send_at, follow_ups.id").Limit(limit).Scan(&rows).Error
+			Joins("JOIN users ON users.id = follow_ups.owner_id").
+			Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
+			Where("follow_ups.state = ? AND follow_ups.send_at <= ?", string(state), utc(now)).
+			Order("follow_ups.send_at").Limit(limit).Scan(&rows).Error
+		return rows, err
+	}
+	pending, err := list(models.FollowUpPending)
 	if err != nil {
 		return nil, fmt.Errorf("list due follow-ups: %w", err)
+	}
+	expired, err := list(models.FollowUpSending) // claims whose lease ran out
+	if err != nil {
+		return nil, fmt.Errorf("list expired claims: %w", err)
+	}
+	rows := make([]dueRow, 0, min(limit, len(pending)+len(expired)))
+	for i, j := 0, 0; len(rows) < limit && (i < len(pending) || j < len(expired)); {
+		if j >= len(expired) || i < len(pending) && !pending[i].SendAt.After(expired[j].SendAt) {
+			rows, i = append(rows, pending[i]), i+1
+		} else {
+			rows, j = append(rows, expired[j]), j+1
+		}
 	}
 	out := make([]DueFollowUp, len(rows))
 	for i, r := range rows {
