@@ -43,16 +43,13 @@ func benchDispatch(b *testing.B, open func(testing.TB, clock.Clock) *storage.DB,
 		reps    = 2_000
 		perChat = 100.0
 	)
-	// The global bucket holds 10 ms of sends: a sender that wakes late
-	// (a loaded machine) does not lose the slot.
-	globalBurst := int(global / 100)
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		clk := clock.NewFake(t0)
 		db := open(b, clk)
 		r := newRig(b, db, clk, rigOpts{
 			users:    reps,
-			limits:   outbox.Limits{Global: global, GlobalBurst: globalBurst, PerChat: perChat, ChatBurst: 1},
+			limits:   outbox.Limits{Global: global, PerChat: perChat, ChatBurst: 1},
 			dispatch: DispatchConfig{Workers: 128, Batch: 1000, PerOwner: 2},
 			fakeOpts: []tgfake.Option{tgfake.WithFloodControl(tgfake.FloodLimits{
 				Global: global, GlobalBurst: int(global / 10), PerChat: perChat, ChatBurst: int(perChat / 10)})},

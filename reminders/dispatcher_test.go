@@ -271,7 +271,7 @@ func TestTenThousandDueAtOnce(t *testing.T) {
 	db := storagetest.SQLite(t, clk)
 	r := newRig(t, db, clk, rigOpts{
 		users:    users,
-		limits:   outbox.Limits{Global: global, GlobalBurst: 1, PerChat: perChat, ChatBurst: 1},
+		limits:   outbox.Limits{Global: global, PerChat: perChat, ChatBurst: 1},
 		dispatch: DispatchConfig{Workers: 64, Batch: 500},
 		fakeOpts: []tgfake.Option{tgfake.WithFloodControl(tgfake.FloodLimits{
 			Global: global, GlobalBurst: int(global / 10), PerChat: perChat, ChatBurst: 2})},

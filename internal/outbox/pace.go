@@ -14,6 +14,7 @@ import (
 // Every message and edit counts; callback answers do not.
 type Limits struct {
 	// Global caps everything the bot sends (Telegram: about 30/s).
+	// GlobalBurst defaults to 10 ms worth (at least 1).
 	Global      float64
 	GlobalBurst int
 	// PerChat caps one private chat (Telegram: about 1/s, short bursts
@@ -38,7 +39,10 @@ func (l Limits) withDefaults() Limits {
 		l.Global = d.Global
 	}
 	if l.GlobalBurst <= 0 {
-		l.GlobalBurst = d.GlobalBurst
+		// 10 ms of sends (1 at Telegram's 30/s): enough that a sender the
+		// scheduler wakes a little late does not lose its slot at high
+		// rates, too little to be a burst Telegram notices.
+		l.GlobalBurst = max(d.GlobalBurst, int(l.Global/100))
 	}
 	if l.PerChat <= 0 {
 		l.PerChat = d.PerChat
