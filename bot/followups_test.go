@@ -489,3 +489,27 @@ func TestLogVisitFromFollowUp(t *testing.T) {
 	// The client card shows the open follow-up.
 	apptest.MustContain(t, h.Send(bob, "/client Acme Corp"), "Next visit due: Wed 2 Dec 2026 09:00")
 }
+
+// Form expiry runs on the scheduler as the job "expire-forms" (cron every
+// minute; here run once, as `salesbot job expire-forms` would).
+func TestFormExpiryIsAScheduledJob(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, bob, "UTC")
+	apptest.MustContain(t, h.Send(bob, "/visit"), "Which client did you visit?")
+	h.Send(bob, "Acme Corp")
+	h.Clock.Advance(29 * time.Minute)
+	if err := h.App.RunJob(context.Background(), "expire-forms"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(apptest.Joined(h.Fake.SentTo(bob.ID)), "has expired") {
+		t.Fatal("expired after 29 minutes")
+	}
+	h.Clock.Advance(2 * time.Minute)
+	if err := h.App.RunJob(context.Background(), "expire-forms"); err != nil {
+		t.Fatal(err)
+	}
+	apptest.MustContain(t, h.Fake.SentTo(bob.ID), "The form waited 30 minutes for an answer and has expired", "Acme Corp")
+	if names := h.App.Scheduler.Names(); fmt.Sprint(names) != "[expire-forms followups]" {
+		t.Fatalf("jobs %v", names)
+	}
+}
