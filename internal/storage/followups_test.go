@@ -441,3 +441,36 @@ func TestVisitWritesKeepTheirFollowUp(t *testing.T) {
 		}
 	})
 }
+
+// A deactivated rep's due follow-ups are held; rejoining releases them.
+func TestDeactivatedOwnerIsHeldAndReleasedOnRejoin(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		clk.Set(t0)
+		ctx := context.Background()
+		w := newFuWorld(t, db)
+		f, _ := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder, Text: "x", DueAt: t0})
+		if err := db.SetActive(ctx, w.rep.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		due, _ := db.DueFollowUps(ctx, t0, 10)
+		if len(due) != 1 || due[0].Active {
+			t.Fatalf("due: %+v", due)
+		}
+		if err := db.HoldFollowUp(ctx, f.ID, due[0].SendAt); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := db.CreateInvite(ctx, w.team.ID, models.RoleRep, 1, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Hour / 2)
+		if _, _, err := db.Join(ctx, inv.Code, storage.Profile{TelegramID: 500, ChatID: 500, Name: "Li"}); err != nil {
+			t.Fatal(err)
+		}
+		due, _ = db.DueFollowUps(ctx, clk.Now(), 10)
+		if len(due) != 1 || !due[0].Active || due[0].ID != f.ID {
+			t.Fatalf("after rejoining: %+v", due)
+		}
+	})
+}

@@ -264,9 +264,19 @@ func addMember(tx *gorm.DB, teamID, userID int64, role models.Role) error {
 	return nil
 }
 
-// SetActive deactivates or reactivates a user. Their data stays.
+// SetActive deactivates or reactivates a user. Their data stays; their
+// follow-ups are held while they are inactive and go out when they are
+// active again.
 func (db *DB) SetActive(ctx context.Context, userID int64, active bool) error {
-	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("active", active).Error
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&userRow{}).Where("id = ?", userID).Update("active", active).Error; err != nil {
+			return err
+		}
+		if !active {
+			return nil
+		}
+		return releaseHeld(tx, userID, db.Now())
+	})
 	if err != nil {
 		return fmt.Errorf("set active=%v for user %d: %w", active, userID, err)
 	}
