@@ -39,6 +39,8 @@ func TestRevisitDue(t *testing.T) {
 			Visit{At: time.Date(2026, 3, 2, 15, 0, 0, 0, ny)}, ny, 7, time.Date(2026, 3, 9, 19, 0, 0, 0, time.UTC), false},
 		{"Friday 22:00 before spring forward → Monday 09:00 EDT",
 			Visit{At: time.Date(2026, 3, 6, 22, 0, 0, 0, ny)}, ny, 7, time.Date(2026, 3, 16, 13, 0, 0, 0, time.UTC), false},
+		{"across the end of summer time in Berlin: 10:00 CEST → 10:00 CET",
+			Visit{At: time.Date(2026, 10, 22, 8, 0, 0, 0, time.UTC)}, zone(t, "Europe/Berlin"), 7, time.Date(2026, 10, 29, 9, 0, 0, 0, time.UTC), false},
 		{"two weeks",
 			Visit{At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh)}, sh, 14, time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC), false},
 		{"the rep's next-visit date is kept exactly, Saturday or not",
