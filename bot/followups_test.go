@@ -513,3 +513,18 @@ func TestFormExpiryIsAScheduledJob(t *testing.T) {
 		t.Fatalf("jobs %v", names)
 	}
 }
+
+// A visit on a Saturday: a week on is a day off, so the follow-up — and
+// what the visit form and the confirmation say about it — is Monday morning.
+func TestWeekendVisitFollowUpIsMondayMorning(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, bob, "UTC")
+	h.Clock.Set(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)) // Saturday
+	apptest.MustContain(t, h.Send(bob, "/visit Acme Corp; demo"), "Follow-up: Mon 7 Dec 2026 09:00 (the 7-day rule)")
+	got := h.Send(bob, "/visit")
+	got = h.Tap(bob, got, "Acme Corp")
+	for !strings.Contains(apptest.Joined(got), "When should you call or visit again?") {
+		got = h.Tap(bob, got, "Skip")
+	}
+	apptest.MustContain(t, got, "The one-week rule says Mon 7 Dec 2026 09:00.")
+}

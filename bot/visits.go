@@ -49,8 +49,11 @@ type visitDraft struct {
 	NoFollowUp    bool                `json:"no_follow_up,omitempty"`
 	Attachments   []models.Attachment `json:"attachments,omitempty"`
 	Parts         []quick.Part        `json:"parts,omitempty"`
-	// RevisitDays is the team's interval, looked up for the next-visit step.
-	RevisitDays int `json:"revisit_days,omitempty"`
+	// RevisitDays is the team's interval, looked up for the next-visit step,
+	// and RuleAt the follow-up the one-week rule would make for a visit now
+	// (the team's working hours applied).
+	RevisitDays int        `json:"revisit_days,omitempty"`
+	RuleAt      *time.Time `json:"rule_at,omitempty"`
 }
 
 type draftContact struct {
@@ -271,6 +274,9 @@ func (b *Bot) visitPrompt(r *Request, st *FormState, id string) string {
 	case "stage":
 		return r.t("visit_q_stage", nil)
 	case "next":
+		if d.RuleAt != nil {
+			return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
+		}
 		days := d.RevisitDays
 		if days <= 0 {
 			days = models.DefaultRevisitDays
@@ -461,10 +467,17 @@ func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Cho
 		team = r.User.PrimaryTeam()
 	}
 	days := models.DefaultRevisitDays
-	if t, err := b.store.Team(ctx, team); err == nil && t.RevisitDays > 0 {
-		days = t.RevisitDays
+	hours := models.DefaultWorkingHours()
+	if t, err := b.store.Team(ctx, team); err == nil {
+		if t.RevisitDays > 0 {
+			days = t.RevisitDays
+		}
+		hours = t.Hours
 	}
 	d.RevisitDays = days
+	if at, _, ok := models.RevisitDue(&models.Visit{At: r.Now}, days, hours, r.Loc); ok {
+		d.RuleAt = &at
+	}
 	d.store(st)
 	def := r.t("visit_next_default_week", nil)
 	if days != 7 {
