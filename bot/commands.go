@@ -40,9 +40,15 @@ func (b *Bot) commandTable() []*command {
 		{name: "clients", role: models.RoleRep, run: b.cmdClients},
 		{name: "history", role: models.RoleRep, run: b.cmdHistory},
 		{name: "objections", role: models.RoleRep, run: b.cmdObjections},
+		{name: "remind", role: models.RoleRep, run: b.cmdRemind},
+		{name: "followups", aliases: []string{"todo"}, role: models.RoleRep, run: b.cmdFollowUps},
+		{name: "done", role: models.RoleRep, run: b.cmdDone},
+		{name: "snooze", role: models.RoleRep, run: b.cmdSnooze},
+		{name: "away", role: models.RoleRep, run: b.cmdAway},
 		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
 		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
+		{name: "settings", role: models.RoleManager, run: b.cmdSettings},
 		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
 	}
 }
@@ -60,6 +66,8 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"h":    b.cbHistory,
 		"hn":   b.cbHistoryNew,
 		"o":    b.cbObjection,
+		"fu":   b.cbFollowUp,
+		"fl":   b.cbFollowUpList,
 	}
 }
 

@@ -99,6 +99,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0004_visit_records",
 		Migrate: migrateVisitRecords,
 	},
+	{
+		ID:      "0005_follow_ups",
+		Migrate: migrateFollowUps,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
