@@ -8,7 +8,9 @@ require (
 	github.com/go-telegram/bot v1.19.0
 	github.com/nicksnyder/go-i18n/v2 v2.7.0
 	github.com/olebedev/when v1.1.0
+	github.com/robfig/cron/v3 v3.0.1
 	golang.org/x/text v0.43.0
+	golang.org/x/time v0.16.0
 	gorm.io/driver/postgres v1.6.3
 	gorm.io/driver/sqlite v1.6.0
 	gorm.io/gorm v1.31.2

@@ -352,18 +352,22 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 		for _, v := range visits {
 			lines = append(lines, "• "+b.visitLine(ctx, r, v, repID == 0))
 		}
-		last := visits[0]
-		days := models.DefaultRevisitDays
-		if t, err := b.store.Team(ctx, c.TeamID); err == nil && t.RevisitDays > 0 {
-			days = t.RevisitDays
+	}
+	// The open revisit follow-up (the one-week rule), as stored.
+	open, err := b.store.ClientOpenFollowUps(ctx, c.ID, repID)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range open {
+		if f.Kind != models.KindRevisit {
+			continue
 		}
-		if at, ok := last.RevisitAt(days, r.Loc); ok {
-			key := "card_next_visit"
-			if at.Before(r.Now) {
-				key = "card_next_visit_overdue"
-			}
-			lines = append(lines, r.t(key, map[string]any{"At": r.time(at)}))
+		key := "card_next_visit"
+		if f.DueAt.Before(r.Now) {
+			key = "card_next_visit_overdue"
 		}
+		lines = append(lines, r.t(key, map[string]any{"At": r.time(f.DueAt)}))
+		break
 	}
 	objs, err := b.store.Objections(ctx, storage.ObjectionFilter{ClientID: c.ID, RepID: repID, Limit: cardLimit})
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // shanghai returns the instant of a wall-clock time in Shanghai.
 func shanghai(date, hm string) time.Time {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	return models.ClockTime(hm).On(date, loc)
+	return clockAt(hm).On(date, loc)
 }
 
 // waitUp waits until the bot polls (stopping it during start-up would
@@ -257,13 +257,14 @@ func TestDigestToBlockedManager(t *testing.T) {
 	}
 }
 
-// A failed send is retried by the next run and arrives once.
+// A send that still fails after the outbox's own retries is retried by
+// the next run and arrives once.
 func TestDigestRetriedAfterFailure(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai(reportstest.Day, "12:00"))
 	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
 	h.Clock.Set(shanghai(reportstest.Day, "18:30"))
-	h.Fake.FailNext("sendMessage", tgfake.ServerError())
+	h.Fake.FailNextN("sendMessage", 5, tgfake.ServerError()) // the outbox tries 5 times
 	if err := h.App.Reports.SendDue(t.Context()); err == nil {
 		t.Fatal("a failed send reported no error")
 	}
@@ -351,4 +352,13 @@ func TestScheduleSettings(t *testing.T) {
 	if n := len(h.Fake.SentTo(reportstest.MiaTG)); n != 10 {
 		t.Fatalf("Mia has %d messages; the digest was off", n)
 	}
+}
+
+// clockAt reads "HH:MM" in a test's data.
+func clockAt(hm string) models.ClockTime {
+	c, ok := models.ParseClockTime(hm)
+	if !ok {
+		panic("bad time " + hm)
+	}
+	return c
 }

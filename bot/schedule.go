@@ -49,7 +49,7 @@ func applySchedule(set *models.ReportSettings, w []string) bool {
 	}
 	dayTime := func(args []string) (time.Weekday, models.ClockTime, bool) {
 		if len(args) != 2 {
-			return 0, "", false
+			return 0, 0, false
 		}
 		d, ok := dates.ParseWeekday(args[0])
 		t, ok2 := models.ParseClockTime(args[1])
@@ -138,17 +138,8 @@ func (b *Bot) scheduleText(r *Request, team *models.Team, s models.ReportSetting
 		days = append(days, wd(d))
 	}
 	data := map[string]any{"Team": team.Name, "TZ": team.TZ,
-		"DigestOn": s.DigestOn, "DigestTime": string(s.DigestTime), "Days": strings.Join(days, " "),
-		"SummaryOn": s.SummaryOn, "SummaryDay": wd(s.SummaryDay), "SummaryTime": string(s.SummaryTime),
-		"DeadlineOn": s.PlanReminderOn, "DeadlineDay": wd(s.PlanDeadlineDay), "DeadlineTime": string(s.PlanDeadlineTime)}
+		"DigestOn": s.DigestOn, "DigestTime": s.DigestTime.String(), "Days": strings.Join(days, " "),
+		"SummaryOn": s.SummaryOn, "SummaryDay": wd(s.SummaryDay), "SummaryTime": s.SummaryTime.String(),
+		"DeadlineOn": s.PlanReminderOn, "DeadlineDay": wd(s.PlanDeadlineDay), "DeadlineTime": s.PlanDeadlineTime.String()}
 	return r.t("schedule_show", data)
-}
-
-var weekdaysEN = [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
-
-func weekdayName(lang string, d time.Weekday) string {
-	if lang == "zh" {
-		return weekdaysZH[d]
-	}
-	return weekdaysEN[d]
 }

@@ -49,8 +49,11 @@ type visitDraft struct {
 	NoFollowUp    bool                `json:"no_follow_up,omitempty"`
 	Attachments   []models.Attachment `json:"attachments,omitempty"`
 	Parts         []quick.Part        `json:"parts,omitempty"`
-	// RevisitDays is the team's interval, looked up for the next-visit step.
-	RevisitDays int `json:"revisit_days,omitempty"`
+	// RevisitDays is the team's interval, looked up for the next-visit step,
+	// and RuleAt the follow-up the one-week rule would make for a visit now
+	// (the team's working hours applied).
+	RevisitDays int        `json:"revisit_days,omitempty"`
+	RuleAt      *time.Time `json:"rule_at,omitempty"`
 }
 
 type draftContact struct {
@@ -173,6 +176,9 @@ func (b *Bot) visitForm() *Form {
 		Kind: "visit",
 		Steps: []*Step{
 			{ID: "client", Text: true, Columns: 2,
+				// Skipped when the form starts with its client (Log visit
+				// under a follow-up); Edit still reaches it.
+				When:    func(st *FormState) bool { d := visitDraftOf(st); return d.ClientID == 0 && !d.NewClient },
 				Prompt:  func(r *Request, st *FormState) string { return r.t("visit_q_client", nil) },
 				Choices: b.recentClientChoices,
 				Parse:   b.parseVisitClient},
@@ -268,6 +274,9 @@ func (b *Bot) visitPrompt(r *Request, st *FormState, id string) string {
 	case "stage":
 		return r.t("visit_q_stage", nil)
 	case "next":
+		if d.RuleAt != nil {
+			return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
+		}
 		days := d.RevisitDays
 		if days <= 0 {
 			days = models.DefaultRevisitDays
@@ -458,10 +467,17 @@ func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Cho
 		team = r.User.PrimaryTeam()
 	}
 	days := models.DefaultRevisitDays
-	if t, err := b.store.Team(ctx, team); err == nil && t.RevisitDays > 0 {
-		days = t.RevisitDays
+	hours := models.DefaultWorkingHours()
+	if t, err := b.store.Team(ctx, team); err == nil {
+		if t.RevisitDays > 0 {
+			days = t.RevisitDays
+		}
+		hours = t.Hours
 	}
 	d.RevisitDays = days
+	if at, _, ok := models.RevisitDue(&models.Visit{At: r.Now}, days, hours, r.Loc); ok {
+		d.RuleAt = &at
+	}
 	d.store(st)
 	def := r.t("visit_next_default_week", nil)
 	if days != 7 {
@@ -636,7 +652,7 @@ func (b *Bot) visitConfirmation(ctx context.Context, r *Request, d *visitDraft, 
 	if l := b.stageLine(r, s); l != "" {
 		lines = append(lines, l)
 	}
-	lines = append(lines, b.followUpLine(ctx, r, v))
+	lines = append(lines, b.followUpLine(ctx, r, s))
 	if c.NeedsNewPlan() {
 		lines = append(lines, r.t("visit_needs_new_plan", map[string]any{"N": c.NoProgressVisits, "Client": c.Name}))
 	}
@@ -775,20 +791,22 @@ func (b *Bot) stageLine(r *Request, s *storage.SavedVisit) string {
 	return ""
 }
 
-// followUpLine shows the next visit the visit implies, in the user's zone.
-func (b *Bot) followUpLine(ctx context.Context, r *Request, v *models.Visit) string {
-	days := models.DefaultRevisitDays
-	if t, err := b.store.Team(ctx, v.TeamID); err == nil && t.RevisitDays > 0 {
-		days = t.RevisitDays
-	}
-	at, ok := v.RevisitAt(days, r.Loc)
+// followUpLine shows the revisit follow-up the visit write left, as
+// stored (the one-week rule moved out of quiet hours and days off), in the
+// user's zone.
+func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisit) string {
+	f := s.FollowUp
 	switch {
-	case !ok:
+	case f == nil:
 		return r.t("followup_none", nil)
-	case v.NextVisitAt == nil:
-		return r.t("followup_rule", map[string]any{"At": r.time(at), "Days": days})
+	case s.Visit.NextVisitAt == nil:
+		days := models.DefaultRevisitDays
+		if t, err := b.store.Team(ctx, s.Visit.TeamID); err == nil && t.RevisitDays > 0 {
+			days = t.RevisitDays
+		}
+		return r.t("followup_rule", map[string]any{"At": r.time(f.DueAt), "Days": days})
 	}
-	return r.t("followup_at", map[string]any{"At": r.time(at)})
+	return r.t("followup_at", map[string]any{"At": r.time(f.DueAt)})
 }
 
 // describeVisit is what a cancelled or expired visit form had collected.

@@ -179,10 +179,10 @@ type ReportSettings struct {
 // on Monday at 09:00, the plan deadline on Friday at 16:00.
 func DefaultReportSettings() ReportSettings {
 	return ReportSettings{
-		DigestOn: true, DigestTime: "18:30",
+		DigestOn: true, DigestTime: Clock(18, 30),
 		DigestDays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
-		SummaryOn:  true, SummaryDay: time.Monday, SummaryTime: "09:00",
-		PlanReminderOn: true, PlanDeadlineDay: time.Friday, PlanDeadlineTime: "16:00",
+		SummaryOn:  true, SummaryDay: time.Monday, SummaryTime: Clock(9, 0),
+		PlanReminderOn: true, PlanDeadlineDay: time.Friday, PlanDeadlineTime: Clock(16, 0),
 	}
 }
 

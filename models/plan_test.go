@@ -51,20 +51,11 @@ func TestBoundsAcrossDST(t *testing.T) {
 		t.Fatalf("the DST week lasts %v", got)
 	}
 	// 18:30 on the day after the change is 22:30 UTC (EDT, UTC-4).
-	if got := ClockTime("18:30").On("2027-03-15", ny).UTC(); got != time.Date(2027, 3, 15, 22, 30, 0, 0, time.UTC) {
+	if got := Clock(18, 30).On("2027-03-15", ny).UTC(); got != time.Date(2027, 3, 15, 22, 30, 0, 0, time.UTC) {
 		t.Fatalf("18:30 on 15 March = %v", got)
 	}
 	if _, _, err := DateBounds("2027-13-01", ny); ErrorCode(err) != EINVALID {
 		t.Fatalf("bad date: %v", err)
-	}
-}
-
-func TestParseClockTime(t *testing.T) {
-	for in, want := range map[string]ClockTime{"18:30": "18:30", "9:00": "09:00", "0930": "09:30", "24:00": "", "7": "", "ab:cd": "", "12:60": ""} {
-		got, ok := ParseClockTime(in)
-		if got != want || ok != (want != "") {
-			t.Errorf("ParseClockTime(%q) = %q %v, want %q", in, got, ok, want)
-		}
 	}
 }
 

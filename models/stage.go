@@ -121,25 +121,5 @@ type StageEvent struct {
 	At      time.Time
 }
 
-// RevisitAt is when the client should be called or visited again after
-// v: the agreed date, or by the one-week rule revisitDays after the visit
-// (same time of day in loc). ok is false when the rep turned the
-// follow-up off for this visit.
-func (v *Visit) RevisitAt(revisitDays int, loc *time.Location) (t time.Time, ok bool) {
-	switch {
-	case v.NoFollowUp:
-		return time.Time{}, false
-	case v.NextVisitAt != nil:
-		return *v.NextVisitAt, true
-	}
-	if revisitDays <= 0 {
-		revisitDays = DefaultRevisitDays
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	return v.At.In(loc).AddDate(0, 0, revisitDays).UTC(), true
-}
-
 // NeedsNewPlan reports whether the three-visits rule flags the client.
 func (c *Client) NeedsNewPlan() bool { return NeedsNewPlan(c.Stage, c.NoProgressVisits) }

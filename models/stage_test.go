@@ -2,7 +2,6 @@ package models
 
 import (
 	"testing"
-	"time"
 )
 
 func TestApplyVisitStage(t *testing.T) {
@@ -88,34 +87,5 @@ func TestThreeVisitsRule(t *testing.T) {
 	c := &Client{Stage: StageDemo, NoProgressVisits: 3}
 	if !c.NeedsNewPlan() {
 		t.Fatal("client with 3 visits without progress must be flagged")
-	}
-}
-
-func TestRevisitAt(t *testing.T) {
-	sh, _ := time.LoadLocation("Asia/Shanghai")
-	at := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC) // 15:00 in Shanghai
-	v := &Visit{At: at}
-	got, ok := v.RevisitAt(7, sh)
-	if !ok || !got.Equal(time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC)) {
-		t.Fatalf("one-week rule: %v %v", got, ok)
-	}
-	if got, _ := v.RevisitAt(0, nil); !got.Equal(at.AddDate(0, 0, 7)) {
-		t.Fatalf("no interval set: the one-week rule; got %v", got)
-	}
-	next := at.Add(48 * time.Hour)
-	v.NextVisitAt = &next
-	if got, ok := v.RevisitAt(7, sh); !ok || !got.Equal(next) {
-		t.Fatalf("agreed date: %v %v", got, ok)
-	}
-	v.NoFollowUp = true
-	if _, ok := v.RevisitAt(7, sh); ok {
-		t.Fatal("follow-up turned off")
-	}
-	// Across a DST change the revisit keeps the clock time.
-	berlin, _ := time.LoadLocation("Europe/Berlin")
-	v = &Visit{At: time.Date(2026, 10, 22, 8, 0, 0, 0, time.UTC)} // 10:00 CEST
-	got, _ = v.RevisitAt(7, berlin)
-	if h := got.In(berlin).Hour(); h != 10 {
-		t.Fatalf("revisit after DST end at %v (hour %d), want 10:00 local", got.In(berlin), h)
 	}
 }

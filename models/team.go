@@ -56,7 +56,9 @@ type Team struct {
 	TZ string
 	// RevisitDays is the one-week rule's interval.
 	RevisitDays int
-	CreatedAt   time.Time
+	// Hours say when follow-ups may reach the team's people.
+	Hours     WorkingHours
+	CreatedAt time.Time
 }
 
 // Location returns the team's zone, UTC if it is unknown.
@@ -76,6 +78,10 @@ func LoadLocation(name string) *time.Location {
 
 // DefaultRevisitDays is the one-week rule.
 const DefaultRevisitDays = 7
+
+// MaxRevisitDays bounds the revisit interval. (There is no team-wide
+// "off": a rep turns the follow-up off per visit.)
+const MaxRevisitDays = 90
 
 // MaxTeamNameLen bounds team names so they fit in buttons and lists.
 const MaxTeamNameLen = 64
@@ -97,13 +103,18 @@ type User struct {
 	ID         int64
 	TelegramID int64
 	// ChatID is the private chat the bot writes to.
-	ChatID    int64
-	Name      string
-	Username  string
-	Lang      string
-	TZ        string
-	IsAdmin   bool
-	Active    bool
+	ChatID   int64
+	Name     string
+	Username string
+	Lang     string
+	TZ       string
+	IsAdmin  bool
+	Active   bool
+	// Unreachable is set when Telegram refused a message to the user (they
+	// blocked the bot); cleared when they write again.
+	Unreachable bool
+	// Away pauses the user's follow-ups (zero: not away).
+	Away      Away
 	LastSeen  time.Time
 	CreatedAt time.Time
 	// Memberships are the teams this user belongs to, with the role in each.
@@ -114,7 +125,9 @@ type User struct {
 type Membership struct {
 	TeamID   int64
 	TeamName string
-	Role     Role
+	// TeamTZ is the team's zone, the member's when they set none.
+	TeamTZ string
+	Role   Role
 }
 
 // Role is the user's highest role anywhere.
@@ -163,10 +176,16 @@ func (u *User) PrimaryTeam() int64 {
 	return u.Memberships[0].TeamID
 }
 
-// Location returns the user's zone (fallback: the given default).
+// Location returns the user's zone: their own, else their first team's,
+// else def.
 func (u *User) Location(def *time.Location) *time.Location {
-	if u == nil || u.TZ == "" {
+	switch {
+	case u == nil:
 		return def
+	case u.TZ != "":
+		return LoadLocation(u.TZ)
+	case len(u.Memberships) > 0 && u.Memberships[0].TeamTZ != "":
+		return LoadLocation(u.Memberships[0].TeamTZ)
 	}
-	return LoadLocation(u.TZ)
+	return def
 }

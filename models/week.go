@@ -120,26 +120,6 @@ func (w Week) String() string {
 // WeekdayIndex is the ISO position of a weekday: Monday 0 … Sunday 6.
 func WeekdayIndex(d time.Weekday) int { return (int(d) + 6) % 7 }
 
-// ClockTime is a time of day, "HH:MM", as team settings store it.
-type ClockTime string
-
-// ParseClockTime reads "18:30", "9:00" or "0930".
-func ParseClockTime(s string) (ClockTime, bool) {
-	var h, m int
-	if _, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil {
-		if len(s) != 4 {
-			return "", false
-		}
-		if _, err := fmt.Sscanf(s, "%02d%02d", &h, &m); err != nil {
-			return "", false
-		}
-	}
-	if h < 0 || h > 23 || m < 0 || m > 59 {
-		return "", false
-	}
-	return ClockTime(fmt.Sprintf("%02d:%02d", h, m)), true
-}
-
 // On is the instant this time of day falls on a civil date in loc (moved
 // forward past a DST gap, as time.Date does).
 func (c ClockTime) On(date string, loc *time.Location) time.Time {
@@ -147,7 +127,5 @@ func (c ClockTime) On(date string, loc *time.Location) time.Time {
 	if err != nil {
 		return time.Time{}
 	}
-	var h, m int
-	_, _ = fmt.Sscanf(string(c), "%d:%d", &h, &m)
-	return time.Date(start.Year(), start.Month(), start.Day(), h, m, 0, 0, loc)
+	return c.at(start)
 }

@@ -13,6 +13,7 @@ import (
 
 	"salesbot/bot"
 	"salesbot/internal/app"
+	"salesbot/internal/outbox"
 	"salesbot/internal/storage"
 	"salesbot/internal/tgfake"
 	"salesbot/models"
@@ -69,6 +70,8 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	a, err := app.New(ctx, app.Config{
 		Token: "console:token", DB: c.db, APIURL: fake.URL(), Admins: admins, DefaultTZ: c.tz,
 		PollTimeout: 10 * time.Second, OnUpdateDone: done.Add,
+		// The fake Bot API in this process has no flood limits to keep.
+		Limits: outbox.Limits{Global: 1e6, GlobalBurst: 1000, PerChat: 1e6, ChatBurst: 1000, PerGroup: 1e6, GroupBurst: 1000},
 	}, nil, log)
 	if err != nil {
 		return err

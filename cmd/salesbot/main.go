@@ -3,6 +3,7 @@
 //	salesbot [run]     the bot, by long polling (needs TELEGRAM_BOT_TOKEN)
 //	salesbot console   try the bot in a terminal, no token needed
 //	salesbot migrate   bring the database schema up to date
+//	salesbot job NAME  run one periodic job once (followups, reports, expire-forms)
 //	salesbot export    write a team's records as an Excel workbook
 //	salesbot version   print the version
 package main
@@ -22,7 +23,9 @@ import (
 	"time"
 
 	"salesbot/internal/app"
+	"salesbot/internal/outbox"
 	"salesbot/internal/storage"
+	"salesbot/reminders"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -58,6 +61,7 @@ Usage:
   salesbot [run] [flags]      run the bot by long polling (needs a token)
   salesbot console [flags]    try the bot in this terminal; no token, no network
   salesbot migrate [flags]    bring the database schema up to date
+  salesbot job [flags] NAME   run one periodic job once (followups, reports, expire-forms)
   salesbot export [flags]     write a team's records as an Excel workbook (and CSV)
   salesbot version            print the version
 
@@ -77,6 +81,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return cmdConsole(ctx, args, stdin, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args, stdout, stderr)
+	case "job":
+		return cmdJob(ctx, args, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args, stdout, stderr)
 	case "version":
@@ -148,12 +154,60 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// sending are the settings of everything that talks to the Bot API.
+type sending struct {
+	tokenFile, apiURL   string
+	global, chat, group float64
+	dispatchEvery       time.Duration
+	dispatchEveryText   string
+}
+
+func (s *sending) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.tokenFile, "token-file", os.Getenv("TELEGRAM_BOT_TOKEN_FILE"), "file holding the bot token (env TELEGRAM_BOT_TOKEN_FILE; TELEGRAM_BOT_TOKEN wins)")
+	fs.StringVar(&s.apiURL, "api-url", envOr("TELEGRAM_API_URL", app.DefaultAPIURL), "Bot API base URL (env TELEGRAM_API_URL)")
+	fs.Float64Var(&s.global, "rate-global", envFloat("SALESBOT_RATE_GLOBAL", 30), "messages per second in total (env SALESBOT_RATE_GLOBAL)")
+	fs.Float64Var(&s.chat, "rate-chat", envFloat("SALESBOT_RATE_CHAT", 1), "messages per second to one chat (env SALESBOT_RATE_CHAT)")
+	fs.Float64Var(&s.group, "rate-group", envFloat("SALESBOT_RATE_GROUP", 20), "messages per minute to one group (env SALESBOT_RATE_GROUP)")
+	fs.StringVar(&s.dispatchEveryText, "dispatch-every", envOr("SALESBOT_DISPATCH_EVERY", "10s"), "how often due follow-ups are looked for (env SALESBOT_DISPATCH_EVERY)")
+}
+
+func (s *sending) validate() error {
+	d, err := time.ParseDuration(s.dispatchEveryText)
+	if err != nil || d < time.Second || d > 10*time.Minute {
+		return usageError{fmt.Sprintf("SALESBOT_DISPATCH_EVERY/--dispatch-every %q: a duration from 1s to 10m, e.g. 10s", s.dispatchEveryText)}
+	}
+	s.dispatchEvery = d
+	for name, v := range map[string]float64{"rate-global": s.global, "rate-chat": s.chat, "rate-group": s.group} {
+		if v <= 0 {
+			return usageError{fmt.Sprintf("--%s must be above 0", name)}
+		}
+	}
+	return nil
+}
+
+func (s *sending) config(c *common, token string, admins []int64) app.Config {
+	return app.Config{
+		Token: token, DB: c.db, APIURL: s.apiURL, Admins: admins, DefaultTZ: c.tz,
+		Limits:        outbox.Limits{Global: s.global, PerChat: s.chat, PerGroup: s.group / 60},
+		DispatchEvery: s.dispatchEvery,
+	}
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
-	var c common
+	var (
+		c    common
+		send sending
+	)
 	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling. Needs TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
 	c.register(fs)
-	tokenFile := fs.String("token-file", os.Getenv("TELEGRAM_BOT_TOKEN_FILE"), "file holding the bot token (env TELEGRAM_BOT_TOKEN_FILE; TELEGRAM_BOT_TOKEN wins)")
-	apiURL := fs.String("api-url", envOr("TELEGRAM_API_URL", app.DefaultAPIURL), "Bot API base URL (env TELEGRAM_API_URL)")
+	send.register(fs)
 	workers := fs.Int("workers", 8, "chats handled at once")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -162,17 +216,77 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	token, err := readToken(*tokenFile)
+	if err := send.validate(); err != nil {
+		return err
+	}
+	token, err := readToken(send.tokenFile)
 	if err != nil {
 		return err
 	}
 	log := c.logger(stderr)
-	a, err := app.New(ctx, app.Config{Token: token, DB: c.db, APIURL: *apiURL, Admins: admins, DefaultTZ: c.tz, Workers: *workers}, nil, log)
+	cfg := send.config(&c, token, admins)
+	cfg.Workers = *workers
+	a, err := app.New(ctx, cfg, nil, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	return a.Run(ctx)
+}
+
+const jobUsage = `Usage: salesbot job [flags] NAME
+
+Runs one periodic job once, as the running bot's scheduler would, and
+exits: followups sends the follow-ups due now; expire-forms ends forms idle
+for 30 minutes. Needs the bot token, like run. Without NAME it lists the
+jobs.
+
+Flags:
+`
+
+func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var (
+		c    common
+		send sending
+	)
+	fs := newFlagSet("job", jobUsage, stderr)
+	c.register(fs)
+	send.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	admins, err := c.validate()
+	if err != nil {
+		return err
+	}
+	if err := send.validate(); err != nil {
+		return err
+	}
+	token, err := readToken(send.tokenFile)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, send.config(&c, token, admins), nil, c.logger(stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stdout, strings.Join(a.Scheduler.Names(), "\n"))
+		if fs.NArg() > 1 {
+			return usageError{"salesbot job takes one job name"}
+		}
+		return nil
+	}
+	name := fs.Arg(0)
+	if err := a.RunJob(ctx, name); err != nil {
+		if errors.Is(err, reminders.ErrNoJob) {
+			return usageError{err.Error()}
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: done\n", name)
+	return nil
 }
 
 // readToken takes the token from TELEGRAM_BOT_TOKEN or a file. The token is

@@ -7,9 +7,13 @@ import (
 	"flag"
 	"path/filepath"
 	"regexp"
-	"salesbot/internal/storage"
 	"strings"
 	"testing"
+	"time"
+
+	"salesbot/internal/storage"
+	"salesbot/internal/tgfake"
+	"salesbot/models"
 )
 
 // console runs `salesbot console` with piped input, as a person would script it.
@@ -113,5 +117,57 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "schema is at "+storage.LatestSchemaVersion()) {
 		t.Fatalf("migrate said %q", out.String())
+	}
+}
+
+// `salesbot job followups` sends what is due, once, and exits.
+func TestJobSubcommandRunsOnce(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "job.db")
+	fake := tgfake.New()
+	defer fake.Close()
+	t.Setenv("TELEGRAM_BOT_TOKEN", "1:job-token")
+	t.Setenv("SALESBOT_DB", "")
+
+	store, err := storage.Open(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	u, err := store.TouchUser(ctx, storage.Profile{TelegramID: 77, ChatID: 77, Name: "Ann"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateFollowUp(ctx, &models.FollowUp{OwnerID: u.ID, Kind: models.KindReminder, Text: "call Li",
+		DueAt: time.Now().Add(-time.Minute), Exact: true}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	run := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := Main(ctx, append([]string{"job", "--db", db, "--api-url", fake.URL()}, args...), strings.NewReader(""), &out, &errOut)
+		return out.String(), err
+	}
+	out, err := run()
+	if err != nil || out != "expire-forms\nfollowups\nreports\n" {
+		t.Fatalf("job list: %q %v", out, err)
+	}
+	if out, err := run("followups"); err != nil || out != "followups: done\n" {
+		t.Fatalf("job followups: %q %v", out, err)
+	}
+	if out, err := run("followups"); err != nil || out != "followups: done\n" {
+		t.Fatalf("second run: %q %v", out, err)
+	}
+	sent := fake.SentTo(77)
+	if len(sent) != 1 || sent[0].Text != "🔔 Reminder: call Li" {
+		t.Fatalf("sent %+v", sent)
+	}
+	_, err = run("nope")
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "no such job") {
+		t.Fatalf("unknown job: %v", err)
 	}
 }

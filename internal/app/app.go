@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -22,6 +21,8 @@ import (
 	"salesbot/internal/outbox"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
+	"salesbot/models"
+	"salesbot/reminders"
 )
 
 // DefaultAPIURL is Telegram's Bot API.
@@ -40,24 +41,44 @@ type Config struct {
 	DrainTimeout time.Duration
 	// OnUpdateDone is called after each update is handled (console mode).
 	OnUpdateDone func(updateID int64)
-	// ReportsEvery is how often due digests and summaries are looked for
-	// (default a minute); negative turns the loop off (tests run
-	// App.Reports.SendDue themselves).
-	ReportsEvery time.Duration
+
+	// Limits are the outgoing flood limits (zero: Telegram's).
+	Limits outbox.Limits
+	// PaceNow and PaceSleep are the outbox's pacing clock (tests pass an
+	// outbox.VirtualTime's); nil is the wall clock.
+	PaceNow   func() time.Time
+	PaceSleep func(ctx context.Context, d time.Duration) error
+	// Dispatch tunes the follow-up dispatcher; DispatchEvery is how often
+	// it looks for due follow-ups (default 10 s).
+	Dispatch      reminders.DispatchConfig
+	DispatchEvery time.Duration
+	// ManualJobs leaves periodic jobs to the caller (tests call them):
+	// the start-up runs happen, cron does not start.
+	ManualJobs bool
 }
 
 // App is a running salesbot.
 type App struct {
-	Cfg   Config
-	DB    *storage.DB
-	TG    *tgbot.Bot
-	Bot   *bot.Bot
-	Inbox *inbox.Inbox
-	Log   *slog.Logger
-	Clock clock.Clock
+	Cfg        Config
+	DB         *storage.DB
+	TG         *tgbot.Bot
+	Bot        *bot.Bot
+	Inbox      *inbox.Inbox
+	Outbox     *outbox.Outbox
+	Dispatcher *reminders.Dispatcher
+	Scheduler  *reminders.Scheduler
+	Log        *slog.Logger
+	Clock      clock.Clock
 	// Reports sends the scheduled digests, summaries and plan reminders.
 	Reports *reports.Scheduler
 }
+
+// Names of the periodic jobs (salesbot job NAME).
+const (
+	JobFollowUps   = "followups"
+	JobExpireForms = "expire-forms"
+	JobReports     = "reports"
+)
 
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token")
@@ -75,6 +96,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	}
 	if cfg.DrainTimeout == 0 {
 		cfg.DrainTimeout = 10 * time.Second
+	}
+	if cfg.DispatchEvery <= 0 {
+		cfg.DispatchEvery = 10 * time.Second
 	}
 	if clk == nil {
 		clk = clock.Real{}
@@ -106,7 +130,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		// Handlers run inside the inbox's workers, which keep per-chat
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second}),
+		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
 		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err, cfg.Token)) }),
 	)
 	if err != nil {
@@ -114,15 +138,47 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		return nil, fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
 	}
 	a.TG = tg
-	out := outbox.New(tg)
-	a.Bot.SetSender(out)
-	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: out, Clock: clk, Log: log}
+	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
+	a.Bot.SetSender(a.Outbox)
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("can't get the bot's name: %w", redact(err, cfg.Token))
 	}
 	a.Bot.SetUsername(me.Username)
+
+	if cfg.Dispatch.DefaultLoc == nil {
+		cfg.Dispatch.DefaultLoc = models.LoadLocation(cfg.DefaultTZ)
+	}
+	a.Dispatcher = reminders.NewDispatcher(db, a.Outbox,
+		func(f *models.FollowUp, to reminders.Recipient, now time.Time) outbox.Message {
+			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
+		}, clk, cfg.Dispatch, log)
+	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: a.Outbox, Clock: clk, Log: log}
+	a.Scheduler = reminders.NewScheduler(db, clk, log)
+	for _, j := range []reminders.Job{
+		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
+			st, err := a.Dispatcher.Tick(ctx)
+			if st != (reminders.TickStats{}) {
+				log.Info("follow-ups dispatched", "sent", st.Sent, "late", st.Late, "deferred", st.Deferred,
+					"held", st.Held, "retried", st.Retried, "lost_claims", st.Lost)
+			}
+			return err
+		}},
+		// Reports look each minute for what is due in each team's zone and
+		// not yet recorded as sent (so downtime is caught up at the first
+		// tick, marked late); the send record keeps each once.
+		{Name: JobReports, Spec: "@every 1m", Run: a.Reports.SendDue},
+		{Name: JobExpireForms, Spec: "@every 1m", AtStart: true, Run: func(ctx context.Context) error {
+			_, err := a.Bot.ExpireForms(ctx)
+			return err
+		}},
+	} {
+		if err := a.Scheduler.Add(j); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
@@ -139,50 +195,30 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	a.Bot.RegisterCommands(ctx, a.TG)
 	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()))
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		a.every(ctx, time.Minute, "expire idle forms", func(ctx context.Context) error {
-			_, err := a.Bot.ExpireForms(ctx)
-			return err
-		})
-	}()
-	if every := a.reportsEvery(); every > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// Whatever fell due while the bot was down goes out at the
-			// first tick (marked late); the send record keeps it once.
-			a.every(ctx, every, "send due reports", a.Reports.SendDue)
-		}()
+	// Periodic jobs on cron; at start the dispatcher sends what fell due
+	// while the bot was down.
+	if err := a.Scheduler.Start(ctx, a.Cfg.ManualJobs); err != nil {
+		return fmt.Errorf("can't start the scheduler: %w", err)
 	}
 	err := a.Inbox.Run(ctx)
-	wg.Wait()
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
+	defer cancel()
+	a.Scheduler.Stop(stop)
 	return err
 }
 
-func (a *App) reportsEvery() time.Duration {
-	if a.Cfg.ReportsEvery == 0 {
-		return time.Minute
-	}
-	return a.Cfg.ReportsEvery
-}
+// RunJob runs one periodic job now (salesbot job NAME, tests).
+func (a *App) RunJob(ctx context.Context, name string) error { return a.Scheduler.RunOnce(ctx, name) }
 
-// every runs job each interval until ctx ends, logging failures.
-func (a *App) every(ctx context.Context, interval time.Duration, name string, job func(context.Context) error) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := job(ctx); err != nil && ctx.Err() == nil {
-				a.Log.Error(name, "err", err)
-			}
-		}
-	}
+// Transport is the HTTP transport to the Bot API: it keeps enough idle
+// connections for the dispatcher's concurrent sends. (Go's default keeps
+// two per host, so a burst would open — and TLS-handshake — a connection
+// for nearly every message.)
+func Transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 256
+	return t
 }
 
 // Close releases the database.

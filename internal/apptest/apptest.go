@@ -14,8 +14,10 @@ import (
 
 	"salesbot/internal/app"
 	"salesbot/internal/clock"
+	"salesbot/internal/outbox"
 	"salesbot/internal/storage/storagetest"
 	"salesbot/internal/tgfake"
+	"salesbot/reminders"
 )
 
 // Start is Monday 23 Nov 2026, 09:00 UTC.
@@ -26,13 +28,17 @@ var Admin = tgfake.User{ID: 100, FirstName: "Ada", Username: "ada", LanguageCode
 
 // Harness is a running salesbot with its fake Telegram.
 type Harness struct {
-	T       testing.TB
-	Fake    *tgfake.Server
-	App     *app.App
-	Clock   *clock.Fake
-	DSN     string
-	Cfg     app.Config
-	Log     *strings.Builder
+	T     testing.TB
+	Fake  *tgfake.Server
+	App   *app.App
+	Clock *clock.Fake
+	DSN   string
+	Cfg   app.Config
+	Log   *strings.Builder
+	// Pace is the outbox's pacing clock: it moves only when the outbox
+	// waits (flood limits, a 429's retry_after, back-off), so tests never
+	// spend those waits and can read them in Pace.Slept().
+	Pace    *outbox.VirtualTime
 	handled *app.Handled
 	stop    context.CancelFunc
 	done    chan error
@@ -50,13 +56,14 @@ func WithConfig(fn func(*app.Config)) Option { return func(h *Harness) { fn(&h.C
 // New starts salesbot on a fresh SQLite database; Admin is its admin.
 func New(t testing.TB, opts ...Option) *Harness {
 	t.Helper()
-	h := &Harness{T: t, Clock: clock.NewFake(Start), Log: &strings.Builder{}}
+	h := &Harness{T: t, Clock: clock.NewFake(Start), Log: &strings.Builder{}, Pace: outbox.NewVirtualTime(Start)}
 	h.DSN = storagetest.SQLitePath(t)
 	h.Cfg = app.Config{
 		Token: "42:test-token", Admins: []int64{Admin.ID}, DefaultTZ: "UTC",
 		PollTimeout: 2 * time.Second, DrainTimeout: 5 * time.Second, Workers: 4,
-		// Tests move the clock and run the report job themselves.
-		ReportsEvery: -1,
+		PaceNow: h.Pace.Now, PaceSleep: h.Pace.Sleep,
+		// Tests trigger periodic jobs themselves (h.Tick, h.App.RunJob).
+		ManualJobs: true,
 	}
 	for _, o := range opts {
 		o(h)
@@ -96,6 +103,24 @@ func (h *Harness) start() {
 	h.stop = cancel
 	h.done = make(chan error, 1)
 	go func() { h.done <- a.Run(ctx) }()
+	// Start-up runs (follow-ups that fell due while down) finish first, so
+	// tests see their outcome and do not race them.
+	select {
+	case <-a.Scheduler.CaughtUp():
+	case <-time.After(30 * time.Second):
+		h.T.Fatalf("start-up jobs did not finish\nlog:\n%s", h.Log.String())
+	}
+}
+
+// Tick runs the follow-up dispatcher once, as its cron entry would, and
+// returns what it did.
+func (h *Harness) Tick() reminders.TickStats {
+	h.T.Helper()
+	st, err := h.App.Dispatcher.Tick(context.Background())
+	if err != nil {
+		h.T.Fatalf("dispatcher tick: %v\nlog:\n%s", err, h.Log.String())
+	}
+	return st
 }
 
 // Stop shuts salesbot down gracefully (idempotent).

@@ -151,10 +151,16 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 	// First what a crash or a hard stop left behind, in order.
 	last, err := in.store.LastUpdateID(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it began
+		}
 		return fmt.Errorf("read inbox position: %w", err)
 	}
 	pending, err := in.store.PendingUpdates(ctx, 1_000_000)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("load pending updates: %w", err)
 	}
 	if len(pending) > 0 {

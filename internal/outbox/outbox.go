@@ -1,5 +1,17 @@
 // Package outbox is the one path by which salesbot talks to users: every
 // message, edit, file and callback answer goes through an Outbox.
+//
+// The Outbox keeps Telegram's flood limits so the bot never draws a 429 in
+// normal operation: at most Limits.Global messages per second in total,
+// Limits.PerChat per private chat and Limits.PerGroup per group (token
+// buckets, see Limits). Interactive replies wait ahead of bulk sends
+// (follow-ups, digests), so a burst of thousands of due follow-ups does
+// not delay the answer to a button. go-telegram/bot retries nothing; the
+// Outbox does: a 429 pauses all sending for its retry_after and the message
+// is tried again; 5xx, network errors and timeouts are retried with
+// exponential back-off up to Config.MaxAttempts; texts longer than 4096
+// characters are split at line boundaries; callback data longer than 64
+// bytes is refused before anything is sent.
 package outbox
 
 import (
@@ -7,7 +19,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	tgmodels "github.com/go-telegram/bot/models"
@@ -36,22 +51,176 @@ type Message struct {
 	// Document or Photo send a file with Text as its caption.
 	Document *File
 	Photo    *File
+	// Priority is Interactive (the default) for replies, Bulk for what the
+	// bot sends on its own.
+	Priority Priority
 }
 
 // ErrNotModified is returned by an edit that would change nothing; Telegram
 // refuses those, and for us they are a success.
 var ErrNotModified = errors.New("message not modified")
 
+// Config tunes an Outbox. The zero value is Telegram's limits on the wall
+// clock.
+type Config struct {
+	Limits Limits
+	// MaxAttempts bounds the tries of one message on transient failures
+	// and 429s (default 5).
+	MaxAttempts int
+	// Backoff is the first wait after a transient failure; it doubles up
+	// to MaxBackoff (defaults 1 s and 30 s).
+	Backoff, MaxBackoff time.Duration
+	// Now and Sleep are the pacing clock (default the wall clock); tests
+	// pass a VirtualTime's.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+	Log   *slog.Logger
+}
+
 // Outbox sends Messages through the Telegram Bot API.
 type Outbox struct {
-	tg *tgbot.Bot
+	tg    *tgbot.Bot
+	cfg   Config
+	pace  *pacer
+	stats stats
+}
+
+type stats struct {
+	sent, retries, tooMany, failed atomic.Int64
+}
+
+// Stats count what the outbox did since it started.
+type Stats struct {
+	Sent        int64 // API calls that succeeded (message parts, edits, files)
+	Retries     int64 // calls tried again after a failure
+	TooMany     int64 // 429 answers received
+	Failed      int64 // sends given up on
+	TrackedChat int   // chats whose pacing state is held now
 }
 
 // New returns an Outbox sending through tg.
-func New(tg *tgbot.Bot) *Outbox { return &Outbox{tg: tg} }
+func New(tg *tgbot.Bot, cfg Config) *Outbox {
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 5
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepReal
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Outbox{tg: tg, cfg: cfg, pace: newPacer(cfg.Limits, cfg.Now, cfg.Sleep)}
+}
 
-// Send shows m and returns the id of the message sent or edited.
+// Stats returns the counters.
+func (o *Outbox) Stats() Stats {
+	return Stats{Sent: o.stats.sent.Load(), Retries: o.stats.retries.Load(), TooMany: o.stats.tooMany.Load(),
+		Failed: o.stats.failed.Load(), TrackedChat: o.pace.trackedChats()}
+}
+
+// Send shows m and returns the id of the message sent or edited — the one
+// carrying the buttons when a long text went out in several parts. A
+// failure is an *Error saying what kind it was.
 func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
+	if err := checkButtons(m.Buttons); err != nil {
+		return 0, err
+	}
+	var parts []string
+	switch {
+	case m.Document != nil || m.Photo != nil:
+		parts = SplitText(m.Text, MaxCaptionLen)
+		if len(parts) > 1 {
+			// The caption takes the first part; the rest follows as text.
+			parts = append(parts[:1], SplitText(strings.Join(parts[1:], "\n"), MaxTextLen)...)
+		}
+	default:
+		parts = SplitText(m.Text, MaxTextLen)
+	}
+	id := 0
+	for i, text := range parts {
+		part := m
+		part.Text = text
+		if i > 0 {
+			part.Document, part.Photo, part.EditMessageID = nil, nil, 0
+		}
+		if i < len(parts)-1 {
+			part.Buttons = nil
+		}
+		got, err := o.sendOne(ctx, part)
+		if err != nil {
+			return id, err
+		}
+		id = got
+	}
+	return id, nil
+}
+
+func checkButtons(rows [][]Button) error {
+	for _, row := range rows {
+		for _, b := range row {
+			if len(b.Data) > MaxCallbackData {
+				return fmt.Errorf("button %q: %w", b.Text, ErrCallbackData)
+			}
+		}
+	}
+	return nil
+}
+
+// sendOne makes one API call with pacing and retries.
+func (o *Outbox) sendOne(ctx context.Context, m Message) (int, error) {
+	for attempt := 1; ; attempt++ {
+		if err := o.pace.acquire(ctx, m.ChatID, m.Priority); err != nil {
+			o.stats.failed.Add(1)
+			return 0, &Error{Kind: Canceled, Err: err}
+		}
+		id, err := o.call(ctx, m)
+		if err == nil {
+			o.stats.sent.Add(1)
+			return id, nil
+		}
+		e := classify(ctx, err)
+		if e.Kind == RateLimited {
+			o.stats.tooMany.Add(1)
+			// Everyone waits: Telegram counts the whole bot.
+			o.pace.pause(e.RetryAfter)
+			o.cfg.Log.Warn("telegram asked to slow down; all sending paused", "retry_after", e.RetryAfter, "chat_id", m.ChatID)
+		}
+		retry := (e.Kind == RateLimited || e.Kind == Transient) && attempt < o.cfg.MaxAttempts
+		if !retry {
+			o.stats.failed.Add(1)
+			return 0, e
+		}
+		o.stats.retries.Add(1)
+		if e.Kind == Transient {
+			wait := o.backoff(attempt)
+			o.cfg.Log.Warn("send failed; retrying", "chat_id", m.ChatID, "attempt", attempt, "wait", wait, "err", err)
+			if err := o.cfg.Sleep(ctx, wait); err != nil {
+				o.stats.failed.Add(1)
+				return 0, &Error{Kind: Canceled, MaybeDelivered: e.MaybeDelivered, Err: err}
+			}
+		}
+	}
+}
+
+func (o *Outbox) backoff(attempt int) time.Duration {
+	d := o.cfg.Backoff << (attempt - 1)
+	if d > o.cfg.MaxBackoff || d <= 0 {
+		d = o.cfg.MaxBackoff
+	}
+	return d
+}
+
+// call is one Bot API request.
+func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 	markup := keyboard(m.Buttons)
 	switch {
 	case m.Document != nil:
@@ -107,10 +276,11 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 }
 
 // AnswerCallback stops the button's spinner, showing text as a toast if set.
+// It is not a message: flood limits and pauses do not hold it back.
 func (o *Outbox) AnswerCallback(ctx context.Context, callbackID, text string) error {
 	_, err := o.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: text})
 	if err != nil {
-		return fmt.Errorf("answer callback: %w", err)
+		return classify(ctx, fmt.Errorf("answer callback: %w", err))
 	}
 	return nil
 }

@@ -79,7 +79,11 @@ func (db *DB) Join(ctx context.Context, code string, p Profile) (*models.User, *
 		case err != nil:
 			return err
 		default:
-			if err := tx.Model(&u).Updates(map[string]any{"active": true, "last_seen": now}).Error; err != nil {
+			if err := tx.Model(&u).Updates(map[string]any{"active": true, "unreachable": false, "last_seen": now}).Error; err != nil {
+				return err
+			}
+			// Back (reactivated): what was held while they were away goes out.
+			if err := releaseHeld(tx, u.ID, now); err != nil {
 				return err
 			}
 		}

@@ -100,6 +100,10 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateVisitRecords,
 	},
 	{
+		ID:      "0005_follow_ups",
+		Migrate: migrateFollowUps,
+	},
+	{
 		ID:      "0006_reports",
 		Migrate: migrateReports,
 	},

@@ -37,9 +37,9 @@ func fromISODay(n int) time.Weekday { return time.Weekday(n % 7) }
 
 func (r *reportSettingRow) model() models.ReportSettings {
 	s := models.ReportSettings{
-		DigestOn: r.DigestOn, DigestTime: models.ClockTime(r.DigestTime),
-		SummaryOn: r.SummaryOn, SummaryDay: fromISODay(r.SummaryDay), SummaryTime: models.ClockTime(r.SummaryTime),
-		PlanReminderOn: r.PlanReminderOn, PlanDeadlineDay: fromISODay(r.PlanDeadlineDay), PlanDeadlineTime: models.ClockTime(r.PlanDeadlineTime),
+		DigestOn: r.DigestOn, DigestTime: clockOf(r.DigestTime, 18, 30),
+		SummaryOn: r.SummaryOn, SummaryDay: fromISODay(r.SummaryDay), SummaryTime: clockOf(r.SummaryTime, 9, 0),
+		PlanReminderOn: r.PlanReminderOn, PlanDeadlineDay: fromISODay(r.PlanDeadlineDay), PlanDeadlineTime: clockOf(r.PlanDeadlineTime, 16, 0),
 	}
 	for _, c := range r.DigestDays {
 		if n, err := strconv.Atoi(string(c)); err == nil {
@@ -49,15 +49,23 @@ func (r *reportSettingRow) model() models.ReportSettings {
 	return s
 }
 
+// clockOf reads a stored "HH:MM" (the default when it does not read).
+func clockOf(s string, h, m int) models.ClockTime {
+	if c, ok := models.ParseClockTime(s); ok {
+		return c
+	}
+	return models.Clock(h, m)
+}
+
 func settingRow(teamID int64, s models.ReportSettings) reportSettingRow {
 	var days strings.Builder
 	for _, d := range s.DigestDays {
 		days.WriteString(strconv.Itoa(isoDay(d)))
 	}
 	return reportSettingRow{
-		TeamID: teamID, DigestOn: s.DigestOn, DigestTime: string(s.DigestTime), DigestDays: days.String(),
-		SummaryOn: s.SummaryOn, SummaryDay: isoDay(s.SummaryDay), SummaryTime: string(s.SummaryTime),
-		PlanReminderOn: s.PlanReminderOn, PlanDeadlineDay: isoDay(s.PlanDeadlineDay), PlanDeadlineTime: string(s.PlanDeadlineTime),
+		TeamID: teamID, DigestOn: s.DigestOn, DigestTime: s.DigestTime.String(), DigestDays: days.String(),
+		SummaryOn: s.SummaryOn, SummaryDay: isoDay(s.SummaryDay), SummaryTime: s.SummaryTime.String(),
+		PlanReminderOn: s.PlanReminderOn, PlanDeadlineDay: isoDay(s.PlanDeadlineDay), PlanDeadlineTime: s.PlanDeadlineTime.String(),
 	}
 }
 

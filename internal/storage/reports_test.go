@@ -96,10 +96,10 @@ func TestReportSettingsDefaultsAndUpdate(t *testing.T) {
 			t.Fatal(err)
 		}
 		s, err := db.TeamReportSettings(ctx, team.ID)
-		if err != nil || !s.DigestOn || s.DigestTime != "18:30" || len(s.DigestDays) != 5 || s.SummaryDay != time.Monday {
+		if err != nil || !s.DigestOn || s.DigestTime != models.Clock(18, 30) || len(s.DigestDays) != 5 || s.SummaryDay != time.Monday {
 			t.Fatalf("defaults: %+v %v", s, err)
 		}
-		s.DigestTime, s.DigestDays, s.SummaryOn = "17:45", []time.Weekday{time.Monday, time.Saturday, time.Sunday}, false
+		s.DigestTime, s.DigestDays, s.SummaryOn = models.Clock(17, 45), []time.Weekday{time.Monday, time.Saturday, time.Sunday}, false
 		for range 2 { // the second write updates the row
 			if err := db.SetTeamReportSettings(ctx, team.ID, s); err != nil {
 				t.Fatal(err)
@@ -110,7 +110,7 @@ func TestReportSettingsDefaultsAndUpdate(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := all[team.ID]
-		if got.DigestTime != "17:45" || got.SummaryOn || !got.DigestOnDay(time.Sunday) || got.DigestOnDay(time.Tuesday) || len(all) != 1 {
+		if got.DigestTime != models.Clock(17, 45) || got.SummaryOn || !got.DigestOnDay(time.Sunday) || got.DigestOnDay(time.Tuesday) || len(all) != 1 {
 			t.Fatalf("stored: %+v", got)
 		}
 	})

@@ -10,18 +10,28 @@ import (
 )
 
 type teamRow struct {
-	ID          int64 `gorm:"primaryKey"`
-	Name        string
-	TZ          string
-	RevisitDays int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID           int64 `gorm:"primaryKey"`
+	Name         string
+	TZ           string
+	RevisitDays  int
+	MorningMin   int
+	QuietFromMin int
+	QuietToMin   int
+	DaysOff      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func (teamRow) TableName() string { return "teams" }
 
 func (r *teamRow) model() *models.Team {
-	return &models.Team{ID: r.ID, Name: r.Name, TZ: r.TZ, RevisitDays: r.RevisitDays, CreatedAt: r.CreatedAt.UTC()}
+	return &models.Team{ID: r.ID, Name: r.Name, TZ: r.TZ, RevisitDays: r.RevisitDays,
+		Hours: hoursOf(r.MorningMin, r.QuietFromMin, r.QuietToMin, r.DaysOff), CreatedAt: r.CreatedAt.UTC()}
+}
+
+func hoursOf(morning, quietFrom, quietTo, daysOff int) models.WorkingHours {
+	return models.WorkingHours{Morning: models.ClockTime(morning), QuietFrom: models.ClockTime(quietFrom),
+		QuietTo: models.ClockTime(quietTo), DaysOff: models.Weekdays(daysOff)}
 }
 
 // CreateTeam adds a team. A taken name is ECONFLICT.
@@ -30,7 +40,9 @@ func (db *DB) CreateTeam(ctx context.Context, name, tz string) (*models.Team, er
 	if err := models.ValidateTeamName(name); err != nil {
 		return nil, err
 	}
-	row := teamRow{Name: name, TZ: tz, RevisitDays: models.DefaultRevisitDays}
+	h := models.DefaultWorkingHours()
+	row := teamRow{Name: name, TZ: tz, RevisitDays: models.DefaultRevisitDays, MorningMin: int(h.Morning),
+		QuietFromMin: int(h.QuietFrom), QuietToMin: int(h.QuietTo), DaysOff: int(h.DaysOff)}
 	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
 		return nil, fmt.Errorf("create team %q: %w", name, translate(err, "", "err_team_exists"))
 	}
@@ -67,4 +79,38 @@ func (db *DB) Teams(ctx context.Context) ([]*models.Team, error) {
 		out[i] = rows[i].model()
 	}
 	return out, nil
+}
+
+// TeamSettings are the settings a manager may change; nil fields stay.
+type TeamSettings struct {
+	TZ          *string
+	RevisitDays *int
+	Hours       *models.WorkingHours
+}
+
+// UpdateTeamSettings changes a team's settings and returns the team.
+func (db *DB) UpdateTeamSettings(ctx context.Context, teamID int64, s TeamSettings) (*models.Team, error) {
+	updates := map[string]any{}
+	if s.TZ != nil {
+		updates["tz"] = *s.TZ
+	}
+	if s.RevisitDays != nil {
+		if *s.RevisitDays < 1 || *s.RevisitDays > models.MaxRevisitDays {
+			return nil, models.Errorf(models.EINVALID, "err_revisit_days", map[string]any{"Max": models.MaxRevisitDays})
+		}
+		updates["revisit_days"] = *s.RevisitDays
+	}
+	if h := s.Hours; h != nil {
+		if err := h.Validate(); err != nil {
+			return nil, err
+		}
+		updates["morning_min"], updates["quiet_from_min"], updates["quiet_to_min"], updates["days_off"] =
+			int(h.Morning), int(h.QuietFrom), int(h.QuietTo), int(h.DaysOff)
+	}
+	if len(updates) > 0 {
+		if err := db.gorm.WithContext(ctx).Model(&teamRow{}).Where("id = ?", teamID).Updates(updates).Error; err != nil {
+			return nil, fmt.Errorf("update settings of team %d: %w", teamID, err)
+		}
+	}
+	return db.Team(ctx, teamID)
 }

@@ -12,18 +12,21 @@ import (
 )
 
 type userRow struct {
-	ID         int64 `gorm:"primaryKey"`
-	TelegramID int64
-	ChatID     int64
-	Name       string
-	Username   string
-	Lang       string
-	TZ         string
-	IsAdmin    bool
-	Active     bool
-	LastSeen   *time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	ID          int64 `gorm:"primaryKey"`
+	TelegramID  int64
+	ChatID      int64
+	Name        string
+	Username    string
+	Lang        string
+	TZ          string
+	IsAdmin     bool
+	Active      bool
+	Unreachable bool
+	AwayFrom    *time.Time
+	AwayUntil   *time.Time
+	LastSeen    *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 func (userRow) TableName() string { return "users" }
@@ -41,7 +44,8 @@ func (memberRow) TableName() string { return "members" }
 func (r *userRow) model() *models.User {
 	return &models.User{
 		ID: r.ID, TelegramID: r.TelegramID, ChatID: r.ChatID, Name: r.Name, Username: r.Username,
-		Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Active: r.Active,
+		Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Active: r.Active, Unreachable: r.Unreachable,
+		Away:     models.Away{From: derefTime(r.AwayFrom), Until: derefTime(r.AwayUntil)},
 		LastSeen: derefTime(r.LastSeen), CreatedAt: r.CreatedAt.UTC(),
 	}
 }
@@ -103,7 +107,62 @@ func (db *DB) TouchUser(ctx context.Context, p Profile, admin bool) (*models.Use
 			return nil, fmt.Errorf("touch user %d: %w", p.TelegramID, err)
 		}
 	}
+	if row.Unreachable {
+		// They write to the bot again, so it may write to them: what was
+		// held for them goes out now.
+		if err := db.SetUnreachable(ctx, row.ID, false); err != nil {
+			return nil, err
+		}
+		row.Unreachable = false
+	}
 	return db.withMemberships(ctx, &row)
+}
+
+// SetUnreachable records that Telegram refuses messages to the user (403:
+// they blocked the bot), or that they are back. Back, their held
+// follow-ups are released to be sent at once (marked late where they are).
+func (db *DB) SetUnreachable(ctx context.Context, userID int64, unreachable bool) error {
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&userRow{}).Where("id = ?", userID).Update("unreachable", unreachable).Error; err != nil {
+			return err
+		}
+		if unreachable {
+			return nil
+		}
+		return releaseHeld(tx, userID, db.Now())
+	})
+	if err != nil {
+		return fmt.Errorf("set unreachable=%v for user %d: %w", unreachable, userID, err)
+	}
+	return nil
+}
+
+// SetAway pauses the user's follow-ups for a period (zero Away: not away).
+func (db *DB) SetAway(ctx context.Context, userID int64, a models.Away) error {
+	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
+		Updates(map[string]any{"away_from": timePtr(a.From), "away_until": timePtr(a.Until)}).Error
+	if err != nil {
+		return fmt.Errorf("set away period of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// UnreachableMembers lists the active members of a team whom Telegram
+// refuses to reach (for the manager's digest).
+func (db *DB) UnreachableMembers(ctx context.Context, teamID int64) ([]*models.User, error) {
+	var rows []userRow
+	err := db.gorm.WithContext(ctx).
+		Joins("JOIN members ON members.user_id = users.id AND members.team_id = ?", teamID).
+		Where("users.unreachable = ? AND users.active = ?", true, true).
+		Order("users.name, users.id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list unreachable members of team %d: %w", teamID, err)
+	}
+	out := make([]*models.User, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
 }
 
 // User returns a user by id, with memberships.
@@ -143,17 +202,18 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 	var ms []struct {
 		TeamID   int64
 		TeamName string
+		TeamTZ   string
 		Role     string
 	}
 	err := db.gorm.WithContext(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, members.role").
+		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role").
 		Joins("JOIN teams ON teams.id = members.team_id").
 		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
 	if err != nil {
 		return nil, fmt.Errorf("get memberships of user %d: %w", row.ID, err)
 	}
 	for _, m := range ms {
-		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, Role: models.Role(m.Role)})
+		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ, Role: models.Role(m.Role)})
 	}
 	return u, nil
 }
@@ -204,9 +264,19 @@ func addMember(tx *gorm.DB, teamID, userID int64, role models.Role) error {
 	return nil
 }
 
-// SetActive deactivates or reactivates a user. Their data stays.
+// SetActive deactivates or reactivates a user. Their data stays; their
+// follow-ups are held while they are inactive and go out when they are
+// active again.
 func (db *DB) SetActive(ctx context.Context, userID int64, active bool) error {
-	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("active", active).Error
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&userRow{}).Where("id = ?", userID).Update("active", active).Error; err != nil {
+			return err
+		}
+		if !active {
+			return nil
+		}
+		return releaseHeld(tx, userID, db.Now())
+	})
 	if err != nil {
 		return fmt.Errorf("set active=%v for user %d: %w", active, userID, err)
 	}

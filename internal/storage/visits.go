@@ -155,6 +155,9 @@ type SavedVisit struct {
 	// ClientDeleted: an undo (or moving the visit to another client) took
 	// back the client the visit had created.
 	ClientDeleted bool
+	// FollowUp is the visit's open revisit follow-up after the write (nil:
+	// none, e.g. turned off or undone).
+	FollowUp *models.FollowUp
 }
 
 // SaveVisit stores a new visit in one transaction: the client when it is
@@ -205,7 +208,7 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 				return err
 			}
 		}
-		if err := db.visitWritten(tx, nil, &v); err != nil {
+		if out.FollowUp, err = db.visitWritten(tx, nil, &v); err != nil {
 			return err
 		}
 		out.Client, err = loadClient(tx, v.ClientID)
@@ -298,9 +301,11 @@ func linkContacts(tx *gorm.DB, v *models.Visit, contacts []models.Contact) ([]mo
 // visitWritten runs at the end of every visit write, inside its
 // transaction: before is the visit as it was (nil for a new visit), after
 // as it is now (nil for an undone one). It keeps the clients' last visit
-// and three-visits count; work that follows a visit (such as the revisit
-// follow-up) belongs here too, so it commits or rolls back with the visit.
-func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) error {
+// and three-visits count, and the visit's revisit follow-up (created,
+// moved or cancelled; a new visit completes the client's open one), so
+// they commit or roll back with the visit. It returns the visit's open
+// follow-up, nil when there is none.
+func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.FollowUp, error) {
 	seen := map[int64]bool{}
 	for _, v := range []*models.Visit{before, after} {
 		if v == nil || seen[v.ClientID] {
@@ -308,10 +313,13 @@ func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) error {
 		}
 		seen[v.ClientID] = true
 		if err := refreshClient(tx, v.ClientID); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	if after == nil {
+		return nil, cancelVisitFollowUp(tx, before.ID)
+	}
+	return syncVisitFollowUp(tx, after, before == nil, db.Now())
 }
 
 // UpdateVisit stores an edited visit (Visit.ID set; a new client, new
@@ -389,7 +397,7 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 				return err
 			}
 		}
-		if err := db.visitWritten(tx, old, &v); err != nil {
+		if out.FollowUp, err = db.visitWritten(tx, old, &v); err != nil {
 			return err
 		}
 		out.Client, err = loadClient(tx, v.ClientID)
@@ -433,7 +441,7 @@ func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 				return err
 			}
 		}
-		if err := db.visitWritten(tx, v, nil); err != nil {
+		if _, err := db.visitWritten(tx, v, nil); err != nil {
 			return err
 		}
 		if !out.ClientDeleted {

@@ -86,6 +86,7 @@ type Server struct {
 	calls    []Call
 	failures map[string][]Failure
 	blocked  map[int64]bool
+	flood    *flood // nil: no flood control
 	commands map[commandKey][]tgmodels.BotCommand
 }
 
@@ -226,6 +227,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	call.ChatID, _ = p.int64("chat_id")
 
+	if apiErr := s.flood.allow(m.name, call.ChatID, call.At); apiErr != nil {
+		s.respond(w, r, call, nil, apiErr)
+		return
+	}
 	f, failing := s.takeFailure(m.name)
 	if !failing {
 		res, apiErr := m.fn(s, r.Context(), p)

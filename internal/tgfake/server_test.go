@@ -756,3 +756,43 @@ func TestTelegramValidation(t *testing.T) {
 		t.Errorf("reply keyboard recorded as %+v", last)
 	}
 }
+
+func TestFloodControl(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	s := newServer(t, tgfake.WithClock(clock), tgfake.WithFloodControl(tgfake.FloodLimits{Global: 10, GlobalBurst: 2, PerChat: 1, ChatBurst: 2}))
+	b := newClient(t, s)
+	ctx := testCtx(t)
+	send := func(chat int64) error {
+		_, err := b.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: "x"})
+		return err
+	}
+	if err := send(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(1); err != nil {
+		t.Fatal("the burst of 2 allows a second message")
+	}
+	err := send(1)
+	var tooMany *tgbot.TooManyRequestsError
+	if !errors.As(err, &tooMany) || tooMany.RetryAfter != 1 {
+		t.Fatalf("third message to one chat at once: %v", err)
+	}
+	if err := send(2); err == nil {
+		t.Fatal("global burst 2 is used up: another chat at the same instant must wait")
+	}
+	mu.Lock()
+	now = now.Add(time.Second)
+	mu.Unlock()
+	if err := send(1); err != nil {
+		t.Fatalf("a second later: %v", err)
+	}
+	if len(s.SentTo(1)) != 3 {
+		t.Fatal("a refused message must have no effect")
+	}
+	calls := s.Calls("sendMessage")
+	if n, _ := tgfake.PeakRate(calls, time.Second); n != 4 {
+		t.Fatalf("peak = %d calls in a second, want 4 (the refused ones count as calls)", n)
+	}
+}

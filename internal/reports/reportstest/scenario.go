@@ -64,7 +64,7 @@ func ThreeReps(t testing.TB, db *storage.DB, teamName, tz string, tgOffset int64
 	s.Gamma = Client(t, db, team.ID, s.Bob, "Gamma", models.StageDemo)
 	s.Delta = Client(t, db, team.ID, s.Li, "Delta", models.StageContact)
 	at := func(day, hm string) time.Time {
-		return models.ClockTime(hm).On(day, loc)
+		return clockAt(hm).On(day, loc)
 	}
 	visit := func(rep, client int64, when time.Time, before, after models.Stage, att models.Attitude) {
 		Visit(t, db, models.Visit{TeamID: team.ID, RepID: rep, ClientID: client, At: when, StageBefore: before, Stage: after, Attitude: att})
@@ -92,4 +92,13 @@ func ThreeReps(t testing.TB, db *storage.DB, teamName, tz string, tgOffset int64
 		t.Fatal(err)
 	}
 	return s
+}
+
+// clockAt reads "HH:MM" in a test's data.
+func clockAt(hm string) models.ClockTime {
+	c, ok := models.ParseClockTime(hm)
+	if !ok {
+		panic("bad time " + hm)
+	}
+	return c
 }

@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"salesbot/internal/dates"
+	"salesbot/models"
+)
+
+// /away FROM TO | /away DAY | /away off | /away
+func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
+	arg := strings.TrimSpace(r.Args)
+	hours, _, err := b.hoursOf(ctx, r.User)
+	if err != nil {
+		return err
+	}
+	switch strings.ToLower(arg) {
+	case "":
+		a := r.User.Away
+		if a.From.IsZero() || !a.Until.After(r.Now) {
+			r.say("away_none", nil)
+			return nil
+		}
+		r.say("away_show", b.awayData(r, a, hours))
+		return nil
+	case "off", "back", "end", "结束", "取消", "回来了":
+		if err := b.store.SetAway(ctx, r.User.ID, models.Away{}); err != nil {
+			return err
+		}
+		r.say("away_off", nil)
+		return nil
+	}
+	first, last, ok := parseDayRange(arg, r.Now, b.dateOptions(r, hours))
+	if !ok {
+		r.say("err_away_dates", map[string]any{"Input": arg})
+		return nil
+	}
+	a, err := models.NewAway(first, last, r.Now)
+	if err != nil {
+		var de *models.Error
+		if errors.As(err, &de) {
+			// Show days, not midnights.
+			data := map[string]any{}
+			for k, v := range de.Data {
+				if t, ok := v.(time.Time); ok {
+					v = FormatDay(r.Lang, t, r.Loc)
+				}
+				data[k] = v
+			}
+			r.say(de.Key, data)
+			return nil
+		}
+		return err
+	}
+	if err := b.store.SetAway(ctx, r.User.ID, a); err != nil {
+		return err
+	}
+	r.say("away_set", b.awayData(r, a, hours))
+	return nil
+}
+
+func (b *Bot) awayData(r *Request, a models.Away, hours models.WorkingHours) map[string]any {
+	lastDay := a.Until.In(r.Loc).AddDate(0, 0, -1)
+	back := hours.Adjust(a.Until.In(r.Loc))
+	return map[string]any{"From": FormatDay(r.Lang, a.From, r.Loc), "To": FormatDay(r.Lang, lastDay, r.Loc), "Back": r.time(back)}
+}
+
+// rangeSeparators split "FROM TO" where the days themselves may hold spaces.
+var rangeSeparators = []string{" - ", " – ", " — ", " to ", " until ", "~", "到", "至"}
+
+// parseDayRange reads "2026-12-20 2027-01-03", "dec 20 - jan 3",
+// "12月20日到1月3日" or a single day.
+func parseDayRange(s string, now time.Time, opts dates.Options) (first, last time.Time, ok bool) {
+	day := func(x string) (time.Time, bool) {
+		t, err := dates.ParseDay(strings.TrimSpace(x), now, opts)
+		return t, err == nil
+	}
+	for _, sep := range rangeSeparators {
+		if a, z, found := strings.Cut(s, sep); found {
+			f, ok1 := day(a)
+			l, ok2 := day(z)
+			if ok1 && ok2 {
+				return f, l, true
+			}
+		}
+	}
+	fields := strings.Fields(s)
+	for i := 1; i < len(fields); i++ {
+		f, ok1 := day(strings.Join(fields[:i], " "))
+		l, ok2 := day(strings.Join(fields[i:], " "))
+		if ok1 && ok2 {
+			return f, l, true
+		}
+	}
+	if d, ok := day(s); ok {
+		return d, d, true
+	}
+	return time.Time{}, time.Time{}, false
+}

@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"salesbot/internal/dates"
+	"salesbot/internal/storage"
+	"salesbot/models"
+)
+
+// settingKeys are the team settings /settings changes, by the words people
+// type for them.
+var settingKeys = map[string]string{
+	"tz": "tz", "timezone": "tz", "时区": "tz",
+	"revisit": "revisit", "复访": "revisit",
+	"morning": "morning", "早上": "morning", "上午": "morning",
+	"quiet": "quiet", "免打扰": "quiet",
+	"daysoff": "daysoff", "days-off": "daysoff", "休息日": "daysoff",
+}
+
+// /settings [team] [KEY VALUE]
+func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
+	fields := strings.Fields(r.Args)
+	keyAt := -1
+	for i, f := range fields {
+		if _, ok := settingKeys[strings.ToLower(f)]; ok {
+			keyAt = i
+			break
+		}
+	}
+	teamName := r.Args
+	if keyAt >= 0 {
+		teamName = strings.Join(fields[:keyAt], " ")
+	}
+	team, err := b.teamFor(ctx, r, strings.TrimSpace(teamName))
+	if err != nil {
+		return err
+	}
+	if !r.User.CanManage(team.ID) {
+		r.say("err_not_your_team", nil)
+		return nil
+	}
+	if keyAt < 0 {
+		r.reply(b.settingsText(r, team), nil)
+		return nil
+	}
+	key := settingKeys[strings.ToLower(fields[keyAt])]
+	value := strings.Join(fields[keyAt+1:], " ")
+	var s storage.TeamSettings
+	hours := team.Hours
+	bad := func(example string) error {
+		r.say("err_settings_value", map[string]any{"Key": fields[keyAt], "Value": value, "Example": example})
+		return nil
+	}
+	switch key {
+	case "tz":
+		loc, err := time.LoadLocation(value)
+		if err != nil || value == "" || strings.EqualFold(value, "local") {
+			return bad("/settings tz Asia/Shanghai")
+		}
+		name := loc.String()
+		s.TZ = &name
+	case "revisit":
+		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(value, "d"), "天"))
+		if err != nil {
+			return bad("/settings revisit 7")
+		}
+		s.RevisitDays = &days
+	case "morning":
+		c, ok := models.ParseClockTime(value)
+		if !ok {
+			return bad("/settings morning 08:30")
+		}
+		hours.Morning = c
+		s.Hours = &hours
+	case "quiet":
+		if strings.EqualFold(value, "off") || strings.EqualFold(value, "none") || value == "关" {
+			hours.QuietFrom, hours.QuietTo = 0, 0
+		} else {
+			from, to, found := strings.Cut(strings.NewReplacer("–", "-", "—", "-", "~", "-", "到", "-").Replace(value), "-")
+			f, ok1 := models.ParseClockTime(from)
+			t, ok2 := models.ParseClockTime(to)
+			if !found || !ok1 || !ok2 {
+				return bad("/settings quiet 21:00-08:00")
+			}
+			hours.QuietFrom, hours.QuietTo = f, t
+		}
+		s.Hours = &hours
+	case "daysoff":
+		days, ok := parseWeekdays(value)
+		if !ok {
+			return bad("/settings daysoff sat sun")
+		}
+		hours.DaysOff = days
+		s.Hours = &hours
+	}
+	team, err = b.store.UpdateTeamSettings(ctx, team.ID, s)
+	if err != nil {
+		return err
+	}
+	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(r, team), nil)
+	return nil
+}
+
+// parseWeekdays reads "sat sun", "sat,sun", "周六 周日", "none".
+func parseWeekdays(s string) (models.Weekdays, bool) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "none", "no", "无", "没有":
+		return 0, true
+	case "":
+		return 0, false
+	}
+	var w models.Weekdays
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '、' || r == '，' }) {
+		d, ok := dates.ParseWeekday(f)
+		if !ok {
+			return 0, false
+		}
+		w |= models.WeekdaysOf(d)
+	}
+	return w, true
+}
+
+func (b *Bot) settingsText(r *Request, t *models.Team) string {
+	days := t.RevisitDays
+	if days <= 0 {
+		days = models.DefaultRevisitDays
+	}
+	revisit := r.t("settings_revisit_days", map[string]any{"Days": days})
+	quiet := r.t("settings_none", nil)
+	if t.Hours.QuietFrom != t.Hours.QuietTo {
+		quiet = t.Hours.QuietFrom.String() + "–" + t.Hours.QuietTo.String()
+	}
+	off := r.t("settings_none", nil)
+	if ds := t.Hours.DaysOff.Days(); len(ds) > 0 {
+		names := make([]string, len(ds))
+		for i, d := range ds {
+			names[i] = weekdayName(r.Lang, d)
+		}
+		off = strings.Join(names, ", ")
+	}
+	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
+		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off})
+}
+
+func weekdayName(lang string, d time.Weekday) string {
+	if lang == "zh" {
+		return weekdaysZH[d]
+	}
+	return d.String()[:3]
+}

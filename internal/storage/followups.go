@@ -1,0 +1,767 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"salesbot/models"
+)
+
+type followUpRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	TeamID      int64
+	OwnerID     int64
+	ClientID    *int64
+	VisitID     *int64
+	Kind        string
+	Text        string
+	DueAt       time.Time
+	Exact       bool
+	State       string
+	SendAt      time.Time
+	ClaimToken  string
+	Attempts    int
+	LastError   string
+	MaybeSent   bool
+	ChatID      int64
+	MessageID   int64
+	SentAt      *time.Time
+	Late        bool
+	DoneAt      *time.Time
+	SnoozeCount int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (followUpRow) TableName() string { return "follow_ups" }
+
+type followUpSnoozeRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	FollowUpID int64
+	At         time.Time
+	FromDue    time.Time
+	ToDue      time.Time
+}
+
+func (followUpSnoozeRow) TableName() string { return "follow_up_snoozes" }
+
+// followUpView is a row with the client's name, as lists show it.
+type followUpView struct {
+	Row        followUpRow `gorm:"embedded"`
+	ClientName *string
+}
+
+func (r *followUpRow) model() *models.FollowUp {
+	f := &models.FollowUp{
+		ID: r.ID, TeamID: r.TeamID, OwnerID: r.OwnerID, Kind: models.FollowUpKind(r.Kind), Text: r.Text,
+		DueAt: r.DueAt.UTC(), Exact: r.Exact, State: models.FollowUpState(r.State),
+		SentAt: derefTime(r.SentAt), ChatID: r.ChatID, MessageID: int(r.MessageID), Late: r.Late,
+		MaybeSentBefore: r.MaybeSent, Attempts: r.Attempts, DoneAt: derefTime(r.DoneAt), SnoozeCount: r.SnoozeCount, CreatedAt: r.CreatedAt.UTC(),
+	}
+	if r.ClientID != nil {
+		f.ClientID = *r.ClientID
+	}
+	if r.VisitID != nil {
+		f.VisitID = *r.VisitID
+	}
+	return f
+}
+
+func (v *followUpView) model() *models.FollowUp {
+	f := v.Row.model()
+	if v.ClientName != nil {
+		f.ClientName = *v.ClientName
+	}
+	return f
+}
+
+func idPtr(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// openStates are the states in which a follow-up still asks something of
+// its owner, as strings for queries.
+var openStates = []string{
+	string(models.FollowUpPending), string(models.FollowUpSending),
+	string(models.FollowUpHeld), string(models.FollowUpSent),
+}
+
+// CreateFollowUp stores a new pending follow-up; DueAt is when it goes out.
+func (db *DB) CreateFollowUp(ctx context.Context, f *models.FollowUp) (*models.FollowUp, error) {
+	var out *models.FollowUp
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, err = createFollowUp(tx, f)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create %s follow-up for user %d: %w", f.Kind, f.OwnerID, err)
+	}
+	return out, nil
+}
+
+// CreateFollowUps stores many pending follow-ups at once (imports, tests,
+// benchmarks), in batches within one transaction.
+func (db *DB) CreateFollowUps(ctx context.Context, fs []*models.FollowUp) error {
+	rows := make([]followUpRow, len(fs))
+	for i, f := range fs {
+		rows[i] = followUpRow{
+			TeamID: f.TeamID, OwnerID: f.OwnerID, ClientID: idPtr(f.ClientID), VisitID: idPtr(f.VisitID),
+			Kind: string(f.Kind), Text: f.Text, DueAt: utc(f.DueAt), Exact: f.Exact,
+			State: string(models.FollowUpPending), SendAt: utc(f.DueAt),
+		}
+	}
+	err := db.tx(ctx, func(tx *gorm.DB) error { return tx.CreateInBatches(rows, 500).Error })
+	if err != nil {
+		return fmt.Errorf("create %d follow-ups: %w", len(fs), err)
+	}
+	for i := range fs {
+		fs[i].ID = rows[i].ID
+	}
+	return nil
+}
+
+func createFollowUp(tx *gorm.DB, f *models.FollowUp) (*models.FollowUp, error) {
+	row := followUpRow{
+		TeamID: f.TeamID, OwnerID: f.OwnerID, ClientID: idPtr(f.ClientID), VisitID: idPtr(f.VisitID),
+		Kind: string(f.Kind), Text: f.Text, DueAt: utc(f.DueAt), Exact: f.Exact,
+		State: string(models.FollowUpPending), SendAt: utc(f.DueAt),
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		return nil, err
+	}
+	return row.model(), nil
+}
+
+// FollowUp returns one follow-up with its client's name and snooze history.
+func (db *DB) FollowUp(ctx context.Context, id int64) (*models.FollowUp, error) {
+	var v followUpView
+	err := db.viewQuery(ctx).Where("follow_ups.id = ?", id).Take(&v).Error
+	if err != nil {
+		return nil, fmt.Errorf("get follow-up %d: %w", id, translate(err, "err_followup_not_found", ""))
+	}
+	f := v.model()
+	var snoozes []followUpSnoozeRow
+	if err := db.gorm.WithContext(ctx).Where("follow_up_id = ?", id).Order("id").Find(&snoozes).Error; err != nil {
+		return nil, fmt.Errorf("get snoozes of follow-up %d: %w", id, err)
+	}
+	for _, s := range snoozes {
+		f.Snoozes = append(f.Snoozes, models.Snooze{At: s.At.UTC(), From: s.FromDue.UTC(), To: s.ToDue.UTC()})
+	}
+	return f, nil
+}
+
+func (db *DB) viewQuery(ctx context.Context) *gorm.DB {
+	return db.gorm.WithContext(ctx).Table("follow_ups").
+		Select("follow_ups.*, clients.name AS client_name").
+		Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id")
+}
+
+// MaxListedFollowUps bounds the lists of open follow-ups.
+const MaxListedFollowUps = 200
+
+// OpenFollowUps lists a user's open follow-ups, earliest due first (so the
+// overdue ones lead), with client names; at most MaxListedFollowUps.
+func (db *DB) OpenFollowUps(ctx context.Context, ownerID int64) ([]*models.FollowUp, error) {
+	var rows []followUpView
+	err := db.viewQuery(ctx).
+		Where("follow_ups.owner_id = ? AND follow_ups.state IN ?", ownerID, openStates).
+		Order("follow_ups.due_at, follow_ups.id").Limit(MaxListedFollowUps).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list open follow-ups of user %d: %w", ownerID, err)
+	}
+	return views(rows), nil
+}
+
+// ClientOpenFollowUps lists a client's open follow-ups, earliest due first:
+// everyone's, or one owner's (ownerID != 0).
+func (db *DB) ClientOpenFollowUps(ctx context.Context, clientID, ownerID int64) ([]*models.FollowUp, error) {
+	q := db.viewQuery(ctx).Where("follow_ups.client_id = ? AND follow_ups.state IN ?", clientID, openStates)
+	if ownerID != 0 {
+		q = q.Where("follow_ups.owner_id = ?", ownerID)
+	}
+	var rows []followUpView
+	if err := q.Order("follow_ups.due_at, follow_ups.id").Limit(MaxListedFollowUps).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list open follow-ups of client %d: %w", clientID, err)
+	}
+	return views(rows), nil
+}
+
+// CountOpenFollowUps counts a user's open follow-ups.
+func (db *DB) CountOpenFollowUps(ctx context.Context, ownerID int64) (int64, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+		Where("owner_id = ? AND state IN ?", ownerID, openStates).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count open follow-ups of user %d: %w", ownerID, err)
+	}
+	return n, nil
+}
+
+// OverdueFollowUp is a team member's overdue follow-up, for managers.
+type OverdueFollowUp struct {
+	FollowUp  *models.FollowUp
+	OwnerName string
+}
+
+// TeamOverdueFollowUps lists a team's open follow-ups due before now,
+// oldest first, with owner and client names.
+func (db *DB) TeamOverdueFollowUps(ctx context.Context, teamID int64, now time.Time, limit int) ([]OverdueFollowUp, error) {
+	var rows []struct {
+		Row        followUpRow `gorm:"embedded"`
+		ClientName *string
+		OwnerName  string
+	}
+	err := db.viewQuery(ctx).Select("follow_ups.*, clients.name AS client_name, users.name AS owner_name").
+		Joins("JOIN users ON users.id = follow_ups.owner_id").
+		Where("follow_ups.team_id = ? AND follow_ups.state IN ? AND follow_ups.due_at < ?", teamID, openStates, utc(now)).
+		Order("follow_ups.due_at, follow_ups.id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list overdue follow-ups of team %d: %w", teamID, err)
+	}
+	out := make([]OverdueFollowUp, len(rows))
+	for i := range rows {
+		v := followUpView{Row: rows[i].Row, ClientName: rows[i].ClientName}
+		out[i] = OverdueFollowUp{FollowUp: v.model(), OwnerName: rows[i].OwnerName}
+	}
+	return out, nil
+}
+
+func views(rows []followUpView) []*models.FollowUp {
+	out := make([]*models.FollowUp, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out
+}
+
+// ownedFollowUp loads a follow-up of ownerID for a change; someone else's (or a
+// missing) one is ENOTFOUND, so a foreign button changes nothing.
+func ownedFollowUp(tx *gorm.DB, id, ownerID int64) (*followUpRow, error) {
+	var row followUpRow
+	err := tx.Where("id = ? AND owner_id = ?", id, ownerID).Take(&row).Error
+	if err != nil {
+		return nil, translate(err, "err_followup_not_found", "")
+	}
+	return &row, nil
+}
+
+// CompleteFollowUp marks the owner's follow-up done. It returns the
+// follow-up as it is now and whether this call changed it (false when it
+// was closed already).
+func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.FollowUp, bool, error) {
+	now := db.Now()
+	var (
+		row     *followUpRow
+		changed bool
+	)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
+			return err
+		}
+		if !models.FollowUpState(row.State).Open() {
+			return nil
+		}
+		res := tx.Model(&followUpRow{}).Where("id = ? AND state IN ?", id, openStates).
+			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": now, "claim_token": ""})
+		if res.Error != nil {
+			return res.Error
+		}
+		changed = res.RowsAffected > 0
+		row.State, row.DoneAt = string(models.FollowUpDone), &now
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("complete follow-up %d: %w", id, err)
+	}
+	return db.withClientName(ctx, row), changed, nil
+}
+
+// CancelFollowUp cancels the owner's open follow-up (a reminder they no
+// longer want).
+func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if _, err := ownedFollowUp(tx, id, ownerID); err != nil {
+			return err
+		}
+		return tx.Model(&followUpRow{}).Where("id = ? AND state IN ?", id, openStates).
+			Updates(map[string]any{"state": string(models.FollowUpCancelled), "claim_token": ""}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("cancel follow-up %d: %w", id, err)
+	}
+	return nil
+}
+
+// SnoozeFollowUp moves the owner's open follow-up to a new due time and
+// records the snooze; it goes out again then, as a new message. exact says
+// whether the rep chose the moment themselves.
+func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Time, exact bool) (*models.FollowUp, error) {
+	now := db.Now()
+	to = utc(to)
+	var row *followUpRow
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
+			return err
+		}
+		if !models.FollowUpState(row.State).Open() {
+			return models.Errorf(models.ECONFLICT, "err_followup_closed", map[string]any{"State": row.State})
+		}
+		if err := tx.Create(&followUpSnoozeRow{FollowUpID: id, At: now, FromDue: row.DueAt, ToDue: to}).Error; err != nil {
+			return err
+		}
+		updates := map[string]any{
+			"state": string(models.FollowUpPending), "due_at": to, "send_at": to, "exact": exact,
+			"claim_token": "", "snooze_count": gorm.Expr("snooze_count + 1"), "late": false, "maybe_sent": false,
+		}
+		if err := tx.Model(&followUpRow{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+			return err
+		}
+		row.State, row.DueAt, row.SendAt, row.Exact, row.SnoozeCount = string(models.FollowUpPending), to, to, exact, row.SnoozeCount+1
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snooze follow-up %d: %w", id, err)
+	}
+	return db.withClientName(ctx, row), nil
+}
+
+func (db *DB) withClientName(ctx context.Context, row *followUpRow) *models.FollowUp {
+	f := row.model()
+	if row.ClientID != nil {
+		var name string
+		if err := db.gorm.WithContext(ctx).Table("clients").Select("name").Where("id = ?", *row.ClientID).Scan(&name).Error; err == nil {
+			f.ClientName = name
+		}
+	}
+	return f
+}
+
+// --- the visit's revisit follow-up ---------------------------------------
+//
+// The visits code calls these inside the transaction that saves, edits or
+// undoes a visit, so a visit and its follow-up never disagree:
+//
+//	err := db.tx(ctx, func(tx *gorm.DB) error {
+//		... insert or update the visit row ...
+//		return syncVisitFollowUp(tx, visit, isNew, db.Now())
+//	})
+
+// SyncVisitFollowUp brings a visit's revisit follow-up in line with the
+// visit in a transaction of its own; see syncVisitFollowUp.
+func (db *DB) SyncVisitFollowUp(ctx context.Context, v *models.Visit, isNew bool) (*models.FollowUp, error) {
+	var out *models.FollowUp
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, err = syncVisitFollowUp(tx, v, isNew, db.Now())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sync follow-up of visit %d: %w", v.ID, err)
+	}
+	return out, nil
+}
+
+// syncVisitFollowUp applies the one-week rule to a saved visit, within tx:
+//   - a new visit completes the open revisit follow-ups of earlier visits
+//     to the same client (the rep went back: that is the follow-up done);
+//   - the visit's own revisit follow-up is created, moved to a changed due
+//     time, or cancelled when the rep turned it off (an edit that turns it
+//     on again reopens it; one done already stays done).
+//
+// It returns the visit's open follow-up, nil when there is none. The due
+// time is read in the rep's zone (the team's when they set none) with the
+// team's interval and working hours.
+func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) (*models.FollowUp, error) {
+	if v.ID == 0 {
+		return nil, errors.New("visit has no id")
+	}
+	var team teamRow
+	if err := tx.Take(&team, v.TeamID).Error; err != nil {
+		return nil, fmt.Errorf("get team %d: %w", v.TeamID, err)
+	}
+	// The rep's zone if they set one (a missing rep row reads as none).
+	var rep userRow
+	if err := tx.Where("id = ?", v.RepID).Limit(1).Find(&rep).Error; err != nil {
+		return nil, fmt.Errorf("get rep %d: %w", v.RepID, err)
+	}
+	loc := models.LoadLocation(team.TZ)
+	if rep.TZ != "" {
+		loc = models.LoadLocation(rep.TZ)
+	}
+	if isNew && v.ClientID != 0 {
+		err := tx.Model(&followUpRow{}).
+			Where("client_id = ? AND kind = ? AND state IN ? AND (visit_id IS NULL OR visit_id <> ?)",
+				v.ClientID, string(models.KindRevisit), openStates, v.ID).
+			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": utc(now), "claim_token": ""}).Error
+		if err != nil {
+			return nil, fmt.Errorf("complete earlier revisits of client %d: %w", v.ClientID, err)
+		}
+	}
+	due, exact, ok := models.RevisitDue(v, team.RevisitDays, team.model().Hours, loc)
+
+	var existing followUpRow
+	err := tx.Where("visit_id = ? AND kind = ?", v.ID, string(models.KindRevisit)).Order("id DESC").Take(&existing).Error
+	found := err == nil
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, err
+	}
+	switch {
+	case !ok && found && models.FollowUpState(existing.State).Open():
+		err := tx.Model(&followUpRow{}).Where("id = ?", existing.ID).
+			Updates(map[string]any{"state": string(models.FollowUpCancelled), "claim_token": ""}).Error
+		return nil, err
+	case !ok:
+		return nil, nil
+	case !found:
+		return createFollowUp(tx, &models.FollowUp{TeamID: v.TeamID, OwnerID: v.RepID, ClientID: v.ClientID,
+			VisitID: v.ID, Kind: models.KindRevisit, Text: v.NextStep, DueAt: due, Exact: exact})
+	case existing.State == string(models.FollowUpDone):
+		return nil, nil
+	}
+	updates := map[string]any{"client_id": idPtr(v.ClientID), "owner_id": v.RepID, "text": v.NextStep, "exact": exact}
+	if !existing.DueAt.Equal(utc(due)) || existing.State == string(models.FollowUpCancelled) {
+		// A new time: it goes out (again) then.
+		updates["due_at"], updates["send_at"], updates["state"] = utc(due), utc(due), string(models.FollowUpPending)
+		updates["claim_token"], updates["late"] = "", false
+	}
+	if err := tx.Model(&followUpRow{}).Where("id = ?", existing.ID).Updates(updates).Error; err != nil {
+		return nil, err
+	}
+	if err := tx.Take(&existing, existing.ID).Error; err != nil {
+		return nil, err
+	}
+	return existing.model(), nil
+}
+
+// CancelVisitFollowUp cancels an undone visit's open revisit follow-up in a
+// transaction of its own; see cancelVisitFollowUp.
+func (db *DB) CancelVisitFollowUp(ctx context.Context, visitID int64) error {
+	if err := db.tx(ctx, func(tx *gorm.DB) error { return cancelVisitFollowUp(tx, visitID) }); err != nil {
+		return fmt.Errorf("cancel follow-up of visit %d: %w", visitID, err)
+	}
+	return nil
+}
+
+// cancelVisitFollowUp cancels the open revisit follow-up of a visit being
+// undone, within tx.
+func cancelVisitFollowUp(tx *gorm.DB, visitID int64) error {
+	return tx.Model(&followUpRow{}).
+		Where("visit_id = ? AND kind = ? AND state IN ?", visitID, string(models.KindRevisit), openStates).
+		Updates(map[string]any{"state": string(models.FollowUpCancelled), "claim_token": ""}).Error
+}
+
+// --- the dispatcher's side -----------------------------------------------
+//
+// Delivery guarantee. The dispatcher claims a follow-up before sending it:
+// one UPDATE moves it from pending to sending with a fresh claim token,
+// counts the attempt and sets send_at to the end of a lease. Only rows
+// still pending (or sending with an expired lease) can be claimed, and the
+// database serialises the UPDATEs (PostgreSQL re-checks the WHERE clause on
+// the row a concurrent claim changed; SQLite has one writer), so two
+// dispatch loops never both hold the same follow-up. It is marked sent —
+// guarded by the token — only after Telegram accepted the message.
+//
+// The one gap no design closes: the process dies (or the response is lost)
+// after Telegram accepted the message and before the row says sent. The
+// Bot API has no idempotency key and no way to ask whether a message went
+// out, so the dispatcher must either send again (at-least-once) or never
+// (at-most-once). We send again: when the lease runs out the follow-up is
+// claimed anew and sent with MaybeSentBefore set, so its message says it
+// may be a repeat. A duplicate reminder, whose buttons act on the same
+// follow-up, costs the rep a glance; a lost one costs a missed revisit,
+// which is what this bot exists to prevent. The window is one HTTP round
+// trip plus one UPDATE, and only a crash or a lost response inside it
+// opens it. Within a running process a send never outlives its claim: the
+// dispatcher cancels it before the lease ends.
+
+// DueFollowUp is a follow-up the dispatcher may act on, with what it needs
+// to decide: the owner and the team's working hours.
+type DueFollowUp struct {
+	ID      int64
+	TeamID  int64
+	OwnerID int64
+	State   models.FollowUpState
+	DueAt   time.Time
+	SendAt  time.Time
+	Exact   bool
+
+	ChatID      int64
+	Lang        string
+	UserTZ      string
+	Active      bool
+	Unreachable bool
+	Away        models.Away
+	TeamTZ      string
+	Hours       models.WorkingHours
+}
+
+// Location is the zone the owner reads times in.
+func (d *DueFollowUp) Location() *time.Location {
+	if d.UserTZ != "" {
+		return models.LoadLocation(d.UserTZ)
+	}
+	return models.LoadLocation(d.TeamTZ)
+}
+
+// DueFollowUps lists up to limit follow-ups whose send_at has come: pending
+// ones and claims whose lease ran out, oldest first. It reads the queue
+// index (state, send_at); memory does not grow with the number pending.
+func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]DueFollowUp, error) {
+	type dueRow struct {
+		ID           int64
+		TeamID       int64
+		OwnerID      int64
+		State        string
+		DueAt        time.Time
+		SendAt       time.Time
+		Exact        bool
+		ChatID       int64
+		Lang         string
+		UserTZ       string
+		Active       bool
+		Unreachable  bool
+		AwayFrom     *time.Time
+		AwayUntil    *time.Time
+		TeamTZ       *string
+		MorningMin   *int
+		QuietFromMin *int
+		QuietToMin   *int
+		DaysOff      *int
+	}
+	// One range scan of the queue index per state, each already in send_at
+	// order (an IN over both states would sort every due row), merged.
+	list := func(state models.FollowUpState) ([]dueRow, error) {
+		var rows []dueRow
+		err := db.gorm.WithContext(ctx).Table("follow_ups").
+			Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
+			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz, users.active,
+			users.unreachable, users.away_from, users.away_until, teams.tz AS team_tz, teams.morning_min,
+			teams.quiet_from_min, teams.quiet_to_min, teams.days_off`).
+			Joins("JOIN users ON users.id = follow_ups.owner_id").
+			Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
+			Where("follow_ups.state = ? AND follow_ups.send_at <= ?", string(state), utc(now)).
+			Order("follow_ups.send_at").Limit(limit).Scan(&rows).Error
+		return rows, err
+	}
+	pending, err := list(models.FollowUpPending)
+	if err != nil {
+		return nil, fmt.Errorf("list due follow-ups: %w", err)
+	}
+	expired, err := list(models.FollowUpSending) // claims whose lease ran out
+	if err != nil {
+		return nil, fmt.Errorf("list expired claims: %w", err)
+	}
+	rows := make([]dueRow, 0, min(limit, len(pending)+len(expired)))
+	for i, j := 0, 0; len(rows) < limit && (i < len(pending) || j < len(expired)); {
+		if j >= len(expired) || i < len(pending) && !pending[i].SendAt.After(expired[j].SendAt) {
+			rows, i = append(rows, pending[i]), i+1
+		} else {
+			rows, j = append(rows, expired[j]), j+1
+		}
+	}
+	out := make([]DueFollowUp, len(rows))
+	for i, r := range rows {
+		out[i] = DueFollowUp{
+			ID: r.ID, TeamID: r.TeamID, OwnerID: r.OwnerID, State: models.FollowUpState(r.State),
+			DueAt: r.DueAt.UTC(), SendAt: r.SendAt.UTC(), Exact: r.Exact,
+			ChatID: r.ChatID, Lang: r.Lang, UserTZ: r.UserTZ, Active: r.Active, Unreachable: r.Unreachable,
+			Away:  models.Away{From: derefTime(r.AwayFrom), Until: derefTime(r.AwayUntil)},
+			Hours: models.DefaultWorkingHours(),
+		}
+		if r.TeamTZ != nil {
+			out[i].TeamTZ = *r.TeamTZ
+			out[i].Hours = hoursOf(*r.MorningMin, *r.QuietFromMin, *r.QuietToMin, *r.DaysOff)
+		}
+	}
+	return out, nil
+}
+
+// DeferFollowUp moves a due follow-up's next look to sendAt without sending
+// it (its owner is away, or it is quiet time for them). It changes nothing
+// if the follow-up moved on since it was listed (prevSendAt no longer
+// matches), so racing dispatchers agree.
+func (db *DB) DeferFollowUp(ctx context.Context, id int64, prevSendAt, sendAt time.Time) error {
+	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+		Where("id = ? AND state IN ? AND send_at = ?", id,
+			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(prevSendAt)).
+		Updates(map[string]any{"state": string(models.FollowUpPending), "send_at": utc(sendAt), "claim_token": ""}).Error
+	if err != nil {
+		return fmt.Errorf("defer follow-up %d: %w", id, err)
+	}
+	return nil
+}
+
+// HoldFollowUp parks a due follow-up whose owner cannot be reached until
+// they write again (see SetUnreachable). Like DeferFollowUp it acts only on
+// the follow-up as listed.
+func (db *DB) HoldFollowUp(ctx context.Context, id int64, prevSendAt time.Time) error {
+	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+		Where("id = ? AND state IN ? AND send_at = ?", id,
+			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(prevSendAt)).
+		Updates(map[string]any{"state": string(models.FollowUpHeld), "claim_token": ""}).Error
+	if err != nil {
+		return fmt.Errorf("hold follow-up %d: %w", id, err)
+	}
+	return nil
+}
+
+func releaseHeld(tx *gorm.DB, ownerID int64, now time.Time) error {
+	return tx.Model(&followUpRow{}).Where("owner_id = ? AND state = ?", ownerID, string(models.FollowUpHeld)).
+		Updates(map[string]any{"state": string(models.FollowUpPending), "send_at": utc(now)}).Error
+}
+
+// ClaimFollowUps claims the given due follow-ups for one dispatch attempt
+// with token until leaseUntil, and returns those it got (others may have
+// been claimed, snoozed or completed in the meantime) with client names.
+func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, token string, now, leaseUntil time.Time) ([]*models.FollowUp, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []followUpView
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		// A claim whose lease ran out was taken by an attempt that never
+		// finished: it may have reached the user.
+		err := tx.Model(&followUpRow{}).
+			Where("id IN ? AND state IN ? AND send_at <= ?", ids,
+				[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(now)).
+			Updates(map[string]any{
+				"maybe_sent":  gorm.Expr("CASE WHEN state = ? THEN ? ELSE maybe_sent END", string(models.FollowUpSending), true),
+				"state":       string(models.FollowUpSending),
+				"claim_token": token,
+				"send_at":     utc(leaseUntil),
+				"attempts":    gorm.Expr("attempts + 1"),
+			}).Error
+		if err != nil {
+			return err
+		}
+		return tx.Table("follow_ups").Select("follow_ups.*, clients.name AS client_name").
+			Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id").
+			Where("follow_ups.id IN ? AND follow_ups.claim_token = ?", ids, token).
+			Order("follow_ups.send_at, follow_ups.id").Find(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim %d follow-ups: %w", len(ids), err)
+	}
+	return views(rows), nil
+}
+
+// MarkFollowUpSent records that Telegram accepted the follow-up's message.
+// It reports false when the claim was lost (the lease ran out and another
+// dispatcher took it, or the rep completed or snoozed it meanwhile).
+func (db *DB) MarkFollowUpSent(ctx context.Context, id int64, token string, chatID int64, messageID int, sentAt time.Time, late bool) (bool, error) {
+	res := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
+		Updates(map[string]any{
+			"state": string(models.FollowUpSent), "claim_token": "", "chat_id": chatID, "message_id": messageID,
+			"sent_at": utc(sentAt), "late": late, "last_error": "", "maybe_sent": false,
+		})
+	if res.Error != nil {
+		return false, fmt.Errorf("mark follow-up %d sent: %w", id, res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// SentMark is one follow-up whose message Telegram accepted.
+type SentMark struct {
+	ID        int64
+	Token     string
+	ChatID    int64
+	MessageID int
+	SentAt    time.Time
+	Late      bool
+}
+
+// MarkFollowUpsSent records several accepted messages in one transaction
+// (a group commit: one write-lock and one commit for many sends) and
+// returns the ids whose claim had been lost (see MarkFollowUpSent).
+func (db *DB) MarkFollowUpsSent(ctx context.Context, marks []SentMark) (lost []int64, err error) {
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		lost = lost[:0]
+		for _, m := range marks {
+			res := tx.Model(&followUpRow{}).
+				Where("id = ? AND claim_token = ? AND state = ?", m.ID, m.Token, string(models.FollowUpSending)).
+				Updates(map[string]any{
+					"state": string(models.FollowUpSent), "claim_token": "", "chat_id": m.ChatID, "message_id": m.MessageID,
+					"sent_at": utc(m.SentAt), "late": m.Late, "last_error": "", "maybe_sent": false,
+				})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				lost = append(lost, m.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mark %d follow-ups sent: %w", len(marks), err)
+	}
+	return lost, nil
+}
+
+// RetryFollowUp gives a claimed follow-up back to the queue after a failed
+// attempt, to be tried again at at. maybeSent records that the attempt may
+// have reached the user (a timeout or lost response).
+func (db *DB) RetryFollowUp(ctx context.Context, id int64, token string, at time.Time, lastErr string, maybeSent bool) error {
+	updates := map[string]any{
+		"state": string(models.FollowUpPending), "claim_token": "", "send_at": utc(at), "last_error": clip(lastErr, 300),
+	}
+	if maybeSent {
+		updates["maybe_sent"] = true
+	}
+	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
+		Updates(updates).Error
+	if err != nil {
+		return fmt.Errorf("requeue follow-up %d: %w", id, err)
+	}
+	return nil
+}
+
+// HoldClaimedFollowUp parks a claimed follow-up whose owner Telegram
+// refuses to reach, until they write again.
+func (db *DB) HoldClaimedFollowUp(ctx context.Context, id int64, token, lastErr string) error {
+	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
+		Updates(map[string]any{"state": string(models.FollowUpHeld), "claim_token": "", "last_error": clip(lastErr, 300)}).Error
+	if err != nil {
+		return fmt.Errorf("hold follow-up %d: %w", id, err)
+	}
+	return nil
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") // drops a rune cut in half
+}
+
+// FollowUpStateCounts counts follow-ups by state (tests, benchmarks and
+// operators' checks).
+func (db *DB) FollowUpStateCounts(ctx context.Context) (map[models.FollowUpState]int64, error) {
+	var rows []struct {
+		State string
+		N     int64
+	}
+	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).Select("state, COUNT(*) AS n").Group("state").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count follow-ups by state: %w", err)
+	}
+	out := map[models.FollowUpState]int64{}
+	for _, r := range rows {
+		out[models.FollowUpState(r.State)] = r.N
+	}
+	return out, nil
+}

@@ -1,0 +1,476 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/models"
+)
+
+// fuWorld is a team in Shanghai with one rep and one client.
+type fuWorld struct {
+	team     *models.Team
+	rep      *models.User
+	clientID int64
+}
+
+func newFuWorld(t *testing.T, db *storage.DB) fuWorld {
+	t.Helper()
+	ctx := context.Background()
+	team, err := db.CreateTeam(ctx, "North", "Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.TouchUser(ctx, storage.Profile{TelegramID: 500, ChatID: 500, Name: "Li"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddMember(ctx, team.ID, rep.ID, models.RoleRep); err != nil {
+		t.Fatal(err)
+	}
+	now := db.Now()
+	client := map[string]any{"team_id": team.ID, "name": "Acme Corp", "name_key": "acmecorp", "industry": "", "address": "",
+		"size": "", "source": "", "owner_id": rep.ID, "grade": "", "stage": "", "notes": "", "grade_asked": false,
+		"created_at": now, "updated_at": now}
+	if err := db.Gorm().Table("clients").Create(client).Error; err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := db.Gorm().Table("clients").Select("id").Where("name_key = ?", "acmecorp").Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return fuWorld{team: team, rep: rep, clientID: id}
+}
+
+func TestTeamSettingsDefaultsAndUpdate(t *testing.T) {
+	storagetest.Each(t, clock.NewFake(t0), func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		// A team row written without the 0005 columns (as before the
+		// migration) gets the defaults from the schema.
+		err := db.Gorm().Exec("INSERT INTO teams (name, tz, revisit_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+			"Old", "UTC", 7, t0, t0).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := db.TeamByName(ctx, "Old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if old.Hours != models.DefaultWorkingHours() {
+			t.Fatalf("hours of an old team = %+v, want the defaults", old.Hours)
+		}
+		h := models.WorkingHours{Morning: models.Clock(8, 30), QuietFrom: models.Clock(22, 0), QuietTo: models.Clock(7, 0),
+			DaysOff: models.WeekdaysOf(time.Friday, time.Saturday)}
+		days, tz := 5, "Asia/Dubai"
+		got, err := db.UpdateTeamSettings(ctx, old.ID, storage.TeamSettings{Hours: &h, RevisitDays: &days, TZ: &tz})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Hours != h || got.RevisitDays != 5 || got.TZ != "Asia/Dubai" {
+			t.Fatalf("after update: %+v", got)
+		}
+		bad := 91
+		if _, err := db.UpdateTeamSettings(ctx, old.ID, storage.TeamSettings{RevisitDays: &bad}); models.ErrorCode(err) != models.EINVALID {
+			t.Fatalf("91 days: %v", err)
+		}
+	})
+}
+
+// The one-week rule as the visits code will call it: create, move, turn
+// off and on, complete by a new visit, cancel by undo.
+func TestVisitFollowUpLifecycle(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		w := newFuWorld(t, db)
+		sh, _ := time.LoadLocation("Asia/Shanghai")
+		visit := &models.Visit{ID: 11, TeamID: w.team.ID, ClientID: w.clientID, RepID: w.rep.ID,
+			At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh), NextStep: "send the quote"}
+		f, err := db.SyncVisitFollowUp(ctx, visit, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Monday 15:00 in Shanghai → next Monday 15:00 (07:00 UTC).
+		if want := time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC); f == nil || !f.DueAt.Equal(want) || f.Exact || f.Kind != models.KindRevisit {
+			t.Fatalf("revisit = %+v, want due %v", f, want)
+		}
+		list, err := db.OpenFollowUps(ctx, w.rep.ID)
+		if err != nil || len(list) != 1 || list[0].ClientName != "Acme Corp" || list[0].Text != "send the quote" || list[0].VisitID != 11 {
+			t.Fatalf("open list = %+v, %v", list, err)
+		}
+
+		// The rep edits the next-visit date: the same follow-up moves.
+		next := time.Date(2026, 12, 2, 10, 0, 0, 0, sh)
+		visit.NextVisitAt = &next
+		g, err := db.SyncVisitFollowUp(ctx, visit, false)
+		if err != nil || g.ID != f.ID || !g.DueAt.Equal(next.UTC()) || !g.Exact {
+			t.Fatalf("moved = %+v, %v", g, err)
+		}
+		// Turned off: cancelled. On again: the same one reopens.
+		visit.NoFollowUp = true
+		if g, err := db.SyncVisitFollowUp(ctx, visit, false); err != nil || g != nil {
+			t.Fatalf("off: %+v %v", g, err)
+		}
+		if n, _ := db.CountOpenFollowUps(ctx, w.rep.ID); n != 0 {
+			t.Fatalf("open after turning off = %d", n)
+		}
+		visit.NoFollowUp = false
+		if g, err := db.SyncVisitFollowUp(ctx, visit, false); err != nil || g == nil || g.ID != f.ID || g.State != models.FollowUpPending {
+			t.Fatalf("on again: %+v %v", g, err)
+		}
+
+		// A new visit to the same client completes the open revisit and
+		// brings its own.
+		second := &models.Visit{ID: 12, TeamID: w.team.ID, ClientID: w.clientID, RepID: w.rep.ID,
+			At: time.Date(2026, 11, 25, 11, 0, 0, 0, sh)}
+		h, err := db.SyncVisitFollowUp(ctx, second, true)
+		if err != nil || h == nil || h.ID == f.ID {
+			t.Fatalf("second visit's follow-up: %+v %v", h, err)
+		}
+		first, err := db.FollowUp(ctx, f.ID)
+		if err != nil || first.State != models.FollowUpDone || !first.DoneAt.Equal(t0) {
+			t.Fatalf("first revisit after the second visit: %+v %v", first, err)
+		}
+		// Editing the first visit now does not resurrect a done follow-up.
+		if g, err := db.SyncVisitFollowUp(ctx, visit, false); err != nil || g != nil {
+			t.Fatalf("edit of a visit whose follow-up is done: %+v %v", g, err)
+		}
+		// Undoing the second visit cancels its follow-up.
+		if err := db.CancelVisitFollowUp(ctx, 12); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FollowUp(ctx, h.ID); got.State != models.FollowUpCancelled {
+			t.Fatalf("after undo: %s", got.State)
+		}
+	})
+}
+
+func TestSnoozeAndComplete(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		w := newFuWorld(t, db)
+		f, err := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder,
+			Text: "call Li", DueAt: t0.Add(time.Hour), Exact: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := t0.Add(5 * time.Hour)
+		s, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to, false)
+		if err != nil || !s.DueAt.Equal(to) || s.SnoozeCount != 1 || s.Exact {
+			t.Fatalf("snoozed: %+v %v", s, err)
+		}
+		got, _ := db.FollowUp(ctx, f.ID)
+		if len(got.Snoozes) != 1 || !got.Snoozes[0].From.Equal(t0.Add(time.Hour)) || !got.Snoozes[0].To.Equal(to) || !got.Snoozes[0].At.Equal(t0) {
+			t.Fatalf("snooze history: %+v", got.Snoozes)
+		}
+		// Someone else's follow-up is not found, and nothing changes.
+		if _, _, err := db.CompleteFollowUp(ctx, f.ID, w.rep.ID+1); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("foreign complete: %v", err)
+		}
+		done, changed, err := db.CompleteFollowUp(ctx, f.ID, w.rep.ID)
+		if err != nil || !changed || done.State != models.FollowUpDone {
+			t.Fatalf("complete: %+v %v %v", done, changed, err)
+		}
+		if _, changed, err := db.CompleteFollowUp(ctx, f.ID, w.rep.ID); err != nil || changed {
+			t.Fatalf("second complete: changed=%v %v", changed, err)
+		}
+		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to, false); models.ErrorCode(err) != models.ECONFLICT {
+			t.Fatalf("snooze of a done follow-up: %v", err)
+		}
+		if due, _ := db.DueFollowUps(ctx, t0.Add(24*time.Hour), 10); len(due) != 0 {
+			t.Fatalf("a done follow-up is due: %+v", due)
+		}
+	})
+}
+
+// Claims: each due follow-up goes to one claimant; a lost claim cannot
+// mark it sent; an expired lease is reclaimed and flagged as maybe sent.
+func TestClaimFollowUps(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		clk.Set(t0)
+		ctx := context.Background()
+		w := newFuWorld(t, db)
+		var ids []int64
+		for i := 0; i < 40; i++ {
+			f, err := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, ClientID: w.clientID,
+				Kind: models.KindReminder, Text: fmt.Sprint("r", i), DueAt: t0.Add(time.Duration(i) * time.Minute)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, f.ID)
+		}
+		now := t0.Add(20 * time.Minute)
+		due, err := db.DueFollowUps(ctx, now, 100)
+		if err != nil || len(due) != 21 || due[0].ID != ids[0] || due[0].ChatID != 500 || due[0].TeamTZ != "Asia/Shanghai" ||
+			due[0].Hours != models.DefaultWorkingHours() {
+			t.Fatalf("due: %d %+v %v", len(due), due, err)
+		}
+
+		// Eight claimants race for all 40 ids; only the 21 due are taken,
+		// each once.
+		var (
+			mu  sync.Mutex
+			got = map[int64]string{}
+			wg  sync.WaitGroup
+		)
+		for c := 0; c < 8; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				token := fmt.Sprint("tok", c)
+				claimed, err := db.ClaimFollowUps(ctx, ids, token, now, now.Add(time.Minute))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for _, f := range claimed {
+					if prev, dup := got[f.ID]; dup {
+						t.Errorf("follow-up %d claimed by %s and %s", f.ID, prev, token)
+					}
+					got[f.ID] = token
+					if f.ClientName != "Acme Corp" || f.State != models.FollowUpSending || f.MaybeSentBefore {
+						t.Errorf("claimed row %+v", f)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if len(got) != 21 {
+			t.Fatalf("claimed %d, want the 21 due", len(got))
+		}
+		if due, _ := db.DueFollowUps(ctx, now, 100); len(due) != 0 {
+			t.Fatalf("claimed follow-ups are still listed as due: %d", len(due))
+		}
+
+		first := ids[0]
+		if ok, err := db.MarkFollowUpSent(ctx, first, "wrong", 500, 7, now, false); err != nil || ok {
+			t.Fatalf("mark sent with a foreign token: %v %v", ok, err)
+		}
+		if ok, err := db.MarkFollowUpSent(ctx, first, got[first], 500, 7, now, true); err != nil || !ok {
+			t.Fatalf("mark sent: %v %v", ok, err)
+		}
+		sent, _ := db.FollowUp(ctx, first)
+		if sent.State != models.FollowUpSent || sent.MessageID != 7 || !sent.Late || !sent.SentAt.Equal(now) {
+			t.Fatalf("sent row: %+v", sent)
+		}
+
+		// A transient failure goes back to the queue for later.
+		second := ids[1]
+		if err := db.RetryFollowUp(ctx, second, got[second], now.Add(30*time.Second), "500 Internal Server Error", false); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := db.DueFollowUps(ctx, now.Add(29*time.Second), 100); len(due) != 0 {
+			t.Fatalf("retried too early: %+v", due)
+		}
+		if due, _ := db.DueFollowUps(ctx, now.Add(30*time.Second), 100); len(due) != 1 || due[0].ID != second {
+			t.Fatalf("retry due: %+v", due)
+		}
+
+		// The process "crashed" holding the rest: after the lease they are
+		// due again, and the new claim says they may have gone out.
+		after := now.Add(time.Minute)
+		due, _ = db.DueFollowUps(ctx, after, 100)
+		if len(due) != 21 { // 19 crashed claims, the retried one, and r21 now due
+			t.Fatalf("due after the lease: %d", len(due))
+		}
+		again, err := db.ClaimFollowUps(ctx, ids, "second-life", after, after.Add(time.Minute))
+		if err != nil || len(again) != 21 {
+			t.Fatalf("reclaim: %d %v", len(again), err)
+		}
+		for _, f := range again {
+			if want := f.ID != second && f.ID != ids[21]; f.MaybeSentBefore != want {
+				t.Errorf("follow-up %d: MaybeSentBefore=%v, want %v", f.ID, f.MaybeSentBefore, want)
+			}
+		}
+		// The old claimant's late answer cannot mark a reclaimed row.
+		third := ids[2]
+		if ok, _ := db.MarkFollowUpSent(ctx, third, got[third], 500, 9, after, false); ok {
+			t.Fatal("a claim lost to the lease still marked the follow-up sent")
+		}
+	})
+}
+
+func TestUnreachableHoldsAndReleases(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		clk.Set(t0)
+		ctx := context.Background()
+		w := newFuWorld(t, db)
+		f, _ := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder, Text: "x", DueAt: t0})
+		g, _ := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder, Text: "y", DueAt: t0})
+		claimed, _ := db.ClaimFollowUps(ctx, []int64{f.ID}, "t", t0, t0.Add(time.Minute))
+		if len(claimed) != 1 {
+			t.Fatal("claim failed")
+		}
+		if err := db.SetUnreachable(ctx, w.rep.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.HoldClaimedFollowUp(ctx, f.ID, "t", "403 Forbidden: bot was blocked by the user"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.HoldFollowUp(ctx, g.ID, t0); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := db.DueFollowUps(ctx, t0.Add(time.Hour), 10); len(due) != 0 {
+			t.Fatalf("held follow-ups are due: %+v", due)
+		}
+		un, err := db.UnreachableMembers(ctx, w.team.ID)
+		if err != nil || len(un) != 1 || un[0].ID != w.rep.ID {
+			t.Fatalf("unreachable members: %+v %v", un, err)
+		}
+		if n, _ := db.CountOpenFollowUps(ctx, w.rep.ID); n != 2 {
+			t.Fatalf("held follow-ups must stay open, open = %d", n)
+		}
+		// The rep writes again: both go out now.
+		clk.Advance(2 * time.Hour)
+		u, err := db.TouchUser(ctx, storage.Profile{TelegramID: 500, ChatID: 500, Name: "Li"}, false)
+		if err != nil || u.Unreachable {
+			t.Fatalf("touch: %+v %v", u, err)
+		}
+		due, _ := db.DueFollowUps(ctx, clk.Now(), 10)
+		if len(due) != 2 || !due[0].SendAt.Equal(clk.Now()) {
+			t.Fatalf("released: %+v", due)
+		}
+		if un, _ := db.UnreachableMembers(ctx, w.team.ID); len(un) != 0 {
+			t.Fatalf("still unreachable: %+v", un)
+		}
+	})
+}
+
+func TestDeferAndAway(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		w := newFuWorld(t, db)
+		f, _ := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder, Text: "x", DueAt: t0})
+		away := models.Away{From: t0.Add(-time.Hour), Until: t0.Add(48 * time.Hour)}
+		if err := db.SetAway(ctx, w.rep.ID, away); err != nil {
+			t.Fatal(err)
+		}
+		due, _ := db.DueFollowUps(ctx, t0, 10)
+		if len(due) != 1 || due[0].Away != away {
+			t.Fatalf("due with away: %+v", due)
+		}
+		// A stale deferral (the row moved on) changes nothing.
+		if err := db.DeferFollowUp(ctx, f.ID, t0.Add(time.Second), t0.Add(72*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := db.DueFollowUps(ctx, t0, 10); len(due) != 1 {
+			t.Fatal("a stale deferral moved the follow-up")
+		}
+		if err := db.DeferFollowUp(ctx, f.ID, t0, t0.Add(48*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := db.DueFollowUps(ctx, t0.Add(47*time.Hour), 10); len(due) != 0 {
+			t.Fatal("deferred follow-up due early")
+		}
+		got, _ := db.FollowUp(ctx, f.ID)
+		if !got.DueAt.Equal(t0) {
+			t.Fatalf("deferral must keep the due time (for the late mark): %v", got.DueAt)
+		}
+		if err := db.SetAway(ctx, w.rep.ID, models.Away{}); err != nil {
+			t.Fatal(err)
+		}
+		u, _ := db.User(ctx, w.rep.ID)
+		if u.Away != (models.Away{}) {
+			t.Fatalf("away not cleared: %+v", u.Away)
+		}
+	})
+}
+
+// Saving, editing and undoing visits keep their revisit follow-ups in the
+// same transaction.
+func TestVisitWritesKeepTheirFollowUp(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		g := newSalesRig(t, db, clk) // Monday 23 Nov 2026 09:00 UTC, team in UTC
+		ctx := g.ctx
+		acme := &models.Client{TeamID: g.team.ID, Name: "Acme", OwnerID: g.rep}
+		if err := db.CreateClient(ctx, acme); err != nil {
+			t.Fatal(err)
+		}
+		s := g.visit(acme.ID, models.StageDemo) // at 09:01
+		if f := s.FollowUp; f == nil || !f.DueAt.Equal(t0.Add(time.Minute+7*24*time.Hour)) || f.VisitID != s.Visit.ID || f.OwnerID != g.rep {
+			t.Fatalf("follow-up of a new visit: %+v", f)
+		}
+		first := s.FollowUp.ID
+
+		// The rep edits in a next-visit date: the same follow-up moves there.
+		v := *s.Visit
+		next := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+		v.NextVisitAt = &next
+		u, err := db.UpdateVisit(ctx, &storage.NewVisit{Visit: v})
+		if err != nil || u.FollowUp == nil || u.FollowUp.ID != first || !u.FollowUp.DueAt.Equal(next) || !u.FollowUp.Exact {
+			t.Fatalf("after the edit: %+v %v", u.FollowUp, err)
+		}
+
+		// A new visit to the client completes it and brings its own.
+		s2 := g.visit(acme.ID, "")
+		if s2.FollowUp == nil || s2.FollowUp.ID == first {
+			t.Fatalf("second visit's follow-up: %+v", s2.FollowUp)
+		}
+		if f, _ := db.FollowUp(ctx, first); f.State != models.FollowUpDone {
+			t.Fatalf("first follow-up after the second visit: %s", f.State)
+		}
+		// Undo the second visit: its follow-up is cancelled.
+		if _, err := db.UndoVisit(ctx, s2.Visit.ID); err != nil {
+			t.Fatal(err)
+		}
+		if f, _ := db.FollowUp(ctx, s2.FollowUp.ID); f.State != models.FollowUpCancelled {
+			t.Fatalf("after undo: %s", f.State)
+		}
+		// Turned off for a visit: none.
+		g.clk.Advance(time.Minute)
+		s3, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{ClientID: acme.ID, RepID: g.rep, NoFollowUp: true}})
+		if err != nil || s3.FollowUp != nil {
+			t.Fatalf("no follow-up: %+v %v", s3.FollowUp, err)
+		}
+		open, err := db.ClientOpenFollowUps(ctx, acme.ID, 0)
+		if err != nil || len(open) != 0 {
+			t.Fatalf("open follow-ups of the client: %+v %v", open, err)
+		}
+	})
+}
+
+// A deactivated rep's due follow-ups are held; rejoining releases them.
+func TestDeactivatedOwnerIsHeldAndReleasedOnRejoin(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		clk.Set(t0)
+		ctx := context.Background()
+		w := newFuWorld(t, db)
+		f, _ := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder, Text: "x", DueAt: t0})
+		if err := db.SetActive(ctx, w.rep.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		due, _ := db.DueFollowUps(ctx, t0, 10)
+		if len(due) != 1 || due[0].Active {
+			t.Fatalf("due: %+v", due)
+		}
+		if err := db.HoldFollowUp(ctx, f.ID, due[0].SendAt); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := db.CreateInvite(ctx, w.team.ID, models.RoleRep, 1, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Hour / 2)
+		if _, _, err := db.Join(ctx, inv.Code, storage.Profile{TelegramID: 500, ChatID: 500, Name: "Li"}); err != nil {
+			t.Fatal(err)
+		}
+		due, _ = db.DueFollowUps(ctx, clk.Now(), 10)
+		if len(due) != 1 || !due[0].Active || due[0].ID != f.ID {
+			t.Fatalf("after rejoining: %+v", due)
+		}
+	})
+}
