@@ -19,7 +19,8 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 	for _, s := range []string{"visits", "objections", "clients", "followups"} {
 		l.Sheets[s] = reports.SheetLabels{Name: cat.T(lang, "export_sheet_"+s, nil), Headers: strings.Split(cat.T(lang, "export_h_"+s, nil), "|")}
 	}
-	prefix := map[string]string{"stage": "rpt_stage_", "attitude": "rpt_att_", "method": "rpt_method_", "category": "rpt_obj_"}
+	prefix := map[string]string{"stage": "rpt_stage_", "attitude": "rpt_att_", "method": "rpt_method_", "category": "rpt_obj_",
+		"fukind": "rpt_fukind_", "fustate": "rpt_fustate_"}
 	l.Enum = func(kind, value string) string {
 		p, ok := prefix[kind]
 		if !ok {
@@ -46,7 +47,8 @@ func ExportFiles(cat *Catalogue, lang string, e *reports.Export, repName string)
 	stem := ExportFileStem(e.Scope, repName)
 	counts := e.ExportCounts()
 	caption := cat.T(lang, "export_caption", map[string]any{"Team": e.Scope.Team.Name, "Rep": repName,
-		"From": e.Scope.From, "To": e.Scope.To, "Visits": counts["visits"], "Objections": counts["objections"], "Clients": counts["clients"]})
+		"From": e.Scope.From, "To": e.Scope.To, "Visits": counts["visits"], "Objections": counts["objections"], "Clients": counts["clients"],
+		"FollowUps": counts["followups"]})
 	out := []outbox.Message{{Text: caption, Document: &outbox.File{Name: stem + ".xlsx", Data: xlsx}}}
 	for _, sh := range e.Sheets {
 		out = append(out, outbox.Message{Document: &outbox.File{Name: stem + "-" + sh.File + ".csv", Data: e.CSV(sh, l.Yes, l.No)}})

@@ -37,20 +37,20 @@ func rows(t *testing.T, f *excelize.File, sheet string) [][]string {
 func TestExportWorkbookAndCSV(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai(reportstest.Day, "16:00"))
-	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
+	reportstest.ThreeReps(t, h.App.DB, h.Clock, "North", "Asia/Shanghai", 0)
 
 	got := h.Send(miaTG, "/export 2026-11-23 2026-11-24")
-	if len(got) != 4 {
+	if len(got) != 5 {
 		t.Fatalf("got %d messages: %q", len(got), apptest.Texts(got))
 	}
-	if want := "North, 2026-11-23 – 2026-11-24: 5 visits, 2 objections, 5 clients. The same data as CSV files follows."; got[0].Text != want {
+	if want := "North, 2026-11-23 – 2026-11-24: 5 visits, 2 objections, 5 clients, 2 follow-ups. The same data as CSV files follows."; got[0].Text != want {
 		t.Fatalf("caption %q", got[0].Text)
 	}
 	if got[0].FileName != "salesbot-North-2026-11-23-2026-11-24.xlsx" {
 		t.Fatalf("file name %q", got[0].FileName)
 	}
 	f := openWorkbook(t, got[0])
-	if s := strings.Join(f.GetSheetList(), ","); s != "Visits,Objections,Clients" {
+	if s := strings.Join(f.GetSheetList(), ","); s != "Visits,Objections,Clients,Follow-ups" {
 		t.Fatalf("sheets %s", s)
 	}
 	// Visits on Monday and Tuesday in Shanghai, oldest first, times in the
@@ -84,6 +84,15 @@ func TestExportWorkbookAndCSV(t *testing.T) {
 	if len(cs) != 6 || cs[1][0] != "Acme" || cs[1][3] != "Li Wei" || cs[1][8] != "1" || cs[1][9] != "2026-11-25 00:30" {
 		t.Fatalf("clients sheet %q", cs)
 	}
+	// Follow-ups due on those days: Carol's reminder, still open, and Bob's
+	// revisit of Gamma, done by his visit at Tuesday 00:30.
+	fs := rows(t, f, "Follow-ups")
+	if len(fs) != 3 || fs[1][0] != "2026-11-23 09:00" || fs[1][1] != "Carol" || fs[1][3] != "send Delta the brochure" || fs[1][4] != "reminder" || fs[1][5] != "open" {
+		t.Fatalf("follow-ups sheet %q", fs)
+	}
+	if r := fs[2]; r[0] != "2026-11-24 10:00" || r[1] != "Bob" || r[2] != "Gamma" || r[4] != "revisit" || r[5] != "done" || r[6] != "2026-11-24 00:30" {
+		t.Fatalf("Bob's revisit row %q", r)
+	}
 	// CSV: UTF-8 with BOM, one file per sheet.
 	csvVisits := got[1]
 	if csvVisits.FileName != "salesbot-North-2026-11-23-2026-11-24-visits.csv" || !bytes.HasPrefix(csvVisits.File, []byte("\xEF\xBB\xBFDate,Rep,Client")) {
@@ -100,16 +109,16 @@ func TestExportWorkbookAndCSV(t *testing.T) {
 func TestRepExportsOwnDataOnly(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai(reportstest.Day, "16:00"))
-	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
+	reportstest.ThreeReps(t, h.App.DB, h.Clock, "North", "Asia/Shanghai", 0)
 	if _, err := h.App.DB.CreateTeam(t.Context(), "West", "Europe/Berlin"); err != nil {
 		t.Fatal(err)
 	}
 	// The last 30 days by default; Li's own visits and clients, in Chinese.
 	got := h.Send(liTG, "/export")
-	if len(got) != 4 {
+	if len(got) != 5 {
 		t.Fatalf("got %q", apptest.Texts(got))
 	}
-	apptest.MustContain(t, got[:1], "North — Li Wei,2026-10-26 – 2026-11-24:拜访 2 次,异议 1 个,客户 3 个。")
+	apptest.MustContain(t, got[:1], "North — Li Wei,2026-10-26 – 2026-11-24:拜访 2 次,异议 1 个,客户 3 个,跟进 0 个。")
 	f := openWorkbook(t, got[0])
 	vs := rows(t, f, "拜访")
 	if len(vs) != 3 || vs[1][1] != "Li Wei" || vs[2][1] != "Li Wei" || vs[0][0] != "时间" || vs[1][5] != "建议书/报价" {

@@ -15,7 +15,7 @@ var bobTG = tgfake.User{ID: reportstest.BobTG, FirstName: "Bob", LanguageCode: "
 func TestPlanQuickFormUndoAndStatus(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai(reportstest.Day, "16:00"))
-	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
+	reportstest.ThreeReps(t, h.App.DB, h.Clock, "North", "Asia/Shanghai", 0)
 
 	got := h.Send(bobTG, "/plan")
 	apptest.MustContain(t, got,
@@ -84,7 +84,7 @@ func TestPlanQuickFormUndoAndStatus(t *testing.T) {
 func TestPlanDeadlineReminder(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai(reportstest.Day, "16:00"))
-	reportstest.ThreeReps(t, h.App.DB, "North", "Asia/Shanghai", 0)
+	reportstest.ThreeReps(t, h.App.DB, h.Clock, "North", "Asia/Shanghai", 0)
 	h.Clock.Set(shanghai("2026-11-27", "15:59"))
 	sendDue(t, h)
 	if n := len(h.Fake.SentTo(reportstest.BobTG)); n != 0 {

@@ -24,7 +24,7 @@ func TestExportCommand(t *testing.T) {
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	reportstest.ThreeReps(t, db, "North", "Asia/Shanghai", 0)
+	reportstest.ThreeReps(t, db, nil, "North", "Asia/Shanghai", 0)
 	db.Close()
 
 	out := filepath.Join(dir, "north.xlsx")

@@ -20,17 +20,6 @@ import (
 type Builder struct {
 	db    *storage.DB
 	clock clock.Clock
-	// FollowUps, when set, adds follow-up counts to digests (the follow-ups
-	// table is not part of every deployment's schema yet).
-	FollowUps FollowUpCounter
-	// FollowUpSheet, when set, adds the follow-ups sheet to exports.
-	FollowUpSheet func(ctx context.Context, sc ExportScope, l ExportLabels) (Sheet, error)
-}
-
-// FollowUpCounter counts a team's follow-ups for a digest: done within
-// [from, to) and overdue at `at`, per rep.
-type FollowUpCounter interface {
-	FollowUpCounts(ctx context.Context, teamID int64, from, to, at time.Time) (done, overdue map[int64]int, err error)
 }
 
 // NewBuilder returns a Builder on db.
@@ -243,10 +232,50 @@ func (b *Builder) members(ctx context.Context, teamID int64) (reps []models.RepR
 	for _, m := range ms {
 		names[m.User.ID] = m.User.Name
 		if m.Role == models.RoleRep {
-			reps = append(reps, models.RepRef{ID: m.User.ID, Name: m.User.Name})
+			reps = append(reps, models.RepRef{ID: m.User.ID, Name: m.User.Name, Unreachable: m.User.Unreachable})
 		}
 	}
 	return reps, names, nil
+}
+
+// followUpCounts counts, per owner, a team's follow-ups done in [from, to)
+// (idx_follow_ups_team_done) and those open and overdue at `at`
+// (idx_follow_ups_team: team, state, due time), in two grouped queries.
+func (b *Builder) followUpCounts(ctx context.Context, teamID int64, from, to, at time.Time) (done, overdue map[int64]int, err error) {
+	type count struct {
+		OwnerID int64
+		N       int
+	}
+	var d, o []count
+	g := b.db.Gorm().WithContext(ctx)
+	err = g.Table("follow_ups").Select("owner_id, COUNT(*) AS n").
+		Where("team_id = ? AND done_at >= ? AND done_at < ? AND state = ?", teamID, from, to, string(models.FollowUpDone)).
+		Group("owner_id").Scan(&d).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("count follow-ups done in team %d: %w", teamID, err)
+	}
+	err = g.Table("follow_ups").Select("owner_id, COUNT(*) AS n").
+		Where("team_id = ? AND state IN ? AND due_at < ?", teamID, openFollowUpStates(), at).
+		Group("owner_id").Scan(&o).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("count overdue follow-ups in team %d: %w", teamID, err)
+	}
+	done, overdue = map[int64]int{}, map[int64]int{}
+	for _, c := range d {
+		done[c.OwnerID] = c.N
+	}
+	for _, c := range o {
+		overdue[c.OwnerID] = c.N
+	}
+	return done, overdue, nil
+}
+
+func openFollowUpStates() []string {
+	out := make([]string, len(models.OpenFollowUpStates))
+	for i, s := range models.OpenFollowUpStates {
+		out[i] = string(s)
+	}
+	return out
 }
 
 func byName(a, b string) bool {
@@ -297,7 +326,7 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 		return rd
 	}
 	for _, r := range reps {
-		repDay(r.ID, r.Name)
+		repDay(r.ID, r.Name).Rep.Unreachable = r.Unreachable
 	}
 	var clientsToday []int64
 	seenClient := map[int64]bool{}
@@ -332,25 +361,23 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 			rd.Plan = res.Progress()
 		}
 	}
-	if b.FollowUps != nil {
-		at := b.clock.Now()
-		if at.After(dayTo) {
-			at = dayTo
+	at := b.clock.Now()
+	if at.After(dayTo) {
+		at = dayTo // a past day's digest: overdue as that evening
+	}
+	done, overdue, err := b.followUpCounts(ctx, team.ID, dayFrom, dayTo, at)
+	if err != nil {
+		return nil, err
+	}
+	d.FollowUps = true
+	for id, n := range done {
+		if rd, ok := days[id]; ok {
+			rd.FollowUpsDone = n
 		}
-		done, overdue, err := b.FollowUps.FollowUpCounts(ctx, team.ID, dayFrom, dayTo, at)
-		if err != nil {
-			return nil, err
-		}
-		d.FollowUps = true
-		for id, n := range done {
-			if rd, ok := days[id]; ok {
-				rd.FollowUpsDone = n
-			}
-		}
-		for id, n := range overdue {
-			if rd, ok := days[id]; ok {
-				rd.FollowUpsOverdue = n
-			}
+	}
+	for id, n := range overdue {
+		if rd, ok := days[id]; ok {
+			rd.FollowUpsOverdue = n
 		}
 	}
 	stalled, err := b.flaggedClients(ctx, clientsToday)

@@ -18,7 +18,10 @@ var tuesdayEvening = time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
 func TestDailyDigestCounts(t *testing.T) {
 	clk := clock.NewFake(tuesdayEvening)
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
-		s := reportstest.ThreeReps(t, db, "North", "Asia/Shanghai", 0)
+		s := reportstest.ThreeReps(t, db, clk, "North", "Asia/Shanghai", 0)
+		if err := db.SetUnreachable(t.Context(), s.Carol, true); err != nil {
+			t.Fatal(err)
+		}
 		d, err := reports.NewBuilder(db, clk).DailyDigest(t.Context(), s.Team, reportstest.Day)
 		if err != nil {
 			t.Fatal(err)
@@ -56,6 +59,14 @@ func TestDailyDigestCounts(t *testing.T) {
 		if len(d.Idle) != 1 || d.Idle[0].Name != "Carol" {
 			t.Fatalf("idle %+v", d.Idle)
 		}
+		if len(d.Unreachable) != 1 || d.Unreachable[0].Name != "Carol" {
+			t.Fatalf("unreachable %+v", d.Unreachable)
+		}
+		// Follow-ups: Bob's visits on Tuesday completed his Gamma and Beta
+		// revisits; Carol's Monday reminder is overdue.
+		if !d.FollowUps || tt.FollowUpsDone != 2 || tt.FollowUpsOverdue != 1 || bob.FollowUpsDone != 2 || li.FollowUpsDone != 0 {
+			t.Fatalf("follow-ups: totals %+v, Bob %d, Li %d", tt, bob.FollowUpsDone, li.FollowUpsDone)
+		}
 		if len(d.Flagged) != 1 || d.Flagged[0].Client != "Gamma" || d.Flagged[0].Rep != "Bob" || d.Flagged[0].Stage != models.StageDemo {
 			t.Fatalf("flagged %+v", d.Flagged)
 		}
@@ -75,7 +86,7 @@ func TestWeeklySummaryHandCount(t *testing.T) {
 	// Monday 30 Nov 09:00 in Shanghai: the week of 23 Nov is over.
 	clk := clock.NewFake(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC))
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
-		s := reportstest.ThreeReps(t, db, "North", "Asia/Shanghai", 0)
+		s := reportstest.ThreeReps(t, db, clk, "North", "Asia/Shanghai", 0)
 		w, err := reports.NewBuilder(db, clk).WeeklySummary(t.Context(), s.Team, models.Week{Monday: "2026-11-23"})
 		if err != nil {
 			t.Fatal(err)

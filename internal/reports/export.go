@@ -247,15 +247,60 @@ func (b *Builder) Export(ctx context.Context, sc ExportScope, l ExportLabels) (*
 		cs.Rows = append(cs.Rows, []any{c.Name, l.enum("grade", c.Grade), l.enum("stage", c.Stage), c.OwnerName, c.Industry, c.Address,
 			c.Size, c.Source, count[c.ID], lv, c.CreatedAt.UTC(), c.Notes})
 	}
-	e.Sheets = []Sheet{vs, os, cs}
-	if b.FollowUpSheet != nil {
-		fs, err := b.FollowUpSheet(ctx, sc, l)
-		if err != nil {
-			return nil, err
-		}
-		e.Sheets = append(e.Sheets, fs)
+	fs, err := b.followUpSheet(ctx, sc, l, from, to)
+	if err != nil {
+		return nil, err
 	}
+	e.Sheets = []Sheet{vs, os, cs, fs}
 	return e, nil
+}
+
+// followUpSheet lists the follow-ups due in the period
+// (idx_follow_ups_team / idx_follow_ups_owner: state, due time).
+func (b *Builder) followUpSheet(ctx context.Context, sc ExportScope, l ExportLabels, from, to time.Time) (Sheet, error) {
+	var rows []struct {
+		DueAt      time.Time
+		OwnerName  string
+		ClientName *string
+		Text       string
+		Kind       string
+		State      string
+		DoneAt     *time.Time
+	}
+	states := []string{}
+	for _, st := range []models.FollowUpState{models.FollowUpPending, models.FollowUpSending, models.FollowUpHeld, models.FollowUpSent, models.FollowUpDone, models.FollowUpCancelled} {
+		states = append(states, string(st))
+	}
+	q := b.db.Gorm().WithContext(ctx).Table("follow_ups").
+		Select("follow_ups.due_at, users.name AS owner_name, clients.name AS client_name, follow_ups.text, follow_ups.kind, follow_ups.state, follow_ups.done_at").
+		Joins("JOIN users ON users.id = follow_ups.owner_id").
+		Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id")
+	if sc.RepID != 0 {
+		q = q.Where("follow_ups.owner_id = ? AND follow_ups.state IN ? AND follow_ups.due_at >= ? AND follow_ups.due_at < ? AND follow_ups.team_id = ?", sc.RepID, states, from, to, sc.Team.ID)
+	} else {
+		q = q.Where("follow_ups.team_id = ? AND follow_ups.state IN ? AND follow_ups.due_at >= ? AND follow_ups.due_at < ?", sc.Team.ID, states, from, to)
+	}
+	if err := q.Order("follow_ups.due_at, follow_ups.id").Scan(&rows).Error; err != nil {
+		return Sheet{}, fmt.Errorf("export follow-ups of team %d: %w", sc.Team.ID, err)
+	}
+	fs := Sheet{Name: sheetName(l, "followups"), File: "followups", Columns: []Column{
+		{header(l, "followups", 0, "Due"), KindTime, 17}, {header(l, "followups", 1, "Rep"), KindText, 16},
+		{header(l, "followups", 2, "Client"), KindText, 24}, {header(l, "followups", 3, "Text"), KindText, 40},
+		{header(l, "followups", 4, "Kind"), KindText, 12}, {header(l, "followups", 5, "State"), KindText, 12},
+		{header(l, "followups", 6, "Done on"), KindTime, 17},
+	}}
+	for _, r := range rows {
+		client := ""
+		if r.ClientName != nil {
+			client = *r.ClientName
+		}
+		var done any = ""
+		if r.DoneAt != nil {
+			done = r.DoneAt.UTC()
+		}
+		fs.Rows = append(fs.Rows, []any{r.DueAt.UTC(), r.OwnerName, client, r.Text, l.enum("fukind", r.Kind), l.enum("fustate", r.State), done})
+	}
+	return fs, nil
 }
 
 // dbTime scans an aggregated time, which SQLite returns as text (an

@@ -53,7 +53,7 @@ var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_ev
 func TestReportQueriesUseIndexes(t *testing.T) {
 	clk := clock.NewFake(tuesdayEvening)
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
-		s := reportstest.ThreeReps(t, db, "North", "Asia/Shanghai", 0)
+		s := reportstest.ThreeReps(t, db, clk, "North", "Asia/Shanghai", 0)
 		c := capture(t, db)
 		b := reports.NewBuilder(db, clk)
 		ctx := t.Context()

@@ -266,12 +266,12 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 		ID, TelegramID, ChatID int64
 		Name, Username         string
 		Lang, TZ               string
-		IsAdmin                bool
+		IsAdmin, Unreachable   bool
 		TeamID                 int64
 		Role                   string
 	}
 	q := db.gorm.WithContext(ctx).Table("users").
-		Select("users.id, users.telegram_id, users.chat_id, users.name, users.username, users.lang, users.tz, users.is_admin, members.team_id, members.role").
+		Select("users.id, users.telegram_id, users.chat_id, users.name, users.username, users.lang, users.tz, users.is_admin, users.unreachable, members.team_id, members.role").
 		Joins("JOIN members ON members.user_id = users.id").
 		Where("users.active = ?", true)
 	if len(teamIDs) > 0 {
@@ -283,7 +283,7 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 	out := make([]TeamMember, len(rows))
 	for i, r := range rows {
 		out[i] = TeamMember{TeamID: r.TeamID, Role: models.Role(r.Role), User: &models.User{ID: r.ID, TelegramID: r.TelegramID,
-			ChatID: r.ChatID, Name: r.Name, Username: r.Username, Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Active: true}}
+			ChatID: r.ChatID, Name: r.Name, Username: r.Username, Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Unreachable: r.Unreachable, Active: true}}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"salesbot/internal/clock"
 	"salesbot/internal/storage"
 	"salesbot/models"
 )
@@ -24,6 +25,10 @@ import (
 //	  Bob at Beta Mon 23 15:00 busy, unresolved
 //	plans, week of 23 Nov: Li Mon Acme, Wed Delta; Bob Tue Beta, Mon Gamma
 //	plans, week of 30 Nov: Li Mon Acme "contract"
+//	follow-ups: every visit makes its one-week revisit and completes the
+//	  client's open one: Bob's Gamma revisit (due 24 Nov 10:00) is done at
+//	  Tue 00:30, his Beta one (due 30 Nov) at Tue 10:00, Li's Acme one at
+//	  Wed 00:30; Carol has a reminder due Mon 23 09:00, never done
 type Scenario struct {
 	Team                             *models.Team
 	Li, Bob, Carol, Mia, Wang        int64
@@ -44,8 +49,16 @@ const Day = "2026-11-24"
 
 // ThreeReps writes the scenario into db; the team is created with the name
 // and zone given (tests with two teams call it twice with other names).
-func ThreeReps(t testing.TB, db *storage.DB, teamName, tz string, tgOffset int64) *Scenario {
+//
+// When clk is given (db's clock), each visit is logged at its own time, as
+// a rep would, so the follow-ups it completes are done then; the clock is
+// put back afterwards.
+func ThreeReps(t testing.TB, db *storage.DB, clk *clock.Fake, teamName, tz string, tgOffset int64) *Scenario {
 	t.Helper()
+	if clk != nil {
+		now := clk.Now()
+		defer clk.Set(now)
+	}
 	ctx := t.Context()
 	team, err := db.CreateTeam(ctx, teamName, tz)
 	if err != nil {
@@ -67,6 +80,9 @@ func ThreeReps(t testing.TB, db *storage.DB, teamName, tz string, tgOffset int64
 		return clockAt(hm).On(day, loc)
 	}
 	visit := func(rep, client int64, when time.Time, before, after models.Stage, att models.Attitude) {
+		if clk != nil {
+			clk.Set(when)
+		}
 		Visit(t, db, models.Visit{TeamID: team.ID, RepID: rep, ClientID: client, At: when, StageBefore: before, Stage: after, Attitude: att})
 	}
 	visit(s.Bob, s.Gamma, at("2026-11-10", "10:00"), models.StageDemo, models.StageDemo, models.AttitudeNeutral)
@@ -81,6 +97,11 @@ func ThreeReps(t testing.TB, db *storage.DB, teamName, tz string, tgOffset int64
 		Words: "太贵了", Answer: "volume discount", Resolved: true, WorkedAnswer: "volume discount"})
 	Objection(t, db, models.Objection{TeamID: team.ID, RepID: s.Bob, ClientID: s.Beta, At: at("2026-11-23", "15:00"), Category: models.ObjBusy,
 		Words: "call me next month"})
+	// Carol's own reminder, due Monday morning and never done: overdue.
+	if _, err := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: team.ID, OwnerID: s.Carol, Kind: models.KindReminder,
+		Text: "send Delta the brochure", DueAt: at("2026-11-23", "09:00"), Exact: true}); err != nil {
+		t.Fatal(err)
+	}
 	_, err = db.AddPlannedVisits(ctx, []models.PlannedVisit{
 		{TeamID: team.ID, RepID: s.Li, ClientID: s.Acme, Day: "2026-11-23", Purpose: "demo"},
 		{TeamID: team.ID, RepID: s.Li, ClientID: s.Delta, Day: "2026-11-25", Purpose: "intro"},
