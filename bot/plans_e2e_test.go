@@ -79,28 +79,49 @@ func TestPlanQuickFormUndoAndStatus(t *testing.T) {
 	apptest.MustContain(t, h.Send(bobTG, "/me"), "👤 Bob — week 48 (Mon 23 Nov – Sun 29 Nov)\nVisits (3):\n• Mon 23 Nov 23:30 Beta — stage not stated, neutral")
 }
 
-// Friday 16:00: reps with nothing planned for next week are reminded,
-// once; Li, who has a plan, is not.
+// Friday 16:00: reps with nothing planned for next week get one plan
+// follow-up, delivered by the follow-ups dispatcher with its buttons; Li,
+// who has a plan, gets none.
 func TestPlanDeadlineReminder(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai(reportstest.Day, "16:00"))
 	reportstest.ThreeReps(t, h.App.DB, h.Clock, "North", "Asia/Shanghai", 0)
 	h.Clock.Set(shanghai("2026-11-27", "15:59"))
 	sendDue(t, h)
+	h.Tick()
 	if n := len(h.Fake.SentTo(reportstest.BobTG)); n != 0 {
 		t.Fatalf("reminded before the deadline: %d", n)
 	}
 	h.Clock.Set(shanghai("2026-11-27", "16:00"))
 	sendDue(t, h)
 	sendDue(t, h)
+	h.Tick()
+	h.Tick()
 	bob := h.Fake.SentTo(reportstest.BobTG)
-	if len(bob) != 1 || !strings.HasPrefix(bob[0].Text, "📝 Your plan for next week (Mon 30 Nov – Sun 6 Dec) is still empty, and it is due Fri 27 Nov 2026 16:00.") {
+	if len(bob) != 1 || bob[0].Text != "🔔 Your plan for next week (Mon 30 Nov – Sun 6 Dec) is still empty, and it is due Fri 27 Nov 2026 16:00. Add the visits you plan, e.g. /plan next mon Acme demo; wed Beta quote — or send /plan next for buttons." {
 		t.Fatalf("Bob got %q", apptest.Texts(bob))
 	}
-	if n := len(h.Fake.SentTo(reportstest.CarolTG)); n != 1 {
-		t.Fatalf("Carol got %d", n)
+	if len(bob[0].Buttons) == 0 || !strings.HasPrefix(bob[0].Buttons[0][0].Data, "fu:d:") {
+		t.Fatalf("the reminder has no follow-up buttons: %+v", bob[0].Buttons)
+	}
+	// Carol also has her overdue reminder from Monday.
+	var carolPlan int
+	for _, m := range h.Fake.SentTo(reportstest.CarolTG) {
+		if strings.Contains(m.Text, "Your plan for next week") {
+			carolPlan++
+		}
+	}
+	if carolPlan != 1 {
+		t.Fatalf("Carol got %d plan reminders", carolPlan)
 	}
 	if n := len(h.Fake.SentTo(reportstest.LiTG)); n != 0 {
-		t.Fatalf("Li, who has a plan, got %d", n)
+		t.Fatalf("Li, who has a plan, got %q", apptest.Texts(h.Fake.SentTo(reportstest.LiTG)))
+	}
+	// A restart and more runs change nothing.
+	restart(t, h)
+	sendDue(t, h)
+	h.Tick()
+	if n := len(h.Fake.SentTo(reportstest.BobTG)); n != 1 {
+		t.Fatalf("Bob has %d messages after a restart", n)
 	}
 }

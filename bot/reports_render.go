@@ -385,10 +385,11 @@ func (p reportText) chartData(s *models.WeeklySummary) chart.Weekly {
 	return w
 }
 
-// PlanReminder asks a rep for next week's plan.
-func (b *Bot) PlanReminder(lang string, week models.Week, deadline time.Time, loc *time.Location) outbox.Message {
+// PlanReminderText asks a rep for next week's plan; it is the text of a
+// plan follow-up, in the rep's language and zone.
+func (b *Bot) PlanReminderText(lang string, week models.Week, deadline time.Time, loc *time.Location) string {
 	p := b.reportText(lang, loc)
 	d := p.weekData(week)
 	d["Due"] = FormatTime(p.lang, deadline, loc)
-	return outbox.Message{Text: p.t("plan_reminder", d)}
+	return p.t("plan_reminder", d)
 }

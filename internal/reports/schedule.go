@@ -20,7 +20,8 @@ type Renderer interface {
 	// lateDue, when not zero, is when a report sent late was due.
 	DigestMessages(lang string, d *models.DailyDigest, lateDue time.Time) []outbox.Message
 	SummaryMessages(lang string, s *models.WeeklySummary, lateDue time.Time) ([]outbox.Message, error)
-	PlanReminder(lang string, week models.Week, deadline time.Time, loc *time.Location) outbox.Message
+	// PlanReminderText asks a rep for next week's plan (a follow-up's text).
+	PlanReminderText(lang string, week models.Week, deadline time.Time, loc *time.Location) string
 }
 
 // Sender delivers a message.
@@ -161,28 +162,42 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 	if set.PlanReminderOn && len(reps) > 0 {
 		dueDay := week.Day(models.WeekdayIndex(set.PlanDeadlineDay))
 		if due := set.PlanDeadlineTime.On(dueDay, loc); !now.Before(due) {
-			errs = append(errs, s.planReminders(ctx, now, team, week.Next(), due, reps))
+			errs = append(errs, s.planReminders(ctx, team, week.Next(), due, reps))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// planReminders reminds the reps whose plan for next week is still empty.
-func (s *Scheduler) planReminders(ctx context.Context, now time.Time, team *models.Team, next models.Week, due time.Time, reps []*models.User) error {
+// planReminders reminds the reps whose plan for next week is still empty,
+// through the follow-ups: each reminder is a plan follow-up that the
+// dispatcher delivers (working hours, retries, Done and Snooze buttons).
+// The reminder's record and its follow-up are written in one transaction,
+// so each rep gets one per week however often this runs.
+func (s *Scheduler) planReminders(ctx context.Context, team *models.Team, next models.Week, due time.Time, reps []*models.User) error {
+	if due.Before(team.CreatedAt) {
+		return nil
+	}
 	planned, err := s.DB.RepsWithPlans(ctx, team.ID, next)
 	if err != nil {
 		return err
 	}
-	var empty []*models.User
+	done, err := s.DB.SentReportKeys(ctx, models.ReportPlanReminder, next.Monday, []int64{team.ID})
+	if err != nil {
+		return err
+	}
+	var errs []error
 	for _, r := range reps {
-		if !planned[r.ID] {
-			empty = append(empty, r)
+		key := storage.ReportKey{Kind: models.ReportPlanReminder, TeamID: team.ID, UserID: r.ID, Period: next.Monday}
+		if planned[r.ID] || done[key] {
+			continue
+		}
+		text := s.Render.PlanReminderText(r.Lang, next, due, r.Location(team.Location()))
+		f := &models.FollowUp{TeamID: team.ID, OwnerID: r.ID, Kind: models.KindPlan, Text: text, DueAt: due}
+		if _, err := s.DB.CreateReportFollowUp(ctx, key, due, f); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	build := func(_ context.Context, lang string, _ time.Time) ([]outbox.Message, error) {
-		return []outbox.Message{s.Render.PlanReminder(lang, next, due, team.Location())}, nil
-	}
-	return s.deliver(ctx, now, models.ReportPlanReminder, team, next.Monday, due, empty, build)
+	return errors.Join(errs...)
 }
 
 type buildFunc func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error)

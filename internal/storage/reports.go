@@ -287,3 +287,28 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 	}
 	return out, nil
 }
+
+// CreateReportFollowUp records a report as sent and creates the follow-up
+// that delivers it, in one transaction: whoever records the key creates
+// the follow-up and nobody else does, with no gap between the two (the
+// follow-ups dispatcher then sends it once). It reports whether this call
+// created it.
+func (db *DB) CreateReportFollowUp(ctx context.Context, k ReportKey, due time.Time, f *models.FollowUp) (bool, error) {
+	created := false
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		now := db.Now()
+		row := reportSendRow{Kind: k.Kind, TeamID: k.TeamID, UserID: k.UserID, Period: k.Period, State: ReportSent,
+			LeaseUntil: now, Parts: 1, Attempts: 1, DueAt: utc(due), SentAt: &now}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		created = true
+		_, err := createFollowUp(tx, f)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("create %s %s for user %d: %w", k.Kind, k.Period, k.UserID, err)
+	}
+	return created, nil
+}
