@@ -16,7 +16,7 @@ import (
 
 // Benchmarks of building every team's daily digest and weekly summary on
 // generated data. The full size (200 reps in 20 teams, 1,000,000 visits,
-// 200,000 objections over two years) is generated only when
+// 200,000 objections, 300,000 follow-ups over two years) is generated only when
 // SALESBOT_BENCH_FULL=1; otherwise a small set keeps a run quick:
 //
 //	SALESBOT_BENCH_FULL=1 go test ./internal/reports/ -run '^$' -bench . -benchtime 10x -timeout 60m

@@ -44,7 +44,7 @@ func capture(t *testing.T, db *storage.DB) *captured {
 
 // bigTables are the tables that grow with use; a report may not read one
 // of them without an index.
-var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients)\b`)
+var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups)\b`)
 
 // Every query behind the digest, the summary, a rep's week and an export
 // reads the big tables through an index: on SQLite no plain SCAN of them,

@@ -42,10 +42,39 @@ type StageEventRow struct {
 // TableName is the stage_events table.
 func (StageEventRow) TableName() string { return "stage_events" }
 
+// FollowUpRow is a row of follow_ups.
+type FollowUpRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	TeamID      int64
+	OwnerID     int64
+	ClientID    *int64
+	Kind        string
+	Text        string
+	DueAt       time.Time
+	Exact       bool
+	State       string
+	SendAt      time.Time
+	ClaimToken  string
+	Attempts    int
+	LastError   string
+	MaybeSent   bool
+	ChatID      int64
+	MessageID   int64
+	Late        bool
+	SnoozeCount int
+	DoneAt      *time.Time
+	SentAt      *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// TableName is the follow_ups table.
+func (FollowUpRow) TableName() string { return "follow_ups" }
+
 // Size is how much data Generate writes.
 type Size struct {
 	Teams, RepsPerTeam, ClientsPerRep int
-	Visits, Objections                int
+	Visits, Objections, FollowUps     int
 	// PlansPerRepWeek planned visits per rep and week.
 	PlansPerRepWeek int
 	Days            int // history length, ending at End
@@ -53,10 +82,10 @@ type Size struct {
 
 // FullSize is the benchmark of the reports issue: 200 reps in 20 teams,
 // 1,000,000 visits and 200,000 objections over two years.
-var FullSize = Size{Teams: 20, RepsPerTeam: 10, ClientsPerRep: 50, Visits: 1_000_000, Objections: 200_000, PlansPerRepWeek: 8, Days: 730}
+var FullSize = Size{Teams: 20, RepsPerTeam: 10, ClientsPerRep: 50, Visits: 1_000_000, Objections: 200_000, FollowUps: 300_000, PlansPerRepWeek: 8, Days: 730}
 
 // SmallSize keeps a benchmark run quick when the full size is not asked for.
-var SmallSize = Size{Teams: 4, RepsPerTeam: 5, ClientsPerRep: 20, Visits: 20_000, Objections: 4_000, PlansPerRepWeek: 8, Days: 730}
+var SmallSize = Size{Teams: 4, RepsPerTeam: 5, ClientsPerRep: 20, Visits: 20_000, Objections: 4_000, FollowUps: 6_000, PlansPerRepWeek: 8, Days: 730}
 
 // Generated tells what Generate wrote.
 type Generated struct {
@@ -168,6 +197,33 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 			os[i] = o
 		}
 		insert(os)
+	}
+	// Follow-ups: most done within a day of falling due, some open (the
+	// recent ones, and a few overdue), some cancelled.
+	for done := 0; done < sz.FollowUps; done += chunk {
+		n := min(chunk, sz.FollowUps-done)
+		fs := make([]FollowUpRow, n)
+		for i := range fs {
+			r := reps[rng.IntN(len(reps))]
+			cs := clientsOf[r.id]
+			c := cs[rng.IntN(len(cs))]
+			due := at()
+			f := FollowUpRow{TeamID: r.team, OwnerID: r.id, ClientID: &c, Kind: string(models.KindRevisit), Text: "",
+				DueAt: due, SendAt: due, CreatedAt: due.AddDate(0, 0, -7), UpdatedAt: due}
+			switch k := rng.IntN(20); {
+			case due.After(end) || k == 0:
+				f.State = string(models.FollowUpSent)
+				f.SentAt = &due
+			case k == 1:
+				f.State = string(models.FollowUpCancelled)
+			default:
+				f.State = string(models.FollowUpDone)
+				doneAt := due.Add(time.Duration(rng.IntN(24*60)) * time.Minute)
+				f.SentAt, f.DoneAt = &due, &doneAt
+			}
+			fs[i] = f
+		}
+		insert(fs)
 	}
 	var plans []PlannedRow
 	for w := models.WeekOf(start, time.UTC); w.Monday <= models.CivilDate(end, time.UTC); w = w.Next() {
