@@ -20,6 +20,7 @@ import (
 
 	"salesbot/internal/clock"
 	"salesbot/internal/outbox"
+	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
 )
@@ -58,6 +59,8 @@ type Bot struct {
 	hooks  []messageHook
 	forms  forms
 	defLoc *time.Location
+	// reports builds digests, summaries and exports.
+	reports *reports.Builder
 }
 
 // callbackFunc handles a pressed button; payload is the data after "kind:".
@@ -71,7 +74,8 @@ func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Se
 	if cfg.InviteTTL == 0 {
 		cfg.InviteTTL = models.DefaultInviteTTL
 	}
-	b := &Bot{cfg: cfg, store: store, cat: cat, clock: clk, send: send, log: log, defLoc: models.LoadLocation(cfg.DefaultTZ)}
+	b := &Bot{cfg: cfg, store: store, cat: cat, clock: clk, send: send, log: log, defLoc: models.LoadLocation(cfg.DefaultTZ),
+		reports: reports.NewBuilder(store, clk)}
 	b.commands = b.commandTable()
 	b.callbacks = b.callbackTable()
 	b.hooks = b.hookTable()
@@ -85,6 +89,9 @@ func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Se
 	}
 	return b
 }
+
+// ReportBuilder is what builds the bot's reports (the scheduler shares it).
+func (b *Bot) ReportBuilder() *reports.Builder { return b.reports }
 
 // SetSender replaces the sender; the Telegram client that the default
 // sender needs exists only after the bot's handlers do.

@@ -45,10 +45,16 @@ func (b *Bot) commandTable() []*command {
 		{name: "done", role: models.RoleRep, run: b.cmdDone},
 		{name: "snooze", role: models.RoleRep, run: b.cmdSnooze},
 		{name: "away", role: models.RoleRep, run: b.cmdAway},
+		{name: "plan", role: models.RoleRep, run: b.cmdPlan},
+		{name: "me", role: models.RoleRep, run: b.cmdMe},
+		{name: "export", role: models.RoleRep, run: b.cmdExport},
 		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
 		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
 		{name: "settings", role: models.RoleManager, run: b.cmdSettings},
+		{name: "digest", role: models.RoleManager, run: b.cmdDigest},
+		{name: "week", role: models.RoleManager, run: b.cmdWeek},
+		{name: "schedule", role: models.RoleManager, run: b.cmdSchedule},
 		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
 	}
 }
@@ -68,13 +74,14 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"o":    b.cbObjection,
 		"fu":   b.cbFollowUp,
 		"fl":   b.cbFollowUpList,
+		"pl":   b.cbPlan,
 	}
 }
 
 // formTable lists the tap-through forms by kind.
 func (b *Bot) formTable() forms {
 	fs := forms{}
-	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm()} {
+	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm(), b.planForm()} {
 		fs[f.Kind] = f
 	}
 	return fs

@@ -3,7 +3,8 @@
 //	salesbot [run]     the bot, by long polling (needs TELEGRAM_BOT_TOKEN)
 //	salesbot console   try the bot in a terminal, no token needed
 //	salesbot migrate   bring the database schema up to date
-//	salesbot job NAME  run one periodic job once (followups, expire-forms)
+//	salesbot job NAME  run one periodic job once (followups, reports, expire-forms)
+//	salesbot export    write a team's records as an Excel workbook
 //	salesbot version   print the version
 package main
 
@@ -60,7 +61,8 @@ Usage:
   salesbot [run] [flags]      run the bot by long polling (needs a token)
   salesbot console [flags]    try the bot in this terminal; no token, no network
   salesbot migrate [flags]    bring the database schema up to date
-  salesbot job [flags] NAME   run one periodic job once (followups, expire-forms)
+  salesbot job [flags] NAME   run one periodic job once (followups, reports, expire-forms)
+  salesbot export [flags]     write a team's records as an Excel workbook (and CSV)
   salesbot version            print the version
 
 Run "salesbot COMMAND --help" for a command's flags.
@@ -81,6 +83,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return cmdMigrate(ctx, args, stdout, stderr)
 	case "job":
 		return cmdJob(ctx, args, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "salesbot", version)
 		return nil

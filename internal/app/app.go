@@ -19,6 +19,7 @@ import (
 	"salesbot/internal/clock"
 	"salesbot/internal/inbox"
 	"salesbot/internal/outbox"
+	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
 	"salesbot/reminders"
@@ -68,12 +69,15 @@ type App struct {
 	Scheduler  *reminders.Scheduler
 	Log        *slog.Logger
 	Clock      clock.Clock
+	// Reports sends the scheduled digests, summaries and plan reminders.
+	Reports *reports.Scheduler
 }
 
 // Names of the periodic jobs (salesbot job NAME).
 const (
 	JobFollowUps   = "followups"
 	JobExpireForms = "expire-forms"
+	JobReports     = "reports"
 )
 
 // ErrNoToken is returned when no bot token is configured.
@@ -150,6 +154,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		func(f *models.FollowUp, to reminders.Recipient, now time.Time) outbox.Message {
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
 		}, clk, cfg.Dispatch, log)
+	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: a.Outbox, Clock: clk, Log: log}
 	a.Scheduler = reminders.NewScheduler(db, clk, log)
 	for _, j := range []reminders.Job{
 		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
@@ -160,6 +165,10 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 			}
 			return err
 		}},
+		// Reports look each minute for what is due in each team's zone and
+		// not yet recorded as sent (so downtime is caught up at the first
+		// tick, marked late); the send record keeps each once.
+		{Name: JobReports, Spec: "@every 1m", Run: a.Reports.SendDue},
 		{Name: JobExpireForms, Spec: "@every 1m", AtStart: true, Run: func(ctx context.Context) error {
 			_, err := a.Bot.ExpireForms(ctx)
 			return err

@@ -103,6 +103,14 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0005_follow_ups",
 		Migrate: migrateFollowUps,
 	},
+	{
+		ID:      "0006_reports",
+		Migrate: migrateReports,
+	},
+	{
+		ID:      "0006a_follow_ups_done_index",
+		Migrate: migrateFollowUpsDoneIndex,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

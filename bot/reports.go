@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"salesbot/internal/dates"
+	"salesbot/models"
+)
+
+// reportDay reads the day a report command asks about, in loc: today when
+// empty. Reports look back, so a day named without a year that would lie
+// in the future ("mon", "11-23") is taken as the latest past one.
+func reportDay(text string, now time.Time, loc *time.Location) (string, error) {
+	today := models.CivilDate(now, loc)
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return today, nil
+	}
+	t, err := dates.ParseDay(text, now, dates.Options{Location: loc})
+	if err != nil {
+		return "", models.Errorf(models.EINVALID, "err_report_day", map[string]any{"Value": text})
+	}
+	day := models.CivilDate(t, loc)
+	if day > today && !yearRE.MatchString(text) {
+		if week := models.AddDays(day, -7); week <= today && models.AddDays(today, 7) > day {
+			day = week
+		} else {
+			y := t.AddDate(-1, 0, 0)
+			day = models.CivilDate(y, loc)
+		}
+	}
+	return day, nil
+}
+
+var yearRE = regexp.MustCompile(`\d{4}`)
+
+// digestTeams are the teams whose reports a user may read: the ones they
+// manage (every team, for admins).
+func (b *Bot) digestTeams(ctx context.Context, r *Request) ([]*models.Team, error) {
+	teams, err := b.managedTeams(ctx, r.User)
+	if err != nil {
+		return nil, err
+	}
+	if len(teams) == 0 {
+		return nil, models.Errorf(models.ENOTFOUND, "err_no_teams", nil)
+	}
+	return teams, nil
+}
+
+// splitTeamArg takes a leading team name off args when it names one of the
+// teams (for managers of several teams: "/digest South yesterday").
+func splitTeamArg(args string, teams []*models.Team) ([]*models.Team, string) {
+	lower := strings.ToLower(strings.TrimSpace(args))
+	for _, t := range teams {
+		name := strings.ToLower(t.Name)
+		if lower == name || strings.HasPrefix(lower, name+" ") {
+			return []*models.Team{t}, strings.TrimSpace(strings.TrimSpace(args)[len(t.Name):])
+		}
+	}
+	return teams, args
+}
+
+// /digest [team] [date]: the daily digest on demand, for each team the user
+// manages.
+func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
+	teams, err := b.digestTeams(ctx, r)
+	if err != nil {
+		return err
+	}
+	teams, rest := splitTeamArg(r.Args, teams)
+	for _, team := range teams {
+		day, err := reportDay(rest, r.Now, team.Location())
+		if err != nil {
+			return err
+		}
+		d, err := b.reports.DailyDigest(ctx, team, day)
+		if err != nil {
+			return err
+		}
+		r.out = append(r.out, b.DigestMessages(r.Lang, d, time.Time{})...)
+	}
+	return nil
+}
+
+// /week [team] [date]: the weekly summary of the week that ended, or of the
+// week containing date, with its chart.
+func (b *Bot) cmdWeek(ctx context.Context, r *Request) error {
+	teams, err := b.digestTeams(ctx, r)
+	if err != nil {
+		return err
+	}
+	teams, rest := splitTeamArg(r.Args, teams)
+	for _, team := range teams {
+		loc := team.Location()
+		week := models.WeekOf(r.Now, loc).Prev()
+		if strings.TrimSpace(rest) != "" {
+			day, err := reportDay(rest, r.Now, loc)
+			if err != nil {
+				return err
+			}
+			week = models.WeekOfDate(day)
+		}
+		s, err := b.reports.WeeklySummary(ctx, team, week)
+		if err != nil {
+			return err
+		}
+		msgs, err := b.SummaryMessages(r.Lang, s, time.Time{})
+		if err != nil {
+			return err
+		}
+		r.out = append(r.out, msgs...)
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"salesbot/bot"
+	"salesbot/internal/reports"
+	"salesbot/internal/storage"
+	"salesbot/models"
+)
+
+const exportUsage = `Usage: salesbot export --team NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD] --out FILE.xlsx [flags]
+
+Writes a team's visits, objections, clients (and follow-ups) as an Excel
+workbook, the same as /export in the bot. Dates are days in the team's time
+zone; the default is the last 30 days. --csv also writes one CSV file per
+sheet (UTF-8 with BOM) beside the workbook.
+
+Flags:
+`
+
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlagSet("export", exportUsage, stderr)
+	c.register(fs)
+	teamName := fs.String("team", "", "the team to export (required)")
+	from := fs.String("from", "", "first day, YYYY-MM-DD (default: 29 days before --to)")
+	to := fs.String("to", "", "last day, YYYY-MM-DD (default: today in the team's zone)")
+	out := fs.String("out", "", "the workbook to write, e.g. north.xlsx (required)")
+	lang := fs.String("lang", "en", "language of sheet names and headers: en or zh")
+	csvToo := fs.Bool("csv", false, "also write FILE-visits.csv, FILE-objections.csv, ... beside the workbook")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *teamName == "" || *out == "" {
+		fs.Usage()
+		return usageError{"export needs --team and --out (example: salesbot export --team North --from 2026-11-01 --to 2026-11-30 --out north.xlsx)"}
+	}
+	for _, d := range []string{*from, *to} {
+		if _, err := time.Parse(models.DateLayout, d); d != "" && err != nil {
+			return usageError{fmt.Sprintf("%q is not a date like 2026-11-30", d)}
+		}
+	}
+	db, err := storage.Open(c.db, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	team, err := db.TeamByName(ctx, *teamName)
+	if err != nil {
+		if models.ErrorCode(err) == models.ENOTFOUND {
+			return usageError{fmt.Sprintf("there is no team %q", *teamName)}
+		}
+		return err
+	}
+	sc := reports.ExportScope{Team: team, From: *from, To: *to}
+	if sc.To == "" {
+		sc.To = models.CivilDate(time.Now(), team.Location())
+	}
+	if sc.From == "" {
+		sc.From = models.AddDays(sc.To, -29)
+	}
+	if sc.From > sc.To {
+		return usageError{fmt.Sprintf("--from %s is after --to %s", sc.From, sc.To)}
+	}
+	cat, err := bot.NewCatalogue()
+	if err != nil {
+		return err
+	}
+	e, err := reports.NewBuilder(db, nil).Export(ctx, sc, bot.ExportLabels(cat, *lang))
+	if err != nil {
+		return err
+	}
+	data, err := e.XLSX()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	counts := e.ExportCounts()
+	fmt.Fprintf(stdout, "wrote %s: %s, %s – %s: %d visits, %d objections, %d clients\n", *out, team.Name, sc.From, sc.To,
+		counts["visits"], counts["objections"], counts["clients"])
+	if *csvToo {
+		l := bot.ExportLabels(cat, *lang)
+		stem := strings.TrimSuffix(*out, ".xlsx")
+		for _, sh := range e.Sheets {
+			name := stem + "-" + sh.File + ".csv"
+			if err := os.WriteFile(name, e.CSV(sh, l.Yes, l.No), 0o644); err != nil {
+				return fmt.Errorf("write %s: %w", name, err)
+			}
+			fmt.Fprintf(stdout, "wrote %s\n", name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package reports_test
+
+import (
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/reports"
+	"salesbot/internal/reports/reportstest"
+	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/models"
+)
+
+// Benchmarks of building every team's daily digest and weekly summary on
+// generated data. The full size (200 reps in 20 teams, 1,000,000 visits,
+// 200,000 objections, 300,000 follow-ups over two years) is generated only when
+// SALESBOT_BENCH_FULL=1; otherwise a small set keeps a run quick:
+//
+//	SALESBOT_BENCH_FULL=1 go test ./internal/reports/ -run '^$' -bench . -benchtime 10x -timeout 60m
+//
+// PostgreSQL runs too when SALESBOT_TEST_POSTGRES_DSN is set.
+
+// benchEnd is "now" for the generated history: Friday 27 Nov 2026, 20:00 UTC.
+var benchEnd = time.Date(2026, 11, 27, 20, 0, 0, 0, time.UTC)
+
+type benchData struct {
+	db  *storage.DB
+	gen *reportstest.Generated
+}
+
+var (
+	benchMu   sync.Mutex
+	benchSets = map[string]*benchData{}
+)
+
+func benchSize() reportstest.Size {
+	if os.Getenv("SALESBOT_BENCH_FULL") == "1" {
+		return reportstest.FullSize
+	}
+	return reportstest.SmallSize
+}
+
+// benchDB generates the data once per database kind and process.
+func benchDB(b *testing.B, kind string) *benchData {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if d, ok := benchSets[kind]; ok {
+		return d
+	}
+	clk := clock.NewFake(benchEnd)
+	var dsn string
+	if kind == "postgres" {
+		dsn = storagetest.PostgresDSN(&keep{b})
+	} else {
+		dir, err := os.MkdirTemp("", "salesbot-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		atExit = append(atExit, func() { _ = os.RemoveAll(dir) })
+		dsn = dir + "/bench.db"
+	}
+	db, err := storage.Open(dsn, clk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	atExit = append(atExit, func() { _ = db.Close() })
+	if err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	gen := reportstest.Generate(b, db, benchSize(), benchEnd)
+	b.Logf("%s: generated %+v in %v", kind, benchSize(), time.Since(start).Round(time.Second))
+	// Fresh statistics, as a database in use would have.
+	if err := db.Gorm().Exec("ANALYZE").Error; err != nil {
+		b.Fatal(err)
+	}
+	d := &benchData{db: db, gen: gen}
+	benchSets[kind] = d
+	return d
+}
+
+// keep is a testing.TB whose cleanups run when the process ends (TestMain),
+// so data generated once serves every benchmark of the process.
+type keep struct{ testing.TB }
+
+func (keep) Cleanup(fn func()) { atExit = append(atExit, fn) }
+
+var atExit []func()
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(atExit) - 1; i >= 0; i-- {
+		atExit[i]()
+	}
+	os.Exit(code)
+}
+
+func eachDB(b *testing.B, fn func(b *testing.B, d *benchData)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, benchDB(b, "sqlite")) })
+	b.Run("postgres", func(b *testing.B) {
+		if os.Getenv(storagetest.PostgresEnv) == "" {
+			b.Skipf("set %s to run on PostgreSQL", storagetest.PostgresEnv)
+		}
+		fn(b, benchDB(b, "postgres"))
+	})
+}
+
+// BenchmarkAllDailyDigests builds the digest of every team for the last
+// day of the history (one op = all teams).
+func BenchmarkAllDailyDigests(b *testing.B) {
+	eachDB(b, func(b *testing.B, d *benchData) {
+		bl := reports.NewBuilder(d.db, clock.NewFake(benchEnd))
+		visits := 0
+		b.ResetTimer()
+		for b.Loop() {
+			visits = 0
+			for _, t := range d.gen.Teams {
+				dg, err := bl.DailyDigest(b.Context(), t, models.CivilDate(benchEnd, t.Location()))
+				if err != nil {
+					b.Fatal(err)
+				}
+				visits += dg.Totals.Visits
+			}
+		}
+		b.ReportMetric(float64(len(d.gen.Teams)), "teams")
+		b.ReportMetric(float64(visits), "visits/op")
+	})
+}
+
+// BenchmarkAllWeeklySummaries builds the summary of every team for the
+// last full week (one op = all teams).
+func BenchmarkAllWeeklySummaries(b *testing.B) {
+	eachDB(b, func(b *testing.B, d *benchData) {
+		bl := reports.NewBuilder(d.db, clock.NewFake(benchEnd))
+		visits := 0
+		b.ResetTimer()
+		for b.Loop() {
+			visits = 0
+			for _, t := range d.gen.Teams {
+				s, err := bl.WeeklySummary(b.Context(), t, models.WeekOf(benchEnd, t.Location()).Prev())
+				if err != nil {
+					b.Fatal(err)
+				}
+				visits += s.Visits
+			}
+		}
+		b.ReportMetric(float64(visits), "visits/op")
+	})
+}

@@ -1,0 +1,139 @@
+package reports_test
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/reports"
+	"salesbot/internal/reports/reportstest"
+	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/models"
+)
+
+// captured records every SQL statement the report builder runs.
+type captured struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+func capture(t *testing.T, db *storage.DB) *captured {
+	c := &captured{}
+	fn := func(tx *gorm.DB) {
+		if tx.Statement.SQL.Len() == 0 {
+			return
+		}
+		c.mu.Lock()
+		c.sql = append(c.sql, tx.Dialector.Explain(tx.Statement.SQL.String(), tx.Statement.Vars...))
+		c.mu.Unlock()
+	}
+	g := db.Gorm()
+	if err := g.Callback().Query().After("gorm:query").Register("test:capture_query", fn); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Callback().Row().After("gorm:row").Register("test:capture_row", fn); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// bigTables are the tables that grow with use; a report may not read one
+// of them without an index.
+var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups)\b`)
+
+// Every query behind the digest, the summary, a rep's week and an export
+// reads the big tables through an index: on SQLite no plain SCAN of them,
+// on PostgreSQL (sequential scans discouraged, as the planner would on big
+// tables) no Seq Scan.
+func TestReportQueriesUseIndexes(t *testing.T) {
+	clk := clock.NewFake(tuesdayEvening)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		s := reportstest.ThreeReps(t, db, clk, "North", "Asia/Shanghai", 0)
+		c := capture(t, db)
+		b := reports.NewBuilder(db, clk)
+		ctx := t.Context()
+		if _, err := b.DailyDigest(ctx, s.Team, reportstest.Day); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.WeeklySummary(ctx, s.Team, models.Week{Monday: "2026-11-23"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.RepWeek(ctx, s.Team, s.Li, models.Week{Monday: "2026-11-23"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, rep := range []int64{0, s.Li} {
+			if _, err := b.Export(ctx, reports.ExportScope{Team: s.Team, RepID: rep, From: "2026-11-01", To: "2026-11-30"}, reports.ExportLabels{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.mu.Lock()
+		queries := append([]string(nil), c.sql...)
+		c.mu.Unlock()
+		if len(queries) < 15 {
+			t.Fatalf("captured only %d queries", len(queries))
+		}
+		for _, q := range queries {
+			if !bigTables.MatchString(q) {
+				continue
+			}
+			plan := explainPlan(t, db, q)
+			t.Logf("%s\n  %s", q, strings.ReplaceAll(plan, "\n", "\n  "))
+			for _, line := range strings.Split(plan, "\n") {
+				bad := false
+				if db.Dialect() == storage.Postgres {
+					bad = strings.Contains(line, "Seq Scan on") && bigTables.MatchString(line)
+				} else {
+					bad = strings.Contains(line, "SCAN ") && bigTables.MatchString(line) && !strings.Contains(line, "INDEX")
+				}
+				if bad {
+					t.Errorf("query reads a table without an index:\n%s\nplan:\n%s", q, plan)
+				}
+			}
+		}
+	})
+}
+
+func explainPlan(t *testing.T, db *storage.DB, query string) string {
+	t.Helper()
+	var lines []string
+	err := db.Gorm().Transaction(func(tx *gorm.DB) error {
+		prefix := "EXPLAIN QUERY PLAN "
+		if db.Dialect() == storage.Postgres {
+			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			prefix = "EXPLAIN "
+		}
+		rows, err := tx.Raw(prefix + query).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			if s, ok := vals[len(vals)-1].(string); ok {
+				lines = append(lines, s)
+			} else if b, ok := vals[len(vals)-1].([]byte); ok {
+				lines = append(lines, string(b))
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatalf("explain %s: %v", query, err)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,103 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"salesbot/models"
+)
+
+type plannedVisitRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	TeamID    int64
+	RepID     int64
+	ClientID  int64
+	WeekStart string
+	Day       string
+	Purpose   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (plannedVisitRow) TableName() string { return "planned_visits" }
+
+func (r *plannedVisitRow) model() models.PlannedVisit {
+	return models.PlannedVisit{ID: r.ID, TeamID: r.TeamID, RepID: r.RepID, ClientID: r.ClientID,
+		WeekStart: r.WeekStart, Day: r.Day, Purpose: r.Purpose, CreatedAt: r.CreatedAt.UTC()}
+}
+
+// AddPlannedVisits stores planned visits (all or none) and returns them
+// with their ids. WeekStart is derived from Day.
+func (db *DB) AddPlannedVisits(ctx context.Context, items []models.PlannedVisit) ([]models.PlannedVisit, error) {
+	rows := make([]plannedVisitRow, len(items))
+	for i, p := range items {
+		rows[i] = plannedVisitRow{TeamID: p.TeamID, RepID: p.RepID, ClientID: p.ClientID,
+			WeekStart: models.WeekOfDate(p.Day).Monday, Day: p.Day, Purpose: p.Purpose}
+	}
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.Create(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add %d planned visits: %w", len(items), err)
+	}
+	out := make([]models.PlannedVisit, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}
+
+// PlannedVisitsOf lists a rep's planned visits of some weeks in a team, by
+// day (idx_planned_rep_week).
+func (db *DB) PlannedVisitsOf(ctx context.Context, teamID, repID int64, weeks ...models.Week) ([]models.PlannedVisit, error) {
+	mondays := make([]string, len(weeks))
+	for i, w := range weeks {
+		mondays[i] = w.Monday
+	}
+	var rows []plannedVisitRow
+	err := db.gorm.WithContext(ctx).Where("rep_id = ? AND week_start IN ? AND team_id = ?", repID, mondays, teamID).
+		Order("day, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list planned visits of rep %d: %w", repID, err)
+	}
+	out := make([]models.PlannedVisit, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}
+
+// DeletePlannedVisits removes a rep's own planned visits by id and returns
+// how many went.
+func (db *DB) DeletePlannedVisits(ctx context.Context, repID int64, ids []int64) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := db.gorm.WithContext(ctx).Where("rep_id = ? AND id IN ?", repID, ids).Delete(&plannedVisitRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("delete planned visits of rep %d: %w", repID, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// RepsWithPlans returns which of a team's reps have at least one planned
+// visit in a week (idx_planned_team_week).
+func (db *DB) RepsWithPlans(ctx context.Context, teamID int64, week models.Week) (map[int64]bool, error) {
+	var ids []int64
+	err := db.gorm.WithContext(ctx).Model(&plannedVisitRow{}).Distinct("rep_id").
+		Where("team_id = ? AND week_start = ?", teamID, week.Monday).Pluck("rep_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("list reps with plans in team %d: %w", teamID, err)
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
