@@ -509,7 +509,7 @@ func TestFormExpiryIsAScheduledJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	apptest.MustContain(t, h.Fake.SentTo(bob.ID), "The form waited 30 minutes for an answer and has expired", "Acme Corp")
-	if names := h.App.Scheduler.Names(); fmt.Sprint(names) != "[expire-forms followups reports]" {
+	if names := h.App.Scheduler.Names(); fmt.Sprint(names) != "[expire-forms followups prune reports]" {
 		t.Fatalf("jobs %v", names)
 	}
 }

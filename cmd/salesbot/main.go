@@ -237,9 +237,11 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 const jobUsage = `Usage: salesbot job [flags] NAME
 
 Runs one periodic job once, as the running bot's scheduler would, and
-exits: followups sends the follow-ups due now; expire-forms ends forms idle
-for 30 minutes. Needs the bot token, like run. Without NAME it lists the
-jobs.
+exits: followups sends the follow-ups due now; reports sends the digests,
+summaries and plan reminders that are due; expire-forms ends forms idle for
+30 minutes; prune deletes handled updates older than a week and finished job
+runs older than a month. Needs the bot token, like run. Without NAME it
+lists the jobs.
 
 Flags:
 `

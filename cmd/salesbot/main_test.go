@@ -153,7 +153,7 @@ func TestJobSubcommandRunsOnce(t *testing.T) {
 		return out.String(), err
 	}
 	out, err := run()
-	if err != nil || out != "expire-forms\nfollowups\nreports\n" {
+	if err != nil || out != "expire-forms\nfollowups\nprune\nreports\n" {
 		t.Fatalf("job list: %q %v", out, err)
 	}
 	if out, err := run("followups"); err != nil || out != "followups: done\n" {

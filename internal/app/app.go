@@ -78,6 +78,14 @@ const (
 	JobFollowUps   = "followups"
 	JobExpireForms = "expire-forms"
 	JobReports     = "reports"
+	JobPrune       = "prune"
+)
+
+// Kept history: handled updates a week (enough to debug a complaint), job
+// runs a month (catch-up looks back at most a week).
+const (
+	keepUpdates = 7 * 24 * time.Hour
+	keepJobRuns = 30 * 24 * time.Hour
 )
 
 // ErrNoToken is returned when no bot token is configured.
@@ -173,6 +181,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 			_, err := a.Bot.ExpireForms(ctx)
 			return err
 		}},
+		{Name: JobPrune, Spec: "@every 1h", Run: a.prune},
 	} {
 		if err := a.Scheduler.Add(j); err != nil {
 			db.Close()
@@ -185,6 +194,24 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: cfg.OnUpdateDone,
 	}, db, func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
 	return a, nil
+}
+
+// prune deletes history nobody needs any more: handled inbox updates and
+// finished job runs.
+func (a *App) prune(ctx context.Context) error {
+	now := a.Clock.Now()
+	updates, err := a.DB.PruneUpdates(ctx, now.Add(-keepUpdates))
+	if err != nil {
+		return err
+	}
+	runs, err := a.DB.PruneJobRuns(ctx, now.Add(-keepJobRuns))
+	if err != nil {
+		return err
+	}
+	if updates+runs > 0 {
+		a.Log.Info("pruned history", "updates", updates, "job_runs", runs)
+	}
+	return nil
 }
 
 // Run serves until ctx ends, then drains and returns.

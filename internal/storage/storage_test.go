@@ -240,3 +240,36 @@ func TestMigrateKeepsRows(t *testing.T) {
 		t.Fatalf("schema version %q (%v), want %q", v, err, storage.LatestSchemaVersion())
 	}
 }
+
+// Pruning removes old handled updates but keeps the newest row, so the
+// poller's position (LastUpdateID) survives, and never touches pending ones.
+func TestPruneUpdates(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clk.Set(t0)
+		var batch []storage.StoredUpdate
+		for id := int64(1); id <= 4; id++ {
+			batch = append(batch, storage.StoredUpdate{UpdateID: id, ChatID: 1, Payload: []byte(`{}`)})
+		}
+		if err := db.StoreUpdates(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{1, 2, 4} { // 3 stays pending
+			if err := db.MarkUpdateDone(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.Advance(8 * 24 * time.Hour)
+		n, err := db.PruneUpdates(ctx, clk.Now().Add(-7*24*time.Hour))
+		if err != nil || n != 2 {
+			t.Fatalf("pruned %d (%v), want 2 (updates 1 and 2)", n, err)
+		}
+		if last, _ := db.LastUpdateID(ctx); last != 4 {
+			t.Fatalf("last update id after prune = %d, want 4", last)
+		}
+		if p, _ := db.PendingUpdates(ctx, 10); len(p) != 1 || p[0].UpdateID != 3 {
+			t.Fatalf("pending after prune = %+v, want update 3", p)
+		}
+	})
+}
