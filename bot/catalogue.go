@@ -2,6 +2,7 @@ package bot
 
 import (
 	"embed"
+	"text/template"
 	"fmt"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ func (c *Catalogue) T(lang, key string, data map[string]any) string {
 	if !ok {
 		l = c.localizers[Languages[0]]
 	}
-	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data, Funcs: templateFuncs})
 	if err != nil {
 		return key
 	}
@@ -91,7 +92,7 @@ func (c *Catalogue) T(lang, key string, data map[string]any) string {
 
 // Has reports whether lang defines key itself (without fallback).
 func (c *Catalogue) Has(lang, key string) bool {
-	_, tag, err := c.localizers[lang].LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key})
+	_, tag, err := c.localizers[lang].LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key, Funcs: templateFuncs})
 	return err == nil && tag == language.Make(lang)
 }
 
@@ -119,6 +120,19 @@ func (c *Catalogue) Keys(lang string) ([]string, error) {
 		}
 	}
 	return keys, nil
+}
+
+// templateFuncs are available in every catalogue message. English needs
+// "n" for counts with a noun ({{n .Visits `visit` `visits`}} → "1 visit",
+// "3 visits"); Chinese has no plural forms and does not use it.
+var templateFuncs = template.FuncMap{
+	"n": func(count any, one, other string) string {
+		c := fmt.Sprint(count)
+		if c == "1" || c == "-1" {
+			return c + " " + one
+		}
+		return c + " " + other
+	},
 }
 
 var weekdaysZH = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

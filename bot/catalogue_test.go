@@ -75,3 +75,18 @@ func TestFormatTime(t *testing.T) {
 		t.Errorf("zh: %q", got)
 	}
 }
+
+func TestCountsReadInEnglish(t *testing.T) {
+	c, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for count, want := range map[int]string{0: "North — 0 members:", 1: "North — 1 member:", 2: "North — 2 members:"} {
+		if got := c.T("en", "team_header", map[string]any{"Team": "North", "Count": count}); got != want {
+			t.Errorf("count %d: %q, want %q", count, got, want)
+		}
+	}
+	if got := c.T("zh", "team_header", map[string]any{"Team": "华北", "Count": 1}); got != "华北 — 共 1 人:" {
+		t.Errorf("zh: %q", got)
+	}
+}

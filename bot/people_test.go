@@ -76,7 +76,7 @@ func TestOnboardingWithInvite(t *testing.T) {
 
 	// The team list shows both, with roles.
 	got = h.Send(admin, "/team North")
-	apptest.MustContain(t, got, "North — 1 members:", "1. Li Wei (@liwei) — rep, last active Mon 23 Nov 2026 09:00")
+	apptest.MustContain(t, got, "North — 1 member:", "1. Li Wei (@liwei) — rep, last active Mon 23 Nov 2026 09:00")
 }
 
 func TestDeepLinkStartJoinsAndManagerInvites(t *testing.T) {

@@ -19,7 +19,7 @@ func TestPlanQuickFormUndoAndStatus(t *testing.T) {
 
 	got := h.Send(bobTG, "/plan")
 	apptest.MustContain(t, got,
-		"🗓 This week: week 48 (Mon 23 Nov – Sun 29 Nov)\n✅ Mon 23 Nov Gamma — trial (visited Tue 24 Nov)\n✅ Tue 24 Nov Beta — needs (visited Tue 24 Nov)\n2 of 2 done, 1 unplanned visits",
+		"🗓 This week: week 48 (Mon 23 Nov – Sun 29 Nov)\n✅ Mon 23 Nov Gamma — trial (visited Tue 24 Nov)\n✅ Tue 24 Nov Beta — needs (visited Tue 24 Nov)\n2 of 2 done, 1 unplanned visit",
 		"🗓 Next week: week 49 (Mon 30 Nov – Sun 6 Dec)\nNothing planned.")
 
 	got = h.Send(bobTG, "/plan next mon Acme demo; wed 华为 报价; fri Zeta contract")

@@ -312,7 +312,7 @@ func TestDigestAndWeekOnDemand(t *testing.T) {
 	got = h.Send(miaTG, "/week")
 	apptest.MustContain(t, got, "weekly summary, week 47 (Mon 16 Nov – Sun 22 Nov)", "Plan vs actual: nothing was planned",
 		"Visits: 1 · objections: 0", "🗓 Plans for week 48 (Mon 23 Nov – Sun 29 Nov):")
-	if c := got[len(got)-1]; c.Method != "sendPhoto" || c.Text != "North, week 47: nothing was planned; 1 visits. Objections: none" {
+	if c := got[len(got)-1]; c.Method != "sendPhoto" || c.Text != "North, week 47: nothing was planned; 1 visit. Objections: none" {
 		t.Fatalf("last week's chart caption %q", c.Text)
 	}
 
