@@ -2,9 +2,9 @@ package bot
 
 import (
 	"embed"
-	"text/template"
 	"fmt"
 	"strings"
+	"text/template"
 	"time"
 
 	"github.com/BurntSushi/toml"
