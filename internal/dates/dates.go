@@ -39,8 +39,10 @@
 //     Dash dates are ISO order: "2026-12-01", "12-20" (month-day).
 //   - Times written with a dash ("5-30", "7-10pm") are not times; when reads
 //     them as 05:30 / 19:10, which collides with month-day dates.
-//   - Chinese hours without 上午/下午 are read literally on a 24-hour clock:
-//     "明天3点" is 03:00, "明天15点" is 15:00.
+//   - Chinese hours without 上午/下午: 1–6点 are afternoon ("明天3点" is
+//     15:00; 3 a.m. is said 凌晨3点), other hours are read on a 24-hour
+//     clock ("明天8点" is 08:00, "明天15点" 15:00); clock notation
+//     ("3:00") is read as written.
 //   - "tonight" and "今晚" are 20:00 (the same as 晚上); "this evening" 18:00,
 //     "afternoon"/"下午" 15:00, "noon"/"中午" 12:00, "morning"/"早晨"/"上午"/
 //     "早上" the team's morning time.

@@ -482,6 +482,13 @@ func checkZhHourMinute(text string, m *rules.Match) bool {
 		if h, ok := zhHour(c); ok && (h <= 2 || h == 12) {
 			m.Captures[0] = "下午"
 		}
+	} else if c[0] == "" && c[3] == "点" {
+		// A bare "3点" in a work chat is 15:00 (3 a.m. is said 凌晨3点), so
+		// hours 1–6 without 上午/凌晨/早上 are afternoon. "3:00" stays 03:00:
+		// clock notation is read as written.
+		if h, ok := zhHour(c); ok && h >= 1 && h <= 6 {
+			m.Captures[0] = "下午"
+		}
 	}
 	if c[4] != "" || c[5] != "" {
 		extend(m, text, "分")
