@@ -442,7 +442,7 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 // (the rep goes straight to how the visit went). Saving the visit
 // completes the client's open revisit follow-up.
 func (b *Bot) logVisitFrom(ctx context.Context, r *Request, f *models.FollowUp) error {
-	d := &visitDraft{TeamID: f.TeamID}
+	d := &visitDraft{clientChoice: clientChoice{TeamID: f.TeamID}}
 	if f.ClientID != 0 {
 		c, err := b.store.Client(ctx, f.ClientID)
 		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {

@@ -17,17 +17,12 @@ import (
 
 // objectionDraft is an objection being logged (form "objection").
 type objectionDraft struct {
-	Quick      bool                     `json:"quick,omitempty"`
-	TeamID     int64                    `json:"team,omitempty"`
-	ClientID   int64                    `json:"client,omitempty"`
-	ClientName string                   `json:"client_name,omitempty"`
-	NewClient  bool                     `json:"new_client,omitempty"`
-	Typed      string                   `json:"typed,omitempty"`
-	Candidates []int64                  `json:"candidates,omitempty"`
-	Category   models.ObjectionCategory `json:"category,omitempty"`
-	Words      string                   `json:"words,omitempty"`
-	Answer     string                   `json:"answer,omitempty"`
-	Parts      []quick.Part             `json:"parts,omitempty"`
+	Quick bool `json:"quick,omitempty"`
+	clientChoice
+	Category models.ObjectionCategory `json:"category,omitempty"`
+	Words    string                   `json:"words,omitempty"`
+	Answer   string                   `json:"answer,omitempty"`
+	Parts    []quick.Part             `json:"parts,omitempty"`
 	// ResolveID is the objection a "resolve" form records the answer of.
 	ResolveID int64 `json:"resolve,omitempty"`
 }
@@ -52,11 +47,6 @@ func updateObjection(st *FormState, fn func(d *objectionDraft) error) error {
 	}
 	d.store(st)
 	return nil
-}
-
-func (d *objectionDraft) setClient(id int64, name string, teamID int64) {
-	d.ClientID, d.ClientName, d.TeamID, d.NewClient = id, name, teamID, id == 0
-	d.Typed, d.Candidates = "", nil
 }
 
 func (d *objectionDraft) check() error {
@@ -97,10 +87,7 @@ func (b *Bot) objectionForm() *Form {
 				Choices: b.recentClientChoices,
 				Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
 					return updateObjection(st, func(d *objectionDraft) error {
-						jump, err := b.resolveClient(ctx, r, a, &d.TeamID,
-							func(c *models.Client) { d.setClient(c.ID, c.Name, c.TeamID) },
-							func(name string) { d.setClient(0, name, d.TeamID) },
-							func(name string, ids []int64) { d.Typed, d.Candidates = name, ids })
+						jump, err := b.resolveClient(ctx, r, a, &d.clientChoice, d.set)
 						if jump {
 							st.Jump = "client_pick"
 						}
@@ -117,13 +104,7 @@ func (b *Bot) objectionForm() *Form {
 				},
 				Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
 					return updateObjection(st, func(d *objectionDraft) error {
-						if a == "new" {
-							d.setClient(0, d.Typed, d.TeamID)
-							return nil
-						}
-						_, err := b.resolveClient(ctx, r, a, &d.TeamID, func(c *models.Client) { d.setClient(c.ID, c.Name, c.TeamID) },
-							func(string) {}, func(string, []int64) {})
-						return err
+						return b.pickClient(ctx, r, a, &d.clientChoice, d.set)
 					})
 				}},
 			{ID: "category", Columns: 2,
@@ -170,11 +151,11 @@ func (b *Bot) cmdObjection(ctx context.Context, r *Request) error {
 	}
 	if strings.TrimSpace(r.Args) == "" {
 		st := &FormState{Data: map[string]string{}}
-		(&objectionDraft{TeamID: team}).store(st)
+		(&objectionDraft{clientChoice: clientChoice{TeamID: team}}).store(st)
 		return b.StartForm(ctx, r, "objection", st.Data)
 	}
 	q := quick.ParseObjection(r.Args)
-	d := &objectionDraft{Quick: true, TeamID: team, ClientName: strings.TrimSpace(q.Client), Category: q.Category,
+	d := &objectionDraft{Quick: true, clientChoice: clientChoice{TeamID: team, ClientName: strings.TrimSpace(q.Client)}, Category: q.Category,
 		Words: q.Words, Answer: q.Answer, Parts: q.Parts}
 	if err := d.check(); err != nil {
 		var de *models.Error
@@ -192,22 +173,8 @@ func (b *Bot) cmdObjection(ctx context.Context, r *Request) error {
 // lacks (client, a choice between close names, category).
 func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) error {
 	d := objectionDraftOf(st)
-	if d.ClientID == 0 && !d.NewClient {
-		if d.ClientName == "" {
-			r.say("objection_need_client", nil)
-			return b.AskStep(ctx, r, "objection", "client", st)
-		}
-		jump, err := b.resolveClient(ctx, r, d.ClientName, &d.TeamID,
-			func(c *models.Client) { d.setClient(c.ID, c.Name, c.TeamID) },
-			func(name string) { d.setClient(0, name, d.TeamID) },
-			func(name string, ids []int64) { d.Typed, d.Candidates = name, ids })
-		if err != nil {
-			return err
-		}
-		d.store(st)
-		if jump {
-			return b.AskStep(ctx, r, "objection", "client_pick", st)
-		}
+	if asked, err := b.settleClient(ctx, r, st, "objection", &d.clientChoice, d.set, func() { d.store(st) }); asked || err != nil {
+		return err
 	}
 	if d.Category == "" {
 		r.say("objection_need_category", nil)

@@ -22,16 +22,8 @@ type visitDraft struct {
 	EditID int64 `json:"edit,omitempty"`
 	// Quick: from "/visit CLIENT; ..."; the confirmation shows how each
 	// part was read.
-	Quick  bool  `json:"quick,omitempty"`
-	TeamID int64 `json:"team,omitempty"`
-	// ClientID is an existing client; else ClientName a new one (once
-	// NewClient is confirmed).
-	ClientID   int64  `json:"client,omitempty"`
-	ClientName string `json:"client_name,omitempty"`
-	NewClient  bool   `json:"new_client,omitempty"`
-	// Typed and Candidates: a name close to existing clients, to pick from.
-	Typed         string              `json:"typed,omitempty"`
-	Candidates    []int64             `json:"candidates,omitempty"`
+	Quick bool `json:"quick,omitempty"`
+	clientChoice
 	Method        models.Method       `json:"method,omitempty"`
 	Contacts      []draftContact      `json:"contacts,omitempty"`
 	Stage         models.Stage        `json:"stage,omitempty"`
@@ -95,9 +87,7 @@ func (d *visitDraft) setClient(id int64, name string, teamID int64) {
 			d.Contacts[i].ID = 0
 		}
 	}
-	d.ClientID, d.ClientName, d.TeamID = id, name, teamID
-	d.NewClient = id == 0
-	d.Typed, d.Candidates = "", nil
+	d.clientChoice.set(id, name, teamID)
 }
 
 func (d *visitDraft) addContact(c draftContact) {
@@ -134,7 +124,7 @@ func (d *visitDraft) check() error {
 
 func draftFromQuick(q *quick.Visit) *visitDraft {
 	d := &visitDraft{
-		Quick: true, ClientName: strings.TrimSpace(q.Client), Method: q.Method, Stage: q.Stage, Attitude: q.Attitude,
+		Quick: true, clientChoice: clientChoice{ClientName: strings.TrimSpace(q.Client)}, Method: q.Method, Stage: q.Stage, Attitude: q.Attitude,
 		TalkingPoints: q.TalkingPoints, ClientView: q.ClientView, NextStep: q.NextStep, Place: q.Place,
 		DurationMin: q.DurationMin, NextAt: q.NextVisitAt, NoFollowUp: q.NoFollowUp,
 		Notes: strings.Join(q.Notes, "\n"), Parts: q.Parts,
@@ -147,7 +137,7 @@ func draftFromQuick(q *quick.Visit) *visitDraft {
 
 func draftFromVisit(v *models.Visit, c *models.Client, contacts []models.Contact) *visitDraft {
 	d := &visitDraft{
-		EditID: v.ID, TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name, Method: v.Method, Stage: v.Stage,
+		EditID: v.ID, clientChoice: clientChoice{TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name}, Method: v.Method, Stage: v.Stage,
 		Attitude: v.Attitude, TalkingPoints: v.TalkingPoints, ClientView: v.ClientView, NextStep: v.NextStep,
 		Notes: v.Notes, Place: v.Place, Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, DurationMin: v.DurationMin,
 		NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp,
@@ -191,7 +181,7 @@ func (b *Bot) visitForm() *Form {
 					return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
 				},
 				Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
-					return updateVisit(st, func(d *visitDraft) error { return b.pickClient(ctx, r, d, a) })
+					return updateVisit(st, func(d *visitDraft) error { return b.pickClient(ctx, r, a, &d.clientChoice, d.setClient) })
 				}},
 			{ID: "method", Optional: true, Columns: 2,
 				Prompt: func(r *Request, st *FormState) string { return r.t("visit_q_method", nil) },
@@ -304,9 +294,7 @@ func (b *Bot) recentClientChoices(ctx context.Context, r *Request, _ *FormState)
 // typed name matched against the team's clients.
 func (b *Bot) parseVisitClient(ctx context.Context, r *Request, st *FormState, a string) error {
 	return updateVisit(st, func(d *visitDraft) error {
-		jump, err := b.resolveClient(ctx, r, a, &d.TeamID, func(c *models.Client) { d.setClient(c.ID, c.Name, c.TeamID) },
-			func(name string) { d.setClient(0, name, d.TeamID) },
-			func(name string, ids []int64) { d.Typed, d.Candidates = name, ids })
+		jump, err := b.resolveClient(ctx, r, a, &d.clientChoice, d.setClient)
 		if jump {
 			st.Jump = "client_pick"
 		}
@@ -314,18 +302,38 @@ func (b *Bot) parseVisitClient(ctx context.Context, r *Request, st *FormState, a
 	})
 }
 
+// clientChoice is the client part of a visit or objection draft: an
+// existing client, a new name (once NewClient is confirmed), or a typed
+// name close to existing clients waiting for a pick (Typed, Candidates).
+type clientChoice struct {
+	TeamID     int64   `json:"team,omitempty"`
+	ClientID   int64   `json:"client,omitempty"`
+	ClientName string  `json:"client_name,omitempty"`
+	NewClient  bool    `json:"new_client,omitempty"`
+	Typed      string  `json:"typed,omitempty"`
+	Candidates []int64 `json:"candidates,omitempty"`
+}
+
+func (cc *clientChoice) set(id int64, name string, teamID int64) {
+	cc.ClientID, cc.ClientName, cc.TeamID, cc.NewClient = id, name, teamID, id == 0
+	cc.Typed, cc.Candidates = "", nil
+}
+
+// setClientFunc records a draft's client (a draft may do more than
+// clientChoice.set, e.g. forget contacts of the previous client).
+type setClientFunc func(id int64, name string, teamID int64)
+
 // resolveClient reads a client answer for a visit or objection: a button
 // ("id:N") picks that client; a typed name is matched in the team: the
-// same name is that client, a close one is asked about (jump), a new one
-// becomes a new client.
-func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, teamID *int64,
-	existing func(*models.Client), fresh func(name string), close func(name string, ids []int64)) (jump bool, err error) {
+// same name is that client, a close one is asked about (jump, with
+// cc.Typed and cc.Candidates set), a new one becomes a new client.
+func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *clientChoice, set setClientFunc) (jump bool, err error) {
 	if id, ok := parseID(answer); ok {
 		c, err := b.store.Client(ctx, id)
 		if err != nil || r.User.RoleIn(c.TeamID) == models.RoleNone {
 			return false, models.Errorf(models.EINVALID, "form_choose", nil)
 		}
-		existing(c)
+		set(c.ID, c.Name, c.TeamID)
 		return false, nil
 	}
 	name := strings.TrimSpace(answer)
@@ -335,27 +343,49 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, team
 	if err := models.CheckText(models.FieldClientName, name, models.MaxNameLen); err != nil {
 		return false, err
 	}
-	if *teamID == 0 {
-		if *teamID, err = b.writeTeam(r); err != nil {
+	if cc.TeamID == 0 {
+		if cc.TeamID, err = b.writeTeam(r); err != nil {
 			return false, err
 		}
 	}
-	exact, near, err := b.matchForWrite(ctx, *teamID, name)
+	exact, near, err := b.matchForWrite(ctx, cc.TeamID, name)
 	if err != nil {
 		return false, err
 	}
 	switch {
 	case exact != nil:
-		existing(exact)
+		set(exact.ID, exact.Name, exact.TeamID)
 	case len(near) > 0:
 		ids := make([]int64, len(near))
 		for i, m := range near {
 			ids[i] = m.Client.ID
 		}
-		close(name, ids)
+		cc.Typed, cc.Candidates = name, ids
 		return true, nil
 	default:
-		fresh(name)
+		set(0, name, cc.TeamID)
+	}
+	return false, nil
+}
+
+// settleClient makes sure a draft's client is known before it is saved
+// (a quick entry may name none, or a name close to several): it asks the
+// form's "client" or "client_pick" step instead, and reports asked.
+func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind string, cc *clientChoice, set setClientFunc, store func()) (asked bool, err error) {
+	if cc.ClientID != 0 || cc.NewClient {
+		return false, nil
+	}
+	if cc.ClientName == "" {
+		r.say(kind+"_need_client", nil)
+		return true, b.AskStep(ctx, r, kind, "client", st)
+	}
+	jump, err := b.resolveClient(ctx, r, cc.ClientName, cc, set)
+	if err != nil {
+		return true, err
+	}
+	store()
+	if jump {
+		return true, b.AskStep(ctx, r, kind, "client_pick", st)
 	}
 	return false, nil
 }
@@ -373,13 +403,14 @@ func (b *Bot) candidateChoices(ctx context.Context, r *Request, typed string, id
 	return append(cs, Choice{r.t("visit_new_client", map[string]any{"Name": typed}), "new"}), nil
 }
 
-func (b *Bot) pickClient(ctx context.Context, r *Request, d *visitDraft, a string) error {
+// pickClient reads the client_pick step: one of the close names' buttons,
+// or "new" for the name as typed.
+func (b *Bot) pickClient(ctx context.Context, r *Request, a string, cc *clientChoice, set setClientFunc) error {
 	if a == "new" {
-		d.setClient(0, d.Typed, d.TeamID)
+		set(0, cc.Typed, cc.TeamID)
 		return nil
 	}
-	_, err := b.resolveClient(ctx, r, a, &d.TeamID, func(c *models.Client) { d.setClient(c.ID, c.Name, c.TeamID) },
-		func(string) {}, func(string, []int64) {})
+	_, err := b.resolveClient(ctx, r, a, cc, set)
 	return err
 }
 
@@ -540,7 +571,7 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	}
 	if strings.TrimSpace(r.Args) == "" {
 		st := &FormState{}
-		(&visitDraft{TeamID: team}).store(st)
+		(&visitDraft{clientChoice: clientChoice{TeamID: team}}).store(st)
 		return b.StartForm(ctx, r, "visit", st.Data)
 	}
 	if err := tooLong(r.Args, MaxMessageLen); err != nil {
@@ -561,22 +592,8 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 // visit that is not in the past.
 func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 	d := visitDraftOf(st)
-	if d.ClientID == 0 && !d.NewClient {
-		if d.ClientName == "" {
-			r.say("visit_need_client", nil)
-			return b.AskStep(ctx, r, "visit", "client", st)
-		}
-		jump, err := b.resolveClient(ctx, r, d.ClientName, &d.TeamID,
-			func(c *models.Client) { d.setClient(c.ID, c.Name, c.TeamID) },
-			func(name string) { d.setClient(0, name, d.TeamID) },
-			func(name string, ids []int64) { d.Typed, d.Candidates = name, ids })
-		if err != nil {
-			return err
-		}
-		d.store(st)
-		if jump {
-			return b.AskStep(ctx, r, "visit", "client_pick", st)
-		}
+	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { d.store(st) }); asked || err != nil {
+		return err
 	}
 	if d.NextAt != nil && !d.NextAt.After(r.Now) {
 		past := *d.NextAt
