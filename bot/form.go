@@ -31,7 +31,8 @@ type Form struct {
 	// Done saves what the form collected; the form is gone after it.
 	Done func(ctx context.Context, r *Request, st *FormState) error
 	// Describe renders the answers so far, for the cancel and expiry
-	// messages ("what was kept"). Nil: list the raw answers.
+	// messages ("what was kept"); "" when nothing was entered. Nil: list
+	// the raw answers.
 	Describe func(r *Request, st *FormState) string
 }
 
@@ -440,18 +441,13 @@ func (b *Bot) abandonForm(ctx context.Context, r *Request) error {
 
 func (b *Bot) describe(r *Request, f *Form, st *FormState) string {
 	if f.Describe != nil {
-		if s := f.Describe(r, st); s != "" {
-			return s
-		}
+		return f.Describe(r, st)
 	}
 	var lines []string
 	for _, s := range f.Steps {
 		if v := st.Data[s.ID]; v != "" {
 			lines = append(lines, "• "+v)
 		}
-	}
-	if len(lines) == 0 {
-		return r.t("form_nothing", nil)
 	}
 	return strings.Join(lines, "\n")
 }

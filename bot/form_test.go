@@ -198,7 +198,11 @@ func TestFormExpiresAndCommandsAbandon(t *testing.T) {
 	expect(t, g.text("late answer"), "I didn't save that")
 
 	g.text("/test")
-	expect(t, g.text("/help"), "You sent /help, so the form you were filling in is closed", "What you can do:")
+	got := g.text("/help")
+	expect(t, got, "You sent /help, so the form you were filling in is closed", "What you can do:")
+	if strings.Contains(got[0].Text, "You had entered") {
+		t.Fatalf("nothing was entered, yet the notice lists answers: %q", got[0].Text)
+	}
 	g.text("/test")
 	expect(t, g.text("/cancel"), "You sent /cancel, so the form")
 	expect(t, g.text("/cancel"), "There is no form to cancel.")

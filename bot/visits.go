@@ -860,9 +860,6 @@ func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 		add("sum_next_visit", r.time(*d.NextAt))
 	}
 	add("sum_notes", d.Notes)
-	if len(lines) == 0 {
-		return r.t("form_nothing", nil)
-	}
 	return strings.Join(lines, "\n")
 }
 
