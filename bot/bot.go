@@ -25,10 +25,11 @@ import (
 	"salesbot/models"
 )
 
-// Sender delivers what the bot says.
+// Sender takes what the bot says: the durable outbox (outbox.Queue). With
+// the update's transaction in ctx, the messages commit with the handler's
+// rows and are sent after the commit.
 type Sender interface {
-	Send(ctx context.Context, m outbox.Message) (int, error)
-	AnswerCallback(ctx context.Context, callbackID, text string) error
+	Enqueue(ctx context.Context, updateID int64, msgs ...outbox.Message) error
 }
 
 // Config is what the bot needs to know about its deployment.
@@ -139,29 +140,87 @@ func (b *Bot) Handle(ctx context.Context, _ *tgbot.Bot, upd *tgmodels.Update) {
 	b.serve(ctx, r)
 }
 
-// Recover is a go-telegram/bot middleware: a panicking handler is logged
-// with the update id and the user gets an apology; the bot goes on.
+// failKey keys the slot in which a handler's context carries a failure to
+// store what the handler decided (its replies): the update's transaction
+// must then roll back instead of committing effects without their replies.
+type failKey struct{}
+
+// Process runs one update through go-telegram/bot's routing (tg runs
+// Handle, behind Recover, and any handler registered on it) in the
+// update's transaction, which ctx carries. It returns an error when what
+// the handler decided could not be stored; the caller must roll back.
+func (b *Bot) Process(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) error {
+	var failed error
+	tg.ProcessUpdate(context.WithValue(ctx, failKey{}, &failed), upd)
+	return failed
+}
+
+// fail records, for Process, that the update's outcome could not be stored.
+func fail(ctx context.Context, err error) {
+	if slot, ok := ctx.Value(failKey{}).(*error); ok && *slot == nil {
+		*slot = err
+	}
+}
+
+// Recover is a go-telegram/bot middleware: a panicking handler's writes are
+// rolled back (it runs in a savepoint of the update's transaction), it is
+// logged with the update id, and the user gets an apology; the bot goes on.
 func (b *Bot) Recover(next tgbot.HandlerFunc) tgbot.HandlerFunc {
 	return func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) {
 		defer func() {
 			if p := recover(); p != nil {
 				b.log.Error("handler panicked", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				chatID, lang := chatOf(upd), "en"
-				if from := senderOf(upd); from != nil {
-					lang = NormalizeLang(from.LanguageCode)
-					if u, err := b.store.UserByTelegramID(ctx, from.ID); err == nil && u.Lang != "" {
-						lang = u.Lang
-					}
-				}
+				chatID, lang := chatOf(upd), b.langOf(ctx, upd)
 				if chatID != 0 {
-					if _, err := b.send.Send(ctx, outbox.Message{ChatID: chatID, Text: b.cat.T(lang, "panic_apology", nil)}); err != nil {
+					if err := b.send.Enqueue(ctx, upd.ID, outbox.Message{ChatID: chatID, Text: b.cat.T(lang, "panic_apology", nil)}); err != nil {
 						b.log.Error("send apology", "update_id", upd.ID, "err", err)
+						fail(ctx, fmt.Errorf("queue apology: %w", err))
 					}
 				}
 			}
 		}()
-		next(ctx, tg, upd)
+		_ = b.store.InTx(ctx, func(ctx context.Context) error {
+			next(ctx, tg, upd)
+			return nil
+		})
 	}
+}
+
+// langOf is the language to answer an update in when no request exists.
+func (b *Bot) langOf(ctx context.Context, upd *tgmodels.Update) string {
+	lang := "en"
+	if from := senderOf(upd); from != nil {
+		lang = NormalizeLang(from.LanguageCode)
+		if u, err := b.store.UserByTelegramID(ctx, from.ID); err == nil && u.Lang != "" {
+			lang = u.Lang
+		}
+	}
+	return lang
+}
+
+// GiveUp queues, for an update the bot could not process (the process died
+// each time it tried), a notice to its sender quoting what they sent.
+func (b *Bot) GiveUp(ctx context.Context, upd *tgmodels.Update) error {
+	chatID := chatOf(upd)
+	if chatID == 0 {
+		return nil
+	}
+	lang := b.langOf(ctx, upd)
+	what := ""
+	switch {
+	case upd.Message != nil:
+		what = strings.TrimSpace(upd.Message.Text)
+		if what == "" {
+			what = strings.TrimSpace(upd.Message.Caption)
+		}
+	case upd.CallbackQuery != nil:
+		what = b.cat.T(lang, "gave_up_button", nil)
+	}
+	if what == "" {
+		what = b.cat.T(lang, "gave_up_attachment", nil)
+	}
+	text := b.cat.T(lang, "gave_up", map[string]any{"What": clip(what, 500)})
+	return b.send.Enqueue(ctx, upd.ID, outbox.Message{ChatID: chatID, Text: text})
 }
 
 func senderOf(upd *tgmodels.Update) *tgmodels.User {
@@ -298,9 +357,25 @@ func (b *Bot) serve(ctx context.Context, r *Request) {
 	}
 	r.Loc = b.userLoc(r.User)
 
-	err = b.route(ctx, r)
+	// The handler runs in a savepoint: one that fails with an internal
+	// error leaves none of its writes (nor the replies that described
+	// them), so the update has either all its effects or none.
+	before := len(r.out)
+	var domainErr error
+	err = b.store.InTx(ctx, func(ctx context.Context) error {
+		err := b.route(ctx, r)
+		var de *models.Error
+		if err != nil && !(errors.As(err, &de) && de.Code != models.EINTERNAL) {
+			return err
+		}
+		domainErr = err
+		return nil
+	})
 	if err != nil {
+		r.out = r.out[:before]
 		b.renderError(r, err)
+	} else if domainErr != nil {
+		b.renderError(r, domainErr)
 	}
 	b.flush(ctx, r)
 }
@@ -371,19 +446,22 @@ func (b *Bot) renderError(r *Request, err error) {
 // MaxMessageLen is Telegram's limit for one message's text.
 const MaxMessageLen = 4096
 
+// flush queues the request's replies (after the callback's answer, which
+// stops the button's spinner) in the update's transaction.
 func (b *Bot) flush(ctx context.Context, r *Request) {
+	msgs := make([]outbox.Message, 0, len(r.out)+1)
 	if r.CallbackID != "" {
-		if err := b.send.AnswerCallback(ctx, r.CallbackID, ""); err != nil {
-			b.log.Warn("answer callback", "update_id", r.UpdateID, "err", err)
-		}
+		msgs = append(msgs, outbox.Message{ChatID: r.ChatID, AnswerCallback: r.CallbackID})
 	}
 	for _, m := range r.out {
 		if m.ChatID == 0 {
 			m.ChatID = r.ChatID
 		}
-		if _, err := b.send.Send(ctx, m); err != nil {
-			b.log.Error("send reply", "update_id", r.UpdateID, "chat_id", m.ChatID, "err", err)
-		}
+		msgs = append(msgs, m)
+	}
+	if err := b.send.Enqueue(ctx, r.UpdateID, msgs...); err != nil {
+		b.log.Error("queue replies", "update_id", r.UpdateID, "chat_id", r.ChatID, "err", err)
+		fail(ctx, fmt.Errorf("queue replies: %w", err))
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -55,22 +57,41 @@ type Config struct {
 	// ManualJobs leaves periodic jobs to the caller (tests call them):
 	// the start-up runs happen, cron does not start.
 	ManualJobs bool
+	// Instance names this process in the database's claims (default: the
+	// host name). A process restarted under the same name resumes at once
+	// what it was sending; another takes over a silent one's after a few
+	// seconds. Two processes running at once need different names.
+	Instance string
+	// Faults are crash-test hooks at the pipeline's step boundaries.
+	Faults Faults
+}
+
+// Faults are crash-test hooks (see internal/apptest's crash test): each
+// runs at a step boundary, and returning true there simulates a crash.
+type Faults struct {
+	// BeforeCommit runs in an update's transaction after its handler;
+	// AfterCommit right after the transaction committed.
+	BeforeCommit, AfterCommit func(updateID int64)
+	Outbox                    outbox.Faults
 }
 
 // App is a running salesbot.
 type App struct {
-	Cfg        Config
-	DB         *storage.DB
-	TG         *tgbot.Bot
-	Bot        *bot.Bot
-	Inbox      *inbox.Inbox
-	Outbox     *outbox.Outbox
+	Cfg    Config
+	DB     *storage.DB
+	TG     *tgbot.Bot
+	Bot    *bot.Bot
+	Inbox  *inbox.Inbox
+	Outbox *outbox.Outbox
+	// Queue is the durable outbox: every message is stored, then sent.
+	Queue      *outbox.Queue
 	Dispatcher *reminders.Dispatcher
 	Scheduler  *reminders.Scheduler
 	Log        *slog.Logger
 	Clock      clock.Clock
 	// Reports sends the scheduled digests, summaries and plan reminders.
 	Reports *reports.Scheduler
+	killed  atomic.Bool
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -107,6 +128,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	}
 	if cfg.DispatchEvery <= 0 {
 		cfg.DispatchEvery = 10 * time.Second
+	}
+	if cfg.Instance == "" {
+		cfg.Instance, _ = os.Hostname()
 	}
 	if clk == nil {
 		clk = clock.Real{}
@@ -147,7 +171,8 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	}
 	a.TG = tg
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
-	a.Bot.SetSender(a.Outbox)
+	a.Queue = outbox.NewQueue(db, a.Outbox, outbox.QueueConfig{Owner: cfg.Instance, Faults: cfg.Faults.Outbox, Log: log})
+	a.Bot.SetSender(a.Queue)
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		db.Close()
@@ -178,8 +203,10 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		// tick, marked late); the send record keeps each once.
 		{Name: JobReports, Spec: "@every 1m", Run: a.Reports.SendDue},
 		{Name: JobExpireForms, Spec: "@every 1m", AtStart: true, Run: func(ctx context.Context) error {
-			_, err := a.Bot.ExpireForms(ctx)
-			return err
+			if _, err := a.Bot.ExpireForms(ctx); err != nil {
+				return err
+			}
+			return a.Queue.Flush(ctx)
 		}},
 		{Name: JobPrune, Spec: "@every 1h", Run: a.prune},
 	} {
@@ -189,10 +216,20 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		}
 	}
 
+	onDone := func(id int64) { a.Queue.Wake() }
+	if cfg.OnUpdateDone != nil {
+		// Callers waiting for an update (the console, tests) want its
+		// replies out, not just decided.
+		onDone = func(id int64) {
+			a.Queue.Wake()
+			a.Queue.WhenSent(context.Background(), id, func() { cfg.OnUpdateDone(id) })
+		}
+	}
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
-		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: cfg.OnUpdateDone,
-	}, db, func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
+		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: onDone, OnGiveUp: a.Bot.GiveUp,
+		BeforeCommit: cfg.Faults.BeforeCommit, AfterCommit: cfg.Faults.AfterCommit,
+	}, db, func(ctx context.Context, upd *tgmodels.Update) error { return a.Bot.Process(ctx, tg, upd) }, bot.ChatOf)
 	return a, nil
 }
 
@@ -208,8 +245,15 @@ func (a *App) prune(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if updates+runs > 0 {
-		a.Log.Info("pruned history", "updates", updates, "job_runs", runs)
+	sent, err := a.DB.PruneOutgoing(ctx, now.Add(-keepUpdates))
+	if err != nil {
+		return err
+	}
+	if err := a.DB.PruneProcesses(ctx, now.Add(-keepUpdates)); err != nil {
+		return err
+	}
+	if updates+runs+sent > 0 {
+		a.Log.Info("pruned history", "updates", updates, "job_runs", runs, "outgoing", sent)
 	}
 	return nil
 }
@@ -224,6 +268,10 @@ func (a *App) Run(ctx context.Context) error {
 	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()))
 	// Periodic jobs on cron; at start the dispatcher sends what fell due
 	// while the bot was down.
+	// The outbox first: the start-up jobs wait for their messages to leave.
+	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSending()
+	a.Queue.Start(sendCtx)
 	if err := a.Scheduler.Start(ctx, a.Cfg.ManualJobs); err != nil {
 		return fmt.Errorf("can't start the scheduler: %w", err)
 	}
@@ -231,11 +279,32 @@ func (a *App) Run(ctx context.Context) error {
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
 	defer cancel()
 	a.Scheduler.Stop(stop)
+	// Replies of the updates just handled go out before the stop,
+	// within the drain time.
+	if ctx.Err() != nil && a.Cfg.DrainTimeout > 0 && !a.killed.Load() {
+		if err := a.Queue.Flush(stop); err != nil {
+			a.Log.Warn("unsent messages stay queued for the next start", "err", err)
+		}
+	}
+	stopSending()
+	<-a.Queue.Done()
 	return err
 }
 
-// RunJob runs one periodic job now (salesbot job NAME, tests).
-func (a *App) RunJob(ctx context.Context, name string) error { return a.Scheduler.RunOnce(ctx, name) }
+// RunJob runs one periodic job now (salesbot job NAME, tests); the outbox
+// runs meanwhile, so the job's messages are out when it returns.
+func (a *App) RunJob(ctx context.Context, name string) error {
+	a.Queue.Start(ctx)
+	return a.Scheduler.RunOnce(ctx, name)
+}
+
+// Kill stops the app the way SIGKILL would, for crash tests: from now on
+// no database statement runs and no send starts; what was committed stays,
+// everything else is lost. Run then returns without draining.
+func (a *App) Kill() {
+	a.killed.Store(true)
+	a.DB.Kill()
+}
 
 // Transport is the HTTP transport to the Bot API: it keeps enough idle
 // connections for the dispatcher's concurrent sends. (Go's default keeps

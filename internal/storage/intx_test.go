@@ -3,6 +3,8 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"salesbot/internal/clock"
@@ -65,4 +67,35 @@ func TestInTx(t *testing.T) {
 			t.Error("a plain context carries a transaction")
 		}
 	})
+}
+
+// A '#' or '?' in the SQLite path is part of the file name, not a URI
+// fragment or query: two directories that differ after it are two databases.
+func TestSQLitePathWithHash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	open := func(sub string) *storage.DB {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		db, err := storage.Open(filepath.Join(dir, sub, "salesbot.db"), clock.NewFake(t0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	a, b := open("run#1?x"), open("run#2?y")
+	if _, err := a.CreateTeam(ctx, "North", "UTC"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.TeamByName(ctx, "North"); models.ErrorCode(err) != models.ENOTFOUND {
+		t.Fatalf("the second database sees the first one's team: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "run#1?x", "salesbot.db")); err != nil {
+		t.Fatalf("database not at its path: %v", err)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -36,7 +37,16 @@ type DB struct {
 	sql     *sql.DB
 	clock   clock.Clock
 	dialect Dialect
+	killed  atomic.Bool
 }
+
+// ErrKilled is what every call returns after Kill.
+var ErrKilled = errors.New("database handle killed (simulated crash)")
+
+// Kill makes every later call fail with ErrKilled, the way a process killed
+// at this instant would never run them; what committed stays. Crash tests
+// use it; nothing else should.
+func (db *DB) Kill() { db.killed.Store(true) }
 
 // IsPostgresDSN reports whether dsn selects PostgreSQL rather than a SQLite file.
 func IsPostgresDSN(dsn string) bool {
@@ -57,6 +67,10 @@ func sqliteDSN(path string) string {
 	q.Set("_foreign_keys", "on")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	// A URI filename: '%', '?' and '#' in the path are escaped, or SQLite
+	// would read them as an escape, the query or a fragment and open
+	// another file ("/data/run#2/salesbot.db" would be "/data/run").
+	path = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 	return "file:" + path + "?" + q.Encode()
 }
 
@@ -131,6 +145,9 @@ type txKey struct{ db *DB }
 // SQLite a call with another context waits for the transaction's write
 // lock, which fn holds.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if db.killed.Load() {
+		return ErrKilled
+	}
 	return db.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{db}, tx))
 	})
@@ -145,6 +162,11 @@ func (db *DB) InTransaction(ctx context.Context) bool {
 // conn is the handle a storage method works with: the transaction ctx
 // carries (InTx), or the pool.
 func (db *DB) conn(ctx context.Context) *gorm.DB {
+	if db.killed.Load() {
+		g := db.gorm.WithContext(ctx)
+		_ = g.AddError(ErrKilled) // gorm runs no statement on a handle with an error
+		return g
+	}
 	if tx, ok := ctx.Value(txKey{db}).(*gorm.DB); ok {
 		return tx.WithContext(ctx)
 	}
@@ -156,6 +178,9 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 // expected failure (a duplicate name) does not spoil the caller's
 // transaction on PostgreSQL.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.killed.Load() {
+		return ErrKilled
+	}
 	return db.conn(ctx).Transaction(fn)
 }
 
