@@ -19,6 +19,7 @@ import (
 	tgmodels "github.com/go-telegram/bot/models"
 
 	"salesbot/internal/clock"
+	"salesbot/internal/inbox"
 	"salesbot/internal/outbox"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
@@ -146,10 +147,18 @@ func (b *Bot) Handle(ctx context.Context, _ *tgbot.Bot, upd *tgmodels.Update) {
 type failKey struct{}
 
 // Process runs one update through go-telegram/bot's routing (tg runs
-// Handle, behind Recover, and any handler registered on it) in the
-// update's transaction, which ctx carries. It returns an error when what
-// the handler decided could not be stored; the caller must roll back.
-func (b *Bot) Process(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) error {
+// Handle and any handler registered on it) in the update's transaction,
+// which ctx carries. It returns an error when what the handler decided
+// could not be stored, and one wrapping inbox.ErrPanicked when the handler
+// panicked: the caller must roll back (a panic's writes are undone) and,
+// for a panic, answer with Apologize.
+func (b *Bot) Process(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("handler panicked", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%w: %v", inbox.ErrPanicked, p)
+		}
+	}()
 	var failed error
 	tg.ProcessUpdate(context.WithValue(ctx, failKey{}, &failed), upd)
 	return failed
@@ -162,28 +171,14 @@ func fail(ctx context.Context, err error) {
 	}
 }
 
-// Recover is a go-telegram/bot middleware: a panicking handler's writes are
-// rolled back (it runs in a savepoint of the update's transaction), it is
-// logged with the update id, and the user gets an apology; the bot goes on.
-func (b *Bot) Recover(next tgbot.HandlerFunc) tgbot.HandlerFunc {
-	return func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) {
-		defer func() {
-			if p := recover(); p != nil {
-				b.log.Error("handler panicked", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				chatID, lang := chatOf(upd), b.langOf(ctx, upd)
-				if chatID != 0 {
-					if err := b.send.Enqueue(ctx, upd.ID, outbox.Message{ChatID: chatID, Text: b.cat.T(lang, "panic_apology", nil)}); err != nil {
-						b.log.Error("send apology", "update_id", upd.ID, "err", err)
-						fail(ctx, fmt.Errorf("queue apology: %w", err))
-					}
-				}
-			}
-		}()
-		_ = b.store.InTx(ctx, func(ctx context.Context) error {
-			next(ctx, tg, upd)
-			return nil
-		})
+// Apologize queues, for an update whose handler panicked (its writes were
+// rolled back), an apology to its sender; the bot goes on.
+func (b *Bot) Apologize(ctx context.Context, upd *tgmodels.Update) error {
+	chatID := chatOf(upd)
+	if chatID == 0 {
+		return nil
 	}
+	return b.send.Enqueue(ctx, upd.ID, outbox.Message{ChatID: chatID, Text: b.cat.T(b.langOf(ctx, upd), "panic_apology", nil)})
 }
 
 // langOf is the language to answer an update in when no request exists.

@@ -158,7 +158,6 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	tg, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithDefaultHandler(a.Bot.Handle),
-		tgbot.WithMiddlewares(a.Bot.Recover),
 		// Handlers run inside the inbox's workers, which keep per-chat
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
@@ -227,7 +226,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	}
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
-		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: onDone, OnGiveUp: a.Bot.GiveUp,
+		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: onDone, OnGiveUp: a.Bot.GiveUp, OnPanic: a.Bot.Apologize,
 		BeforeCommit: cfg.Faults.BeforeCommit, AfterCommit: cfg.Faults.AfterCommit,
 	}, db, func(ctx context.Context, upd *tgmodels.Update) error { return a.Bot.Process(ctx, tg, upd) }, bot.ChatOf)
 	return a, nil

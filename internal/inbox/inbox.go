@@ -39,7 +39,7 @@ import (
 type Store interface {
 	StoreUpdates(ctx context.Context, ups []storage.StoredUpdate) error
 	PendingUpdates(ctx context.Context, limit int) ([]storage.StoredUpdate, error)
-	BeginUpdate(ctx context.Context, updateID int64) error
+	HandleUpdate(ctx context.Context, updateID int64, count bool, fn func(ctx context.Context) error) error
 	EndAttempt(ctx context.Context, updateID int64) error
 	MarkUpdateDone(ctx context.Context, updateID int64) error
 	GiveUpUpdate(ctx context.Context, updateID int64, why string) error
@@ -52,6 +52,10 @@ type Store interface {
 // with the done mark; an error rolls it all back and the update is handled
 // again.
 type Handler func(ctx context.Context, upd *tgmodels.Update) error
+
+// ErrPanicked wraps a handler's error when it panicked: its transaction is
+// rolled back and OnPanic answers in a new one; it is not tried again.
+var ErrPanicked = errors.New("handler panicked")
 
 // ChatFunc tells which chat an update belongs to (0: none).
 type ChatFunc func(upd *tgmodels.Update) int64
@@ -78,6 +82,9 @@ type Config struct {
 	// OnGiveUp, if set, runs in the transaction that gives an update up
 	// (it queues the notice to the user).
 	OnGiveUp func(ctx context.Context, upd *tgmodels.Update) error
+	// OnPanic, if set, runs in the transaction that marks done an update
+	// whose handler panicked (it queues the apology).
+	OnPanic func(ctx context.Context, upd *tgmodels.Update) error
 	// BeforeCommit and AfterCommit, if set (crash tests), run inside the
 	// update's transaction after the handler, and right after the commit.
 	BeforeCommit, AfterCommit func(updateID int64)
@@ -271,12 +278,10 @@ func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
 		in.done(u.UpdateID)
 		return
 	}
-	if err := in.store.BeginUpdate(ctx, u.UpdateID); err != nil {
-		log.Error("count attempt", "err", err)
-		return
-	}
 	for try := 1; ; try++ {
-		err := in.store.InTx(ctx, func(ctx context.Context) error {
+		// The first try counts the attempt (committed before the handler
+		// runs): if the process dies in the handler, the count stays.
+		err := in.store.HandleUpdate(ctx, u.UpdateID, try == 1, func(ctx context.Context) error {
 			if err := in.handle(ctx, &upd); err != nil {
 				return err
 			}
@@ -289,6 +294,22 @@ func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
 			return in.store.MarkUpdateDone(ctx, u.UpdateID)
 		})
 		if err == nil {
+			break
+		}
+		if errors.Is(err, ErrPanicked) && ctx.Err() == nil {
+			// Its writes are rolled back; answer and move on.
+			err := in.store.InTx(ctx, func(ctx context.Context) error {
+				if in.cfg.OnPanic != nil {
+					if err := in.cfg.OnPanic(ctx, &upd); err != nil {
+						return err
+					}
+				}
+				return in.store.MarkUpdateDone(ctx, u.UpdateID)
+			})
+			if err != nil {
+				log.Error("mark a panicked update done", "err", err)
+				return
+			}
 			break
 		}
 		if ctx.Err() != nil {

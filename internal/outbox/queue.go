@@ -35,10 +35,10 @@ type Queue struct {
 	wake chan struct{}
 
 	mu       sync.Mutex
-	inflight map[int64]bool      // chats with a send in progress here
-	skip     map[int64]time.Time // rows another live process holds, until
-	waiters  map[int64][]func()  // update id → called when its rows are out
-	changed  chan struct{}       // closed and replaced when a row finishes
+	inflight map[int64]bool          // chats with a send in progress here
+	skip     map[int64]time.Time     // rows another live process holds, until
+	waiters  map[int64]*updateWaiter // update id → who waits for its rows
+	changed  chan struct{}           // closed and replaced when a row finishes
 	sources  map[string]SourceHooks
 	running  bool
 	lat      []time.Duration // HTTP answer → committed mark, for BENCHMARKS.md
@@ -108,7 +108,7 @@ func NewQueue(db *storage.DB, out *Outbox, cfg QueueConfig) *Queue {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Queue{db: db, out: out, cfg: cfg, log: cfg.Log, wake: make(chan struct{}, 1),
-		inflight: map[int64]bool{}, skip: map[int64]time.Time{}, waiters: map[int64][]func(){},
+		inflight: map[int64]bool{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
 		changed: make(chan struct{}), sources: map[string]SourceHooks{}, latCap: 1 << 16}
 }
 
@@ -205,30 +205,73 @@ func (q *Queue) Wake() {
 }
 
 // WhenSent calls fn once every row of update updateID is sent or given up
-// (at once if it has none left).
+// (at once if it has none left). It reads the update's rows once and then
+// counts them down as they finish.
 func (q *Queue) WhenSent(ctx context.Context, updateID int64, fn func()) {
 	q.mu.Lock()
-	q.waiters[updateID] = append(q.waiters[updateID], fn)
+	w := q.waiters[updateID]
+	if w == nil {
+		w = &updateWaiter{remaining: -1}
+		q.waiters[updateID] = w
+	}
+	w.fns = append(w.fns, fn)
+	known := w.remaining >= 0
 	q.mu.Unlock()
-	q.checkWaiter(ctx, updateID)
+	if known {
+		q.finished(updateID, 0)
+		return
+	}
+	for {
+		// A row finishing while the count is read may or may not be in
+		// it: read again until none finished meanwhile.
+		q.mu.Lock()
+		w.early = 0
+		q.mu.Unlock()
+		n, err := q.db.UnsentOutgoing(context.WithoutCancel(ctx), updateID, nil)
+		if err != nil {
+			q.log.Warn("count an update's unsent messages", "update_id", updateID, "err", err)
+			return
+		}
+		q.mu.Lock()
+		if w.early == 0 {
+			w.remaining = int(n)
+			q.mu.Unlock()
+			break
+		}
+		q.mu.Unlock()
+	}
+	q.finished(updateID, 0)
 }
 
-func (q *Queue) checkWaiter(ctx context.Context, updateID int64) {
+// updateWaiter is who waits for an update's rows (WhenSent).
+type updateWaiter struct {
+	remaining int // -1: not counted yet
+	early     int // rows finished while the count was read
+	fns       []func()
+}
+
+// finished counts n more rows of updateID done and calls the waiters when
+// none is left.
+func (q *Queue) finished(updateID int64, n int) {
 	q.mu.Lock()
-	fns := q.waiters[updateID]
-	q.mu.Unlock()
-	if len(fns) == 0 {
+	w := q.waiters[updateID]
+	if w == nil {
+		q.mu.Unlock()
 		return
 	}
-	n, err := q.db.UnsentOutgoing(context.WithoutCancel(ctx), updateID, nil)
-	if err != nil || n > 0 {
+	if w.remaining < 0 {
+		w.early += n
+		q.mu.Unlock()
 		return
 	}
-	q.mu.Lock()
-	fns = q.waiters[updateID]
+	w.remaining = max(0, w.remaining-n)
+	if w.remaining > 0 {
+		q.mu.Unlock()
+		return
+	}
 	delete(q.waiters, updateID)
 	q.mu.Unlock()
-	for _, fn := range fns {
+	for _, fn := range w.fns {
 		fn()
 	}
 }
@@ -346,17 +389,33 @@ func (q *Queue) run(ctx context.Context) {
 		go func() {
 			defer wg.Done()
 			for row := range jobs {
-				q.deliver(work, row)
+				chat := row.ChatID
+				// A worker stays with its chat for a few rows (a reply of
+				// several messages, the chat's burst) before handing the
+				// chat back: fewer trips through the head query.
+				for k := 1; ; k++ {
+					done := q.deliver(work, row)
+					q.mu.Lock()
+					close(q.changed)
+					q.changed = make(chan struct{})
+					q.mu.Unlock()
+					if done && row.UpdateID != 0 {
+						q.finished(row.UpdateID, 1)
+					}
+					if !done || k >= stickyRows || ctx.Err() != nil {
+						break
+					}
+					next, ok, err := q.db.NextOutgoingInChat(work, chat, row.ID)
+					if err != nil || !ok || next.NextAt.After(q.db.Now()) {
+						break
+					}
+					row = next
+				}
 				<-slots
 				q.mu.Lock()
-				delete(q.inflight, row.ChatID)
-				close(q.changed)
-				q.changed = make(chan struct{})
+				delete(q.inflight, chat)
 				q.mu.Unlock()
 				q.Wake()
-				if row.UpdateID != 0 {
-					q.checkWaiter(ctx, row.UpdateID)
-				}
 			}
 		}()
 	}
@@ -430,8 +489,12 @@ func (q *Queue) sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// deliver claims, sends and marks one row.
-func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) {
+// stickyRows is how many rows of one chat a worker sends in a row.
+const stickyRows = 3
+
+// deliver claims, sends and marks one row. It reports whether the row is
+// finished (sent or given up), so the chat's next may follow.
+func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	log := q.log.With("outgoing_id", row.ID, "chat_id", row.ChatID)
 	now := q.db.Now()
 	ok, err := q.db.ClaimOutgoing(ctx, row.ID, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
@@ -439,24 +502,24 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) {
 		if ctx.Err() == nil {
 			log.Error("claim outgoing message", "err", err)
 		}
-		return
+		return false
 	}
 	if !ok {
 		// Sent meanwhile, or another live process holds it.
 		q.mu.Lock()
 		q.skip[row.ID] = now.Add(q.cfg.StaleAfter)
 		q.mu.Unlock()
-		return
+		return false
 	}
 	row.Attempts++
 	if f := q.cfg.Faults.BeforeSend; f != nil && f(row) {
-		return
+		return false
 	}
 	m, err := MessageOf(row)
 	if err != nil {
 		log.Error("undecodable outgoing message; giving it up", "err", err)
 		q.fail(ctx, row, err)
-		return
+		return true
 	}
 	if row.Attempts > 1 {
 		log.Info("sending again a message whose send was interrupted", "attempt", row.Attempts, "parts_sent", row.PartsSent)
@@ -475,31 +538,32 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) {
 		return q.db.MarkOutgoingPart(context.WithoutCancel(ctx), row.ID, n, msgID)
 	})
 	if errors.Is(err, errCrashed) {
-		return
+		return false
 	}
 	if err == nil {
 		if f := q.cfg.Faults.AfterSend; f != nil && f(row) {
-			return
+			return false
 		}
 		if err := q.markSent(ctx, row, parts, id); err != nil {
 			log.Error("mark outgoing message sent; it may be sent again", "err", err)
-			return
+			return false
 		}
 		q.record(time.Since(answered))
-		if f := q.cfg.Faults.AfterMark; f != nil {
-			f(row)
+		if f := q.cfg.Faults.AfterMark; f != nil && f(row) {
+			return false
 		}
-		return
+		return true
 	}
 	switch KindOf(err) {
 	case Unreachable, Rejected:
 		log.Warn("Telegram refused a message; giving it up", "err", err)
 		q.fail(ctx, row, err)
+		return true
 	case Canceled:
 		// Stopping: the row stays claimed by this owner and is resumed.
 	default:
 		if ctx.Err() != nil {
-			return
+			return false
 		}
 		wait := q.cfg.RetryBackoff << min(row.Attempts-1, 5)
 		wait = min(wait, 15*time.Minute)
@@ -508,6 +572,7 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) {
 			log.Error("requeue outgoing message", "err", err)
 		}
 	}
+	return false
 }
 
 var errCrashed = errors.New("simulated crash")

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,37 @@ type DB struct {
 	clock   clock.Clock
 	dialect Dialect
 	killed  atomic.Bool
+	// wmu queues this process's SQLite writers in Go. SQLite has one
+	// writer; a second one waiting in its busy handler sleeps in steps of
+	// up to 100 ms, which under load costs far more than the write itself.
+	wmu sync.Mutex
+}
+
+// writeLock takes the SQLite writer lock for a top-level write (a
+// transaction or a statement outside one); the returned func releases it.
+// Inside a transaction the lock is held already. PostgreSQL needs none.
+func (db *DB) writeLock(ctx context.Context) func() {
+	if db.dialect != SQLite || db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil {
+		return func() {}
+	}
+	db.wmu.Lock()
+	return db.wmu.Unlock
+}
+
+// heldKey marks a context whose caller holds the SQLite writer lock.
+type heldKey struct{ db *DB }
+
+// holdingWriteLock takes the SQLite writer lock for several writes in a
+// row; calls with the returned context do not take it again.
+func (db *DB) holdingWriteLock(ctx context.Context) (context.Context, func()) {
+	unlock := db.writeLock(ctx)
+	return context.WithValue(ctx, heldKey{db}, true), unlock
+}
+
+// write runs one writing statement (fn) under the SQLite writer lock.
+func (db *DB) write(ctx context.Context, fn func(g *gorm.DB) *gorm.DB) *gorm.DB {
+	defer db.writeLock(ctx)()
+	return fn(db.conn(ctx))
 }
 
 // ErrKilled is what every call returns after Kill.
@@ -148,6 +180,7 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	if db.killed.Load() {
 		return ErrKilled
 	}
+	defer db.writeLock(ctx)()
 	return db.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{db}, tx))
 	})
@@ -181,6 +214,7 @@ func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if db.killed.Load() {
 		return ErrKilled
 	}
+	defer db.writeLock(ctx)()
 	return db.conn(ctx).Transaction(fn)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -48,7 +49,7 @@ func (db *DB) StoreUpdates(ctx context.Context, ups []StoredUpdate) error {
 	for i, u := range ups {
 		rows[i] = updateRow{UpdateID: u.UpdateID, ChatID: u.ChatID, Payload: string(u.Payload), State: UpdatePending, ReceivedAt: now}
 	}
-	err := db.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows) }).Error
 	if err != nil {
 		return fmt.Errorf("store %d updates: %w", len(ups), err)
 	}
@@ -76,7 +77,9 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]StoredUpdate, er
 // number of times the process died while handling the update. One that
 // kills the process every time is given up on instead of looping forever.
 func (db *DB) BeginUpdate(ctx context.Context, updateID int64) error {
-	err := db.conn(ctx).Exec("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", updateID).Error
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Exec("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", updateID)
+	}).Error
 	if err != nil {
 		return fmt.Errorf("count attempt of update %d: %w", updateID, err)
 	}
@@ -161,4 +164,22 @@ func (db *DB) GivenUpUpdates(ctx context.Context, since time.Time, limit int) ([
 		out[i] = GivenUp{UpdateID: r.UpdateID, ChatID: r.ChatID, At: derefTime(r.DoneAt), Why: r.Error}
 	}
 	return out, nil
+}
+
+// HandleUpdate runs fn, the handling of an update, in one transaction
+// (InTx). With count it first counts the attempt (BeginUpdate), committed
+// before fn starts. On SQLite both happen under one hold of the writer
+// lock, so counting costs no second wait for it.
+func (db *DB) HandleUpdate(ctx context.Context, updateID int64, count bool, fn func(ctx context.Context) error) error {
+	if db.killed.Load() {
+		return ErrKilled
+	}
+	held, unlock := db.holdingWriteLock(ctx)
+	defer unlock()
+	if count {
+		if err := db.BeginUpdate(held, updateID); err != nil {
+			return err
+		}
+	}
+	return db.InTx(held, fn)
 }
