@@ -325,10 +325,8 @@ func RevisitDue(v *Visit, revisitDays int, w WorkingHours, loc *time.Location) (
 		return time.Time{}, false, false
 	case v.NextVisitAt != nil && !v.NextVisitAt.IsZero():
 		return v.NextVisitAt.UTC(), true, true
-	case revisitDays <= 0:
-		revisitDays = DefaultRevisitDays
 	}
-	at := addDays(v.At.In(loc), revisitDays)
+	at := addDays(v.At.In(loc), RevisitInterval(revisitDays))
 	return w.Adjust(at).UTC(), false, true
 }
 
