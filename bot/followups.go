@@ -347,6 +347,10 @@ func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
 		r.say("err_snooze_past", map[string]any{"At": r.time(res.Time)})
 		return nil
 	}
+	if models.CheckSnooze(f.DueAt, res.Time) != nil {
+		r.say("err_snooze_earlier", map[string]any{"Due": r.time(f.DueAt), "To": r.time(res.Time)})
+		return nil
+	}
 	g, err := b.store.SnoozeFollowUp(ctx, f.ID, r.User.ID, res.Time, true)
 	if err != nil {
 		return err
@@ -405,14 +409,7 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 		if err != nil {
 			return err
 		}
-		local := r.Now.In(r.Loc)
-		to, exact := local.Add(time.Hour), true
-		switch action {
-		case "m":
-			to, exact = hours.TomorrowMorning(local), false
-		case "w":
-			to, exact = hours.NextWeek(local), false
-		}
+		to, exact := hours.SnoozeTo(models.SnoozeChoice(action[0]), f.DueAt, r.Now, r.Loc)
 		g, err := b.store.SnoozeFollowUp(ctx, f.ID, r.User.ID, to, exact)
 		if err != nil {
 			return err

@@ -304,7 +304,9 @@ func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
 
 // SnoozeFollowUp moves the owner's open follow-up to a new due time and
 // records the snooze; it goes out again then, as a new message. exact says
-// whether the rep chose the moment themselves.
+// whether the rep chose the moment themselves. A time not after the current
+// due time is refused (models.CheckSnooze): a snooze never brings a
+// follow-up forward, whichever path asked for it.
 func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Time, exact bool) (*models.FollowUp, error) {
 	now := db.Now()
 	to = utc(to)
@@ -316,6 +318,9 @@ func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Tim
 		}
 		if !models.FollowUpState(row.State).Open() {
 			return models.Errorf(models.ECONFLICT, "err_followup_closed", map[string]any{"State": row.State})
+		}
+		if err := models.CheckSnooze(row.DueAt, to); err != nil {
+			return err
 		}
 		if err := tx.Create(&followUpSnoozeRow{FollowUpID: id, At: now, FromDue: row.DueAt, ToDue: to}).Error; err != nil {
 			return err

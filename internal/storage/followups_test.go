@@ -166,6 +166,10 @@ func TestSnoozeAndComplete(t *testing.T) {
 		if err != nil || !s.DueAt.Equal(to) || s.SnoozeCount != 1 || s.Exact {
 			t.Fatalf("snoozed: %+v %v", s, err)
 		}
+		// A snooze to before the due time is refused, whoever asks.
+		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to.Add(-time.Minute), true); models.ErrorCode(err) != models.EINVALID {
+			t.Fatalf("snooze to earlier: %v", err)
+		}
 		got, _ := db.FollowUp(ctx, f.ID)
 		if len(got.Snoozes) != 1 || !got.Snoozes[0].From.Equal(t0.Add(time.Hour)) || !got.Snoozes[0].To.Equal(to) || !got.Snoozes[0].At.Equal(t0) {
 			t.Fatalf("snooze history: %+v", got.Snoozes)
