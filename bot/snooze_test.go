@@ -42,3 +42,53 @@ func TestSnoozeNeverMovesEarlier(t *testing.T) {
 	got = h.Tap(bob, []tgfake.Sent{msg}, "1 hour")
 	apptest.MustContain(t, got, "💤 Snoozed until Mon 23 Nov 2026 20:30")
 }
+
+// /done N and /snooze N mean the numbers of the list the user last saw,
+// however many were done since; a done is undone from its confirmation
+// (issue 11, item 2).
+func TestFollowUpNumbersAreThoseShown(t *testing.T) {
+	h := apptest.New(t) // Monday 23 Nov 2026 09:00 UTC
+	repIn(t, h, bob, "UTC")
+	h.Send(bob, "/remind today 11:00 call Li")
+	h.Send(bob, "/remind today 12:00 email Wu")
+	h.Send(bob, "/remind today 13:00 quote Acme")
+	apptest.MustContain(t, h.Send(bob, "/followups"), "1. 11:00 · call Li\n2. 12:00 · email Wu\n3. 13:00 · quote Acme")
+
+	apptest.MustContain(t, h.Send(bob, "/done 1"), "✅ Done: call Li")
+	got := h.Send(bob, "/done 2")
+	apptest.MustContain(t, got, "✅ Done: email Wu") // today's code completed "quote Acme" here
+	apptest.MustContain(t, h.Send(bob, "/done 1"), "Number 1 of the list you last saw — call Li — is done already.")
+	apptest.MustContain(t, h.Send(bob, "/snooze 3 today 15:00"), "💤 quote Acme — snoozed until Mon 23 Nov 2026 15:00")
+
+	// Undo from the confirmation: open again, with its buttons.
+	undone := h.Tap(bob, got, "Undo done")
+	if len(undone) != 1 || undone[0].Method != "editMessageText" || len(undone[0].Buttons) != 3 {
+		t.Fatalf("undo: %+v", undone)
+	}
+	apptest.MustContain(t, undone, "🔔 Reminder: email Wu\n↩️ Open again, due Mon 23 Nov 2026 12:00")
+	apptest.MustContain(t, h.Tap(bob, got, "Undo done"), "This follow-up is open already.")
+
+	// A new list renumbers; the numbers follow it.
+	apptest.MustContain(t, h.Send(bob, "/followups"), "1. 12:00 · email Wu\n2. 15:00 · quote Acme")
+	apptest.MustContain(t, h.Send(bob, "/done 2"), "✅ Done: quote Acme")
+
+	// Done and Undo under the list: the list shows the result each time.
+	list := h.Send(bob, "/followups")
+	apptest.MustContain(t, list, "Your open follow-ups (1):")
+	got = h.Tap(bob, list, "1 ✅")
+	apptest.MustContain(t, got, "✅ Done Mon 23 Nov 2026 09:00 — email Wu", "No open follow-ups.")
+	got = h.Tap(bob, got, "Undo done")
+	apptest.MustContain(t, got, "↩️ Open again, due Mon 23 Nov 2026 12:00 — email Wu", "1. 12:00 · email Wu")
+
+	// The due message's Done has an Undo too; undone, the reminder is open
+	// and not sent again.
+	h.Clock.Set(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	tick(t, h, 1)
+	msg := lastSent(t, h, bob.ID)
+	got = h.Tap(bob, []tgfake.Sent{msg}, "Done")
+	apptest.MustContain(t, got, "🔔 Reminder: email Wu\n✅ Done Mon 23 Nov 2026 12:00")
+	got = h.Tap(bob, got, "Undo done")
+	apptest.MustContain(t, got, "↩️ Open again")
+	tick(t, h, 0)
+	apptest.MustContain(t, h.Send(bob, "/followups"), "Your open follow-ups (1):", "1. 12:00 · email Wu")
+}
