@@ -100,7 +100,7 @@ func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Obje
 // Objection returns a live objection.
 func (db *DB) Objection(ctx context.Context, id int64) (*models.Objection, error) {
 	var row objectionRow
-	if err := db.gorm.WithContext(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+	if err := db.conn(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
 	}
 	return row.model(), nil
@@ -138,7 +138,7 @@ func objectionQuery(tx *gorm.DB, f ObjectionFilter) *gorm.DB {
 // Objections lists live objections, newest first.
 func (db *DB) Objections(ctx context.Context, f ObjectionFilter) ([]*models.Objection, error) {
 	var rows []objectionRow
-	q := objectionQuery(db.gorm.WithContext(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
+	q := objectionQuery(db.conn(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
@@ -155,7 +155,7 @@ func (db *DB) Objections(ctx context.Context, f ObjectionFilter) ([]*models.Obje
 // CountObjections counts live objections.
 func (db *DB) CountObjections(ctx context.Context, f ObjectionFilter) (int, error) {
 	var n int64
-	if err := objectionQuery(db.gorm.WithContext(ctx), f).Count(&n).Error; err != nil {
+	if err := objectionQuery(db.conn(ctx), f).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count objections: %w", err)
 	}
 	return int(n), nil
@@ -168,7 +168,7 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 		return nil, err
 	}
 	now := db.Now()
-	res := db.gorm.WithContext(ctx).Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
+	res := db.conn(ctx).Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
 		"resolved": true, "worked_answer": worked, "resolved_at": now, "updated_at": now,
 	})
 	if res.Error != nil {
@@ -220,7 +220,7 @@ const (
 // after since (idx_visits_rep_at, idx_objections_rep_at). kind is "" when
 // there is none.
 func (db *DB) LastEntry(ctx context.Context, repID int64, since time.Time) (kind string, id int64, err error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var v visitRow
 	var o objectionRow
 	vErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&v).Error
