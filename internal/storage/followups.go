@@ -286,6 +286,44 @@ func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.
 	return db.withClientName(ctx, row), changed, nil
 }
 
+// ReopenFollowUp takes back the owner's Done: the follow-up is open again as
+// it was — waiting for its time if that is ahead, otherwise open as a
+// delivered one (the rep has just seen it, so it is not sent again; one
+// never delivered goes out now). It returns the follow-up and whether this
+// call changed it (false when it was not done, e.g. reopened already).
+func (db *DB) ReopenFollowUp(ctx context.Context, id, ownerID int64) (*models.FollowUp, bool, error) {
+	now := db.Now()
+	var (
+		row     *followUpRow
+		changed bool
+	)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
+			return err
+		}
+		if row.State != string(models.FollowUpDone) {
+			return nil
+		}
+		state, sendAt := models.FollowUpPending, row.DueAt
+		if !row.DueAt.After(now) && row.SentAt != nil {
+			state = models.FollowUpSent
+		}
+		res := tx.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpDone)).
+			Updates(map[string]any{"state": string(state), "done_at": nil, "send_at": sendAt, "claim_token": ""})
+		if res.Error != nil {
+			return res.Error
+		}
+		changed = res.RowsAffected > 0
+		row.State, row.DoneAt, row.SendAt = string(state), nil, sendAt
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("reopen follow-up %d: %w", id, err)
+	}
+	return db.withClientName(ctx, row), changed, nil
+}
+
 // CancelFollowUp cancels the owner's open follow-up (a reminder they no
 // longer want).
 func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
@@ -304,7 +342,9 @@ func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
 
 // SnoozeFollowUp moves the owner's open follow-up to a new due time and
 // records the snooze; it goes out again then, as a new message. exact says
-// whether the rep chose the moment themselves.
+// whether the rep chose the moment themselves. A time not after the current
+// due time is refused (models.CheckSnooze): a snooze never brings a
+// follow-up forward, whichever path asked for it.
 func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Time, exact bool) (*models.FollowUp, error) {
 	now := db.Now()
 	to = utc(to)
@@ -316,6 +356,9 @@ func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Tim
 		}
 		if !models.FollowUpState(row.State).Open() {
 			return models.Errorf(models.ECONFLICT, "err_followup_closed", map[string]any{"State": row.State})
+		}
+		if err := models.CheckSnooze(row.DueAt, to); err != nil {
+			return err
 		}
 		if err := tx.Create(&followUpSnoozeRow{FollowUpID: id, At: now, FromDue: row.DueAt, ToDue: to}).Error; err != nil {
 			return err
