@@ -75,7 +75,7 @@ const (
 // idx_<table>_team_at, or of idx_<table>_rep_at for one rep.
 func inScope[R, M any](ctx context.Context, db *DB, table, cols string, s RecordScope, conv func(*R) M) ([]M, error) {
 	t := table + "."
-	q := db.gorm.WithContext(ctx).Table(table).Select(cols).
+	q := db.conn(ctx).Table(table).Select(cols).
 		Joins("JOIN clients ON clients.id = "+t+"client_id").
 		Joins("JOIN users ON users.id = "+t+"rep_id").
 		Where(t+"team_id = ? AND "+t+"at >= ? AND "+t+"at < ? AND "+t+"deleted_at IS NULL", s.TeamID, utc(s.From), utc(s.To))
@@ -118,7 +118,7 @@ func (db *DB) ExportObjections(ctx context.Context, s RecordScope) ([]models.Obj
 // owns) by name, each with the scope's visits in [From, To) and its newest
 // visit: the cards, then two grouped aggregates over the scope's visits.
 func (db *DB) ExportClients(ctx context.Context, s RecordScope) ([]models.ClientRecord, error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var clients []struct {
 		Row       clientRow `gorm:"embedded"`
 		OwnerName string
@@ -166,7 +166,7 @@ func (db *DB) ExportClients(ctx context.Context, s RecordScope) ([]models.Client
 // rep: state, due time).
 func (db *DB) ExportFollowUps(ctx context.Context, s RecordScope) ([]models.FollowUpRecord, error) {
 	states := stateStrings(models.FollowUpStates)
-	q := db.gorm.WithContext(ctx).Table("follow_ups").
+	q := db.conn(ctx).Table("follow_ups").
 		Select("follow_ups.*, clients.name AS client_name, users.name AS owner_name").
 		Joins("JOIN users ON users.id = follow_ups.owner_id").
 		Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id")
@@ -203,7 +203,7 @@ func (db *DB) TeamStageChanges(ctx context.Context, teamID int64, from, to time.
 		ToStage    string
 		At         time.Time
 	}
-	err := db.gorm.WithContext(ctx).Table("stage_events").
+	err := db.conn(ctx).Table("stage_events").
 		Select("stage_events.client_id, clients.name AS client_name, users.name AS user_name, stage_events.from_stage, stage_events.to_stage, stage_events.at").
 		Joins("JOIN clients ON clients.id = stage_events.client_id").
 		Joins("JOIN users ON users.id = stage_events.user_id").
@@ -236,7 +236,7 @@ func (db *DB) StalledClients(ctx context.Context, clientIDs []int64) (map[int64]
 		Stage            string
 		NoProgressVisits int
 	}
-	err := db.gorm.WithContext(ctx).Table("clients").Select("id, stage, no_progress_visits").
+	err := db.conn(ctx).Table("clients").Select("id, stage, no_progress_visits").
 		Where("id IN ?", clientIDs).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read the three-visits counts of %d clients: %w", len(clientIDs), err)
@@ -254,7 +254,7 @@ func (db *DB) StalledClients(ctx context.Context, clientIDs []int64) (map[int64]
 // [from, to) (idx_follow_ups_team_done) and those open and overdue at `at`
 // (idx_follow_ups_team: team, state, due time), in two grouped queries.
 func (db *DB) FollowUpCountsByOwner(ctx context.Context, teamID int64, from, to, at time.Time) (done, overdue map[int64]int, err error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	done, err = countByOwner(g.Where("team_id = ? AND done_at >= ? AND done_at < ? AND state = ?", teamID, utc(from), utc(to), string(models.FollowUpDone)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("count follow-ups done in team %d: %w", teamID, err)
@@ -283,7 +283,7 @@ func countByOwner(q *gorm.DB) (map[int64]int, error) {
 
 // Analyze refreshes the query planner's statistics, as after a bulk load.
 func (db *DB) Analyze(ctx context.Context) error {
-	if err := db.gorm.WithContext(ctx).Exec("ANALYZE").Error; err != nil {
+	if err := db.conn(ctx).Exec("ANALYZE").Error; err != nil {
 		return fmt.Errorf("analyze the database: %w", err)
 	}
 	return nil

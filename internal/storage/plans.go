@@ -61,7 +61,7 @@ func (db *DB) PlannedVisitsOf(ctx context.Context, teamID, repID int64, weeks ..
 	for i, w := range weeks {
 		mondays[i] = w.Monday
 	}
-	q := db.gorm.WithContext(ctx).Table("planned_visits").Select("planned_visits.id, planned_visits.team_id, planned_visits.rep_id, planned_visits.client_id, planned_visits.week_start, planned_visits.day, planned_visits.purpose, planned_visits.created_at, clients.name AS client_name").
+	q := db.conn(ctx).Table("planned_visits").Select("planned_visits.id, planned_visits.team_id, planned_visits.rep_id, planned_visits.client_id, planned_visits.week_start, planned_visits.day, planned_visits.purpose, planned_visits.created_at, clients.name AS client_name").
 		Joins("JOIN clients ON clients.id = planned_visits.client_id")
 	if repID != 0 {
 		q = q.Where("planned_visits.rep_id = ? AND planned_visits.week_start IN ? AND planned_visits.team_id = ?", repID, mondays, teamID)
@@ -89,7 +89,7 @@ func (db *DB) DeletePlannedVisits(ctx context.Context, repID int64, ids []int64)
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res := db.gorm.WithContext(ctx).Where("rep_id = ? AND id IN ?", repID, ids).Delete(&plannedVisitRow{})
+	res := db.conn(ctx).Where("rep_id = ? AND id IN ?", repID, ids).Delete(&plannedVisitRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("delete planned visits of rep %d: %w", repID, res.Error)
 	}
@@ -100,7 +100,7 @@ func (db *DB) DeletePlannedVisits(ctx context.Context, repID int64, ids []int64)
 // visit in a week (idx_planned_team_week).
 func (db *DB) RepsWithPlans(ctx context.Context, teamID int64, week models.Week) (map[int64]bool, error) {
 	var ids []int64
-	err := db.gorm.WithContext(ctx).Model(&plannedVisitRow{}).Distinct("rep_id").
+	err := db.conn(ctx).Model(&plannedVisitRow{}).Distinct("rep_id").
 		Where("team_id = ? AND week_start = ?", teamID, week.Monday).Pluck("rep_id", &ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("list reps with plans in team %d: %w", teamID, err)
