@@ -182,19 +182,12 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 	}
 	in := &storage.NewObjection{Objection: models.Objection{ClientID: d.ClientID, RepID: r.User.ID,
 		Category: d.Category, Words: d.Words, Answer: d.Answer}}
+	// Linked to that day's visit by this rep to the client, in the rep's zone.
+	y, m, day := r.Now.In(r.Loc).Date()
+	in.LinkFrom = time.Date(y, m, day, 0, 0, 0, 0, r.Loc)
+	in.LinkTo = in.LinkFrom.AddDate(0, 0, 1)
 	if d.ClientID == 0 {
 		in.NewClient = &models.Client{TeamID: d.TeamID, Name: d.ClientName, OwnerID: r.User.ID}
-	} else {
-		// That day's visit by this rep to the client, in the rep's zone.
-		y, m, day := r.Now.In(r.Loc).Date()
-		from := time.Date(y, m, day, 0, 0, 0, 0, r.Loc)
-		vs, err := b.store.Visits(ctx, storage.VisitFilter{ClientID: d.ClientID, RepID: r.User.ID, From: from, To: from.AddDate(0, 0, 1), Limit: 1})
-		if err != nil {
-			return err
-		}
-		if len(vs) > 0 {
-			in.Objection.VisitID = vs[0].ID
-		}
 	}
 	o, c, err := b.store.SaveObjection(ctx, in)
 	if err != nil {
