@@ -76,7 +76,7 @@ func (b *Bot) followUpText(lang string, loc *time.Location, f *models.FollowUp) 
 	}
 	lines := []string{b.cat.T(lang, key, data)}
 	if f.Late {
-		lines = append(lines, b.cat.T(lang, "followup_late", map[string]any{"Due": FormatTime(lang, f.DueAt, loc)}))
+		lines = append(lines, b.cat.T(lang, "followup_late", map[string]any{"Due": b.cat.Language(lang).FormatTime(f.DueAt, loc)}))
 	}
 	if f.MaybeSentBefore {
 		lines = append(lines, b.cat.T(lang, "followup_maybe_repeat", nil))
@@ -96,7 +96,7 @@ func (b *Bot) followUpButtons(lang, kind string, id int64) [][]outbox.Button {
 // FollowUpMessage is the message that delivers a due follow-up to its
 // owner (the dispatcher's renderer). Late is decided as of now.
 func (b *Bot) FollowUpMessage(f *models.FollowUp, lang string, loc *time.Location, now time.Time) outbox.Message {
-	lang = NormalizeLang(lang)
+	lang = b.cat.Normalize(lang)
 	g := *f
 	g.Late = f.IsLate(now)
 	return outbox.Message{Text: b.followUpText(lang, loc, &g), Buttons: b.followUpButtons(lang, "fu", f.ID)}
@@ -153,43 +153,15 @@ func (b *Bot) cmdRemind(ctx context.Context, r *Request) error {
 
 // --- /followups ----------------------------------------------------------
 
-type section int
-
-const (
-	secOverdue section = iota
-	secToday
-	secWeek
-	secLater
-)
-
-var sectionKeys = [...]string{"followups_overdue", "followups_today", "followups_week", "followups_later"}
-
-// sectionOf places a due time relative to now in the user's zone: weeks
-// start on Monday.
-func sectionOf(due, now time.Time, loc *time.Location) section {
-	if due.Before(now) {
-		return secOverdue
-	}
-	n := now.In(loc)
-	y, m, d := n.Date()
-	tomorrow := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
-	if due.Before(tomorrow) {
-		return secToday
-	}
-	daysToMonday := (8 - int(n.Weekday())) % 7
-	if daysToMonday == 0 {
-		daysToMonday = 7
-	}
-	if due.Before(time.Date(y, m, d+daysToMonday, 0, 0, 0, 0, loc)) {
-		return secWeek
-	}
-	return secLater
+// sectionKeys head the /followups sections, by models.DueSection.
+var sectionKeys = [...]string{
+	models.DueOverdue: "followups_overdue", models.DueToday: "followups_today",
+	models.DueThisWeek: "followups_week", models.DueLater: "followups_later",
 }
 
 // /followups [team], alias /todo
 func (b *Bot) cmdFollowUps(ctx context.Context, r *Request) error {
-	arg := strings.ToLower(strings.TrimSpace(r.Args))
-	if arg == "team" || arg == "团队" {
+	if r.cat.wordIs(wordFollowUpsTeam, r.Args) {
 		return b.teamFollowUps(ctx, r)
 	}
 	text, buttons, err := b.followUpList(ctx, r, "")
@@ -225,15 +197,15 @@ func (b *Bot) followUpList(ctx context.Context, r *Request, note string) (string
 	}
 	lines = append(lines, r.t("followups_header", map[string]any{"Count": len(list)}))
 	var buttons [][]outbox.Button
-	last := section(-1)
+	last := models.DueSection(-1)
 	for i, f := range list {
-		sec := sectionOf(f.DueAt, r.Now, r.Loc)
+		sec := models.DueSectionOf(f.DueAt, r.Now, r.Loc)
 		if sec != last {
 			lines = append(lines, "", r.t(sectionKeys[sec], nil))
 			last = sec
 		}
 		when := r.time(f.DueAt)
-		if sec == secToday {
+		if sec == models.DueToday {
 			when = f.DueAt.In(r.Loc).Format("15:04")
 		}
 		lines = append(lines, r.t("followups_line", map[string]any{"N": i + 1, "When": when, "Title": b.followUpTitle(r.Lang, f)}))

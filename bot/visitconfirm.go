@@ -128,10 +128,7 @@ func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisi
 	case f == nil:
 		return r.t("followup_none", nil)
 	case s.Visit.NextVisitAt == nil:
-		days := models.DefaultRevisitDays
-		if t, err := b.store.Team(ctx, s.Visit.TeamID); err == nil && t.RevisitDays > 0 {
-			days = t.RevisitDays
-		}
+		days, _ := b.teamRevisit(ctx, s.Visit.TeamID)
 		return r.t("followup_rule", map[string]any{"At": r.time(f.DueAt), "Days": days})
 	}
 	return r.t("followup_at", map[string]any{"At": r.time(f.DueAt)})

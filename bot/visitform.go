@@ -130,10 +130,7 @@ func (b *Bot) visitPrompt(r *Request, st *FormState, id string) string {
 		if d.RuleAt != nil {
 			return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
 		}
-		days := d.RevisitDays
-		if days <= 0 {
-			days = models.DefaultRevisitDays
-		}
+		days := models.RevisitInterval(d.RevisitDays)
 		return r.t("visit_q_next", map[string]any{"Default": r.time(r.Now.In(r.Loc).AddDate(0, 0, days))})
 	}
 	return r.t("visit_q_"+id, nil)
@@ -228,27 +225,33 @@ func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState,
 	return ErrAskAgain
 }
 
+// teamRevisit is a team's one-week rule as the next-visit step and the
+// confirmation state it: the interval in days and the working hours (the
+// defaults when the team cannot be read, so a prompt is never lost to it).
+func (b *Bot) teamRevisit(ctx context.Context, teamID int64) (int, models.WorkingHours) {
+	t, err := b.store.Team(ctx, teamID)
+	if err != nil {
+		return models.DefaultRevisitDays, models.DefaultWorkingHours()
+	}
+	return models.RevisitInterval(t.RevisitDays), t.Hours
+}
+
+// nextChoices offers the next visit: the team's rule (its date kept in the
+// draft for the prompt), 2 days, 2 weeks, a date, or none.
 func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
 	d := visitDraftOf(st)
 	team := d.TeamID
 	if team == 0 {
 		team = r.User.PrimaryTeam()
 	}
-	days := models.DefaultRevisitDays
-	hours := models.DefaultWorkingHours()
-	if t, err := b.store.Team(ctx, team); err == nil {
-		if t.RevisitDays > 0 {
-			days = t.RevisitDays
-		}
-		hours = t.Hours
-	}
+	days, hours := b.teamRevisit(ctx, team)
 	d.RevisitDays = days
 	if at, _, ok := models.RevisitDue(&models.Visit{At: r.Now}, days, hours, r.Loc); ok {
 		d.RuleAt = &at
 	}
 	d.store(st)
 	def := r.t("visit_next_default_week", nil)
-	if days != 7 {
+	if days != models.DefaultRevisitDays {
 		def = r.t("visit_next_default_days", map[string]any{"Days": days})
 	}
 	return []Choice{

@@ -325,10 +325,8 @@ func RevisitDue(v *Visit, revisitDays int, w WorkingHours, loc *time.Location) (
 		return time.Time{}, false, false
 	case v.NextVisitAt != nil && !v.NextVisitAt.IsZero():
 		return v.NextVisitAt.UTC(), true, true
-	case revisitDays <= 0:
-		revisitDays = DefaultRevisitDays
 	}
-	at := addDays(v.At.In(loc), revisitDays)
+	at := addDays(v.At.In(loc), RevisitInterval(revisitDays))
 	return w.Adjust(at).UTC(), false, true
 }
 
@@ -430,4 +428,37 @@ func CheckSnooze(due, to time.Time) error {
 		return Errorf(EINVALID, "err_snooze_earlier", map[string]any{"Due": due, "To": to})
 	}
 	return nil
+}
+
+// DueSection is where an open follow-up stands in the user's to-do list.
+type DueSection int
+
+// The sections of /followups, in the order listed.
+const (
+	DueOverdue DueSection = iota
+	DueToday
+	DueThisWeek
+	DueLater
+)
+
+// DueSectionOf places a due time relative to now in the user's zone: before
+// now is overdue, then the rest of today, the rest of this week (weeks start
+// on Monday; on a Sunday that is the day itself) and later.
+func DueSectionOf(due, now time.Time, loc *time.Location) DueSection {
+	if due.Before(now) {
+		return DueOverdue
+	}
+	n := now.In(loc)
+	y, m, d := n.Date()
+	if due.Before(time.Date(y, m, d+1, 0, 0, 0, 0, loc)) {
+		return DueToday
+	}
+	daysToMonday := (8 - int(n.Weekday())) % 7
+	if daysToMonday == 0 {
+		daysToMonday = 7
+	}
+	if due.Before(time.Date(y, m, d+daysToMonday, 0, 0, 0, 0, loc)) {
+		return DueThisWeek
+	}
+	return DueLater
 }
