@@ -75,7 +75,7 @@ func (b *Bot) followUpText(lang string, loc *time.Location, f *models.FollowUp) 
 	}
 	lines := []string{b.cat.T(lang, key, data)}
 	if f.Late {
-		lines = append(lines, b.cat.T(lang, "followup_late", map[string]any{"Due": FormatTime(lang, f.DueAt, loc)}))
+		lines = append(lines, b.cat.T(lang, "followup_late", map[string]any{"Due": b.cat.Language(lang).FormatTime(f.DueAt, loc)}))
 	}
 	if f.MaybeSentBefore {
 		lines = append(lines, b.cat.T(lang, "followup_maybe_repeat", nil))
@@ -95,7 +95,7 @@ func (b *Bot) followUpButtons(lang, kind string, id int64) [][]outbox.Button {
 // FollowUpMessage is the message that delivers a due follow-up to its
 // owner (the dispatcher's renderer). Late is decided as of now.
 func (b *Bot) FollowUpMessage(f *models.FollowUp, lang string, loc *time.Location, now time.Time) outbox.Message {
-	lang = NormalizeLang(lang)
+	lang = b.cat.Normalize(lang)
 	g := *f
 	g.Late = f.IsLate(now)
 	return outbox.Message{Text: b.followUpText(lang, loc, &g), Buttons: b.followUpButtons(lang, "fu", f.ID)}
@@ -156,8 +156,7 @@ var sectionKeys = [...]string{
 
 // /followups [team], alias /todo
 func (b *Bot) cmdFollowUps(ctx context.Context, r *Request) error {
-	arg := strings.ToLower(strings.TrimSpace(r.Args))
-	if arg == "team" || arg == "团队" {
+	if r.cat.wordIs(wordFollowUpsTeam, r.Args) {
 		return b.teamFollowUps(ctx, r)
 	}
 	text, buttons, err := b.followUpList(ctx, r, "")

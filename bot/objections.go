@@ -300,7 +300,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 		if c, err := b.store.Client(ctx, o.ClientID); err == nil {
 			client = c.Name
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, FormatDay(r.Lang, o.At, r.Loc), client, objectionText(r, o)))
+		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, r.day(o.At), client, objectionText(r, o)))
 		if !o.Resolved {
 			buttons = append(buttons, outbox.Button{Text: r.t("btn_resolved_n", map[string]any{"N": i + 1}), Data: fmt.Sprintf("o:r:%d", o.ID)})
 		}

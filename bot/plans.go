@@ -14,13 +14,13 @@ import (
 )
 
 // planWeekArg reads the week word of /plan: next (下周) or this (本周).
-func planWeekArg(args string, now time.Time, loc *time.Location) (models.Week, string, bool) {
+func planWeekArg(c *Catalogue, args string, now time.Time, loc *time.Location) (models.Week, string, bool) {
 	first, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
 	this := models.WeekOf(now, loc)
-	switch strings.ToLower(first) {
-	case "next", "下周":
+	switch w, _ := c.wordOf(first, wordPlanNext, wordPlanThis); w {
+	case wordPlanNext:
 		return this.Next(), strings.TrimSpace(rest), true
-	case "this", "本周", "这周":
+	case wordPlanThis:
 		return this, strings.TrimSpace(rest), true
 	}
 	return this, args, false
@@ -42,7 +42,7 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 		return err
 	}
 	loc := team.Location()
-	week, rest, named := planWeekArg(r.Args, r.Now, loc)
+	week, rest, named := planWeekArg(r.cat, r.Args, r.Now, loc)
 	if !named && strings.TrimSpace(r.Args) != "" {
 		// Items without a week word are for next week: plans are made ahead.
 		week, rest = models.WeekOf(r.Now, loc).Next(), r.Args
