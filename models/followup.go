@@ -20,6 +20,9 @@ const (
 	KindPlan FollowUpKind = "plan"
 )
 
+// FollowUpKinds lists every kind.
+var FollowUpKinds = []FollowUpKind{KindRevisit, KindReminder, KindPlan}
+
 // FollowUpState is where a follow-up is in its life.
 type FollowUpState string
 
@@ -42,6 +45,20 @@ const (
 
 // OpenFollowUpStates are the states of follow-ups the rep still has to act on.
 var OpenFollowUpStates = []FollowUpState{FollowUpPending, FollowUpSending, FollowUpHeld, FollowUpSent}
+
+// FollowUpStates lists every state, the open ones first.
+var FollowUpStates = append(append([]FollowUpState{}, OpenFollowUpStates...), FollowUpDone, FollowUpCancelled)
+
+// ClosedFollowUpStates are the states that are not open.
+func ClosedFollowUpStates() []FollowUpState {
+	var out []FollowUpState
+	for _, s := range FollowUpStates {
+		if !s.Open() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // Open reports whether the state still asks something of the rep.
 func (s FollowUpState) Open() bool {
