@@ -227,6 +227,9 @@ func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 		r.reply(r.t("usage_client", nil), clientButtons(recent))
 		return nil
 	}
+	if name, who, ok := cutOwner(args); ok {
+		return b.clientOwner(ctx, r, name, who)
+	}
 	if err := tooLong(args, models.MaxNameLen); err != nil {
 		return err
 	}

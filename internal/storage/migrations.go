@@ -111,6 +111,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0006a_follow_ups_done_index",
 		Migrate: migrateFollowUpsDoneIndex,
 	},
+	{
+		ID:      "0007_access_memberships",
+		Migrate: migrateAccess,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
