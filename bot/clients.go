@@ -216,10 +216,10 @@ func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
 func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	args := strings.TrimSpace(r.Args)
 	first, rest, _ := strings.Cut(args, " ")
-	switch strings.ToLower(first) {
-	case "add", "new", "新增", "添加", "新建":
+	switch {
+	case r.cat.wordIs(wordClientAdd, first):
 		return b.addClient(ctx, r, strings.TrimSpace(rest))
-	case "":
+	case first == "":
 		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
 		if err != nil {
 			return err
@@ -777,7 +777,7 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 		if c.LastVisitAt.IsZero() {
 			parts = append(parts, r.t("clients_never_visited", nil))
 		} else {
-			parts = append(parts, r.t("clients_last_visit", map[string]any{"At": FormatDay(r.Lang, c.LastVisitAt, r.Loc)}))
+			parts = append(parts, r.t("clients_last_visit", map[string]any{"At": r.day(c.LastVisitAt)}))
 		}
 		if team {
 			parts = append(parts, b.userName(ctx, r, c.OwnerID))

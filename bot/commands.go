@@ -139,17 +139,17 @@ func (b *Bot) cmdStart(ctx context.Context, r *Request) error {
 	if r.Args != "" {
 		return b.join(ctx, r) // t.me/<bot>?start=<code> arrives as "/start <code>"
 	}
-	r.say("welcome", map[string]any{"Name": r.User.Name, "Role": b.roleName(r, r.User.Role()), "Teams": teamNames(r.User)})
+	r.say("welcome", map[string]any{"Name": r.User.Name, "Role": b.roleName(r, r.User.Role()), "Teams": r.list(teamNames(r.User))})
 	r.reply(b.helpText(r.Lang, r.User.Role()), nil)
 	return nil
 }
 
-func teamNames(u *models.User) string {
+func teamNames(u *models.User) []string {
 	names := make([]string, 0, len(u.Memberships))
 	for _, m := range u.Memberships {
 		names = append(names, m.TeamName)
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 func (b *Bot) roleName(r *Request, role models.Role) string {
@@ -163,7 +163,7 @@ func (b *Bot) roleName(r *Request, role models.Role) string {
 // shows one menu to everyone, so it lists what every member may use; /help
 // shows each role its own list. A failure is logged, never fatal.
 func (b *Bot) RegisterCommands(ctx context.Context, tg *tgbot.Bot) {
-	for i, lang := range Languages {
+	for i, lang := range b.cat.Languages() {
 		var cmds []tgmodels.BotCommand
 		for _, c := range b.commands {
 			if c.role == models.RoleRep {

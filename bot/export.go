@@ -13,7 +13,7 @@ import (
 // ExportLabels are an export's sheet names, headers and value words in a
 // language (the CLI export uses them too).
 func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
-	lang = NormalizeLang(lang)
+	lang = cat.Normalize(lang)
 	l := reports.ExportLabels{Sheets: map[string]reports.SheetLabels{},
 		Yes: cat.T(lang, "export_yes", nil), No: cat.T(lang, "export_no", nil)}
 	for _, s := range []string{"visits", "objections", "clients", "followups"} {
@@ -38,7 +38,7 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 // ExportFiles renders an export as the workbook (with a caption) followed
 // by one CSV file per sheet.
 func ExportFiles(cat *Catalogue, lang string, e *reports.Export, repName string) ([]outbox.Message, error) {
-	lang = NormalizeLang(lang)
+	lang = cat.Normalize(lang)
 	l := ExportLabels(cat, lang)
 	xlsx, err := e.XLSX()
 	if err != nil {

@@ -484,7 +484,7 @@ func (b *Bot) ExpireForms(ctx context.Context) (int, error) {
 		if !ok || json.Unmarshal(saved.State, st) != nil {
 			continue
 		}
-		r := &Request{User: user, ChatID: user.ChatID, Lang: NormalizeLang(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
+		r := &Request{User: user, ChatID: user.ChatID, Lang: b.cat.Normalize(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
 		if _, err := b.send.Send(ctx, outbox.Message{ChatID: user.ChatID, Text: b.expiredText(r.Lang, f, st, r)}); err != nil {
 			b.log.Warn("send form expiry notice", "user_id", user.ID, "err", err)
 		}

@@ -2,7 +2,7 @@ package bot
 
 import (
 	"context"
-	"strings"
+	"time"
 
 	"salesbot/models"
 )
@@ -30,13 +30,14 @@ func (r *Request) grade(g models.Grade) string {
 
 func (r *Request) category(c models.ObjectionCategory) string { return r.t("objcat_"+string(c), nil) }
 
+// language is the request's language: its list separator, names, layouts.
+func (r *Request) language() *Language { return r.cat.Language(r.Lang) }
+
 // list joins items the way the language does ("a, b" / "a、b").
-func (r *Request) list(items []string) string {
-	if r.Lang == "zh" {
-		return strings.Join(items, "、")
-	}
-	return strings.Join(items, ", ")
-}
+func (r *Request) list(items []string) string { return r.language().List(items) }
+
+// day renders a calendar day in the request's language and zone.
+func (r *Request) day(t time.Time) string { return r.language().FormatDay(t, r.Loc) }
 
 func (r *Request) roles(roles []models.DecisionRole) string {
 	names := make([]string, len(roles))

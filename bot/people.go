@@ -406,18 +406,22 @@ func (b *Bot) cmdDeactivate(ctx context.Context, r *Request) error {
 	return b.offerReassign(ctx, r, team, u)
 }
 
-// /lang [en|zh]; without an argument it offers buttons.
+// /lang [LANG]; without an argument it offers a button per language.
 func (b *Bot) cmdLang(ctx context.Context, r *Request) error {
 	if r.Args == "" {
-		r.reply(r.t("lang_choose", nil), [][]outbox.Button{{{Text: "English", Data: "lang:en"}, {Text: "中文", Data: "lang:zh"}}})
+		var row []outbox.Button
+		for _, lang := range b.cat.Languages() {
+			row = append(row, outbox.Button{Text: b.cat.Language(lang).Name, Data: "lang:" + lang})
+		}
+		r.reply(r.t("lang_choose", nil), [][]outbox.Button{row})
 		return nil
 	}
-	arg := strings.ToLower(strings.TrimSpace(r.Args))
-	if arg != "en" && arg != "zh" && NormalizeLang(arg) != "zh" {
+	lang, ok := b.cat.Match(r.Args)
+	if !ok {
 		r.say("err_lang_unknown", nil)
 		return nil
 	}
-	return b.setLang(ctx, r, NormalizeLang(arg))
+	return b.setLang(ctx, r, lang)
 }
 
 func (b *Bot) setLang(ctx context.Context, r *Request, lang string) error {
@@ -450,7 +454,7 @@ func (b *Bot) cmdTZ(ctx context.Context, r *Request) error {
 
 // cbLang is the /lang buttons.
 func (b *Bot) cbLang(ctx context.Context, r *Request, payload string) error {
-	if payload != "en" && payload != "zh" {
+	if lang, ok := b.cat.Match(payload); !ok || lang != payload {
 		r.say("button_stale", nil)
 		return nil
 	}

@@ -79,6 +79,15 @@ func LoadLocation(name string) *time.Location {
 // DefaultRevisitDays is the one-week rule.
 const DefaultRevisitDays = 7
 
+// RevisitInterval is a team's revisit interval in days as applied: the
+// team's setting, or DefaultRevisitDays when it has none.
+func RevisitInterval(teamDays int) int {
+	if teamDays <= 0 {
+		return DefaultRevisitDays
+	}
+	return teamDays
+}
+
 // MaxRevisitDays bounds the revisit interval. (There is no team-wide
 // "off": a rep turns the follow-up off per visit.)
 const MaxRevisitDays = 90

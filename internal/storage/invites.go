@@ -42,7 +42,7 @@ func (db *DB) CreateInvite(ctx context.Context, teamID int64, role models.Role, 
 	}
 	row := inviteRow{Code: models.NewInviteCode(), TeamID: teamID, Role: string(role),
 		CreatedBy: createdBy, ExpiresAt: utc(db.Now().Add(ttl))}
-	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
 		return nil, fmt.Errorf("create invite for team %d: %w", teamID, err)
 	}
 	inv := row.model()

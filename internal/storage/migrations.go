@@ -112,7 +112,11 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateFollowUpsDoneIndex,
 	},
 	{
-		ID:      "0007_access_memberships",
+		ID:      "0007_shown_lists",
+		Migrate: migrateShownLists,
+	},
+	{
+		ID:      "0008_access_memberships",
 		Migrate: migrateAccess,
 	},
 }

@@ -61,7 +61,7 @@ func (db *DB) PlannedVisitsOf(ctx context.Context, teamID, repID int64, weeks ..
 		mondays[i] = w.Monday
 	}
 	var rows []plannedVisitRow
-	err := db.gorm.WithContext(ctx).Where("rep_id = ? AND week_start IN ? AND team_id = ?", repID, mondays, teamID).
+	err := db.conn(ctx).Where("rep_id = ? AND week_start IN ? AND team_id = ?", repID, mondays, teamID).
 		Order("day, id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list planned visits of rep %d: %w", repID, err)
@@ -79,7 +79,7 @@ func (db *DB) DeletePlannedVisits(ctx context.Context, repID int64, ids []int64)
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res := db.gorm.WithContext(ctx).Where("rep_id = ? AND id IN ?", repID, ids).Delete(&plannedVisitRow{})
+	res := db.conn(ctx).Where("rep_id = ? AND id IN ?", repID, ids).Delete(&plannedVisitRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("delete planned visits of rep %d: %w", repID, res.Error)
 	}
@@ -90,7 +90,7 @@ func (db *DB) DeletePlannedVisits(ctx context.Context, repID int64, ids []int64)
 // visit in a week (idx_planned_team_week).
 func (db *DB) RepsWithPlans(ctx context.Context, teamID int64, week models.Week) (map[int64]bool, error) {
 	var ids []int64
-	err := db.gorm.WithContext(ctx).Model(&plannedVisitRow{}).Distinct("rep_id").
+	err := db.conn(ctx).Model(&plannedVisitRow{}).Distinct("rep_id").
 		Where("team_id = ? AND week_start = ?", teamID, week.Monday).Pluck("rep_id", &ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("list reps with plans in team %d: %w", teamID, err)

@@ -41,7 +41,7 @@ func (h Holdings) TotalClients() int {
 // HoldingsOf counts a member's clients (by grade) and open follow-ups in a
 // team, for offering to hand them to someone else.
 func (db *DB) HoldingsOf(ctx context.Context, teamID, userID int64) (Holdings, error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var rows []struct {
 		Grade string
 		N     int
@@ -158,7 +158,7 @@ type OwnerChange struct {
 // OwnerChanges lists a client's owner changes, oldest first.
 func (db *DB) OwnerChanges(ctx context.Context, clientID int64) ([]OwnerChange, error) {
 	var rows []clientOwnerChangeRow
-	if err := db.gorm.WithContext(ctx).Where("client_id = ?", clientID).Order("at, id").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("client_id = ?", clientID).Order("at, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list owner changes of client %d: %w", clientID, err)
 	}
 	out := make([]OwnerChange, len(rows))

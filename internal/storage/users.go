@@ -73,7 +73,7 @@ type Profile struct {
 // admin is true: configured admins are created on first contact.
 func (db *DB) TouchUser(ctx context.Context, p Profile, admin bool) (*models.User, error) {
 	now := db.Now()
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var row userRow
 	err := g.Where("telegram_id = ?", p.TelegramID).Take(&row).Error
 	switch {
@@ -149,7 +149,7 @@ func (db *DB) SetUnreachable(ctx context.Context, userID int64, unreachable bool
 
 // SetAway pauses the user's follow-ups for a period (zero Away: not away).
 func (db *DB) SetAway(ctx context.Context, userID int64, a models.Away) error {
-	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
+	err := db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).
 		Updates(map[string]any{"away_from": timePtr(a.From), "away_until": timePtr(a.Until)}).Error
 	if err != nil {
 		return fmt.Errorf("set away period of user %d: %w", userID, err)
@@ -161,7 +161,7 @@ func (db *DB) SetAway(ctx context.Context, userID int64, a models.Away) error {
 // refuses to reach (for the manager's digest).
 func (db *DB) UnreachableMembers(ctx context.Context, teamID int64) ([]*models.User, error) {
 	var rows []userRow
-	err := db.gorm.WithContext(ctx).
+	err := db.conn(ctx).
 		Joins("JOIN members ON members.user_id = users.id AND members.team_id = ?", teamID).
 		Where("users.unreachable = ? AND members.active = ?", true, true).
 		Order("users.name, users.id").Find(&rows).Error
@@ -178,7 +178,7 @@ func (db *DB) UnreachableMembers(ctx context.Context, teamID int64) ([]*models.U
 // User returns a user by id, with memberships.
 func (db *DB) User(ctx context.Context, id int64) (*models.User, error) {
 	var row userRow
-	if err := db.gorm.WithContext(ctx).Take(&row, id).Error; err != nil {
+	if err := db.conn(ctx).Take(&row, id).Error; err != nil {
 		return nil, fmt.Errorf("get user %d: %w", id, translate(err, "err_user_not_found", ""))
 	}
 	return db.withMemberships(ctx, &row)
@@ -187,7 +187,7 @@ func (db *DB) User(ctx context.Context, id int64) (*models.User, error) {
 // UserByTelegramID returns a user by Telegram id, with memberships.
 func (db *DB) UserByTelegramID(ctx context.Context, tgID int64) (*models.User, error) {
 	var row userRow
-	if err := db.gorm.WithContext(ctx).Where("telegram_id = ?", tgID).Take(&row).Error; err != nil {
+	if err := db.conn(ctx).Where("telegram_id = ?", tgID).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("get user by telegram id %d: %w", tgID, translate(err, "err_user_not_found", ""))
 	}
 	return db.withMemberships(ctx, &row)
@@ -197,7 +197,7 @@ func (db *DB) UserByTelegramID(ctx context.Context, tgID int64) (*models.User, e
 // within a team (case-insensitive).
 func (db *DB) UserByHandle(ctx context.Context, teamID int64, handle string) (*models.User, error) {
 	var row userRow
-	err := db.gorm.WithContext(ctx).
+	err := db.conn(ctx).
 		Joins("JOIN members ON members.user_id = users.id AND members.team_id = ?", teamID).
 		Where("LOWER(users.username) = LOWER(?) OR LOWER(users.name) = LOWER(?)", handle, handle).
 		Order("users.id").Take(&row).Error
@@ -216,7 +216,7 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 		Role     string
 		Active   bool
 	}
-	err := db.gorm.WithContext(ctx).Table("members").
+	err := db.conn(ctx).Table("members").
 		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active").
 		Joins("JOIN teams ON teams.id = members.team_id").
 		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
@@ -233,7 +233,7 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 // CountUsers counts every user, active or not.
 func (db *DB) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
-	if err := db.gorm.WithContext(ctx).Model(&userRow{}).Count(&n).Error; err != nil {
+	if err := db.conn(ctx).Model(&userRow{}).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count users: %w", err)
 	}
 	return n, nil
@@ -241,7 +241,7 @@ func (db *DB) CountUsers(ctx context.Context) (int64, error) {
 
 // SetUserLang stores the user's chosen language.
 func (db *DB) SetUserLang(ctx context.Context, userID int64, lang string) error {
-	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("lang", lang).Error
+	err := db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).Update("lang", lang).Error
 	if err != nil {
 		return fmt.Errorf("set language of user %d: %w", userID, err)
 	}
@@ -250,7 +250,7 @@ func (db *DB) SetUserLang(ctx context.Context, userID int64, lang string) error 
 
 // SetUserTZ stores the user's time zone.
 func (db *DB) SetUserTZ(ctx context.Context, userID int64, tz string) error {
-	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("tz", tz).Error
+	err := db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).Update("tz", tz).Error
 	if err != nil {
 		return fmt.Errorf("set time zone of user %d: %w", userID, err)
 	}
@@ -337,7 +337,7 @@ type MemberEvent struct {
 // MemberEvents lists a team's membership changes, oldest first.
 func (db *DB) MemberEvents(ctx context.Context, teamID int64) ([]MemberEvent, error) {
 	var rows []memberEventRow
-	if err := db.gorm.WithContext(ctx).Where("team_id = ?", teamID).Order("at, id").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("team_id = ?", teamID).Order("at, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list membership changes of team %d: %w", teamID, err)
 	}
 	out := make([]MemberEvent, len(rows))
@@ -416,7 +416,7 @@ func (db *DB) SetActive(ctx context.Context, userID int64, active bool) error {
 
 // SetCurrentTeam records the team the user's new entries go to.
 func (db *DB) SetCurrentTeam(ctx context.Context, userID, teamID int64) error {
-	err := db.gorm.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).Update("current_team_id", teamID).Error
+	err := db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).Update("current_team_id", teamID).Error
 	if err != nil {
 		return fmt.Errorf("set entries team of user %d: %w", userID, err)
 	}
@@ -434,7 +434,7 @@ type Member struct {
 // Members lists a team's members, active first, then by name.
 func (db *DB) Members(ctx context.Context, teamID int64) ([]Member, error) {
 	var users []userRow
-	err := db.gorm.WithContext(ctx).
+	err := db.conn(ctx).
 		Joins("JOIN members ON members.user_id = users.id").
 		Where("members.team_id = ?", teamID).
 		Order("members.active DESC, users.name, users.id").Find(&users).Error
@@ -442,7 +442,7 @@ func (db *DB) Members(ctx context.Context, teamID int64) ([]Member, error) {
 		return nil, fmt.Errorf("list members of team %d: %w", teamID, err)
 	}
 	var roles []memberRow
-	if err := db.gorm.WithContext(ctx).Where("team_id = ?", teamID).Find(&roles).Error; err != nil {
+	if err := db.conn(ctx).Where("team_id = ?", teamID).Find(&roles).Error; err != nil {
 		return nil, fmt.Errorf("list roles in team %d: %w", teamID, err)
 	}
 	byUser := make(map[int64]memberRow, len(roles))
