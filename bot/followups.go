@@ -45,7 +45,8 @@ func (b *Bot) hoursOf(ctx context.Context, u *models.User) (models.WorkingHours,
 }
 
 func (b *Bot) dateOptions(r *Request, h models.WorkingHours) dates.Options {
-	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute()}
+	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute(),
+		MonthFirst: dates.MonthFirstFor(r.Lang)}
 }
 
 // --- rendering -----------------------------------------------------------
@@ -114,6 +115,10 @@ func (b *Bot) cmdRemind(ctx context.Context, r *Request) error {
 		return err
 	}
 	res, err := dates.Parse(r.Args, r.Now, b.dateOptions(r, hours))
+	if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+		r.say("err_remind_time_impossible", map[string]any{"Input": te.Text})
+		return nil
+	}
 	if errors.Is(err, dates.ErrNoDate) {
 		r.say("err_remind_when", map[string]any{"Input": r.Args})
 		return nil
@@ -348,6 +353,10 @@ func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
 		return err
 	}
 	res, err := dates.Parse(when, r.Now, b.dateOptions(r, hours))
+	if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+		r.say("err_snooze_time_impossible", map[string]any{"Input": te.Text, "N": num})
+		return nil
+	}
 	if err != nil || strings.TrimSpace(res.Rest) != "" {
 		r.say("err_snooze_when", map[string]any{"Input": when})
 		return nil

@@ -218,17 +218,9 @@ func cutOwner(args string) (name, who string, ok bool) {
 // clientOwner is /client NAME owner @rep: a manager hands one client (and
 // its open follow-ups) to another member of the client's team.
 func (b *Bot) clientOwner(ctx context.Context, r *Request, name, who string) error {
-	c, near, err := b.findClient(ctx, r, name)
-	if err != nil {
+	c, err := b.clientNamed(ctx, r, name, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
+	if c == nil || err != nil {
 		return err
-	}
-	if c == nil {
-		if len(near) > 0 {
-			r.reply(r.t("client_did_you_mean", map[string]any{"Name": name}), clientButtonsLabelled(r, near))
-			return nil
-		}
-		r.say("client_not_found", map[string]any{"Name": name})
-		return nil
 	}
 	if !r.User.CanManage(c.TeamID) {
 		return models.Errorf(models.EFORBIDDEN, "err_owner_managers_only", nil)
