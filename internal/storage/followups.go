@@ -87,11 +87,15 @@ func idPtr(id int64) *int64 {
 	return &id
 }
 
-// openStates are the states in which a follow-up still asks something of
-// its owner, as strings for queries.
-var openStates = []string{
-	string(models.FollowUpPending), string(models.FollowUpSending),
-	string(models.FollowUpHeld), string(models.FollowUpSent),
+// openStates are models.OpenFollowUpStates as strings for queries.
+var openStates = stateStrings(models.OpenFollowUpStates)
+
+func stateStrings(states []models.FollowUpState) []string {
+	out := make([]string, len(states))
+	for i, s := range states {
+		out[i] = string(s)
+	}
+	return out
 }
 
 // CreateFollowUp stores a new pending follow-up; DueAt is when it goes out.
