@@ -23,7 +23,9 @@ func (r *Request) category(c models.ObjectionCategory) string {
 	return categoryKeys.label(r.cat, r.Lang, c)
 }
 
-func (r *Request) decisionRole(d models.DecisionRole) string { return dRoleKeys.label(r.cat, r.Lang, d) }
+func (r *Request) decisionRole(d models.DecisionRole) string {
+	return dRoleKeys.label(r.cat, r.Lang, d)
+}
 
 // role names a member's role: "rep" / "销售代表".
 func (r *Request) role(role models.Role) string { return roleKeys.label(r.cat, r.Lang, role) }
