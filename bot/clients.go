@@ -219,6 +219,9 @@ func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	if r.cat.wordIs(wordClientAdd, first) {
 		return b.addClient(ctx, r, strings.TrimSpace(rest))
 	}
+	if name, who, ok := cutOwner(args); ok {
+		return b.clientOwner(ctx, r, name, who)
+	}
 	c, err := b.clientNamed(ctx, r, args, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
 	if c == nil || err != nil {
 		return err
@@ -565,7 +568,7 @@ func (b *Bot) contactForm() *Form {
 					d := contactDraftOf(st)
 					var cs []Choice
 					for _, role := range models.DecisionRoles {
-						label := r.t("drole_"+string(role), nil)
+						label := r.decisionRole(role)
 						for _, have := range d.Roles {
 							if have == role {
 								label = "✓ " + label
