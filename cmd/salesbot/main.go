@@ -58,7 +58,7 @@ func exitCode(err error) int {
 const topUsage = `salesbot — a Telegram bot for B2B sales teams.
 
 Usage:
-  salesbot [run] [flags]      run the bot by long polling (needs a token)
+  salesbot [run] [flags]      run the bot by long polling or webhook (needs a token)
   salesbot console [flags]    try the bot in this terminal; no token, no network
   salesbot migrate [flags]    bring the database schema up to date
   salesbot job [flags] NAME   run one periodic job once (followups, reports, expire-forms)
@@ -202,12 +202,14 @@ func envFloat(name string, def float64) float64 {
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var (
-		c    common
-		send sending
+		c     common
+		send  sending
+		serve serving
 	)
-	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling. Needs TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
+	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling, or by webhook with --webhook URL --listen ADDR.\nNeeds TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
 	c.register(fs)
 	send.register(fs)
+	serve.register(fs)
 	workers := fs.Int("workers", 8, "chats handled at once")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -226,6 +228,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	log := c.logger(stderr)
 	cfg := send.config(&c, token, admins)
 	cfg.Workers = *workers
+	if cfg.Serve, err = serve.config(); err != nil {
+		return err
+	}
 	a, err := app.New(ctx, cfg, nil, log)
 	if err != nil {
 		return err
