@@ -17,8 +17,8 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	switch strings.ToLower(arg) {
-	case "":
+	switch {
+	case arg == "":
 		a := r.User.Away
 		if a.From.IsZero() || !a.Until.After(r.Now) {
 			r.say("away_none", nil)
@@ -26,7 +26,7 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 		}
 		r.say("away_show", b.awayData(r, a, hours))
 		return nil
-	case "off", "back", "end", "结束", "取消", "回来了":
+	case r.cat.wordIs(wordAwayOff, arg):
 		if err := b.store.SetAway(ctx, r.User.ID, models.Away{}); err != nil {
 			return err
 		}
@@ -46,7 +46,7 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 			data := map[string]any{}
 			for k, v := range de.Data {
 				if t, ok := v.(time.Time); ok {
-					v = FormatDay(r.Lang, t, r.Loc)
+					v = r.day(t)
 				}
 				data[k] = v
 			}
@@ -65,7 +65,7 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 func (b *Bot) awayData(r *Request, a models.Away, hours models.WorkingHours) map[string]any {
 	lastDay := a.Until.In(r.Loc).AddDate(0, 0, -1)
 	back := hours.Adjust(a.Until.In(r.Loc))
-	return map[string]any{"From": FormatDay(r.Lang, a.From, r.Loc), "To": FormatDay(r.Lang, lastDay, r.Loc), "Back": r.time(back)}
+	return map[string]any{"From": r.day(a.From), "To": r.day(lastDay), "Back": r.time(back)}
 }
 
 // rangeSeparators split "FROM TO" where the days themselves may hold spaces.

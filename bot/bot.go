@@ -146,9 +146,9 @@ func (b *Bot) Recover(next tgbot.HandlerFunc) tgbot.HandlerFunc {
 		defer func() {
 			if p := recover(); p != nil {
 				b.log.Error("handler panicked", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				chatID, lang := chatOf(upd), "en"
+				chatID, lang := chatOf(upd), b.cat.Fallback()
 				if from := senderOf(upd); from != nil {
-					lang = NormalizeLang(from.LanguageCode)
+					lang = b.cat.Normalize(from.LanguageCode)
 					if u, err := b.store.UserByTelegramID(ctx, from.ID); err == nil && u.Lang != "" {
 						lang = u.Lang
 					}
@@ -198,7 +198,7 @@ func (b *Bot) request(upd *tgmodels.Update) *Request {
 	r := &Request{UpdateID: upd.ID, ChatID: chatOf(upd), Now: b.clock.Now(), cat: b.cat}
 	r.Profile = storage.Profile{
 		TelegramID: from.ID, ChatID: r.ChatID, Username: from.Username,
-		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: NormalizeLang(from.LanguageCode),
+		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: b.cat.Normalize(from.LanguageCode),
 	}
 	switch {
 	case upd.Message != nil:
@@ -340,7 +340,7 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 	}
 	r.abandoned = len(r.out) > before
 	if !r.User.Role().AtLeast(cmd.role) {
-		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": b.cat.T(r.Lang, "role_"+string(cmd.role), nil)})
+		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": r.role(cmd.role)})
 		return nil
 	}
 	return cmd.run(ctx, r)
@@ -355,7 +355,7 @@ func (b *Bot) renderError(r *Request, err error) {
 		for k, v := range de.Data {
 			switch x := v.(type) {
 			case time.Time:
-				v = FormatTime(r.Lang, x, r.Loc)
+				v = r.time(x)
 			case models.Field:
 				v = r.t("field_"+string(x), nil)
 			}
@@ -416,7 +416,7 @@ func (r *Request) editLast(messageID int) {
 }
 
 // time renders an instant in the request's language and zone.
-func (r *Request) time(t time.Time) string { return FormatTime(r.Lang, t, r.Loc) }
+func (r *Request) time(t time.Time) string { return r.language().FormatTime(t, r.Loc) }
 
 func tooLong(s string, max int) error {
 	if n := utf8.RuneCountInString(s); n > max {

@@ -368,11 +368,12 @@ func TestFollowUpListDoneAndSnooze(t *testing.T) {
 	list := got[0]
 
 	apptest.MustContain(t, h.Send(bob, "/done 1"), "✅ Done: overdue one")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1 tomorrow 15:00"), "💤 first call — snoozed until Tue 24 Nov 2026 15:00")
-	apptest.MustContain(t, h.Send(bob, "/snooze 9 tomorrow"), "There is no follow-up number 9: you have 3 open.")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1 whenever"), "I couldn't read “whenever” as a time.")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1 today 08:00"), "Mon 23 Nov 2026 08:00 has passed already")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1"), "Usage: /snooze N WHEN")
+	// Numbers stay those of the list on screen.
+	apptest.MustContain(t, h.Send(bob, "/snooze 2 tomorrow 15:00"), "💤 first call — snoozed until Tue 24 Nov 2026 15:00")
+	apptest.MustContain(t, h.Send(bob, "/snooze 9 tomorrow"), "There is no number 9 in the list you last saw (it had 4).")
+	apptest.MustContain(t, h.Send(bob, "/snooze 2 whenever"), "I couldn't read “whenever” as a time.")
+	apptest.MustContain(t, h.Send(bob, "/snooze 2 today 08:00"), "Mon 23 Nov 2026 08:00 has passed already")
+	apptest.MustContain(t, h.Send(bob, "/snooze 2"), "Usage: /snooze N WHEN")
 	apptest.MustContain(t, h.Send(bob, "/done"), "Usage: /done N")
 	apptest.MustContain(t, h.Send(bob, "/todo"), "Your open follow-ups (3):\n\nThis week\n1. Tue 24 Nov 2026 15:00 · first call\n"+
 		"2. Wed 25 Nov 2026 10:00 · this week's one\n\nLater\n3. Tue 15 Dec 2026 10:00 · later one")
@@ -385,7 +386,7 @@ func TestFollowUpListDoneAndSnooze(t *testing.T) {
 		t.Fatalf("press: %+v", pressed)
 	}
 	apptest.MustContain(t, pressed, "✅ Done Mon 23 Nov 2026 09:00 — later one\n\nYour open follow-ups (2):")
-	if len(pressed[0].Buttons) != 2 {
+	if len(pressed[0].Buttons) != 3 || pressed[0].Buttons[2][0].Text != "↩️ Undo done" {
 		t.Fatalf("buttons after: %v", buttonData(pressed[0].Buttons))
 	}
 	// Pressing it again says it is closed and changes nothing.

@@ -193,21 +193,11 @@ func (b *Bot) ask(ctx context.Context, r *Request, f *Form, st *FormState, s *St
 }
 
 func (b *Bot) formButtons(r *Request, st *FormState, s *Step) [][]outbox.Button {
-	cols := s.Columns
-	if cols <= 0 {
-		cols = 2
-	}
-	var rows [][]outbox.Button
-	var row []outbox.Button
+	bs := make([]outbox.Button, len(st.Choices))
 	for i, c := range st.Choices {
-		row = append(row, outbox.Button{Text: c.Label, Data: fmt.Sprintf("f:%s:c:%d", s.ID, i)})
-		if len(row) == cols {
-			rows, row = append(rows, row), nil
-		}
+		bs[i] = outbox.Button{Text: c.Label, Data: fmt.Sprintf("f:%s:c:%d", s.ID, i)}
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows := grid(bs, s.Columns)
 	var ctl []outbox.Button
 	if len(st.Path) > 0 && !st.Single {
 		ctl = append(ctl, outbox.Button{Text: r.t("form_back", nil), Data: "f:" + s.ID + ":b"})
@@ -484,7 +474,7 @@ func (b *Bot) ExpireForms(ctx context.Context) (int, error) {
 		if !ok || json.Unmarshal(saved.State, st) != nil {
 			continue
 		}
-		r := &Request{User: user, ChatID: user.ChatID, Lang: NormalizeLang(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
+		r := &Request{User: user, ChatID: user.ChatID, Lang: b.cat.Normalize(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
 		if _, err := b.send.Send(ctx, outbox.Message{ChatID: user.ChatID, Text: b.expiredText(r.Lang, f, st, r)}); err != nil {
 			b.log.Warn("send form expiry notice", "user_id", user.ID, "err", err)
 		}

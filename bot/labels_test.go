@@ -58,7 +58,7 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 		keys = append(keys, "attachment_"+a)
 	}
 	keys = append(keys, "objection_q_words", "objection_q_answer")
-	for _, lang := range Languages {
+	for _, lang := range c.Languages() {
 		for _, k := range keys {
 			if !c.Has(lang, k) {
 				t.Errorf("%s: missing %q", lang, k)

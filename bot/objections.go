@@ -182,19 +182,12 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 	}
 	in := &storage.NewObjection{Objection: models.Objection{ClientID: d.ClientID, RepID: r.User.ID,
 		Category: d.Category, Words: d.Words, Answer: d.Answer}}
+	// Linked to that day's visit by this rep to the client, in the rep's zone.
+	y, m, day := r.Now.In(r.Loc).Date()
+	in.LinkFrom = time.Date(y, m, day, 0, 0, 0, 0, r.Loc)
+	in.LinkTo = in.LinkFrom.AddDate(0, 0, 1)
 	if d.ClientID == 0 {
 		in.NewClient = &models.Client{TeamID: d.TeamID, Name: d.ClientName, OwnerID: r.User.ID}
-	} else {
-		// That day's visit by this rep to the client, in the rep's zone.
-		y, m, day := r.Now.In(r.Loc).Date()
-		from := time.Date(y, m, day, 0, 0, 0, 0, r.Loc)
-		vs, err := b.store.Visits(ctx, storage.VisitFilter{ClientID: d.ClientID, RepID: r.User.ID, From: from, To: from.AddDate(0, 0, 1), Limit: 1})
-		if err != nil {
-			return err
-		}
-		if len(vs) > 0 {
-			in.Objection.VisitID = vs[0].ID
-		}
 	}
 	o, c, err := b.store.SaveObjection(ctx, in)
 	if err != nil {
@@ -273,20 +266,9 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 	f := storage.ObjectionFilter{Limit: objectionsShown}
 	title := r.t("objections_header", nil)
 	if name := strings.TrimSpace(r.Args); name != "" {
-		if err := tooLong(name, models.MaxNameLen); err != nil {
+		c, err := b.clientNamed(ctx, r, name, clientArg{Prefix: "c:v:"})
+		if c == nil || err != nil {
 			return err
-		}
-		c, near, err := b.findClient(ctx, r, name)
-		if err != nil {
-			return err
-		}
-		if c == nil {
-			if len(near) > 0 {
-				r.reply(r.t("client_did_you_mean", map[string]any{"Name": name}), clientButtonsLabelled(r, near))
-				return nil
-			}
-			r.say("client_not_found", map[string]any{"Name": name})
-			return nil
 		}
 		f.ClientID = c.ID
 		if !r.User.SeesTeam(c.TeamID) {
@@ -318,16 +300,12 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 		if c, err := b.store.Client(ctx, o.ClientID); err == nil {
 			client = c.Name
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, FormatDay(r.Lang, o.At, r.Loc), client, objectionText(r, o)))
+		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, r.day(o.At), client, objectionText(r, o)))
 		if !o.Resolved {
 			buttons = append(buttons, outbox.Button{Text: r.t("btn_resolved_n", map[string]any{"N": i + 1}), Data: fmt.Sprintf("o:r:%d", o.ID)})
 		}
 	}
-	var rows [][]outbox.Button
-	for i := 0; i < len(buttons); i += 3 {
-		rows = append(rows, buttons[i:min(i+3, len(buttons))])
-	}
-	r.reply(strings.Join(lines, "\n"), rows)
+	r.reply(strings.Join(lines, "\n"), grid(buttons, 3))
 	return nil
 }
 

@@ -11,23 +11,13 @@ import (
 	"salesbot/models"
 )
 
-// settingKeys are the team settings /settings changes, by the words people
-// type for them.
-var settingKeys = map[string]string{
-	"tz": "tz", "timezone": "tz", "时区": "tz",
-	"revisit": "revisit", "复访": "revisit",
-	"morning": "morning", "早上": "morning", "上午": "morning",
-	"quiet": "quiet", "免打扰": "quiet",
-	"daysoff": "daysoff", "days-off": "daysoff", "休息日": "daysoff",
-}
-
 // /settings [team] [KEY VALUE]
 func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	fields := strings.Fields(r.Args)
-	keyAt := -1
+	keyAt, key := -1, word("")
 	for i, f := range fields {
-		if _, ok := settingKeys[strings.ToLower(f)]; ok {
-			keyAt = i
+		if w, ok := r.cat.wordOf(f, settingWords...); ok {
+			keyAt, key = i, w
 			break
 		}
 	}
@@ -47,7 +37,6 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		r.reply(b.settingsText(r, team), nil)
 		return nil
 	}
-	key := settingKeys[strings.ToLower(fields[keyAt])]
 	value := strings.Join(fields[keyAt+1:], " ")
 	var s storage.TeamSettings
 	hours := team.Hours
@@ -56,28 +45,28 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		return nil
 	}
 	switch key {
-	case "tz":
+	case wordSettingTZ:
 		loc, err := time.LoadLocation(value)
 		if err != nil || value == "" || strings.EqualFold(value, "local") {
 			return bad("/settings tz Asia/Shanghai")
 		}
 		name := loc.String()
 		s.TZ = &name
-	case "revisit":
+	case wordSettingRevisit:
 		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(value, "d"), "天"))
 		if err != nil {
 			return bad("/settings revisit 7")
 		}
 		s.RevisitDays = &days
-	case "morning":
+	case wordSettingMorning:
 		c, ok := models.ParseClockTime(value)
 		if !ok {
 			return bad("/settings morning 08:30")
 		}
 		hours.Morning = c
 		s.Hours = &hours
-	case "quiet":
-		if strings.EqualFold(value, "off") || strings.EqualFold(value, "none") || value == "关" {
+	case wordSettingQuiet:
+		if r.cat.wordIs(wordQuietOff, value) {
 			hours.QuietFrom, hours.QuietTo = 0, 0
 		} else {
 			from, to, found := strings.Cut(strings.NewReplacer("–", "-", "—", "-", "~", "-", "到", "-").Replace(value), "-")
@@ -89,8 +78,8 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 			hours.QuietFrom, hours.QuietTo = f, t
 		}
 		s.Hours = &hours
-	case "daysoff":
-		days, ok := parseWeekdays(value)
+	case wordSettingDaysOff:
+		days, ok := parseWeekdays(r.cat, value)
 		if !ok {
 			return bad("/settings daysoff sat sun")
 		}
@@ -106,12 +95,12 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 }
 
 // parseWeekdays reads "sat sun", "sat,sun", "周六 周日", "none".
-func parseWeekdays(s string) (models.Weekdays, bool) {
+func parseWeekdays(c *Catalogue, s string) (models.Weekdays, bool) {
 	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
-	case "none", "no", "无", "没有":
+	switch {
+	case c.wordIs(wordDaysOffNone, s):
 		return 0, true
-	case "":
+	case s == "":
 		return 0, false
 	}
 	var w models.Weekdays
@@ -139,17 +128,10 @@ func (b *Bot) settingsText(r *Request, t *models.Team) string {
 	if ds := t.Hours.DaysOff.Days(); len(ds) > 0 {
 		names := make([]string, len(ds))
 		for i, d := range ds {
-			names[i] = weekdayName(r.Lang, d)
+			names[i] = r.language().Weekday(d)
 		}
-		off = strings.Join(names, ", ")
+		off = r.list(names)
 	}
 	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
 		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off})
-}
-
-func weekdayName(lang string, d time.Weekday) string {
-	if lang == "zh" {
-		return weekdaysZH[d]
-	}
-	return d.String()[:3]
 }

@@ -40,12 +40,17 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := newFlagSet("console", consoleUsage, stderr)
 	c.register(fs)
 	as := fs.String("as", envOr("USER", "me"), "who you are in this session (any name; the same name is the same user)")
-	lang := fs.String("lang", "", "en or zh: the language your Telegram app reports (and sets /lang)")
+	cat, err := bot.NewCatalogue()
+	if err != nil {
+		return fmt.Errorf("can't load language catalogue: %w", err)
+	}
+	langs := strings.Join(cat.Languages(), " or ")
+	lang := fs.String("lang", "", langs+": the language your Telegram app reports (and sets /lang)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *lang != "" && *lang != "en" && *lang != "zh" {
-		return usageError{fmt.Sprintf("--lang %q: use en or zh", *lang)}
+	if code, ok := cat.Match(*lang); *lang != "" && (!ok || code != *lang) {
+		return usageError{fmt.Sprintf("--lang %q: use %s", *lang, langs)}
 	}
 	admins, err := c.validate()
 	if err != nil {
@@ -77,7 +82,7 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer a.Close()
-	if err := seedConsole(ctx, a, me, c.tz, *lang); err != nil {
+	if err := seedConsole(ctx, a, me, c.tz, cat.Normalize(me.LanguageCode), *lang); err != nil {
 		return err
 	}
 
@@ -131,12 +136,12 @@ func lastUpdateID(dsn string) (int64, error) {
 
 // seedConsole makes an empty database usable at once: the first console
 // user becomes admin and manager of a demo team.
-func seedConsole(ctx context.Context, a *app.App, me tgfake.User, tz, lang string) error {
+func seedConsole(ctx context.Context, a *app.App, me tgfake.User, tz, appLang, lang string) error {
 	n, err := a.DB.CountUsers(ctx)
 	if err != nil {
 		return err
 	}
-	profile := storage.Profile{TelegramID: me.ID, ChatID: me.ID, Name: me.FirstName, Username: me.Username, Lang: bot.NormalizeLang(me.LanguageCode)}
+	profile := storage.Profile{TelegramID: me.ID, ChatID: me.ID, Name: me.FirstName, Username: me.Username, Lang: appLang}
 	if n == 0 {
 		u, err := a.DB.TouchUser(ctx, profile, true)
 		if err != nil {

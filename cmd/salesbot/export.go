@@ -32,7 +32,12 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	from := fs.String("from", "", "first day, YYYY-MM-DD (default: 29 days before --to)")
 	to := fs.String("to", "", "last day, YYYY-MM-DD (default: today in the team's zone)")
 	out := fs.String("out", "", "the workbook to write, e.g. north.xlsx (required)")
-	lang := fs.String("lang", "en", "language of sheet names and headers: en or zh")
+	cat, err := bot.NewCatalogue()
+	if err != nil {
+		return fmt.Errorf("can't load language catalogue: %w", err)
+	}
+	langs := strings.Join(cat.Languages(), " or ")
+	lang := fs.String("lang", cat.Fallback(), "language of sheet names and headers: "+langs)
 	csvToo := fs.Bool("csv", false, "also write FILE-visits.csv, FILE-objections.csv, ... beside the workbook")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,6 +45,9 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *teamName == "" || *out == "" {
 		fs.Usage()
 		return usageError{"export needs --team and --out (example: salesbot export --team North --from 2026-11-01 --to 2026-11-30 --out north.xlsx)"}
+	}
+	if code, ok := cat.Match(*lang); !ok || code != *lang {
+		return usageError{fmt.Sprintf("--lang %q: use %s", *lang, langs)}
 	}
 	for _, d := range []string{*from, *to} {
 		if _, err := time.Parse(models.DateLayout, d); d != "" && err != nil {
@@ -70,10 +78,6 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if sc.From > sc.To {
 		return usageError{fmt.Sprintf("--from %s is after --to %s", sc.From, sc.To)}
-	}
-	cat, err := bot.NewCatalogue()
-	if err != nil {
-		return err
 	}
 	e, err := reports.NewBuilder(db, nil).Export(ctx, sc, bot.ExportLabels(cat, *lang))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -56,6 +57,9 @@ type Config struct {
 	// ManualJobs leaves periodic jobs to the caller (tests call them):
 	// the start-up runs happen, cron does not start.
 	ManualJobs bool
+	// Locales replaces the embedded catalogue (bot/locales) with the
+	// *.toml files of another file system; tests add a language with it.
+	Locales fs.FS
 	// Serve is how updates arrive (polling or webhook) and what --listen
 	// serves (serve.go).
 	Serve Serve
@@ -132,6 +136,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		return nil, fmt.Errorf("can't migrate database: %w", err)
 	}
 	cat, err := bot.NewCatalogue()
+	if cfg.Locales != nil {
+		cat, err = bot.LoadCatalogue(cfg.Locales)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("can't load language catalogue: %w", err)

@@ -94,9 +94,7 @@ func (s Serve) webhookPath() string {
 // instrument registers the series read from state at scrape time.
 func (a *App) instrument() {
 	m := a.Metrics
-	if sqlDB, err := a.DB.Gorm().DB(); err == nil {
-		m.ObserveDB(sqlDB, string(a.DB.Dialect()))
-	}
+	m.ObserveDB(a.DB.PoolStats)
 	m.ObserveInbox(func(ctx context.Context) (metrics.Backlog, error) {
 		n, oldest, err := a.DB.InboxBacklog(ctx)
 		return metrics.Backlog{Pending: n, Oldest: oldest}, err

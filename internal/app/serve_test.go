@@ -100,7 +100,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 		`salesbot_webhook_rejected_total{reason="secret"} 1`,
 		`salesbot_inbox_backlog 0`,
 		`salesbot_build_info{replica="test-replica",version="v-test"} 1`,
-		`salesbot_go_sql_open_connections{db_name="sqlite"}`,
+		`salesbot_db_open_connections`,
 		`salesbot_messages_sent_total`,
 	} {
 		if !strings.Contains(body, want) {

@@ -178,12 +178,39 @@ func (m *Metrics) JobRun(job string, err error) {
 	m.jobRuns.WithLabelValues(job, result).Inc()
 }
 
-// ObserveDB exports the connection pool's statistics as
-// salesbot_go_sql_… (open, in use, idle, waits, ...).
-func (m *Metrics) ObserveDB(db *sql.DB, name string) {
+// ObserveDB exports the connection pool's statistics, read with stats at
+// each scrape, as salesbot_db_… (open, in use, idle, waits).
+func (m *Metrics) ObserveDB(stats func() sql.DBStats) {
 	if m != nil {
-		prometheus.WrapRegistererWithPrefix(Namespace+"_", m.reg).MustRegister(collectors.NewDBStatsCollector(db, name))
+		m.reg.MustRegister(dbCollector(stats))
 	}
+}
+
+var (
+	dbMaxOpen = prometheus.NewDesc(Namespace+"_db_max_open_connections", "Most connections the pool may open.", nil, nil)
+	dbOpen    = prometheus.NewDesc(Namespace+"_db_open_connections", "Connections open, in use or idle.", nil, nil)
+	dbInUse   = prometheus.NewDesc(Namespace+"_db_in_use_connections", "Connections in use.", nil, nil)
+	dbIdle    = prometheus.NewDesc(Namespace+"_db_idle_connections", "Idle connections.", nil, nil)
+	dbWaits   = prometheus.NewDesc(Namespace+"_db_wait_total", "Times a query waited for a connection.", nil, nil)
+	dbWaited  = prometheus.NewDesc(Namespace+"_db_wait_seconds_total", "Time spent waiting for a connection.", nil, nil)
+)
+
+type dbCollector func() sql.DBStats
+
+func (dbCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{dbMaxOpen, dbOpen, dbInUse, dbIdle, dbWaits, dbWaited} {
+		ch <- d
+	}
+}
+
+func (c dbCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c()
+	ch <- prometheus.MustNewConstMetric(dbMaxOpen, prometheus.GaugeValue, float64(s.MaxOpenConnections))
+	ch <- prometheus.MustNewConstMetric(dbOpen, prometheus.GaugeValue, float64(s.OpenConnections))
+	ch <- prometheus.MustNewConstMetric(dbInUse, prometheus.GaugeValue, float64(s.InUse))
+	ch <- prometheus.MustNewConstMetric(dbIdle, prometheus.GaugeValue, float64(s.Idle))
+	ch <- prometheus.MustNewConstMetric(dbWaits, prometheus.CounterValue, float64(s.WaitCount))
+	ch <- prometheus.MustNewConstMetric(dbWaited, prometheus.CounterValue, s.WaitDuration.Seconds())
 }
 
 // Backlog is what the inbox holds that is not handled yet.

@@ -1,13 +1,15 @@
 // Package quick reads the one-message entries reps type between visits:
 // "/visit Acme; met Li (buyer); demo; warm; next: send quote" and
-// "/objection Acme; price; "too expensive"; answer: 12-month terms". The
-// client comes first; the other parts are recognised in any order by
-// keywords in English and Chinese. Nothing is dropped: a part that is not
-// recognised is kept (as a note, or as the client's words), and every part
-// reports how it was read, so the bot can show it back.
+// "/objection Acme; price; "too expensive"; answer: 12-month terms", and the
+// items of a weekly plan, "/plan next mon Acme demo; wed 华为 报价". In a
+// visit or objection the client comes first; the other parts are recognised
+// in any order by keywords in English and Chinese. Nothing is dropped: a part
+// that is not recognised is kept (as a note, or as the client's words), and
+// every part reports how it was read, so the bot can show it back.
 //
-// The parsers never fail and never panic; what the input lacks (a client, a
-// category) is left empty for the caller to ask about.
+// The visit and objection parsers never fail and never panic; what the input
+// lacks (a client, a category) is left empty for the caller to ask about. The
+// plan parser names the first item it cannot read.
 package quick
 
 import (
@@ -53,7 +55,11 @@ const (
 	ReasonNoDate  = "no_date"  // a revisit without a date that could be read
 	ReasonBadRole = "bad_role" // a contact's "(...)" is not a role
 	ReasonBadItem = "bad_item" // "stage: xyz" with a value that is not one
+	ReasonNote    = "note"     // "note: ..." said it is a note
 )
+
+// NoteReasons lists the reasons a part of a visit is kept as a note.
+var NoteReasons = []string{ReasonUnknown, ReasonTwice, ReasonNoDate, ReasonBadRole, ReasonBadItem, ReasonNote}
 
 // Part is one ";"-separated piece of the entry and how it was read.
 type Part struct {
@@ -294,7 +300,7 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 			}
 			return note(ReasonBadItem)
 		case KindNote:
-			return Part{Text: raw, Kind: KindNote, Value: value, Reason: "note"}
+			return Part{Text: raw, Kind: KindNote, Value: value, Reason: ReasonNote}
 		case KindNextStep, KindTalkingPoints, KindClientView, KindPlace:
 			if value == "" {
 				return note(ReasonUnknown)

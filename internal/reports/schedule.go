@@ -232,10 +232,9 @@ func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, tea
 		if claim == nil {
 			continue // sent, or another sender holds it
 		}
+		// build renders in the catalogue's language for u.Lang (the
+		// fallback when unsupported); one rendering per stored value.
 		lang := u.Lang
-		if lang != "zh" {
-			lang = "en"
-		}
 		msgs, ok := rendered[lang]
 		if !ok {
 			if msgs, err = build(ctx, lang, lateDue); err != nil {

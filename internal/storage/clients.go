@@ -73,7 +73,7 @@ func createClient(tx *gorm.DB, c *models.Client) error {
 // Client returns a client card by id.
 func (db *DB) Client(ctx context.Context, id int64) (*models.Client, error) {
 	var row clientRow
-	if err := db.gorm.WithContext(ctx).Take(&row, id).Error; err != nil {
+	if err := db.conn(ctx).Take(&row, id).Error; err != nil {
 		return nil, fmt.Errorf("get client %d: %w", id, translate(err, "err_client_gone", ""))
 	}
 	return row.model(), nil
@@ -83,7 +83,7 @@ func (db *DB) Client(ctx context.Context, id int64) (*models.Client, error) {
 // name (case, width, spacing and punctuation aside).
 func (db *DB) ClientByName(ctx context.Context, teamID int64, name string) (*models.Client, error) {
 	var row clientRow
-	err := db.gorm.WithContext(ctx).Where("team_id = ? AND name_key = ?", teamID, models.NameKey(name)).Take(&row).Error
+	err := db.conn(ctx).Where("team_id = ? AND name_key = ?", teamID, models.NameKey(name)).Take(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("find client %q in team %d: %w", name, teamID, translate(err, "err_client_not_found", ""))
 	}
@@ -97,7 +97,7 @@ func (db *DB) ClientNames(ctx context.Context, teamIDs []int64) ([]*models.Clien
 		return nil, nil
 	}
 	var rows []clientRow
-	err := db.gorm.WithContext(ctx).Where("team_id IN ?", teamIDs).Order("team_id, name_key").Find(&rows).Error
+	err := db.conn(ctx).Where("team_id IN ?", teamIDs).Order("team_id, name_key").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list client names of teams %v: %w", teamIDs, err)
 	}
@@ -141,7 +141,7 @@ func (db *DB) Clients(ctx context.Context, f ClientFilter) ([]*models.Client, in
 	if len(f.TeamIDs) == 0 {
 		return nil, 0, nil
 	}
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var total int64
 	if err := clientQuery(g, f).Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count clients: %w", err)
@@ -157,7 +157,7 @@ func (db *DB) Clients(ctx context.Context, f ClientFilter) ([]*models.Client, in
 // (idx_visits_rep_at).
 func (db *DB) RecentClients(ctx context.Context, repID int64, limit int) ([]*models.Client, error) {
 	var ids []int64
-	err := db.gorm.WithContext(ctx).Model(&visitRow{}).
+	err := db.conn(ctx).Model(&visitRow{}).
 		Where("rep_id = ? AND deleted_at IS NULL", repID).
 		Order("at DESC").Limit(limit*5).Pluck("client_id", &ids).Error
 	if err != nil {
@@ -175,7 +175,7 @@ func (db *DB) RecentClients(ctx context.Context, repID int64, limit int) ([]*mod
 		return nil, nil
 	}
 	var rows []clientRow
-	if err := db.gorm.WithContext(ctx).Where("id IN ?", order).Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("id IN ?", order).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load recent clients: %w", err)
 	}
 	byID := map[int64]*models.Client{}
@@ -194,7 +194,7 @@ func (db *DB) RecentClients(ctx context.Context, repID int64, limit int) ([]*mod
 // HasEntries reports whether the rep logged a visit or objection for the
 // client (idx_visits_client_at, idx_objections_client_at).
 func (db *DB) HasEntries(ctx context.Context, repID, clientID int64) (bool, error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var n int64
 	if err := g.Model(&visitRow{}).Where("client_id = ? AND rep_id = ? AND deleted_at IS NULL", clientID, repID).Limit(1).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("check visits of rep %d to client %d: %w", repID, clientID, err)
@@ -215,11 +215,15 @@ func (db *DB) UpdateClient(ctx context.Context, c *models.Client) error {
 		return err
 	}
 	row := clientRowOf(c)
-	err := db.gorm.WithContext(ctx).Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{
-		"name": row.Name, "name_key": row.NameKey, "industry": row.Industry, "address": row.Address,
-		"size": row.Size, "source": row.Source, "notes": row.Notes, "grade": row.Grade,
-		"grade_asked": row.GradeAsked, "updated_at": db.Now(),
-	}).Error
+	// In a transaction of its own (a savepoint in the caller's): a name
+	// another client has is an expected failure.
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{
+			"name": row.Name, "name_key": row.NameKey, "industry": row.Industry, "address": row.Address,
+			"size": row.Size, "source": row.Source, "notes": row.Notes, "grade": row.Grade,
+			"grade_asked": row.GradeAsked, "updated_at": db.Now(),
+		}).Error
+	})
 	if err != nil {
 		return fmt.Errorf("update client %d: %w", c.ID, translate(err, "", "err_client_exists"))
 	}
@@ -229,7 +233,7 @@ func (db *DB) UpdateClient(ctx context.Context, c *models.Client) error {
 // MarkGradeAsked records that the rep was asked for the client's grade, and
 // reports whether this call did it (so the question goes out once).
 func (db *DB) MarkGradeAsked(ctx context.Context, clientID int64) (bool, error) {
-	res := db.gorm.WithContext(ctx).Model(&clientRow{}).Where("id = ? AND grade_asked = ?", clientID, false).
+	res := db.conn(ctx).Model(&clientRow{}).Where("id = ? AND grade_asked = ?", clientID, false).
 		Update("grade_asked", true)
 	if res.Error != nil {
 		return false, fmt.Errorf("mark grade asked for client %d: %w", clientID, res.Error)

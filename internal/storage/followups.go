@@ -87,11 +87,15 @@ func idPtr(id int64) *int64 {
 	return &id
 }
 
-// openStates are the states in which a follow-up still asks something of
-// its owner, as strings for queries.
-var openStates = []string{
-	string(models.FollowUpPending), string(models.FollowUpSending),
-	string(models.FollowUpHeld), string(models.FollowUpSent),
+// openStates are models.OpenFollowUpStates as strings for queries.
+var openStates = stateStrings(models.OpenFollowUpStates)
+
+func stateStrings(states []models.FollowUpState) []string {
+	out := make([]string, len(states))
+	for i, s := range states {
+		out[i] = string(s)
+	}
+	return out
 }
 
 // CreateFollowUp stores a new pending follow-up; DueAt is when it goes out.
@@ -150,7 +154,7 @@ func (db *DB) FollowUp(ctx context.Context, id int64) (*models.FollowUp, error) 
 	}
 	f := v.model()
 	var snoozes []followUpSnoozeRow
-	if err := db.gorm.WithContext(ctx).Where("follow_up_id = ?", id).Order("id").Find(&snoozes).Error; err != nil {
+	if err := db.conn(ctx).Where("follow_up_id = ?", id).Order("id").Find(&snoozes).Error; err != nil {
 		return nil, fmt.Errorf("get snoozes of follow-up %d: %w", id, err)
 	}
 	for _, s := range snoozes {
@@ -160,7 +164,7 @@ func (db *DB) FollowUp(ctx context.Context, id int64) (*models.FollowUp, error) 
 }
 
 func (db *DB) viewQuery(ctx context.Context) *gorm.DB {
-	return db.gorm.WithContext(ctx).Table("follow_ups").
+	return db.conn(ctx).Table("follow_ups").
 		Select("follow_ups.*, clients.name AS client_name").
 		Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id")
 }
@@ -198,7 +202,7 @@ func (db *DB) ClientOpenFollowUps(ctx context.Context, clientID, ownerID int64) 
 // CountOpenFollowUps counts a user's open follow-ups.
 func (db *DB) CountOpenFollowUps(ctx context.Context, ownerID int64) (int64, error) {
 	var n int64
-	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+	err := db.conn(ctx).Model(&followUpRow{}).
 		Where("owner_id = ? AND state IN ?", ownerID, openStates).Count(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("count open follow-ups of user %d: %w", ownerID, err)
@@ -286,6 +290,44 @@ func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.
 	return db.withClientName(ctx, row), changed, nil
 }
 
+// ReopenFollowUp takes back the owner's Done: the follow-up is open again as
+// it was — waiting for its time if that is ahead, otherwise open as a
+// delivered one (the rep has just seen it, so it is not sent again; one
+// never delivered goes out now). It returns the follow-up and whether this
+// call changed it (false when it was not done, e.g. reopened already).
+func (db *DB) ReopenFollowUp(ctx context.Context, id, ownerID int64) (*models.FollowUp, bool, error) {
+	now := db.Now()
+	var (
+		row     *followUpRow
+		changed bool
+	)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
+			return err
+		}
+		if row.State != string(models.FollowUpDone) {
+			return nil
+		}
+		state, sendAt := models.FollowUpPending, row.DueAt
+		if !row.DueAt.After(now) && row.SentAt != nil {
+			state = models.FollowUpSent
+		}
+		res := tx.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpDone)).
+			Updates(map[string]any{"state": string(state), "done_at": nil, "send_at": sendAt, "claim_token": ""})
+		if res.Error != nil {
+			return res.Error
+		}
+		changed = res.RowsAffected > 0
+		row.State, row.DoneAt, row.SendAt = string(state), nil, sendAt
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("reopen follow-up %d: %w", id, err)
+	}
+	return db.withClientName(ctx, row), changed, nil
+}
+
 // CancelFollowUp cancels the owner's open follow-up (a reminder they no
 // longer want).
 func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
@@ -304,7 +346,9 @@ func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
 
 // SnoozeFollowUp moves the owner's open follow-up to a new due time and
 // records the snooze; it goes out again then, as a new message. exact says
-// whether the rep chose the moment themselves.
+// whether the rep chose the moment themselves. A time not after the current
+// due time is refused (models.CheckSnooze): a snooze never brings a
+// follow-up forward, whichever path asked for it.
 func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Time, exact bool) (*models.FollowUp, error) {
 	now := db.Now()
 	to = utc(to)
@@ -316,6 +360,9 @@ func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Tim
 		}
 		if !models.FollowUpState(row.State).Open() {
 			return models.Errorf(models.ECONFLICT, "err_followup_closed", map[string]any{"State": row.State})
+		}
+		if err := models.CheckSnooze(row.DueAt, to); err != nil {
+			return err
 		}
 		if err := tx.Create(&followUpSnoozeRow{FollowUpID: id, At: now, FromDue: row.DueAt, ToDue: to}).Error; err != nil {
 			return err
@@ -340,7 +387,7 @@ func (db *DB) withClientName(ctx context.Context, row *followUpRow) *models.Foll
 	f := row.model()
 	if row.ClientID != nil {
 		var name string
-		if err := db.gorm.WithContext(ctx).Table("clients").Select("name").Where("id = ?", *row.ClientID).Scan(&name).Error; err == nil {
+		if err := db.conn(ctx).Table("clients").Select("name").Where("id = ?", *row.ClientID).Scan(&name).Error; err == nil {
 			f.ClientName = name
 		}
 	}
@@ -543,12 +590,16 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 	// order (an IN over both states would sort every due row), merged.
 	list := func(state models.FollowUpState) ([]dueRow, error) {
 		var rows []dueRow
-		err := db.gorm.WithContext(ctx).Table("follow_ups").
+		err := db.conn(ctx).Table("follow_ups").
 			Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
-			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz, users.active,
+			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz,
+			(users.active AND COALESCE(members.active, TRUE)) AS active,
 			users.unreachable, users.away_from, users.away_until, teams.tz AS team_tz, teams.morning_min,
 			teams.quiet_from_min, teams.quiet_to_min, teams.days_off`).
 			Joins("JOIN users ON users.id = follow_ups.owner_id").
+			// Deactivated in the follow-up's team: held, even while active
+			// in another team (admins outside the team have no row).
+			Joins("LEFT JOIN members ON members.team_id = follow_ups.team_id AND members.user_id = follow_ups.owner_id").
 			Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
 			Where("follow_ups.state = ? AND follow_ups.send_at <= ?", string(state), utc(now)).
 			Order("follow_ups.send_at").Limit(limit).Scan(&rows).Error
@@ -592,7 +643,7 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 // if the follow-up moved on since it was listed (prevSendAt no longer
 // matches), so racing dispatchers agree.
 func (db *DB) DeferFollowUp(ctx context.Context, id int64, prevSendAt, sendAt time.Time) error {
-	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+	err := db.conn(ctx).Model(&followUpRow{}).
 		Where("id = ? AND state IN ? AND send_at = ?", id,
 			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(prevSendAt)).
 		Updates(map[string]any{"state": string(models.FollowUpPending), "send_at": utc(sendAt), "claim_token": ""}).Error
@@ -606,7 +657,7 @@ func (db *DB) DeferFollowUp(ctx context.Context, id int64, prevSendAt, sendAt ti
 // they write again (see SetUnreachable). Like DeferFollowUp it acts only on
 // the follow-up as listed.
 func (db *DB) HoldFollowUp(ctx context.Context, id int64, prevSendAt time.Time) error {
-	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+	err := db.conn(ctx).Model(&followUpRow{}).
 		Where("id = ? AND state IN ? AND send_at = ?", id,
 			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(prevSendAt)).
 		Updates(map[string]any{"state": string(models.FollowUpHeld), "claim_token": ""}).Error
@@ -660,7 +711,7 @@ func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, token string, now
 // It reports false when the claim was lost (the lease ran out and another
 // dispatcher took it, or the rep completed or snoozed it meanwhile).
 func (db *DB) MarkFollowUpSent(ctx context.Context, id int64, token string, chatID int64, messageID int, sentAt time.Time, late bool) (bool, error) {
-	res := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+	res := db.conn(ctx).Model(&followUpRow{}).
 		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
 		Updates(map[string]any{
 			"state": string(models.FollowUpSent), "claim_token": "", "chat_id": chatID, "message_id": messageID,
@@ -720,7 +771,7 @@ func (db *DB) RetryFollowUp(ctx context.Context, id int64, token string, at time
 	if maybeSent {
 		updates["maybe_sent"] = true
 	}
-	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+	err := db.conn(ctx).Model(&followUpRow{}).
 		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
 		Updates(updates).Error
 	if err != nil {
@@ -732,7 +783,7 @@ func (db *DB) RetryFollowUp(ctx context.Context, id int64, token string, at time
 // HoldClaimedFollowUp parks a claimed follow-up whose owner Telegram
 // refuses to reach, until they write again.
 func (db *DB) HoldClaimedFollowUp(ctx context.Context, id int64, token, lastErr string) error {
-	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).
+	err := db.conn(ctx).Model(&followUpRow{}).
 		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
 		Updates(map[string]any{"state": string(models.FollowUpHeld), "claim_token": "", "last_error": clip(lastErr, 300)}).Error
 	if err != nil {
@@ -755,7 +806,7 @@ func (db *DB) FollowUpStateCounts(ctx context.Context) (map[models.FollowUpState
 		State string
 		N     int64
 	}
-	err := db.gorm.WithContext(ctx).Model(&followUpRow{}).Select("state, COUNT(*) AS n").Group("state").Scan(&rows).Error
+	err := db.conn(ctx).Model(&followUpRow{}).Select("state, COUNT(*) AS n").Group("state").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("count follow-ups by state: %w", err)
 	}

@@ -38,11 +38,11 @@ func newFuWorld(t *testing.T, db *storage.DB) fuWorld {
 	client := map[string]any{"team_id": team.ID, "name": "Acme Corp", "name_key": "acmecorp", "industry": "", "address": "",
 		"size": "", "source": "", "owner_id": rep.ID, "grade": "", "stage": "", "notes": "", "grade_asked": false,
 		"created_at": now, "updated_at": now}
-	if err := db.Gorm().Table("clients").Create(client).Error; err != nil {
+	if err := storage.Gorm(db).Table("clients").Create(client).Error; err != nil {
 		t.Fatal(err)
 	}
 	var id int64
-	if err := db.Gorm().Table("clients").Select("id").Where("name_key = ?", "acmecorp").Scan(&id).Error; err != nil {
+	if err := storage.Gorm(db).Table("clients").Select("id").Where("name_key = ?", "acmecorp").Scan(&id).Error; err != nil {
 		t.Fatal(err)
 	}
 	return fuWorld{team: team, rep: rep, clientID: id}
@@ -53,7 +53,7 @@ func TestTeamSettingsDefaultsAndUpdate(t *testing.T) {
 		ctx := context.Background()
 		// A team row written without the 0005 columns (as before the
 		// migration) gets the defaults from the schema.
-		err := db.Gorm().Exec("INSERT INTO teams (name, tz, revisit_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		err := storage.Gorm(db).Exec("INSERT INTO teams (name, tz, revisit_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
 			"Old", "UTC", 7, t0, t0).Error
 		if err != nil {
 			t.Fatal(err)
@@ -166,6 +166,10 @@ func TestSnoozeAndComplete(t *testing.T) {
 		if err != nil || !s.DueAt.Equal(to) || s.SnoozeCount != 1 || s.Exact {
 			t.Fatalf("snoozed: %+v %v", s, err)
 		}
+		// A snooze to before the due time is refused, whoever asks.
+		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to.Add(-time.Minute), true); models.ErrorCode(err) != models.EINVALID {
+			t.Fatalf("snooze to earlier: %v", err)
+		}
 		got, _ := db.FollowUp(ctx, f.ID)
 		if len(got.Snoozes) != 1 || !got.Snoozes[0].From.Equal(t0.Add(time.Hour)) || !got.Snoozes[0].To.Equal(to) || !got.Snoozes[0].At.Equal(t0) {
 			t.Fatalf("snooze history: %+v", got.Snoozes)
@@ -180,6 +184,19 @@ func TestSnoozeAndComplete(t *testing.T) {
 		}
 		if _, changed, err := db.CompleteFollowUp(ctx, f.ID, w.rep.ID); err != nil || changed {
 			t.Fatalf("second complete: changed=%v %v", changed, err)
+		}
+		// Undo of the done: open again, waiting for its (future) time; twice changes nothing.
+		if re, changed, err := db.ReopenFollowUp(ctx, f.ID, w.rep.ID); err != nil || !changed || re.State != models.FollowUpPending || !re.DoneAt.IsZero() {
+			t.Fatalf("reopen: %+v %v %v", re, changed, err)
+		}
+		if _, changed, err := db.ReopenFollowUp(ctx, f.ID, w.rep.ID); err != nil || changed {
+			t.Fatalf("second reopen: changed=%v %v", changed, err)
+		}
+		if _, _, err := db.ReopenFollowUp(ctx, f.ID, w.rep.ID+1); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("foreign reopen: %v", err)
+		}
+		if _, changed, err := db.CompleteFollowUp(ctx, f.ID, w.rep.ID); err != nil || !changed {
+			t.Fatalf("complete again: changed=%v %v", changed, err)
 		}
 		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to, false); models.ErrorCode(err) != models.ECONFLICT {
 			t.Fatalf("snooze of a done follow-up: %v", err)
@@ -471,6 +488,27 @@ func TestDeactivatedOwnerIsHeldAndReleasedOnRejoin(t *testing.T) {
 		due, _ = db.DueFollowUps(ctx, clk.Now(), 10)
 		if len(due) != 1 || !due[0].Active || due[0].ID != f.ID {
 			t.Fatalf("after rejoining: %+v", due)
+		}
+	})
+}
+
+func TestShownList(t *testing.T) {
+	storagetest.Each(t, clock.NewFake(t0), func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if _, shown, err := db.ShownList(ctx, 1, "followups"); err != nil || shown {
+			t.Fatalf("before any: shown=%v %v", shown, err)
+		}
+		for _, ids := range [][]int64{{5, 3, 9}, {3}, {}} {
+			if err := db.SaveShownList(ctx, 1, "followups", ids); err != nil {
+				t.Fatal(err)
+			}
+			got, shown, err := db.ShownList(ctx, 1, "followups")
+			if err != nil || !shown || fmt.Sprint(got) != fmt.Sprint(ids) && len(ids) > 0 || len(got) != len(ids) {
+				t.Fatalf("saved %v, got %v shown=%v %v", ids, got, shown, err)
+			}
+		}
+		if _, shown, _ := db.ShownList(ctx, 2, "followups"); shown {
+			t.Fatal("another user's list")
 		}
 	})
 }

@@ -38,7 +38,7 @@ func (db *DB) SaveForm(ctx context.Context, userID int64, kind string, state any
 	}
 	now := db.Now()
 	row := formRow{UserID: userID, Kind: kind, State: string(data), CreatedAt: now, UpdatedAt: now}
-	err = db.gorm.WithContext(ctx).Clauses(clause.OnConflict{
+	err = db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"kind", "state", "updated_at"}),
 	}).Create(&row).Error
@@ -51,7 +51,7 @@ func (db *DB) SaveForm(ctx context.Context, userID int64, kind string, state any
 // Form returns the user's form, or nil when there is none.
 func (db *DB) Form(ctx context.Context, userID int64) (*SavedForm, error) {
 	var row formRow
-	err := db.gorm.WithContext(ctx).Where("user_id = ?", userID).Take(&row).Error
+	err := db.conn(ctx).Where("user_id = ?", userID).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -65,7 +65,7 @@ func (db *DB) Form(ctx context.Context, userID int64) (*SavedForm, error) {
 // that updated_at (zero: any), so an expiry sweep and the user's own answer
 // racing for the same form do not both act on it.
 func (db *DB) DeleteForm(ctx context.Context, userID int64, updatedAt time.Time) (bool, error) {
-	q := db.gorm.WithContext(ctx).Where("user_id = ?", userID)
+	q := db.conn(ctx).Where("user_id = ?", userID)
 	if !updatedAt.IsZero() {
 		q = q.Where("updated_at = ?", utc(updatedAt))
 	}
@@ -79,7 +79,7 @@ func (db *DB) DeleteForm(ctx context.Context, userID int64, updatedAt time.Time)
 // IdleForms lists forms last touched at or before before.
 func (db *DB) IdleForms(ctx context.Context, before time.Time, limit int) ([]SavedForm, error) {
 	var rows []formRow
-	err := db.gorm.WithContext(ctx).Where("updated_at <= ?", utc(before)).Order("updated_at").Limit(limit).Find(&rows).Error
+	err := db.conn(ctx).Where("updated_at <= ?", utc(before)).Order("updated_at").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list idle forms: %w", err)
 	}

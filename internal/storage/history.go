@@ -24,7 +24,7 @@ type HistoryItem struct {
 // source is read newest first through its (client_id, at) index, at most
 // offset+limit rows each.
 func (db *DB) ClientHistory(ctx context.Context, clientID, repID int64, offset, limit int) ([]HistoryItem, int, error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	n := offset + limit
 	vf := VisitFilter{ClientID: clientID, RepID: repID}
 	visits, err := db.Visits(ctx, VisitFilter{ClientID: clientID, RepID: repID, Limit: n})

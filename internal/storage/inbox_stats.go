@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -38,3 +39,6 @@ func (db *DB) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// PoolStats is the connection pool's state, for /metrics.
+func (db *DB) PoolStats() sql.DBStats { return db.sql.Stats() }

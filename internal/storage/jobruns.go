@@ -33,14 +33,14 @@ func (jobRunRow) TableName() string { return "job_runs" }
 func (db *DB) ClaimJobRun(ctx context.Context, job string, teamID int64, scheduledAt, leaseUntil time.Time) (bool, error) {
 	now := db.Now()
 	row := jobRunRow{Job: job, TeamID: teamID, ScheduledAt: utc(scheduledAt), State: JobRunning, LeaseUntil: utc(leaseUntil)}
-	res := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+	res := db.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		return false, fmt.Errorf("claim run of %s for team %d at %v: %w", job, teamID, scheduledAt, res.Error)
 	}
 	if res.RowsAffected > 0 {
 		return true, nil
 	}
-	res = db.gorm.WithContext(ctx).Model(&jobRunRow{}).
+	res = db.conn(ctx).Model(&jobRunRow{}).
 		Where("job = ? AND team_id = ? AND scheduled_at = ? AND state = ? AND lease_until < ?",
 			job, teamID, utc(scheduledAt), JobRunning, now).
 		Update("lease_until", utc(leaseUntil))
@@ -52,7 +52,7 @@ func (db *DB) ClaimJobRun(ctx context.Context, job string, teamID int64, schedul
 
 // FinishJobRun records a claimed run as done.
 func (db *DB) FinishJobRun(ctx context.Context, job string, teamID int64, scheduledAt time.Time) error {
-	err := db.gorm.WithContext(ctx).Model(&jobRunRow{}).
+	err := db.conn(ctx).Model(&jobRunRow{}).
 		Where("job = ? AND team_id = ? AND scheduled_at = ?", job, teamID, utc(scheduledAt)).
 		Updates(map[string]any{"state": JobDone, "finished_at": db.Now()}).Error
 	if err != nil {
@@ -63,7 +63,7 @@ func (db *DB) FinishJobRun(ctx context.Context, job string, teamID int64, schedu
 
 // ReleaseJobRun forgets a claimed run that failed, so it can be tried again.
 func (db *DB) ReleaseJobRun(ctx context.Context, job string, teamID int64, scheduledAt time.Time) error {
-	err := db.gorm.WithContext(ctx).
+	err := db.conn(ctx).
 		Where("job = ? AND team_id = ? AND scheduled_at = ? AND state = ?", job, teamID, utc(scheduledAt), JobRunning).
 		Delete(&jobRunRow{}).Error
 	if err != nil {
@@ -76,7 +76,7 @@ func (db *DB) ReleaseJobRun(ctx context.Context, job string, teamID int64, sched
 // is recorded as done.
 func (db *DB) JobRunDone(ctx context.Context, job string, teamID int64, scheduledAt time.Time) (bool, error) {
 	var n int64
-	err := db.gorm.WithContext(ctx).Model(&jobRunRow{}).
+	err := db.conn(ctx).Model(&jobRunRow{}).
 		Where("job = ? AND team_id = ? AND scheduled_at = ? AND state = ?", job, teamID, utc(scheduledAt), JobDone).
 		Count(&n).Error
 	if err != nil {
@@ -87,7 +87,7 @@ func (db *DB) JobRunDone(ctx context.Context, job string, teamID int64, schedule
 
 // PruneJobRuns deletes records of runs scheduled before cutoff.
 func (db *DB) PruneJobRuns(ctx context.Context, cutoff time.Time) (int64, error) {
-	res := db.gorm.WithContext(ctx).Where("scheduled_at < ? AND state = ?", utc(cutoff), JobDone).Delete(&jobRunRow{})
+	res := db.conn(ctx).Where("scheduled_at < ? AND state = ?", utc(cutoff), JobDone).Delete(&jobRunRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("prune job runs: %w", res.Error)
 	}

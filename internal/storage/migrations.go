@@ -111,6 +111,14 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0006a_follow_ups_done_index",
 		Migrate: migrateFollowUpsDoneIndex,
 	},
+	{
+		ID:      "0007_shown_lists",
+		Migrate: migrateShownLists,
+	},
+	{
+		ID:      "0008_access_memberships",
+		Migrate: migrateAccess,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

@@ -51,11 +51,15 @@ func (r *objectionRow) model() *models.Objection {
 type NewObjection struct {
 	Objection models.Objection
 	NewClient *models.Client
+	// LinkFrom and LinkTo, when set, are the rep's day (in the rep's zone):
+	// the rep's newest visit to the client in it becomes the objection's
+	// visit, unless Objection.VisitID names one.
+	LinkFrom, LinkTo time.Time
 }
 
 // SaveObjection stores an objection (and its new client) in one
-// transaction. Objection.VisitID links it to a visit (the caller finds
-// that day's visit with VisitOn).
+// transaction, linked to that day's visit (NewObjection.LinkFrom) read in
+// the same transaction, so an undo of the visit cannot slip in between.
 func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Objection, *models.Client, error) {
 	o := in.Objection
 	o.ID = 0
@@ -79,6 +83,11 @@ func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Obje
 			return err
 		}
 		o.TeamID = c.TeamID
+		if o.VisitID == 0 && !o.ClientCreated && !in.LinkFrom.IsZero() {
+			if o.VisitID, err = dayVisit(tx, o.ClientID, o.RepID, in.LinkFrom, in.LinkTo); err != nil {
+				return err
+			}
+		}
 		row := objectionRow{TeamID: o.TeamID, ClientID: o.ClientID, RepID: o.RepID, At: utc(o.At),
 			Category: string(o.Category), Words: o.Words, Answer: o.Answer, ClientCreated: o.ClientCreated}
 		if o.VisitID != 0 {
@@ -97,10 +106,25 @@ func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Obje
 	return &o, client, nil
 }
 
+// dayVisit is the id of the rep's newest live visit to the client in
+// [from, to), or 0 (idx_visits_client_at).
+func dayVisit(tx *gorm.DB, clientID, repID int64, from, to time.Time) (int64, error) {
+	var ids []int64
+	err := visitQuery(tx, VisitFilter{ClientID: clientID, RepID: repID, From: from, To: to}).
+		Order("at DESC, id DESC").Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("find the visit of client %d that day: %w", clientID, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
+
 // Objection returns a live objection.
 func (db *DB) Objection(ctx context.Context, id int64) (*models.Objection, error) {
 	var row objectionRow
-	if err := db.gorm.WithContext(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+	if err := db.conn(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
 	}
 	return row.model(), nil
@@ -138,7 +162,7 @@ func objectionQuery(tx *gorm.DB, f ObjectionFilter) *gorm.DB {
 // Objections lists live objections, newest first.
 func (db *DB) Objections(ctx context.Context, f ObjectionFilter) ([]*models.Objection, error) {
 	var rows []objectionRow
-	q := objectionQuery(db.gorm.WithContext(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
+	q := objectionQuery(db.conn(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
@@ -155,7 +179,7 @@ func (db *DB) Objections(ctx context.Context, f ObjectionFilter) ([]*models.Obje
 // CountObjections counts live objections.
 func (db *DB) CountObjections(ctx context.Context, f ObjectionFilter) (int, error) {
 	var n int64
-	if err := objectionQuery(db.gorm.WithContext(ctx), f).Count(&n).Error; err != nil {
+	if err := objectionQuery(db.conn(ctx), f).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count objections: %w", err)
 	}
 	return int(n), nil
@@ -168,7 +192,7 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 		return nil, err
 	}
 	now := db.Now()
-	res := db.gorm.WithContext(ctx).Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
+	res := db.conn(ctx).Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
 		"resolved": true, "worked_answer": worked, "resolved_at": now, "updated_at": now,
 	})
 	if res.Error != nil {
@@ -220,7 +244,7 @@ const (
 // after since (idx_visits_rep_at, idx_objections_rep_at). kind is "" when
 // there is none.
 func (db *DB) LastEntry(ctx context.Context, repID int64, since time.Time) (kind string, id int64, err error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var v visitRow
 	var o objectionRow
 	vErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&v).Error

@@ -73,7 +73,7 @@ func settingRow(teamID int64, s models.ReportSettings) reportSettingRow {
 // team that changed none.
 func (db *DB) ReportSettings(ctx context.Context) (map[int64]models.ReportSettings, error) {
 	var rows []reportSettingRow
-	if err := db.gorm.WithContext(ctx).Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list report settings: %w", err)
 	}
 	out := make(map[int64]models.ReportSettings, len(rows))
@@ -86,7 +86,7 @@ func (db *DB) ReportSettings(ctx context.Context) (map[int64]models.ReportSettin
 // TeamReportSettings returns one team's report settings.
 func (db *DB) TeamReportSettings(ctx context.Context, teamID int64) (models.ReportSettings, error) {
 	var rows []reportSettingRow
-	if err := db.gorm.WithContext(ctx).Where("team_id = ?", teamID).Limit(1).Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("team_id = ?", teamID).Limit(1).Find(&rows).Error; err != nil {
 		return models.ReportSettings{}, fmt.Errorf("get report settings of team %d: %w", teamID, err)
 	}
 	if len(rows) == 0 {
@@ -98,7 +98,7 @@ func (db *DB) TeamReportSettings(ctx context.Context, teamID int64) (models.Repo
 // SetTeamReportSettings stores a team's report settings.
 func (db *DB) SetTeamReportSettings(ctx context.Context, teamID int64, s models.ReportSettings) error {
 	row := settingRow(teamID, s)
-	err := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{
+	err := db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "team_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"digest_on", "digest_time", "digest_days", "summary_on", "summary_day", "summary_time", "plan_reminder_on", "plan_deadline_day", "plan_deadline_time", "updated_at"}),
 	}).Create(&row).Error
@@ -158,7 +158,7 @@ const (
 // databases, so two senders never both win.
 func (db *DB) ClaimReport(ctx context.Context, k ReportKey, due time.Time, late bool, lease time.Duration) (*ReportClaim, error) {
 	now := db.Now()
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	row := reportSendRow{Kind: k.Kind, TeamID: k.TeamID, UserID: k.UserID, Period: k.Period, State: ReportSending,
 		LeaseUntil: now.Add(lease), Attempts: 1, DueAt: utc(due), Late: late}
 	res := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
@@ -189,7 +189,7 @@ func (db *DB) ClaimReport(ctx context.Context, k ReportKey, due time.Time, late 
 
 // ReportPartSent records that part n (1-based) of a claimed report went out.
 func (db *DB) ReportPartSent(ctx context.Context, claimID int64, n int) error {
-	err := db.gorm.WithContext(ctx).Model(&reportSendRow{}).Where("id = ?", claimID).Update("parts", n).Error
+	err := db.conn(ctx).Model(&reportSendRow{}).Where("id = ?", claimID).Update("parts", n).Error
 	if err != nil {
 		return fmt.Errorf("record part %d of report %d: %w", n, claimID, err)
 	}
@@ -203,7 +203,7 @@ func (db *DB) FinishReport(ctx context.Context, claimID int64, state string) err
 	if state == ReportSent {
 		updates["sent_at"] = db.Now()
 	}
-	if err := db.gorm.WithContext(ctx).Model(&reportSendRow{}).Where("id = ?", claimID).Updates(updates).Error; err != nil {
+	if err := db.conn(ctx).Model(&reportSendRow{}).Where("id = ?", claimID).Updates(updates).Error; err != nil {
 		return fmt.Errorf("mark report %d %s: %w", claimID, state, err)
 	}
 	return nil
@@ -223,7 +223,7 @@ type ReportSend struct {
 // ReportSends lists the recorded reports of a kind and period.
 func (db *DB) ReportSends(ctx context.Context, kind, period string) ([]ReportSend, error) {
 	var rows []reportSendRow
-	if err := db.gorm.WithContext(ctx).Where("kind = ? AND period = ?", kind, period).Order("team_id, user_id").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("kind = ? AND period = ?", kind, period).Order("team_id, user_id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list %s reports of %s: %w", kind, period, err)
 	}
 	out := make([]ReportSend, len(rows))
@@ -239,7 +239,7 @@ func (db *DB) ReportSends(ctx context.Context, kind, period string) ([]ReportSen
 // without claiming each.
 func (db *DB) SentReportKeys(ctx context.Context, kind, period string, teamIDs []int64) (map[ReportKey]bool, error) {
 	var rows []reportSendRow
-	err := db.gorm.WithContext(ctx).Select("kind, team_id, user_id, period").
+	err := db.conn(ctx).Select("kind, team_id, user_id, period").
 		Where("kind = ? AND period = ? AND team_id IN ? AND state IN ?", kind, period, teamIDs, []string{ReportSent, ReportBlocked}).
 		Find(&rows).Error
 	if err != nil {
@@ -270,10 +270,10 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 		TeamID                 int64
 		Role                   string
 	}
-	q := db.gorm.WithContext(ctx).Table("users").
+	q := db.conn(ctx).Table("users").
 		Select("users.id, users.telegram_id, users.chat_id, users.name, users.username, users.lang, users.tz, users.is_admin, users.unreachable, members.team_id, members.role").
 		Joins("JOIN members ON members.user_id = users.id").
-		Where("users.active = ?", true)
+		Where("members.active = ?", true)
 	if len(teamIDs) > 0 {
 		q = q.Where("members.team_id IN ?", teamIDs)
 	}

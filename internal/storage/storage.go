@@ -113,12 +113,46 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // Now is the storage clock's time, UTC, at stored precision.
 func (db *DB) Now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
 
-// Gorm exposes the handle for packages that keep their own tables in this
-// database (and for tests).
-func (db *DB) Gorm() *gorm.DB { return db.gorm }
+// txKey keys the transaction InTx puts in a context; it names the DB so
+// a context carrying one database's transaction never leaks into another's.
+type txKey struct{ db *DB }
 
+// InTx runs fn in one transaction: every storage call made with the
+// context fn receives joins it, so what fn writes commits together or not
+// at all (the inbox commits an update's rows, its replies and its done
+// mark this way). fn's error rolls everything back and is returned. Called
+// inside another InTx it nests as a savepoint.
+//
+// Everything fn does with the database must use the context it gets: on
+// SQLite a call with another context waits for the transaction's write
+// lock, which fn holds.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return db.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{db}, tx))
+	})
+}
+
+// InTransaction reports whether ctx carries one of this DB's transactions.
+func (db *DB) InTransaction(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{db}).(*gorm.DB)
+	return ok
+}
+
+// conn is the handle a storage method works with: the transaction ctx
+// carries (InTx), or the pool.
+func (db *DB) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{db}).(*gorm.DB); ok {
+		return tx.WithContext(ctx)
+	}
+	return db.gorm.WithContext(ctx)
+}
+
+// tx runs fn in a transaction of its own, or in a savepoint of the one ctx
+// carries, so a method's writes are all-or-nothing either way and an
+// expected failure (a duplicate name) does not spoil the caller's
+// transaction on PostgreSQL.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.gorm.WithContext(ctx).Transaction(fn)
+	return db.conn(ctx).Transaction(fn)
 }
 
 // translate turns driver errors into domain errors where one fits.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"salesbot/models"
 )
 
@@ -43,7 +45,9 @@ func (db *DB) CreateTeam(ctx context.Context, name, tz string) (*models.Team, er
 	h := models.DefaultWorkingHours()
 	row := teamRow{Name: name, TZ: tz, RevisitDays: models.DefaultRevisitDays, MorningMin: int(h.Morning),
 		QuietFromMin: int(h.QuietFrom), QuietToMin: int(h.QuietTo), DaysOff: int(h.DaysOff)}
-	if err := db.gorm.WithContext(ctx).Create(&row).Error; err != nil {
+	// A savepoint inside the caller's transaction: a taken name is an
+	// expected failure.
+	if err := db.tx(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error }); err != nil {
 		return nil, fmt.Errorf("create team %q: %w", name, translate(err, "", "err_team_exists"))
 	}
 	return row.model(), nil
@@ -52,7 +56,7 @@ func (db *DB) CreateTeam(ctx context.Context, name, tz string) (*models.Team, er
 // Team returns a team by id.
 func (db *DB) Team(ctx context.Context, id int64) (*models.Team, error) {
 	var row teamRow
-	if err := db.gorm.WithContext(ctx).First(&row, id).Error; err != nil {
+	if err := db.conn(ctx).First(&row, id).Error; err != nil {
 		return nil, fmt.Errorf("get team %d: %w", id, translate(err, "err_team_not_found", ""))
 	}
 	return row.model(), nil
@@ -61,7 +65,7 @@ func (db *DB) Team(ctx context.Context, id int64) (*models.Team, error) {
 // TeamByName finds a team by name, ignoring case.
 func (db *DB) TeamByName(ctx context.Context, name string) (*models.Team, error) {
 	var row teamRow
-	err := db.gorm.WithContext(ctx).Where("LOWER(name) = LOWER(?)", strings.TrimSpace(name)).First(&row).Error
+	err := db.conn(ctx).Where("LOWER(name) = LOWER(?)", strings.TrimSpace(name)).First(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("get team %q: %w", name, translate(err, "err_team_not_found", ""))
 	}
@@ -71,7 +75,7 @@ func (db *DB) TeamByName(ctx context.Context, name string) (*models.Team, error)
 // Teams lists all teams by name.
 func (db *DB) Teams(ctx context.Context) ([]*models.Team, error) {
 	var rows []teamRow
-	if err := db.gorm.WithContext(ctx).Order("name").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Order("name").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list teams: %w", err)
 	}
 	out := make([]*models.Team, len(rows))
@@ -108,7 +112,7 @@ func (db *DB) UpdateTeamSettings(ctx context.Context, teamID int64, s TeamSettin
 			int(h.Morning), int(h.QuietFrom), int(h.QuietTo), int(h.DaysOff)
 	}
 	if len(updates) > 0 {
-		if err := db.gorm.WithContext(ctx).Model(&teamRow{}).Where("id = ?", teamID).Updates(updates).Error; err != nil {
+		if err := db.conn(ctx).Model(&teamRow{}).Where("id = ?", teamID).Updates(updates).Error; err != nil {
 			return nil, fmt.Errorf("update settings of team %d: %w", teamID, err)
 		}
 	}

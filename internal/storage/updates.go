@@ -46,7 +46,7 @@ func (db *DB) StoreUpdates(ctx context.Context, ups []StoredUpdate) error {
 	for i, u := range ups {
 		rows[i] = updateRow{UpdateID: u.UpdateID, ChatID: u.ChatID, Payload: string(u.Payload), State: UpdatePending, ReceivedAt: now}
 	}
-	err := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+	err := db.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
 	if err != nil {
 		return fmt.Errorf("store %d updates: %w", len(ups), err)
 	}
@@ -56,7 +56,7 @@ func (db *DB) StoreUpdates(ctx context.Context, ups []StoredUpdate) error {
 // PendingUpdates returns up to limit stored updates not yet done, oldest first.
 func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]StoredUpdate, error) {
 	var rows []updateRow
-	err := db.gorm.WithContext(ctx).Where("state = ?", UpdatePending).
+	err := db.conn(ctx).Where("state = ?", UpdatePending).
 		Order("update_id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load pending updates: %w", err)
@@ -71,7 +71,7 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]StoredUpdate, er
 // BeginUpdate counts an attempt to handle an update, so one that crashes the
 // process every time can be given up on instead of looping forever.
 func (db *DB) BeginUpdate(ctx context.Context, updateID int64) error {
-	err := db.gorm.WithContext(ctx).Exec("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", updateID).Error
+	err := db.conn(ctx).Exec("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", updateID).Error
 	if err != nil {
 		return fmt.Errorf("count attempt of update %d: %w", updateID, err)
 	}
@@ -80,7 +80,7 @@ func (db *DB) BeginUpdate(ctx context.Context, updateID int64) error {
 
 // MarkUpdateDone records that an update was handled.
 func (db *DB) MarkUpdateDone(ctx context.Context, updateID int64) error {
-	err := db.gorm.WithContext(ctx).Model(&updateRow{}).Where("update_id = ?", updateID).
+	err := db.conn(ctx).Model(&updateRow{}).Where("update_id = ?", updateID).
 		Updates(map[string]any{"state": UpdateDone, "done_at": db.Now()}).Error
 	if err != nil {
 		return fmt.Errorf("mark update %d done: %w", updateID, err)
@@ -92,7 +92,7 @@ func (db *DB) MarkUpdateDone(ctx context.Context, updateID int64) error {
 // Telegram for updates after it, which confirms everything up to it.
 func (db *DB) LastUpdateID(ctx context.Context) (int64, error) {
 	var id *int64
-	if err := db.gorm.WithContext(ctx).Model(&updateRow{}).Select("MAX(update_id)").Scan(&id).Error; err != nil {
+	if err := db.conn(ctx).Model(&updateRow{}).Select("MAX(update_id)").Scan(&id).Error; err != nil {
 		return 0, fmt.Errorf("read last update id: %w", err)
 	}
 	if id == nil {
@@ -108,7 +108,7 @@ func (db *DB) PruneUpdates(ctx context.Context, cutoff time.Time) (int64, error)
 	if err != nil {
 		return 0, err
 	}
-	res := db.gorm.WithContext(ctx).Where("state = ? AND done_at < ? AND update_id < ?", UpdateDone, utc(cutoff), last).Delete(&updateRow{})
+	res := db.conn(ctx).Where("state = ? AND done_at < ? AND update_id < ?", UpdateDone, utc(cutoff), last).Delete(&updateRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("prune updates: %w", res.Error)
 	}

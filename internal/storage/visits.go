@@ -460,7 +460,7 @@ func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 
 // Visit returns a live visit with the ids of the contacts met.
 func (db *DB) Visit(ctx context.Context, id int64) (*models.Visit, error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.conn(ctx)
 	var row visitRow
 	if err := g.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
@@ -474,7 +474,7 @@ func (db *DB) Visit(ctx context.Context, id int64) (*models.Visit, error) {
 
 // VisitContacts returns the contacts met at a visit.
 func (db *DB) VisitContacts(ctx context.Context, v *models.Visit) ([]models.Contact, error) {
-	return contactsByID(db.gorm.WithContext(ctx), v.ContactIDs)
+	return contactsByID(db.conn(ctx), v.ContactIDs)
 }
 
 // VisitFilter selects live visits, newest first.
@@ -516,7 +516,7 @@ func visitQuery(tx *gorm.DB, f VisitFilter) *gorm.DB {
 // Visits lists live visits, newest first.
 func (db *DB) Visits(ctx context.Context, f VisitFilter) ([]*models.Visit, error) {
 	var rows []visitRow
-	q := visitQuery(db.gorm.WithContext(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
+	q := visitQuery(db.conn(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
@@ -533,7 +533,7 @@ func (db *DB) Visits(ctx context.Context, f VisitFilter) ([]*models.Visit, error
 // CountVisits counts live visits.
 func (db *DB) CountVisits(ctx context.Context, f VisitFilter) (int, error) {
 	var n int64
-	if err := visitQuery(db.gorm.WithContext(ctx), f).Count(&n).Error; err != nil {
+	if err := visitQuery(db.conn(ctx), f).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count visits: %w", err)
 	}
 	return int(n), nil
@@ -555,7 +555,7 @@ func (db *DB) SetVisitPlace(ctx context.Context, visitID int64, place string, la
 	if err := models.CheckText(models.FieldPlace, place, models.MaxPlaceLen); err != nil {
 		return err
 	}
-	err := db.gorm.WithContext(ctx).Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", visitID).Updates(map[string]any{
+	err := db.conn(ctx).Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", visitID).Updates(map[string]any{
 		"place": place, "lat": lat, "lon": lon, "live_location": live, "updated_at": db.Now(),
 	}).Error
 	if err != nil {
@@ -566,7 +566,7 @@ func (db *DB) SetVisitPlace(ctx context.Context, visitID int64, place string, la
 
 // AddAttachment stores a file sent for a visit (its Telegram file id).
 func (db *DB) AddAttachment(ctx context.Context, a *models.Attachment) error {
-	return addAttachment(db.gorm.WithContext(ctx), a)
+	return addAttachment(db.conn(ctx), a)
 }
 
 func addAttachment(tx *gorm.DB, a *models.Attachment) error {
@@ -584,7 +584,7 @@ func addAttachment(tx *gorm.DB, a *models.Attachment) error {
 // Attachments lists a visit's files, oldest first.
 func (db *DB) Attachments(ctx context.Context, visitID int64) ([]models.Attachment, error) {
 	var rows []attachmentRow
-	if err := db.gorm.WithContext(ctx).Where("visit_id = ?", visitID).Order("id").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("visit_id = ?", visitID).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list attachments of visit %d: %w", visitID, err)
 	}
 	out := make([]models.Attachment, len(rows))

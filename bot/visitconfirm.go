@@ -1,0 +1,246 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"salesbot/internal/outbox"
+	"salesbot/internal/quick"
+	"salesbot/internal/storage"
+	"salesbot/models"
+)
+
+// visitConfirmation says what was saved, how each typed part was read,
+// the follow-up it implies, and the three-visits flag; Edit and Undo
+// buttons follow.
+func (b *Bot) visitConfirmation(ctx context.Context, r *Request, d *visitDraft, s *storage.SavedVisit) {
+	v, c := s.Visit, s.Client
+	key := "visit_saved"
+	if d.EditID != 0 {
+		key = "visit_updated"
+	}
+	lines := []string{r.t(key, map[string]any{"Client": c.Name, "At": r.time(v.At)})}
+	if d.Quick && d.EditID == 0 {
+		lines = append(lines, r.t("visit_read_header", nil))
+		lines = append(lines, b.readParts(r, d, s)...)
+	} else {
+		lines = append(lines, b.visitSummary(r, d, s)...)
+	}
+	if l := b.stageLine(r, s); l != "" {
+		lines = append(lines, l)
+	}
+	lines = append(lines, b.followUpLine(ctx, r, s))
+	if c.NeedsNewPlan() {
+		lines = append(lines, r.t("visit_needs_new_plan", map[string]any{"N": c.NoProgressVisits, "Client": c.Name}))
+	}
+	if d.EditID == 0 {
+		lines = append(lines, r.t("visit_checkin_hint", map[string]any{"Minutes": int(models.CheckInWindow / time.Minute)}))
+	}
+	id := strconv.FormatInt(v.ID, 10)
+	r.reply(strings.Join(lines, "\n"), [][]outbox.Button{{
+		{Text: r.t("btn_edit", nil), Data: "v:e:" + id},
+		{Text: r.t("btn_undo", nil), Data: "v:u:" + id},
+	}})
+}
+
+// visitSummary lists a visit's fields (form and edits).
+func (b *Bot) visitSummary(r *Request, d *visitDraft, s *storage.SavedVisit) []string {
+	v := s.Visit
+	var lines []string
+	add := func(key string, value string) {
+		if value != "" {
+			lines = append(lines, r.t(key, map[string]any{"Value": clip(value, readingLen)}))
+		}
+	}
+	if v.Method != "" {
+		add("sum_method", r.method(v.Method))
+	}
+	var met []string
+	for _, c := range s.Contacts {
+		met = append(met, r.contact(c.Name, c.Roles))
+	}
+	add("sum_met", r.list(met))
+	if v.Attitude != "" {
+		add("sum_attitude", r.attitude(v.Attitude))
+	}
+	add("sum_points", v.TalkingPoints)
+	add("sum_view", v.ClientView)
+	add("sum_next_step", v.NextStep)
+	if v.DurationMin > 0 {
+		add("sum_duration", strconv.Itoa(v.DurationMin))
+	}
+	add("sum_notes", v.Notes)
+	if l := placeLine(r, v.Place, v.Lat != nil, v.LiveLocation); l != "" {
+		lines = append(lines, l)
+	}
+	if n := len(d.Attachments); n > 0 {
+		lines = append(lines, r.t("sum_attachments", map[string]any{"N": n}))
+	}
+	return lines
+}
+
+// placeLine says where the visit took place and how strong that proof is.
+func placeLine(r *Request, place string, point, live bool) string {
+	switch {
+	case live:
+		return r.t("place_live", nil)
+	case point && place != "":
+		return r.t("place_venue", map[string]any{"Place": place})
+	case point:
+		return r.t("place_point", nil)
+	case place != "":
+		return r.t("sum_place", map[string]any{"Value": place})
+	}
+	return ""
+}
+
+// stageLine says what the visit did to the client's stage.
+func (b *Bot) stageLine(r *Request, s *storage.SavedVisit) string {
+	v, c := s.Visit, s.Client
+	data := map[string]any{"From": r.stage(v.StageBefore), "To": r.stage(v.Stage), "Current": r.stage(c.Stage), "Client": c.Name}
+	switch s.Outcome {
+	case models.OutcomeAdvanced:
+		if v.StageBefore == models.StageNone {
+			return r.t("stage_first", data)
+		}
+		return r.t("stage_advanced", data)
+	case models.OutcomeSame:
+		return r.t("stage_same", data)
+	case models.OutcomeNotBack:
+		return r.t("stage_not_back", data)
+	case models.OutcomeMarkedLost:
+		return r.t("stage_marked_lost", data)
+	case models.OutcomeLostStays:
+		return r.t("stage_lost_stays", data)
+	}
+	return ""
+}
+
+// followUpLine shows the revisit follow-up the visit write left, as
+// stored (the one-week rule moved out of quiet hours and days off), in the
+// user's zone.
+func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisit) string {
+	f := s.FollowUp
+	switch {
+	case f == nil:
+		return r.t("followup_none", nil)
+	case s.Visit.NextVisitAt == nil:
+		days, _ := b.teamRevisit(ctx, s.Visit.TeamID)
+		return r.t("followup_rule", map[string]any{"At": r.time(f.DueAt), "Days": days})
+	}
+	return r.t("followup_at", map[string]any{"At": r.time(f.DueAt)})
+}
+
+// visitFields are the fields Edit offers, as form step ids.
+var visitFields = []string{"client", "method", "contacts", "stage", "attitude", "points", "view", "next_step", "next", "notes"}
+
+// cbVisit handles "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field) and
+// "v:u:ID" (undo).
+func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
+	action, rest, _ := strings.Cut(payload, ":")
+	id, field, ok := cbID(rest)
+	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	v, mine, err := b.ownVisit(ctx, r, id)
+	if err != nil {
+		return err
+	}
+	if !mine {
+		r.say("button_stale", nil)
+		return nil
+	}
+	switch action {
+	case "e":
+		r.reply(r.t("visit_edit_which", nil), editButtons(r, visitFields, 2, "field_visit_", fmt.Sprintf("v:f:%d:", id)))
+		return nil
+	case "f":
+		if !isVisitField(field) {
+			r.say("button_stale", nil)
+			return nil
+		}
+		c, err := b.store.Client(ctx, v.ClientID)
+		if err != nil {
+			return err
+		}
+		contacts, err := b.store.VisitContacts(ctx, v)
+		if err != nil {
+			return err
+		}
+		st := &FormState{}
+		draftFromVisit(v, c, contacts).store(st)
+		r.reply(r.t("visit_editing", map[string]any{"Field": r.t("field_visit_"+field, nil), "Client": c.Name}), nil)
+		r.editLast(r.MessageID)
+		return b.AskStep(ctx, r, "visit", field, st)
+	case "u":
+		return b.undoVisit(ctx, r, v, r.MessageID)
+	}
+	r.say("button_stale", nil)
+	return nil
+}
+
+func isVisitField(f string) bool {
+	for _, v := range visitFields {
+		if v == f {
+			return true
+		}
+	}
+	return false
+}
+
+// A confirmation echoes what was typed and how it was read; long texts are
+// shown shortened (they are stored whole), so the message stays within
+// Telegram's limit.
+const (
+	echoLen    = 60
+	readingLen = 300
+)
+
+// readParts shows how each part of a quick visit was read.
+func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []string {
+	var lines []string
+	for _, p := range d.Parts {
+		var reading string
+		switch p.Kind {
+		case quick.KindClient:
+			if s.Visit.ClientCreated {
+				reading = r.t("read_client_new", map[string]any{"Client": s.Client.Name})
+			} else {
+				reading = r.t("read_client", map[string]any{"Client": r.clientLabel(s.Client)})
+			}
+		case quick.KindContact:
+			var met []string
+			for _, c := range p.Contacts {
+				met = append(met, r.contact(c.Name, c.Roles))
+			}
+			reading = r.t("read_contact", map[string]any{"Met": r.list(met)})
+		case quick.KindStage:
+			reading = r.t("read_stage", map[string]any{"Stage": r.stage(models.Stage(p.Value))})
+		case quick.KindAttitude:
+			reading = r.t("read_attitude", map[string]any{"Attitude": r.attitude(models.Attitude(p.Value))})
+		case quick.KindMethod:
+			reading = r.t("read_method", map[string]any{"Method": r.method(models.Method(p.Value))})
+		case quick.KindNextStep, quick.KindTalkingPoints, quick.KindClientView, quick.KindPlace:
+			key, _ := readTextKeys.key(p.Kind)
+			reading = r.t(key, map[string]any{"Text": p.Value})
+		case quick.KindDuration:
+			reading = r.t("read_duration", map[string]any{"Minutes": p.Value})
+		case quick.KindNextVisit:
+			reading = r.t("read_next_visit", map[string]any{"At": r.time(p.At)})
+		case quick.KindNoFollowUp:
+			reading = r.t("read_no_follow_up", nil)
+		default:
+			reason := p.Reason
+			if reason == "" {
+				reason = quick.ReasonUnknown
+			}
+			reading = readNoteKeys.label(r.cat, r.Lang, reason)
+		}
+		lines = append(lines, r.t("read_line", map[string]any{"Text": clip(p.Text, echoLen), "Reading": clip(reading, readingLen)}))
+	}
+	return lines
+}
