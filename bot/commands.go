@@ -75,6 +75,8 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"fu":   b.cbFollowUp,
 		"fl":   b.cbFollowUpList,
 		"pl":   b.cbPlan,
+		"jn":   b.cbJoin,
+		"ra":   b.cbReassign,
 	}
 }
 

@@ -99,7 +99,9 @@ func exportRange(text string, now time.Time, loc *time.Location) (from, to strin
 // /export [team] [from] [to]: managers get their team's records, reps
 // their own; nobody gets another team's.
 func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
-	all, err := b.store.Teams(ctx)
+	// Only the teams the user may see can be named: another team's name
+	// reads as a date and is refused as one, revealing nothing.
+	all, err := b.seenTeams(ctx, r.User)
 	if err != nil {
 		return err
 	}
@@ -113,7 +115,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 			return err
 		}
 	default:
-		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.allTeamNames(ctx)})
+		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.visibleTeamNames(ctx, r.User)})
 	}
 	sc := reports.ExportScope{Team: team}
 	repName := ""

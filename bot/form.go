@@ -193,21 +193,11 @@ func (b *Bot) ask(ctx context.Context, r *Request, f *Form, st *FormState, s *St
 }
 
 func (b *Bot) formButtons(r *Request, st *FormState, s *Step) [][]outbox.Button {
-	cols := s.Columns
-	if cols <= 0 {
-		cols = 2
-	}
-	var rows [][]outbox.Button
-	var row []outbox.Button
+	bs := make([]outbox.Button, len(st.Choices))
 	for i, c := range st.Choices {
-		row = append(row, outbox.Button{Text: c.Label, Data: fmt.Sprintf("f:%s:c:%d", s.ID, i)})
-		if len(row) == cols {
-			rows, row = append(rows, row), nil
-		}
+		bs[i] = outbox.Button{Text: c.Label, Data: fmt.Sprintf("f:%s:c:%d", s.ID, i)}
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows := grid(bs, s.Columns)
 	var ctl []outbox.Button
 	if len(st.Path) > 0 && !st.Single {
 		ctl = append(ctl, outbox.Button{Text: r.t("form_back", nil), Data: "f:" + s.ID + ":b"})

@@ -156,18 +156,7 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	}
 	switch action {
 	case "e":
-		var rows [][]outbox.Button
-		var row []outbox.Button
-		for _, f := range visitFields {
-			row = append(row, outbox.Button{Text: r.t("field_visit_"+f, nil), Data: fmt.Sprintf("v:f:%d:%s", id, f)})
-			if len(row) == 2 {
-				rows, row = append(rows, row), nil
-			}
-		}
-		if len(row) > 0 {
-			rows = append(rows, row)
-		}
-		r.reply(r.t("visit_edit_which", nil), rows)
+		r.reply(r.t("visit_edit_which", nil), editButtons(r, visitFields, 2, "field_visit_", fmt.Sprintf("v:f:%d:", id)))
 		return nil
 	case "f":
 		if !isVisitField(field) {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,16 +41,16 @@ const (
 	FollowUpCancelled FollowUpState = "cancelled"
 )
 
-// OpenFollowUpStates are the states of follow-ups the rep still has to act on.
+// OpenFollowUpStates are the states of follow-ups the rep still has to act
+// on: the one list storage queries and Open read.
 var OpenFollowUpStates = []FollowUpState{FollowUpPending, FollowUpSending, FollowUpHeld, FollowUpSent}
+
+// FollowUpStates are all the states, open ones first.
+var FollowUpStates = append(append([]FollowUpState(nil), OpenFollowUpStates...), FollowUpDone, FollowUpCancelled)
 
 // Open reports whether the state still asks something of the rep.
 func (s FollowUpState) Open() bool {
-	switch s {
-	case FollowUpPending, FollowUpSending, FollowUpHeld, FollowUpSent:
-		return true
-	}
-	return false
+	return slices.Contains(OpenFollowUpStates, s)
 }
 
 // FollowUp is something a rep has to do at a time: revisit a client after a
