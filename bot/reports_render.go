@@ -30,17 +30,17 @@ func (p reportText) t(key string, data map[string]any) string { return p.cat.T(p
 
 func (p reportText) language() *Language { return p.cat.Language(p.lang) }
 
-func (p reportText) stage(s models.Stage) string { return p.t("rpt_stage_"+string(s), nil) }
+func (p reportText) stage(s models.Stage) string { return reportStageKeys.label(p.cat, p.lang, s) }
 
 func (p reportText) attitude(a models.Attitude) string {
 	if a == models.AttitudeNone {
 		return ""
 	}
-	return p.t("rpt_att_"+string(a), nil)
+	return reportAttitudeKeys.label(p.cat, p.lang, a)
 }
 
 func (p reportText) category(c models.ObjectionCategory) string {
-	return p.t("rpt_obj_"+string(c), nil)
+	return reportCategoryKeys.label(p.cat, p.lang, c)
 }
 
 // day renders a civil date: "Tue 24 Nov" / "11月24日 周二".
