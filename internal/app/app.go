@@ -92,6 +92,11 @@ const (
 	JobPrune       = "prune"
 )
 
+// JobNames lists the periodic jobs in name order, the same as the
+// scheduler of a started App has (a test keeps the two equal), so `salesbot
+// job` can list them without a token or a database.
+func JobNames() []string { return []string{JobExpireForms, JobFollowUps, JobPrune, JobReports} }
+
 // Kept history: handled updates a week (enough to debug a complaint), job
 // runs a month (catch-up looks back at most a week).
 const (

@@ -216,7 +216,7 @@ func register(name string, fn handlerFunc) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	call := Call{At: s.now()}
+	call := Call{At: s.now(), token: tokenFromPath(r.URL.Path)}
 	rawMethod, ok := methodFromPath(r.URL.Path)
 	if !ok {
 		// Real Telegram answers malformed paths with a bare 404 envelope.
@@ -280,6 +280,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		res, apiErr = m.fn(s, r.Context(), p)
 		s.respond(w, r, call, res, apiErr)
 	}
+}
+
+// tokenFromPath extracts <token> from /bot<token>/<method>.
+func tokenFromPath(path string) string {
+	rest, _ := strings.CutPrefix(path, "/bot")
+	token, _, _ := strings.Cut(rest, "/")
+	return token
 }
 
 // methodFromPath extracts <method> from /bot<token>/<method>.
