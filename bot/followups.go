@@ -46,7 +46,7 @@ func (b *Bot) hoursOf(ctx context.Context, u *models.User) (models.WorkingHours,
 
 func (b *Bot) dateOptions(r *Request, h models.WorkingHours) dates.Options {
 	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute(),
-		MonthFirst: dates.MonthFirstFor(r.Lang)}
+		MonthFirst: b.cat.Language(r.Lang).MonthFirst}
 }
 
 // --- rendering -----------------------------------------------------------
