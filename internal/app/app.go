@@ -20,6 +20,7 @@ import (
 	"salesbot/internal/clock"
 	"salesbot/internal/inbox"
 	"salesbot/internal/outbox"
+	"salesbot/internal/redact"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
@@ -75,6 +76,8 @@ type App struct {
 	Clock      clock.Clock
 	// Reports sends the scheduled digests, summaries and plan reminders.
 	Reports *reports.Scheduler
+	// secrets masks the token in errors (logs are masked by the handler).
+	secrets *redact.Secrets
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -100,6 +103,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, ErrNoToken
 	}
+	// Every log line of every component goes through the token's mask.
+	secrets := redact.New(cfg.Token)
+	log = slog.New(secrets.Handler(log.Handler()))
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
@@ -131,7 +137,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		db.Close()
 		return nil, fmt.Errorf("can't load language catalogue: %w", err)
 	}
-	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk}
+	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk, secrets: secrets}
 	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ}, db, cat, clk, nil, log)
 
 	pollTimeout := cfg.PollTimeout
@@ -146,11 +152,11 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
-		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err, cfg.Token)) }),
+		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", secrets.Error(err)) }),
 	)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
+		return nil, fmt.Errorf("can't connect to the Bot API: %w", secrets.Error(err))
 	}
 	a.TG = tg
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
@@ -158,7 +164,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("can't get the bot's name: %w", redact(err, cfg.Token))
+		return nil, fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
 	}
 	a.Bot.SetUsername(me.Username)
 
@@ -225,7 +231,7 @@ func (a *App) prune(ctx context.Context) error {
 func (a *App) Run(ctx context.Context) error {
 	// Polling and a webhook exclude each other at Telegram.
 	if _, err := a.TG.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-		a.Log.Warn("delete webhook", "err", redact(err, a.Cfg.Token))
+		a.Log.Warn("delete webhook", "err", a.secrets.Error(err))
 	}
 	a.Bot.RegisterCommands(ctx, a.TG)
 	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()))
@@ -257,10 +263,3 @@ func Transport() *http.Transport {
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
-
-func redact(err error, token string) error {
-	if err == nil || token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "***"))
-}
