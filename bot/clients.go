@@ -568,7 +568,7 @@ func (b *Bot) contactForm() *Form {
 					d := contactDraftOf(st)
 					var cs []Choice
 					for _, role := range models.DecisionRoles {
-						label := r.t("drole_"+string(role), nil)
+						label := r.decisionRole(role)
 						for _, have := range d.Roles {
 							if have == role {
 								label = "✓ " + label

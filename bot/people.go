@@ -58,7 +58,7 @@ func (b *Bot) useInvite(ctx context.Context, r *Request, code string, confirmed 
 	if inviter, err := b.store.User(ctx, inv.CreatedBy); err == nil && inviter.Active && inviter.ChatID != 0 {
 		lang := inviter.Lang
 		r.out = append(r.out, outbox.Message{ChatID: inviter.ChatID, Text: b.cat.T(lang, "joined_notify",
-			map[string]any{"Name": user.Name, "Team": inv.TeamName, "Role": b.cat.T(lang, "role_"+string(inv.Role), nil)})})
+			map[string]any{"Name": user.Name, "Team": inv.TeamName, "Role": roleKeys.label(b.cat, lang, inv.Role)})})
 	}
 	return nil
 }

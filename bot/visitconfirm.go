@@ -225,7 +225,8 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 		case quick.KindMethod:
 			reading = r.t("read_method", map[string]any{"Method": r.method(models.Method(p.Value))})
 		case quick.KindNextStep, quick.KindTalkingPoints, quick.KindClientView, quick.KindPlace:
-			reading = r.t("read_"+string(p.Kind), map[string]any{"Text": p.Value})
+			key, _ := readTextKeys.key(p.Kind)
+			reading = r.t(key, map[string]any{"Text": p.Value})
 		case quick.KindDuration:
 			reading = r.t("read_duration", map[string]any{"Minutes": p.Value})
 		case quick.KindNextVisit:
@@ -237,7 +238,7 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 			if reason == "" {
 				reason = quick.ReasonUnknown
 			}
-			reading = r.t("read_note_"+reason, nil)
+			reading = readNoteKeys.label(r.cat, r.Lang, reason)
 		}
 		lines = append(lines, r.t("read_line", map[string]any{"Text": clip(p.Text, echoLen), "Reading": clip(reading, readingLen)}))
 	}

@@ -21,6 +21,9 @@ const (
 	KindPlan FollowUpKind = "plan"
 )
 
+// FollowUpKinds lists every kind.
+var FollowUpKinds = []FollowUpKind{KindRevisit, KindReminder, KindPlan}
+
 // FollowUpState is where a follow-up is in its life.
 type FollowUpState string
 
@@ -47,6 +50,17 @@ var OpenFollowUpStates = []FollowUpState{FollowUpPending, FollowUpSending, Follo
 
 // FollowUpStates are all the states, open ones first.
 var FollowUpStates = append(append([]FollowUpState(nil), OpenFollowUpStates...), FollowUpDone, FollowUpCancelled)
+
+// ClosedFollowUpStates are the states that are not open.
+func ClosedFollowUpStates() []FollowUpState {
+	var out []FollowUpState
+	for _, s := range FollowUpStates {
+		if !s.Open() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // Open reports whether the state still asks something of the rep.
 func (s FollowUpState) Open() bool {

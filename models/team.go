@@ -22,6 +22,10 @@ const (
 	RoleAdmin   Role = "admin"
 )
 
+// Roles lists the roles a person can have, least rights first (RoleNone,
+// a visitor, is not one).
+var Roles = []Role{RoleRep, RoleManager, RoleAdmin}
+
 // ParseRole reads a role name as typed in a command.
 func ParseRole(s string) (Role, bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
