@@ -100,12 +100,9 @@ const (
 // job` can list them without a token or a database.
 func JobNames() []string { return []string{JobExpireForms, JobFollowUps, JobPrune, JobReports} }
 
-// Kept history: handled updates a week (enough to debug a complaint), job
-// runs a month (catch-up looks back at most a week).
-const (
-	keepUpdates = 7 * 24 * time.Hour
-	keepJobRuns = 30 * 24 * time.Hour
-)
+// keepUpdates is how long handled updates are kept: a week, enough to
+// debug a complaint.
+const keepUpdates = 7 * 24 * time.Hour
 
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token")
@@ -193,7 +190,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
 		}, clk, cfg.Dispatch, log)
 	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: a.Outbox, Clock: clk, Log: log}
-	a.Scheduler = reminders.NewScheduler(db, clk, log)
+	a.Scheduler = reminders.NewScheduler(log)
 	for _, j := range []reminders.Job{
 		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
 			st, err := a.Dispatcher.Tick(ctx)
@@ -230,20 +227,14 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	return a, nil
 }
 
-// prune deletes history nobody needs any more: handled inbox updates and
-// finished job runs.
+// prune deletes history nobody needs any more: handled inbox updates.
 func (a *App) prune(ctx context.Context) error {
-	now := a.Clock.Now()
-	updates, err := a.DB.PruneUpdates(ctx, now.Add(-keepUpdates))
+	updates, err := a.DB.PruneUpdates(ctx, a.Clock.Now().Add(-keepUpdates))
 	if err != nil {
 		return err
 	}
-	runs, err := a.DB.PruneJobRuns(ctx, now.Add(-keepJobRuns))
-	if err != nil {
-		return err
-	}
-	if updates+runs > 0 {
-		a.Log.Info("pruned history", "updates", updates, "job_runs", runs)
+	if updates > 0 {
+		a.Log.Info("pruned history", "updates", updates)
 	}
 	return nil
 }

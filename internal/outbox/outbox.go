@@ -17,7 +17,6 @@ package outbox
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -57,10 +56,6 @@ type Message struct {
 	// bot sends on its own.
 	Priority Priority
 }
-
-// ErrNotModified is returned by an edit that would change nothing; Telegram
-// refuses those, and for us they are a success.
-var ErrNotModified = errors.New("message not modified")
 
 // Config tunes an Outbox. The zero value is Telegram's limits on the wall
 // clock.

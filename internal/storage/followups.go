@@ -396,28 +396,8 @@ func (db *DB) withClientName(ctx context.Context, row *followUpRow) *models.Foll
 
 // --- the visit's revisit follow-up ---------------------------------------
 //
-// The visits code calls these inside the transaction that saves, edits or
-// undoes a visit, so a visit and its follow-up never disagree:
-//
-//	err := db.tx(ctx, func(tx *gorm.DB) error {
-//		... insert or update the visit row ...
-//		return syncVisitFollowUp(tx, visit, isNew, db.Now())
-//	})
-
-// SyncVisitFollowUp brings a visit's revisit follow-up in line with the
-// visit in a transaction of its own; see syncVisitFollowUp.
-func (db *DB) SyncVisitFollowUp(ctx context.Context, v *models.Visit, isNew bool) (*models.FollowUp, error) {
-	var out *models.FollowUp
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		out, err = syncVisitFollowUp(tx, v, isNew, db.Now())
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sync follow-up of visit %d: %w", v.ID, err)
-	}
-	return out, nil
-}
+// visitWritten calls these inside the transaction that saves, edits or
+// undoes a visit, so a visit and its follow-up never disagree.
 
 // syncVisitFollowUp applies the one-week rule to a saved visit, within tx:
 //   - a new visit completes the open revisit follow-ups of earlier visits
@@ -489,15 +469,6 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 		return nil, err
 	}
 	return existing.model(), nil
-}
-
-// CancelVisitFollowUp cancels an undone visit's open revisit follow-up in a
-// transaction of its own; see cancelVisitFollowUp.
-func (db *DB) CancelVisitFollowUp(ctx context.Context, visitID int64) error {
-	if err := db.tx(ctx, func(tx *gorm.DB) error { return cancelVisitFollowUp(tx, visitID) }); err != nil {
-		return fmt.Errorf("cancel follow-up of visit %d: %w", visitID, err)
-	}
-	return nil
 }
 
 // cancelVisitFollowUp cancels the open revisit follow-up of a visit being
