@@ -21,6 +21,7 @@ import (
 	"salesbot/internal/inbox"
 	"salesbot/internal/metrics"
 	"salesbot/internal/outbox"
+	"salesbot/internal/redact"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
@@ -82,6 +83,8 @@ type App struct {
 	// Metrics are the series /metrics serves.
 	Metrics *metrics.Metrics
 	intake  intake
+	// secrets masks the token in errors (logs are masked by the handler).
+	secrets *redact.Secrets
 
 	// Made on the way, for the parts made after them.
 	cat      *bot.Catalogue
@@ -122,8 +125,11 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if clk == nil {
 		clk = clock.Real{}
 	}
+	// Every log line of every component goes through the token's mask.
+	secrets := redact.New(cfg.Token)
+	log = slog.New(secrets.Handler(log.Handler()))
 	replica := cfg.Serve.ReplicaName()
-	a := &App{Cfg: cfg, Log: log.With("replica", replica), Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version)}
+	a := &App{Cfg: cfg, Log: log.With("replica", replica), Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
 	for _, step := range []func(context.Context) error{a.openDB, a.loadCatalogue, a.connect, a.makeBot, a.makeJobs, a.makeInbox} {
 		if err := step(ctx); err != nil {
 			if a.DB != nil {
@@ -198,7 +204,7 @@ func (a *App) loadCatalogue(context.Context) error {
 // made after it (the bot sends through the outbox, the outbox through the
 // client): its handler and middlewares reach the bot through the App.
 func (a *App) connect(ctx context.Context) error {
-	cfg, log := a.Cfg, a.Log
+	cfg, log, secrets := a.Cfg, a.Log, a.secrets
 	tg, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithDefaultHandler(func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) { a.Bot.Handle(ctx, tg, upd) }),
@@ -207,15 +213,15 @@ func (a *App) connect(ctx context.Context) error {
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
-		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err, cfg.Token)) }),
+		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", secrets.Error(err)) }),
 	)
 	if err != nil {
-		return fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
+		return fmt.Errorf("can't connect to the Bot API: %w", secrets.Error(err))
 	}
 	a.TG = tg
 	me, err := tg.GetMe(ctx)
 	if err != nil {
-		return fmt.Errorf("can't get the bot's name: %w", redact(err, cfg.Token))
+		return fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
 	}
 	a.username = me.Username
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
@@ -346,10 +352,3 @@ func Transport() *http.Transport {
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
-
-func redact(err error, token string) error {
-	if err == nil || token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "***"))
-}

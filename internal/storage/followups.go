@@ -787,3 +787,16 @@ func (db *DB) FollowUpStateCounts(ctx context.Context) (map[models.FollowUpState
 	}
 	return out, nil
 }
+
+// SendErrors lists the last send errors kept on follow-ups (those that
+// have one), newest change first, for operators looking at why something
+// did not go out.
+func (db *DB) SendErrors(ctx context.Context, limit int) ([]string, error) {
+	var out []string
+	err := db.conn(ctx).Model(&followUpRow{}).Where("last_error <> ''").Order("updated_at DESC, id DESC").
+		Limit(limit).Pluck("last_error", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list follow-up send errors: %w", err)
+	}
+	return out, nil
+}
