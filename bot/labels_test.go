@@ -42,7 +42,7 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 		models.FieldTalkingPoints, models.FieldClientView, models.FieldNextStep, models.FieldWords, models.FieldAnswer, models.FieldCaption} {
 		keys = append(keys, "field_"+string(f))
 	}
-	for _, f := range visitFields {
+	for _, f := range editSteps(models.VisitFields) {
 		keys = append(keys, "field_visit_"+f, "visit_q_"+f)
 	}
 	for _, f := range clientEditFields {
@@ -51,9 +51,10 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 	for _, r := range []string{quick.ReasonUnknown, quick.ReasonTwice, quick.ReasonNoDate, quick.ReasonBadRole, quick.ReasonBadItem, "note"} {
 		keys = append(keys, "read_note_"+r)
 	}
-	for _, k := range []quick.Kind{quick.KindNextStep, quick.KindTalkingPoints, quick.KindClientView, quick.KindPlace} {
-		keys = append(keys, "read_"+string(k))
-	}
+	keys = append(keys, fieldTableKeys("visit", models.VisitFields)...)
+	keys = append(keys, fieldTableKeys("objection", models.ObjectionFields)...)
+	keys = append(keys, fieldTableKeys("client", models.ClientFields)...)
+	keys = append(keys, fieldTableKeys("contact", models.ContactFields)...)
 	for _, a := range []string{models.AttachPhoto, models.AttachVoice, models.AttachDocument, models.AttachVideo} {
 		keys = append(keys, "attachment_"+a)
 	}
@@ -65,4 +66,24 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fieldTableKeys are the catalogue keys the front end derives from a field
+// table: a generic field's noun (errors, readings), the label of what is
+// shown or edited, and the prompt of what the form asks.
+func fieldTableKeys[R any](kind recordKeys, specs []models.FieldSpec[R]) []string {
+	var keys []string
+	for i := range specs {
+		f := &specs[i]
+		if f.Kind != models.CustomField && (f.Kind == models.TextField || len(f.Keywords) > 0) {
+			keys = append(keys, fieldNoun(f.Name))
+		}
+		if f.Has(models.UseShow) || f.Has(models.UseEdit) {
+			keys = append(keys, kind.label(f.StepID()))
+		}
+		if (f.Has(models.UseAsk) || f.Has(models.UseEdit)) && f.Set != nil {
+			keys = append(keys, kind.prompt(f.StepID()))
+		}
+	}
+	return keys
 }
