@@ -45,7 +45,7 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 	for _, f := range editSteps(models.VisitFields) {
 		keys = append(keys, "field_visit_"+f, "visit_q_"+f)
 	}
-	for _, f := range clientEditFields {
+	for _, f := range editSteps(models.ClientFields) {
 		keys = append(keys, "field_client_"+f, "client_q_"+f)
 	}
 	for _, r := range []string{quick.ReasonUnknown, quick.ReasonTwice, quick.ReasonNoDate, quick.ReasonBadRole, quick.ReasonBadItem, "note"} {

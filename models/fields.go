@@ -48,6 +48,9 @@ const (
 	UseShow
 	// UseExport: it is a column of the export.
 	UseExport
+	// UseLine: the one-line form of a record (the client card's last
+	// visits, the client's history) shows it.
+	UseLine
 )
 
 // Enum names a fixed list of codes that a choice field takes.
@@ -262,17 +265,17 @@ const (
 // confirmation lists them and the export writes them.
 var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClient, Kind: CustomField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 24},
-	{Name: FieldMethod, Kind: ChoiceField, Enum: EnumMethod, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 12,
+	{Name: FieldMethod, Kind: ChoiceField, Enum: EnumMethod, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 12,
 		Keywords: []string{"method", "via", "how", "方式", "方法", "拜访方式"},
 		Get:      func(v *Visit) string { return string(v.Method) }, Set: func(v *Visit, s string) { v.Method = Method(s) }},
 	{Name: FieldContacts, Kind: CustomField, Use: UseAsk | UseEdit | UseShow,
 		Keywords: []string{"met", "contact", "contacts", "people", "见了", "联系人", "会见"}},
 	{Name: FieldStageBefore, Kind: ChoiceField, Enum: EnumStage, Use: UseExport, Width: 16,
 		Get: func(v *Visit) string { return string(v.StageBefore) }},
-	{Name: FieldStage, Kind: ChoiceField, Enum: EnumStage, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 16,
+	{Name: FieldStage, Kind: ChoiceField, Enum: EnumStage, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 16,
 		Keywords: []string{"stage", "阶段", "进度", "业务进度"},
 		Get:      func(v *Visit) string { return string(v.Stage) }, Set: func(v *Visit, s string) { v.Stage = Stage(s) }},
-	{Name: FieldAttitude, Kind: ChoiceField, Enum: EnumAttitude, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 10,
+	{Name: FieldAttitude, Kind: ChoiceField, Enum: EnumAttitude, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 10,
 		Keywords: []string{"attitude", "mood", "态度", "客户态度"},
 		Get:      func(v *Visit) string { return string(v.Attitude) }, Set: func(v *Visit, s string) { v.Attitude = Attitude(s) }},
 	{Name: FieldDuration, Kind: MinutesField, Use: UseEdit | UseShow | UseExport, Width: 9,
@@ -287,7 +290,7 @@ var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClientView, Step: "view", Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 40,
 		Keywords: []string{"view", "client view", "clients view", "they said", "feedback", "客户意见", "客户看法", "意见", "反馈", "客户反馈", "看法"},
 		Get:      func(v *Visit) string { return v.ClientView }, Set: func(v *Visit, s string) { v.ClientView = s }},
-	{Name: FieldNextStep, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 30,
+	{Name: FieldNextStep, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 30,
 		Keywords: []string{"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
 		Get:      func(v *Visit) string { return v.NextStep }, Set: func(v *Visit, s string) { v.NextStep = s }},
 	{Name: FieldNextVisit, Step: "next", Kind: TimeField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 17,
