@@ -285,7 +285,7 @@ func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind 
 		return false, nil
 	}
 	if cc.ClientName == "" {
-		r.say(kind+"_need_client", nil)
+		r.say(needClientKeys.label(r.cat, r.Lang, kind), nil)
 		return true, b.AskStep(ctx, r, kind, "client", st)
 	}
 	jump, err := b.resolveClient(ctx, r, cc.ClientName, cc, set)

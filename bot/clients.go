@@ -69,7 +69,7 @@ func (b *Bot) clientForm() *Form {
 				})
 			}},
 	}}
-	steps := formSteps("client", models.ClientFields, clientDrafts, (*clientDraft).client, custom)
+	steps := formSteps(clientKeys, models.ClientFields, clientDrafts, (*clientDraft).client, custom)
 	adding := func(st *FormState) bool { return clientDrafts.of(st).OpenID == 0 }
 	for _, s := range steps {
 		if s.ID != "name" && s.When == nil {
@@ -80,7 +80,7 @@ func (b *Bot) clientForm() *Form {
 		Describe: func(r *Request, st *FormState) string {
 			d := clientDrafts.of(st)
 			if name := firstNonEmpty(d.Client.Name, d.Typed); name != "" {
-				return "• " + fieldLine(r, r.t(recordKeys("visit").label("client"), nil), name)
+				return "• " + fieldLine(r, r.t(visitKeys.label("client"), nil), name)
 			}
 			return ""
 		}}
@@ -176,6 +176,9 @@ func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	if r.cat.wordIs(wordClientAdd, first) {
 		return b.addClient(ctx, r, strings.TrimSpace(rest))
 	}
+	if name, who, ok := cutOwner(args); ok {
+		return b.clientOwner(ctx, r, name, who)
+	}
 	c, err := b.clientNamed(ctx, r, args, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
 	if c == nil || err != nil {
 		return err
@@ -220,7 +223,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	lines := []string{r.t("card_title", map[string]any{"Client": c.Name, "Grade": r.grade(c.Grade)})}
 	lines = append(lines, r.t("card_stage", map[string]any{"Stage": r.stage(c.Stage)}))
 	lines = append(lines, r.t("card_owner", map[string]any{"Owner": b.userName(ctx, r, c.OwnerID)}))
-	lines = append(lines, shownLines(r, "client", models.ClientFields, c, nil)...)
+	lines = append(lines, shownLines(r, clientKeys, models.ClientFields, c, nil)...)
 	if c.NeedsNewPlan() {
 		lines = append(lines, r.t("card_needs_new_plan", map[string]any{"N": c.NoProgressVisits}))
 	}
@@ -501,7 +504,7 @@ func (b *Bot) contactForm() *Form {
 	}
 	return &Form{
 		Kind:  "contact",
-		Steps: formSteps("contact", models.ContactFields, contactDrafts, (*contactDraft).contact, custom),
+		Steps: formSteps(contactKeys, models.ContactFields, contactDrafts, (*contactDraft).contact, custom),
 		Done: func(ctx context.Context, r *Request, st *FormState) error {
 			d := contactDrafts.of(st)
 			c, err := b.visibleClient(ctx, r, d.ClientID)
@@ -536,7 +539,7 @@ func (b *Bot) contactRolesStep() *Step {
 			d := contactDrafts.of(st)
 			var cs []Choice
 			for _, role := range models.DecisionRoles {
-				label := r.t("drole_"+string(role), nil)
+				label := r.decisionRole(role)
 				for _, have := range d.Roles {
 					if have == role {
 						label = "✓ " + label

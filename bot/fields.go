@@ -18,14 +18,51 @@ import (
 // "Label: value" lines, export header), field_<name> names it in errors
 // and in how a quick entry was read.
 
-// recordKeys are the catalogue keys of one kind of record's fields.
-type recordKeys string
+// recordKeys are the catalogue keys of one kind of record's fields, made
+// from its table (and listed for the catalogue test, as keys.go's tables).
+type recordKeys struct {
+	prompts, labels map[string]string
+}
 
-func (k recordKeys) prompt(step string) string { return string(k) + "_q_" + step }
-func (k recordKeys) label(step string) string  { return "field_" + string(k) + "_" + step }
+func keysOfFields[R any](kind string, specs []models.FieldSpec[R]) *recordKeys {
+	k := &recordKeys{prompts: map[string]string{}, labels: map[string]string{}}
+	for i := range specs {
+		f := &specs[i]
+		step := f.StepID()
+		if f.Has(models.UseShow) || f.Has(models.UseEdit) {
+			k.labels[step] = "field_" + kind + "_" + step
+			tableKeys = append(tableKeys, k.labels[step])
+		}
+		if (f.Has(models.UseAsk) || f.Has(models.UseEdit)) && f.Set != nil {
+			k.prompts[step] = kind + "_q_" + step
+			tableKeys = append(tableKeys, k.prompts[step])
+		}
+		// A text field names itself in errors, a field a quick entry reads
+		// names itself in the reading.
+		if f.Kind != models.CustomField && (f.Kind == models.TextField || len(f.Keywords) > 0) {
+			nounKeys.with(f.Name, "field_"+string(f.Name))
+		}
+	}
+	return k
+}
+
+func (k *recordKeys) prompt(step string) string { return k.prompts[step] }
+func (k *recordKeys) label(step string) string  { return k.labels[step] }
+
+var (
+	// nounKeys name a field in errors and in how a quick entry was read.
+	nounKeys    = keyTable[models.Field]{keys: map[models.Field]string{}}
+	visitKeys   = keysOfFields("visit", models.VisitFields)
+	objKeys     = keysOfFields("objection", models.ObjectionFields)
+	clientKeys  = keysOfFields("client", models.ClientFields)
+	contactKeys = keysOfFields("contact", models.ContactFields)
+)
 
 // fieldNoun is the key naming a field in errors and readings.
-func fieldNoun(f models.Field) string { return "field_" + string(f) }
+func fieldNoun(f models.Field) string {
+	k, _ := nounKeys.key(f)
+	return k
+}
 
 // enumLabel renders a code of an enum in the user's language.
 func (r *Request) enumLabel(e models.Enum, code string) string {
@@ -77,7 +114,7 @@ func fieldLine(r *Request, label, value string) string {
 // shownLines are the "Label: value" lines of a record's shown fields that
 // have a value. custom renders the fields its front end shows by hand
 // (handled; "" leaves the field out).
-func shownLines[R any](r *Request, keys recordKeys, specs []models.FieldSpec[R], rec *R, custom func(f *models.FieldSpec[R]) (string, bool)) []string {
+func shownLines[R any](r *Request, keys *recordKeys, specs []models.FieldSpec[R], rec *R, custom func(f *models.FieldSpec[R]) (string, bool)) []string {
 	var lines []string
 	for i := range specs {
 		f := &specs[i]
@@ -99,7 +136,7 @@ func shownLines[R any](r *Request, keys recordKeys, specs []models.FieldSpec[R],
 }
 
 // labelled is a field's "Label: value" line, "" for no value.
-func labelled[R any](r *Request, keys recordKeys, f *models.FieldSpec[R], value string) string {
+func labelled[R any](r *Request, keys *recordKeys, f *models.FieldSpec[R], value string) string {
 	if value == "" {
 		return ""
 	}
@@ -152,7 +189,7 @@ func enumChoices(r *Request, e models.Enum) []Choice {
 // client, the contacts met, a name matched against the team), else one
 // generic step for each field the form asks or Edit reaches. rec finds the
 // record inside the stored draft.
-func formSteps[R, D any](keys recordKeys, specs []models.FieldSpec[R], drafts draftStore[D], rec func(*D) *R, custom map[models.Field][]*Step) []*Step {
+func formSteps[R, D any](keys *recordKeys, specs []models.FieldSpec[R], drafts draftStore[D], rec func(*D) *R, custom map[models.Field][]*Step) []*Step {
 	var steps []*Step
 	for i := range specs {
 		f := &specs[i]

@@ -46,7 +46,7 @@ func (b *Bot) hoursOf(ctx context.Context, u *models.User) (models.WorkingHours,
 
 func (b *Bot) dateOptions(r *Request, h models.WorkingHours) dates.Options {
 	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute(),
-		MonthFirst: dates.MonthFirstFor(r.Lang)}
+		MonthFirst: b.cat.Language(r.Lang).MonthFirst}
 }
 
 // --- rendering -----------------------------------------------------------
@@ -313,7 +313,7 @@ func (b *Bot) nthFollowUp(ctx context.Context, r *Request, arg string) (f *model
 	}
 	if !f.State.Open() {
 		r.say("followup_number_closed", map[string]any{"N": n, "Title": b.followUpTitle(r.Lang, f),
-			"State": r.t("followup_state_"+string(f.State), nil)})
+			"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
 		return nil, true, nil
 	}
 	return f, false, nil
@@ -422,12 +422,12 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 		if !changed && f.State.Open() {
 			status = r.t("followup_open_already", nil)
 		} else if !changed {
-			status = r.t("followup_closed", map[string]any{"State": r.t("followup_state_"+string(f.State), nil)})
+			status = r.t("followup_closed", map[string]any{"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
 		} else {
 			status, reopened = r.t("followup_status_reopened", map[string]any{"Due": r.time(f.DueAt)}), true
 		}
 	case !f.State.Open():
-		status = r.t("followup_closed", map[string]any{"State": r.t("followup_state_"+string(f.State), nil)})
+		status = r.t("followup_closed", map[string]any{"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
 	case action == "d":
 		if _, _, err := b.store.CompleteFollowUp(ctx, f.ID, r.User.ID); err != nil {
 			return err

@@ -51,10 +51,6 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 	for _, r := range []string{quick.ReasonUnknown, quick.ReasonTwice, quick.ReasonNoDate, quick.ReasonBadRole, quick.ReasonBadItem, "note"} {
 		keys = append(keys, "read_note_"+r)
 	}
-	keys = append(keys, fieldTableKeys("visit", models.VisitFields)...)
-	keys = append(keys, fieldTableKeys("objection", models.ObjectionFields)...)
-	keys = append(keys, fieldTableKeys("client", models.ClientFields)...)
-	keys = append(keys, fieldTableKeys("contact", models.ContactFields)...)
 	for _, a := range []string{models.AttachPhoto, models.AttachVoice, models.AttachDocument, models.AttachVideo} {
 		keys = append(keys, "attachment_"+a)
 	}
@@ -66,24 +62,4 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 			}
 		}
 	}
-}
-
-// fieldTableKeys are the catalogue keys the front end derives from a field
-// table: a generic field's noun (errors, readings), the label of what is
-// shown or edited, and the prompt of what the form asks.
-func fieldTableKeys[R any](kind recordKeys, specs []models.FieldSpec[R]) []string {
-	var keys []string
-	for i := range specs {
-		f := &specs[i]
-		if f.Kind != models.CustomField && (f.Kind == models.TextField || len(f.Keywords) > 0) {
-			keys = append(keys, fieldNoun(f.Name))
-		}
-		if f.Has(models.UseShow) || f.Has(models.UseEdit) {
-			keys = append(keys, kind.label(f.StepID()))
-		}
-		if (f.Has(models.UseAsk) || f.Has(models.UseEdit)) && f.Set != nil {
-			keys = append(keys, kind.prompt(f.StepID()))
-		}
-	}
-	return keys
 }

@@ -83,13 +83,13 @@ func (b *Bot) objectionForm() *Form {
 	}}
 	return &Form{
 		Kind:  "objection",
-		Steps: formSteps("objection", models.ObjectionFields, objectionDrafts, (*objectionDraft).objection, custom),
+		Steps: formSteps(objKeys, models.ObjectionFields, objectionDrafts, (*objectionDraft).objection, custom),
 		Done:  b.objectionDone,
 		Describe: func(r *Request, st *FormState) string {
 			d := objectionDrafts.of(st)
-			lines := shownLines(r, "objection", models.ObjectionFields, &d.Objection, func(f *models.FieldSpec[models.Objection]) (string, bool) {
+			lines := shownLines(r, objKeys, models.ObjectionFields, &d.Objection, func(f *models.FieldSpec[models.Objection]) (string, bool) {
 				if f.Name == models.FieldClient {
-					return labelled(r, "objection", f, firstNonEmpty(d.ClientName, d.Typed)), true
+					return labelled(r, objKeys, f, firstNonEmpty(d.ClientName, d.Typed)), true
 				}
 				return "", false
 			})
@@ -160,7 +160,7 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 		}
 	} else {
 		// The client and category are in the first line.
-		lines = append(lines, shownLines(r, "objection", models.ObjectionFields, o, func(f *models.FieldSpec[models.Objection]) (string, bool) {
+		lines = append(lines, shownLines(r, objKeys, models.ObjectionFields, o, func(f *models.FieldSpec[models.Objection]) (string, bool) {
 			return "", f.Name == models.FieldClient || f.Name == models.FieldCategory
 		})...)
 	}

@@ -51,7 +51,7 @@ func (b *Bot) visitConfirmation(ctx context.Context, r *Request, d *visitDraft, 
 // visit, which lines of their own state; the place says how it is known.
 func (b *Bot) visitSummary(r *Request, d *visitDraft, s *storage.SavedVisit) []string {
 	v := s.Visit
-	lines := shownLines(r, "visit", models.VisitFields, v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
+	lines := shownLines(r, visitKeys, models.VisitFields, v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
 		switch f.Name {
 		case models.FieldClient, models.FieldStage, models.FieldNextVisit:
 			return "", true
@@ -82,7 +82,7 @@ func placeLine(r *Request, place string, point, live bool) string {
 	case point:
 		return r.t("place_point", nil)
 	case place != "":
-		return fieldLine(r, r.t(recordKeys("visit").label(string(models.FieldPlace)), nil), place)
+		return fieldLine(r, r.t(visitKeys.label(string(models.FieldPlace)), nil), place)
 	}
 	return ""
 }
@@ -217,7 +217,7 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 			if reason == "" {
 				reason = quick.ReasonUnknown
 			}
-			reading = r.t("read_note_"+reason, nil)
+			reading = readNoteKeys.label(r.cat, r.Lang, reason)
 		}
 		lines = append(lines, r.t("read_line", map[string]any{"Text": clip(p.Text, echoLen), "Reading": clip(reading, readingLen)}))
 	}

@@ -23,7 +23,7 @@ func (b *Bot) visitForm() *Form {
 	}
 	return &Form{
 		Kind:     "visit",
-		Steps:    formSteps("visit", models.VisitFields, visitDrafts, (*visitDraft).visit, custom),
+		Steps:    formSteps(visitKeys, models.VisitFields, visitDrafts, (*visitDraft).visit, custom),
 		Done:     b.visitDone,
 		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDrafts.of(st)) },
 	}
@@ -264,10 +264,10 @@ func (b *Bot) readDate(r *Request, text string) (time.Time, error) {
 // describeVisit is what a cancelled or expired visit form had collected.
 func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 	v := d.record()
-	lines := shownLines(r, "visit", models.VisitFields, &v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
+	lines := shownLines(r, visitKeys, models.VisitFields, &v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
 		switch f.Name {
 		case models.FieldClient:
-			return labelled(r, "visit", f, firstNonEmpty(d.ClientName, d.Typed)), true
+			return labelled(r, visitKeys, f, firstNonEmpty(d.ClientName, d.Typed)), true
 		case models.FieldContacts:
 			return metLine(r, d.Contacts), true
 		}

@@ -113,6 +113,9 @@ const (
 	AttachVideo    = "video"
 )
 
+// AttachmentKinds lists every attachment kind.
+var AttachmentKinds = []string{AttachPhoto, AttachVoice, AttachDocument, AttachVideo}
+
 // MaxFileIDLen bounds stored Telegram file ids and file names.
 const MaxFileIDLen = 200
 

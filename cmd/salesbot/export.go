@@ -54,14 +54,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageError{fmt.Sprintf("%q is not a date like 2026-11-30", d)}
 		}
 	}
-	db, err := storage.Open(c.db, nil)
+	db, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	team, err := db.TeamByName(ctx, *teamName)
 	if err != nil {
 		if models.ErrorCode(err) == models.ENOTFOUND {
@@ -105,4 +102,18 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	return nil
+}
+
+// openMigrated opens the database and brings its schema up to date, for the
+// subcommands that use it without the bot (migrate, export).
+func openMigrated(ctx context.Context, dsn string) (*storage.DB, error) {
+	db, err := storage.Open(dsn, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }

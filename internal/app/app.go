@@ -19,6 +19,7 @@ import (
 	"salesbot/bot"
 	"salesbot/internal/clock"
 	"salesbot/internal/inbox"
+	"salesbot/internal/metrics"
 	"salesbot/internal/outbox"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
@@ -59,6 +60,9 @@ type Config struct {
 	// Locales replaces the embedded catalogue (bot/locales) with the
 	// *.toml files of another file system; tests add a language with it.
 	Locales fs.FS
+	// Serve is how updates arrive (polling or webhook) and what --listen
+	// serves (serve.go).
+	Serve Serve
 }
 
 // App is a running salesbot.
@@ -75,6 +79,9 @@ type App struct {
 	Clock      clock.Clock
 	// Reports sends the scheduled digests, summaries and plan reminders.
 	Reports *reports.Scheduler
+	// Metrics are the series /metrics serves.
+	Metrics *metrics.Metrics
+	intake  intake
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -84,6 +91,11 @@ const (
 	JobReports     = "reports"
 	JobPrune       = "prune"
 )
+
+// JobNames lists the periodic jobs in name order, the same as the
+// scheduler of a started App has (a test keeps the two equal), so `salesbot
+// job` can list them without a token or a database.
+func JobNames() []string { return []string{JobExpireForms, JobFollowUps, JobPrune, JobReports} }
 
 // Kept history: handled updates a week (enough to debug a complaint), job
 // runs a month (catch-up looks back at most a week).
@@ -115,6 +127,11 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if clk == nil {
 		clk = clock.Real{}
 	}
+	if err := cfg.Serve.Check(); err != nil {
+		return nil, err
+	}
+	replica := cfg.Serve.ReplicaName()
+	log = log.With("replica", replica)
 	db, err := storage.Open(cfg.DB, clk)
 	if err != nil {
 		return nil, fmt.Errorf("can't open database: %w", err)
@@ -131,7 +148,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		db.Close()
 		return nil, fmt.Errorf("can't load language catalogue: %w", err)
 	}
-	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk}
+	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version)}
 	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ}, db, cat, clk, nil, log)
 
 	pollTimeout := cfg.PollTimeout
@@ -141,7 +158,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	tg, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithDefaultHandler(a.Bot.Handle),
-		tgbot.WithMiddlewares(a.Bot.Recover),
+		tgbot.WithMiddlewares(a.Bot.Recover, a.meter),
 		// Handlers run inside the inbox's workers, which keep per-chat
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
@@ -178,6 +195,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 				log.Info("follow-ups dispatched", "sent", st.Sent, "late", st.Late, "deferred", st.Deferred,
 					"held", st.Held, "retried", st.Retried, "lost_claims", st.Lost)
 			}
+			a.countFollowUps(st)
 			return err
 		}},
 		// Reports look each minute for what is due in each team's zone and
@@ -190,6 +208,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		}},
 		{Name: JobPrune, Spec: "@every 1h", Run: a.prune},
 	} {
+		j.Run = a.countRuns(j.Name, j.Run)
 		if err := a.Scheduler.Add(j); err != nil {
 			db.Close()
 			return nil, err
@@ -199,7 +218,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
 		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: cfg.OnUpdateDone,
-	}, db, func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
+		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll,
+	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
+	a.instrument()
 	return a, nil
 }
 
@@ -223,21 +244,37 @@ func (a *App) prune(ctx context.Context) error {
 
 // Run serves until ctx ends, then drains and returns.
 func (a *App) Run(ctx context.Context) error {
-	// Polling and a webhook exclude each other at Telegram.
-	if _, err := a.TG.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-		a.Log.Warn("delete webhook", "err", redact(err, a.Cfg.Token))
+	srv, err := a.startIntake(ctx)
+	if err != nil {
+		return err
 	}
 	a.Bot.RegisterCommands(ctx, a.TG)
-	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()))
+	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()), "webhook", a.Cfg.Serve.Webhook())
 	// Periodic jobs on cron; at start the dispatcher sends what fell due
 	// while the bot was down.
 	if err := a.Scheduler.Start(ctx, a.Cfg.ManualJobs); err != nil {
 		return fmt.Errorf("can't start the scheduler: %w", err)
 	}
-	err := a.Inbox.Run(ctx)
+	// Stopping: the listener stops taking webhooks at once (the proxy
+	// sends them to other replicas) while the inbox drains.
+	served := make(chan error, 1)
+	go func() {
+		if srv == nil {
+			served <- nil
+			return
+		}
+		<-ctx.Done()
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
+		defer cancel()
+		served <- srv.Shutdown(stop)
+	}()
+	err = a.Inbox.Run(ctx)
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
 	defer cancel()
 	a.Scheduler.Stop(stop)
+	if serr := <-served; serr != nil && err == nil {
+		err = serr
+	}
 	return err
 }
 

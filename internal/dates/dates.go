@@ -90,14 +90,10 @@ type Options struct {
 	MorningMinute int
 	// MonthFirst reads a slash date whose numbers could both be the month
 	// as month/day ("5/6" is 6 May), the Chinese order; otherwise it is
-	// day/month (5 June). See MonthFirstFor.
+	// day/month (5 June). The language files say which their users mean
+	// (month_first in bot/locales/language.LANG.toml).
 	MonthFirst bool
 }
-
-// MonthFirstFor is the slash-date order of a user language: Chinese
-// writes month/day, the English the bot speaks (dates shown as "Mon 23 Nov
-// 2026") day/month.
-func MonthFirstFor(lang string) bool { return strings.HasPrefix(strings.ToLower(lang), "zh") }
 
 // Result is one parsed moment.
 type Result struct {

@@ -63,6 +63,11 @@ type Config struct {
 	// OnDone, if set, is called after an update is marked done (the console
 	// uses it to know a reply block is complete).
 	OnDone func(updateID int64)
+	// Webhook: updates are stored by a webhook receiver, which calls Wake;
+	// the inbox does not poll (see follow).
+	Webhook bool
+	// OnPoll, if set, is told how each getUpdates went (for /readyz).
+	OnPoll func(err error)
 }
 
 // Inbox polls, stores and dispatches updates.
@@ -72,6 +77,7 @@ type Inbox struct {
 	handle Handler
 	chatOf ChatFunc
 	log    *slog.Logger
+	wake   chan struct{}
 }
 
 // New returns an inbox; Run starts it.
@@ -91,7 +97,7 @@ func New(cfg Config, store Store, handle Handler, chatOf ChatFunc) *Inbox {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log}
+	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log, wake: make(chan struct{}, 1)}
 }
 
 // Run handles what a previous run left pending, then polls until ctx ends,
@@ -128,7 +134,11 @@ func (in *Inbox) Run(ctx context.Context) error {
 		}
 	}
 
-	err := in.poll(ctx, dispatch)
+	receive := in.poll
+	if in.cfg.Webhook {
+		receive = in.follow
+	}
+	err := receive(ctx, dispatch)
 
 	for _, q := range queues {
 		close(q)
@@ -182,6 +192,9 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 			}
 		}
 		ups, err := in.getUpdates(ctx, last+1)
+		if in.cfg.OnPoll != nil && ctx.Err() == nil {
+			in.cfg.OnPoll(err)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil

@@ -87,11 +87,15 @@ func idPtr(id int64) *int64 {
 	return &id
 }
 
-// openStates are the states in which a follow-up still asks something of
-// its owner, as strings for queries.
-var openStates = []string{
-	string(models.FollowUpPending), string(models.FollowUpSending),
-	string(models.FollowUpHeld), string(models.FollowUpSent),
+// openStates are models.OpenFollowUpStates as strings for queries.
+var openStates = stateStrings(models.OpenFollowUpStates)
+
+func stateStrings(states []models.FollowUpState) []string {
+	out := make([]string, len(states))
+	for i, s := range states {
+		out[i] = string(s)
+	}
+	return out
 }
 
 // CreateFollowUp stores a new pending follow-up; DueAt is when it goes out.
@@ -588,10 +592,14 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 		var rows []dueRow
 		err := db.conn(ctx).Table("follow_ups").
 			Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
-			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz, users.active,
+			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz,
+			(users.active AND COALESCE(members.active, TRUE)) AS active,
 			users.unreachable, users.away_from, users.away_until, teams.tz AS team_tz, teams.morning_min,
 			teams.quiet_from_min, teams.quiet_to_min, teams.days_off`).
 			Joins("JOIN users ON users.id = follow_ups.owner_id").
+			// Deactivated in the follow-up's team: held, even while active
+			// in another team (admins outside the team have no row).
+			Joins("LEFT JOIN members ON members.team_id = follow_ups.team_id AND members.user_id = follow_ups.owner_id").
 			Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
 			Where("follow_ups.state = ? AND follow_ups.send_at <= ?", string(state), utc(now)).
 			Order("follow_ups.send_at").Limit(limit).Scan(&rows).Error

@@ -38,11 +38,11 @@ func newFuWorld(t *testing.T, db *storage.DB) fuWorld {
 	client := map[string]any{"team_id": team.ID, "name": "Acme Corp", "name_key": "acmecorp", "industry": "", "address": "",
 		"size": "", "source": "", "owner_id": rep.ID, "grade": "", "stage": "", "notes": "", "grade_asked": false,
 		"created_at": now, "updated_at": now}
-	if err := db.Gorm().Table("clients").Create(client).Error; err != nil {
+	if err := storage.Gorm(db).Table("clients").Create(client).Error; err != nil {
 		t.Fatal(err)
 	}
 	var id int64
-	if err := db.Gorm().Table("clients").Select("id").Where("name_key = ?", "acmecorp").Scan(&id).Error; err != nil {
+	if err := storage.Gorm(db).Table("clients").Select("id").Where("name_key = ?", "acmecorp").Scan(&id).Error; err != nil {
 		t.Fatal(err)
 	}
 	return fuWorld{team: team, rep: rep, clientID: id}
@@ -53,7 +53,7 @@ func TestTeamSettingsDefaultsAndUpdate(t *testing.T) {
 		ctx := context.Background()
 		// A team row written without the 0005 columns (as before the
 		// migration) gets the defaults from the schema.
-		err := db.Gorm().Exec("INSERT INTO teams (name, tz, revisit_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		err := storage.Gorm(db).Exec("INSERT INTO teams (name, tz, revisit_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
 			"Old", "UTC", 7, t0, t0).Error
 		if err != nil {
 			t.Fatal(err)

@@ -113,10 +113,6 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // Now is the storage clock's time, UTC, at stored precision.
 func (db *DB) Now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
 
-// Gorm exposes the handle for packages that keep their own tables in this
-// database (and for tests).
-func (db *DB) Gorm() *gorm.DB { return db.gorm }
-
 // txKey keys the transaction InTx puts in a context; it names the DB so
 // a context carrying one database's transaction never leaks into another's.
 type txKey struct{ db *DB }
