@@ -84,8 +84,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
+	if err := writePrivate(*out, data); err != nil {
+		return err
 	}
 	counts := e.ExportCounts()
 	fmt.Fprintf(stdout, "wrote %s: %s, %s – %s: %d visits, %d objections, %d clients\n", *out, team.Name, sc.From, sc.To,
@@ -95,11 +95,24 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		stem := strings.TrimSuffix(*out, ".xlsx")
 		for _, sh := range e.Sheets {
 			name := stem + "-" + sh.File + ".csv"
-			if err := os.WriteFile(name, e.CSV(sh, l.Yes, l.No), 0o644); err != nil {
-				return fmt.Errorf("write %s: %w", name, err)
+			if err := writePrivate(name, e.CSV(sh, l.Yes, l.No)); err != nil {
+				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s\n", name)
 		}
+	}
+	return nil
+}
+
+// writePrivate writes an export readable by its owner only (0600): it
+// holds clients, contacts and phone numbers. A file that existed with wider
+// permissions is narrowed too.
+func writePrivate(name string, data []byte) error {
+	if err := os.WriteFile(name, data, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		return fmt.Errorf("make %s private: %w", name, err)
 	}
 	return nil
 }
