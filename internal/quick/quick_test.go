@@ -53,7 +53,8 @@ func TestParseVisit(t *testing.T) {
 		{"Acme; 半小时", Visit{Client: "Acme", DurationMin: 30}},
 		{"Acme; stage: quote; attitude: so so; via wechat", Visit{Client: "Acme", Stage: models.StageProposal, Attitude: models.AttitudeNeutral,
 			Notes: []string{"via wechat"}}},
-		{"Acme; method: wechat", Visit{Client: "Acme", Method: models.MethodMessage}},
+		{"Acme; method: wechat", Visit{Client: "Acme", Method: models.MethodWeChat}},
+		{"Acme; 微信; 报价", Visit{Client: "Acme", Method: models.MethodWeChat, Stage: models.StageProposal}},
 		// Unknown parts are notes; nothing is dropped.
 		{"Acme; brought cake; demo", Visit{Client: "Acme", Stage: models.StageDemo, Notes: []string{"brought cake"}}},
 		{"Acme; note: parking is hard", Visit{Client: "Acme", Notes: []string{"parking is hard"}}},
