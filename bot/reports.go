@@ -67,10 +67,14 @@ func splitTeamArg(args string, teams []*models.Team) ([]*models.Team, string) {
 // the user's teams nor a day: "/digest Nope" is most likely a team name,
 // so it says which teams there are, not only that "Nope" is no day.
 // dayErr is reportDay's error, returned when the text looks like a day.
-func (b *Bot) notTeamNorDay(r *Request, rest string, teams []*models.Team, dayErr error) error {
+func (b *Bot) notTeamNorDay(ctx context.Context, r *Request, rest string, dayErr error) error {
 	word, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
 	if word == "" || strings.ContainsAny(word, "0123456789") {
 		return dayErr // "2026-13-01", "11-31": a day, mistyped
+	}
+	teams, err := b.digestTeams(ctx, r)
+	if err != nil {
+		return err
 	}
 	names := make([]string, len(teams))
 	for i, t := range teams {
@@ -83,21 +87,33 @@ func (b *Bot) notTeamNorDay(r *Request, rest string, teams []*models.Team, dayEr
 // /digest [team] [date]: the daily digest on demand, for each team the user
 // manages.
 func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
-	teams, err := b.digestTeams(ctx, r)
-	if err != nil {
-		return err
-	}
-	teams, rest := splitTeamArg(r.Args, teams)
-	for _, team := range teams {
+	return b.eachReportTeam(ctx, r, func(team *models.Team, rest string) error {
 		day, err := reportDay(rest, r.Now, team.Location())
 		if err != nil {
-			return b.notTeamNorDay(r, rest, teams, err)
+			return b.notTeamNorDay(ctx, r, rest, err)
 		}
 		d, err := b.reports.DailyDigest(ctx, team, day)
 		if err != nil {
 			return err
 		}
 		r.out = append(r.out, b.DigestMessages(r.Lang, d, time.Time{})...)
+		return nil
+	})
+}
+
+// eachReportTeam runs report for each team of /digest or /week: the one
+// named at the start of the arguments, else each the user manages; rest is
+// what follows the team's name.
+func (b *Bot) eachReportTeam(ctx context.Context, r *Request, report func(team *models.Team, rest string) error) error {
+	teams, err := b.digestTeams(ctx, r)
+	if err != nil {
+		return err
+	}
+	teams, rest := splitTeamArg(r.Args, teams)
+	for _, team := range teams {
+		if err := report(team, rest); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -105,18 +121,13 @@ func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
 // /week [team] [date]: the weekly summary of the week that ended, or of the
 // week containing date, with its chart.
 func (b *Bot) cmdWeek(ctx context.Context, r *Request) error {
-	teams, err := b.digestTeams(ctx, r)
-	if err != nil {
-		return err
-	}
-	teams, rest := splitTeamArg(r.Args, teams)
-	for _, team := range teams {
+	return b.eachReportTeam(ctx, r, func(team *models.Team, rest string) error {
 		loc := team.Location()
 		week := models.WeekOf(r.Now, loc).Prev()
 		if strings.TrimSpace(rest) != "" {
 			day, err := reportDay(rest, r.Now, loc)
 			if err != nil {
-				return b.notTeamNorDay(r, rest, teams, err)
+				return b.notTeamNorDay(ctx, r, rest, err)
 			}
 			week = models.WeekOfDate(day)
 		}
@@ -129,6 +140,6 @@ func (b *Bot) cmdWeek(ctx context.Context, r *Request) error {
 			return err
 		}
 		r.out = append(r.out, msgs...)
-	}
-	return nil
+		return nil
+	})
 }

@@ -24,7 +24,6 @@ import (
 
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
-	"salesbot/internal/storage"
 	"salesbot/models"
 	"salesbot/reminders"
 )
@@ -59,7 +58,7 @@ func exitCode(err error) int {
 const topUsage = `salesbot — a Telegram bot for B2B sales teams.
 
 Usage:
-  salesbot [run] [flags]      run the bot by long polling (needs a token)
+  salesbot [run] [flags]      run the bot by long polling or webhook (needs a token)
   salesbot console [flags]    try the bot in this terminal; no token, no network
   salesbot migrate [flags]    bring the database schema up to date
   salesbot job [flags] NAME   run one periodic job once (followups, reports, expire-forms)
@@ -205,12 +204,14 @@ func envFloat(name string, def float64) float64 {
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var (
-		c    common
-		send sending
+		c     common
+		send  sending
+		serve serving
 	)
-	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling. Needs TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
+	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling, or by webhook with --webhook URL --listen ADDR.\nNeeds TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
 	c.register(fs)
 	send.register(fs)
+	serve.register(fs)
 	workers := fs.Int("workers", 8, "chats handled at once")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -229,6 +230,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	log := c.logger(stderr)
 	cfg := send.config(&c, token, admins)
 	cfg.Workers = *workers
+	if cfg.Serve, err = serve.config(); err != nil {
+		return err
+	}
 	a, err := app.New(ctx, cfg, nil, log)
 	if err != nil {
 		return err
@@ -326,14 +330,11 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := storage.Open(c.db, nil)
+	db, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return err
