@@ -218,7 +218,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
 		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: cfg.OnUpdateDone,
-		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll,
+		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll, Claims: a.chatClaims(), Metrics: a.Metrics,
 	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
 	a.instrument()
 	return a, nil
@@ -244,6 +244,11 @@ func (a *App) prune(ctx context.Context) error {
 
 // Run serves until ctx ends, then drains and returns.
 func (a *App) Run(ctx context.Context) error {
+	release, err := a.soleReplica()
+	if err != nil {
+		return err
+	}
+	defer release()
 	srv, err := a.startIntake(ctx)
 	if err != nil {
 		return err
