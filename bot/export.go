@@ -113,7 +113,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 			return err
 		}
 	default:
-		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.visibleTeamNames(ctx, r.User)})
+		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.visibleTeamNames(ctx, r)})
 	}
 	sc := reports.ExportScope{Team: team}
 	repName := ""

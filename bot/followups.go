@@ -266,7 +266,7 @@ func (b *Bot) teamFollowUps(ctx context.Context, r *Request) error {
 			for i, u := range un {
 				names[i] = u.Name
 			}
-			lines = append(lines, r.t("followups_team_unreachable", map[string]any{"Names": strings.Join(names, ", ")}))
+			lines = append(lines, r.t("followups_team_unreachable", map[string]any{"Names": r.list(names)}))
 		}
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}

@@ -137,24 +137,6 @@ func (b *Bot) StartForm(ctx context.Context, r *Request, kind string, data map[s
 	return b.ask(ctx, r, f, st, first)
 }
 
-// EditField asks one step of a form again, with the other answers given,
-// and finishes the form after it (the Edit buttons of a confirmation).
-func (b *Bot) EditField(ctx context.Context, r *Request, kind, stepID string, data map[string]string) error {
-	f, ok := b.forms[kind]
-	if !ok {
-		return fmt.Errorf("unknown form %q", kind)
-	}
-	_, s := f.step(stepID)
-	if s == nil {
-		return fmt.Errorf("form %q has no step %q", kind, stepID)
-	}
-	st := &FormState{Kind: kind, Data: map[string]string{}, Single: true}
-	for k, v := range data {
-		st.Data[k] = v
-	}
-	return b.ask(ctx, r, f, st, s)
-}
-
 // AskStep asks one step of a form with the given state and finishes the
 // form after it (or after the steps it jumps to): for a quick command that
 // lacks one answer, and for the Edit buttons of a confirmation.

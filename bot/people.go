@@ -100,12 +100,12 @@ func (b *Bot) teamFor(ctx context.Context, r *Request, name string) (*models.Tea
 		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
 			return nil, err
 		}
-		return nil, models.Errorf(models.ENOTFOUND, "err_team_not_found", map[string]any{"Name": name, "Teams": b.visibleTeamNames(ctx, r.User)})
+		return nil, models.Errorf(models.ENOTFOUND, "err_team_not_found", map[string]any{"Name": name, "Teams": b.visibleTeamNames(ctx, r)})
 	}
 	if id := r.User.PrimaryTeam(); id != 0 {
 		return b.store.Team(ctx, id)
 	}
-	names := b.visibleTeamNames(ctx, r.User)
+	names := b.visibleTeamNames(ctx, r)
 	if names == "" {
 		return nil, models.Errorf(models.ENOTFOUND, "err_no_teams", nil)
 	}
@@ -114,7 +114,8 @@ func (b *Bot) teamFor(ctx context.Context, r *Request, name string) (*models.Tea
 
 // visibleTeamNames names the teams a user may see: every team for an
 // admin, else their active teams.
-func (b *Bot) visibleTeamNames(ctx context.Context, u *models.User) string {
+func (b *Bot) visibleTeamNames(ctx context.Context, r *Request) string {
+	u := r.User
 	var names []string
 	if u.IsAdmin {
 		teams, err := b.store.Teams(ctx)
@@ -129,7 +130,7 @@ func (b *Bot) visibleTeamNames(ctx context.Context, u *models.User) string {
 			names = append(names, m.TeamName)
 		}
 	}
-	return strings.Join(names, ", ")
+	return r.list(names)
 }
 
 // /invite [rep|manager] [team]
@@ -224,7 +225,7 @@ func (b *Bot) entriesTeamLine(r *Request) string {
 // useTeam is /team use NAME: the team the user's new entries go to.
 func (b *Bot) useTeam(ctx context.Context, r *Request, name string) error {
 	if name == "" {
-		r.say("usage_team_use", map[string]any{"Teams": b.visibleTeamNames(ctx, r.User)})
+		r.say("usage_team_use", map[string]any{"Teams": b.visibleTeamNames(ctx, r)})
 		return nil
 	}
 	for _, m := range r.User.ActiveMemberships() {

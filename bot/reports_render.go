@@ -82,6 +82,17 @@ func packMessages(blocks []string, limit int) []string {
 			cur = ""
 		}
 	}
+	// add puts s after sep in the current message, or starts the next one.
+	add := func(s, sep string) {
+		if cur != "" && textLen(cur)+textLen(sep)+textLen(s) > limit {
+			flush()
+		}
+		if cur == "" {
+			cur = s
+		} else {
+			cur += sep + s
+		}
+	}
 	for _, blk := range blocks {
 		if blk == "" {
 			continue
@@ -94,26 +105,12 @@ func packMessages(blocks []string, limit int) []string {
 					n := min(len(r), limit/2)
 					out, line = append(out, string(r[:n])), string(r[n:])
 				}
-				if cur != "" && textLen(cur)+1+textLen(line) > limit {
-					flush()
-				}
-				if cur == "" {
-					cur = line
-				} else {
-					cur += "\n" + line
-				}
+				add(line, "\n")
 			}
 			flush()
 			continue
 		}
-		if cur != "" && textLen(cur)+2+textLen(blk) > limit {
-			flush()
-		}
-		if cur == "" {
-			cur = blk
-		} else {
-			cur += "\n\n" + blk
-		}
+		add(blk, "\n\n")
 	}
 	flush()
 	return out

@@ -24,7 +24,6 @@ import (
 
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
-	"salesbot/internal/storage"
 	"salesbot/reminders"
 )
 
@@ -328,14 +327,11 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := storage.Open(c.db, nil)
+	db, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return err

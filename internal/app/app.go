@@ -21,6 +21,7 @@ import (
 	"salesbot/internal/inbox"
 	"salesbot/internal/metrics"
 	"salesbot/internal/outbox"
+	"salesbot/internal/redact"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
@@ -82,6 +83,8 @@ type App struct {
 	// Metrics are the series /metrics serves.
 	Metrics *metrics.Metrics
 	intake  intake
+	// secrets masks the token in errors (logs are masked by the handler).
+	secrets *redact.Secrets
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -97,12 +100,9 @@ const (
 // job` can list them without a token or a database.
 func JobNames() []string { return []string{JobExpireForms, JobFollowUps, JobPrune, JobReports} }
 
-// Kept history: handled updates a week (enough to debug a complaint), job
-// runs a month (catch-up looks back at most a week).
-const (
-	keepUpdates = 7 * 24 * time.Hour
-	keepJobRuns = 30 * 24 * time.Hour
-)
+// keepUpdates is how long handled updates are kept: a week, enough to
+// debug a complaint.
+const keepUpdates = 7 * 24 * time.Hour
 
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token")
@@ -112,6 +112,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, ErrNoToken
 	}
+	// Every log line of every component goes through the token's mask.
+	secrets := redact.New(cfg.Token)
+	log = slog.New(secrets.Handler(log.Handler()))
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
@@ -148,7 +151,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		db.Close()
 		return nil, fmt.Errorf("can't load language catalogue: %w", err)
 	}
-	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version)}
+	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
 	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ}, db, cat, clk, nil, log)
 
 	pollTimeout := cfg.PollTimeout
@@ -163,11 +166,11 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
-		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err, cfg.Token)) }),
+		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", secrets.Error(err)) }),
 	)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
+		return nil, fmt.Errorf("can't connect to the Bot API: %w", secrets.Error(err))
 	}
 	a.TG = tg
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
@@ -175,7 +178,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("can't get the bot's name: %w", redact(err, cfg.Token))
+		return nil, fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
 	}
 	a.Bot.SetUsername(me.Username)
 
@@ -187,7 +190,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
 		}, clk, cfg.Dispatch, log)
 	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: a.Outbox, Clock: clk, Log: log}
-	a.Scheduler = reminders.NewScheduler(db, clk, log)
+	a.Scheduler = reminders.NewScheduler(log)
 	for _, j := range []reminders.Job{
 		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
 			st, err := a.Dispatcher.Tick(ctx)
@@ -224,20 +227,14 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	return a, nil
 }
 
-// prune deletes history nobody needs any more: handled inbox updates and
-// finished job runs.
+// prune deletes history nobody needs any more: handled inbox updates.
 func (a *App) prune(ctx context.Context) error {
-	now := a.Clock.Now()
-	updates, err := a.DB.PruneUpdates(ctx, now.Add(-keepUpdates))
+	updates, err := a.DB.PruneUpdates(ctx, a.Clock.Now().Add(-keepUpdates))
 	if err != nil {
 		return err
 	}
-	runs, err := a.DB.PruneJobRuns(ctx, now.Add(-keepJobRuns))
-	if err != nil {
-		return err
-	}
-	if updates+runs > 0 {
-		a.Log.Info("pruned history", "updates", updates, "job_runs", runs)
+	if updates > 0 {
+		a.Log.Info("pruned history", "updates", updates)
 	}
 	return nil
 }
@@ -299,10 +296,3 @@ func Transport() *http.Transport {
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
-
-func redact(err error, token string) error {
-	if err == nil || token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "***"))
-}

@@ -169,7 +169,7 @@ func (a *App) onPoll(err error) {
 		return
 	}
 	a.intake.polled.Store(false)
-	a.intake.pollErr.Store(redact(err, a.Cfg.Token).Error())
+	a.intake.pollErr.Store(a.secrets.Error(err).Error())
 }
 
 // readiness lists what /readyz checks.
@@ -219,7 +219,7 @@ func (a *App) checkWebhook(ctx context.Context) error {
 	case err != nil:
 		// Telegram unreachable says nothing about this replica; keep the
 		// last answer and ask again next time.
-		a.Log.Warn("readyz: get webhook info", "err", redact(err, a.Cfg.Token))
+		a.Log.Warn("readyz: get webhook info", "err", a.secrets.Error(err))
 		return in.hookErr
 	case info.URL != a.Cfg.Serve.WebhookURL:
 		in.hookErr = fmt.Errorf("Telegram delivers to %q, not to %s (was salesbot started without --webhook on this token?)", info.URL, a.Cfg.Serve.WebhookURL)
@@ -259,7 +259,7 @@ func (a *App) startIntake(ctx context.Context) (*ops.Server, error) {
 	}
 	if !s.Webhook() {
 		if _, err := a.TG.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-			a.Log.Warn("delete webhook", "err", redact(err, a.Cfg.Token))
+			a.Log.Warn("delete webhook", "err", a.secrets.Error(err))
 		}
 		return srv, nil
 	}
@@ -271,7 +271,7 @@ func (a *App) startIntake(ctx context.Context) (*ops.Server, error) {
 		if srv != nil {
 			_ = srv.Shutdown(context.WithoutCancel(ctx))
 		}
-		return nil, fmt.Errorf("can't register the webhook: %w", redact(err, a.Cfg.Token))
+		return nil, fmt.Errorf("can't register the webhook: %w", a.secrets.Error(err))
 	}
 	a.intake.mu.Lock()
 	a.intake.checkedAt = time.Now()

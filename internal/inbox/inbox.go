@@ -19,13 +19,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
 
 	"salesbot/internal/metrics"
+	"salesbot/internal/redact"
 	"salesbot/internal/storage"
 )
 
@@ -321,18 +321,14 @@ func (in *Inbox) getUpdates(ctx context.Context, offset int64) ([]json.RawMessag
 		if env.ErrorCode == http.StatusUnauthorized || env.ErrorCode == http.StatusNotFound {
 			return nil, errUnauthorized
 		}
-		return nil, fmt.Errorf("getUpdates: %d %s", env.ErrorCode, env.Description)
+		return nil, in.redact(fmt.Errorf("getUpdates: %d %s", env.ErrorCode, env.Description))
 	}
 	return env.Result, nil
 }
 
-// redact keeps the token out of errors (and so out of logs).
-func (in *Inbox) redact(err error) error {
-	if in.cfg.Token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), in.cfg.Token, "***"))
-}
+// redact keeps the token out of errors (and so out of logs), wherever the
+// answer put it.
+func (in *Inbox) redact(err error) error { return redact.New(in.cfg.Token).Error(err) }
 
 func nextBackoff(d time.Duration) time.Duration {
 	if d == 0 {

@@ -270,6 +270,8 @@ func (e *Export) XLSX() ([]byte, error) {
 				switch x := v.(type) {
 				case time.Time:
 					cells[c] = excelize.Cell{StyleID: when, Value: wall(x, e.Loc)}
+				case string:
+					cells[c] = SafeCell(x)
 				default:
 					cells[c] = x
 				}
@@ -288,6 +290,22 @@ func (e *Export) XLSX() ([]byte, error) {
 		return nil, fmt.Errorf("write workbook: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// SafeCell neutralises a text cell a spreadsheet would run as a formula
+// (OWASP "CSV injection"): text starting with =, +, -, @, a tab or a
+// carriage return gets a leading apostrophe, so "=HYPERLINK(...)" typed
+// into a visit's notes is shown as text, never evaluated. Every text cell
+// of every export, CSV and XLSX, goes through it.
+func SafeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
 }
 
 // utf8BOM makes Excel read a CSV file as UTF-8 (Chinese names included).
@@ -317,9 +335,9 @@ func (e *Export) CSV(sh Sheet, yes, no string) []byte {
 					rec[c] = yes
 				}
 			case string:
-				rec[c] = x
+				rec[c] = SafeCell(x)
 			default:
-				rec[c] = fmt.Sprint(x)
+				rec[c] = SafeCell(fmt.Sprint(x))
 			}
 		}
 		_ = w.Write(rec)

@@ -396,28 +396,8 @@ func (db *DB) withClientName(ctx context.Context, row *followUpRow) *models.Foll
 
 // --- the visit's revisit follow-up ---------------------------------------
 //
-// The visits code calls these inside the transaction that saves, edits or
-// undoes a visit, so a visit and its follow-up never disagree:
-//
-//	err := db.tx(ctx, func(tx *gorm.DB) error {
-//		... insert or update the visit row ...
-//		return syncVisitFollowUp(tx, visit, isNew, db.Now())
-//	})
-
-// SyncVisitFollowUp brings a visit's revisit follow-up in line with the
-// visit in a transaction of its own; see syncVisitFollowUp.
-func (db *DB) SyncVisitFollowUp(ctx context.Context, v *models.Visit, isNew bool) (*models.FollowUp, error) {
-	var out *models.FollowUp
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		out, err = syncVisitFollowUp(tx, v, isNew, db.Now())
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sync follow-up of visit %d: %w", v.ID, err)
-	}
-	return out, nil
-}
+// visitWritten calls these inside the transaction that saves, edits or
+// undoes a visit, so a visit and its follow-up never disagree.
 
 // syncVisitFollowUp applies the one-week rule to a saved visit, within tx:
 //   - a new visit completes the open revisit follow-ups of earlier visits
@@ -489,15 +469,6 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 		return nil, err
 	}
 	return existing.model(), nil
-}
-
-// CancelVisitFollowUp cancels an undone visit's open revisit follow-up in a
-// transaction of its own; see cancelVisitFollowUp.
-func (db *DB) CancelVisitFollowUp(ctx context.Context, visitID int64) error {
-	if err := db.tx(ctx, func(tx *gorm.DB) error { return cancelVisitFollowUp(tx, visitID) }); err != nil {
-		return fmt.Errorf("cancel follow-up of visit %d: %w", visitID, err)
-	}
-	return nil
 }
 
 // cancelVisitFollowUp cancels the open revisit follow-up of a visit being
@@ -813,6 +784,19 @@ func (db *DB) FollowUpStateCounts(ctx context.Context) (map[models.FollowUpState
 	out := map[models.FollowUpState]int64{}
 	for _, r := range rows {
 		out[models.FollowUpState(r.State)] = r.N
+	}
+	return out, nil
+}
+
+// SendErrors lists the last send errors kept on follow-ups (those that
+// have one), newest change first, for operators looking at why something
+// did not go out.
+func (db *DB) SendErrors(ctx context.Context, limit int) ([]string, error) {
+	var out []string
+	err := db.conn(ctx).Model(&followUpRow{}).Where("last_error <> ''").Order("updated_at DESC, id DESC").
+		Limit(limit).Pluck("last_error", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list follow-up send errors: %w", err)
 	}
 	return out, nil
 }

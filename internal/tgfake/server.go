@@ -272,6 +272,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
+	case f.Code != 0 && f.Body != "":
+		call.Status = f.Code
+		s.record(call)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.Code)
+		_, _ = w.Write([]byte(f.Body))
 	case f.Code != 0:
 		s.respond(w, r, call, nil, &apiError{code: f.Code, desc: f.Description, retryAfter: f.RetryAfter})
 	case f.Applied:
