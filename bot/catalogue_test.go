@@ -234,3 +234,32 @@ func TestCountsReadInEnglish(t *testing.T) {
 		t.Errorf("zh: %q", got)
 	}
 }
+
+// /lang arguments, Telegram language codes and sub-command words are user
+// text: reading them never panics, and always lands on a supported language
+// or a declared meaning.
+func FuzzLanguageAndWords(f *testing.F) {
+	c, err := NewCatalogue()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"zh-hans", "EN_us", "中文", "", " off ", "下周", "zh-", "-", "ＯＦＦ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if lang := c.Normalize(s); !slices.Contains(c.Languages(), lang) {
+			t.Fatalf("Normalize(%q) = %q, not a language", s, lang)
+		}
+		if lang, ok := c.Match(s); ok && !slices.Contains(c.Languages(), lang) {
+			t.Fatalf("Match(%q) = %q", s, lang)
+		}
+		if w, ok := c.wordOf(s, settingWords...); ok && !slices.Contains(settingWords, w) {
+			t.Fatalf("wordOf(%q) = %q, not a setting", s, w)
+		}
+		for _, w := range allWords {
+			if got, ok := c.wordOf(s, w); c.wordIs(w, s) != (ok && got == w) {
+				t.Fatalf("%q: wordIs(%s) and wordOf disagree", s, w)
+			}
+		}
+	})
+}
