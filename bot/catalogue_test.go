@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"salesbot/models"
 	"time"
 )
 
@@ -217,6 +219,12 @@ func TestWordsComplete(t *testing.T) {
 	}
 	if _, ok := c.wordOf("off", settingWords...); ok {
 		t.Error("off is not a setting")
+	}
+	for in, want := range map[string]models.Role{"rep": models.RoleRep, "Manager": models.RoleManager, "经理": models.RoleManager,
+		"销售": models.RoleRep, "mgr": models.RoleManager, "boss": models.RoleNone, "admin": models.RoleNone} {
+		if got, _ := c.parseRole(in); got != want {
+			t.Errorf("parseRole(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
