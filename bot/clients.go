@@ -25,21 +25,7 @@ type clientDraft struct {
 }
 
 // clientDrafts keeps the client form's draft.
-const clientDrafts draftStore[clientDraft] = "c"
-
-type clientDraftJSON clientDraft
-
-// MarshalJSON stores the card's fields beside the rest of the draft.
-func (d clientDraft) MarshalJSON() ([]byte, error) {
-	return marshalDraft(clientDraftJSON(d), models.ClientFields, &d.Client)
-}
-
-// UnmarshalJSON reads what MarshalJSON wrote.
-func (d *clientDraft) UnmarshalJSON(data []byte) error {
-	return unmarshalDraft(data, (*clientDraftJSON)(d), models.ClientFields, &d.Client)
-}
-
-func (d *clientDraft) client() *models.Client { return &d.Client }
+var clientDrafts = draftStore[models.Client, clientDraft]{"c", models.ClientFields, func(d *clientDraft) *models.Client { return &d.Client }}
 
 // The client form (/client add, and the card's Edit buttons) asks the
 // fields of models.ClientFields; the name is matched against the team's
@@ -69,7 +55,7 @@ func (b *Bot) clientForm() *Form {
 				})
 			}},
 	}}
-	steps := formSteps(clientKeys, models.ClientFields, clientDrafts, (*clientDraft).client, custom)
+	steps := formSteps(clientKeys, clientDrafts, custom)
 	adding := func(st *FormState) bool { return clientDrafts.of(st).OpenID == 0 }
 	for _, s := range steps {
 		if s.ID != "name" && s.When == nil {
@@ -465,21 +451,7 @@ type contactDraft struct {
 }
 
 // contactDrafts keeps the contact form's draft.
-const contactDrafts draftStore[contactDraft] = "k"
-
-type contactDraftJSON contactDraft
-
-// MarshalJSON stores the contact's fields beside the rest of the draft.
-func (d contactDraft) MarshalJSON() ([]byte, error) {
-	return marshalDraft(contactDraftJSON(d), models.ContactFields, &d.Contact)
-}
-
-// UnmarshalJSON reads what MarshalJSON wrote.
-func (d *contactDraft) UnmarshalJSON(data []byte) error {
-	return unmarshalDraft(data, (*contactDraftJSON)(d), models.ContactFields, &d.Contact)
-}
-
-func (d *contactDraft) contact() *models.Contact { return &d.Contact }
+var contactDrafts = draftStore[models.Contact, contactDraft]{"k", models.ContactFields, func(d *contactDraft) *models.Contact { return &d.Contact }}
 
 // The contact form asks the fields of models.ContactFields: the name
 // (with roles in brackets) and the roles by hand, title and phone.
@@ -504,7 +476,7 @@ func (b *Bot) contactForm() *Form {
 	}
 	return &Form{
 		Kind:  "contact",
-		Steps: formSteps(contactKeys, models.ContactFields, contactDrafts, (*contactDraft).contact, custom),
+		Steps: formSteps(contactKeys, contactDrafts, custom),
 		Done: func(ctx context.Context, r *Request, st *FormState) error {
 			d := contactDrafts.of(st)
 			c, err := b.visibleClient(ctx, r, d.ClientID)
