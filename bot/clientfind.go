@@ -190,6 +190,13 @@ func parseID(v string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// cbAction splits a button's payload "ACTION:ID[:ARG]".
+func cbAction(payload string) (action string, id int64, arg string, ok bool) {
+	action, rest, _ := strings.Cut(payload, ":")
+	id, arg, ok = cbID(rest)
+	return action, id, arg, ok
+}
+
 // cbID reads the numeric id of a button's payload ("42" or "42:x").
 func cbID(payload string) (int64, string, bool) {
 	head, rest, _ := strings.Cut(payload, ":")

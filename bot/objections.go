@@ -231,8 +231,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 // (the answer given worked), "o:t:ID" (type the answer that worked) and
 // "o:u:ID" (undo).
 func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error {
-	action, rest, _ := strings.Cut(payload, ":")
-	id, _, ok := cbID(rest)
+	action, id, _, ok := cbAction(payload)
 	if !ok {
 		r.say("button_stale", nil)
 		return nil
