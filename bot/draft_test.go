@@ -37,3 +37,52 @@ func TestVisitDraftReadsTheStoredLayout(t *testing.T) {
 		t.Fatalf("stored layout %s", data)
 	}
 }
+
+// Every exported column of a record sheet is headed by words of its own
+// or the field's label, in every language.
+func TestExportColumnsHaveWords(t *testing.T) {
+	c, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(sheet string, cols map[string]string, want []string) {
+		for _, id := range want {
+			key, ok := cols[id]
+			if !ok {
+				t.Errorf("%s: column %q has no header key", sheet, id)
+				continue
+			}
+			for _, lang := range c.Languages() {
+				if !c.Has(lang, key) {
+					t.Errorf("%s: %s lacks %q", sheet, lang, key)
+				}
+			}
+		}
+	}
+	ids := func(names ...models.Field) []string {
+		out := []string{"date", "rep"}
+		for _, n := range names {
+			out = append(out, string(n))
+		}
+		return out
+	}
+	var vs, os, cs []models.Field
+	for _, f := range models.VisitFields {
+		if f.Has(models.UseExport) {
+			vs = append(vs, f.Name)
+		}
+	}
+	for _, f := range models.ObjectionFields {
+		if f.Has(models.UseExport) {
+			os = append(os, f.Name)
+		}
+	}
+	for _, f := range models.ClientFields {
+		if f.Has(models.UseExport) {
+			cs = append(cs, f.Name)
+		}
+	}
+	check("visits", exportColumns(visitKeys, models.VisitFields, "visits"), ids(vs...))
+	check("objections", exportColumns(objKeys, models.ObjectionFields, "objections"), ids(os...))
+	check("clients", exportColumns(clientKeys, models.ClientFields, "clients"), ids(cs...)[2:])
+}
