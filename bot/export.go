@@ -55,10 +55,10 @@ var exportColumnKeys = keysOf(map[string]string{
 	"visits.date": "export_visits_date", "visits.rep": "export_visits_rep", "visits.stage_before": "export_visits_stage_before",
 	"visits.stage": "export_visits_stage", "visits.attitude": "export_visits_attitude", "visits.duration": "export_visits_duration",
 	"visits.client_view": "export_visits_client_view",
-	"objections.date": "export_objections_date", "objections.rep": "export_objections_rep", "objections.answer": "export_objections_answer",
+	"objections.date":    "export_objections_date", "objections.rep": "export_objections_rep", "objections.answer": "export_objections_answer",
 	"objections.resolved": "export_objections_resolved", "objections.worked_answer": "export_objections_worked_answer",
 	"objections.resolved_at": "export_objections_resolved_at",
-	"clients.client_name": "export_clients_client_name", "clients.grade": "export_clients_grade", "clients.stage": "export_clients_stage",
+	"clients.client_name":    "export_clients_client_name", "clients.grade": "export_clients_grade", "clients.stage": "export_clients_stage",
 	"clients.owner": "export_clients_owner", "clients.visits_in_period": "export_clients_visits_in_period",
 	"clients.last_visit": "export_clients_last_visit", "clients.created": "export_clients_created",
 })

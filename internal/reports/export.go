@@ -232,40 +232,38 @@ var (
 	leadCols = func() []Column { return []Column{{"Date", KindTime, 17}, {"Rep", KindText, 16}} }
 )
 
-func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
-	visits, err := b.db.ExportVisits(ctx, sc)
+// fill adds a row per record to a sheet (or passes on the error of the
+// query that read them).
+func fill[T any](sh Sheet, records []T, err error, row func(*T) []any) (Sheet, error) {
 	if err != nil {
 		return Sheet{}, err
 	}
-	sh := fieldSheet(l, "visits", leadIDs, leadCols(), models.VisitFields)
-	for _, v := range visits {
-		cells := fieldCells(l, models.VisitFields, &v.Visit, func(models.Field) any { return v.Client })
-		sh.Rows = append(sh.Rows, append([]any{v.At.UTC(), v.Rep}, cells...))
+	for i := range records {
+		sh.Rows = append(sh.Rows, row(&records[i]))
 	}
 	return sh, nil
+}
+
+func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
+	visits, err := b.db.ExportVisits(ctx, sc)
+	return fill(fieldSheet(l, "visits", leadIDs, leadCols(), models.VisitFields), visits, err, func(v *models.VisitRecord) []any {
+		cells := fieldCells(l, models.VisitFields, &v.Visit, func(models.Field) any { return v.Client })
+		return append([]any{v.At.UTC(), v.Rep}, cells...)
+	})
 }
 
 func (b *Builder) objectionSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	objs, err := b.db.ExportObjections(ctx, sc)
-	if err != nil {
-		return Sheet{}, err
-	}
-	sh := fieldSheet(l, "objections", leadIDs, leadCols(), models.ObjectionFields)
-	for _, o := range objs {
+	return fill(fieldSheet(l, "objections", leadIDs, leadCols(), models.ObjectionFields), objs, err, func(o *models.ObjectionRecord) []any {
 		cells := fieldCells(l, models.ObjectionFields, &o.Objection, func(models.Field) any { return o.Client })
-		sh.Rows = append(sh.Rows, append([]any{o.At.UTC(), o.Rep}, cells...))
-	}
-	return sh, nil
+		return append([]any{o.At.UTC(), o.Rep}, cells...)
+	})
 }
 
 func (b *Builder) clientSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	clients, err := b.db.ExportClients(ctx, sc)
-	if err != nil {
-		return Sheet{}, err
-	}
-	sh := fieldSheet(l, "clients", nil, nil, models.ClientFields)
-	for _, c := range clients {
-		sh.Rows = append(sh.Rows, fieldCells(l, models.ClientFields, &c.Client, func(f models.Field) any {
+	return fill(fieldSheet(l, "clients", nil, nil, models.ClientFields), clients, err, func(c *models.ClientRecord) []any {
+		return fieldCells(l, models.ClientFields, &c.Client, func(f models.Field) any {
 			switch f {
 			case models.FieldOwner:
 				return c.Owner
@@ -277,25 +275,20 @@ func (b *Builder) clientSheet(ctx context.Context, sc storage.RecordScope, l Exp
 				return c.CreatedAt.UTC()
 			}
 			return ""
-		}))
-	}
-	return sh, nil
+		})
+	})
 }
 
 // followUpSheet lists the follow-ups due in the period.
 func (b *Builder) followUpSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	fus, err := b.db.ExportFollowUps(ctx, sc)
-	if err != nil {
-		return Sheet{}, err
-	}
-	sh := newSheet(l, "followups",
+	return fill(newSheet(l, "followups",
 		Column{"Due", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Text", KindText, 40},
-		Column{"Kind", KindText, 12}, Column{"State", KindText, 12}, Column{"Done on", KindTime, 17})
-	for _, f := range fus {
-		sh.Rows = append(sh.Rows, []any{f.DueAt.UTC(), f.Owner, f.ClientName, f.Text, l.enum("fukind", string(f.Kind)),
-			l.enum("fustate", string(f.State)), orEmpty(&f.DoneAt)})
-	}
-	return sh, nil
+		Column{"Kind", KindText, 12}, Column{"State", KindText, 12}, Column{"Done on", KindTime, 17},
+	), fus, err, func(f *models.FollowUpRecord) []any {
+		return []any{f.DueAt.UTC(), f.Owner, f.ClientName, f.Text, l.enum("fukind", string(f.Kind)),
+			l.enum("fustate", string(f.State)), orEmpty(&f.DoneAt)}
+	})
 }
 
 // wall is t's wall clock in loc as a zone-less time: spreadsheets have no
