@@ -64,6 +64,9 @@ type Config struct {
 	// Serve is how updates arrive (polling or webhook) and what --listen
 	// serves (serve.go).
 	Serve Serve
+	// UserRate bounds each person's messages (zero: bot.DefaultRateLimit;
+	// a negative Burst: no limit).
+	UserRate bot.RateLimit
 }
 
 // App is a running salesbot.
@@ -152,7 +155,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		return nil, fmt.Errorf("can't load language catalogue: %w", err)
 	}
 	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
-	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ}, db, cat, clk, nil, log)
+	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ, RateLimit: cfg.UserRate}, db, cat, clk, nil, log)
 
 	pollTimeout := cfg.PollTimeout
 	if pollTimeout == 0 {
