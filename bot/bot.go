@@ -340,7 +340,7 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 	}
 	r.abandoned = len(r.out) > before
 	if !r.User.Role().AtLeast(cmd.role) {
-		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": b.cat.T(r.Lang, "role_"+string(cmd.role), nil)})
+		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": r.role(cmd.role)})
 		return nil
 	}
 	return cmd.run(ctx, r)

@@ -61,6 +61,10 @@ type Language struct {
 	// time layouts.
 	TimeLayout string `toml:"time_layout"`
 	DayLayout  string `toml:"day_layout"`
+	// MonthFirst says how the language writes a slash date whose numbers
+	// could both be the month: "5/6" is 6 May month-first (Chinese), 5 June
+	// day-first (the English the bot writes, "Mon 23 Nov 2026").
+	MonthFirst bool `toml:"month_first"`
 	// Words are the sub-command words of this language: group → meaning →
 	// words (see words.go for the groups and meanings code asks for).
 	Words map[string]map[string][]string `toml:"words"`

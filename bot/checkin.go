@@ -78,7 +78,7 @@ func (b *Bot) checkinInto(r *Request, place *string, lat, lon **float64, live *b
 	a := r.Attachment
 	*atts = append(*atts, models.Attachment{VisitID: visitID, Kind: a.Kind, FileID: a.FileID, FileName: a.FileName,
 		Caption: r.Text})
-	what := r.t("attachment_"+a.Kind, nil)
+	what := attachmentKeys.label(r.cat, r.Lang, a.Kind)
 	if a.FileName != "" {
 		what += " " + a.FileName
 	}

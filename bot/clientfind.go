@@ -127,6 +127,42 @@ func (b *Bot) findClient(ctx context.Context, r *Request, name string) (*models.
 	return nil, out, nil
 }
 
+// clientArg is how a command that takes a client name (/client, /history,
+// /objections) offers clients as buttons: each sends Prefix+ID; without a
+// name, the user's recent clients, Cols to a row, under the Usage text.
+type clientArg struct {
+	Prefix string
+	Usage  string
+	Cols   int
+}
+
+// clientNamed finds a client typed in a command among those the user may
+// see. When the name is not one client it answers itself (recent clients
+// for no name, "did you mean" buttons, or "not found") and returns nil.
+func (b *Bot) clientNamed(ctx context.Context, r *Request, name string, arg clientArg) (*models.Client, error) {
+	if name == "" {
+		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
+		if err != nil {
+			return nil, err
+		}
+		r.reply(r.t(arg.Usage, nil), clientButtons(recent, arg.Cols, clientName, arg.Prefix))
+		return nil, nil
+	}
+	if err := tooLong(name, models.MaxNameLen); err != nil {
+		return nil, err
+	}
+	c, near, err := b.findClient(ctx, r, name)
+	if err != nil || c != nil {
+		return c, err
+	}
+	if len(near) > 0 {
+		r.reply(r.t("client_did_you_mean", map[string]any{"Name": name}), clientButtons(near, 1, r.clientLabel, arg.Prefix))
+		return nil, nil
+	}
+	r.say("client_not_found", map[string]any{"Name": name})
+	return nil, nil
+}
+
 // clientLabel is a client as a button or line shows it: "Acme Corp (B, proposal / quote)".
 func (r *Request) clientLabel(c *models.Client) string {
 	var bits []string
@@ -249,7 +285,7 @@ func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind 
 		return false, nil
 	}
 	if cc.ClientName == "" {
-		r.say(kind+"_need_client", nil)
+		r.say(needClientKeys.label(r.cat, r.Lang, kind), nil)
 		return true, b.AskStep(ctx, r, kind, "client", st)
 	}
 	jump, err := b.resolveClient(ctx, r, cc.ClientName, cc, set)

@@ -216,56 +216,17 @@ func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
 func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	args := strings.TrimSpace(r.Args)
 	first, rest, _ := strings.Cut(args, " ")
-	switch {
-	case r.cat.wordIs(wordClientAdd, first):
+	if r.cat.wordIs(wordClientAdd, first) {
 		return b.addClient(ctx, r, strings.TrimSpace(rest))
-	case first == "":
-		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
-		if err != nil {
-			return err
-		}
-		r.reply(r.t("usage_client", nil), clientButtons(recent))
-		return nil
 	}
-	if err := tooLong(args, models.MaxNameLen); err != nil {
+	if name, who, ok := cutOwner(args); ok {
+		return b.clientOwner(ctx, r, name, who)
+	}
+	c, err := b.clientNamed(ctx, r, args, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
+	if c == nil || err != nil {
 		return err
 	}
-	c, near, err := b.findClient(ctx, r, args)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		return b.showCard(ctx, r, c)
-	}
-	if len(near) > 0 {
-		r.reply(r.t("client_did_you_mean", map[string]any{"Name": args}), clientButtonsLabelled(r, near))
-		return nil
-	}
-	r.say("client_not_found", map[string]any{"Name": args})
-	return nil
-}
-
-func clientButtons(cs []*models.Client) [][]outbox.Button {
-	var rows [][]outbox.Button
-	var row []outbox.Button
-	for _, c := range cs {
-		row = append(row, outbox.Button{Text: c.Name, Data: fmt.Sprintf("c:v:%d", c.ID)})
-		if len(row) == 2 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func clientButtonsLabelled(r *Request, cs []*models.Client) [][]outbox.Button {
-	var rows [][]outbox.Button
-	for _, c := range cs {
-		rows = append(rows, []outbox.Button{{Text: r.clientLabel(c), Data: fmt.Sprintf("c:v:%d", c.ID)}})
-	}
-	return rows
+	return b.showCard(ctx, r, c)
 }
 
 func (b *Bot) addClient(ctx context.Context, r *Request, name string) error {
@@ -440,14 +401,11 @@ func (b *Bot) askGradeOnce(ctx context.Context, r *Request, c *models.Client) er
 }
 
 func gradeButtons(r *Request, id int64, later bool) [][]outbox.Button {
-	var rows [][]outbox.Button
-	for i := 0; i < len(models.Grades); i += 2 {
-		var row []outbox.Button
-		for _, g := range models.Grades[i : i+2] {
-			row = append(row, outbox.Button{Text: r.grade(g), Data: fmt.Sprintf("c:G:%d:%s", id, g)})
-		}
-		rows = append(rows, row)
+	var bs []outbox.Button
+	for _, g := range models.Grades {
+		bs = append(bs, outbox.Button{Text: r.grade(g), Data: fmt.Sprintf("c:G:%d:%s", id, g)})
 	}
+	rows := grid(bs, 2)
 	if later {
 		rows = append(rows, []outbox.Button{{Text: r.t("btn_later", nil), Data: fmt.Sprintf("c:G:%d:-", id)}})
 	}
@@ -505,16 +463,11 @@ func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
 		r.editLast(r.MessageID)
 		return nil
 	case "s":
-		var rows [][]outbox.Button
-		all := append(append([]models.Stage{}, models.Stages...), models.StageLost)
-		for i := 0; i < len(all); i += 2 {
-			var row []outbox.Button
-			for _, s := range all[i:min(i+2, len(all))] {
-				row = append(row, outbox.Button{Text: r.stage(s), Data: fmt.Sprintf("c:S:%d:%s", c.ID, s)})
-			}
-			rows = append(rows, row)
+		var bs []outbox.Button
+		for _, s := range append(append([]models.Stage{}, models.Stages...), models.StageLost) {
+			bs = append(bs, outbox.Button{Text: r.stage(s), Data: fmt.Sprintf("c:S:%d:%s", c.ID, s)})
 		}
-		r.reply(r.t("client_q_stage", map[string]any{"Client": c.Name, "Stage": r.stage(c.Stage)}), rows)
+		r.reply(r.t("client_q_stage", map[string]any{"Client": c.Name, "Stage": r.stage(c.Stage)}), grid(bs, 2))
 		return nil
 	case "S":
 		to := models.Stage(arg)
@@ -535,17 +488,7 @@ func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
 		(&contactDraft{ClientID: c.ID}).store(st)
 		return b.StartForm(ctx, r, "contact", st.Data)
 	case "e":
-		var rows [][]outbox.Button
-		var row []outbox.Button
-		for _, f := range clientEditFields {
-			row = append(row, outbox.Button{Text: r.t("field_client_"+f, nil), Data: fmt.Sprintf("c:f:%d:%s", c.ID, f)})
-			if len(row) == 3 {
-				rows, row = append(rows, row), nil
-			}
-		}
-		if len(row) > 0 {
-			rows = append(rows, row)
-		}
+		rows := editButtons(r, clientEditFields, 3, "field_client_", fmt.Sprintf("c:f:%d:", c.ID))
 		r.reply(r.t("client_edit_which", map[string]any{"Client": c.Name}), rows)
 		return nil
 	case "f":
@@ -625,7 +568,7 @@ func (b *Bot) contactForm() *Form {
 					d := contactDraftOf(st)
 					var cs []Choice
 					for _, role := range models.DecisionRoles {
-						label := r.t("drole_"+string(role), nil)
+						label := r.decisionRole(role)
 						for _, have := range d.Roles {
 							if have == role {
 								label = "✓ " + label
@@ -786,10 +729,7 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 		lines = append(lines, line)
 		nums = append(nums, outbox.Button{Text: strconv.Itoa(n), Data: fmt.Sprintf("c:v:%d", c.ID)})
 	}
-	var rows [][]outbox.Button
-	for i := 0; i < len(nums); i += 5 {
-		rows = append(rows, nums[i:min(i+5, len(nums))])
-	}
+	rows := grid(nums, 5)
 	var nav []outbox.Button
 	if page > 0 {
 		nav = append(nav, outbox.Button{Text: r.t("btn_prev", nil), Data: fmt.Sprintf("cl:%s:%d", gradeArg, page-1)})

@@ -24,6 +24,10 @@ type command struct {
 	run     func(ctx context.Context, r *Request) error
 }
 
+// helpKey is the catalogue key of the command's line in /help and the
+// menu; the catalogue test checks it for every row of commandTable.
+func (c *command) helpKey() string { return "cmd_" + c.name }
+
 func (b *Bot) commandTable() []*command {
 	return []*command{
 		{name: "start", role: models.RoleRep, run: b.cmdStart},
@@ -75,6 +79,8 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"fu":   b.cbFollowUp,
 		"fl":   b.cbFollowUpList,
 		"pl":   b.cbPlan,
+		"jn":   b.cbJoin,
+		"ra":   b.cbReassign,
 	}
 }
 
@@ -115,7 +121,7 @@ func (b *Bot) helpText(lang string, role models.Role) string {
 		if !role.AtLeast(c.role) {
 			continue
 		}
-		sb.WriteString("\n/" + c.name + " — " + b.cat.T(lang, "cmd_"+c.name, nil))
+		sb.WriteString("\n/" + c.name + " — " + b.cat.T(lang, c.helpKey(), nil))
 	}
 	return sb.String()
 }
@@ -150,12 +156,7 @@ func teamNames(u *models.User) []string {
 	return names
 }
 
-func (b *Bot) roleName(r *Request, role models.Role) string {
-	if role == models.RoleNone {
-		return r.t("role_none", nil)
-	}
-	return r.t("role_"+string(role), nil)
-}
+func (b *Bot) roleName(r *Request, role models.Role) string { return r.role(role) }
 
 // RegisterCommands publishes the command menu in every language. Telegram
 // shows one menu to everyone, so it lists what every member may use; /help
@@ -165,7 +166,7 @@ func (b *Bot) RegisterCommands(ctx context.Context, tg *tgbot.Bot) {
 		var cmds []tgmodels.BotCommand
 		for _, c := range b.commands {
 			if c.role == models.RoleRep {
-				cmds = append(cmds, tgmodels.BotCommand{Command: c.name, Description: b.cat.T(lang, "cmd_"+c.name, nil)})
+				cmds = append(cmds, tgmodels.BotCommand{Command: c.name, Description: b.cat.T(lang, c.helpKey(), nil)})
 			}
 		}
 		params := &tgbot.SetMyCommandsParams{Commands: cmds}

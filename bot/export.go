@@ -16,21 +16,19 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 	lang = cat.Normalize(lang)
 	l := reports.ExportLabels{Sheets: map[string]reports.SheetLabels{},
 		Yes: cat.T(lang, "export_yes", nil), No: cat.T(lang, "export_no", nil)}
-	for _, s := range []string{"visits", "objections", "clients", "followups"} {
-		l.Sheets[s] = reports.SheetLabels{Name: cat.T(lang, "export_sheet_"+s, nil), Headers: strings.Split(cat.T(lang, "export_h_"+s, nil), "|")}
+	for _, s := range exportSheetIDs {
+		l.Sheets[s] = reports.SheetLabels{Name: exportSheetKeys.label(cat, lang, s),
+			Headers: strings.Split(exportHeaderKeys.label(cat, lang, s), "|")}
 	}
-	prefix := map[string]string{"stage": "rpt_stage_", "attitude": "rpt_att_", "method": "rpt_method_", "category": "rpt_obj_",
-		"fukind": "rpt_fukind_", "fustate": "rpt_fustate_"}
+	enums := map[string]func(c *Catalogue, lang, value string) string{
+		"stage": reportStageKeys.stringLabel, "attitude": reportAttitudeKeys.stringLabel, "method": reportMethodKeys.stringLabel,
+		"category": reportCategoryKeys.stringLabel, "fukind": reportFUKindKeys.stringLabel, "fustate": reportFUStateKeys.stringLabel}
 	l.Enum = func(kind, value string) string {
-		p, ok := prefix[kind]
+		label, ok := enums[kind]
 		if !ok {
 			return value // grades are letters in every language
 		}
-		key := p + value
-		if !cat.Has(lang, key) {
-			return value
-		}
-		return cat.T(lang, key, nil)
+		return label(cat, lang, value)
 	}
 	return l
 }
@@ -99,7 +97,9 @@ func exportRange(text string, now time.Time, loc *time.Location) (from, to strin
 // /export [team] [from] [to]: managers get their team's records, reps
 // their own; nobody gets another team's.
 func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
-	all, err := b.store.Teams(ctx)
+	// Only the teams the user may see can be named: another team's name
+	// reads as a date and is refused as one, revealing nothing.
+	all, err := b.seenTeams(ctx, r.User)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 			return err
 		}
 	default:
-		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.allTeamNames(ctx)})
+		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.visibleTeamNames(ctx, r)})
 	}
 	sc := reports.ExportScope{Team: team}
 	repName := ""

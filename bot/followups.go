@@ -45,7 +45,8 @@ func (b *Bot) hoursOf(ctx context.Context, u *models.User) (models.WorkingHours,
 }
 
 func (b *Bot) dateOptions(r *Request, h models.WorkingHours) dates.Options {
-	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute()}
+	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute(),
+		MonthFirst: b.cat.Language(r.Lang).MonthFirst}
 }
 
 // --- rendering -----------------------------------------------------------
@@ -114,6 +115,10 @@ func (b *Bot) cmdRemind(ctx context.Context, r *Request) error {
 		return err
 	}
 	res, err := dates.Parse(r.Args, r.Now, b.dateOptions(r, hours))
+	if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+		r.say("err_remind_time_impossible", map[string]any{"Input": te.Text})
+		return nil
+	}
 	if errors.Is(err, dates.ErrNoDate) {
 		r.say("err_remind_when", map[string]any{"Input": r.Args})
 		return nil
@@ -261,7 +266,7 @@ func (b *Bot) teamFollowUps(ctx context.Context, r *Request) error {
 			for i, u := range un {
 				names[i] = u.Name
 			}
-			lines = append(lines, r.t("followups_team_unreachable", map[string]any{"Names": strings.Join(names, ", ")}))
+			lines = append(lines, r.t("followups_team_unreachable", map[string]any{"Names": r.list(names)}))
 		}
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
@@ -308,7 +313,7 @@ func (b *Bot) nthFollowUp(ctx context.Context, r *Request, arg string) (f *model
 	}
 	if !f.State.Open() {
 		r.say("followup_number_closed", map[string]any{"N": n, "Title": b.followUpTitle(r.Lang, f),
-			"State": r.t("followup_state_"+string(f.State), nil)})
+			"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
 		return nil, true, nil
 	}
 	return f, false, nil
@@ -348,6 +353,10 @@ func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
 		return err
 	}
 	res, err := dates.Parse(when, r.Now, b.dateOptions(r, hours))
+	if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+		r.say("err_snooze_time_impossible", map[string]any{"Input": te.Text, "N": num})
+		return nil
+	}
 	if err != nil || strings.TrimSpace(res.Rest) != "" {
 		r.say("err_snooze_when", map[string]any{"Input": when})
 		return nil
@@ -413,12 +422,12 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 		if !changed && f.State.Open() {
 			status = r.t("followup_open_already", nil)
 		} else if !changed {
-			status = r.t("followup_closed", map[string]any{"State": r.t("followup_state_"+string(f.State), nil)})
+			status = r.t("followup_closed", map[string]any{"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
 		} else {
 			status, reopened = r.t("followup_status_reopened", map[string]any{"Due": r.time(f.DueAt)}), true
 		}
 	case !f.State.Open():
-		status = r.t("followup_closed", map[string]any{"State": r.t("followup_state_"+string(f.State), nil)})
+		status = r.t("followup_closed", map[string]any{"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
 	case action == "d":
 		if _, _, err := b.store.CompleteFollowUp(ctx, f.ID, r.User.ID); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"salesbot/internal/app"
 	"salesbot/internal/apptest"
 	"salesbot/internal/tgfake"
 	"salesbot/models"
@@ -510,8 +511,8 @@ func TestFormExpiryIsAScheduledJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	apptest.MustContain(t, h.Fake.SentTo(bob.ID), "The form waited 30 minutes for an answer and has expired", "Acme Corp")
-	if names := h.App.Scheduler.Names(); fmt.Sprint(names) != "[expire-forms followups prune reports]" {
-		t.Fatalf("jobs %v", names)
+	if names := h.App.Scheduler.Names(); fmt.Sprint(names) != "[expire-forms followups prune reports]" || fmt.Sprint(names) != fmt.Sprint(app.JobNames()) {
+		t.Fatalf("jobs %v, app.JobNames %v", names, app.JobNames())
 	}
 }
 

@@ -125,3 +125,16 @@ func TestThirdLanguageIsFiles(t *testing.T) {
 		t.Fatal("the zh and default menus are still published")
 	}
 }
+
+// Chinese words and lists: the sub-command words of language.zh.toml work,
+// and days off read as a Chinese list (周五、周六), like every other list.
+func TestChineseSettingsWordsAndLists(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(bob, "North", "rep")
+	apptest.MustContain(t, h.Send(apptest.Admin, "/lang 中文"), "语言已切换为中文。")
+	apptest.MustContain(t, h.Send(apptest.Admin, "/settings North 休息日 周五、周六"), "已保存。", "休息日:周五、周六")
+	apptest.MustContain(t, h.Send(apptest.Admin, "/settings North 免打扰 关"), "免打扰时段:无")
+	apptest.MustContain(t, h.Send(apptest.Admin, "/settings North daysoff 没有"), "休息日:无")
+	// English words work for a Chinese user too.
+	apptest.MustContain(t, h.Send(apptest.Admin, "/settings North daysoff sat sun"), "休息日:周六、周日")
+}

@@ -266,20 +266,9 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 	f := storage.ObjectionFilter{Limit: objectionsShown}
 	title := r.t("objections_header", nil)
 	if name := strings.TrimSpace(r.Args); name != "" {
-		if err := tooLong(name, models.MaxNameLen); err != nil {
+		c, err := b.clientNamed(ctx, r, name, clientArg{Prefix: "c:v:"})
+		if c == nil || err != nil {
 			return err
-		}
-		c, near, err := b.findClient(ctx, r, name)
-		if err != nil {
-			return err
-		}
-		if c == nil {
-			if len(near) > 0 {
-				r.reply(r.t("client_did_you_mean", map[string]any{"Name": name}), clientButtonsLabelled(r, near))
-				return nil
-			}
-			r.say("client_not_found", map[string]any{"Name": name})
-			return nil
 		}
 		f.ClientID = c.ID
 		if !r.User.SeesTeam(c.TeamID) {
@@ -316,11 +305,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 			buttons = append(buttons, outbox.Button{Text: r.t("btn_resolved_n", map[string]any{"N": i + 1}), Data: fmt.Sprintf("o:r:%d", o.ID)})
 		}
 	}
-	var rows [][]outbox.Button
-	for i := 0; i < len(buttons); i += 3 {
-		rows = append(rows, buttons[i:min(i+3, len(buttons))])
-	}
-	r.reply(strings.Join(lines, "\n"), rows)
+	r.reply(strings.Join(lines, "\n"), grid(buttons, 3))
 	return nil
 }
 

@@ -102,7 +102,7 @@ func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week 
 	_, num := week.ISO()
 	text := r.t("plan_saved", map[string]any{"Num": num, "Items": strings.Join(lines, "\n")})
 	if len(created) > 0 {
-		text += "\n" + r.t("plan_saved_new", map[string]any{"Names": strings.Join(created, ", ")})
+		text += "\n" + r.t("plan_saved_new", map[string]any{"Names": r.list(created)})
 	}
 	r.reply(text, [][]outbox.Button{{
 		{Text: r.t("plan_add_another", nil), Data: "pl:a:" + week.Monday},

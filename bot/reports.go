@@ -66,12 +66,7 @@ func splitTeamArg(args string, teams []*models.Team) ([]*models.Team, string) {
 // /digest [team] [date]: the daily digest on demand, for each team the user
 // manages.
 func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
-	teams, err := b.digestTeams(ctx, r)
-	if err != nil {
-		return err
-	}
-	teams, rest := splitTeamArg(r.Args, teams)
-	for _, team := range teams {
+	return b.eachReportTeam(ctx, r, func(team *models.Team, rest string) error {
 		day, err := reportDay(rest, r.Now, team.Location())
 		if err != nil {
 			return err
@@ -81,6 +76,23 @@ func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
 			return err
 		}
 		r.out = append(r.out, b.DigestMessages(r.Lang, d, time.Time{})...)
+		return nil
+	})
+}
+
+// eachReportTeam runs report for each team of /digest or /week: the one
+// named at the start of the arguments, else each the user manages; rest is
+// what follows the team's name.
+func (b *Bot) eachReportTeam(ctx context.Context, r *Request, report func(team *models.Team, rest string) error) error {
+	teams, err := b.digestTeams(ctx, r)
+	if err != nil {
+		return err
+	}
+	teams, rest := splitTeamArg(r.Args, teams)
+	for _, team := range teams {
+		if err := report(team, rest); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -88,12 +100,7 @@ func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
 // /week [team] [date]: the weekly summary of the week that ended, or of the
 // week containing date, with its chart.
 func (b *Bot) cmdWeek(ctx context.Context, r *Request) error {
-	teams, err := b.digestTeams(ctx, r)
-	if err != nil {
-		return err
-	}
-	teams, rest := splitTeamArg(r.Args, teams)
-	for _, team := range teams {
+	return b.eachReportTeam(ctx, r, func(team *models.Team, rest string) error {
 		loc := team.Location()
 		week := models.WeekOf(r.Now, loc).Prev()
 		if strings.TrimSpace(rest) != "" {
@@ -112,6 +119,6 @@ func (b *Bot) cmdWeek(ctx context.Context, r *Request) error {
 			return err
 		}
 		r.out = append(r.out, msgs...)
-	}
-	return nil
+		return nil
+	})
 }

@@ -30,17 +30,17 @@ func (p reportText) t(key string, data map[string]any) string { return p.cat.T(p
 
 func (p reportText) language() *Language { return p.cat.Language(p.lang) }
 
-func (p reportText) stage(s models.Stage) string { return p.t("rpt_stage_"+string(s), nil) }
+func (p reportText) stage(s models.Stage) string { return reportStageKeys.label(p.cat, p.lang, s) }
 
 func (p reportText) attitude(a models.Attitude) string {
 	if a == models.AttitudeNone {
 		return ""
 	}
-	return p.t("rpt_att_"+string(a), nil)
+	return reportAttitudeKeys.label(p.cat, p.lang, a)
 }
 
 func (p reportText) category(c models.ObjectionCategory) string {
-	return p.t("rpt_obj_"+string(c), nil)
+	return reportCategoryKeys.label(p.cat, p.lang, c)
 }
 
 // day renders a civil date: "Tue 24 Nov" / "11月24日 周二".
@@ -82,6 +82,17 @@ func packMessages(blocks []string, limit int) []string {
 			cur = ""
 		}
 	}
+	// add puts s after sep in the current message, or starts the next one.
+	add := func(s, sep string) {
+		if cur != "" && textLen(cur)+textLen(sep)+textLen(s) > limit {
+			flush()
+		}
+		if cur == "" {
+			cur = s
+		} else {
+			cur += sep + s
+		}
+	}
 	for _, blk := range blocks {
 		if blk == "" {
 			continue
@@ -94,26 +105,12 @@ func packMessages(blocks []string, limit int) []string {
 					n := min(len(r), limit/2)
 					out, line = append(out, string(r[:n])), string(r[n:])
 				}
-				if cur != "" && textLen(cur)+1+textLen(line) > limit {
-					flush()
-				}
-				if cur == "" {
-					cur = line
-				} else {
-					cur += "\n" + line
-				}
+				add(line, "\n")
 			}
 			flush()
 			continue
 		}
-		if cur != "" && textLen(cur)+2+textLen(blk) > limit {
-			flush()
-		}
-		if cur == "" {
-			cur = blk
-		} else {
-			cur += "\n\n" + blk
-		}
+		add(blk, "\n\n")
 	}
 	flush()
 	return out

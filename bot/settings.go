@@ -115,11 +115,7 @@ func parseWeekdays(c *Catalogue, s string) (models.Weekdays, bool) {
 }
 
 func (b *Bot) settingsText(r *Request, t *models.Team) string {
-	days := t.RevisitDays
-	if days <= 0 {
-		days = models.DefaultRevisitDays
-	}
-	revisit := r.t("settings_revisit_days", map[string]any{"Days": days})
+	revisit := r.t("settings_revisit_days", map[string]any{"Days": models.RevisitInterval(t.RevisitDays)})
 	quiet := r.t("settings_none", nil)
 	if t.Hours.QuietFrom != t.Hours.QuietTo {
 		quiet = t.Hours.QuietFrom.String() + "–" + t.Hours.QuietTo.String()

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -91,4 +92,44 @@ func TestFollowUpNumbersAreThoseShown(t *testing.T) {
 	apptest.MustContain(t, got, "↩️ Open again")
 	tick(t, h, 0)
 	apptest.MustContain(t, h.Send(bob, "/followups"), "Your open follow-ups (1):", "1. 12:00 · email Wu")
+}
+
+// Dates as people type them reach /remind and /snooze: slash dates in the
+// user's order, next week, end of month, 周五前; impossible times are
+// refused with an example, never read as the morning (issue 11, item 12).
+func TestRemindDatesAsPeopleTypeThem(t *testing.T) {
+	h := apptest.New(t) // Monday 23 Nov 2026 09:00 UTC
+	repIn(t, h, bob, "UTC")
+	h.Send(li, "/join "+invite(t, h, "rep North"))
+	for in, want := range map[string]string{
+		"/remind 24/12 call Li":            "⏰ Reminder set for Thu 24 Dec 2026 09:00:\ncall Li",
+		"/remind 12/24 call Li":            "⏰ Reminder set for Thu 24 Dec 2026 09:00:\ncall Li",
+		"/remind 5/6 renewal":              "⏰ Reminder set for Sat 5 Jun 2027 09:00:\nrenewal",
+		"/remind next week send the quote": "⏰ Reminder set for Mon 30 Nov 2026 09:00:\nsend the quote",
+		"/remind end of month renewal":     "⏰ Reminder set for Mon 30 Nov 2026 09:00:\nrenewal",
+		"/remind next thursday demo":       "⏰ Reminder set for Thu 3 Dec 2026 09:00:\ndemo",
+		"/remind thursday demo":            "⏰ Reminder set for Thu 26 Nov 2026 09:00:\ndemo",
+		"/remind tomorrow 26:00 call Li":   "“26:00” is not a time of day: hours go from 0 to 23 and minutes from 00 to 59 (or 1–12 with am/pm). For example: /remind tomorrow 16:00 call Li",
+		"/remind 26:00 call Li":            "“26:00” is not a time of day",
+	} {
+		got := apptest.Joined(h.Send(bob, in))
+		if !strings.Contains(got, want) {
+			t.Errorf("%s:\n%s\nwant %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"/remind 5/6 续约":    "2027年5月6日 周四 09:00",
+		"/remind 下周 发报价":    "2026年11月30日 周一 09:00",
+		"/remind 月底 续约":     "2026年11月30日 周一 09:00",
+		"/remind 周五前 发报价":   "2026年11月27日 周五 09:00",
+		"/remind 明天88点 打电话": "“88点”不是一个时间",
+	} {
+		got := apptest.Joined(h.Send(li, in))
+		if !strings.Contains(got, want) {
+			t.Errorf("%s:\n%s\nwant %q", in, got, want)
+		}
+	}
+	// Nothing was stored from the refused ones: 7 for Bob, 4 for Li.
+	apptest.MustContain(t, h.Send(bob, "/followups"), "Your open follow-ups (7):")
+	apptest.MustContain(t, h.Send(bob, "/snooze 1 tomorrow 25:00"), "“25:00” is not a time of day", "/snooze 1 tomorrow 16:00")
 }

@@ -156,18 +156,7 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	}
 	switch action {
 	case "e":
-		var rows [][]outbox.Button
-		var row []outbox.Button
-		for _, f := range visitFields {
-			row = append(row, outbox.Button{Text: r.t("field_visit_"+f, nil), Data: fmt.Sprintf("v:f:%d:%s", id, f)})
-			if len(row) == 2 {
-				rows, row = append(rows, row), nil
-			}
-		}
-		if len(row) > 0 {
-			rows = append(rows, row)
-		}
-		r.reply(r.t("visit_edit_which", nil), rows)
+		r.reply(r.t("visit_edit_which", nil), editButtons(r, visitFields, 2, "field_visit_", fmt.Sprintf("v:f:%d:", id)))
 		return nil
 	case "f":
 		if !isVisitField(field) {
@@ -236,7 +225,8 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 		case quick.KindMethod:
 			reading = r.t("read_method", map[string]any{"Method": r.method(models.Method(p.Value))})
 		case quick.KindNextStep, quick.KindTalkingPoints, quick.KindClientView, quick.KindPlace:
-			reading = r.t("read_"+string(p.Kind), map[string]any{"Text": p.Value})
+			key, _ := readTextKeys.key(p.Kind)
+			reading = r.t(key, map[string]any{"Text": p.Value})
 		case quick.KindDuration:
 			reading = r.t("read_duration", map[string]any{"Minutes": p.Value})
 		case quick.KindNextVisit:
@@ -248,7 +238,7 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 			if reason == "" {
 				reason = quick.ReasonUnknown
 			}
-			reading = r.t("read_note_"+reason, nil)
+			reading = readNoteKeys.label(r.cat, r.Lang, reason)
 		}
 		lines = append(lines, r.t("read_line", map[string]any{"Text": clip(p.Text, echoLen), "Reading": clip(reading, readingLen)}))
 	}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,6 +20,9 @@ const (
 	// KindPlan reminds a rep of their weekly plan.
 	KindPlan FollowUpKind = "plan"
 )
+
+// FollowUpKinds lists every kind.
+var FollowUpKinds = []FollowUpKind{KindRevisit, KindReminder, KindPlan}
 
 // FollowUpState is where a follow-up is in its life.
 type FollowUpState string
@@ -40,16 +44,27 @@ const (
 	FollowUpCancelled FollowUpState = "cancelled"
 )
 
-// OpenFollowUpStates are the states of follow-ups the rep still has to act on.
+// OpenFollowUpStates are the states of follow-ups the rep still has to act
+// on: the one list storage queries and Open read.
 var OpenFollowUpStates = []FollowUpState{FollowUpPending, FollowUpSending, FollowUpHeld, FollowUpSent}
+
+// FollowUpStates are all the states, open ones first.
+var FollowUpStates = append(append([]FollowUpState(nil), OpenFollowUpStates...), FollowUpDone, FollowUpCancelled)
+
+// ClosedFollowUpStates are the states that are not open.
+func ClosedFollowUpStates() []FollowUpState {
+	var out []FollowUpState
+	for _, s := range FollowUpStates {
+		if !s.Open() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // Open reports whether the state still asks something of the rep.
 func (s FollowUpState) Open() bool {
-	switch s {
-	case FollowUpPending, FollowUpSending, FollowUpHeld, FollowUpSent:
-		return true
-	}
-	return false
+	return slices.Contains(OpenFollowUpStates, s)
 }
 
 // FollowUp is something a rep has to do at a time: revisit a client after a

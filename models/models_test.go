@@ -15,7 +15,7 @@ func TestRoleOrder(t *testing.T) {
 }
 
 func TestUserRoles(t *testing.T) {
-	u := &User{Active: true, Memberships: []Membership{{TeamID: 1, Role: RoleRep}, {TeamID: 2, Role: RoleManager}}}
+	u := &User{Active: true, Memberships: []Membership{{TeamID: 1, Role: RoleRep, Active: true}, {TeamID: 2, Role: RoleManager, Active: true}}}
 	if got := u.Role(); got != RoleManager {
 		t.Fatalf("Role() = %q, want manager", got)
 	}

@@ -94,16 +94,6 @@ func (c *Contact) Validate() error {
 	)
 }
 
-// HasRole reports whether the contact holds role r.
-func (c *Contact) HasRole(r DecisionRole) bool {
-	for _, have := range c.Roles {
-		if have == r {
-			return true
-		}
-	}
-	return false
-}
-
 // Validate checks a visit before it is stored.
 func (v *Visit) Validate() error {
 	if v.ClientID == 0 {
@@ -158,6 +148,9 @@ const (
 	AttachDocument = "document"
 	AttachVideo    = "video"
 )
+
+// AttachmentKinds lists every attachment kind.
+var AttachmentKinds = []string{AttachPhoto, AttachVoice, AttachDocument, AttachVideo}
 
 // MaxFileIDLen bounds stored Telegram file ids and file names.
 const MaxFileIDLen = 200

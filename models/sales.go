@@ -211,4 +211,7 @@ type PlannedVisit struct {
 	Day       string
 	Purpose   string
 	CreatedAt time.Time
+
+	// ClientName is filled by the queries that list plans for reports.
+	ClientName string
 }

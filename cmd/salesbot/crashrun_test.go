@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
 	"salesbot/internal/tgfake"
 )
 
@@ -569,12 +570,7 @@ func (rep *crashReport) DoubledInWindow() (in, out int) {
 func (r *crashRun) count() *crashReport {
 	t := r.t
 	t.Helper()
-	db, err := storage.Open(r.db, nil)
-	if err != nil {
-		t.Fatalf("open the run's database: %v", err)
-	}
-	defer db.Close()
-	g := db.Gorm()
+	g := storagetest.Raw(t, r.db)
 	q := func(dst any, sql string, args ...any) {
 		t.Helper()
 		if err := g.Raw(sql, args...).Scan(dst).Error; err != nil {

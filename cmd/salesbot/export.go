@@ -54,14 +54,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageError{fmt.Sprintf("%q is not a date like 2026-11-30", d)}
 		}
 	}
-	db, err := storage.Open(c.db, nil)
+	db, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	team, err := db.TeamByName(ctx, *teamName)
 	if err != nil {
 		if models.ErrorCode(err) == models.ENOTFOUND {
@@ -87,8 +84,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
+	if err := writePrivate(*out, data); err != nil {
+		return err
 	}
 	counts := e.ExportCounts()
 	fmt.Fprintf(stdout, "wrote %s: %s, %s – %s: %d visits, %d objections, %d clients\n", *out, team.Name, sc.From, sc.To,
@@ -98,11 +95,38 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		stem := strings.TrimSuffix(*out, ".xlsx")
 		for _, sh := range e.Sheets {
 			name := stem + "-" + sh.File + ".csv"
-			if err := os.WriteFile(name, e.CSV(sh, l.Yes, l.No), 0o644); err != nil {
-				return fmt.Errorf("write %s: %w", name, err)
+			if err := writePrivate(name, e.CSV(sh, l.Yes, l.No)); err != nil {
+				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s\n", name)
 		}
 	}
 	return nil
+}
+
+// writePrivate writes an export readable by its owner only (0600): it
+// holds clients, contacts and phone numbers. A file that existed with wider
+// permissions is narrowed too.
+func writePrivate(name string, data []byte) error {
+	if err := os.WriteFile(name, data, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		return fmt.Errorf("make %s private: %w", name, err)
+	}
+	return nil
+}
+
+// openMigrated opens the database and brings its schema up to date, for the
+// subcommands that use it without the bot (migrate, export).
+func openMigrated(ctx context.Context, dsn string) (*storage.DB, error) {
+	db, err := storage.Open(dsn, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }

@@ -24,7 +24,6 @@ import (
 
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
-	"salesbot/internal/storage"
 	"salesbot/reminders"
 )
 
@@ -58,7 +57,7 @@ func exitCode(err error) int {
 const topUsage = `salesbot — a Telegram bot for B2B sales teams.
 
 Usage:
-  salesbot [run] [flags]      run the bot by long polling (needs a token)
+  salesbot [run] [flags]      run the bot by long polling or webhook (needs a token)
   salesbot console [flags]    try the bot in this terminal; no token, no network
   salesbot migrate [flags]    bring the database schema up to date
   salesbot job [flags] NAME   run one periodic job once (followups, reports, expire-forms)
@@ -163,7 +162,7 @@ type sending struct {
 }
 
 func (s *sending) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.tokenFile, "token-file", os.Getenv("TELEGRAM_BOT_TOKEN_FILE"), "file holding the bot token (env TELEGRAM_BOT_TOKEN_FILE; TELEGRAM_BOT_TOKEN wins)")
+	fs.StringVar(&s.tokenFile, "token-file", "", "file holding the bot token (env TELEGRAM_BOT_TOKEN_FILE; the flag beats TELEGRAM_BOT_TOKEN, the environment's token beats its file)")
 	fs.StringVar(&s.apiURL, "api-url", envOr("TELEGRAM_API_URL", app.DefaultAPIURL), "Bot API base URL (env TELEGRAM_API_URL)")
 	fs.Float64Var(&s.global, "rate-global", envFloat("SALESBOT_RATE_GLOBAL", 30), "messages per second in total (env SALESBOT_RATE_GLOBAL)")
 	fs.Float64Var(&s.chat, "rate-chat", envFloat("SALESBOT_RATE_CHAT", 1), "messages per second to one chat (env SALESBOT_RATE_CHAT)")
@@ -202,12 +201,14 @@ func envFloat(name string, def float64) float64 {
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var (
-		c    common
-		send sending
+		c     common
+		send  sending
+		serve serving
 	)
-	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling. Needs TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
+	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling, or by webhook with --webhook URL --listen ADDR.\nNeeds TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
 	c.register(fs)
 	send.register(fs)
+	serve.register(fs)
 	workers := fs.Int("workers", 8, "chats handled at once")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -226,6 +227,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	log := c.logger(stderr)
 	cfg := send.config(&c, token, admins)
 	cfg.Workers = *workers
+	if cfg.Serve, err = serve.config(); err != nil {
+		return err
+	}
 	a, err := app.New(ctx, cfg, nil, log)
 	if err != nil {
 		return err
@@ -264,6 +268,14 @@ func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := send.validate(); err != nil {
 		return err
 	}
+	if fs.NArg() != 1 {
+		// Listing needs no token: it is how one finds out what to run.
+		fmt.Fprintln(stdout, strings.Join(app.JobNames(), "\n"))
+		if fs.NArg() > 1 {
+			return usageError{"salesbot job takes one job name"}
+		}
+		return nil
+	}
 	token, err := readToken(send.tokenFile)
 	if err != nil {
 		return err
@@ -273,13 +285,6 @@ func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer a.Close()
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stdout, strings.Join(a.Scheduler.Names(), "\n"))
-		if fs.NArg() > 1 {
-			return usageError{"salesbot job takes one job name"}
-		}
-		return nil
-	}
 	name := fs.Arg(0)
 	if err := a.RunJob(ctx, name); err != nil {
 		if errors.Is(err, reminders.ErrNoJob) {
@@ -291,11 +296,16 @@ func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// readToken takes the token from TELEGRAM_BOT_TOKEN or a file. The token is
-// never printed.
-func readToken(file string) (string, error) {
-	if t := strings.TrimSpace(os.Getenv("TELEGRAM_BOT_TOKEN")); t != "" {
-		return t, nil
+// readToken finds the bot token, flags before environment as for every
+// setting: --token-file (flagFile), then TELEGRAM_BOT_TOKEN, then the file
+// TELEGRAM_BOT_TOKEN_FILE names. The token is never printed.
+func readToken(flagFile string) (string, error) {
+	file := flagFile
+	if file == "" {
+		if t := strings.TrimSpace(os.Getenv("TELEGRAM_BOT_TOKEN")); t != "" {
+			return t, nil
+		}
+		file = os.Getenv("TELEGRAM_BOT_TOKEN_FILE")
 	}
 	if file != "" {
 		data, err := os.ReadFile(file)
@@ -317,14 +327,11 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := storage.Open(c.db, nil)
+	db, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return err

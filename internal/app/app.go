@@ -19,7 +19,9 @@ import (
 	"salesbot/bot"
 	"salesbot/internal/clock"
 	"salesbot/internal/inbox"
+	"salesbot/internal/metrics"
 	"salesbot/internal/outbox"
+	"salesbot/internal/redact"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
@@ -59,6 +61,9 @@ type Config struct {
 	// Locales replaces the embedded catalogue (bot/locales) with the
 	// *.toml files of another file system; tests add a language with it.
 	Locales fs.FS
+	// Serve is how updates arrive (polling or webhook) and what --listen
+	// serves (serve.go).
+	Serve Serve
 }
 
 // App is a running salesbot.
@@ -75,6 +80,11 @@ type App struct {
 	Clock      clock.Clock
 	// Reports sends the scheduled digests, summaries and plan reminders.
 	Reports *reports.Scheduler
+	// Metrics are the series /metrics serves.
+	Metrics *metrics.Metrics
+	intake  intake
+	// secrets masks the token in errors (logs are masked by the handler).
+	secrets *redact.Secrets
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -85,12 +95,14 @@ const (
 	JobPrune       = "prune"
 )
 
-// Kept history: handled updates a week (enough to debug a complaint), job
-// runs a month (catch-up looks back at most a week).
-const (
-	keepUpdates = 7 * 24 * time.Hour
-	keepJobRuns = 30 * 24 * time.Hour
-)
+// JobNames lists the periodic jobs in name order, the same as the
+// scheduler of a started App has (a test keeps the two equal), so `salesbot
+// job` can list them without a token or a database.
+func JobNames() []string { return []string{JobExpireForms, JobFollowUps, JobPrune, JobReports} }
+
+// keepUpdates is how long handled updates are kept: a week, enough to
+// debug a complaint.
+const keepUpdates = 7 * 24 * time.Hour
 
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token")
@@ -100,6 +112,9 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, ErrNoToken
 	}
+	// Every log line of every component goes through the token's mask.
+	secrets := redact.New(cfg.Token)
+	log = slog.New(secrets.Handler(log.Handler()))
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
@@ -115,6 +130,11 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if clk == nil {
 		clk = clock.Real{}
 	}
+	if err := cfg.Serve.Check(); err != nil {
+		return nil, err
+	}
+	replica := cfg.Serve.ReplicaName()
+	log = log.With("replica", replica)
 	db, err := storage.Open(cfg.DB, clk)
 	if err != nil {
 		return nil, fmt.Errorf("can't open database: %w", err)
@@ -131,7 +151,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		db.Close()
 		return nil, fmt.Errorf("can't load language catalogue: %w", err)
 	}
-	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk}
+	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
 	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ}, db, cat, clk, nil, log)
 
 	pollTimeout := cfg.PollTimeout
@@ -141,16 +161,16 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	tg, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithDefaultHandler(a.Bot.Handle),
-		tgbot.WithMiddlewares(a.Bot.Recover),
+		tgbot.WithMiddlewares(a.Bot.Recover, a.meter),
 		// Handlers run inside the inbox's workers, which keep per-chat
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
-		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err, cfg.Token)) }),
+		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", secrets.Error(err)) }),
 	)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
+		return nil, fmt.Errorf("can't connect to the Bot API: %w", secrets.Error(err))
 	}
 	a.TG = tg
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
@@ -158,7 +178,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("can't get the bot's name: %w", redact(err, cfg.Token))
+		return nil, fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
 	}
 	a.Bot.SetUsername(me.Username)
 
@@ -170,7 +190,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
 		}, clk, cfg.Dispatch, log)
 	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: a.Outbox, Clock: clk, Log: log}
-	a.Scheduler = reminders.NewScheduler(db, clk, log)
+	a.Scheduler = reminders.NewScheduler(log)
 	for _, j := range []reminders.Job{
 		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
 			st, err := a.Dispatcher.Tick(ctx)
@@ -178,6 +198,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 				log.Info("follow-ups dispatched", "sent", st.Sent, "late", st.Late, "deferred", st.Deferred,
 					"held", st.Held, "retried", st.Retried, "lost_claims", st.Lost)
 			}
+			a.countFollowUps(st)
 			return err
 		}},
 		// Reports look each minute for what is due in each team's zone and
@@ -190,6 +211,7 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		}},
 		{Name: JobPrune, Spec: "@every 1h", Run: a.prune},
 	} {
+		j.Run = a.countRuns(j.Name, j.Run)
 		if err := a.Scheduler.Add(j); err != nil {
 			db.Close()
 			return nil, err
@@ -199,45 +221,57 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
 		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: cfg.OnUpdateDone,
-	}, db, func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
+		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll,
+	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
+	a.instrument()
 	return a, nil
 }
 
-// prune deletes history nobody needs any more: handled inbox updates and
-// finished job runs.
+// prune deletes history nobody needs any more: handled inbox updates.
 func (a *App) prune(ctx context.Context) error {
-	now := a.Clock.Now()
-	updates, err := a.DB.PruneUpdates(ctx, now.Add(-keepUpdates))
+	updates, err := a.DB.PruneUpdates(ctx, a.Clock.Now().Add(-keepUpdates))
 	if err != nil {
 		return err
 	}
-	runs, err := a.DB.PruneJobRuns(ctx, now.Add(-keepJobRuns))
-	if err != nil {
-		return err
-	}
-	if updates+runs > 0 {
-		a.Log.Info("pruned history", "updates", updates, "job_runs", runs)
+	if updates > 0 {
+		a.Log.Info("pruned history", "updates", updates)
 	}
 	return nil
 }
 
 // Run serves until ctx ends, then drains and returns.
 func (a *App) Run(ctx context.Context) error {
-	// Polling and a webhook exclude each other at Telegram.
-	if _, err := a.TG.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-		a.Log.Warn("delete webhook", "err", redact(err, a.Cfg.Token))
+	srv, err := a.startIntake(ctx)
+	if err != nil {
+		return err
 	}
 	a.Bot.RegisterCommands(ctx, a.TG)
-	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()))
+	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()), "webhook", a.Cfg.Serve.Webhook())
 	// Periodic jobs on cron; at start the dispatcher sends what fell due
 	// while the bot was down.
 	if err := a.Scheduler.Start(ctx, a.Cfg.ManualJobs); err != nil {
 		return fmt.Errorf("can't start the scheduler: %w", err)
 	}
-	err := a.Inbox.Run(ctx)
+	// Stopping: the listener stops taking webhooks at once (the proxy
+	// sends them to other replicas) while the inbox drains.
+	served := make(chan error, 1)
+	go func() {
+		if srv == nil {
+			served <- nil
+			return
+		}
+		<-ctx.Done()
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
+		defer cancel()
+		served <- srv.Shutdown(stop)
+	}()
+	err = a.Inbox.Run(ctx)
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
 	defer cancel()
 	a.Scheduler.Stop(stop)
+	if serr := <-served; serr != nil && err == nil {
+		err = serr
+	}
 	return err
 }
 
@@ -257,10 +291,3 @@ func Transport() *http.Transport {
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
-
-func redact(err error, token string) error {
-	if err == nil || token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "***"))
-}

@@ -19,12 +19,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
 
+	"salesbot/internal/redact"
 	"salesbot/internal/storage"
 )
 
@@ -63,6 +63,11 @@ type Config struct {
 	// OnDone, if set, is called after an update is marked done (the console
 	// uses it to know a reply block is complete).
 	OnDone func(updateID int64)
+	// Webhook: updates are stored by a webhook receiver, which calls Wake;
+	// the inbox does not poll (see follow).
+	Webhook bool
+	// OnPoll, if set, is told how each getUpdates went (for /readyz).
+	OnPoll func(err error)
 }
 
 // Inbox polls, stores and dispatches updates.
@@ -72,6 +77,7 @@ type Inbox struct {
 	handle Handler
 	chatOf ChatFunc
 	log    *slog.Logger
+	wake   chan struct{}
 }
 
 // New returns an inbox; Run starts it.
@@ -91,7 +97,7 @@ func New(cfg Config, store Store, handle Handler, chatOf ChatFunc) *Inbox {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log}
+	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log, wake: make(chan struct{}, 1)}
 }
 
 // Run handles what a previous run left pending, then polls until ctx ends,
@@ -128,7 +134,11 @@ func (in *Inbox) Run(ctx context.Context) error {
 		}
 	}
 
-	err := in.poll(ctx, dispatch)
+	receive := in.poll
+	if in.cfg.Webhook {
+		receive = in.follow
+	}
+	err := receive(ctx, dispatch)
 
 	for _, q := range queues {
 		close(q)
@@ -182,6 +192,9 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 			}
 		}
 		ups, err := in.getUpdates(ctx, last+1)
+		if in.cfg.OnPoll != nil && ctx.Err() == nil {
+			in.cfg.OnPoll(err)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -298,18 +311,14 @@ func (in *Inbox) getUpdates(ctx context.Context, offset int64) ([]json.RawMessag
 		if env.ErrorCode == http.StatusUnauthorized || env.ErrorCode == http.StatusNotFound {
 			return nil, errUnauthorized
 		}
-		return nil, fmt.Errorf("getUpdates: %d %s", env.ErrorCode, env.Description)
+		return nil, in.redact(fmt.Errorf("getUpdates: %d %s", env.ErrorCode, env.Description))
 	}
 	return env.Result, nil
 }
 
-// redact keeps the token out of errors (and so out of logs).
-func (in *Inbox) redact(err error) error {
-	if in.cfg.Token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), in.cfg.Token, "***"))
-}
+// redact keeps the token out of errors (and so out of logs), wherever the
+// answer put it.
+func (in *Inbox) redact(err error) error { return redact.New(in.cfg.Token).Error(err) }
 
 func nextBackoff(d time.Duration) time.Duration {
 	if d == 0 {

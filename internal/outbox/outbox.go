@@ -17,7 +17,6 @@ package outbox
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -26,6 +25,8 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	tgmodels "github.com/go-telegram/bot/models"
+
+	"salesbot/internal/redact"
 )
 
 // Button is an inline keyboard button: it carries callback Data, or opens URL.
@@ -56,10 +57,6 @@ type Message struct {
 	Priority Priority
 }
 
-// ErrNotModified is returned by an edit that would change nothing; Telegram
-// refuses those, and for us they are a success.
-var ErrNotModified = errors.New("message not modified")
-
 // Config tunes an Outbox. The zero value is Telegram's limits on the wall
 // clock.
 type Config struct {
@@ -83,6 +80,10 @@ type Outbox struct {
 	cfg   Config
 	pace  *pacer
 	stats stats
+	// secrets masks the bot token in every error the outbox returns or
+	// logs, so nothing that stores an error (a follow-up's last_error)
+	// can keep it, whatever the API or a proxy answered.
+	secrets *redact.Secrets
 }
 
 type stats struct {
@@ -118,7 +119,11 @@ func New(tg *tgbot.Bot, cfg Config) *Outbox {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Outbox{tg: tg, cfg: cfg, pace: newPacer(cfg.Limits, cfg.Now, cfg.Sleep)}
+	o := &Outbox{tg: tg, cfg: cfg, pace: newPacer(cfg.Limits, cfg.Now, cfg.Sleep)}
+	if tg != nil {
+		o.secrets = redact.New(tg.Token())
+	}
+	return o
 }
 
 // Stats returns the counters.
@@ -183,6 +188,7 @@ func (o *Outbox) sendOne(ctx context.Context, m Message) (int, error) {
 			return 0, &Error{Kind: Canceled, Err: err}
 		}
 		id, err := o.call(ctx, m)
+		err = o.secrets.Error(err)
 		if err == nil {
 			o.stats.sent.Add(1)
 			return id, nil
@@ -279,7 +285,7 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 // It is not a message: flood limits and pauses do not hold it back.
 func (o *Outbox) AnswerCallback(ctx context.Context, callbackID, text string) error {
 	_, err := o.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: text})
-	if err != nil {
+	if err = o.secrets.Error(err); err != nil {
 		return classify(ctx, fmt.Errorf("answer callback: %w", err))
 	}
 	return nil

@@ -55,7 +55,11 @@ const (
 	ReasonNoDate  = "no_date"  // a revisit without a date that could be read
 	ReasonBadRole = "bad_role" // a contact's "(...)" is not a role
 	ReasonBadItem = "bad_item" // "stage: xyz" with a value that is not one
+	ReasonNote    = "note"     // "note: ..." said it is a note
 )
+
+// NoteReasons lists the reasons a part of a visit is kept as a note.
+var NoteReasons = []string{ReasonUnknown, ReasonTwice, ReasonNoDate, ReasonBadRole, ReasonBadItem, ReasonNote}
 
 // Part is one ";"-separated piece of the entry and how it was read.
 type Part struct {
@@ -296,7 +300,7 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 			}
 			return note(ReasonBadItem)
 		case KindNote:
-			return Part{Text: raw, Kind: KindNote, Value: value, Reason: "note"}
+			return Part{Text: raw, Kind: KindNote, Value: value, Reason: ReasonNote}
 		case KindNextStep, KindTalkingPoints, KindClientView, KindPlace:
 			if value == "" {
 				return note(ReasonUnknown)

@@ -115,6 +115,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0007_shown_lists",
 		Migrate: migrateShownLists,
 	},
+	{
+		ID:      "0008_access_memberships",
+		Migrate: migrateAccess,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

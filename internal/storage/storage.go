@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -60,6 +61,36 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// privateFile makes the SQLite file exist readable by its owner only
+// (0600), before SQLite opens it: SQLite creates the -wal and -shm files
+// with the database file's permissions, so they are private too. A file
+// that existed with wider permissions (an older salesbot made it 0644) is
+// narrowed, with its -wal and -shm.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database file %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close database file %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("check permissions of %s: %w", p, err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return fmt.Errorf("make %s private: %w", p, err)
+			}
+		}
+	}
+	return nil
+}
+
 // Open connects to dsn (a SQLite file path or a postgres:// URL). It does not
 // migrate; call Migrate.
 func Open(dsn string, clk clock.Clock) (*DB, error) {
@@ -81,6 +112,9 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 	} else {
 		if dsn == "" {
 			return nil, errors.New("empty database path")
+		}
+		if err := privateFile(dsn); err != nil {
+			return nil, err
 		}
 		dialector, dialect = sqlite.Open(sqliteDSN(dsn)), SQLite
 	}
@@ -112,10 +146,6 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Now is the storage clock's time, UTC, at stored precision.
 func (db *DB) Now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
-
-// Gorm exposes the handle for packages that keep their own tables in this
-// database (and for tests).
-func (db *DB) Gorm() *gorm.DB { return db.gorm }
 
 // txKey keys the transaction InTx puts in a context; it names the DB so
 // a context carrying one database's transaction never leaks into another's.
