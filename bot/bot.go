@@ -69,13 +69,26 @@ type callbackFunc func(ctx context.Context, r *Request, payload string) error
 // messageHook handles a non-command message if it is for it.
 type messageHook func(ctx context.Context, r *Request) (handled bool, err error)
 
+// Parts are what the bot works with, made before it.
+type Parts struct {
+	Store     *storage.DB
+	Catalogue *Catalogue
+	Clock     clock.Clock
+	// Send delivers what the bot says (the outbox).
+	Send Sender
+	// Reports builds digests, summaries and exports; the report sending
+	// shares it.
+	Reports *reports.Builder
+	Log     *slog.Logger
+}
+
 // New builds the bot's handlers.
-func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Sender, log *slog.Logger) *Bot {
+func New(cfg Config, p Parts) *Bot {
 	if cfg.InviteTTL == 0 {
 		cfg.InviteTTL = models.DefaultInviteTTL
 	}
-	b := &Bot{cfg: cfg, store: store, cat: cat, clock: clk, send: send, log: log, defLoc: models.LoadLocation(cfg.DefaultTZ),
-		reports: reports.NewBuilder(store, clk)}
+	b := &Bot{cfg: cfg, store: p.Store, cat: p.Catalogue, clock: p.Clock, send: p.Send, log: p.Log,
+		defLoc: models.LoadLocation(cfg.DefaultTZ), reports: p.Reports}
 	b.commands = b.commandTable()
 	b.callbacks = b.callbackTable()
 	b.hooks = b.hookTable()
@@ -89,13 +102,6 @@ func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Se
 	}
 	return b
 }
-
-// ReportBuilder is what builds the bot's reports (the scheduler shares it).
-func (b *Bot) ReportBuilder() *reports.Builder { return b.reports }
-
-// SetSender replaces the sender; the Telegram client that the default
-// sender needs exists only after the bot's handlers do.
-func (b *Bot) SetSender(s Sender) { b.send = s }
 
 // Request is one update as the handlers see it: who, where, what.
 type Request struct {
@@ -424,6 +430,3 @@ func tooLong(s string, max int) error {
 	}
 	return nil
 }
-
-// SetUsername records the bot's @name for invite links.
-func (b *Bot) SetUsername(name string) { b.cfg.BotUsername = name }

@@ -514,6 +514,6 @@ func (b *Bot) logVisitFrom(ctx context.Context, r *Request, f *models.FollowUp) 
 		d.TeamID = team
 	}
 	st := &FormState{}
-	d.store(st)
+	visitDrafts.store(st, d)
 	return b.StartForm(ctx, r, "visit", st.Data)
 }

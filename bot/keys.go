@@ -73,8 +73,6 @@ var (
 	// closedStateKeys say how a follow-up was closed (done, cancelled).
 	closedStateKeys = keysFor("followup_state_", models.ClosedFollowUpStates()...)
 	attachmentKeys  = keysFor("attachment_", models.AttachmentKinds...)
-	// readTextKeys are how the /visit confirmation echoes the free-text parts.
-	readTextKeys = keysFor("read_", quick.KindNextStep, quick.KindTalkingPoints, quick.KindClientView, quick.KindPlace)
 	// readNoteKeys say why a part was kept as a note.
 	readNoteKeys = keysFor("read_note_", quick.NoteReasons...)
 	// needClientKeys ask for the client a quick entry did not name, by form.

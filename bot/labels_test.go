@@ -21,10 +21,10 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 		models.FieldTalkingPoints, models.FieldClientView, models.FieldNextStep, models.FieldWords, models.FieldAnswer, models.FieldCaption} {
 		keys = append(keys, "field_"+string(f))
 	}
-	for _, f := range visitFields {
+	for _, f := range editSteps(models.VisitFields) {
 		keys = append(keys, "field_visit_"+f, "visit_q_"+f)
 	}
-	for _, f := range clientEditFields {
+	for _, f := range editSteps(models.ClientFields) {
 		keys = append(keys, "field_client_"+f, "client_q_"+f)
 	}
 	keys = append(keys, "objection_q_words", "objection_q_answer")

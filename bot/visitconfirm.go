@@ -46,36 +46,26 @@ func (b *Bot) visitConfirmation(ctx context.Context, r *Request, d *visitDraft, 
 	}})
 }
 
-// visitSummary lists a visit's fields (form and edits).
+// visitSummary lists a saved visit's fields (form and edits): the shown
+// fields of models.VisitFields, except the client, the stage and the next
+// visit, which lines of their own state; the place says how it is known.
 func (b *Bot) visitSummary(r *Request, d *visitDraft, s *storage.SavedVisit) []string {
 	v := s.Visit
-	var lines []string
-	add := func(key string, value string) {
-		if value != "" {
-			lines = append(lines, r.t(key, map[string]any{"Value": clip(value, readingLen)}))
+	lines := shownLines(r, visitKeys, models.VisitFields, v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
+		switch f.Name {
+		case models.FieldClient, models.FieldStage, models.FieldNextVisit:
+			return "", true
+		case models.FieldContacts:
+			met := make([]draftContact, len(s.Contacts))
+			for i, c := range s.Contacts {
+				met[i] = draftContact{Name: c.Name, Roles: c.Roles}
+			}
+			return metLine(r, met), true
+		case models.FieldPlace:
+			return placeLine(r, v.Place, v.Lat != nil, v.LiveLocation), true
 		}
-	}
-	if v.Method != "" {
-		add("sum_method", r.method(v.Method))
-	}
-	var met []string
-	for _, c := range s.Contacts {
-		met = append(met, r.contact(c.Name, c.Roles))
-	}
-	add("sum_met", r.list(met))
-	if v.Attitude != "" {
-		add("sum_attitude", r.attitude(v.Attitude))
-	}
-	add("sum_points", v.TalkingPoints)
-	add("sum_view", v.ClientView)
-	add("sum_next_step", v.NextStep)
-	if v.DurationMin > 0 {
-		add("sum_duration", strconv.Itoa(v.DurationMin))
-	}
-	add("sum_notes", v.Notes)
-	if l := placeLine(r, v.Place, v.Lat != nil, v.LiveLocation); l != "" {
-		lines = append(lines, l)
-	}
+		return "", false
+	})
 	if n := len(d.Attachments); n > 0 {
 		lines = append(lines, r.t("sum_attachments", map[string]any{"N": n}))
 	}
@@ -92,7 +82,7 @@ func placeLine(r *Request, place string, point, live bool) string {
 	case point:
 		return r.t("place_point", nil)
 	case place != "":
-		return r.t("sum_place", map[string]any{"Value": place})
+		return fieldLine(r, r.t(visitKeys.label(string(models.FieldPlace)), nil), place)
 	}
 	return ""
 }
@@ -134,9 +124,6 @@ func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisi
 	return r.t("followup_at", map[string]any{"At": r.time(f.DueAt)})
 }
 
-// visitFields are the fields Edit offers, as form step ids.
-var visitFields = []string{"client", "method", "contacts", "stage", "attitude", "points", "view", "next_step", "next", "notes"}
-
 // cbVisit handles "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field) and
 // "v:u:ID" (undo).
 func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
@@ -156,10 +143,10 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	}
 	switch action {
 	case "e":
-		r.reply(r.t("visit_edit_which", nil), editButtons(r, visitFields, 2, "field_visit_", fmt.Sprintf("v:f:%d:", id)))
+		r.reply(r.t("visit_edit_which", nil), editButtons(r, editSteps(models.VisitFields), 2, "field_visit_", fmt.Sprintf("v:f:%d:", id)))
 		return nil
 	case "f":
-		if !isVisitField(field) {
+		if !isEditStep(models.VisitFields, field) {
 			r.say("button_stale", nil)
 			return nil
 		}
@@ -172,7 +159,7 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 			return err
 		}
 		st := &FormState{}
-		draftFromVisit(v, c, contacts).store(st)
+		visitDrafts.store(st, draftFromVisit(v, c, contacts))
 		r.reply(r.t("visit_editing", map[string]any{"Field": r.t("field_visit_"+field, nil), "Client": c.Name}), nil)
 		r.editLast(r.MessageID)
 		return b.AskStep(ctx, r, "visit", field, st)
@@ -183,15 +170,6 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	return nil
 }
 
-func isVisitField(f string) bool {
-	for _, v := range visitFields {
-		if v == f {
-			return true
-		}
-	}
-	return false
-}
-
 // A confirmation echoes what was typed and how it was read; long texts are
 // shown shortened (they are stored whole), so the message stays within
 // Telegram's limit.
@@ -199,6 +177,11 @@ const (
 	echoLen    = 60
 	readingLen = 300
 )
+
+// readField says how a part was read: "stage: demo / trial".
+func readField(r *Request, f models.Field, value string) string {
+	return r.t("read_field", map[string]any{"Field": r.t(fieldNoun(f), nil), "Value": value})
+}
 
 // readParts shows how each part of a quick visit was read.
 func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []string {
@@ -218,22 +201,18 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 				met = append(met, r.contact(c.Name, c.Roles))
 			}
 			reading = r.t("read_contact", map[string]any{"Met": r.list(met)})
-		case quick.KindStage:
-			reading = r.t("read_stage", map[string]any{"Stage": r.stage(models.Stage(p.Value))})
-		case quick.KindAttitude:
-			reading = r.t("read_attitude", map[string]any{"Attitude": r.attitude(models.Attitude(p.Value))})
-		case quick.KindMethod:
-			reading = r.t("read_method", map[string]any{"Method": r.method(models.Method(p.Value))})
-		case quick.KindNextStep, quick.KindTalkingPoints, quick.KindClientView, quick.KindPlace:
-			key, _ := readTextKeys.key(p.Kind)
-			reading = r.t(key, map[string]any{"Text": p.Value})
-		case quick.KindDuration:
-			reading = r.t("read_duration", map[string]any{"Minutes": p.Value})
 		case quick.KindNextVisit:
-			reading = r.t("read_next_visit", map[string]any{"At": r.time(p.At)})
+			reading = readField(r, models.FieldNextVisit, r.time(p.At))
 		case quick.KindNoFollowUp:
 			reading = r.t("read_no_follow_up", nil)
 		default:
+			// A field of models.VisitFields, read by its keyword or value.
+			if f := models.FieldNamed(models.VisitFields, string(p.Kind)); f != nil && f.Set != nil {
+				v := models.Visit{}
+				f.Set(&v, p.Value)
+				reading = readField(r, f.Name, fieldValue(r, f, &v))
+				break
+			}
 			reason := p.Reason
 			if reason == "" {
 				reason = quick.ReasonUnknown

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -11,30 +10,24 @@ import (
 
 // visitDraft is a visit being logged or edited, kept in the form state, so
 // a restart mid-form loses nothing. The quick command fills one too and
-// asks, through the same form steps, only what it lacks.
+// asks, through the same form steps, only what it lacks. The visit's own
+// fields (models.VisitFields) live in Visit; the rest is what the form
+// keeps besides.
 type visitDraft struct {
-	EditID int64 `json:"edit,omitempty"`
+	Visit  models.Visit `json:"-"`
+	EditID int64        `json:"edit,omitempty"`
 	// Quick: from "/visit CLIENT; ..."; the confirmation shows how each
 	// part was read.
 	Quick bool `json:"quick,omitempty"`
 	clientChoice
-	Method        models.Method       `json:"method,omitempty"`
-	Contacts      []draftContact      `json:"contacts,omitempty"`
-	Stage         models.Stage        `json:"stage,omitempty"`
-	Attitude      models.Attitude     `json:"attitude,omitempty"`
-	TalkingPoints string              `json:"points,omitempty"`
-	ClientView    string              `json:"view,omitempty"`
-	NextStep      string              `json:"next_step,omitempty"`
-	Notes         string              `json:"notes,omitempty"`
-	Place         string              `json:"place,omitempty"`
-	Lat           *float64            `json:"lat,omitempty"`
-	Lon           *float64            `json:"lon,omitempty"`
-	Live          bool                `json:"live,omitempty"`
-	DurationMin   int                 `json:"duration,omitempty"`
-	NextAt        *time.Time          `json:"next_at,omitempty"`
-	NoFollowUp    bool                `json:"no_follow_up,omitempty"`
-	Attachments   []models.Attachment `json:"attachments,omitempty"`
-	Parts         []quick.Part        `json:"parts,omitempty"`
+	Contacts    []draftContact      `json:"contacts,omitempty"`
+	Lat         *float64            `json:"lat,omitempty"`
+	Lon         *float64            `json:"lon,omitempty"`
+	Live        bool                `json:"live,omitempty"`
+	NextAt      *time.Time          `json:"next_at,omitempty"`
+	NoFollowUp  bool                `json:"no_follow_up,omitempty"`
+	Attachments []models.Attachment `json:"attachments,omitempty"`
+	Parts       []quick.Part        `json:"parts,omitempty"`
 	// RevisitDays is the team's interval, looked up for the next-visit step,
 	// and RuleAt the follow-up the one-week rule would make for a visit now
 	// (the team's working hours applied).
@@ -48,29 +41,32 @@ type draftContact struct {
 	Roles []models.DecisionRole `json:"roles,omitempty"`
 }
 
-const draftKey = "v"
+// visitDrafts keeps the visit form's draft.
+const visitDrafts draftStore[visitDraft] = "v"
 
-func visitDraftOf(st *FormState) *visitDraft {
-	d := &visitDraft{}
-	if s := st.Get(draftKey); s != "" {
-		_ = json.Unmarshal([]byte(s), d) // a draft this version cannot read starts empty
-	}
-	return d
+// visitDraftJSON is visitDraft without its JSON methods.
+type visitDraftJSON visitDraft
+
+// MarshalJSON stores the visit's fields beside the rest of the draft.
+func (d visitDraft) MarshalJSON() ([]byte, error) {
+	return marshalDraft(visitDraftJSON(d), models.VisitFields, &d.Visit)
 }
 
-func (d *visitDraft) store(st *FormState) {
-	data, _ := json.Marshal(d)
-	st.Set(draftKey, string(data))
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (d *visitDraft) UnmarshalJSON(data []byte) error {
+	return unmarshalDraft(data, (*visitDraftJSON)(d), models.VisitFields, &d.Visit)
 }
 
-// update reads the draft, lets fn change it and stores it back.
-func updateVisit(st *FormState, fn func(d *visitDraft) error) error {
-	d := visitDraftOf(st)
-	if err := fn(d); err != nil {
-		return err
-	}
-	d.store(st)
-	return nil
+func (d *visitDraft) visit() *models.Visit { return &d.Visit }
+
+// record is the visit to save: the draft's fields and what the form keeps
+// beside them (the next visit, a check-in's point).
+func (d *visitDraft) record() models.Visit {
+	v := d.Visit
+	v.ID, v.ClientID = d.EditID, d.ClientID
+	v.Lat, v.Lon, v.LiveLocation = d.Lat, d.Lon, d.Live
+	v.NextVisitAt, v.NoFollowUp = d.NextAt, d.NoFollowUp
+	return v
 }
 
 // setClient points the draft at another client; contacts picked from the
@@ -97,19 +93,14 @@ func (d *visitDraft) addContact(c draftContact) {
 
 // check refuses fields longer than they can be stored, naming the field.
 func (d *visitDraft) check() error {
-	checks := []error{
-		models.CheckText(models.FieldClientName, d.ClientName, models.MaxNameLen),
-		models.CheckText(models.FieldTalkingPoints, d.TalkingPoints, models.MaxTextLen),
-		models.CheckText(models.FieldClientView, d.ClientView, models.MaxTextLen),
-		models.CheckText(models.FieldNextStep, d.NextStep, models.MaxTextLen),
-		models.CheckText(models.FieldNotes, d.Notes, models.MaxTextLen),
-		models.CheckText(models.FieldPlace, d.Place, models.MaxPlaceLen),
+	if err := models.CheckText(models.FieldClientName, d.ClientName, models.MaxNameLen); err != nil {
+		return err
+	}
+	if err := models.CheckFields(models.VisitFields, &d.Visit); err != nil {
+		return err
 	}
 	for _, c := range d.Contacts {
-		checks = append(checks, models.CheckText(models.FieldContactName, c.Name, models.MaxShortLen))
-	}
-	for _, err := range checks {
-		if err != nil {
+		if err := models.CheckText(models.FieldContactName, c.Name, models.MaxShortLen); err != nil {
 			return err
 		}
 	}
@@ -117,12 +108,9 @@ func (d *visitDraft) check() error {
 }
 
 func draftFromQuick(q *quick.Visit) *visitDraft {
-	d := &visitDraft{
-		Quick: true, clientChoice: clientChoice{ClientName: strings.TrimSpace(q.Client)}, Method: q.Method, Stage: q.Stage, Attitude: q.Attitude,
-		TalkingPoints: q.TalkingPoints, ClientView: q.ClientView, NextStep: q.NextStep, Place: q.Place,
-		DurationMin: q.DurationMin, NextAt: q.NextVisitAt, NoFollowUp: q.NoFollowUp,
-		Notes: strings.Join(q.Notes, "\n"), Parts: q.Parts,
-	}
+	d := &visitDraft{Visit: q.Visit, Quick: true, clientChoice: clientChoice{ClientName: strings.TrimSpace(q.Client)},
+		NextAt: q.NextVisitAt, NoFollowUp: q.NoFollowUp, Parts: q.Parts}
+	d.Visit.Notes = strings.Join(q.Notes, "\n")
 	for _, c := range q.Contacts {
 		d.addContact(draftContact{Name: c.Name, Roles: c.Roles})
 	}
@@ -130,12 +118,8 @@ func draftFromQuick(q *quick.Visit) *visitDraft {
 }
 
 func draftFromVisit(v *models.Visit, c *models.Client, contacts []models.Contact) *visitDraft {
-	d := &visitDraft{
-		EditID: v.ID, clientChoice: clientChoice{TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name}, Method: v.Method, Stage: v.Stage,
-		Attitude: v.Attitude, TalkingPoints: v.TalkingPoints, ClientView: v.ClientView, NextStep: v.NextStep,
-		Notes: v.Notes, Place: v.Place, Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, DurationMin: v.DurationMin,
-		NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp,
-	}
+	d := &visitDraft{Visit: *v, EditID: v.ID, clientChoice: clientChoice{TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name},
+		Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp}
 	for _, ct := range contacts {
 		d.Contacts = append(d.Contacts, draftContact{ID: ct.ID, Name: ct.Name, Roles: ct.Roles})
 	}

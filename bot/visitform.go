@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,135 +10,94 @@ import (
 	"salesbot/models"
 )
 
-// The visit form: client, method, contacts met, stage, attitude, talking
-// points, the client's view, next step, next visit. "client_pick",
-// "next_date" and "notes" are reached by a jump or an Edit button only.
+// The visit form asks the fields of models.VisitFields in order; the
+// client, the contacts met and the next visit have steps of their own
+// here, the others are derived from the table. "client_pick" and
+// "next_date" are reached by a jump, and the fields the table does not
+// ask (notes, place, duration) by an Edit button only.
 func (b *Bot) visitForm() *Form {
-	never := func(*FormState) bool { return false }
-	text := func(id string, set func(d *visitDraft, v string)) *Step {
-		return &Step{ID: id, Text: true, Optional: true,
-			Prompt: func(r *Request, st *FormState) string { return b.visitPrompt(r, st, id) },
-			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-				return updateVisit(st, func(d *visitDraft) error { set(d, strings.TrimSpace(a)); return nil })
-			},
-			OnSkip: func(st *FormState) { _ = updateVisit(st, func(d *visitDraft) error { set(d, ""); return nil }) },
-		}
+	custom := map[models.Field][]*Step{
+		models.FieldClient:    b.visitClientSteps(),
+		models.FieldContacts:  {b.contactsStep()},
+		models.FieldNextVisit: b.nextVisitSteps(),
 	}
 	return &Form{
-		Kind: "visit",
-		Steps: []*Step{
-			{ID: "client", Text: true, Columns: 2,
-				// Skipped when the form starts with its client (Log visit
-				// under a follow-up); Edit still reaches it.
-				When:    func(st *FormState) bool { d := visitDraftOf(st); return d.ClientID == 0 && !d.NewClient },
-				Prompt:  func(r *Request, st *FormState) string { return r.t("visit_q_client", nil) },
-				Choices: b.recentClientChoices,
-				Parse:   b.parseVisitClient},
-			{ID: "client_pick", When: never, Columns: 1,
-				Prompt: func(r *Request, st *FormState) string {
-					return r.t("visit_q_client_pick", map[string]any{"Name": visitDraftOf(st).Typed})
-				},
-				Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-					d := visitDraftOf(st)
-					return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
-				},
-				Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
-					return updateVisit(st, func(d *visitDraft) error { return b.pickClient(ctx, r, a, &d.clientChoice, d.setClient) })
-				}},
-			{ID: "method", Optional: true, Columns: 2,
-				Prompt: func(r *Request, st *FormState) string { return r.t("visit_q_method", nil) },
-				Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
-					var cs []Choice
-					for _, m := range models.Methods {
-						cs = append(cs, Choice{r.method(m), string(m)})
-					}
-					return cs, nil
-				},
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					return updateVisit(st, func(d *visitDraft) error { d.Method = models.Method(a); return nil })
-				},
-				OnSkip: func(st *FormState) {
-					_ = updateVisit(st, func(d *visitDraft) error { d.Method = ""; return nil })
-				}},
-			{ID: "contacts", Text: true, Optional: true, Columns: 2,
-				Prompt:  b.contactsPrompt,
-				Choices: b.contactChoices,
-				Parse:   b.parseContactAnswer,
-				OnSkip:  func(*FormState) {}},
-			{ID: "stage", Optional: true, Columns: 2,
-				Prompt: func(r *Request, st *FormState) string { return b.visitPrompt(r, st, "stage") },
-				Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
-					var cs []Choice
-					for i, s := range models.Stages {
-						cs = append(cs, Choice{fmt.Sprintf("%d. %s", i+1, r.stage(s)), string(s)})
-					}
-					return append(cs, Choice{"✗ " + r.stage(models.StageLost), string(models.StageLost)}), nil
-				},
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					return updateVisit(st, func(d *visitDraft) error { d.Stage = models.Stage(a); return nil })
-				},
-				OnSkip: func(st *FormState) {
-					_ = updateVisit(st, func(d *visitDraft) error { d.Stage = ""; return nil })
-				}},
-			{ID: "attitude", Optional: true, Columns: 3,
-				Prompt: func(r *Request, st *FormState) string { return r.t("visit_q_attitude", nil) },
-				Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
-					var cs []Choice
-					for _, a := range models.Attitudes {
-						cs = append(cs, Choice{r.attitude(a), string(a)})
-					}
-					return cs, nil
-				},
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					return updateVisit(st, func(d *visitDraft) error { d.Attitude = models.Attitude(a); return nil })
-				},
-				OnSkip: func(st *FormState) {
-					_ = updateVisit(st, func(d *visitDraft) error { d.Attitude = ""; return nil })
-				}},
-			text("points", func(d *visitDraft, v string) { d.TalkingPoints = v }),
-			text("view", func(d *visitDraft, v string) { d.ClientView = v }),
-			text("next_step", func(d *visitDraft, v string) { d.NextStep = v }),
-			{ID: "next", Text: true, Optional: true, Columns: 2,
-				Prompt:  func(r *Request, st *FormState) string { return b.visitPrompt(r, st, "next") },
-				Choices: b.nextChoices,
-				Parse:   b.parseNext,
-				OnSkip: func(st *FormState) {
-					_ = updateVisit(st, func(d *visitDraft) error { d.NextAt, d.NoFollowUp = nil, false; return nil })
-				}},
-			{ID: "next_date", Text: true, When: never,
-				Prompt: func(r *Request, st *FormState) string { return r.t("visit_q_next_date", nil) },
-				Parse:  b.parseNext},
-			func() *Step {
-				s := text("notes", func(d *visitDraft, v string) { d.Notes = v })
-				s.When = never
-				return s
-			}(),
-		},
+		Kind:     "visit",
+		Steps:    formSteps(visitKeys, models.VisitFields, visitDrafts, (*visitDraft).visit, custom),
 		Done:     b.visitDone,
-		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDraftOf(st)) },
+		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDrafts.of(st)) },
 	}
 }
 
-// visitPrompt renders the prompts that show the current value or a default.
-func (b *Bot) visitPrompt(r *Request, st *FormState, id string) string {
-	d := visitDraftOf(st)
-	switch id {
-	case "stage":
-		return r.t("visit_q_stage", nil)
-	case "next":
-		if d.RuleAt != nil {
-			return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
-		}
-		days := models.RevisitInterval(d.RevisitDays)
-		return r.t("visit_q_next", map[string]any{"Default": r.time(r.Now.In(r.Loc).AddDate(0, 0, days))})
+// visitClientSteps ask for the client: a recent one's button or a typed
+// name, then, for a name close to several, which one. The form skips them
+// when it starts with its client (Log visit under a follow-up); Edit still
+// reaches them.
+func (b *Bot) visitClientSteps() []*Step {
+	return []*Step{
+		{ID: "client", Text: true, Columns: 2,
+			When:    func(st *FormState) bool { d := visitDrafts.of(st); return d.ClientID == 0 && !d.NewClient },
+			Prompt:  func(r *Request, st *FormState) string { return r.t("visit_q_client", nil) },
+			Choices: b.recentClientChoices,
+			Parse:   b.parseVisitClient},
+		{ID: "client_pick", When: never, Columns: 1,
+			Prompt: func(r *Request, st *FormState) string {
+				return r.t("visit_q_client_pick", map[string]any{"Name": visitDrafts.of(st).Typed})
+			},
+			Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+				d := visitDrafts.of(st)
+				return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
+			},
+			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
+				return visitDrafts.update(st, func(d *visitDraft) error { return b.pickClient(ctx, r, a, &d.clientChoice, d.setClient) })
+			}},
 	}
-	return r.t("visit_q_"+id, nil)
+}
+
+// contactsStep collects the contacts met: the client's as buttons, or
+// typed with their roles, until Done.
+func (b *Bot) contactsStep() *Step {
+	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2,
+		Prompt:  b.contactsPrompt,
+		Choices: b.contactChoices,
+		Parse:   b.parseContactAnswer,
+		OnSkip:  func(*FormState) {}}
+}
+
+// nextVisitSteps ask for the next visit: the team's rule, a quick choice,
+// or (through "pick") a typed date.
+func (b *Bot) nextVisitSteps() []*Step {
+	return []*Step{
+		{ID: "next", Text: true, Optional: true, Columns: 2,
+			Prompt:  b.nextPrompt,
+			Choices: b.nextChoices,
+			Parse:   b.parseNext,
+			OnSkip: func(st *FormState) {
+				_ = visitDrafts.update(st, func(d *visitDraft) error { d.NextAt, d.NoFollowUp = nil, false; return nil })
+			}},
+		{ID: "next_date", Text: true, When: never,
+			Prompt: func(r *Request, st *FormState) string { return r.t("visit_q_next_date", nil) },
+			Parse:  b.parseNext},
+	}
+}
+
+// never is the When of a step reached only by a jump or an Edit button.
+func never(*FormState) bool { return false }
+
+// nextPrompt shows the follow-up the team's rule would make.
+func (b *Bot) nextPrompt(r *Request, st *FormState) string {
+	d := visitDrafts.of(st)
+	if d.RuleAt != nil {
+		return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
+	}
+	days := models.RevisitInterval(d.RevisitDays)
+	return r.t("visit_q_next", map[string]any{"Default": r.time(r.Now.In(r.Loc).AddDate(0, 0, days))})
 }
 
 // parseVisitClient reads the client step: a recent client's button, or a
 // typed name matched against the team's clients.
 func (b *Bot) parseVisitClient(ctx context.Context, r *Request, st *FormState, a string) error {
-	return updateVisit(st, func(d *visitDraft) error {
+	return visitDrafts.update(st, func(d *visitDraft) error {
 		jump, err := b.resolveClient(ctx, r, a, &d.clientChoice, d.setClient)
 		if jump {
 			st.Jump = "client_pick"
@@ -149,7 +107,7 @@ func (b *Bot) parseVisitClient(ctx context.Context, r *Request, st *FormState, a
 }
 
 func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
-	d := visitDraftOf(st)
+	d := visitDrafts.of(st)
 	var met []string
 	for _, c := range d.Contacts {
 		met = append(met, r.contact(c.Name, c.Roles))
@@ -162,7 +120,7 @@ func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
 }
 
 func (b *Bot) contactChoices(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-	d := visitDraftOf(st)
+	d := visitDrafts.of(st)
 	var cs []Choice
 	if d.ClientID != 0 {
 		contacts, err := b.store.Contacts(ctx, d.ClientID)
@@ -189,7 +147,7 @@ func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState,
 	if a == "done" {
 		return nil
 	}
-	err := updateVisit(st, func(d *visitDraft) error {
+	err := visitDrafts.update(st, func(d *visitDraft) error {
 		if a == "clear" {
 			d.Contacts = nil
 			return nil
@@ -239,7 +197,7 @@ func (b *Bot) teamRevisit(ctx context.Context, teamID int64) (int, models.Workin
 // nextChoices offers the next visit: the team's rule (its date kept in the
 // draft for the prompt), 2 days, 2 weeks, a date, or none.
 func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-	d := visitDraftOf(st)
+	d := visitDrafts.of(st)
 	team := d.TeamID
 	if team == 0 {
 		team = r.User.PrimaryTeam()
@@ -249,7 +207,7 @@ func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Cho
 	if at, _, ok := models.RevisitDue(&models.Visit{At: r.Now}, days, hours, r.Loc); ok {
 		d.RuleAt = &at
 	}
-	d.store(st)
+	visitDrafts.store(st, d)
 	def := r.t("visit_next_default_week", nil)
 	if days != models.DefaultRevisitDays {
 		def = r.t("visit_next_default_days", map[string]any{"Days": days})
@@ -266,7 +224,7 @@ func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Cho
 // parseNext reads the next visit: a button, or a date as people type it,
 // which must lie ahead.
 func (b *Bot) parseNext(_ context.Context, r *Request, st *FormState, a string) error {
-	return updateVisit(st, func(d *visitDraft) error {
+	return visitDrafts.update(st, func(d *visitDraft) error {
 		local := r.Now.In(r.Loc)
 		set := func(t time.Time) { u := t.UTC(); d.NextAt, d.NoFollowUp = &u, false }
 		switch a {
@@ -305,37 +263,30 @@ func (b *Bot) readDate(r *Request, text string) (time.Time, error) {
 
 // describeVisit is what a cancelled or expired visit form had collected.
 func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
-	var lines []string
-	add := func(key, value string) {
-		if value != "" {
-			lines = append(lines, "• "+r.t(key, map[string]any{"Value": clip(value, readingLen)}))
+	v := d.record()
+	lines := shownLines(r, visitKeys, models.VisitFields, &v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
+		switch f.Name {
+		case models.FieldClient:
+			return labelled(r, visitKeys, f, firstNonEmpty(d.ClientName, d.Typed)), true
+		case models.FieldContacts:
+			return metLine(r, d.Contacts), true
 		}
+		return "", false
+	})
+	for i := range lines {
+		lines[i] = "• " + lines[i]
 	}
-	name := d.ClientName
-	if name == "" {
-		name = d.Typed
-	}
-	add("sum_client", name)
-	if d.Method != "" {
-		add("sum_method", r.method(d.Method))
-	}
+	return strings.Join(lines, "\n")
+}
+
+// metLine lists the contacts met ("" for none).
+func metLine(r *Request, cs []draftContact) string {
 	var met []string
-	for _, c := range d.Contacts {
+	for _, c := range cs {
 		met = append(met, r.contact(c.Name, c.Roles))
 	}
-	add("sum_met", r.list(met))
-	if d.Stage != "" {
-		add("sum_stage", r.stage(d.Stage))
+	if len(met) == 0 {
+		return ""
 	}
-	if d.Attitude != "" {
-		add("sum_attitude", r.attitude(d.Attitude))
-	}
-	add("sum_points", d.TalkingPoints)
-	add("sum_view", d.ClientView)
-	add("sum_next_step", d.NextStep)
-	if d.NextAt != nil {
-		add("sum_next_visit", r.time(*d.NextAt))
-	}
-	add("sum_notes", d.Notes)
-	return strings.Join(lines, "\n")
+	return r.t("sum_met", map[string]any{"Value": clip(r.list(met), readingLen)})
 }

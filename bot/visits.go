@@ -23,7 +23,7 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	}
 	if strings.TrimSpace(r.Args) == "" {
 		st := &FormState{}
-		(&visitDraft{clientChoice: clientChoice{TeamID: team}}).store(st)
+		visitDrafts.store(st, &visitDraft{clientChoice: clientChoice{TeamID: team}})
 		return b.StartForm(ctx, r, "visit", st.Data)
 	}
 	if err := tooLong(r.Args, MaxMessageLen); err != nil {
@@ -35,7 +35,7 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 		return err
 	}
 	st := &FormState{Kind: "visit"}
-	d.store(st)
+	visitDrafts.store(st, d)
 	return b.visitDone(ctx, r, st)
 }
 
@@ -43,14 +43,14 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 // it still lacks: the client, a choice between close names, or a next
 // visit that is not in the past.
 func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
-	d := visitDraftOf(st)
-	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { d.store(st) }); asked || err != nil {
+	d := visitDrafts.of(st)
+	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { visitDrafts.store(st, d) }); asked || err != nil {
 		return err
 	}
 	if d.NextAt != nil && !d.NextAt.After(r.Now) {
 		past := *d.NextAt
 		d.NextAt = nil
-		d.store(st)
+		visitDrafts.store(st, d)
 		r.say("err_next_visit_past", map[string]any{"At": r.time(past)})
 		return b.AskStep(ctx, r, "visit", "next", st)
 	}
@@ -61,15 +61,8 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 }
 
 func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
-	in := &storage.NewVisit{
-		Visit: models.Visit{
-			ID: d.EditID, ClientID: d.ClientID, RepID: r.User.ID, Method: d.Method, Place: d.Place, Lat: d.Lat, Lon: d.Lon,
-			LiveLocation: d.Live, DurationMin: d.DurationMin, TalkingPoints: d.TalkingPoints, ClientView: d.ClientView,
-			Stage: d.Stage, Attitude: d.Attitude, NextStep: d.NextStep, NextVisitAt: d.NextAt, NoFollowUp: d.NoFollowUp,
-			Notes: d.Notes,
-		},
-		Attachments: d.Attachments,
-	}
+	in := &storage.NewVisit{Visit: d.record(), Attachments: d.Attachments}
+	in.Visit.RepID = r.User.ID
 	if d.ClientID == 0 {
 		team := d.TeamID
 		if team == 0 {

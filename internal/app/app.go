@@ -85,6 +85,11 @@ type App struct {
 	intake  intake
 	// secrets masks the token in errors (logs are masked by the handler).
 	secrets *redact.Secrets
+
+	// Made on the way, for the parts made after them.
+	cat      *bot.Catalogue
+	username string
+	builder  *reports.Builder
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -107,14 +112,44 @@ const keepUpdates = 7 * 24 * time.Hour
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token")
 
-// New opens and migrates the database and connects to the Bot API.
+// New builds salesbot, each part with what it needs at construction, in
+// dependency order: the database, the language catalogue, the Bot API
+// client (with the bot's name) and the outbox on it, the bot, the periodic
+// jobs (follow-up dispatch, report sending, ...) and the inbox. A failure
+// says which part could not be made; what was opened is closed.
 func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*App, error) {
-	if strings.TrimSpace(cfg.Token) == "" {
-		return nil, ErrNoToken
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if clk == nil {
+		clk = clock.Real{}
 	}
 	// Every log line of every component goes through the token's mask.
 	secrets := redact.New(cfg.Token)
 	log = slog.New(secrets.Handler(log.Handler()))
+	replica := cfg.Serve.ReplicaName()
+	a := &App{Cfg: cfg, Log: log.With("replica", replica), Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
+	for _, step := range []func(context.Context) error{a.openDB, a.loadCatalogue, a.connect, a.makeBot, a.makeJobs, a.makeInbox} {
+		if err := step(ctx); err != nil {
+			if a.DB != nil {
+				a.DB.Close()
+			}
+			return nil, err
+		}
+	}
+	a.instrument()
+	return a, nil
+}
+
+// withDefaults checks the configuration and fills in what was left out.
+func (cfg Config) withDefaults() (Config, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return cfg, ErrNoToken
+	}
+	if err := cfg.Serve.Check(); err != nil {
+		return cfg, err
+	}
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
@@ -127,72 +162,94 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if cfg.DispatchEvery <= 0 {
 		cfg.DispatchEvery = 10 * time.Second
 	}
-	if clk == nil {
-		clk = clock.Real{}
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = 50 * time.Second
 	}
-	if err := cfg.Serve.Check(); err != nil {
-		return nil, err
-	}
-	replica := cfg.Serve.ReplicaName()
-	log = log.With("replica", replica)
-	db, err := storage.Open(cfg.DB, clk)
-	if err != nil {
-		return nil, fmt.Errorf("can't open database: %w", err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't migrate database: %w", err)
-	}
-	cat, err := bot.NewCatalogue()
-	if cfg.Locales != nil {
-		cat, err = bot.LoadCatalogue(cfg.Locales)
-	}
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't load language catalogue: %w", err)
-	}
-	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
-	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ}, db, cat, clk, nil, log)
-
-	pollTimeout := cfg.PollTimeout
-	if pollTimeout == 0 {
-		pollTimeout = 50 * time.Second
-	}
-	tg, err := tgbot.New(cfg.Token,
-		tgbot.WithServerURL(cfg.APIURL),
-		tgbot.WithDefaultHandler(a.Bot.Handle),
-		tgbot.WithMiddlewares(a.Bot.Recover, a.meter),
-		// Handlers run inside the inbox's workers, which keep per-chat
-		// order; the library must not spawn a goroutine per update.
-		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
-		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", secrets.Error(err)) }),
-	)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't connect to the Bot API: %w", secrets.Error(err))
-	}
-	a.TG = tg
-	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
-	a.Bot.SetSender(a.Outbox)
-	me, err := tg.GetMe(ctx)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
-	}
-	a.Bot.SetUsername(me.Username)
-
 	if cfg.Dispatch.DefaultLoc == nil {
 		cfg.Dispatch.DefaultLoc = models.LoadLocation(cfg.DefaultTZ)
 	}
-	a.Dispatcher = reminders.NewDispatcher(db, a.Outbox,
+	return cfg, nil
+}
+
+// openDB opens and migrates the database.
+func (a *App) openDB(ctx context.Context) error {
+	db, err := storage.Open(a.Cfg.DB, a.Clock)
+	if err != nil {
+		return fmt.Errorf("can't open database: %w", err)
+	}
+	a.DB = db
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("can't migrate database: %w", err)
+	}
+	return nil
+}
+
+// loadCatalogue reads the language catalogue: the embedded one, or the
+// configured files.
+func (a *App) loadCatalogue(context.Context) error {
+	var err error
+	if a.Cfg.Locales != nil {
+		a.cat, err = bot.LoadCatalogue(a.Cfg.Locales)
+	} else {
+		a.cat, err = bot.NewCatalogue()
+	}
+	if err != nil {
+		return fmt.Errorf("can't load language catalogue: %w", err)
+	}
+	return nil
+}
+
+// connect makes the Bot API client, asks for the bot's name and puts the
+// outbox on the client. The client hands each update to the bot, which is
+// made after it (the bot sends through the outbox, the outbox through the
+// client): its handler and middlewares reach the bot through the App.
+func (a *App) connect(ctx context.Context) error {
+	cfg, log, secrets := a.Cfg, a.Log, a.secrets
+	tg, err := tgbot.New(cfg.Token,
+		tgbot.WithServerURL(cfg.APIURL),
+		tgbot.WithDefaultHandler(func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) { a.Bot.Handle(ctx, tg, upd) }),
+		tgbot.WithMiddlewares(func(next tgbot.HandlerFunc) tgbot.HandlerFunc { return a.Bot.Recover(next) }, a.meter),
+		// Handlers run inside the inbox's workers, which keep per-chat
+		// order; the library must not spawn a goroutine per update.
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
+		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", secrets.Error(err)) }),
+	)
+	if err != nil {
+		return fmt.Errorf("can't connect to the Bot API: %w", secrets.Error(err))
+	}
+	a.TG = tg
+	me, err := tg.GetMe(ctx)
+	if err != nil {
+		return fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
+	}
+	a.username = me.Username
+	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
+	return nil
+}
+
+// makeBot makes the handlers, with the report builder the report sending
+// shares.
+func (a *App) makeBot(context.Context) error {
+	a.builder = reports.NewBuilder(a.DB, a.Clock)
+	a.Bot = bot.New(bot.Config{Admins: a.Cfg.Admins, DefaultTZ: a.Cfg.DefaultTZ, BotUsername: a.username}, bot.Parts{
+		Store: a.DB, Catalogue: a.cat, Clock: a.Clock, Send: a.Outbox, Reports: a.builder, Log: a.Log,
+	})
+	return nil
+}
+
+// makeJobs makes the follow-up dispatcher and the report sending, and the
+// periodic jobs that run them.
+func (a *App) makeJobs(context.Context) error {
+	log := a.Log
+	a.Dispatcher = reminders.NewDispatcher(a.DB, a.Outbox,
 		func(f *models.FollowUp, to reminders.Recipient, now time.Time) outbox.Message {
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
-		}, clk, cfg.Dispatch, log)
-	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: a.Outbox, Clock: clk, Log: log}
+		}, a.Clock, a.Cfg.Dispatch, log)
+	a.Reports = &reports.Scheduler{DB: a.DB, Builder: a.builder, Render: a.Bot, Send: a.Outbox, Clock: a.Clock, Log: log}
 	a.Scheduler = reminders.NewScheduler(log)
 	for _, j := range []reminders.Job{
-		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
+		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", a.Cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
 			st, err := a.Dispatcher.Tick(ctx)
 			if st != (reminders.TickStats{}) {
 				log.Info("follow-ups dispatched", "sent", st.Sent, "late", st.Late, "deferred", st.Deferred,
@@ -213,18 +270,22 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	} {
 		j.Run = a.countRuns(j.Name, j.Run)
 		if err := a.Scheduler.Add(j); err != nil {
-			db.Close()
-			return nil, err
+			return fmt.Errorf("can't schedule %s: %w", j.Name, err)
 		}
 	}
+	return nil
+}
 
+// makeInbox makes the intake of updates: each one stored, then handed to
+// the Bot API client's handlers.
+func (a *App) makeInbox(context.Context) error {
+	cfg := a.Cfg
 	a.Inbox = inbox.New(inbox.Config{
-		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
-		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: cfg.OnUpdateDone,
+		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: cfg.PollTimeout, Workers: cfg.Workers,
+		DrainTimeout: cfg.DrainTimeout, Log: a.Log, OnDone: cfg.OnUpdateDone,
 		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll,
-	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) { tg.ProcessUpdate(ctx, upd) }, bot.ChatOf)
-	a.instrument()
-	return a, nil
+	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) { a.TG.ProcessUpdate(ctx, upd) }, bot.ChatOf)
+	return nil
 }
 
 // prune deletes history nobody needs any more: handled inbox updates.
