@@ -24,6 +24,7 @@ import (
 
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
+	"salesbot/models"
 	"salesbot/reminders"
 )
 
@@ -111,9 +112,11 @@ func (c *common) register(fs *flag.FlagSet) {
 }
 
 func (c *common) validate() (admins []int64, err error) {
-	if _, err := time.LoadLocation(c.tz); err != nil || c.tz == "" {
+	loc, ok := models.ParseZone(c.tz)
+	if !ok {
 		return nil, usageError{fmt.Sprintf("SALESBOT_TZ/--tz %q is not an IANA time zone (example: Asia/Shanghai)", c.tz)}
 	}
+	c.tz = loc.String()
 	for _, f := range strings.Split(c.admins, ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {

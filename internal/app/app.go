@@ -283,7 +283,7 @@ func (a *App) makeInbox(context.Context) error {
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: cfg.PollTimeout, Workers: cfg.Workers,
 		DrainTimeout: cfg.DrainTimeout, Log: a.Log, OnDone: cfg.OnUpdateDone,
-		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll,
+		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll, Claims: a.chatClaims(), Metrics: a.Metrics,
 	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) { a.TG.ProcessUpdate(ctx, upd) }, bot.ChatOf)
 	return nil
 }
@@ -302,6 +302,11 @@ func (a *App) prune(ctx context.Context) error {
 
 // Run serves until ctx ends, then drains and returns.
 func (a *App) Run(ctx context.Context) error {
+	release, err := a.soleReplica()
+	if err != nil {
+		return err
+	}
+	defer release()
 	srv, err := a.startIntake(ctx)
 	if err != nil {
 		return err

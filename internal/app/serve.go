@@ -7,8 +7,10 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -306,4 +308,43 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// chatClaims is how the inbox's workers share chats with other replicas:
+// on PostgreSQL in webhook mode each worker takes chats from the database;
+// otherwise (polling — Telegram allows one poller — or SQLite) this process
+// is the only replica and feeds its workers itself.
+func (a *App) chatClaims() func(ctx context.Context) (inbox.ChatLocker, error) {
+	if !a.Cfg.Serve.Webhook() || a.DB.Dialect() != storage.Postgres {
+		return nil
+	}
+	return func(ctx context.Context) (inbox.ChatLocker, error) { return a.DB.NewChatLocker(ctx) }
+}
+
+// soleReplica refuses a second `salesbot run` on one SQLite file: SQLite has
+// no way to share the inbox between processes (and each would handle every
+// update). It holds an exclusive lock on a file beside the database until
+// release; the kernel drops it when the process dies. On PostgreSQL any
+// number of replicas may run.
+func (a *App) soleReplica() (release func(), err error) {
+	if a.DB.Dialect() != storage.SQLite {
+		return func() {}, nil
+	}
+	path := a.Cfg.DB + ".run-lock"
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("can't open %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(path)
+		f.Close()
+		return nil, fmt.Errorf("another salesbot run (%s) is using %s: SQLite serves one replica; for several, use PostgreSQL (SALESBOT_DB=postgres://…, README \"Several replicas\")",
+			strings.TrimSpace(string(holder)), a.Cfg.DB)
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(fmt.Sprintf("replica %s, pid %d\n", a.Cfg.Serve.ReplicaName(), os.Getpid())), 0)
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

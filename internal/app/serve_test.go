@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -53,8 +54,15 @@ func get(t *testing.T, url string) (int, string) {
 // Updates arrive through the webhook (the fake POSTs them with the secret),
 // are handled, and the operator endpoints report it.
 func TestWebhookEndToEnd(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { webhookEndToEnd(t) })
+	// On PostgreSQL the inbox's workers take chats from the database, as
+	// one replica among several.
+	t.Run("postgres", func(t *testing.T) { webhookEndToEnd(t, apptest.Postgres(t)) })
+}
+
+func webhookEndToEnd(t *testing.T, opts ...apptest.Option) {
 	addr := freeAddr(t)
-	h := apptest.New(t, withWebhook(addr))
+	h := apptest.New(t, append(opts, withWebhook(addr))...)
 	if got := h.Fake.WebhookURL(); got != "http://"+addr+"/telegram" {
 		t.Fatalf("webhook registered at %q", got)
 	}
@@ -254,5 +262,23 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 			t.Fatalf("not ready again after the database came back:\n%s", body)
 		}
 	}
+	apptest.MustContain(t, h.Send(apptest.Admin, "/newteam North"), "Team North created")
+}
+
+// A second `salesbot run` on one SQLite file is refused with what to do.
+func TestSecondReplicaOnSQLiteIsRefused(t *testing.T) {
+	h := apptest.New(t)
+	cfg := h.Cfg
+	cfg.DB, cfg.APIURL = h.DSN, h.Fake.URL()
+	a, err := app.New(context.Background(), cfg, h.Clock, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	err = a.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "SQLite serves one replica") || !strings.Contains(err.Error(), "postgres://") {
+		t.Fatalf("second replica on SQLite: %v", err)
+	}
+	// The first one is unaffected.
 	apptest.MustContain(t, h.Send(apptest.Admin, "/newteam North"), "Team North created")
 }

@@ -24,6 +24,7 @@ import (
 
 	tgmodels "github.com/go-telegram/bot/models"
 
+	"salesbot/internal/metrics"
 	"salesbot/internal/redact"
 	"salesbot/internal/storage"
 )
@@ -68,6 +69,12 @@ type Config struct {
 	Webhook bool
 	// OnPoll, if set, is told how each getUpdates went (for /readyz).
 	OnPoll func(err error)
+	// Claims, if set (webhook mode on PostgreSQL), opens a worker's
+	// chat-claim session: workers on every replica take chats from the
+	// database instead of being fed (see runClaims).
+	Claims func(ctx context.Context) (ChatLocker, error)
+	// Metrics counts updates resumed after an unfinished attempt.
+	Metrics *metrics.Metrics
 }
 
 // Inbox polls, stores and dispatches updates.
@@ -77,7 +84,7 @@ type Inbox struct {
 	handle Handler
 	chatOf ChatFunc
 	log    *slog.Logger
-	wake   chan struct{}
+	wake   notifier
 }
 
 // New returns an inbox; Run starts it.
@@ -97,13 +104,16 @@ func New(cfg Config, store Store, handle Handler, chatOf ChatFunc) *Inbox {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log, wake: make(chan struct{}, 1)}
+	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log, wake: newNotifier()}
 }
 
 // Run handles what a previous run left pending, then polls until ctx ends,
 // then drains in-flight work within DrainTimeout. It returns nil on a normal
 // stop and an error only when polling cannot go on (a bad token).
 func (in *Inbox) Run(ctx context.Context) error {
+	if in.cfg.Webhook && in.cfg.Claims != nil {
+		return in.runClaims(ctx)
+	}
 	// Handlers get their own context so that stopping the poll does not cut
 	// off a reply half-way; it ends when draining does.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))

@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
+	_ "github.com/jackc/pgx/v5/stdlib" // a second session, to end A's
 
 	"salesbot/internal/clock"
 	"salesbot/internal/inbox"
@@ -81,4 +83,108 @@ func TestWebhookModeHandlesStoredUpdatesOnceInOrder(t *testing.T) {
 			t.Fatalf("%d updates still pending", n)
 		}
 	})
+}
+
+// Two replicas on one PostgreSQL database share the inbox: each update is
+// handled once, each chat in order, and a chat whose holder dies (its
+// database session ends) is taken over by the other replica.
+func TestReplicasShareChatsAndTakeOver(t *testing.T) {
+	dsn := storagetest.PostgresDSN(t)
+	open := func() *storage.DB {
+		db, err := storage.Open(dsn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if err := db.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	dbA, dbB := open(), open()
+
+	var mu sync.Mutex
+	byChat := map[int64][]int64{}
+	count := map[int64]int{}
+	h := newHandled()
+	stuck := make(chan struct{})
+	var stuckOnce sync.Once
+	newReplica := func(db *storage.DB, name string) *inbox.Inbox {
+		return inbox.New(inbox.Config{Webhook: true, Workers: 3, DrainTimeout: 2 * time.Second,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OnDone: h.add,
+			Claims: func(ctx context.Context) (inbox.ChatLocker, error) { return db.NewChatLocker(ctx) }},
+			db, func(ctx context.Context, upd *tgmodels.Update) {
+				if name == "A" && upd.ID == 5 {
+					// Replica A hangs on update 5 until it is "killed".
+					stuckOnce.Do(func() { close(stuck) })
+					<-ctx.Done()
+					return
+				}
+				mu.Lock()
+				byChat[upd.Message.Chat.ID] = append(byChat[upd.Message.Chat.ID], upd.ID)
+				count[upd.ID]++
+				mu.Unlock()
+			}, chatOf)
+	}
+	const total = 60
+	for id := int64(1); id <= total; id++ {
+		storeMessage(t, dbA, id, 100+id%6)
+	}
+	ctxA, killA := context.WithCancel(context.Background())
+	doneA := make(chan error, 1)
+	go func() { doneA <- newReplica(dbA, "A").Run(ctxA) }()
+	select {
+	case <-stuck:
+	case <-time.After(10 * time.Second):
+		t.Fatal("replica A never reached update 5")
+	}
+	// B runs beside A for a while, then A dies while holding update 5's
+	// chat: its sessions end.
+	ctxB, stopB := context.WithCancel(context.Background())
+	defer stopB()
+	doneB := make(chan error, 1)
+	go func() { doneB <- newReplica(dbB, "B").Run(ctxB) }()
+	<-h.wake
+	// A stops taking chats, and its session holding chat 105 (update 5's)
+	// dies, as when its machine vanishes; A's handler is still stuck and
+	// never finishes (its drain ends it unmarked).
+	killA()
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`SELECT pg_terminate_backend(pid) FROM pg_locks
+		WHERE locktype = 'advisory' AND classid = 74653110 AND objid = 105 AND granted`); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { <-doneA }()
+	deadline := time.After(20 * time.Second)
+	for {
+		mu.Lock()
+		n := len(count)
+		mu.Unlock()
+		if n == total {
+			break
+		}
+		select {
+		case <-h.wake:
+		case <-deadline:
+			t.Fatalf("handled %d of %d updates", n, total)
+		}
+	}
+	stopB()
+	<-doneB
+	mu.Lock()
+	defer mu.Unlock()
+	for id, n := range count {
+		if n != 1 {
+			t.Errorf("update %d handled %d times", id, n)
+		}
+	}
+	for chat, ids := range byChat {
+		if !slices.IsSorted(ids) {
+			t.Errorf("chat %d handled out of order: %v", chat, ids)
+		}
+	}
 }

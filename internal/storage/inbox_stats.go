@@ -11,7 +11,7 @@ import (
 // the oldest of them was received (zero when none is pending). It reads the
 // state index, for /metrics.
 func (db *DB) InboxBacklog(ctx context.Context) (pending int64, oldest time.Time, err error) {
-	q := db.gorm.WithContext(ctx).Model(&updateRow{}).Where("state = ?", UpdatePending)
+	q := db.conn(ctx).Model(&updateRow{}).Where("state = ?", UpdatePending)
 	if err := q.Count(&pending).Error; err != nil {
 		return 0, time.Time{}, fmt.Errorf("count pending updates: %w", err)
 	}
@@ -21,7 +21,7 @@ func (db *DB) InboxBacklog(ctx context.Context) (pending int64, oldest time.Time
 	// The oldest by a row, not MIN(): SQLite returns an aggregate of a
 	// time column as text.
 	var first []updateRow
-	err = db.gorm.WithContext(ctx).Select("received_at").Where("state = ?", UpdatePending).
+	err = db.conn(ctx).Select("received_at").Where("state = ?", UpdatePending).
 		Order("received_at").Limit(1).Find(&first).Error
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("find oldest pending update: %w", err)
