@@ -4,7 +4,9 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"salesbot/internal/dates"
 	"salesbot/internal/outbox"
 	"salesbot/internal/reports"
 	"salesbot/models"
@@ -134,18 +136,20 @@ func exportRange(text string, now time.Time, loc *time.Location) (from, to strin
 	if text == "" {
 		return models.AddDays(today, -29), today, nil
 	}
+	bad := models.Errorf(models.EINVALID, "export_bad_range", map[string]any{"Value": clip(text, 60)})
+	if utf8.RuneCountInString(text) > dates.MaxRangeLen {
+		return "", "", bad
+	}
 	if d, err := reportDay(text, now, loc); err == nil {
 		return d, today, nil
 	}
-	words := strings.Fields(text)
-	for i := 1; i < len(words); i++ {
-		f, err1 := reportDay(strings.Join(words[:i], " "), now, loc)
-		t, err2 := reportDay(strings.Join(words[i:], " "), now, loc)
-		if err1 == nil && err2 == nil {
-			return f, t, nil
-		}
+	isDay := func(x string) bool { _, err := reportDay(x, now, loc); return err == nil }
+	if a, z, ok := dates.SplitRange(text, isDay); ok {
+		f, _ := reportDay(a, now, loc)
+		t, _ := reportDay(z, now, loc)
+		return f, t, nil
 	}
-	return "", "", models.Errorf(models.EINVALID, "export_bad_range", map[string]any{"Value": text})
+	return "", "", bad
 }
 
 // /export [team] [from] [to]: managers get their team's records, reps
