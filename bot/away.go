@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"salesbot/internal/dates"
 	"salesbot/models"
@@ -17,8 +18,8 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	switch strings.ToLower(arg) {
-	case "":
+	switch {
+	case arg == "":
 		a := r.User.Away
 		if a.From.IsZero() || !a.Until.After(r.Now) {
 			r.say("away_none", nil)
@@ -26,16 +27,25 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 		}
 		r.say("away_show", b.awayData(r, a, hours))
 		return nil
-	case "off", "back", "end", "结束", "取消", "回来了":
+	case r.cat.wordIs(wordAwayOff, arg):
+		a := r.User.Away
+		if a.From.IsZero() || !a.Until.After(r.Now) {
+			r.say("away_off_none", nil) // nothing to end: no "welcome back"
+			return nil
+		}
 		if err := b.store.SetAway(ctx, r.User.ID, models.Away{}); err != nil {
 			return err
+		}
+		if a.From.After(r.Now) {
+			r.say("away_cancelled", b.awayData(r, a, hours))
+			return nil
 		}
 		r.say("away_off", nil)
 		return nil
 	}
 	first, last, ok := parseDayRange(arg, r.Now, b.dateOptions(r, hours))
 	if !ok {
-		r.say("err_away_dates", map[string]any{"Input": arg})
+		r.say("err_away_dates", map[string]any{"Input": clip(arg, 60)})
 		return nil
 	}
 	a, err := models.NewAway(first, last, r.Now)
@@ -46,7 +56,7 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 			data := map[string]any{}
 			for k, v := range de.Data {
 				if t, ok := v.(time.Time); ok {
-					v = FormatDay(r.Lang, t, r.Loc)
+					v = r.day(t)
 				}
 				data[k] = v
 			}
@@ -65,35 +75,24 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 func (b *Bot) awayData(r *Request, a models.Away, hours models.WorkingHours) map[string]any {
 	lastDay := a.Until.In(r.Loc).AddDate(0, 0, -1)
 	back := hours.Adjust(a.Until.In(r.Loc))
-	return map[string]any{"From": FormatDay(r.Lang, a.From, r.Loc), "To": FormatDay(r.Lang, lastDay, r.Loc), "Back": r.time(back)}
+	return map[string]any{"From": r.day(a.From), "To": r.day(lastDay), "Back": r.time(back)}
 }
 
-// rangeSeparators split "FROM TO" where the days themselves may hold spaces.
-var rangeSeparators = []string{" - ", " – ", " — ", " to ", " until ", "~", "到", "至"}
-
 // parseDayRange reads "2026-12-20 2027-01-03", "dec 20 - jan 3",
-// "12月20日到1月3日" or a single day.
+// "12月20日到1月3日" or a single day (dates.SplitRange bounds the work).
 func parseDayRange(s string, now time.Time, opts dates.Options) (first, last time.Time, ok bool) {
 	day := func(x string) (time.Time, bool) {
 		t, err := dates.ParseDay(strings.TrimSpace(x), now, opts)
 		return t, err == nil
 	}
-	for _, sep := range rangeSeparators {
-		if a, z, found := strings.Cut(s, sep); found {
-			f, ok1 := day(a)
-			l, ok2 := day(z)
-			if ok1 && ok2 {
-				return f, l, true
-			}
-		}
+	if utf8.RuneCountInString(s) > dates.MaxRangeLen {
+		return time.Time{}, time.Time{}, false
 	}
-	fields := strings.Fields(s)
-	for i := 1; i < len(fields); i++ {
-		f, ok1 := day(strings.Join(fields[:i], " "))
-		l, ok2 := day(strings.Join(fields[i:], " "))
-		if ok1 && ok2 {
-			return f, l, true
-		}
+	isDay := func(x string) bool { _, ok := day(x); return ok }
+	if a, z, ok := dates.SplitRange(s, isDay); ok {
+		f, _ := day(a)
+		l, _ := day(z)
+		return f, l, true
 	}
 	if d, ok := day(s); ok {
 		return d, d, true

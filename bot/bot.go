@@ -42,6 +42,9 @@ type Config struct {
 	// BotUsername makes invite links (t.me/<name>?start=<code>).
 	BotUsername string
 	InviteTTL   time.Duration
+	// RateLimit bounds each person's messages and presses (zero: the
+	// default, 20 in 10 s).
+	RateLimit RateLimit
 }
 
 // Bot handles Telegram updates.
@@ -63,6 +66,8 @@ type Bot struct {
 	defLoc *time.Location
 	// reports builds digests, summaries and exports.
 	reports *reports.Builder
+	// limiter is the per-person rate limit on what the bot handles.
+	limiter *userLimiter
 }
 
 // callbackFunc handles a pressed button; payload is the data after "kind:".
@@ -71,13 +76,26 @@ type callbackFunc func(ctx context.Context, r *Request, payload string) error
 // messageHook handles a non-command message if it is for it.
 type messageHook func(ctx context.Context, r *Request) (handled bool, err error)
 
+// Parts are what the bot works with, made before it.
+type Parts struct {
+	Store     *storage.DB
+	Catalogue *Catalogue
+	Clock     clock.Clock
+	// Send delivers what the bot says (the outbox).
+	Send Sender
+	// Reports builds digests, summaries and exports; the report sending
+	// shares it.
+	Reports *reports.Builder
+	Log     *slog.Logger
+}
+
 // New builds the bot's handlers.
-func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Sender, log *slog.Logger) *Bot {
+func New(cfg Config, p Parts) *Bot {
 	if cfg.InviteTTL == 0 {
 		cfg.InviteTTL = models.DefaultInviteTTL
 	}
-	b := &Bot{cfg: cfg, store: store, cat: cat, clock: clk, send: send, log: log, defLoc: models.LoadLocation(cfg.DefaultTZ),
-		reports: reports.NewBuilder(store, clk)}
+	b := &Bot{cfg: cfg, store: p.Store, cat: p.Catalogue, clock: p.Clock, send: p.Send, log: p.Log,
+		defLoc: models.LoadLocation(cfg.DefaultTZ), reports: p.Reports, limiter: newUserLimiter(cfg.RateLimit)}
 	b.commands = b.commandTable()
 	b.callbacks = b.callbackTable()
 	b.hooks = b.hookTable()
@@ -91,13 +109,6 @@ func New(cfg Config, store *storage.DB, cat *Catalogue, clk clock.Clock, send Se
 	}
 	return b
 }
-
-// ReportBuilder is what builds the bot's reports (the scheduler shares it).
-func (b *Bot) ReportBuilder() *reports.Builder { return b.reports }
-
-// SetSender replaces the sender; the Telegram client that the default
-// sender needs exists only after the bot's handlers do.
-func (b *Bot) SetSender(s Sender) { b.send = s }
 
 // Request is one update as the handlers see it: who, where, what.
 type Request struct {
@@ -183,9 +194,9 @@ func (b *Bot) Apologize(ctx context.Context, upd *tgmodels.Update) error {
 
 // langOf is the language to answer an update in when no request exists.
 func (b *Bot) langOf(ctx context.Context, upd *tgmodels.Update) string {
-	lang := "en"
+	lang := b.cat.Fallback()
 	if from := senderOf(upd); from != nil {
-		lang = NormalizeLang(from.LanguageCode)
+		lang = b.cat.Normalize(from.LanguageCode)
 		if u, err := b.store.UserByTelegramID(ctx, from.ID); err == nil && u.Lang != "" {
 			lang = u.Lang
 		}
@@ -252,7 +263,7 @@ func (b *Bot) request(upd *tgmodels.Update) *Request {
 	r := &Request{UpdateID: upd.ID, ChatID: chatOf(upd), Now: b.clock.Now(), cat: b.cat}
 	r.Profile = storage.Profile{
 		TelegramID: from.ID, ChatID: r.ChatID, Username: from.Username,
-		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: NormalizeLang(from.LanguageCode),
+		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: b.cat.Normalize(from.LanguageCode),
 	}
 	switch {
 	case upd.Message != nil:
@@ -378,6 +389,13 @@ func (b *Bot) serve(ctx context.Context, r *Request) {
 func (b *Bot) userLoc(u *models.User) *time.Location { return u.Location(b.defLoc) }
 
 func (b *Bot) route(ctx context.Context, r *Request) error {
+	switch v, until := b.limiter.check(r.Profile.TelegramID, r.Now); v {
+	case limitTell:
+		r.say("slow_down", map[string]any{"N": b.limiter.cfg.Burst, "Secs": int(b.limiter.cfg.Per.Seconds()), "Until": r.time(until)})
+		return nil
+	case limitQuiet:
+		return nil
+	}
 	if r.CallbackID != "" {
 		return b.callback(ctx, r)
 	}
@@ -410,7 +428,7 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 	}
 	r.abandoned = len(r.out) > before
 	if !r.User.Role().AtLeast(cmd.role) {
-		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": b.cat.T(r.Lang, "role_"+string(cmd.role), nil)})
+		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": r.role(cmd.role)})
 		return nil
 	}
 	return cmd.run(ctx, r)
@@ -425,7 +443,7 @@ func (b *Bot) renderError(r *Request, err error) {
 		for k, v := range de.Data {
 			switch x := v.(type) {
 			case time.Time:
-				v = FormatTime(r.Lang, x, r.Loc)
+				v = r.time(x)
 			case models.Field:
 				v = r.t("field_"+string(x), nil)
 			}
@@ -489,7 +507,7 @@ func (r *Request) editLast(messageID int) {
 }
 
 // time renders an instant in the request's language and zone.
-func (r *Request) time(t time.Time) string { return FormatTime(r.Lang, t, r.Loc) }
+func (r *Request) time(t time.Time) string { return r.language().FormatTime(t, r.Loc) }
 
 func tooLong(s string, max int) error {
 	if n := utf8.RuneCountInString(s); n > max {
@@ -497,6 +515,3 @@ func tooLong(s string, max int) error {
 	}
 	return nil
 }
-
-// SetUsername records the bot's @name for invite links.
-func (b *Bot) SetUsername(name string) { b.cfg.BotUsername = name }

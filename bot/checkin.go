@@ -21,9 +21,9 @@ func (b *Bot) checkinHook(ctx context.Context, r *Request) (bool, error) {
 		return true, err
 	}
 	if f != nil && f.Kind == "visit" {
-		d := visitDraftOf(st)
-		what := b.checkinInto(r, &d.Place, &d.Lat, &d.Lon, &d.Live, &d.Attachments, 0)
-		d.store(st)
+		d := visitDrafts.of(st)
+		what := b.checkinInto(r, &d.Visit.Place, &d.Lat, &d.Lon, &d.Live, &d.Attachments, 0)
+		visitDrafts.store(st, d)
 		if err := b.store.SaveForm(ctx, r.User.ID, f.Kind, st); err != nil {
 			return true, err
 		}
@@ -78,7 +78,7 @@ func (b *Bot) checkinInto(r *Request, place *string, lat, lon **float64, live *b
 	a := r.Attachment
 	*atts = append(*atts, models.Attachment{VisitID: visitID, Kind: a.Kind, FileID: a.FileID, FileName: a.FileName,
 		Caption: r.Text})
-	what := r.t("attachment_"+a.Kind, nil)
+	what := attachmentKeys.label(r.cat, r.Lang, a.Kind)
 	if a.FileName != "" {
 		what += " " + a.FileName
 	}

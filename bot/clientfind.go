@@ -127,6 +127,42 @@ func (b *Bot) findClient(ctx context.Context, r *Request, name string) (*models.
 	return nil, out, nil
 }
 
+// clientArg is how a command that takes a client name (/client, /history,
+// /objections) offers clients as buttons: each sends Prefix+ID; without a
+// name, the user's recent clients, Cols to a row, under the Usage text.
+type clientArg struct {
+	Prefix string
+	Usage  string
+	Cols   int
+}
+
+// clientNamed finds a client typed in a command among those the user may
+// see. When the name is not one client it answers itself (recent clients
+// for no name, "did you mean" buttons, or "not found") and returns nil.
+func (b *Bot) clientNamed(ctx context.Context, r *Request, name string, arg clientArg) (*models.Client, error) {
+	if name == "" {
+		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
+		if err != nil {
+			return nil, err
+		}
+		r.reply(r.t(arg.Usage, nil), clientButtons(recent, arg.Cols, clientName, arg.Prefix))
+		return nil, nil
+	}
+	if err := tooLong(name, models.MaxNameLen); err != nil {
+		return nil, err
+	}
+	c, near, err := b.findClient(ctx, r, name)
+	if err != nil || c != nil {
+		return c, err
+	}
+	if len(near) > 0 {
+		r.reply(r.t("client_did_you_mean", map[string]any{"Name": name}), clientButtons(near, 1, r.clientLabel, arg.Prefix))
+		return nil, nil
+	}
+	r.say("client_not_found", map[string]any{"Name": name})
+	return nil, nil
+}
+
 // clientLabel is a client as a button or line shows it: "Acme Corp (B, proposal / quote)".
 func (r *Request) clientLabel(c *models.Client) string {
 	var bits []string
@@ -154,9 +190,179 @@ func parseID(v string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// cbAction splits a button's payload "ACTION:ID[:ARG]".
+func cbAction(payload string) (action string, id int64, arg string, ok bool) {
+	action, rest, _ := strings.Cut(payload, ":")
+	id, arg, ok = cbID(rest)
+	return action, id, arg, ok
+}
+
 // cbID reads the numeric id of a button's payload ("42" or "42:x").
 func cbID(payload string) (int64, string, bool) {
 	head, rest, _ := strings.Cut(payload, ":")
 	id, err := strconv.ParseInt(head, 10, 64)
 	return id, rest, err == nil && id > 0
+}
+
+func (b *Bot) recentClientChoices(ctx context.Context, r *Request, _ *FormState) ([]Choice, error) {
+	recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
+	if err != nil {
+		return nil, err
+	}
+	var cs []Choice
+	for _, c := range recent {
+		if r.User.RoleIn(c.TeamID) != models.RoleNone {
+			cs = append(cs, Choice{c.Name, idValue(c.ID)})
+		}
+	}
+	return cs, nil
+}
+
+// clientChoice is the client part of a visit or objection draft: an
+// existing client, a new name (once NewClient is confirmed), or a typed
+// name close to existing clients waiting for a pick (Typed, Candidates).
+type clientChoice struct {
+	TeamID     int64   `json:"team,omitempty"`
+	ClientID   int64   `json:"client,omitempty"`
+	ClientName string  `json:"client_name,omitempty"`
+	NewClient  bool    `json:"new_client,omitempty"`
+	Typed      string  `json:"typed,omitempty"`
+	Candidates []int64 `json:"candidates,omitempty"`
+}
+
+func (cc *clientChoice) set(id int64, name string, teamID int64) {
+	cc.ClientID, cc.ClientName, cc.TeamID, cc.NewClient = id, name, teamID, id == 0
+	cc.Typed, cc.Candidates = "", nil
+}
+
+// setClientFunc records a draft's client (a draft may do more than
+// clientChoice.set, e.g. forget contacts of the previous client).
+type setClientFunc func(id int64, name string, teamID int64)
+
+// resolveClient reads a client answer for a visit or objection: a button
+// ("id:N") picks that client; a typed name is matched in the team: the
+// same name is that client, a close one is asked about (jump, with
+// cc.Typed and cc.Candidates set), a new one becomes a new client.
+func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *clientChoice, set setClientFunc) (jump bool, err error) {
+	if id, ok := parseID(answer); ok {
+		c, err := b.store.Client(ctx, id)
+		if err != nil || r.User.RoleIn(c.TeamID) == models.RoleNone {
+			return false, models.Errorf(models.EINVALID, "form_choose", nil)
+		}
+		set(c.ID, c.Name, c.TeamID)
+		return false, nil
+	}
+	name := strings.TrimSpace(answer)
+	if models.NameKey(name) == "" {
+		return false, models.Errorf(models.EINVALID, "err_client_name_empty", nil)
+	}
+	if err := models.CheckText(models.FieldClientName, name, models.MaxNameLen); err != nil {
+		return false, err
+	}
+	if cc.TeamID == 0 {
+		if cc.TeamID, err = b.writeTeam(r); err != nil {
+			return false, err
+		}
+	}
+	exact, near, err := b.matchForWrite(ctx, cc.TeamID, name)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case exact != nil:
+		set(exact.ID, exact.Name, exact.TeamID)
+	case len(near) > 0:
+		ids := make([]int64, len(near))
+		for i, m := range near {
+			ids[i] = m.Client.ID
+		}
+		cc.Typed, cc.Candidates = name, ids
+		return true, nil
+	default:
+		set(0, name, cc.TeamID)
+	}
+	return false, nil
+}
+
+// settleClient makes sure a draft's client is known before it is saved
+// (a quick entry may name none, or a name close to several): it asks the
+// form's "client" or "client_pick" step instead, and reports asked.
+func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind string, cc *clientChoice, set setClientFunc, store func()) (asked bool, err error) {
+	if cc.ClientID != 0 || cc.NewClient {
+		return false, nil
+	}
+	if cc.ClientName == "" {
+		r.say(needClientKeys.label(r.cat, r.Lang, kind), nil)
+		return true, b.AskStep(ctx, r, kind, "client", st)
+	}
+	jump, err := b.resolveClient(ctx, r, cc.ClientName, cc, set)
+	if err != nil {
+		return true, err
+	}
+	store()
+	if jump {
+		return true, b.AskStep(ctx, r, kind, "client_pick", st)
+	}
+	return false, nil
+}
+
+// clientSteps ask for the client of a visit or objection draft: a recent
+// client's button or a typed name matched against the team ("client",
+// prompt by promptKey), then, for a name close to several clients, which
+// one ("client_pick", reached by a jump). choice finds the draft's client.
+func clientSteps[R, D any](b *Bot, drafts draftStore[R, D], promptKey string, choice func(*D) (*clientChoice, setClientFunc)) []*Step {
+	return []*Step{
+		{ID: "client", Text: true, Columns: 2,
+			Prompt:  func(r *Request, st *FormState) string { return r.t(promptKey, nil) },
+			Choices: b.recentClientChoices,
+			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
+				return drafts.update(st, func(d *D) error {
+					cc, set := choice(d)
+					jump, err := b.resolveClient(ctx, r, a, cc, set)
+					if jump {
+						st.Jump = "client_pick"
+					}
+					return err
+				})
+			}},
+		{ID: "client_pick", When: never, Columns: 1,
+			Prompt: func(r *Request, st *FormState) string {
+				cc, _ := choice(drafts.of(st))
+				return r.t("visit_q_client_pick", map[string]any{"Name": cc.Typed})
+			},
+			Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+				cc, _ := choice(drafts.of(st))
+				return b.candidateChoices(ctx, r, cc.Typed, cc.Candidates)
+			},
+			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
+				return drafts.update(st, func(d *D) error {
+					cc, set := choice(d)
+					return b.pickClient(ctx, r, a, cc, set)
+				})
+			}},
+	}
+}
+
+// candidateChoices offers the close clients and "new client".
+func (b *Bot) candidateChoices(ctx context.Context, r *Request, typed string, ids []int64) ([]Choice, error) {
+	var cs []Choice
+	for _, id := range ids {
+		c, err := b.store.Client(ctx, id)
+		if err != nil {
+			continue // deleted meanwhile
+		}
+		cs = append(cs, Choice{r.clientLabel(c), idValue(c.ID)})
+	}
+	return append(cs, Choice{r.t("visit_new_client", map[string]any{"Name": typed}), "new"}), nil
+}
+
+// pickClient reads the client_pick step: one of the close names' buttons,
+// or "new" for the name as typed.
+func (b *Bot) pickClient(ctx context.Context, r *Request, a string, cc *clientChoice, set setClientFunc) error {
+	if a == "new" {
+		set(0, cc.Typed, cc.TeamID)
+		return nil
+	}
+	_, err := b.resolveClient(ctx, r, a, cc, set)
+	return err
 }

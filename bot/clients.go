@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,128 +12,71 @@ import (
 	"salesbot/models"
 )
 
-// clientDraft is a client card being added or edited (form "client").
+// clientDraft is a client card being added or edited (form "client"):
+// its fields (models.ClientFields) in Client, and what the form keeps
+// besides.
 type clientDraft struct {
-	EditID     int64        `json:"edit,omitempty"`
-	TeamID     int64        `json:"team,omitempty"`
-	Name       string       `json:"name,omitempty"`
-	Typed      string       `json:"typed,omitempty"`
-	Candidates []int64      `json:"candidates,omitempty"`
-	OpenID     int64        `json:"open,omitempty"` // "I meant this existing client"
-	Grade      models.Grade `json:"grade,omitempty"`
-	Industry   string       `json:"industry,omitempty"`
-	Address    string       `json:"address,omitempty"`
-	Size       string       `json:"size,omitempty"`
-	Source     string       `json:"source,omitempty"`
-	Notes      string       `json:"notes,omitempty"`
+	Client     models.Client `json:"-"`
+	EditID     int64         `json:"edit,omitempty"`
+	TeamID     int64         `json:"team,omitempty"`
+	Typed      string        `json:"typed,omitempty"`
+	Candidates []int64       `json:"candidates,omitempty"`
+	OpenID     int64         `json:"open,omitempty"` // "I meant this existing client"
 }
 
-func clientDraftOf(st *FormState) *clientDraft {
-	d := &clientDraft{}
-	if s := st.Get("c"); s != "" {
-		_ = json.Unmarshal([]byte(s), d)
-	}
-	return d
-}
+// clientDrafts keeps the client form's draft.
+var clientDrafts = draftStore[models.Client, clientDraft]{"c", models.ClientFields, func(d *clientDraft) *models.Client { return &d.Client }}
 
-func (d *clientDraft) store(st *FormState) {
-	data, _ := json.Marshal(d)
-	st.Set("c", string(data))
-}
-
-func updateClient(st *FormState, fn func(d *clientDraft) error) error {
-	d := clientDraftOf(st)
-	if err := fn(d); err != nil {
-		return err
-	}
-	d.store(st)
-	return nil
-}
-
-// clientTextFields are the card's free-text fields with their limits.
-var clientTextFields = []struct {
-	id    string
-	field models.Field
-	max   int
-	get   func(d *clientDraft) *string
-}{
-	{"industry", models.FieldIndustry, models.MaxShortLen, func(d *clientDraft) *string { return &d.Industry }},
-	{"address", models.FieldAddress, models.MaxPlaceLen, func(d *clientDraft) *string { return &d.Address }},
-	{"size", models.FieldSize, models.MaxSizeLen, func(d *clientDraft) *string { return &d.Size }},
-	{"source", models.FieldSource, models.MaxShortLen, func(d *clientDraft) *string { return &d.Source }},
-	{"notes", models.FieldNotes, models.MaxTextLen, func(d *clientDraft) *string { return &d.Notes }},
-}
-
-// The client form: /client add, and the card's Edit buttons.
+// The client form (/client add, and the card's Edit buttons) asks the
+// fields of models.ClientFields; the name is matched against the team's
+// clients by hand, and once the user picks an existing client instead the
+// rest is not asked.
 func (b *Bot) clientForm() *Form {
-	never := func(*FormState) bool { return false }
-	adding := func(st *FormState) bool { return clientDraftOf(st).OpenID == 0 }
-	steps := []*Step{
+	custom := map[models.Field][]*Step{models.FieldClientName: {
 		{ID: "name", Text: true,
 			Prompt: func(r *Request, st *FormState) string { return r.t("client_q_name", nil) },
 			Parse:  b.parseClientName},
 		{ID: "pick", When: never, Columns: 1,
 			Prompt: func(r *Request, st *FormState) string {
-				return r.t("client_q_pick", map[string]any{"Name": clientDraftOf(st).Typed})
+				return r.t("client_q_pick", map[string]any{"Name": clientDrafts.of(st).Typed})
 			},
 			Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-				d := clientDraftOf(st)
+				d := clientDrafts.of(st)
 				return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
 			},
 			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-				return updateClient(st, func(d *clientDraft) error {
+				return clientDrafts.update(st, func(d *clientDraft) error {
 					if id, ok := parseID(a); ok {
 						d.OpenID = id
 					} else {
-						d.Name = d.Typed
+						d.Client.Name = d.Typed
 					}
 					return nil
 				})
 			}},
-		{ID: "grade", Optional: true, When: adding, Columns: 2,
-			Prompt:  func(r *Request, st *FormState) string { return r.t("client_q_grade", nil) },
-			Choices: gradeChoices,
-			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-				return updateClient(st, func(d *clientDraft) error { d.Grade = models.Grade(a); return nil })
-			}},
-	}
-	for _, f := range clientTextFields {
-		f := f
-		steps = append(steps, &Step{ID: f.id, Text: true, Optional: true, When: adding,
-			Prompt: func(r *Request, st *FormState) string { return r.t("client_q_"+f.id, nil) },
-			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-				a = strings.TrimSpace(a)
-				if err := models.CheckText(f.field, a, f.max); err != nil {
-					return err
-				}
-				return updateClient(st, func(d *clientDraft) error { *f.get(d) = a; return nil })
-			},
-			OnSkip: func(st *FormState) { _ = updateClient(st, func(d *clientDraft) error { *f.get(d) = ""; return nil }) },
-		})
+	}}
+	steps := formSteps(clientKeys, clientDrafts, custom)
+	adding := func(st *FormState) bool { return clientDrafts.of(st).OpenID == 0 }
+	for _, s := range steps {
+		if s.ID != "name" && s.When == nil {
+			s.When = adding
+		}
 	}
 	return &Form{Kind: "client", Steps: steps, Done: b.clientDone,
 		Describe: func(r *Request, st *FormState) string {
-			d := clientDraftOf(st)
-			if name := firstNonEmpty(d.Name, d.Typed); name != "" {
-				return "• " + r.t("sum_client", map[string]any{"Value": name})
+			d := clientDrafts.of(st)
+			if name := firstNonEmpty(d.Client.Name, d.Typed); name != "" {
+				return "• " + fieldLine(r, r.t(visitKeys.label("client"), nil), name)
 			}
 			return ""
 		}}
-}
-
-func gradeChoices(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
-	var cs []Choice
-	for _, g := range models.Grades {
-		cs = append(cs, Choice{r.grade(g), string(g)})
-	}
-	return cs, nil
 }
 
 // parseClientName checks a new or changed client name against the team:
 // the same name is refused (with how to open it), a close one is asked
 // about.
 func (b *Bot) parseClientName(ctx context.Context, r *Request, st *FormState, a string) error {
-	return updateClient(st, func(d *clientDraft) error {
+	return clientDrafts.update(st, func(d *clientDraft) error {
 		name := strings.TrimSpace(a)
 		if models.NameKey(name) == "" {
 			return models.Errorf(models.EINVALID, "err_client_name_empty", nil)
@@ -163,13 +105,13 @@ func (b *Bot) parseClientName(ctx context.Context, r *Request, st *FormState, a 
 			st.Jump = "pick"
 			return nil
 		}
-		d.Name = name
+		d.Client.Name = name
 		return nil
 	})
 }
 
 func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
-	d := clientDraftOf(st)
+	d := clientDrafts.of(st)
 	if d.OpenID != 0 {
 		c, err := b.visibleClient(ctx, r, d.OpenID)
 		if err != nil {
@@ -186,18 +128,19 @@ func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
 			r.say("button_stale", nil)
 			return nil
 		}
-		if d.Name != "" {
-			c.Name = d.Name
+		for _, f := range models.ClientFields {
+			if f.Has(models.UseEdit) && f.Set != nil && (f.Name != models.FieldClientName || d.Client.Name != "") {
+				f.Set(c, f.Get(&d.Client))
+			}
 		}
-		c.Industry, c.Address, c.Size, c.Source, c.Notes = d.Industry, d.Address, d.Size, d.Source, d.Notes
 		if err := b.store.UpdateClient(ctx, c); err != nil {
 			return err
 		}
 		r.say("client_updated", map[string]any{"Client": c.Name})
 		return b.showCard(ctx, r, c)
 	}
-	c := &models.Client{TeamID: d.TeamID, Name: d.Name, OwnerID: r.User.ID, Grade: d.Grade, GradeAsked: true,
-		Industry: d.Industry, Address: d.Address, Size: d.Size, Source: d.Source, Notes: d.Notes}
+	c := &d.Client
+	c.TeamID, c.OwnerID, c.GradeAsked = d.TeamID, r.User.ID, true
 	if c.TeamID == 0 {
 		var err error
 		if c.TeamID, err = b.writeTeam(r); err != nil {
@@ -216,56 +159,17 @@ func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
 func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	args := strings.TrimSpace(r.Args)
 	first, rest, _ := strings.Cut(args, " ")
-	switch strings.ToLower(first) {
-	case "add", "new", "新增", "添加", "新建":
+	if r.cat.wordIs(wordClientAdd, first) {
 		return b.addClient(ctx, r, strings.TrimSpace(rest))
-	case "":
-		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
-		if err != nil {
-			return err
-		}
-		r.reply(r.t("usage_client", nil), clientButtons(recent))
-		return nil
 	}
-	if err := tooLong(args, models.MaxNameLen); err != nil {
+	if name, who, ok := cutOwner(args); ok {
+		return b.clientOwner(ctx, r, name, who)
+	}
+	c, err := b.clientNamed(ctx, r, args, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
+	if c == nil || err != nil {
 		return err
 	}
-	c, near, err := b.findClient(ctx, r, args)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		return b.showCard(ctx, r, c)
-	}
-	if len(near) > 0 {
-		r.reply(r.t("client_did_you_mean", map[string]any{"Name": args}), clientButtonsLabelled(r, near))
-		return nil
-	}
-	r.say("client_not_found", map[string]any{"Name": args})
-	return nil
-}
-
-func clientButtons(cs []*models.Client) [][]outbox.Button {
-	var rows [][]outbox.Button
-	var row []outbox.Button
-	for _, c := range cs {
-		row = append(row, outbox.Button{Text: c.Name, Data: fmt.Sprintf("c:v:%d", c.ID)})
-		if len(row) == 2 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func clientButtonsLabelled(r *Request, cs []*models.Client) [][]outbox.Button {
-	var rows [][]outbox.Button
-	for _, c := range cs {
-		rows = append(rows, []outbox.Button{{Text: r.clientLabel(c), Data: fmt.Sprintf("c:v:%d", c.ID)}})
-	}
-	return rows
+	return b.showCard(ctx, r, c)
 }
 
 func (b *Bot) addClient(ctx context.Context, r *Request, name string) error {
@@ -274,7 +178,7 @@ func (b *Bot) addClient(ctx context.Context, r *Request, name string) error {
 		return err
 	}
 	st := &FormState{Data: map[string]string{}}
-	(&clientDraft{TeamID: team}).store(st)
+	clientDrafts.store(st, &clientDraft{TeamID: team})
 	if name == "" {
 		return b.StartForm(ctx, r, "client", st.Data)
 	}
@@ -305,14 +209,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	lines := []string{r.t("card_title", map[string]any{"Client": c.Name, "Grade": r.grade(c.Grade)})}
 	lines = append(lines, r.t("card_stage", map[string]any{"Stage": r.stage(c.Stage)}))
 	lines = append(lines, r.t("card_owner", map[string]any{"Owner": b.userName(ctx, r, c.OwnerID)}))
-	for _, f := range []struct{ key, value string }{
-		{"card_industry", c.Industry}, {"card_address", c.Address}, {"card_size", c.Size},
-		{"card_source", c.Source}, {"card_notes", c.Notes},
-	} {
-		if f.value != "" {
-			lines = append(lines, r.t(f.key, map[string]any{"Value": clip(f.value, readingLen)}))
-		}
-	}
+	lines = append(lines, shownLines(r, clientKeys, models.ClientFields, c, nil)...)
 	if c.NeedsNewPlan() {
 		lines = append(lines, r.t("card_needs_new_plan", map[string]any{"N": c.NoProgressVisits}))
 	}
@@ -386,30 +283,32 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 const lineLen = 120
 
 // visitLine is a visit in one line: "Mon 23 Nov 2026 09:00 · in person ·
-// demo / trial · warm — next: send quote".
+// demo / trial · warm — next: send quote": the fields of models.VisitFields
+// that the one-line form shows, choices after the time, texts at the end.
 func (b *Bot) visitLine(ctx context.Context, r *Request, v *models.Visit, withRep bool) string {
 	parts := []string{r.time(v.At)}
 	if withRep {
 		parts = append(parts, b.userName(ctx, r, v.RepID))
 	}
-	if v.Method != "" {
-		parts = append(parts, r.method(v.Method))
-	}
-	if v.Stage != "" {
-		s := r.stage(v.Stage)
-		if v.Progressed() && v.StageBefore != models.StageNone {
-			s = r.stage(v.StageBefore) + " → " + s
+	var texts []string
+	for i := range models.VisitFields {
+		f := &models.VisitFields[i]
+		value := fieldValue(r, f, v)
+		if !f.Has(models.UseLine) || value == "" {
+			continue
 		}
-		parts = append(parts, s)
+		switch {
+		case f.Name == models.FieldStage && v.Progressed() && v.StageBefore != models.StageNone:
+			parts = append(parts, r.stage(v.StageBefore)+" → "+value)
+		case f.Name == models.FieldNextStep:
+			texts = append(texts, r.t("line_next", map[string]any{"Text": clip(value, lineLen)}))
+		case f.Kind == models.TextField:
+			texts = append(texts, r.t("read_field", map[string]any{"Field": r.t(fieldNoun(f.Name), nil), "Value": clip(value, lineLen)}))
+		default:
+			parts = append(parts, value)
+		}
 	}
-	if v.Attitude != "" {
-		parts = append(parts, r.attitude(v.Attitude))
-	}
-	line := strings.Join(parts, " · ")
-	if v.NextStep != "" {
-		line += " — " + r.t("line_next", map[string]any{"Text": clip(v.NextStep, lineLen)})
-	}
-	return line
+	return strings.Join(append([]string{strings.Join(parts, " · ")}, texts...), " — ")
 }
 
 func (b *Bot) cardButtons(r *Request, c *models.Client) [][]outbox.Button {
@@ -440,39 +339,28 @@ func (b *Bot) askGradeOnce(ctx context.Context, r *Request, c *models.Client) er
 }
 
 func gradeButtons(r *Request, id int64, later bool) [][]outbox.Button {
-	var rows [][]outbox.Button
-	for i := 0; i < len(models.Grades); i += 2 {
-		var row []outbox.Button
-		for _, g := range models.Grades[i : i+2] {
-			row = append(row, outbox.Button{Text: r.grade(g), Data: fmt.Sprintf("c:G:%d:%s", id, g)})
-		}
-		rows = append(rows, row)
+	var bs []outbox.Button
+	for _, g := range models.Grades {
+		bs = append(bs, outbox.Button{Text: r.grade(g), Data: fmt.Sprintf("c:G:%d:%s", id, g)})
 	}
+	rows := grid(bs, 2)
 	if later {
 		rows = append(rows, []outbox.Button{{Text: r.t("btn_later", nil), Data: fmt.Sprintf("c:G:%d:-", id)}})
 	}
 	return rows
 }
 
-// clientEditFields are the card fields Edit offers.
-var clientEditFields = []string{"name", "industry", "address", "size", "source", "notes"}
-
 // cbClient handles the card's buttons: "c:v:ID" open, "c:g:ID" / "c:G:ID:A"
 // grade, "c:s:ID" / "c:S:ID:stage" stage, "c:c:ID" add a contact, "c:e:ID"
 // / "c:f:ID:field" edit.
 func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
-	action, rest, _ := strings.Cut(payload, ":")
-	id, arg, ok := cbID(rest)
+	action, id, arg, ok := cbAction(payload)
 	if !ok {
 		r.say("button_stale", nil)
 		return nil
 	}
-	c, err := b.visibleClient(ctx, r, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("button_stale", nil)
-		return nil
-	}
-	if err != nil {
+	c, err := b.buttonClient(ctx, r, id)
+	if c == nil || err != nil {
 		return err
 	}
 	editing := action == "g" || action == "G" || action == "s" || action == "S" || action == "e" || action == "f"
@@ -487,191 +375,138 @@ func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
 		r.reply(r.t("client_q_grade_of", map[string]any{"Client": c.Name}), gradeButtons(r, c.ID, false))
 		return nil
 	case "G":
-		if arg == "-" {
-			r.reply(r.t("client_grade_later", map[string]any{"Client": c.Name}), nil)
-			r.editLast(r.MessageID)
-			return nil
-		}
-		g, ok := models.ParseGrade(arg)
-		if !ok {
-			r.say("button_stale", nil)
-			return nil
-		}
-		c.Grade, c.GradeAsked = g, true
-		if err := b.store.UpdateClient(ctx, c); err != nil {
-			return err
-		}
-		r.reply(r.t("client_grade_set", map[string]any{"Client": c.Name, "Grade": r.grade(g)}), nil)
-		r.editLast(r.MessageID)
-		return nil
+		return b.setGrade(ctx, r, c, arg)
 	case "s":
-		var rows [][]outbox.Button
-		all := append(append([]models.Stage{}, models.Stages...), models.StageLost)
-		for i := 0; i < len(all); i += 2 {
-			var row []outbox.Button
-			for _, s := range all[i:min(i+2, len(all))] {
-				row = append(row, outbox.Button{Text: r.stage(s), Data: fmt.Sprintf("c:S:%d:%s", c.ID, s)})
-			}
-			rows = append(rows, row)
+		var bs []outbox.Button
+		for _, s := range append(append([]models.Stage{}, models.Stages...), models.StageLost) {
+			bs = append(bs, outbox.Button{Text: r.stage(s), Data: fmt.Sprintf("c:S:%d:%s", c.ID, s)})
 		}
-		r.reply(r.t("client_q_stage", map[string]any{"Client": c.Name, "Stage": r.stage(c.Stage)}), rows)
+		r.reply(r.t("client_q_stage", map[string]any{"Client": c.Name, "Stage": r.stage(c.Stage)}), grid(bs, 2))
 		return nil
 	case "S":
-		to := models.Stage(arg)
-		if !to.Valid() {
-			r.say("button_stale", nil)
-			return nil
-		}
-		before := c.Stage
-		c, err = b.store.SetStage(ctx, c.ID, r.User.ID, to)
-		if err != nil {
-			return err
-		}
-		r.reply(r.t("client_stage_set", map[string]any{"Client": c.Name, "From": r.stage(before), "To": r.stage(c.Stage)}), nil)
-		r.editLast(r.MessageID)
-		return nil
+		return b.setStage(ctx, r, c, arg)
 	case "c":
 		st := &FormState{Data: map[string]string{}}
-		(&contactDraft{ClientID: c.ID}).store(st)
+		contactDrafts.store(st, &contactDraft{ClientID: c.ID})
 		return b.StartForm(ctx, r, "contact", st.Data)
 	case "e":
-		var rows [][]outbox.Button
-		var row []outbox.Button
-		for _, f := range clientEditFields {
-			row = append(row, outbox.Button{Text: r.t("field_client_"+f, nil), Data: fmt.Sprintf("c:f:%d:%s", c.ID, f)})
-			if len(row) == 3 {
-				rows, row = append(rows, row), nil
-			}
-		}
-		if len(row) > 0 {
-			rows = append(rows, row)
-		}
+		rows := editButtons(r, clientKeys, editSteps(models.ClientFields), 3, fmt.Sprintf("c:f:%d:", c.ID))
 		r.reply(r.t("client_edit_which", map[string]any{"Client": c.Name}), rows)
 		return nil
 	case "f":
-		known := false
-		for _, f := range clientEditFields {
-			known = known || f == arg
-		}
-		if !known {
-			r.say("button_stale", nil)
-			return nil
-		}
-		st := &FormState{}
-		(&clientDraft{EditID: c.ID, TeamID: c.TeamID, Name: c.Name, Grade: c.Grade, Industry: c.Industry,
-			Address: c.Address, Size: c.Size, Source: c.Source, Notes: c.Notes}).store(st)
-		r.reply(r.t("client_editing", map[string]any{"Field": r.t("field_client_"+arg, nil), "Client": c.Name}), nil)
-		r.editLast(r.MessageID)
-		return b.AskStep(ctx, r, "client", arg, st)
+		return b.editClientField(ctx, r, c, arg)
 	}
 	r.say("button_stale", nil)
 	return nil
 }
 
-// contactDraft is a contact being added from the card (form "contact").
-type contactDraft struct {
-	ClientID int64                 `json:"client"`
-	Name     string                `json:"name,omitempty"`
-	Roles    []models.DecisionRole `json:"roles,omitempty"`
-	Title    string                `json:"title,omitempty"`
-	Phone    string                `json:"phone,omitempty"`
-}
-
-func contactDraftOf(st *FormState) *contactDraft {
-	d := &contactDraft{}
-	if s := st.Get("k"); s != "" {
-		_ = json.Unmarshal([]byte(s), d)
+// buttonClient loads the client a button names; one that is gone or not
+// the user's to see answers "button_stale" and returns nil.
+func (b *Bot) buttonClient(ctx context.Context, r *Request, id int64) (*models.Client, error) {
+	c, err := b.visibleClient(ctx, r, id)
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		r.say("button_stale", nil)
+		return nil, nil
 	}
-	return d
+	return c, err
 }
 
-func (d *contactDraft) store(st *FormState) {
-	data, _ := json.Marshal(d)
-	st.Set("k", string(data))
-}
-
-func updateContact(st *FormState, fn func(d *contactDraft) error) error {
-	d := contactDraftOf(st)
-	if err := fn(d); err != nil {
+// setGrade is "c:G:ID:A": the grade pressed, or "-" for later.
+func (b *Bot) setGrade(ctx context.Context, r *Request, c *models.Client, arg string) error {
+	if arg == "-" {
+		r.reply(r.t("client_grade_later", map[string]any{"Client": c.Name}), nil)
+		r.editLast(r.MessageID)
+		return nil
+	}
+	g, ok := models.ParseGrade(arg)
+	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	c.Grade, c.GradeAsked = g, true
+	if err := b.store.UpdateClient(ctx, c); err != nil {
 		return err
 	}
-	d.store(st)
+	r.reply(r.t("client_grade_set", map[string]any{"Client": c.Name, "Grade": r.grade(g)}), nil)
+	r.editLast(r.MessageID)
 	return nil
 }
 
+// setStage is "c:S:ID:stage": the card sets the stage, a step back and
+// reopening a lost client included.
+func (b *Bot) setStage(ctx context.Context, r *Request, c *models.Client, arg string) error {
+	to := models.Stage(arg)
+	if !to.Valid() {
+		r.say("button_stale", nil)
+		return nil
+	}
+	before := c.Stage
+	c, err := b.store.SetStage(ctx, c.ID, r.User.ID, to)
+	if err != nil {
+		return err
+	}
+	r.reply(r.t("client_stage_set", map[string]any{"Client": c.Name, "From": r.stage(before), "To": r.stage(c.Stage)}), nil)
+	r.editLast(r.MessageID)
+	return nil
+}
+
+// editClientField is "c:f:ID:field": the client form asks that field again.
+func (b *Bot) editClientField(ctx context.Context, r *Request, c *models.Client, field string) error {
+	if !isEditStep(models.ClientFields, field) {
+		r.say("button_stale", nil)
+		return nil
+	}
+	st := &FormState{}
+	clientDrafts.store(st, &clientDraft{EditID: c.ID, TeamID: c.TeamID, Client: *c})
+	r.reply(r.t("client_editing", map[string]any{"Field": r.t(clientKeys.label(field), nil), "Client": c.Name}), nil)
+	r.editLast(r.MessageID)
+	return b.AskStep(ctx, r, "client", field, st)
+}
+
+// contactDraft is a contact being added from the card (form "contact"):
+// its fields (models.ContactFields) in Contact, and what the form keeps
+// besides.
+type contactDraft struct {
+	Contact  models.Contact        `json:"-"`
+	ClientID int64                 `json:"client"`
+	Roles    []models.DecisionRole `json:"roles,omitempty"`
+}
+
+// contactDrafts keeps the contact form's draft.
+var contactDrafts = draftStore[models.Contact, contactDraft]{"k", models.ContactFields, func(d *contactDraft) *models.Contact { return &d.Contact }}
+
+// The contact form asks the fields of models.ContactFields: the name
+// (with roles in brackets) and the roles by hand, title and phone.
 func (b *Bot) contactForm() *Form {
+	custom := map[models.Field][]*Step{
+		models.FieldContactName: {{ID: "name", Text: true,
+			Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_name", nil) },
+			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+				people, ok := quick.ParseContacts(a)
+				if !ok || len(people) != 1 {
+					return models.Errorf(models.EINVALID, "err_contact_unreadable", map[string]any{"Value": a})
+				}
+				if err := models.CheckText(models.FieldContactName, people[0].Name, models.MaxShortLen); err != nil {
+					return err
+				}
+				return contactDrafts.update(st, func(d *contactDraft) error {
+					d.Contact.Name, d.Roles = people[0].Name, people[0].Roles
+					return nil
+				})
+			}}},
+		models.FieldRoles: {b.contactRolesStep()},
+	}
 	return &Form{
-		Kind: "contact",
-		Steps: []*Step{
-			{ID: "name", Text: true,
-				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_name", nil) },
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					people, ok := quick.ParseContacts(a)
-					if !ok || len(people) != 1 {
-						return models.Errorf(models.EINVALID, "err_contact_unreadable", map[string]any{"Value": a})
-					}
-					if err := models.CheckText(models.FieldContactName, people[0].Name, models.MaxShortLen); err != nil {
-						return err
-					}
-					return updateContact(st, func(d *contactDraft) error {
-						d.Name, d.Roles = people[0].Name, people[0].Roles
-						return nil
-					})
-				}},
-			{ID: "roles", Optional: true, Columns: 2,
-				When:   func(st *FormState) bool { return len(contactDraftOf(st).Roles) == 0 },
-				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_roles", nil) },
-				Choices: func(_ context.Context, r *Request, st *FormState) ([]Choice, error) {
-					d := contactDraftOf(st)
-					var cs []Choice
-					for _, role := range models.DecisionRoles {
-						label := r.t("drole_"+string(role), nil)
-						for _, have := range d.Roles {
-							if have == role {
-								label = "✓ " + label
-							}
-						}
-						cs = append(cs, Choice{label, string(role)})
-					}
-					return append(cs, Choice{r.t("visit_contacts_done", nil), "done"}), nil
-				},
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					if a == "done" {
-						return nil
-					}
-					if err := updateContact(st, func(d *contactDraft) error {
-						d.Roles = models.AddRoles(d.Roles, models.DecisionRole(a))
-						return nil
-					}); err != nil {
-						return err
-					}
-					return ErrAskAgain
-				},
-				OnSkip: func(*FormState) {}},
-			{ID: "title", Text: true, Optional: true,
-				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_title", nil) },
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					if err := models.CheckText(models.FieldTitle, a, models.MaxShortLen); err != nil {
-						return err
-					}
-					return updateContact(st, func(d *contactDraft) error { d.Title = strings.TrimSpace(a); return nil })
-				}},
-			{ID: "phone", Text: true, Optional: true,
-				Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_phone", nil) },
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					if err := models.CheckText(models.FieldPhone, a, models.MaxSizeLen); err != nil {
-						return err
-					}
-					return updateContact(st, func(d *contactDraft) error { d.Phone = strings.TrimSpace(a); return nil })
-				}},
-		},
+		Kind:  "contact",
+		Steps: formSteps(contactKeys, contactDrafts, custom),
 		Done: func(ctx context.Context, r *Request, st *FormState) error {
-			d := contactDraftOf(st)
+			d := contactDrafts.of(st)
 			c, err := b.visibleClient(ctx, r, d.ClientID)
 			if err != nil {
 				return err
 			}
-			ct := &models.Contact{ClientID: c.ID, Name: d.Name, Roles: d.Roles, Title: d.Title, Phone: d.Phone}
+			ct := &d.Contact
+			ct.ClientID, ct.Roles = c.ID, d.Roles
 			if err := b.store.SaveContact(ctx, ct); err != nil {
 				return err
 			}
@@ -679,13 +514,48 @@ func (b *Bot) contactForm() *Form {
 			return b.showCard(ctx, r, c)
 		},
 		Describe: func(r *Request, st *FormState) string {
-			d := contactDraftOf(st)
-			if d.Name == "" {
+			d := contactDrafts.of(st)
+			if d.Contact.Name == "" {
 				return ""
 			}
-			return "• " + r.contact(d.Name, d.Roles)
+			return "• " + r.contact(d.Contact.Name, d.Roles)
 		},
 	}
+}
+
+// contactRolesStep asks the roles of a contact typed without them: tap
+// each that applies, then Done.
+func (b *Bot) contactRolesStep() *Step {
+	return &Step{ID: "roles", Optional: true, Columns: 2,
+		When:   func(st *FormState) bool { return len(contactDrafts.of(st).Roles) == 0 },
+		Prompt: func(r *Request, st *FormState) string { return r.t("contact_q_roles", nil) },
+		Choices: func(_ context.Context, r *Request, st *FormState) ([]Choice, error) {
+			d := contactDrafts.of(st)
+			var cs []Choice
+			for _, role := range models.DecisionRoles {
+				label := r.decisionRole(role)
+				for _, have := range d.Roles {
+					if have == role {
+						label = "✓ " + label
+					}
+				}
+				cs = append(cs, Choice{label, string(role)})
+			}
+			return append(cs, Choice{r.t("visit_contacts_done", nil), "done"}), nil
+		},
+		Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+			if a == "done" {
+				return nil
+			}
+			if err := contactDrafts.update(st, func(d *contactDraft) error {
+				d.Roles = models.AddRoles(d.Roles, models.DecisionRole(a))
+				return nil
+			}); err != nil {
+				return err
+			}
+			return ErrAskAgain
+		},
+		OnSkip: func(*FormState) {}}
 }
 
 // clientsPage is how many clients /clients shows at once.
@@ -774,7 +644,7 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 		if c.LastVisitAt.IsZero() {
 			parts = append(parts, r.t("clients_never_visited", nil))
 		} else {
-			parts = append(parts, r.t("clients_last_visit", map[string]any{"At": FormatDay(r.Lang, c.LastVisitAt, r.Loc)}))
+			parts = append(parts, r.t("clients_last_visit", map[string]any{"At": r.day(c.LastVisitAt)}))
 		}
 		if team {
 			parts = append(parts, b.userName(ctx, r, c.OwnerID))
@@ -786,10 +656,7 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 		lines = append(lines, line)
 		nums = append(nums, outbox.Button{Text: strconv.Itoa(n), Data: fmt.Sprintf("c:v:%d", c.ID)})
 	}
-	var rows [][]outbox.Button
-	for i := 0; i < len(nums); i += 5 {
-		rows = append(rows, nums[i:min(i+5, len(nums))])
-	}
+	rows := grid(nums, 5)
 	var nav []outbox.Button
 	if page > 0 {
 		nav = append(nav, outbox.Button{Text: r.t("btn_prev", nil), Data: fmt.Sprintf("cl:%s:%d", gradeArg, page-1)})

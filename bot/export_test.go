@@ -134,8 +134,12 @@ func TestRepExportsOwnDataOnly(t *testing.T) {
 			t.Fatalf("%s exported West: %q", u.FirstName, apptest.Texts(got))
 		}
 	}
-	apptest.MustContain(t, h.Send(liTG, "/export West 2026-11-01"), "你只能导出自己团队的数据(销售代表:只能导出自己的记录)")
-	apptest.MustContain(t, h.Send(miaTG, "/export West"), "You can export only your own team's data. Example:")
+	// Another team's name is not a team to them: it reads as a period
+	// that cannot be read, the same answer as for any word, so it reveals
+	// nothing about which teams exist.
+	apptest.MustContain(t, h.Send(liTG, "/export West 2026-11-01"), "无法把“West 2026-11-01”识别为时间段")
+	apptest.MustContain(t, h.Send(miaTG, "/export West"), "I can't read “West” as a period.")
+	apptest.MustContain(t, h.Send(miaTG, "/export Westeros"), "I can't read “Westeros” as a period.")
 	apptest.MustContain(t, h.Send(miaTG, "/export whenever"), "I can't read “whenever” as a period.")
 	apptest.MustContain(t, h.Send(miaTG, "/export 2026-11-20 2026-11-01"), "The period ends before it starts (2026-11-20 – 2026-11-01)")
 }

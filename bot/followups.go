@@ -45,7 +45,8 @@ func (b *Bot) hoursOf(ctx context.Context, u *models.User) (models.WorkingHours,
 }
 
 func (b *Bot) dateOptions(r *Request, h models.WorkingHours) dates.Options {
-	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute()}
+	return dates.Options{Location: r.Loc, MorningHour: h.Morning.Hour(), MorningMinute: h.Morning.Minute(),
+		MonthFirst: b.cat.Language(r.Lang).MonthFirst}
 }
 
 // --- rendering -----------------------------------------------------------
@@ -75,7 +76,7 @@ func (b *Bot) followUpText(lang string, loc *time.Location, f *models.FollowUp) 
 	}
 	lines := []string{b.cat.T(lang, key, data)}
 	if f.Late {
-		lines = append(lines, b.cat.T(lang, "followup_late", map[string]any{"Due": FormatTime(lang, f.DueAt, loc)}))
+		lines = append(lines, b.cat.T(lang, "followup_late", map[string]any{"Due": b.cat.Language(lang).FormatTime(f.DueAt, loc)}))
 	}
 	if f.MaybeSentBefore {
 		lines = append(lines, b.cat.T(lang, "followup_maybe_repeat", nil))
@@ -95,7 +96,7 @@ func (b *Bot) followUpButtons(lang, kind string, id int64) [][]outbox.Button {
 // FollowUpMessage is the message that delivers a due follow-up to its
 // owner (the dispatcher's renderer). Late is decided as of now.
 func (b *Bot) FollowUpMessage(f *models.FollowUp, lang string, loc *time.Location, now time.Time) outbox.Message {
-	lang = NormalizeLang(lang)
+	lang = b.cat.Normalize(lang)
 	g := *f
 	g.Late = f.IsLate(now)
 	return outbox.Message{Text: b.followUpText(lang, loc, &g), Buttons: b.followUpButtons(lang, "fu", f.ID)}
@@ -114,6 +115,10 @@ func (b *Bot) cmdRemind(ctx context.Context, r *Request) error {
 		return err
 	}
 	res, err := dates.Parse(r.Args, r.Now, b.dateOptions(r, hours))
+	if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+		r.say("err_remind_time_impossible", map[string]any{"Input": te.Text})
+		return nil
+	}
 	if errors.Is(err, dates.ErrNoDate) {
 		r.say("err_remind_when", map[string]any{"Input": r.Args})
 		return nil
@@ -148,43 +153,15 @@ func (b *Bot) cmdRemind(ctx context.Context, r *Request) error {
 
 // --- /followups ----------------------------------------------------------
 
-type section int
-
-const (
-	secOverdue section = iota
-	secToday
-	secWeek
-	secLater
-)
-
-var sectionKeys = [...]string{"followups_overdue", "followups_today", "followups_week", "followups_later"}
-
-// sectionOf places a due time relative to now in the user's zone: weeks
-// start on Monday.
-func sectionOf(due, now time.Time, loc *time.Location) section {
-	if due.Before(now) {
-		return secOverdue
-	}
-	n := now.In(loc)
-	y, m, d := n.Date()
-	tomorrow := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
-	if due.Before(tomorrow) {
-		return secToday
-	}
-	daysToMonday := (8 - int(n.Weekday())) % 7
-	if daysToMonday == 0 {
-		daysToMonday = 7
-	}
-	if due.Before(time.Date(y, m, d+daysToMonday, 0, 0, 0, 0, loc)) {
-		return secWeek
-	}
-	return secLater
+// sectionKeys head the /followups sections, by models.DueSection.
+var sectionKeys = [...]string{
+	models.DueOverdue: "followups_overdue", models.DueToday: "followups_today",
+	models.DueThisWeek: "followups_week", models.DueLater: "followups_later",
 }
 
 // /followups [team], alias /todo
 func (b *Bot) cmdFollowUps(ctx context.Context, r *Request) error {
-	arg := strings.ToLower(strings.TrimSpace(r.Args))
-	if arg == "team" || arg == "团队" {
+	if r.cat.wordIs(wordFollowUpsTeam, r.Args) {
 		return b.teamFollowUps(ctx, r)
 	}
 	text, buttons, err := b.followUpList(ctx, r, "")
@@ -206,21 +183,29 @@ func (b *Bot) followUpList(ctx context.Context, r *Request, note string) (string
 	if note != "" {
 		lines = append(lines, note, "")
 	}
+	ids := make([]int64, len(list))
+	for i, f := range list {
+		ids[i] = f.ID
+	}
+	// The numbers on screen are what /done N and /snooze N mean from now on.
+	if err := b.store.SaveShownList(ctx, r.User.ID, shownFollowUps, ids); err != nil {
+		return "", nil, err
+	}
 	if len(list) == 0 {
 		lines = append(lines, r.t("followups_none", nil))
 		return strings.Join(lines, "\n"), nil, nil
 	}
 	lines = append(lines, r.t("followups_header", map[string]any{"Count": len(list)}))
 	var buttons [][]outbox.Button
-	last := section(-1)
+	last := models.DueSection(-1)
 	for i, f := range list {
-		sec := sectionOf(f.DueAt, r.Now, r.Loc)
+		sec := models.DueSectionOf(f.DueAt, r.Now, r.Loc)
 		if sec != last {
 			lines = append(lines, "", r.t(sectionKeys[sec], nil))
 			last = sec
 		}
 		when := r.time(f.DueAt)
-		if sec == secToday {
+		if sec == models.DueToday {
 			when = f.DueAt.In(r.Loc).Format("15:04")
 		}
 		lines = append(lines, r.t("followups_line", map[string]any{"N": i + 1, "When": when, "Title": b.followUpTitle(r.Lang, f)}))
@@ -281,7 +266,7 @@ func (b *Bot) teamFollowUps(ctx context.Context, r *Request) error {
 			for i, u := range un {
 				names[i] = u.Name
 			}
-			lines = append(lines, r.t("followups_team_unreachable", map[string]any{"Names": strings.Join(names, ", ")}))
+			lines = append(lines, r.t("followups_team_unreachable", map[string]any{"Names": r.list(names)}))
 		}
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
@@ -289,26 +274,55 @@ func (b *Bot) teamFollowUps(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// nthFollowUp resolves the N of /done N and /snooze N (the numbers /followups shows).
-func (b *Bot) nthFollowUp(ctx context.Context, r *Request, arg string) (*models.FollowUp, error) {
+// shownFollowUps names the /followups list in the shown-lists store.
+const shownFollowUps = "followups"
+
+// nthFollowUp resolves the N of /done N and /snooze N: the Nth line of the
+// /followups list last shown to this user (a list changes as follow-ups are
+// done; the numbers the user read do not). Before any list was shown it is
+// the Nth of the list as it would be shown now. A number whose follow-up
+// is closed since is answered, and nil returned with a nil error.
+func (b *Bot) nthFollowUp(ctx context.Context, r *Request, arg string) (f *models.FollowUp, answered bool, err error) {
 	n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(arg), "#"))
 	if err != nil {
-		return nil, nil
+		return nil, false, nil
 	}
-	list, err := b.store.OpenFollowUps(ctx, r.User.ID)
+	ids, shown, err := b.store.ShownList(ctx, r.User.ID, shownFollowUps)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if n < 1 || n > len(list) {
-		return nil, models.Errorf(models.ENOTFOUND, "err_followup_number", map[string]any{"N": n, "Count": len(list)})
+	if !shown {
+		list, err := b.store.OpenFollowUps(ctx, r.User.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if n < 1 || n > len(list) {
+			return nil, false, models.Errorf(models.ENOTFOUND, "err_followup_number", map[string]any{"N": n, "Count": len(list)})
+		}
+		return list[n-1], false, nil
 	}
-	return list[n-1], nil
+	if n < 1 || n > len(ids) {
+		return nil, false, models.Errorf(models.ENOTFOUND, "err_followup_number_shown", map[string]any{"N": n, "Count": len(ids)})
+	}
+	f, err = b.store.FollowUp(ctx, ids[n-1])
+	if models.ErrorCode(err) == models.ENOTFOUND || (err == nil && f.OwnerID != r.User.ID) {
+		return nil, false, models.Errorf(models.ENOTFOUND, "err_followup_number_shown", map[string]any{"N": n, "Count": len(ids)})
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if !f.State.Open() {
+		r.say("followup_number_closed", map[string]any{"N": n, "Title": b.followUpTitle(r.Lang, f),
+			"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
+		return nil, true, nil
+	}
+	return f, false, nil
 }
 
 // /done N
 func (b *Bot) cmdDone(ctx context.Context, r *Request) error {
-	f, err := b.nthFollowUp(ctx, r, r.Args)
-	if err != nil {
+	f, answered, err := b.nthFollowUp(ctx, r, r.Args)
+	if err != nil || answered {
 		return err
 	}
 	if f == nil {
@@ -318,15 +332,15 @@ func (b *Bot) cmdDone(ctx context.Context, r *Request) error {
 	if _, _, err := b.store.CompleteFollowUp(ctx, f.ID, r.User.ID); err != nil {
 		return err
 	}
-	r.say("done_ok", map[string]any{"Title": b.followUpTitle(r.Lang, f)})
+	r.reply(r.t("done_ok", map[string]any{"Title": b.followUpTitle(r.Lang, f)}), b.undoDoneButton(r, "fu", f))
 	return nil
 }
 
 // /snooze N WHEN
 func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
 	num, when, _ := strings.Cut(strings.TrimSpace(r.Args), " ")
-	f, err := b.nthFollowUp(ctx, r, num)
-	if err != nil {
+	f, answered, err := b.nthFollowUp(ctx, r, num)
+	if err != nil || answered {
 		return err
 	}
 	when = strings.TrimSpace(when)
@@ -339,12 +353,20 @@ func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
 		return err
 	}
 	res, err := dates.Parse(when, r.Now, b.dateOptions(r, hours))
+	if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+		r.say("err_snooze_time_impossible", map[string]any{"Input": te.Text, "N": num})
+		return nil
+	}
 	if err != nil || strings.TrimSpace(res.Rest) != "" {
 		r.say("err_snooze_when", map[string]any{"Input": when})
 		return nil
 	}
 	if !res.Time.After(r.Now) {
 		r.say("err_snooze_past", map[string]any{"At": r.time(res.Time)})
+		return nil
+	}
+	if models.CheckSnooze(f.DueAt, res.Time) != nil {
+		r.say("err_snooze_earlier", map[string]any{"Due": r.time(f.DueAt), "To": r.time(res.Time)})
 		return nil
 	}
 	g, err := b.store.SnoozeFollowUp(ctx, f.ID, r.User.ID, res.Time, true)
@@ -371,7 +393,7 @@ func (b *Bot) cbFollowUpList(ctx context.Context, r *Request, payload string) er
 func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, inList bool) error {
 	action, idText, _ := strings.Cut(payload, ":")
 	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil || !strings.Contains("dhmwxv", action) || len(action) != 1 {
+	if err != nil || !strings.Contains("dhmwxvu", action) || len(action) != 1 {
 		r.say("button_stale", nil)
 		return nil
 	}
@@ -386,15 +408,32 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 	if action == "v" {
 		return b.logVisitFrom(ctx, r, f)
 	}
-	var status string
+	var (
+		status   string
+		undo     [][]outbox.Button // the Undo of a Done just pressed
+		reopened bool
+	)
 	switch {
+	case action == "u":
+		_, changed, err := b.store.ReopenFollowUp(ctx, f.ID, r.User.ID)
+		if err != nil {
+			return err
+		}
+		if !changed && f.State.Open() {
+			status = r.t("followup_open_already", nil)
+		} else if !changed {
+			status = r.t("followup_closed", map[string]any{"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
+		} else {
+			status, reopened = r.t("followup_status_reopened", map[string]any{"Due": r.time(f.DueAt)}), true
+		}
 	case !f.State.Open():
-		status = r.t("followup_closed", map[string]any{"State": r.t("followup_state_"+string(f.State), nil)})
+		status = r.t("followup_closed", map[string]any{"State": closedStateKeys.label(r.cat, r.Lang, f.State)})
 	case action == "d":
 		if _, _, err := b.store.CompleteFollowUp(ctx, f.ID, r.User.ID); err != nil {
 			return err
 		}
 		status = r.t("followup_status_done", map[string]any{"At": r.time(r.Now)})
+		undo = b.undoDoneButton(r, kindOf(inList), f)
 	case action == "x":
 		if err := b.store.CancelFollowUp(ctx, f.ID, r.User.ID); err != nil {
 			return err
@@ -405,14 +444,7 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 		if err != nil {
 			return err
 		}
-		local := r.Now.In(r.Loc)
-		to, exact := local.Add(time.Hour), true
-		switch action {
-		case "m":
-			to, exact = hours.TomorrowMorning(local), false
-		case "w":
-			to, exact = hours.NextWeek(local), false
-		}
+		to, exact := hours.SnoozeTo(models.SnoozeChoice(action[0]), f.DueAt, r.Now, r.Loc)
 		g, err := b.store.SnoozeFollowUp(ctx, f.ID, r.User.ID, to, exact)
 		if err != nil {
 			return err
@@ -425,7 +457,7 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 		if err != nil {
 			return err
 		}
-		r.reply(text, buttons)
+		r.reply(text, append(buttons, undo...))
 		r.editLast(r.MessageID)
 		return nil
 	}
@@ -433,9 +465,27 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 	if action == "x" {
 		body = r.t("remind_ok", map[string]any{"At": r.time(f.DueAt), "Text": f.Text})
 	}
-	r.reply(body+"\n"+status, nil)
+	buttons := undo
+	if reopened {
+		buttons = b.followUpButtons(r.Lang, "fu", f.ID) // open again: its buttons are back
+	}
+	r.reply(body+"\n"+status, buttons)
 	r.editLast(r.MessageID)
 	return nil
+}
+
+func kindOf(inList bool) string {
+	if inList {
+		return "fl"
+	}
+	return "fu"
+}
+
+// undoDoneButton is the one button under a Done's confirmation: it takes the
+// Done back (kind "fu" edits that message, "fl" the list it was under).
+func (b *Bot) undoDoneButton(r *Request, kind string, f *models.FollowUp) [][]outbox.Button {
+	return [][]outbox.Button{{{Text: r.t("followup_btn_undo_done", nil),
+		Data: fmt.Sprintf("%s:u:%d", kind, f.ID)}}}
 }
 
 // logVisitFrom starts the visit form with the follow-up's client filled in
@@ -464,6 +514,6 @@ func (b *Bot) logVisitFrom(ctx context.Context, r *Request, f *models.FollowUp) 
 		d.TeamID = team
 	}
 	st := &FormState{}
-	d.store(st)
+	visitDrafts.store(st, d)
 	return b.StartForm(ctx, r, "visit", st.Data)
 }

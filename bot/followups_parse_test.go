@@ -50,13 +50,17 @@ func TestParseWeekdays(t *testing.T) {
 		"sunday":      models.WeekdaysOf(time.Sunday),
 		"mon tue wed": models.WeekdaysOf(time.Monday, time.Tuesday, time.Wednesday),
 	}
+	c, err := NewCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for in, want := range cases {
-		if got, ok := parseWeekdays(in); !ok || got != want {
+		if got, ok := parseWeekdays(c, in); !ok || got != want {
 			t.Errorf("parseWeekdays(%q) = %v %v, want %v", in, got, ok, want)
 		}
 	}
 	for _, in := range []string{"", "weekend", "sat sunday-ish", "8"} {
-		if got, ok := parseWeekdays(in); ok {
+		if got, ok := parseWeekdays(c, in); ok {
 			t.Errorf("parseWeekdays(%q) = %v, want a refusal", in, got)
 		}
 	}
@@ -69,6 +73,10 @@ func FuzzParseDayRange(f *testing.F) {
 		f.Add(s)
 	}
 	opts := dates.Options{Location: time.UTC}
+	c, err := NewCatalogue()
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 200 {
 			return
@@ -77,7 +85,7 @@ func FuzzParseDayRange(f *testing.F) {
 		if ok && (first.IsZero() || last.IsZero()) {
 			t.Fatalf("%q: ok with a zero day", s)
 		}
-		parseWeekdays(s)
+		parseWeekdays(c, s)
 		models.ParseClockTime(s)
 	})
 }

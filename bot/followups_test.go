@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"salesbot/internal/app"
 	"salesbot/internal/apptest"
 	"salesbot/internal/tgfake"
 	"salesbot/models"
@@ -368,11 +369,12 @@ func TestFollowUpListDoneAndSnooze(t *testing.T) {
 	list := got[0]
 
 	apptest.MustContain(t, h.Send(bob, "/done 1"), "✅ Done: overdue one")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1 tomorrow 15:00"), "💤 first call — snoozed until Tue 24 Nov 2026 15:00")
-	apptest.MustContain(t, h.Send(bob, "/snooze 9 tomorrow"), "There is no follow-up number 9: you have 3 open.")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1 whenever"), "I couldn't read “whenever” as a time.")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1 today 08:00"), "Mon 23 Nov 2026 08:00 has passed already")
-	apptest.MustContain(t, h.Send(bob, "/snooze 1"), "Usage: /snooze N WHEN")
+	// Numbers stay those of the list on screen.
+	apptest.MustContain(t, h.Send(bob, "/snooze 2 tomorrow 15:00"), "💤 first call — snoozed until Tue 24 Nov 2026 15:00")
+	apptest.MustContain(t, h.Send(bob, "/snooze 9 tomorrow"), "There is no number 9 in the list you last saw (it had 4).")
+	apptest.MustContain(t, h.Send(bob, "/snooze 2 whenever"), "I couldn't read “whenever” as a time.")
+	apptest.MustContain(t, h.Send(bob, "/snooze 2 today 08:00"), "Mon 23 Nov 2026 08:00 has passed already")
+	apptest.MustContain(t, h.Send(bob, "/snooze 2"), "Usage: /snooze N WHEN")
 	apptest.MustContain(t, h.Send(bob, "/done"), "Usage: /done N")
 	apptest.MustContain(t, h.Send(bob, "/todo"), "Your open follow-ups (3):\n\nThis week\n1. Tue 24 Nov 2026 15:00 · first call\n"+
 		"2. Wed 25 Nov 2026 10:00 · this week's one\n\nLater\n3. Tue 15 Dec 2026 10:00 · later one")
@@ -385,7 +387,7 @@ func TestFollowUpListDoneAndSnooze(t *testing.T) {
 		t.Fatalf("press: %+v", pressed)
 	}
 	apptest.MustContain(t, pressed, "✅ Done Mon 23 Nov 2026 09:00 — later one\n\nYour open follow-ups (2):")
-	if len(pressed[0].Buttons) != 2 {
+	if len(pressed[0].Buttons) != 3 || pressed[0].Buttons[2][0].Text != "↩️ Undo done" {
 		t.Fatalf("buttons after: %v", buttonData(pressed[0].Buttons))
 	}
 	// Pressing it again says it is closed and changes nothing.
@@ -419,8 +421,11 @@ func TestAway(t *testing.T) {
 	apptest.MustContain(t, sentMessages(h, bob.ID, "🔔 Reminder: call Acme"), "(late — it was due Wed 25 Nov 2026 10:00)")
 
 	apptest.MustContain(t, h.Send(bob, "/away dec 20 - jan 3"), "🏖 Away from Sun 20 Dec to Sun 3 Jan.", "Mon 4 Jan 2027 09:00")
-	apptest.MustContain(t, h.Send(bob, "/away off"), "Welcome back!")
+	apptest.MustContain(t, h.Send(bob, "/away off"), "Cancelled your away period from Sun 20 Dec to Sun 3 Jan; follow-ups reach you as usual.")
 	apptest.MustContain(t, h.Send(bob, "/away"), "You are not away.")
+	apptest.MustContain(t, h.Send(bob, "/away off"), "You are not away, so there is nothing to end.")
+	apptest.MustContain(t, h.Send(bob, "/away today - tomorrow"), "🏖 Away from")
+	apptest.MustContain(t, h.Send(bob, "/away off"), "Welcome back!")
 	apptest.MustContain(t, h.Send(bob, "/away 2026-12-27 2026-12-25"), "The last day (Fri 25 Dec) is before the first (Sun 27 Dec).")
 	apptest.MustContain(t, h.Send(bob, "/away 2026-11-01 2026-11-02"), "Mon 2 Nov has passed already.")
 	apptest.MustContain(t, h.Send(bob, "/away someday"), "I couldn't read “someday” as a first and a last day.")
@@ -509,8 +514,8 @@ func TestFormExpiryIsAScheduledJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	apptest.MustContain(t, h.Fake.SentTo(bob.ID), "The form waited 30 minutes for an answer and has expired", "Acme Corp")
-	if names := h.App.Scheduler.Names(); fmt.Sprint(names) != "[expire-forms followups prune reports]" {
-		t.Fatalf("jobs %v", names)
+	if names := h.App.Scheduler.Names(); fmt.Sprint(names) != "[expire-forms followups prune reports]" || fmt.Sprint(names) != fmt.Sprint(app.JobNames()) {
+		t.Fatalf("jobs %v, app.JobNames %v", names, app.JobNames())
 	}
 }
 

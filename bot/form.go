@@ -137,24 +137,6 @@ func (b *Bot) StartForm(ctx context.Context, r *Request, kind string, data map[s
 	return b.ask(ctx, r, f, st, first)
 }
 
-// EditField asks one step of a form again, with the other answers given,
-// and finishes the form after it (the Edit buttons of a confirmation).
-func (b *Bot) EditField(ctx context.Context, r *Request, kind, stepID string, data map[string]string) error {
-	f, ok := b.forms[kind]
-	if !ok {
-		return fmt.Errorf("unknown form %q", kind)
-	}
-	_, s := f.step(stepID)
-	if s == nil {
-		return fmt.Errorf("form %q has no step %q", kind, stepID)
-	}
-	st := &FormState{Kind: kind, Data: map[string]string{}, Single: true}
-	for k, v := range data {
-		st.Data[k] = v
-	}
-	return b.ask(ctx, r, f, st, s)
-}
-
 // AskStep asks one step of a form with the given state and finishes the
 // form after it (or after the steps it jumps to): for a quick command that
 // lacks one answer, and for the Edit buttons of a confirmation.
@@ -193,21 +175,11 @@ func (b *Bot) ask(ctx context.Context, r *Request, f *Form, st *FormState, s *St
 }
 
 func (b *Bot) formButtons(r *Request, st *FormState, s *Step) [][]outbox.Button {
-	cols := s.Columns
-	if cols <= 0 {
-		cols = 2
-	}
-	var rows [][]outbox.Button
-	var row []outbox.Button
+	bs := make([]outbox.Button, len(st.Choices))
 	for i, c := range st.Choices {
-		row = append(row, outbox.Button{Text: c.Label, Data: fmt.Sprintf("f:%s:c:%d", s.ID, i)})
-		if len(row) == cols {
-			rows, row = append(rows, row), nil
-		}
+		bs[i] = outbox.Button{Text: c.Label, Data: fmt.Sprintf("f:%s:c:%d", s.ID, i)}
 	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
+	rows := grid(bs, s.Columns)
 	var ctl []outbox.Button
 	if len(st.Path) > 0 && !st.Single {
 		ctl = append(ctl, outbox.Button{Text: r.t("form_back", nil), Data: "f:" + s.ID + ":b"})
@@ -485,7 +457,7 @@ func (b *Bot) ExpireForms(ctx context.Context) (int, error) {
 			if !ok || json.Unmarshal(saved.State, st) != nil {
 				return nil
 			}
-			r := &Request{User: user, ChatID: user.ChatID, Lang: NormalizeLang(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
+			r := &Request{User: user, ChatID: user.ChatID, Lang: b.cat.Normalize(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
 			return b.send.Enqueue(ctx, 0, outbox.Message{ChatID: user.ChatID, Text: b.expiredText(r.Lang, f, st, r)})
 		})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"salesbot/internal/clock"
 	"salesbot/internal/outbox"
+	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/internal/storage/storagetest"
 	"salesbot/models"
@@ -56,7 +57,8 @@ func newFormRig(t *testing.T, db *storage.DB, clk *clock.Fake) *formRig {
 		t.Fatal(err)
 	}
 	rig := &formRig{t: t, db: db, clock: clk, sent: &recorder{}}
-	rig.bot = New(Config{Admins: []int64{1}}, db, cat, clk, rig.sent, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rig.bot = New(Config{Admins: []int64{1}}, Parts{Store: db, Catalogue: cat, Clock: clk, Send: rig.sent,
+		Reports: reports.NewBuilder(db, clk), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	rig.bot.forms["test"] = &Form{
 		Kind: "test",
 		Steps: []*Step{

@@ -15,37 +15,9 @@ const historyPage = 10
 
 // cmdHistory is /history CLIENT: the client's timeline, newest first.
 func (b *Bot) cmdHistory(ctx context.Context, r *Request) error {
-	name := strings.TrimSpace(r.Args)
-	if name == "" {
-		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
-		if err != nil {
-			return err
-		}
-		var rows [][]outbox.Button
-		for _, c := range recent {
-			rows = append(rows, []outbox.Button{{Text: c.Name, Data: fmt.Sprintf("hn:%d", c.ID)}})
-		}
-		r.reply(r.t("usage_history", nil), rows)
-		return nil
-	}
-	if err := tooLong(name, models.MaxNameLen); err != nil {
+	c, err := b.clientNamed(ctx, r, strings.TrimSpace(r.Args), clientArg{Prefix: "hn:", Usage: "usage_history", Cols: 1})
+	if c == nil || err != nil {
 		return err
-	}
-	c, near, err := b.findClient(ctx, r, name)
-	if err != nil {
-		return err
-	}
-	if c == nil {
-		if len(near) > 0 {
-			var rows [][]outbox.Button
-			for _, n := range near {
-				rows = append(rows, []outbox.Button{{Text: r.clientLabel(n), Data: fmt.Sprintf("hn:%d", n.ID)}})
-			}
-			r.reply(r.t("client_did_you_mean", map[string]any{"Name": name}), rows)
-			return nil
-		}
-		r.say("client_not_found", map[string]any{"Name": name})
-		return nil
 	}
 	return b.historyPage(ctx, r, c, 0, 0)
 }
@@ -73,12 +45,8 @@ func (b *Bot) cbHistoryNew(ctx context.Context, r *Request, payload string) erro
 }
 
 func (b *Bot) historyOf(ctx context.Context, r *Request, id int64, page, editID int) error {
-	c, err := b.visibleClient(ctx, r, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("button_stale", nil)
-		return nil
-	}
-	if err != nil {
+	c, err := b.buttonClient(ctx, r, id)
+	if c == nil || err != nil {
 		return err
 	}
 	return b.historyPage(ctx, r, c, page, editID)

@@ -2,46 +2,47 @@ package bot
 
 import (
 	"context"
-	"strings"
+	"time"
 
 	"salesbot/models"
 )
 
 // Labels of the domain's values in the user's language, from the catalogue
-// (stage_demo, attitude_warm, method_phone, drole_buyer, grade_A, objcat_price).
+// (stage_demo, attitude_warm, method_phone, drole_buyer, grade_A, objcat_price;
+// the tables are in keys.go).
 
-func (r *Request) stage(s models.Stage) string {
-	if s == models.StageNone {
-		return r.t("stage_none", nil)
-	}
-	return r.t("stage_"+string(s), nil)
+func (r *Request) stage(s models.Stage) string { return stageKeys.label(r.cat, r.Lang, s) }
+
+func (r *Request) attitude(a models.Attitude) string { return attitudeKeys.label(r.cat, r.Lang, a) }
+
+func (r *Request) method(m models.Method) string { return methodKeys.label(r.cat, r.Lang, m) }
+
+func (r *Request) grade(g models.Grade) string { return gradeKeys.label(r.cat, r.Lang, g) }
+
+func (r *Request) category(c models.ObjectionCategory) string {
+	return categoryKeys.label(r.cat, r.Lang, c)
 }
 
-func (r *Request) attitude(a models.Attitude) string { return r.t("attitude_"+string(a), nil) }
-
-func (r *Request) method(m models.Method) string { return r.t("method_"+string(m), nil) }
-
-func (r *Request) grade(g models.Grade) string {
-	if g == models.GradeNone {
-		return r.t("grade_none", nil)
-	}
-	return r.t("grade_"+string(g), nil)
+func (r *Request) decisionRole(d models.DecisionRole) string {
+	return dRoleKeys.label(r.cat, r.Lang, d)
 }
 
-func (r *Request) category(c models.ObjectionCategory) string { return r.t("objcat_"+string(c), nil) }
+// role names a member's role: "rep" / "销售代表".
+func (r *Request) role(role models.Role) string { return roleKeys.label(r.cat, r.Lang, role) }
+
+// language is the request's language: its list separator, names, layouts.
+func (r *Request) language() *Language { return r.cat.Language(r.Lang) }
 
 // list joins items the way the language does ("a, b" / "a、b").
-func (r *Request) list(items []string) string {
-	if r.Lang == "zh" {
-		return strings.Join(items, "、")
-	}
-	return strings.Join(items, ", ")
-}
+func (r *Request) list(items []string) string { return r.language().List(items) }
+
+// day renders a calendar day in the request's language and zone.
+func (r *Request) day(t time.Time) string { return r.language().FormatDay(t, r.Loc) }
 
 func (r *Request) roles(roles []models.DecisionRole) string {
 	names := make([]string, len(roles))
 	for i, role := range roles {
-		names[i] = r.t("drole_"+string(role), nil)
+		names[i] = r.decisionRole(role)
 	}
 	return r.list(names)
 }

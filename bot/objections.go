@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -15,127 +14,48 @@ import (
 	"salesbot/models"
 )
 
-// objectionDraft is an objection being logged (form "objection").
+// objectionDraft is an objection being logged (form "objection"): its
+// fields (models.ObjectionFields) in Objection, and what the form keeps
+// besides.
 type objectionDraft struct {
-	Quick bool `json:"quick,omitempty"`
+	Objection models.Objection `json:"-"`
+	Quick     bool             `json:"quick,omitempty"`
 	clientChoice
-	Category models.ObjectionCategory `json:"category,omitempty"`
-	Words    string                   `json:"words,omitempty"`
-	Answer   string                   `json:"answer,omitempty"`
-	Parts    []quick.Part             `json:"parts,omitempty"`
+	Parts []quick.Part `json:"parts,omitempty"`
 	// ResolveID is the objection a "resolve" form records the answer of.
 	ResolveID int64 `json:"resolve,omitempty"`
 }
 
-func objectionDraftOf(st *FormState) *objectionDraft {
-	d := &objectionDraft{}
-	if s := st.Get("o"); s != "" {
-		_ = json.Unmarshal([]byte(s), d)
-	}
-	return d
-}
-
-func (d *objectionDraft) store(st *FormState) {
-	data, _ := json.Marshal(d)
-	st.Set("o", string(data))
-}
-
-func updateObjection(st *FormState, fn func(d *objectionDraft) error) error {
-	d := objectionDraftOf(st)
-	if err := fn(d); err != nil {
-		return err
-	}
-	d.store(st)
-	return nil
-}
+// objectionDrafts keeps the objection and resolve forms' drafts.
+var objectionDrafts = draftStore[models.Objection, objectionDraft]{"o", models.ObjectionFields, func(d *objectionDraft) *models.Objection { return &d.Objection }}
 
 func (d *objectionDraft) check() error {
-	for _, err := range []error{
-		models.CheckText(models.FieldClientName, d.ClientName, models.MaxNameLen),
-		models.CheckText(models.FieldWords, d.Words, models.MaxTextLen),
-		models.CheckText(models.FieldAnswer, d.Answer, models.MaxTextLen),
-	} {
-		if err != nil {
-			return err
-		}
+	if err := models.CheckText(models.FieldClientName, d.ClientName, models.MaxNameLen); err != nil {
+		return err
 	}
-	return nil
+	return models.CheckFields(models.ObjectionFields, &d.Objection)
 }
 
-// The objection form: client, category, the client's words, the answer.
+// The objection form asks the fields of models.ObjectionFields: the
+// client (by hand, as the visit form does), category, the client's words,
+// the answer.
 func (b *Bot) objectionForm() *Form {
-	never := func(*FormState) bool { return false }
-	text := func(id string, field models.Field, set func(d *objectionDraft, v string)) *Step {
-		return &Step{ID: id, Text: true, Optional: true,
-			Prompt: func(r *Request, st *FormState) string { return r.t("objection_q_"+id, nil) },
-			Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-				if err := models.CheckText(field, a, models.MaxTextLen); err != nil {
-					return err
-				}
-				return updateObjection(st, func(d *objectionDraft) error { set(d, strings.TrimSpace(a)); return nil })
-			},
-			OnSkip: func(st *FormState) {
-				_ = updateObjection(st, func(d *objectionDraft) error { set(d, ""); return nil })
-			},
-		}
-	}
+	custom := map[models.Field][]*Step{models.FieldClient: clientSteps(b, objectionDrafts, "objection_q_client",
+		func(d *objectionDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.set })}
 	return &Form{
-		Kind: "objection",
-		Steps: []*Step{
-			{ID: "client", Text: true, Columns: 2,
-				Prompt:  func(r *Request, st *FormState) string { return r.t("objection_q_client", nil) },
-				Choices: b.recentClientChoices,
-				Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
-					return updateObjection(st, func(d *objectionDraft) error {
-						jump, err := b.resolveClient(ctx, r, a, &d.clientChoice, d.set)
-						if jump {
-							st.Jump = "client_pick"
-						}
-						return err
-					})
-				}},
-			{ID: "client_pick", When: never, Columns: 1,
-				Prompt: func(r *Request, st *FormState) string {
-					return r.t("visit_q_client_pick", map[string]any{"Name": objectionDraftOf(st).Typed})
-				},
-				Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-					d := objectionDraftOf(st)
-					return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
-				},
-				Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
-					return updateObjection(st, func(d *objectionDraft) error {
-						return b.pickClient(ctx, r, a, &d.clientChoice, d.set)
-					})
-				}},
-			{ID: "category", Columns: 2,
-				Prompt: func(r *Request, st *FormState) string { return r.t("objection_q_category", nil) },
-				Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
-					var cs []Choice
-					for _, c := range models.ObjectionCategories {
-						cs = append(cs, Choice{r.category(c), string(c)})
-					}
-					return cs, nil
-				},
-				Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
-					return updateObjection(st, func(d *objectionDraft) error { d.Category = models.ObjectionCategory(a); return nil })
-				}},
-			text("words", models.FieldWords, func(d *objectionDraft, v string) { d.Words = v }),
-			text("answer", models.FieldAnswer, func(d *objectionDraft, v string) { d.Answer = v }),
-		},
-		Done: b.objectionDone,
+		Kind:  "objection",
+		Steps: formSteps(objKeys, objectionDrafts, custom),
+		Done:  b.objectionDone,
 		Describe: func(r *Request, st *FormState) string {
-			d := objectionDraftOf(st)
-			var lines []string
-			for _, kv := range []struct{ key, v string }{
-				{"sum_client", firstNonEmpty(d.ClientName, d.Typed)}, {"sum_category", string(d.Category)},
-				{"sum_words", d.Words}, {"sum_answer", d.Answer},
-			} {
-				if kv.v != "" {
-					if kv.key == "sum_category" {
-						kv.v = r.category(d.Category)
-					}
-					lines = append(lines, "• "+r.t(kv.key, map[string]any{"Value": kv.v}))
+			d := objectionDrafts.of(st)
+			lines := shownLines(r, objKeys, models.ObjectionFields, &d.Objection, func(f *models.FieldSpec[models.Objection]) (string, bool) {
+				if f.Name == models.FieldClient {
+					return labelled(r, objKeys, f, firstNonEmpty(d.ClientName, d.Typed)), true
 				}
+				return "", false
+			})
+			for i := range lines {
+				lines[i] = "• " + lines[i]
 			}
 			return strings.Join(lines, "\n")
 		},
@@ -151,12 +71,12 @@ func (b *Bot) cmdObjection(ctx context.Context, r *Request) error {
 	}
 	if strings.TrimSpace(r.Args) == "" {
 		st := &FormState{Data: map[string]string{}}
-		(&objectionDraft{clientChoice: clientChoice{TeamID: team}}).store(st)
+		objectionDrafts.store(st, &objectionDraft{clientChoice: clientChoice{TeamID: team}})
 		return b.StartForm(ctx, r, "objection", st.Data)
 	}
 	q := quick.ParseObjection(r.Args)
-	d := &objectionDraft{Quick: true, clientChoice: clientChoice{TeamID: team, ClientName: strings.TrimSpace(q.Client)}, Category: q.Category,
-		Words: q.Words, Answer: q.Answer, Parts: q.Parts}
+	d := &objectionDraft{Quick: true, clientChoice: clientChoice{TeamID: team, ClientName: strings.TrimSpace(q.Client)}, Parts: q.Parts,
+		Objection: models.Objection{Category: q.Category, Words: q.Words, Answer: q.Answer}}
 	if err := d.check(); err != nil {
 		var de *models.Error
 		if errors.As(err, &de) && de.Key == "err_field_long" {
@@ -165,36 +85,29 @@ func (b *Bot) cmdObjection(ctx context.Context, r *Request) error {
 		return err
 	}
 	st := &FormState{Kind: "objection"}
-	d.store(st)
+	objectionDrafts.store(st, d)
 	return b.objectionDone(ctx, r, st)
 }
 
 // objectionDone saves the objection, asking first what the quick entry
 // lacks (client, a choice between close names, category).
 func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) error {
-	d := objectionDraftOf(st)
-	if asked, err := b.settleClient(ctx, r, st, "objection", &d.clientChoice, d.set, func() { d.store(st) }); asked || err != nil {
+	d := objectionDrafts.of(st)
+	if asked, err := b.settleClient(ctx, r, st, "objection", &d.clientChoice, d.set, func() { objectionDrafts.store(st, d) }); asked || err != nil {
 		return err
 	}
-	if d.Category == "" {
+	if d.Objection.Category == "" {
 		r.say("objection_need_category", nil)
 		return b.AskStep(ctx, r, "objection", "category", st)
 	}
-	in := &storage.NewObjection{Objection: models.Objection{ClientID: d.ClientID, RepID: r.User.ID,
-		Category: d.Category, Words: d.Words, Answer: d.Answer}}
+	in := &storage.NewObjection{Objection: d.Objection}
+	in.Objection.ClientID, in.Objection.RepID = d.ClientID, r.User.ID
+	// Linked to that day's visit by this rep to the client, in the rep's zone.
+	y, m, day := r.Now.In(r.Loc).Date()
+	in.LinkFrom = time.Date(y, m, day, 0, 0, 0, 0, r.Loc)
+	in.LinkTo = in.LinkFrom.AddDate(0, 0, 1)
 	if d.ClientID == 0 {
 		in.NewClient = &models.Client{TeamID: d.TeamID, Name: d.ClientName, OwnerID: r.User.ID}
-	} else {
-		// That day's visit by this rep to the client, in the rep's zone.
-		y, m, day := r.Now.In(r.Loc).Date()
-		from := time.Date(y, m, day, 0, 0, 0, 0, r.Loc)
-		vs, err := b.store.Visits(ctx, storage.VisitFilter{ClientID: d.ClientID, RepID: r.User.ID, From: from, To: from.AddDate(0, 0, 1), Limit: 1})
-		if err != nil {
-			return err
-		}
-		if len(vs) > 0 {
-			in.Objection.VisitID = vs[0].ID
-		}
 	}
 	o, c, err := b.store.SaveObjection(ctx, in)
 	if err != nil {
@@ -207,12 +120,10 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 			lines = append(lines, r.t("read_line", map[string]any{"Text": clip(p.Text, echoLen), "Reading": clip(objectionReading(r, p, c, o), readingLen)}))
 		}
 	} else {
-		if o.Words != "" {
-			lines = append(lines, r.t("sum_words", map[string]any{"Value": clip(o.Words, readingLen)}))
-		}
-		if o.Answer != "" {
-			lines = append(lines, r.t("sum_answer", map[string]any{"Value": clip(o.Answer, readingLen)}))
-		}
+		// The client and category are in the first line.
+		lines = append(lines, shownLines(r, objKeys, models.ObjectionFields, o, func(f *models.FieldSpec[models.Objection]) (string, bool) {
+			return "", f.Name == models.FieldClient || f.Name == models.FieldCategory
+		})...)
 	}
 	if o.VisitID != 0 {
 		v, err := b.store.Visit(ctx, o.VisitID)
@@ -239,14 +150,14 @@ func objectionReading(r *Request, p quick.Part, c *models.Client, o *models.Obje
 		}
 		return r.t("read_client", map[string]any{"Client": r.clientLabel(c)})
 	case quick.KindCategory:
-		return r.t("read_category", map[string]any{"Category": r.category(models.ObjectionCategory(p.Value))})
+		return readField(r, models.FieldCategory, r.category(models.ObjectionCategory(p.Value)))
 	case quick.KindAnswer:
-		return r.t("read_answer", map[string]any{"Text": p.Value})
+		return readField(r, models.FieldAnswer, p.Value)
 	}
 	if p.Reason == quick.ReasonTwice {
 		return r.t("read_words_twice", map[string]any{"Text": p.Value})
 	}
-	return r.t("read_words", map[string]any{"Text": p.Value})
+	return readField(r, models.FieldWords, p.Value)
 }
 
 // objectionText is an objection in one line.
@@ -273,20 +184,9 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 	f := storage.ObjectionFilter{Limit: objectionsShown}
 	title := r.t("objections_header", nil)
 	if name := strings.TrimSpace(r.Args); name != "" {
-		if err := tooLong(name, models.MaxNameLen); err != nil {
+		c, err := b.clientNamed(ctx, r, name, clientArg{Prefix: "c:v:"})
+		if c == nil || err != nil {
 			return err
-		}
-		c, near, err := b.findClient(ctx, r, name)
-		if err != nil {
-			return err
-		}
-		if c == nil {
-			if len(near) > 0 {
-				r.reply(r.t("client_did_you_mean", map[string]any{"Name": name}), clientButtonsLabelled(r, near))
-				return nil
-			}
-			r.say("client_not_found", map[string]any{"Name": name})
-			return nil
 		}
 		f.ClientID = c.ID
 		if !r.User.SeesTeam(c.TeamID) {
@@ -318,16 +218,12 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 		if c, err := b.store.Client(ctx, o.ClientID); err == nil {
 			client = c.Name
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, FormatDay(r.Lang, o.At, r.Loc), client, objectionText(r, o)))
+		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, r.day(o.At), client, objectionText(r, o)))
 		if !o.Resolved {
 			buttons = append(buttons, outbox.Button{Text: r.t("btn_resolved_n", map[string]any{"N": i + 1}), Data: fmt.Sprintf("o:r:%d", o.ID)})
 		}
 	}
-	var rows [][]outbox.Button
-	for i := 0; i < len(buttons); i += 3 {
-		rows = append(rows, buttons[i:min(i+3, len(buttons))])
-	}
-	r.reply(strings.Join(lines, "\n"), rows)
+	r.reply(strings.Join(lines, "\n"), grid(buttons, 3))
 	return nil
 }
 
@@ -335,8 +231,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 // (the answer given worked), "o:t:ID" (type the answer that worked) and
 // "o:u:ID" (undo).
 func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error {
-	action, rest, _ := strings.Cut(payload, ":")
-	id, _, ok := cbID(rest)
+	action, id, _, ok := cbAction(payload)
 	if !ok {
 		r.say("button_stale", nil)
 		return nil
@@ -389,7 +284,7 @@ func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error
 			return nil
 		}
 		st := &FormState{}
-		(&objectionDraft{ResolveID: o.ID}).store(st)
+		objectionDrafts.store(st, &objectionDraft{ResolveID: o.ID})
 		return b.AskStep(ctx, r, "resolve", "worked", st)
 	case "u":
 		return b.undoObjection(ctx, r, o, r.MessageID)
@@ -408,10 +303,10 @@ func (b *Bot) resolveForm() *Form {
 				if err := models.CheckText(models.FieldAnswer, a, models.MaxTextLen); err != nil {
 					return err
 				}
-				return updateObjection(st, func(d *objectionDraft) error { d.Answer = strings.TrimSpace(a); return nil })
+				return objectionDrafts.update(st, func(d *objectionDraft) error { d.Objection.Answer = strings.TrimSpace(a); return nil })
 			}}},
 		Done: func(ctx context.Context, r *Request, st *FormState) error {
-			d := objectionDraftOf(st)
+			d := objectionDrafts.of(st)
 			o, err := b.store.Objection(ctx, d.ResolveID)
 			if err != nil {
 				return err
@@ -420,7 +315,7 @@ func (b *Bot) resolveForm() *Form {
 				r.say("button_stale", nil)
 				return nil
 			}
-			o, err = b.store.ResolveObjection(ctx, o.ID, d.Answer)
+			o, err = b.store.ResolveObjection(ctx, o.ID, d.Objection.Answer)
 			if err != nil {
 				return err
 			}

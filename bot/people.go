@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,58 +20,117 @@ func (b *Bot) join(ctx context.Context, r *Request) error {
 		r.say("usage_join", nil)
 		return nil
 	}
-	user, inv, err := b.store.Join(ctx, code, r.Profile)
+	return b.useInvite(ctx, r, code, false)
+}
+
+// useInvite uses a code; confirmed is set when the member pressed "yes" to
+// the change of role the code makes.
+func (b *Bot) useInvite(ctx context.Context, r *Request, code string, confirmed bool) error {
+	res, err := b.store.UseInvite(ctx, code, r.Profile, confirmed)
 	if err != nil {
 		return err
+	}
+	user, inv := res.User, res.Invite
+	data := map[string]any{"Team": inv.TeamName, "Name": user.Name, "Role": b.roleName(r, inv.Role), "Was": b.roleName(r, res.Was)}
+	switch res.Outcome {
+	case models.JoinAlready:
+		r.say("invite_already_member", data)
+		return nil
+	case models.JoinConfirm:
+		if confirmed {
+			break
+		}
+		r.reply(r.t("invite_confirm", data), [][]outbox.Button{{
+			{Text: r.t("invite_confirm_yes", data), Data: "jn:y:" + inv.Code},
+			{Text: r.t("invite_confirm_no", data), Data: "jn:n"},
+		}})
+		return nil
 	}
 	r.User = user
 	if user.Lang != "" {
 		r.Lang = user.Lang
 	}
-	r.say("joined", map[string]any{"Team": inv.TeamName, "Name": user.Name, "Role": b.roleName(r, inv.Role)})
-	r.reply(b.helpText(r.Lang, user.Role()), nil)
+	r.say(map[models.JoinOutcome]string{models.JoinNew: "joined", models.JoinRejoin: "rejoined", models.JoinConfirm: "role_changed_by_invite"}[res.Outcome], data)
+	if res.Outcome == models.JoinNew {
+		r.reply(b.helpText(r.Lang, user), nil)
+	}
 	// Tell whoever made the invite, in their language.
 	if inviter, err := b.store.User(ctx, inv.CreatedBy); err == nil && inviter.Active && inviter.ChatID != 0 {
 		lang := inviter.Lang
 		r.out = append(r.out, outbox.Message{ChatID: inviter.ChatID, Text: b.cat.T(lang, "joined_notify",
-			map[string]any{"Name": user.Name, "Team": inv.TeamName, "Role": b.cat.T(lang, "role_"+string(inv.Role), nil)})})
+			map[string]any{"Name": user.Name, "Team": inv.TeamName, "Role": roleKeys.label(b.cat, lang, inv.Role)})})
 	}
 	return nil
 }
 
-// teamFor resolves the team a management command acts on: the named one,
-// or the user's first team. Admins without a team must name one.
+// cbJoin is the answer to "this invite changes your role — go ahead?".
+func (b *Bot) cbJoin(ctx context.Context, r *Request, payload string) error {
+	answer, code, _ := strings.Cut(payload, ":")
+	switch {
+	case answer == "n" && code == "":
+		r.say("invite_confirm_declined", nil)
+		r.editLast(r.MessageID)
+		return nil
+	case answer == "y" && len(code) == models.InviteCodeLen:
+		first := len(r.out)
+		if err := b.useInvite(ctx, r, code, true); err != nil {
+			return err
+		}
+		// The question turns into the answer (not into the note to the
+		// inviter queued after it).
+		if len(r.out) > first && r.MessageID != 0 {
+			r.out[first].EditMessageID = r.MessageID
+		}
+		return nil
+	}
+	r.say("button_stale", nil)
+	return nil
+}
+
+// teamFor resolves the team a command acts on: the named one, or the
+// user's entries team. Only teams the user may see are found (admins see
+// every team): a name of any other team is answered exactly like a name
+// that does not exist, and the answer lists only the user's own teams.
 func (b *Bot) teamFor(ctx context.Context, r *Request, name string) (*models.Team, error) {
 	if name != "" {
 		t, err := b.store.TeamByName(ctx, name)
-		if err != nil {
-			if models.ErrorCode(err) == models.ENOTFOUND {
-				return nil, models.Errorf(models.ENOTFOUND, "err_team_not_found", map[string]any{"Name": name, "Teams": b.allTeamNames(ctx)})
-			}
+		if err == nil && (r.User.IsAdmin || r.User.RoleIn(t.ID) != models.RoleNone) {
+			return t, nil
+		}
+		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
 			return nil, err
 		}
-		return t, nil
+		return nil, models.Errorf(models.ENOTFOUND, "err_team_not_found", map[string]any{"Name": name, "Teams": b.visibleTeamNames(ctx, r)})
 	}
 	if id := r.User.PrimaryTeam(); id != 0 {
 		return b.store.Team(ctx, id)
 	}
-	names := b.allTeamNames(ctx)
+	names := b.visibleTeamNames(ctx, r)
 	if names == "" {
 		return nil, models.Errorf(models.ENOTFOUND, "err_no_teams", nil)
 	}
 	return nil, models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": names})
 }
 
-func (b *Bot) allTeamNames(ctx context.Context) string {
-	teams, err := b.store.Teams(ctx)
-	if err != nil {
-		return ""
+// visibleTeamNames names the teams a user may see: every team for an
+// admin, else their active teams.
+func (b *Bot) visibleTeamNames(ctx context.Context, r *Request) string {
+	u := r.User
+	var names []string
+	if u.IsAdmin {
+		teams, err := b.store.Teams(ctx)
+		if err != nil {
+			return ""
+		}
+		for _, t := range teams {
+			names = append(names, t.Name)
+		}
+	} else {
+		for _, m := range u.ActiveMemberships() {
+			names = append(names, m.TeamName)
+		}
 	}
-	names := make([]string, len(teams))
-	for i, t := range teams {
-		names[i] = t.Name
-	}
-	return strings.Join(names, ", ")
+	return r.list(names)
 }
 
 // /invite [rep|manager] [team]
@@ -77,9 +138,9 @@ func (b *Bot) cmdInvite(ctx context.Context, r *Request) error {
 	role := models.RoleRep
 	rest := r.Args
 	if first, tail, _ := strings.Cut(rest, " "); first != "" {
-		if parsed, ok := models.ParseRole(first); ok {
+		if parsed, ok := r.cat.parseRole(first); ok {
 			role, rest = parsed, strings.TrimSpace(tail)
-		} else if r.User.PrimaryTeam() != 0 && !b.teamExists(ctx, rest) {
+		} else if r.User.PrimaryTeam() != 0 && !b.teamVisible(ctx, r, rest) {
 			// Not a role and not a team: most likely a mistyped role.
 			return models.Errorf(models.EINVALID, "err_role_unknown", map[string]any{"Value": first})
 		}
@@ -102,13 +163,17 @@ func (b *Bot) cmdInvite(ctx context.Context, r *Request) error {
 	return nil
 }
 
-func (b *Bot) teamExists(ctx context.Context, name string) bool {
-	_, err := b.store.TeamByName(ctx, name)
-	return err == nil
+// teamVisible reports whether name is a team the user may see.
+func (b *Bot) teamVisible(ctx context.Context, r *Request, name string) bool {
+	t, err := b.store.TeamByName(ctx, name)
+	return err == nil && (r.User.IsAdmin || r.User.RoleIn(t.ID) != models.RoleNone)
 }
 
-// /team [name]
+// /team [name], /team use NAME
 func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
+	if first, rest, _ := strings.Cut(r.Args, " "); strings.EqualFold(first, "use") || first == "切换" {
+		return b.useTeam(ctx, r, strings.TrimSpace(rest))
+	}
 	if r.Args == "" && r.User.PrimaryTeam() == 0 && !r.User.IsAdmin {
 		r.say("team_none", nil)
 		return nil
@@ -116,10 +181,6 @@ func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
 	team, err := b.teamFor(ctx, r, r.Args)
 	if err != nil {
 		return err
-	}
-	if r.User.RoleIn(team.ID) == models.RoleNone {
-		r.say("err_not_your_team", nil)
-		return nil
 	}
 	members, err := b.store.Members(ctx, team.ID)
 	if err != nil {
@@ -132,7 +193,7 @@ func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
 	lines := []string{r.t("team_header", map[string]any{"Team": team.Name, "Count": len(members)})}
 	for i, m := range members {
 		data := map[string]any{"N": i + 1, "Name": m.User.Name, "Username": m.User.Username, "Role": b.roleName(r, m.Role)}
-		if !m.User.Active {
+		if !m.Active {
 			lines = append(lines, r.t("team_line_inactive", data))
 			continue
 		}
@@ -155,8 +216,45 @@ func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
 			}
 		}
 	}
+	if line := b.entriesTeamLine(r); line != "" {
+		lines = append(lines, "", line)
+	}
 	r.reply(strings.Join(lines, "\n"), nil)
 	return nil
+}
+
+// entriesTeamLine says which team new entries go to, for someone in
+// several teams ("" for one team: nothing to choose).
+func (b *Bot) entriesTeamLine(r *Request) string {
+	active := r.User.ActiveMemberships()
+	if len(active) < 2 {
+		return ""
+	}
+	m, _ := r.User.Membership(r.User.PrimaryTeam())
+	return r.t("team_entries_go_to", map[string]any{"Team": m.TeamName, "Other": active[len(active)-1].TeamName})
+}
+
+// useTeam is /team use NAME: the team the user's new entries go to.
+func (b *Bot) useTeam(ctx context.Context, r *Request, name string) error {
+	if name == "" {
+		r.say("usage_team_use", map[string]any{"Teams": b.visibleTeamNames(ctx, r)})
+		return nil
+	}
+	for _, m := range r.User.ActiveMemberships() {
+		if strings.EqualFold(strings.TrimSpace(m.TeamName), name) {
+			if err := b.store.SetCurrentTeam(ctx, r.User.ID, m.TeamID); err != nil {
+				return err
+			}
+			r.User.CurrentTeamID = m.TeamID
+			r.say("team_use_ok", map[string]any{"Team": m.TeamName})
+			return nil
+		}
+	}
+	names := make([]string, 0, len(r.User.Memberships))
+	for _, m := range r.User.ActiveMemberships() {
+		names = append(names, m.TeamName)
+	}
+	return models.Errorf(models.ENOTFOUND, "err_team_use_unknown", map[string]any{"Name": name, "Teams": strings.Join(names, ", ")})
 }
 
 // /newteam NAME
@@ -179,7 +277,7 @@ func (b *Bot) cmdNewTeam(ctx context.Context, r *Request) error {
 
 // memberArg finds the member a management command names: @username, name,
 // or the number shown by /team. It looks in the teams the acting user
-// manages (every team, for admins), first team first.
+// manages (every team, for admins), entries team first.
 func (b *Bot) memberArg(ctx context.Context, r *Request, who string) (*models.User, *models.Team, error) {
 	teams, err := b.managedTeams(ctx, r.User)
 	if err != nil {
@@ -196,7 +294,11 @@ func (b *Bot) memberArg(ctx context.Context, r *Request, who string) (*models.Us
 			return nil, nil, err
 		}
 		if n >= 1 && n <= len(members) {
-			return members[n-1].User, teams[0], nil
+			u, err := b.store.User(ctx, members[n-1].User.ID) // with memberships
+			if err != nil {
+				return nil, nil, err
+			}
+			return u, teams[0], nil
 		}
 	}
 	for _, team := range teams {
@@ -211,11 +313,15 @@ func (b *Bot) memberArg(ctx context.Context, r *Request, who string) (*models.Us
 	return nil, nil, models.Errorf(models.ENOTFOUND, "err_user_not_found", map[string]any{"Name": who, "Team": teams[0].Name})
 }
 
-// managedTeams lists the teams a user may manage, their own first.
+// managedTeams lists the teams a user may manage, their entries team first.
 func (b *Bot) managedTeams(ctx context.Context, u *models.User) ([]*models.Team, error) {
 	var out []*models.Team
 	seen := map[int64]bool{}
-	for _, m := range u.Memberships {
+	ms := u.ActiveMemberships()
+	slices.SortStableFunc(ms, func(a, c models.Membership) int {
+		return cmpBool(c.TeamID == u.PrimaryTeam(), a.TeamID == u.PrimaryTeam())
+	})
+	for _, m := range ms {
 		if u.CanManage(m.TeamID) {
 			t, err := b.store.Team(ctx, m.TeamID)
 			if err != nil {
@@ -238,6 +344,16 @@ func (b *Bot) managedTeams(ctx context.Context, u *models.User) ([]*models.Team,
 	return out, nil
 }
 
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
 // /promote NAME [manager|rep]
 func (b *Bot) cmdPromote(ctx context.Context, r *Request) error {
 	fields := strings.Fields(r.Args)
@@ -248,7 +364,7 @@ func (b *Bot) cmdPromote(ctx context.Context, r *Request) error {
 	role := models.RoleManager
 	who := r.Args
 	if len(fields) > 1 {
-		if parsed, ok := models.ParseRole(fields[len(fields)-1]); ok {
+		if parsed, ok := r.cat.parseRole(fields[len(fields)-1]); ok {
 			role = parsed
 			who = strings.Join(fields[:len(fields)-1], " ")
 		}
@@ -257,19 +373,30 @@ func (b *Bot) cmdPromote(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if !r.User.CanManage(team.ID) {
-		r.say("err_not_your_team", nil)
-		return nil
+	if err := models.CheckMemberChange(r.User, u, team.ID, models.MemberChange{Role: role}); err != nil {
+		return withTeam(err, team)
 	}
-	if u.ID == r.User.ID {
-		r.say("err_self", nil)
-		return nil
-	}
-	if err := b.store.AddMember(ctx, team.ID, u.ID, role); err != nil {
+	if err := b.store.SetMemberRole(ctx, team.ID, u.ID, r.User.ID, role); err != nil {
 		return err
 	}
 	r.say("promote_ok", map[string]any{"Name": u.Name, "Role": b.roleName(r, role), "Team": team.Name})
 	return nil
+}
+
+// withTeam adds the team's name to a membership rule's error.
+func withTeam(err error, team *models.Team) error {
+	var de *models.Error
+	if errors.As(err, &de) {
+		data := map[string]any{"Team": team.Name}
+		for k, v := range de.Data {
+			data[k] = v
+		}
+		if role, ok := data["Role"].(models.Role); ok {
+			data["Role"] = string(role)
+		}
+		return models.Errorf(de.Code, de.Key, data)
+	}
+	return err
 }
 
 // /deactivate NAME
@@ -282,33 +409,32 @@ func (b *Bot) cmdDeactivate(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if !r.User.CanManage(team.ID) {
-		r.say("err_not_your_team", nil)
-		return nil
+	if err := models.CheckMemberChange(r.User, u, team.ID, models.MemberChange{Deactivate: true}); err != nil {
+		return withTeam(err, team)
 	}
-	if u.ID == r.User.ID {
-		r.say("err_self", nil)
-		return nil
-	}
-	if err := b.store.SetActive(ctx, u.ID, false); err != nil {
+	if err := b.store.DeactivateMember(ctx, team.ID, u.ID, r.User.ID); err != nil {
 		return err
 	}
 	r.say("deactivate_ok", map[string]any{"Name": u.Name, "Team": team.Name})
-	return nil
+	return b.offerReassign(ctx, r, team, u)
 }
 
-// /lang [en|zh]; without an argument it offers buttons.
+// /lang [LANG]; without an argument it offers a button per language.
 func (b *Bot) cmdLang(ctx context.Context, r *Request) error {
 	if r.Args == "" {
-		r.reply(r.t("lang_choose", nil), [][]outbox.Button{{{Text: "English", Data: "lang:en"}, {Text: "中文", Data: "lang:zh"}}})
+		var row []outbox.Button
+		for _, lang := range b.cat.Languages() {
+			row = append(row, outbox.Button{Text: b.cat.Language(lang).Name, Data: "lang:" + lang})
+		}
+		r.reply(r.t("lang_choose", nil), [][]outbox.Button{row})
 		return nil
 	}
-	arg := strings.ToLower(strings.TrimSpace(r.Args))
-	if arg != "en" && arg != "zh" && NormalizeLang(arg) != "zh" {
+	lang, ok := b.cat.Match(r.Args)
+	if !ok {
 		r.say("err_lang_unknown", nil)
 		return nil
 	}
-	return b.setLang(ctx, r, NormalizeLang(arg))
+	return b.setLang(ctx, r, lang)
 }
 
 func (b *Bot) setLang(ctx context.Context, r *Request, lang string) error {
@@ -327,8 +453,8 @@ func (b *Bot) cmdTZ(ctx context.Context, r *Request) error {
 		return nil
 	}
 	name := strings.TrimSpace(r.Args)
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" || strings.EqualFold(name, "local") {
+	loc, ok := models.ParseZone(name)
+	if !ok {
 		return models.Errorf(models.EINVALID, "err_tz_unknown", map[string]any{"Value": name})
 	}
 	if err := b.store.SetUserTZ(ctx, r.User.ID, loc.String()); err != nil {
@@ -341,7 +467,7 @@ func (b *Bot) cmdTZ(ctx context.Context, r *Request) error {
 
 // cbLang is the /lang buttons.
 func (b *Bot) cbLang(ctx context.Context, r *Request, payload string) error {
-	if payload != "en" && payload != "zh" {
+	if lang, ok := b.cat.Match(payload); !ok || lang != payload {
 		r.say("button_stale", nil)
 		return nil
 	}
@@ -351,4 +477,21 @@ func (b *Bot) cbLang(ctx context.Context, r *Request, payload string) error {
 	// Turn the question into the answer so the chat reads as a record.
 	r.editLast(r.MessageID)
 	return nil
+}
+
+// seenTeams lists the teams a user may see: every team for an admin, else
+// their active teams.
+func (b *Bot) seenTeams(ctx context.Context, u *models.User) ([]*models.Team, error) {
+	if u.IsAdmin {
+		return b.store.Teams(ctx)
+	}
+	var out []*models.Team
+	for _, m := range u.ActiveMemberships() {
+		t, err := b.store.Team(ctx, m.TeamID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

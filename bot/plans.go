@@ -6,126 +6,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"salesbot/internal/dates"
 	"salesbot/internal/outbox"
+	"salesbot/internal/quick"
 	"salesbot/models"
 )
 
-// planItem is one parsed item of a quick plan.
-type planItem struct {
-	Weekday  time.Weekday
-	ClientID int64 // 0: a new client named Client
-	Client   string
-	Purpose  string
-}
-
-// foldName folds a client name for matching, as client cards are keyed:
-// case, width, spaces and punctuation do not count.
-func foldName(s string) string { return models.NameKey(s) }
-
-// leadingWeekday reads the weekday at the start of a plan item: a word
-// ("mon", "周三", "星期五") or a Chinese weekday glued to the client
-// ("周三华为").
-func leadingWeekday(words []string) (time.Weekday, []string, bool) {
-	if len(words) == 0 {
-		return 0, nil, false
-	}
-	if d, ok := dates.ParseWeekday(words[0]); ok {
-		return d, words[1:], true
-	}
-	for _, prefix := range []string{"星期", "礼拜", "周"} {
-		rest, ok := strings.CutPrefix(words[0], prefix)
-		if !ok {
-			continue
-		}
-		r := []rune(rest)
-		if len(r) < 2 {
-			continue
-		}
-		if d, ok := dates.ParseWeekday(prefix + string(r[0])); ok {
-			return d, append([]string{string(r[1:])}, words[1:]...), true
-		}
-	}
-	return 0, nil, false
-}
-
-// parsePlanItems reads "mon Acme demo; wed 华为 报价; fri Beta contract":
-// items split by ";" or new lines, each a weekday, a client and a purpose.
-// The client is the longest leading part that names a known client (ending
-// at a word boundary, or anywhere in Chinese); otherwise the first word is
-// a new client's name. It returns the
-// 1-based number and text of the first unreadable item on failure.
-func parsePlanItems(text string, clients []*models.Client) ([]planItem, int, string) {
-	known := map[string]*models.Client{}
-	longest := 0 // no name match is tried beyond twice the longest name
-	for _, c := range clients {
-		longest = max(longest, 2*utf8.RuneCountInString(c.Name)+4)
-		if k := foldName(c.Name); k != "" {
-			if _, dup := known[k]; !dup {
-				known[k] = c
-			}
-		}
-	}
-	parts := strings.FieldsFunc(text, func(r rune) bool { return r == ';' || r == '；' || r == '\n' })
-	var items []planItem
-	n := 0
-	for _, part := range parts {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		n++
-		d, rest, ok := leadingWeekday(strings.Fields(part))
-		if !ok || len(rest) == 0 {
-			return nil, n, part
-		}
-		it := planItem{Weekday: d}
-		r := []rune(strings.Join(rest, " "))
-		for i := min(len(r), longest); i >= 1; i-- {
-			if !nameBoundary(r, i) {
-				continue
-			}
-			if c, ok := known[foldName(string(r[:i]))]; ok {
-				it.ClientID, it.Client, it.Purpose = c.ID, c.Name, strings.TrimSpace(string(r[i:]))
-				break
-			}
-		}
-		if it.Client == "" {
-			it.Client, it.Purpose = rest[0], strings.Join(rest[1:], " ")
-		}
-		if foldName(it.Client) == "" {
-			return nil, n, part
-		}
-		items = append(items, it)
-	}
-	if n == 0 {
-		return nil, 1, text
-	}
-	return items, 0, ""
-}
-
-// nameBoundary reports whether a client name may end before r[i]: at the
-// end, at a space or punctuation, or where Han script meets anything (Chinese
-// is written without spaces: "华为报价").
-func nameBoundary(r []rune, i int) bool {
-	if i >= len(r) {
-		return true
-	}
-	word := func(c rune) bool { return unicode.IsLetter(c) || unicode.IsNumber(c) }
-	return !word(r[i-1]) || !word(r[i]) || unicode.Is(unicode.Han, r[i-1]) || unicode.Is(unicode.Han, r[i])
-}
-
 // planWeekArg reads the week word of /plan: next (下周) or this (本周).
-func planWeekArg(args string, now time.Time, loc *time.Location) (models.Week, string, bool) {
+func planWeekArg(c *Catalogue, args string, now time.Time, loc *time.Location) (models.Week, string, bool) {
 	first, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
 	this := models.WeekOf(now, loc)
-	switch strings.ToLower(first) {
-	case "next", "下周":
+	switch w, _ := c.wordOf(first, wordPlanNext, wordPlanThis); w {
+	case wordPlanNext:
 		return this.Next(), strings.TrimSpace(rest), true
-	case "this", "本周", "这周":
+	case wordPlanThis:
 		return this, strings.TrimSpace(rest), true
 	}
 	return this, args, false
@@ -147,7 +42,7 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 		return err
 	}
 	loc := team.Location()
-	week, rest, named := planWeekArg(r.Args, r.Now, loc)
+	week, rest, named := planWeekArg(r.cat, r.Args, r.Now, loc)
 	if !named && strings.TrimSpace(r.Args) != "" {
 		// Items without a week word are for next week: plans are made ahead.
 		week, rest = models.WeekOf(r.Now, loc).Next(), r.Args
@@ -161,39 +56,64 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	items, bad, badText := parsePlanItems(rest, clients)
+	items, bad, badText := quick.ParsePlanItems(rest, clients)
 	if bad != 0 {
+		if d, ok := dates.ParseWeekday(badText); ok {
+			// a day and nothing else: the client is what is missing
+			return models.Errorf(models.EINVALID, "plan_no_client", map[string]any{"N": bad, "Item": badText, "Day": r.language().Weekday(d)})
+		}
 		return models.Errorf(models.EINVALID, "plan_bad_item", map[string]any{"N": bad, "Item": badText})
+	}
+	if err := models.CheckCount("err_too_many_plan_items", len(items), models.MaxPlanItems); err != nil {
+		return err
 	}
 	return b.savePlan(ctx, r, team, week, items)
 }
 
 // savePlan stores parsed items (creating cards for new clients) and
 // confirms with Undo and Add-another buttons.
-func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []planItem) error {
-	var rows []models.PlannedVisit
-	var created []string
-	made := map[string]int64{}
-	for i := range items {
-		it := &items[i]
+func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem) error {
+	newNames := map[string]bool{}
+	for _, it := range items {
 		if it.ClientID == 0 {
-			key := foldName(it.Client)
-			id, ok := made[key]
-			if !ok {
-				// A visit planned to a new prospect opens its card.
-				c := &models.Client{TeamID: team.ID, Name: it.Client, OwnerID: r.User.ID}
-				if err := b.store.CreateClient(ctx, c); err != nil {
-					return err
-				}
-				id, made[key] = c.ID, c.ID
-				created = append(created, c.Name)
-			}
-			it.ClientID = id
+			newNames[models.NameKey(it.Client)] = true
 		}
-		rows = append(rows, models.PlannedVisit{TeamID: team.ID, RepID: r.User.ID, ClientID: it.ClientID,
-			Day: week.Day(models.WeekdayIndex(it.Weekday)), Purpose: it.Purpose})
 	}
-	saved, err := b.store.AddPlannedVisits(ctx, rows)
+	if err := models.CheckCount("err_too_many_new_clients", len(newNames), models.MaxNewClientsPerMessage); err != nil {
+		return err
+	}
+	var (
+		rows    []models.PlannedVisit
+		created []string
+		saved   []models.PlannedVisit
+	)
+	// The new cards and the planned visits are one write: all or nothing.
+	err := b.store.InTx(ctx, func(ctx context.Context) error {
+		rows, created = rows[:0], created[:0]
+		made := map[string]int64{}
+		for i := range items {
+			it := &items[i]
+			if it.ClientID == 0 {
+				key := models.NameKey(it.Client)
+				id, ok := made[key]
+				if !ok {
+					// A visit planned to a new prospect opens its card.
+					c := &models.Client{TeamID: team.ID, Name: it.Client, OwnerID: r.User.ID}
+					if err := b.store.CreateClient(ctx, c); err != nil {
+						return err
+					}
+					id, made[key] = c.ID, c.ID
+					created = append(created, c.Name)
+				}
+				it.ClientID = id
+			}
+			rows = append(rows, models.PlannedVisit{TeamID: team.ID, RepID: r.User.ID, ClientID: it.ClientID,
+				Day: week.Day(models.WeekdayIndex(it.Weekday)), Purpose: it.Purpose})
+		}
+		var err error
+		saved, err = b.store.AddPlannedVisits(ctx, rows)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -207,7 +127,7 @@ func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week 
 	_, num := week.ISO()
 	text := r.t("plan_saved", map[string]any{"Num": num, "Items": strings.Join(lines, "\n")})
 	if len(created) > 0 {
-		text += "\n" + r.t("plan_saved_new", map[string]any{"Names": strings.Join(created, ", ")})
+		text += "\n" + r.t("plan_saved_new", map[string]any{"Names": r.list(created)})
 	}
 	r.reply(text, [][]outbox.Button{{
 		{Text: r.t("plan_add_another", nil), Data: "pl:a:" + week.Monday},
@@ -300,7 +220,7 @@ func (b *Bot) planForm() *Form {
 						return nil
 					}
 					name := strings.TrimSpace(answer)
-					if foldName(name) == "" {
+					if models.NameKey(name) == "" {
 						return models.Errorf(models.EINVALID, "plan_client_empty", nil)
 					}
 					st.Set("client_id", "")
@@ -353,9 +273,9 @@ func (b *Bot) planForm() *Form {
 			if err != nil {
 				return err
 			}
-			it := planItem{Weekday: models.Weekday(st.Get("day")), Client: st.Get("client"), Purpose: st.Get("purpose")}
+			it := quick.PlanItem{Weekday: models.Weekday(st.Get("day")), Client: st.Get("client"), Purpose: st.Get("purpose")}
 			it.ClientID, _ = strconv.ParseInt(st.Get("client_id"), 10, 64)
-			return b.savePlan(ctx, r, team, week(st), []planItem{it})
+			return b.savePlan(ctx, r, team, week(st), []quick.PlanItem{it})
 		},
 	}
 }

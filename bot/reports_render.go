@@ -23,22 +23,24 @@ func (b *Bot) reportText(lang string, loc *time.Location) reportText {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return reportText{cat: b.cat, lang: NormalizeLang(lang), loc: loc}
+	return reportText{cat: b.cat, lang: b.cat.Normalize(lang), loc: loc}
 }
 
 func (p reportText) t(key string, data map[string]any) string { return p.cat.T(p.lang, key, data) }
 
-func (p reportText) stage(s models.Stage) string { return p.t("rpt_stage_"+string(s), nil) }
+func (p reportText) language() *Language { return p.cat.Language(p.lang) }
+
+func (p reportText) stage(s models.Stage) string { return reportStageKeys.label(p.cat, p.lang, s) }
 
 func (p reportText) attitude(a models.Attitude) string {
 	if a == models.AttitudeNone {
 		return ""
 	}
-	return p.t("rpt_att_"+string(a), nil)
+	return reportAttitudeKeys.label(p.cat, p.lang, a)
 }
 
 func (p reportText) category(c models.ObjectionCategory) string {
-	return p.t("rpt_obj_"+string(c), nil)
+	return reportCategoryKeys.label(p.cat, p.lang, c)
 }
 
 // day renders a civil date: "Tue 24 Nov" / "11月24日 周二".
@@ -47,7 +49,7 @@ func (p reportText) day(date string) string {
 	if err != nil {
 		return date
 	}
-	return FormatDay(p.lang, t, time.UTC)
+	return p.language().FormatDay(t, time.UTC)
 }
 
 func (p reportText) clock(t time.Time) string { return t.In(p.loc).Format("15:04") }
@@ -57,11 +59,7 @@ func (p reportText) names(refs []models.RepRef) string {
 	for i, r := range refs {
 		out[i] = r.Name
 	}
-	sep := ", "
-	if p.lang == "zh" {
-		sep = "、"
-	}
-	return strings.Join(out, sep)
+	return p.language().List(out)
 }
 
 func pct(p models.PlanProgress) int {
@@ -84,6 +82,17 @@ func packMessages(blocks []string, limit int) []string {
 			cur = ""
 		}
 	}
+	// add puts s after sep in the current message, or starts the next one.
+	add := func(s, sep string) {
+		if cur != "" && textLen(cur)+textLen(sep)+textLen(s) > limit {
+			flush()
+		}
+		if cur == "" {
+			cur = s
+		} else {
+			cur += sep + s
+		}
+	}
 	for _, blk := range blocks {
 		if blk == "" {
 			continue
@@ -96,26 +105,12 @@ func packMessages(blocks []string, limit int) []string {
 					n := min(len(r), limit/2)
 					out, line = append(out, string(r[:n])), string(r[n:])
 				}
-				if cur != "" && textLen(cur)+1+textLen(line) > limit {
-					flush()
-				}
-				if cur == "" {
-					cur = line
-				} else {
-					cur += "\n" + line
-				}
+				add(line, "\n")
 			}
 			flush()
 			continue
 		}
-		if cur != "" && textLen(cur)+2+textLen(blk) > limit {
-			flush()
-		}
-		if cur == "" {
-			cur = blk
-		} else {
-			cur += "\n\n" + blk
-		}
+		add(blk, "\n\n")
 	}
 	flush()
 	return out
@@ -141,7 +136,7 @@ func (b *Bot) digestBlocks(lang string, d *models.DailyDigest, lateDue time.Time
 	tt := d.Totals
 	head := []string{p.t("digest_title", map[string]any{"Team": d.TeamName, "Day": p.day(d.Date)})}
 	if !lateDue.IsZero() {
-		head = append(head, p.t("report_late", map[string]any{"Due": FormatTime(p.lang, lateDue, p.loc)}))
+		head = append(head, p.t("report_late", map[string]any{"Due": p.language().FormatTime(lateDue, p.loc)}))
 	}
 	head = append(head, p.t("digest_totals", map[string]any{"Visits": tt.Visits, "Objections": tt.Objections, "Active": tt.ActiveReps, "Reps": tt.Reps}))
 	if d.FollowUps {
@@ -249,7 +244,7 @@ func (p reportText) summaryBlocks(s *models.WeeklySummary, lateDue time.Time) []
 	wd["Team"] = s.TeamName
 	head := []string{p.t("summary_title", wd)}
 	if !lateDue.IsZero() {
-		head = append(head, p.t("report_late", map[string]any{"Due": FormatTime(p.lang, lateDue, p.loc)}))
+		head = append(head, p.t("report_late", map[string]any{"Due": p.language().FormatTime(lateDue, p.loc)}))
 	}
 	tt := s.Totals
 	if tt.Planned > 0 {
@@ -341,10 +336,7 @@ func (p reportText) objectionList(s *models.WeeklySummary) string {
 	if len(parts) == 0 {
 		return p.t("summary_caption_none", nil)
 	}
-	if p.lang == "zh" {
-		return strings.Join(parts, "、")
-	}
-	return strings.Join(parts, ", ")
+	return p.language().List(parts)
 }
 
 // caption carries the key numbers, so the photo reads without the picture
@@ -390,6 +382,6 @@ func (p reportText) chartData(s *models.WeeklySummary) chart.Weekly {
 func (b *Bot) PlanReminderText(lang string, week models.Week, deadline time.Time, loc *time.Location) string {
 	p := b.reportText(lang, loc)
 	d := p.weekData(week)
-	d["Due"] = FormatTime(p.lang, deadline, loc)
+	d["Due"] = p.language().FormatTime(deadline, loc)
 	return p.t("plan_reminder", d)
 }

@@ -24,12 +24,14 @@ func (b *Bot) cmdSchedule(ctx context.Context, r *Request) error {
 	}
 	words := strings.Fields(strings.ToLower(rest))
 	if len(words) > 0 {
-		if !applySchedule(&set, words) {
+		if !applySchedule(r.cat, &set, words) {
 			return models.Errorf(models.EINVALID, "schedule_usage", nil)
 		}
 		if err := b.store.SetTeamReportSettings(ctx, team.ID, set); err != nil {
 			return err
 		}
+		r.reply(r.t("settings_saved", nil)+"\n"+b.scheduleText(r, team, set), nil)
+		return nil
 	}
 	r.reply(b.scheduleText(r, team, set), nil)
 	return nil
@@ -37,15 +39,10 @@ func (b *Bot) cmdSchedule(ctx context.Context, r *Request) error {
 
 // applySchedule changes settings by the words of /schedule; false when
 // they do not read.
-func applySchedule(set *models.ReportSettings, w []string) bool {
+func applySchedule(c *Catalogue, set *models.ReportSettings, w []string) bool {
 	onOff := func(s string) (bool, bool) {
-		switch s {
-		case "on", "开":
-			return true, true
-		case "off", "关":
-			return false, true
-		}
-		return false, false
+		on, ok := c.wordOf(s, wordScheduleOn, wordScheduleOff)
+		return on == wordScheduleOn, ok
 	}
 	dayTime := func(args []string) (time.Weekday, models.ClockTime, bool) {
 		if len(args) != 2 {
@@ -55,8 +52,9 @@ func applySchedule(set *models.ReportSettings, w []string) bool {
 		t, ok2 := models.ParseClockTime(args[1])
 		return d, t, ok && ok2
 	}
-	switch w[0] {
-	case "digest":
+	what, _ := c.wordOf(w[0], wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays)
+	switch what {
+	case wordScheduleDigest:
 		if len(w) != 2 {
 			return false
 		}
@@ -67,10 +65,10 @@ func applySchedule(set *models.ReportSettings, w []string) bool {
 		t, ok := models.ParseClockTime(w[1])
 		set.DigestTime, set.DigestOn = t, true
 		return ok
-	case "summary", "deadline":
+	case wordScheduleSumm, wordScheduleDead:
 		if len(w) == 2 {
 			if on, ok := onOff(w[1]); ok {
-				if w[0] == "summary" {
+				if what == wordScheduleSumm {
 					set.SummaryOn = on
 				} else {
 					set.PlanReminderOn = on
@@ -82,13 +80,13 @@ func applySchedule(set *models.ReportSettings, w []string) bool {
 		if !ok {
 			return false
 		}
-		if w[0] == "summary" {
+		if what == wordScheduleSumm {
 			set.SummaryDay, set.SummaryTime, set.SummaryOn = d, t, true
 		} else {
 			set.PlanDeadlineDay, set.PlanDeadlineTime, set.PlanReminderOn = d, t, true
 		}
 		return true
-	case "days":
+	case wordScheduleDays:
 		days, ok := parseDays(strings.Join(w[1:], " "))
 		if !ok {
 			return false
@@ -132,7 +130,7 @@ func parseDays(s string) ([]time.Weekday, bool) {
 
 func (b *Bot) scheduleText(r *Request, team *models.Team, s models.ReportSettings) string {
 	p := b.reportText(r.Lang, team.Location())
-	wd := func(d time.Weekday) string { return weekdayName(p.lang, d) }
+	wd := p.language().Weekday
 	var days []string
 	for _, d := range s.DigestDays {
 		days = append(days, wd(d))

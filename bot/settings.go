@@ -4,30 +4,19 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"salesbot/internal/dates"
 	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
-// settingKeys are the team settings /settings changes, by the words people
-// type for them.
-var settingKeys = map[string]string{
-	"tz": "tz", "timezone": "tz", "时区": "tz",
-	"revisit": "revisit", "复访": "revisit",
-	"morning": "morning", "早上": "morning", "上午": "morning",
-	"quiet": "quiet", "免打扰": "quiet",
-	"daysoff": "daysoff", "days-off": "daysoff", "休息日": "daysoff",
-}
-
 // /settings [team] [KEY VALUE]
 func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	fields := strings.Fields(r.Args)
-	keyAt := -1
+	keyAt, key := -1, word("")
 	for i, f := range fields {
-		if _, ok := settingKeys[strings.ToLower(f)]; ok {
-			keyAt = i
+		if w, ok := r.cat.wordOf(f, settingWords...); ok {
+			keyAt, key = i, w
 			break
 		}
 	}
@@ -36,6 +25,19 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		teamName = strings.Join(fields[:keyAt], " ")
 	}
 	team, err := b.teamFor(ctx, r, strings.TrimSpace(teamName))
+	if models.ErrorCode(err) == models.ENOTFOUND && keyAt < 0 && len(fields) > 0 {
+		// No setting word: "/settings foo bar" names an unknown key (after
+		// a team's name, if it starts with one), not a team "foo bar".
+		unknown := fields[0]
+		for i := 1; i < len(fields); i++ {
+			if t, err := b.teamFor(ctx, r, strings.Join(fields[:i], " ")); err == nil && t != nil {
+				unknown = fields[i]
+				break
+			}
+		}
+		r.say("err_settings_key", map[string]any{"Key": unknown, "Teams": b.visibleTeamNames(ctx, r)})
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -47,7 +49,6 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		r.reply(b.settingsText(r, team), nil)
 		return nil
 	}
-	key := settingKeys[strings.ToLower(fields[keyAt])]
 	value := strings.Join(fields[keyAt+1:], " ")
 	var s storage.TeamSettings
 	hours := team.Hours
@@ -56,28 +57,28 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		return nil
 	}
 	switch key {
-	case "tz":
-		loc, err := time.LoadLocation(value)
-		if err != nil || value == "" || strings.EqualFold(value, "local") {
+	case wordSettingTZ:
+		loc, ok := models.ParseZone(value)
+		if !ok {
 			return bad("/settings tz Asia/Shanghai")
 		}
 		name := loc.String()
 		s.TZ = &name
-	case "revisit":
+	case wordSettingRevisit:
 		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(value, "d"), "天"))
 		if err != nil {
 			return bad("/settings revisit 7")
 		}
 		s.RevisitDays = &days
-	case "morning":
+	case wordSettingMorning:
 		c, ok := models.ParseClockTime(value)
 		if !ok {
 			return bad("/settings morning 08:30")
 		}
 		hours.Morning = c
 		s.Hours = &hours
-	case "quiet":
-		if strings.EqualFold(value, "off") || strings.EqualFold(value, "none") || value == "关" {
+	case wordSettingQuiet:
+		if r.cat.wordIs(wordQuietOff, value) {
 			hours.QuietFrom, hours.QuietTo = 0, 0
 		} else {
 			from, to, found := strings.Cut(strings.NewReplacer("–", "-", "—", "-", "~", "-", "到", "-").Replace(value), "-")
@@ -89,8 +90,8 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 			hours.QuietFrom, hours.QuietTo = f, t
 		}
 		s.Hours = &hours
-	case "daysoff":
-		days, ok := parseWeekdays(value)
+	case wordSettingDaysOff:
+		days, ok := parseWeekdays(r.cat, value)
 		if !ok {
 			return bad("/settings daysoff sat sun")
 		}
@@ -106,12 +107,12 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 }
 
 // parseWeekdays reads "sat sun", "sat,sun", "周六 周日", "none".
-func parseWeekdays(s string) (models.Weekdays, bool) {
+func parseWeekdays(c *Catalogue, s string) (models.Weekdays, bool) {
 	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
-	case "none", "no", "无", "没有":
+	switch {
+	case c.wordIs(wordDaysOffNone, s):
 		return 0, true
-	case "":
+	case s == "":
 		return 0, false
 	}
 	var w models.Weekdays
@@ -126,11 +127,7 @@ func parseWeekdays(s string) (models.Weekdays, bool) {
 }
 
 func (b *Bot) settingsText(r *Request, t *models.Team) string {
-	days := t.RevisitDays
-	if days <= 0 {
-		days = models.DefaultRevisitDays
-	}
-	revisit := r.t("settings_revisit_days", map[string]any{"Days": days})
+	revisit := r.t("settings_revisit_days", map[string]any{"Days": models.RevisitInterval(t.RevisitDays)})
 	quiet := r.t("settings_none", nil)
 	if t.Hours.QuietFrom != t.Hours.QuietTo {
 		quiet = t.Hours.QuietFrom.String() + "–" + t.Hours.QuietTo.String()
@@ -139,17 +136,10 @@ func (b *Bot) settingsText(r *Request, t *models.Team) string {
 	if ds := t.Hours.DaysOff.Days(); len(ds) > 0 {
 		names := make([]string, len(ds))
 		for i, d := range ds {
-			names[i] = weekdayName(r.Lang, d)
+			names[i] = r.language().Weekday(d)
 		}
-		off = strings.Join(names, ", ")
+		off = r.list(names)
 	}
 	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
 		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off})
-}
-
-func weekdayName(lang string, d time.Weekday) string {
-	if lang == "zh" {
-		return weekdaysZH[d]
-	}
-	return d.String()[:3]
 }

@@ -22,6 +22,20 @@ type VisitLine struct {
 	Method      Method
 }
 
+// RepVisit is a visit as a team report reads it: the line and who made it.
+type RepVisit struct {
+	VisitLine
+	RepID int64
+	Rep   string
+}
+
+// VisitRecord is a visit with its rep's and client's names, as an export
+// writes it.
+type VisitRecord struct {
+	Visit
+	Rep, Client string
+}
+
 // ObjectionLine is an objection as a report lists it.
 type ObjectionLine struct {
 	ID       int64
@@ -30,6 +44,40 @@ type ObjectionLine struct {
 	Category ObjectionCategory
 	Words    string
 	Resolved bool
+}
+
+// RepObjection is an objection as a team report reads it: the line, who
+// heard it, and the answers given (for the answers that worked).
+type RepObjection struct {
+	ObjectionLine
+	RepID        int64
+	Rep          string
+	Answer       string
+	WorkedAnswer string
+}
+
+// ObjectionRecord is an objection with its rep's and client's names, as an
+// export writes it.
+type ObjectionRecord struct {
+	Objection
+	Rep, Client string
+}
+
+// ClientRecord is a client card as an export writes it: the owner's name,
+// and the visits of the export's scope (the team's, or one rep's).
+type ClientRecord struct {
+	Client
+	Owner string
+	// VisitsInPeriod counts the scope's visits in the export's period;
+	// LastVisit is the scope's newest visit at any time (zero: none).
+	VisitsInPeriod int
+	LastVisit      time.Time
+}
+
+// FollowUpRecord is a follow-up with its owner's name, as an export writes it.
+type FollowUpRecord struct {
+	FollowUp
+	Owner string
 }
 
 // StageChange is a client's stage moved by a visit ("Acme: demo → proposal").

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,6 +20,9 @@ const (
 	// KindPlan reminds a rep of their weekly plan.
 	KindPlan FollowUpKind = "plan"
 )
+
+// FollowUpKinds lists every kind.
+var FollowUpKinds = []FollowUpKind{KindRevisit, KindReminder, KindPlan}
 
 // FollowUpState is where a follow-up is in its life.
 type FollowUpState string
@@ -40,16 +44,27 @@ const (
 	FollowUpCancelled FollowUpState = "cancelled"
 )
 
-// OpenFollowUpStates are the states of follow-ups the rep still has to act on.
+// OpenFollowUpStates are the states of follow-ups the rep still has to act
+// on: the one list storage queries and Open read.
 var OpenFollowUpStates = []FollowUpState{FollowUpPending, FollowUpSending, FollowUpHeld, FollowUpSent}
+
+// FollowUpStates are all the states, open ones first.
+var FollowUpStates = append(append([]FollowUpState(nil), OpenFollowUpStates...), FollowUpDone, FollowUpCancelled)
+
+// ClosedFollowUpStates are the states that are not open.
+func ClosedFollowUpStates() []FollowUpState {
+	var out []FollowUpState
+	for _, s := range FollowUpStates {
+		if !s.Open() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // Open reports whether the state still asks something of the rep.
 func (s FollowUpState) Open() bool {
-	switch s {
-	case FollowUpPending, FollowUpSending, FollowUpHeld, FollowUpSent:
-		return true
-	}
-	return false
+	return slices.Contains(OpenFollowUpStates, s)
 }
 
 // FollowUp is something a rep has to do at a time: revisit a client after a
@@ -325,10 +340,8 @@ func RevisitDue(v *Visit, revisitDays int, w WorkingHours, loc *time.Location) (
 		return time.Time{}, false, false
 	case v.NextVisitAt != nil && !v.NextVisitAt.IsZero():
 		return v.NextVisitAt.UTC(), true, true
-	case revisitDays <= 0:
-		revisitDays = DefaultRevisitDays
 	}
-	at := addDays(v.At.In(loc), revisitDays)
+	at := addDays(v.At.In(loc), RevisitInterval(revisitDays))
 	return w.Adjust(at).UTC(), false, true
 }
 
@@ -386,4 +399,81 @@ func SendAt(f *FollowUp, now time.Time, loc *time.Location, w WorkingHours, away
 		return now
 	}
 	return w.NextMorning(local).UTC()
+}
+
+// SnoozeChoice is one of the snooze buttons under a follow-up.
+type SnoozeChoice byte
+
+// The snooze buttons.
+const (
+	SnoozeHour    SnoozeChoice = 'h' // ⏰ 1 hour
+	SnoozeMorning SnoozeChoice = 'm' // 🌅 tomorrow morning
+	SnoozeWeek    SnoozeChoice = 'w' // 📅 next week
+)
+
+// SnoozeFrom is the moment a snooze is counted from: the later of now and
+// the follow-up's due time. A snooze postpones, so "1 hour" on a follow-up
+// due in two hours is an hour after it was due, never an hour from now.
+func SnoozeFrom(due, now time.Time) time.Time {
+	if due.After(now) {
+		return due
+	}
+	return now
+}
+
+// SnoozeTo is where a snooze button moves a follow-up that is due at due,
+// pressed at now (both read in loc): always after both. exact says whether
+// the moment is kept as is (an hour later) or follows working hours (a
+// morning).
+func (w WorkingHours) SnoozeTo(c SnoozeChoice, due, now time.Time, loc *time.Location) (to time.Time, exact bool) {
+	from := SnoozeFrom(due, now).In(loc)
+	switch c {
+	case SnoozeMorning:
+		return w.TomorrowMorning(from).UTC(), false
+	case SnoozeWeek:
+		return w.NextWeek(from).UTC(), false
+	}
+	return from.Add(time.Hour).UTC(), true
+}
+
+// CheckSnooze refuses a snooze to a time that is not after the follow-up's
+// due time: snoozing never brings a follow-up forward.
+func CheckSnooze(due, to time.Time) error {
+	if !to.After(due) {
+		return Errorf(EINVALID, "err_snooze_earlier", map[string]any{"Due": due, "To": to})
+	}
+	return nil
+}
+
+// DueSection is where an open follow-up stands in the user's to-do list.
+type DueSection int
+
+// The sections of /followups, in the order listed.
+const (
+	DueOverdue DueSection = iota
+	DueToday
+	DueThisWeek
+	DueLater
+)
+
+// DueSectionOf places a due time relative to now in the user's zone: before
+// now is overdue, then the rest of today, the rest of this week (weeks start
+// on Monday; on a Sunday that is the day itself) and later.
+func DueSectionOf(due, now time.Time, loc *time.Location) DueSection {
+	if due.Before(now) {
+		return DueOverdue
+	}
+	n := now.In(loc)
+	y, m, d := n.Date()
+	if due.Before(time.Date(y, m, d+1, 0, 0, 0, 0, loc)) {
+		return DueToday
+	}
+	daysToMonday := (8 - int(n.Weekday())) % 7
+	if daysToMonday == 0 {
+		daysToMonday = 7
+	}
+	if due.Before(time.Date(y, m, d+daysToMonday, 0, 0, 0, 0, loc)) {
+		return DueThisWeek
+	}
+	return DueLater
 }

@@ -228,3 +228,37 @@ func TestFollowUpLate(t *testing.T) {
 		t.Error("open states")
 	}
 }
+
+func TestSnoozeToIsNeverEarlier(t *testing.T) {
+	w := DefaultWorkingHours()
+	utc := time.UTC
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, utc) } // 23 Nov 2026 is a Monday
+	for _, c := range []struct {
+		name      string
+		choice    SnoozeChoice
+		due, now  time.Time
+		want      time.Time
+		wantExact bool
+	}{
+		{"hour, due later", SnoozeHour, at(23, 17, 3), at(23, 15, 3), at(23, 18, 3), true},
+		{"hour, overdue", SnoozeHour, at(23, 10, 0), at(23, 15, 3), at(23, 16, 3), true},
+		{"morning, due tomorrow", SnoozeMorning, at(24, 10, 0), at(23, 15, 0), at(25, 9, 0), false},
+		{"morning, overdue", SnoozeMorning, at(23, 8, 0), at(23, 15, 0), at(24, 9, 0), false},
+		{"morning, friday", SnoozeMorning, at(27, 8, 0), at(27, 15, 0), at(30, 9, 0), false},
+		{"week, due next monday", SnoozeWeek, at(30, 10, 0), at(23, 15, 0), time.Date(2026, 12, 7, 9, 0, 0, 0, utc), false},
+	} {
+		got, exact := w.SnoozeTo(c.choice, c.due, c.now, utc)
+		if !got.Equal(c.want) || exact != c.wantExact {
+			t.Errorf("%s: got %v exact=%v, want %v exact=%v", c.name, got, exact, c.want, c.wantExact)
+		}
+		if !got.After(c.due) || !got.After(c.now) {
+			t.Errorf("%s: %v is not after due %v and now %v", c.name, got, c.due, c.now)
+		}
+		if err := CheckSnooze(c.due, got); err != nil {
+			t.Errorf("%s: CheckSnooze refused its own result: %v", c.name, err)
+		}
+	}
+	if err := CheckSnooze(at(23, 17, 3), at(23, 16, 3)); ErrorCode(err) != EINVALID {
+		t.Errorf("an earlier snooze was allowed: %v", err)
+	}
+}

@@ -50,35 +50,13 @@ func checkLen(f Field, s string, max int) error {
 	return nil
 }
 
-func checkAll(checks ...error) error {
-	for _, err := range checks {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Validate checks a client card before it is stored.
 func (c *Client) Validate() error {
 	c.Name = strings.TrimSpace(c.Name)
 	if NameKey(c.Name) == "" {
 		return Errorf(EINVALID, "err_client_name_empty", nil)
 	}
-	if c.Grade != GradeNone && c.Grade != GradeA && c.Grade != GradeB && c.Grade != GradeC && c.Grade != GradeD {
-		return Errorf(EINVALID, "err_grade_unknown", map[string]any{"Value": string(c.Grade)})
-	}
-	if c.Stage != StageNone && !c.Stage.Valid() {
-		return Errorf(EINVALID, "err_stage_unknown", map[string]any{"Value": string(c.Stage)})
-	}
-	return checkAll(
-		checkLen(FieldClientName, c.Name, MaxNameLen),
-		checkLen(FieldIndustry, c.Industry, MaxShortLen),
-		checkLen(FieldAddress, c.Address, MaxPlaceLen),
-		checkLen(FieldSize, c.Size, MaxSizeLen),
-		checkLen(FieldSource, c.Source, MaxShortLen),
-		checkLen(FieldNotes, c.Notes, MaxTextLen),
-	)
+	return CheckFields(ClientFields, c)
 }
 
 // Validate checks a contact before it is stored.
@@ -87,21 +65,7 @@ func (c *Contact) Validate() error {
 	if Fold(c.Name) == "" {
 		return Errorf(EINVALID, "err_contact_name_empty", nil)
 	}
-	return checkAll(
-		checkLen(FieldContactName, c.Name, MaxShortLen),
-		checkLen(FieldTitle, c.Title, MaxShortLen),
-		checkLen(FieldPhone, c.Phone, MaxSizeLen),
-	)
-}
-
-// HasRole reports whether the contact holds role r.
-func (c *Contact) HasRole(r DecisionRole) bool {
-	for _, have := range c.Roles {
-		if have == r {
-			return true
-		}
-	}
-	return false
+	return CheckFields(ContactFields, c)
 }
 
 // Validate checks a visit before it is stored.
@@ -109,19 +73,7 @@ func (v *Visit) Validate() error {
 	if v.ClientID == 0 {
 		return Errorf(EINVALID, "err_visit_no_client", nil)
 	}
-	if v.Stage != StageNone && !v.Stage.Valid() {
-		return Errorf(EINVALID, "err_stage_unknown", map[string]any{"Value": string(v.Stage)})
-	}
-	if v.DurationMin < 0 || v.DurationMin > 24*60 {
-		return Errorf(EINVALID, "err_duration", map[string]any{"Value": v.DurationMin})
-	}
-	return checkAll(
-		checkLen(FieldPlace, v.Place, MaxPlaceLen),
-		checkLen(FieldTalkingPoints, v.TalkingPoints, MaxTextLen),
-		checkLen(FieldClientView, v.ClientView, MaxTextLen),
-		checkLen(FieldNextStep, v.NextStep, MaxTextLen),
-		checkLen(FieldNotes, v.Notes, MaxTextLen),
-	)
+	return CheckFields(VisitFields, v)
 }
 
 // CheckNextVisit questions a next-visit date that is not after now.
@@ -137,18 +89,10 @@ func (o *Objection) Validate() error {
 	if o.ClientID == 0 {
 		return Errorf(EINVALID, "err_objection_no_client", nil)
 	}
-	valid := false
-	for _, c := range ObjectionCategories {
-		valid = valid || c == o.Category
+	if o.Category == "" {
+		return Errorf(EINVALID, "err_category_unknown", map[string]any{"Value": ""})
 	}
-	if !valid {
-		return Errorf(EINVALID, "err_category_unknown", map[string]any{"Value": string(o.Category)})
-	}
-	return checkAll(
-		checkLen(FieldWords, o.Words, MaxTextLen),
-		checkLen(FieldAnswer, o.Answer, MaxTextLen),
-		checkLen(FieldAnswer, o.WorkedAnswer, MaxTextLen),
-	)
+	return CheckFields(ObjectionFields, o)
 }
 
 // Attachment kinds.
@@ -158,6 +102,9 @@ const (
 	AttachDocument = "document"
 	AttachVideo    = "video"
 )
+
+// AttachmentKinds lists every attachment kind.
+var AttachmentKinds = []string{AttachPhoto, AttachVoice, AttachDocument, AttachVideo}
 
 // MaxFileIDLen bounds stored Telegram file ids and file names.
 const MaxFileIDLen = 200

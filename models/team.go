@@ -7,6 +7,7 @@ package models
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -22,16 +23,9 @@ const (
 	RoleAdmin   Role = "admin"
 )
 
-// ParseRole reads a role name as typed in a command.
-func ParseRole(s string) (Role, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "rep", "sales", "代表", "销售":
-		return RoleRep, true
-	case "manager", "mgr", "经理", "主管":
-		return RoleManager, true
-	}
-	return RoleNone, false
-}
+// Roles lists the roles a person can have, least rights first (RoleNone,
+// a visitor, is not one).
+var Roles = []Role{RoleRep, RoleManager, RoleAdmin}
 
 func (r Role) rank() int {
 	switch r {
@@ -76,8 +70,50 @@ func LoadLocation(name string) *time.Location {
 	return loc
 }
 
+// ParseZone reads an IANA time zone name as people type it: case does not
+// matter ("asia/shanghai", "AMERICA/NEW_YORK", "utc"). "Local" (the
+// server's zone) and "" are refused: a team's zone must not depend on the
+// machine. The one rule for /tz, /settings tz and --tz.
+func ParseZone(name string) (*time.Location, bool) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.EqualFold(name, "local") {
+		return nil, false
+	}
+	for _, try := range []string{name, zoneCase(name), strings.ToUpper(name)} {
+		if loc, err := time.LoadLocation(try); err == nil {
+			return loc, true
+		}
+	}
+	return nil, false
+}
+
+// zoneCase spells a zone name the way the tz database does for nearly all
+// of its names: each word capitalised ("america/new_york" →
+// "America/New_York", "america/port-au-prince" → "America/Port-Au-Prince"
+// misses the few with lower-case words, which must be typed as listed).
+func zoneCase(name string) string {
+	b := []rune(strings.ToLower(name))
+	up := true
+	for i, r := range b {
+		if up {
+			b[i] = unicode.ToUpper(r)
+		}
+		up = r == '/' || r == '_' || r == '-'
+	}
+	return string(b)
+}
+
 // DefaultRevisitDays is the one-week rule.
 const DefaultRevisitDays = 7
+
+// RevisitInterval is a team's revisit interval in days as applied: the
+// team's setting, or DefaultRevisitDays when it has none.
+func RevisitInterval(teamDays int) int {
+	if teamDays <= 0 {
+		return DefaultRevisitDays
+	}
+	return teamDays
+}
 
 // MaxRevisitDays bounds the revisit interval. (There is no team-wide
 // "off": a rep turns the follow-up off per visit.)
@@ -117,8 +153,12 @@ type User struct {
 	Away      Away
 	LastSeen  time.Time
 	CreatedAt time.Time
-	// Memberships are the teams this user belongs to, with the role in each.
+	// Memberships are the teams this user belongs to, with the role in
+	// each, active or deactivated.
 	Memberships []Membership
+	// CurrentTeamID is the team the user chose for their entries (/team
+	// use NAME); 0 or a team they left: their first active team.
+	CurrentTeamID int64
 }
 
 // Membership places a user in a team with a role.
@@ -128,6 +168,35 @@ type Membership struct {
 	// TeamTZ is the team's zone, the member's when they set none.
 	TeamTZ string
 	Role   Role
+	// Active is false once a manager deactivated the member in this team;
+	// only an invite to the same team makes it active again.
+	Active bool
+}
+
+// Membership returns the user's membership in a team, active or not.
+func (u *User) Membership(teamID int64) (Membership, bool) {
+	if u != nil {
+		for _, m := range u.Memberships {
+			if m.TeamID == teamID {
+				return m, true
+			}
+		}
+	}
+	return Membership{}, false
+}
+
+// ActiveMemberships are the teams the user may work in, first joined first.
+func (u *User) ActiveMemberships() []Membership {
+	if u == nil {
+		return nil
+	}
+	var out []Membership
+	for _, m := range u.Memberships {
+		if m.Active {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Role is the user's highest role anywhere.
@@ -139,7 +208,7 @@ func (u *User) Role() Role {
 		return RoleAdmin
 	}
 	best := RoleNone
-	for _, m := range u.Memberships {
+	for _, m := range u.ActiveMemberships() {
 		if m.Role.AtLeast(best) {
 			best = m.Role
 		}
@@ -155,10 +224,8 @@ func (u *User) RoleIn(teamID int64) Role {
 	if u.IsAdmin {
 		return RoleAdmin
 	}
-	for _, m := range u.Memberships {
-		if m.TeamID == teamID {
-			return m.Role
-		}
+	if m, ok := u.Membership(teamID); ok && m.Active {
+		return m.Role
 	}
 	return RoleNone
 }
@@ -167,16 +234,23 @@ func (u *User) RoleIn(teamID int64) Role {
 // deactivate members of the team.
 func (u *User) CanManage(teamID int64) bool { return u.RoleIn(teamID).AtLeast(RoleManager) }
 
-// PrimaryTeam is the team a command without a team name acts on: the first
-// team the user belongs to, 0 if none.
+// PrimaryTeam is the team a command without a team name acts on and new
+// entries go to: the one chosen with /team use, else the first team the
+// user is an active member of, 0 if none.
 func (u *User) PrimaryTeam() int64 {
-	if u == nil || len(u.Memberships) == 0 {
+	active := u.ActiveMemberships()
+	for _, m := range active {
+		if m.TeamID == u.CurrentTeamID {
+			return m.TeamID
+		}
+	}
+	if len(active) == 0 {
 		return 0
 	}
-	return u.Memberships[0].TeamID
+	return active[0].TeamID
 }
 
-// Location returns the user's zone: their own, else their first team's,
+// Location returns the user's zone: their own, else their entries team's,
 // else def.
 func (u *User) Location(def *time.Location) *time.Location {
 	switch {
@@ -184,8 +258,9 @@ func (u *User) Location(def *time.Location) *time.Location {
 		return def
 	case u.TZ != "":
 		return LoadLocation(u.TZ)
-	case len(u.Memberships) > 0 && u.Memberships[0].TeamTZ != "":
-		return LoadLocation(u.Memberships[0].TeamTZ)
+	}
+	if m, ok := u.Membership(u.PrimaryTeam()); ok && m.TeamTZ != "" {
+		return LoadLocation(m.TeamTZ)
 	}
 	return def
 }

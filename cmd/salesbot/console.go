@@ -3,12 +3,15 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"salesbot/bot"
@@ -29,23 +32,38 @@ as numbered choices: type the number to press one. Works with piped input too
 On an empty database the first console user becomes the admin of a demo team.
 Use --as with another name and the same --db to act as someone else.
 
+Follow-ups and scheduled digests print when they fall due, without waiting
+for you to type. Files the bot sends (exports, charts) are saved into
+--files and their paths printed. Lines starting with ":" are the console's
+own, for what a phone would send instead of text:
+
+  :location LAT LON [live]   a location (live: a live location), e.g. :location 31.23 121.47
+  :venue LAT LON NAME        a venue (a picked place with a name)
+  :photo FILE [caption]      a photo
+  :file FILE [caption]       a document
+  :voice [SECONDS]           a voice note
+  :help                      this list
+
 Flags:
 `
-
-// DemoTeam is the team the first console user runs.
-const DemoTeam = "Demo team"
 
 func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c common
 	fs := newFlagSet("console", consoleUsage, stderr)
 	c.register(fs)
 	as := fs.String("as", envOr("USER", "me"), "who you are in this session (any name; the same name is the same user)")
-	lang := fs.String("lang", "", "en or zh: the language your Telegram app reports (and sets /lang)")
+	cat, err := bot.NewCatalogue()
+	if err != nil {
+		return fmt.Errorf("can't load language catalogue: %w", err)
+	}
+	langs := strings.Join(cat.Languages(), " or ")
+	lang := fs.String("lang", "", langs+": the language your Telegram app reports (and sets /lang)")
+	files := fs.String("files", "salesbot-files", "folder where files the bot sends (exports, charts) are saved")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *lang != "" && *lang != "en" && *lang != "zh" {
-		return usageError{fmt.Sprintf("--lang %q: use en or zh", *lang)}
+	if code, ok := cat.Match(*lang); *lang != "" && (!ok || code != *lang) {
+		return usageError{fmt.Sprintf("--lang %q: use %s", *lang, langs)}
 	}
 	admins, err := c.validate()
 	if err != nil {
@@ -72,12 +90,15 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		PollTimeout: 10 * time.Second, OnUpdateDone: done.Add,
 		// The fake Bot API in this process has no flood limits to keep.
 		Limits: outbox.Limits{Global: 1e6, GlobalBurst: 1000, PerChat: 1e6, ChatBurst: 1000, PerGroup: 1e6, GroupBurst: 1000},
+		// One person at a terminal; a piped script is not a flood.
+		UserRate: bot.RateLimit{Burst: -1},
 	}, nil, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := seedConsole(ctx, a, me, c.tz, *lang); err != nil {
+	appLang := cat.Normalize(me.LanguageCode)
+	if err := seedConsole(ctx, a, me, c.tz, appLang, *lang, cat.T(appLang, "console_demo_team", nil)); err != nil {
 		return err
 	}
 
@@ -91,9 +112,16 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 	interactive := isTerminal(stdin)
 	if interactive {
-		fmt.Fprintf(stdout, "salesbot console — you are %s. Type /help; Ctrl-D to quit.\n", *as)
+		fmt.Fprintf(stdout, "salesbot console — you are %s. Type /help (:help for locations and photos); Ctrl-D to quit.\n", *as)
 	}
-	con := &console{fake: fake, me: me, out: stdout, done: done}
+	con := &console{fake: fake, me: me, out: stdout, done: done, files: *files, interactive: interactive}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { defer close(watched); con.watch(watchCtx) }()
+	defer func() {
+		stopWatch()
+		<-watched
+	}()
 	in := bufio.NewScanner(stdin)
 	in.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
@@ -107,11 +135,13 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if line == "" {
 			continue
 		}
-		if !interactive {
-			fmt.Fprintf(stdout, "you> %s\n", line)
-		}
 		if err := con.say(ctx, line); err != nil {
 			return err
+		}
+		if interactive {
+			con.mu.Lock()
+			con.prompted = true
+			con.mu.Unlock()
 		}
 	}
 	return in.Err()
@@ -130,21 +160,21 @@ func lastUpdateID(dsn string) (int64, error) {
 }
 
 // seedConsole makes an empty database usable at once: the first console
-// user becomes admin and manager of a demo team.
-func seedConsole(ctx context.Context, a *app.App, me tgfake.User, tz, lang string) error {
+// user becomes admin and manager of a demo team, named in their language.
+func seedConsole(ctx context.Context, a *app.App, me tgfake.User, tz, appLang, lang, demoTeam string) error {
 	n, err := a.DB.CountUsers(ctx)
 	if err != nil {
 		return err
 	}
-	profile := storage.Profile{TelegramID: me.ID, ChatID: me.ID, Name: me.FirstName, Username: me.Username, Lang: bot.NormalizeLang(me.LanguageCode)}
+	profile := storage.Profile{TelegramID: me.ID, ChatID: me.ID, Name: me.FirstName, Username: me.Username, Lang: appLang}
 	if n == 0 {
 		u, err := a.DB.TouchUser(ctx, profile, true)
 		if err != nil {
 			return err
 		}
-		team, err := a.DB.TeamByName(ctx, DemoTeam)
+		team, err := a.DB.TeamByName(ctx, demoTeam)
 		if models.ErrorCode(err) == models.ENOTFOUND {
-			team, err = a.DB.CreateTeam(ctx, DemoTeam, tz)
+			team, err = a.DB.CreateTeam(ctx, demoTeam, tz)
 		}
 		if err != nil {
 			return err
@@ -188,21 +218,43 @@ func isTerminal(r io.Reader) bool {
 }
 
 type console struct {
-	fake *tgfake.Server
-	me   tgfake.User
-	out  io.Writer
-	done *app.Handled
-	seen int // Sent records already printed
+	fake        *tgfake.Server
+	me          tgfake.User
+	out         io.Writer
+	done        *app.Handled
+	files       string // folder for files the bot sends
+	interactive bool
+
+	// mu is held while a line is handled and while anything prints, so
+	// what the bot sends on its own (a due follow-up, a digest) prints
+	// between reply blocks, never inside one.
+	mu       sync.Mutex
+	prompted bool // "you> " is on screen (interactive)
+	seen     int  // Sent records already printed
 	// buttons of the newest bot message that has any, for number presses
 	lastButtons   [][]tgfake.Button
 	lastButtonsID int
 }
 
-// say sends one line as the user (or presses a numbered button), waits
-// until the bot has handled it, and prints what the bot sent.
+// say sends one line as the user (or presses a numbered button, or sends
+// what a ":" line describes), waits until the bot has handled it, and
+// prints what the bot sent.
 func (c *console) say(ctx context.Context, line string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.prompted = false
+	if !c.interactive {
+		fmt.Fprintf(c.out, "you> %s\n", line) // piped input: show what was said
+	}
 	var id int64
-	if n, err := strconv.Atoi(line); err == nil && c.lastButtonsID != 0 {
+	if strings.HasPrefix(line, ":") {
+		var msg string
+		if id, msg = c.special(line); id == 0 {
+			fmt.Fprintln(c.out, msg)
+			return nil
+		}
+	}
+	if n, err := strconv.Atoi(line); err == nil && id == 0 && c.lastButtonsID != 0 {
 		if b, ok := nthButton(c.lastButtons, n); ok {
 			id = c.fake.PressButton(c.me, c.lastButtonsID, b.Data)
 		}
@@ -219,6 +271,91 @@ func (c *console) say(ctx context.Context, line string) error {
 	return nil
 }
 
+const specialHelp = `Console lines for what a phone sends instead of text:
+  :location LAT LON [live]   e.g. :location 31.23 121.47 (live: a live location, proof of presence)
+  :venue LAT LON NAME        e.g. :venue 31.23 121.47 Acme HQ
+  :photo FILE [caption]      e.g. :photo shelf.jpg the new display
+  :file FILE [caption]       e.g. :file offer.pdf
+  :voice [SECONDS]           e.g. :voice 12
+(The bot keeps what Telegram would give it — the file's name as its id —
+so FILE need not exist.)`
+
+// special sends what a ":" line describes and returns the update id, or 0
+// and what to print when the line is not one.
+func (c *console) special(line string) (int64, string) {
+	f := strings.Fields(line)
+	cmd, args := strings.ToLower(f[0]), f[1:]
+	num := func(s string) (float64, bool) {
+		v, err := strconv.ParseFloat(strings.TrimSuffix(s, ","), 64)
+		return v, err == nil
+	}
+	switch cmd {
+	case ":location", ":venue":
+		if len(args) < 2 {
+			break
+		}
+		lat, ok1 := num(args[0])
+		lon, ok2 := num(args[1])
+		if !ok1 || !ok2 || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+			return 0, "console: a location is LAT LON in degrees, e.g. :location 31.23 121.47"
+		}
+		if cmd == ":venue" {
+			if len(args) < 3 {
+				return 0, "console: a venue needs a name, e.g. :venue 31.23 121.47 Acme HQ"
+			}
+			return c.fake.SendVenue(c.me, lat, lon, strings.Join(args[2:], " "), ""), ""
+		}
+		live := 0
+		if len(args) > 2 && strings.EqualFold(args[2], "live") {
+			live = 3600
+		}
+		return c.fake.SendLocation(c.me, lat, lon, live), ""
+	case ":photo", ":file":
+		if len(args) < 1 {
+			break
+		}
+		name, caption := filepath.Base(args[0]), strings.Join(args[1:], " ")
+		if cmd == ":photo" {
+			return c.fake.SendPhoto(c.me, "console-"+name, caption), ""
+		}
+		return c.fake.SendDocument(c.me, "console-"+name, name, caption), ""
+	case ":voice":
+		secs := 5
+		if len(args) > 0 {
+			n, err := strconv.Atoi(args[0])
+			if err != nil || n < 1 {
+				return 0, "console: a voice note's length is whole seconds, e.g. :voice 12"
+			}
+			secs = n
+		}
+		return c.fake.SendVoice(c.me, fmt.Sprintf("console-voice-%d", time.Now().UnixNano()), secs), ""
+	}
+	return 0, specialHelp
+}
+
+// watch prints what the bot sends on its own — due follow-ups, scheduled
+// digests and summaries — as soon as it is sent, until ctx ends.
+func (c *console) watch(ctx context.Context) {
+	for {
+		c.mu.Lock()
+		next := c.seen + 1
+		c.mu.Unlock()
+		if _, err := c.fake.WaitSent(ctx, next); err != nil {
+			return
+		}
+		c.mu.Lock()
+		if c.seen < next { // not printed by a reply in the meantime
+			if c.prompted {
+				fmt.Fprintln(c.out)
+			}
+			if c.print() > 0 && c.prompted {
+				fmt.Fprint(c.out, "you> ")
+			}
+		}
+		c.mu.Unlock()
+	}
+}
+
 func nthButton(rows [][]tgfake.Button, n int) (tgfake.Button, bool) {
 	i := 0
 	for _, row := range rows {
@@ -232,13 +369,17 @@ func nthButton(rows [][]tgfake.Button, n int) (tgfake.Button, bool) {
 	return tgfake.Button{}, false
 }
 
-func (c *console) print() {
+// print prints what the bot sent to this user since the last print and
+// returns how many records it printed. c.mu is held.
+func (c *console) print() int {
 	sent := c.fake.SentSince(c.seen)
 	c.seen += len(sent)
+	printed := 0
 	for _, s := range sent {
 		if s.ChatID != c.me.ID {
 			continue
 		}
+		printed++
 		prefix := "bot> "
 		switch s.Method {
 		case "answerCallbackQuery", "deleteMessage":
@@ -250,7 +391,13 @@ func (c *console) print() {
 			if name == "" {
 				name = s.FileID
 			}
-			fmt.Fprintf(c.out, "bot> [file %s, %d bytes]\n", name, len(s.File))
+			if path, err := c.save(name, s); err != nil {
+				fmt.Fprintf(c.out, "bot> [file %s, %d bytes — console: can't save it: %v]\n", name, len(s.File), err)
+			} else if path != "" {
+				fmt.Fprintf(c.out, "bot> [file %s, %d bytes, saved to %s]\n", name, len(s.File), path)
+			} else {
+				fmt.Fprintf(c.out, "bot> [file %s]\n", name)
+			}
 		}
 		if s.Text != "" {
 			fmt.Fprintln(c.out, prefix+strings.ReplaceAll(s.Text, "\n", "\n     "))
@@ -269,5 +416,45 @@ func (c *console) print() {
 		} else if s.Method == "editMessageText" && s.MessageID == c.lastButtonsID {
 			c.lastButtons, c.lastButtonsID = nil, 0
 		}
+	}
+	return printed
+}
+
+// save writes a file the bot sent into the files folder under its own
+// name (a number added rather than overwrite an earlier one) and returns
+// the path, or "" when the message carried no bytes (a file id only).
+func (c *console) save(name string, s tgfake.Sent) (string, error) {
+	if len(s.File) == 0 {
+		return "", nil
+	}
+	if err := os.MkdirAll(c.files, 0o755); err != nil {
+		return "", err
+	}
+	base := filepath.Base(name)
+	if base == "." || base == "/" || base == "" {
+		base = fmt.Sprintf("file-%d", s.MessageID)
+		if s.Method == "sendPhoto" {
+			base += ".png"
+		}
+	}
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	for i := 1; ; i++ {
+		path := filepath.Join(c.files, base)
+		if i > 1 {
+			path = filepath.Join(c.files, fmt.Sprintf("%s-%d%s", stem, i, ext))
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if _, err := f.Write(s.File); err != nil {
+			f.Close()
+			return "", err
+		}
+		return path, f.Close()
 	}
 }

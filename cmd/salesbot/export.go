@@ -32,7 +32,12 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	from := fs.String("from", "", "first day, YYYY-MM-DD (default: 29 days before --to)")
 	to := fs.String("to", "", "last day, YYYY-MM-DD (default: today in the team's zone)")
 	out := fs.String("out", "", "the workbook to write, e.g. north.xlsx (required)")
-	lang := fs.String("lang", "en", "language of sheet names and headers: en or zh")
+	cat, err := bot.NewCatalogue()
+	if err != nil {
+		return fmt.Errorf("can't load language catalogue: %w", err)
+	}
+	langs := strings.Join(cat.Languages(), " or ")
+	lang := fs.String("lang", cat.Fallback(), "language of sheet names and headers: "+langs)
 	csvToo := fs.Bool("csv", false, "also write FILE-visits.csv, FILE-objections.csv, ... beside the workbook")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -41,19 +46,19 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return usageError{"export needs --team and --out (example: salesbot export --team North --from 2026-11-01 --to 2026-11-30 --out north.xlsx)"}
 	}
+	if code, ok := cat.Match(*lang); !ok || code != *lang {
+		return usageError{fmt.Sprintf("--lang %q: use %s", *lang, langs)}
+	}
 	for _, d := range []string{*from, *to} {
 		if _, err := time.Parse(models.DateLayout, d); d != "" && err != nil {
 			return usageError{fmt.Sprintf("%q is not a date like 2026-11-30", d)}
 		}
 	}
-	db, err := storage.Open(c.db, nil)
+	db, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	team, err := db.TeamByName(ctx, *teamName)
 	if err != nil {
 		if models.ErrorCode(err) == models.ENOTFOUND {
@@ -71,10 +76,6 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if sc.From > sc.To {
 		return usageError{fmt.Sprintf("--from %s is after --to %s", sc.From, sc.To)}
 	}
-	cat, err := bot.NewCatalogue()
-	if err != nil {
-		return err
-	}
 	e, err := reports.NewBuilder(db, nil).Export(ctx, sc, bot.ExportLabels(cat, *lang))
 	if err != nil {
 		return err
@@ -83,8 +84,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
+	if err := writePrivate(*out, data); err != nil {
+		return err
 	}
 	counts := e.ExportCounts()
 	fmt.Fprintf(stdout, "wrote %s: %s, %s – %s: %d visits, %d objections, %d clients\n", *out, team.Name, sc.From, sc.To,
@@ -94,11 +95,38 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		stem := strings.TrimSuffix(*out, ".xlsx")
 		for _, sh := range e.Sheets {
 			name := stem + "-" + sh.File + ".csv"
-			if err := os.WriteFile(name, e.CSV(sh, l.Yes, l.No), 0o644); err != nil {
-				return fmt.Errorf("write %s: %w", name, err)
+			if err := writePrivate(name, e.CSV(sh, l.Yes, l.No)); err != nil {
+				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s\n", name)
 		}
 	}
 	return nil
+}
+
+// writePrivate writes an export readable by its owner only (0600): it
+// holds clients, contacts and phone numbers. A file that existed with wider
+// permissions is narrowed too.
+func writePrivate(name string, data []byte) error {
+	if err := os.WriteFile(name, data, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		return fmt.Errorf("make %s private: %w", name, err)
+	}
+	return nil
+}
+
+// openMigrated opens the database and brings its schema up to date, for the
+// subcommands that use it without the bot (migrate, export).
+func openMigrated(ctx context.Context, dsn string) (*storage.DB, error) {
+	db, err := storage.Open(dsn, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }

@@ -28,6 +28,10 @@ func TestExportCommand(t *testing.T) {
 	db.Close()
 
 	out := filepath.Join(dir, "north.xlsx")
+	// A file left from before, world-readable: the export narrows it.
+	if err := os.WriteFile(out, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var stdout, stderr bytes.Buffer
 	err = Main(context.Background(), []string{"export", "--db", dbPath, "--team", "north", "--from", "2026-11-23", "--to", "2026-11-24", "--out", out, "--lang", "zh", "--csv"},
 		nil, &stdout, &stderr)
@@ -45,6 +49,11 @@ func TestExportCommand(t *testing.T) {
 	rows, err := f.GetRows("拜访")
 	if err != nil || len(rows) != 6 || rows[5][2] != "华为" {
 		t.Fatalf("rows %q %v", rows, err)
+	}
+	for _, name := range []string{out, filepath.Join(dir, "north-clients.csv"), filepath.Join(dir, "north-visits.csv")} {
+		if st, err := os.Stat(name); err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: mode %v, %v; want 0600 (exports hold phone numbers)", name, st.Mode(), err)
+		}
 	}
 	csv, err := os.ReadFile(filepath.Join(dir, "north-clients.csv"))
 	if err != nil || !bytes.HasPrefix(csv, []byte("\xEF\xBB\xBF客户,分级")) {

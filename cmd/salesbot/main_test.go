@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -169,5 +170,45 @@ func TestJobSubcommandRunsOnce(t *testing.T) {
 	_, err = run("nope")
 	if exitCode(err) != 2 || !strings.Contains(err.Error(), "no such job") {
 		t.Fatalf("unknown job: %v", err)
+	}
+}
+
+// Flags beat the environment for every setting, the token included:
+// --token-file wins over TELEGRAM_BOT_TOKEN, which wins over
+// TELEGRAM_BOT_TOKEN_FILE. `salesbot job` without a name needs no token.
+func TestTokenFlagBeatsEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	fake := tgfake.New()
+	defer fake.Close()
+	t.Setenv("SALESBOT_DB", filepath.Join(dir, "t.db"))
+	t.Setenv("TELEGRAM_BOT_TOKEN", "")
+	t.Setenv("TELEGRAM_BOT_TOKEN_FILE", "")
+	run := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := Main(context.Background(), append([]string{"job", "--api-url", fake.URL()}, args...), strings.NewReader(""), &out, &errOut)
+		return out.String(), err
+	}
+	if out, err := run(); err != nil || out != "expire-forms\nfollowups\nprune\nreports\n" {
+		t.Fatalf("job list without a token: %q %v", out, err)
+	}
+	file := filepath.Join(dir, "token")
+	if err := os.WriteFile(file, []byte("1:from-flag-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TELEGRAM_BOT_TOKEN", "1:from-env")
+	missing := filepath.Join(dir, "missing")
+	if _, err := run("--token-file", missing, "followups"); err == nil || !strings.Contains(err.Error(), "can't read the token file") {
+		t.Fatalf("--token-file given but the environment's token used: %v", err)
+	}
+	if _, err := run("--token-file", file, "followups"); err != nil {
+		t.Fatal(err)
+	}
+	if !fake.CalledWithToken("1:from-flag-file") || fake.CalledWithToken("1:from-env") {
+		t.Fatalf("the Bot API was called with the wrong token")
+	}
+	// Between the two variables, the token itself wins over its file.
+	t.Setenv("TELEGRAM_BOT_TOKEN_FILE", missing)
+	if _, err := run("followups"); err != nil {
+		t.Fatalf("TELEGRAM_BOT_TOKEN with a bad TELEGRAM_BOT_TOKEN_FILE: %v", err)
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,7 +20,9 @@ import (
 	"salesbot/bot"
 	"salesbot/internal/clock"
 	"salesbot/internal/inbox"
+	"salesbot/internal/metrics"
 	"salesbot/internal/outbox"
+	"salesbot/internal/redact"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
@@ -57,17 +59,22 @@ type Config struct {
 	// ManualJobs leaves periodic jobs to the caller (tests call them):
 	// the start-up runs happen, cron does not start.
 	ManualJobs bool
-	// Instance names this process in the database's claims (default: the
-	// host name). A process restarted under the same name resumes at once
-	// what it was sending; another takes over a silent one's after a few
-	// seconds. Two processes running at once need different names.
-	Instance string
+	// Locales replaces the embedded catalogue (bot/locales) with the
+	// *.toml files of another file system; tests add a language with it.
+	Locales fs.FS
+	// Serve is how updates arrive (polling or webhook) and what --listen
+	// serves (serve.go).
+	Serve Serve
+	// UserRate bounds each person's messages (zero: bot.DefaultRateLimit;
+	// a negative Burst: no limit).
+	UserRate bot.RateLimit
 	// Faults are crash-test hooks at the pipeline's step boundaries.
 	Faults Faults
 }
 
-// Faults are crash-test hooks (see internal/apptest's crash test): each
-// runs at a step boundary, and returning true there simulates a crash.
+// Faults are crash-test hooks (internal/app's crash test): each runs at a
+// step boundary of handling an update or sending a message, where the test
+// kills the app (Kill).
 type Faults struct {
 	// BeforeCommit runs in an update's transaction after its handler;
 	// AfterCommit right after the transaction committed.
@@ -91,7 +98,17 @@ type App struct {
 	Clock      clock.Clock
 	// Reports sends the scheduled digests, summaries and plan reminders.
 	Reports *reports.Scheduler
-	killed  atomic.Bool
+	// Metrics are the series /metrics serves.
+	Metrics *metrics.Metrics
+	intake  intake
+	// secrets masks the token in errors (logs are masked by the handler).
+	secrets *redact.Secrets
+
+	// Made on the way, for the parts made after them.
+	cat      *bot.Catalogue
+	username string
+	builder  *reports.Builder
+	killed   atomic.Bool
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -102,20 +119,55 @@ const (
 	JobPrune       = "prune"
 )
 
-// Kept history: handled updates a week (enough to debug a complaint), job
-// runs a month (catch-up looks back at most a week).
-const (
-	keepUpdates = 7 * 24 * time.Hour
-	keepJobRuns = 30 * 24 * time.Hour
-)
+// JobNames lists the periodic jobs in name order, the same as the
+// scheduler of a started App has (a test keeps the two equal), so `salesbot
+// job` can list them without a token or a database.
+func JobNames() []string { return []string{JobExpireForms, JobFollowUps, JobPrune, JobReports} }
+
+// keepUpdates is how long handled updates are kept: a week, enough to
+// debug a complaint.
+const keepUpdates = 7 * 24 * time.Hour
 
 // ErrNoToken is returned when no bot token is configured.
 var ErrNoToken = errors.New("no Telegram bot token")
 
-// New opens and migrates the database and connects to the Bot API.
+// New builds salesbot, each part with what it needs at construction, in
+// dependency order: the database, the language catalogue, the Bot API
+// client (with the bot's name) and the outbox on it, the bot, the periodic
+// jobs (follow-up dispatch, report sending, ...) and the inbox. A failure
+// says which part could not be made; what was opened is closed.
 func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*App, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	// Every log line of every component goes through the token's mask.
+	secrets := redact.New(cfg.Token)
+	log = slog.New(secrets.Handler(log.Handler()))
+	replica := cfg.Serve.ReplicaName()
+	a := &App{Cfg: cfg, Log: log.With("replica", replica), Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
+	for _, step := range []func(context.Context) error{a.openDB, a.loadCatalogue, a.connect, a.makeBot, a.makeJobs, a.makeInbox} {
+		if err := step(ctx); err != nil {
+			if a.DB != nil {
+				a.DB.Close()
+			}
+			return nil, err
+		}
+	}
+	a.instrument()
+	return a, nil
+}
+
+// withDefaults checks the configuration and fills in what was left out.
+func (cfg Config) withDefaults() (Config, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
-		return nil, ErrNoToken
+		return cfg, ErrNoToken
+	}
+	if err := cfg.Serve.Check(); err != nil {
+		return cfg, err
 	}
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
@@ -129,72 +181,114 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	if cfg.DispatchEvery <= 0 {
 		cfg.DispatchEvery = 10 * time.Second
 	}
-	if cfg.Instance == "" {
-		cfg.Instance, _ = os.Hostname()
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = 50 * time.Second
 	}
-	if clk == nil {
-		clk = clock.Real{}
-	}
-	db, err := storage.Open(cfg.DB, clk)
-	if err != nil {
-		return nil, fmt.Errorf("can't open database: %w", err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't migrate database: %w", err)
-	}
-	cat, err := bot.NewCatalogue()
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't load language catalogue: %w", err)
-	}
-	a := &App{Cfg: cfg, DB: db, Log: log, Clock: clk}
-	a.Bot = bot.New(bot.Config{Admins: cfg.Admins, DefaultTZ: cfg.DefaultTZ}, db, cat, clk, nil, log)
-
-	pollTimeout := cfg.PollTimeout
-	if pollTimeout == 0 {
-		pollTimeout = 50 * time.Second
-	}
-	tg, err := tgbot.New(cfg.Token,
-		tgbot.WithServerURL(cfg.APIURL),
-		tgbot.WithDefaultHandler(a.Bot.Handle),
-		// Handlers run inside the inbox's workers, which keep per-chat
-		// order; the library must not spawn a goroutine per update.
-		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithHTTPClient(pollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
-		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err, cfg.Token)) }),
-	)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't connect to the Bot API: %w", redact(err, cfg.Token))
-	}
-	a.TG = tg
-	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
-	a.Queue = outbox.NewQueue(db, a.Outbox, outbox.QueueConfig{Owner: cfg.Instance, Faults: cfg.Faults.Outbox, Log: log})
-	a.Bot.SetSender(a.Queue)
-	me, err := tg.GetMe(ctx)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("can't get the bot's name: %w", redact(err, cfg.Token))
-	}
-	a.Bot.SetUsername(me.Username)
-
 	if cfg.Dispatch.DefaultLoc == nil {
 		cfg.Dispatch.DefaultLoc = models.LoadLocation(cfg.DefaultTZ)
 	}
-	a.Dispatcher = reminders.NewDispatcher(db, a.Outbox,
+	return cfg, nil
+}
+
+// openDB opens and migrates the database.
+func (a *App) openDB(ctx context.Context) error {
+	db, err := storage.Open(a.Cfg.DB, a.Clock)
+	if err != nil {
+		return fmt.Errorf("can't open database: %w", err)
+	}
+	a.DB = db
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("can't migrate database: %w", err)
+	}
+	return nil
+}
+
+// loadCatalogue reads the language catalogue: the embedded one, or the
+// configured files.
+func (a *App) loadCatalogue(context.Context) error {
+	var err error
+	if a.Cfg.Locales != nil {
+		a.cat, err = bot.LoadCatalogue(a.Cfg.Locales)
+	} else {
+		a.cat, err = bot.NewCatalogue()
+	}
+	if err != nil {
+		return fmt.Errorf("can't load language catalogue: %w", err)
+	}
+	return nil
+}
+
+// connect makes the Bot API client, asks for the bot's name and puts the
+// outbox on the client. The client hands each update to the bot, which is
+// made after it (the bot sends through the outbox, the outbox through the
+// client): its handler and middlewares reach the bot through the App.
+func (a *App) connect(ctx context.Context) error {
+	cfg, log, secrets := a.Cfg, a.Log, a.secrets
+	tg, err := tgbot.New(cfg.Token,
+		tgbot.WithServerURL(cfg.APIURL),
+		tgbot.WithDefaultHandler(func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) { a.Bot.Handle(ctx, tg, upd) }),
+		tgbot.WithMiddlewares(a.meter),
+		// Handlers run inside the inbox's workers, which keep per-chat
+		// order; the library must not spawn a goroutine per update.
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: Transport()}),
+		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", secrets.Error(err)) }),
+	)
+	if err != nil {
+		return fmt.Errorf("can't connect to the Bot API: %w", secrets.Error(err))
+	}
+	a.TG = tg
+	me, err := tg.GetMe(ctx)
+	if err != nil {
+		return fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
+	}
+	a.username = me.Username
+	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
+	a.Queue = outbox.NewQueue(a.DB, a.Outbox, outbox.QueueConfig{Owner: a.sendOwner(), Faults: cfg.Faults.Outbox, Log: log})
+	return nil
+}
+
+// sendOwner names this process in the outbox's claims. On SQLite only one
+// process runs at a time (soleReplica), so every claim left in the file is
+// a dead predecessor's and the name is fixed: a restart resumes them at
+// once. On PostgreSQL it is the replica's name: a replica restarted under a
+// configured name (--replica) resumes its own at once, others' are taken
+// over once their heartbeat is a few seconds old.
+func (a *App) sendOwner() string {
+	if a.DB.Dialect() == storage.SQLite {
+		return "sqlite"
+	}
+	return a.Cfg.Serve.ReplicaName()
+}
+
+// makeBot makes the handlers, with the report builder the report sending
+// shares.
+func (a *App) makeBot(context.Context) error {
+	a.builder = reports.NewBuilder(a.DB, a.Clock)
+	a.Bot = bot.New(bot.Config{Admins: a.Cfg.Admins, DefaultTZ: a.Cfg.DefaultTZ, BotUsername: a.username, RateLimit: a.Cfg.UserRate}, bot.Parts{
+		Store: a.DB, Catalogue: a.cat, Clock: a.Clock, Send: a.Queue, Reports: a.builder, Log: a.Log,
+	})
+	return nil
+}
+
+// makeJobs makes the follow-up dispatcher and the report sending, and the
+// periodic jobs that run them.
+func (a *App) makeJobs(context.Context) error {
+	log := a.Log
+	a.Dispatcher = reminders.NewDispatcher(a.DB, a.Outbox,
 		func(f *models.FollowUp, to reminders.Recipient, now time.Time) outbox.Message {
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
-		}, clk, cfg.Dispatch, log)
-	a.Reports = &reports.Scheduler{DB: db, Builder: a.Bot.ReportBuilder(), Render: a.Bot, Send: a.Outbox, Clock: clk, Log: log}
-	a.Scheduler = reminders.NewScheduler(db, clk, log)
+		}, a.Clock, a.Cfg.Dispatch, log)
+	a.Reports = &reports.Scheduler{DB: a.DB, Builder: a.builder, Render: a.Bot, Send: a.Outbox, Clock: a.Clock, Log: log}
+	a.Scheduler = reminders.NewScheduler(log)
 	for _, j := range []reminders.Job{
-		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
+		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", a.Cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
 			st, err := a.Dispatcher.Tick(ctx)
 			if st != (reminders.TickStats{}) {
 				log.Info("follow-ups dispatched", "sent", st.Sent, "late", st.Late, "deferred", st.Deferred,
 					"held", st.Held, "retried", st.Retried, "lost_claims", st.Lost)
 			}
+			a.countFollowUps(st)
 			return err
 		}},
 		// Reports look each minute for what is due in each team's zone and
@@ -205,17 +299,23 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 			if _, err := a.Bot.ExpireForms(ctx); err != nil {
 				return err
 			}
-			return a.Queue.Flush(ctx)
+			return a.Queue.Flush(ctx) // `salesbot job` exits after the notices left
 		}},
 		{Name: JobPrune, Spec: "@every 1h", Run: a.prune},
 	} {
+		j.Run = a.countRuns(j.Name, j.Run)
 		if err := a.Scheduler.Add(j); err != nil {
-			db.Close()
-			return nil, err
+			return fmt.Errorf("can't schedule %s: %w", j.Name, err)
 		}
 	}
+	return nil
+}
 
-	onDone := func(id int64) { a.Queue.Wake() }
+// makeInbox makes the intake of updates: each one stored, then handed to
+// the Bot API client's handlers.
+func (a *App) makeInbox(context.Context) error {
+	cfg := a.Cfg
+	onDone := func(int64) { a.Queue.Wake() }
 	if cfg.OnUpdateDone != nil {
 		// Callers waiting for an update (the console, tests) want its
 		// replies out, not just decided.
@@ -225,68 +325,87 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 		}
 	}
 	a.Inbox = inbox.New(inbox.Config{
-		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: pollTimeout, Workers: cfg.Workers,
-		DrainTimeout: cfg.DrainTimeout, Log: log, OnDone: onDone, OnGiveUp: a.Bot.GiveUp, OnPanic: a.Bot.Apologize,
+		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: cfg.PollTimeout, Workers: cfg.Workers,
+		DrainTimeout: cfg.DrainTimeout, Log: a.Log, OnDone: onDone,
+		OnGiveUp: a.Bot.GiveUp, OnPanic: a.Bot.Apologize,
 		BeforeCommit: cfg.Faults.BeforeCommit, AfterCommit: cfg.Faults.AfterCommit,
-	}, db, func(ctx context.Context, upd *tgmodels.Update) error { return a.Bot.Process(ctx, tg, upd) }, bot.ChatOf)
-	return a, nil
+		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll, Claims: a.chatClaims(), Metrics: a.Metrics,
+	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) error { return a.Bot.Process(ctx, a.TG, upd) }, bot.ChatOf)
+	return nil
 }
 
-// prune deletes history nobody needs any more: handled inbox updates and
-// finished job runs.
+// prune deletes history nobody needs any more: handled inbox updates,
+// messages sent (or given up) and silent processes, after a week.
 func (a *App) prune(ctx context.Context) error {
-	now := a.Clock.Now()
-	updates, err := a.DB.PruneUpdates(ctx, now.Add(-keepUpdates))
+	cutoff := a.Clock.Now().Add(-keepUpdates)
+	updates, err := a.DB.PruneUpdates(ctx, cutoff)
 	if err != nil {
 		return err
 	}
-	runs, err := a.DB.PruneJobRuns(ctx, now.Add(-keepJobRuns))
+	sent, err := a.DB.PruneOutgoing(ctx, cutoff)
 	if err != nil {
 		return err
 	}
-	sent, err := a.DB.PruneOutgoing(ctx, now.Add(-keepUpdates))
-	if err != nil {
+	if err := a.DB.PruneProcesses(ctx, cutoff); err != nil {
 		return err
 	}
-	if err := a.DB.PruneProcesses(ctx, now.Add(-keepUpdates)); err != nil {
-		return err
-	}
-	if updates+runs+sent > 0 {
-		a.Log.Info("pruned history", "updates", updates, "job_runs", runs, "outgoing", sent)
+	if updates+sent > 0 {
+		a.Log.Info("pruned history", "updates", updates, "outgoing", sent)
 	}
 	return nil
 }
 
 // Run serves until ctx ends, then drains and returns.
 func (a *App) Run(ctx context.Context) error {
-	// Polling and a webhook exclude each other at Telegram.
-	if _, err := a.TG.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-		a.Log.Warn("delete webhook", "err", redact(err, a.Cfg.Token))
+	release, err := a.soleReplica()
+	if err != nil {
+		return err
+	}
+	defer release()
+	srv, err := a.startIntake(ctx)
+	if err != nil {
+		return err
 	}
 	a.Bot.RegisterCommands(ctx, a.TG)
-	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()))
-	// Periodic jobs on cron; at start the dispatcher sends what fell due
-	// while the bot was down.
+	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()), "webhook", a.Cfg.Serve.Webhook())
 	// The outbox first: the start-up jobs wait for their messages to leave.
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSending()
 	a.Queue.Start(sendCtx)
+	// Periodic jobs on cron; at start the dispatcher sends what fell due
+	// while the bot was down.
 	if err := a.Scheduler.Start(ctx, a.Cfg.ManualJobs); err != nil {
 		return fmt.Errorf("can't start the scheduler: %w", err)
 	}
-	err := a.Inbox.Run(ctx)
+	// Stopping: the listener stops taking webhooks at once (the proxy
+	// sends them to other replicas) while the inbox drains.
+	served := make(chan error, 1)
+	go func() {
+		if srv == nil {
+			served <- nil
+			return
+		}
+		<-ctx.Done()
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
+		defer cancel()
+		served <- srv.Shutdown(stop)
+	}()
+	err = a.Inbox.Run(ctx)
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
 	defer cancel()
 	a.Scheduler.Stop(stop)
-	// Replies of the updates just handled go out before the stop,
-	// within the drain time.
-	if ctx.Err() != nil && a.Cfg.DrainTimeout > 0 && !a.killed.Load() {
+	// Replies of the updates just handled go out before the stop, within
+	// the drain time; what is left is sent at the next start.
+	if a.Cfg.DrainTimeout > 0 && !a.killed.Load() {
 		if err := a.Queue.Flush(stop); err != nil {
 			a.Log.Warn("unsent messages stay queued for the next start", "err", err)
 		}
 	}
 	stopSending()
 	<-a.Queue.Done()
+	if serr := <-served; serr != nil && err == nil {
+		err = serr
+	}
 	return err
 }
 
@@ -298,8 +417,8 @@ func (a *App) RunJob(ctx context.Context, name string) error {
 }
 
 // Kill stops the app the way SIGKILL would, for crash tests: from now on
-// no database statement runs and no send starts; what was committed stays,
-// everything else is lost. Run then returns without draining.
+// no database statement runs (storage.DB.Kill) and nothing is drained;
+// what was committed stays. Run then returns.
 func (a *App) Kill() {
 	a.killed.Store(true)
 	a.DB.Kill()
@@ -318,10 +437,3 @@ func Transport() *http.Transport {
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
-
-func redact(err error, token string) error {
-	if err == nil || token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "***"))
-}

@@ -20,11 +20,18 @@
 //     today excluded — except when a clock time is given that is still ahead
 //     today: on a Monday at 14:00, "mon 15:00" is today 15:00 (the next
 //     Monday-at-15:00), while "mon" and "mon 10:00" are next week's Monday.
-//   - "next mon" (English) is when's reading: the coming Monday, the same day
-//     as bare "mon" (today excluded, so on a Monday it is a week ahead).
-//     Chinese "下周一" is Monday of next calendar week (weeks start on
-//     Monday), so on a Friday "下周一" is 3 days ahead and on a Sunday 1 day.
+//   - "next thu" (English) is Thursday of the next calendar week (weeks
+//     start on Monday), as Chinese "下周四": said on a Tuesday it is 9 days
+//     ahead, while "thu" and "this thu" are in 2 days. (when reads "next
+//     thu" as the coming Thursday, the same day as "thu"; people who add
+//     "next" mean the other one.) On a Sunday, "next mon" and "下周一" are
+//     tomorrow. "thu next week" is the same as "next thu".
 //     "这周五"/"本周五" is Friday of the current week, even if already past.
+//   - "next week", "下周", "下个星期", "下礼拜" alone are Monday of the next
+//     calendar week ("the week after next", "下下周": the one after);
+//     "end of month", "月底", "月末" the last day of this month ("下个月底",
+//     "12月底": of that month). A trailing 前/之前/以前 ("周五前", "月底前":
+//     by Friday, by the end of the month) is read with the day and names it.
 //   - A month and day without a year ("dec 1", "12月1日", "12-20") is the next
 //     such day, today included; a day of month alone ("5号") is the next such
 //     day of this or the next month.
@@ -34,9 +41,15 @@
 //   - Bare hours are not read ("at 10", "wed 10"): write 10:00, 10am or 10点.
 //     "tues"/"thurs" are not read inside a text (when has only tue/thu);
 //     ParseWeekday takes them.
-//   - Slash dates are only read when the year comes first ("2026/12/01");
-//     "12/01" is ambiguous (US vs the rest of the world) and is not a date.
-//     Dash dates are ISO order: "2026-12-01", "12-20" (month-day).
+//   - Slash dates: year first ("2026/12/01"), or day and month with an
+//     optional year ("24/12", "24/12/2026", "5/6/27"). A number above 12
+//     is the day on either side ("24/12" and "12/24" are 24 December);
+//     when both could be the month, Options.MonthFirst decides (Chinese
+//     users: "5/6" is 6 May; English: 5 June). Dash dates are ISO order:
+//     "2026-12-01", "12-20" (month-day).
+//   - A clock time that does not exist ("26:00", "10:75", "13pm", "明天88点",
+//     "24点") is an error (*TimeError, naming it), not a date read without
+//     the time and the time left in Rest.
 //   - Times written with a dash ("5-30", "7-10pm") are not times; when reads
 //     them as 05:30 / 19:10, which collides with month-day dates.
 //   - Chinese hours without 上午/下午: 1–6点 are afternoon ("明天3点" is
@@ -75,6 +88,11 @@ type Options struct {
 	Location      *time.Location // the user's zone; nil means UTC
 	MorningHour   int            // hour used when only a date is given (team's morning time); 0 means 9
 	MorningMinute int
+	// MonthFirst reads a slash date whose numbers could both be the month
+	// as month/day ("5/6" is 6 May), the Chinese order; otherwise it is
+	// day/month (5 June). The language files say which their users mean
+	// (month_first in bot/locales/language.LANG.toml).
+	MonthFirst bool
 }
 
 // Result is one parsed moment.
@@ -105,6 +123,9 @@ func Parse(text string, now time.Time, opts Options) (Result, error) {
 		if r, found, _, err := p.at(after, start); found {
 			return r, err
 		}
+	}
+	if bad, ok := impossibleTime(text, start); ok {
+		return Result{}, &TimeError{Text: bad}
 	}
 	return Result{}, ErrNoDate
 }

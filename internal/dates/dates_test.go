@@ -48,7 +48,8 @@ var parseCases = []parseCase{
 	{"today 10:00", "2026-11-23 10:00", D, T, "today 10:00", ""}, // explicit today stays today, even if past
 	{"next monday", "2026-11-30 09:00", D, x, "next monday", ""},
 	{"next mon 9am ping Bob", "2026-11-30 09:00", D, T, "next mon 9am", "ping Bob"},
-	{"next fri", "2026-11-27 09:00", D, x, "next fri", ""}, // when: the coming Friday
+	{"next fri", "2026-12-04 09:00", D, x, "next fri", ""}, // Friday of next week (when: the coming Friday)
+	{"fri", "2026-11-27 09:00", D, x, "fri", ""},           // the coming Friday
 	{"monday", "2026-11-30 09:00", D, x, "monday", ""},     // today excluded
 	{"mon", "2026-11-30 09:00", D, x, "mon", ""},
 	{"mon 15:00 demo", "2026-11-23 15:00", D, T, "mon 15:00", "demo"}, // later today: today
@@ -283,8 +284,8 @@ func TestParseNoDate(t *testing.T) {
 		"call Acme at their office",
 		"call Acme tomorrow", // date not at the start
 		"hello",
-		"12/01 call", // ambiguous slash date
-		"12/01/2026", // ambiguous slash date
+		"50/50 split", // no month above 12
+		"1/2/3",
 		"may call acme",
 		"march on",
 		"3 a day",
@@ -340,7 +341,7 @@ func TestFind(t *testing.T) {
 			checkResult(t, r, c, opts.Location)
 		})
 	}
-	for _, in := range []string{"met CEO, no date", "", "12/01", "call 3 a day", "feb 30 10:00"} {
+	for _, in := range []string{"met CEO, no date", "", "50/50", "call 3 a day", "feb 30 10:00"} {
 		if _, err := Find(in, now, opts); !errors.Is(err, ErrNoDate) {
 			t.Errorf("Find(%q): %v, want ErrNoDate", in, err)
 		}
@@ -446,6 +447,8 @@ func TestParseDay(t *testing.T) {
 		"下周一":            time.Date(2026, 11, 30, 0, 0, 0, 0, loc),
 		"12月20日":         time.Date(2026, 12, 20, 0, 0, 0, 0, loc),
 		"tomorrow 10:00": time.Date(2026, 11, 24, 0, 0, 0, 0, loc),
+		"12/20":          time.Date(2026, 12, 20, 0, 0, 0, 0, loc),
+		"20/12/2026":     time.Date(2026, 12, 20, 0, 0, 0, 0, loc),
 	} {
 		got, err := ParseDay(in, now, opts)
 		if err != nil {
@@ -456,7 +459,7 @@ func TestParseDay(t *testing.T) {
 			t.Errorf("ParseDay(%q) = %v, want %v", in, got, want)
 		}
 	}
-	for _, in := range []string{"", "10:00", "in 2 hours", "tomorrow call", "2026-02-30", "12/20", "soon"} {
+	for _, in := range []string{"", "10:00", "in 2 hours", "tomorrow call", "2026-02-30", "31/31", "soon"} {
 		if got, err := ParseDay(in, now, opts); !errors.Is(err, ErrNoDate) {
 			t.Errorf("ParseDay(%q) = %v, %v; want ErrNoDate", in, got, err)
 		}
@@ -502,6 +505,12 @@ func FuzzParse(f *testing.F) {
 	for _, c := range quirkCases {
 		f.Add(c.in)
 	}
+	for _, c := range peopleCases {
+		f.Add(c.in)
+	}
+	for _, s := range []string{"26:00 x", "明天88点", "10:75", "13pm", "5/6/27", "下下个礼拜", "fri next week", "本月底前"} {
+		f.Add(s)
+	}
 	for _, s := range []string{"", "a - b", "12/01", "2026-02-30", "周五3点", "明天10号", "in 99999 days", "\xff明天"} {
 		f.Add(s)
 	}
@@ -512,7 +521,7 @@ func FuzzParse(f *testing.F) {
 		for _, o := range []struct {
 			now  time.Time
 			opts Options
-		}{{now, opts}, {nyNow, ny}, {now, Options{}}} {
+		}{{now, opts}, {nyNow, ny}, {now, Options{}}, {now, Options{Location: opts.Location, MonthFirst: true}}} {
 			loc := o.opts.Location
 			if loc == nil {
 				loc = time.UTC
@@ -522,6 +531,10 @@ func FuzzParse(f *testing.F) {
 				if err != nil {
 					if !errors.Is(err, ErrNoDate) {
 						t.Fatalf("%s(%q): error %v does not wrap ErrNoDate", name, in, err)
+					}
+					var te *TimeError
+					if errors.As(err, &te) && (te.Text == "" || !strings.Contains(in, te.Text)) {
+						t.Fatalf("%s(%q): TimeError names %q, not a part of the input", name, in, te.Text)
 					}
 					continue
 				}
@@ -570,5 +583,100 @@ func TestLongInput(t *testing.T) {
 	}
 	if _, err := Find(strings.Repeat("2026-02-30 ", 2000), now, opts); !errors.Is(err, ErrNoDate) {
 		t.Fatalf("long Find: %v", err)
+	}
+}
+
+// Dates as people type them (issue 11, item 12); now is Tuesday 24 Nov
+// 2026 10:00 in Shanghai unless monthFirst says a Chinese user.
+var peopleCases = []struct {
+	in         string
+	monthFirst bool
+	want       string
+	text, rest string
+}{
+	// Slash dates: a number above 12 is the day, whichever side it is on.
+	{"24/12 call Li", false, "2026-12-24 09:00", "24/12", "call Li"},
+	{"12/24 call Li", false, "2026-12-24 09:00", "12/24", "call Li"},
+	{"24/12 call Li", true, "2026-12-24 09:00", "24/12", "call Li"},
+	{"12/24 给李总打电话", true, "2026-12-24 09:00", "12/24", "给李总打电话"},
+	// Both could be the month: the user's order (English day/month, Chinese month/day).
+	{"5/6 renewal", false, "2027-06-05 09:00", "5/6", "renewal"},
+	{"5/6 续约", true, "2027-05-06 09:00", "5/6", "续约"},
+	{"1/12/2026 x", false, "2026-12-01 09:00", "1/12/2026", "x"},
+	{"12/1/26 x", true, "2026-12-01 09:00", "12/1/26", "x"},
+	{"3/12 15:30 demo", false, "2026-12-03 15:30", "3/12 15:30", "demo"},
+	// Weeks and months.
+	{"next week send the quote", false, "2026-11-30 09:00", "next week", "send the quote"},
+	{"next week 10:00 x", false, "2026-11-30 10:00", "next week 10:00", "x"},
+	{"the week after next x", false, "2026-12-07 09:00", "the week after next", "x"},
+	{"下周 发报价", true, "2026-11-30 09:00", "下周", "发报价"},
+	{"下个星期 回访", true, "2026-11-30 09:00", "下个星期", "回访"},
+	{"下下周 回访", true, "2026-12-07 09:00", "下下周", "回访"},
+	{"end of month renewal", false, "2026-11-30 09:00", "end of month", "renewal"},
+	{"by end of the month renewal", false, "2026-11-30 09:00", "by end of the month", "renewal"},
+	{"月底 续约", true, "2026-11-30 09:00", "月底", "续约"},
+	{"月底前交方案", true, "2026-11-30 09:00", "月底前", "交方案"},
+	{"下个月底 续约", true, "2026-12-31 09:00", "下个月底", "续约"},
+	{"周五前 发报价", true, "2026-11-27 09:00", "周五前", "发报价"},
+	{"下周三之前 回复", true, "2026-12-02 09:00", "下周三之前", "回复"},
+	// "next X" is X of the next calendar week; on a Tuesday:
+	{"next thursday demo", false, "2026-12-03 09:00", "next thursday", "demo"},
+	{"thursday next week demo", false, "2026-12-03 09:00", "thursday next week", "demo"},
+	{"thursday demo", false, "2026-11-26 09:00", "thursday", "demo"},
+	{"this thursday demo", false, "2026-11-26 09:00", "this thursday", "demo"},
+	{"next monday demo", false, "2026-11-30 09:00", "next monday", "demo"},
+	{"下周四 演示", true, "2026-12-03 09:00", "下周四", "演示"},
+}
+
+func TestDatesAsPeopleTypeThem(t *testing.T) {
+	loc := mustLoad(t, "Asia/Shanghai")
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, loc) // Tuesday
+	for _, c := range peopleCases {
+		t.Run(c.in, func(t *testing.T) {
+			r, err := Parse(c.in, now, Options{Location: loc, MonthFirst: c.monthFirst})
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", c.in, err)
+			}
+			want, _ := time.ParseInLocation("2006-01-02 15:04", c.want, loc)
+			if !r.Time.Equal(want) || r.Text != c.text || r.Rest != c.rest {
+				t.Errorf("Parse(%q) = %v %q/%q, want %v %q/%q", c.in, r.Time, r.Text, r.Rest, want, c.text, c.rest)
+			}
+		})
+	}
+}
+
+// A time of day that does not exist is refused, naming it; the rest of the
+// date is not read without it ("tomorrow 26:00" was tomorrow 09:00 with
+// "26:00 call" kept as the reminder's text).
+func TestImpossibleTimesAreRefused(t *testing.T) {
+	now, opts := shanghaiNow(t)
+	for in, bad := range map[string]string{
+		"26:00 call Li":         "26:00",
+		"tomorrow 26:00 call":   "26:00",
+		"tomorrow at 25:00":     "25:00",
+		"fri 10:75 demo":        "10:75",
+		"tomorrow 13pm call":    "13pm",
+		"明天88点 打电话":             "88点",
+		"明天下午25点":               "25点",
+		"明天24点":                 "24点",
+		"下周一 99：00 开会":          "99：00",
+		"next week 7:5 call Li": "7:5",
+	} {
+		for name, fn := range map[string]func(string, time.Time, Options) (Result, error){"Parse": Parse, "Find": Find} {
+			if name == "Find" && in == "26:00 call Li" {
+				continue // Find needs a day or time that reads; a stray number in a note is not one
+			}
+			r, err := fn(in, now, opts)
+			var te *TimeError
+			if !errors.As(err, &te) || te.Text != bad || !errors.Is(err, ErrNoDate) {
+				t.Errorf("%s(%q) = %+v, %v; want a TimeError naming %q", name, in, r, err, bad)
+			}
+		}
+	}
+	// Real times next to them still read.
+	for _, in := range []string{"tomorrow 23:59 x", "明天23点 x", "tomorrow 12pm x", "tomorrow 3 people"} {
+		if _, err := Parse(in, now, opts); err != nil {
+			t.Errorf("Parse(%q): %v", in, err)
+		}
 	}
 }

@@ -64,6 +64,9 @@ type spec struct {
 	// Captures, Right and Text). text is the whole input. nil accepts all.
 	check func(text string, m *rules.Match) bool
 	info  func(m *rules.Match, ref time.Time) info
+	// ordered, when set, is the applier instead of apply: for forms whose
+	// reading depends on the user's day/month order (slash dates).
+	ordered func(m *rules.Match, c *rules.Context, monthFirst bool) bool
 }
 
 // fromWhen takes the regexp and applier out of one of when's rules.
@@ -86,7 +89,7 @@ type cand struct {
 // first to the last non-empty capture. Matches that the rule's check refuses,
 // or whose applier declines them on a fresh context, are dropped, so they
 // can neither start nor extend a run.
-func findAll(text string, ref time.Time, o *rules.Options) []cand {
+func findAll(text string, ref time.Time, o *rules.Options, monthFirst bool) []cand {
 	var out []cand
 	for i := range table {
 		s := &table[i]
@@ -114,7 +117,7 @@ func findAll(text string, ref time.Time, o *rules.Options) []cand {
 				continue
 			}
 			c := cand{m: m, spec: s, order: i}
-			var st state
+			st := state{monthFirst: monthFirst}
 			if !st.apply(c, o, ref) {
 				continue
 			}
@@ -140,12 +143,13 @@ func safeCheck(check func(string, *rules.Match) bool, text string, m *rules.Matc
 }
 
 type parse struct {
-	text  string
-	now   time.Time // in loc
-	loc   *time.Location
-	mh    int
-	mm    int
-	cands []cand
+	text       string
+	monthFirst bool
+	now        time.Time // in loc
+	loc        *time.Location
+	mh         int
+	mm         int
+	cands      []cand
 }
 
 // parseWindow is how far into the text Parse looks for its date run: up to
@@ -153,15 +157,21 @@ type parse struct {
 // reminder texts can be long.
 const parseWindow = 256
 
-// window returns the prefix of text that Parse scans.
+// window returns the prefix of text that Parse scans. Text without
+// whitespace (Chinese) is cut at most 64 bytes further, on a character
+// boundary, so a long message never makes Parse scan all of it.
 func window(text string) string {
 	if len(text) <= parseWindow {
 		return text
 	}
-	if i := strings.IndexFunc(text[parseWindow:], unicode.IsSpace); i >= 0 {
+	if i := strings.IndexFunc(text[parseWindow:], unicode.IsSpace); i >= 0 && i <= 64 {
 		return text[:parseWindow+i]
 	}
-	return text
+	end := parseWindow + 64
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end++
+	}
+	return text[:min(end, len(text))]
 }
 
 // newParse prepares a parse of text, looking for matches in scan (a prefix
@@ -178,8 +188,8 @@ func newParse(text, scan string, now time.Time, opts Options) *parse {
 	if mm < 0 || mm > 59 {
 		mm = 0
 	}
-	p := &parse{text: text, now: now.In(loc), loc: loc, mh: mh, mm: mm}
-	p.cands = findAll(scan, p.now, p.options())
+	p := &parse{text: text, now: now.In(loc), loc: loc, mh: mh, mm: mm, monthFirst: opts.MonthFirst}
+	p.cands = findAll(scan, p.now, p.options(), opts.MonthFirst)
 	return p
 }
 
@@ -197,7 +207,7 @@ func (p *parse) at(start, textStart int) (r Result, found bool, end int, err err
 	if len(sel) == 0 {
 		return Result{}, false, end, nil
 	}
-	st := state{}
+	st := state{monthFirst: p.monthFirst}
 	applied := false
 	opts := p.options()
 	for _, c := range sel {
@@ -207,6 +217,10 @@ func (p *parse) at(start, textStart int) (r Result, found bool, end int, err err
 	}
 	if !applied {
 		return Result{}, false, end, nil
+	}
+	if bad, ok := impossibleTime(p.text, end); ok {
+		// "tomorrow 26:00": not tomorrow morning with "26:00" left as text
+		return Result{}, true, end, &TimeError{Text: bad}
 	}
 	t, err := st.resolve(p.now, p.loc, p.mh, p.mm)
 	text := strings.TrimSpace(p.text[textStart:end])
@@ -379,6 +393,7 @@ type state struct {
 	morning          bool
 	now              bool
 	bareToday        bool
+	monthFirst       bool // slash dates are month/day
 }
 
 // apply runs one match's applier on the context. Duration is zeroed first and
@@ -392,7 +407,12 @@ func (st *state) apply(c cand, o *rules.Options, ref time.Time) (ok bool) {
 		}
 	}()
 	st.ctx.Duration = 0
-	ok, err := c.m.Applier(c.m, &st.ctx, o, ref)
+	var err error
+	if c.spec.ordered != nil {
+		ok = c.spec.ordered(c.m, &st.ctx, st.monthFirst)
+	} else {
+		ok, err = c.m.Applier(c.m, &st.ctx, o, ref)
+	}
 	if err != nil || !ok {
 		st.ctx = saved
 		return false

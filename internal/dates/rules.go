@@ -23,13 +23,17 @@ import (
 var table = []spec{
 	isoDate(),
 	monthDay(),
+	slashDate(),
 	zhYearMonthDay(),
 	fromWhenSpec("en.ExactMonthDate", en.ExactMonthDate(rules.Override), checkEnMonthDate, infoRollYear),
 	fromWhenSpec("zh.ExactMonthDate", zh.ExactMonthDate(rules.Override), checkZhMonthDate, infoZhMonthDate),
 	enCasualDate(),
 	fromWhenSpec("zh.CasualDate", zh.CasualDate(rules.Override), checkZhCasualDate, infoDate),
-	fromWhenSpec("en.Weekday", en.Weekday(rules.Override), nil, infoEnWeekday),
+	endOfMonth(),
+	enWeekday(),
 	zhWeekdayRule(),
+	enNextWeek(),
+	zhNextWeek(),
 	fromWhenSpec("en.CasualTime", en.CasualTime(rules.Override), checkWordEnd, infoEnCasualTime),
 	fromWhenSpec("zh.CasualTime", zh.CasualTime(rules.Override), nil, infoZhCasualTime),
 	zhPartOfDay(),
@@ -304,6 +308,41 @@ func enCasualDate() spec {
 	}
 }
 
+// enWeekday is en.Weekday with one reading changed: "next thursday" (and
+// "thursday next week") is Thursday of the next calendar week (weeks start
+// on Monday), the same as Chinese 下周四 — on a Tuesday it is 9 days ahead,
+// while "thursday" and "this thursday" are in 2 days. when reads "next X" as
+// the coming X, which makes "next thursday" on a Tuesday the same as
+// "thursday", and not what people who say "next" mean.
+func enWeekday() spec {
+	re, apply := fromWhen(en.Weekday(rules.Override))
+	return spec{
+		name: "en.Weekday",
+		re:   re,
+		check: func(text string, m *rules.Match) bool {
+			if m.Captures[2] != "" { // "fri next week": when's match stops before "week"
+				if j := skipSpace(text, m.Right); strings.HasPrefix(strings.ToLower(text[j:]), "week") {
+					m.Right = j + len("week")
+					m.Text = text[m.Left:m.Right]
+				}
+			}
+			return true
+		},
+		apply: func(m *rules.Match, c *rules.Context, o *rules.Options, ref time.Time) (bool, error) {
+			ok, err := apply(m, c, o, ref)
+			if !ok || err != nil {
+				return ok, err
+			}
+			if lowerTrim(m.Captures[0]) == "next" || lowerTrim(m.Captures[2]) == "next" {
+				d := en.WEEKDAY_OFFSET[lowerTrim(m.Captures[1])]
+				c.Duration = time.Duration(7-isoWeekday(ref.Weekday())+isoWeekday(time.Weekday(d))) * 24 * time.Hour
+			}
+			return true, nil
+		},
+		info: infoEnWeekday,
+	}
+}
+
 func infoEnWeekday(m *rules.Match, ref time.Time) info {
 	c := m.Captures
 	d, ok := en.WEEKDAY_OFFSET[lowerTrim(c[1])]
@@ -324,7 +363,11 @@ func zhWeekdayRule() spec {
 		name: "zhWeekday",
 		re:   regexp.MustCompile(`(?:(本|这|下|上|这个|下个|上个|下下)\s*)?(周|礼拜|星期)\s*([1-7一二三四五六日天])`),
 		check: func(text string, m *rules.Match) bool {
-			return !isDigit(runeAfter(text, m.Right)) || !isDigit(runeBefore(text, m.Right))
+			if isDigit(runeAfter(text, m.Right)) && isDigit(runeBefore(text, m.Right)) {
+				return false
+			}
+			extendBefore(m, text) // 周五前: by Friday
+			return true
 		},
 		apply: func(m *rules.Match, c *rules.Context, _ *rules.Options, ref time.Time) (bool, error) {
 			wd, ok := zhWeekday[m.Captures[2]]

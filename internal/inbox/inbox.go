@@ -26,12 +26,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
 
+	"salesbot/internal/metrics"
+	"salesbot/internal/redact"
 	"salesbot/internal/storage"
 )
 
@@ -88,6 +89,17 @@ type Config struct {
 	// BeforeCommit and AfterCommit, if set (crash tests), run inside the
 	// update's transaction after the handler, and right after the commit.
 	BeforeCommit, AfterCommit func(updateID int64)
+	// Webhook: updates are stored by a webhook receiver, which calls Wake;
+	// the inbox does not poll (see follow).
+	Webhook bool
+	// OnPoll, if set, is told how each getUpdates went (for /readyz).
+	OnPoll func(err error)
+	// Claims, if set (webhook mode on PostgreSQL), opens a worker's
+	// chat-claim session: workers on every replica take chats from the
+	// database instead of being fed (see runClaims).
+	Claims func(ctx context.Context) (ChatLocker, error)
+	// Metrics counts updates resumed after an unfinished attempt.
+	Metrics *metrics.Metrics
 }
 
 // Inbox polls, stores and dispatches updates.
@@ -97,6 +109,7 @@ type Inbox struct {
 	handle Handler
 	chatOf ChatFunc
 	log    *slog.Logger
+	wake   notifier
 }
 
 // New returns an inbox; Run starts it.
@@ -116,13 +129,16 @@ func New(cfg Config, store Store, handle Handler, chatOf ChatFunc) *Inbox {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log}
+	return &Inbox{cfg: cfg, store: store, handle: handle, chatOf: chatOf, log: cfg.Log, wake: newNotifier()}
 }
 
 // Run handles what a previous run left pending, then polls until ctx ends,
 // then drains in-flight work within DrainTimeout. It returns nil on a normal
 // stop and an error only when polling cannot go on (a bad token).
 func (in *Inbox) Run(ctx context.Context) error {
+	if in.cfg.Webhook && in.cfg.Claims != nil {
+		return in.runClaims(ctx)
+	}
 	// Handlers get their own context so that stopping the poll does not cut
 	// off a reply half-way; it ends when draining does.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -153,7 +169,11 @@ func (in *Inbox) Run(ctx context.Context) error {
 		}
 	}
 
-	err := in.poll(ctx, dispatch)
+	receive := in.poll
+	if in.cfg.Webhook {
+		receive = in.follow
+	}
+	err := receive(ctx, dispatch)
 
 	for _, q := range queues {
 		close(q)
@@ -207,6 +227,9 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 			}
 		}
 		ups, err := in.getUpdates(ctx, last+1)
+		if in.cfg.OnPoll != nil && ctx.Err() == nil {
+			in.cfg.OnPoll(err)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -263,6 +286,16 @@ func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
 			why = "undecodable: " + decodeErr.Error()
 		}
 		log.Error("giving up on an update; its sender is told it could not be processed", "why", why)
+		if in.cfg.Metrics != nil {
+			kind := "other"
+			switch {
+			case upd.Message != nil:
+				kind = "message"
+			case upd.CallbackQuery != nil:
+				kind = "callback_query"
+			}
+			in.cfg.Metrics.UpdateGivenUp(kind)
+		}
 		err := in.store.InTx(ctx, func(ctx context.Context) error {
 			if in.cfg.OnGiveUp != nil && decodeErr == nil {
 				if err := in.cfg.OnGiveUp(ctx, &upd); err != nil {
@@ -375,18 +408,14 @@ func (in *Inbox) getUpdates(ctx context.Context, offset int64) ([]json.RawMessag
 		if env.ErrorCode == http.StatusUnauthorized || env.ErrorCode == http.StatusNotFound {
 			return nil, errUnauthorized
 		}
-		return nil, fmt.Errorf("getUpdates: %d %s", env.ErrorCode, env.Description)
+		return nil, in.redact(fmt.Errorf("getUpdates: %d %s", env.ErrorCode, env.Description))
 	}
 	return env.Result, nil
 }
 
-// redact keeps the token out of errors (and so out of logs).
-func (in *Inbox) redact(err error) error {
-	if in.cfg.Token == "" {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), in.cfg.Token, "***"))
-}
+// redact keeps the token out of errors (and so out of logs), wherever the
+// answer put it.
+func (in *Inbox) redact(err error) error { return redact.New(in.cfg.Token).Error(err) }
 
 func nextBackoff(d time.Duration) time.Duration {
 	if d == 0 {

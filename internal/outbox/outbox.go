@@ -23,7 +23,6 @@ package outbox
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -32,6 +31,8 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	tgmodels "github.com/go-telegram/bot/models"
+
+	"salesbot/internal/redact"
 )
 
 // Button is an inline keyboard button: it carries callback Data, or opens URL.
@@ -66,10 +67,6 @@ type Message struct {
 	AnswerCallback string
 }
 
-// ErrNotModified is returned by an edit that would change nothing; Telegram
-// refuses those, and for us they are a success.
-var ErrNotModified = errors.New("message not modified")
-
 // Config tunes an Outbox. The zero value is Telegram's limits on the wall
 // clock.
 type Config struct {
@@ -93,6 +90,10 @@ type Outbox struct {
 	cfg   Config
 	pace  *pacer
 	stats stats
+	// secrets masks the bot token in every error the outbox returns or
+	// logs, so nothing that stores an error (a follow-up's last_error)
+	// can keep it, whatever the API or a proxy answered.
+	secrets *redact.Secrets
 }
 
 type stats struct {
@@ -128,7 +129,11 @@ func New(tg *tgbot.Bot, cfg Config) *Outbox {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Outbox{tg: tg, cfg: cfg, pace: newPacer(cfg.Limits, cfg.Now, cfg.Sleep)}
+	o := &Outbox{tg: tg, cfg: cfg, pace: newPacer(cfg.Limits, cfg.Now, cfg.Sleep)}
+	if tg != nil {
+		o.secrets = redact.New(tg.Token())
+	}
+	return o
 }
 
 // Stats returns the counters.
@@ -230,6 +235,7 @@ func (o *Outbox) sendOne(ctx context.Context, m Message) (int, error) {
 			return 0, &Error{Kind: Canceled, Err: err}
 		}
 		id, err := o.call(ctx, m)
+		err = o.secrets.Error(err)
 		if err == nil {
 			o.stats.sent.Add(1)
 			return id, nil
@@ -326,7 +332,7 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 // It is not a message: flood limits and pauses do not hold it back.
 func (o *Outbox) AnswerCallback(ctx context.Context, callbackID, text string) error {
 	_, err := o.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: text})
-	if err != nil {
+	if err = o.secrets.Error(err); err != nil {
 		return classify(ctx, fmt.Errorf("answer callback: %w", err))
 	}
 	return nil

@@ -1,13 +1,15 @@
 // Package quick reads the one-message entries reps type between visits:
 // "/visit Acme; met Li (buyer); demo; warm; next: send quote" and
-// "/objection Acme; price; "too expensive"; answer: 12-month terms". The
-// client comes first; the other parts are recognised in any order by
-// keywords in English and Chinese. Nothing is dropped: a part that is not
-// recognised is kept (as a note, or as the client's words), and every part
-// reports how it was read, so the bot can show it back.
+// "/objection Acme; price; "too expensive"; answer: 12-month terms", and the
+// items of a weekly plan, "/plan next mon Acme demo; wed 华为 报价". In a
+// visit or objection the client comes first; the other parts are recognised
+// in any order by keywords in English and Chinese. Nothing is dropped: a part
+// that is not recognised is kept (as a note, or as the client's words), and
+// every part reports how it was read, so the bot can show it back.
 //
-// The parsers never fail and never panic; what the input lacks (a client, a
-// category) is left empty for the caller to ask about.
+// The visit and objection parsers never fail and never panic; what the input
+// lacks (a client, a category) is left empty for the caller to ask about. The
+// plan parser names the first item it cannot read.
 package quick
 
 import (
@@ -53,7 +55,11 @@ const (
 	ReasonNoDate  = "no_date"  // a revisit without a date that could be read
 	ReasonBadRole = "bad_role" // a contact's "(...)" is not a role
 	ReasonBadItem = "bad_item" // "stage: xyz" with a value that is not one
+	ReasonNote    = "note"     // "note: ..." said it is a note
 )
+
+// NoteReasons lists the reasons a part of a visit is kept as a note.
+var NoteReasons = []string{ReasonUnknown, ReasonTwice, ReasonNoDate, ReasonBadRole, ReasonBadItem, ReasonNote}
 
 // Part is one ";"-separated piece of the entry and how it was read.
 type Part struct {
@@ -76,24 +82,17 @@ type Contact struct {
 	Roles []models.DecisionRole
 }
 
-// Visit is a quick visit as read.
+// Visit is a quick visit as read: the fields of models.VisitFields in the
+// embedded Visit (its NextVisitAt, from "revisit friday" / "复访 下周三",
+// may lie in the past, which the caller questions), and what a visit
+// record does not hold as typed.
 type Visit struct {
-	Client        string
-	Contacts      []Contact
-	Stage         models.Stage
-	Attitude      models.Attitude
-	Method        models.Method
-	NextStep      string
-	TalkingPoints string
-	ClientView    string
-	Place         string
-	DurationMin   int
-	// NextVisitAt is a date read from "revisit friday" / "复访 下周三";
-	// it may lie in the past, which the caller questions.
-	NextVisitAt *time.Time
-	NoFollowUp  bool
-	Notes       []string
-	Parts       []Part
+	models.Visit
+	Client   string
+	Contacts []Contact
+	// Notes are the parts kept as notes, in the order typed.
+	Notes []string
+	Parts []Part
 }
 
 // Separators between parts: semicolons (ASCII and full width) and lines.
@@ -108,28 +107,39 @@ func splitParts(s string) []string {
 	return out
 }
 
-// prefixes maps the folded word before a ":" to the field it names.
+// kindOf is how a part naming a field is read: the field's name, but for
+// the contacts met and notes, which a quick entry reads its own way.
+func kindOf(f models.Field) Kind {
+	switch f {
+	case models.FieldContacts:
+		return KindContact
+	case models.FieldNotes:
+		return KindNote
+	}
+	return Kind(f)
+}
+
+// prefixes maps the folded word before a ":" to the field it names, from
+// the fields' keywords (models.VisitFields, models.ObjectionFields).
 var prefixes = map[string]Kind{}
 
+// visitFields are the fields of a visit a part reads generically, by kind.
+var visitFields = map[Kind]*models.FieldSpec[models.Visit]{}
+
 func init() {
-	for kind, words := range map[Kind][]string{
-		KindNextStep:      {"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
-		KindTalkingPoints: {"points", "talking points", "talked", "discussed", "topics", "要点", "谈话要点", "洽谈要点", "沟通内容", "内容"},
-		KindClientView:    {"view", "client view", "clients view", "they said", "feedback", "客户意见", "客户看法", "意见", "反馈", "客户反馈", "看法"},
-		KindNote:          {"note", "notes", "备注", "注"},
-		KindPlace:         {"place", "location", "where", "地点", "地址"},
-		KindStage:         {"stage", "阶段", "进度", "业务进度"},
-		KindAttitude:      {"attitude", "mood", "态度", "客户态度"},
-		KindMethod:        {"method", "via", "how", "方式", "方法", "拜访方式"},
-		KindNextVisit:     {"revisit", "next visit", "follow up", "followup", "复访", "回访", "下次拜访", "下次", "再访"},
-		KindContact:       {"met", "contact", "contacts", "people", "见了", "联系人", "会见"},
-		KindDuration:      {"duration", "time spent", "时长", "用时"},
-		KindAnswer:        {"answer", "answered", "reply", "response", "回答", "答复", "应对", "回复"},
-		KindWords:         {"said", "words", "quote", "客户说", "原话", "说"},
-		KindCategory:      {"category", "type", "类别", "类型", "分类"},
-	} {
-		for _, w := range words {
-			prefixes[models.Fold(w)] = kind
+	for i := range models.VisitFields {
+		f := &models.VisitFields[i]
+		for _, w := range f.Keywords {
+			prefixes[models.Fold(w)] = kindOf(f.Name)
+		}
+		if k := kindOf(f.Name); k != KindNote && f.Set != nil {
+			visitFields[k] = f
+		}
+	}
+	for i := range models.ObjectionFields {
+		f := &models.ObjectionFields[i]
+		for _, w := range f.Keywords {
+			prefixes[models.Fold(w)] = kindOf(f.Name)
 		}
 	}
 }
@@ -194,44 +204,27 @@ func (v *Visit) apply(p Part) {
 		}
 		return set
 	}
-	switch p.Kind {
-	case KindContact:
+	f := visitFields[p.Kind]
+	switch {
+	case p.Kind == KindContact:
 		for _, c := range p.Contacts {
 			v.Contacts = mergeContact(v.Contacts, c)
 		}
-	case KindStage:
-		if !twice(v.Stage != models.StageNone) {
-			v.Stage = models.Stage(p.Value)
+	case f != nil && f.Kind == models.TextField:
+		f.Set(&v.Visit, joinText(f.Get(&v.Visit), p.Value))
+	case f != nil:
+		if !twice(f.Get(&v.Visit) != "") {
+			f.Set(&v.Visit, p.Value)
 		}
-	case KindAttitude:
-		if !twice(v.Attitude != models.AttitudeNone) {
-			v.Attitude = models.Attitude(p.Value)
-		}
-	case KindMethod:
-		if !twice(v.Method != models.MethodNone) {
-			v.Method = models.Method(p.Value)
-		}
-	case KindNextVisit:
+	case p.Kind == KindNextVisit:
 		if !twice(v.NextVisitAt != nil || v.NoFollowUp) {
 			at := p.At
 			v.NextVisitAt = &at
 		}
-	case KindNoFollowUp:
+	case p.Kind == KindNoFollowUp:
 		if !twice(v.NextVisitAt != nil || v.NoFollowUp) {
 			v.NoFollowUp = true
 		}
-	case KindDuration:
-		if !twice(v.DurationMin != 0) {
-			v.DurationMin, _ = strconv.Atoi(p.Value)
-		}
-	case KindNextStep:
-		v.NextStep = joinText(v.NextStep, p.Value)
-	case KindTalkingPoints:
-		v.TalkingPoints = joinText(v.TalkingPoints, p.Value)
-	case KindClientView:
-		v.ClientView = joinText(v.ClientView, p.Value)
-	case KindPlace:
-		v.Place = joinText(v.Place, p.Value)
 	default:
 		p.Kind = KindNote
 		if p.Reason == "" {
@@ -269,37 +262,15 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 	note := func(reason string) Part { return Part{Text: raw, Kind: KindNote, Value: raw, Reason: reason} }
 	if kind, value, ok := cutPrefix(raw); ok {
 		switch kind {
-		case KindStage:
-			if s, ok := models.ParseStage(value); ok {
-				return Part{Text: raw, Kind: KindStage, Value: string(s)}
-			}
-			return note(ReasonBadItem)
-		case KindAttitude:
-			if a, ok := models.ParseAttitude(value); ok {
-				return Part{Text: raw, Kind: KindAttitude, Value: string(a)}
-			}
-			return note(ReasonBadItem)
-		case KindMethod:
-			if m, ok := models.ParseMethod(value); ok {
-				return Part{Text: raw, Kind: KindMethod, Value: string(m)}
-			}
-			return note(ReasonBadItem)
 		case KindNextVisit:
 			return readRevisit(raw, value, now, loc)
 		case KindContact:
 			return readContacts(raw, value)
-		case KindDuration:
-			if m, ok := parseDuration(value); ok {
-				return Part{Text: raw, Kind: KindDuration, Value: strconv.Itoa(m)}
-			}
-			return note(ReasonBadItem)
 		case KindNote:
-			return Part{Text: raw, Kind: KindNote, Value: value, Reason: "note"}
-		case KindNextStep, KindTalkingPoints, KindClientView, KindPlace:
-			if value == "" {
-				return note(ReasonUnknown)
-			}
-			return Part{Text: raw, Kind: kind, Value: value}
+			return Part{Text: raw, Kind: KindNote, Value: value, Reason: ReasonNote}
+		}
+		if f := visitFields[kind]; f != nil {
+			return readField(raw, kind, f, value)
 		}
 		// Objection-only prefixes ("answer:") are notes in a visit.
 		return note(ReasonUnknown)
@@ -346,6 +317,29 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 		return Part{Text: raw, Kind: KindNextVisit, At: r.Time.UTC(), Value: r.Text}
 	}
 	return note(ReasonUnknown)
+}
+
+// readField reads the value of "key: value" for a generic field of a visit:
+// a choice by its words, a duration with its unit, a text as typed. A
+// value the field cannot take is kept as a note.
+func readField(raw string, kind Kind, f *models.FieldSpec[models.Visit], value string) Part {
+	note := func(reason string) Part { return Part{Text: raw, Kind: KindNote, Value: raw, Reason: reason} }
+	switch f.Kind {
+	case models.ChoiceField:
+		if c, ok := f.Enum.Parse(value); ok {
+			return Part{Text: raw, Kind: kind, Value: c}
+		}
+		return note(ReasonBadItem)
+	case models.MinutesField:
+		if m, ok := parseDuration(value); ok {
+			return Part{Text: raw, Kind: kind, Value: strconv.Itoa(m)}
+		}
+		return note(ReasonBadItem)
+	}
+	if value == "" {
+		return note(ReasonUnknown)
+	}
+	return Part{Text: raw, Kind: kind, Value: value}
 }
 
 func hasRoles(cs []Contact) bool {
@@ -518,6 +512,24 @@ func hasWordAt(rs []rune, i int, w string) bool {
 		return false
 	}
 	return strings.EqualFold(string(rs[i:i+len(wr)]), w)
+}
+
+// ParseMinutes reads a duration typed in a form: a number of minutes
+// ("45") or with its unit ("45 min", "1.5 h", "半小时"), as the decimal
+// text of the minutes.
+func ParseMinutes(s string) (string, bool) {
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 1 || n > 24*60 {
+			return "", false
+		}
+		return strconv.Itoa(n), true
+	}
+	m, ok := parseDuration(s)
+	if !ok {
+		return "", false
+	}
+	return strconv.Itoa(m), true
 }
 
 // parseDuration reads "30 min", "1h", "1.5 hours", "45分钟", "半小时", "2小时".

@@ -2,6 +2,7 @@ package quick
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,54 +27,49 @@ func TestParseVisit(t *testing.T) {
 		in   string
 		want Visit // Parts are checked separately
 	}{
-		{"Acme; met Li (buyer); demo; warm; next: send quote", Visit{
-			Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}},
-			Stage: models.StageDemo, Attitude: models.AttitudeWarm, NextStep: "send quote"}},
-		{"华为; 见了王经理(决策者); 报价; 热心; 下一步: 发合同", Visit{
-			Client: "华为", Contacts: []Contact{{"王经理", []models.DecisionRole{models.RoleDecisionMaker}}},
-			Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}},
+		{"Acme; met Li (buyer); demo; warm; next: send quote", Visit{Visit: models.Visit{Stage: models.StageDemo, Attitude: models.AttitudeWarm, NextStep: "send quote"}, Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
+		{"华为; 见了王经理(决策者); 报价; 热心; 下一步: 发合同", Visit{Visit: models.Visit{Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}, Client: "华为", Contacts: []Contact{{"王经理", []models.DecisionRole{models.RoleDecisionMaker}}}}},
 		// Full-width separators and colon, parts in any order.
-		{"华为；热心；下一步：发合同；报价", Visit{Client: "华为", Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}},
-		{"Acme; revisit friday; phone", Visit{Client: "Acme", Method: models.MethodPhone, NextVisitAt: local(2026, 11, 27, 9, 0)}},
-		{"华为; 复访 下周三", Visit{Client: "华为", NextVisitAt: local(2026, 12, 2, 9, 0)}},
-		{"华为; 下周三复访", Visit{Client: "华为", NextVisitAt: local(2026, 12, 2, 9, 0)}},
-		{"Acme; revisit: in 2 weeks", Visit{Client: "Acme", NextVisitAt: local(2026, 12, 7, 17, 0)}},
-		{"Acme; friday", Visit{Client: "Acme", NextVisitAt: local(2026, 11, 27, 9, 0)}},
-		{"Acme; no revisit", Visit{Client: "Acme", NoFollowUp: true}},
-		{"Acme; 不用回访", Visit{Client: "Acme", NoFollowUp: true}},
+		{"华为；热心；下一步：发合同；报价", Visit{Visit: models.Visit{Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}, Client: "华为"}},
+		{"Acme; revisit friday; phone", Visit{Visit: models.Visit{Method: models.MethodPhone, NextVisitAt: local(2026, 11, 27, 9, 0)}, Client: "Acme"}},
+		{"华为; 复访 下周三", Visit{Visit: models.Visit{NextVisitAt: local(2026, 12, 2, 9, 0)}, Client: "华为"}},
+		{"华为; 下周三复访", Visit{Visit: models.Visit{NextVisitAt: local(2026, 12, 2, 9, 0)}, Client: "华为"}},
+		{"Acme; revisit: in 2 weeks", Visit{Visit: models.Visit{NextVisitAt: local(2026, 12, 7, 17, 0)}, Client: "Acme"}},
+		{"Acme; friday", Visit{Visit: models.Visit{NextVisitAt: local(2026, 11, 27, 9, 0)}, Client: "Acme"}},
+		{"Acme; no revisit", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
+		{"Acme; 不用回访", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
 		{"Acme; met Li (buyer, user) and Wang (decision maker)", Visit{Client: "Acme", Contacts: []Contact{
 			{"Li", []models.DecisionRole{models.RoleBuyer, models.RoleUser}}, {"Wang", []models.DecisionRole{models.RoleDecisionMaker}}}}},
 		{"华为; 见了王经理（决策者）和李工（使用者）", Visit{Client: "华为", Contacts: []Contact{
 			{"王经理", []models.DecisionRole{models.RoleDecisionMaker}}, {"李工", []models.DecisionRole{models.RoleUser}}}}},
 		{"华为; 李工(采购、使用者)", Visit{Client: "华为", Contacts: []Contact{{"李工", []models.DecisionRole{models.RoleBuyer, models.RoleUser}}}}},
 		{"Acme; met Li", Visit{Client: "Acme", Contacts: []Contact{{"Li", nil}}}},
-		{"Acme; 45 min; points: pricing, delivery; view: likes the demo; place: HQ", Visit{Client: "Acme", DurationMin: 45,
-			TalkingPoints: "pricing, delivery", ClientView: "likes the demo", Place: "HQ"}},
-		{"Acme; 1.5h", Visit{Client: "Acme", DurationMin: 90}},
-		{"Acme; 半小时", Visit{Client: "Acme", DurationMin: 30}},
-		{"Acme; stage: quote; attitude: so so; via wechat", Visit{Client: "Acme", Stage: models.StageProposal, Attitude: models.AttitudeNeutral,
-			Notes: []string{"via wechat"}}},
-		{"Acme; method: wechat", Visit{Client: "Acme", Method: models.MethodMessage}},
+		{"Acme; 45 min; points: pricing, delivery; view: likes the demo; place: HQ", Visit{Visit: models.Visit{DurationMin: 45, TalkingPoints: "pricing, delivery", ClientView: "likes the demo", Place: "HQ"}, Client: "Acme"}},
+		{"Acme; 1.5h", Visit{Visit: models.Visit{DurationMin: 90}, Client: "Acme"}},
+		{"Acme; 半小时", Visit{Visit: models.Visit{DurationMin: 30}, Client: "Acme"}},
+		{"Acme; stage: quote; attitude: so so; via wechat", Visit{Visit: models.Visit{Stage: models.StageProposal, Attitude: models.AttitudeNeutral}, Client: "Acme", Notes: []string{"via wechat"}}},
+		{"Acme; method: wechat", Visit{Visit: models.Visit{Method: models.MethodWeChat}, Client: "Acme"}},
+		{"Acme; 微信; 报价", Visit{Visit: models.Visit{Method: models.MethodWeChat, Stage: models.StageProposal}, Client: "Acme"}},
 		// Unknown parts are notes; nothing is dropped.
-		{"Acme; brought cake; demo", Visit{Client: "Acme", Stage: models.StageDemo, Notes: []string{"brought cake"}}},
+		{"Acme; brought cake; demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Notes: []string{"brought cake"}}},
 		{"Acme; note: parking is hard", Visit{Client: "Acme", Notes: []string{"parking is hard"}}},
 		// A second stage is kept as a note, not silently replacing the first.
-		{"Acme; demo; quote", Visit{Client: "Acme", Stage: models.StageDemo, Notes: []string{"quote"}}},
+		{"Acme; demo; quote", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Notes: []string{"quote"}}},
 		{"Acme; met Li (chef)", Visit{Client: "Acme", Notes: []string{"met Li (chef)"}}},
 		{"Acme; revisit soon", Visit{Client: "Acme", Notes: []string{"revisit soon"}}},
 		{"Acme; stage: bogus", Visit{Client: "Acme", Notes: []string{"stage: bogus"}}},
 		// The client is missing when the first part is plainly something else.
-		{"demo; warm", Visit{Stage: models.StageDemo, Attitude: models.AttitudeWarm}},
-		{"met Li (buyer); demo", Visit{Stage: models.StageDemo, Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
-		{"next: call back", Visit{NextStep: "call back"}},
+		{"demo; warm", Visit{Visit: models.Visit{Stage: models.StageDemo, Attitude: models.AttitudeWarm}}},
+		{"met Li (buyer); demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
+		{"next: call back", Visit{Visit: models.Visit{NextStep: "call back"}}},
 		{"", Visit{}},
 		{" ; ; ", Visit{}},
 		// ...but names that look like other things first are clients.
-		{"3M; demo", Visit{Client: "3M", Stage: models.StageDemo}},
-		{"Met Office; warm", Visit{Client: "Met Office", Attitude: models.AttitudeWarm}},
+		{"3M; demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "3M"}},
+		{"Met Office; warm", Visit{Visit: models.Visit{Attitude: models.AttitudeWarm}, Client: "Met Office"}},
 		{"Friday Foods", Visit{Client: "Friday Foods"}},
-		{"Acme (Shanghai); demo", Visit{Client: "Acme (Shanghai)", Stage: models.StageDemo}},
-		{"Acme\nmet Li (buyer)\ndemo", Visit{Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}, Stage: models.StageDemo}},
+		{"Acme (Shanghai); demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme (Shanghai)"}},
+		{"Acme\nmet Li (buyer)\ndemo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
 	}
 	for _, c := range cases {
 		got := ParseVisit(c.in, now, shanghai)
@@ -208,4 +204,33 @@ func TestParseContacts(t *testing.T) {
 			t.Errorf("ParseContacts(%q) = %+v", bad, cs)
 		}
 	}
+}
+
+func TestParseMinutes(t *testing.T) {
+	for in, want := range map[string]string{"45": "45", " 90 ": "90", "45 min": "45", "1.5 h": "90", "半小时": "30", "2小时": "120", "１５": "15"} {
+		if got, ok := ParseMinutes(in); !ok || got != want {
+			t.Errorf("ParseMinutes(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-5", "1441", "25 h", "soon", "45 apples"} {
+		if got, ok := ParseMinutes(in); ok {
+			t.Errorf("ParseMinutes(%q) = %q, want refused", in, got)
+		}
+	}
+}
+
+func FuzzParseMinutes(f *testing.F) {
+	for _, s := range []string{"45", "45 min", "1.5h", "半小时", "0", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := ParseMinutes(s)
+		if !ok {
+			return
+		}
+		n, err := strconv.Atoi(got)
+		if err != nil || n < 1 || n > 24*60 {
+			t.Fatalf("%q: %q out of range", s, got)
+		}
+	})
 }

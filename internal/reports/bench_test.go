@@ -73,10 +73,6 @@ func benchDB(b *testing.B, kind string) *benchData {
 	start := time.Now()
 	gen := reportstest.Generate(b, db, benchSize(), benchEnd)
 	b.Logf("%s: generated %+v in %v", kind, benchSize(), time.Since(start).Round(time.Second))
-	// Fresh statistics, as a database in use would have.
-	if err := db.Gorm().Exec("ANALYZE").Error; err != nil {
-		b.Fatal(err)
-	}
 	d := &benchData{db: db, gen: gen}
 	benchSets[kind] = d
 	return d

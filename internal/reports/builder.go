@@ -6,7 +6,6 @@ package reports
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -30,158 +29,7 @@ func NewBuilder(db *storage.DB, clk clock.Clock) *Builder {
 	return &Builder{db: db, clock: clk}
 }
 
-// visitRow is a visit with its client's and rep's names.
-type visitRow struct {
-	ID          int64
-	RepID       int64
-	RepName     string
-	ClientID    int64
-	ClientName  string
-	At          time.Time
-	StageBefore string
-	Stage       string
-	Attitude    string
-	Method      string
-}
-
-func (v *visitRow) line() models.VisitLine {
-	return models.VisitLine{ID: v.ID, At: v.At.UTC(), ClientID: v.ClientID, Client: v.ClientName,
-		StageBefore: models.Stage(v.StageBefore), Stage: models.Stage(v.Stage), Attitude: models.Attitude(v.Attitude), Method: models.Method(v.Method)}
-}
-
-// visits lists a team's visits in [from, to), oldest first (idx_visits_team_at).
-func (b *Builder) visits(ctx context.Context, teamID int64, from, to time.Time) ([]visitRow, error) {
-	var rows []visitRow
-	err := b.db.Gorm().WithContext(ctx).Table("visits").
-		Select("visits.id, visits.rep_id, users.name AS rep_name, visits.client_id, clients.name AS client_name, visits.at, visits.stage_before, visits.stage, visits.attitude, visits.method").
-		Joins("JOIN clients ON clients.id = visits.client_id").
-		Joins("JOIN users ON users.id = visits.rep_id").
-		Where("visits.team_id = ? AND visits.at >= ? AND visits.at < ? AND visits.deleted_at IS NULL", teamID, from, to).
-		Order("visits.at, visits.id").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("list visits of team %d: %w", teamID, err)
-	}
-	return rows, nil
-}
-
-type objectionRow struct {
-	ID           int64
-	RepID        int64
-	RepName      string
-	ClientName   string
-	At           time.Time
-	Category     string
-	Words        string
-	Answer       string
-	Resolved     bool
-	WorkedAnswer string
-}
-
-// objections lists a team's objections in [from, to) (idx_objections_team_at).
-func (b *Builder) objections(ctx context.Context, teamID int64, from, to time.Time) ([]objectionRow, error) {
-	var rows []objectionRow
-	err := b.db.Gorm().WithContext(ctx).Table("objections").
-		Select("objections.id, objections.rep_id, users.name AS rep_name, clients.name AS client_name, objections.at, objections.category, objections.words, objections.answer, objections.resolved, objections.worked_answer").
-		Joins("JOIN clients ON clients.id = objections.client_id").
-		Joins("JOIN users ON users.id = objections.rep_id").
-		Where("objections.team_id = ? AND objections.at >= ? AND objections.at < ? AND objections.deleted_at IS NULL", teamID, from, to).
-		Order("objections.at, objections.id").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("list objections of team %d: %w", teamID, err)
-	}
-	return rows, nil
-}
-
-type plannedRow struct {
-	ID         int64
-	RepID      int64
-	ClientID   int64
-	ClientName string
-	WeekStart  string
-	Day        string
-	Purpose    string
-}
-
-func (p *plannedRow) model(teamID int64) models.PlannedVisit {
-	return models.PlannedVisit{ID: p.ID, TeamID: teamID, RepID: p.RepID, ClientID: p.ClientID, WeekStart: p.WeekStart, Day: p.Day, Purpose: p.Purpose}
-}
-
-// planned lists a team's planned visits of some weeks (idx_planned_team_week).
-func (b *Builder) planned(ctx context.Context, teamID int64, weeks ...models.Week) ([]plannedRow, error) {
-	mondays := make([]string, len(weeks))
-	for i, w := range weeks {
-		mondays[i] = w.Monday
-	}
-	var rows []plannedRow
-	err := b.db.Gorm().WithContext(ctx).Table("planned_visits").
-		Select("planned_visits.id, planned_visits.rep_id, planned_visits.client_id, clients.name AS client_name, planned_visits.week_start, planned_visits.day, planned_visits.purpose").
-		Joins("JOIN clients ON clients.id = planned_visits.client_id").
-		Where("planned_visits.team_id = ? AND planned_visits.week_start IN ?", teamID, mondays).
-		Order("planned_visits.day, planned_visits.id").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("list planned visits of team %d: %w", teamID, err)
-	}
-	return rows, nil
-}
-
-// flaggedClients applies the three-visits rule to the clients given, from
-// the count of visits without progress that every visit write keeps on the
-// client card (one query by primary key).
-func (b *Builder) flaggedClients(ctx context.Context, clientIDs []int64) (map[int64]models.Stage, error) {
-	if len(clientIDs) == 0 {
-		return nil, nil
-	}
-	var rows []struct {
-		ID               int64
-		Stage            string
-		NoProgressVisits int
-	}
-	err := b.db.Gorm().WithContext(ctx).Table("clients").Select("id, stage, no_progress_visits").
-		Where("id IN ?", clientIDs).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("read the three-visits counts of %d clients: %w", len(clientIDs), err)
-	}
-	out := map[int64]models.Stage{}
-	for _, r := range rows {
-		if models.NeedsNewPlan(models.Stage(r.Stage), r.NoProgressVisits) {
-			out[r.ID] = models.Stage(r.Stage)
-		}
-	}
-	return out, nil
-}
-
-// stageChanges lists a team's client stage changes in [from, to), by a
-// visit or set on the card (idx_stage_events_team_at).
-func (b *Builder) stageChanges(ctx context.Context, teamID int64, from, to time.Time) ([]models.StageChange, error) {
-	var rows []struct {
-		ClientID   int64
-		ClientName string
-		UserName   string
-		FromStage  string
-		ToStage    string
-		At         time.Time
-	}
-	err := b.db.Gorm().WithContext(ctx).Table("stage_events").
-		Select("stage_events.client_id, clients.name AS client_name, users.name AS user_name, stage_events.from_stage, stage_events.to_stage, stage_events.at").
-		Joins("JOIN clients ON clients.id = stage_events.client_id").
-		Joins("JOIN users ON users.id = stage_events.user_id").
-		Where("stage_events.team_id = ? AND stage_events.at >= ? AND stage_events.at < ?", teamID, from, to).
-		Order("stage_events.at, stage_events.id").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("list stage changes of team %d: %w", teamID, err)
-	}
-	out := make([]models.StageChange, 0, len(rows))
-	for _, r := range rows {
-		if r.FromStage == "" {
-			continue // a new client's first stage is no change
-		}
-		out = append(out, models.StageChange{ClientID: r.ClientID, Client: r.ClientName, Rep: r.UserName,
-			From: models.Stage(r.FromStage), To: models.Stage(r.ToStage), At: r.At.UTC()})
-	}
-	return out, nil
-}
-
-func visitRefs(rows []visitRow, loc *time.Location) []models.VisitRef {
+func visitRefs(rows []models.RepVisit, loc *time.Location) []models.VisitRef {
 	out := make([]models.VisitRef, len(rows))
 	for i, v := range rows {
 		out[i] = models.VisitRef{ID: v.ID, RepID: v.RepID, ClientID: v.ClientID, Day: models.CivilDate(v.At, loc)}
@@ -189,11 +37,12 @@ func visitRefs(rows []visitRow, loc *time.Location) []models.VisitRef {
 	return out
 }
 
-func plannedModels(rows []plannedRow, teamID int64, week models.Week) []models.PlannedVisit {
+// ofWeek keeps the planned visits of one week.
+func ofWeek(planned []models.PlannedVisit, week models.Week) []models.PlannedVisit {
 	var out []models.PlannedVisit
-	for i := range rows {
-		if rows[i].WeekStart == week.Monday {
-			out = append(out, rows[i].model(teamID))
+	for _, p := range planned {
+		if p.WeekStart == week.Monday {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -238,46 +87,6 @@ func (b *Builder) members(ctx context.Context, teamID int64) (reps []models.RepR
 	return reps, names, nil
 }
 
-// followUpCounts counts, per owner, a team's follow-ups done in [from, to)
-// (idx_follow_ups_team_done) and those open and overdue at `at`
-// (idx_follow_ups_team: team, state, due time), in two grouped queries.
-func (b *Builder) followUpCounts(ctx context.Context, teamID int64, from, to, at time.Time) (done, overdue map[int64]int, err error) {
-	type count struct {
-		OwnerID int64
-		N       int
-	}
-	var d, o []count
-	g := b.db.Gorm().WithContext(ctx)
-	err = g.Table("follow_ups").Select("owner_id, COUNT(*) AS n").
-		Where("team_id = ? AND done_at >= ? AND done_at < ? AND state = ?", teamID, from, to, string(models.FollowUpDone)).
-		Group("owner_id").Scan(&d).Error
-	if err != nil {
-		return nil, nil, fmt.Errorf("count follow-ups done in team %d: %w", teamID, err)
-	}
-	err = g.Table("follow_ups").Select("owner_id, COUNT(*) AS n").
-		Where("team_id = ? AND state IN ? AND due_at < ?", teamID, openFollowUpStates(), at).
-		Group("owner_id").Scan(&o).Error
-	if err != nil {
-		return nil, nil, fmt.Errorf("count overdue follow-ups in team %d: %w", teamID, err)
-	}
-	done, overdue = map[int64]int{}, map[int64]int{}
-	for _, c := range d {
-		done[c.OwnerID] = c.N
-	}
-	for _, c := range o {
-		overdue[c.OwnerID] = c.N
-	}
-	return done, overdue, nil
-}
-
-func openFollowUpStates() []string {
-	out := make([]string, len(models.OpenFollowUpStates))
-	for i, s := range models.OpenFollowUpStates {
-		out[i] = string(s)
-	}
-	return out
-}
-
 func byName(a, b string) bool {
 	if la, lb := strings.ToLower(a), strings.ToLower(b); la != lb {
 		return la < lb
@@ -287,35 +96,116 @@ func byName(a, b string) bool {
 
 // DailyDigest builds a team's digest for a civil date in the team's zone.
 func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date string) (*models.DailyDigest, error) {
+	r, err := b.readDay(ctx, team, date)
+	if err != nil {
+		return nil, err
+	}
+	d := &models.DailyDigest{TeamID: team.ID, TeamName: team.Name, Loc: r.loc, Date: date, Week: r.week,
+		FollowUps: true, Flagged: r.flagged(), StageChanges: r.changes}
+	r.addRepDays(d)
+	return d, nil
+}
+
+// dayRecords is what a digest reads: the week's visits to the end of the
+// day (the plan counts the whole week so far), the day's objections, stage
+// changes and follow-up counts, the week's plan, and the three-visits flags
+// of the clients visited that day.
+type dayRecords struct {
+	loc            *time.Location
+	week           models.Week
+	dayFrom        time.Time
+	today          string // the plan's today: the next day for a past day
+	reps           []models.RepRef
+	weekVisits     []models.RepVisit
+	objections     []models.RepObjection
+	planned        []models.PlannedVisit
+	done, overdue  map[int64]int
+	stalled        map[int64]models.Stage
+	changes        []models.StageChange
+	clientsVisited []int64 // that day, in the order of their first visit
+}
+
+// readDay runs a digest's queries, in a fixed number per team.
+func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (*dayRecords, error) {
 	loc := team.Location()
 	dayFrom, dayTo, err := models.DateBounds(date, loc)
 	if err != nil {
 		return nil, err
 	}
-	week := models.WeekOfDate(date)
-	weekFrom, _, err := week.Bounds(loc)
+	r := &dayRecords{loc: loc, week: models.WeekOfDate(date), dayFrom: dayFrom}
+	weekFrom, _, err := r.week.Bounds(loc)
 	if err != nil {
 		return nil, err
 	}
-	reps, _, err := b.members(ctx, team.ID)
-	if err != nil {
+	if r.reps, _, err = b.members(ctx, team.ID); err != nil {
 		return nil, err
 	}
-	// The week so far, to the end of the day: today's visits and the plan.
-	weekVisits, err := b.visits(ctx, team.ID, weekFrom, dayTo)
-	if err != nil {
+	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
-	objs, err := b.objections(ctx, team.ID, dayFrom, dayTo)
-	if err != nil {
+	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
-	planned, err := b.planned(ctx, team.ID, week)
-	if err != nil {
+	if r.planned, err = b.db.PlannedVisitsOf(ctx, team.ID, 0, r.week); err != nil {
 		return nil, err
 	}
-	d := &models.DailyDigest{TeamID: team.ID, TeamName: team.Name, Loc: loc, Date: date, Week: week}
+	// A past day's digest shows the plan and the overdue follow-ups as
+	// they stood that evening.
+	now := b.clock.Now()
+	if r.today = models.CivilDate(now, loc); r.today > date {
+		r.today = models.AddDays(date, 1)
+	}
+	if now.After(dayTo) {
+		now = dayTo
+	}
+	if r.done, r.overdue, err = b.db.FollowUpCountsByOwner(ctx, team.ID, dayFrom, dayTo, now); err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	for _, v := range r.dayVisits() {
+		if !seen[v.ClientID] {
+			seen[v.ClientID] = true
+			r.clientsVisited = append(r.clientsVisited, v.ClientID)
+		}
+	}
+	if r.stalled, err = b.db.StalledClients(ctx, r.clientsVisited); err != nil {
+		return nil, err
+	}
+	if r.changes, err = b.db.TeamStageChanges(ctx, team.ID, dayFrom, dayTo); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
 
+// dayVisits are the week's visits that fell on the day.
+func (r *dayRecords) dayVisits() []models.RepVisit {
+	for i, v := range r.weekVisits {
+		if !v.At.Before(r.dayFrom) {
+			return r.weekVisits[i:] // oldest first
+		}
+	}
+	return nil
+}
+
+// flagged lists the clients visited that day that the three-visits rule
+// flags, with the rep who visited last.
+func (r *dayRecords) flagged() []models.ClientFlag {
+	last := map[int64]models.RepVisit{}
+	for _, v := range r.dayVisits() {
+		last[v.ClientID] = v
+	}
+	var out []models.ClientFlag
+	for _, id := range r.clientsVisited {
+		if st, ok := r.stalled[id]; ok {
+			out = append(out, models.ClientFlag{ClientID: id, Client: last[id].Client, Rep: last[id].Rep, Stage: st})
+		}
+	}
+	return out
+}
+
+// repDays gathers each member's day: visits, objections, plan and
+// follow-ups; every rep has one, active or not.
+func (r *dayRecords) repDays() map[int64]*models.RepDay {
 	days := map[int64]*models.RepDay{}
 	repDay := func(id int64, name string) *models.RepDay {
 		if rd, ok := days[id]; ok {
@@ -325,78 +215,36 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 		days[id] = rd
 		return rd
 	}
-	for _, r := range reps {
-		repDay(r.ID, r.Name).Rep.Unreachable = r.Unreachable
+	for _, rep := range r.reps {
+		repDay(rep.ID, rep.Name).Rep.Unreachable = rep.Unreachable
 	}
-	var clientsToday []int64
-	seenClient := map[int64]bool{}
-	clientRep := map[int64]string{}
-	clientName := map[int64]string{}
-	for i := range weekVisits {
-		v := &weekVisits[i]
-		if v.At.Before(dayFrom) {
-			continue
-		}
-		rd := repDay(v.RepID, v.RepName)
-		rd.Visits = append(rd.Visits, v.line())
-		if !seenClient[v.ClientID] {
-			seenClient[v.ClientID] = true
-			clientsToday = append(clientsToday, v.ClientID)
-		}
-		clientRep[v.ClientID], clientName[v.ClientID] = v.RepName, v.ClientName
+	for _, v := range r.dayVisits() {
+		rd := repDay(v.RepID, v.Rep)
+		rd.Visits = append(rd.Visits, v.VisitLine)
 	}
-	for i := range objs {
-		o := &objs[i]
-		rd := repDay(o.RepID, o.RepName)
-		rd.Objections = append(rd.Objections, models.ObjectionLine{ID: o.ID, At: o.At.UTC(), Client: o.ClientName,
-			Category: models.ObjectionCategory(o.Category), Words: o.Words, Resolved: o.Resolved})
+	for _, o := range r.objections {
+		rd := repDay(o.RepID, o.Rep)
+		rd.Objections = append(rd.Objections, o.ObjectionLine)
 	}
-	today := models.CivilDate(b.clock.Now(), loc)
-	if today > date {
-		today = models.AddDays(date, 1) // a past day's digest shows the plan as it stood that evening
-	}
-	plans := planByRep(week, today, plannedModels(planned, team.ID, week), visitRefs(weekVisits, loc))
-	for id, res := range plans {
+	for id, res := range planByRep(r.week, r.today, ofWeek(r.planned, r.week), visitRefs(r.weekVisits, r.loc)) {
 		if rd, ok := days[id]; ok {
 			rd.Plan = res.Progress()
 		}
 	}
-	at := b.clock.Now()
-	if at.After(dayTo) {
-		at = dayTo // a past day's digest: overdue as that evening
+	for id, rd := range days {
+		rd.FollowUpsDone, rd.FollowUpsOverdue = r.done[id], r.overdue[id]
 	}
-	done, overdue, err := b.followUpCounts(ctx, team.ID, dayFrom, dayTo, at)
-	if err != nil {
-		return nil, err
-	}
-	d.FollowUps = true
-	for id, n := range done {
-		if rd, ok := days[id]; ok {
-			rd.FollowUpsDone = n
-		}
-	}
-	for id, n := range overdue {
-		if rd, ok := days[id]; ok {
-			rd.FollowUpsOverdue = n
-		}
-	}
-	stalled, err := b.flaggedClients(ctx, clientsToday)
-	if err != nil {
-		return nil, err
-	}
-	if d.StageChanges, err = b.stageChanges(ctx, team.ID, dayFrom, dayTo); err != nil {
-		return nil, err
-	}
-	for _, id := range clientsToday {
-		if st, ok := stalled[id]; ok {
-			d.Flagged = append(d.Flagged, models.ClientFlag{ClientID: id, Client: clientName[id], Rep: clientRep[id], Stage: st})
-		}
-	}
+	return days
+}
+
+// addRepDays sorts the members' days into the digest: the active ones, the
+// idle reps and the unreachable, each by name, and the totals.
+func (r *dayRecords) addRepDays(d *models.DailyDigest) {
 	isRep := map[int64]bool{}
-	for _, r := range reps {
-		isRep[r.ID] = true
+	for _, rep := range r.reps {
+		isRep[rep.ID] = true
 	}
-	for _, rd := range days {
+	for _, rd := range r.repDays() {
 		t := &d.Totals
 		t.Visits += len(rd.Visits)
 		t.Objections += len(rd.Objections)
@@ -414,11 +262,10 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 			d.Idle = append(d.Idle, rd.Rep)
 		}
 	}
-	d.Totals.Reps = len(reps)
+	d.Totals.Reps = len(r.reps)
 	sort.Slice(d.Reps, func(i, j int) bool { return byName(d.Reps[i].Rep.Name, d.Reps[j].Rep.Name) })
 	sort.Slice(d.Idle, func(i, j int) bool { return byName(d.Idle[i].Name, d.Idle[j].Name) })
 	sort.Slice(d.Unreachable, func(i, j int) bool { return byName(d.Unreachable[i].Name, d.Unreachable[j].Name) })
-	return d, nil
 }
 
 // WeeklySummary builds a team's summary of a week: plan-vs-actual, visits
@@ -426,24 +273,12 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 // week after.
 func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week models.Week) (*models.WeeklySummary, error) {
 	loc := team.Location()
-	from, to, err := week.Bounds(loc)
-	if err != nil {
-		return nil, err
-	}
 	reps, _, err := b.members(ctx, team.ID)
 	if err != nil {
 		return nil, err
 	}
-	visits, err := b.visits(ctx, team.ID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := b.objections(ctx, team.ID, from, to)
-	if err != nil {
-		return nil, err
-	}
 	next := week.Next()
-	planned, err := b.planned(ctx, team.ID, week, next)
+	visits, objs, planned, err := b.readWeek(ctx, team, 0, week, next)
 	if err != nil {
 		return nil, err
 	}
@@ -451,23 +286,44 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 	s := &models.WeeklySummary{TeamID: team.ID, TeamName: team.Name, Loc: loc, Week: week, Next: next, Today: today,
 		Visits: len(visits), ByStage: map[models.Stage]int{}, ByAttitude: map[models.Attitude]int{}, ObjectionCount: len(objs)}
 
-	names := map[int64]string{}
+	names, visitsBy := countVisits(s, reps, visits)
+	addRepWeeks(s, reps, names, visitsBy, planByRep(week, today, ofWeek(planned, week), visitRefs(visits, loc)))
+	addNextPlans(s, reps, names, ofWeek(planned, next))
+	s.Objections = objectionStats(objs)
+	from, to, err := week.Bounds(loc)
+	if err != nil {
+		return nil, err
+	}
+	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// countVisits counts a summary's visits by stage and attitude, and per rep;
+// names are the members' and visitors' names by id.
+func countVisits(s *models.WeeklySummary, reps []models.RepRef, visits []models.RepVisit) (names map[int64]string, visitsBy map[int64]int) {
+	names, visitsBy = map[int64]string{}, map[int64]int{}
 	for _, r := range reps {
 		names[r.ID] = r.Name
 	}
-	visitsBy := map[int64]int{}
-	for i := range visits {
-		v := &visits[i]
-		names[v.RepID] = v.RepName
+	for _, v := range visits {
+		names[v.RepID] = v.Rep
 		visitsBy[v.RepID]++
 		if v.Stage != "" {
-			s.ByStage[models.Stage(v.Stage)]++
+			s.ByStage[v.Stage]++
 		}
 		if v.Attitude != "" {
-			s.ByAttitude[models.Attitude(v.Attitude)]++
+			s.ByAttitude[v.Attitude]++
 		}
 	}
-	results := planByRep(week, today, plannedModels(planned, team.ID, week), visitRefs(visits, loc))
+	return names, visitsBy
+}
+
+// addRepWeeks adds each rep's plan-vs-actual to a summary, by name, and
+// the team's totals: every rep, and the managers and former reps who
+// planned or visited.
+func addRepWeeks(s *models.WeeklySummary, reps []models.RepRef, names map[int64]string, visitsBy map[int64]int, results map[int64]models.PlanResult) {
 	seen := map[int64]bool{}
 	add := func(id int64) {
 		if seen[id] {
@@ -483,49 +339,69 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 		add(r.ID)
 	}
 	for id := range results {
-		add(id) // managers and former reps who planned or visited
+		add(id)
 	}
 	sort.Slice(s.Reps, func(i, j int) bool { return byName(s.Reps[i].Rep.Name, s.Reps[j].Rep.Name) })
+}
 
-	nextPlans := map[int64]*models.RepPlan{}
-	for i := range planned {
-		p := &planned[i]
-		if p.WeekStart != next.Monday {
-			continue
-		}
-		rp := nextPlans[p.RepID]
+// addNextPlans adds the plans for the week after to a summary, by rep
+// name, and the reps who have none.
+func addNextPlans(s *models.WeeklySummary, reps []models.RepRef, names map[int64]string, planned []models.PlannedVisit) {
+	byRep := map[int64]*models.RepPlan{}
+	for _, p := range planned {
+		rp := byRep[p.RepID]
 		if rp == nil {
 			rp = &models.RepPlan{Rep: models.RepRef{ID: p.RepID, Name: names[p.RepID]}}
-			nextPlans[p.RepID] = rp
+			byRep[p.RepID] = rp
 		}
 		rp.Items = append(rp.Items, models.PlannedLine{Day: p.Day, Client: p.ClientName, Purpose: p.Purpose})
 	}
-	for _, rp := range nextPlans {
+	for _, rp := range byRep {
 		s.Plans = append(s.Plans, *rp)
 	}
 	sort.Slice(s.Plans, func(i, j int) bool { return byName(s.Plans[i].Rep.Name, s.Plans[j].Rep.Name) })
 	for _, r := range reps {
-		if nextPlans[r.ID] == nil {
+		if byRep[r.ID] == nil {
 			s.NoPlan = append(s.NoPlan, r)
 		}
 	}
-	s.Objections = objectionStats(objs)
-	if s.StageChanges, err = b.stageChanges(ctx, team.ID, from, to); err != nil {
-		return nil, err
+}
+
+// readWeek reads the visits and objections of a week in a team (repID 0)
+// or of one rep, and the planned visits of that week and the more weeks
+// given.
+func (b *Builder) readWeek(ctx context.Context, team *models.Team, repID int64, week models.Week, more ...models.Week) (
+	[]models.RepVisit, []models.RepObjection, []models.PlannedVisit, error) {
+	from, to, err := week.Bounds(team.Location())
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return s, nil
+	scope := storage.RecordScope{TeamID: team.ID, RepID: repID, From: from, To: to}
+	visits, err := b.db.ReportVisits(ctx, scope)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	objs, err := b.db.ReportObjections(ctx, scope)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, repID, append([]models.Week{week}, more...)...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return visits, objs, planned, nil
 }
 
 // objectionStats groups objections by category, most frequent first, with
 // the answers that resolved them (the worked answer, else the answer
 // given), most used first, three at most.
-func objectionStats(objs []objectionRow) []models.ObjectionStat {
-	byCat := map[string]*models.ObjectionStat{}
-	answers := map[string]map[string]int{}
+func objectionStats(objs []models.RepObjection) []models.ObjectionStat {
+	byCat := map[models.ObjectionCategory]*models.ObjectionStat{}
+	answers := map[models.ObjectionCategory]map[string]int{}
 	for _, o := range objs {
 		st := byCat[o.Category]
 		if st == nil {
-			st = &models.ObjectionStat{Category: models.ObjectionCategory(o.Category)}
+			st = &models.ObjectionStat{Category: o.Category}
 			byCat[o.Category] = st
 			answers[o.Category] = map[string]int{}
 		}
@@ -575,51 +451,22 @@ func objectionStats(objs []objectionRow) []models.ObjectionStat {
 // objections (idx_planned_rep_week, idx_visits_rep_at, idx_objections_rep_at).
 func (b *Builder) RepWeek(ctx context.Context, team *models.Team, repID int64, week models.Week) (*models.RepWeekly, error) {
 	loc := team.Location()
-	from, to, err := week.Bounds(loc)
+	visits, objs, planned, err := b.readWeek(ctx, team, repID, week)
 	if err != nil {
 		return nil, err
-	}
-	g := b.db.Gorm().WithContext(ctx)
-	var planned []plannedRow
-	err = g.Table("planned_visits").
-		Select("planned_visits.id, planned_visits.rep_id, planned_visits.client_id, clients.name AS client_name, planned_visits.week_start, planned_visits.day, planned_visits.purpose").
-		Joins("JOIN clients ON clients.id = planned_visits.client_id").
-		Where("planned_visits.rep_id = ? AND planned_visits.week_start = ? AND planned_visits.team_id = ?", repID, week.Monday, team.ID).
-		Order("planned_visits.day, planned_visits.id").Scan(&planned).Error
-	if err != nil {
-		return nil, fmt.Errorf("list planned visits of rep %d: %w", repID, err)
-	}
-	var visits []visitRow
-	err = g.Table("visits").
-		Select("visits.id, visits.rep_id, visits.client_id, clients.name AS client_name, visits.at, visits.stage_before, visits.stage, visits.attitude, visits.method").
-		Joins("JOIN clients ON clients.id = visits.client_id").
-		Where("visits.rep_id = ? AND visits.at >= ? AND visits.at < ? AND visits.team_id = ? AND visits.deleted_at IS NULL", repID, from, to, team.ID).
-		Order("visits.at, visits.id").Scan(&visits).Error
-	if err != nil {
-		return nil, fmt.Errorf("list visits of rep %d: %w", repID, err)
-	}
-	var objs []objectionRow
-	err = g.Table("objections").
-		Select("objections.id, objections.rep_id, clients.name AS client_name, objections.at, objections.category, objections.words, objections.resolved").
-		Joins("JOIN clients ON clients.id = objections.client_id").
-		Where("objections.rep_id = ? AND objections.at >= ? AND objections.at < ? AND objections.team_id = ? AND objections.deleted_at IS NULL", repID, from, to, team.ID).
-		Order("objections.at, objections.id").Scan(&objs).Error
-	if err != nil {
-		return nil, fmt.Errorf("list objections of rep %d: %w", repID, err)
 	}
 	today := models.CivilDate(b.clock.Now(), loc)
 	rw := &models.RepWeekly{TeamID: team.ID, Loc: loc, RepID: repID, Week: week, Today: today, Clients: map[int64]string{}}
 	for _, p := range planned {
 		rw.Clients[p.ClientID] = p.ClientName
 	}
-	for i := range visits {
-		rw.Clients[visits[i].ClientID] = visits[i].ClientName
-		rw.Visits = append(rw.Visits, visits[i].line())
+	for _, v := range visits {
+		rw.Clients[v.ClientID] = v.Client
+		rw.Visits = append(rw.Visits, v.VisitLine)
 	}
 	for _, o := range objs {
-		rw.Objections = append(rw.Objections, models.ObjectionLine{ID: o.ID, At: o.At.UTC(), Client: o.ClientName,
-			Category: models.ObjectionCategory(o.Category), Words: o.Words, Resolved: o.Resolved})
+		rw.Objections = append(rw.Objections, o.ObjectionLine)
 	}
-	rw.Plan = models.MatchPlan(week, today, plannedModels(planned, team.ID, week), visitRefs(visits, loc))
+	rw.Plan = models.MatchPlan(week, today, planned, visitRefs(visits, loc))
 	return rw, nil
 }

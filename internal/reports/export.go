@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"context"
-	"database/sql/driver"
 	"encoding/csv"
 	"fmt"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -67,9 +67,12 @@ type ExportLabels struct {
 	FileStem string // e.g. "salesbot-North-2026-11-01-2026-11-30"
 }
 
-// SheetLabels name a sheet and its columns.
+// SheetLabels name a sheet and its columns: Columns by column id (a
+// field's name, "date", "rep") for the sheets of records, Headers by
+// position for the follow-ups.
 type SheetLabels struct {
 	Name    string
+	Columns map[string]string
 	Headers []string
 }
 
@@ -89,6 +92,11 @@ func header(l ExportLabels, sheet string, i int, fallback string) string {
 	return fallback
 }
 
+// column is the header of a record sheet's column ("" when not labelled).
+func (l ExportLabels) column(sheet, id string) string {
+	return l.Sheets[sheet].Columns[id]
+}
+
 func sheetName(l ExportLabels, sheet string) string {
 	if sl, ok := l.Sheets[sheet]; ok && sl.Name != "" {
 		return sl.Name
@@ -105,7 +113,8 @@ func (l ExportLabels) enum(kind, v string) string {
 
 // Export reads the records of a scope: visits and objections in the period,
 // the clients (all the team's, or the rep's own) with their visits in the
-// period and last visit. A fixed number of index-backed queries.
+// period and last visit, and the follow-ups due in the period. A fixed
+// number of index-backed queries.
 func (b *Builder) Export(ctx context.Context, sc ExportScope, l ExportLabels) (*Export, error) {
 	loc := sc.Team.Location()
 	from, _, err := models.DateBounds(sc.From, loc)
@@ -116,225 +125,170 @@ func (b *Builder) Export(ctx context.Context, sc ExportScope, l ExportLabels) (*
 	if err != nil {
 		return nil, err
 	}
-	g := b.db.Gorm().WithContext(ctx)
+	scope := storage.RecordScope{TeamID: sc.Team.ID, RepID: sc.RepID, From: from, To: to}
 	e := &Export{Scope: sc, Loc: loc}
-
-	// Flat row types: gorm's Scan does not fill embedded structs.
-	var visits []struct {
-		ID, RepID, ClientID                               int64
-		RepName, ClientName                               string
-		At                                                time.Time
-		StageBefore, Stage, Attitude, Method              string
-		Place, TalkingPoints, ClientView, NextStep, Notes string
-		DurationMin                                       int
-		NextVisitAt                                       *time.Time
-	}
-	q := g.Table("visits").
-		Select("visits.id, visits.rep_id, users.name AS rep_name, visits.client_id, clients.name AS client_name, visits.at, visits.stage_before, visits.stage, visits.attitude, visits.method, visits.place, visits.talking_points, visits.client_view, visits.next_step, visits.notes, visits.duration_min, visits.next_visit_at").
-		Joins("JOIN clients ON clients.id = visits.client_id").
-		Joins("JOIN users ON users.id = visits.rep_id").
-		Where("visits.team_id = ? AND visits.at >= ? AND visits.at < ? AND visits.deleted_at IS NULL", sc.Team.ID, from, to)
-	if sc.RepID != 0 {
-		q = q.Where("visits.rep_id = ?", sc.RepID)
-	}
-	if err := q.Order("visits.at, visits.id").Scan(&visits).Error; err != nil {
-		return nil, fmt.Errorf("export visits of team %d: %w", sc.Team.ID, err)
-	}
-	vs := Sheet{Name: sheetName(l, "visits"), File: "visits", Columns: []Column{
-		{header(l, "visits", 0, "Date"), KindTime, 17}, {header(l, "visits", 1, "Rep"), KindText, 16},
-		{header(l, "visits", 2, "Client"), KindText, 24}, {header(l, "visits", 3, "Method"), KindText, 12},
-		{header(l, "visits", 4, "Stage before"), KindText, 16}, {header(l, "visits", 5, "Stage"), KindText, 16},
-		{header(l, "visits", 6, "Attitude"), KindText, 10}, {header(l, "visits", 7, "Minutes"), KindInt, 9},
-		{header(l, "visits", 8, "Place"), KindText, 24}, {header(l, "visits", 9, "Talking points"), KindText, 40},
-		{header(l, "visits", 10, "Client's view"), KindText, 40}, {header(l, "visits", 11, "Next step"), KindText, 30},
-		{header(l, "visits", 12, "Next visit"), KindTime, 17}, {header(l, "visits", 13, "Notes"), KindText, 30},
-	}}
-	for _, v := range visits {
-		var next any = ""
-		if v.NextVisitAt != nil {
-			next = v.NextVisitAt.UTC()
+	for _, sheet := range []func(context.Context, storage.RecordScope, ExportLabels) (Sheet, error){
+		b.visitSheet, b.objectionSheet, b.clientSheet, b.followUpSheet,
+	} {
+		sh, err := sheet(ctx, scope, l)
+		if err != nil {
+			return nil, err
 		}
-		vs.Rows = append(vs.Rows, []any{v.At.UTC(), v.RepName, v.ClientName, l.enum("method", v.Method), l.enum("stage", v.StageBefore),
-			l.enum("stage", v.Stage), l.enum("attitude", v.Attitude), v.DurationMin, v.Place, v.TalkingPoints, v.ClientView, v.NextStep, next, v.Notes})
+		e.Sheets = append(e.Sheets, sh)
 	}
-
-	var objs []struct {
-		ID, RepID                             int64
-		RepName, ClientName                   string
-		At                                    time.Time
-		Category, Words, Answer, WorkedAnswer string
-		Resolved                              bool
-		ResolvedAt                            *time.Time
-	}
-	q = g.Table("objections").
-		Select("objections.id, objections.rep_id, users.name AS rep_name, clients.name AS client_name, objections.at, objections.category, objections.words, objections.answer, objections.resolved, objections.worked_answer, objections.resolved_at").
-		Joins("JOIN clients ON clients.id = objections.client_id").
-		Joins("JOIN users ON users.id = objections.rep_id").
-		Where("objections.team_id = ? AND objections.at >= ? AND objections.at < ? AND objections.deleted_at IS NULL", sc.Team.ID, from, to)
-	if sc.RepID != 0 {
-		q = q.Where("objections.rep_id = ?", sc.RepID)
-	}
-	if err := q.Order("objections.at, objections.id").Scan(&objs).Error; err != nil {
-		return nil, fmt.Errorf("export objections of team %d: %w", sc.Team.ID, err)
-	}
-	os := Sheet{Name: sheetName(l, "objections"), File: "objections", Columns: []Column{
-		{header(l, "objections", 0, "Date"), KindTime, 17}, {header(l, "objections", 1, "Rep"), KindText, 16},
-		{header(l, "objections", 2, "Client"), KindText, 24}, {header(l, "objections", 3, "Category"), KindText, 18},
-		{header(l, "objections", 4, "Client's words"), KindText, 40}, {header(l, "objections", 5, "Answer"), KindText, 40},
-		{header(l, "objections", 6, "Resolved"), KindBool, 10}, {header(l, "objections", 7, "Answer that worked"), KindText, 40},
-		{header(l, "objections", 8, "Resolved on"), KindTime, 17},
-	}}
-	for _, o := range objs {
-		var res any = ""
-		if o.ResolvedAt != nil {
-			res = o.ResolvedAt.UTC()
-		}
-		os.Rows = append(os.Rows, []any{o.At.UTC(), o.RepName, o.ClientName, l.enum("category", o.Category), o.Words, o.Answer, o.Resolved, o.WorkedAnswer, res})
-	}
-
-	var clients []struct {
-		ID                                                         int64
-		Name, Grade, Stage, Industry, Address, Size, Source, Notes string
-		OwnerName                                                  string
-		CreatedAt                                                  time.Time
-	}
-	q = g.Table("clients").
-		Select("clients.id, clients.name, clients.grade, clients.stage, clients.industry, clients.address, clients.size, clients.source, clients.notes, users.name AS owner_name, clients.created_at").
-		Joins("LEFT JOIN users ON users.id = clients.owner_id").
-		Where("clients.team_id = ?", sc.Team.ID)
-	if sc.RepID != 0 {
-		q = q.Where("clients.owner_id = ?", sc.RepID)
-	}
-	if err := q.Order("clients.name, clients.id").Scan(&clients).Error; err != nil {
-		return nil, fmt.Errorf("export clients of team %d: %w", sc.Team.ID, err)
-	}
-	// Visits per client in the period and each client's last visit, as
-	// two grouped aggregates over the team's visits.
-	var counts []struct {
-		ClientID int64
-		N        int
-		Last     dbTime
-	}
-	q = g.Table("visits").Select("client_id, SUM(CASE WHEN at >= ? AND at < ? THEN 1 ELSE 0 END) AS n, MAX(at) AS last", from, to).
-		Where("team_id = ? AND deleted_at IS NULL", sc.Team.ID)
-	if sc.RepID != 0 {
-		q = q.Where("rep_id = ?", sc.RepID)
-	}
-	if err := q.Group("client_id").Scan(&counts).Error; err != nil {
-		return nil, fmt.Errorf("count visits per client of team %d: %w", sc.Team.ID, err)
-	}
-	count := map[int64]int{}
-	lastAt := map[int64]time.Time{}
-	for _, r := range counts {
-		count[r.ClientID] = r.N
-		if !r.Last.IsZero() {
-			lastAt[r.ClientID] = r.Last.UTC()
-		}
-	}
-	cs := Sheet{Name: sheetName(l, "clients"), File: "clients", Columns: []Column{
-		{header(l, "clients", 0, "Client"), KindText, 24}, {header(l, "clients", 1, "Grade"), KindText, 8},
-		{header(l, "clients", 2, "Stage"), KindText, 16}, {header(l, "clients", 3, "Owner"), KindText, 16},
-		{header(l, "clients", 4, "Industry"), KindText, 16}, {header(l, "clients", 5, "Address"), KindText, 30},
-		{header(l, "clients", 6, "Size"), KindText, 10}, {header(l, "clients", 7, "Source"), KindText, 14},
-		{header(l, "clients", 8, "Visits in period"), KindInt, 10}, {header(l, "clients", 9, "Last visit"), KindTime, 17},
-		{header(l, "clients", 10, "Created"), KindTime, 17}, {header(l, "clients", 11, "Notes"), KindText, 30},
-	}}
-	for _, c := range clients {
-		var lv any = ""
-		if t, ok := lastAt[c.ID]; ok {
-			lv = t
-		}
-		cs.Rows = append(cs.Rows, []any{c.Name, l.enum("grade", c.Grade), l.enum("stage", c.Stage), c.OwnerName, c.Industry, c.Address,
-			c.Size, c.Source, count[c.ID], lv, c.CreatedAt.UTC(), c.Notes})
-	}
-	fs, err := b.followUpSheet(ctx, sc, l, from, to)
-	if err != nil {
-		return nil, err
-	}
-	e.Sheets = []Sheet{vs, os, cs, fs}
 	return e, nil
 }
 
-// followUpSheet lists the follow-ups due in the period
-// (idx_follow_ups_team / idx_follow_ups_owner: state, due time).
-func (b *Builder) followUpSheet(ctx context.Context, sc ExportScope, l ExportLabels, from, to time.Time) (Sheet, error) {
-	var rows []struct {
-		DueAt      time.Time
-		OwnerName  string
-		ClientName *string
-		Text       string
-		Kind       string
-		State      string
-		DoneAt     *time.Time
+// newSheet starts a sheet with its columns, headers in the reader's
+// language (the English fallbacks given here when a label is missing).
+func newSheet(l ExportLabels, id string, cols ...Column) Sheet {
+	for i := range cols {
+		cols[i].Header = header(l, id, i, cols[i].Header)
 	}
-	states := []string{}
-	for _, st := range []models.FollowUpState{models.FollowUpPending, models.FollowUpSending, models.FollowUpHeld, models.FollowUpSent, models.FollowUpDone, models.FollowUpCancelled} {
-		states = append(states, string(st))
-	}
-	q := b.db.Gorm().WithContext(ctx).Table("follow_ups").
-		Select("follow_ups.due_at, users.name AS owner_name, clients.name AS client_name, follow_ups.text, follow_ups.kind, follow_ups.state, follow_ups.done_at").
-		Joins("JOIN users ON users.id = follow_ups.owner_id").
-		Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id")
-	if sc.RepID != 0 {
-		q = q.Where("follow_ups.owner_id = ? AND follow_ups.state IN ? AND follow_ups.due_at >= ? AND follow_ups.due_at < ? AND follow_ups.team_id = ?", sc.RepID, states, from, to, sc.Team.ID)
-	} else {
-		q = q.Where("follow_ups.team_id = ? AND follow_ups.state IN ? AND follow_ups.due_at >= ? AND follow_ups.due_at < ?", sc.Team.ID, states, from, to)
-	}
-	if err := q.Order("follow_ups.due_at, follow_ups.id").Scan(&rows).Error; err != nil {
-		return Sheet{}, fmt.Errorf("export follow-ups of team %d: %w", sc.Team.ID, err)
-	}
-	fs := Sheet{Name: sheetName(l, "followups"), File: "followups", Columns: []Column{
-		{header(l, "followups", 0, "Due"), KindTime, 17}, {header(l, "followups", 1, "Rep"), KindText, 16},
-		{header(l, "followups", 2, "Client"), KindText, 24}, {header(l, "followups", 3, "Text"), KindText, 40},
-		{header(l, "followups", 4, "Kind"), KindText, 12}, {header(l, "followups", 5, "State"), KindText, 12},
-		{header(l, "followups", 6, "Done on"), KindTime, 17},
-	}}
-	for _, r := range rows {
-		client := ""
-		if r.ClientName != nil {
-			client = *r.ClientName
-		}
-		var done any = ""
-		if r.DoneAt != nil {
-			done = r.DoneAt.UTC()
-		}
-		fs.Rows = append(fs.Rows, []any{r.DueAt.UTC(), r.OwnerName, client, r.Text, l.enum("fukind", r.Kind), l.enum("fustate", r.State), done})
-	}
-	return fs, nil
+	return Sheet{Name: sheetName(l, id), File: id, Columns: cols}
 }
 
-// dbTime scans an aggregated time, which SQLite returns as text (an
-// aggregate has no declared column type) and PostgreSQL as a time.
-type dbTime struct{ time.Time }
-
-// Scan implements sql.Scanner.
-func (t *dbTime) Scan(v any) error {
-	switch x := v.(type) {
-	case nil:
-		t.Time = time.Time{}
-		return nil
-	case time.Time:
-		t.Time = x
-		return nil
-	case []byte:
-		return t.parse(string(x))
-	case string:
-		return t.parse(x)
+// orEmpty is a time cell, or an empty one for no time.
+func orEmpty(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return ""
 	}
-	return fmt.Errorf("scan time from %T", v)
+	return t.UTC()
 }
 
-// Value implements driver.Valuer (gorm wants both directions).
-func (t dbTime) Value() (driver.Value, error) { return t.Time, nil }
+// fieldColumns are the export's columns of a record's fields (the fields
+// of its table that are exported, in the table's order), after the lead
+// columns; the header of a field column is the label of the column's id,
+// the field's name.
+func fieldColumns[R any](specs []models.FieldSpec[R]) (ids []string, cols []Column) {
+	for i := range specs {
+		f := &specs[i]
+		if !f.Has(models.UseExport) {
+			continue
+		}
+		kind := KindText
+		switch f.Kind {
+		case models.TimeField:
+			kind = KindTime
+		case models.MinutesField:
+			kind = KindInt
+		case models.BoolField:
+			kind = KindBool
+		}
+		ids = append(ids, string(f.Name))
+		cols = append(cols, Column{Header: string(f.Name), Kind: kind, Width: f.Width})
+	}
+	return ids, cols
+}
 
-func (t *dbTime) parse(s string) error {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", time.RFC3339Nano} {
-		if p, err := time.Parse(layout, s); err == nil {
-			t.Time = p
-			return nil
+// fieldSheet starts the sheet of a record: the lead columns (ids and
+// columns), then its exported fields.
+func fieldSheet[R any](l ExportLabels, id string, leadIDs []string, lead []Column, specs []models.FieldSpec[R]) Sheet {
+	ids, cols := fieldColumns(specs)
+	ids, cols = append(leadIDs, ids...), append(lead, cols...)
+	for i := range cols {
+		if h := l.column(id, ids[i]); h != "" {
+			cols[i].Header = h
 		}
 	}
-	return fmt.Errorf("scan time from %q", s)
+	return Sheet{Name: sheetName(l, id), File: id, Columns: cols}
+}
+
+// fieldCells are a record's cells of its exported fields; custom gives
+// the cells of fields the record does not hold itself (names joined in).
+func fieldCells[R any](l ExportLabels, specs []models.FieldSpec[R], rec *R, custom func(models.Field) any) []any {
+	var cells []any
+	for i := range specs {
+		f := &specs[i]
+		if !f.Has(models.UseExport) {
+			continue
+		}
+		var v any
+		switch {
+		case f.Kind == models.CustomField:
+			v = custom(f.Name)
+		case f.Kind == models.TimeField:
+			v = orEmpty(f.Time(rec))
+		case f.Kind == models.MinutesField:
+			v, _ = strconv.Atoi(f.Get(rec))
+		case f.Kind == models.BoolField:
+			v = f.Get(rec) != ""
+		case f.Kind == models.ChoiceField:
+			v = l.enum(string(f.Enum), f.Get(rec))
+		default:
+			v = f.Get(rec)
+		}
+		if v == nil {
+			v = ""
+		}
+		cells = append(cells, v)
+	}
+	return cells
+}
+
+// The columns before a record's fields: when and who.
+var (
+	leadIDs  = []string{"date", "rep"}
+	leadCols = func() []Column { return []Column{{"Date", KindTime, 17}, {"Rep", KindText, 16}} }
+)
+
+// fill adds a row per record to a sheet (or passes on the error of the
+// query that read them).
+func fill[T any](sh Sheet, records []T, err error, row func(*T) []any) (Sheet, error) {
+	if err != nil {
+		return Sheet{}, err
+	}
+	for i := range records {
+		sh.Rows = append(sh.Rows, row(&records[i]))
+	}
+	return sh, nil
+}
+
+func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
+	visits, err := b.db.ExportVisits(ctx, sc)
+	return fill(fieldSheet(l, "visits", leadIDs, leadCols(), models.VisitFields), visits, err, func(v *models.VisitRecord) []any {
+		cells := fieldCells(l, models.VisitFields, &v.Visit, func(models.Field) any { return v.Client })
+		return append([]any{v.At.UTC(), v.Rep}, cells...)
+	})
+}
+
+func (b *Builder) objectionSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
+	objs, err := b.db.ExportObjections(ctx, sc)
+	return fill(fieldSheet(l, "objections", leadIDs, leadCols(), models.ObjectionFields), objs, err, func(o *models.ObjectionRecord) []any {
+		cells := fieldCells(l, models.ObjectionFields, &o.Objection, func(models.Field) any { return o.Client })
+		return append([]any{o.At.UTC(), o.Rep}, cells...)
+	})
+}
+
+func (b *Builder) clientSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
+	clients, err := b.db.ExportClients(ctx, sc)
+	return fill(fieldSheet(l, "clients", nil, nil, models.ClientFields), clients, err, func(c *models.ClientRecord) []any {
+		return fieldCells(l, models.ClientFields, &c.Client, func(f models.Field) any {
+			switch f {
+			case models.FieldOwner:
+				return c.Owner
+			case models.FieldVisitCount:
+				return c.VisitsInPeriod
+			case models.FieldLastVisit:
+				return orEmpty(&c.LastVisit)
+			case models.FieldCreated:
+				return c.CreatedAt.UTC()
+			}
+			return ""
+		})
+	})
+}
+
+// followUpSheet lists the follow-ups due in the period.
+func (b *Builder) followUpSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
+	fus, err := b.db.ExportFollowUps(ctx, sc)
+	return fill(newSheet(l, "followups",
+		Column{"Due", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Text", KindText, 40},
+		Column{"Kind", KindText, 12}, Column{"State", KindText, 12}, Column{"Done on", KindTime, 17},
+	), fus, err, func(f *models.FollowUpRecord) []any {
+		return []any{f.DueAt.UTC(), f.Owner, f.ClientName, f.Text, l.enum("fukind", string(f.Kind)),
+			l.enum("fustate", string(f.State)), orEmpty(&f.DoneAt)}
+	})
 }
 
 // wall is t's wall clock in loc as a zone-less time: spreadsheets have no
@@ -393,6 +347,8 @@ func (e *Export) XLSX() ([]byte, error) {
 				switch x := v.(type) {
 				case time.Time:
 					cells[c] = excelize.Cell{StyleID: when, Value: wall(x, e.Loc)}
+				case string:
+					cells[c] = SafeCell(x)
 				default:
 					cells[c] = x
 				}
@@ -411,6 +367,22 @@ func (e *Export) XLSX() ([]byte, error) {
 		return nil, fmt.Errorf("write workbook: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// SafeCell neutralises a text cell a spreadsheet would run as a formula
+// (OWASP "CSV injection"): text starting with =, +, -, @, a tab or a
+// carriage return gets a leading apostrophe, so "=HYPERLINK(...)" typed
+// into a visit's notes is shown as text, never evaluated. Every text cell
+// of every export, CSV and XLSX, goes through it.
+func SafeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
 }
 
 // utf8BOM makes Excel read a CSV file as UTF-8 (Chinese names included).
@@ -440,9 +412,9 @@ func (e *Export) CSV(sh Sheet, yes, no string) []byte {
 					rec[c] = yes
 				}
 			case string:
-				rec[c] = x
+				rec[c] = SafeCell(x)
 			default:
-				rec[c] = fmt.Sprint(x)
+				rec[c] = SafeCell(fmt.Sprint(x))
 			}
 		}
 		_ = w.Write(rec)

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
-
 	"salesbot/internal/clock"
 	"salesbot/internal/outbox"
 	"salesbot/internal/storage"
@@ -232,10 +230,9 @@ func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, tea
 		if claim == nil {
 			continue // sent, or another sender holds it
 		}
+		// build renders in the catalogue's language for u.Lang (the
+		// fallback when unsupported); one rendering per stored value.
 		lang := u.Lang
-		if lang != "zh" {
-			lang = "en"
-		}
 		msgs, ok := rendered[lang]
 		if !ok {
 			if msgs, err = build(ctx, lang, lateDue); err != nil {
@@ -257,8 +254,8 @@ func (s *Scheduler) sendParts(ctx context.Context, claim *storage.ReportClaim, k
 		m.ChatID = chatID
 		if _, err := s.Send.Send(ctx, m); err != nil {
 			state := storage.ReportFailed
-			if errors.Is(err, tgbot.ErrorForbidden) {
-				state = storage.ReportBlocked // the recipient blocked the bot: retrying cannot help
+			if outbox.KindOf(err) == outbox.Unreachable {
+				state = storage.ReportBlocked // the recipient blocked the bot (or is gone): retrying cannot help
 			}
 			if ferr := s.DB.FinishReport(context.WithoutCancel(ctx), claim.ID, state); ferr != nil {
 				return errors.Join(err, ferr)

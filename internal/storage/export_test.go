@@ -59,3 +59,7 @@ func ListQueries(db *DB) map[string]string {
 		}),
 	}
 }
+
+// Gorm is the raw handle, for tests that watch or explain the SQL storage
+// runs.
+func Gorm(db *DB) *gorm.DB { return db.gorm }

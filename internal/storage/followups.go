@@ -87,17 +87,34 @@ func idPtr(id int64) *int64 {
 	return &id
 }
 
-// openStates are the states in which a follow-up still asks something of
-// its owner, as strings for queries.
-var openStates = []string{
-	string(models.FollowUpPending), string(models.FollowUpSending),
-	string(models.FollowUpHeld), string(models.FollowUpSent),
+// openStates are models.OpenFollowUpStates as strings for queries.
+var openStates = stateStrings(models.OpenFollowUpStates)
+
+func stateStrings(states []models.FollowUpState) []string {
+	out := make([]string, len(states))
+	for i, s := range states {
+		out[i] = string(s)
+	}
+	return out
 }
 
 // CreateFollowUp stores a new pending follow-up; DueAt is when it goes out.
 func (db *DB) CreateFollowUp(ctx context.Context, f *models.FollowUp) (*models.FollowUp, error) {
 	var out *models.FollowUp
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if f.Kind == models.KindReminder {
+			// The cap is checked in the writing transaction: a user's
+			// messages are handled one at a time, so the count holds.
+			var n int64
+			err := tx.Model(&followUpRow{}).Where("owner_id = ? AND kind = ? AND state IN ?", f.OwnerID, string(models.KindReminder), openStates).
+				Count(&n).Error
+			if err != nil {
+				return fmt.Errorf("count open reminders: %w", err)
+			}
+			if err := models.CheckCount("err_too_many_reminders", int(n)+1, models.MaxOpenReminders); err != nil {
+				return err
+			}
+		}
 		var err error
 		out, err = createFollowUp(tx, f)
 		return err
@@ -286,6 +303,44 @@ func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.
 	return db.withClientName(ctx, row), changed, nil
 }
 
+// ReopenFollowUp takes back the owner's Done: the follow-up is open again as
+// it was — waiting for its time if that is ahead, otherwise open as a
+// delivered one (the rep has just seen it, so it is not sent again; one
+// never delivered goes out now). It returns the follow-up and whether this
+// call changed it (false when it was not done, e.g. reopened already).
+func (db *DB) ReopenFollowUp(ctx context.Context, id, ownerID int64) (*models.FollowUp, bool, error) {
+	now := db.Now()
+	var (
+		row     *followUpRow
+		changed bool
+	)
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
+			return err
+		}
+		if row.State != string(models.FollowUpDone) {
+			return nil
+		}
+		state, sendAt := models.FollowUpPending, row.DueAt
+		if !row.DueAt.After(now) && row.SentAt != nil {
+			state = models.FollowUpSent
+		}
+		res := tx.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpDone)).
+			Updates(map[string]any{"state": string(state), "done_at": nil, "send_at": sendAt, "claim_token": ""})
+		if res.Error != nil {
+			return res.Error
+		}
+		changed = res.RowsAffected > 0
+		row.State, row.DoneAt, row.SendAt = string(state), nil, sendAt
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("reopen follow-up %d: %w", id, err)
+	}
+	return db.withClientName(ctx, row), changed, nil
+}
+
 // CancelFollowUp cancels the owner's open follow-up (a reminder they no
 // longer want).
 func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
@@ -304,7 +359,9 @@ func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
 
 // SnoozeFollowUp moves the owner's open follow-up to a new due time and
 // records the snooze; it goes out again then, as a new message. exact says
-// whether the rep chose the moment themselves.
+// whether the rep chose the moment themselves. A time not after the current
+// due time is refused (models.CheckSnooze): a snooze never brings a
+// follow-up forward, whichever path asked for it.
 func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Time, exact bool) (*models.FollowUp, error) {
 	now := db.Now()
 	to = utc(to)
@@ -316,6 +373,9 @@ func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Tim
 		}
 		if !models.FollowUpState(row.State).Open() {
 			return models.Errorf(models.ECONFLICT, "err_followup_closed", map[string]any{"State": row.State})
+		}
+		if err := models.CheckSnooze(row.DueAt, to); err != nil {
+			return err
 		}
 		if err := tx.Create(&followUpSnoozeRow{FollowUpID: id, At: now, FromDue: row.DueAt, ToDue: to}).Error; err != nil {
 			return err
@@ -349,28 +409,8 @@ func (db *DB) withClientName(ctx context.Context, row *followUpRow) *models.Foll
 
 // --- the visit's revisit follow-up ---------------------------------------
 //
-// The visits code calls these inside the transaction that saves, edits or
-// undoes a visit, so a visit and its follow-up never disagree:
-//
-//	err := db.tx(ctx, func(tx *gorm.DB) error {
-//		... insert or update the visit row ...
-//		return syncVisitFollowUp(tx, visit, isNew, db.Now())
-//	})
-
-// SyncVisitFollowUp brings a visit's revisit follow-up in line with the
-// visit in a transaction of its own; see syncVisitFollowUp.
-func (db *DB) SyncVisitFollowUp(ctx context.Context, v *models.Visit, isNew bool) (*models.FollowUp, error) {
-	var out *models.FollowUp
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		out, err = syncVisitFollowUp(tx, v, isNew, db.Now())
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sync follow-up of visit %d: %w", v.ID, err)
-	}
-	return out, nil
-}
+// visitWritten calls these inside the transaction that saves, edits or
+// undoes a visit, so a visit and its follow-up never disagree.
 
 // syncVisitFollowUp applies the one-week rule to a saved visit, within tx:
 //   - a new visit completes the open revisit follow-ups of earlier visits
@@ -442,15 +482,6 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 		return nil, err
 	}
 	return existing.model(), nil
-}
-
-// CancelVisitFollowUp cancels an undone visit's open revisit follow-up in a
-// transaction of its own; see cancelVisitFollowUp.
-func (db *DB) CancelVisitFollowUp(ctx context.Context, visitID int64) error {
-	if err := db.tx(ctx, func(tx *gorm.DB) error { return cancelVisitFollowUp(tx, visitID) }); err != nil {
-		return fmt.Errorf("cancel follow-up of visit %d: %w", visitID, err)
-	}
-	return nil
 }
 
 // cancelVisitFollowUp cancels the open revisit follow-up of a visit being
@@ -545,10 +576,14 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 		var rows []dueRow
 		err := db.conn(ctx).Table("follow_ups").
 			Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
-			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz, users.active,
+			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz,
+			(users.active AND COALESCE(members.active, TRUE)) AS active,
 			users.unreachable, users.away_from, users.away_until, teams.tz AS team_tz, teams.morning_min,
 			teams.quiet_from_min, teams.quiet_to_min, teams.days_off`).
 			Joins("JOIN users ON users.id = follow_ups.owner_id").
+			// Deactivated in the follow-up's team: held, even while active
+			// in another team (admins outside the team have no row).
+			Joins("LEFT JOIN members ON members.team_id = follow_ups.team_id AND members.user_id = follow_ups.owner_id").
 			Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
 			Where("follow_ups.state = ? AND follow_ups.send_at <= ?", string(state), utc(now)).
 			Order("follow_ups.send_at").Limit(limit).Scan(&rows).Error
@@ -762,6 +797,19 @@ func (db *DB) FollowUpStateCounts(ctx context.Context) (map[models.FollowUpState
 	out := map[models.FollowUpState]int64{}
 	for _, r := range rows {
 		out[models.FollowUpState(r.State)] = r.N
+	}
+	return out, nil
+}
+
+// SendErrors lists the last send errors kept on follow-ups (those that
+// have one), newest change first, for operators looking at why something
+// did not go out.
+func (db *DB) SendErrors(ctx context.Context, limit int) ([]string, error) {
+	var out []string
+	err := db.conn(ctx).Model(&followUpRow{}).Where("last_error <> ''").Order("updated_at DESC, id DESC").
+		Limit(limit).Pluck("last_error", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list follow-up send errors: %w", err)
 	}
 	return out, nil
 }

@@ -38,11 +38,11 @@ func newFuWorld(t *testing.T, db *storage.DB) fuWorld {
 	client := map[string]any{"team_id": team.ID, "name": "Acme Corp", "name_key": "acmecorp", "industry": "", "address": "",
 		"size": "", "source": "", "owner_id": rep.ID, "grade": "", "stage": "", "notes": "", "grade_asked": false,
 		"created_at": now, "updated_at": now}
-	if err := db.Gorm().Table("clients").Create(client).Error; err != nil {
+	if err := storage.Gorm(db).Table("clients").Create(client).Error; err != nil {
 		t.Fatal(err)
 	}
 	var id int64
-	if err := db.Gorm().Table("clients").Select("id").Where("name_key = ?", "acmecorp").Scan(&id).Error; err != nil {
+	if err := storage.Gorm(db).Table("clients").Select("id").Where("name_key = ?", "acmecorp").Scan(&id).Error; err != nil {
 		t.Fatal(err)
 	}
 	return fuWorld{team: team, rep: rep, clientID: id}
@@ -53,7 +53,7 @@ func TestTeamSettingsDefaultsAndUpdate(t *testing.T) {
 		ctx := context.Background()
 		// A team row written without the 0005 columns (as before the
 		// migration) gets the defaults from the schema.
-		err := db.Gorm().Exec("INSERT INTO teams (name, tz, revisit_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		err := storage.Gorm(db).Exec("INSERT INTO teams (name, tz, revisit_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
 			"Old", "UTC", 7, t0, t0).Error
 		if err != nil {
 			t.Fatal(err)
@@ -82,54 +82,61 @@ func TestTeamSettingsDefaultsAndUpdate(t *testing.T) {
 	})
 }
 
-// The one-week rule as the visits code will call it: create, move, turn
-// off and on, complete by a new visit, cancel by undo.
+// The one-week rule through the visit writes: create, move, turn off and
+// on, complete by a new visit, cancel by undo.
 func TestVisitFollowUpLifecycle(t *testing.T) {
 	clk := clock.NewFake(t0)
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		w := newFuWorld(t, db)
 		sh, _ := time.LoadLocation("Asia/Shanghai")
-		visit := &models.Visit{ID: 11, TeamID: w.team.ID, ClientID: w.clientID, RepID: w.rep.ID,
-			At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh), NextStep: "send the quote"}
-		f, err := db.SyncVisitFollowUp(ctx, visit, true)
+		saved, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{TeamID: w.team.ID, ClientID: w.clientID, RepID: w.rep.ID,
+			Method: models.MethodInPerson, At: time.Date(2026, 11, 23, 15, 0, 0, 0, sh), NextStep: "send the quote"}})
 		if err != nil {
 			t.Fatal(err)
 		}
+		visit, f := saved.Visit, saved.FollowUp
 		// Monday 15:00 in Shanghai → next Monday 15:00 (07:00 UTC).
 		if want := time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC); f == nil || !f.DueAt.Equal(want) || f.Exact || f.Kind != models.KindRevisit {
 			t.Fatalf("revisit = %+v, want due %v", f, want)
 		}
 		list, err := db.OpenFollowUps(ctx, w.rep.ID)
-		if err != nil || len(list) != 1 || list[0].ClientName != "Acme Corp" || list[0].Text != "send the quote" || list[0].VisitID != 11 {
+		if err != nil || len(list) != 1 || list[0].ClientName != "Acme Corp" || list[0].Text != "send the quote" || list[0].VisitID != visit.ID {
 			t.Fatalf("open list = %+v, %v", list, err)
+		}
+		edit := func(v *models.Visit) (*models.FollowUp, error) {
+			out, err := db.UpdateVisit(ctx, &storage.NewVisit{Visit: *v})
+			if err != nil {
+				return nil, err
+			}
+			return out.FollowUp, nil
 		}
 
 		// The rep edits the next-visit date: the same follow-up moves.
 		next := time.Date(2026, 12, 2, 10, 0, 0, 0, sh)
 		visit.NextVisitAt = &next
-		g, err := db.SyncVisitFollowUp(ctx, visit, false)
+		g, err := edit(visit)
 		if err != nil || g.ID != f.ID || !g.DueAt.Equal(next.UTC()) || !g.Exact {
 			t.Fatalf("moved = %+v, %v", g, err)
 		}
 		// Turned off: cancelled. On again: the same one reopens.
 		visit.NoFollowUp = true
-		if g, err := db.SyncVisitFollowUp(ctx, visit, false); err != nil || g != nil {
+		if g, err := edit(visit); err != nil || g != nil {
 			t.Fatalf("off: %+v %v", g, err)
 		}
 		if n, _ := db.CountOpenFollowUps(ctx, w.rep.ID); n != 0 {
 			t.Fatalf("open after turning off = %d", n)
 		}
 		visit.NoFollowUp = false
-		if g, err := db.SyncVisitFollowUp(ctx, visit, false); err != nil || g == nil || g.ID != f.ID || g.State != models.FollowUpPending {
+		if g, err := edit(visit); err != nil || g == nil || g.ID != f.ID || g.State != models.FollowUpPending {
 			t.Fatalf("on again: %+v %v", g, err)
 		}
 
 		// A new visit to the same client completes the open revisit and
 		// brings its own.
-		second := &models.Visit{ID: 12, TeamID: w.team.ID, ClientID: w.clientID, RepID: w.rep.ID,
-			At: time.Date(2026, 11, 25, 11, 0, 0, 0, sh)}
-		h, err := db.SyncVisitFollowUp(ctx, second, true)
+		second, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{TeamID: w.team.ID, ClientID: w.clientID, RepID: w.rep.ID,
+			Method: models.MethodInPerson, At: time.Date(2026, 11, 25, 11, 0, 0, 0, sh)}})
+		h := second.FollowUp
 		if err != nil || h == nil || h.ID == f.ID {
 			t.Fatalf("second visit's follow-up: %+v %v", h, err)
 		}
@@ -138,11 +145,11 @@ func TestVisitFollowUpLifecycle(t *testing.T) {
 			t.Fatalf("first revisit after the second visit: %+v %v", first, err)
 		}
 		// Editing the first visit now does not resurrect a done follow-up.
-		if g, err := db.SyncVisitFollowUp(ctx, visit, false); err != nil || g != nil {
+		if g, err := edit(visit); err != nil || g != nil {
 			t.Fatalf("edit of a visit whose follow-up is done: %+v %v", g, err)
 		}
 		// Undoing the second visit cancels its follow-up.
-		if err := db.CancelVisitFollowUp(ctx, 12); err != nil {
+		if _, err := db.UndoVisit(ctx, second.Visit.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := db.FollowUp(ctx, h.ID); got.State != models.FollowUpCancelled {
@@ -166,6 +173,10 @@ func TestSnoozeAndComplete(t *testing.T) {
 		if err != nil || !s.DueAt.Equal(to) || s.SnoozeCount != 1 || s.Exact {
 			t.Fatalf("snoozed: %+v %v", s, err)
 		}
+		// A snooze to before the due time is refused, whoever asks.
+		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to.Add(-time.Minute), true); models.ErrorCode(err) != models.EINVALID {
+			t.Fatalf("snooze to earlier: %v", err)
+		}
 		got, _ := db.FollowUp(ctx, f.ID)
 		if len(got.Snoozes) != 1 || !got.Snoozes[0].From.Equal(t0.Add(time.Hour)) || !got.Snoozes[0].To.Equal(to) || !got.Snoozes[0].At.Equal(t0) {
 			t.Fatalf("snooze history: %+v", got.Snoozes)
@@ -180,6 +191,19 @@ func TestSnoozeAndComplete(t *testing.T) {
 		}
 		if _, changed, err := db.CompleteFollowUp(ctx, f.ID, w.rep.ID); err != nil || changed {
 			t.Fatalf("second complete: changed=%v %v", changed, err)
+		}
+		// Undo of the done: open again, waiting for its (future) time; twice changes nothing.
+		if re, changed, err := db.ReopenFollowUp(ctx, f.ID, w.rep.ID); err != nil || !changed || re.State != models.FollowUpPending || !re.DoneAt.IsZero() {
+			t.Fatalf("reopen: %+v %v %v", re, changed, err)
+		}
+		if _, changed, err := db.ReopenFollowUp(ctx, f.ID, w.rep.ID); err != nil || changed {
+			t.Fatalf("second reopen: changed=%v %v", changed, err)
+		}
+		if _, _, err := db.ReopenFollowUp(ctx, f.ID, w.rep.ID+1); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("foreign reopen: %v", err)
+		}
+		if _, changed, err := db.CompleteFollowUp(ctx, f.ID, w.rep.ID); err != nil || !changed {
+			t.Fatalf("complete again: changed=%v %v", changed, err)
 		}
 		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to, false); models.ErrorCode(err) != models.ECONFLICT {
 			t.Fatalf("snooze of a done follow-up: %v", err)
@@ -471,6 +495,27 @@ func TestDeactivatedOwnerIsHeldAndReleasedOnRejoin(t *testing.T) {
 		due, _ = db.DueFollowUps(ctx, clk.Now(), 10)
 		if len(due) != 1 || !due[0].Active || due[0].ID != f.ID {
 			t.Fatalf("after rejoining: %+v", due)
+		}
+	})
+}
+
+func TestShownList(t *testing.T) {
+	storagetest.Each(t, clock.NewFake(t0), func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if _, shown, err := db.ShownList(ctx, 1, "followups"); err != nil || shown {
+			t.Fatalf("before any: shown=%v %v", shown, err)
+		}
+		for _, ids := range [][]int64{{5, 3, 9}, {3}, {}} {
+			if err := db.SaveShownList(ctx, 1, "followups", ids); err != nil {
+				t.Fatal(err)
+			}
+			got, shown, err := db.ShownList(ctx, 1, "followups")
+			if err != nil || !shown || fmt.Sprint(got) != fmt.Sprint(ids) && len(ids) > 0 || len(got) != len(ids) {
+				t.Fatalf("saved %v, got %v shown=%v %v", ids, got, shown, err)
+			}
+		}
+		if _, shown, _ := db.ShownList(ctx, 2, "followups"); shown {
+			t.Fatal("another user's list")
 		}
 	})
 }

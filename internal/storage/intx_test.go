@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"salesbot/internal/clock"
@@ -97,5 +98,29 @@ func TestSQLitePathWithHash(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "run#1?x", "salesbot.db")); err != nil {
 		t.Fatalf("database not at its path: %v", err)
+	}
+}
+
+// Every storage method works through conn(ctx), so it joins the caller's
+// transaction (InTx); one that used the pool directly would, inside an
+// update's handling, wait for the write lock its own transaction holds.
+func TestMethodsUseConn(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "storage.go" || f == "migrations.go" {
+			continue // conn itself, and Migrate, which runs before anything else
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if strings.Contains(line, "db.gorm.") {
+				t.Errorf("%s:%d uses db.gorm directly; use db.conn(ctx): %s", f, i+1, strings.TrimSpace(line))
+			}
+		}
 	}
 }

@@ -50,15 +50,43 @@ func (db *DB) CreateInvite(ctx context.Context, teamID int64, role models.Role, 
 	return inv, nil
 }
 
+// JoinResult is what an invite code did.
+type JoinResult struct {
+	User    *models.User
+	Invite  *models.Invite
+	Outcome models.JoinOutcome
+	// Was is the role the person had in the invite's team before (for a
+	// rejoin or a change of role).
+	Was models.Role
+}
+
 // Join uses an invite code: the person becomes an active member of the
 // invite's team with its role. The code works once; unknown, used and
-// expired codes are refused with a domain error saying which.
+// expired codes are refused with a domain error saying which. An invite
+// that would change an active member's role is not used without
+// confirmation (UseInvite).
 func (db *DB) Join(ctx context.Context, code string, p Profile) (*models.User, *models.Invite, error) {
+	res, err := db.UseInvite(ctx, code, p, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res.User, res.Invite, nil
+}
+
+// UseInvite uses an invite code (see models.JoinOutcomeOf for what it
+// does). Only the invite's team changes: joining one team never revives a
+// membership deactivated in another. When the code would give an active
+// member another role and confirmed is false, nothing changes and the
+// result's Outcome is JoinConfirm; an active member with that role already
+// gets JoinAlready and the code stays unused.
+func (db *DB) UseInvite(ctx context.Context, code string, p Profile, confirmed bool) (*JoinResult, error) {
 	code = models.NormalizeInviteCode(code)
 	now := db.Now()
 	var (
-		inv    inviteRow
-		userID int64
+		inv     inviteRow
+		userID  int64
+		outcome models.JoinOutcome
+		was     models.Role
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("code = ?", code).Take(&inv).Error; err != nil {
@@ -69,6 +97,7 @@ func (db *DB) Join(ctx context.Context, code string, p Profile) (*models.User, *
 		}
 		var u userRow
 		err := tx.Where("telegram_id = ?", p.TelegramID).Take(&u).Error
+		var current *models.User
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 			u = userRow{TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, Username: p.Username,
@@ -79,15 +108,23 @@ func (db *DB) Join(ctx context.Context, code string, p Profile) (*models.User, *
 		case err != nil:
 			return err
 		default:
-			if err := tx.Model(&u).Updates(map[string]any{"active": true, "unreachable": false, "last_seen": now}).Error; err != nil {
-				return err
-			}
-			// Back (reactivated): what was held while they were away goes out.
-			if err := releaseHeld(tx, u.ID, now); err != nil {
+			var m memberRow
+			switch err := tx.Where("team_id = ? AND user_id = ?", inv.TeamID, u.ID).Take(&m).Error; {
+			case err == nil:
+				current = &models.User{ID: u.ID, Memberships: []models.Membership{{TeamID: m.TeamID, Role: models.Role(m.Role), Active: m.Active}}}
+				was = models.Role(m.Role)
+			case !errors.Is(err, gorm.ErrRecordNotFound):
 				return err
 			}
 		}
 		userID = u.ID
+		outcome = models.JoinOutcomeOf(current, inv.TeamID, models.Role(inv.Role))
+		switch {
+		case outcome == models.JoinAlready:
+			return nil
+		case outcome == models.JoinConfirm && !confirmed:
+			return nil
+		}
 		// The guard on used_by makes two people racing for one code fail
 		// safely: only one UPDATE matches.
 		res := tx.Model(&inviteRow{}).Where("id = ? AND used_by IS NULL", inv.ID).
@@ -98,20 +135,37 @@ func (db *DB) Join(ctx context.Context, code string, p Profile) (*models.User, *
 		if res.RowsAffected == 0 {
 			return models.Errorf(models.ECONFLICT, "err_invite_used", nil)
 		}
-		return addMember(tx, inv.TeamID, u.ID, models.Role(inv.Role))
+		if err := tx.Model(&u).Updates(map[string]any{"unreachable": false, "last_seen": now}).Error; err != nil {
+			return err
+		}
+		if err := addMember(tx, inv.TeamID, u.ID, models.Role(inv.Role)); err != nil {
+			return err
+		}
+		action := map[models.JoinOutcome]string{models.JoinNew: EventJoin, models.JoinRejoin: EventRejoin, models.JoinConfirm: EventRole}[outcome]
+		if err := recordMemberEvent(tx, memberEventRow{TeamID: inv.TeamID, UserID: u.ID, ActorID: inv.CreatedBy,
+			Action: action, Role: inv.Role, Detail: "invite " + inv.Code, At: utc(now)}); err != nil {
+			return err
+		}
+		if err := syncUserActive(tx, u.ID); err != nil {
+			return err
+		}
+		// Back (reactivated): what was held while they were away goes out
+		// (the dispatcher holds again what belongs to a team they are
+		// still deactivated in).
+		return releaseHeld(tx, u.ID, now)
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("join with invite: %w", err)
+		return nil, fmt.Errorf("join with invite: %w", err)
 	}
 	user, err := db.User(ctx, userID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	team, err := db.Team(ctx, inv.TeamID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	m := inv.model()
 	m.TeamName = team.Name
-	return user, m, nil
+	return &JoinResult{User: user, Invite: m, Outcome: outcome, Was: was}, nil
 }

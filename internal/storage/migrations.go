@@ -112,7 +112,15 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateFollowUpsDoneIndex,
 	},
 	{
-		ID:      "0007_outgoing",
+		ID:      "0007_shown_lists",
+		Migrate: migrateShownLists,
+	},
+	{
+		ID:      "0008_access_memberships",
+		Migrate: migrateAccess,
+	},
+	{
+		ID:      "0009_outgoing",
 		Migrate: migrateOutgoing,
 	},
 }

@@ -51,11 +51,15 @@ func (r *objectionRow) model() *models.Objection {
 type NewObjection struct {
 	Objection models.Objection
 	NewClient *models.Client
+	// LinkFrom and LinkTo, when set, are the rep's day (in the rep's zone):
+	// the rep's newest visit to the client in it becomes the objection's
+	// visit, unless Objection.VisitID names one.
+	LinkFrom, LinkTo time.Time
 }
 
 // SaveObjection stores an objection (and its new client) in one
-// transaction. Objection.VisitID links it to a visit (the caller finds
-// that day's visit with VisitOn).
+// transaction, linked to that day's visit (NewObjection.LinkFrom) read in
+// the same transaction, so an undo of the visit cannot slip in between.
 func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Objection, *models.Client, error) {
 	o := in.Objection
 	o.ID = 0
@@ -79,6 +83,11 @@ func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Obje
 			return err
 		}
 		o.TeamID = c.TeamID
+		if o.VisitID == 0 && !o.ClientCreated && !in.LinkFrom.IsZero() {
+			if o.VisitID, err = dayVisit(tx, o.ClientID, o.RepID, in.LinkFrom, in.LinkTo); err != nil {
+				return err
+			}
+		}
 		row := objectionRow{TeamID: o.TeamID, ClientID: o.ClientID, RepID: o.RepID, At: utc(o.At),
 			Category: string(o.Category), Words: o.Words, Answer: o.Answer, ClientCreated: o.ClientCreated}
 		if o.VisitID != 0 {
@@ -95,6 +104,21 @@ func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Obje
 		return nil, nil, err
 	}
 	return &o, client, nil
+}
+
+// dayVisit is the id of the rep's newest live visit to the client in
+// [from, to), or 0 (idx_visits_client_at).
+func dayVisit(tx *gorm.DB, clientID, repID int64, from, to time.Time) (int64, error) {
+	var ids []int64
+	err := visitQuery(tx, VisitFilter{ClientID: clientID, RepID: repID, From: from, To: to}).
+		Order("at DESC, id DESC").Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("find the visit of client %d that day: %w", clientID, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
 }
 
 // Objection returns a live objection.

@@ -325,6 +325,29 @@ func (db *DB) OutgoingByID(ctx context.Context, ids ...int64) ([]Outgoing, error
 	return out, nil
 }
 
+// RowCounts counts the rows of the named tables; the crash tests compare
+// what a run left with and without a crash. Only the tables listed in
+// countable can be asked for.
+func (db *DB) RowCounts(ctx context.Context, tables ...string) (map[string]int64, error) {
+	out := make(map[string]int64, len(tables))
+	for _, t := range tables {
+		if !countable[t] {
+			return nil, fmt.Errorf("count rows of %q: not a countable table", t)
+		}
+		var n int64
+		if err := db.conn(ctx).Table(t).Count(&n).Error; err != nil {
+			return nil, fmt.Errorf("count rows of %s: %w", t, err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+var countable = map[string]bool{
+	"visits": true, "objections": true, "follow_ups": true, "clients": true, "contacts": true,
+	"updates": true, "outgoing": true, "report_sends": true,
+}
+
 // PruneOutgoing deletes messages sent or given up before cutoff.
 func (db *DB) PruneOutgoing(ctx context.Context, cutoff time.Time) (int64, error) {
 	res := db.conn(ctx).Where("state <> ? AND sent_at < ?", OutgoingPending, utc(cutoff)).Delete(&outgoingRow{})

@@ -41,7 +41,7 @@ func (db *DB) AddPlannedVisits(ctx context.Context, items []models.PlannedVisit)
 		if len(rows) == 0 {
 			return nil
 		}
-		return tx.Create(&rows).Error
+		return tx.CreateInBatches(&rows, 200).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("add %d planned visits: %w", len(items), err)
@@ -53,22 +53,32 @@ func (db *DB) AddPlannedVisits(ctx context.Context, items []models.PlannedVisit)
 	return out, nil
 }
 
-// PlannedVisitsOf lists a rep's planned visits of some weeks in a team, by
-// day (idx_planned_rep_week).
+// PlannedVisitsOf lists the planned visits of some weeks in a team, with
+// their clients' names, by day: one rep's (idx_planned_rep_week), or with
+// repID 0 the whole team's (idx_planned_team_week).
 func (db *DB) PlannedVisitsOf(ctx context.Context, teamID, repID int64, weeks ...models.Week) ([]models.PlannedVisit, error) {
 	mondays := make([]string, len(weeks))
 	for i, w := range weeks {
 		mondays[i] = w.Monday
 	}
-	var rows []plannedVisitRow
-	err := db.conn(ctx).Where("rep_id = ? AND week_start IN ? AND team_id = ?", repID, mondays, teamID).
-		Order("day, id").Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("list planned visits of rep %d: %w", repID, err)
+	q := db.conn(ctx).Table("planned_visits").Select("planned_visits.id, planned_visits.team_id, planned_visits.rep_id, planned_visits.client_id, planned_visits.week_start, planned_visits.day, planned_visits.purpose, planned_visits.created_at, clients.name AS client_name").
+		Joins("JOIN clients ON clients.id = planned_visits.client_id")
+	if repID != 0 {
+		q = q.Where("planned_visits.rep_id = ? AND planned_visits.week_start IN ? AND planned_visits.team_id = ?", repID, mondays, teamID)
+	} else {
+		q = q.Where("planned_visits.team_id = ? AND planned_visits.week_start IN ?", teamID, mondays)
+	}
+	var rows []struct {
+		Row        plannedVisitRow `gorm:"embedded"`
+		ClientName string
+	}
+	if err := q.Order("planned_visits.day, planned_visits.id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list planned visits of team %d (rep %d): %w", teamID, repID, err)
 	}
 	out := make([]models.PlannedVisit, len(rows))
 	for i := range rows {
-		out[i] = rows[i].model()
+		out[i] = rows[i].Row.model()
+		out[i].ClientName = rows[i].ClientName
 	}
 	return out, nil
 }

@@ -47,7 +47,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 func explain(t *testing.T, db *storage.DB, query string) string {
 	t.Helper()
 	var lines []string
-	err := db.Gorm().Transaction(func(tx *gorm.DB) error {
+	err := storage.Gorm(db).Transaction(func(tx *gorm.DB) error {
 		if db.Dialect() == storage.Postgres {
 			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
 				return err

@@ -273,7 +273,7 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 	q := db.conn(ctx).Table("users").
 		Select("users.id, users.telegram_id, users.chat_id, users.name, users.username, users.lang, users.tz, users.is_admin, users.unreachable, members.team_id, members.role").
 		Joins("JOIN members ON members.user_id = users.id").
-		Where("users.active = ?", true)
+		Where("members.active = ?", true)
 	if len(teamIDs) > 0 {
 		q = q.Where("members.team_id IN ?", teamIDs)
 	}

@@ -9,8 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,11 +39,18 @@ type DB struct {
 	clock   clock.Clock
 	dialect Dialect
 	killed  atomic.Bool
-	// wmu queues this process's SQLite writers in Go. SQLite has one
-	// writer; a second one waiting in its busy handler sleeps in steps of
-	// up to 100 ms, which under load costs far more than the write itself.
-	wmu sync.Mutex
+	// wmu queues this process's SQLite writers in Go (a one-slot
+	// semaphore). SQLite has one writer; a second one waiting in its busy
+	// handler sleeps in steps of up to 100 ms, which under load costs far
+	// more than the write itself.
+	wmu chan struct{}
 }
+
+// writeLockWait bounds the wait for the SQLite writer lock. A writer that
+// waited that long goes on without it and leaves the waiting to SQLite's
+// busy timeout (which fails with "database is locked" instead of hanging,
+// should a transaction ever wait for itself).
+const writeLockWait = 15 * time.Second
 
 // writeLock takes the SQLite writer lock for a top-level write (a
 // transaction or a statement outside one); the returned func releases it.
@@ -52,8 +59,15 @@ func (db *DB) writeLock(ctx context.Context) func() {
 	if db.dialect != SQLite || db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil {
 		return func() {}
 	}
-	db.wmu.Lock()
-	return db.wmu.Unlock
+	t := time.NewTimer(writeLockWait)
+	defer t.Stop()
+	select {
+	case db.wmu <- struct{}{}:
+		return func() { <-db.wmu }
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	return func() {}
 }
 
 // heldKey marks a context whose caller holds the SQLite writer lock.
@@ -106,6 +120,36 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// privateFile makes the SQLite file exist readable by its owner only
+// (0600), before SQLite opens it: SQLite creates the -wal and -shm files
+// with the database file's permissions, so they are private too. A file
+// that existed with wider permissions (an older salesbot made it 0644) is
+// narrowed, with its -wal and -shm.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database file %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close database file %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("check permissions of %s: %w", p, err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return fmt.Errorf("make %s private: %w", p, err)
+			}
+		}
+	}
+	return nil
+}
+
 // Open connects to dsn (a SQLite file path or a postgres:// URL). It does not
 // migrate; call Migrate.
 func Open(dsn string, clk clock.Clock) (*DB, error) {
@@ -128,6 +172,9 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		if dsn == "" {
 			return nil, errors.New("empty database path")
 		}
+		if err := privateFile(dsn); err != nil {
+			return nil, err
+		}
 		dialector, dialect = sqlite.Open(sqliteDSN(dsn)), SQLite
 	}
 	g, err := gorm.Open(dialector, cfg)
@@ -147,7 +194,7 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	return &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect}, nil
+	return &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect, wmu: make(chan struct{}, 1)}, nil
 }
 
 // Close closes the database.
@@ -158,10 +205,6 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Now is the storage clock's time, UTC, at stored precision.
 func (db *DB) Now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
-
-// Gorm exposes the handle for packages that keep their own tables in this
-// database (and for tests).
-func (db *DB) Gorm() *gorm.DB { return db.gorm }
 
 // txKey keys the transaction InTx puts in a context; it names the DB so
 // a context carrying one database's transaction never leaks into another's.

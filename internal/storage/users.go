@@ -25,18 +25,25 @@ type userRow struct {
 	AwayFrom    *time.Time
 	AwayUntil   *time.Time
 	LastSeen    *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// CurrentTeamID is the team chosen for new entries (/team use).
+	CurrentTeamID int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 func (userRow) TableName() string { return "users" }
 
+// memberRow is a membership. users.active is derived from these rows (see
+// syncUserActive): a user is active while they are an admin or have at
+// least one active membership.
 type memberRow struct {
-	ID        int64 `gorm:"primaryKey"`
-	TeamID    int64
-	UserID    int64
-	Role      string
-	CreatedAt time.Time
+	ID            int64 `gorm:"primaryKey"`
+	TeamID        int64
+	UserID        int64
+	Role          string
+	Active        bool
+	DeactivatedAt *time.Time
+	CreatedAt     time.Time
 }
 
 func (memberRow) TableName() string { return "members" }
@@ -46,7 +53,7 @@ func (r *userRow) model() *models.User {
 		ID: r.ID, TelegramID: r.TelegramID, ChatID: r.ChatID, Name: r.Name, Username: r.Username,
 		Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Active: r.Active, Unreachable: r.Unreachable,
 		Away:     models.Away{From: derefTime(r.AwayFrom), Until: derefTime(r.AwayUntil)},
-		LastSeen: derefTime(r.LastSeen), CreatedAt: r.CreatedAt.UTC(),
+		LastSeen: derefTime(r.LastSeen), CreatedAt: r.CreatedAt.UTC(), CurrentTeamID: r.CurrentTeamID,
 	}
 }
 
@@ -98,9 +105,12 @@ func (db *DB) TouchUser(ctx context.Context, p Profile, admin bool) (*models.Use
 	if p.ChatID != 0 && p.ChatID != row.ChatID {
 		updates["chat_id"] = p.ChatID
 	}
-	if admin && !row.IsAdmin {
-		// A configured admin is an admin even if they joined as a rep first.
+	if admin && (!row.IsAdmin || !row.Active) {
+		// A configured admin is an admin even if they joined as a rep
+		// first, and can never be locked out: whatever happened to their
+		// memberships, the configuration wins at every contact.
 		updates["is_admin"], updates["active"] = true, true
+		row.IsAdmin, row.Active = true, true
 	}
 	if len(updates) > 0 {
 		if err := g.Model(&row).Updates(updates).Error; err != nil {
@@ -153,7 +163,7 @@ func (db *DB) UnreachableMembers(ctx context.Context, teamID int64) ([]*models.U
 	var rows []userRow
 	err := db.conn(ctx).
 		Joins("JOIN members ON members.user_id = users.id AND members.team_id = ?", teamID).
-		Where("users.unreachable = ? AND users.active = ?", true, true).
+		Where("users.unreachable = ? AND members.active = ?", true, true).
 		Order("users.name, users.id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list unreachable members of team %d: %w", teamID, err)
@@ -204,16 +214,18 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 		TeamName string
 		TeamTZ   string
 		Role     string
+		Active   bool
 	}
 	err := db.conn(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role").
+		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active").
 		Joins("JOIN teams ON teams.id = members.team_id").
 		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
 	if err != nil {
 		return nil, fmt.Errorf("get memberships of user %d: %w", row.ID, err)
 	}
 	for _, m := range ms {
-		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ, Role: models.Role(m.Role)})
+		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ,
+			Role: models.Role(m.Role), Active: m.Active})
 	}
 	return u, nil
 }
@@ -245,31 +257,150 @@ func (db *DB) SetUserTZ(ctx context.Context, userID int64, tz string) error {
 	return nil
 }
 
-// AddMember puts a user in a team with a role, or changes their role there.
+// AddMember puts a user in a team with a role, or changes their role
+// there; the membership is active. For set-up (the console, tests): the
+// bot's changes go through SetMemberRole and Join.
 func (db *DB) AddMember(ctx context.Context, teamID, userID int64, role models.Role) error {
-	return db.tx(ctx, func(tx *gorm.DB) error { return addMember(tx, teamID, userID, role) })
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := addMember(tx, teamID, userID, role); err != nil {
+			return err
+		}
+		return syncUserActive(tx, userID)
+	})
 }
 
+// addMember makes the membership exist, active, with the role.
 func addMember(tx *gorm.DB, teamID, userID int64, role models.Role) error {
-	res := tx.Model(&memberRow{}).Where("team_id = ? AND user_id = ?", teamID, userID).Update("role", string(role))
+	res := tx.Model(&memberRow{}).Where("team_id = ? AND user_id = ?", teamID, userID).
+		Updates(map[string]any{"role": string(role), "active": true, "deactivated_at": nil})
 	if res.Error != nil {
 		return fmt.Errorf("set role in team %d for user %d: %w", teamID, userID, res.Error)
 	}
 	if res.RowsAffected > 0 {
 		return nil
 	}
-	if err := tx.Create(&memberRow{TeamID: teamID, UserID: userID, Role: string(role)}).Error; err != nil {
+	if err := tx.Create(&memberRow{TeamID: teamID, UserID: userID, Role: string(role), Active: true}).Error; err != nil {
 		return fmt.Errorf("add user %d to team %d: %w", userID, teamID, err)
 	}
 	return nil
 }
 
-// SetActive deactivates or reactivates a user. Their data stays; their
-// follow-ups are held while they are inactive and go out when they are
-// active again.
+// syncUserActive derives users.active from the memberships: an admin, or
+// someone with an active membership, may use the bot.
+func syncUserActive(tx *gorm.DB, userID int64) error {
+	err := tx.Exec(`UPDATE users SET active = (is_admin OR EXISTS (
+		SELECT 1 FROM members WHERE members.user_id = users.id AND members.active)) WHERE id = ?`, userID).Error
+	if err != nil {
+		return fmt.Errorf("update active state of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// MemberEvent actions, as kept in member_events.
+const (
+	EventJoin       = "join"
+	EventRejoin     = "rejoin"
+	EventRole       = "role"
+	EventDeactivate = "deactivate"
+	EventReassign   = "reassign"
+)
+
+type memberEventRow struct {
+	ID      int64 `gorm:"primaryKey"`
+	TeamID  int64
+	UserID  int64
+	ActorID int64
+	Action  string
+	Role    string
+	Detail  string
+	At      time.Time
+}
+
+func (memberEventRow) TableName() string { return "member_events" }
+
+func recordMemberEvent(tx *gorm.DB, e memberEventRow) error {
+	if err := tx.Create(&e).Error; err != nil {
+		return fmt.Errorf("record %s of user %d in team %d: %w", e.Action, e.UserID, e.TeamID, err)
+	}
+	return nil
+}
+
+// MemberEvent is one change to a membership: who did what to whom, when.
+type MemberEvent struct {
+	UserID, ActorID int64
+	Action          string
+	Role            models.Role
+	Detail          string
+	At              time.Time
+}
+
+// MemberEvents lists a team's membership changes, oldest first.
+func (db *DB) MemberEvents(ctx context.Context, teamID int64) ([]MemberEvent, error) {
+	var rows []memberEventRow
+	if err := db.conn(ctx).Where("team_id = ?", teamID).Order("at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list membership changes of team %d: %w", teamID, err)
+	}
+	out := make([]MemberEvent, len(rows))
+	for i, r := range rows {
+		out[i] = MemberEvent{UserID: r.UserID, ActorID: r.ActorID, Action: r.Action, Role: models.Role(r.Role), Detail: r.Detail, At: r.At.UTC()}
+	}
+	return out, nil
+}
+
+// SetMemberRole changes a member's role in one team, recording who did it.
+// The caller has checked models.CheckMemberChange.
+func (db *DB) SetMemberRole(ctx context.Context, teamID, userID, actorID int64, role models.Role) error {
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&memberRow{}).Where("team_id = ? AND user_id = ? AND active", teamID, userID).Update("role", string(role))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return models.Errorf(models.ENOTFOUND, "err_user_not_found", nil)
+		}
+		return recordMemberEvent(tx, memberEventRow{TeamID: teamID, UserID: userID, ActorID: actorID, Action: EventRole, Role: string(role), At: utc(db.Now())})
+	})
+	if err != nil {
+		return fmt.Errorf("set role of user %d in team %d: %w", userID, teamID, err)
+	}
+	return nil
+}
+
+// DeactivateMember turns off a user's membership in one team; their other
+// memberships stay. Their data stays with the team. Their follow-ups of
+// that team are held while the membership is off (see DueFollowUps).
+func (db *DB) DeactivateMember(ctx context.Context, teamID, userID, actorID int64) error {
+	now := utc(db.Now())
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&memberRow{}).Where("team_id = ? AND user_id = ? AND active", teamID, userID).
+			Updates(map[string]any{"active": false, "deactivated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return models.Errorf(models.ECONFLICT, "err_member_inactive", nil)
+		}
+		if err := recordMemberEvent(tx, memberEventRow{TeamID: teamID, UserID: userID, ActorID: actorID, Action: EventDeactivate, At: now}); err != nil {
+			return err
+		}
+		return syncUserActive(tx, userID)
+	})
+	if err != nil {
+		return fmt.Errorf("deactivate user %d in team %d: %w", userID, teamID, err)
+	}
+	return nil
+}
+
+// SetActive deactivates or reactivates every membership of a user at
+// once (for set-up and tests; the bot deactivates per team). Their data
+// stays; their follow-ups are held while they are inactive and go out
+// when they are active again.
 func (db *DB) SetActive(ctx context.Context, userID int64, active bool) error {
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&userRow{}).Where("id = ?", userID).Update("active", active).Error; err != nil {
+		if err := tx.Model(&memberRow{}).Where("user_id = ?", userID).Update("active", active).Error; err != nil {
+			return err
+		}
+		if err := syncUserActive(tx, userID); err != nil {
 			return err
 		}
 		if !active {
@@ -283,10 +414,21 @@ func (db *DB) SetActive(ctx context.Context, userID int64, active bool) error {
 	return nil
 }
 
-// Member is a user as listed in a team.
+// SetCurrentTeam records the team the user's new entries go to.
+func (db *DB) SetCurrentTeam(ctx context.Context, userID, teamID int64) error {
+	err := db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).Update("current_team_id", teamID).Error
+	if err != nil {
+		return fmt.Errorf("set entries team of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Member is a user as listed in a team, with their membership there.
 type Member struct {
 	User *models.User
 	Role models.Role
+	// Active is the membership's state (User.Active is the account's).
+	Active bool
 }
 
 // Members lists a team's members, active first, then by name.
@@ -295,7 +437,7 @@ func (db *DB) Members(ctx context.Context, teamID int64) ([]Member, error) {
 	err := db.conn(ctx).
 		Joins("JOIN members ON members.user_id = users.id").
 		Where("members.team_id = ?", teamID).
-		Order("users.active DESC, users.name, users.id").Find(&users).Error
+		Order("members.active DESC, users.name, users.id").Find(&users).Error
 	if err != nil {
 		return nil, fmt.Errorf("list members of team %d: %w", teamID, err)
 	}
@@ -303,13 +445,14 @@ func (db *DB) Members(ctx context.Context, teamID int64) ([]Member, error) {
 	if err := db.conn(ctx).Where("team_id = ?", teamID).Find(&roles).Error; err != nil {
 		return nil, fmt.Errorf("list roles in team %d: %w", teamID, err)
 	}
-	roleOf := make(map[int64]models.Role, len(roles))
+	byUser := make(map[int64]memberRow, len(roles))
 	for _, r := range roles {
-		roleOf[r.UserID] = models.Role(r.Role)
+		byUser[r.UserID] = r
 	}
 	out := make([]Member, len(users))
 	for i := range users {
-		out[i] = Member{User: users[i].model(), Role: roleOf[users[i].ID]}
+		m := byUser[users[i].ID]
+		out[i] = Member{User: users[i].model(), Role: models.Role(m.Role), Active: m.Active}
 	}
 	return out, nil
 }

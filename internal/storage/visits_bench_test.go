@@ -37,7 +37,7 @@ func BenchmarkSaveVisit(b *testing.B) {
 func BenchmarkClientCard(b *testing.B) {
 	each(b, func(b *testing.B, db *storage.DB, clk *clock.Fake, clients []int64) {
 		ctx := context.Background()
-		g := db.Gorm()
+		g := storage.Gorm(db)
 		// 10 000 visits spread over the clients, written directly.
 		for i := 0; i < 10000; i += 500 {
 			var rows []map[string]any

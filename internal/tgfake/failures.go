@@ -10,6 +10,8 @@ import (
 //
 //   - Code != 0: respond with that error_code / HTTP status, Description and,
 //     if RetryAfter > 0, parameters.retry_after. The request has no effect.
+//   - Body != "" with Code: respond with that raw body instead (a proxy's
+//     page), which the client cannot decode.
 //   - Delay > 0: wait that long before responding (normally when Code is 0,
 //     with the error otherwise). If the client gives up first the request
 //     is dropped without effect — that is how client timeouts are
@@ -20,9 +22,12 @@ import (
 type Failure struct {
 	Code        int
 	Description string
-	RetryAfter  int
-	Delay       time.Duration
-	Applied     bool
+	// Body, when set with Code, is sent as it is instead of the JSON
+	// envelope, as a proxy's error page would be (text/html).
+	Body       string
+	RetryAfter int
+	Delay      time.Duration
+	Applied    bool
 }
 
 // TooManyRequests is Telegram's flood-control error.

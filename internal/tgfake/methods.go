@@ -65,7 +65,7 @@ func getUpdates(s *Server, ctx context.Context, p *params) (any, *apiError) {
 	}
 
 	s.mu.Lock()
-	if s.webhookURL != "" {
+	if s.hook.url != "" {
 		s.mu.Unlock()
 		return nil, &apiError{code: http.StatusConflict, desc: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
 	}
@@ -579,36 +579,6 @@ func validCommand(c string) bool {
 		}
 	}
 	return true
-}
-
-// --- webhooks -----------------------------------------------------------
-// Webhook delivery is not simulated; the URL only matters because
-// Telegram refuses getUpdates while one is set.
-
-func setWebhook(s *Server, _ context.Context, p *params) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.webhookURL = p.str("url")
-	if p.bool("drop_pending_updates") {
-		s.dropAll()
-	}
-	return true, nil
-}
-
-func deleteWebhook(s *Server, _ context.Context, p *params) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.webhookURL = ""
-	if p.bool("drop_pending_updates") {
-		s.dropAll()
-	}
-	return true, nil
-}
-
-func getWebhookInfo(s *Server, _ context.Context, _ *params) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return &tgmodels.WebhookInfo{URL: s.webhookURL, PendingUpdateCount: len(s.queue)}, nil
 }
 
 // dropAll discards every pending update. Callers hold s.mu.

@@ -57,6 +57,7 @@ type Call struct {
 	// Status is the HTTP status / error_code returned, or 0 when the client
 	// went away before a response (a simulated timeout).
 	Status int
+	token  string // kept out of sight: only CalledWithToken reads it
 }
 
 // Message is a bot message as the user currently sees it.
@@ -229,6 +230,19 @@ func (s *Server) Calls(method string) []Call {
 		}
 	}
 	return out
+}
+
+// CalledWithToken reports whether any request used the bot token token
+// (to test which of several configured tokens a process picked).
+func (s *Server) CalledWithToken(token string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.calls {
+		if c.token == token {
+			return true
+		}
+	}
+	return false
 }
 
 // Commands returns the last command list set with setMyCommands for the

@@ -58,6 +58,10 @@ type Server struct {
 
 	closeOnce sync.Once
 	closed    chan struct{}
+	// deliverers are the webhook delivery goroutines (webhook.go).
+	deliverers sync.WaitGroup
+	hookClient *http.Client
+	hookRetry  [2]time.Duration // first and longest wait between attempts
 	// notify is handed out by Notify; it is signalled (without blocking)
 	// after each Sent record so single consumers can wait cheaply.
 	notify chan struct{}
@@ -72,9 +76,9 @@ type Server struct {
 	nextUpdateID   int64
 	queue          []tgmodels.Update
 	allowedUpdates []string
-	pollSeq        uint64 // id of the newest getUpdates request
-	polling        int    // getUpdates requests currently blocked waiting
-	webhookURL     string
+	pollSeq        uint64  // id of the newest getUpdates request
+	polling        int     // getUpdates requests currently blocked waiting
+	hook           webhook // the registered webhook; url "" while none
 
 	chats          map[int64]*chat
 	users          map[int64]User
@@ -124,15 +128,17 @@ func New(opts ...Option) *Server {
 			FirstName: "Salesbot",
 			Username:  DefaultBotUsername,
 		},
-		closed:    make(chan struct{}),
-		notify:    make(chan struct{}, 1),
-		changed:   make(chan struct{}),
-		chats:     map[int64]*chat{},
-		users:     map[int64]User{},
-		callbacks: map[string]*callback{},
-		failures:  map[string][]Failure{},
-		blocked:   map[int64]bool{},
-		commands:  map[commandKey][]tgmodels.BotCommand{},
+		closed:     make(chan struct{}),
+		notify:     make(chan struct{}, 1),
+		changed:    make(chan struct{}),
+		chats:      map[int64]*chat{},
+		users:      map[int64]User{},
+		callbacks:  map[string]*callback{},
+		failures:   map[string][]Failure{},
+		blocked:    map[int64]bool{},
+		commands:   map[commandKey][]tgmodels.BotCommand{},
+		hookClient: &http.Client{Timeout: 30 * time.Second},
+		hookRetry:  [2]time.Duration{50 * time.Millisecond, 2 * time.Second},
 	}
 	for _, o := range opts {
 		o(s)
@@ -152,7 +158,12 @@ func (s *Server) Close() {
 		// Handlers blocked in long polls or injected delays select on
 		// closed; they must be released first because httptest's Close
 		// waits for every outstanding request.
+		// Under mu, so setWebhook either sees closed or has started its
+		// deliverers before Wait.
+		s.mu.Lock()
 		close(s.closed)
+		s.mu.Unlock()
+		s.deliverers.Wait()
 		s.http.Close()
 	})
 }
@@ -205,7 +216,7 @@ func register(name string, fn handlerFunc) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	call := Call{At: s.now()}
+	call := Call{At: s.now(), token: tokenFromPath(r.URL.Path)}
 	rawMethod, ok := methodFromPath(r.URL.Path)
 	if !ok {
 		// Real Telegram answers malformed paths with a bare 404 envelope.
@@ -261,6 +272,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
+	case f.Code != 0 && f.Body != "":
+		call.Status = f.Code
+		s.record(call)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.Code)
+		_, _ = w.Write([]byte(f.Body))
 	case f.Code != 0:
 		s.respond(w, r, call, nil, &apiError{code: f.Code, desc: f.Description, retryAfter: f.RetryAfter})
 	case f.Applied:
@@ -269,6 +286,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		res, apiErr = m.fn(s, r.Context(), p)
 		s.respond(w, r, call, res, apiErr)
 	}
+}
+
+// tokenFromPath extracts <token> from /bot<token>/<method>.
+func tokenFromPath(path string) string {
+	rest, _ := strings.CutPrefix(path, "/bot")
+	token, _, _ := strings.Cut(rest, "/")
+	return token
 }
 
 // methodFromPath extracts <method> from /bot<token>/<method>.

@@ -10,67 +10,6 @@ import (
 	"salesbot/models"
 )
 
-// PlannedRow is a row of planned_visits.
-type PlannedRow struct {
-	ID        int64 `gorm:"primaryKey"`
-	TeamID    int64
-	RepID     int64
-	ClientID  int64
-	WeekStart string
-	Day       string
-	Purpose   string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-// TableName is the planned_visits table.
-func (PlannedRow) TableName() string { return "planned_visits" }
-
-// StageEventRow is a row of stage_events.
-type StageEventRow struct {
-	ID        int64 `gorm:"primaryKey"`
-	TeamID    int64
-	ClientID  int64
-	UserID    int64
-	VisitID   *int64
-	FromStage string
-	ToStage   string
-	At        time.Time
-	CreatedAt time.Time
-}
-
-// TableName is the stage_events table.
-func (StageEventRow) TableName() string { return "stage_events" }
-
-// FollowUpRow is a row of follow_ups.
-type FollowUpRow struct {
-	ID          int64 `gorm:"primaryKey"`
-	TeamID      int64
-	OwnerID     int64
-	ClientID    *int64
-	Kind        string
-	Text        string
-	DueAt       time.Time
-	Exact       bool
-	State       string
-	SendAt      time.Time
-	ClaimToken  string
-	Attempts    int
-	LastError   string
-	MaybeSent   bool
-	ChatID      int64
-	MessageID   int64
-	Late        bool
-	SnoozeCount int
-	DoneAt      *time.Time
-	SentAt      *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-}
-
-// TableName is the follow_ups table.
-func (FollowUpRow) TableName() string { return "follow_ups" }
-
 // Size is how much data Generate writes.
 type Size struct {
 	Teams, RepsPerTeam, ClientsPerRep int
@@ -98,18 +37,24 @@ var benchZones = []string{"Asia/Shanghai", "Europe/Berlin", "America/New_York", 
 var answers = []string{"volume discount", "free trial month", "reference customer visit", "payment in instalments", "pilot with one team"}
 
 // Generate writes teams, reps, clients, visits, objections, stage changes
-// and plans with multi-row inserts (batches of 1000), for benchmarks.
-// Visits fall on working hours of the last sz.Days days before end.
+// and plans with storage's multi-row bulk insert (batches of 1000), for
+// benchmarks. Visits fall on working hours of the last sz.Days days before
+// end.
 func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated {
 	tb.Helper()
 	ctx := tb.Context()
-	g := db.Gorm()
 	rng := rand.New(rand.NewPCG(1, 2))
 	out := &Generated{End: end}
+	insert := func(b *storage.Bulk) {
+		if err := db.InsertBulk(ctx, b); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	type rep struct{ id, team int64 }
 	var reps []rep
 	clientsOf := map[int64][]int64{}
 	tgID := int64(1_000_000)
+	nClients := 0
 	for t := range sz.Teams {
 		team, err := db.CreateTeam(ctx, fmt.Sprintf("Team %02d", t+1), benchZones[t%len(benchZones)])
 		if err != nil {
@@ -118,7 +63,7 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 		out.Teams = append(out.Teams, team)
 		tgID++
 		Member(tb, db, team.ID, tgID, fmt.Sprintf("Manager %02d", t+1), "en", models.RoleManager)
-		var clients []ClientRow
+		var clients []*models.Client
 		var teamReps []rep
 		for r := range sz.RepsPerTeam {
 			tgID++
@@ -126,13 +71,16 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 			teamReps = append(teamReps, rep{id, team.ID})
 			for c := range sz.ClientsPerRep {
 				name := fmt.Sprintf("Client %d-%d-%d", t+1, r+1, c+1)
-				clients = append(clients, ClientRow{TeamID: team.ID, Name: name, NameKey: models.NameKey(name), OwnerID: id,
-					Grade: "B", Stage: string(models.Stages[rng.IntN(len(models.Stages))]), CreatedAt: end.AddDate(0, 0, -sz.Days), UpdatedAt: end})
+				nClients++
+				cl := &models.Client{TeamID: team.ID, Name: name, OwnerID: id, Grade: models.GradeB,
+					Stage: models.Stages[rng.IntN(len(models.Stages))], CreatedAt: end.AddDate(0, 0, -sz.Days), UpdatedAt: end}
+				if nClients%7 == 0 {
+					cl.NoProgressVisits = 3 // a share of clients stalled by the three-visits rule
+				}
+				clients = append(clients, cl)
 			}
 		}
-		if err := g.CreateInBatches(clients, 1000).Error; err != nil {
-			tb.Fatal(err)
-		}
+		insert(&storage.Bulk{Clients: clients})
 		for _, c := range clients {
 			clientsOf[c.OwnerID] = append(clientsOf[c.OwnerID], c.ID)
 		}
@@ -148,103 +96,94 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 	}
 	stages := models.Stages
 	atts := models.Attitudes
-	insert := func(rows any) {
-		if err := g.CreateInBatches(rows, 1000).Error; err != nil {
-			tb.Fatal(err)
+	var events []*models.StageEvent
+	inChunks(sz.Visits, func() *models.Visit {
+		r := reps[rng.IntN(len(reps))]
+		cs := clientsOf[r.id]
+		before := stages[rng.IntN(len(stages))]
+		after := before
+		if rng.IntN(10) == 0 && before != models.StageContract {
+			after = stages[before.Index()+1]
 		}
-	}
-	const chunk = 50_000
-	var events []StageEventRow
-	for done := 0; done < sz.Visits; done += chunk {
-		n := min(chunk, sz.Visits-done)
-		vs := make([]VisitRow, n)
-		for i := range vs {
-			r := reps[rng.IntN(len(reps))]
-			cs := clientsOf[r.id]
-			before := stages[rng.IntN(len(stages))]
-			after := before
-			if rng.IntN(10) == 0 && before != models.StageContract {
-				after = stages[models.Stage(before).Index()+1]
-			}
-			t := at()
-			vs[i] = VisitRow{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t, Method: string(models.MethodInPerson),
-				StageBefore: string(before), Stage: string(after), Attitude: string(atts[rng.IntN(len(atts))]),
-				TalkingPoints: "talked about the next order", CreatedAt: t, UpdatedAt: t}
-		}
-		insert(vs)
-		for i := range vs {
-			if vs[i].Stage != vs[i].StageBefore {
-				id := vs[i].ID
-				events = append(events, StageEventRow{TeamID: vs[i].TeamID, ClientID: vs[i].ClientID, UserID: vs[i].RepID, VisitID: &id,
-					FromStage: vs[i].StageBefore, ToStage: vs[i].Stage, At: vs[i].At, CreatedAt: vs[i].At})
+		t := at()
+		return &models.Visit{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t, Method: models.MethodInPerson,
+			StageBefore: before, Stage: after, Attitude: atts[rng.IntN(len(atts))],
+			TalkingPoints: "talked about the next order", CreatedAt: t}
+	}, func(vs []*models.Visit) {
+		insert(&storage.Bulk{Visits: vs})
+		for _, v := range vs {
+			if v.Stage != v.StageBefore {
+				events = append(events, &models.StageEvent{TeamID: v.TeamID, ClientID: v.ClientID, UserID: v.RepID, VisitID: v.ID,
+					From: v.StageBefore, To: v.Stage, At: v.At})
 			}
 		}
-	}
-	insert(events)
-	for done := 0; done < sz.Objections; done += chunk {
-		n := min(chunk, sz.Objections-done)
-		os := make([]ObjectionRow, n)
-		for i := range os {
-			r := reps[rng.IntN(len(reps))]
-			cs := clientsOf[r.id]
-			t := at()
-			o := ObjectionRow{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t,
-				Category: string(models.ObjectionCategories[rng.IntN(len(models.ObjectionCategories))]),
-				Words:    "we are happy with what we have", Answer: answers[rng.IntN(len(answers))], CreatedAt: t, UpdatedAt: t}
-			if rng.IntN(3) == 0 {
-				o.Resolved, o.WorkedAnswer = true, o.Answer
-			}
-			os[i] = o
+	})
+	insert(&storage.Bulk{StageEvents: events})
+	inChunks(sz.Objections, func() *models.Objection {
+		r := reps[rng.IntN(len(reps))]
+		cs := clientsOf[r.id]
+		t := at()
+		o := &models.Objection{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t,
+			Category: models.ObjectionCategories[rng.IntN(len(models.ObjectionCategories))],
+			Words:    "we are happy with what we have", Answer: answers[rng.IntN(len(answers))], CreatedAt: t}
+		if rng.IntN(3) == 0 {
+			o.Resolved, o.WorkedAnswer = true, o.Answer
 		}
-		insert(os)
-	}
+		return o
+	}, func(os []*models.Objection) { insert(&storage.Bulk{Objections: os}) })
 	// Follow-ups: most done within a day of falling due, some open (the
 	// recent ones, and a few overdue), some cancelled.
-	for done := 0; done < sz.FollowUps; done += chunk {
-		n := min(chunk, sz.FollowUps-done)
-		fs := make([]FollowUpRow, n)
-		for i := range fs {
-			r := reps[rng.IntN(len(reps))]
-			cs := clientsOf[r.id]
-			c := cs[rng.IntN(len(cs))]
-			due := at()
-			f := FollowUpRow{TeamID: r.team, OwnerID: r.id, ClientID: &c, Kind: string(models.KindRevisit), Text: "",
-				DueAt: due, SendAt: due, CreatedAt: due.AddDate(0, 0, -7), UpdatedAt: due}
-			switch k := rng.IntN(20); {
-			case due.After(end) || k == 0:
-				f.State = string(models.FollowUpSent)
-				f.SentAt = &due
-			case k == 1:
-				f.State = string(models.FollowUpCancelled)
-			default:
-				f.State = string(models.FollowUpDone)
-				doneAt := due.Add(time.Duration(rng.IntN(24*60)) * time.Minute)
-				f.SentAt, f.DoneAt = &due, &doneAt
-			}
-			fs[i] = f
+	inChunks(sz.FollowUps, func() *models.FollowUp {
+		r := reps[rng.IntN(len(reps))]
+		cs := clientsOf[r.id]
+		c := cs[rng.IntN(len(cs))]
+		due := at()
+		f := &models.FollowUp{TeamID: r.team, OwnerID: r.id, ClientID: c, Kind: models.KindRevisit,
+			DueAt: due, CreatedAt: due.AddDate(0, 0, -7)}
+		switch k := rng.IntN(20); {
+		case due.After(end) || k == 0:
+			f.State, f.SentAt = models.FollowUpSent, due
+		case k == 1:
+			f.State = models.FollowUpCancelled
+		default:
+			f.State = models.FollowUpDone
+			f.SentAt, f.DoneAt = due, due.Add(time.Duration(rng.IntN(24*60))*time.Minute)
 		}
-		insert(fs)
-	}
-	var plans []PlannedRow
+		return f
+	}, func(fs []*models.FollowUp) { insert(&storage.Bulk{FollowUps: fs}) })
+	var plans []*models.PlannedVisit
 	for w := models.WeekOf(start, time.UTC); w.Monday <= models.CivilDate(end, time.UTC); w = w.Next() {
 		for _, r := range reps {
 			cs := clientsOf[r.id]
 			for range sz.PlansPerRepWeek {
-				plans = append(plans, PlannedRow{TeamID: r.team, RepID: r.id, ClientID: cs[rng.IntN(len(cs))], WeekStart: w.Monday,
-					Day: w.Day(rng.IntN(5)), Purpose: "follow up", CreatedAt: end, UpdatedAt: end})
+				plans = append(plans, &models.PlannedVisit{TeamID: r.team, RepID: r.id, ClientID: cs[rng.IntN(len(cs))], WeekStart: w.Monday,
+					Day: w.Day(rng.IntN(5)), Purpose: "follow up", CreatedAt: end})
 			}
 		}
-		if len(plans) >= chunk {
-			insert(plans)
+		if len(plans) >= genChunk {
+			insert(&storage.Bulk{PlannedVisits: plans})
 			plans = plans[:0]
 		}
 	}
-	if len(plans) > 0 {
-		insert(plans)
-	}
-	// A share of clients stalled by the three-visits rule.
-	if err := g.Exec("UPDATE clients SET no_progress_visits = 3 WHERE id % 7 = 0").Error; err != nil {
+	insert(&storage.Bulk{PlannedVisits: plans})
+	// Fresh statistics, as a database in use would have.
+	if err := db.Analyze(ctx); err != nil {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// genChunk is how many generated records are held in memory at once.
+const genChunk = 50_000
+
+// inChunks generates total records, genChunk at a time, and hands each
+// chunk to insert.
+func inChunks[T any](total int, gen func() T, insert func([]T)) {
+	for done := 0; done < total; done += genChunk {
+		batch := make([]T, min(genChunk, total-done))
+		for i := range batch {
+			batch[i] = gen()
+		}
+		insert(batch)
+	}
 }

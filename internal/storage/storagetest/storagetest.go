@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -91,4 +92,26 @@ func open(t testing.TB, dsn string, clk clock.Clock) *storage.DB {
 func Each(t *testing.T, clk clock.Clock, fn func(t *testing.T, db *storage.DB)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t, clk)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t, clk)) })
+}
+
+// Raw opens a plain gorm connection to dsn (a SQLite file or a postgres://
+// URL), closed at cleanup, for tests that count rows of a database that
+// another process wrote. Storage itself exposes no raw handle: the schema
+// has one owner, and a test that reads tables directly says so here.
+func Raw(t testing.TB, dsn string) *gorm.DB {
+	t.Helper()
+	var d gorm.Dialector = sqlite.Open(dsn)
+	if storage.IsPostgresDSN(dsn) {
+		d = postgres.Open(dsn)
+	}
+	g, err := gorm.Open(d, &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() {
+		if db, err := g.DB(); err == nil {
+			_ = db.Close()
+		}
+	})
+	return g
 }

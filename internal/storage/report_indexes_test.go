@@ -1,10 +1,11 @@
-package reports_test
+package storage_test
 
 import (
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -15,6 +16,10 @@ import (
 	"salesbot/internal/storage/storagetest"
 	"salesbot/models"
 )
+
+// tuesdayEvening is 24 Nov 2026 18:30 in Shanghai, the report scenario's
+// evening.
+var tuesdayEvening = time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
 
 // captured records every SQL statement the report builder runs.
 type captured struct {
@@ -32,7 +37,7 @@ func capture(t *testing.T, db *storage.DB) *captured {
 		c.sql = append(c.sql, tx.Dialector.Explain(tx.Statement.SQL.String(), tx.Statement.Vars...))
 		c.mu.Unlock()
 	}
-	g := db.Gorm()
+	g := storage.Gorm(db)
 	if err := g.Callback().Query().After("gorm:query").Register("test:capture_query", fn); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +52,8 @@ func capture(t *testing.T, db *storage.DB) *captured {
 var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups)\b`)
 
 // Every query behind the digest, the summary, a rep's week and an export
-// reads the big tables through an index: on SQLite no plain SCAN of them,
+// (storage's report aggregates, asked by the reports builder as the bot
+// asks it) reads the big tables through an index: on SQLite no plain SCAN of them,
 // on PostgreSQL (sequential scans discouraged, as the planner would on big
 // tables) no Seq Scan.
 func TestReportQueriesUseIndexes(t *testing.T) {
@@ -81,7 +87,7 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 			if !bigTables.MatchString(q) {
 				continue
 			}
-			plan := explainPlan(t, db, q)
+			plan := explain(t, db, q)
 			t.Logf("%s\n  %s", q, strings.ReplaceAll(plan, "\n", "\n  "))
 			for _, line := range strings.Split(plan, "\n") {
 				bad := false
@@ -96,44 +102,4 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 			}
 		}
 	})
-}
-
-func explainPlan(t *testing.T, db *storage.DB, query string) string {
-	t.Helper()
-	var lines []string
-	err := db.Gorm().Transaction(func(tx *gorm.DB) error {
-		prefix := "EXPLAIN QUERY PLAN "
-		if db.Dialect() == storage.Postgres {
-			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
-				return err
-			}
-			prefix = "EXPLAIN "
-		}
-		rows, err := tx.Raw(prefix + query).Rows()
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
-			if s, ok := vals[len(vals)-1].(string); ok {
-				lines = append(lines, s)
-			} else if b, ok := vals[len(vals)-1].([]byte); ok {
-				lines = append(lines, string(b))
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		t.Fatalf("explain %s: %v", query, err)
-	}
-	return strings.Join(lines, "\n")
 }

@@ -1,0 +1,112 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"salesbot/internal/quick"
+	"salesbot/models"
+)
+
+// visitDraft is a visit being logged or edited, kept in the form state, so
+// a restart mid-form loses nothing. The quick command fills one too and
+// asks, through the same form steps, only what it lacks. The visit's own
+// fields (models.VisitFields) live in Visit; the rest is what the form
+// keeps besides.
+type visitDraft struct {
+	Visit  models.Visit `json:"-"`
+	EditID int64        `json:"edit,omitempty"`
+	// Quick: from "/visit CLIENT; ..."; the confirmation shows how each
+	// part was read.
+	Quick bool `json:"quick,omitempty"`
+	clientChoice
+	Contacts    []draftContact      `json:"contacts,omitempty"`
+	Lat         *float64            `json:"lat,omitempty"`
+	Lon         *float64            `json:"lon,omitempty"`
+	Live        bool                `json:"live,omitempty"`
+	NextAt      *time.Time          `json:"next_at,omitempty"`
+	NoFollowUp  bool                `json:"no_follow_up,omitempty"`
+	Attachments []models.Attachment `json:"attachments,omitempty"`
+	Parts       []quick.Part        `json:"parts,omitempty"`
+	// RevisitDays is the team's interval, looked up for the next-visit step,
+	// and RuleAt the follow-up the one-week rule would make for a visit now
+	// (the team's working hours applied).
+	RevisitDays int        `json:"revisit_days,omitempty"`
+	RuleAt      *time.Time `json:"rule_at,omitempty"`
+}
+
+type draftContact struct {
+	ID    int64                 `json:"id,omitempty"`
+	Name  string                `json:"name"`
+	Roles []models.DecisionRole `json:"roles,omitempty"`
+}
+
+// visitDrafts keeps the visit form's draft.
+var visitDrafts = draftStore[models.Visit, visitDraft]{"v", models.VisitFields, func(d *visitDraft) *models.Visit { return &d.Visit }}
+
+// record is the visit to save: the draft's fields and what the form keeps
+// beside them (the next visit, a check-in's point).
+func (d *visitDraft) record() models.Visit {
+	v := d.Visit
+	v.ID, v.ClientID = d.EditID, d.ClientID
+	v.Lat, v.Lon, v.LiveLocation = d.Lat, d.Lon, d.Live
+	v.NextVisitAt, v.NoFollowUp = d.NextAt, d.NoFollowUp
+	return v
+}
+
+// setClient points the draft at another client; contacts picked from the
+// old one stay as names, so nothing typed is lost.
+func (d *visitDraft) setClient(id int64, name string, teamID int64) {
+	if id != d.ClientID || id == 0 {
+		for i := range d.Contacts {
+			d.Contacts[i].ID = 0
+		}
+	}
+	d.clientChoice.set(id, name, teamID)
+}
+
+func (d *visitDraft) addContact(c draftContact) {
+	for i := range d.Contacts {
+		have := &d.Contacts[i]
+		if c.ID != 0 && have.ID == c.ID || c.ID == 0 && models.Fold(have.Name) == models.Fold(c.Name) {
+			have.Roles = models.AddRoles(have.Roles, c.Roles...)
+			return
+		}
+	}
+	d.Contacts = append(d.Contacts, c)
+}
+
+// check refuses fields longer than they can be stored, naming the field.
+func (d *visitDraft) check() error {
+	if err := models.CheckText(models.FieldClientName, d.ClientName, models.MaxNameLen); err != nil {
+		return err
+	}
+	if err := models.CheckFields(models.VisitFields, &d.Visit); err != nil {
+		return err
+	}
+	for _, c := range d.Contacts {
+		if err := models.CheckText(models.FieldContactName, c.Name, models.MaxShortLen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func draftFromQuick(q *quick.Visit) *visitDraft {
+	d := &visitDraft{Visit: q.Visit, Quick: true, clientChoice: clientChoice{ClientName: strings.TrimSpace(q.Client)},
+		NextAt: q.NextVisitAt, NoFollowUp: q.NoFollowUp, Parts: q.Parts}
+	d.Visit.Notes = strings.Join(q.Notes, "\n")
+	for _, c := range q.Contacts {
+		d.addContact(draftContact{Name: c.Name, Roles: c.Roles})
+	}
+	return d
+}
+
+func draftFromVisit(v *models.Visit, c *models.Client, contacts []models.Contact) *visitDraft {
+	d := &visitDraft{Visit: *v, EditID: v.ID, clientChoice: clientChoice{TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name},
+		Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp}
+	for _, ct := range contacts {
+		d.Contacts = append(d.Contacts, draftContact{ID: ct.ID, Name: ct.Name, Roles: ct.Roles})
+	}
+	return d
+}

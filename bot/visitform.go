@@ -1,0 +1,263 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"salesbot/internal/dates"
+	"salesbot/internal/quick"
+	"salesbot/models"
+)
+
+// The visit form asks the fields of models.VisitFields in order; the
+// client, the contacts met and the next visit have steps of their own
+// here, the others are derived from the table. "client_pick" and
+// "next_date" are reached by a jump, and the fields the table does not
+// ask (notes, place, duration) by an Edit button only.
+func (b *Bot) visitForm() *Form {
+	custom := map[models.Field][]*Step{
+		models.FieldClient:    b.visitClientSteps(),
+		models.FieldContacts:  {b.contactsStep()},
+		models.FieldNextVisit: b.nextVisitSteps(),
+	}
+	return &Form{
+		Kind:     "visit",
+		Steps:    formSteps(visitKeys, visitDrafts, custom),
+		Done:     b.visitDone,
+		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDrafts.of(st)) },
+	}
+}
+
+// visitClientSteps ask for the client. The form skips them when it starts
+// with its client (Log visit under a follow-up); Edit still reaches them.
+func (b *Bot) visitClientSteps() []*Step {
+	steps := clientSteps(b, visitDrafts, "visit_q_client", func(d *visitDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.setClient })
+	steps[0].When = func(st *FormState) bool { d := visitDrafts.of(st); return d.ClientID == 0 && !d.NewClient }
+	return steps
+}
+
+// contactsStep collects the contacts met: the client's as buttons, or
+// typed with their roles, until Done.
+func (b *Bot) contactsStep() *Step {
+	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2,
+		Prompt:  b.contactsPrompt,
+		Choices: b.contactChoices,
+		Parse:   b.parseContactAnswer,
+		OnSkip:  func(*FormState) {}}
+}
+
+// nextVisitSteps ask for the next visit: the team's rule, a quick choice,
+// or (through "pick") a typed date.
+func (b *Bot) nextVisitSteps() []*Step {
+	return []*Step{
+		{ID: "next", Text: true, Optional: true, Columns: 2,
+			Prompt:  b.nextPrompt,
+			Choices: b.nextChoices,
+			Parse:   b.parseNext,
+			OnSkip: func(st *FormState) {
+				_ = visitDrafts.update(st, func(d *visitDraft) error { d.NextAt, d.NoFollowUp = nil, false; return nil })
+			}},
+		{ID: "next_date", Text: true, When: never,
+			Prompt: func(r *Request, st *FormState) string { return r.t("visit_q_next_date", nil) },
+			Parse:  b.parseNext},
+	}
+}
+
+// never is the When of a step reached only by a jump or an Edit button.
+func never(*FormState) bool { return false }
+
+// nextPrompt shows the follow-up the team's rule would make.
+func (b *Bot) nextPrompt(r *Request, st *FormState) string {
+	d := visitDrafts.of(st)
+	if d.RuleAt != nil {
+		return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
+	}
+	days := models.RevisitInterval(d.RevisitDays)
+	return r.t("visit_q_next", map[string]any{"Default": r.time(r.Now.In(r.Loc).AddDate(0, 0, days))})
+}
+
+func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
+	d := visitDrafts.of(st)
+	var met []string
+	for _, c := range d.Contacts {
+		met = append(met, r.contact(c.Name, c.Roles))
+	}
+	so := ""
+	if len(met) > 0 {
+		so = r.list(met)
+	}
+	return r.t("visit_q_contacts", map[string]any{"Chosen": so})
+}
+
+func (b *Bot) contactChoices(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+	d := visitDrafts.of(st)
+	var cs []Choice
+	if d.ClientID != 0 {
+		contacts, err := b.store.Contacts(ctx, d.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		chosen := map[int64]bool{}
+		for _, c := range d.Contacts {
+			chosen[c.ID] = true
+		}
+		for _, c := range contacts {
+			if !chosen[c.ID] {
+				cs = append(cs, Choice{r.contact(c.Name, c.Roles), idValue(c.ID)})
+			}
+		}
+	}
+	if len(d.Contacts) > 0 {
+		cs = append(cs, Choice{r.t("visit_contacts_clear", nil), "clear"})
+	}
+	return append(cs, Choice{r.t("visit_contacts_done", nil), "done"}), nil
+}
+
+func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState, a string) error {
+	if a == "done" {
+		return nil
+	}
+	err := visitDrafts.update(st, func(d *visitDraft) error {
+		if a == "clear" {
+			d.Contacts = nil
+			return nil
+		}
+		if id, ok := parseID(a); ok {
+			contacts, err := b.store.Contacts(ctx, d.ClientID)
+			if err != nil {
+				return err
+			}
+			for _, c := range contacts {
+				if c.ID == id {
+					d.addContact(draftContact{ID: c.ID, Name: c.Name, Roles: c.Roles})
+					return nil
+				}
+			}
+			return models.Errorf(models.EINVALID, "form_choose", nil)
+		}
+		people, ok := quick.ParseContacts(a)
+		if !ok {
+			return models.Errorf(models.EINVALID, "err_contact_unreadable", map[string]any{"Value": a})
+		}
+		for _, p := range people {
+			if err := models.CheckText(models.FieldContactName, p.Name, models.MaxShortLen); err != nil {
+				return err
+			}
+			d.addContact(draftContact{Name: p.Name, Roles: p.Roles})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return ErrAskAgain
+}
+
+// teamRevisit is a team's one-week rule as the next-visit step and the
+// confirmation state it: the interval in days and the working hours (the
+// defaults when the team cannot be read, so a prompt is never lost to it).
+func (b *Bot) teamRevisit(ctx context.Context, teamID int64) (int, models.WorkingHours) {
+	t, err := b.store.Team(ctx, teamID)
+	if err != nil {
+		return models.DefaultRevisitDays, models.DefaultWorkingHours()
+	}
+	return models.RevisitInterval(t.RevisitDays), t.Hours
+}
+
+// nextChoices offers the next visit: the team's rule (its date kept in the
+// draft for the prompt), 2 days, 2 weeks, a date, or none.
+func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+	d := visitDrafts.of(st)
+	team := d.TeamID
+	if team == 0 {
+		team = r.User.PrimaryTeam()
+	}
+	days, hours := b.teamRevisit(ctx, team)
+	d.RevisitDays = days
+	if at, _, ok := models.RevisitDue(&models.Visit{At: r.Now}, days, hours, r.Loc); ok {
+		d.RuleAt = &at
+	}
+	visitDrafts.store(st, d)
+	def := r.t("visit_next_default_week", nil)
+	if days != models.DefaultRevisitDays {
+		def = r.t("visit_next_default_days", map[string]any{"Days": days})
+	}
+	return []Choice{
+		{def, "default"},
+		{r.t("visit_next_2d", nil), "d2"},
+		{r.t("visit_next_2w", nil), "w2"},
+		{r.t("visit_next_pick", nil), "pick"},
+		{r.t("visit_next_none", nil), "none"},
+	}, nil
+}
+
+// parseNext reads the next visit: a button, or a date as people type it,
+// which must lie ahead.
+func (b *Bot) parseNext(_ context.Context, r *Request, st *FormState, a string) error {
+	return visitDrafts.update(st, func(d *visitDraft) error {
+		local := r.Now.In(r.Loc)
+		set := func(t time.Time) { u := t.UTC(); d.NextAt, d.NoFollowUp = &u, false }
+		switch a {
+		case "default":
+			d.NextAt, d.NoFollowUp = nil, false
+		case "d2":
+			set(local.AddDate(0, 0, 2))
+		case "w2":
+			set(local.AddDate(0, 0, 14))
+		case "none":
+			d.NextAt, d.NoFollowUp = nil, true
+		case "pick":
+			st.Jump = "next_date"
+		default:
+			at, err := b.readDate(r, a)
+			if err != nil {
+				return err
+			}
+			set(at)
+		}
+		return nil
+	})
+}
+
+// readDate reads a future date as typed ("friday 10:00", "下周三").
+func (b *Bot) readDate(r *Request, text string) (time.Time, error) {
+	res, err := dates.Parse(text, r.Now, dates.Options{Location: r.Loc})
+	if err != nil || res.Rest != "" {
+		return time.Time{}, models.Errorf(models.EINVALID, "err_date_unreadable", map[string]any{"Value": text})
+	}
+	if err := models.CheckNextVisit(res.Time, r.Now); err != nil {
+		return time.Time{}, err
+	}
+	return res.Time, nil
+}
+
+// describeVisit is what a cancelled or expired visit form had collected.
+func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
+	v := d.record()
+	lines := shownLines(r, visitKeys, models.VisitFields, &v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
+		switch f.Name {
+		case models.FieldClient:
+			return labelled(r, visitKeys, f, firstNonEmpty(d.ClientName, d.Typed)), true
+		case models.FieldContacts:
+			return metLine(r, d.Contacts), true
+		}
+		return "", false
+	})
+	for i := range lines {
+		lines[i] = "• " + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// metLine lists the contacts met ("" for none).
+func metLine(r *Request, cs []draftContact) string {
+	var met []string
+	for _, c := range cs {
+		met = append(met, r.contact(c.Name, c.Roles))
+	}
+	if len(met) == 0 {
+		return ""
+	}
+	return r.t("sum_met", map[string]any{"Value": clip(r.list(met), readingLen)})
+}
