@@ -27,8 +27,17 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 		r.say("away_show", b.awayData(r, a, hours))
 		return nil
 	case r.cat.wordIs(wordAwayOff, arg):
+		a := r.User.Away
+		if a.From.IsZero() || !a.Until.After(r.Now) {
+			r.say("away_off_none", nil) // nothing to end: no "welcome back"
+			return nil
+		}
 		if err := b.store.SetAway(ctx, r.User.ID, models.Away{}); err != nil {
 			return err
+		}
+		if a.From.After(r.Now) {
+			r.say("away_cancelled", b.awayData(r, a, hours))
+			return nil
 		}
 		r.say("away_off", nil)
 		return nil

@@ -21,7 +21,11 @@ type command struct {
 	name    string
 	aliases []string
 	role    models.Role // the least role that may use it
-	run     func(ctx context.Context, r *Request) error
+	group   string      // what people do with it: its heading in /help ("help_group_" + group)
+	// forNewcomers hides the command from /help of people who are in a
+	// team already (/join: they got in; an invite link still works).
+	forNewcomers bool
+	run          func(ctx context.Context, r *Request) error
 }
 
 // helpKey is the catalogue key of the command's line in /help and the
@@ -30,36 +34,36 @@ func (c *command) helpKey() string { return "cmd_" + c.name }
 
 func (b *Bot) commandTable() []*command {
 	return []*command{
-		{name: "start", role: models.RoleRep, run: b.cmdStart},
-		{name: "help", role: models.RoleRep, run: b.cmdHelp},
-		{name: "cancel", role: models.RoleRep, run: b.cmdCancel},
-		{name: "join", role: models.RoleRep, run: b.join},
-		{name: "lang", role: models.RoleRep, run: b.cmdLang},
-		{name: "tz", role: models.RoleRep, run: b.cmdTZ},
-		{name: "team", role: models.RoleRep, run: b.cmdTeam},
-		{name: "visit", role: models.RoleRep, run: b.cmdVisit},
-		{name: "objection", role: models.RoleRep, run: b.cmdObjection},
-		{name: "undo", role: models.RoleRep, run: b.cmdUndo},
-		{name: "client", role: models.RoleRep, run: b.cmdClient},
-		{name: "clients", role: models.RoleRep, run: b.cmdClients},
-		{name: "history", role: models.RoleRep, run: b.cmdHistory},
-		{name: "objections", role: models.RoleRep, run: b.cmdObjections},
-		{name: "remind", role: models.RoleRep, run: b.cmdRemind},
-		{name: "followups", aliases: []string{"todo"}, role: models.RoleRep, run: b.cmdFollowUps},
-		{name: "done", role: models.RoleRep, run: b.cmdDone},
-		{name: "snooze", role: models.RoleRep, run: b.cmdSnooze},
-		{name: "away", role: models.RoleRep, run: b.cmdAway},
-		{name: "plan", role: models.RoleRep, run: b.cmdPlan},
-		{name: "me", role: models.RoleRep, run: b.cmdMe},
-		{name: "export", role: models.RoleRep, run: b.cmdExport},
-		{name: "invite", role: models.RoleManager, run: b.cmdInvite},
-		{name: "promote", role: models.RoleManager, run: b.cmdPromote},
-		{name: "deactivate", role: models.RoleManager, run: b.cmdDeactivate},
-		{name: "settings", role: models.RoleManager, run: b.cmdSettings},
-		{name: "digest", role: models.RoleManager, run: b.cmdDigest},
-		{name: "week", role: models.RoleManager, run: b.cmdWeek},
-		{name: "schedule", role: models.RoleManager, run: b.cmdSchedule},
-		{name: "newteam", role: models.RoleAdmin, run: b.cmdNewTeam},
+		{name: "start", role: models.RoleRep, group: "start", run: b.cmdStart},
+		{name: "help", role: models.RoleRep, group: "start", run: b.cmdHelp},
+		{name: "cancel", role: models.RoleRep, group: "start", run: b.cmdCancel},
+		{name: "join", role: models.RoleRep, group: "start", forNewcomers: true, run: b.join},
+		{name: "lang", role: models.RoleRep, group: "start", run: b.cmdLang},
+		{name: "tz", role: models.RoleRep, group: "start", run: b.cmdTZ},
+		{name: "team", role: models.RoleRep, group: "start", run: b.cmdTeam},
+		{name: "visit", role: models.RoleRep, group: "visits", run: b.cmdVisit},
+		{name: "objection", role: models.RoleRep, group: "visits", run: b.cmdObjection},
+		{name: "undo", role: models.RoleRep, group: "visits", run: b.cmdUndo},
+		{name: "client", role: models.RoleRep, group: "visits", run: b.cmdClient},
+		{name: "clients", role: models.RoleRep, group: "visits", run: b.cmdClients},
+		{name: "history", role: models.RoleRep, group: "visits", run: b.cmdHistory},
+		{name: "objections", role: models.RoleRep, group: "visits", run: b.cmdObjections},
+		{name: "remind", role: models.RoleRep, group: "followups", run: b.cmdRemind},
+		{name: "followups", aliases: []string{"todo"}, role: models.RoleRep, group: "followups", run: b.cmdFollowUps},
+		{name: "done", role: models.RoleRep, group: "followups", run: b.cmdDone},
+		{name: "snooze", role: models.RoleRep, group: "followups", run: b.cmdSnooze},
+		{name: "away", role: models.RoleRep, group: "followups", run: b.cmdAway},
+		{name: "plan", role: models.RoleRep, group: "plans", run: b.cmdPlan},
+		{name: "me", role: models.RoleRep, group: "plans", run: b.cmdMe},
+		{name: "export", role: models.RoleRep, group: "plans", run: b.cmdExport},
+		{name: "invite", role: models.RoleManager, group: "team", run: b.cmdInvite},
+		{name: "promote", role: models.RoleManager, group: "team", run: b.cmdPromote},
+		{name: "deactivate", role: models.RoleManager, group: "team", run: b.cmdDeactivate},
+		{name: "settings", role: models.RoleManager, group: "team", run: b.cmdSettings},
+		{name: "digest", role: models.RoleManager, group: "reports", run: b.cmdDigest},
+		{name: "week", role: models.RoleManager, group: "reports", run: b.cmdWeek},
+		{name: "schedule", role: models.RoleManager, group: "reports", run: b.cmdSchedule},
+		{name: "newteam", role: models.RoleAdmin, group: "admin", run: b.cmdNewTeam},
 	}
 }
 
@@ -113,13 +117,20 @@ func (b *Bot) callback(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// helpText lists the commands a role may use, in the table's order.
-func (b *Bot) helpText(lang string, role models.Role) string {
+// helpText lists the commands u may use, in the table's order, under a
+// heading for each group (what people do with them).
+func (b *Bot) helpText(lang string, u *models.User) string {
+	role := u.Role()
 	var sb strings.Builder
 	sb.WriteString(b.cat.T(lang, "help_header", nil))
+	group := ""
 	for _, c := range b.commands {
-		if !role.AtLeast(c.role) {
+		if !role.AtLeast(c.role) || (c.forNewcomers && len(u.ActiveMemberships()) > 0) {
 			continue
+		}
+		if c.group != group {
+			group = c.group
+			sb.WriteString("\n\n" + b.cat.T(lang, "help_group_"+group, nil))
 		}
 		sb.WriteString("\n/" + c.name + " — " + b.cat.T(lang, c.helpKey(), nil))
 	}
@@ -135,7 +146,7 @@ func (b *Bot) cmdCancel(_ context.Context, r *Request) error {
 }
 
 func (b *Bot) cmdHelp(_ context.Context, r *Request) error {
-	r.reply(b.helpText(r.Lang, r.User.Role()), nil)
+	r.reply(b.helpText(r.Lang, r.User), nil)
 	return nil
 }
 
@@ -144,7 +155,7 @@ func (b *Bot) cmdStart(ctx context.Context, r *Request) error {
 		return b.join(ctx, r) // t.me/<bot>?start=<code> arrives as "/start <code>"
 	}
 	r.say("welcome", map[string]any{"Name": r.User.Name, "Role": b.roleName(r, r.User.Role()), "Teams": r.list(teamNames(r.User))})
-	r.reply(b.helpText(r.Lang, r.User.Role()), nil)
+	r.reply(b.helpText(r.Lang, r.User), nil)
 	return nil
 }
 

@@ -421,8 +421,11 @@ func TestAway(t *testing.T) {
 	apptest.MustContain(t, sentMessages(h, bob.ID, "🔔 Reminder: call Acme"), "(late — it was due Wed 25 Nov 2026 10:00)")
 
 	apptest.MustContain(t, h.Send(bob, "/away dec 20 - jan 3"), "🏖 Away from Sun 20 Dec to Sun 3 Jan.", "Mon 4 Jan 2027 09:00")
-	apptest.MustContain(t, h.Send(bob, "/away off"), "Welcome back!")
+	apptest.MustContain(t, h.Send(bob, "/away off"), "Cancelled your away period from Sun 20 Dec to Sun 3 Jan; follow-ups reach you as usual.")
 	apptest.MustContain(t, h.Send(bob, "/away"), "You are not away.")
+	apptest.MustContain(t, h.Send(bob, "/away off"), "You are not away, so there is nothing to end.")
+	apptest.MustContain(t, h.Send(bob, "/away today - tomorrow"), "🏖 Away from")
+	apptest.MustContain(t, h.Send(bob, "/away off"), "Welcome back!")
 	apptest.MustContain(t, h.Send(bob, "/away 2026-12-27 2026-12-25"), "The last day (Fri 25 Dec) is before the first (Sun 27 Dec).")
 	apptest.MustContain(t, h.Send(bob, "/away 2026-11-01 2026-11-02"), "Mon 2 Nov has passed already.")
 	apptest.MustContain(t, h.Send(bob, "/away someday"), "I couldn't read “someday” as a first and a last day.")

@@ -92,6 +92,8 @@ func TestThirdLanguageIsFiles(t *testing.T) {
 	apptest.MustContain(t, h.Send(hans, "/tz"), "Deine Zeitzone ist UTC; dort ist es Mo, 23. Nov 2026, 09:00.")
 
 	// German sub-command words work, for everyone.
+	h.Send(hans, "/away 2026-11-23 2026-11-24")
+	h.Send(apptest.Admin, "/away 2026-11-23 2026-11-24")
 	apptest.MustContain(t, h.Send(hans, "/away zurück"), "Willkommen zurück!")
 	apptest.MustContain(t, h.Send(apptest.Admin, "/away zurück"), "Welcome back!")
 

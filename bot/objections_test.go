@@ -86,14 +86,14 @@ func TestBadInputIsExplained(t *testing.T) {
 	long := strings.Repeat("名", models.MaxNameLen+1)
 	cases := []struct{ in, want string }{
 		{"/visit demo; warm", "Which client was it? The client comes first, e.g. /visit Acme; demo; warm"},
-		{"/visit " + long + "; demo", "The client name is too long (201 characters; at most 200). Please shorten it and send again, e.g. /visit Acme; demo"},
-		{"/visit Acme; next: " + strings.Repeat("x", 1001), "The next step is too long (1001 characters; at most 1000)"},
+		{"/visit " + long + "; demo", "Too long — client name: 201 characters, at most 200 fit. Please shorten it and send again, e.g. /visit Acme; demo"},
+		{"/visit Acme; next: " + strings.Repeat("x", 1001), "Too long — next step: 1001 characters, at most 1000 fit."},
 		{"/visit Acme; met Li (chef)", "• “met Li (chef)” → the words in brackets are not a role (gatekeeper, buyer, user, decision maker, influencer); kept as a note"},
 		{"/visit Acme; revisit soon", "• “revisit soon” → no date I can read; kept as a note (set one with Edit → Next visit)"},
 		{"/clients Z", "“Z” is not a grade. Grades are A, B, C and D, e.g. /clients A"},
 		{"/client Nobody", "I have no client “Nobody” that you can see. Check the name, or create it: /client add Nobody"},
 		{"/objection price", "Which client was it? The client comes first, e.g. /objection Acme; price"},
-		{"/objection Acme; price; answer: " + strings.Repeat("y", 1001), "The answer is too long (1001 characters; at most 1000). Please shorten it and send again, e.g. /objection Acme; price"},
+		{"/objection Acme; price; answer: " + strings.Repeat("y", 1001), "Too long — answer: 1001 characters, at most 1000 fit. Please shorten it and send again, e.g. /objection Acme; price"},
 	}
 	for _, c := range cases {
 		h.Send(ann, "/cancel") // each case starts without a waiting form

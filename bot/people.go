@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"salesbot/internal/outbox"
 	"salesbot/models"
@@ -52,7 +51,7 @@ func (b *Bot) useInvite(ctx context.Context, r *Request, code string, confirmed 
 	}
 	r.say(map[models.JoinOutcome]string{models.JoinNew: "joined", models.JoinRejoin: "rejoined", models.JoinConfirm: "role_changed_by_invite"}[res.Outcome], data)
 	if res.Outcome == models.JoinNew {
-		r.reply(b.helpText(r.Lang, user.Role()), nil)
+		r.reply(b.helpText(r.Lang, user), nil)
 	}
 	// Tell whoever made the invite, in their language.
 	if inviter, err := b.store.User(ctx, inv.CreatedBy); err == nil && inviter.Active && inviter.ChatID != 0 {
@@ -441,8 +440,8 @@ func (b *Bot) cmdTZ(ctx context.Context, r *Request) error {
 		return nil
 	}
 	name := strings.TrimSpace(r.Args)
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" || strings.EqualFold(name, "local") {
+	loc, ok := models.ParseZone(name)
+	if !ok {
 		return models.Errorf(models.EINVALID, "err_tz_unknown", map[string]any{"Value": name})
 	}
 	if err := b.store.SetUserTZ(ctx, r.User.ID, loc.String()); err != nil {

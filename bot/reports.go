@@ -63,13 +63,34 @@ func splitTeamArg(args string, teams []*models.Team) ([]*models.Team, string) {
 	return teams, args
 }
 
+// notTeamNorDay answers a report argument that reads as neither one of
+// the user's teams nor a day: "/digest Nope" is most likely a team name,
+// so it says which teams there are, not only that "Nope" is no day.
+// dayErr is reportDay's error, returned when the text looks like a day.
+func (b *Bot) notTeamNorDay(ctx context.Context, r *Request, rest string, dayErr error) error {
+	word, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	if word == "" || strings.ContainsAny(word, "0123456789") {
+		return dayErr // "2026-13-01", "11-31": a day, mistyped
+	}
+	teams, err := b.digestTeams(ctx, r)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(teams))
+	for i, t := range teams {
+		names[i] = t.Name
+	}
+	return models.Errorf(models.ENOTFOUND, "err_report_team", map[string]any{"Value": word, "Teams": r.list(names),
+		"Command": "/" + r.Command, "Example": names[0]})
+}
+
 // /digest [team] [date]: the daily digest on demand, for each team the user
 // manages.
 func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
 	return b.eachReportTeam(ctx, r, func(team *models.Team, rest string) error {
 		day, err := reportDay(rest, r.Now, team.Location())
 		if err != nil {
-			return err
+			return b.notTeamNorDay(ctx, r, rest, err)
 		}
 		d, err := b.reports.DailyDigest(ctx, team, day)
 		if err != nil {
@@ -106,7 +127,7 @@ func (b *Bot) cmdWeek(ctx context.Context, r *Request) error {
 		if strings.TrimSpace(rest) != "" {
 			day, err := reportDay(rest, r.Now, loc)
 			if err != nil {
-				return err
+				return b.notTeamNorDay(ctx, r, rest, err)
 			}
 			week = models.WeekOfDate(day)
 		}

@@ -297,7 +297,8 @@ func TestDigestAndWeekOnDemand(t *testing.T) {
 	apptest.MustContain(t, h.Send(miaTG, "/digest mon"), "daily digest, Mon 23 Nov")
 	apptest.MustContain(t, h.Send(miaTG, "/digest 2026-11-24"), "daily digest, Tue 24 Nov")
 	apptest.MustContain(t, h.Send(miaTG, "/digest North 2026-11-24"), "daily digest, Tue 24 Nov")
-	apptest.MustContain(t, h.Send(miaTG, "/digest whenever"), "I can't read “whenever” as a day. Examples: /digest yesterday")
+	apptest.MustContain(t, h.Send(miaTG, "/digest whenever"), "There is no team “whenever” that you manage, and it is not a day either. Your teams: North. For example: /digest North yesterday")
+	apptest.MustContain(t, h.Send(miaTG, "/digest 2026-13-45"), "I can't read “2026-13-45” as a day. Examples: /digest yesterday")
 	apptest.MustContain(t, h.Send(wangTG, "/digest"), "📊 North — 每日简报,11月24日 周二")
 
 	// /week DATE: the week containing it; without one, last week. On

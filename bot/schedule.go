@@ -30,6 +30,8 @@ func (b *Bot) cmdSchedule(ctx context.Context, r *Request) error {
 		if err := b.store.SetTeamReportSettings(ctx, team.ID, set); err != nil {
 			return err
 		}
+		r.reply(r.t("settings_saved", nil)+"\n"+b.scheduleText(r, team, set), nil)
+		return nil
 	}
 	r.reply(b.scheduleText(r, team, set), nil)
 	return nil

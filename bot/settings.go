@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"salesbot/internal/dates"
 	"salesbot/internal/storage"
@@ -26,6 +25,19 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		teamName = strings.Join(fields[:keyAt], " ")
 	}
 	team, err := b.teamFor(ctx, r, strings.TrimSpace(teamName))
+	if models.ErrorCode(err) == models.ENOTFOUND && keyAt < 0 && len(fields) > 0 {
+		// No setting word: "/settings foo bar" names an unknown key (after
+		// a team's name, if it starts with one), not a team "foo bar".
+		unknown := fields[0]
+		for i := 1; i < len(fields); i++ {
+			if t, err := b.teamFor(ctx, r, strings.Join(fields[:i], " ")); err == nil && t != nil {
+				unknown = fields[i]
+				break
+			}
+		}
+		r.say("err_settings_key", map[string]any{"Key": unknown, "Teams": b.visibleTeamNames(ctx, r)})
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -46,8 +58,8 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	}
 	switch key {
 	case wordSettingTZ:
-		loc, err := time.LoadLocation(value)
-		if err != nil || value == "" || strings.EqualFold(value, "local") {
+		loc, ok := models.ParseZone(value)
+		if !ok {
 			return bad("/settings tz Asia/Shanghai")
 		}
 		name := loc.String()

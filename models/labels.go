@@ -78,9 +78,10 @@ var (
 			"面谈", "面访", "拜访", "上门", "见面", "当面", "上门拜访", "登门"},
 		MethodPhone: {"phone", "call", "phone call", "called", "tel", "telephone", "video call",
 			"电话", "打电话", "通话", "电话沟通", "视频", "视频会议"},
-		MethodEmail: {"email", "mail", "emailed", "邮件", "电邮", "电子邮件", "发邮件"},
-		MethodMessage: {"message", "letter", "chat", "wechat", "sms", "text message", "im", "whatsapp",
-			"信", "信函", "短信", "微信", "消息", "留言", "写信"},
+		MethodEmail:  {"email", "mail", "emailed", "邮件", "电邮", "电子邮件", "发邮件"},
+		MethodWeChat: {"wechat", "weixin", "we chat", "wechat call", "微信", "微信沟通", "微信聊", "微信电话"},
+		MethodMessage: {"message", "letter", "chat", "sms", "text message", "im", "whatsapp",
+			"信", "信函", "短信", "消息", "留言", "写信"},
 		MethodEvent: {"event", "exhibition", "trade show", "fair", "conference", "expo", "seminar",
 			"展会", "展览", "会议", "活动", "研讨会", "展览会", "交流会"},
 	})

@@ -45,7 +45,7 @@ func TestParseLabels(t *testing.T) {
 		}
 	}
 	methods := map[string]Method{"phone": MethodPhone, "电话": MethodPhone, "In person": MethodInPerson, "面谈": MethodInPerson,
-		"e-mail": MethodEmail, "微信": MethodMessage, "letter": MethodMessage, "展会": MethodEvent, "exhibition": MethodEvent}
+		"e-mail": MethodEmail, "微信": MethodWeChat, "wechat": MethodWeChat, "letter": MethodMessage, "展会": MethodEvent, "exhibition": MethodEvent}
 	for in, want := range methods {
 		if got, ok := ParseMethod(in); !ok || got != want {
 			t.Errorf("ParseMethod(%q) = %q, %v; want %q", in, got, ok, want)

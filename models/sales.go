@@ -59,12 +59,13 @@ const (
 	MethodInPerson Method = "in_person"
 	MethodPhone    Method = "phone"
 	MethodEmail    Method = "email"
-	MethodMessage  Method = "message" // letter or message
+	MethodWeChat   Method = "wechat"  // WeChat (微信): how most Chinese clients are reached, so its own method
+	MethodMessage  Method = "message" // letter or another message
 	MethodEvent    Method = "event"   // event or exhibition
 )
 
 // Methods lists the methods.
-var Methods = []Method{MethodInPerson, MethodPhone, MethodEmail, MethodMessage, MethodEvent}
+var Methods = []Method{MethodInPerson, MethodPhone, MethodEmail, MethodWeChat, MethodMessage, MethodEvent}
 
 // DecisionRole is a contact's role in the decision group (决策群体).
 type DecisionRole string

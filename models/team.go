@@ -7,6 +7,7 @@ package models
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -78,6 +79,39 @@ func LoadLocation(name string) *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// ParseZone reads an IANA time zone name as people type it: case does not
+// matter ("asia/shanghai", "AMERICA/NEW_YORK", "utc"). "Local" (the
+// server's zone) and "" are refused: a team's zone must not depend on the
+// machine. The one rule for /tz, /settings tz and --tz.
+func ParseZone(name string) (*time.Location, bool) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.EqualFold(name, "local") {
+		return nil, false
+	}
+	for _, try := range []string{name, zoneCase(name), strings.ToUpper(name)} {
+		if loc, err := time.LoadLocation(try); err == nil {
+			return loc, true
+		}
+	}
+	return nil, false
+}
+
+// zoneCase spells a zone name the way the tz database does for nearly all
+// of its names: each word capitalised ("america/new_york" →
+// "America/New_York", "america/port-au-prince" → "America/Port-Au-Prince"
+// misses the few with lower-case words, which must be typed as listed).
+func zoneCase(name string) string {
+	b := []rune(strings.ToLower(name))
+	up := true
+	for i, r := range b {
+		if up {
+			b[i] = unicode.ToUpper(r)
+		}
+		up = r == '/' || r == '_' || r == '-'
+	}
+	return string(b)
 }
 
 // DefaultRevisitDays is the one-week rule.

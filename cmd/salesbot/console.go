@@ -47,9 +47,6 @@ own, for what a phone would send instead of text:
 Flags:
 `
 
-// DemoTeam is the team the first console user runs.
-const DemoTeam = "Demo team"
-
 func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c common
 	fs := newFlagSet("console", consoleUsage, stderr)
@@ -98,7 +95,8 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer a.Close()
-	if err := seedConsole(ctx, a, me, c.tz, cat.Normalize(me.LanguageCode), *lang); err != nil {
+	appLang := cat.Normalize(me.LanguageCode)
+	if err := seedConsole(ctx, a, me, c.tz, appLang, *lang, cat.T(appLang, "console_demo_team", nil)); err != nil {
 		return err
 	}
 
@@ -160,8 +158,8 @@ func lastUpdateID(dsn string) (int64, error) {
 }
 
 // seedConsole makes an empty database usable at once: the first console
-// user becomes admin and manager of a demo team.
-func seedConsole(ctx context.Context, a *app.App, me tgfake.User, tz, appLang, lang string) error {
+// user becomes admin and manager of a demo team, named in their language.
+func seedConsole(ctx context.Context, a *app.App, me tgfake.User, tz, appLang, lang, demoTeam string) error {
 	n, err := a.DB.CountUsers(ctx)
 	if err != nil {
 		return err
@@ -172,9 +170,9 @@ func seedConsole(ctx context.Context, a *app.App, me tgfake.User, tz, appLang, l
 		if err != nil {
 			return err
 		}
-		team, err := a.DB.TeamByName(ctx, DemoTeam)
+		team, err := a.DB.TeamByName(ctx, demoTeam)
 		if models.ErrorCode(err) == models.ENOTFOUND {
-			team, err = a.DB.CreateTeam(ctx, DemoTeam, tz)
+			team, err = a.DB.CreateTeam(ctx, demoTeam, tz)
 		}
 		if err != nil {
 			return err

@@ -108,3 +108,16 @@ func TestConsolePrintsDueFollowUpsWithoutInput(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The demo team is named in the first user's language.
+func TestConsoleDemoTeamInUsersLanguage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "zh.db")
+	var out, errOut bytes.Buffer
+	if err := Main(context.Background(), []string{"console", "--db", db, "--as", "wang", "--lang", "zh"}, strings.NewReader("/team\n"), &out, &errOut); err != nil {
+		t.Fatalf("console: %v\n%s", err, errOut.String())
+	}
+	mustHave(t, out.String(), "演示团队")
+	if strings.Contains(out.String(), "Demo team") {
+		t.Fatalf("English team name for a Chinese user:\n%s", out.String())
+	}
+}

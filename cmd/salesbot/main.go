@@ -24,6 +24,7 @@ import (
 
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
+	"salesbot/models"
 	"salesbot/reminders"
 )
 
@@ -111,9 +112,11 @@ func (c *common) register(fs *flag.FlagSet) {
 }
 
 func (c *common) validate() (admins []int64, err error) {
-	if _, err := time.LoadLocation(c.tz); err != nil || c.tz == "" {
+	loc, ok := models.ParseZone(c.tz)
+	if !ok {
 		return nil, usageError{fmt.Sprintf("SALESBOT_TZ/--tz %q is not an IANA time zone (example: Asia/Shanghai)", c.tz)}
 	}
+	c.tz = loc.String()
 	for _, f := range strings.Split(c.admins, ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {
@@ -199,38 +202,64 @@ func envFloat(name string, def float64) float64 {
 	return def
 }
 
+// botFlags are the flags of the subcommands that start the bot (run, job):
+// the common ones and those for talking to the Bot API.
+type botFlags struct {
+	c    common
+	send sending
+}
+
+func (f *botFlags) register(fs *flag.FlagSet) {
+	f.c.register(fs)
+	f.send.register(fs)
+}
+
+// check validates the flags and returns the configured admins.
+func (f *botFlags) check() ([]int64, error) {
+	admins, err := f.c.validate()
+	if err != nil {
+		return nil, err
+	}
+	return admins, f.send.validate()
+}
+
+// start reads the token and builds the app; adjust (may be nil) sets what
+// only one subcommand configures.
+func (f *botFlags) start(ctx context.Context, admins []int64, stderr io.Writer, adjust func(*app.Config) error) (*app.App, error) {
+	token, err := readToken(f.send.tokenFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg := f.send.config(&f.c, token, admins)
+	if adjust != nil {
+		if err := adjust(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	return app.New(ctx, cfg, nil, f.c.logger(stderr))
+}
+
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var (
-		c     common
-		send  sending
+		f     botFlags
 		serve serving
 	)
 	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling, or by webhook with --webhook URL --listen ADDR.\nNeeds TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
-	c.register(fs)
-	send.register(fs)
+	f.register(fs)
 	serve.register(fs)
 	workers := fs.Int("workers", 8, "chats handled at once")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	admins, err := c.validate()
+	admins, err := f.check()
 	if err != nil {
 		return err
 	}
-	if err := send.validate(); err != nil {
+	a, err := f.start(ctx, admins, stderr, func(cfg *app.Config) (err error) {
+		cfg.Workers = *workers
+		cfg.Serve, err = serve.config()
 		return err
-	}
-	token, err := readToken(send.tokenFile)
-	if err != nil {
-		return err
-	}
-	log := c.logger(stderr)
-	cfg := send.config(&c, token, admins)
-	cfg.Workers = *workers
-	if cfg.Serve, err = serve.config(); err != nil {
-		return err
-	}
-	a, err := app.New(ctx, cfg, nil, log)
+	})
 	if err != nil {
 		return err
 	}
@@ -243,29 +272,21 @@ const jobUsage = `Usage: salesbot job [flags] NAME
 Runs one periodic job once, as the running bot's scheduler would, and
 exits: followups sends the follow-ups due now; reports sends the digests,
 summaries and plan reminders that are due; expire-forms ends forms idle for
-30 minutes; prune deletes handled updates older than a week and finished job
-runs older than a month. Needs the bot token, like run. Without NAME it
-lists the jobs.
+30 minutes; prune deletes handled updates older than a week. Needs the bot
+token, like run. Without NAME it lists the jobs.
 
 Flags:
 `
 
 func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var (
-		c    common
-		send sending
-	)
+	var f botFlags
 	fs := newFlagSet("job", jobUsage, stderr)
-	c.register(fs)
-	send.register(fs)
+	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	admins, err := c.validate()
+	admins, err := f.check()
 	if err != nil {
-		return err
-	}
-	if err := send.validate(); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -276,11 +297,7 @@ func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return nil
 	}
-	token, err := readToken(send.tokenFile)
-	if err != nil {
-		return err
-	}
-	a, err := app.New(ctx, send.config(&c, token, admins), nil, c.logger(stderr))
+	a, err := f.start(ctx, admins, stderr, nil)
 	if err != nil {
 		return err
 	}

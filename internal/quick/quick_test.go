@@ -48,7 +48,8 @@ func TestParseVisit(t *testing.T) {
 		{"Acme; 1.5h", Visit{Visit: models.Visit{DurationMin: 90}, Client: "Acme"}},
 		{"Acme; 半小时", Visit{Visit: models.Visit{DurationMin: 30}, Client: "Acme"}},
 		{"Acme; stage: quote; attitude: so so; via wechat", Visit{Visit: models.Visit{Stage: models.StageProposal, Attitude: models.AttitudeNeutral}, Client: "Acme", Notes: []string{"via wechat"}}},
-		{"Acme; method: wechat", Visit{Visit: models.Visit{Method: models.MethodMessage}, Client: "Acme"}},
+		{"Acme; method: wechat", Visit{Visit: models.Visit{Method: models.MethodWeChat}, Client: "Acme"}},
+		{"Acme; 微信; 报价", Visit{Visit: models.Visit{Method: models.MethodWeChat, Stage: models.StageProposal}, Client: "Acme"}},
 		// Unknown parts are notes; nothing is dropped.
 		{"Acme; brought cake; demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Notes: []string{"brought cake"}}},
 		{"Acme; note: parking is hard", Visit{Client: "Acme", Notes: []string{"parking is hard"}}},

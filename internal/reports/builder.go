@@ -273,25 +273,12 @@ func (r *dayRecords) addRepDays(d *models.DailyDigest) {
 // week after.
 func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week models.Week) (*models.WeeklySummary, error) {
 	loc := team.Location()
-	from, to, err := week.Bounds(loc)
-	if err != nil {
-		return nil, err
-	}
 	reps, _, err := b.members(ctx, team.ID)
 	if err != nil {
 		return nil, err
 	}
-	scope := storage.RecordScope{TeamID: team.ID, From: from, To: to}
-	visits, err := b.db.ReportVisits(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := b.db.ReportObjections(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
 	next := week.Next()
-	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, 0, week, next)
+	visits, objs, planned, err := b.readWeek(ctx, team, 0, week, next)
 	if err != nil {
 		return nil, err
 	}
@@ -358,10 +345,39 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 		}
 	}
 	s.Objections = objectionStats(objs)
+	from, to, err := week.Bounds(loc)
+	if err != nil {
+		return nil, err
+	}
 	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// readWeek reads the visits and objections of a week in a team (repID 0)
+// or of one rep, and the planned visits of that week and the more weeks
+// given.
+func (b *Builder) readWeek(ctx context.Context, team *models.Team, repID int64, week models.Week, more ...models.Week) (
+	[]models.RepVisit, []models.RepObjection, []models.PlannedVisit, error) {
+	from, to, err := week.Bounds(team.Location())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	scope := storage.RecordScope{TeamID: team.ID, RepID: repID, From: from, To: to}
+	visits, err := b.db.ReportVisits(ctx, scope)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	objs, err := b.db.ReportObjections(ctx, scope)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, repID, append([]models.Week{week}, more...)...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return visits, objs, planned, nil
 }
 
 // objectionStats groups objections by category, most frequent first, with
@@ -423,20 +439,7 @@ func objectionStats(objs []models.RepObjection) []models.ObjectionStat {
 // objections (idx_planned_rep_week, idx_visits_rep_at, idx_objections_rep_at).
 func (b *Builder) RepWeek(ctx context.Context, team *models.Team, repID int64, week models.Week) (*models.RepWeekly, error) {
 	loc := team.Location()
-	from, to, err := week.Bounds(loc)
-	if err != nil {
-		return nil, err
-	}
-	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, repID, week)
-	if err != nil {
-		return nil, err
-	}
-	scope := storage.RecordScope{TeamID: team.ID, RepID: repID, From: from, To: to}
-	visits, err := b.db.ReportVisits(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := b.db.ReportObjections(ctx, scope)
+	visits, objs, planned, err := b.readWeek(ctx, team, repID, week)
 	if err != nil {
 		return nil, err
 	}

@@ -148,70 +148,66 @@ func orEmpty(t *time.Time) any {
 	return t.UTC()
 }
 
-func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
-	visits, err := b.db.ExportVisits(ctx, sc)
+// fill adds a row per record to a sheet (or passes on the error of the
+// query that read them).
+func fill[T any](sh Sheet, records []T, err error, row func(*T) []any) (Sheet, error) {
 	if err != nil {
 		return Sheet{}, err
 	}
-	sh := newSheet(l, "visits",
+	for i := range records {
+		sh.Rows = append(sh.Rows, row(&records[i]))
+	}
+	return sh, nil
+}
+
+func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
+	visits, err := b.db.ExportVisits(ctx, sc)
+	return fill(newSheet(l, "visits",
 		Column{"Date", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Method", KindText, 12},
 		Column{"Stage before", KindText, 16}, Column{"Stage", KindText, 16}, Column{"Attitude", KindText, 10}, Column{"Minutes", KindInt, 9},
 		Column{"Place", KindText, 24}, Column{"Talking points", KindText, 40}, Column{"Client's view", KindText, 40},
-		Column{"Next step", KindText, 30}, Column{"Next visit", KindTime, 17}, Column{"Notes", KindText, 30})
-	for _, v := range visits {
-		sh.Rows = append(sh.Rows, []any{v.At.UTC(), v.Rep, v.Client, l.enum("method", string(v.Method)), l.enum("stage", string(v.StageBefore)),
+		Column{"Next step", KindText, 30}, Column{"Next visit", KindTime, 17}, Column{"Notes", KindText, 30},
+	), visits, err, func(v *models.VisitRecord) []any {
+		return []any{v.At.UTC(), v.Rep, v.Client, l.enum("method", string(v.Method)), l.enum("stage", string(v.StageBefore)),
 			l.enum("stage", string(v.Stage)), l.enum("attitude", string(v.Attitude)), v.DurationMin, v.Place, v.TalkingPoints, v.ClientView,
-			v.NextStep, orEmpty(v.NextVisitAt), v.Notes})
-	}
-	return sh, nil
+			v.NextStep, orEmpty(v.NextVisitAt), v.Notes}
+	})
 }
 
 func (b *Builder) objectionSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	objs, err := b.db.ExportObjections(ctx, sc)
-	if err != nil {
-		return Sheet{}, err
-	}
-	sh := newSheet(l, "objections",
+	return fill(newSheet(l, "objections",
 		Column{"Date", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Category", KindText, 18},
 		Column{"Client's words", KindText, 40}, Column{"Answer", KindText, 40}, Column{"Resolved", KindBool, 10},
-		Column{"Answer that worked", KindText, 40}, Column{"Resolved on", KindTime, 17})
-	for _, o := range objs {
-		sh.Rows = append(sh.Rows, []any{o.At.UTC(), o.Rep, o.Client, l.enum("category", string(o.Category)), o.Words, o.Answer, o.Resolved,
-			o.WorkedAnswer, orEmpty(o.ResolvedAt)})
-	}
-	return sh, nil
+		Column{"Answer that worked", KindText, 40}, Column{"Resolved on", KindTime, 17},
+	), objs, err, func(o *models.ObjectionRecord) []any {
+		return []any{o.At.UTC(), o.Rep, o.Client, l.enum("category", string(o.Category)), o.Words, o.Answer, o.Resolved,
+			o.WorkedAnswer, orEmpty(o.ResolvedAt)}
+	})
 }
 
 func (b *Builder) clientSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	clients, err := b.db.ExportClients(ctx, sc)
-	if err != nil {
-		return Sheet{}, err
-	}
-	sh := newSheet(l, "clients",
+	return fill(newSheet(l, "clients",
 		Column{"Client", KindText, 24}, Column{"Grade", KindText, 8}, Column{"Stage", KindText, 16}, Column{"Owner", KindText, 16},
 		Column{"Industry", KindText, 16}, Column{"Address", KindText, 30}, Column{"Size", KindText, 10}, Column{"Source", KindText, 14},
-		Column{"Visits in period", KindInt, 10}, Column{"Last visit", KindTime, 17}, Column{"Created", KindTime, 17}, Column{"Notes", KindText, 30})
-	for _, c := range clients {
-		sh.Rows = append(sh.Rows, []any{c.Name, l.enum("grade", string(c.Grade)), l.enum("stage", string(c.Stage)), c.Owner, c.Industry,
-			c.Address, c.Size, c.Source, c.VisitsInPeriod, orEmpty(&c.LastVisit), c.CreatedAt.UTC(), c.Notes})
-	}
-	return sh, nil
+		Column{"Visits in period", KindInt, 10}, Column{"Last visit", KindTime, 17}, Column{"Created", KindTime, 17}, Column{"Notes", KindText, 30},
+	), clients, err, func(c *models.ClientRecord) []any {
+		return []any{c.Name, l.enum("grade", string(c.Grade)), l.enum("stage", string(c.Stage)), c.Owner, c.Industry,
+			c.Address, c.Size, c.Source, c.VisitsInPeriod, orEmpty(&c.LastVisit), c.CreatedAt.UTC(), c.Notes}
+	})
 }
 
 // followUpSheet lists the follow-ups due in the period.
 func (b *Builder) followUpSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	fus, err := b.db.ExportFollowUps(ctx, sc)
-	if err != nil {
-		return Sheet{}, err
-	}
-	sh := newSheet(l, "followups",
+	return fill(newSheet(l, "followups",
 		Column{"Due", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Text", KindText, 40},
-		Column{"Kind", KindText, 12}, Column{"State", KindText, 12}, Column{"Done on", KindTime, 17})
-	for _, f := range fus {
-		sh.Rows = append(sh.Rows, []any{f.DueAt.UTC(), f.Owner, f.ClientName, f.Text, l.enum("fukind", string(f.Kind)),
-			l.enum("fustate", string(f.State)), orEmpty(&f.DoneAt)})
-	}
-	return sh, nil
+		Column{"Kind", KindText, 12}, Column{"State", KindText, 12}, Column{"Done on", KindTime, 17},
+	), fus, err, func(f *models.FollowUpRecord) []any {
+		return []any{f.DueAt.UTC(), f.Owner, f.ClientName, f.Text, l.enum("fukind", string(f.Kind)),
+			l.enum("fustate", string(f.State)), orEmpty(&f.DoneAt)}
+	})
 }
 
 // wall is t's wall clock in loc as a zone-less time: spreadsheets have no

@@ -1,0 +1,64 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"salesbot/internal/apptest"
+)
+
+// Errors that point the right way, and words that say the same thing
+// everywhere (issue 11, item 13).
+func TestErrorsPointTheRightWay(t *testing.T) {
+	h := apptest.New(t) // Monday 23 Nov 2026 09:00 UTC
+	// The configured admin has no team yet: /help offers /join, and
+	// /start says hello, not "welcome back".
+	got := h.Send(admin, "/start")
+	apptest.MustContain(t, got, "Hello, Ada! Your role: admin.", "Getting started:\n/start", "/join — ")
+	if strings.Contains(apptest.Joined(got), "Welcome back") {
+		t.Fatalf("first start says welcome back:\n%s", apptest.Joined(got))
+	}
+	repIn(t, h, bob, "UTC")
+
+	// /help is grouped by what people do; /join is gone once you are in a team.
+	help := apptest.Joined(h.Send(bob, "/help"))
+	for _, want := range []string{"Getting started:", "Log visits and look up clients:\n/visit", "Follow-ups and reminders:\n/remind",
+		"Plans, your week, exports:\n/plan"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("/help lacks %q:\n%s", want, help)
+		}
+	}
+	for _, not := range []string{"/join", "/digest", "Reports (managers):"} {
+		if strings.Contains(help, not) {
+			t.Errorf("a rep's /help shows %q:\n%s", not, help)
+		}
+	}
+	apptest.MustContain(t, h.Send(admin, "/help"), "Your team (managers):\n/invite", "Reports (managers):\n/digest", "Admins:\n/newteam")
+	apptest.MustContain(t, h.Send(bob, "/start"), "Hello, Bob! Your role: rep in North.")
+
+	for _, c := range []struct{ who, in, want string }{
+		{"a", "/digest Nope", "There is no team “Nope” that you manage, and it is not a day either. Your teams: North. For example: /digest North yesterday"},
+		{"a", "/week Nope", "There is no team “Nope” that you manage"},
+		{"a", "/settings foo bar", "“foo” is not a setting (nor a team of yours: North). The settings are tz, revisit, morning, quiet and daysoff"},
+		{"a", "/settings North foo bar", "“foo” is not a setting"},
+		{"a", "/settings North tz asia/shanghai", "Saved.\nSettings of North:\nTime zone: Asia/Shanghai"},
+		{"a", "/schedule digest 18:00", "Saved.\nReports for North"},
+		{"a", "/away off", "You are not away, so there is nothing to end."},
+		{"b", "/tz america/new_york", "America/New_York"},
+		{"b", "/tz europe/nowhere", "is not a time zone I know"},
+		{"b", "/plan next mon", "Plan item 1, “mon”, has a day but no client: who will you visit on Mon? Nothing was saved. Example: /plan next mon Acme demo"},
+		{"b", "/visit Acme; wechat; demo", "method: WeChat"},
+		{"b", "/history Acme", "Acme — history, 1 entry (page 1 of 1)"},
+	} {
+		who := admin
+		if c.who == "b" {
+			who = bob
+		}
+		if got := apptest.Joined(h.Send(who, c.in)); !strings.Contains(got, c.want) {
+			t.Errorf("%s:\n%s\nwant %q", c.in, got, c.want)
+		}
+	}
+	h.Send(li, "/join "+invite(t, h, "rep North"))
+	apptest.MustContain(t, h.Send(li, "/visit 华为; 微信; 报价"), "方式:微信")
+	apptest.MustContain(t, h.Send(li, "/visit 小米; 面谈; 演示"), "面谈")
+}
