@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -139,6 +140,12 @@ func newCrashRun(t testing.TB, cfg crashConfig) *crashRun {
 		}
 		if t.Failed() {
 			t.Logf("the binary's log (last 60 lines):\n%s", tail(r.logs.Name(), 60))
+			if keep := os.Getenv("SALESBOT_CRASH_KEEP"); keep != "" {
+				data, _ := os.ReadFile(r.logs.Name())
+				if err := os.WriteFile(keep, data, 0o644); err == nil {
+					t.Logf("the whole log is in %s", keep)
+				}
+			}
 		}
 	})
 	r.admin = tgfake.User{ID: 100, FirstName: "Ada", Username: "ada", LanguageCode: "en"}
@@ -528,6 +535,9 @@ type crashReport struct {
 	Exits             []string
 
 	Updates, LostUpdates, GaveUp int
+	// Outbox: the database has the durable outbox's table, so doubled
+	// deliveries are judged by its send counts, not by timing.
+	Outbox                       bool
 	Visits, VisitsTwice          int
 	VisitsLost                   int
 	Objections, ObjectionsTwice  int
@@ -560,10 +570,15 @@ type doubled struct {
 	gap   time.Duration // from the previous copy to the next kill (-1: no kill)
 	inWin bool
 	fu    bool
+	// started: the database shows the message's send was started more
+	// than once (outgoing.attempts > 1), the one way a copy may repeat.
+	started bool
 }
 
 func (d doubled) String() string {
 	switch {
+	case d.started:
+		return fmt.Sprintf("%s (its send was started again after a kill %v after the earlier copy)", d.what, d.gap.Round(time.Millisecond))
 	case d.gap < 0:
 		return fmt.Sprintf("%s (no kill after the earlier copy: outside the window)", d.what)
 	case d.inWin:
@@ -697,6 +712,24 @@ func (r *crashRun) count() *crashReport {
 			dueAt[d.Text] = d.DueAt
 		}
 	}
+	// The durable outbox (issue 9) counts the sends it started per message:
+	// only one started more than once may have reached the user twice.
+	var again []struct {
+		ChatID  int64
+		Payload string
+	}
+	if g.Migrator().HasTable("outgoing") {
+		rep.Outbox = true
+		q(&again, "SELECT chat_id, payload FROM outgoing WHERE attempts > 1")
+	}
+	restarted := func(chat int64, sub string) bool {
+		for _, o := range again {
+			if o.ChatID == chat && jsonHas([]byte(o.Payload), sub) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, a := range acts {
 		for _, e := range expectations(a) {
 			what := fmt.Sprintf("%s %q: %q", a.kind, a.key, strings.TrimSpace(e.sub))
@@ -724,6 +757,7 @@ func (r *crashRun) count() *crashReport {
 			for i := 1; i < len(copies); i++ {
 				d := r.classify(what, copies[i-1])
 				d.fu = e.fu
+				d.started = restarted(a.chat, e.sub)
 				rep.Doubled = append(rep.Doubled, d)
 			}
 		}
@@ -790,6 +824,31 @@ func (r *crashRun) classify(what string, prev time.Time) doubled {
 	return doubled{what: what, gap: gap, inWin: gap <= r.cfg.Window}
 }
 
+// jsonHas tells whether some string in a JSON document contains sub.
+func jsonHas(doc []byte, sub string) bool {
+	var v any
+	if json.Unmarshal(doc, &v) != nil {
+		return false
+	}
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case string:
+			return strings.Contains(v, sub)
+		case []any:
+			return slices.ContainsFunc(v, walk)
+		case map[string]any:
+			for _, x := range v {
+				if walk(x) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
+}
+
 // sentAt returns when each message to chat containing sub went out.
 func sentAt(sent []tgfake.Sent, chat int64, sub string) []time.Time {
 	var out []time.Time
@@ -830,6 +889,15 @@ func (rep *crashReport) String() string {
 	fmt.Fprintf(&b, "replies never sent: %d; stalls > 60 s: %d; slowest first reply: %v\n", len(rep.Missing), len(rep.Stalls), rep.MaxLatency.Round(time.Millisecond))
 	fmt.Fprintf(&b, "\"may have got this once already\" on a first copy: %d\n", rep.FalseMaybeRepeats)
 	fmt.Fprintf(&b, "doubled deliveries: %d (inside the %v window: %d, outside: %d)\n", len(rep.Doubled), rep.Window, in, out)
+	if rep.Outbox {
+		started := 0
+		for _, d := range rep.Doubled {
+			if d.started {
+				started++
+			}
+		}
+		fmt.Fprintf(&b, "doubled deliveries whose send the outbox had started again: %d of %d\n", started, len(rep.Doubled))
+	}
 	var gaps []time.Duration
 	for _, d := range rep.Doubled {
 		if d.inWin {
