@@ -448,6 +448,13 @@ func (r *crashRun) run() *crashReport {
 	settled := r.waitFor(r.cfg.Settle, func(sent []tgfake.Sent) bool {
 		return r.fake.PendingUpdates() == 0 && len(r.missing(sent)) == 0
 	})
+	if !r.cfg.FollowUps {
+		// Not checked, but given a little time so that the report shows
+		// what stays undelivered rather than what is merely not due yet.
+		r.cfg.FollowUps = true
+		r.waitFor(15*time.Second, func(sent []tgfake.Sent) bool { return len(r.missing(sent)) == 0 })
+		r.cfg.FollowUps = false
+	}
 	settling := time.Since(settleFrom)
 	r.live(2 * time.Second) // room for late copies to show
 	r.stop()
