@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"salesbot/bot"
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
 	"salesbot/models"
@@ -160,8 +161,10 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 type sending struct {
 	tokenFile, apiURL   string
 	global, chat, group float64
-	dispatchEvery       time.Duration
-	dispatchEveryText   string
+	// user is the messages one person may send in 10 s (0: no limit).
+	user              float64
+	dispatchEvery     time.Duration
+	dispatchEveryText string
 }
 
 func (s *sending) register(fs *flag.FlagSet) {
@@ -170,6 +173,7 @@ func (s *sending) register(fs *flag.FlagSet) {
 	fs.Float64Var(&s.global, "rate-global", envFloat("SALESBOT_RATE_GLOBAL", 30), "messages per second in total (env SALESBOT_RATE_GLOBAL)")
 	fs.Float64Var(&s.chat, "rate-chat", envFloat("SALESBOT_RATE_CHAT", 1), "messages per second to one chat (env SALESBOT_RATE_CHAT)")
 	fs.Float64Var(&s.group, "rate-group", envFloat("SALESBOT_RATE_GROUP", 20), "messages per minute to one group (env SALESBOT_RATE_GROUP)")
+	fs.Float64Var(&s.user, "rate-user", envFloat("SALESBOT_RATE_USER", 20), "messages and button presses one person may send in 10 seconds; 0 turns the limit off (env SALESBOT_RATE_USER)")
 	fs.StringVar(&s.dispatchEveryText, "dispatch-every", envOr("SALESBOT_DISPATCH_EVERY", "10s"), "how often due follow-ups are looked for (env SALESBOT_DISPATCH_EVERY)")
 }
 
@@ -179,6 +183,9 @@ func (s *sending) validate() error {
 		return usageError{fmt.Sprintf("SALESBOT_DISPATCH_EVERY/--dispatch-every %q: a duration from 1s to 10m, e.g. 10s", s.dispatchEveryText)}
 	}
 	s.dispatchEvery = d
+	if s.user < 0 {
+		return usageError{"--rate-user must be 0 (off) or above"}
+	}
 	for name, v := range map[string]float64{"rate-global": s.global, "rate-chat": s.chat, "rate-group": s.group} {
 		if v <= 0 {
 			return usageError{fmt.Sprintf("--%s must be above 0", name)}
@@ -192,7 +199,16 @@ func (s *sending) config(c *common, token string, admins []int64) app.Config {
 		Token: token, DB: c.db, APIURL: s.apiURL, Admins: admins, DefaultTZ: c.tz,
 		Limits:        outbox.Limits{Global: s.global, PerChat: s.chat, PerGroup: s.group / 60},
 		DispatchEvery: s.dispatchEvery,
+		UserRate:      userRate(s.user),
 	}
+}
+
+// userRate turns --rate-user into the bot's per-person limit.
+func userRate(per10s float64) bot.RateLimit {
+	if per10s == 0 {
+		return bot.RateLimit{Burst: -1}
+	}
+	return bot.RateLimit{Burst: max(1, int(per10s)), Per: 10 * time.Second}
 }
 
 func envFloat(name string, def float64) float64 {
