@@ -155,12 +155,13 @@ func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l Expo
 	}
 	sh := newSheet(l, "visits",
 		Column{"Date", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Method", KindText, 12},
-		Column{"Stage before", KindText, 16}, Column{"Stage", KindText, 16}, Column{"Attitude", KindText, 10}, Column{"Minutes", KindInt, 9},
+		Column{"Stage before", KindText, 16}, Column{"Stage", KindText, 16}, Column{"Stage noted", KindText, 16},
+		Column{"Attitude", KindText, 10}, Column{"Minutes", KindInt, 9},
 		Column{"Place", KindText, 24}, Column{"Talking points", KindText, 40}, Column{"Client's view", KindText, 40},
 		Column{"Next step", KindText, 30}, Column{"Next visit", KindTime, 17}, Column{"Notes", KindText, 30})
 	for _, v := range visits {
 		sh.Rows = append(sh.Rows, []any{v.At.UTC(), v.Rep, v.Client, l.enum("method", string(v.Method)), l.enum("stage", string(v.StageBefore)),
-			l.enum("stage", string(v.Stage)), l.enum("attitude", string(v.Attitude)), v.DurationMin, v.Place, v.TalkingPoints, v.ClientView,
+			l.enum("stage", string(v.StageReached())), l.enum("stage", string(v.Stage)), l.enum("attitude", string(v.Attitude)), v.DurationMin, v.Place, v.TalkingPoints, v.ClientView,
 			v.NextStep, orEmpty(v.NextVisitAt), v.Notes})
 	}
 	return sh, nil
