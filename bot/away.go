@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"salesbot/internal/dates"
 	"salesbot/models"
@@ -44,7 +45,7 @@ func (b *Bot) cmdAway(ctx context.Context, r *Request) error {
 	}
 	first, last, ok := parseDayRange(arg, r.Now, b.dateOptions(r, hours))
 	if !ok {
-		r.say("err_away_dates", map[string]any{"Input": arg})
+		r.say("err_away_dates", map[string]any{"Input": clip(arg, 60)})
 		return nil
 	}
 	a, err := models.NewAway(first, last, r.Now)
@@ -77,32 +78,21 @@ func (b *Bot) awayData(r *Request, a models.Away, hours models.WorkingHours) map
 	return map[string]any{"From": r.day(a.From), "To": r.day(lastDay), "Back": r.time(back)}
 }
 
-// rangeSeparators split "FROM TO" where the days themselves may hold spaces.
-var rangeSeparators = []string{" - ", " – ", " — ", " to ", " until ", "~", "到", "至"}
-
 // parseDayRange reads "2026-12-20 2027-01-03", "dec 20 - jan 3",
-// "12月20日到1月3日" or a single day.
+// "12月20日到1月3日" or a single day (dates.SplitRange bounds the work).
 func parseDayRange(s string, now time.Time, opts dates.Options) (first, last time.Time, ok bool) {
 	day := func(x string) (time.Time, bool) {
 		t, err := dates.ParseDay(strings.TrimSpace(x), now, opts)
 		return t, err == nil
 	}
-	for _, sep := range rangeSeparators {
-		if a, z, found := strings.Cut(s, sep); found {
-			f, ok1 := day(a)
-			l, ok2 := day(z)
-			if ok1 && ok2 {
-				return f, l, true
-			}
-		}
+	if utf8.RuneCountInString(s) > dates.MaxRangeLen {
+		return time.Time{}, time.Time{}, false
 	}
-	fields := strings.Fields(s)
-	for i := 1; i < len(fields); i++ {
-		f, ok1 := day(strings.Join(fields[:i], " "))
-		l, ok2 := day(strings.Join(fields[i:], " "))
-		if ok1 && ok2 {
-			return f, l, true
-		}
+	isDay := func(x string) bool { _, ok := day(x); return ok }
+	if a, z, ok := dates.SplitRange(s, isDay); ok {
+		f, _ := day(a)
+		l, _ := day(z)
+		return f, l, true
 	}
 	if d, ok := day(s); ok {
 		return d, d, true

@@ -40,6 +40,9 @@ type Config struct {
 	// BotUsername makes invite links (t.me/<name>?start=<code>).
 	BotUsername string
 	InviteTTL   time.Duration
+	// RateLimit bounds each person's messages and presses (zero: the
+	// default, 20 in 10 s).
+	RateLimit RateLimit
 }
 
 // Bot handles Telegram updates.
@@ -61,6 +64,8 @@ type Bot struct {
 	defLoc *time.Location
 	// reports builds digests, summaries and exports.
 	reports *reports.Builder
+	// limiter is the per-person rate limit on what the bot handles.
+	limiter *userLimiter
 }
 
 // callbackFunc handles a pressed button; payload is the data after "kind:".
@@ -88,7 +93,7 @@ func New(cfg Config, p Parts) *Bot {
 		cfg.InviteTTL = models.DefaultInviteTTL
 	}
 	b := &Bot{cfg: cfg, store: p.Store, cat: p.Catalogue, clock: p.Clock, send: p.Send, log: p.Log,
-		defLoc: models.LoadLocation(cfg.DefaultTZ), reports: p.Reports}
+		defLoc: models.LoadLocation(cfg.DefaultTZ), reports: p.Reports, limiter: newUserLimiter(cfg.RateLimit)}
 	b.commands = b.commandTable()
 	b.callbacks = b.callbackTable()
 	b.hooks = b.hookTable()
@@ -314,6 +319,13 @@ func (b *Bot) serve(ctx context.Context, r *Request) {
 func (b *Bot) userLoc(u *models.User) *time.Location { return u.Location(b.defLoc) }
 
 func (b *Bot) route(ctx context.Context, r *Request) error {
+	switch v, until := b.limiter.check(r.Profile.TelegramID, r.Now); v {
+	case limitTell:
+		r.say("slow_down", map[string]any{"N": b.limiter.cfg.Burst, "Secs": int(b.limiter.cfg.Per.Seconds()), "Until": r.time(until)})
+		return nil
+	case limitQuiet:
+		return nil
+	}
 	if r.CallbackID != "" {
 		return b.callback(ctx, r)
 	}

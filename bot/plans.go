@@ -64,35 +64,56 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 		}
 		return models.Errorf(models.EINVALID, "plan_bad_item", map[string]any{"N": bad, "Item": badText})
 	}
+	if err := models.CheckCount("err_too_many_plan_items", len(items), models.MaxPlanItems); err != nil {
+		return err
+	}
 	return b.savePlan(ctx, r, team, week, items)
 }
 
 // savePlan stores parsed items (creating cards for new clients) and
 // confirms with Undo and Add-another buttons.
 func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem) error {
-	var rows []models.PlannedVisit
-	var created []string
-	made := map[string]int64{}
-	for i := range items {
-		it := &items[i]
+	newNames := map[string]bool{}
+	for _, it := range items {
 		if it.ClientID == 0 {
-			key := models.NameKey(it.Client)
-			id, ok := made[key]
-			if !ok {
-				// A visit planned to a new prospect opens its card.
-				c := &models.Client{TeamID: team.ID, Name: it.Client, OwnerID: r.User.ID}
-				if err := b.store.CreateClient(ctx, c); err != nil {
-					return err
-				}
-				id, made[key] = c.ID, c.ID
-				created = append(created, c.Name)
-			}
-			it.ClientID = id
+			newNames[models.NameKey(it.Client)] = true
 		}
-		rows = append(rows, models.PlannedVisit{TeamID: team.ID, RepID: r.User.ID, ClientID: it.ClientID,
-			Day: week.Day(models.WeekdayIndex(it.Weekday)), Purpose: it.Purpose})
 	}
-	saved, err := b.store.AddPlannedVisits(ctx, rows)
+	if err := models.CheckCount("err_too_many_new_clients", len(newNames), models.MaxNewClientsPerMessage); err != nil {
+		return err
+	}
+	var (
+		rows    []models.PlannedVisit
+		created []string
+		saved   []models.PlannedVisit
+	)
+	// The new cards and the planned visits are one write: all or nothing.
+	err := b.store.InTx(ctx, func(ctx context.Context) error {
+		rows, created = rows[:0], created[:0]
+		made := map[string]int64{}
+		for i := range items {
+			it := &items[i]
+			if it.ClientID == 0 {
+				key := models.NameKey(it.Client)
+				id, ok := made[key]
+				if !ok {
+					// A visit planned to a new prospect opens its card.
+					c := &models.Client{TeamID: team.ID, Name: it.Client, OwnerID: r.User.ID}
+					if err := b.store.CreateClient(ctx, c); err != nil {
+						return err
+					}
+					id, made[key] = c.ID, c.ID
+					created = append(created, c.Name)
+				}
+				it.ClientID = id
+			}
+			rows = append(rows, models.PlannedVisit{TeamID: team.ID, RepID: r.User.ID, ClientID: it.ClientID,
+				Day: week.Day(models.WeekdayIndex(it.Weekday)), Purpose: it.Purpose})
+		}
+		var err error
+		saved, err = b.store.AddPlannedVisits(ctx, rows)
+		return err
+	})
 	if err != nil {
 		return err
 	}

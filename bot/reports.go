@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"salesbot/internal/dates"
 	"salesbot/models"
@@ -18,6 +19,9 @@ func reportDay(text string, now time.Time, loc *time.Location) (string, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return today, nil
+	}
+	if utf8.RuneCountInString(text) > dates.MaxRangeLen {
+		return "", models.Errorf(models.EINVALID, "err_report_day", map[string]any{"Value": clip(text, 60)})
 	}
 	t, err := dates.ParseDay(text, now, dates.Options{Location: loc})
 	if err != nil {

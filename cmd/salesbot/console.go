@@ -90,6 +90,8 @@ func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		PollTimeout: 10 * time.Second, OnUpdateDone: done.Add,
 		// The fake Bot API in this process has no flood limits to keep.
 		Limits: outbox.Limits{Global: 1e6, GlobalBurst: 1000, PerChat: 1e6, ChatBurst: 1000, PerGroup: 1e6, GroupBurst: 1000},
+		// One person at a terminal; a piped script is not a flood.
+		UserRate: bot.RateLimit{Burst: -1},
 	}, nil, log)
 	if err != nil {
 		return err

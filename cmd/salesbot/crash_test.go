@@ -38,12 +38,14 @@ func ciCrash() crashConfig {
 // every reply goes out, twice only when the kill came right after it went.
 func TestCrashSIGKILL(t *testing.T) {
 	crashGate(t)
+	t.Parallel()
 	checkCrash(t, newCrashRun(t, ciCrash()).run())
 }
 
 // The same on PostgreSQL, when configured.
 func TestCrashSIGKILLPostgres(t *testing.T) {
 	crashGate(t)
+	t.Parallel()
 	cfg := ciCrash()
 	cfg.DB = storagetest.PostgresDSN(t)
 	checkCrash(t, newCrashRun(t, cfg).run())
@@ -92,6 +94,9 @@ func checkCrash(t *testing.T, rep *crashReport) {
 	_, out := rep.DoubledInWindow()
 	if rep.LostUpdates > 0 {
 		t.Errorf("%d updates lost", rep.LostUpdates)
+	}
+	if rep.GaveUp > 0 {
+		t.Errorf("%d updates given up on after ordinary kills", rep.GaveUp)
 	}
 	if rep.VisitsTwice+rep.ObjectionsTwice+rep.RemindersTwice+rep.RevisitsTwice > 0 {
 		t.Errorf("stored twice: %d visits, %d objections, %d reminders, %d revisit follow-ups",

@@ -517,7 +517,7 @@ type crashReport struct {
 	Settled           bool
 	Exits             []string
 
-	Updates, LostUpdates         int
+	Updates, LostUpdates, GaveUp int
 	Visits, VisitsTwice          int
 	VisitsLost                   int
 	Objections, ObjectionsTwice  int
@@ -596,6 +596,11 @@ func (r *crashRun) count() *crashReport {
 		if st, ok := stored[a.update]; !ok || st == storage.UpdatePending {
 			rep.LostUpdates++
 		}
+	}
+	// Given up on (the user is told, but what they sent has no effect);
+	// the column exists once the inbox gives up visibly (issue 9).
+	if g.Migrator().HasColumn("updates", "gave_up") {
+		q(&rep.GaveUp, "SELECT COUNT(*) FROM updates WHERE gave_up")
 	}
 
 	type keyCount struct {
@@ -793,7 +798,7 @@ func (rep *crashReport) String() string {
 	in, out := rep.DoubledInWindow()
 	fmt.Fprintf(&b, "kills: %d in %v; settled: %v after %v; the process ended on its own %d times\n",
 		rep.Kills, rep.Killing.Round(time.Second), rep.Settled, rep.Settling.Round(time.Second), len(rep.Exits))
-	fmt.Fprintf(&b, "updates sent: %d, lost: %d\n", rep.Updates, rep.LostUpdates)
+	fmt.Fprintf(&b, "updates sent: %d, lost: %d, given up on: %d\n", rep.Updates, rep.LostUpdates, rep.GaveUp)
 	fmt.Fprintf(&b, "visits: %d, stored twice: %d, not stored: %d (revisit follow-ups doubled: %d)\n", rep.Visits, rep.VisitsTwice, rep.VisitsLost, rep.RevisitsTwice)
 	fmt.Fprintf(&b, "objections: %d, stored twice: %d, not stored: %d\n", rep.Objections, rep.ObjectionsTwice, rep.ObjectionsLost)
 	fmt.Fprintf(&b, "reminders: %d, created twice: %d, not created: %d\n", rep.Reminders, rep.RemindersTwice, rep.RemindersLost)
@@ -804,6 +809,17 @@ func (rep *crashReport) String() string {
 	fmt.Fprintf(&b, "replies never sent: %d; stalls > 60 s: %d; slowest first reply: %v\n", len(rep.Missing), len(rep.Stalls), rep.MaxLatency.Round(time.Millisecond))
 	fmt.Fprintf(&b, "\"may have got this once already\" on a first copy: %d\n", rep.FalseMaybeRepeats)
 	fmt.Fprintf(&b, "doubled deliveries: %d (inside the %v window: %d, outside: %d)\n", len(rep.Doubled), rep.Window, in, out)
+	var gaps []time.Duration
+	for _, d := range rep.Doubled {
+		if d.inWin {
+			gaps = append(gaps, d.gap)
+		}
+	}
+	if len(gaps) > 0 {
+		slices.Sort(gaps)
+		fmt.Fprintf(&b, "inside the window, earlier copy to kill: p50 %v, max %v\n",
+			gaps[len(gaps)/2].Round(time.Millisecond), gaps[len(gaps)-1].Round(time.Millisecond))
+	}
 	list := func(title string, items []string) {
 		if len(items) == 0 {
 			return

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"salesbot/bot"
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
 	"salesbot/models"
@@ -160,8 +161,10 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 type sending struct {
 	tokenFile, apiURL   string
 	global, chat, group float64
-	dispatchEvery       time.Duration
-	dispatchEveryText   string
+	// user is the messages one person may send in 10 s (0: no limit).
+	user              float64
+	dispatchEvery     time.Duration
+	dispatchEveryText string
 }
 
 func (s *sending) register(fs *flag.FlagSet) {
@@ -170,6 +173,7 @@ func (s *sending) register(fs *flag.FlagSet) {
 	fs.Float64Var(&s.global, "rate-global", envFloat("SALESBOT_RATE_GLOBAL", 30), "messages per second in total (env SALESBOT_RATE_GLOBAL)")
 	fs.Float64Var(&s.chat, "rate-chat", envFloat("SALESBOT_RATE_CHAT", 1), "messages per second to one chat (env SALESBOT_RATE_CHAT)")
 	fs.Float64Var(&s.group, "rate-group", envFloat("SALESBOT_RATE_GROUP", 20), "messages per minute to one group (env SALESBOT_RATE_GROUP)")
+	fs.Float64Var(&s.user, "rate-user", envFloat("SALESBOT_RATE_USER", 20), "messages and button presses one person may send in 10 seconds; 0 turns the limit off (env SALESBOT_RATE_USER)")
 	fs.StringVar(&s.dispatchEveryText, "dispatch-every", envOr("SALESBOT_DISPATCH_EVERY", "10s"), "how often due follow-ups are looked for (env SALESBOT_DISPATCH_EVERY)")
 }
 
@@ -179,6 +183,9 @@ func (s *sending) validate() error {
 		return usageError{fmt.Sprintf("SALESBOT_DISPATCH_EVERY/--dispatch-every %q: a duration from 1s to 10m, e.g. 10s", s.dispatchEveryText)}
 	}
 	s.dispatchEvery = d
+	if s.user < 0 {
+		return usageError{"--rate-user must be 0 (off) or above"}
+	}
 	for name, v := range map[string]float64{"rate-global": s.global, "rate-chat": s.chat, "rate-group": s.group} {
 		if v <= 0 {
 			return usageError{fmt.Sprintf("--%s must be above 0", name)}
@@ -192,7 +199,16 @@ func (s *sending) config(c *common, token string, admins []int64) app.Config {
 		Token: token, DB: c.db, APIURL: s.apiURL, Admins: admins, DefaultTZ: c.tz,
 		Limits:        outbox.Limits{Global: s.global, PerChat: s.chat, PerGroup: s.group / 60},
 		DispatchEvery: s.dispatchEvery,
+		UserRate:      userRate(s.user),
 	}
+}
+
+// userRate turns --rate-user into the bot's per-person limit.
+func userRate(per10s float64) bot.RateLimit {
+	if per10s == 0 {
+		return bot.RateLimit{Burst: -1}
+	}
+	return bot.RateLimit{Burst: max(1, int(per10s)), Per: 10 * time.Second}
 }
 
 func envFloat(name string, def float64) float64 {
@@ -202,38 +218,64 @@ func envFloat(name string, def float64) float64 {
 	return def
 }
 
+// botFlags are the flags of the subcommands that start the bot (run, job):
+// the common ones and those for talking to the Bot API.
+type botFlags struct {
+	c    common
+	send sending
+}
+
+func (f *botFlags) register(fs *flag.FlagSet) {
+	f.c.register(fs)
+	f.send.register(fs)
+}
+
+// check validates the flags and returns the configured admins.
+func (f *botFlags) check() ([]int64, error) {
+	admins, err := f.c.validate()
+	if err != nil {
+		return nil, err
+	}
+	return admins, f.send.validate()
+}
+
+// start reads the token and builds the app; adjust (may be nil) sets what
+// only one subcommand configures.
+func (f *botFlags) start(ctx context.Context, admins []int64, stderr io.Writer, adjust func(*app.Config) error) (*app.App, error) {
+	token, err := readToken(f.send.tokenFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg := f.send.config(&f.c, token, admins)
+	if adjust != nil {
+		if err := adjust(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	return app.New(ctx, cfg, nil, f.c.logger(stderr))
+}
+
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var (
-		c     common
-		send  sending
+		f     botFlags
 		serve serving
 	)
 	fs := newFlagSet("run", "Usage: salesbot [run] [flags]\n\nRuns the bot by long polling, or by webhook with --webhook URL --listen ADDR.\nNeeds TELEGRAM_BOT_TOKEN or --token-file.\n\nFlags:\n", stderr)
-	c.register(fs)
-	send.register(fs)
+	f.register(fs)
 	serve.register(fs)
 	workers := fs.Int("workers", 8, "chats handled at once")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	admins, err := c.validate()
+	admins, err := f.check()
 	if err != nil {
 		return err
 	}
-	if err := send.validate(); err != nil {
+	a, err := f.start(ctx, admins, stderr, func(cfg *app.Config) (err error) {
+		cfg.Workers = *workers
+		cfg.Serve, err = serve.config()
 		return err
-	}
-	token, err := readToken(send.tokenFile)
-	if err != nil {
-		return err
-	}
-	log := c.logger(stderr)
-	cfg := send.config(&c, token, admins)
-	cfg.Workers = *workers
-	if cfg.Serve, err = serve.config(); err != nil {
-		return err
-	}
-	a, err := app.New(ctx, cfg, nil, log)
+	})
 	if err != nil {
 		return err
 	}
@@ -246,29 +288,21 @@ const jobUsage = `Usage: salesbot job [flags] NAME
 Runs one periodic job once, as the running bot's scheduler would, and
 exits: followups sends the follow-ups due now; reports sends the digests,
 summaries and plan reminders that are due; expire-forms ends forms idle for
-30 minutes; prune deletes handled updates older than a week and finished job
-runs older than a month. Needs the bot token, like run. Without NAME it
-lists the jobs.
+30 minutes; prune deletes handled updates older than a week. Needs the bot
+token, like run. Without NAME it lists the jobs.
 
 Flags:
 `
 
 func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var (
-		c    common
-		send sending
-	)
+	var f botFlags
 	fs := newFlagSet("job", jobUsage, stderr)
-	c.register(fs)
-	send.register(fs)
+	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	admins, err := c.validate()
+	admins, err := f.check()
 	if err != nil {
-		return err
-	}
-	if err := send.validate(); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -279,11 +313,7 @@ func cmdJob(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return nil
 	}
-	token, err := readToken(send.tokenFile)
-	if err != nil {
-		return err
-	}
-	a, err := app.New(ctx, send.config(&c, token, admins), nil, c.logger(stderr))
+	a, err := f.start(ctx, admins, stderr, nil)
 	if err != nil {
 		return err
 	}

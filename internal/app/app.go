@@ -64,6 +64,9 @@ type Config struct {
 	// Serve is how updates arrive (polling or webhook) and what --listen
 	// serves (serve.go).
 	Serve Serve
+	// UserRate bounds each person's messages (zero: bot.DefaultRateLimit;
+	// a negative Burst: no limit).
+	UserRate bot.RateLimit
 }
 
 // App is a running salesbot.
@@ -232,7 +235,7 @@ func (a *App) connect(ctx context.Context) error {
 // shares.
 func (a *App) makeBot(context.Context) error {
 	a.builder = reports.NewBuilder(a.DB, a.Clock)
-	a.Bot = bot.New(bot.Config{Admins: a.Cfg.Admins, DefaultTZ: a.Cfg.DefaultTZ, BotUsername: a.username}, bot.Parts{
+	a.Bot = bot.New(bot.Config{Admins: a.Cfg.Admins, DefaultTZ: a.Cfg.DefaultTZ, BotUsername: a.username, RateLimit: a.Cfg.UserRate}, bot.Parts{
 		Store: a.DB, Catalogue: a.cat, Clock: a.Clock, Send: a.Outbox, Reports: a.builder, Log: a.Log,
 	})
 	return nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"salesbot/bot"
 	"salesbot/internal/app"
 	"salesbot/internal/clock"
 	"salesbot/internal/outbox"
@@ -64,6 +65,9 @@ func New(t testing.TB, opts ...Option) *Harness {
 		PaceNow: h.Pace.Now, PaceSleep: h.Pace.Sleep,
 		// Tests trigger periodic jobs themselves (h.Tick, h.App.RunJob).
 		ManualJobs: true,
+		// The fake clock stands still while a test types: the per-person
+		// rate limit is off unless a test turns it on (WithConfig).
+		UserRate: bot.RateLimit{Burst: -1},
 	}
 	for _, o := range opts {
 		o(h)

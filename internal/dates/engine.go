@@ -157,15 +157,21 @@ type parse struct {
 // reminder texts can be long.
 const parseWindow = 256
 
-// window returns the prefix of text that Parse scans.
+// window returns the prefix of text that Parse scans. Text without
+// whitespace (Chinese) is cut at most 64 bytes further, on a character
+// boundary, so a long message never makes Parse scan all of it.
 func window(text string) string {
 	if len(text) <= parseWindow {
 		return text
 	}
-	if i := strings.IndexFunc(text[parseWindow:], unicode.IsSpace); i >= 0 {
+	if i := strings.IndexFunc(text[parseWindow:], unicode.IsSpace); i >= 0 && i <= 64 {
 		return text[:parseWindow+i]
 	}
-	return text
+	end := parseWindow + 64
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end++
+	}
+	return text[:min(end, len(text))]
 }
 
 // newParse prepares a parse of text, looking for matches in scan (a prefix

@@ -72,9 +72,9 @@ func addProgress(a, b models.PlanProgress) models.PlanProgress {
 }
 
 // members splits a team's active members into reps, the set of managers
-// and everyone's names;
-// reps who joined at or after joinedBy (zero: any time) are left out, so a
-// past day does not count someone as idle before they were there.
+// and everyone's names; reps who joined at or after joinedBy (zero: any
+// time) are left out, so a past day does not count someone as idle before
+// they were there.
 func (b *Builder) members(ctx context.Context, teamID int64, joinedBy time.Time) (reps []models.RepRef, managers map[int64]bool, names map[int64]string, err error) {
 	ms, err := b.db.ActiveMembers(ctx, teamID)
 	if err != nil {
@@ -288,25 +288,12 @@ func (r *dayRecords) addRepDays(d *models.DailyDigest) {
 // week after.
 func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week models.Week) (*models.WeeklySummary, error) {
 	loc := team.Location()
-	from, to, err := week.Bounds(loc)
-	if err != nil {
-		return nil, err
-	}
-	reps, _, names, err := b.members(ctx, team.ID, time.Time{})
-	if err != nil {
-		return nil, err
-	}
-	scope := storage.RecordScope{TeamID: team.ID, From: from, To: to}
-	visits, err := b.db.ReportVisits(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := b.db.ReportObjections(ctx, scope)
+	reps, _, members, err := b.members(ctx, team.ID, time.Time{})
 	if err != nil {
 		return nil, err
 	}
 	next := week.Next()
-	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, 0, week, next)
+	visits, objs, planned, err := b.readWeek(ctx, team, 0, week, next)
 	if err != nil {
 		return nil, err
 	}
@@ -314,19 +301,60 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 	s := &models.WeeklySummary{TeamID: team.ID, TeamName: team.Name, Loc: loc, Week: week, Next: next, Today: today,
 		Visits: len(visits), ByStage: map[models.Stage]int{}, ByAttitude: map[models.Attitude]int{}, ObjectionCount: len(objs)}
 
-	visitsBy := map[int64]int{}
-	for i := range visits {
-		v := &visits[i]
+	names, visitsBy := countVisits(s, reps, visits)
+	// Everyone with a plan line has a name: also a manager who planned
+	// without visiting, and someone who has left the team since.
+	for _, p := range planned {
+		if _, ok := names[p.RepID]; ok {
+			continue
+		}
+		if name, ok := members[p.RepID]; ok {
+			names[p.RepID] = name
+			continue
+		}
+		u, err := b.db.User(ctx, p.RepID)
+		if err != nil {
+			return nil, err
+		}
+		names[p.RepID] = u.Name
+	}
+	addRepWeeks(s, reps, names, visitsBy, planByRep(week, today, ofWeek(planned, week), visitRefs(visits, loc)))
+	addNextPlans(s, reps, names, ofWeek(planned, next))
+	s.Objections = objectionStats(objs)
+	from, to, err := week.Bounds(loc)
+	if err != nil {
+		return nil, err
+	}
+	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// countVisits counts a summary's visits by stage and attitude, and per rep;
+// names are the members' and visitors' names by id.
+func countVisits(s *models.WeeklySummary, reps []models.RepRef, visits []models.RepVisit) (names map[int64]string, visitsBy map[int64]int) {
+	names, visitsBy = map[int64]string{}, map[int64]int{}
+	for _, r := range reps {
+		names[r.ID] = r.Name
+	}
+	for _, v := range visits {
 		names[v.RepID] = v.Rep
 		visitsBy[v.RepID]++
 		if st := v.StageReached(); st != models.StageNone {
 			s.ByStage[st]++ // a refused step counts where the client stayed
 		}
 		if v.Attitude != "" {
-			s.ByAttitude[models.Attitude(v.Attitude)]++
+			s.ByAttitude[v.Attitude]++
 		}
 	}
-	results := planByRep(week, today, ofWeek(planned, week), visitRefs(visits, loc))
+	return names, visitsBy
+}
+
+// addRepWeeks adds each rep's plan-vs-actual to a summary, by name, and
+// the team's totals: every rep, and the managers and former reps who
+// planned or visited.
+func addRepWeeks(s *models.WeeklySummary, reps []models.RepRef, names map[int64]string, visitsBy map[int64]int, results map[int64]models.PlanResult) {
 	seen := map[int64]bool{}
 	add := func(id int64) {
 		if seen[id] {
@@ -342,48 +370,57 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 		add(r.ID)
 	}
 	for id := range results {
-		add(id) // managers and former reps who planned or visited
+		add(id)
 	}
 	sort.Slice(s.Reps, func(i, j int) bool { return byName(s.Reps[i].Rep.Name, s.Reps[j].Rep.Name) })
+}
 
-	// Everyone with a plan line has a name, also a manager who planned
-	// without visiting and someone who has left the team since.
+// addNextPlans adds the plans for the week after to a summary, by rep
+// name, and the reps who have none.
+func addNextPlans(s *models.WeeklySummary, reps []models.RepRef, names map[int64]string, planned []models.PlannedVisit) {
+	byRep := map[int64]*models.RepPlan{}
 	for _, p := range planned {
-		if _, ok := names[p.RepID]; !ok {
-			u, err := b.db.User(ctx, p.RepID)
-			if err != nil {
-				return nil, err
-			}
-			names[p.RepID] = u.Name
-		}
-	}
-	nextPlans := map[int64]*models.RepPlan{}
-	for i := range planned {
-		p := &planned[i]
-		if p.WeekStart != next.Monday {
-			continue
-		}
-		rp := nextPlans[p.RepID]
+		rp := byRep[p.RepID]
 		if rp == nil {
 			rp = &models.RepPlan{Rep: models.RepRef{ID: p.RepID, Name: names[p.RepID]}}
-			nextPlans[p.RepID] = rp
+			byRep[p.RepID] = rp
 		}
 		rp.Items = append(rp.Items, models.PlannedLine{Day: p.Day, Client: p.ClientName, Purpose: p.Purpose})
 	}
-	for _, rp := range nextPlans {
+	for _, rp := range byRep {
 		s.Plans = append(s.Plans, *rp)
 	}
 	sort.Slice(s.Plans, func(i, j int) bool { return byName(s.Plans[i].Rep.Name, s.Plans[j].Rep.Name) })
 	for _, r := range reps {
-		if nextPlans[r.ID] == nil {
+		if byRep[r.ID] == nil {
 			s.NoPlan = append(s.NoPlan, r)
 		}
 	}
-	s.Objections = objectionStats(objs)
-	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
-		return nil, err
+}
+
+// readWeek reads the visits and objections of a week in a team (repID 0)
+// or of one rep, and the planned visits of that week and the more weeks
+// given.
+func (b *Builder) readWeek(ctx context.Context, team *models.Team, repID int64, week models.Week, more ...models.Week) (
+	[]models.RepVisit, []models.RepObjection, []models.PlannedVisit, error) {
+	from, to, err := week.Bounds(team.Location())
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return s, nil
+	scope := storage.RecordScope{TeamID: team.ID, RepID: repID, From: from, To: to}
+	visits, err := b.db.ReportVisits(ctx, scope)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	objs, err := b.db.ReportObjections(ctx, scope)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, repID, append([]models.Week{week}, more...)...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return visits, objs, planned, nil
 }
 
 // objectionStats groups objections by category, most frequent first, with
@@ -445,20 +482,7 @@ func objectionStats(objs []models.RepObjection) []models.ObjectionStat {
 // objections (idx_planned_rep_week, idx_visits_rep_at, idx_objections_rep_at).
 func (b *Builder) RepWeek(ctx context.Context, team *models.Team, repID int64, week models.Week) (*models.RepWeekly, error) {
 	loc := team.Location()
-	from, to, err := week.Bounds(loc)
-	if err != nil {
-		return nil, err
-	}
-	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, repID, week)
-	if err != nil {
-		return nil, err
-	}
-	scope := storage.RecordScope{TeamID: team.ID, RepID: repID, From: from, To: to}
-	visits, err := b.db.ReportVisits(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := b.db.ReportObjections(ctx, scope)
+	visits, objs, planned, err := b.readWeek(ctx, team, repID, week)
 	if err != nil {
 		return nil, err
 	}

@@ -22,40 +22,33 @@ type RecordScope struct {
 	From, To      time.Time
 }
 
-// namedVisitRow is a visit with its rep's and client's names.
-// (gorm reads only exported fields, so the embedded row is a named one.)
-type namedVisitRow struct {
-	Row        visitRow `gorm:"embedded"`
+// named is a row of visits or objections with its rep's and client's
+// names. (gorm reads only exported fields, so the row is a named field.)
+type named[R any] struct {
+	Row        R `gorm:"embedded"`
 	RepName    string
 	ClientName string
 }
 
-func (r *namedVisitRow) repVisit() models.RepVisit {
+func repVisit(r *named[visitRow]) models.RepVisit {
 	v := &r.Row
 	return models.RepVisit{RepID: v.RepID, Rep: r.RepName, VisitLine: models.VisitLine{ID: v.ID, At: v.At.UTC(),
 		ClientID: v.ClientID, Client: r.ClientName, StageBefore: models.Stage(v.StageBefore), Stage: models.Stage(v.Stage),
 		Attitude: models.Attitude(v.Attitude), Method: models.Method(v.Method)}}
 }
 
-func (r *namedVisitRow) record() models.VisitRecord {
+func visitRecord(r *named[visitRow]) models.VisitRecord {
 	return models.VisitRecord{Visit: *r.Row.model(), Rep: r.RepName, Client: r.ClientName}
 }
 
-// namedObjectionRow is an objection with its rep's and client's names.
-type namedObjectionRow struct {
-	Row        objectionRow `gorm:"embedded"`
-	RepName    string
-	ClientName string
-}
-
-func (r *namedObjectionRow) repObjection() models.RepObjection {
+func repObjection(r *named[objectionRow]) models.RepObjection {
 	o := &r.Row
 	return models.RepObjection{RepID: o.RepID, Rep: r.RepName, Answer: o.Answer, WorkedAnswer: o.WorkedAnswer,
 		ObjectionLine: models.ObjectionLine{ID: o.ID, At: o.At.UTC(), Client: r.ClientName,
 			Category: models.ObjectionCategory(o.Category), Words: o.Words, Resolved: o.Resolved}}
 }
 
-func (r *namedObjectionRow) record() models.ObjectionRecord {
+func objectionRecord(r *named[objectionRow]) models.ObjectionRecord {
 	return models.ObjectionRecord{Objection: *r.Row.model(), Rep: r.RepName, Client: r.ClientName}
 }
 
@@ -95,23 +88,23 @@ func inScope[R, M any](ctx context.Context, db *DB, table, cols string, s Record
 
 // ReportVisits lists a scope's visits as reports show them, oldest first.
 func (db *DB) ReportVisits(ctx context.Context, s RecordScope) ([]models.RepVisit, error) {
-	return inScope(ctx, db, "visits", reportVisitColumns, s, (*namedVisitRow).repVisit)
+	return inScope(ctx, db, "visits", reportVisitColumns, s, repVisit)
 }
 
 // ReportObjections lists a scope's objections as reports show them, oldest
 // first.
 func (db *DB) ReportObjections(ctx context.Context, s RecordScope) ([]models.RepObjection, error) {
-	return inScope(ctx, db, "objections", reportObjectionColumns, s, (*namedObjectionRow).repObjection)
+	return inScope(ctx, db, "objections", reportObjectionColumns, s, repObjection)
 }
 
 // ExportVisits lists a scope's visits with every field, oldest first.
 func (db *DB) ExportVisits(ctx context.Context, s RecordScope) ([]models.VisitRecord, error) {
-	return inScope(ctx, db, "visits", exportVisitColumns, s, (*namedVisitRow).record)
+	return inScope(ctx, db, "visits", exportVisitColumns, s, visitRecord)
 }
 
 // ExportObjections lists a scope's objections with every field, oldest first.
 func (db *DB) ExportObjections(ctx context.Context, s RecordScope) ([]models.ObjectionRecord, error) {
-	return inScope(ctx, db, "objections", exportObjectionColumns, s, (*namedObjectionRow).record)
+	return inScope(ctx, db, "objections", exportObjectionColumns, s, objectionRecord)
 }
 
 // ExportClients lists the clients of a scope (the team's, or those the rep

@@ -105,6 +105,19 @@ func stateStrings(states []models.FollowUpState) []string {
 func (db *DB) CreateFollowUp(ctx context.Context, f *models.FollowUp) (*models.FollowUp, error) {
 	var out *models.FollowUp
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if f.Kind == models.KindReminder {
+			// The cap is checked in the writing transaction: a user's
+			// messages are handled one at a time, so the count holds.
+			var n int64
+			err := tx.Model(&followUpRow{}).Where("owner_id = ? AND kind = ? AND state IN ?", f.OwnerID, string(models.KindReminder), openStates).
+				Count(&n).Error
+			if err != nil {
+				return fmt.Errorf("count open reminders: %w", err)
+			}
+			if err := models.CheckCount("err_too_many_reminders", int(n)+1, models.MaxOpenReminders); err != nil {
+				return err
+			}
+		}
 		var err error
 		out, err = createFollowUp(tx, f)
 		return err

@@ -41,7 +41,7 @@ func (db *DB) AddPlannedVisits(ctx context.Context, items []models.PlannedVisit)
 		if len(rows) == 0 {
 			return nil
 		}
-		return tx.Create(&rows).Error
+		return tx.CreateInBatches(&rows, 200).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("add %d planned visits: %w", len(items), err)

@@ -274,6 +274,9 @@ func (db *DB) revertStage(tx *gorm.DB, v *models.Visit) (bool, error) {
 // linkContacts saves the contacts met (new ones created, roles merged) and
 // links them to the visit, replacing any earlier links.
 func linkContacts(tx *gorm.DB, v *models.Visit, contacts []models.Contact) ([]models.Contact, error) {
+	if err := models.CheckCount("err_too_many_contacts", len(contacts), models.MaxVisitContacts); err != nil {
+		return nil, err
+	}
 	if err := tx.Where("visit_id = ?", v.ID).Delete(&visitContactRow{}).Error; err != nil {
 		return nil, fmt.Errorf("unlink contacts of visit %d: %w", v.ID, err)
 	}

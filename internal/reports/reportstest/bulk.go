@@ -96,24 +96,20 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 	}
 	stages := models.Stages
 	atts := models.Attitudes
-	const chunk = 50_000
 	var events []*models.StageEvent
-	for done := 0; done < sz.Visits; done += chunk {
-		n := min(chunk, sz.Visits-done)
-		vs := make([]*models.Visit, n)
-		for i := range vs {
-			r := reps[rng.IntN(len(reps))]
-			cs := clientsOf[r.id]
-			before := stages[rng.IntN(len(stages))]
-			after := before
-			if rng.IntN(10) == 0 && before != models.StageContract {
-				after = stages[before.Index()+1]
-			}
-			t := at()
-			vs[i] = &models.Visit{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t, Method: models.MethodInPerson,
-				StageBefore: before, Stage: after, Attitude: atts[rng.IntN(len(atts))],
-				TalkingPoints: "talked about the next order", CreatedAt: t}
+	inChunks(sz.Visits, func() *models.Visit {
+		r := reps[rng.IntN(len(reps))]
+		cs := clientsOf[r.id]
+		before := stages[rng.IntN(len(stages))]
+		after := before
+		if rng.IntN(10) == 0 && before != models.StageContract {
+			after = stages[before.Index()+1]
 		}
+		t := at()
+		return &models.Visit{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t, Method: models.MethodInPerson,
+			StageBefore: before, Stage: after, Attitude: atts[rng.IntN(len(atts))],
+			TalkingPoints: "talked about the next order", CreatedAt: t}
+	}, func(vs []*models.Visit) {
 		insert(&storage.Bulk{Visits: vs})
 		for _, v := range vs {
 			if v.Stage != v.StageBefore {
@@ -121,50 +117,40 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 					From: v.StageBefore, To: v.Stage, At: v.At})
 			}
 		}
-	}
+	})
 	insert(&storage.Bulk{StageEvents: events})
-	for done := 0; done < sz.Objections; done += chunk {
-		n := min(chunk, sz.Objections-done)
-		os := make([]*models.Objection, n)
-		for i := range os {
-			r := reps[rng.IntN(len(reps))]
-			cs := clientsOf[r.id]
-			t := at()
-			o := &models.Objection{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t,
-				Category: models.ObjectionCategories[rng.IntN(len(models.ObjectionCategories))],
-				Words:    "we are happy with what we have", Answer: answers[rng.IntN(len(answers))], CreatedAt: t}
-			if rng.IntN(3) == 0 {
-				o.Resolved, o.WorkedAnswer = true, o.Answer
-			}
-			os[i] = o
+	inChunks(sz.Objections, func() *models.Objection {
+		r := reps[rng.IntN(len(reps))]
+		cs := clientsOf[r.id]
+		t := at()
+		o := &models.Objection{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], RepID: r.id, At: t,
+			Category: models.ObjectionCategories[rng.IntN(len(models.ObjectionCategories))],
+			Words:    "we are happy with what we have", Answer: answers[rng.IntN(len(answers))], CreatedAt: t}
+		if rng.IntN(3) == 0 {
+			o.Resolved, o.WorkedAnswer = true, o.Answer
 		}
-		insert(&storage.Bulk{Objections: os})
-	}
+		return o
+	}, func(os []*models.Objection) { insert(&storage.Bulk{Objections: os}) })
 	// Follow-ups: most done within a day of falling due, some open (the
 	// recent ones, and a few overdue), some cancelled.
-	for done := 0; done < sz.FollowUps; done += chunk {
-		n := min(chunk, sz.FollowUps-done)
-		fs := make([]*models.FollowUp, n)
-		for i := range fs {
-			r := reps[rng.IntN(len(reps))]
-			cs := clientsOf[r.id]
-			c := cs[rng.IntN(len(cs))]
-			due := at()
-			f := &models.FollowUp{TeamID: r.team, OwnerID: r.id, ClientID: c, Kind: models.KindRevisit,
-				DueAt: due, CreatedAt: due.AddDate(0, 0, -7)}
-			switch k := rng.IntN(20); {
-			case due.After(end) || k == 0:
-				f.State, f.SentAt = models.FollowUpSent, due
-			case k == 1:
-				f.State = models.FollowUpCancelled
-			default:
-				f.State = models.FollowUpDone
-				f.SentAt, f.DoneAt = due, due.Add(time.Duration(rng.IntN(24*60))*time.Minute)
-			}
-			fs[i] = f
+	inChunks(sz.FollowUps, func() *models.FollowUp {
+		r := reps[rng.IntN(len(reps))]
+		cs := clientsOf[r.id]
+		c := cs[rng.IntN(len(cs))]
+		due := at()
+		f := &models.FollowUp{TeamID: r.team, OwnerID: r.id, ClientID: c, Kind: models.KindRevisit,
+			DueAt: due, CreatedAt: due.AddDate(0, 0, -7)}
+		switch k := rng.IntN(20); {
+		case due.After(end) || k == 0:
+			f.State, f.SentAt = models.FollowUpSent, due
+		case k == 1:
+			f.State = models.FollowUpCancelled
+		default:
+			f.State = models.FollowUpDone
+			f.SentAt, f.DoneAt = due, due.Add(time.Duration(rng.IntN(24*60))*time.Minute)
 		}
-		insert(&storage.Bulk{FollowUps: fs})
-	}
+		return f
+	}, func(fs []*models.FollowUp) { insert(&storage.Bulk{FollowUps: fs}) })
 	var plans []*models.PlannedVisit
 	for w := models.WeekOf(start, time.UTC); w.Monday <= models.CivilDate(end, time.UTC); w = w.Next() {
 		for _, r := range reps {
@@ -174,7 +160,7 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 					Day: w.Day(rng.IntN(5)), Purpose: "follow up", CreatedAt: end})
 			}
 		}
-		if len(plans) >= chunk {
+		if len(plans) >= genChunk {
 			insert(&storage.Bulk{PlannedVisits: plans})
 			plans = plans[:0]
 		}
@@ -185,4 +171,19 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// genChunk is how many generated records are held in memory at once.
+const genChunk = 50_000
+
+// inChunks generates total records, genChunk at a time, and hands each
+// chunk to insert.
+func inChunks[T any](total int, gen func() T, insert func([]T)) {
+	for done := 0; done < total; done += genChunk {
+		batch := make([]T, min(genChunk, total-done))
+		for i := range batch {
+			batch[i] = gen()
+		}
+		insert(batch)
+	}
 }
