@@ -120,7 +120,11 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateAccess,
 	},
 	{
-		ID:      "0009_follow_ups_closed_by_visit",
+		ID:      "0009_send_budget",
+		Migrate: migrateSendBudget,
+	},
+	{
+		ID:      "0010_follow_ups_closed_by_visit",
 		Migrate: migrateClosedByVisit,
 	},
 }
