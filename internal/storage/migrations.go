@@ -123,6 +123,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0009_send_budget",
 		Migrate: migrateSendBudget,
 	},
+	{
+		ID:      "0010_follow_ups_closed_by_visit",
+		Migrate: migrateClosedByVisit,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
