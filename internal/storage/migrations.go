@@ -119,6 +119,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0008_access_memberships",
 		Migrate: migrateAccess,
 	},
+	{
+		ID:      "0009_client_name_grams",
+		Migrate: migrateClientGrams,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
