@@ -32,12 +32,12 @@ func clientButtons(cs []*models.Client, cols int, label func(*models.Client) str
 
 func clientName(c *models.Client) string { return c.Name }
 
-// editButtons are an Edit menu: one button per field, labelled by
-// labelPrefix+field, sending prefix+field.
-func editButtons(r *Request, fields []string, cols int, labelPrefix, prefix string) [][]outbox.Button {
-	bs := make([]outbox.Button, len(fields))
-	for i, f := range fields {
-		bs[i] = outbox.Button{Text: r.t(labelPrefix+f, nil), Data: prefix + f}
+// editButtons are an Edit menu: one button per field step, labelled as
+// keys say, sending prefix+step.
+func editButtons(r *Request, keys *recordKeys, steps []string, cols int, prefix string) [][]outbox.Button {
+	bs := make([]outbox.Button, len(steps))
+	for i, s := range steps {
+		bs[i] = outbox.Button{Text: r.t(keys.label(s), nil), Data: prefix + s}
 	}
 	return grid(bs, cols)
 }

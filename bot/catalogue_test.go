@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"salesbot/models"
 	"time"
 )
 
@@ -218,6 +220,12 @@ func TestWordsComplete(t *testing.T) {
 	if _, ok := c.wordOf("off", settingWords...); ok {
 		t.Error("off is not a setting")
 	}
+	for in, want := range map[string]models.Role{"rep": models.RoleRep, "Manager": models.RoleManager, "经理": models.RoleManager,
+		"销售": models.RoleRep, "mgr": models.RoleManager, "boss": models.RoleNone, "admin": models.RoleNone} {
+		if got, _ := c.parseRole(in); got != want {
+			t.Errorf("parseRole(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func TestCountsReadInEnglish(t *testing.T) {
@@ -233,4 +241,46 @@ func TestCountsReadInEnglish(t *testing.T) {
 	if got := c.T("zh", "team_header", map[string]any{"Team": "华北", "Count": 1}); got != "华北 — 共 1 人:" {
 		t.Errorf("zh: %q", got)
 	}
+}
+
+// /lang arguments, Telegram language codes and sub-command words are user
+// text: reading them never panics, and always lands on a supported language
+// or a declared meaning.
+func FuzzLanguageAndWords(f *testing.F) {
+	c, err := NewCatalogue()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"zh-hans", "EN_us", "中文", "", " off ", "下周", "zh-", "-", "ＯＦＦ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if lang := c.Normalize(s); !slices.Contains(c.Languages(), lang) {
+			t.Fatalf("Normalize(%q) = %q, not a language", s, lang)
+		}
+		if lang, ok := c.Match(s); ok && !slices.Contains(c.Languages(), lang) {
+			t.Fatalf("Match(%q) = %q", s, lang)
+		}
+		if w, ok := c.wordOf(s, settingWords...); ok && !slices.Contains(settingWords, w) {
+			t.Fatalf("wordOf(%q) = %q, not a setting", s, w)
+		}
+		for _, w := range allWords {
+			if got, ok := c.wordOf(s, w); c.wordIs(w, s) != (ok && got == w) {
+				t.Fatalf("%q: wordIs(%s) and wordOf disagree", s, w)
+			}
+		}
+	})
+}
+
+// definedWords lists the meanings lang's file gives words to.
+func (c *Catalogue) definedWords(lang string) []word {
+	var out []word
+	for group, meanings := range c.Language(lang).Words {
+		for meaning, ws := range meanings {
+			if len(ws) > 0 {
+				out = append(out, word(group+"."+meaning))
+			}
+		}
+	}
+	return out
 }

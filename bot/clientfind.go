@@ -197,6 +197,13 @@ func parseID(v string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// cbAction splits a button's payload "ACTION:ID[:ARG]".
+func cbAction(payload string) (action string, id int64, arg string, ok bool) {
+	action, rest, _ := strings.Cut(payload, ":")
+	id, arg, ok = cbID(rest)
+	return action, id, arg, ok
+}
+
 // cbID reads the numeric id of a button's payload ("42" or "42:x").
 func cbID(payload string) (int64, string, bool) {
 	head, rest, _ := strings.Cut(payload, ":")
@@ -304,6 +311,43 @@ func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind 
 		return true, b.AskStep(ctx, r, kind, "client_pick", st)
 	}
 	return false, nil
+}
+
+// clientSteps ask for the client of a visit or objection draft: a recent
+// client's button or a typed name matched against the team ("client",
+// prompt by promptKey), then, for a name close to several clients, which
+// one ("client_pick", reached by a jump). choice finds the draft's client.
+func clientSteps[R, D any](b *Bot, drafts draftStore[R, D], promptKey string, choice func(*D) (*clientChoice, setClientFunc)) []*Step {
+	return []*Step{
+		{ID: "client", Text: true, Columns: 2,
+			Prompt:  func(r *Request, st *FormState) string { return r.t(promptKey, nil) },
+			Choices: b.recentClientChoices,
+			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
+				return drafts.update(st, func(d *D) error {
+					cc, set := choice(d)
+					jump, err := b.resolveClient(ctx, r, a, cc, set)
+					if jump {
+						st.Jump = "client_pick"
+					}
+					return err
+				})
+			}},
+		{ID: "client_pick", When: never, Columns: 1,
+			Prompt: func(r *Request, st *FormState) string {
+				cc, _ := choice(drafts.of(st))
+				return r.t("visit_q_client_pick", map[string]any{"Name": cc.Typed})
+			},
+			Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+				cc, _ := choice(drafts.of(st))
+				return b.candidateChoices(ctx, r, cc.Typed, cc.Candidates)
+			},
+			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
+				return drafts.update(st, func(d *D) error {
+					cc, set := choice(d)
+					return b.pickClient(ctx, r, a, cc, set)
+				})
+			}},
+	}
 }
 
 // candidateChoices offers the close clients and "new client".

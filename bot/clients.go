@@ -25,21 +25,7 @@ type clientDraft struct {
 }
 
 // clientDrafts keeps the client form's draft.
-const clientDrafts draftStore[clientDraft] = "c"
-
-type clientDraftJSON clientDraft
-
-// MarshalJSON stores the card's fields beside the rest of the draft.
-func (d clientDraft) MarshalJSON() ([]byte, error) {
-	return marshalDraft(clientDraftJSON(d), models.ClientFields, &d.Client)
-}
-
-// UnmarshalJSON reads what MarshalJSON wrote.
-func (d *clientDraft) UnmarshalJSON(data []byte) error {
-	return unmarshalDraft(data, (*clientDraftJSON)(d), models.ClientFields, &d.Client)
-}
-
-func (d *clientDraft) client() *models.Client { return &d.Client }
+var clientDrafts = draftStore[models.Client, clientDraft]{"c", models.ClientFields, func(d *clientDraft) *models.Client { return &d.Client }}
 
 // The client form (/client add, and the card's Edit buttons) asks the
 // fields of models.ClientFields; the name is matched against the team's
@@ -69,7 +55,7 @@ func (b *Bot) clientForm() *Form {
 				})
 			}},
 	}}
-	steps := formSteps(clientKeys, models.ClientFields, clientDrafts, (*clientDraft).client, custom)
+	steps := formSteps(clientKeys, clientDrafts, custom)
 	adding := func(st *FormState) bool { return clientDrafts.of(st).OpenID == 0 }
 	for _, s := range steps {
 		if s.ID != "name" && s.When == nil {
@@ -368,18 +354,13 @@ func gradeButtons(r *Request, id int64, later bool) [][]outbox.Button {
 // grade, "c:s:ID" / "c:S:ID:stage" stage, "c:c:ID" add a contact, "c:e:ID"
 // / "c:f:ID:field" edit.
 func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
-	action, rest, _ := strings.Cut(payload, ":")
-	id, arg, ok := cbID(rest)
+	action, id, arg, ok := cbAction(payload)
 	if !ok {
 		r.say("button_stale", nil)
 		return nil
 	}
-	c, err := b.visibleClient(ctx, r, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("button_stale", nil)
-		return nil
-	}
-	if err != nil {
+	c, err := b.buttonClient(ctx, r, id)
+	if c == nil || err != nil {
 		return err
 	}
 	editing := action == "g" || action == "G" || action == "s" || action == "S" || action == "e" || action == "f"
@@ -394,23 +375,7 @@ func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
 		r.reply(r.t("client_q_grade_of", map[string]any{"Client": c.Name}), gradeButtons(r, c.ID, false))
 		return nil
 	case "G":
-		if arg == "-" {
-			r.reply(r.t("client_grade_later", map[string]any{"Client": c.Name}), nil)
-			r.editLast(r.MessageID)
-			return nil
-		}
-		g, ok := models.ParseGrade(arg)
-		if !ok {
-			r.say("button_stale", nil)
-			return nil
-		}
-		c.Grade, c.GradeAsked = g, true
-		if err := b.store.UpdateClient(ctx, c); err != nil {
-			return err
-		}
-		r.reply(r.t("client_grade_set", map[string]any{"Client": c.Name, "Grade": r.grade(g)}), nil)
-		r.editLast(r.MessageID)
-		return nil
+		return b.setGrade(ctx, r, c, arg)
 	case "s":
 		var bs []outbox.Button
 		for _, s := range append(append([]models.Stage{}, models.Stages...), models.StageLost) {
@@ -419,40 +384,83 @@ func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
 		r.reply(r.t("client_q_stage", map[string]any{"Client": c.Name, "Stage": r.stage(c.Stage)}), grid(bs, 2))
 		return nil
 	case "S":
-		to := models.Stage(arg)
-		if !to.Valid() {
-			r.say("button_stale", nil)
-			return nil
-		}
-		before := c.Stage
-		c, err = b.store.SetStage(ctx, c.ID, r.User.ID, to)
-		if err != nil {
-			return err
-		}
-		r.reply(r.t("client_stage_set", map[string]any{"Client": c.Name, "From": r.stage(before), "To": r.stage(c.Stage)}), nil)
-		r.editLast(r.MessageID)
-		return nil
+		return b.setStage(ctx, r, c, arg)
 	case "c":
 		st := &FormState{Data: map[string]string{}}
 		contactDrafts.store(st, &contactDraft{ClientID: c.ID})
 		return b.StartForm(ctx, r, "contact", st.Data)
 	case "e":
-		rows := editButtons(r, editSteps(models.ClientFields), 3, "field_client_", fmt.Sprintf("c:f:%d:", c.ID))
+		rows := editButtons(r, clientKeys, editSteps(models.ClientFields), 3, fmt.Sprintf("c:f:%d:", c.ID))
 		r.reply(r.t("client_edit_which", map[string]any{"Client": c.Name}), rows)
 		return nil
 	case "f":
-		if !isEditStep(models.ClientFields, arg) {
-			r.say("button_stale", nil)
-			return nil
-		}
-		st := &FormState{}
-		clientDrafts.store(st, &clientDraft{EditID: c.ID, TeamID: c.TeamID, Client: *c})
-		r.reply(r.t("client_editing", map[string]any{"Field": r.t("field_client_"+arg, nil), "Client": c.Name}), nil)
-		r.editLast(r.MessageID)
-		return b.AskStep(ctx, r, "client", arg, st)
+		return b.editClientField(ctx, r, c, arg)
 	}
 	r.say("button_stale", nil)
 	return nil
+}
+
+// buttonClient loads the client a button names; one that is gone or not
+// the user's to see answers "button_stale" and returns nil.
+func (b *Bot) buttonClient(ctx context.Context, r *Request, id int64) (*models.Client, error) {
+	c, err := b.visibleClient(ctx, r, id)
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		r.say("button_stale", nil)
+		return nil, nil
+	}
+	return c, err
+}
+
+// setGrade is "c:G:ID:A": the grade pressed, or "-" for later.
+func (b *Bot) setGrade(ctx context.Context, r *Request, c *models.Client, arg string) error {
+	if arg == "-" {
+		r.reply(r.t("client_grade_later", map[string]any{"Client": c.Name}), nil)
+		r.editLast(r.MessageID)
+		return nil
+	}
+	g, ok := models.ParseGrade(arg)
+	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	c.Grade, c.GradeAsked = g, true
+	if err := b.store.UpdateClient(ctx, c); err != nil {
+		return err
+	}
+	r.reply(r.t("client_grade_set", map[string]any{"Client": c.Name, "Grade": r.grade(g)}), nil)
+	r.editLast(r.MessageID)
+	return nil
+}
+
+// setStage is "c:S:ID:stage": the card sets the stage, a step back and
+// reopening a lost client included.
+func (b *Bot) setStage(ctx context.Context, r *Request, c *models.Client, arg string) error {
+	to := models.Stage(arg)
+	if !to.Valid() {
+		r.say("button_stale", nil)
+		return nil
+	}
+	before := c.Stage
+	c, err := b.store.SetStage(ctx, c.ID, r.User.ID, to)
+	if err != nil {
+		return err
+	}
+	r.reply(r.t("client_stage_set", map[string]any{"Client": c.Name, "From": r.stage(before), "To": r.stage(c.Stage)}), nil)
+	r.editLast(r.MessageID)
+	return nil
+}
+
+// editClientField is "c:f:ID:field": the client form asks that field again.
+func (b *Bot) editClientField(ctx context.Context, r *Request, c *models.Client, field string) error {
+	if !isEditStep(models.ClientFields, field) {
+		r.say("button_stale", nil)
+		return nil
+	}
+	st := &FormState{}
+	clientDrafts.store(st, &clientDraft{EditID: c.ID, TeamID: c.TeamID, Client: *c})
+	r.reply(r.t("client_editing", map[string]any{"Field": r.t(clientKeys.label(field), nil), "Client": c.Name}), nil)
+	r.editLast(r.MessageID)
+	return b.AskStep(ctx, r, "client", field, st)
 }
 
 // contactDraft is a contact being added from the card (form "contact"):
@@ -465,21 +473,7 @@ type contactDraft struct {
 }
 
 // contactDrafts keeps the contact form's draft.
-const contactDrafts draftStore[contactDraft] = "k"
-
-type contactDraftJSON contactDraft
-
-// MarshalJSON stores the contact's fields beside the rest of the draft.
-func (d contactDraft) MarshalJSON() ([]byte, error) {
-	return marshalDraft(contactDraftJSON(d), models.ContactFields, &d.Contact)
-}
-
-// UnmarshalJSON reads what MarshalJSON wrote.
-func (d *contactDraft) UnmarshalJSON(data []byte) error {
-	return unmarshalDraft(data, (*contactDraftJSON)(d), models.ContactFields, &d.Contact)
-}
-
-func (d *contactDraft) contact() *models.Contact { return &d.Contact }
+var contactDrafts = draftStore[models.Contact, contactDraft]{"k", models.ContactFields, func(d *contactDraft) *models.Contact { return &d.Contact }}
 
 // The contact form asks the fields of models.ContactFields: the name
 // (with roles in brackets) and the roles by hand, title and phone.
@@ -504,7 +498,7 @@ func (b *Bot) contactForm() *Form {
 	}
 	return &Form{
 		Kind:  "contact",
-		Steps: formSteps(contactKeys, models.ContactFields, contactDrafts, (*contactDraft).contact, custom),
+		Steps: formSteps(contactKeys, contactDrafts, custom),
 		Done: func(ctx context.Context, r *Request, st *FormState) error {
 			d := contactDrafts.of(st)
 			c, err := b.visibleClient(ctx, r, d.ClientID)

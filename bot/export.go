@@ -19,8 +19,23 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 	l := reports.ExportLabels{Sheets: map[string]reports.SheetLabels{},
 		Yes: cat.T(lang, "export_yes", nil), No: cat.T(lang, "export_no", nil)}
 	for _, s := range exportSheetIDs {
-		l.Sheets[s] = reports.SheetLabels{Name: exportSheetKeys.label(cat, lang, s),
-			Headers: strings.Split(exportHeaderKeys.label(cat, lang, s), "|")}
+		l.Sheets[s] = reports.SheetLabels{Name: exportSheetKeys.label(cat, lang, s)}
+	}
+	fu := l.Sheets["followups"]
+	fu.Headers = strings.Split(exportHeaderKeys.label(cat, lang, "followups"), "|")
+	l.Sheets["followups"] = fu
+	for _, s := range []struct {
+		sheet string
+		cols  map[string]string
+	}{{"visits", exportColumns(visitKeys, models.VisitFields, "visits")},
+		{"objections", exportColumns(objKeys, models.ObjectionFields, "objections")},
+		{"clients", exportColumns(clientKeys, models.ClientFields, "clients")}} {
+		sl := l.Sheets[s.sheet]
+		sl.Columns = map[string]string{}
+		for id, key := range s.cols {
+			sl.Columns[id] = cat.T(lang, key, nil)
+		}
+		l.Sheets[s.sheet] = sl
 	}
 	enums := map[string]func(c *Catalogue, lang, value string) string{
 		"stage": reportStageKeys.stringLabel, "attitude": reportAttitudeKeys.stringLabel, "method": reportMethodKeys.stringLabel,
@@ -33,6 +48,45 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 		return label(cat, lang, value)
 	}
 	return l
+}
+
+// exportColumnKeys head the export's columns whose words are not the
+// field's label (the lead columns, and where the export says it its own
+// way: "Stage reached", "Minutes").
+var exportColumnKeys = keysOf(map[string]string{
+	"visits.date": "export_visits_date", "visits.rep": "export_visits_rep", "visits.stage_before": "export_visits_stage_before",
+	"visits.stage": "export_visits_stage", "visits.attitude": "export_visits_attitude", "visits.duration": "export_visits_duration",
+	"visits.client_view": "export_visits_client_view",
+	"objections.date":    "export_objections_date", "objections.rep": "export_objections_rep", "objections.answer": "export_objections_answer",
+	"objections.resolved": "export_objections_resolved", "objections.worked_answer": "export_objections_worked_answer",
+	"objections.resolved_at": "export_objections_resolved_at",
+	"clients.client_name":    "export_clients_client_name", "clients.grade": "export_clients_grade", "clients.stage": "export_clients_stage",
+	"clients.owner": "export_clients_owner", "clients.visits_in_period": "export_clients_visits_in_period",
+	"clients.last_visit": "export_clients_last_visit", "clients.created": "export_clients_created",
+})
+
+// exportColumns are the header keys of a record sheet's columns, by column
+// id: the sheet's own words where it has them, else the field's label (so
+// a new field is headed by its label without more words).
+func exportColumns[R any](keys *recordKeys, specs []models.FieldSpec[R], sheet string) map[string]string {
+	out := map[string]string{}
+	for _, id := range []string{"date", "rep"} {
+		if k, ok := exportColumnKeys.key(sheet + "." + id); ok {
+			out[id] = k
+		}
+	}
+	for i := range specs {
+		f := &specs[i]
+		if !f.Has(models.UseExport) {
+			continue
+		}
+		if k, ok := exportColumnKeys.key(sheet + "." + string(f.Name)); ok {
+			out[string(f.Name)] = k
+		} else if k := keys.label(f.StepID()); k != "" {
+			out[string(f.Name)] = k
+		}
+	}
+	return out
 }
 
 // ExportFiles renders an export as the workbook (with a caption) followed

@@ -189,7 +189,8 @@ func enumChoices(r *Request, e models.Enum) []Choice {
 // client, the contacts met, a name matched against the team), else one
 // generic step for each field the form asks or Edit reaches. rec finds the
 // record inside the stored draft.
-func formSteps[R, D any](keys *recordKeys, specs []models.FieldSpec[R], drafts draftStore[D], rec func(*D) *R, custom map[models.Field][]*Step) []*Step {
+func formSteps[R, D any](keys *recordKeys, drafts draftStore[R, D], custom map[models.Field][]*Step) []*Step {
+	specs, rec := drafts.specs, drafts.rec
 	var steps []*Step
 	for i := range specs {
 		f := &specs[i]
@@ -235,26 +236,34 @@ func formSteps[R, D any](keys *recordKeys, specs []models.FieldSpec[R], drafts d
 	return steps
 }
 
-// draftStore keeps a form's draft of type D in the form state under one
-// key, as JSON, so a restart mid-form loses nothing.
-type draftStore[D any] string
+// draftStore keeps a form's draft D of a record R in the form state under
+// one key, as JSON, so a restart mid-form loses nothing: the record's
+// fields (specs, found in the draft by rec) under their step ids beside
+// the draft's own JSON fields (the record itself is `json:"-"`).
+type draftStore[R, D any] struct {
+	key   string
+	specs []models.FieldSpec[R]
+	rec   func(*D) *R
+}
 
 // of reads the draft; a draft this version cannot read starts empty.
-func (k draftStore[D]) of(st *FormState) *D {
+func (k draftStore[R, D]) of(st *FormState) *D {
 	d := new(D)
-	if s := st.Get(string(k)); s != "" {
-		_ = json.Unmarshal([]byte(s), d)
+	if s := st.Get(k.key); s != "" {
+		if unmarshalDraft([]byte(s), d, k.specs, k.rec(d)) != nil {
+			d = new(D)
+		}
 	}
 	return d
 }
 
-func (k draftStore[D]) store(st *FormState, d *D) {
-	data, _ := json.Marshal(d)
-	st.Set(string(k), string(data))
+func (k draftStore[R, D]) store(st *FormState, d *D) {
+	data, _ := marshalDraft(d, k.specs, k.rec(d))
+	st.Set(k.key, string(data))
 }
 
 // update reads the draft, lets fn change it and stores it back.
-func (k draftStore[D]) update(st *FormState, fn func(d *D) error) error {
+func (k draftStore[R, D]) update(st *FormState, fn func(d *D) error) error {
 	d := k.of(st)
 	if err := fn(d); err != nil {
 		return err
@@ -263,9 +272,9 @@ func (k draftStore[D]) update(st *FormState, fn func(d *D) error) error {
 	return nil
 }
 
-// marshalDraft writes a draft as one JSON object: what the form keeps
-// besides the record (extra, a struct) and the record's generic fields
-// under their step ids, the layout drafts have always been stored in.
+// marshalDraft writes a draft as one JSON object: the draft's own fields
+// (extra, a struct) and the record's generic fields under their step ids,
+// the layout drafts have always been stored in.
 func marshalDraft[R any](extra any, specs []models.FieldSpec[R], rec *R) ([]byte, error) {
 	data, err := json.Marshal(extra)
 	if err != nil {

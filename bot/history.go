@@ -45,12 +45,8 @@ func (b *Bot) cbHistoryNew(ctx context.Context, r *Request, payload string) erro
 }
 
 func (b *Bot) historyOf(ctx context.Context, r *Request, id int64, page, editID int) error {
-	c, err := b.visibleClient(ctx, r, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("button_stale", nil)
-		return nil
-	}
-	if err != nil {
+	c, err := b.buttonClient(ctx, r, id)
+	if c == nil || err != nil {
 		return err
 	}
 	return b.historyPage(ctx, r, c, page, editID)

@@ -88,7 +88,7 @@ var (
 
 	// The export's sheets (reports.Export.Sheets): names and headers.
 	exportSheetKeys  = keysFor("export_sheet_", exportSheetIDs...)
-	exportHeaderKeys = keysFor("export_h_", exportSheetIDs...)
+	exportHeaderKeys = keysFor("export_h_", "followups")
 )
 
 var exportSheetIDs = []string{"visits", "objections", "clients", "followups"}

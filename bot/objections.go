@@ -27,21 +27,7 @@ type objectionDraft struct {
 }
 
 // objectionDrafts keeps the objection and resolve forms' drafts.
-const objectionDrafts draftStore[objectionDraft] = "o"
-
-type objectionDraftJSON objectionDraft
-
-// MarshalJSON stores the objection's fields beside the rest of the draft.
-func (d objectionDraft) MarshalJSON() ([]byte, error) {
-	return marshalDraft(objectionDraftJSON(d), models.ObjectionFields, &d.Objection)
-}
-
-// UnmarshalJSON reads what MarshalJSON wrote.
-func (d *objectionDraft) UnmarshalJSON(data []byte) error {
-	return unmarshalDraft(data, (*objectionDraftJSON)(d), models.ObjectionFields, &d.Objection)
-}
-
-func (d *objectionDraft) objection() *models.Objection { return &d.Objection }
+var objectionDrafts = draftStore[models.Objection, objectionDraft]{"o", models.ObjectionFields, func(d *objectionDraft) *models.Objection { return &d.Objection }}
 
 func (d *objectionDraft) check() error {
 	if err := models.CheckText(models.FieldClientName, d.ClientName, models.MaxNameLen); err != nil {
@@ -54,36 +40,11 @@ func (d *objectionDraft) check() error {
 // client (by hand, as the visit form does), category, the client's words,
 // the answer.
 func (b *Bot) objectionForm() *Form {
-	custom := map[models.Field][]*Step{models.FieldClient: {
-		{ID: "client", Text: true, Columns: 2,
-			Prompt:  func(r *Request, st *FormState) string { return r.t("objection_q_client", nil) },
-			Choices: b.recentClientChoices,
-			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
-				return objectionDrafts.update(st, func(d *objectionDraft) error {
-					jump, err := b.resolveClient(ctx, r, a, &d.clientChoice, d.set)
-					if jump {
-						st.Jump = "client_pick"
-					}
-					return err
-				})
-			}},
-		{ID: "client_pick", When: never, Columns: 1,
-			Prompt: func(r *Request, st *FormState) string {
-				return r.t("visit_q_client_pick", map[string]any{"Name": objectionDrafts.of(st).Typed})
-			},
-			Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-				d := objectionDrafts.of(st)
-				return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
-			},
-			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
-				return objectionDrafts.update(st, func(d *objectionDraft) error {
-					return b.pickClient(ctx, r, a, &d.clientChoice, d.set)
-				})
-			}},
-	}}
+	custom := map[models.Field][]*Step{models.FieldClient: clientSteps(b, objectionDrafts, "objection_q_client",
+		func(d *objectionDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.set })}
 	return &Form{
 		Kind:  "objection",
-		Steps: formSteps(objKeys, models.ObjectionFields, objectionDrafts, (*objectionDraft).objection, custom),
+		Steps: formSteps(objKeys, objectionDrafts, custom),
 		Done:  b.objectionDone,
 		Describe: func(r *Request, st *FormState) string {
 			d := objectionDrafts.of(st)
@@ -270,8 +231,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 // (the answer given worked), "o:t:ID" (type the answer that worked) and
 // "o:u:ID" (undo).
 func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error {
-	action, rest, _ := strings.Cut(payload, ":")
-	id, _, ok := cbID(rest)
+	action, id, _, ok := cbAction(payload)
 	if !ok {
 		r.say("button_stale", nil)
 		return nil

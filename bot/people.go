@@ -137,7 +137,7 @@ func (b *Bot) cmdInvite(ctx context.Context, r *Request) error {
 	role := models.RoleRep
 	rest := r.Args
 	if first, tail, _ := strings.Cut(rest, " "); first != "" {
-		if parsed, ok := models.ParseRole(first); ok {
+		if parsed, ok := r.cat.parseRole(first); ok {
 			role, rest = parsed, strings.TrimSpace(tail)
 		} else if r.User.PrimaryTeam() != 0 && !b.teamVisible(ctx, r, rest) {
 			// Not a role and not a team: most likely a mistyped role.
@@ -351,7 +351,7 @@ func (b *Bot) cmdPromote(ctx context.Context, r *Request) error {
 	role := models.RoleManager
 	who := r.Args
 	if len(fields) > 1 {
-		if parsed, ok := models.ParseRole(fields[len(fields)-1]); ok {
+		if parsed, ok := r.cat.parseRole(fields[len(fields)-1]); ok {
 			role = parsed
 			who = strings.Join(fields[:len(fields)-1], " ")
 		}

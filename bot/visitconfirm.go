@@ -127,8 +127,7 @@ func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisi
 // cbVisit handles "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field) and
 // "v:u:ID" (undo).
 func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
-	action, rest, _ := strings.Cut(payload, ":")
-	id, field, ok := cbID(rest)
+	action, id, field, ok := cbAction(payload)
 	if !ok {
 		r.say("button_stale", nil)
 		return nil
@@ -143,7 +142,7 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	}
 	switch action {
 	case "e":
-		r.reply(r.t("visit_edit_which", nil), editButtons(r, editSteps(models.VisitFields), 2, "field_visit_", fmt.Sprintf("v:f:%d:", id)))
+		r.reply(r.t("visit_edit_which", nil), editButtons(r, visitKeys, editSteps(models.VisitFields), 2, fmt.Sprintf("v:f:%d:", id)))
 		return nil
 	case "f":
 		if !isEditStep(models.VisitFields, field) {
@@ -160,7 +159,7 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 		}
 		st := &FormState{}
 		visitDrafts.store(st, draftFromVisit(v, c, contacts))
-		r.reply(r.t("visit_editing", map[string]any{"Field": r.t("field_visit_"+field, nil), "Client": c.Name}), nil)
+		r.reply(r.t("visit_editing", map[string]any{"Field": r.t(visitKeys.label(field), nil), "Client": c.Name}), nil)
 		r.editLast(r.MessageID)
 		return b.AskStep(ctx, r, "visit", field, st)
 	case "u":

@@ -42,22 +42,7 @@ type draftContact struct {
 }
 
 // visitDrafts keeps the visit form's draft.
-const visitDrafts draftStore[visitDraft] = "v"
-
-// visitDraftJSON is visitDraft without its JSON methods.
-type visitDraftJSON visitDraft
-
-// MarshalJSON stores the visit's fields beside the rest of the draft.
-func (d visitDraft) MarshalJSON() ([]byte, error) {
-	return marshalDraft(visitDraftJSON(d), models.VisitFields, &d.Visit)
-}
-
-// UnmarshalJSON reads what MarshalJSON wrote.
-func (d *visitDraft) UnmarshalJSON(data []byte) error {
-	return unmarshalDraft(data, (*visitDraftJSON)(d), models.VisitFields, &d.Visit)
-}
-
-func (d *visitDraft) visit() *models.Visit { return &d.Visit }
+var visitDrafts = draftStore[models.Visit, visitDraft]{"v", models.VisitFields, func(d *visitDraft) *models.Visit { return &d.Visit }}
 
 // record is the visit to save: the draft's fields and what the form keeps
 // beside them (the next visit, a check-in's point).

@@ -23,35 +23,18 @@ func (b *Bot) visitForm() *Form {
 	}
 	return &Form{
 		Kind:     "visit",
-		Steps:    formSteps(visitKeys, models.VisitFields, visitDrafts, (*visitDraft).visit, custom),
+		Steps:    formSteps(visitKeys, visitDrafts, custom),
 		Done:     b.visitDone,
 		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDrafts.of(st)) },
 	}
 }
 
-// visitClientSteps ask for the client: a recent one's button or a typed
-// name, then, for a name close to several, which one. The form skips them
-// when it starts with its client (Log visit under a follow-up); Edit still
-// reaches them.
+// visitClientSteps ask for the client. The form skips them when it starts
+// with its client (Log visit under a follow-up); Edit still reaches them.
 func (b *Bot) visitClientSteps() []*Step {
-	return []*Step{
-		{ID: "client", Text: true, Columns: 2,
-			When:    func(st *FormState) bool { d := visitDrafts.of(st); return d.ClientID == 0 && !d.NewClient },
-			Prompt:  func(r *Request, st *FormState) string { return r.t("visit_q_client", nil) },
-			Choices: b.recentClientChoices,
-			Parse:   b.parseVisitClient},
-		{ID: "client_pick", When: never, Columns: 1,
-			Prompt: func(r *Request, st *FormState) string {
-				return r.t("visit_q_client_pick", map[string]any{"Name": visitDrafts.of(st).Typed})
-			},
-			Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-				d := visitDrafts.of(st)
-				return b.candidateChoices(ctx, r, d.Typed, d.Candidates)
-			},
-			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
-				return visitDrafts.update(st, func(d *visitDraft) error { return b.pickClient(ctx, r, a, &d.clientChoice, d.setClient) })
-			}},
-	}
+	steps := clientSteps(b, visitDrafts, "visit_q_client", func(d *visitDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.setClient })
+	steps[0].When = func(st *FormState) bool { d := visitDrafts.of(st); return d.ClientID == 0 && !d.NewClient }
+	return steps
 }
 
 // contactsStep collects the contacts met: the client's as buttons, or
@@ -92,18 +75,6 @@ func (b *Bot) nextPrompt(r *Request, st *FormState) string {
 	}
 	days := models.RevisitInterval(d.RevisitDays)
 	return r.t("visit_q_next", map[string]any{"Default": r.time(r.Now.In(r.Loc).AddDate(0, 0, days))})
-}
-
-// parseVisitClient reads the client step: a recent client's button, or a
-// typed name matched against the team's clients.
-func (b *Bot) parseVisitClient(ctx context.Context, r *Request, st *FormState, a string) error {
-	return visitDrafts.update(st, func(d *visitDraft) error {
-		jump, err := b.resolveClient(ctx, r, a, &d.clientChoice, d.setClient)
-		if jump {
-			st.Jump = "client_pick"
-		}
-		return err
-	})
 }
 
 func (b *Bot) contactsPrompt(r *Request, st *FormState) string {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"salesbot/models"
 )
 
 // word is the meaning of a sub-command word, "group.meaning": the words
@@ -34,16 +36,29 @@ const (
 	wordSettingDaysOff word = "settings.daysoff"
 	wordQuietOff       word = "quiet.off"    // /settings quiet off
 	wordDaysOffNone    word = "daysoff.none" // /settings daysoff none
+	wordRoleRep        word = "role.rep"     // /invite rep, /promote NAME rep
+	wordRoleManager    word = "role.manager"
 )
 
 // allWords lists the constants above, for the catalogue test.
 var allWords = []word{wordAwayOff, wordClientAdd, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
 	wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleOn, wordScheduleOff,
 	wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff,
-	wordQuietOff, wordDaysOffNone}
+	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager}
 
 // settingWords are the keys /settings changes.
 var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff}
+
+// parseRole reads the role of /invite and /promote ("rep", "经理").
+func (c *Catalogue) parseRole(s string) (models.Role, bool) {
+	switch w, _ := c.wordOf(s, wordRoleRep, wordRoleManager); w {
+	case wordRoleRep:
+		return models.RoleRep, true
+	case wordRoleManager:
+		return models.RoleManager, true
+	}
+	return models.RoleNone, false
+}
 
 func (w word) group() string {
 	g, _, _ := strings.Cut(string(w), ".")
@@ -84,17 +99,4 @@ func (c *Catalogue) wordOf(s string, among ...word) (word, bool) {
 	}
 	got, ok := c.words[among[0].group()][strings.ToLower(strings.TrimSpace(s))]
 	return got, ok && slices.Contains(among, got)
-}
-
-// definedWords lists the meanings lang's file gives words to.
-func (c *Catalogue) definedWords(lang string) []word {
-	var out []word
-	for group, meanings := range c.Language(lang).Words {
-		for meaning, ws := range meanings {
-			if len(ws) > 0 {
-				out = append(out, word(group+"."+meaning))
-			}
-		}
-	}
-	return out
 }

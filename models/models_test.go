@@ -73,12 +73,3 @@ func toLower(s string) string {
 	}
 	return string(b)
 }
-
-func TestParseRole(t *testing.T) {
-	for in, want := range map[string]Role{"rep": RoleRep, "Manager": RoleManager, "经理": RoleManager, "boss": RoleNone} {
-		got, _ := ParseRole(in)
-		if got != want {
-			t.Errorf("ParseRole(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -27,17 +27,6 @@ const (
 // a visitor, is not one).
 var Roles = []Role{RoleRep, RoleManager, RoleAdmin}
 
-// ParseRole reads a role name as typed in a command.
-func ParseRole(s string) (Role, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "rep", "sales", "代表", "销售":
-		return RoleRep, true
-	case "manager", "mgr", "经理", "主管":
-		return RoleManager, true
-	}
-	return RoleNone, false
-}
-
 func (r Role) rank() int {
 	switch r {
 	case RoleRep:

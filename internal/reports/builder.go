@@ -286,23 +286,44 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 	s := &models.WeeklySummary{TeamID: team.ID, TeamName: team.Name, Loc: loc, Week: week, Next: next, Today: today,
 		Visits: len(visits), ByStage: map[models.Stage]int{}, ByAttitude: map[models.Attitude]int{}, ObjectionCount: len(objs)}
 
-	names := map[int64]string{}
+	names, visitsBy := countVisits(s, reps, visits)
+	addRepWeeks(s, reps, names, visitsBy, planByRep(week, today, ofWeek(planned, week), visitRefs(visits, loc)))
+	addNextPlans(s, reps, names, ofWeek(planned, next))
+	s.Objections = objectionStats(objs)
+	from, to, err := week.Bounds(loc)
+	if err != nil {
+		return nil, err
+	}
+	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// countVisits counts a summary's visits by stage and attitude, and per rep;
+// names are the members' and visitors' names by id.
+func countVisits(s *models.WeeklySummary, reps []models.RepRef, visits []models.RepVisit) (names map[int64]string, visitsBy map[int64]int) {
+	names, visitsBy = map[int64]string{}, map[int64]int{}
 	for _, r := range reps {
 		names[r.ID] = r.Name
 	}
-	visitsBy := map[int64]int{}
-	for i := range visits {
-		v := &visits[i]
+	for _, v := range visits {
 		names[v.RepID] = v.Rep
 		visitsBy[v.RepID]++
 		if v.Stage != "" {
-			s.ByStage[models.Stage(v.Stage)]++
+			s.ByStage[v.Stage]++
 		}
 		if v.Attitude != "" {
-			s.ByAttitude[models.Attitude(v.Attitude)]++
+			s.ByAttitude[v.Attitude]++
 		}
 	}
-	results := planByRep(week, today, ofWeek(planned, week), visitRefs(visits, loc))
+	return names, visitsBy
+}
+
+// addRepWeeks adds each rep's plan-vs-actual to a summary, by name, and
+// the team's totals: every rep, and the managers and former reps who
+// planned or visited.
+func addRepWeeks(s *models.WeeklySummary, reps []models.RepRef, names map[int64]string, visitsBy map[int64]int, results map[int64]models.PlanResult) {
 	seen := map[int64]bool{}
 	add := func(id int64) {
 		if seen[id] {
@@ -318,41 +339,32 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 		add(r.ID)
 	}
 	for id := range results {
-		add(id) // managers and former reps who planned or visited
+		add(id)
 	}
 	sort.Slice(s.Reps, func(i, j int) bool { return byName(s.Reps[i].Rep.Name, s.Reps[j].Rep.Name) })
+}
 
-	nextPlans := map[int64]*models.RepPlan{}
-	for i := range planned {
-		p := &planned[i]
-		if p.WeekStart != next.Monday {
-			continue
-		}
-		rp := nextPlans[p.RepID]
+// addNextPlans adds the plans for the week after to a summary, by rep
+// name, and the reps who have none.
+func addNextPlans(s *models.WeeklySummary, reps []models.RepRef, names map[int64]string, planned []models.PlannedVisit) {
+	byRep := map[int64]*models.RepPlan{}
+	for _, p := range planned {
+		rp := byRep[p.RepID]
 		if rp == nil {
 			rp = &models.RepPlan{Rep: models.RepRef{ID: p.RepID, Name: names[p.RepID]}}
-			nextPlans[p.RepID] = rp
+			byRep[p.RepID] = rp
 		}
 		rp.Items = append(rp.Items, models.PlannedLine{Day: p.Day, Client: p.ClientName, Purpose: p.Purpose})
 	}
-	for _, rp := range nextPlans {
+	for _, rp := range byRep {
 		s.Plans = append(s.Plans, *rp)
 	}
 	sort.Slice(s.Plans, func(i, j int) bool { return byName(s.Plans[i].Rep.Name, s.Plans[j].Rep.Name) })
 	for _, r := range reps {
-		if nextPlans[r.ID] == nil {
+		if byRep[r.ID] == nil {
 			s.NoPlan = append(s.NoPlan, r)
 		}
 	}
-	s.Objections = objectionStats(objs)
-	from, to, err := week.Bounds(loc)
-	if err != nil {
-		return nil, err
-	}
-	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
-		return nil, err
-	}
-	return s, nil
 }
 
 // readWeek reads the visits and objections of a week in a team (repID 0)

@@ -67,9 +67,12 @@ type ExportLabels struct {
 	FileStem string // e.g. "salesbot-North-2026-11-01-2026-11-30"
 }
 
-// SheetLabels name a sheet and its columns.
+// SheetLabels name a sheet and its columns: Columns by column id (a
+// field's name, "date", "rep") for the sheets of records, Headers by
+// position for the follow-ups.
 type SheetLabels struct {
 	Name    string
+	Columns map[string]string
 	Headers []string
 }
 
@@ -87,6 +90,11 @@ func header(l ExportLabels, sheet string, i int, fallback string) string {
 		return sl.Headers[i]
 	}
 	return fallback
+}
+
+// column is the header of a record sheet's column ("" when not labelled).
+func (l ExportLabels) column(sheet, id string) string {
+	return l.Sheets[sheet].Columns[id]
 }
 
 func sheetName(l ExportLabels, sheet string) string {
@@ -148,6 +156,82 @@ func orEmpty(t *time.Time) any {
 	return t.UTC()
 }
 
+// fieldColumns are the export's columns of a record's fields (the fields
+// of its table that are exported, in the table's order), after the lead
+// columns; the header of a field column is the label of the column's id,
+// the field's name.
+func fieldColumns[R any](specs []models.FieldSpec[R]) (ids []string, cols []Column) {
+	for i := range specs {
+		f := &specs[i]
+		if !f.Has(models.UseExport) {
+			continue
+		}
+		kind := KindText
+		switch f.Kind {
+		case models.TimeField:
+			kind = KindTime
+		case models.MinutesField:
+			kind = KindInt
+		case models.BoolField:
+			kind = KindBool
+		}
+		ids = append(ids, string(f.Name))
+		cols = append(cols, Column{Header: string(f.Name), Kind: kind, Width: f.Width})
+	}
+	return ids, cols
+}
+
+// fieldSheet starts the sheet of a record: the lead columns (ids and
+// columns), then its exported fields.
+func fieldSheet[R any](l ExportLabels, id string, leadIDs []string, lead []Column, specs []models.FieldSpec[R]) Sheet {
+	ids, cols := fieldColumns(specs)
+	ids, cols = append(leadIDs, ids...), append(lead, cols...)
+	for i := range cols {
+		if h := l.column(id, ids[i]); h != "" {
+			cols[i].Header = h
+		}
+	}
+	return Sheet{Name: sheetName(l, id), File: id, Columns: cols}
+}
+
+// fieldCells are a record's cells of its exported fields; custom gives
+// the cells of fields the record does not hold itself (names joined in).
+func fieldCells[R any](l ExportLabels, specs []models.FieldSpec[R], rec *R, custom func(models.Field) any) []any {
+	var cells []any
+	for i := range specs {
+		f := &specs[i]
+		if !f.Has(models.UseExport) {
+			continue
+		}
+		var v any
+		switch {
+		case f.Kind == models.CustomField:
+			v = custom(f.Name)
+		case f.Kind == models.TimeField:
+			v = orEmpty(f.Time(rec))
+		case f.Kind == models.MinutesField:
+			v, _ = strconv.Atoi(f.Get(rec))
+		case f.Kind == models.BoolField:
+			v = f.Get(rec) != ""
+		case f.Kind == models.ChoiceField:
+			v = l.enum(string(f.Enum), f.Get(rec))
+		default:
+			v = f.Get(rec)
+		}
+		if v == nil {
+			v = ""
+		}
+		cells = append(cells, v)
+	}
+	return cells
+}
+
+// The columns before a record's fields: when and who.
+var (
+	leadIDs  = []string{"date", "rep"}
+	leadCols = func() []Column { return []Column{{"Date", KindTime, 17}, {"Rep", KindText, 16}} }
+)
+
 // fill adds a row per record to a sheet (or passes on the error of the
 // query that read them).
 func fill[T any](sh Sheet, records []T, err error, row func(*T) []any) (Sheet, error) {
@@ -162,39 +246,36 @@ func fill[T any](sh Sheet, records []T, err error, row func(*T) []any) (Sheet, e
 
 func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	visits, err := b.db.ExportVisits(ctx, sc)
-	return fill(newSheet(l, "visits",
-		Column{"Date", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Method", KindText, 12},
-		Column{"Stage before", KindText, 16}, Column{"Stage", KindText, 16}, Column{"Attitude", KindText, 10}, Column{"Minutes", KindInt, 9},
-		Column{"Place", KindText, 24}, Column{"Talking points", KindText, 40}, Column{"Client's view", KindText, 40},
-		Column{"Next step", KindText, 30}, Column{"Next visit", KindTime, 17}, Column{"Notes", KindText, 30},
-	), visits, err, func(v *models.VisitRecord) []any {
-		return []any{v.At.UTC(), v.Rep, v.Client, l.enum("method", string(v.Method)), l.enum("stage", string(v.StageBefore)),
-			l.enum("stage", string(v.Stage)), l.enum("attitude", string(v.Attitude)), v.DurationMin, v.Place, v.TalkingPoints, v.ClientView,
-			v.NextStep, orEmpty(v.NextVisitAt), v.Notes}
+	return fill(fieldSheet(l, "visits", leadIDs, leadCols(), models.VisitFields), visits, err, func(v *models.VisitRecord) []any {
+		cells := fieldCells(l, models.VisitFields, &v.Visit, func(models.Field) any { return v.Client })
+		return append([]any{v.At.UTC(), v.Rep}, cells...)
 	})
 }
 
 func (b *Builder) objectionSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	objs, err := b.db.ExportObjections(ctx, sc)
-	return fill(newSheet(l, "objections",
-		Column{"Date", KindTime, 17}, Column{"Rep", KindText, 16}, Column{"Client", KindText, 24}, Column{"Category", KindText, 18},
-		Column{"Client's words", KindText, 40}, Column{"Answer", KindText, 40}, Column{"Resolved", KindBool, 10},
-		Column{"Answer that worked", KindText, 40}, Column{"Resolved on", KindTime, 17},
-	), objs, err, func(o *models.ObjectionRecord) []any {
-		return []any{o.At.UTC(), o.Rep, o.Client, l.enum("category", string(o.Category)), o.Words, o.Answer, o.Resolved,
-			o.WorkedAnswer, orEmpty(o.ResolvedAt)}
+	return fill(fieldSheet(l, "objections", leadIDs, leadCols(), models.ObjectionFields), objs, err, func(o *models.ObjectionRecord) []any {
+		cells := fieldCells(l, models.ObjectionFields, &o.Objection, func(models.Field) any { return o.Client })
+		return append([]any{o.At.UTC(), o.Rep}, cells...)
 	})
 }
 
 func (b *Builder) clientSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	clients, err := b.db.ExportClients(ctx, sc)
-	return fill(newSheet(l, "clients",
-		Column{"Client", KindText, 24}, Column{"Grade", KindText, 8}, Column{"Stage", KindText, 16}, Column{"Owner", KindText, 16},
-		Column{"Industry", KindText, 16}, Column{"Address", KindText, 30}, Column{"Size", KindText, 10}, Column{"Source", KindText, 14},
-		Column{"Visits in period", KindInt, 10}, Column{"Last visit", KindTime, 17}, Column{"Created", KindTime, 17}, Column{"Notes", KindText, 30},
-	), clients, err, func(c *models.ClientRecord) []any {
-		return []any{c.Name, l.enum("grade", string(c.Grade)), l.enum("stage", string(c.Stage)), c.Owner, c.Industry,
-			c.Address, c.Size, c.Source, c.VisitsInPeriod, orEmpty(&c.LastVisit), c.CreatedAt.UTC(), c.Notes}
+	return fill(fieldSheet(l, "clients", nil, nil, models.ClientFields), clients, err, func(c *models.ClientRecord) []any {
+		return fieldCells(l, models.ClientFields, &c.Client, func(f models.Field) any {
+			switch f {
+			case models.FieldOwner:
+				return c.Owner
+			case models.FieldVisitCount:
+				return c.VisitsInPeriod
+			case models.FieldLastVisit:
+				return orEmpty(&c.LastVisit)
+			case models.FieldCreated:
+				return c.CreatedAt.UTC()
+			}
+			return ""
+		})
 	})
 }
 

@@ -14,7 +14,7 @@ import (
 // instead of loading the team's clients, so a lookup costs the same in a
 // team of 100 clients as in one of 20,000.
 type clientGramRow struct {
-	ClientID int64 `gorm:"primaryKey;autoIncrement:false"`
+	ClientID int64  `gorm:"primaryKey;autoIncrement:false"`
 	Gram     string `gorm:"primaryKey"`
 	TeamID   int64
 }

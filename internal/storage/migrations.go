@@ -120,7 +120,11 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateAccess,
 	},
 	{
-		ID:      "0009_client_name_grams",
+		ID:      "0009_send_budget",
+		Migrate: migrateSendBudget,
+	},
+	{
+		ID:      "0010_client_name_grams",
 		Migrate: migrateClientGrams,
 	},
 }
