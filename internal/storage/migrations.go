@@ -124,7 +124,11 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateSendBudget,
 	},
 	{
-		ID:      "0010_client_name_grams",
+		ID:      "0010_follow_ups_closed_by_visit",
+		Migrate: migrateClosedByVisit,
+	},
+	{
+		ID:      "0011_client_name_grams",
 		Migrate: migrateClientGrams,
 	},
 }
