@@ -243,7 +243,9 @@ func (a *App) connect(ctx context.Context) error {
 		return fmt.Errorf("can't get the bot's name: %w", secrets.Error(err))
 	}
 	a.username = me.Username
-	a.Outbox = outbox.New(tg, outbox.Config{Limits: cfg.Limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
+	limits := cfg.Limits
+	limits.Shared = a.sendBudget()
+	a.Outbox = outbox.New(tg, outbox.Config{Limits: limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
 	a.Queue = outbox.NewQueue(a.DB, a.Outbox, outbox.QueueConfig{Owner: a.sendOwner(), Faults: cfg.Faults.Outbox, Log: log})
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"salesbot/internal/inbox"
 	"salesbot/internal/metrics"
 	"salesbot/internal/ops"
+	"salesbot/internal/outbox"
 	"salesbot/internal/storage"
 	"salesbot/internal/webhook"
 	"salesbot/reminders"
@@ -347,4 +349,56 @@ func (a *App) soleReplica() (release func(), err error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// sendBudget is the outbox's share of the deployment's send rate: on
+// PostgreSQL a ledger row every replica reserves from (so the global limit
+// holds for all of them together, and a 429 pauses all of them); on SQLite
+// the one replica's own limit. Either way it counts the pauses asked for.
+func (a *App) sendBudget() outbox.SharedBudget {
+	b := &budget{m: a.Metrics, log: a.Log}
+	if a.DB.Dialect() == storage.Postgres {
+		global := a.Cfg.Limits.Global
+		if global <= 0 {
+			global = outbox.DefaultLimits().Global
+		}
+		shared, err := a.DB.SendBudget(storage.TelegramBudget, global)
+		if err == nil {
+			b.shared = shared
+		}
+	}
+	return b
+}
+
+type budget struct {
+	shared *storage.SendBudget
+	m      *metrics.Metrics
+	log    *slog.Logger
+	// failing logs a database outage once, not per message.
+	failing atomic.Bool
+}
+
+func (b *budget) Reserve(ctx context.Context) (time.Duration, error) {
+	if b.shared == nil {
+		return 0, nil
+	}
+	d, err := b.shared.Reserve(ctx)
+	if err != nil {
+		if !b.failing.Swap(true) {
+			b.log.Warn("shared send budget unreachable; this replica keeps its own limit meanwhile", "err", err)
+		}
+		return 0, err
+	}
+	if b.failing.Swap(false) {
+		b.log.Info("shared send budget reachable again")
+	}
+	return d, nil
+}
+
+func (b *budget) Pause(ctx context.Context, d time.Duration) error {
+	b.m.RetryAfter(d)
+	if b.shared == nil {
+		return nil
+	}
+	return b.shared.Pause(ctx, d)
 }

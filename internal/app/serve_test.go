@@ -110,6 +110,7 @@ func webhookEndToEnd(t *testing.T, opts ...apptest.Option) {
 		`salesbot_build_info{replica="test-replica",version="v-test"} 1`,
 		`salesbot_db_open_connections`,
 		`salesbot_messages_sent_total`,
+		`salesbot_telegram_retry_after_seconds_total 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)

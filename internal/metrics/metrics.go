@@ -40,6 +40,7 @@ type Metrics struct {
 	followUps       *prometheus.CounterVec
 	reports         *prometheus.CounterVec
 	takenOver       *prometheus.CounterVec
+	retryAfter      prometheus.Counter
 	jobRuns         *prometheus.CounterVec
 }
 
@@ -75,6 +76,8 @@ func New(replica, version string) *Metrics {
 			"Scheduled reports sent, by kind (digest, summary, plan_reminder).", "kind"),
 		takenOver: f.counterVec("claims_taken_over_total",
 			"Work claimed by a replica that stopped heartbeating, taken over by this one, by what (update, followup, report, message).", "what"),
+		retryAfter: f.counter("telegram_retry_after_seconds_total",
+			"Seconds of retry_after the Bot API asked for in its 429 answers (every replica waits them out)."),
 		jobRuns: f.counterVec("job_runs_total",
 			"Periodic job runs on this replica, by job and result (ok, error).", "job", "result"),
 	}
@@ -89,6 +92,12 @@ func (f factory) counterVec(name, help string, labels ...string) *prometheus.Cou
 	v := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Name: name, Help: help}, labels)
 	f.reg.MustRegister(v)
 	return v
+}
+
+func (f factory) counter(name, help string) prometheus.Counter {
+	c := prometheus.NewCounter(prometheus.CounterOpts{Namespace: Namespace, Name: name, Help: help})
+	f.reg.MustRegister(c)
+	return c
 }
 
 func (f factory) gaugeVec(name, help string, labels ...string) *prometheus.GaugeVec {
@@ -149,6 +158,13 @@ func (m *Metrics) WebhookRejected(reason string) {
 func (m *Metrics) FollowUps(outcome string, n int) {
 	if m != nil && n > 0 {
 		m.followUps.WithLabelValues(outcome).Add(float64(n))
+	}
+}
+
+// RetryAfter adds the pause a 429 asked for.
+func (m *Metrics) RetryAfter(d time.Duration) {
+	if m != nil {
+		m.retryAfter.Add(d.Seconds())
 	}
 }
 

@@ -24,6 +24,10 @@ type Limits struct {
 	// PerGroup caps one group or channel (Telegram: 20 per minute).
 	PerGroup   float64
 	GroupBurst int
+	// Shared, if set, is the budget of the whole deployment (replicas on
+	// one PostgreSQL database): every send also reserves its slot there,
+	// and a 429's pause is passed on so every replica waits it out.
+	Shared SharedBudget
 }
 
 // DefaultLimits are Telegram's published limits: 30 messages per second in
@@ -57,6 +61,15 @@ func (l Limits) withDefaults() Limits {
 		l.GroupBurst = d.GroupBurst
 	}
 	return l
+}
+
+// SharedBudget is a send rate kept with other processes
+// (storage.SendBudget).
+type SharedBudget interface {
+	// Reserve takes the next send slot and says how long to wait for it.
+	Reserve(ctx context.Context) (time.Duration, error)
+	// Pause holds everyone's sending for d from now.
+	Pause(ctx context.Context, d time.Duration) error
 }
 
 // Priority orders sends that wait for the global limit.
@@ -104,7 +117,8 @@ func newPacer(l Limits, now func() time.Time, sleep func(context.Context, time.D
 	}
 }
 
-// pause stops all sending until now+d (a 429's retry_after).
+// pause stops all sending until now+d (a 429's retry_after), on every
+// replica when the budget is shared.
 func (p *pacer) pause(d time.Duration) {
 	until := p.now().Add(d)
 	p.mu.Lock()
@@ -112,6 +126,11 @@ func (p *pacer) pause(d time.Duration) {
 		p.pausedUntil = until
 	}
 	p.mu.Unlock()
+	if p.limits.Shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = p.limits.Shared.Pause(ctx, d) // this replica pauses either way
+	}
 }
 
 func (p *pacer) pauseLeft(now time.Time) time.Duration {
@@ -160,8 +179,28 @@ func (p *pacer) acquire(ctx context.Context, chatID int64, prio Priority) error 
 		}
 		p.global.ReserveN(now, 1)
 		cp.lim.ReserveN(now, 1)
+		return p.reserveShared(ctx)
+	}
+}
+
+// reserveShared waits for this send's slot in the deployment's budget. If
+// the database cannot be asked, the local limit alone holds: sending goes
+// on, the replica's own pace capped at the global rate.
+func (p *pacer) reserveShared(ctx context.Context) error {
+	if p.limits.Shared == nil {
 		return nil
 	}
+	wait, err := p.limits.Shared.Reserve(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return nil
+	}
+	if wait > 0 {
+		return p.sleep(ctx, wait)
+	}
+	return nil
 }
 
 // waitTokens sleeps until lim has a token (without taking it).

@@ -120,7 +120,19 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateAccess,
 	},
 	{
-		ID:      "0009_outgoing",
+		ID:      "0009_send_budget",
+		Migrate: migrateSendBudget,
+	},
+	{
+		ID:      "0010_follow_ups_closed_by_visit",
+		Migrate: migrateClosedByVisit,
+	},
+	{
+		ID:      "0011_client_name_grams",
+		Migrate: migrateClientGrams,
+	},
+	{
+		ID:      "0012_outgoing",
 		Migrate: migrateOutgoing,
 	},
 }

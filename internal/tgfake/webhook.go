@@ -145,6 +145,11 @@ func setWebhook(s *Server, ctx context.Context, p *params) (any, *apiError) {
 		s.allowedUpdates = allowed
 	}
 	old := s.hook
+	if old.url == url && old.secret == secret && old.maxConn == maxConn {
+		// The same registration again (every replica registers at start):
+		// Telegram changes nothing, deliveries in flight go on.
+		return true, nil
+	}
 	s.hook = webhook{
 		url: url, secret: secret, maxConn: maxConn, gen: old.gen + 1,
 		inFlight: map[int64]bool{}, inFlightChat: map[int64]bool{},
