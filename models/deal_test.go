@@ -6,7 +6,9 @@ import (
 )
 
 func TestDealValidate(t *testing.T) {
-	ok := func() Deal { return Deal{ClientID: 1, Title: "20 trucks", Units: 20, Value: Money{Minor: 100, Currency: "CNY"}} }
+	ok := func() Deal {
+		return Deal{ClientID: 1, Title: "20 trucks", Units: 20, Value: Money{Minor: 100, Currency: "CNY"}}
+	}
 	tests := []struct {
 		name string
 		mut  func(*Deal)
