@@ -132,7 +132,11 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateClientGrams,
 	},
 	{
-		ID:      "0012_deals",
+		ID:      "0012_outgoing",
+		Migrate: migrateOutgoing,
+	},
+	{
+		ID:      "0013_deals",
 		Migrate: migrateDeals,
 	},
 }
