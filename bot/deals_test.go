@@ -23,7 +23,11 @@ var (
 // example and save nothing; a teammate's and another team's clients are
 // refused like any other client access; the manager sees the team's deals.
 func TestDealsEndToEnd(t *testing.T) {
-	h := apptest.New(t)
+	t.Run("sqlite", func(t *testing.T) { dealsEndToEnd(t, apptest.New(t)) })
+	t.Run("postgres", func(t *testing.T) { dealsEndToEnd(t, apptest.New(t, apptest.Postgres(t))) })
+}
+
+func dealsEndToEnd(t *testing.T, h *apptest.Harness) {
 	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
 	h.Member(dealRep, "North", "rep")
 	h.Member(dealRepZh, "North", "rep")
