@@ -90,6 +90,7 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"pl":   b.cbPlan,
 		"jn":   b.cbJoin,
 		"ra":   b.cbReassign,
+		"dl":   b.cbDealLost,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"salesbot/internal/outbox"
 	"salesbot/internal/quick"
 	"salesbot/models"
 )
@@ -295,6 +296,9 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 			return nil
 		}
 	}
+	if !won && in.Reason == "" {
+		return b.askLostReason(ctx, r, dealID)
+	}
 	now := b.clock.Now()
 	d, err := b.store.CloseDeal(ctx, r.User, dealID, func(d *models.Deal) error {
 		if won {
@@ -305,15 +309,54 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 	if err != nil {
 		return err
 	}
+	b.sayClosed(ctx, r, d)
+	return nil
+}
+
+// sayClosed confirms a closed deal with what was recorded.
+func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) {
 	client := "?"
 	if c, err := b.store.Client(ctx, d.ClientID); err == nil {
 		client = c.Name
 	}
-	if won {
+	if d.State == models.DealWon {
 		r.say("deal_won", map[string]any{"Client": client, "Title": d.Title, "Units": d.Units, "Value": money(d.Value), "HasValue": !d.Value.IsZero()})
-		return nil
+		return
 	}
 	r.say("deal_lost", map[string]any{"Client": client, "Title": d.Title, "Reason": lostKeys.label(r.cat, r.Lang, d.LostReason),
 		"Words": d.LostWords, "To": d.LostTo})
+}
+
+// askLostReason offers the lost-reason categories as buttons ("dl:ID:reason").
+func (b *Bot) askLostReason(ctx context.Context, r *Request, dealID int64) error {
+	d, err := b.store.Deal(ctx, r.User, dealID)
+	if err != nil {
+		return err
+	}
+	if d.State != models.DealOpen {
+		return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
+	}
+	buttons := make([]outbox.Button, len(models.LostReasons))
+	for i, reason := range models.LostReasons {
+		buttons[i] = outbox.Button{Text: lostKeys.label(r.cat, r.Lang, reason), Data: fmt.Sprintf("dl:%d:%s", d.ID, reason)}
+	}
+	r.reply(r.t("deal_lost_ask", map[string]any{"Title": d.Title, "ID": d.ID}), grid(buttons, 2))
+	return nil
+}
+
+// cbDealLost handles a tapped lost reason, "ID:reason".
+func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error {
+	id, reason, ok := cbID(payload)
+	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	d, err := b.store.CloseDeal(ctx, r.User, id, func(d *models.Deal) error {
+		return d.Lost(b.clock.Now(), models.LostReason(reason), "", "")
+	})
+	if err != nil {
+		return err
+	}
+	b.sayClosed(ctx, r, d)
 	return nil
 }

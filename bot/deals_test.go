@@ -92,14 +92,22 @@ func dealsEndToEnd(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(dealRep, "/deal won #"+strconv.FormatInt(id, 10)+" 18 units 3M"), "🏆 Won: Acme — 20 trucks, 18 units, 3,000,000 CNY. Well done!")
 	apptest.MustContain(t, h.Send(dealRep, "/deal won #"+strconv.FormatInt(id, 10)), "The deal “20 trucks” is closed already.")
 	apptest.MustContain(t, h.Send(dealRep, `/deal lost Acme price "too expensive"`), "Filed as lost: Acme — lots of money 3.2Q. Reason: price — “too expensive”.")
-	apptest.MustContain(t, h.Send(dealRep, "/deal lost Acme"), "Why was it lost? One of: price")
-	apptest.MustContain(t, h.Send(dealRep, "/deal lost Acme timing"), "Acme has no open deal.")
-	apptest.MustContain(t, h.Send(dealRepZh, "/deal 丢单 华为"), "丢单原因?")
+	apptest.MustContain(t, h.Send(dealRep, "/deal lost Acme"), "Acme has no open deal.")
+	apptest.MustContain(t, h.Send(dealRep, "/deal lost Acme; cheaper"), "Why was it lost? One of: price")
+	apptest.MustContain(t, h.Send(dealRepZh, "/deal 丢单 华为"), "“20台”为什么丢单?点选原因")
 	apptest.MustContain(t, h.Send(dealRepZh, "/deal 丢单 华为 竞争对手 某品牌"), "已记为丢单:华为 —— 20台。原因:竞争对手(某品牌)。")
 
 	apptest.MustContain(t, h.Send(dealRep, "/client Acme"), "Deals (2):\n• 🏆 2027-03 · 20 trucks · 18 units · 3,000,000 CNY\n• ✖️ no close month · lots of money 3.2Q · price")
 	apptest.MustContain(t, h.Send(dealRepZh, "/client 华为"), "项目(1 个):\n• ✖️ 2027-03 · 20台 · 20 台 · 3,200,000 · 竞争对手")
 	apptest.MustContain(t, h.Send(dealRep, "/deals"), "No open deals.")
+
+	// Lost without a reason: the categories as buttons.
+	apptest.MustContain(t, h.Send(dealRep, "/deal Acme; service contract; 50k"), "💼 New deal for Acme: service contract")
+	got = h.Send(dealRep, "/deal lost Acme")
+	apptest.MustContain(t, got, "Why was “service contract” lost? Tap a reason")
+	apptest.MustContain(t, h.Tap(dealRep, got, "relationship"), "Filed as lost: Acme — service contract. Reason: relationship.")
+	apptest.MustContain(t, h.Tap(dealRep, got, "price"), "The deal “service contract” is closed already.")
+	apptest.MustContain(t, h.Send(dealRep, "/client Acme"), "Deals (3):")
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -368,7 +368,8 @@ func ParseDealVerb(s string) (won bool, rest string, ok bool) {
 
 // ParseDealClose reads what follows "won" or "lost". The client comes
 // first; then (won) a quantity and an amount, or (lost) a reason category
-// and the rep's words, quoted or not. Parts may be separated by ";" or by
+// and the rep's words, quoted or not (no reason at all leaves Reason empty
+// for the caller to ask). Parts may be separated by ";" or by
 // spaces: with spaces, the client is everything before the first part that
 // reads as something else.
 func ParseDealClose(won bool, s string) (DealClose, error) {
@@ -419,7 +420,9 @@ func ParseDealClose(won bool, s string) (DealClose, error) {
 		return c, nil
 	}
 	if len(rest) == 0 {
-		return c, models.Errorf(models.EINVALID, "err_deal_lost_reason", nil)
+		// No reason typed: the caller asks for one from the list.
+		c.Words = quoted
+		return c, nil
 	}
 	// The reason is one or two words ("no budget", "lost contact").
 	n := 0

@@ -82,7 +82,8 @@ func TestParseDealClose(t *testing.T) {
 		{in: "lost Acme competitor Brand X", want: DealClose{Client: "Acme", Reason: models.LostCompetitor, To: "Brand X"}},
 		{in: "丢单 华为 价格 “太贵”", want: DealClose{Client: "华为", Reason: models.LostPrice, Words: "太贵"}},
 		{in: "lost #12; timing; postponed to 2028", want: DealClose{Client: "#12", Reason: models.LostTiming, Words: "postponed to 2028"}},
-		{in: "lost Acme", key: "err_deal_lost_reason"},
+		{in: "lost Acme", want: DealClose{Client: "Acme"}},
+		{in: "lost Acme; cheaper", key: "err_deal_lost_reason"},
 		{in: "won Acme -5", key: "err_amount_negative"},
 	}
 	for _, tt := range tests {
@@ -129,7 +130,7 @@ func FuzzParseDeal(f *testing.F) {
 		}
 		if won, rest, ok := ParseDealVerb(s); ok {
 			c, err := ParseDealClose(won, rest)
-			if err == nil && (c.Units < 0 || c.Value.Minor < 0 || (!won && c.Client != "" && !validReason(c.Reason))) {
+			if err == nil && (c.Units < 0 || c.Value.Minor < 0 || (!won && c.Reason != "" && !validReason(c.Reason))) {
 				t.Fatalf("ParseDealClose(%q) = %+v", s, c)
 			}
 		}

@@ -143,6 +143,26 @@ func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Dea
 	})
 }
 
+// Deal loads one deal for viewer: ENOTFOUND ("err_deal_gone") when it is
+// gone or on a client viewer may not see.
+func (db *DB) Deal(ctx context.Context, viewer *models.User, id int64) (*models.Deal, error) {
+	var row dealRow
+	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("load deal %d: %w", id, translate(err, "err_deal_gone", ""))
+	}
+	if _, err := db.visibleClientFor(ctx, viewer, row.ClientID); err != nil {
+		if models.ErrorCode(err) == models.ENOTFOUND {
+			return nil, models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		return nil, err
+	}
+	ds, err := db.withCompetitors(ctx, []dealRow{row})
+	if err != nil {
+		return nil, err
+	}
+	return ds[0], nil
+}
+
 // ClientDeals lists a client's deals for viewer, open ones first, each by
 // expected close (idx_deals_client).
 func (db *DB) ClientDeals(ctx context.Context, viewer *models.User, clientID int64) ([]*models.Deal, error) {
