@@ -22,9 +22,7 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 		return err
 	}
 	if strings.TrimSpace(r.Args) == "" {
-		st := &FormState{}
-		visitDrafts.store(st, &visitDraft{clientChoice: clientChoice{TeamID: team}})
-		return b.StartForm(ctx, r, "visit", st.Data)
+		return startForm(ctx, b, r, "visit", visitDrafts, &visitDraft{clientChoice: clientChoice{TeamID: team}})
 	}
 	if err := tooLong(r.Args, MaxMessageLen); err != nil {
 		return err

@@ -85,32 +85,22 @@ func (e Enum) Codes() []string {
 
 // Parse reads a code of the enum as people type it ("demo", "报价").
 func (e Enum) Parse(s string) (string, bool) {
-	var v string
-	var ok bool
 	switch e {
 	case EnumMethod:
-		var m Method
-		m, ok = ParseMethod(s)
-		v = string(m)
+		return code(ParseMethod(s))
 	case EnumStage:
-		var st Stage
-		st, ok = ParseStage(s)
-		v = string(st)
+		return code(ParseStage(s))
 	case EnumAttitude:
-		var a Attitude
-		a, ok = ParseAttitude(s)
-		v = string(a)
+		return code(ParseAttitude(s))
 	case EnumCategory:
-		var c ObjectionCategory
-		c, ok = ParseObjectionCategory(s)
-		v = string(c)
+		return code(ParseObjectionCategory(s))
 	case EnumGrade:
-		var g Grade
-		g, ok = ParseGrade(s)
-		v = string(g)
+		return code(ParseGrade(s))
 	}
-	return v, ok
+	return "", false
 }
+
+func code[T ~string](v T, ok bool) (string, bool) { return string(v), ok }
 
 func codes[T ~string](vs []T) []string {
 	out := make([]string, len(vs))

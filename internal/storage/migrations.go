@@ -127,6 +127,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0010_follow_ups_closed_by_visit",
 		Migrate: migrateClosedByVisit,
 	},
+	{
+		ID:      "0011_client_name_grams",
+		Migrate: migrateClientGrams,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
