@@ -131,6 +131,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0011_client_name_grams",
 		Migrate: migrateClientGrams,
 	},
+	{
+		ID:      "0012_outgoing",
+		Migrate: migrateOutgoing,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
