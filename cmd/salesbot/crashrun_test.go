@@ -770,7 +770,15 @@ func (r *crashRun) count() *crashReport {
 		}
 	}
 	digestHeaders := sentAt(sent, r.admin.ID, "— daily digest")
-	rep.DigestHeadersTwice = max(0, len(digestHeaders)-rep.Digests)
+	// A digest whose first part's send was started again (outgoing.attempts
+	// > 1) is the one allowed repeat, like any other message.
+	again2 := 0
+	for _, o := range again {
+		if o.ChatID == r.admin.ID && jsonHas([]byte(o.Payload), "— daily digest") {
+			again2++
+		}
+	}
+	rep.DigestHeadersTwice = max(0, len(digestHeaders)-rep.Digests-again2)
 
 	// The scheduled digest: once per manager, each part once.
 	var parts []struct {
