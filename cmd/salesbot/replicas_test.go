@@ -36,7 +36,7 @@ var companies = []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vand
 const replicasForceEnv = "SALESBOT_REPLICAS_FORCE"
 
 // freePort returns a local address nobody listens on (yet).
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -47,7 +47,7 @@ func freePort(t *testing.T) string {
 }
 
 // buildSalesbot builds the binary once per test run.
-func buildSalesbot(t *testing.T) string {
+func buildSalesbot(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "salesbot")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -68,7 +68,7 @@ type replica struct {
 	exited     chan struct{}
 }
 
-func (r *replica) start(t *testing.T, bin string) {
+func (r *replica) start(t testing.TB, bin string) {
 	t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -116,7 +116,7 @@ func (r *replica) up() bool {
 	return r.cmd != nil
 }
 
-func waitReady(t *testing.T, url string, within time.Duration) {
+func waitReady(t testing.TB, url string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -149,114 +149,11 @@ func TestReplicasBehindHAProxySurviveKills(t *testing.T) {
 			"runs its handler again (visits stored twice) and a follow-up claimed by a killed replica waits out a "+
 			"5-minute lease; set %s=1 to run it anyway", replicasForceEnv)
 	}
-	haproxy, err := exec.LookPath("haproxy")
-	if err != nil {
-		t.Skip("multi-replica fault test needs HAProxy (apt-get install -y haproxy; .ci/run installs it)")
-	}
-	dsn := storagetest.PostgresDSN(t)
-	bin := buildSalesbot(t)
-	dir := t.TempDir()
-	ctx := context.Background()
-
-	// The team: an admin and 20 reps, set up in the database.
-	store, err := storage.Open(dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	team, err := store.CreateTeam(ctx, "North", "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reps := make([]tgfake.User, len(companies))
-	for i := range reps {
-		reps[i] = tgfake.User{ID: int64(2001 + i), FirstName: fmt.Sprintf("Rep%d", i), LanguageCode: "en"}
-		u, err := store.TouchUser(ctx, storage.Profile{TelegramID: reps[i].ID, ChatID: reps[i].ID, Name: reps[i].FirstName, Lang: "en"}, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := store.AddMember(ctx, team.ID, u.ID, models.RoleRep); err != nil {
-			t.Fatal(err)
-		}
-	}
-	store.Close()
-
 	const globalRate = 30
-	fake := tgfake.New(tgfake.WithFloodControl(tgfake.FloodLimits{Global: globalRate, GlobalBurst: globalRate}),
-		tgfake.WithWebhookRetry(100*time.Millisecond, time.Second))
-	defer fake.Close()
-
-	proxyAddr := freePort(t)
-	webhookURL := "http://" + proxyAddr + "/telegram"
-	replicas := make([]*replica, 3)
-	var servers strings.Builder
-	for i := range replicas {
-		r := &replica{name: fmt.Sprintf("r%d", i+1), addr: freePort(t)}
-		r.log, err = os.Create(filepath.Join(dir, r.name+".log"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.log.Close()
-		r.args = []string{"run", "--db", dsn, "--api-url", fake.URL(), "--webhook", webhookURL, "--listen", r.addr,
-			"--replica", r.name, "--workers", "4", "--dispatch-every", "1s",
-			// Every replica is configured with the whole limit; the shared
-			// budget in the database keeps them to it together.
-			"--rate-global", fmt.Sprint(globalRate)}
-		r.env = append(os.Environ(), "TELEGRAM_BOT_TOKEN=42:replicas", "SALESBOT_WEBHOOK_SECRET=replica_secret_1",
-			"SALESBOT_LOG_LEVEL=info", "SALESBOT_WEBHOOK_SECRET_FILE=", "TELEGRAM_BOT_TOKEN_FILE=")
-		replicas[i] = r
-		fmt.Fprintf(&servers, "    server %s %s check\n", r.name, r.addr)
-	}
-	cfg := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfg, []byte(`global
-    maxconn 500
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 10s
-    timeout server 5s
-    option http-buffer-request
-    retries 3
-    option redispatch 1
-    retry-on conn-failure empty-response response-timeout 502 503
-frontend telegram
-    bind `+proxyAddr+`
-    default_backend salesbot
-backend salesbot
-    balance roundrobin
-    option httpchk GET /readyz
-    http-check expect status 200
-    default-server inter 300ms fall 1 rise 1
-`+servers.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	hp := exec.Command(haproxy, "-db", "-f", cfg)
-	hpLog, _ := os.Create(filepath.Join(dir, "haproxy.log"))
-	defer hpLog.Close()
-	hp.Stdout, hp.Stderr = hpLog, hpLog
-	if err := hp.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = hp.Process.Kill(); _ = hp.Wait() }()
-
-	for _, r := range replicas {
-		r.start(t, bin)
-		defer r.stop()
-	}
-	for _, r := range replicas {
-		waitReady(t, "http://"+r.addr+"/readyz", 60*time.Second)
-	}
-	dumpLogs := func() string {
-		var b strings.Builder
-		for _, name := range []string{"r1", "r2", "r3", "haproxy"} {
-			data, _ := os.ReadFile(filepath.Join(dir, name+".log"))
-			lines := strings.Split(string(data), "\n")
-			fmt.Fprintf(&b, "--- %s (last lines)\n%s\n", name, strings.Join(lines[max(0, len(lines)-15):], "\n"))
-		}
-		return b.String()
-	}
+	c := newCluster(t, clusterConfig{Replicas: 3, RateGlobal: globalRate, Workers: 4,
+		Fake: []tgfake.Option{tgfake.WithFloodControl(tgfake.FloodLimits{Global: globalRate, GlobalBurst: globalRate})}})
+	fake, replicas, reps, bin, dumpLogs := c.fake, c.replicas, c.reps, c.bin, c.dumpLogs
+	ctx := context.Background()
 
 	// Kills: one random live replica at a time (two stay up), restarted
 	// 0.5–2 s later; 20 kills at most.
@@ -313,11 +210,7 @@ backend salesbot
 	if err := fake.WaitDelivered(wait); err != nil {
 		t.Fatalf("webhook deliveries not done: %v\n%s", err, dumpLogs())
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := c.db
 	for {
 		var pending, dueUnsent int
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM updates WHERE state = 'pending'`).Scan(&pending); err != nil {
@@ -464,4 +357,175 @@ func peakRate(sent []tgfake.Sent, window time.Duration) int {
 		peak = max(peak, i-j+1)
 	}
 	return peak
+}
+
+// clusterConfig sizes a cluster of replicas.
+type clusterConfig struct {
+	Replicas   int
+	RateGlobal float64
+	RateChat   float64
+	Workers    int
+	Fake       []tgfake.Option
+}
+
+// cluster is N salesbot processes on one fresh PostgreSQL schema behind
+// HAProxy, with the fake Bot API delivering webhooks to the proxy, and a
+// team of 20 reps (one per company) set up in the database.
+type cluster struct {
+	t         testing.TB
+	dir, bin  string
+	dsn       string
+	db        *sql.DB
+	fake      *tgfake.Server
+	replicas  []*replica
+	reps      []tgfake.User
+	proxyAddr string
+}
+
+// newCluster starts everything, or skips the test when HAProxy or
+// PostgreSQL is missing; t.Cleanup stops it all.
+func newCluster(t testing.TB, cfg clusterConfig) *cluster {
+	t.Helper()
+	haproxy, err := exec.LookPath("haproxy")
+	if err != nil {
+		t.Skip("the multi-replica tests need HAProxy (apt-get install -y haproxy; .ci/run installs it)")
+	}
+	c := &cluster{t: t, dsn: storagetest.PostgresDSN(t), dir: t.TempDir()}
+	c.bin = buildSalesbot(t)
+	ctx := context.Background()
+
+	store, err := storage.Open(c.dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	team, err := store.CreateTeam(ctx, "North", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.reps = make([]tgfake.User, len(companies))
+	for i := range c.reps {
+		c.reps[i] = tgfake.User{ID: int64(2001 + i), FirstName: fmt.Sprintf("Rep%d", i), LanguageCode: "en"}
+		u, err := store.TouchUser(ctx, storage.Profile{TelegramID: c.reps[i].ID, ChatID: c.reps[i].ID, Name: c.reps[i].FirstName, Lang: "en"}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.AddMember(ctx, team.ID, u.ID, models.RoleRep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.Close()
+	if c.db, err = sql.Open("pgx", c.dsn); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.db.Close() })
+
+	c.fake = tgfake.New(append([]tgfake.Option{tgfake.WithWebhookRetry(100*time.Millisecond, time.Second)}, cfg.Fake...)...)
+	t.Cleanup(c.fake.Close)
+
+	c.proxyAddr = freePort(t)
+	webhookURL := "http://" + c.proxyAddr + "/telegram"
+	if cfg.RateChat == 0 {
+		cfg.RateChat = 1
+	}
+	var servers strings.Builder
+	for i := range cfg.Replicas {
+		r := &replica{name: fmt.Sprintf("r%d", i+1), addr: freePort(t)}
+		if r.log, err = os.Create(filepath.Join(c.dir, r.name+".log")); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.log.Close() })
+		r.args = []string{"run", "--db", c.dsn, "--api-url", c.fake.URL(), "--webhook", webhookURL, "--listen", r.addr,
+			"--replica", r.name, "--workers", fmt.Sprint(cfg.Workers), "--dispatch-every", "1s",
+			// Every replica is configured with the whole limit; the shared
+			// budget in the database keeps them to it together.
+			"--rate-global", fmt.Sprint(cfg.RateGlobal), "--rate-chat", fmt.Sprint(cfg.RateChat)}
+		r.env = append(os.Environ(), "TELEGRAM_BOT_TOKEN=42:replicas", "SALESBOT_WEBHOOK_SECRET=replica_secret_1",
+			"SALESBOT_LOG_LEVEL=info", "SALESBOT_WEBHOOK_SECRET_FILE=", "TELEGRAM_BOT_TOKEN_FILE=", "SALESBOT_DB=")
+		c.replicas = append(c.replicas, r)
+		fmt.Fprintf(&servers, "    server %s %s check\n", r.name, r.addr)
+	}
+	hcfg := filepath.Join(c.dir, "haproxy.cfg")
+	// As deploy/haproxy.cfg, on plain HTTP and local ports.
+	if err := os.WriteFile(hcfg, []byte(`global
+    maxconn 500
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 10s
+    timeout server 5s
+    option http-buffer-request
+    retries 3
+    option redispatch 1
+    retry-on conn-failure empty-response response-timeout 502 503
+frontend telegram
+    bind `+c.proxyAddr+`
+    default_backend salesbot
+backend salesbot
+    balance roundrobin
+    option httpchk GET /readyz
+    http-check expect status 200
+    default-server inter 300ms fall 1 rise 1
+`+servers.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hp := exec.Command(haproxy, "-db", "-f", hcfg)
+	hpLog, err := os.Create(filepath.Join(c.dir, "haproxy.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hp.Stdout, hp.Stderr = hpLog, hpLog
+	if err := hp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = hp.Process.Kill(); _ = hp.Wait(); hpLog.Close() })
+	for _, r := range c.replicas {
+		r.start(t, c.bin)
+		t.Cleanup(r.stop)
+	}
+	for _, r := range c.replicas {
+		waitReady(t, "http://"+r.addr+"/readyz", 60*time.Second)
+	}
+	return c
+}
+
+// dumpLogs is the end of every process's log, for a failure message.
+func (c *cluster) dumpLogs() string {
+	var b strings.Builder
+	names := []string{"haproxy"}
+	for _, r := range c.replicas {
+		names = append(names, r.name)
+	}
+	for _, name := range names {
+		data, _ := os.ReadFile(filepath.Join(c.dir, name+".log"))
+		lines := strings.Split(string(data), "\n")
+		fmt.Fprintf(&b, "--- %s (last lines)\n%s\n", name, strings.Join(lines[max(0, len(lines)-15):], "\n"))
+	}
+	return b.String()
+}
+
+// pending counts stored updates not yet handled.
+func (c *cluster) pending(ctx context.Context) int {
+	var n int
+	if err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM updates WHERE state = 'pending'`).Scan(&n); err != nil {
+		c.t.Fatal(err)
+	}
+	return n
+}
+
+// settle waits until every queued update was delivered and handled.
+func (c *cluster) settle(ctx context.Context) error {
+	if err := c.fake.WaitDelivered(ctx); err != nil {
+		return err
+	}
+	for c.pending(ctx) > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
 }
