@@ -19,16 +19,18 @@ import (
 	tgmodels "github.com/go-telegram/bot/models"
 
 	"salesbot/internal/clock"
+	"salesbot/internal/inbox"
 	"salesbot/internal/outbox"
 	"salesbot/internal/reports"
 	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
-// Sender delivers what the bot says.
+// Sender takes what the bot says: the durable outbox (outbox.Queue). With
+// the update's transaction in ctx, the messages commit with the handler's
+// rows and are sent after the commit.
 type Sender interface {
-	Send(ctx context.Context, m outbox.Message) (int, error)
-	AnswerCallback(ctx context.Context, callbackID, text string) error
+	Enqueue(ctx context.Context, updateID int64, msgs ...outbox.Message) error
 }
 
 // Config is what the bot needs to know about its deployment.
@@ -150,29 +152,81 @@ func (b *Bot) Handle(ctx context.Context, _ *tgbot.Bot, upd *tgmodels.Update) {
 	b.serve(ctx, r)
 }
 
-// Recover is a go-telegram/bot middleware: a panicking handler is logged
-// with the update id and the user gets an apology; the bot goes on.
-func (b *Bot) Recover(next tgbot.HandlerFunc) tgbot.HandlerFunc {
-	return func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) {
-		defer func() {
-			if p := recover(); p != nil {
-				b.log.Error("handler panicked", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				chatID, lang := chatOf(upd), b.cat.Fallback()
-				if from := senderOf(upd); from != nil {
-					lang = b.cat.Normalize(from.LanguageCode)
-					if u, err := b.store.UserByTelegramID(ctx, from.ID); err == nil && u.Lang != "" {
-						lang = u.Lang
-					}
-				}
-				if chatID != 0 {
-					if _, err := b.send.Send(ctx, outbox.Message{ChatID: chatID, Text: b.cat.T(lang, "panic_apology", nil)}); err != nil {
-						b.log.Error("send apology", "update_id", upd.ID, "err", err)
-					}
-				}
-			}
-		}()
-		next(ctx, tg, upd)
+// failKey keys the slot in which a handler's context carries a failure to
+// store what the handler decided (its replies): the update's transaction
+// must then roll back instead of committing effects without their replies.
+type failKey struct{}
+
+// Process runs one update through go-telegram/bot's routing (tg runs
+// Handle and any handler registered on it) in the update's transaction,
+// which ctx carries. It returns an error when what the handler decided
+// could not be stored, and one wrapping inbox.ErrPanicked when the handler
+// panicked: the caller must roll back (a panic's writes are undone) and,
+// for a panic, answer with Apologize.
+func (b *Bot) Process(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("handler panicked", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%w: %v", inbox.ErrPanicked, p)
+		}
+	}()
+	var failed error
+	tg.ProcessUpdate(context.WithValue(ctx, failKey{}, &failed), upd)
+	return failed
+}
+
+// fail records, for Process, that the update's outcome could not be stored.
+func fail(ctx context.Context, err error) {
+	if slot, ok := ctx.Value(failKey{}).(*error); ok && *slot == nil {
+		*slot = err
 	}
+}
+
+// Apologize queues, for an update whose handler panicked (its writes were
+// rolled back), an apology to its sender; the bot goes on.
+func (b *Bot) Apologize(ctx context.Context, upd *tgmodels.Update) error {
+	chatID := chatOf(upd)
+	if chatID == 0 {
+		return nil
+	}
+	return b.send.Enqueue(ctx, upd.ID, outbox.Message{ChatID: chatID, Text: b.cat.T(b.langOf(ctx, upd), "panic_apology", nil)})
+}
+
+// langOf is the language to answer an update in when no request exists.
+func (b *Bot) langOf(ctx context.Context, upd *tgmodels.Update) string {
+	lang := b.cat.Fallback()
+	if from := senderOf(upd); from != nil {
+		lang = b.cat.Normalize(from.LanguageCode)
+		if u, err := b.store.UserByTelegramID(ctx, from.ID); err == nil && u.Lang != "" {
+			lang = u.Lang
+		}
+	}
+	return lang
+}
+
+// GiveUp queues, for an update the bot could not process (the process died
+// each time it tried), a notice to its sender quoting what they sent.
+func (b *Bot) GiveUp(ctx context.Context, upd *tgmodels.Update) error {
+	chatID := chatOf(upd)
+	if chatID == 0 {
+		return nil
+	}
+	lang := b.langOf(ctx, upd)
+	what := ""
+	switch {
+	case upd.Message != nil:
+		what = strings.TrimSpace(upd.Message.Text)
+		if what == "" {
+			what = strings.TrimSpace(upd.Message.Caption)
+		}
+	case upd.CallbackQuery != nil:
+		what = b.cat.T(lang, "gave_up_button", nil)
+	}
+	if what == "" {
+		what = b.cat.T(lang, "gave_up_attachment", nil)
+	}
+	text := b.cat.T(lang, "gave_up", map[string]any{"What": clip(what, 500)})
+	return b.send.Enqueue(ctx, upd.ID, outbox.Message{ChatID: chatID, Text: text})
 }
 
 func senderOf(upd *tgmodels.Update) *tgmodels.User {
@@ -309,9 +363,25 @@ func (b *Bot) serve(ctx context.Context, r *Request) {
 	}
 	r.Loc = b.userLoc(r.User)
 
-	err = b.route(ctx, r)
+	// The handler runs in a savepoint: one that fails with an internal
+	// error leaves none of its writes (nor the replies that described
+	// them), so the update has either all its effects or none.
+	before := len(r.out)
+	var domainErr error
+	err = b.store.InTx(ctx, func(ctx context.Context) error {
+		err := b.route(ctx, r)
+		var de *models.Error
+		if err != nil && !(errors.As(err, &de) && de.Code != models.EINTERNAL) {
+			return err
+		}
+		domainErr = err
+		return nil
+	})
 	if err != nil {
+		r.out = r.out[:before]
 		b.renderError(r, err)
+	} else if domainErr != nil {
+		b.renderError(r, domainErr)
 	}
 	b.flush(ctx, r)
 }
@@ -389,19 +459,22 @@ func (b *Bot) renderError(r *Request, err error) {
 // MaxMessageLen is Telegram's limit for one message's text.
 const MaxMessageLen = 4096
 
+// flush queues the request's replies (after the callback's answer, which
+// stops the button's spinner) in the update's transaction.
 func (b *Bot) flush(ctx context.Context, r *Request) {
+	msgs := make([]outbox.Message, 0, len(r.out)+1)
 	if r.CallbackID != "" {
-		if err := b.send.AnswerCallback(ctx, r.CallbackID, ""); err != nil {
-			b.log.Warn("answer callback", "update_id", r.UpdateID, "err", err)
-		}
+		msgs = append(msgs, outbox.Message{ChatID: r.ChatID, AnswerCallback: r.CallbackID})
 	}
 	for _, m := range r.out {
 		if m.ChatID == 0 {
 			m.ChatID = r.ChatID
 		}
-		if _, err := b.send.Send(ctx, m); err != nil {
-			b.log.Error("send reply", "update_id", r.UpdateID, "chat_id", m.ChatID, "err", err)
-		}
+		msgs = append(msgs, m)
+	}
+	if err := b.send.Enqueue(ctx, r.UpdateID, msgs...); err != nil {
+		b.log.Error("queue replies", "update_id", r.UpdateID, "chat_id", r.ChatID, "err", err)
+		fail(ctx, fmt.Errorf("queue replies: %w", err))
 	}
 }
 

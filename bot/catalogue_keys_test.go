@@ -124,6 +124,7 @@ func TestCatalogueHasEveryKeyCodeAsksFor(t *testing.T) {
 	}
 	for _, cmd := range (&Bot{}).commandTable() {
 		keys[cmd.helpKey()] = "commandTable: /" + cmd.name
+		keys[cmd.groupKey()] = "commandTable: /" + cmd.name + "'s group"
 	}
 	var missing []string
 	for k, where := range keys {

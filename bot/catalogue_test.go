@@ -271,3 +271,16 @@ func FuzzLanguageAndWords(f *testing.F) {
 		}
 	})
 }
+
+// definedWords lists the meanings lang's file gives words to.
+func (c *Catalogue) definedWords(lang string) []word {
+	var out []word
+	for group, meanings := range c.Language(lang).Words {
+		for meaning, ws := range meanings {
+			if len(ws) > 0 {
+				out = append(out, word(group+"."+meaning))
+			}
+		}
+	}
+	return out
+}

@@ -77,11 +77,20 @@ func (b *Bot) visibleClient(ctx context.Context, r *Request, id int64) (*models.
 // objection is logged in: all the team's clients count, so a teammate's
 // client is not created twice.
 func (b *Bot) matchForWrite(ctx context.Context, teamID int64, name string) (*models.Client, []models.NameMatch, error) {
-	all, err := b.store.ClientNames(ctx, []int64{teamID})
+	// The same name first (one indexed read); only a new or mistyped name
+	// asks the name index for close ones.
+	same, err := b.store.ClientsByKey(ctx, []int64{teamID}, name)
+	if err != nil || len(same) > 0 {
+		if len(same) > 0 {
+			return same[0], nil, nil
+		}
+		return nil, nil, err
+	}
+	cands, err := b.store.ClientCandidates(ctx, []int64{teamID}, name)
 	if err != nil {
 		return nil, nil, err
 	}
-	exact, close := models.MatchClient(name, all, closeLimit)
+	exact, close := models.MatchClient(name, cands, closeLimit)
 	return exact, close, nil
 }
 
@@ -92,16 +101,9 @@ func (b *Bot) findClient(ctx context.Context, r *Request, name string) (*models.
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := b.store.ClientNames(ctx, teams)
+	exact, err := b.store.ClientsByKey(ctx, teams, name)
 	if err != nil {
 		return nil, nil, err
-	}
-	key := models.NameKey(name)
-	var exact []*models.Client
-	for _, c := range all {
-		if models.NameKey(c.Name) == key {
-			exact = append(exact, c)
-		}
 	}
 	// The same name can exist in two of an admin's teams: the user's own
 	// team first.
@@ -111,6 +113,11 @@ func (b *Bot) findClient(ctx context.Context, r *Request, name string) (*models.
 		} else if ok {
 			return c, nil, nil
 		}
+	}
+	// Candidates from the name index, never the teams' whole client list.
+	all, err := b.store.ClientCandidates(ctx, teams, name)
+	if err != nil {
+		return nil, nil, err
 	}
 	_, close := models.MatchClient(name, all, len(all))
 	var out []*models.Client

@@ -386,9 +386,7 @@ func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
 	case "S":
 		return b.setStage(ctx, r, c, arg)
 	case "c":
-		st := &FormState{Data: map[string]string{}}
-		contactDrafts.store(st, &contactDraft{ClientID: c.ID})
-		return b.StartForm(ctx, r, "contact", st.Data)
+		return startForm(ctx, b, r, "contact", contactDrafts, &contactDraft{ClientID: c.ID})
 	case "e":
 		rows := editButtons(r, clientKeys, editSteps(models.ClientFields), 3, fmt.Sprintf("c:f:%d:", c.ID))
 		r.reply(r.t("client_edit_which", map[string]any{"Client": c.Name}), rows)

@@ -32,6 +32,9 @@ type command struct {
 // menu; the catalogue test checks it for every row of commandTable.
 func (c *command) helpKey() string { return "cmd_" + c.name }
 
+// groupKey is the catalogue key of the command's group heading in /help.
+func (c *command) groupKey() string { return "help_group_" + c.group }
+
 func (b *Bot) commandTable() []*command {
 	return []*command{
 		{name: "start", role: models.RoleRep, group: "start", run: b.cmdStart},
@@ -130,7 +133,7 @@ func (b *Bot) helpText(lang string, u *models.User) string {
 		}
 		if c.group != group {
 			group = c.group
-			sb.WriteString("\n\n" + b.cat.T(lang, "help_group_"+group, nil))
+			sb.WriteString("\n\n" + b.cat.T(lang, c.groupKey(), nil))
 		}
 		sb.WriteString("\n/" + c.name + " — " + b.cat.T(lang, c.helpKey(), nil))
 	}

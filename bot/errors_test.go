@@ -62,3 +62,25 @@ func TestErrorsPointTheRightWay(t *testing.T) {
 	apptest.MustContain(t, h.Send(li, "/visit 华为; 微信; 报价"), "方式:微信")
 	apptest.MustContain(t, h.Send(li, "/visit 小米; 面谈; 演示"), "面谈")
 }
+
+// A quick visit without ";" is read from the end of a known client's name,
+// or the bot shows the line with ";" — never a client named after the
+// whole line (issue 11, item 8).
+func TestQuickVisitWithoutSeparators(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, li, "Asia/Shanghai")
+	apptest.MustContain(t, h.Send(li, "/visit 小米; 演示"), "小米")
+	got := h.Send(li, "/visit 小米 见了张工 谈判")
+	apptest.MustContain(t, got, "“小米” → 客户 小米", "“见了张工” → 见了 张工", "“谈判” → 业务进度:谈判", "产品演示/试用 → 谈判")
+	if strings.Contains(apptest.Joined(got), "新客户 小米 见了张工") {
+		t.Fatalf("a client named after the whole line:\n%s", apptest.Joined(got))
+	}
+	apptest.MustContain(t, h.Send(li, "/visit 大疆 见了王工 报价"), "没有保存", "/visit 大疆; 见了王工; 报价")
+	apptest.MustContain(t, h.Send(li, "/clients"), "小米")
+	if got := apptest.Joined(h.Send(li, "/clients")); strings.Contains(got, "大疆") || strings.Contains(got, "见了张工") {
+		t.Fatalf("clients after the unseparated visits:\n%s", got)
+	}
+	h.Send(bob, "/join "+invite(t, h, "rep North"))
+	apptest.MustContain(t, h.Send(bob, "/visit Acme Corp"), "new client Acme Corp") // a name with a space is still a name
+	apptest.MustContain(t, h.Send(bob, "/visit Acme Corp met Wu demo warm"), "“met Wu”", "stage: demo / trial", "attitude: warm")
+}

@@ -55,7 +55,7 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 // way: "Stage reached", "Minutes").
 var exportColumnKeys = keysOf(map[string]string{
 	"visits.date": "export_visits_date", "visits.rep": "export_visits_rep", "visits.stage_before": "export_visits_stage_before",
-	"visits.stage": "export_visits_stage", "visits.attitude": "export_visits_attitude", "visits.duration": "export_visits_duration",
+	"visits.stage_reached": "export_visits_stage_reached", "visits.stage": "export_visits_stage", "visits.attitude": "export_visits_attitude", "visits.duration": "export_visits_duration",
 	"visits.client_view": "export_visits_client_view",
 	"objections.date":    "export_objections_date", "objections.rep": "export_objections_rep", "objections.answer": "export_objections_answer",
 	"objections.resolved": "export_objections_resolved", "objections.worked_answer": "export_objections_worked_answer",

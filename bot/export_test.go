@@ -57,10 +57,10 @@ func TestExportWorkbookAndCSV(t *testing.T) {
 	// team's zone: Mon 23:30 Beta, Tue 00:30 Gamma, 09:30 Acme, 10:00 Beta,
 	// 14:00 华为 (Wednesday's and earlier weeks' are outside).
 	vs := rows(t, f, "Visits")
-	if len(vs) != 6 || vs[0][0] != "Date" || vs[0][5] != "Stage reached" {
+	if len(vs) != 6 || vs[0][0] != "Date" || vs[0][5] != "Stage reached" || vs[0][6] != "Stage noted" {
 		t.Fatalf("visits sheet %q", vs)
 	}
-	if r := vs[1]; r[0] != "2026-11-23 23:30" || r[1] != "Bob" || r[2] != "Beta" || r[3] != "in person" || r[4] != "contact" || r[6] != "neutral" {
+	if r := vs[1]; r[0] != "2026-11-23 23:30" || r[1] != "Bob" || r[2] != "Beta" || r[3] != "in person" || r[4] != "contact" || r[7] != "neutral" {
 		t.Fatalf("first visit row %q", r)
 	}
 	if r := vs[5]; r[0] != "2026-11-24 14:00" || r[1] != "Li Wei" || r[2] != "华为" || r[5] != "needs analysis" {
@@ -98,7 +98,7 @@ func TestExportWorkbookAndCSV(t *testing.T) {
 	if csvVisits.FileName != "salesbot-North-2026-11-23-2026-11-24-visits.csv" || !bytes.HasPrefix(csvVisits.File, []byte("\xEF\xBB\xBFDate,Rep,Client")) {
 		t.Fatalf("visits CSV %q: %q", csvVisits.FileName, csvVisits.File[:min(40, len(csvVisits.File))])
 	}
-	if !strings.Contains(string(csvVisits.File), "2026-11-24 14:00,Li Wei,华为,in person,needs analysis,needs analysis,neutral,0") {
+	if !strings.Contains(string(csvVisits.File), "2026-11-24 14:00,Li Wei,华为,in person,needs analysis,needs analysis,needs analysis,neutral,0") {
 		t.Fatalf("visits CSV:\n%s", csvVisits.File)
 	}
 	if !strings.Contains(string(got[2].File), ",yes,volume discount,") {

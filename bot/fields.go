@@ -272,6 +272,13 @@ func (k draftStore[R, D]) update(st *FormState, fn func(d *D) error) error {
 	return nil
 }
 
+// startForm begins a form of kind with draft d.
+func startForm[R, D any](ctx context.Context, b *Bot, r *Request, kind string, drafts draftStore[R, D], d *D) error {
+	st := &FormState{}
+	drafts.store(st, d)
+	return b.StartForm(ctx, r, kind, st.Data)
+}
+
 // marshalDraft writes a draft as one JSON object: the draft's own fields
 // (extra, a struct) and the record's generic fields under their step ids,
 // the layout drafts have always been stored in.

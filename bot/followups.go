@@ -513,7 +513,5 @@ func (b *Bot) logVisitFrom(ctx context.Context, r *Request, f *models.FollowUp) 
 		}
 		d.TeamID = team
 	}
-	st := &FormState{}
-	visitDrafts.store(st, d)
-	return b.StartForm(ctx, r, "visit", st.Data)
+	return startForm(ctx, b, r, "visit", visitDrafts, d)
 }

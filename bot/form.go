@@ -439,26 +439,32 @@ func (b *Bot) ExpireForms(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, saved := range idle {
-		gone, err := b.store.DeleteForm(ctx, saved.UserID, saved.UpdatedAt)
+		// The form's end and its notice commit together: told once, or
+		// (a crash before the commit) the form is still there next time.
+		var gone bool
+		err := b.store.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			gone, err = b.store.DeleteForm(ctx, saved.UserID, saved.UpdatedAt)
+			if err != nil || !gone {
+				return err // !gone: the user answered in the meantime
+			}
+			user, err := b.store.User(ctx, saved.UserID)
+			if err != nil || !user.Active || user.ChatID == 0 {
+				return nil
+			}
+			f, ok := b.forms[saved.Kind]
+			st := &FormState{}
+			if !ok || json.Unmarshal(saved.State, st) != nil {
+				return nil
+			}
+			r := &Request{User: user, ChatID: user.ChatID, Lang: b.cat.Normalize(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
+			return b.send.Enqueue(ctx, 0, outbox.Message{ChatID: user.ChatID, Text: b.expiredText(r.Lang, f, st, r)})
+		})
 		if err != nil {
 			return n, err
 		}
-		if !gone {
-			continue // the user answered in the meantime
-		}
-		n++
-		user, err := b.store.User(ctx, saved.UserID)
-		if err != nil || !user.Active || user.ChatID == 0 {
-			continue
-		}
-		f, ok := b.forms[saved.Kind]
-		st := &FormState{}
-		if !ok || json.Unmarshal(saved.State, st) != nil {
-			continue
-		}
-		r := &Request{User: user, ChatID: user.ChatID, Lang: b.cat.Normalize(user.Lang), Loc: b.userLoc(user), Now: now, cat: b.cat}
-		if _, err := b.send.Send(ctx, outbox.Message{ChatID: user.ChatID, Text: b.expiredText(r.Lang, f, st, r)}); err != nil {
-			b.log.Warn("send form expiry notice", "user_id", user.ID, "err", err)
+		if gone {
+			n++
 		}
 	}
 	return n, nil

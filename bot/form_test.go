@@ -23,14 +23,16 @@ type recorder struct {
 	msgs []outbox.Message
 }
 
-func (s *recorder) Send(_ context.Context, m outbox.Message) (int, error) {
+func (s *recorder) Enqueue(_ context.Context, _ int64, msgs ...outbox.Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.msgs = append(s.msgs, m)
-	return len(s.msgs), nil
+	for _, m := range msgs {
+		if m.AnswerCallback == "" { // callback answers are not messages
+			s.msgs = append(s.msgs, m)
+		}
+	}
+	return nil
 }
-
-func (s *recorder) AnswerCallback(context.Context, string, string) error { return nil }
 
 func (s *recorder) take() []outbox.Message {
 	s.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -35,12 +36,13 @@ next = ["nächste"]
 // ... and a message file beside each feature's, here the English messages
 // with a few translated.
 var germanMessages = map[string]string{
-	"joined":   "Willkommen bei {{.Team}}, {{.Name}}! Deine Rolle: {{.Role}}.",
-	"role_rep": "Außendienst",
-	"cmd_help": "diese Liste",
-	"lang_set": "Sprache: Deutsch.",
-	"tz_show":  "Deine Zeitzone ist {{.TZ}}; dort ist es {{.Now}}.",
-	"away_off": "Willkommen zurück!",
+	"joined":       "Willkommen bei {{.Team}}, {{.Name}}! Deine Rolle: {{.Role}}.",
+	"role_rep":     "Außendienst",
+	"cmd_help":     "diese Liste",
+	"lang_set":     "Sprache: Deutsch.",
+	"tz_show":      "Deine Zeitzone ist {{.TZ}}; dort ist es {{.Now}}.",
+	"away_off":     "Willkommen zurück!",
+	"digest_title": "📊 {{.Team}} — Tagesbericht, {{.Day}}",
 }
 
 // germanLocales is the embedded catalogue plus German, as files.
@@ -126,6 +128,14 @@ func TestThirdLanguageIsFiles(t *testing.T) {
 	if len(h.Fake.CommandsFor("zh")) == 0 || len(h.Fake.Commands()) == 0 {
 		t.Fatal("the zh and default menus are still published")
 	}
+
+	// Scheduled reports go to each manager in their language: German for a
+	// German manager.
+	greta := tgfake.User{ID: 302, FirstName: "Greta", LanguageCode: "de"}
+	h.Member(greta, "North", "manager")
+	h.Clock.Set(time.Date(2026, 11, 23, 18, 30, 0, 0, time.UTC))
+	sendDue(t, h)
+	apptest.MustContain(t, h.Fake.SentTo(greta.ID), "📊 North — Tagesbericht, Mo, 23. Nov")
 }
 
 // Chinese words and lists: the sub-command words of language.zh.toml work,

@@ -70,9 +70,7 @@ func (b *Bot) cmdObjection(ctx context.Context, r *Request) error {
 		return err
 	}
 	if strings.TrimSpace(r.Args) == "" {
-		st := &FormState{Data: map[string]string{}}
-		objectionDrafts.store(st, &objectionDraft{clientChoice: clientChoice{TeamID: team}})
-		return b.StartForm(ctx, r, "objection", st.Data)
+		return startForm(ctx, b, r, "objection", objectionDrafts, &objectionDraft{clientChoice: clientChoice{TeamID: team}})
 	}
 	q := quick.ParseObjection(r.Args)
 	d := &objectionDraft{Quick: true, clientChoice: clientChoice{TeamID: team, ClientName: strings.TrimSpace(q.Client)}, Parts: q.Parts,

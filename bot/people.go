@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"salesbot/internal/outbox"
 	"salesbot/models"
@@ -202,6 +203,18 @@ func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
 		}
 		data["LastSeen"] = seen
 		lines = append(lines, r.t("team_line", data))
+	}
+	if r.User.IsAdmin {
+		given, err := b.store.GivenUpUpdates(ctx, r.Now.Add(-7*24*time.Hour), 100)
+		if err != nil {
+			return err
+		}
+		if len(given) > 0 {
+			lines = append(lines, "", r.t("team_gave_up", map[string]any{"Count": len(given)}))
+			for _, g := range given[:min(len(given), 5)] {
+				lines = append(lines, r.t("team_gave_up_line", map[string]any{"At": r.time(g.At), "Chat": g.ChatID, "Why": g.Why}))
+			}
+		}
 	}
 	if line := b.entriesTeamLine(r); line != "" {
 		lines = append(lines, "", line)

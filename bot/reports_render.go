@@ -138,9 +138,11 @@ func (b *Bot) digestBlocks(lang string, d *models.DailyDigest, lateDue time.Time
 	if !lateDue.IsZero() {
 		head = append(head, p.t("report_late", map[string]any{"Due": p.language().FormatTime(lateDue, p.loc)}))
 	}
-	head = append(head, p.t("digest_totals", map[string]any{"Visits": tt.Visits, "Objections": tt.Objections, "Active": tt.ActiveReps, "Reps": tt.Reps}))
+	head = append(head, p.t("digest_totals", map[string]any{"Visits": tt.Visits, "Objections": tt.Objections, "Active": tt.ActiveReps,
+		"Reps": tt.Reps, "Managers": tt.Managers > 0}))
 	if d.FollowUps {
-		head = append(head, p.t("digest_totals_followups", map[string]any{"Done": tt.FollowUpsDone, "Overdue": tt.FollowUpsOverdue}))
+		head = append(head, p.t("digest_totals_followups", map[string]any{"Done": tt.FollowUpsDone, "Closed": tt.RevisitsClosed,
+			"Overdue": tt.FollowUpsOverdue, "Past": d.Past}))
 	}
 	if tt.Plan.Planned > 0 {
 		head = append(head, p.t("digest_totals_plan", map[string]any{"Done": tt.Plan.Done, "Planned": tt.Plan.Planned, "Pct": pct(tt.Plan)}))
@@ -160,7 +162,7 @@ func (b *Bot) digestBlocks(lang string, d *models.DailyDigest, lateDue time.Time
 		flags = append(flags, p.changes("digest_changes_header", d.StageChanges))
 	}
 	if len(d.Idle) > 0 {
-		flags = append(flags, p.t("digest_idle", map[string]any{"Names": p.names(d.Idle)}))
+		flags = append(flags, p.t("digest_idle", map[string]any{"Names": p.names(d.Idle), "Past": d.Past}))
 	}
 	if len(d.Unreachable) > 0 {
 		flags = append(flags, p.t("digest_unreachable", map[string]any{"Names": p.names(d.Unreachable)}))
@@ -187,8 +189,12 @@ func (p reportText) repDay(rd models.RepDay, followUps bool) string {
 	if len(rd.Visits) > 0 {
 		lines = append(lines, p.t("digest_rep_visits", map[string]any{"Count": len(rd.Visits)}))
 		for _, v := range rd.Visits {
-			lines = append(lines, p.t("digest_visit_line", map[string]any{"Time": p.clock(v.At), "Client": v.Client,
-				"Stage": p.stage(v.Stage), "Attitude": p.attitude(v.Attitude)}))
+			data := map[string]any{"Time": p.clock(v.At), "Client": v.Client, "Stage": p.stage(v.Stage), "Attitude": p.attitude(v.Attitude)}
+			if reached := v.StageReached(); reached != v.Stage {
+				// a step the stage rule refused is not shown as progress
+				data["Stage"], data["Said"] = p.stage(reached), p.stage(v.Stage)
+			}
+			lines = append(lines, p.t("digest_visit_line", data))
 		}
 	}
 	if len(rd.Objections) > 0 {
@@ -199,7 +205,7 @@ func (p reportText) repDay(rd models.RepDay, followUps bool) string {
 		}
 	}
 	if followUps {
-		lines = append(lines, p.t("digest_rep_followups", map[string]any{"Done": rd.FollowUpsDone, "Overdue": rd.FollowUpsOverdue}))
+		lines = append(lines, p.t("digest_rep_followups", map[string]any{"Done": rd.FollowUpsDone, "Closed": rd.RevisitsClosed, "Overdue": rd.FollowUpsOverdue}))
 	}
 	if rd.Plan.Planned > 0 {
 		lines = append(lines, p.t("digest_rep_plan", map[string]any{"Done": rd.Plan.Done, "Planned": rd.Plan.Planned,

@@ -22,14 +22,16 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 		return err
 	}
 	if strings.TrimSpace(r.Args) == "" {
-		st := &FormState{}
-		visitDrafts.store(st, &visitDraft{clientChoice: clientChoice{TeamID: team}})
-		return b.StartForm(ctx, r, "visit", st.Data)
+		return startForm(ctx, b, r, "visit", visitDrafts, &visitDraft{clientChoice: clientChoice{TeamID: team}})
 	}
 	if err := tooLong(r.Args, MaxMessageLen); err != nil {
 		return err
 	}
-	d := draftFromQuick(quick.ParseVisit(r.Args, r.Now, r.Loc))
+	parsed, err := b.parseQuickVisit(ctx, r, team)
+	if parsed == nil || err != nil {
+		return err
+	}
+	d := draftFromQuick(parsed)
 	d.TeamID = team
 	if err := d.check(); err != nil {
 		return err
@@ -154,4 +156,31 @@ func (b *Bot) cmdUndo(ctx context.Context, r *Request) error {
 	}
 	r.say("undo_nothing", map[string]any{"Hours": int(models.UndoWindow / time.Hour)})
 	return nil
+}
+
+// parseQuickVisit reads /visit's one-message form. A line without ";" is
+// read from the end of the known client name it starts with ("小米 见了张工
+// 谈判"); if it names no known client but holds parts, the user is shown
+// the line with ";" to send instead and nil is returned — never a new
+// client named after the whole line.
+func (b *Bot) parseQuickVisit(ctx context.Context, r *Request, team int64) (*quick.Visit, error) {
+	if !strings.ContainsAny(r.Args, ";；\n") {
+		clients, err := b.store.ClientNames(ctx, []int64{team})
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, len(clients))
+		for i, c := range clients {
+			names[i] = c.Name
+		}
+		u := quick.ParseUnseparated(r.Args, names, r.Now, r.Loc)
+		if u.Visit != nil {
+			return u.Visit, nil
+		}
+		if u.Suggest != "" {
+			r.say("visit_separate_parts", map[string]any{"Suggest": "/visit " + u.Suggest})
+			return nil, nil
+		}
+	}
+	return quick.ParseVisit(r.Args, r.Now, r.Loc), nil
 }

@@ -57,6 +57,7 @@ func TestVisitFormExpiresWithWhatWasKept(t *testing.T) {
 	if k, err := h.App.Bot.ExpireForms(context.Background()); err != nil || k != 1 {
 		t.Fatalf("expired %d, %v", k, err)
 	}
+	h.Flush()
 	apptest.MustContain(t, h.Fake.SentSince(n), "The form waited 30 minutes for an answer and has expired; nothing was saved. You had entered:",
 		"• Client: Globex", "• Method: phone", "• Met: Zhou (buyer)")
 	if _, err := h.App.DB.ClientByName(t.Context(), clientTeam(t, h), "Globex"); models.ErrorCode(err) != models.ENOTFOUND {

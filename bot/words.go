@@ -100,16 +100,3 @@ func (c *Catalogue) wordOf(s string, among ...word) (word, bool) {
 	got, ok := c.words[among[0].group()][strings.ToLower(strings.TrimSpace(s))]
 	return got, ok && slices.Contains(among, got)
 }
-
-// definedWords lists the meanings lang's file gives words to.
-func (c *Catalogue) definedWords(lang string) []word {
-	var out []word
-	for group, meanings := range c.Language(lang).Words {
-		for meaning, ws := range meanings {
-			if len(ws) > 0 {
-				out = append(out, word(group+"."+meaning))
-			}
-		}
-	}
-	return out
-}

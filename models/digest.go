@@ -22,6 +22,18 @@ type VisitLine struct {
 	Method      Method
 }
 
+// StageReached is the stage the visit left its client at by the stage
+// rule: the stated stage, or — when the rule refused the step (a step
+// back, a stage on a lost client) — the stage the client stayed at. Reports
+// show this, so a refused step never reads as progress.
+func (v VisitLine) StageReached() Stage {
+	if v.Stage == StageNone {
+		return StageNone
+	}
+	s, _ := ApplyVisitStage(v.StageBefore, v.Stage)
+	return s
+}
+
 // RepVisit is a visit as a team report reads it: the line and who made it.
 type RepVisit struct {
 	VisitLine
@@ -109,8 +121,11 @@ type RepDay struct {
 	Rep        RepRef
 	Visits     []VisitLine
 	Objections []ObjectionLine
-	// FollowUpsDone today and FollowUpsOverdue now.
+	// FollowUpsDone that day by the rep themselves (Done, /done);
+	// RevisitsClosed the revisits their visits closed by visiting again;
+	// FollowUpsOverdue at the end of the day (now, for today).
 	FollowUpsDone    int
+	RevisitsClosed   int
 	FollowUpsOverdue int
 	Plan             PlanProgress
 }
@@ -129,10 +144,19 @@ type ClientFlag struct {
 }
 
 // DigestTotals open the digest.
+//
+// Reps counts who the digest expects activity from: the team's reps who
+// had joined by the end of the day, and managers who logged something
+// that day (a manager who logs visits is counted, one who only manages is
+// not). ActiveReps counts those of them with activity, so it never exceeds
+// Reps.
 type DigestTotals struct {
 	Visits, Objections, FollowUpsDone, FollowUpsOverdue int
+	RevisitsClosed                                      int
 	ActiveReps, Reps                                    int
-	Plan                                                PlanProgress
+	// Managers is how many of Reps are managers counted for logging.
+	Managers int
+	Plan     PlanProgress
 }
 
 // DailyDigest is a team's day for its managers.
@@ -141,8 +165,11 @@ type DailyDigest struct {
 	TeamName string
 	Loc      *time.Location
 	Date     string
-	Week     Week
-	Totals   DigestTotals
+	// Past is set for a day that has ended (/digest yesterday): the
+	// digest then speaks of "that day", not "today".
+	Past   bool
+	Week   Week
+	Totals DigestTotals
 	// Reps with activity, by name; Idle the reps without any.
 	Reps         []RepDay
 	Idle         []RepRef

@@ -85,32 +85,22 @@ func (e Enum) Codes() []string {
 
 // Parse reads a code of the enum as people type it ("demo", "报价").
 func (e Enum) Parse(s string) (string, bool) {
-	var v string
-	var ok bool
 	switch e {
 	case EnumMethod:
-		var m Method
-		m, ok = ParseMethod(s)
-		v = string(m)
+		return code(ParseMethod(s))
 	case EnumStage:
-		var st Stage
-		st, ok = ParseStage(s)
-		v = string(st)
+		return code(ParseStage(s))
 	case EnumAttitude:
-		var a Attitude
-		a, ok = ParseAttitude(s)
-		v = string(a)
+		return code(ParseAttitude(s))
 	case EnumCategory:
-		var c ObjectionCategory
-		c, ok = ParseObjectionCategory(s)
-		v = string(c)
+		return code(ParseObjectionCategory(s))
 	case EnumGrade:
-		var g Grade
-		g, ok = ParseGrade(s)
-		v = string(g)
+		return code(ParseGrade(s))
 	}
-	return v, ok
+	return "", false
 }
+
+func code[T ~string](v T, ok bool) (string, bool) { return string(v), ok }
 
 func codes[T ~string](vs []T) []string {
 	out := make([]string, len(vs))
@@ -245,20 +235,23 @@ const (
 	FieldMethod      Field = "method"
 	FieldContacts    Field = "contacts"
 	FieldStageBefore Field = "stage_before"
-	FieldStage       Field = "stage"
-	FieldAttitude    Field = "attitude"
-	FieldDuration    Field = "duration"
-	FieldNextVisit   Field = "next_visit"
-	FieldCategory    Field = "category"
-	FieldGrade       Field = "grade"
-	FieldResolved    Field = "resolved"
-	FieldWorked      Field = "worked_answer"
-	FieldResolvedAt  Field = "resolved_at"
-	FieldOwner       Field = "owner"
-	FieldVisitCount  Field = "visits_in_period"
-	FieldLastVisit   Field = "last_visit"
-	FieldCreated     Field = "created"
-	FieldRoles       Field = "roles"
+	// FieldStageReached is where the visit left the client's stage (a step
+	// the stage rule refused reads as the stage the client stayed at).
+	FieldStageReached Field = "stage_reached"
+	FieldStage        Field = "stage"
+	FieldAttitude     Field = "attitude"
+	FieldDuration     Field = "duration"
+	FieldNextVisit    Field = "next_visit"
+	FieldCategory     Field = "category"
+	FieldGrade        Field = "grade"
+	FieldResolved     Field = "resolved"
+	FieldWorked       Field = "worked_answer"
+	FieldResolvedAt   Field = "resolved_at"
+	FieldOwner        Field = "owner"
+	FieldVisitCount   Field = "visits_in_period"
+	FieldLastVisit    Field = "last_visit"
+	FieldCreated      Field = "created"
+	FieldRoles        Field = "roles"
 )
 
 // VisitFields are a visit's fields, in the order the form asks them, the
@@ -272,6 +265,8 @@ var VisitFields = []FieldSpec[Visit]{
 		Keywords: []string{"met", "contact", "contacts", "people", "见了", "联系人", "会见"}},
 	{Name: FieldStageBefore, Kind: ChoiceField, Enum: EnumStage, Use: UseExport, Width: 16,
 		Get: func(v *Visit) string { return string(v.StageBefore) }},
+	{Name: FieldStageReached, Kind: ChoiceField, Enum: EnumStage, Use: UseExport, Width: 16,
+		Get: func(v *Visit) string { return string(v.StageReached()) }},
 	{Name: FieldStage, Kind: ChoiceField, Enum: EnumStage, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 16,
 		Keywords: []string{"stage", "阶段", "进度", "业务进度"},
 		Get:      func(v *Visit) string { return string(v.Stage) }, Set: func(v *Visit, s string) { v.Stage = Stage(s) }},

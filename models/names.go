@@ -157,3 +157,30 @@ func MatchClient(typed string, clients []*Client, limit int) (exact *Client, clo
 	}
 	return nil, close
 }
+
+// MaxNameGrams bounds the grams of one name (MaxNameLen keeps names short;
+// this keeps a lookup's query small whatever is typed).
+const MaxNameGrams = 64
+
+// NameGrams are the index terms of a client name: the character trigrams
+// of its core (CoreKey), padded with a space at each end so that short
+// cores and the start and end of a name count ("华为" → " 华为", "华为 ").
+// Two names Closeness finds close share at least one gram — the same core,
+// one core inside the other, or few edits apart — so the grams find the
+// candidates and Closeness ranks only those.
+func NameGrams(name string) []string {
+	core := []rune(" " + CoreKey(name) + " ")
+	if len(core) < 3 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for i := 0; i+3 <= len(core) && len(out) < MaxNameGrams; i++ {
+		g := string(core[i : i+3])
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}

@@ -76,6 +76,15 @@ func SetStage(current, to Stage) (Stage, error) {
 // without stage progress mean the client needs a new plan.
 const ThreeVisits = 3
 
+// StageReached is the stage the visit left its client at by the stage
+// rule: the stated stage, or the stage the client stayed at when the rule
+// refused the step (a step back, a stage on a lost client); none when the
+// visit stated none. Reports and exports show this, so a refused step
+// never reads as progress.
+func (v *Visit) StageReached() Stage {
+	return VisitLine{StageBefore: v.StageBefore, Stage: v.Stage}.StageReached()
+}
+
 // Progressed reports whether the visit moved its client forward: its
 // stated stage lies after the stage the client was at before it.
 func (v *Visit) Progressed() bool {

@@ -29,7 +29,8 @@ func ciCrash() crashConfig {
 		ActMin: 400 * time.Millisecond, ActMax: 1500 * time.Millisecond,
 		DigestEvery: 7 * time.Second, RateChat: 5,
 		Settle: 40 * time.Second, Window: 3 * time.Second,
-		Seed: uint64(time.Now().UnixNano()),
+		Seed:      uint64(time.Now().UnixNano()),
+		FollowUps: checked().FollowUps,
 	}
 }
 
@@ -39,7 +40,8 @@ func ciCrash() crashConfig {
 func TestCrashSIGKILL(t *testing.T) {
 	crashGate(t)
 	t.Parallel()
-	checkCrash(t, newCrashRun(t, ciCrash()).run())
+	cfg := ciCrash()
+	checkCrash(t, newCrashRun(t, cfg).run(), checked())
 }
 
 // The same on PostgreSQL, when configured.
@@ -48,7 +50,7 @@ func TestCrashSIGKILLPostgres(t *testing.T) {
 	t.Parallel()
 	cfg := ciCrash()
 	cfg.DB = storagetest.PostgresDSN(t)
-	checkCrash(t, newCrashRun(t, cfg).run())
+	checkCrash(t, newCrashRun(t, cfg).run(), checked())
 }
 
 // TestCrashRun is the issue's black-box measurement, not part of CI:
@@ -72,7 +74,30 @@ func TestCrashRun(t *testing.T) {
 	if os.Getenv("SALESBOT_CRASH_POSTGRES") != "" {
 		cfg.DB = storagetest.PostgresDSN(t)
 	}
-	checkCrash(t, newCrashRun(t, cfg).run())
+	cfg.FollowUps = true // the long run waits for everything, and reports it
+	checkCrash(t, newCrashRun(t, cfg).run(), guarantees{Updates: true, FollowUps: true})
+}
+
+// issue9 is which of issue 9's guarantees main has. The crash tests fail on
+// those and report the others; SALESBOT_CRASH_TEST=1 fails on all of them.
+var issue9 = guarantees{
+	// Updates: an update's rows, its replies and its done mark commit
+	// together; a replay sends what was not sent and runs nothing again.
+	Updates: false,
+	// FollowUps: due follow-ups and reports go out through the same path:
+	// no lease to wait out after a kill, a digest resumes after its sent
+	// parts, the reports check runs at start.
+	FollowUps: false,
+}
+
+type guarantees struct{ Updates, FollowUps bool }
+
+// checked is what a run fails on.
+func checked() guarantees {
+	if os.Getenv(crashForceEnv) != "" {
+		return guarantees{Updates: true, FollowUps: true}
+	}
+	return issue9
 }
 
 func crashGate(t *testing.T) {
@@ -80,18 +105,21 @@ func crashGate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the process crash test takes about a minute: skipped under -short")
 	}
-	if os.Getenv(crashForceEnv) == "" {
+	if !checked().Updates {
 		t.Skipf("skipped until the exactly-once pipeline of issue 9 is on main: today a replayed update runs its "+
 			"handler again (visits and reminders stored twice) and a claimed follow-up or digest waits out a 5-minute "+
 			"lease after a kill; set %s=1 to run it anyway", crashForceEnv)
 	}
 }
 
-// checkCrash fails on anything a user would notice.
-func checkCrash(t *testing.T, rep *crashReport) {
+// checkCrash fails on anything a user would notice, of the guarantees g.
+func checkCrash(t *testing.T, rep *crashReport, g guarantees) {
 	t.Helper()
 	t.Logf("crash run:\n%s", rep)
-	_, out := rep.DoubledInWindow()
+	if !g.FollowUps {
+		t.Logf("follow-up deliveries and the scheduled digest are reported above, not checked: issue 9's " +
+			"follow-up and report path is not on main yet")
+	}
 	if rep.LostUpdates > 0 {
 		t.Errorf("%d updates lost", rep.LostUpdates)
 	}
@@ -106,14 +134,41 @@ func checkCrash(t *testing.T, rep *crashReport) {
 		t.Errorf("not stored: %d visits, %d objections, %d reminders, %d button presses",
 			rep.VisitsLost, rep.ObjectionsLost, rep.RemindersLost, rep.PressesLost)
 	}
-	if len(rep.Missing) > 0 {
-		t.Errorf("%d replies never sent", len(rep.Missing))
+	count := func(fs []finding) (n int) {
+		for _, f := range fs {
+			if !f.fu || g.FollowUps {
+				n++
+			}
+		}
+		return n
 	}
-	if len(rep.Stalls) > 0 {
-		t.Errorf("%d replies more than 60 s late", len(rep.Stalls))
+	if n := count(rep.Missing); n > 0 {
+		t.Errorf("%d replies never sent", n)
+	}
+	if n := count(rep.Stalls); n > 0 {
+		t.Errorf("%d replies more than 60 s late", n)
 	}
 	if rep.DigestHeadersTwice > 0 {
 		t.Errorf("/digest answered more than once %d times", rep.DigestHeadersTwice)
+	}
+	unexplained := 0
+	for _, d := range rep.Doubled {
+		ok := d.inWin // judged by timing alone without the durable outbox
+		if rep.Outbox {
+			ok = d.started
+		}
+		if !ok && (!d.fu || g.FollowUps) {
+			unexplained++
+		}
+	}
+	if unexplained > 0 {
+		t.Errorf("%d messages sent twice although no kill interrupted their send (see the list above)", unexplained)
+	}
+	if len(rep.Exits) > 0 {
+		t.Errorf("the process ended on its own %d times: %v", len(rep.Exits), rep.Exits)
+	}
+	if !g.FollowUps {
+		return
 	}
 	for i, h := range rep.ScheduledDigestHeaders {
 		if h != 1 {
@@ -125,11 +180,5 @@ func checkCrash(t *testing.T, rep *crashReport) {
 	}
 	if rep.FalseMaybeRepeats > 0 {
 		t.Errorf("%d follow-ups said \"you may have got this once already\" on their first copy", rep.FalseMaybeRepeats)
-	}
-	if out > 0 {
-		t.Errorf("%d replies sent twice although the process lived on for more than %v after the first copy", out, rep.Window)
-	}
-	if len(rep.Exits) > 0 {
-		t.Errorf("the process ended on its own %d times: %v", len(rep.Exits), rep.Exits)
 	}
 }

@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -53,6 +54,9 @@ type crashConfig struct {
 	DB string
 	// Seed makes the run's choices repeatable (the kill times are not).
 	Seed uint64
+	// FollowUps: wait in the settle for follow-up deliveries and the
+	// scheduled digest too (the dispatcher's and reports' path).
+	FollowUps bool
 }
 
 type actionKind string
@@ -136,6 +140,12 @@ func newCrashRun(t testing.TB, cfg crashConfig) *crashRun {
 		}
 		if t.Failed() {
 			t.Logf("the binary's log (last 60 lines):\n%s", tail(r.logs.Name(), 60))
+			if keep := os.Getenv("SALESBOT_CRASH_KEEP"); keep != "" {
+				data, _ := os.ReadFile(r.logs.Name())
+				if err := os.WriteFile(keep, data, 0o644); err == nil {
+					t.Logf("the whole log is in %s", keep)
+				}
+			}
 		}
 	})
 	r.admin = tgfake.User{ID: 100, FirstName: "Ada", Username: "ada", LanguageCode: "en"}
@@ -438,6 +448,13 @@ func (r *crashRun) run() *crashReport {
 	settled := r.waitFor(r.cfg.Settle, func(sent []tgfake.Sent) bool {
 		return r.fake.PendingUpdates() == 0 && len(r.missing(sent)) == 0
 	})
+	if !r.cfg.FollowUps {
+		// Not checked, but given a little time so that the report shows
+		// what stays undelivered rather than what is merely not due yet.
+		r.cfg.FollowUps = true
+		r.waitFor(15*time.Second, func(sent []tgfake.Sent) bool { return len(r.missing(sent)) == 0 })
+		r.cfg.FollowUps = false
+	}
 	settling := time.Since(settleFrom)
 	r.live(2 * time.Second) // room for late copies to show
 	r.stop()
@@ -456,8 +473,8 @@ func (r *crashRun) missing(sent []tgfake.Sent) []string {
 	var out []string
 	for _, a := range acts {
 		for _, e := range expectations(a) {
-			if countSent(sent, a.chat, e) == 0 && !edited(r.fake, a, e) {
-				out = append(out, fmt.Sprintf("%s %q: no %q", a.kind, a.key, e))
+			if (!e.fu || r.cfg.FollowUps) && countSent(sent, a.chat, e.sub) == 0 && !edited(r.fake, a, e.sub) {
+				out = append(out, fmt.Sprintf("%s %q: no %q", a.kind, a.key, e.sub))
 			}
 		}
 	}
@@ -471,27 +488,34 @@ func (r *crashRun) missing(sent []tgfake.Sent) []string {
 		out = append(out, fmt.Sprintf("/digest: %d asked, %d answered", digests, n))
 	}
 	for _, m := range r.managers {
-		if countSent(sent, m.ID, "— daily digest") == 0 {
+		if r.cfg.FollowUps && countSent(sent, m.ID, "— daily digest") == 0 {
 			out = append(out, fmt.Sprintf("scheduled digest due %s: not sent to %s", r.digest.Format("15:04"), m.FirstName))
 		}
 	}
 	return out
 }
 
-// expectations are the texts the bot's answers to a must contain; a
-// press's answer is an edit of the pressed message (see edited).
-func expectations(a action) []string {
+// expect is a text one of the bot's answers to an action must contain;
+// fu marks a follow-up's delivery (the dispatcher's path, not a reply).
+type expect struct {
+	sub string
+	fu  bool
+}
+
+// expectations are what the bot's answers to a must contain; a press's
+// answer is an edit of the pressed message (see edited).
+func expectations(a action) []expect {
 	switch a.kind {
 	case actVisit:
-		return []string{"✅ Visit saved — " + a.key + ",", a.key + " is a new client."}
+		return []expect{{sub: "✅ Visit saved — " + a.key + ","}, {sub: a.key + " is a new client."}}
 	case actObjection:
-		return []string{"client's words: " + a.key + "\n"}
+		return []expect{{sub: "client's words: " + a.key + "\n"}}
 	case actRemind:
-		return []string{"\n" + a.key, "🔔 Reminder: " + a.key}
+		return []expect{{sub: "\n" + a.key}, {sub: "🔔 Reminder: " + a.key, fu: true}}
 	case actDone:
-		return []string{"✅ Done"}
+		return []expect{{sub: "✅ Done"}}
 	case actGrade:
-		return []string{"Grade of " + a.key + ":"}
+		return []expect{{sub: "Grade of " + a.key + ":"}}
 	}
 	return nil
 }
@@ -518,6 +542,9 @@ type crashReport struct {
 	Exits             []string
 
 	Updates, LostUpdates, GaveUp int
+	// Outbox: the database has the durable outbox's table, so doubled
+	// deliveries are judged by its send counts, not by timing.
+	Outbox                       bool
 	Visits, VisitsTwice          int
 	VisitsLost                   int
 	Objections, ObjectionsTwice  int
@@ -530,11 +557,18 @@ type crashReport struct {
 	ScheduledDigestHeaders       []int // per manager
 	ScheduledDigestParts         []int // parts received, per manager
 	ScheduledDigestRecordedParts []int // parts the database recorded
-	Stalls                       []string
+	Stalls                       []finding
 	MaxLatency                   time.Duration
 	FalseMaybeRepeats            int // "you may have got this" on a first copy
-	Missing                      []string
+	Missing                      []finding
 	Doubled                      []doubled
+}
+
+// finding is one thing a user would notice; fu marks the follow-up and
+// report path (the dispatcher and the scheduled digest), not a reply.
+type finding struct {
+	what string
+	fu   bool
 }
 
 // doubled is a message the user got more than once.
@@ -542,10 +576,16 @@ type doubled struct {
 	what  string
 	gap   time.Duration // from the previous copy to the next kill (-1: no kill)
 	inWin bool
+	fu    bool
+	// started: the database shows the message's send was started more
+	// than once (outgoing.attempts > 1), the one way a copy may repeat.
+	started bool
 }
 
 func (d doubled) String() string {
 	switch {
+	case d.started:
+		return fmt.Sprintf("%s (its send was started again after a kill %v after the earlier copy)", d.what, d.gap.Round(time.Millisecond))
 	case d.gap < 0:
 		return fmt.Sprintf("%s (no kill after the earlier copy: outside the window)", d.what)
 	case d.inWin:
@@ -679,31 +719,53 @@ func (r *crashRun) count() *crashReport {
 			dueAt[d.Text] = d.DueAt
 		}
 	}
+	// The durable outbox (issue 9) counts the sends it started per message:
+	// only one started more than once may have reached the user twice.
+	var again []struct {
+		ChatID  int64
+		Payload string
+	}
+	if g.Migrator().HasTable("outgoing") {
+		rep.Outbox = true
+		q(&again, "SELECT chat_id, payload FROM outgoing WHERE attempts > 1")
+	}
+	restarted := func(chat int64, sub string) bool {
+		for _, o := range again {
+			if o.ChatID == chat && jsonHas([]byte(o.Payload), sub) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, a := range acts {
 		for _, e := range expectations(a) {
-			copies := sentAt(sent, a.chat, e)
+			what := fmt.Sprintf("%s %q: %q", a.kind, a.key, strings.TrimSpace(e.sub))
+			copies := sentAt(sent, a.chat, e.sub)
 			if len(copies) == 0 {
-				if !edited(r.fake, a, e) {
-					rep.Missing = append(rep.Missing, fmt.Sprintf("%s %q: no %q", a.kind, a.key, strings.TrimSpace(e)))
+				if !edited(r.fake, a, e.sub) {
+					rep.Missing = append(rep.Missing, finding{what, e.fu})
 				}
 				continue
 			}
 			from := a.at
-			if strings.HasPrefix(e, "🔔") {
+			if e.fu {
 				if d, ok := dueAt[a.key]; ok {
 					from = d
 				}
-				if strings.Contains(sentText(sent, a.chat, e, 0), "may have got this once already") {
+				if strings.Contains(sentText(sent, a.chat, e.sub, 0), "may have got this once already") {
 					rep.FalseMaybeRepeats++
 				}
 			}
 			lat := copies[0].Sub(from)
 			rep.MaxLatency = max(rep.MaxLatency, lat)
 			if lat > 60*time.Second {
-				rep.Stalls = append(rep.Stalls, fmt.Sprintf("%s %q: %q after %v", a.kind, a.key, strings.TrimSpace(e), lat.Round(time.Second)))
+				rep.Stalls = append(rep.Stalls, finding{fmt.Sprintf("%s after %v", what, lat.Round(time.Second)), e.fu})
 			}
 			for i := 1; i < len(copies); i++ {
-				rep.Doubled = append(rep.Doubled, r.classify(fmt.Sprintf("%s %q: %q", a.kind, a.key, strings.TrimSpace(e)), copies[i-1]))
+				d := r.classify(what, copies[i-1])
+				d.fu = e.fu
+				d.started = restarted(a.chat, e.sub)
+				rep.Doubled = append(rep.Doubled, d)
 			}
 		}
 	}
@@ -717,14 +779,14 @@ func (r *crashRun) count() *crashReport {
 	}
 	q(&parts, `SELECT u.telegram_id AS user_id, r.parts FROM report_sends r JOIN users u ON u.id = r.user_id WHERE r.kind = 'digest'`)
 	if len(digestHeaders) < rep.Digests {
-		rep.Missing = append(rep.Missing, fmt.Sprintf("/digest: %d asked, %d answered", rep.Digests, len(digestHeaders)))
+		rep.Missing = append(rep.Missing, finding{fmt.Sprintf("/digest: %d asked, %d answered", rep.Digests, len(digestHeaders)), false})
 	}
 	for _, m := range r.managers {
 		headers := sentAt(sent, m.ID, "— daily digest")
 		if len(headers) == 0 {
-			rep.Missing = append(rep.Missing, fmt.Sprintf("scheduled digest due %s: not sent to %s", r.digest.Format("15:04"), m.FirstName))
+			rep.Missing = append(rep.Missing, finding{fmt.Sprintf("scheduled digest due %s: not sent to %s", r.digest.Format("15:04"), m.FirstName), true})
 		} else if lat := headers[0].Sub(r.digest); lat > 60*time.Second {
-			rep.Stalls = append(rep.Stalls, fmt.Sprintf("scheduled digest due %s: sent to %s after %v", r.digest.Format("15:04"), m.FirstName, lat.Round(time.Second)))
+			rep.Stalls = append(rep.Stalls, finding{fmt.Sprintf("scheduled digest due %s: sent to %s after %v", r.digest.Format("15:04"), m.FirstName, lat.Round(time.Second)), true})
 		}
 		rep.ScheduledDigestHeaders = append(rep.ScheduledDigestHeaders, len(headers))
 		n := 0
@@ -769,6 +831,31 @@ func (r *crashRun) classify(what string, prev time.Time) doubled {
 	return doubled{what: what, gap: gap, inWin: gap <= r.cfg.Window}
 }
 
+// jsonHas tells whether some string in a JSON document contains sub.
+func jsonHas(doc []byte, sub string) bool {
+	var v any
+	if json.Unmarshal(doc, &v) != nil {
+		return false
+	}
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case string:
+			return strings.Contains(v, sub)
+		case []any:
+			return slices.ContainsFunc(v, walk)
+		case map[string]any:
+			for _, x := range v {
+				if walk(x) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
+}
+
 // sentAt returns when each message to chat containing sub went out.
 func sentAt(sent []tgfake.Sent, chat int64, sub string) []time.Time {
 	var out []time.Time
@@ -809,6 +896,15 @@ func (rep *crashReport) String() string {
 	fmt.Fprintf(&b, "replies never sent: %d; stalls > 60 s: %d; slowest first reply: %v\n", len(rep.Missing), len(rep.Stalls), rep.MaxLatency.Round(time.Millisecond))
 	fmt.Fprintf(&b, "\"may have got this once already\" on a first copy: %d\n", rep.FalseMaybeRepeats)
 	fmt.Fprintf(&b, "doubled deliveries: %d (inside the %v window: %d, outside: %d)\n", len(rep.Doubled), rep.Window, in, out)
+	if rep.Outbox {
+		started := 0
+		for _, d := range rep.Doubled {
+			if d.started {
+				started++
+			}
+		}
+		fmt.Fprintf(&b, "doubled deliveries whose send the outbox had started again: %d of %d\n", started, len(rep.Doubled))
+	}
 	var gaps []time.Duration
 	for _, d := range rep.Doubled {
 		if d.inWin {
@@ -833,8 +929,15 @@ func (rep *crashReport) String() string {
 			fmt.Fprintf(&b, "  %s\n", s)
 		}
 	}
-	list("never sent", rep.Missing)
-	list("stalls", rep.Stalls)
+	whats := func(fs []finding) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.what)
+		}
+		return out
+	}
+	list("never sent", whats(rep.Missing))
+	list("stalls", whats(rep.Stalls))
 	var ds []string
 	for _, d := range rep.Doubled {
 		ds = append(ds, d.String())

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -67,16 +68,30 @@ type Config struct {
 	// UserRate bounds each person's messages (zero: bot.DefaultRateLimit;
 	// a negative Burst: no limit).
 	UserRate bot.RateLimit
+	// Faults are crash-test hooks at the pipeline's step boundaries.
+	Faults Faults
+}
+
+// Faults are crash-test hooks (internal/app's crash test): each runs at a
+// step boundary of handling an update or sending a message, where the test
+// kills the app (Kill).
+type Faults struct {
+	// BeforeCommit runs in an update's transaction after its handler;
+	// AfterCommit right after the transaction committed.
+	BeforeCommit, AfterCommit func(updateID int64)
+	Outbox                    outbox.Faults
 }
 
 // App is a running salesbot.
 type App struct {
-	Cfg        Config
-	DB         *storage.DB
-	TG         *tgbot.Bot
-	Bot        *bot.Bot
-	Inbox      *inbox.Inbox
-	Outbox     *outbox.Outbox
+	Cfg    Config
+	DB     *storage.DB
+	TG     *tgbot.Bot
+	Bot    *bot.Bot
+	Inbox  *inbox.Inbox
+	Outbox *outbox.Outbox
+	// Queue is the durable outbox: every message is stored, then sent.
+	Queue      *outbox.Queue
 	Dispatcher *reminders.Dispatcher
 	Scheduler  *reminders.Scheduler
 	Log        *slog.Logger
@@ -93,6 +108,7 @@ type App struct {
 	cat      *bot.Catalogue
 	username string
 	builder  *reports.Builder
+	killed   atomic.Bool
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -211,7 +227,7 @@ func (a *App) connect(ctx context.Context) error {
 	tg, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithDefaultHandler(func(ctx context.Context, tg *tgbot.Bot, upd *tgmodels.Update) { a.Bot.Handle(ctx, tg, upd) }),
-		tgbot.WithMiddlewares(func(next tgbot.HandlerFunc) tgbot.HandlerFunc { return a.Bot.Recover(next) }, a.meter),
+		tgbot.WithMiddlewares(a.meter),
 		// Handlers run inside the inbox's workers, which keep per-chat
 		// order; the library must not spawn a goroutine per update.
 		tgbot.WithNotAsyncHandlers(),
@@ -230,7 +246,21 @@ func (a *App) connect(ctx context.Context) error {
 	limits := cfg.Limits
 	limits.Shared = a.sendBudget()
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
+	a.Queue = outbox.NewQueue(a.DB, a.Outbox, outbox.QueueConfig{Owner: a.sendOwner(), Faults: cfg.Faults.Outbox, Log: log})
 	return nil
+}
+
+// sendOwner names this process in the outbox's claims. On SQLite only one
+// process runs at a time (soleReplica), so every claim left in the file is
+// a dead predecessor's and the name is fixed: a restart resumes them at
+// once. On PostgreSQL it is the replica's name: a replica restarted under a
+// configured name (--replica) resumes its own at once, others' are taken
+// over once their heartbeat is a few seconds old.
+func (a *App) sendOwner() string {
+	if a.DB.Dialect() == storage.SQLite {
+		return "sqlite"
+	}
+	return a.Cfg.Serve.ReplicaName()
 }
 
 // makeBot makes the handlers, with the report builder the report sending
@@ -238,7 +268,7 @@ func (a *App) connect(ctx context.Context) error {
 func (a *App) makeBot(context.Context) error {
 	a.builder = reports.NewBuilder(a.DB, a.Clock)
 	a.Bot = bot.New(bot.Config{Admins: a.Cfg.Admins, DefaultTZ: a.Cfg.DefaultTZ, BotUsername: a.username, RateLimit: a.Cfg.UserRate}, bot.Parts{
-		Store: a.DB, Catalogue: a.cat, Clock: a.Clock, Send: a.Outbox, Reports: a.builder, Log: a.Log,
+		Store: a.DB, Catalogue: a.cat, Clock: a.Clock, Send: a.Queue, Reports: a.builder, Log: a.Log,
 	})
 	return nil
 }
@@ -268,8 +298,10 @@ func (a *App) makeJobs(context.Context) error {
 		// tick, marked late); the send record keeps each once.
 		{Name: JobReports, Spec: "@every 1m", Run: a.Reports.SendDue},
 		{Name: JobExpireForms, Spec: "@every 1m", AtStart: true, Run: func(ctx context.Context) error {
-			_, err := a.Bot.ExpireForms(ctx)
-			return err
+			if _, err := a.Bot.ExpireForms(ctx); err != nil {
+				return err
+			}
+			return a.Queue.Flush(ctx) // `salesbot job` exits after the notices left
 		}},
 		{Name: JobPrune, Spec: "@every 1h", Run: a.prune},
 	} {
@@ -285,22 +317,42 @@ func (a *App) makeJobs(context.Context) error {
 // the Bot API client's handlers.
 func (a *App) makeInbox(context.Context) error {
 	cfg := a.Cfg
+	onDone := func(int64) { a.Queue.Wake() }
+	if cfg.OnUpdateDone != nil {
+		// Callers waiting for an update (the console, tests) want its
+		// replies out, not just decided.
+		onDone = func(id int64) {
+			a.Queue.Wake()
+			a.Queue.WhenSent(context.Background(), id, func() { cfg.OnUpdateDone(id) })
+		}
+	}
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: cfg.PollTimeout, Workers: cfg.Workers,
-		DrainTimeout: cfg.DrainTimeout, Log: a.Log, OnDone: cfg.OnUpdateDone,
+		DrainTimeout: cfg.DrainTimeout, Log: a.Log, OnDone: onDone,
+		OnGiveUp: a.Bot.GiveUp, OnPanic: a.Bot.Apologize,
+		BeforeCommit: cfg.Faults.BeforeCommit, AfterCommit: cfg.Faults.AfterCommit,
 		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll, Claims: a.chatClaims(), Metrics: a.Metrics,
-	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) { a.TG.ProcessUpdate(ctx, upd) }, bot.ChatOf)
+	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) error { return a.Bot.Process(ctx, a.TG, upd) }, bot.ChatOf)
 	return nil
 }
 
-// prune deletes history nobody needs any more: handled inbox updates.
+// prune deletes history nobody needs any more: handled inbox updates,
+// messages sent (or given up) and silent processes, after a week.
 func (a *App) prune(ctx context.Context) error {
-	updates, err := a.DB.PruneUpdates(ctx, a.Clock.Now().Add(-keepUpdates))
+	cutoff := a.Clock.Now().Add(-keepUpdates)
+	updates, err := a.DB.PruneUpdates(ctx, cutoff)
 	if err != nil {
 		return err
 	}
-	if updates > 0 {
-		a.Log.Info("pruned history", "updates", updates)
+	sent, err := a.DB.PruneOutgoing(ctx, cutoff)
+	if err != nil {
+		return err
+	}
+	if err := a.DB.PruneProcesses(ctx, cutoff); err != nil {
+		return err
+	}
+	if updates+sent > 0 {
+		a.Log.Info("pruned history", "updates", updates, "outgoing", sent)
 	}
 	return nil
 }
@@ -318,6 +370,10 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	a.Bot.RegisterCommands(ctx, a.TG)
 	a.Log.Info("salesbot is running", "db", string(a.DB.Dialect()), "webhook", a.Cfg.Serve.Webhook())
+	// The outbox first: the start-up jobs wait for their messages to leave.
+	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSending()
+	a.Queue.Start(sendCtx)
 	// Periodic jobs on cron; at start the dispatcher sends what fell due
 	// while the bot was down.
 	if err := a.Scheduler.Start(ctx, a.Cfg.ManualJobs); err != nil {
@@ -340,14 +396,35 @@ func (a *App) Run(ctx context.Context) error {
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Cfg.DrainTimeout)
 	defer cancel()
 	a.Scheduler.Stop(stop)
+	// Replies of the updates just handled go out before the stop, within
+	// the drain time; what is left is sent at the next start.
+	if a.Cfg.DrainTimeout > 0 && !a.killed.Load() {
+		if err := a.Queue.Flush(stop); err != nil {
+			a.Log.Warn("unsent messages stay queued for the next start", "err", err)
+		}
+	}
+	stopSending()
+	<-a.Queue.Done()
 	if serr := <-served; serr != nil && err == nil {
 		err = serr
 	}
 	return err
 }
 
-// RunJob runs one periodic job now (salesbot job NAME, tests).
-func (a *App) RunJob(ctx context.Context, name string) error { return a.Scheduler.RunOnce(ctx, name) }
+// RunJob runs one periodic job now (salesbot job NAME, tests); the outbox
+// runs meanwhile, so the job's messages are out when it returns.
+func (a *App) RunJob(ctx context.Context, name string) error {
+	a.Queue.Start(ctx)
+	return a.Scheduler.RunOnce(ctx, name)
+}
+
+// Kill stops the app the way SIGKILL would, for crash tests: from now on
+// no database statement runs (storage.DB.Kill) and nothing is drained;
+// what was committed stays. Run then returns.
+func (a *App) Kill() {
+	a.killed.Store(true)
+	a.DB.Kill()
+}
 
 // Transport is the HTTP transport to the Bot API: it keeps enough idle
 // connections for the dispatcher's concurrent sends. (Go's default keeps

@@ -45,4 +45,11 @@ func benchUpdates(b *testing.B, h *apptest.Harness) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+	// The window in which a crash repeats a message: from Telegram's
+	// answer to the committed sent mark.
+	if lat := h.App.Queue.MarkLatencies(); len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "mark-p50-µs")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "mark-p99-µs")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds()), "mark-max-µs")
+	}
 }

@@ -5,6 +5,7 @@ package apptest
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"regexp"
@@ -138,6 +139,56 @@ func (h *Harness) Stop() {
 	}
 	_ = h.App.Close()
 	h.stop = nil
+}
+
+// Flush waits until everything queued so far is sent (10 s at most).
+func (h *Harness) Flush() {
+	h.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.App.Queue.Flush(ctx); err != nil {
+		h.T.Fatalf("outbox not flushed: %v\nlog:\n%s", err, h.Log.String())
+	}
+}
+
+// Crash kills salesbot as SIGKILL would (App.Kill: nothing runs after
+// it, nothing is drained) and starts it again on the same database and
+// fake, as a supervisor restarting it at once would.
+func (h *Harness) Crash() {
+	h.T.Helper()
+	h.App.Kill()
+	h.stop()
+	<-h.done // a killed app's Run may fail: that is the point
+	_ = h.App.Close()
+	h.stop = nil
+	h.start()
+}
+
+// Settle waits until every update up to lastID is stored and handled and
+// every queued message is sent or given up (20 s at most), whichever
+// process instance did it. It polls the database: a restarted instance
+// does not know what the killed one had started.
+func (h *Harness) Settle(lastID int64) {
+	h.T.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		last, err1 := h.App.DB.LastUpdateID(ctx)
+		pending, err2 := h.App.DB.PendingUpdates(ctx, 1)
+		out, err3 := h.App.DB.LastOutgoingID(ctx)
+		unsent, err4 := h.App.DB.UnsentOutgoingUpTo(ctx, out)
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
+			h.T.Fatalf("settle: %v", err)
+		}
+		if last >= lastID && len(pending) == 0 && unsent == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.T.Fatalf("not settled: last update %d of %d, %d pending, %d unsent\nlog:\n%s", last, lastID, len(pending), unsent, h.Log.String())
+		}
+		h.App.Queue.Wake()
+		time.Sleep(5 * time.Millisecond) // polling a condition, not waiting for time to pass
+	}
 }
 
 // Restart stops salesbot and starts it again on the same database and fake.

@@ -2,12 +2,19 @@
 // any. go-telegram/bot's own poller confirms a batch to Telegram (by asking
 // for the next offset) before its handlers run, keeps queued updates only in
 // memory and drops them on shutdown. The inbox instead stores each update
-// before the offset moves past it, hands it to the handler, and marks it
-// done; whatever a crash leaves pending is handled at the next start.
+// before the offset moves past it, then handles it in one transaction with
+// its done mark.
 //
-// Guarantee: every update Telegram delivered is handled at least once, in
-// order within its chat. An update is handled twice only if the process dies
-// after the handler finished and before the row was marked done.
+// Guarantee: every update Telegram delivered is handled, in order within
+// its chat, and its effects happen exactly once. The handler runs inside
+// storage.InTx: the rows it writes, the replies it queues (the durable
+// outbox, see outbox.Queue) and the update's done mark commit together. A
+// stop or crash before that commit leaves nothing behind, and the update is
+// handled again at the next start; after it, the update is never handled
+// again and its replies are sent from the outbox. An update whose handling
+// the process died in MaxAttempts times (a stop that merely cut a handling
+// short does not count) is given up on: OnGiveUp tells the user, the log
+// and the stored update say so.
 package inbox
 
 import (
@@ -33,14 +40,23 @@ import (
 type Store interface {
 	StoreUpdates(ctx context.Context, ups []storage.StoredUpdate) error
 	PendingUpdates(ctx context.Context, limit int) ([]storage.StoredUpdate, error)
-	BeginUpdate(ctx context.Context, updateID int64) error
+	HandleUpdate(ctx context.Context, updateID int64, count bool, fn func(ctx context.Context) error) error
+	EndAttempt(ctx context.Context, updateID int64) error
 	MarkUpdateDone(ctx context.Context, updateID int64) error
+	GiveUpUpdate(ctx context.Context, updateID int64, why string) error
 	LastUpdateID(ctx context.Context) (int64, error)
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
-// Handler handles one update. It runs synchronously: when it returns, the
-// update counts as handled.
-type Handler func(ctx context.Context, upd *tgmodels.Update)
+// Handler handles one update. It runs synchronously inside the update's
+// transaction (ctx carries it): when it returns nil, what it wrote commits
+// with the done mark; an error rolls it all back and the update is handled
+// again.
+type Handler func(ctx context.Context, upd *tgmodels.Update) error
+
+// ErrPanicked wraps a handler's error when it panicked: its transaction is
+// rolled back and OnPanic answers in a new one; it is not tried again.
+var ErrPanicked = errors.New("handler panicked")
 
 // ChatFunc tells which chat an update belongs to (0: none).
 type ChatFunc func(upd *tgmodels.Update) int64
@@ -56,14 +72,23 @@ type Config struct {
 	// DrainTimeout is how long Run lets queued updates finish after its
 	// context ends. Zero abandons them at once (they stay pending).
 	DrainTimeout time.Duration
-	// MaxAttempts gives up on an update that was started this many times
-	// without finishing (it crashed the process each time).
+	// MaxAttempts gives up on an update whose handling the process died
+	// in this many times.
 	MaxAttempts int
 	HTTPClient  *http.Client
 	Log         *slog.Logger
-	// OnDone, if set, is called after an update is marked done (the console
-	// uses it to know a reply block is complete).
+	// OnDone, if set, is called after an update's transaction committed
+	// (the outbox then sends its replies).
 	OnDone func(updateID int64)
+	// OnGiveUp, if set, runs in the transaction that gives an update up
+	// (it queues the notice to the user).
+	OnGiveUp func(ctx context.Context, upd *tgmodels.Update) error
+	// OnPanic, if set, runs in the transaction that marks done an update
+	// whose handler panicked (it queues the apology).
+	OnPanic func(ctx context.Context, upd *tgmodels.Update) error
+	// BeforeCommit and AfterCommit, if set (crash tests), run inside the
+	// update's transaction after the handler, and right after the commit.
+	BeforeCommit, AfterCommit func(updateID int64)
 	// Webhook: updates are stored by a webhook receiver, which calls Wake;
 	// the inbox does not poll (see follow).
 	Webhook bool
@@ -253,33 +278,95 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 
 func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
 	log := in.log.With("update_id", u.UpdateID, "chat_id", u.ChatID)
-	if u.Attempts >= in.cfg.MaxAttempts {
-		log.Error("giving up on an update that was started repeatedly without finishing", "attempts", u.Attempts)
-		in.markDone(ctx, u.UpdateID, log)
-		return
-	}
-	if err := in.store.BeginUpdate(ctx, u.UpdateID); err != nil {
-		log.Error("count attempt", "err", err)
-		return
-	}
 	var upd tgmodels.Update
-	if err := json.Unmarshal(u.Payload, &upd); err != nil {
-		log.Error("decode stored update; skipping it", "err", err)
-		in.markDone(ctx, u.UpdateID, log)
+	decodeErr := json.Unmarshal(u.Payload, &upd)
+	if u.Attempts >= in.cfg.MaxAttempts || decodeErr != nil {
+		why := fmt.Sprintf("the process stopped %d times while handling it", u.Attempts)
+		if decodeErr != nil {
+			why = "undecodable: " + decodeErr.Error()
+		}
+		log.Error("giving up on an update; its sender is told it could not be processed", "why", why)
+		if in.cfg.Metrics != nil {
+			kind := "other"
+			switch {
+			case upd.Message != nil:
+				kind = "message"
+			case upd.CallbackQuery != nil:
+				kind = "callback_query"
+			}
+			in.cfg.Metrics.UpdateGivenUp(kind)
+		}
+		err := in.store.InTx(ctx, func(ctx context.Context) error {
+			if in.cfg.OnGiveUp != nil && decodeErr == nil {
+				if err := in.cfg.OnGiveUp(ctx, &upd); err != nil {
+					return err
+				}
+			}
+			return in.store.GiveUpUpdate(ctx, u.UpdateID, why)
+		})
+		if err != nil {
+			log.Error("give up update", "err", err)
+			return
+		}
+		in.done(u.UpdateID)
 		return
 	}
-	in.handle(ctx, &upd)
-	if ctx.Err() != nil {
-		return // cut off mid-way: handle it again next start
+	for try := 1; ; try++ {
+		// The first try counts the attempt (committed before the handler
+		// runs): if the process dies in the handler, the count stays.
+		err := in.store.HandleUpdate(ctx, u.UpdateID, try == 1, func(ctx context.Context) error {
+			if err := in.handle(ctx, &upd); err != nil {
+				return err
+			}
+			if in.cfg.BeforeCommit != nil {
+				in.cfg.BeforeCommit(u.UpdateID)
+			}
+			if err := ctx.Err(); err != nil {
+				return err // cut off mid-way: roll back, handle it again next start
+			}
+			return in.store.MarkUpdateDone(ctx, u.UpdateID)
+		})
+		if err == nil {
+			break
+		}
+		if errors.Is(err, ErrPanicked) && ctx.Err() == nil {
+			// Its writes are rolled back; answer and move on.
+			err := in.store.InTx(ctx, func(ctx context.Context) error {
+				if in.cfg.OnPanic != nil {
+					if err := in.cfg.OnPanic(ctx, &upd); err != nil {
+						return err
+					}
+				}
+				return in.store.MarkUpdateDone(ctx, u.UpdateID)
+			})
+			if err != nil {
+				log.Error("mark a panicked update done", "err", err)
+				return
+			}
+			break
+		}
+		if ctx.Err() != nil {
+			// Stopped, not crashed: this attempt does not count.
+			if err := in.store.EndAttempt(context.WithoutCancel(ctx), u.UpdateID); err != nil {
+				log.Warn("uncount attempt", "err", err)
+			}
+			return
+		}
+		if try == 3 {
+			log.Error("handle update; it stays pending for the next start", "err", err)
+			return
+		}
+		// A lost commit (PostgreSQL serialization, a dropped connection):
+		// nothing of it stayed, so running it again is safe.
+		log.Warn("handle update; trying again", "err", err, "try", try)
 	}
-	in.markDone(ctx, u.UpdateID, log)
+	if in.cfg.AfterCommit != nil {
+		in.cfg.AfterCommit(u.UpdateID)
+	}
+	in.done(u.UpdateID)
 }
 
-func (in *Inbox) markDone(ctx context.Context, id int64, log *slog.Logger) {
-	if err := in.store.MarkUpdateDone(ctx, id); err != nil {
-		log.Error("mark update done", "err", err)
-		return
-	}
+func (in *Inbox) done(id int64) {
 	if in.cfg.OnDone != nil {
 		in.cfg.OnDone(id)
 	}

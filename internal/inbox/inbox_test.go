@@ -73,13 +73,14 @@ func TestKillBetweenStoreAndHandle(t *testing.T) {
 		ctx, kill := context.WithCancel(context.Background())
 		first := newHandled()
 		blocked := make(chan struct{})
-		in1 := newInbox(fake, db, 0, func(hctx context.Context, upd *tgmodels.Update) {
+		in1 := newInbox(fake, db, 0, func(hctx context.Context, upd *tgmodels.Update) error {
 			if upd.ID == 4 { // chat 11's second message hangs until the kill
 				close(blocked)
 				<-hctx.Done()
-				return
+				return nil
 			}
 			first.add(upd.ID)
+			return nil
 		})
 		runErr := make(chan error, 1)
 		go func() { runErr <- in1.Run(ctx) }()
@@ -118,7 +119,7 @@ func TestKillBetweenStoreAndHandle(t *testing.T) {
 
 		second := newHandled()
 		ctx2, stop2 := context.WithCancel(context.Background())
-		in2 := newInbox(fake, db, 5*time.Second, func(_ context.Context, upd *tgmodels.Update) { second.add(upd.ID) })
+		in2 := newInbox(fake, db, 5*time.Second, func(_ context.Context, upd *tgmodels.Update) error { second.add(upd.ID); return nil })
 		go func() { runErr <- in2.Run(ctx2) }()
 		for range pending {
 			select {
@@ -173,12 +174,13 @@ func TestGracefulStopDrains(t *testing.T) {
 	fake.SendText(u, "two")
 	started, release := make(chan struct{}), make(chan struct{})
 	h := newHandled()
-	in := newInbox(fake, db, 5*time.Second, func(_ context.Context, upd *tgmodels.Update) {
+	in := newInbox(fake, db, 5*time.Second, func(_ context.Context, upd *tgmodels.Update) error {
 		if upd.ID == 1 {
 			close(started)
 			<-release
 		}
 		h.add(upd.ID)
+		return nil
 	})
 	ctx, stop := context.WithCancel(context.Background())
 	runErr := make(chan error, 1)
@@ -209,13 +211,14 @@ func TestOrderPerChat(t *testing.T) {
 	}
 	var inFlight atomic.Int32
 	h := newHandled()
-	in := newInbox(fake, db, time.Second, func(_ context.Context, upd *tgmodels.Update) {
+	in := newInbox(fake, db, time.Second, func(_ context.Context, upd *tgmodels.Update) error {
 		if inFlight.Add(1) > 1 {
 			t.Errorf("two updates of one chat in flight at once")
 		}
 		time.Sleep(time.Millisecond) // widen the window an overlap would need
 		inFlight.Add(-1)
 		h.add(upd.ID)
+		return nil
 	})
 	ctx, stop := context.WithCancel(context.Background())
 	runErr := make(chan error, 1)
@@ -238,7 +241,7 @@ func TestBadTokenStops(t *testing.T) {
 	fake := tgfake.New()
 	defer fake.Close()
 	fake.FailNext("getUpdates", tgfake.Failure{Code: 401, Description: "Unauthorized"})
-	in := newInbox(fake, db, 0, func(context.Context, *tgmodels.Update) {})
+	in := newInbox(fake, db, 0, func(context.Context, *tgmodels.Update) error { return nil })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := in.Run(ctx); err == nil || ctx.Err() != nil {

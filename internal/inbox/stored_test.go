@@ -40,10 +40,11 @@ func TestWebhookModeHandlesStoredUpdatesOnceInOrder(t *testing.T) {
 		byChat := map[int64][]int64{}
 		in := inbox.New(inbox.Config{Webhook: true, Workers: 2, DrainTimeout: time.Second,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OnDone: h.add},
-			db, func(_ context.Context, upd *tgmodels.Update) {
+			db, func(_ context.Context, upd *tgmodels.Update) error {
 				mu.Lock()
 				byChat[upd.Message.Chat.ID] = append(byChat[upd.Message.Chat.ID], upd.ID)
 				mu.Unlock()
+				return nil
 			}, chatOf)
 		ctx, stop := context.WithCancel(context.Background())
 		done := make(chan error, 1)
@@ -113,17 +114,18 @@ func TestReplicasShareChatsAndTakeOver(t *testing.T) {
 		return inbox.New(inbox.Config{Webhook: true, Workers: 3, DrainTimeout: 2 * time.Second,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OnDone: h.add,
 			Claims: func(ctx context.Context) (inbox.ChatLocker, error) { return db.NewChatLocker(ctx) }},
-			db, func(ctx context.Context, upd *tgmodels.Update) {
+			db, func(ctx context.Context, upd *tgmodels.Update) error {
 				if name == "A" && upd.ID == 5 {
 					// Replica A hangs on update 5 until it is "killed".
 					stuckOnce.Do(func() { close(stuck) })
 					<-ctx.Done()
-					return
+					return nil
 				}
 				mu.Lock()
 				byChat[upd.Message.Chat.ID] = append(byChat[upd.Message.Chat.ID], upd.ID)
 				count[upd.ID]++
 				mu.Unlock()
+				return nil
 			}, chatOf)
 	}
 	const total = 60

@@ -1,6 +1,12 @@
 // Package outbox is the one path by which salesbot talks to users: every
 // message, edit, file and callback answer goes through an Outbox.
 //
+// Replies are durable (Queue): a handler's messages are stored as rows in
+// the update's transaction and sent from the table, each marked sent as
+// soon as Telegram accepts it, so a reply the bot decided on is sent at
+// least once and twice only when the process died between Telegram's
+// answer and the mark (see Queue for the exact guarantee).
+//
 // The Outbox keeps Telegram's flood limits so the bot never draws a 429 in
 // normal operation: at most Limits.Global messages per second in total,
 // Limits.PerChat per private chat and Limits.PerGroup per group (token
@@ -55,6 +61,10 @@ type Message struct {
 	// Priority is Interactive (the default) for replies, Bulk for what the
 	// bot sends on its own.
 	Priority Priority
+	// AnswerCallback, when set, makes this not a message but the answer to
+	// that callback query (it stops the button's spinner; Text, if any, is
+	// shown as a toast). Answers are not paced.
+	AnswerCallback string
 }
 
 // Config tunes an Outbox. The zero value is Telegram's limits on the wall
@@ -136,22 +146,54 @@ func (o *Outbox) Stats() Stats {
 // carrying the buttons when a long text went out in several parts. A
 // failure is an *Error saying what kind it was.
 func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
-	if err := checkButtons(m.Buttons); err != nil {
-		return 0, err
+	return o.SendFrom(ctx, m, 0, nil)
+}
+
+// Parts is how many API calls m takes: a long text goes in several parts.
+func Parts(m Message) int {
+	if m.AnswerCallback != "" {
+		return 1
 	}
-	var parts []string
+	return len(split(m))
+}
+
+func split(m Message) []string {
 	switch {
 	case m.Document != nil || m.Photo != nil:
-		parts = SplitText(m.Text, MaxCaptionLen)
+		parts := SplitText(m.Text, MaxCaptionLen)
 		if len(parts) > 1 {
 			// The caption takes the first part; the rest follows as text.
 			parts = append(parts[:1], SplitText(strings.Join(parts[1:], "\n"), MaxTextLen)...)
 		}
+		return parts
 	default:
-		parts = SplitText(m.Text, MaxTextLen)
+		return SplitText(m.Text, MaxTextLen)
 	}
+}
+
+// SendFrom is Send resuming after the first from parts, which went out
+// before; onPart, if set, is told of each part Telegram accepted (its
+// count so far and message id) before the next is sent, so a caller that
+// records it never repeats a part it knows of.
+func (o *Outbox) SendFrom(ctx context.Context, m Message, from int, onPart func(parts, messageID int) error) (int, error) {
+	if m.AnswerCallback != "" {
+		if err := o.AnswerCallback(ctx, m.AnswerCallback, m.Text); err != nil {
+			return 0, err
+		}
+		if onPart != nil {
+			return 0, onPart(1, 0)
+		}
+		return 0, nil
+	}
+	if err := checkButtons(m.Buttons); err != nil {
+		return 0, err
+	}
+	parts := split(m)
 	id := 0
 	for i, text := range parts {
+		if i < from {
+			continue
+		}
 		part := m
 		part.Text = text
 		if i > 0 {
@@ -165,6 +207,11 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 			return id, err
 		}
 		id = got
+		if onPart != nil {
+			if err := onPart(i+1, id); err != nil {
+				return id, err
+			}
+		}
 	}
 	return id, nil
 }

@@ -126,6 +126,10 @@ var prefixes = map[string]Kind{}
 // visitFields are the fields of a visit a part reads generically, by kind.
 var visitFields = map[Kind]*models.FieldSpec[models.Visit]{}
 
+// bareFields are the visit's fields a part may name by its value alone,
+// without a keyword: choices ("demo") and durations ("45 min").
+var bareFields []*models.FieldSpec[models.Visit]
+
 func init() {
 	for i := range models.VisitFields {
 		f := &models.VisitFields[i]
@@ -134,6 +138,9 @@ func init() {
 		}
 		if k := kindOf(f.Name); k != KindNote && f.Set != nil {
 			visitFields[k] = f
+			if f.Kind == models.ChoiceField || f.Kind == models.MinutesField {
+				bareFields = append(bareFields, f)
+			}
 		}
 	}
 	for i := range models.ObjectionFields {
@@ -275,14 +282,14 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 		// Objection-only prefixes ("answer:") are notes in a visit.
 		return note(ReasonUnknown)
 	}
-	if s, ok := models.ParseStage(raw); ok {
-		return Part{Text: raw, Kind: KindStage, Value: string(s)}
-	}
-	if a, ok := models.ParseAttitude(raw); ok {
-		return Part{Text: raw, Kind: KindAttitude, Value: string(a)}
-	}
-	if m, ok := models.ParseMethod(raw); ok {
-		return Part{Text: raw, Kind: KindMethod, Value: string(m)}
+	// A bare word of a choice field: "demo", "warm", "phone" (the fields'
+	// words do not overlap, so the order does not matter).
+	for _, f := range bareFields {
+		if f.Kind == models.ChoiceField {
+			if c, ok := f.Enum.Parse(raw); ok {
+				return Part{Text: raw, Kind: kindOf(f.Name), Value: c}
+			}
+		}
 	}
 	if noFollowUp[models.Fold(raw)] {
 		return Part{Text: raw, Kind: KindNoFollowUp}
@@ -305,8 +312,12 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 	if first {
 		return note(ReasonUnknown)
 	}
-	if m, ok := parseDuration(raw); ok {
-		return Part{Text: raw, Kind: KindDuration, Value: strconv.Itoa(m)}
+	for _, f := range bareFields {
+		if f.Kind == models.MinutesField {
+			if m, ok := parseDuration(raw); ok {
+				return Part{Text: raw, Kind: kindOf(f.Name), Value: strconv.Itoa(m)}
+			}
+		}
 	}
 	// "王经理(决策者)": a name with roles in brackets is a contact.
 	if _, roles, ok := cutRoles(raw); ok && len(roles) > 0 {

@@ -71,20 +71,26 @@ func addProgress(a, b models.PlanProgress) models.PlanProgress {
 		Overdue: a.Overdue + b.Overdue, Missed: a.Missed + b.Missed, Unplanned: a.Unplanned + b.Unplanned}
 }
 
-// members splits a team's active members into reps and everyone by id.
-func (b *Builder) members(ctx context.Context, teamID int64) (reps []models.RepRef, names map[int64]string, err error) {
+// members splits a team's active members into reps, the set of managers
+// and everyone's names; reps who joined at or after joinedBy (zero: any
+// time) are left out, so a past day does not count someone as idle before
+// they were there.
+func (b *Builder) members(ctx context.Context, teamID int64, joinedBy time.Time) (reps []models.RepRef, managers map[int64]bool, names map[int64]string, err error) {
 	ms, err := b.db.ActiveMembers(ctx, teamID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	names = map[int64]string{}
+	managers, names = map[int64]bool{}, map[int64]string{}
 	for _, m := range ms {
 		names[m.User.ID] = m.User.Name
-		if m.Role == models.RoleRep {
+		if m.Role.AtLeast(models.RoleManager) {
+			managers[m.User.ID] = true
+		}
+		if m.Role == models.RoleRep && (joinedBy.IsZero() || m.JoinedAt.Before(joinedBy)) {
 			reps = append(reps, models.RepRef{ID: m.User.ID, Name: m.User.Name, Unreachable: m.User.Unreachable})
 		}
 	}
-	return reps, names, nil
+	return reps, managers, names, nil
 }
 
 func byName(a, b string) bool {
@@ -101,7 +107,7 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 		return nil, err
 	}
 	d := &models.DailyDigest{TeamID: team.ID, TeamName: team.Name, Loc: r.loc, Date: date, Week: r.week,
-		FollowUps: true, Flagged: r.flagged(), StageChanges: r.changes}
+		Past: date < models.CivilDate(b.clock.Now(), r.loc), FollowUps: true, Flagged: r.flagged(), StageChanges: r.changes}
 	r.addRepDays(d)
 	return d, nil
 }
@@ -120,6 +126,8 @@ type dayRecords struct {
 	objections     []models.RepObjection
 	planned        []models.PlannedVisit
 	done, overdue  map[int64]int
+	closedByVisit  map[int64]int
+	managers       map[int64]bool
 	stalled        map[int64]models.Stage
 	changes        []models.StageChange
 	clientsVisited []int64 // that day, in the order of their first visit
@@ -137,7 +145,7 @@ func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (
 	if err != nil {
 		return nil, err
 	}
-	if r.reps, _, err = b.members(ctx, team.ID); err != nil {
+	if r.reps, r.managers, _, err = b.members(ctx, team.ID, dayTo); err != nil {
 		return nil, err
 	}
 	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
@@ -158,7 +166,7 @@ func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (
 	if now.After(dayTo) {
 		now = dayTo
 	}
-	if r.done, r.overdue, err = b.db.FollowUpCountsByOwner(ctx, team.ID, dayFrom, dayTo, now); err != nil {
+	if r.done, r.closedByVisit, r.overdue, err = b.db.FollowUpCountsByOwner(ctx, team.ID, dayFrom, dayTo, now); err != nil {
 		return nil, err
 	}
 	seen := map[int64]bool{}
@@ -232,7 +240,7 @@ func (r *dayRecords) repDays() map[int64]*models.RepDay {
 		}
 	}
 	for id, rd := range days {
-		rd.FollowUpsDone, rd.FollowUpsOverdue = r.done[id], r.overdue[id]
+		rd.FollowUpsDone, rd.RevisitsClosed, rd.FollowUpsOverdue = r.done[id], r.closedByVisit[id], r.overdue[id]
 	}
 	return days
 }
@@ -249,6 +257,7 @@ func (r *dayRecords) addRepDays(d *models.DailyDigest) {
 		t.Visits += len(rd.Visits)
 		t.Objections += len(rd.Objections)
 		t.FollowUpsDone += rd.FollowUpsDone
+		t.RevisitsClosed += rd.RevisitsClosed
 		t.FollowUpsOverdue += rd.FollowUpsOverdue
 		t.Plan = addProgress(t.Plan, rd.Plan)
 		if rd.Rep.Unreachable {
@@ -257,12 +266,18 @@ func (r *dayRecords) addRepDays(d *models.DailyDigest) {
 		switch {
 		case rd.Active():
 			t.ActiveReps++
+			if !isRep[rd.Rep.ID] {
+				t.Reps++ // a manager who logged visits counts, as one of those expected
+				if r.managers[rd.Rep.ID] {
+					t.Managers++
+				}
+			}
 			d.Reps = append(d.Reps, *rd)
 		case isRep[rd.Rep.ID]:
 			d.Idle = append(d.Idle, rd.Rep)
 		}
 	}
-	d.Totals.Reps = len(r.reps)
+	d.Totals.Reps += len(r.reps)
 	sort.Slice(d.Reps, func(i, j int) bool { return byName(d.Reps[i].Rep.Name, d.Reps[j].Rep.Name) })
 	sort.Slice(d.Idle, func(i, j int) bool { return byName(d.Idle[i].Name, d.Idle[j].Name) })
 	sort.Slice(d.Unreachable, func(i, j int) bool { return byName(d.Unreachable[i].Name, d.Unreachable[j].Name) })
@@ -273,7 +288,7 @@ func (r *dayRecords) addRepDays(d *models.DailyDigest) {
 // week after.
 func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week models.Week) (*models.WeeklySummary, error) {
 	loc := team.Location()
-	reps, _, err := b.members(ctx, team.ID)
+	reps, _, members, err := b.members(ctx, team.ID, time.Time{})
 	if err != nil {
 		return nil, err
 	}
@@ -287,6 +302,22 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 		Visits: len(visits), ByStage: map[models.Stage]int{}, ByAttitude: map[models.Attitude]int{}, ObjectionCount: len(objs)}
 
 	names, visitsBy := countVisits(s, reps, visits)
+	// Everyone with a plan line has a name: also a manager who planned
+	// without visiting, and someone who has left the team since.
+	for _, p := range planned {
+		if _, ok := names[p.RepID]; ok {
+			continue
+		}
+		if name, ok := members[p.RepID]; ok {
+			names[p.RepID] = name
+			continue
+		}
+		u, err := b.db.User(ctx, p.RepID)
+		if err != nil {
+			return nil, err
+		}
+		names[p.RepID] = u.Name
+	}
 	addRepWeeks(s, reps, names, visitsBy, planByRep(week, today, ofWeek(planned, week), visitRefs(visits, loc)))
 	addNextPlans(s, reps, names, ofWeek(planned, next))
 	s.Objections = objectionStats(objs)
@@ -310,8 +341,8 @@ func countVisits(s *models.WeeklySummary, reps []models.RepRef, visits []models.
 	for _, v := range visits {
 		names[v.RepID] = v.Rep
 		visitsBy[v.RepID]++
-		if v.Stage != "" {
-			s.ByStage[v.Stage]++
+		if st := v.StageReached(); st != models.StageNone {
+			s.ByStage[st]++ // a refused step counts where the client stayed
 		}
 		if v.Attitude != "" {
 			s.ByAttitude[v.Attitude]++

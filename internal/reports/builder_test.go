@@ -62,9 +62,10 @@ func TestDailyDigestCounts(t *testing.T) {
 		if len(d.Unreachable) != 1 || d.Unreachable[0].Name != "Carol" {
 			t.Fatalf("unreachable %+v", d.Unreachable)
 		}
-		// Follow-ups: Bob's visits on Tuesday completed his Gamma and Beta
-		// revisits; Carol's Monday reminder is overdue.
-		if !d.FollowUps || tt.FollowUpsDone != 2 || tt.FollowUpsOverdue != 1 || bob.FollowUpsDone != 2 || li.FollowUpsDone != 0 {
+		// Follow-ups: Bob's visits on Tuesday closed his Gamma and Beta
+		// revisits — not follow-ups anyone completed; Carol's Monday
+		// reminder is overdue.
+		if !d.FollowUps || tt.FollowUpsDone != 0 || tt.RevisitsClosed != 2 || tt.FollowUpsOverdue != 1 || bob.RevisitsClosed != 2 || li.FollowUpsDone != 0 {
 			t.Fatalf("follow-ups: totals %+v, Bob %d, Li %d", tt, bob.FollowUpsDone, li.FollowUpsDone)
 		}
 		if len(d.Flagged) != 1 || d.Flagged[0].Client != "Gamma" || d.Flagged[0].Rep != "Bob" || d.Flagged[0].Stage != models.StageDemo {

@@ -244,19 +244,25 @@ func (db *DB) StalledClients(ctx context.Context, clientIDs []int64) (map[int64]
 }
 
 // FollowUpCountsByOwner counts, per owner, a team's follow-ups done in
-// [from, to) (idx_follow_ups_team_done) and those open and overdue at `at`
-// (idx_follow_ups_team: team, state, due time), in two grouped queries.
-func (db *DB) FollowUpCountsByOwner(ctx context.Context, teamID int64, from, to, at time.Time) (done, overdue map[int64]int, err error) {
+// [from, to) (idx_follow_ups_team_done) — those a person completed apart
+// from the revisits a later visit closed — and those open and overdue at
+// `at` (idx_follow_ups_team: team, state, due time), in grouped queries.
+func (db *DB) FollowUpCountsByOwner(ctx context.Context, teamID int64, from, to, at time.Time) (done, closedByVisit, overdue map[int64]int, err error) {
 	g := db.conn(ctx)
-	done, err = countByOwner(g.Where("team_id = ? AND done_at >= ? AND done_at < ? AND state = ?", teamID, utc(from), utc(to), string(models.FollowUpDone)))
-	if err != nil {
-		return nil, nil, fmt.Errorf("count follow-ups done in team %d: %w", teamID, err)
+	inDay := func() *gorm.DB {
+		return g.Where("team_id = ? AND done_at >= ? AND done_at < ? AND state = ?", teamID, utc(from), utc(to), string(models.FollowUpDone))
+	}
+	if done, err = countByOwner(inDay().Where("closed_by_visit_id IS NULL")); err != nil {
+		return nil, nil, nil, fmt.Errorf("count follow-ups done in team %d: %w", teamID, err)
+	}
+	if closedByVisit, err = countByOwner(inDay().Where("closed_by_visit_id IS NOT NULL")); err != nil {
+		return nil, nil, nil, fmt.Errorf("count revisits closed by a visit in team %d: %w", teamID, err)
 	}
 	overdue, err = countByOwner(g.Where("team_id = ? AND state IN ? AND due_at < ?", teamID, openStates, utc(at)))
 	if err != nil {
-		return nil, nil, fmt.Errorf("count overdue follow-ups in team %d: %w", teamID, err)
+		return nil, nil, nil, fmt.Errorf("count overdue follow-ups in team %d: %w", teamID, err)
 	}
-	return done, overdue, nil
+	return done, closedByVisit, overdue, nil
 }
 
 func countByOwner(q *gorm.DB) (map[int64]int, error) {

@@ -34,6 +34,13 @@ func (db *DB) InsertBulk(ctx context.Context, b *Bulk) error {
 	steps := []func(tx *gorm.DB) error{
 		insertRows(b.Users, userRowOf, func(u *models.User, r *userRow) { u.ID = r.ID }),
 		insertRows(b.Clients, bulkClientRow, func(c *models.Client, r *clientRow) { c.ID = r.ID }),
+		func(tx *gorm.DB) error {
+			rows := make([]clientRow, len(b.Clients))
+			for i, c := range b.Clients {
+				rows[i] = clientRow{ID: c.ID, TeamID: c.TeamID, Name: c.Name}
+			}
+			return insertGrams(tx, rows)
+		},
 		insertRows(b.Visits, bulkVisitRow, func(v *models.Visit, r *visitRow) { v.ID = r.ID }),
 		insertRows(b.Objections, objectionRowOf, func(o *models.Objection, r *objectionRow) { o.ID = r.ID }),
 		insertRows(b.FollowUps, followUpRowOf, func(f *models.FollowUp, r *followUpRow) { f.ID = r.ID }),

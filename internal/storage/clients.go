@@ -66,6 +66,9 @@ func createClient(tx *gorm.DB, c *models.Client) error {
 	if err := tx.Create(&row).Error; err != nil {
 		return fmt.Errorf("create client %q in team %d: %w", c.Name, c.TeamID, translate(err, "", "err_client_exists"))
 	}
+	if err := writeGrams(tx, row.ID, row.TeamID, row.Name); err != nil {
+		return err
+	}
 	*c = *row.model()
 	return nil
 }
@@ -218,11 +221,19 @@ func (db *DB) UpdateClient(ctx context.Context, c *models.Client) error {
 	// In a transaction of its own (a savepoint in the caller's): a name
 	// another client has is an expected failure.
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{
+		var before clientRow
+		if err := tx.Select("id, team_id, name").Take(&before, c.ID).Error; err != nil {
+			return err
+		}
+		err := tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{
 			"name": row.Name, "name_key": row.NameKey, "industry": row.Industry, "address": row.Address,
 			"size": row.Size, "source": row.Source, "notes": row.Notes, "grade": row.Grade,
 			"grade_asked": row.GradeAsked, "updated_at": db.Now(),
 		}).Error
+		if err != nil || before.Name == row.Name {
+			return err
+		}
+		return writeGrams(tx, c.ID, before.TeamID, row.Name)
 	})
 	if err != nil {
 		return fmt.Errorf("update client %d: %w", c.ID, translate(err, "", "err_client_exists"))
@@ -368,7 +379,7 @@ func deleteClientIfEmpty(tx *gorm.DB, clientID int64) (bool, error) {
 	for _, del := range []struct {
 		model any
 		where string
-	}{{&contactRow{}, "client_id = ?"}, {&stageEventRow{}, "client_id = ?"}, {&clientRow{}, "id = ?"}} {
+	}{{&contactRow{}, "client_id = ?"}, {&stageEventRow{}, "client_id = ?"}, {&clientGramRow{}, "client_id = ?"}, {&clientRow{}, "id = ?"}} {
 		if err := tx.Where(del.where, clientID).Delete(del.model).Error; err != nil {
 			return false, fmt.Errorf("delete client %d: %w", clientID, err)
 		}

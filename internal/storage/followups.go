@@ -34,8 +34,11 @@ type followUpRow struct {
 	Late        bool
 	DoneAt      *time.Time
 	SnoozeCount int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ClosedByVisitID is the visit that closed this revisit (nil: open, or
+	// done by a person).
+	ClosedByVisitID *int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 func (followUpRow) TableName() string { return "follow_ups" }
@@ -289,7 +292,7 @@ func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.
 			return nil
 		}
 		res := tx.Model(&followUpRow{}).Where("id = ? AND state IN ?", id, openStates).
-			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": now, "claim_token": ""})
+			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": now, "claim_token": "", "closed_by_visit_id": nil})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -327,7 +330,7 @@ func (db *DB) ReopenFollowUp(ctx context.Context, id, ownerID int64) (*models.Fo
 			state = models.FollowUpSent
 		}
 		res := tx.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpDone)).
-			Updates(map[string]any{"state": string(state), "done_at": nil, "send_at": sendAt, "claim_token": ""})
+			Updates(map[string]any{"state": string(state), "done_at": nil, "send_at": sendAt, "claim_token": "", "closed_by_visit_id": nil})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -443,7 +446,7 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 		err := tx.Model(&followUpRow{}).
 			Where("client_id = ? AND kind = ? AND state IN ? AND (visit_id IS NULL OR visit_id <> ?)",
 				v.ClientID, string(models.KindRevisit), openStates, v.ID).
-			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": utc(now), "claim_token": ""}).Error
+			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": utc(now), "claim_token": "", "closed_by_visit_id": v.ID}).Error
 		if err != nil {
 			return nil, fmt.Errorf("complete earlier revisits of client %d: %w", v.ClientID, err)
 		}
@@ -486,6 +489,31 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 
 // cancelVisitFollowUp cancels the open revisit follow-up of a visit being
 // undone, within tx.
+// reopenClosedBy opens again the revisits that visit visitID closed (its
+// undo): each is open as it was — waiting if its time is ahead, open as
+// delivered if it had been sent, otherwise due now.
+func reopenClosedBy(tx *gorm.DB, visitID int64, now time.Time) error {
+	q := func() *gorm.DB {
+		return tx.Model(&followUpRow{}).Where("closed_by_visit_id = ? AND state = ?", visitID, string(models.FollowUpDone))
+	}
+	reset := map[string]any{"done_at": nil, "closed_by_visit_id": nil, "claim_token": ""}
+	sent := map[string]any{"state": string(models.FollowUpSent)}
+	for k, v := range reset {
+		sent[k] = v
+	}
+	if err := q().Where("due_at <= ? AND sent_at IS NOT NULL", utc(now)).Updates(sent).Error; err != nil {
+		return fmt.Errorf("reopen revisits closed by visit %d: %w", visitID, err)
+	}
+	pending := map[string]any{"state": string(models.FollowUpPending), "send_at": gorm.Expr("due_at")}
+	for k, v := range reset {
+		pending[k] = v
+	}
+	if err := q().Updates(pending).Error; err != nil {
+		return fmt.Errorf("reopen revisits closed by visit %d: %w", visitID, err)
+	}
+	return nil
+}
+
 func cancelVisitFollowUp(tx *gorm.DB, visitID int64) error {
 	return tx.Model(&followUpRow{}).
 		Where("visit_id = ? AND kind = ? AND state IN ?", visitID, string(models.KindRevisit), openStates).

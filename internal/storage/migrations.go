@@ -123,6 +123,18 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0009_send_budget",
 		Migrate: migrateSendBudget,
 	},
+	{
+		ID:      "0010_follow_ups_closed_by_visit",
+		Migrate: migrateClosedByVisit,
+	},
+	{
+		ID:      "0011_client_name_grams",
+		Migrate: migrateClientGrams,
+	},
+	{
+		ID:      "0012_outgoing",
+		Migrate: migrateOutgoing,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

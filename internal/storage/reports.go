@@ -257,6 +257,8 @@ type TeamMember struct {
 	TeamID int64
 	Role   models.Role
 	User   *models.User
+	// JoinedAt is when the membership began.
+	JoinedAt time.Time
 }
 
 // ActiveMembers lists the active members of every team (or of the given
@@ -269,9 +271,10 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 		IsAdmin, Unreachable   bool
 		TeamID                 int64
 		Role                   string
+		JoinedAt               time.Time
 	}
 	q := db.conn(ctx).Table("users").
-		Select("users.id, users.telegram_id, users.chat_id, users.name, users.username, users.lang, users.tz, users.is_admin, users.unreachable, members.team_id, members.role").
+		Select("users.id, users.telegram_id, users.chat_id, users.name, users.username, users.lang, users.tz, users.is_admin, users.unreachable, members.team_id, members.role, members.created_at AS joined_at").
 		Joins("JOIN members ON members.user_id = users.id").
 		Where("members.active = ?", true)
 	if len(teamIDs) > 0 {
@@ -282,7 +285,7 @@ func (db *DB) ActiveMembers(ctx context.Context, teamIDs ...int64) ([]TeamMember
 	}
 	out := make([]TeamMember, len(rows))
 	for i, r := range rows {
-		out[i] = TeamMember{TeamID: r.TeamID, Role: models.Role(r.Role), User: &models.User{ID: r.ID, TelegramID: r.TelegramID,
+		out[i] = TeamMember{TeamID: r.TeamID, Role: models.Role(r.Role), JoinedAt: r.JoinedAt.UTC(), User: &models.User{ID: r.ID, TelegramID: r.TelegramID,
 			ChatID: r.ChatID, Name: r.Name, Username: r.Username, Lang: r.Lang, TZ: r.TZ, IsAdmin: r.IsAdmin, Unreachable: r.Unreachable, Active: true}}
 	}
 	return out, nil

@@ -29,7 +29,7 @@ func (db *DB) SaveShownList(ctx context.Context, userID int64, kind string, ids 
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	row := shownListRow{UserID: userID, Kind: kind, IDs: strings.Join(parts, ","), ShownAt: db.Now()}
-	err := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{
+	err := db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}, {Name: "kind"}},
 		DoUpdates: clause.AssignmentColumns([]string{"ids", "shown_at"}),
 	}).Create(&row).Error
@@ -43,7 +43,7 @@ func (db *DB) SaveShownList(ctx context.Context, userID int64, kind string, ids 
 // order, and whether one was shown at all.
 func (db *DB) ShownList(ctx context.Context, userID int64, kind string) ([]int64, bool, error) {
 	var row shownListRow
-	err := db.gorm.WithContext(ctx).Where("user_id = ? AND kind = ?", userID, kind).Take(&row).Error
+	err := db.conn(ctx).Where("user_id = ? AND kind = ?", userID, kind).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
 	}

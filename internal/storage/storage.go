@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -37,7 +38,61 @@ type DB struct {
 	sql     *sql.DB
 	clock   clock.Clock
 	dialect Dialect
+	killed  atomic.Bool
+	// wmu queues this process's SQLite writers in Go (a one-slot
+	// semaphore). SQLite has one writer; a second one waiting in its busy
+	// handler sleeps in steps of up to 100 ms, which under load costs far
+	// more than the write itself.
+	wmu chan struct{}
 }
+
+// writeLockWait bounds the wait for the SQLite writer lock. A writer that
+// waited that long goes on without it and leaves the waiting to SQLite's
+// busy timeout (which fails with "database is locked" instead of hanging,
+// should a transaction ever wait for itself).
+const writeLockWait = 15 * time.Second
+
+// writeLock takes the SQLite writer lock for a top-level write (a
+// transaction or a statement outside one); the returned func releases it.
+// Inside a transaction the lock is held already. PostgreSQL needs none.
+func (db *DB) writeLock(ctx context.Context) func() {
+	if db.dialect != SQLite || db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil {
+		return func() {}
+	}
+	t := time.NewTimer(writeLockWait)
+	defer t.Stop()
+	select {
+	case db.wmu <- struct{}{}:
+		return func() { <-db.wmu }
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	return func() {}
+}
+
+// heldKey marks a context whose caller holds the SQLite writer lock.
+type heldKey struct{ db *DB }
+
+// holdingWriteLock takes the SQLite writer lock for several writes in a
+// row; calls with the returned context do not take it again.
+func (db *DB) holdingWriteLock(ctx context.Context) (context.Context, func()) {
+	unlock := db.writeLock(ctx)
+	return context.WithValue(ctx, heldKey{db}, true), unlock
+}
+
+// write runs one writing statement (fn) under the SQLite writer lock.
+func (db *DB) write(ctx context.Context, fn func(g *gorm.DB) *gorm.DB) *gorm.DB {
+	defer db.writeLock(ctx)()
+	return fn(db.conn(ctx))
+}
+
+// ErrKilled is what every call returns after Kill.
+var ErrKilled = errors.New("database handle killed (simulated crash)")
+
+// Kill makes every later call fail with ErrKilled, the way a process killed
+// at this instant would never run them; what committed stays. Crash tests
+// use it; nothing else should.
+func (db *DB) Kill() { db.killed.Store(true) }
 
 // IsPostgresDSN reports whether dsn selects PostgreSQL rather than a SQLite file.
 func IsPostgresDSN(dsn string) bool {
@@ -58,6 +113,10 @@ func sqliteDSN(path string) string {
 	q.Set("_foreign_keys", "on")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	// A URI filename: '%', '?' and '#' in the path are escaped, or SQLite
+	// would read them as an escape, the query or a fragment and open
+	// another file ("/data/run#2/salesbot.db" would be "/data/run").
+	path = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 	return "file:" + path + "?" + q.Encode()
 }
 
@@ -135,7 +194,7 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	return &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect}, nil
+	return &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect, wmu: make(chan struct{}, 1)}, nil
 }
 
 // Close closes the database.
@@ -161,6 +220,10 @@ type txKey struct{ db *DB }
 // SQLite a call with another context waits for the transaction's write
 // lock, which fn holds.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if db.killed.Load() {
+		return ErrKilled
+	}
+	defer db.writeLock(ctx)()
 	return db.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{db}, tx))
 	})
@@ -175,6 +238,11 @@ func (db *DB) InTransaction(ctx context.Context) bool {
 // conn is the handle a storage method works with: the transaction ctx
 // carries (InTx), or the pool.
 func (db *DB) conn(ctx context.Context) *gorm.DB {
+	if db.killed.Load() {
+		g := db.gorm.WithContext(ctx)
+		_ = g.AddError(ErrKilled) // gorm runs no statement on a handle with an error
+		return g
+	}
 	if tx, ok := ctx.Value(txKey{db}).(*gorm.DB); ok {
 		return tx.WithContext(ctx)
 	}
@@ -186,6 +254,10 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 // expected failure (a duplicate name) does not spoil the caller's
 // transaction on PostgreSQL.
 func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.killed.Load() {
+		return ErrKilled
+	}
+	defer db.writeLock(ctx)()
 	return db.conn(ctx).Transaction(fn)
 }
 

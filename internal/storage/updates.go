@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -22,6 +23,8 @@ type updateRow struct {
 	Attempts   int
 	ReceivedAt time.Time
 	DoneAt     *time.Time
+	GaveUp     bool
+	Error      string
 }
 
 func (updateRow) TableName() string { return "updates" }
@@ -46,7 +49,7 @@ func (db *DB) StoreUpdates(ctx context.Context, ups []StoredUpdate) error {
 	for i, u := range ups {
 		rows[i] = updateRow{UpdateID: u.UpdateID, ChatID: u.ChatID, Payload: string(u.Payload), State: UpdatePending, ReceivedAt: now}
 	}
-	err := db.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows) }).Error
 	if err != nil {
 		return fmt.Errorf("store %d updates: %w", len(ups), err)
 	}
@@ -68,10 +71,15 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]StoredUpdate, er
 	return out, nil
 }
 
-// BeginUpdate counts an attempt to handle an update, so one that crashes the
-// process every time can be given up on instead of looping forever.
+// BeginUpdate counts an attempt to handle an update, committed before the
+// handling starts: a handling that commits, or that is rolled back without
+// a crash (EndAttempt), does not leave it counted, so Attempts is the
+// number of times the process died while handling the update. One that
+// kills the process every time is given up on instead of looping forever.
 func (db *DB) BeginUpdate(ctx context.Context, updateID int64) error {
-	err := db.conn(ctx).Exec("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", updateID).Error
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Exec("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", updateID)
+	}).Error
 	if err != nil {
 		return fmt.Errorf("count attempt of update %d: %w", updateID, err)
 	}
@@ -113,4 +121,65 @@ func (db *DB) PruneUpdates(ctx context.Context, cutoff time.Time) (int64, error)
 		return 0, fmt.Errorf("prune updates: %w", res.Error)
 	}
 	return res.RowsAffected, nil
+}
+
+// EndAttempt takes back an attempt that ended without a crash (the
+// handling was cut off by a stop and rolled back).
+func (db *DB) EndAttempt(ctx context.Context, updateID int64) error {
+	err := db.conn(ctx).Exec("UPDATE updates SET attempts = attempts - 1 WHERE update_id = ? AND attempts > 0", updateID).Error
+	if err != nil {
+		return fmt.Errorf("uncount attempt of update %d: %w", updateID, err)
+	}
+	return nil
+}
+
+// GiveUpUpdate marks an update done without its effects, keeping why.
+func (db *DB) GiveUpUpdate(ctx context.Context, updateID int64, why string) error {
+	err := db.conn(ctx).Model(&updateRow{}).Where("update_id = ?", updateID).
+		Updates(map[string]any{"state": UpdateDone, "done_at": db.Now(), "gave_up": true, "error": why}).Error
+	if err != nil {
+		return fmt.Errorf("give up update %d: %w", updateID, err)
+	}
+	return nil
+}
+
+// GivenUp is an update the bot could not process.
+type GivenUp struct {
+	UpdateID int64
+	ChatID   int64
+	At       time.Time
+	Why      string
+}
+
+// GivenUpUpdates lists updates given up on since since, newest first.
+func (db *DB) GivenUpUpdates(ctx context.Context, since time.Time, limit int) ([]GivenUp, error) {
+	var rows []updateRow
+	err := db.conn(ctx).Where("gave_up = ? AND done_at >= ?", true, utc(since)).
+		Order("update_id DESC").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list updates given up on: %w", err)
+	}
+	out := make([]GivenUp, len(rows))
+	for i, r := range rows {
+		out[i] = GivenUp{UpdateID: r.UpdateID, ChatID: r.ChatID, At: derefTime(r.DoneAt), Why: r.Error}
+	}
+	return out, nil
+}
+
+// HandleUpdate runs fn, the handling of an update, in one transaction
+// (InTx). With count it first counts the attempt (BeginUpdate), committed
+// before fn starts. On SQLite both happen under one hold of the writer
+// lock, so counting costs no second wait for it.
+func (db *DB) HandleUpdate(ctx context.Context, updateID int64, count bool, fn func(ctx context.Context) error) error {
+	if db.killed.Load() {
+		return ErrKilled
+	}
+	held, unlock := db.holdingWriteLock(ctx)
+	defer unlock()
+	if count {
+		if err := db.BeginUpdate(held, updateID); err != nil {
+			return err
+		}
+	}
+	return db.InTx(held, fn)
 }

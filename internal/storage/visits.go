@@ -320,6 +320,9 @@ func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.Fo
 		}
 	}
 	if after == nil {
+		if err := reopenClosedBy(tx, before.ID, db.Now()); err != nil {
+			return nil, err
+		}
 		return nil, cancelVisitFollowUp(tx, before.ID)
 	}
 	return syncVisitFollowUp(tx, after, before == nil, db.Now())

@@ -1,0 +1,189 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	tgmodels "github.com/go-telegram/bot/models"
+
+	"salesbot/internal/apptest"
+	"salesbot/internal/storage"
+	"salesbot/internal/tgfake"
+	"salesbot/models"
+)
+
+// cpuTime is the process's user+system CPU so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// teamWithClients makes North with the rep bob and n clients of bob's.
+func teamWithClients(b testing.TB, h *apptest.Harness, n int) *models.Team {
+	h.Member(bob, "North", "rep")
+	north, _ := h.App.DB.TeamByName(context.Background(), "North")
+	u, _ := h.App.DB.UserByTelegramID(context.Background(), bob.ID)
+	cs := make([]*models.Client, n)
+	for i := range cs {
+		cs[i] = &models.Client{TeamID: north.ID, Name: fmt.Sprintf("Client %d Trading", i), OwnerID: u.ID, Grade: models.GradeB}
+	}
+	if err := h.App.DB.InsertBulk(context.Background(), &storage.Bulk{Clients: cs}); err != nil {
+		b.Fatal(err)
+	}
+	return north
+}
+
+// BenchmarkAccessVisitNewClient is /visit naming a client the team does not
+// have yet, end to end, in teams of 100, 1,000 and 20,000 clients: the name
+// lookup goes through the name index, so CPU per visit stays flat.
+//
+//	go test -run '^$' -bench AccessVisitNewClient -benchtime 200x ./bot/
+func BenchmarkAccessVisitNewClient(b *testing.B) {
+	for _, n := range []int{100, 1000, 20000} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			h := apptest.New(b)
+			teamWithClients(b, h, n)
+			cpu0 := cpuTime()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				got := h.Send(bob, fmt.Sprintf("/visit Zeta Works %d; demo; warm", i))
+				if !strings.Contains(apptest.Joined(got), "Zeta Works") {
+					b.Fatalf("visit: %q", apptest.Texts(got))
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/visit")
+		})
+	}
+}
+
+// BenchmarkAccessClientCard is /client NAME in a team of 20,000 clients.
+//
+//	go test -run '^$' -bench AccessClientCard -benchtime 200x ./bot/
+func BenchmarkAccessClientCard(b *testing.B) {
+	h := apptest.New(b)
+	teamWithClients(b, h, 20000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		got := h.Send(bob, fmt.Sprintf("/client client %d trading", i*97%20000))
+		if len(got) == 0 || !strings.Contains(got[0].Text, "Trading") {
+			b.Fatalf("card: %q", apptest.Texts(got))
+		}
+	}
+}
+
+// closedLoop has each person send a message and wait for the answer
+// before the next, all at once, until n messages were answered, and
+// reports msgs/s: how people use a chat bot, and what a backlog-free
+// pipeline sustains.
+func closedLoop(b *testing.B, fake *tgfake.Server, users []tgfake.User, n int, text func(i int) string) {
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-fake.Notify():
+				mu.Lock()
+				cond.Broadcast()
+				mu.Unlock()
+			case <-stop:
+				return
+			}
+		}
+	}()
+	defer close(stop)
+	var next sync.Mutex
+	i := 0
+	take := func() (int, bool) {
+		next.Lock()
+		defer next.Unlock()
+		if i >= n {
+			return 0, false
+		}
+		i++
+		return i - 1, true
+	}
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for _, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k, ok := take()
+				if !ok {
+					return
+				}
+				before := len(fake.SentTo(u.ID))
+				fake.SendText(u, text(k))
+				mu.Lock()
+				for len(fake.SentTo(u.ID)) <= before {
+					cond.Wait()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// BenchmarkAccessVisitVsEcho runs, in one benchmark, the whole /visit
+// (inbox, parser, name index, save transaction, confirmation) and a bare
+// go-telegram/bot handler that echoes each message, both against the same
+// fake Bot API over local HTTP, 8 people writing at once, each waiting for
+// the answer before the next message (closedLoop). The ratio of their
+// msgs/s is the bot's cost over the bare library.
+//
+//	go test -run '^$' -bench AccessVisitVsEcho -benchtime 400x ./bot/
+func BenchmarkAccessVisitVsEcho(b *testing.B) {
+	people := 8
+	if n, err := strconv.Atoi(os.Getenv("BENCH_PEOPLE")); err == nil {
+		people = n
+	}
+	users := make([]tgfake.User, people)
+	for i := range users {
+		users[i] = tgfake.User{ID: int64(5000 + i), FirstName: fmt.Sprintf("R%d", i), Username: fmt.Sprintf("r%d", i), LanguageCode: "en"}
+	}
+	b.Run("echo", func(b *testing.B) {
+		fake := tgfake.New()
+		defer fake.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		tg, err := tgbot.New("1:echo", tgbot.WithServerURL(fake.URL()), tgbot.WithSkipGetMe(),
+			tgbot.WithDefaultHandler(func(ctx context.Context, tg *tgbot.Bot, u *tgmodels.Update) {
+				if u.Message != nil {
+					_, _ = tg.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
+				}
+			}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); tg.Start(ctx) }()
+		closedLoop(b, fake, users, b.N, func(i int) string { return fmt.Sprintf("/visit Client %d Trading; demo; warm; next: call", i%1000) })
+		cancel()
+		wg.Wait()
+	})
+	b.Run("visit", func(b *testing.B) {
+		h := apptest.New(b)
+		teamWithClients(b, h, 1000)
+		for _, u := range users {
+			h.Member(u, "North", "rep")
+			h.Send(u, "/visit Client 1 Trading; demo") // the first visit may ask for a grade
+		}
+		closedLoop(b, h.Fake, users, b.N, func(i int) string { return fmt.Sprintf("/visit Client %d Trading; demo; warm; next: call", i%1000) })
+	})
+}

@@ -1,0 +1,617 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"salesbot/internal/storage"
+)
+
+// Queue is the durable outbox: what the bot decides to say is stored as
+// rows (storage.Outgoing) in the transaction that decided it, and the
+// Queue sends them through the Outbox's pacing and retries, in id order
+// per chat, marking each row sent as soon as Telegram accepts it.
+//
+// Guarantee: a message whose decision committed is sent at least once. It
+// is sent twice only if the process stopped after Telegram accepted it and
+// before its sent mark committed (BENCHMARKS.md measures that window); such
+// a row carries a start (Attempts > 0), so whoever sends it again knows it
+// may be a repeat. A long text split in parts resumes after the last part
+// recorded. A row is claimed by the sending process (its owner id, kept
+// alive by a heartbeat); another process takes over a row whose owner has
+// not beaten for StaleAfter, and a restarted process with the same id
+// resumes its own at once.
+type Queue struct {
+	db   *storage.DB
+	out  *Outbox
+	cfg  QueueConfig
+	log  *slog.Logger
+	wake chan struct{}
+
+	mu       sync.Mutex
+	inflight map[int64]bool          // chats with a send in progress here
+	skip     map[int64]time.Time     // rows another live process holds, until
+	waiters  map[int64]*updateWaiter // update id → who waits for its rows
+	changed  chan struct{}           // closed and replaced when a row finishes
+	sources  map[string]SourceHooks
+	running  bool
+	lat      []time.Duration // HTTP answer → committed mark, for BENCHMARKS.md
+	latCap   int
+	runDone  chan struct{}
+}
+
+// SourceHooks let the producer of a row record its outcome in the same
+// transaction as the row's mark (a follow-up's sent state with the
+// message that delivered it). Either may be nil.
+type SourceHooks struct {
+	Sent   func(ctx context.Context, row storage.Outgoing, messageID int) error
+	Failed func(ctx context.Context, row storage.Outgoing, err error) error
+}
+
+// Faults are test hooks at the send's step boundaries; each returns true
+// to simulate a crash there (the row is left exactly as it is).
+type Faults struct {
+	// BeforeSend runs after the row's claim (its start) committed and
+	// before the request goes out.
+	BeforeSend func(row storage.Outgoing) bool
+	// AfterSend runs after Telegram accepted the message and before its
+	// mark commits: the window in which a repeat is possible.
+	AfterSend func(row storage.Outgoing) bool
+	// AfterMark runs after the mark committed.
+	AfterMark func(row storage.Outgoing) bool
+}
+
+// QueueConfig tunes a Queue.
+type QueueConfig struct {
+	// Owner identifies this process in claims (default "local"). A process
+	// started again with the same Owner resumes its claims at once.
+	Owner string
+	// Workers is how many chats are sent to at once (default 16).
+	Workers int
+	// Beat is how often the heartbeat is written (default 2 s) and
+	// StaleAfter how old another owner's may be before its rows are taken
+	// over (default 5 × Beat).
+	Beat, StaleAfter time.Duration
+	// RetryBackoff is the first wait before a row that failed transiently
+	// (after the Outbox's own retries) is tried again; it doubles per
+	// attempt up to 15 min (default 30 s).
+	RetryBackoff time.Duration
+	Faults       Faults
+	Log          *slog.Logger
+}
+
+// NewQueue returns a Queue storing into db and sending through out; Run
+// starts sending.
+func NewQueue(db *storage.DB, out *Outbox, cfg QueueConfig) *Queue {
+	if cfg.Owner == "" {
+		cfg.Owner = "local"
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.Beat <= 0 {
+		cfg.Beat = 2 * time.Second
+	}
+	if cfg.StaleAfter <= 0 {
+		cfg.StaleAfter = 5 * cfg.Beat
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = 30 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Queue{db: db, out: out, cfg: cfg, log: cfg.Log, wake: make(chan struct{}, 1),
+		inflight: map[int64]bool{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
+		changed: make(chan struct{}), sources: map[string]SourceHooks{}, latCap: 1 << 16}
+}
+
+// Owner is the id this queue claims rows with.
+func (q *Queue) Owner() string { return q.cfg.Owner }
+
+// Handle registers the hooks of a row source (before Run).
+func (q *Queue) Handle(source string, h SourceHooks) { q.sources[source] = h }
+
+// payload is a Message as stored; the file goes in its own columns.
+type payload struct {
+	Text           string     `json:"text,omitempty"`
+	Buttons        [][]Button `json:"buttons,omitempty"`
+	EditMessageID  int        `json:"edit,omitempty"`
+	Document       bool       `json:"document,omitempty"`
+	Photo          bool       `json:"photo,omitempty"`
+	AnswerCallback string     `json:"answer,omitempty"`
+}
+
+// Row encodes m as a row to store; source and sourceID name what it
+// delivers (empty for a reply).
+func Row(m Message, updateID int64, source string, sourceID int64) (storage.Outgoing, error) {
+	if err := checkButtons(m.Buttons); err != nil {
+		return storage.Outgoing{}, err
+	}
+	p := payload{Text: m.Text, Buttons: m.Buttons, EditMessageID: m.EditMessageID, AnswerCallback: m.AnswerCallback}
+	row := storage.Outgoing{ChatID: m.ChatID, Priority: int(m.Priority), UpdateID: updateID, Source: source, SourceID: sourceID}
+	switch {
+	case m.Document != nil:
+		p.Document, row.FileName, row.FileData = true, m.Document.Name, m.Document.Data
+	case m.Photo != nil:
+		p.Photo, row.FileName, row.FileData = true, m.Photo.Name, m.Photo.Data
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return storage.Outgoing{}, fmt.Errorf("encode message to %d: %w", m.ChatID, err)
+	}
+	row.Payload = b
+	return row, nil
+}
+
+// MessageOf decodes a stored row.
+func MessageOf(row storage.Outgoing) (Message, error) {
+	var p payload
+	if err := json.Unmarshal(row.Payload, &p); err != nil {
+		return Message{}, fmt.Errorf("decode outgoing message %d: %w", row.ID, err)
+	}
+	m := Message{ChatID: row.ChatID, Text: p.Text, Buttons: p.Buttons, EditMessageID: p.EditMessageID,
+		Priority: Priority(row.Priority), AnswerCallback: p.AnswerCallback}
+	switch {
+	case p.Document:
+		m.Document = &File{Name: row.FileName, Data: row.FileData}
+	case p.Photo:
+		m.Photo = &File{Name: row.FileName, Data: row.FileData}
+	}
+	return m, nil
+}
+
+// Enqueue stores msgs, in order, as the replies to update updateID (0:
+// none). Called with storage.InTx's context they commit with the caller's
+// transaction; they are sent after it commits (Wake).
+func (q *Queue) Enqueue(ctx context.Context, updateID int64, msgs ...Message) error {
+	_, err := q.EnqueueFrom(ctx, updateID, "", 0, msgs...)
+	return err
+}
+
+// EnqueueFrom is Enqueue for messages that deliver something (source and
+// sourceID: its hooks run when they are sent); it returns the row ids.
+func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, sourceID int64, msgs ...Message) ([]int64, error) {
+	rows := make([]storage.Outgoing, 0, len(msgs))
+	for _, m := range msgs {
+		row, err := Row(m, updateID, source, sourceID)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	ids, err := q.db.EnqueueOutgoing(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	if !q.db.InTransaction(ctx) {
+		q.Wake()
+	}
+	return ids, nil
+}
+
+// Wake tells the queue new rows committed.
+func (q *Queue) Wake() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// WhenSent calls fn once every row of update updateID is sent or given up
+// (at once if it has none left). It reads the update's rows once and then
+// counts them down as they finish.
+func (q *Queue) WhenSent(ctx context.Context, updateID int64, fn func()) {
+	q.mu.Lock()
+	w := q.waiters[updateID]
+	if w == nil {
+		w = &updateWaiter{remaining: -1}
+		q.waiters[updateID] = w
+	}
+	w.fns = append(w.fns, fn)
+	known := w.remaining >= 0
+	q.mu.Unlock()
+	if known {
+		q.finished(updateID, 0)
+		return
+	}
+	for {
+		// A row finishing while the count is read may or may not be in
+		// it: read again until none finished meanwhile.
+		q.mu.Lock()
+		w.early = 0
+		q.mu.Unlock()
+		n, err := q.db.UnsentOutgoing(context.WithoutCancel(ctx), updateID, nil)
+		if err != nil {
+			q.log.Warn("count an update's unsent messages", "update_id", updateID, "err", err)
+			return
+		}
+		q.mu.Lock()
+		if w.early == 0 {
+			w.remaining = int(n)
+			q.mu.Unlock()
+			break
+		}
+		q.mu.Unlock()
+	}
+	q.finished(updateID, 0)
+}
+
+// updateWaiter is who waits for an update's rows (WhenSent).
+type updateWaiter struct {
+	remaining int // -1: not counted yet
+	early     int // rows finished while the count was read
+	fns       []func()
+}
+
+// finished counts n more rows of updateID done and calls the waiters when
+// none is left.
+func (q *Queue) finished(updateID int64, n int) {
+	q.mu.Lock()
+	w := q.waiters[updateID]
+	if w == nil {
+		q.mu.Unlock()
+		return
+	}
+	if w.remaining < 0 {
+		w.early += n
+		q.mu.Unlock()
+		return
+	}
+	w.remaining = max(0, w.remaining-n)
+	if w.remaining > 0 {
+		q.mu.Unlock()
+		return
+	}
+	delete(q.waiters, updateID)
+	q.mu.Unlock()
+	for _, fn := range w.fns {
+		fn()
+	}
+}
+
+// Wait returns when the rows ids are all sent or given up, or ctx ends.
+// Jobs use it so that `salesbot job` exits only after its messages left.
+func (q *Queue) Wait(ctx context.Context, ids []int64) error {
+	return q.waitFor(ctx, func(ctx context.Context) (int64, error) { return q.db.UnsentOutgoing(ctx, 0, ids) })
+}
+
+// Flush returns when every row stored before the call is sent or given
+// up, or ctx ends (jobs: `salesbot job` exits only after its messages left).
+func (q *Queue) Flush(ctx context.Context) error {
+	last, err := q.db.LastOutgoingID(ctx)
+	if err != nil {
+		return err
+	}
+	return q.waitFor(ctx, func(ctx context.Context) (int64, error) { return q.db.UnsentOutgoingUpTo(ctx, last) })
+}
+
+func (q *Queue) waitFor(ctx context.Context, unsent func(ctx context.Context) (int64, error)) error {
+	for {
+		q.mu.Lock()
+		changed := q.changed
+		q.mu.Unlock()
+		n, err := unsent(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		q.Wake()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// MarkLatencies returns, sorted, the time from each accepted send's HTTP
+// answer to its committed sent mark (the window of a possible repeat).
+func (q *Queue) MarkLatencies() []time.Duration {
+	q.mu.Lock()
+	out := append([]time.Duration(nil), q.lat...)
+	q.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Start runs the queue in the background until ctx ends (idempotent); Done
+// is closed when it stopped.
+func (q *Queue) Start(ctx context.Context) {
+	q.mu.Lock()
+	if q.running {
+		q.mu.Unlock()
+		return
+	}
+	q.running = true
+	q.runDone = make(chan struct{})
+	q.mu.Unlock()
+	go func() {
+		defer close(q.runDone)
+		q.run(ctx)
+	}()
+}
+
+// Done is closed when a started queue has stopped (nil before Start).
+func (q *Queue) Done() <-chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.runDone
+}
+
+func (q *Queue) run(ctx context.Context) {
+	if err := q.db.Beat(ctx, q.cfg.Owner); err != nil && ctx.Err() == nil {
+		q.log.Error("outbox heartbeat", "err", err)
+	}
+	go func() {
+		t := time.NewTicker(q.cfg.Beat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := q.db.Beat(ctx, q.cfg.Owner); err != nil && ctx.Err() == nil {
+					q.log.Error("outbox heartbeat", "err", err)
+				}
+			}
+		}
+	}()
+
+	// Sends under way when ctx ends get a few seconds to finish and be
+	// marked, so a graceful stop repeats nothing.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	go func() {
+		<-ctx.Done()
+		select {
+		case <-work.Done():
+		case <-time.After(5 * time.Second):
+			stopWork()
+		}
+	}()
+	// A slot per worker: a head is handed out only when a worker is free,
+	// and handing it out never blocks.
+	slots := make(chan struct{}, q.cfg.Workers)
+	jobs := make(chan storage.Outgoing, q.cfg.Workers)
+	var wg sync.WaitGroup
+	for i := 0; i < q.cfg.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for row := range jobs {
+				chat := row.ChatID
+				// A worker stays with its chat for a few rows (a reply of
+				// several messages, the chat's burst) before handing the
+				// chat back: fewer trips through the head query.
+				for k := 1; ; k++ {
+					done := q.deliver(work, row)
+					q.mu.Lock()
+					close(q.changed)
+					q.changed = make(chan struct{})
+					q.mu.Unlock()
+					if done && row.UpdateID != 0 {
+						q.finished(row.UpdateID, 1)
+					}
+					if !done || k >= stickyRows || ctx.Err() != nil {
+						break
+					}
+					next, ok, err := q.db.NextOutgoingInChat(work, chat, row.ID)
+					if err != nil || !ok || next.NextAt.After(q.db.Now()) {
+						break
+					}
+					row = next
+				}
+				<-slots
+				q.mu.Lock()
+				delete(q.inflight, chat)
+				q.mu.Unlock()
+				q.Wake()
+			}
+		}()
+	}
+	defer func() {
+		close(jobs)
+		wg.Wait()
+	}()
+	resumed := false
+	for ctx.Err() == nil {
+		heads, err := q.db.OutgoingHeads(ctx, 4*q.cfg.Workers)
+		if err != nil {
+			if ctx.Err() == nil {
+				q.log.Error("load outgoing messages", "err", err)
+			}
+			q.sleep(ctx, time.Second)
+			continue
+		}
+		if !resumed {
+			resumed = true
+			n := 0
+			for _, h := range heads {
+				if h.Attempts > 0 {
+					n++
+				}
+			}
+			if n > 0 {
+				q.log.Warn("resuming sends a stop interrupted; these may reach their chats twice", "count", n)
+			}
+		}
+		now := q.db.Now()
+		next := time.Second
+	dispatch:
+		for _, h := range heads {
+			if h.NextAt.After(now) {
+				next = min(next, h.NextAt.Sub(now))
+				continue
+			}
+			q.mu.Lock()
+			busy := q.inflight[h.ChatID]
+			until, skipped := q.skip[h.ID]
+			if skipped && now.After(until) {
+				delete(q.skip, h.ID)
+				skipped = false
+			}
+			if busy || skipped {
+				q.mu.Unlock()
+				continue
+			}
+			select {
+			case slots <- struct{}{}:
+			default:
+				q.mu.Unlock()
+				break dispatch // all workers busy: one that finishes wakes the loop
+			}
+			q.inflight[h.ChatID] = true
+			q.mu.Unlock()
+			jobs <- h
+		}
+		select {
+		case <-ctx.Done():
+		case <-q.wake:
+		case <-time.After(next):
+		}
+	}
+}
+
+func (q *Queue) sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// stickyRows is how many rows of one chat a worker sends in a row.
+const stickyRows = 3
+
+// deliver claims, sends and marks one row. It reports whether the row is
+// finished (sent or given up), so the chat's next may follow.
+func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
+	log := q.log.With("outgoing_id", row.ID, "chat_id", row.ChatID)
+	now := q.db.Now()
+	ok, err := q.db.ClaimOutgoing(ctx, row.ID, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Error("claim outgoing message", "err", err)
+		}
+		return false
+	}
+	if !ok {
+		// Sent meanwhile, or another live process holds it.
+		q.mu.Lock()
+		q.skip[row.ID] = now.Add(q.cfg.StaleAfter)
+		q.mu.Unlock()
+		return false
+	}
+	row.Attempts++
+	if f := q.cfg.Faults.BeforeSend; f != nil && f(row) {
+		return false
+	}
+	m, err := MessageOf(row)
+	if err != nil {
+		log.Error("undecodable outgoing message; giving it up", "err", err)
+		q.fail(ctx, row, err)
+		return true
+	}
+	if row.Attempts > 1 {
+		log.Info("sending again a message whose send was interrupted", "attempt", row.Attempts, "parts_sent", row.PartsSent)
+	}
+	parts := Parts(m)
+	var answered time.Time
+	id, err := q.out.SendFrom(ctx, m, row.PartsSent, func(n, msgID int) error {
+		answered = time.Now()
+		if n == parts {
+			return nil // the last part is recorded with the sent mark
+		}
+		if f := q.cfg.Faults.AfterSend; f != nil && f(row) {
+			return errCrashed
+		}
+		row.PartsSent = n
+		return q.db.MarkOutgoingPart(context.WithoutCancel(ctx), row.ID, n, msgID)
+	})
+	if errors.Is(err, errCrashed) {
+		return false
+	}
+	if err == nil {
+		if f := q.cfg.Faults.AfterSend; f != nil && f(row) {
+			return false
+		}
+		if err := q.markSent(ctx, row, parts, id); err != nil {
+			log.Error("mark outgoing message sent; it may be sent again", "err", err)
+			return false
+		}
+		q.record(time.Since(answered))
+		if f := q.cfg.Faults.AfterMark; f != nil && f(row) {
+			return false
+		}
+		return true
+	}
+	switch KindOf(err) {
+	case Unreachable, Rejected:
+		log.Warn("Telegram refused a message; giving it up", "err", err)
+		q.fail(ctx, row, err)
+		return true
+	case Canceled:
+		// Stopping: the row stays claimed by this owner and is resumed.
+	default:
+		if ctx.Err() != nil {
+			return false
+		}
+		wait := q.cfg.RetryBackoff << min(row.Attempts-1, 5)
+		wait = min(wait, 15*time.Minute)
+		log.Warn("message not sent; trying again later", "attempt", row.Attempts, "wait", wait, "err", err)
+		if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now().Add(wait), err.Error()); err != nil {
+			log.Error("requeue outgoing message", "err", err)
+		}
+	}
+	return false
+}
+
+var errCrashed = errors.New("simulated crash")
+
+func (q *Queue) record(d time.Duration) {
+	q.mu.Lock()
+	if len(q.lat) < q.latCap {
+		q.lat = append(q.lat, d)
+	}
+	q.mu.Unlock()
+}
+
+func (q *Queue) markSent(ctx context.Context, row storage.Outgoing, parts, id int) error {
+	ctx = context.WithoutCancel(ctx) // the message is out: record it even when stopping
+	h := q.sources[row.Source]
+	if h.Sent == nil {
+		return q.db.MarkOutgoingSent(ctx, row.ID, parts, id)
+	}
+	return q.db.InTx(ctx, func(ctx context.Context) error {
+		if err := q.db.MarkOutgoingSent(ctx, row.ID, parts, id); err != nil {
+			return err
+		}
+		return h.Sent(ctx, row, id)
+	})
+}
+
+func (q *Queue) fail(ctx context.Context, row storage.Outgoing, cause error) {
+	ctx = context.WithoutCancel(ctx)
+	h := q.sources[row.Source]
+	err := q.db.InTx(ctx, func(ctx context.Context) error {
+		if err := q.db.FailOutgoing(ctx, row.ID, cause.Error()); err != nil {
+			return err
+		}
+		if h.Failed != nil {
+			return h.Failed(ctx, row, cause)
+		}
+		return nil
+	})
+	if err != nil {
+		q.log.Error("give up outgoing message", "outgoing_id", row.ID, "err", err)
+	}
+}

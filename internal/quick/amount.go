@@ -1,0 +1,268 @@
+package quick
+
+import (
+	"math/big"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"salesbot/models"
+)
+
+// Amount is a money amount as read: minor units (cents, 分) and the
+// currency code when the text named one ("" when it did not, for the
+// caller's default).
+type Amount struct {
+	Minor    int64
+	Currency string
+}
+
+// MaxAmountMajor is the largest amount a deal may have, in major units
+// (a trillion): anything larger is a typo, not a purchase.
+const MaxAmountMajor = 1_000_000_000_000
+
+// MaxQuantity is the largest quantity of units a deal may have.
+const MaxQuantity = 10_000_000
+
+// currencyWords maps what people write for a currency, lower case, to its
+// ISO code. Symbols come before or after the number; words after.
+var currencyWords = map[string]string{
+	"cny": "CNY", "rmb": "CNY", "元": "CNY", "¥": "CNY", "人民币": "CNY", "块": "CNY",
+	"usd": "USD", "$": "USD", "us$": "USD", "美元": "USD", "美金": "USD",
+	"eur": "EUR", "€": "EUR", "欧元": "EUR",
+}
+
+// multipliers maps a magnitude word to its factor as a power of ten.
+var multipliers = map[string]int{
+	"k": 3, "千": 3, "m": 6, "mn": 6, "million": 6, "百万": 6, "bn": 9, "b": 9, "billion": 9,
+	"万": 4, "亿": 8, "万亿": 12,
+}
+
+// unitWords are the measure words that may follow a quantity; any word in
+// Latin letters ("trucks", "units") is accepted too, since it names what is
+// counted.
+var unitWords = []string{"台", "辆", "套", "个", "件", "部", "只", "架", "条", "组", "批", "pcs", "pc", "units", "unit"}
+
+// amountExample is shown with every refusal: an amount that works.
+const amountExample = "3.2M CNY"
+
+// ParseAmount reads a money amount as people type it: "3.2M", "320万",
+// "1,200,000", "1.5亿", "$20k", "¥50万", "3.2M CNY", "50万元", "EUR 12,000".
+// It refuses what is not one amount, a negative or zero amount and one
+// above MaxAmountMajor, with an *models.Error whose key names why.
+func ParseAmount(s string) (Amount, error) {
+	orig := strings.TrimSpace(s)
+	s = strings.ToLower(norm.NFKC.String(orig))
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Amount{}, amountErr("err_amount_empty", orig)
+	}
+	var cur string
+	// A currency before the number: "$20k", "cny 3.2m", "¥50万".
+	if w := longestWord(s, currencyWords); w != "" && (!isLatin(w) || len(s) == len(w) || !isLatinByte(s[len(w)])) {
+		cur = currencyWords[w]
+		s = strings.TrimSpace(s[len(w):])
+	}
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		return Amount{}, amountErr("err_amount_negative", orig)
+	}
+	num, rest, ok := leadingNumber(s)
+	if !ok {
+		return Amount{}, amountErr("err_amount_unreadable", orig)
+	}
+	rest = strings.TrimSpace(rest)
+	exp := 0
+	// Magnitude words, longest first so "万亿" is not read as "万".
+	if w := longestPrefix(rest, multipliers); w != "" && (!isLatin(w) || len(rest) == len(w) || !isLatinByte(rest[len(w)])) {
+		exp = multipliers[w]
+		rest = strings.TrimSpace(rest[len(w):])
+	}
+	if rest != "" {
+		code, ok := currencyWords[rest]
+		if !ok || (cur != "" && cur != code) {
+			return Amount{}, amountErr("err_amount_unreadable", orig)
+		}
+		cur = code
+	}
+	// Exact arithmetic: minor = num × 10^exp × 100, which must be whole.
+	v := new(big.Rat).Mul(num, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp+2)), nil)))
+	if !v.IsInt() {
+		return Amount{}, amountErr("err_amount_unreadable", orig)
+	}
+	if v.Sign() == 0 {
+		return Amount{}, amountErr("err_amount_zero", orig)
+	}
+	if v.Cmp(new(big.Rat).SetInt64(MaxAmountMajor*100)) > 0 {
+		return Amount{}, amountErr("err_amount_absurd", orig)
+	}
+	return Amount{Minor: v.Num().Int64(), Currency: cur}, nil
+}
+
+// Quantity is a number of units as read, and the unit word typed with it
+// ("台", "trucks"; "" when none).
+type Quantity struct {
+	Units int64
+	Word  string
+}
+
+// ParseQuantity reads a quantity as people type it: "20", "20台", "20 units",
+// "20 trucks", "1,200 pcs", "2万台". It refuses a fraction, zero, a negative
+// and anything above MaxQuantity.
+func ParseQuantity(s string) (Quantity, error) {
+	orig := strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.ToLower(norm.NFKC.String(orig)))
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		return Quantity{}, quantityErr("err_quantity_negative", orig)
+	}
+	num, rest, ok := leadingNumber(s)
+	if !ok {
+		return Quantity{}, quantityErr("err_quantity_unreadable", orig)
+	}
+	rest = strings.TrimSpace(rest)
+	exp := 0
+	if w := longestPrefix(rest, map[string]int{"万": 4, "千": 3, "k": 3}); w != "" && (!isLatin(w) || len(rest) == len(w) || !isLatinByte(rest[len(w)])) {
+		exp = map[string]int{"万": 4, "千": 3, "k": 3}[w]
+		rest = strings.TrimSpace(rest[len(w):])
+	}
+	word := ""
+	if rest != "" {
+		if !isUnitWord(rest) {
+			return Quantity{}, quantityErr("err_quantity_unreadable", orig)
+		}
+		word = rest
+	}
+	v := new(big.Rat).Mul(num, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp)), nil)))
+	if !v.IsInt() {
+		return Quantity{}, quantityErr("err_quantity_fraction", orig)
+	}
+	if v.Sign() == 0 {
+		return Quantity{}, quantityErr("err_quantity_zero", orig)
+	}
+	if v.Cmp(new(big.Rat).SetInt64(MaxQuantity)) > 0 {
+		return Quantity{}, quantityErr("err_quantity_absurd", orig)
+	}
+	return Quantity{Units: v.Num().Int64(), Word: word}, nil
+}
+
+// LooksLikeQuantity reports whether s reads as a quantity with a unit word
+// ("20台", "20 trucks"): in a quick deal, a bare number is an amount's
+// business only when it names a currency or magnitude.
+func LooksLikeQuantity(s string) bool {
+	q, err := ParseQuantity(s)
+	return err == nil && q.Word != ""
+}
+
+func isUnitWord(w string) bool {
+	for _, u := range unitWords {
+		if w == u {
+			return true
+		}
+	}
+	if _, money := currencyWords[w]; money {
+		return false
+	}
+	if _, mag := multipliers[w]; mag {
+		return false
+	}
+	// One word of letters: "trucks", "machines".
+	if utf8.RuneCountInString(w) > 30 {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) || r > unicode.MaxLatin1 {
+			return false
+		}
+	}
+	return true
+}
+
+// leadingNumber reads the decimal number at the start of s: digits with
+// optional thousands commas ("1,200,000") and one decimal point. It returns
+// the number and what follows.
+func leadingNumber(s string) (*big.Rat, string, bool) {
+	i := 0
+	var b strings.Builder
+	sawDigit, sawPoint := false, false
+	groupLen := -1 // digits since the last comma, -1 before any comma
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteByte(c)
+			sawDigit = true
+			if groupLen >= 0 && !sawPoint {
+				groupLen++
+			}
+		case c == ',' && sawDigit && !sawPoint:
+			if groupLen >= 0 && groupLen != 3 {
+				return nil, "", false
+			}
+			groupLen = 0
+		case c == '.' && sawDigit && !sawPoint:
+			if groupLen >= 0 && groupLen != 3 {
+				return nil, "", false
+			}
+			b.WriteByte(c)
+			sawPoint = true
+		default:
+			goto done
+		}
+		i++
+	}
+done:
+	if !sawDigit || (groupLen >= 0 && !sawPoint && groupLen != 3) {
+		return nil, "", false
+	}
+	txt := strings.TrimSuffix(b.String(), ".")
+	if len(txt) > 40 {
+		return nil, "", false // far beyond any limit; keeps big.Rat cheap
+	}
+	r, ok := new(big.Rat).SetString(txt)
+	if !ok {
+		return nil, "", false
+	}
+	return r, s[i:], true
+}
+
+func longestPrefix(s string, words map[string]int) string {
+	best := ""
+	for w := range words {
+		if len(w) > len(best) && strings.HasPrefix(s, w) {
+			best = w
+		}
+	}
+	return best
+}
+
+func longestWord(s string, words map[string]string) string {
+	best := ""
+	for w := range words {
+		if len(w) > len(best) && strings.HasPrefix(s, w) {
+			best = w
+		}
+	}
+	return best
+}
+
+func isLatin(w string) bool { return w != "" && isLatinByte(w[0]) }
+
+func isLatinByte(c byte) bool { return c >= 'a' && c <= 'z' }
+
+func amountErr(key, text string) error {
+	return models.Errorf(models.EINVALID, key, map[string]any{"Text": text, "Example": amountExample})
+}
+
+func quantityErr(key, text string) error {
+	return models.Errorf(models.EINVALID, key, map[string]any{"Text": text, "Example": "20 units"})
+}
+
+// FormatMinor writes minor units as a plain decimal ("3200000", "1500.5"),
+// which ParseAmount reads back.
+func FormatMinor(minor int64) string {
+	r := new(big.Rat).SetFrac64(minor, 100)
+	s := r.FloatString(2)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}

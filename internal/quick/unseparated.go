@@ -1,0 +1,147 @@
+package quick
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Unseparated is what ParseUnseparated made of a quick visit typed without
+// ";" between its parts.
+type Unseparated struct {
+	// Visit is the reading when the text starts with a known client's name
+	// (nil otherwise).
+	Visit *Visit
+	// Suggest, when the text does not start with a known client but
+	// contains words that read as parts, is the same text with ";" between
+	// the parts, to offer instead of creating a client named after the
+	// whole line ("小米 见了张工 谈判" → "小米; 见了张工; 谈判").
+	Suggest string
+}
+
+// ParseUnseparated reads a quick visit without ";" ("小米 见了张工 谈判",
+// "Acme met Li demo"). The client is the longest known name the text starts
+// with (ending at a word boundary, or anywhere in Chinese), and the rest is
+// read by the same part parser, a run of words at a time: the longest run
+// that reads as a part is one part; words that read as nothing are a note.
+// With no known name, the first word is taken as the client only to build
+// Suggest; both results are empty when nothing after it reads as a part
+// (a client named "Acme Corp" is just that).
+func ParseUnseparated(text string, clients []string, now time.Time, loc *time.Location) Unseparated {
+	text = strings.TrimSpace(text)
+	if text == "" || strings.ContainsAny(text, ";；\n\r") {
+		return Unseparated{}
+	}
+	if name, rest, ok := knownPrefix(text, clients); ok && rest != "" {
+		parts := readRuns(rest, now, loc)
+		if parts == nil {
+			return Unseparated{}
+		}
+		v := &Visit{Client: name}
+		v.Parts = append(v.Parts, Part{Text: name, Kind: KindClient, Value: name})
+		for _, p := range parts {
+			v.apply(p)
+		}
+		return Unseparated{Visit: v}
+	}
+	first, rest := splitFirst(text)
+	if rest == "" {
+		return Unseparated{}
+	}
+	parts := readRuns(rest, now, loc)
+	if parts == nil {
+		return Unseparated{}
+	}
+	texts := []string{first}
+	for _, p := range parts {
+		texts = append(texts, p.Text)
+	}
+	return Unseparated{Suggest: strings.Join(texts, "; ")}
+}
+
+// knownPrefix finds the longest client name text starts with.
+func knownPrefix(text string, clients []string) (name, rest string, ok bool) {
+	r := []rune(text)
+	best := 0
+	for _, c := range clients {
+		n := utf8.RuneCountInString(c)
+		if n == 0 || n > len(r) || n <= best || !nameBoundary(r, n) {
+			continue
+		}
+		if foldName(string(r[:n])) == foldName(c) {
+			best, name = n, c
+		}
+	}
+	if best == 0 {
+		return "", "", false
+	}
+	return name, strings.TrimSpace(string(r[best:])), true
+}
+
+// splitFirst cuts the first word off: at a space, or after the Han run a
+// Chinese line starts with when a part word follows without a space.
+func splitFirst(text string) (string, string) {
+	if i := strings.IndexFunc(text, unicode.IsSpace); i > 0 {
+		return text[:i], strings.TrimSpace(text[i:])
+	}
+	return text, ""
+}
+
+// readRuns reads words as parts. At each word the shortest run of words
+// that reads as a part (not a note) starts one; it grows over the words
+// after it while they read as nothing on their own ("met Li (buyer)"), and
+// a "key: value" part to the next "key:" ("next: send the quote"). Words
+// that start no part are collected as a note. nil when no part was read.
+func readRuns(text string, now time.Time, loc *time.Location) []Part {
+	words := strings.Fields(text)
+	read := func(ws []string) Part { return readVisitPart(strings.Join(ws, " "), false, now, loc) }
+	isPart := func(p Part) bool { return p.Kind != KindNote && !(p.Kind == KindContact && len(p.Contacts) == 0) }
+	startsKey := func(w string) bool { _, _, ok := cutPrefix(w); return ok }
+	var out []Part
+	var note []string
+	flush := func() {
+		if len(note) > 0 {
+			raw := strings.Join(note, " ")
+			out = append(out, Part{Text: raw, Kind: KindNote, Value: raw, Reason: ReasonUnknown})
+			note = nil
+		}
+	}
+	found := false
+	for i := 0; i < len(words); {
+		end := 0
+		var part Part
+		for j := i + 1; j <= len(words); j++ {
+			if p := read(words[i:j]); isPart(p) {
+				end, part = j, p
+				break
+			}
+		}
+		if end == 0 {
+			note = append(note, words[i])
+			i++
+			continue
+		}
+		key := startsKey(words[i])
+		for end < len(words) {
+			next := words[end]
+			if key && startsKey(next) || !key && isPart(read([]string{next})) {
+				break
+			}
+			p := read(words[i : end+1])
+			if !isPart(p) || p.Kind != part.Kind {
+				break
+			}
+			end, part = end+1, p
+		}
+		flush()
+		out = append(out, part)
+		found = true
+		i = end
+	}
+	flush()
+	if !found {
+		return nil
+	}
+	return out
+}
