@@ -219,3 +219,25 @@ func TestDepartingRepsClientsMoveInThreeTaps(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A typed id is not a way into a teammate's client: the visit form takes
+// an id only as the answer of a button it offered.
+func TestTypedIDIsNoWayIn(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(bob, "North", "rep")
+	h.Member(repL, "North", "rep")
+	apptest.MustContain(t, h.Send(repL, "/visit Lumen Labs; demo"), "Lumen Labs")
+	north, _ := h.App.DB.TeamByName(t.Context(), "North")
+	c, err := h.App.DB.ClientByName(t.Context(), north.ID, "Lumen Labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Send(bob, "/visit")
+	got := h.Send(bob, "id:"+itoa(c.ID))
+	if j := apptest.Joined(got); strings.Contains(j, "Lumen") || strings.Contains(j, "How did you meet them?") {
+		t.Fatalf("a typed id opened a teammate's client: %q", apptest.Texts(got))
+	}
+	// Lu's own id goes on to the next question for Lu.
+	h.Send(repL, "/visit")
+	apptest.MustContain(t, h.Send(repL, "id:"+itoa(c.ID)), "How did you meet them?")
+}
