@@ -219,3 +219,39 @@ func TestDepartingRepsClientsMoveInThreeTaps(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A typed id is not a way into a teammate's client: the visit form takes
+// an id only as the answer of a button it offered.
+func TestTypedIDIsNoWayIn(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(bob, "North", "rep")
+	h.Member(repL, "North", "rep")
+	apptest.MustContain(t, h.Send(repL, "/visit Lumen Labs; demo"), "Lumen Labs")
+	north, _ := h.App.DB.TeamByName(t.Context(), "North")
+	c, err := h.App.DB.ClientByName(t.Context(), north.ID, "Lumen Labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Send(bob, "/visit")
+	got := h.Send(bob, "id:"+itoa(c.ID))
+	if j := apptest.Joined(got); strings.Contains(j, "Lumen") || strings.Contains(j, "How did you meet them?") {
+		t.Fatalf("a typed id opened a teammate's client: %q", apptest.Texts(got))
+	}
+	// Lu's own id goes on to the next question for Lu.
+	h.Send(repL, "/visit")
+	apptest.MustContain(t, h.Send(repL, "id:"+itoa(c.ID)), "How did you meet them?")
+}
+
+// A plan button carries a week; only this week and next can be planned by
+// it, whatever week a forged button names.
+func TestForgedPlanWeekIsRefused(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(bob, "North", "rep")
+	// Start is Monday 23 Nov 2026: this week is 2026-11-23, next 2026-11-30.
+	for _, week := range []string{"0001-01-01", "1900-01-01", "9999-12-27", "2026-11-16", "2026-12-07", "2026-11-24", "x"} {
+		apptest.MustContain(t, h.Press(bob, 0, "pl:a:"+week), "This button no longer works.")
+	}
+	apptest.MustContain(t, h.Press(bob, 0, "pl:a:2026-11-30"), "Plan a visit for week 49: which client?")
+	h.Send(bob, "/cancel")
+	apptest.MustContain(t, h.Press(bob, 0, "pl:a:2026-11-23"), "Plan a visit for week 48: which client?")
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -252,9 +253,20 @@ type setClientFunc func(id int64, name string, teamID int64)
 // cc.Typed and cc.Candidates set), a new one becomes a new client.
 func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *clientChoice, set setClientFunc) (jump bool, err error) {
 	if id, ok := parseID(answer); ok {
+		// An id is only a button's answer: one of the close clients this
+		// draft offered, or a client the user may see (their recent ones).
+		// A typed or forged id of anyone else's client is no way in.
 		c, err := b.store.Client(ctx, id)
-		if err != nil || r.User.RoleIn(c.TeamID) == models.RoleNone {
+		if err != nil {
 			return false, models.Errorf(models.EINVALID, "form_choose", nil)
+		}
+		offered := slices.Contains(cc.Candidates, id)
+		if !offered {
+			if seen, err := b.canSee(ctx, r, c); err != nil {
+				return false, err
+			} else if !seen {
+				return false, models.Errorf(models.EINVALID, "form_choose", nil)
+			}
 		}
 		set(c.ID, c.Name, c.TeamID)
 		return false, nil

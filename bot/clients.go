@@ -229,6 +229,11 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 			lines = append(lines, l)
 		}
 	}
+	dealLines, err := b.dealCardLines(ctx, r, c)
+	if err != nil {
+		return "", err
+	}
+	lines = append(lines, dealLines...)
 	// Reps see their own entries; managers the team's.
 	repID := int64(0)
 	if !r.User.SeesTeam(c.TeamID) {

@@ -51,6 +51,8 @@ func (b *Bot) commandTable() []*command {
 		{name: "clients", role: models.RoleRep, group: "visits", run: b.cmdClients},
 		{name: "history", role: models.RoleRep, group: "visits", run: b.cmdHistory},
 		{name: "objections", role: models.RoleRep, group: "visits", run: b.cmdObjections},
+		{name: "deal", role: models.RoleRep, group: "visits", run: b.cmdDeal},
+		{name: "deals", role: models.RoleRep, group: "visits", run: b.cmdDeals},
 		{name: "remind", role: models.RoleRep, group: "followups", run: b.cmdRemind},
 		{name: "followups", aliases: []string{"todo"}, role: models.RoleRep, group: "followups", run: b.cmdFollowUps},
 		{name: "done", role: models.RoleRep, group: "followups", run: b.cmdDone},
@@ -88,6 +90,7 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"pl":   b.cbPlan,
 		"jn":   b.cbJoin,
 		"ra":   b.cbReassign,
+		"dl":   b.cbDealLost,
 	}
 }
 

@@ -140,6 +140,11 @@ type NameMatch struct {
 // key (exact), else up to limit clients that are close enough, closest
 // first.
 func MatchClient(typed string, clients []*Client, limit int) (exact *Client, close []NameMatch) {
+	if utf8.RuneCountInString(typed) > MaxNameLen {
+		// No client has a name this long (Validate refuses it), and
+		// comparing it would cost its length times every candidate's.
+		return nil, nil
+	}
 	key := NameKey(typed)
 	for _, c := range clients {
 		if NameKey(c.Name) == key {

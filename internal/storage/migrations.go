@@ -135,6 +135,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0012_outgoing",
 		Migrate: migrateOutgoing,
 	},
+	{
+		ID:      "0013_deals",
+		Migrate: migrateDeals,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

@@ -1,0 +1,362 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"salesbot/internal/outbox"
+	"salesbot/internal/quick"
+	"salesbot/models"
+)
+
+// Labels of the deal enums, one key per value (keys.go explains why).
+var (
+	stepKeys   = keysFor("dstep_", models.ProcurementSteps...)
+	lostKeys   = keysFor("dlost_", models.LostReasons...)
+	budgetKeys = keysFor("dbudget_", models.BudgetStatuses...)
+	dealStates = keysFor("dstate_", models.DealOpen, models.DealWon, models.DealLost)
+)
+
+// cmdDeal is /deal: a new deal ("/deal Acme; 20 trucks; 3.2M CNY; close
+// 2027-03; vs Brand X"), or closing one ("/deal won Acme", "/deal lost
+// Acme price "too expensive"").
+func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
+	args := strings.TrimSpace(r.Args)
+	if args == "" {
+		r.say("usage_deal", nil)
+		return nil
+	}
+	if won, rest, ok := quick.ParseDealVerb(args); ok {
+		return b.closeDeal(ctx, r, won, rest)
+	}
+	in, err := quick.ParseDeal(args, b.clock.Now(), r.Loc)
+	if err != nil {
+		return err
+	}
+	c, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
+	if c == nil || err != nil {
+		return err
+	}
+	d := &models.Deal{
+		ClientID: c.ID, Title: in.Title, Product: in.Product, Units: in.Units,
+		Value: models.Money{Minor: in.Value.Minor, Currency: in.Value.Currency}, CloseMonth: in.Close,
+		Budget: in.Budget, BudgetAmount: models.Money{Minor: in.BudgetValue.Minor, Currency: in.BudgetValue.Currency},
+		Step: in.Step, Stage: in.Stage, NextStep: in.NextStep,
+	}
+	if d.Title == "" {
+		d.Title = dealTitle(r, in, c)
+	}
+	for _, name := range in.Competitors {
+		d.Competitors = append(d.Competitors, models.Competitor{Name: name})
+	}
+	if err := b.store.CreateDeal(ctx, r.User, d); err != nil {
+		return err
+	}
+	lines := []string{r.t("deal_saved", map[string]any{"Client": c.Name, "Title": d.Title})}
+	lines = append(lines, dealDetails(r, d)...)
+	lines = append(lines, r.t("deal_saved_hint", nil))
+	r.reply(strings.Join(lines, "\n"), nil)
+	return nil
+}
+
+// dealTitle names a deal typed without a title: its product, else its
+// quantity as typed ("20 trucks"), else the client.
+func dealTitle(r *Request, in quick.Deal, c *models.Client) string {
+	switch {
+	case in.Product != "":
+		return in.Product
+	case in.Units > 0 && in.UnitWord != "":
+		return r.t("deal_title_units", map[string]any{"N": in.Units, "Word": in.UnitWord})
+	}
+	return c.Name
+}
+
+// dealDetails are the lines of a deal's fields that are set.
+func dealDetails(r *Request, d *models.Deal) []string {
+	var out []string
+	add := func(key string, v any) { out = append(out, r.t(key, map[string]any{"V": v})) }
+	if d.Product != "" && d.Product != d.Title {
+		add("deal_f_product", d.Product)
+	}
+	if d.Units > 0 {
+		add("deal_f_units", d.Units)
+	}
+	if !d.Value.IsZero() {
+		add("deal_f_value", money(d.Value))
+	}
+	if !d.CloseMonth.IsZero() {
+		add("deal_f_close", d.CloseMonth.Key())
+	}
+	if d.Budget != models.BudgetUnknown {
+		v := budgetKeys.label(r.cat, r.Lang, d.Budget)
+		if !d.BudgetAmount.IsZero() {
+			v += " " + money(d.BudgetAmount)
+		}
+		add("deal_f_budget", v)
+	}
+	if d.Step != models.StepNone {
+		add("deal_f_step", stepKeys.label(r.cat, r.Lang, d.Step))
+	}
+	if d.Stage != models.StageNone {
+		add("deal_f_stage", r.stage(d.Stage))
+	}
+	if len(d.Competitors) > 0 {
+		names := make([]string, len(d.Competitors))
+		for i, c := range d.Competitors {
+			names[i] = c.Name
+		}
+		add("deal_f_competitors", r.list(names))
+	}
+	if d.NextStep != "" {
+		add("deal_f_next", d.NextStep)
+	}
+	return out
+}
+
+// money writes an amount as "3,200,000 CNY" (cents only when there are).
+func money(m models.Money) string {
+	neg := m.Minor < 0
+	v := m.Minor
+	if neg {
+		v = -v
+	}
+	whole := strconv.FormatInt(v/100, 10)
+	var sb strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteRune(c)
+	}
+	s := sb.String()
+	if cents := v % 100; cents != 0 {
+		s += fmt.Sprintf(".%02d", cents)
+	}
+	if neg {
+		s = "-" + s
+	}
+	if m.Currency != "" {
+		s += " " + m.Currency
+	}
+	return s
+}
+
+// dealLine is a deal in a list: "2027-03 · Acme — 20 trucks · 20 · 3,200,000 CNY".
+func (b *Bot) dealLine(ctx context.Context, r *Request, d *models.Deal, client string, withRep bool) string {
+	bits := []string{}
+	if !d.CloseMonth.IsZero() {
+		m := d.CloseMonth.Key()
+		if d.Overdue(models.MonthOf(b.clock.Now(), r.Loc)) {
+			m = r.t("deal_overdue", map[string]any{"Month": m})
+		}
+		bits = append(bits, m)
+	} else {
+		bits = append(bits, r.t("deal_no_close", nil))
+	}
+	head := d.Title
+	if client != "" {
+		head = client + " — " + d.Title
+	}
+	bits = append(bits, head)
+	if d.Units > 0 {
+		bits = append(bits, r.t("deal_units", map[string]any{"N": d.Units}))
+	}
+	if !d.Value.IsZero() {
+		bits = append(bits, money(d.Value))
+	}
+	if d.Stage != models.StageNone && d.State == models.DealOpen {
+		bits = append(bits, r.stage(d.Stage))
+	}
+	if withRep {
+		bits = append(bits, b.userName(ctx, r, d.OwnerID))
+	}
+	return strings.Join(bits, " · ")
+}
+
+// cmdDeals is /deals: the open deals the user works (a manager: the
+// team's), by expected close.
+func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
+	team, err := b.writeTeam(r)
+	if err != nil {
+		return err
+	}
+	deals, err := b.store.OpenDeals(ctx, r.User, team)
+	if err != nil {
+		return err
+	}
+	if len(deals) == 0 {
+		r.say("deals_none", nil)
+		return nil
+	}
+	withRep := r.User.SeesTeam(team)
+	key := "deals_header"
+	if withRep {
+		key = "deals_header_team"
+	}
+	lines := []string{r.t(key, map[string]any{"N": len(deals)})}
+	var units, value int64
+	currency, mixed := "", false
+	for i, d := range deals {
+		client := "?"
+		if c, err := b.store.Client(ctx, d.ClientID); err == nil {
+			client = c.Name
+		}
+		lines = append(lines, fmt.Sprintf("%d. %s", i+1, b.dealLine(ctx, r, d, client, withRep)))
+		units += d.Units
+		if !d.Value.IsZero() {
+			if currency != "" && d.Value.Currency != currency {
+				mixed = true
+			}
+			currency = d.Value.Currency
+			value += d.Value.Minor
+		}
+	}
+	if mixed {
+		lines = append(lines, r.t("deals_total_units", map[string]any{"Units": units}))
+	} else {
+		lines = append(lines, r.t("deals_total", map[string]any{"Units": units, "Value": money(models.Money{Minor: value, Currency: currency})}))
+	}
+	r.reply(strings.Join(lines, "\n"), nil)
+	return nil
+}
+
+// dealCardLines are the client card's deals: open ones, then closed.
+func (b *Bot) dealCardLines(ctx context.Context, r *Request, c *models.Client) ([]string, error) {
+	deals, err := b.store.ClientDeals(ctx, r.User, c.ID)
+	if err != nil || len(deals) == 0 {
+		return nil, err
+	}
+	lines := []string{r.t("card_deals", map[string]any{"N": len(deals)})}
+	for _, st := range []models.DealState{models.DealOpen, models.DealWon, models.DealLost} {
+		for _, d := range deals {
+			if d.State != st {
+				continue
+			}
+			l := "• " + dealStates.label(r.cat, r.Lang, d.State) + " " + b.dealLine(ctx, r, d, "", false)
+			if d.State == models.DealLost {
+				l += " · " + lostKeys.label(r.cat, r.Lang, d.LostReason)
+			}
+			lines = append(lines, l)
+		}
+	}
+	return lines, nil
+}
+
+// closeDeal is "/deal won …" and "/deal lost …".
+func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) error {
+	in, err := quick.ParseDealClose(won, rest)
+	if err != nil {
+		return err
+	}
+	if in.Client == "" {
+		r.say("usage_deal_close", nil)
+		return nil
+	}
+	var dealID int64
+	if id, ok := strings.CutPrefix(in.Client, "#"); ok {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		dealID = n
+	} else {
+		c, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
+		if c == nil || err != nil {
+			return err
+		}
+		deals, err := b.store.ClientDeals(ctx, r.User, c.ID)
+		if err != nil {
+			return err
+		}
+		var open []*models.Deal
+		for _, d := range deals {
+			if d.State == models.DealOpen {
+				open = append(open, d)
+			}
+		}
+		switch len(open) {
+		case 0:
+			r.say("deal_none_open", map[string]any{"Client": c.Name})
+			return nil
+		case 1:
+			dealID = open[0].ID
+		default:
+			lines := []string{r.t("deal_which", map[string]any{"Client": c.Name})}
+			for _, d := range open {
+				lines = append(lines, fmt.Sprintf("#%d %s", d.ID, b.dealLine(ctx, r, d, "", false)))
+			}
+			verb := "won"
+			if !won {
+				verb = "lost"
+			}
+			lines = append(lines, r.t("deal_which_example", map[string]any{"Verb": verb, "ID": open[0].ID}))
+			r.reply(strings.Join(lines, "\n"), nil)
+			return nil
+		}
+	}
+	if !won && in.Reason == "" {
+		return b.askLostReason(ctx, r, dealID)
+	}
+	now := b.clock.Now()
+	d, err := b.store.CloseDeal(ctx, r.User, dealID, func(d *models.Deal) error {
+		if won {
+			return d.Won(now, in.Units, models.Money{Minor: in.Value.Minor, Currency: in.Value.Currency})
+		}
+		return d.Lost(now, in.Reason, in.Words, in.To)
+	})
+	if err != nil {
+		return err
+	}
+	b.sayClosed(ctx, r, d)
+	return nil
+}
+
+// sayClosed confirms a closed deal with what was recorded.
+func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) {
+	client := "?"
+	if c, err := b.store.Client(ctx, d.ClientID); err == nil {
+		client = c.Name
+	}
+	if d.State == models.DealWon {
+		r.say("deal_won", map[string]any{"Client": client, "Title": d.Title, "Units": d.Units, "Value": money(d.Value), "HasValue": !d.Value.IsZero()})
+		return
+	}
+	r.say("deal_lost", map[string]any{"Client": client, "Title": d.Title, "Reason": lostKeys.label(r.cat, r.Lang, d.LostReason),
+		"Words": d.LostWords, "To": d.LostTo})
+}
+
+// askLostReason offers the lost-reason categories as buttons ("dl:ID:reason").
+func (b *Bot) askLostReason(ctx context.Context, r *Request, dealID int64) error {
+	d, err := b.store.Deal(ctx, r.User, dealID)
+	if err != nil {
+		return err
+	}
+	if d.State != models.DealOpen {
+		return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
+	}
+	buttons := make([]outbox.Button, len(models.LostReasons))
+	for i, reason := range models.LostReasons {
+		buttons[i] = outbox.Button{Text: lostKeys.label(r.cat, r.Lang, reason), Data: fmt.Sprintf("dl:%d:%s", d.ID, reason)}
+	}
+	r.reply(r.t("deal_lost_ask", map[string]any{"Title": d.Title, "ID": d.ID}), grid(buttons, 2))
+	return nil
+}
+
+// cbDealLost handles a tapped lost reason, "ID:reason".
+func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error {
+	id, reason, ok := cbID(payload)
+	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	d, err := b.store.CloseDeal(ctx, r.User, id, func(d *models.Deal) error {
+		return d.Lost(b.clock.Now(), models.LostReason(reason), "", "")
+	})
+	if err != nil {
+		return err
+	}
+	b.sayClosed(ctx, r, d)
+	return nil
+}

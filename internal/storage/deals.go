@@ -1,0 +1,265 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"salesbot/models"
+)
+
+type dealRow struct {
+	ID             int64 `gorm:"primaryKey"`
+	TeamID         int64
+	ClientID       int64
+	OwnerID        int64
+	Title          string
+	Product        string
+	Units          int64
+	ValueMinor     int64
+	Currency       string
+	CloseMonth     string
+	Budget         string
+	BudgetMinor    int64
+	BudgetCurrency string
+	Step           string
+	Stage          string
+	NextStep       string
+	NextStepAt     *time.Time
+	State          string
+	LostReason     string
+	LostWords      string
+	LostTo         string
+	ClosedAt       *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (dealRow) TableName() string { return "deals" }
+
+type dealCompetitorRow struct {
+	ID           int64 `gorm:"primaryKey"`
+	DealID       int64
+	Name         string
+	Product      string
+	Satisfaction string
+	Rep          string
+}
+
+func (dealCompetitorRow) TableName() string { return "deal_competitors" }
+
+func (r *dealRow) model() *models.Deal {
+	month, _ := models.ParseMonthKey(r.CloseMonth)
+	return &models.Deal{
+		ID: r.ID, TeamID: r.TeamID, ClientID: r.ClientID, OwnerID: r.OwnerID, Title: r.Title, Product: r.Product,
+		Units: r.Units, Value: models.Money{Minor: r.ValueMinor, Currency: r.Currency}, CloseMonth: month,
+		Budget: models.BudgetStatus(r.Budget), BudgetAmount: models.Money{Minor: r.BudgetMinor, Currency: r.BudgetCurrency},
+		Step: models.ProcurementStep(r.Step), Stage: models.Stage(r.Stage), NextStep: r.NextStep,
+		NextStepAt: derefTime(r.NextStepAt), State: models.DealState(r.State), LostReason: models.LostReason(r.LostReason),
+		LostWords: r.LostWords, LostTo: r.LostTo, ClosedAt: derefTime(r.ClosedAt),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+func dealRowOf(d *models.Deal) dealRow {
+	return dealRow{
+		ID: d.ID, TeamID: d.TeamID, ClientID: d.ClientID, OwnerID: d.OwnerID, Title: d.Title, Product: d.Product,
+		Units: d.Units, ValueMinor: d.Value.Minor, Currency: d.Value.Currency, CloseMonth: d.CloseMonth.Key(),
+		Budget: string(d.Budget), BudgetMinor: d.BudgetAmount.Minor, BudgetCurrency: d.BudgetAmount.Currency,
+		Step: string(d.Step), Stage: string(d.Stage), NextStep: d.NextStep, NextStepAt: timePtr(d.NextStepAt),
+		State: string(d.State), LostReason: string(d.LostReason), LostWords: d.LostWords, LostTo: d.LostTo,
+		ClosedAt: timePtr(d.ClosedAt), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+// CanSeeClient applies the one client-visibility rule
+// (models.User.CanSeeClient) for viewer, looking up the viewer's own
+// entries only when the role alone does not decide.
+func (db *DB) CanSeeClient(ctx context.Context, viewer *models.User, c *models.Client) (bool, error) {
+	if viewer.CanSeeClient(c, false) {
+		return true, nil
+	}
+	if viewer.RoleIn(c.TeamID) == models.RoleNone {
+		return false, nil
+	}
+	own, err := db.HasEntries(ctx, viewer.ID, c.ID)
+	if err != nil {
+		return false, err
+	}
+	return viewer.CanSeeClient(c, own), nil
+}
+
+// visibleClientFor loads a client for viewer: ENOTFOUND ("err_client_gone")
+// when it is gone or not theirs to see, the same answer, so ids reveal
+// nothing.
+func (db *DB) visibleClientFor(ctx context.Context, viewer *models.User, clientID int64) (*models.Client, error) {
+	c, err := loadClient(db.conn(ctx), clientID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := db.CanSeeClient(ctx, viewer, c)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
+	}
+	return c, nil
+}
+
+// CreateDeal adds a deal to a client card for viewer, who becomes its
+// owner; the team is the client's. A client viewer may not see is refused
+// like any other client access.
+func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Deal) error {
+	return db.InTx(ctx, func(ctx context.Context) error {
+		c, err := db.visibleClientFor(ctx, viewer, d.ClientID)
+		if err != nil {
+			return fmt.Errorf("create deal on client %d: %w", d.ClientID, err)
+		}
+		d.TeamID, d.OwnerID, d.State = c.TeamID, viewer.ID, models.DealOpen
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		row := dealRowOf(d)
+		row.ID = 0
+		tx := db.conn(ctx)
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("create deal %q on client %d: %w", d.Title, d.ClientID, err)
+		}
+		for i := range d.Competitors {
+			cr := dealCompetitorRow{DealID: row.ID, Name: d.Competitors[i].Name, Product: d.Competitors[i].Product,
+				Satisfaction: d.Competitors[i].Satisfaction, Rep: d.Competitors[i].Rep}
+			if err := tx.Create(&cr).Error; err != nil {
+				return fmt.Errorf("add competitor %q to deal %d: %w", cr.Name, row.ID, err)
+			}
+			d.Competitors[i].ID, d.Competitors[i].DealID = cr.ID, row.ID
+		}
+		comps := d.Competitors
+		*d = *row.model()
+		d.Competitors = comps
+		return nil
+	})
+}
+
+// Deal loads one deal for viewer: ENOTFOUND ("err_deal_gone") when it is
+// gone or on a client viewer may not see.
+func (db *DB) Deal(ctx context.Context, viewer *models.User, id int64) (*models.Deal, error) {
+	var row dealRow
+	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("load deal %d: %w", id, translate(err, "err_deal_gone", ""))
+	}
+	if _, err := db.visibleClientFor(ctx, viewer, row.ClientID); err != nil {
+		if models.ErrorCode(err) == models.ENOTFOUND {
+			return nil, models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		return nil, err
+	}
+	ds, err := db.withCompetitors(ctx, []dealRow{row})
+	if err != nil {
+		return nil, err
+	}
+	return ds[0], nil
+}
+
+// ClientDeals lists a client's deals for viewer, open ones first, each by
+// expected close (idx_deals_client).
+func (db *DB) ClientDeals(ctx context.Context, viewer *models.User, clientID int64) ([]*models.Deal, error) {
+	if _, err := db.visibleClientFor(ctx, viewer, clientID); err != nil {
+		return nil, fmt.Errorf("list deals of client %d: %w", clientID, err)
+	}
+	var rows []dealRow
+	if err := db.conn(ctx).Where("client_id = ?", clientID).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list deals of client %d: %w", clientID, err)
+	}
+	return db.withCompetitors(ctx, rows)
+}
+
+// OpenDeals lists the open deals viewer works in a team by expected close:
+// a manager's are the team's (idx_deals_team_state_close), a rep's their
+// own (idx_deals_owner_state_close). Deals without a close month come last.
+func (db *DB) OpenDeals(ctx context.Context, viewer *models.User, teamID int64) ([]*models.Deal, error) {
+	q := db.conn(ctx).Where("state = ?", string(models.DealOpen))
+	switch {
+	case viewer.SeesTeam(teamID):
+		q = q.Where("team_id = ?", teamID)
+	case viewer.RoleIn(teamID) != models.RoleNone:
+		q = q.Where("owner_id = ? AND team_id = ?", viewer.ID, teamID)
+	default:
+		return nil, models.Errorf(models.EFORBIDDEN, "err_not_your_team", nil)
+	}
+	var rows []dealRow
+	if err := q.Order("close_month = '', close_month, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list open deals of team %d for user %d: %w", teamID, viewer.ID, err)
+	}
+	return db.withCompetitors(ctx, rows)
+}
+
+func (db *DB) withCompetitors(ctx context.Context, rows []dealRow) ([]*models.Deal, error) {
+	out := make([]*models.Deal, len(rows))
+	byID := map[int64]*models.Deal{}
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+		byID[rows[i].ID] = out[i]
+		ids[i] = rows[i].ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var comps []dealCompetitorRow
+	if err := db.conn(ctx).Where("deal_id IN ?", ids).Order("id").Find(&comps).Error; err != nil {
+		return nil, fmt.Errorf("load competitors of %d deals: %w", len(ids), err)
+	}
+	for _, c := range comps {
+		d := byID[c.DealID]
+		d.Competitors = append(d.Competitors, models.Competitor{ID: c.ID, DealID: c.DealID, Name: c.Name,
+			Product: c.Product, Satisfaction: c.Satisfaction, Rep: c.Rep})
+	}
+	return out, nil
+}
+
+// CloseDeal closes an open deal for viewer with close (models.Deal.Won or
+// Lost), in one transaction with the deal locked, so two closes at once do
+// not both succeed. Only the deal's owner and the team's managers close it,
+// and only on a client viewer sees.
+func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, close func(*models.Deal) error) (*models.Deal, error) {
+	var out *models.Deal
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		q := db.conn(ctx)
+		if db.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var row dealRow
+		if err := q.Where("id = ?", dealID).Take(&row).Error; err != nil {
+			return fmt.Errorf("load deal %d: %w", dealID, translate(err, "err_deal_gone", ""))
+		}
+		if _, err := db.visibleClientFor(ctx, viewer, row.ClientID); err != nil {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		if row.OwnerID != viewer.ID && !viewer.SeesTeam(row.TeamID) {
+			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
+		}
+		d := row.model()
+		if err := close(d); err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		upd := dealRowOf(d)
+		res := db.conn(ctx).Model(&dealRow{}).Where("id = ? AND state = ?", dealID, string(models.DealOpen)).
+			Select("units", "value_minor", "currency", "stage", "state", "lost_reason", "lost_words", "lost_to", "closed_at", "updated_at").
+			Updates(&upd)
+		if res.Error != nil {
+			return fmt.Errorf("close deal %d: %w", dealID, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}
