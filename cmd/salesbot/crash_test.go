@@ -83,7 +83,7 @@ func TestCrashRun(t *testing.T) {
 var issue9 = guarantees{
 	// Updates: an update's rows, its replies and its done mark commit
 	// together; a replay sends what was not sent and runs nothing again.
-	Updates: false,
+	Updates: true,
 	// FollowUps: due follow-ups and reports go out through the same path:
 	// no lease to wait out after a kill, a digest resumes after its sent
 	// parts, the reports check runs at start.
