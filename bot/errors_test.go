@@ -84,3 +84,23 @@ func TestQuickVisitWithoutSeparators(t *testing.T) {
 	apptest.MustContain(t, h.Send(bob, "/visit Acme Corp"), "new client Acme Corp") // a name with a space is still a name
 	apptest.MustContain(t, h.Send(bob, "/visit Acme Corp met Wu demo warm"), "“met Wu”", "stage: demo / trial", "attitude: warm")
 }
+
+// Contacts keep their titles: words in brackets that are not a role are
+// the title, not a dropped note (issue 11, item 5).
+func TestContactTitlesAreKept(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, li, "Asia/Shanghai")
+	apptest.MustContain(t, h.Send(li, "/visit 华为; 见了李总(总经理, 决策者); 报价"), "李总(总经理)(决策者)")
+	h.Send(bob, "/join "+invite(t, h, "rep North"))
+	apptest.MustContain(t, h.Send(bob, "/visit Acme; met Wu (Head of IT); demo"), "“met Wu (Head of IT)” → met Wu, Head of IT")
+	for client, want := range map[string][2]string{"华为": {"李总", "总经理"}, "Acme": {"Wu", "Head of IT"}} {
+		c := clientNamed(t, h, "North", client)
+		cs, err := h.App.DB.Contacts(t.Context(), c.ID)
+		if err != nil || len(cs) != 1 || cs[0].Name != want[0] || cs[0].Title != want[1] {
+			t.Fatalf("%s contacts %+v %v", client, cs, err)
+		}
+		if client == "华为" && (len(cs[0].Roles) != 1 || cs[0].Roles[0] != "decision_maker") {
+			t.Fatalf("李总 roles %v", cs[0].Roles)
+		}
+	}
+}
