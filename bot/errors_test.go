@@ -104,3 +104,32 @@ func TestContactTitlesAreKept(t *testing.T) {
 		}
 	}
 }
+
+// A number that is not an offered button is not data, and the Skip word is
+// the Skip button (issue 11, item 4).
+func TestFormNumbersAndSkipWordsAreNotData(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, bob, "UTC")
+	h.Send(bob, "/visit Acme; demo")
+	got := h.Send(bob, "/visit")
+	apptest.MustContain(t, got, "Which client did you visit?")
+	got = h.Send(bob, "7")
+	apptest.MustContain(t, got, "There is no button 7: pick 1–1, or type the name.", "Which client did you visit?")
+	got = h.Send(bob, "1") // Acme, the one recent client
+	apptest.MustContain(t, got, "How did you meet them?")
+	got = h.Tap(bob, got, "phone")
+	apptest.MustContain(t, got, "Who did you meet?")
+	got = h.Send(bob, "9")
+	apptest.MustContain(t, got, "There is no button 9")
+	if strings.Contains(apptest.Joined(got), "So far: 9") {
+		t.Fatalf("9 became a contact:\n%s", apptest.Joined(got))
+	}
+	got = h.Send(bob, "skip")
+	if strings.Contains(apptest.Joined(got), "So far: skip") || !strings.Contains(apptest.Joined(got), "Which stage") {
+		t.Fatalf("skip was not the Skip button:\n%s", apptest.Joined(got))
+	}
+	got = h.Send(bob, "跳过") // the stage step: skipped in either language
+	if strings.Contains(apptest.Joined(got), "Please pick one of the buttons") {
+		t.Fatalf("跳过 not read as Skip:\n%s", apptest.Joined(got))
+	}
+}
