@@ -241,3 +241,17 @@ func TestTypedIDIsNoWayIn(t *testing.T) {
 	h.Send(repL, "/visit")
 	apptest.MustContain(t, h.Send(repL, "id:"+itoa(c.ID)), "How did you meet them?")
 }
+
+// A plan button carries a week; only this week and next can be planned by
+// it, whatever week a forged button names.
+func TestForgedPlanWeekIsRefused(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(bob, "North", "rep")
+	// Start is Monday 23 Nov 2026: this week is 2026-11-23, next 2026-11-30.
+	for _, week := range []string{"0001-01-01", "1900-01-01", "9999-12-27", "2026-11-16", "2026-12-07", "2026-11-24", "x"} {
+		apptest.MustContain(t, h.Press(bob, 0, "pl:a:"+week), "This button no longer works.")
+	}
+	apptest.MustContain(t, h.Press(bob, 0, "pl:a:2026-11-30"), "Plan a visit for week 49: which client?")
+	h.Send(bob, "/cancel")
+	apptest.MustContain(t, h.Press(bob, 0, "pl:a:2026-11-23"), "Plan a visit for week 48: which client?")
+}

@@ -84,3 +84,52 @@ func TestQuickVisitWithoutSeparators(t *testing.T) {
 	apptest.MustContain(t, h.Send(bob, "/visit Acme Corp"), "new client Acme Corp") // a name with a space is still a name
 	apptest.MustContain(t, h.Send(bob, "/visit Acme Corp met Wu demo warm"), "“met Wu”", "stage: demo / trial", "attitude: warm")
 }
+
+// Contacts keep their titles: words in brackets that are not a role are
+// the title, not a dropped note (issue 11, item 5).
+func TestContactTitlesAreKept(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, li, "Asia/Shanghai")
+	apptest.MustContain(t, h.Send(li, "/visit 华为; 见了李总(总经理, 决策者); 报价"), "李总(总经理)(决策者)")
+	h.Send(bob, "/join "+invite(t, h, "rep North"))
+	apptest.MustContain(t, h.Send(bob, "/visit Acme; met Wu (Head of IT); demo"), "“met Wu (Head of IT)” → met Wu, Head of IT")
+	for client, want := range map[string][2]string{"华为": {"李总", "总经理"}, "Acme": {"Wu", "Head of IT"}} {
+		c := clientNamed(t, h, "North", client)
+		cs, err := h.App.DB.Contacts(t.Context(), c.ID)
+		if err != nil || len(cs) != 1 || cs[0].Name != want[0] || cs[0].Title != want[1] {
+			t.Fatalf("%s contacts %+v %v", client, cs, err)
+		}
+		if client == "华为" && (len(cs[0].Roles) != 1 || cs[0].Roles[0] != "decision_maker") {
+			t.Fatalf("李总 roles %v", cs[0].Roles)
+		}
+	}
+}
+
+// A number that is not an offered button is not data, and the Skip word is
+// the Skip button (issue 11, item 4).
+func TestFormNumbersAndSkipWordsAreNotData(t *testing.T) {
+	h := apptest.New(t)
+	repIn(t, h, bob, "UTC")
+	h.Send(bob, "/visit Acme; demo")
+	got := h.Send(bob, "/visit")
+	apptest.MustContain(t, got, "Which client did you visit?")
+	got = h.Send(bob, "7")
+	apptest.MustContain(t, got, "There is no button 7: pick 1–1, or type the name.", "Which client did you visit?")
+	got = h.Send(bob, "1") // Acme, the one recent client
+	apptest.MustContain(t, got, "How did you meet them?")
+	got = h.Tap(bob, got, "phone")
+	apptest.MustContain(t, got, "Who did you meet?")
+	got = h.Send(bob, "9")
+	apptest.MustContain(t, got, "There is no button 9")
+	if strings.Contains(apptest.Joined(got), "So far: 9") {
+		t.Fatalf("9 became a contact:\n%s", apptest.Joined(got))
+	}
+	got = h.Send(bob, "skip")
+	if strings.Contains(apptest.Joined(got), "So far: skip") || !strings.Contains(apptest.Joined(got), "Which stage") {
+		t.Fatalf("skip was not the Skip button:\n%s", apptest.Joined(got))
+	}
+	got = h.Send(bob, "跳过") // the stage step: skipped in either language
+	if strings.Contains(apptest.Joined(got), "Please pick one of the buttons") {
+		t.Fatalf("跳过 not read as Skip:\n%s", apptest.Joined(got))
+	}
+}

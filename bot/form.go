@@ -50,6 +50,10 @@ type Step struct {
 	// A models.Error is shown and the question asked again. Nil: store
 	// the answer as st.Data[ID].
 	Parse func(ctx context.Context, r *Request, st *FormState, answer string) error
+	// NumbersArePicks says a typed small number (1–99) can only mean a
+	// button: one that is not offered is refused, never stored as a name
+	// (the client and contacts steps).
+	NumbersArePicks bool
 	// Optional steps have a Skip button.
 	Optional bool
 	// OnSkip, if set, clears what the step stores when it is skipped
@@ -237,6 +241,15 @@ func (b *Bot) formHook(ctx context.Context, r *Request) (bool, error) {
 		return true, nil
 	}
 	answer := r.Text
+	if s.Optional && b.isSkipWord(answer) {
+		// typing the Skip button's word is pressing it, never a text answer
+		if s.OnSkip != nil {
+			s.OnSkip(st)
+		} else {
+			delete(st.Data, s.ID)
+		}
+		return true, b.advance(ctx, r, f, st, s)
+	}
 	if !s.Text {
 		value, ok := matchChoice(st.Choices, answer)
 		if !ok {
@@ -247,8 +260,24 @@ func (b *Bot) formHook(ctx context.Context, r *Request) (bool, error) {
 		answer = value
 	} else if value, ok := matchChoice(st.Choices, answer); ok {
 		answer = value
+	} else if n, err := strconv.Atoi(strings.TrimSpace(answer)); err == nil && s.NumbersArePicks && n >= 0 && n < 100 {
+		r.say("form_pick_number", map[string]any{"N": n, "Max": len(st.Choices)})
+		r.reply(s.Prompt(r, st), b.formButtons(r, st, s))
+		return true, nil
 	}
 	return true, b.answer(ctx, r, f, st, s, answer)
+}
+
+// isSkipWord reports whether text is the Skip button's word in any
+// language ("skip", "跳过"), so it is not stored as an answer.
+func (b *Bot) isSkipWord(text string) bool {
+	text = strings.TrimSpace(text)
+	for _, lang := range b.cat.Languages() {
+		if strings.EqualFold(text, strings.TrimSpace(b.cat.T(lang, "form_skip", nil))) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchChoice reads a typed answer as a choice: its label (any case) or

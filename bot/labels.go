@@ -48,6 +48,14 @@ func (r *Request) roles(roles []models.DecisionRole) string {
 }
 
 // contact renders "Li (buyer, user)".
+// titled is a contact's name with their title, when they have one.
+func (r *Request) titled(name, title string) string {
+	if title == "" {
+		return name
+	}
+	return r.t("contact_titled", map[string]any{"Name": name, "Title": title})
+}
+
 func (r *Request) contact(name string, roles []models.DecisionRole) string {
 	if len(roles) == 0 {
 		return name

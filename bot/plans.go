@@ -168,7 +168,10 @@ func (b *Bot) cbPlan(ctx context.Context, r *Request, payload string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := models.StartOfDate(value, time.UTC); err != nil || models.WeekOfDate(value).Monday != value {
+		// Only a week the button could have offered: this week or next
+		// (a past or far week would show a plan as missed or never due).
+		this := models.WeekOf(r.Now, team.Location())
+		if value != this.Monday && value != this.Next().Monday {
 			r.say("button_stale", nil)
 			return nil
 		}

@@ -58,7 +58,7 @@ func (b *Bot) visitSummary(r *Request, d *visitDraft, s *storage.SavedVisit) []s
 		case models.FieldContacts:
 			met := make([]draftContact, len(s.Contacts))
 			for i, c := range s.Contacts {
-				met[i] = draftContact{Name: c.Name, Roles: c.Roles}
+				met[i] = draftContact{Name: c.Name, Title: c.Title, Roles: c.Roles}
 			}
 			return metLine(r, met), true
 		case models.FieldPlace:
@@ -197,7 +197,7 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 		case quick.KindContact:
 			var met []string
 			for _, c := range p.Contacts {
-				met = append(met, r.contact(c.Name, c.Roles))
+				met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
 			}
 			reading = r.t("read_contact", map[string]any{"Met": r.list(met)})
 		case quick.KindNextVisit:

@@ -38,6 +38,7 @@ type visitDraft struct {
 type draftContact struct {
 	ID    int64                 `json:"id,omitempty"`
 	Name  string                `json:"name"`
+	Title string                `json:"title,omitempty"`
 	Roles []models.DecisionRole `json:"roles,omitempty"`
 }
 
@@ -70,6 +71,9 @@ func (d *visitDraft) addContact(c draftContact) {
 		have := &d.Contacts[i]
 		if c.ID != 0 && have.ID == c.ID || c.ID == 0 && models.Fold(have.Name) == models.Fold(c.Name) {
 			have.Roles = models.AddRoles(have.Roles, c.Roles...)
+			if have.Title == "" {
+				have.Title = c.Title
+			}
 			return
 		}
 	}
@@ -97,7 +101,7 @@ func draftFromQuick(q *quick.Visit) *visitDraft {
 		NextAt: q.NextVisitAt, NoFollowUp: q.NoFollowUp, Parts: q.Parts}
 	d.Visit.Notes = strings.Join(q.Notes, "\n")
 	for _, c := range q.Contacts {
-		d.addContact(draftContact{Name: c.Name, Roles: c.Roles})
+		d.addContact(draftContact{Name: c.Name, Title: c.Title, Roles: c.Roles})
 	}
 	return d
 }
@@ -106,7 +110,7 @@ func draftFromVisit(v *models.Visit, c *models.Client, contacts []models.Contact
 	d := &visitDraft{Visit: *v, EditID: v.ID, clientChoice: clientChoice{TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name},
 		Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp}
 	for _, ct := range contacts {
-		d.Contacts = append(d.Contacts, draftContact{ID: ct.ID, Name: ct.Name, Roles: ct.Roles})
+		d.Contacts = append(d.Contacts, draftContact{ID: ct.ID, Name: ct.Name, Title: ct.Title, Roles: ct.Roles})
 	}
 	return d
 }

@@ -40,7 +40,7 @@ func (b *Bot) visitClientSteps() []*Step {
 // contactsStep collects the contacts met: the client's as buttons, or
 // typed with their roles, until Done.
 func (b *Bot) contactsStep() *Step {
-	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2,
+	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2, NumbersArePicks: true,
 		Prompt:  b.contactsPrompt,
 		Choices: b.contactChoices,
 		Parse:   b.parseContactAnswer,
@@ -81,7 +81,7 @@ func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
 	d := visitDrafts.of(st)
 	var met []string
 	for _, c := range d.Contacts {
-		met = append(met, r.contact(c.Name, c.Roles))
+		met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
 	}
 	so := ""
 	if len(met) > 0 {
@@ -130,7 +130,7 @@ func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState,
 			}
 			for _, c := range contacts {
 				if c.ID == id {
-					d.addContact(draftContact{ID: c.ID, Name: c.Name, Roles: c.Roles})
+					d.addContact(draftContact{ID: c.ID, Name: c.Name, Title: c.Title, Roles: c.Roles})
 					return nil
 				}
 			}
@@ -144,7 +144,7 @@ func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState,
 			if err := models.CheckText(models.FieldContactName, p.Name, models.MaxShortLen); err != nil {
 				return err
 			}
-			d.addContact(draftContact{Name: p.Name, Roles: p.Roles})
+			d.addContact(draftContact{Name: p.Name, Title: p.Title, Roles: p.Roles})
 		}
 		return nil
 	})
@@ -254,7 +254,7 @@ func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 func metLine(r *Request, cs []draftContact) string {
 	var met []string
 	for _, c := range cs {
-		met = append(met, r.contact(c.Name, c.Roles))
+		met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
 	}
 	if len(met) == 0 {
 		return ""

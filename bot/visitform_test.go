@@ -20,13 +20,16 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	apptest.MustContain(t, got, "So far: Zhou (buyer)")
 	got = h.Send(ann, "Qian")
 	apptest.MustContain(t, got, "So far: Zhou (buyer), Qian")
-	// A person with a "role" that is none is explained, the list kept.
-	got = h.Send(ann, "Sun (chef)")
-	apptest.MustContain(t, got, "I cannot read “Sun (chef)” as a person", "e.g. Li (buyer)", "So far: Zhou (buyer), Qian")
+	// Words in brackets that are not a role are the title (issue 11, item 5);
+	// brackets that do not close are explained, the list kept.
+	got = h.Send(ann, "Wu (CFO)")
+	apptest.MustContain(t, got, "So far: Zhou (buyer), Qian, Wu, CFO")
+	got = h.Send(ann, "Sun (chef")
+	apptest.MustContain(t, got, "I cannot read “Sun (chef” as a person", "e.g. Li (buyer)", "So far: Zhou (buyer), Qian, Wu, CFO")
 	got = h.Tap(ann, got, "✓ Done")
 	apptest.MustContain(t, got, "Which stage did the client reach?")
 	got = h.Tap(ann, got, "« Back")
-	apptest.MustContain(t, got, "Who did you meet?", "So far: Zhou (buyer), Qian")
+	apptest.MustContain(t, got, "Who did you meet?", "So far: Zhou (buyer), Qian, Wu, CFO")
 	got = h.Tap(ann, got, "Skip")
 	apptest.MustContain(t, got, "→ skipped", "Which stage did the client reach?")
 	got = h.Tap(ann, got, "4. demo / trial")
@@ -60,9 +63,19 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	}
 	v, _ := h.App.DB.Visit(t.Context(), vs[0].ID)
 	if v.Method != models.MethodPhone || v.Stage != models.StageDemo || v.Attitude != "" || v.ClientView != "" ||
-		v.TalkingPoints != "pricing and delivery" || len(v.ContactIDs) != 2 ||
+		v.TalkingPoints != "pricing and delivery" || len(v.ContactIDs) != 3 ||
 		v.NextVisitAt == nil || !v.NextVisitAt.Equal(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)) {
 		t.Fatalf("stored %+v", v)
+	}
+
+	// The title typed in brackets is stored with the contact.
+	cs, _ := h.App.DB.Contacts(t.Context(), c.ID)
+	titled := false
+	for _, ct := range cs {
+		titled = titled || ct.Name == "Wu" && ct.Title == "CFO"
+	}
+	if !titled {
+		t.Fatalf("contacts %+v: Wu without the title CFO", cs)
 	}
 
 	// Cancel keeps nothing and says what had been entered.

@@ -76,7 +76,7 @@ func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
 		in.NewClient = &models.Client{TeamID: team, Name: d.ClientName, OwnerID: r.User.ID}
 	}
 	for _, c := range d.Contacts {
-		in.Contacts = append(in.Contacts, models.Contact{ID: c.ID, Name: c.Name, Roles: c.Roles})
+		in.Contacts = append(in.Contacts, models.Contact{ID: c.ID, Name: c.Name, Title: c.Title, Roles: c.Roles})
 	}
 	var (
 		saved *storage.SavedVisit

@@ -16,8 +16,9 @@ const rescanEvery = time.Second
 // followBatch is how many pending updates one scan loads.
 const followBatch = 10_000
 
-// claimBatch is how many of a held chat's updates one query loads.
-const claimBatch = 100
+// claimBatch is how many of a held chat's updates a worker handles before
+// it lets go of the chat.
+const claimBatch = 20
 
 // notifier wakes every waiter at once (a closed channel), so one stored
 // update can wake all idle workers; wakes while nobody waits are not lost,
@@ -213,26 +214,25 @@ func (in *Inbox) claimWorker(ctx, work context.Context) {
 	}
 }
 
-// handleChat handles the held chat's pending updates until none is left
-// or the replica is stopping (then the one in progress finishes).
+// handleChat handles the held chat's pending updates — one batch, then
+// the worker lets go, so that with more busy chats than workers every chat
+// gets its turn (Claim takes the chat whose oldest update waited longest)
+// instead of a chat that keeps receiving holding its worker forever.
 func (in *Inbox) handleChat(ctx, work context.Context, l ChatLocker, chat int64) {
-	for ctx.Err() == nil && l.Alive() {
-		ups, err := l.Pending(work, claimBatch)
-		if err != nil {
-			in.log.Warn("load a chat's pending updates", "chat_id", chat, "err", err)
+	ups, err := l.Pending(work, claimBatch)
+	if err != nil {
+		in.log.Warn("load a chat's pending updates", "chat_id", chat, "err", err)
+		return
+	}
+	for _, u := range ups {
+		if ctx.Err() != nil || !l.Alive() {
 			return
 		}
-		if len(ups) == 0 {
-			return
+		if u.Attempts > 0 {
+			in.log.Info("resuming an update an earlier attempt did not finish (a stopped or dead replica)",
+				"update_id", u.UpdateID, "chat_id", chat, "attempts", u.Attempts)
+			in.cfg.Metrics.ClaimTakenOver("update", 1)
 		}
-		for _, u := range ups {
-			if ctx.Err() != nil || !l.Alive() {
-				return
-			}
-			if u.Attempts > 0 {
-				in.cfg.Metrics.ClaimTakenOver("update", 1)
-			}
-			in.process(work, u)
-		}
+		in.process(work, u)
 	}
 }

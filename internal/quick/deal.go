@@ -75,13 +75,26 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 	d.Client = parts[0]
 	var title []string
 	for _, p := range parts[1:] {
+		// Whole-part stage and step words first, so "产品演示" is the demo
+		// stage, not a product called "演示".
+		if st, ok := models.ParseStage(p); ok {
+			d.Stage = st
+			continue
+		}
+		if st, ok := models.ParseProcurementStep(p); ok {
+			d.Step = st
+			continue
+		}
 		if rest, ok := cutWord(p, closeWords); ok {
 			m, ok := ParseMonth(rest, now, loc)
-			if !ok {
+			switch {
+			case ok:
+				d.Close = m
+				continue
+			case strings.ContainsAny(rest, "0123456789") || hasMonthWord(rest) || isLatin(strings.ToLower(p)):
 				return d, models.Errorf(models.EINVALID, "err_deal_month", map[string]any{"Text": p})
 			}
-			d.Close = m
-			continue
+			// "标签", "签字笔": a Chinese word that merely contains 签 is not a close month.
 		}
 		if rest, ok := cutWord(p, competitorWords); ok {
 			for _, c := range strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '/' }) {
@@ -130,14 +143,6 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 				d.Stage = st
 				continue
 			}
-		}
-		if st, ok := models.ParseStage(p); ok {
-			d.Stage = st
-			continue
-		}
-		if st, ok := models.ParseProcurementStep(p); ok {
-			d.Step = st
-			continue
 		}
 		if m, ok := ParseMonth(p, now, loc); ok && hasMonthWord(p) {
 			d.Close = m

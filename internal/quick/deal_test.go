@@ -28,6 +28,7 @@ func TestParseDeal(t *testing.T) {
 			Budget: models.BudgetKnown, BudgetValue: Amount{Minor: 150_000_000, Currency: "USD"}, Stage: models.StageDemo}},
 		{in: "Acme; no budget; 2027年5月", want: Deal{Client: "Acme", Budget: models.BudgetNone, Close: models.Month{Year: 2027, Mon: 5}}},
 		{in: "Acme", want: Deal{Client: "Acme"}},
+		{in: "华为; 标签打印机; 产品演示; 签字笔", want: Deal{Client: "华为", Title: "标签打印机; 签字笔", Stage: models.StageDemo}},
 		{in: "Acme; -3.2M", key: "err_amount_negative"},
 		{in: "Acme; 3.2X", key: "err_amount_unreadable"},
 		{in: "Acme; 2.5 units", key: "err_quantity_fraction"},

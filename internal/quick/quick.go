@@ -78,7 +78,10 @@ type Part struct {
 
 // Contact is a person met, as typed: "Li (buyer)", "王经理（决策者）".
 type Contact struct {
-	Name  string
+	Name string
+	// Title is what the brackets hold besides roles: "Wu (Head of IT)",
+	// "李总(总经理, 决策者)".
+	Title string
 	Roles []models.DecisionRole
 }
 
@@ -254,6 +257,9 @@ func mergeContact(cs []Contact, c Contact) []Contact {
 	for i := range cs {
 		if models.Fold(cs[i].Name) == models.Fold(c.Name) {
 			cs[i].Roles = models.AddRoles(cs[i].Roles, c.Roles...)
+			if cs[i].Title == "" {
+				cs[i].Title = c.Title
+			}
 			return cs
 		}
 	}
@@ -421,7 +427,7 @@ func readContacts(raw, list string) Part {
 	var cs []Contact
 	bad := false
 	for _, item := range splitContacts(list) {
-		name, roles, ok := cutRoles(item)
+		name, title, roles, ok := cutContact(item)
 		if !ok {
 			bad = true
 			name = item
@@ -430,11 +436,11 @@ func readContacts(raw, list string) Part {
 		if models.Fold(name) == "" {
 			continue
 		}
-		cs = mergeContact(cs, Contact{Name: name, Roles: roles})
+		cs = mergeContact(cs, Contact{Name: name, Title: title, Roles: roles})
 	}
 	if len(cs) == 0 || bad {
-		// Roles that are not roles: keep the whole part as a note rather
-		// than store a contact named "Li (chef)".
+		// Brackets that do not close, or text after them: keep the whole
+		// part as a note rather than store a contact named "Li (chef".
 		reason := ReasonBadRole
 		if len(cs) == 0 {
 			reason = ReasonUnknown
@@ -448,28 +454,51 @@ func readContacts(raw, list string) Part {
 // when brackets hold something that is not a list of roles; a name without
 // brackets is ok with no roles.
 func cutRoles(item string) (string, []models.DecisionRole, bool) {
+	name, title, roles, ok := cutContact(item)
+	if !ok || title != "" {
+		return item, nil, false
+	}
+	return name, roles, true
+}
+
+// titleSeparators split what a contact's brackets hold.
+const titleSeparators = ",，、;；/"
+
+// cutContact splits "Wu (Head of IT)", "李总(总经理, 决策者)", "Li (buyer,
+// user)" into the name, a title (the bracketed words that are not roles,
+// joined with ", ") and the roles. ok is false when the brackets do not
+// close or text follows them; a name without brackets is ok.
+func cutContact(item string) (name, title string, roles []models.DecisionRole, ok bool) {
 	item = strings.TrimSpace(item)
 	open := strings.IndexAny(item, "(（")
 	if open < 0 {
-		return item, nil, !strings.ContainsAny(item, ")）")
+		return item, "", nil, !strings.ContainsAny(item, ")）")
 	}
 	inner := item[open:]
 	_, size := utf8.DecodeRuneInString(inner)
 	inner = inner[size:]
 	closeAt := strings.IndexAny(inner, ")）")
 	if closeAt < 0 {
-		return item, nil, false
+		return item, "", nil, false
 	}
 	after := strings.TrimSpace(inner[closeAt:])
 	_, size = utf8.DecodeRuneInString(after)
 	if strings.TrimSpace(after[size:]) != "" {
-		return item, nil, false // text after the brackets
+		return item, "", nil, false // text after the brackets
 	}
-	roles, ok := models.ParseDecisionRoles(inner[:closeAt])
-	if !ok {
-		return item, nil, false
+	var titles []string
+	for _, tok := range strings.FieldsFunc(inner[:closeAt], func(r rune) bool { return strings.ContainsRune(titleSeparators, r) }) {
+		tok = strings.TrimSpace(tok)
+		if tok == "" {
+			continue
+		}
+		if rs, ok := models.ParseDecisionRoles(tok); ok {
+			roles = models.AddRoles(roles, rs...)
+		} else {
+			titles = append(titles, tok)
+		}
 	}
-	return strings.TrimSpace(item[:open]), roles, true
+	return strings.TrimSpace(item[:open]), strings.Join(titles, ", "), roles, true
 }
 
 // splitContacts splits a list of people at commas, "and", "&", "、", and at

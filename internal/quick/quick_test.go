@@ -27,8 +27,8 @@ func TestParseVisit(t *testing.T) {
 		in   string
 		want Visit // Parts are checked separately
 	}{
-		{"Acme; met Li (buyer); demo; warm; next: send quote", Visit{Visit: models.Visit{Stage: models.StageDemo, Attitude: models.AttitudeWarm, NextStep: "send quote"}, Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
-		{"华为; 见了王经理(决策者); 报价; 热心; 下一步: 发合同", Visit{Visit: models.Visit{Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}, Client: "华为", Contacts: []Contact{{"王经理", []models.DecisionRole{models.RoleDecisionMaker}}}}},
+		{"Acme; met Li (buyer); demo; warm; next: send quote", Visit{Visit: models.Visit{Stage: models.StageDemo, Attitude: models.AttitudeWarm, NextStep: "send quote"}, Client: "Acme", Contacts: []Contact{{Name: "Li", Roles: []models.DecisionRole{models.RoleBuyer}}}}},
+		{"华为; 见了王经理(决策者); 报价; 热心; 下一步: 发合同", Visit{Visit: models.Visit{Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}, Client: "华为", Contacts: []Contact{{Name: "王经理", Roles: []models.DecisionRole{models.RoleDecisionMaker}}}}},
 		// Full-width separators and colon, parts in any order.
 		{"华为；热心；下一步：发合同；报价", Visit{Visit: models.Visit{Stage: models.StageProposal, Attitude: models.AttitudeWarm, NextStep: "发合同"}, Client: "华为"}},
 		{"Acme; revisit friday; phone", Visit{Visit: models.Visit{Method: models.MethodPhone, NextVisitAt: local(2026, 11, 27, 9, 0)}, Client: "Acme"}},
@@ -39,11 +39,11 @@ func TestParseVisit(t *testing.T) {
 		{"Acme; no revisit", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
 		{"Acme; 不用回访", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
 		{"Acme; met Li (buyer, user) and Wang (decision maker)", Visit{Client: "Acme", Contacts: []Contact{
-			{"Li", []models.DecisionRole{models.RoleBuyer, models.RoleUser}}, {"Wang", []models.DecisionRole{models.RoleDecisionMaker}}}}},
+			{Name: "Li", Roles: []models.DecisionRole{models.RoleBuyer, models.RoleUser}}, {Name: "Wang", Roles: []models.DecisionRole{models.RoleDecisionMaker}}}}},
 		{"华为; 见了王经理（决策者）和李工（使用者）", Visit{Client: "华为", Contacts: []Contact{
-			{"王经理", []models.DecisionRole{models.RoleDecisionMaker}}, {"李工", []models.DecisionRole{models.RoleUser}}}}},
-		{"华为; 李工(采购、使用者)", Visit{Client: "华为", Contacts: []Contact{{"李工", []models.DecisionRole{models.RoleBuyer, models.RoleUser}}}}},
-		{"Acme; met Li", Visit{Client: "Acme", Contacts: []Contact{{"Li", nil}}}},
+			{Name: "王经理", Roles: []models.DecisionRole{models.RoleDecisionMaker}}, {Name: "李工", Roles: []models.DecisionRole{models.RoleUser}}}}},
+		{"华为; 李工(采购、使用者)", Visit{Client: "华为", Contacts: []Contact{{Name: "李工", Roles: []models.DecisionRole{models.RoleBuyer, models.RoleUser}}}}},
+		{"Acme; met Li", Visit{Client: "Acme", Contacts: []Contact{{Name: "Li", Roles: nil}}}},
 		{"Acme; 45 min; points: pricing, delivery; view: likes the demo; place: HQ", Visit{Visit: models.Visit{DurationMin: 45, TalkingPoints: "pricing, delivery", ClientView: "likes the demo", Place: "HQ"}, Client: "Acme"}},
 		{"Acme; 1.5h", Visit{Visit: models.Visit{DurationMin: 90}, Client: "Acme"}},
 		{"Acme; 半小时", Visit{Visit: models.Visit{DurationMin: 30}, Client: "Acme"}},
@@ -55,12 +55,16 @@ func TestParseVisit(t *testing.T) {
 		{"Acme; note: parking is hard", Visit{Client: "Acme", Notes: []string{"parking is hard"}}},
 		// A second stage is kept as a note, not silently replacing the first.
 		{"Acme; demo; quote", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Notes: []string{"quote"}}},
-		{"Acme; met Li (chef)", Visit{Client: "Acme", Notes: []string{"met Li (chef)"}}},
+		// Words in brackets that are not roles are the contact's title.
+		{"Acme; met Li (chef)", Visit{Client: "Acme", Contacts: []Contact{{Name: "Li", Title: "chef"}}}},
+		{"Acme; met Wu (Head of IT)", Visit{Client: "Acme", Contacts: []Contact{{Name: "Wu", Title: "Head of IT"}}}},
+		{"华为; 见了李总(总经理, 决策者)", Visit{Client: "华为", Contacts: []Contact{{Name: "李总", Title: "总经理", Roles: []models.DecisionRole{models.RoleDecisionMaker}}}}},
+		{"Acme; met Li (chef", Visit{Client: "Acme", Notes: []string{"met Li (chef"}}},
 		{"Acme; revisit soon", Visit{Client: "Acme", Notes: []string{"revisit soon"}}},
 		{"Acme; stage: bogus", Visit{Client: "Acme", Notes: []string{"stage: bogus"}}},
 		// The client is missing when the first part is plainly something else.
 		{"demo; warm", Visit{Visit: models.Visit{Stage: models.StageDemo, Attitude: models.AttitudeWarm}}},
-		{"met Li (buyer); demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
+		{"met Li (buyer); demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Contacts: []Contact{{Name: "Li", Roles: []models.DecisionRole{models.RoleBuyer}}}}},
 		{"next: call back", Visit{Visit: models.Visit{NextStep: "call back"}}},
 		{"", Visit{}},
 		{" ; ; ", Visit{}},
@@ -69,7 +73,7 @@ func TestParseVisit(t *testing.T) {
 		{"Met Office; warm", Visit{Visit: models.Visit{Attitude: models.AttitudeWarm}, Client: "Met Office"}},
 		{"Friday Foods", Visit{Client: "Friday Foods"}},
 		{"Acme (Shanghai); demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme (Shanghai)"}},
-		{"Acme\nmet Li (buyer)\ndemo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Contacts: []Contact{{"Li", []models.DecisionRole{models.RoleBuyer}}}}},
+		{"Acme\nmet Li (buyer)\ndemo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Contacts: []Contact{{Name: "Li", Roles: []models.DecisionRole{models.RoleBuyer}}}}},
 	}
 	for _, c := range cases {
 		got := ParseVisit(c.in, now, shanghai)
@@ -101,7 +105,7 @@ func checkParts(t *testing.T, in string, parts []Part) {
 }
 
 func TestPartReadings(t *testing.T) {
-	v := ParseVisit("Acme; demo; quote; brought cake; revisit soon; met Li (chef)", now, shanghai)
+	v := ParseVisit("Acme; demo; quote; brought cake; revisit soon; met Li (chef) ok", now, shanghai)
 	want := []struct {
 		kind   Kind
 		reason string
@@ -199,7 +203,10 @@ func TestParseContacts(t *testing.T) {
 	if cs, ok := ParseContacts("met Li (buyer)"); !ok || len(cs) != 1 || cs[0].Name != "Li" {
 		t.Fatalf("%+v %v", cs, ok)
 	}
-	for _, bad := range []string{"Li (chef)", "", "()", "  "} {
+	if cs, ok := ParseContacts("Wu (CFO)"); !ok || len(cs) != 1 || cs[0].Name != "Wu" || cs[0].Title != "CFO" || cs[0].Roles != nil {
+		t.Fatalf("%+v %v", cs, ok)
+	}
+	for _, bad := range []string{"Li (chef) ok", "Li (chef", "", "()", "  "} {
 		if cs, ok := ParseContacts(bad); ok {
 			t.Errorf("ParseContacts(%q) = %+v", bad, cs)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -692,12 +693,29 @@ func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, token string, now
 		return nil, nil
 	}
 	var rows []followUpView
+	claimable := []string{string(models.FollowUpPending), string(models.FollowUpSending)}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if db.dialect == Postgres {
+			// Two dispatchers claiming overlapping batches would otherwise
+			// lock rows in whatever order each scan meets them and can
+			// deadlock (40P01). Locking in id order and skipping rows the
+			// other holds lets each take a disjoint part at once.
+			var free []int64
+			err := tx.Model(&followUpRow{}).Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
+				Where("id IN ? AND state IN ? AND send_at <= ?", ids, claimable, utc(now)).
+				Order("id").Pluck("id", &free).Error
+			if err != nil {
+				return err
+			}
+			if len(free) == 0 {
+				return nil
+			}
+			ids = free
+		}
 		// A claim whose lease ran out was taken by an attempt that never
 		// finished: it may have reached the user.
 		err := tx.Model(&followUpRow{}).
-			Where("id IN ? AND state IN ? AND send_at <= ?", ids,
-				[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(now)).
+			Where("id IN ? AND state IN ? AND send_at <= ?", ids, claimable, utc(now)).
 			Updates(map[string]any{
 				"maybe_sent":  gorm.Expr("CASE WHEN state = ? THEN ? ELSE maybe_sent END", string(models.FollowUpSending), true),
 				"state":       string(models.FollowUpSending),

@@ -49,7 +49,8 @@ type Delivery struct {
 	// (connection refused or reset, timeout); Err says why.
 	Status int
 	Err    string
-	At     time.Time
+	At     time.Time     // when the request was made
+	Took   time.Duration // until the answer (or the failure), on the wall clock
 }
 
 // WithWebhookClient sets the HTTP client webhook deliveries use (for a TLS
@@ -207,8 +208,9 @@ func (s *Server) deliver(gen uint64, url, secret string) {
 		}
 		wait := s.hookRetry[0]
 		for attempt := 1; ; attempt++ {
+			at, began := s.now(), time.Now()
 			status, err := s.post(url, secret, body)
-			d := Delivery{UpdateID: u.ID, ChatID: chat, Attempt: attempt, Status: status, At: s.now()}
+			d := Delivery{UpdateID: u.ID, ChatID: chat, Attempt: attempt, Status: status, At: at, Took: time.Since(began)}
 			if err != nil {
 				d.Err = err.Error()
 			}
