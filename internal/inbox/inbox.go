@@ -178,18 +178,24 @@ func (in *Inbox) Run(ctx context.Context) error {
 	for _, q := range queues {
 		close(q)
 	}
+	in.drain(&wg, stopWork, "drain timed out; unfinished updates stay pending for the next start")
+	return err
+}
+
+// drain lets the workers finish within DrainTimeout, then cancels their
+// handlers (what they had not committed stays pending) and waits for them.
+func (in *Inbox) drain(wg *sync.WaitGroup, stopWork context.CancelFunc, timedOut string) {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	if in.cfg.DrainTimeout > 0 {
 		select {
 		case <-done:
 		case <-time.After(in.cfg.DrainTimeout):
-			in.log.Warn("drain timed out; unfinished updates stay pending for the next start")
+			in.log.Warn(timedOut)
 		}
 	}
 	stopWork()
 	<-done
-	return err
 }
 
 func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) bool) error {

@@ -138,17 +138,7 @@ func (in *Inbox) runClaims(ctx context.Context) error {
 		}()
 	}
 	<-ctx.Done()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	if in.cfg.DrainTimeout > 0 {
-		select {
-		case <-done:
-		case <-time.After(in.cfg.DrainTimeout):
-			in.log.Warn("drain timed out; unfinished updates stay pending for another replica or the next start")
-		}
-	}
-	stopWork()
-	<-done
+	in.drain(&wg, stopWork, "drain timed out; unfinished updates stay pending for another replica or the next start")
 	return nil
 }
 
