@@ -280,23 +280,7 @@ func (s *Server) PendingUpdates() int {
 // WaitPolling blocks until some getUpdates request is waiting for updates
 // (the bot is up and polling), ctx ends, or the server closes.
 func (s *Server) WaitPolling(ctx context.Context) error {
-	for {
-		s.mu.Lock()
-		if s.polling > 0 {
-			s.mu.Unlock()
-			return nil
-		}
-		changed := s.changed
-		s.mu.Unlock()
-
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-s.closed:
-			return ErrClosed
-		}
-	}
+	return s.waitFor(ctx, func() bool { return s.polling > 0 })
 }
 
 func buttonsOf(kb *tgmodels.InlineKeyboardMarkup) [][]Button {
