@@ -41,20 +41,9 @@ func (b *Bot) visibleTeams(ctx context.Context, r *Request) ([]int64, error) {
 	return ids, nil
 }
 
-// canSee applies models.User.CanSeeClient, looking up the rep's own entries
-// only when the role alone does not decide.
+// canSee is storage's one client-visibility rule for the request's user.
 func (b *Bot) canSee(ctx context.Context, r *Request, c *models.Client) (bool, error) {
-	if r.User.CanSeeClient(c, false) {
-		return true, nil
-	}
-	if r.User.RoleIn(c.TeamID) == models.RoleNone {
-		return false, nil
-	}
-	own, err := b.store.HasEntries(ctx, r.User.ID, c.ID)
-	if err != nil {
-		return false, err
-	}
-	return r.User.CanSeeClient(c, own), nil
+	return b.store.CanSeeClient(ctx, r.User, c)
 }
 
 // visibleClient loads a client by id for the user, ENOTFOUND when it is

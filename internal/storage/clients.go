@@ -386,3 +386,20 @@ func deleteClientIfEmpty(tx *gorm.DB, clientID int64) (bool, error) {
 	}
 	return true, nil
 }
+
+// CanSeeClient applies the one client-visibility rule
+// (models.User.CanSeeClient) for viewer, looking up the viewer's own
+// entries only when the role alone does not decide.
+func (db *DB) CanSeeClient(ctx context.Context, viewer *models.User, c *models.Client) (bool, error) {
+	if viewer.CanSeeClient(c, false) {
+		return true, nil
+	}
+	if viewer.RoleIn(c.TeamID) == models.RoleNone {
+		return false, nil
+	}
+	own, err := db.HasEntries(ctx, viewer.ID, c.ID)
+	if err != nil {
+		return false, err
+	}
+	return viewer.CanSeeClient(c, own), nil
+}

@@ -74,23 +74,6 @@ func dealRowOf(d *models.Deal) dealRow {
 	}
 }
 
-// CanSeeClient applies the one client-visibility rule
-// (models.User.CanSeeClient) for viewer, looking up the viewer's own
-// entries only when the role alone does not decide.
-func (db *DB) CanSeeClient(ctx context.Context, viewer *models.User, c *models.Client) (bool, error) {
-	if viewer.CanSeeClient(c, false) {
-		return true, nil
-	}
-	if viewer.RoleIn(c.TeamID) == models.RoleNone {
-		return false, nil
-	}
-	own, err := db.HasEntries(ctx, viewer.ID, c.ID)
-	if err != nil {
-		return false, err
-	}
-	return viewer.CanSeeClient(c, own), nil
-}
-
 // visibleClientFor loads a client for viewer: ENOTFOUND ("err_client_gone")
 // when it is gone or not theirs to see, the same answer, so ids reveal
 // nothing.
