@@ -10,6 +10,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +19,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,6 +29,7 @@ import (
 	"salesbot/bot"
 	"salesbot/internal/app"
 	"salesbot/internal/outbox"
+	"salesbot/internal/storage"
 	"salesbot/models"
 	"salesbot/reminders"
 )
@@ -100,6 +105,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // common are the settings every mode shares.
 type common struct {
 	db       string
+	stateDir string
 	tz       string
 	admins   string
 	logLevel string
@@ -107,6 +113,7 @@ type common struct {
 
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.db, "db", envOr("SALESBOT_DB", "salesbot.db"), "SQLite file path or postgres:// URL (env SALESBOT_DB)")
+	fs.StringVar(&c.stateDir, "state-dir", envOr("SALESBOT_STATE_DIR", os.Getenv("STATE_DIRECTORY")), "where this host keeps what is not in the database (crash files); default: beside a SQLite file, the user's cache directory for PostgreSQL (env SALESBOT_STATE_DIR, or systemd's STATE_DIRECTORY)")
 	fs.StringVar(&c.tz, "tz", envOr("SALESBOT_TZ", "UTC"), "default time zone of new teams, IANA name (env SALESBOT_TZ)")
 	fs.StringVar(&c.admins, "admins", os.Getenv("SALESBOT_ADMINS"), "comma-separated Telegram user ids of admins (env SALESBOT_ADMINS)")
 	fs.StringVar(&c.logLevel, "log-level", envOr("SALESBOT_LOG_LEVEL", "info"), "debug, info, warn or error (env SALESBOT_LOG_LEVEL)")
@@ -247,12 +254,39 @@ func (f *botFlags) start(ctx context.Context, admins []int64, stderr io.Writer, 
 		return nil, err
 	}
 	cfg := f.send.config(&f.c, token, admins)
+	cfg.CrashDir = crashDir(f.c.db, f.c.stateDir)
 	if adjust != nil {
 		if err := adjust(&cfg); err != nil {
 			return nil, err
 		}
 	}
-	return app.New(ctx, cfg, nil, f.c.logger(stderr))
+	a, err := app.New(ctx, cfg, nil, f.c.logger(stderr))
+	if err != nil {
+		return nil, err
+	}
+	// A panic that escapes or a fatal runtime error is written there too,
+	// so the next start knows the process crashed rather than was killed.
+	if out := a.CrashOutput(); out != nil {
+		debug.SetCrashOutput(out, debug.CrashOptions{})
+	}
+	return a, nil
+}
+
+// crashDir is where runs keep their crash files (package crashlog): one
+// directory per database, so that runs of other databases on this host
+// are not mistaken for this one's.
+func crashDir(db, stateDir string) string {
+	if !storage.IsPostgresDSN(db) && stateDir == "" {
+		return db + ".crashes"
+	}
+	if stateDir == "" {
+		stateDir = filepath.Join(os.TempDir(), "salesbot")
+		if dir, err := os.UserCacheDir(); err == nil {
+			stateDir = filepath.Join(dir, "salesbot")
+		}
+	}
+	sum := sha256.Sum256([]byte(db))
+	return filepath.Join(stateDir, "crashes-"+hex.EncodeToString(sum[:6]))
 }
 
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {

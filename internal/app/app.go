@@ -5,11 +5,14 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -19,6 +22,7 @@ import (
 
 	"salesbot/bot"
 	"salesbot/internal/clock"
+	"salesbot/internal/crashlog"
 	"salesbot/internal/inbox"
 	"salesbot/internal/metrics"
 	"salesbot/internal/outbox"
@@ -65,6 +69,13 @@ type Config struct {
 	// Serve is how updates arrive (polling or webhook) and what --listen
 	// serves (serve.go).
 	Serve Serve
+	// CrashDir, when set, keeps this run's crash file (package crashlog).
+	// At start, the runs found dead there that crashed — rather than
+	// being killed from outside — count against the updates they were
+	// handling, so the inbox gives up on an update that crashes the bot,
+	// never on one a SIGKILL merely interrupted. Empty: no crash is ever
+	// told apart, and only the inbox's MaxAttempts deaths give up.
+	CrashDir string
 	// UserRate bounds each person's messages (zero: bot.DefaultRateLimit;
 	// a negative Burst: no limit).
 	UserRate bot.RateLimit
@@ -109,6 +120,10 @@ type App struct {
 	username string
 	builder  *reports.Builder
 	killed   atomic.Bool
+	// runID names this run in the updates it begins handling; crash is
+	// its crash file (Cfg.CrashDir).
+	runID string
+	crash *crashlog.Log
 }
 
 // Names of the periodic jobs (salesbot job NAME).
@@ -149,7 +164,8 @@ func New(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*A
 	log = slog.New(secrets.Handler(log.Handler()))
 	replica := cfg.Serve.ReplicaName()
 	a := &App{Cfg: cfg, Log: log.With("replica", replica), Clock: clk, Metrics: metrics.New(replica, cfg.Serve.Version), secrets: secrets}
-	for _, step := range []func(context.Context) error{a.openDB, a.loadCatalogue, a.connect, a.makeBot, a.makeJobs, a.makeInbox} {
+	a.runID = replica + "-" + randomHex(6)
+	for _, step := range []func(context.Context) error{a.openDB, a.readCrashes, a.loadCatalogue, a.connect, a.makeBot, a.makeJobs, a.makeInbox} {
 		if err := step(ctx); err != nil {
 			if a.DB != nil {
 				a.DB.Close()
@@ -201,6 +217,56 @@ func (a *App) openDB(ctx context.Context) error {
 		return fmt.Errorf("can't migrate database: %w", err)
 	}
 	return nil
+}
+
+// readCrashes opens this run's crash file and counts the crashes of the
+// dead runs found beside it against the updates they were handling.
+func (a *App) readCrashes(ctx context.Context) error {
+	if a.Cfg.CrashDir == "" {
+		return nil
+	}
+	l, dead, err := crashlog.Open(a.Cfg.CrashDir, a.runID)
+	if err != nil {
+		return fmt.Errorf("can't open the crash log: %w", err)
+	}
+	a.crash = l
+	for _, run := range dead {
+		if !run.Crashed() {
+			continue // killed from outside: what it was handling is not to blame
+		}
+		n, err := a.DB.RecordCrash(ctx, run.Owner)
+		if err != nil {
+			return err
+		}
+		a.Log.Error("the last run crashed; the updates it was handling count it", "run", run.Owner,
+			"updates", n, "output", run.Output)
+	}
+	return nil
+}
+
+// CrashOutput is the file the Go runtime should write a crash to
+// (debug.SetCrashOutput, which is the process's, so main calls it), nil
+// without Cfg.CrashDir.
+func (a *App) CrashOutput() *os.File {
+	if a.crash == nil {
+		return nil
+	}
+	return a.crash.File()
+}
+
+// CrashInHandling makes the app die as a panic escaping a handler would:
+// the runtime's crash output written, then killed. For crash tests.
+func (a *App) CrashInHandling(output string) {
+	if err := a.crash.Crash(output); err != nil {
+		a.Log.Warn("simulate a crash", "err", err)
+	}
+	a.Kill()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // loadCatalogue reads the language catalogue: the embedded one, or the
@@ -329,7 +395,7 @@ func (a *App) makeInbox(context.Context) error {
 	a.Inbox = inbox.New(inbox.Config{
 		APIURL: cfg.APIURL, Token: cfg.Token, PollTimeout: cfg.PollTimeout, Workers: cfg.Workers,
 		DrainTimeout: cfg.DrainTimeout, Log: a.Log, OnDone: onDone,
-		OnGiveUp: a.Bot.GiveUp, OnPanic: a.Bot.Apologize,
+		Owner: a.runID, OnGiveUp: a.Bot.GiveUp, OnPanic: a.Bot.Apologize,
 		BeforeCommit: cfg.Faults.BeforeCommit, AfterCommit: cfg.Faults.AfterCommit,
 		Webhook: cfg.Serve.Webhook(), OnPoll: a.onPoll, Claims: a.chatClaims(), Metrics: a.Metrics,
 	}, a.inboxStore(), func(ctx context.Context, upd *tgmodels.Update) error { return a.Bot.Process(ctx, a.TG, upd) }, bot.ChatOf)
@@ -423,6 +489,7 @@ func (a *App) RunJob(ctx context.Context, name string) error {
 // what was committed stays. Run then returns.
 func (a *App) Kill() {
 	a.killed.Store(true)
+	a.crash.Abandon()
 	a.DB.Kill()
 }
 
@@ -438,4 +505,4 @@ func Transport() *http.Transport {
 }
 
 // Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error { return errors.Join(a.crash.Close(), a.DB.Close()) }

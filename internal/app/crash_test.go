@@ -353,10 +353,11 @@ func crossings(total int64, pg bool) []int64 {
 	return out
 }
 
-// An update the process dies in while handling it, every time, is given
-// up after three such crashes: its sender is told, quoting it, and the
-// admin sees it in /team. Restarts that merely find it pending (killed
-// elsewhere) do not count.
+// An update the process crashes in while handling it, every time (a panic
+// that escapes, a fatal runtime error: the runtime writes the crash
+// output), is given up after three such crashes: its sender is told,
+// quoting it, and the admin sees it in /team. Restarts that merely find it
+// pending, and kills from outside while it was handled, do not count.
 func TestGiveUpAfterRepeatedCrashes(t *testing.T) {
 	var poison atomic.Int64
 	var h *apptest.Harness
@@ -364,7 +365,7 @@ func TestGiveUpAfterRepeatedCrashes(t *testing.T) {
 	h = apptest.New(t, apptest.WithConfig(func(c *app.Config) {
 		c.Faults.BeforeCommit = func(id int64) {
 			if id == poison.Load() {
-				h.App.Kill()
+				h.App.CrashInHandling("fatal error: stack overflow\n\ngoroutine 7 [running]:\n")
 				killed <- struct{}{}
 			}
 		}
@@ -386,10 +387,47 @@ func TestGiveUpAfterRepeatedCrashes(t *testing.T) {
 		t.Fatalf("visits after giving up: %v (%v), want 0", n, err)
 	}
 	apptest.MustContain(t, h.Send(apptest.Admin, "/team North"), "1 message could not be processed in the last 7 days",
-		fmt.Sprintf("chat %d: the process stopped 3 times while handling it", rep.ID))
-	if !strings.Contains(h.Log.String(), "giving up on an update") {
-		t.Fatalf("giving up not logged:\n%s", h.Log.String())
+		fmt.Sprintf("chat %d: the bot crashed 3 times while handling it", rep.ID))
+	for _, want := range []string{"the last run crashed", "fatal error: stack overflow", "giving up on an update"} {
+		if !strings.Contains(h.Log.String(), want) {
+			t.Fatalf("%q not logged:\n%s", want, h.Log.String())
+		}
 	}
 	// The bot goes on.
 	apptest.MustContain(t, h.Send(rep, "/help"), "What you can do")
+}
+
+// Kills from outside (SIGKILL, a power cut) that land while an update is
+// being handled, again and again, are not the update's fault: it is
+// handled once when a run finally lets it finish, never given up on.
+func TestKillsWhileHandlingNeverGiveUp(t *testing.T) {
+	var victim atomic.Int64
+	var kills atomic.Int32
+	var h *apptest.Harness
+	killed := make(chan struct{}, 10)
+	h = apptest.New(t, apptest.WithConfig(func(c *app.Config) {
+		c.Faults.BeforeCommit = func(id int64) {
+			if id == victim.Load() && kills.Add(1) <= 6 {
+				h.App.Kill()
+				killed <- struct{}{}
+			}
+		}
+	}))
+	h.Member(rep, "North", "rep")
+	id := h.Fake.SendText(rep, "/visit Acme; demo")
+	victim.Store(id)
+	for i := 0; i < 6; i++ {
+		<-killed
+		h.Crash()
+	}
+	h.Settle(id)
+	apptest.MustContain(t, h.Fake.SentTo(rep.ID), "Visit saved")
+	for _, s := range h.Fake.SentTo(rep.ID) {
+		if strings.Contains(s.Text, "could not process") {
+			t.Fatalf("given up after kills from outside: %q", s.Text)
+		}
+	}
+	if n, err := h.App.DB.RowCounts(context.Background(), "visits"); err != nil || n["visits"] != 1 {
+		t.Fatalf("visits: %v (%v), want 1", n, err)
+	}
 }

@@ -69,6 +69,8 @@ func New(t testing.TB, opts ...Option) *Harness {
 		// The fake clock stands still while a test types: the per-person
 		// rate limit is off unless a test turns it on (WithConfig).
 		UserRate: bot.RateLimit{Burst: -1},
+		// Restarts read the crash files the runs before them left.
+		CrashDir: h.DSN + ".crashes",
 	}
 	for _, o := range opts {
 		o(h)

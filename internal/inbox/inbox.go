@@ -12,9 +12,12 @@
 // stop or crash before that commit leaves nothing behind, and the update is
 // handled again at the next start; after it, the update is never handled
 // again and its replies are sent from the outbox. An update whose handling
-// the process died in MaxAttempts times (a stop that merely cut a handling
-// short does not count) is given up on: OnGiveUp tells the user, the log
-// and the stored update say so.
+// the process crashed in MaxCrashes times (a panic that escaped or a fatal
+// runtime error, told apart from kills from outside by package crashlog;
+// a stop or a SIGKILL that merely cut a handling short does not count) is
+// given up on: OnGiveUp tells the user, the log and the stored update say
+// so. MaxAttempts deaths of any kind also give up, so that an update the
+// OOM killer stops every time cannot stop the bot for good.
 package inbox
 
 import (
@@ -72,8 +75,15 @@ type Config struct {
 	// DrainTimeout is how long Run lets queued updates finish after its
 	// context ends. Zero abandons them at once (they stay pending).
 	DrainTimeout time.Duration
-	// MaxAttempts gives up on an update whose handling the process died
-	// in this many times.
+	// Owner names this run in the attempts it records, so that the next
+	// start can tell which updates a crash of this run interrupted.
+	Owner string
+	// MaxCrashes gives up on an update whose handling the process crashed
+	// in (an unhandled panic, a fatal runtime error: see crashlog) this
+	// many times; MaxAttempts on one it died in, however, this many times
+	// — kills from outside included, so that one the OOM killer stops
+	// every time does not loop forever either.
+	MaxCrashes  int
 	MaxAttempts int
 	HTTPClient  *http.Client
 	Log         *slog.Logger
@@ -120,8 +130,11 @@ func New(cfg Config, store Store, handle Handler, chatOf ChatFunc) *Inbox {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
 	}
+	if cfg.MaxCrashes <= 0 {
+		cfg.MaxCrashes = 3
+	}
 	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 3
+		cfg.MaxAttempts = 20
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
@@ -283,13 +296,17 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 }
 
 func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
+	ctx = storage.WithAttemptOwner(ctx, in.cfg.Owner)
 	log := in.log.With("update_id", u.UpdateID, "chat_id", u.ChatID)
 	var upd tgmodels.Update
 	decodeErr := json.Unmarshal(u.Payload, &upd)
-	if u.Attempts >= in.cfg.MaxAttempts || decodeErr != nil {
-		why := fmt.Sprintf("the process stopped %d times while handling it", u.Attempts)
-		if decodeErr != nil {
+	if u.Crashes >= in.cfg.MaxCrashes || u.Attempts >= in.cfg.MaxAttempts || decodeErr != nil {
+		why := fmt.Sprintf("the bot crashed %d times while handling it", u.Crashes)
+		switch {
+		case decodeErr != nil:
 			why = "undecodable: " + decodeErr.Error()
+		case u.Crashes < in.cfg.MaxCrashes:
+			why = fmt.Sprintf("the process stopped %d times while handling it", u.Attempts)
 		}
 		log.Error("giving up on an update; its sender is told it could not be processed", "why", why)
 		if in.cfg.Metrics != nil {

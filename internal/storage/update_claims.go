@@ -123,7 +123,7 @@ func (l *ChatLocker) Pending(ctx context.Context, limit int) ([]StoredUpdate, er
 	}
 	out := make([]StoredUpdate, len(rows))
 	for i, r := range rows {
-		out[i] = StoredUpdate{UpdateID: r.UpdateID, ChatID: r.ChatID, Payload: []byte(r.Payload), Attempts: r.Attempts}
+		out[i] = StoredUpdate{UpdateID: r.UpdateID, ChatID: r.ChatID, Payload: []byte(r.Payload), Attempts: r.Attempts, Crashes: r.Crashes}
 	}
 	return out, nil
 }

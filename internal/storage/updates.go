@@ -16,15 +16,19 @@ const (
 )
 
 type updateRow struct {
-	UpdateID   int64 `gorm:"primaryKey;autoIncrement:false"`
-	ChatID     int64
-	Payload    string
-	State      string
-	Attempts   int
-	ReceivedAt time.Time
-	DoneAt     *time.Time
-	GaveUp     bool
-	Error      string
+	UpdateID int64 `gorm:"primaryKey;autoIncrement:false"`
+	ChatID   int64
+	Payload  string
+	State    string
+	Attempts int
+	// AttemptOwner is the run that last began handling it; Crashes
+	// counts the runs that crashed while handling it (RecordCrash).
+	AttemptOwner string
+	Crashes      int
+	ReceivedAt   time.Time
+	DoneAt       *time.Time
+	GaveUp       bool
+	Error        string
 }
 
 func (updateRow) TableName() string { return "updates" }
@@ -34,8 +38,11 @@ type StoredUpdate struct {
 	UpdateID int64
 	ChatID   int64
 	// Payload is the update's JSON as Telegram sent it.
-	Payload  []byte
+	Payload []byte
+	// Attempts is how many times the process died, however, while
+	// handling it; Crashes how many of those were crashes of its own.
 	Attempts int
+	Crashes  int
 }
 
 // StoreUpdates saves updates as pending. An update_id already stored (a
@@ -66,7 +73,7 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]StoredUpdate, er
 	}
 	out := make([]StoredUpdate, len(rows))
 	for i, r := range rows {
-		out[i] = StoredUpdate{UpdateID: r.UpdateID, ChatID: r.ChatID, Payload: []byte(r.Payload), Attempts: r.Attempts}
+		out[i] = StoredUpdate{UpdateID: r.UpdateID, ChatID: r.ChatID, Payload: []byte(r.Payload), Attempts: r.Attempts, Crashes: r.Crashes}
 	}
 	return out, nil
 }
@@ -78,7 +85,7 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]StoredUpdate, er
 // kills the process every time is given up on instead of looping forever.
 func (db *DB) BeginUpdate(ctx context.Context, updateID int64) error {
 	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Exec("UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", updateID)
+		return g.Exec("UPDATE updates SET attempts = attempts + 1, attempt_owner = ? WHERE update_id = ?", attemptOwner(ctx), updateID)
 	}).Error
 	if err != nil {
 		return fmt.Errorf("count attempt of update %d: %w", updateID, err)
@@ -126,11 +133,39 @@ func (db *DB) PruneUpdates(ctx context.Context, cutoff time.Time) (int64, error)
 // EndAttempt takes back an attempt that ended without a crash (the
 // handling was cut off by a stop and rolled back).
 func (db *DB) EndAttempt(ctx context.Context, updateID int64) error {
-	err := db.conn(ctx).Exec("UPDATE updates SET attempts = attempts - 1 WHERE update_id = ? AND attempts > 0", updateID).Error
+	err := db.conn(ctx).Exec("UPDATE updates SET attempts = attempts - 1, attempt_owner = '' WHERE update_id = ? AND attempts > 0", updateID).Error
 	if err != nil {
 		return fmt.Errorf("uncount attempt of update %d: %w", updateID, err)
 	}
 	return nil
+}
+
+type attemptOwnerKey struct{}
+
+// WithAttemptOwner names the run whose attempts BeginUpdate records in
+// ctx, so that RecordCrash can later find what that run was handling.
+func WithAttemptOwner(ctx context.Context, owner string) context.Context {
+	return context.WithValue(ctx, attemptOwnerKey{}, owner)
+}
+
+func attemptOwner(ctx context.Context) string {
+	owner, _ := ctx.Value(attemptOwnerKey{}).(string)
+	return owner
+}
+
+// RecordCrash counts a crash against every update the dead run owner was
+// handling when it crashed (begun and neither done nor taken back).
+func (db *DB) RecordCrash(ctx context.Context, owner string) (int64, error) {
+	if owner == "" {
+		return 0, nil
+	}
+	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Exec("UPDATE updates SET crashes = crashes + 1 WHERE attempt_owner = ? AND state = ?", owner, UpdatePending)
+	})
+	if res.Error != nil {
+		return 0, fmt.Errorf("record the crash of %s: %w", owner, res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // GiveUpUpdate marks an update done without its effects, keeping why.

@@ -1,0 +1,18 @@
+package storage
+
+import "gorm.io/gorm"
+
+// migrateUpdateCrashes records which run began handling an update and how
+// many runs crashed doing it, so the inbox gives up on an update that
+// crashes the process, not on one that SIGKILLs happened to interrupt.
+func migrateUpdateCrashes(tx *gorm.DB) error {
+	for _, stmt := range []string{
+		"ALTER TABLE updates ADD COLUMN attempt_owner TEXT NOT NULL DEFAULT ''",
+		"ALTER TABLE updates ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0",
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
