@@ -140,7 +140,7 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateDeals,
 	},
 	{
-		ID:      "0014_update_crashes",
+		ID:      "0016_update_crashes",
 		Migrate: migrateUpdateCrashes,
 	},
 }
