@@ -24,7 +24,6 @@ import (
 	"salesbot/internal/outbox"
 	"salesbot/internal/storage"
 	"salesbot/internal/webhook"
-	"salesbot/reminders"
 )
 
 // Serve is how updates arrive and what the --listen address serves.
@@ -291,16 +290,6 @@ func (a *App) countRuns(name string, run func(context.Context) error) func(conte
 		err := run(ctx)
 		a.Metrics.JobRun(name, err)
 		return err
-	}
-}
-
-// countFollowUps adds one dispatcher tick to salesbot_followups_total.
-func (a *App) countFollowUps(st reminders.TickStats) {
-	for outcome, n := range map[string]int{
-		"sent": st.Sent, "late": st.Late, "deferred": st.Deferred,
-		"held": st.Held, "retried": st.Retried, "lost": st.Lost,
-	} {
-		a.Metrics.FollowUps(outcome, n)
 	}
 }
 

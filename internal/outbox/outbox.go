@@ -65,6 +65,11 @@ type Message struct {
 	// that callback query (it stops the button's spinner; Text, if any, is
 	// shown as a toast). Answers are not paced.
 	AnswerCallback string
+	// RepeatNote, when set, is added as the text's last line if the
+	// message is sent again after a send of it was started and not
+	// recorded (the Queue's one window of a possible repeat): "you may
+	// have got this once already", said only then.
+	RepeatNote string
 }
 
 // Config tunes an Outbox. The zero value is Telegram's limits on the wall

@@ -126,6 +126,7 @@ type payload struct {
 	Document       bool       `json:"document,omitempty"`
 	Photo          bool       `json:"photo,omitempty"`
 	AnswerCallback string     `json:"answer,omitempty"`
+	RepeatNote     string     `json:"repeat,omitempty"`
 }
 
 // Row encodes m as a row to store; source and sourceID name what it
@@ -134,7 +135,7 @@ func Row(m Message, updateID int64, source string, sourceID int64) (storage.Outg
 	if err := checkButtons(m.Buttons); err != nil {
 		return storage.Outgoing{}, err
 	}
-	p := payload{Text: m.Text, Buttons: m.Buttons, EditMessageID: m.EditMessageID, AnswerCallback: m.AnswerCallback}
+	p := payload{Text: m.Text, Buttons: m.Buttons, EditMessageID: m.EditMessageID, AnswerCallback: m.AnswerCallback, RepeatNote: m.RepeatNote}
 	row := storage.Outgoing{ChatID: m.ChatID, Priority: int(m.Priority), UpdateID: updateID, Source: source, SourceID: sourceID}
 	switch {
 	case m.Document != nil:
@@ -157,7 +158,7 @@ func MessageOf(row storage.Outgoing) (Message, error) {
 		return Message{}, fmt.Errorf("decode outgoing message %d: %w", row.ID, err)
 	}
 	m := Message{ChatID: row.ChatID, Text: p.Text, Buttons: p.Buttons, EditMessageID: p.EditMessageID,
-		Priority: Priority(row.Priority), AnswerCallback: p.AnswerCallback}
+		Priority: Priority(row.Priority), AnswerCallback: p.AnswerCallback, RepeatNote: p.RepeatNote}
 	switch {
 	case p.Document:
 		m.Document = &File{Name: row.FileName, Data: row.FileData}
@@ -292,6 +293,17 @@ func (q *Queue) Flush(ctx context.Context) error {
 	return q.waitFor(ctx, func(ctx context.Context) (int64, error) { return q.db.UnsentOutgoingUpTo(ctx, last) })
 }
 
+// Settle is Flush, except that rows waiting for a later try (a transient
+// failure's back-off) are not waited for: it returns when nothing stored
+// before the call can be sent now.
+func (q *Queue) Settle(ctx context.Context) error {
+	last, err := q.db.LastOutgoingID(ctx)
+	if err != nil {
+		return err
+	}
+	return q.waitFor(ctx, func(ctx context.Context) (int64, error) { return q.db.ReadyOutgoingUpTo(ctx, last) })
+}
+
 func (q *Queue) waitFor(ctx context.Context, unsent func(ctx context.Context) (int64, error)) error {
 	for {
 		q.mu.Lock()
@@ -312,6 +324,14 @@ func (q *Queue) waitFor(ctx context.Context, unsent func(ctx context.Context) (i
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// Changed is closed (and replaced) when a row finishes; a producer that
+// keeps the queue short waits on it before adding more.
+func (q *Queue) Changed() <-chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.changed
 }
 
 // MarkLatencies returns, sorted, the time from each accepted send's HTTP
@@ -437,7 +457,7 @@ func (q *Queue) run(ctx context.Context) {
 			resumed = true
 			n := 0
 			for _, h := range heads {
-				if h.Attempts > 0 {
+				if !h.StartedAt.IsZero() {
 					n++
 				}
 			}
@@ -477,10 +497,32 @@ func (q *Queue) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-q.wake:
+			q.gather(ctx, slots)
 		case <-time.After(next):
 		}
 	}
 }
+
+// gather waits briefly, while most workers are busy, for more of them to
+// finish, so a busy queue reads its heads once per few sends rather than
+// once per send (each read visits every pending row).
+func (q *Queue) gather(ctx context.Context, slots chan struct{}) {
+	deadline := time.NewTimer(gatherWait)
+	defer deadline.Stop()
+	for len(slots) > cap(slots)*3/4 {
+		select {
+		case <-q.wake:
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// gatherWait bounds what gather adds to a send's wait: only when most
+// workers are busy, i.e. under load.
+const gatherWait = 10 * time.Millisecond
 
 func (q *Queue) sleep(ctx context.Context, d time.Duration) {
 	select {
@@ -497,6 +539,9 @@ const stickyRows = 3
 func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	log := q.log.With("outgoing_id", row.ID, "chat_id", row.ChatID)
 	now := q.db.Now()
+	// Whether a send of this row started before (and may have reached
+	// the chat) is as the row was read, before this claim counts one.
+	again := !row.StartedAt.IsZero()
 	ok, err := q.db.ClaimOutgoing(ctx, row.ID, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
 	if err != nil {
 		if ctx.Err() == nil {
@@ -521,8 +566,11 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		q.fail(ctx, row, err)
 		return true
 	}
-	if row.Attempts > 1 {
+	if again {
 		log.Info("sending again a message whose send was interrupted", "attempt", row.Attempts, "parts_sent", row.PartsSent)
+		if m.RepeatNote != "" {
+			m.Text += "\n" + m.RepeatNote
+		}
 	}
 	parts := Parts(m)
 	var answered time.Time
@@ -568,7 +616,7 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		wait := q.cfg.RetryBackoff << min(row.Attempts-1, 5)
 		wait = min(wait, 15*time.Minute)
 		log.Warn("message not sent; trying again later", "attempt", row.Attempts, "wait", wait, "err", err)
-		if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now().Add(wait), err.Error()); err != nil {
+		if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now().Add(wait), err.Error(), MaybeDelivered(err)); err != nil {
 			log.Error("requeue outgoing message", "err", err)
 		}
 	}

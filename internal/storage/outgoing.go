@@ -37,8 +37,9 @@ type Outgoing struct {
 	Source   string
 	SourceID int64
 	State    string
-	// Attempts counts sends started; StartedAt is the first. A pending row
-	// with a start may have reached the user already.
+	// Attempts counts sends started; StartedAt is the first that may have
+	// reached the chat (cleared when a try failed before reaching it). A
+	// pending row with a start may have reached the user already.
 	Attempts  int
 	StartedAt time.Time
 	// PartsSent is how many parts of a long text Telegram accepted, so a
@@ -248,11 +249,16 @@ func (db *DB) FailOutgoing(ctx context.Context, id int64, why string) error {
 }
 
 // RetryOutgoing puts a message back to be tried at at (a transient
-// failure); its chat waits for it.
-func (db *DB) RetryOutgoing(ctx context.Context, id int64, at time.Time, why string) error {
+// failure); its chat waits for it. Unless the failed try may have reached
+// the chat (maybeDelivered), its start is forgotten: the message has not
+// been seen, so the next send is no possible repeat.
+func (db *DB) RetryOutgoing(ctx context.Context, id int64, at time.Time, why string, maybeDelivered bool) error {
+	updates := map[string]any{"next_at": utc(at), "last_error": why, "owner": ""}
+	if !maybeDelivered {
+		updates["started_at"] = nil
+	}
 	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Model(&outgoingRow{}).Where("id = ?", id).
-			Updates(map[string]any{"next_at": utc(at), "last_error": why, "owner": ""})
+		return g.Model(&outgoingRow{}).Where("id = ?", id).Updates(updates)
 	}).Error
 	if err != nil {
 		return fmt.Errorf("requeue outgoing message %d: %w", id, err)
@@ -304,6 +310,17 @@ func (db *DB) UnsentOutgoingUpTo(ctx context.Context, id int64) (int64, error) {
 	var n int64
 	if err := db.conn(ctx).Model(&outgoingRow{}).Where("state = ? AND id <= ?", OutgoingPending, id).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count unsent messages: %w", err)
+	}
+	return n, nil
+}
+
+// ReadyOutgoingUpTo counts pending rows with ids up to id that may be
+// sent now (not waiting for a later try).
+func (db *DB) ReadyOutgoingUpTo(ctx context.Context, id int64) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Model(&outgoingRow{}).Where("state = ? AND id <= ? AND next_at <= ?", OutgoingPending, id, db.Now()).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count messages ready to send: %w", err)
 	}
 	return n, nil
 }
