@@ -77,6 +77,9 @@ type DispatchConfig struct {
 	// queued, sent, late (of those sent), deferred, held, retried, lost
 	// (delivered after the rep changed it); metrics.FollowUps fits.
 	Observe func(outcome string, n int)
+	// AfterClaim, when set (crash tests), runs after a claim committed
+	// and before its messages are sent.
+	AfterClaim func()
 }
 
 func (c DispatchConfig) withDefaults() DispatchConfig {
@@ -198,6 +201,9 @@ func (d *Dispatcher) Tick(ctx context.Context) (TickStats, error) {
 		n, err := d.claim(ctx, ids, byID, now)
 		if err != nil {
 			return st, err
+		}
+		if d.cfg.AfterClaim != nil {
+			d.cfg.AfterClaim()
 		}
 		st.Queued += n
 		d.observe("queued", n)

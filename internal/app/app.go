@@ -79,7 +79,10 @@ type Faults struct {
 	// BeforeCommit runs in an update's transaction after its handler;
 	// AfterCommit right after the transaction committed.
 	BeforeCommit, AfterCommit func(updateID int64)
-	Outbox                    outbox.Faults
+	// AfterClaim runs after the dispatcher claimed follow-ups, or a
+	// report was queued, and before their messages are sent.
+	AfterClaim func()
+	Outbox     outbox.Faults
 }
 
 // App is a running salesbot.
@@ -278,6 +281,7 @@ func (a *App) makeBot(context.Context) error {
 func (a *App) makeJobs(context.Context) error {
 	log := a.Log
 	dispatch := a.Cfg.Dispatch
+	dispatch.AfterClaim = a.Cfg.Faults.AfterClaim
 	dispatch.Observe = func(outcome string, n int) {
 		a.Metrics.FollowUps(outcome, n)
 		if a.Cfg.Dispatch.Observe != nil {
@@ -289,7 +293,7 @@ func (a *App) makeJobs(context.Context) error {
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
 		}, a.Clock, dispatch, log)
 	a.Reports = &reports.Scheduler{DB: a.DB, Builder: a.builder, Render: a.Bot, Queue: a.Queue, Clock: a.Clock, Log: log,
-		Sent: a.Metrics.ReportSent}
+		Sent: a.Metrics.ReportSent, AfterQueue: a.Cfg.Faults.AfterClaim}
 	a.Queue.Handle(storage.SourceReport, a.Reports.SourceHooks())
 	a.Scheduler = reminders.NewScheduler(log)
 	for _, j := range []reminders.Job{

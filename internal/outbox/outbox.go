@@ -232,12 +232,27 @@ func checkButtons(rows [][]Button) error {
 	return nil
 }
 
+type beforeCallKey struct{}
+
+// WithBeforeCall returns ctx under which every request of a send first
+// runs fn, after pacing, when the request is about to go out: the Queue
+// records the send's start there, so waiting for the rate limit is not a
+// start. An error from fn stops the send and is returned as it is.
+func WithBeforeCall(ctx context.Context, fn func() error) context.Context {
+	return context.WithValue(ctx, beforeCallKey{}, fn)
+}
+
 // sendOne makes one API call with pacing and retries.
 func (o *Outbox) sendOne(ctx context.Context, m Message) (int, error) {
 	for attempt := 1; ; attempt++ {
 		if err := o.pace.acquire(ctx, m.ChatID, m.Priority); err != nil {
 			o.stats.failed.Add(1)
 			return 0, &Error{Kind: Canceled, Err: err}
+		}
+		if fn, ok := ctx.Value(beforeCallKey{}).(func() error); ok {
+			if err := fn(); err != nil {
+				return 0, err
+			}
 		}
 		id, err := o.call(ctx, m)
 		err = o.secrets.Error(err)

@@ -57,7 +57,7 @@ type SourceHooks struct {
 // Faults are test hooks at the send's step boundaries; each returns true
 // to simulate a crash there (the row is left exactly as it is).
 type Faults struct {
-	// BeforeSend runs after the row's claim (its start) committed and
+	// BeforeSend runs after the row's start committed (after pacing) and
 	// before the request goes out.
 	BeforeSend func(row storage.Outgoing) bool
 	// AfterSend runs after Telegram accepted the message and before its
@@ -556,10 +556,6 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		q.mu.Unlock()
 		return false
 	}
-	row.Attempts++
-	if f := q.cfg.Faults.BeforeSend; f != nil && f(row) {
-		return false
-	}
 	m, err := MessageOf(row)
 	if err != nil {
 		log.Error("undecodable outgoing message; giving it up", "err", err)
@@ -574,7 +570,25 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	}
 	parts := Parts(m)
 	var answered time.Time
-	id, err := q.out.SendFrom(ctx, m, row.PartsSent, func(n, msgID int) error {
+	// The start is recorded when the first request is about to go out,
+	// after pacing: a stop while waiting for the rate limit leaves the
+	// row unstarted, so its send after a restart is no possible repeat.
+	started := false
+	sendCtx := WithBeforeCall(ctx, func() error {
+		if started {
+			return nil
+		}
+		if err := q.db.MarkOutgoingStarted(context.WithoutCancel(ctx), row.ID); err != nil {
+			return err
+		}
+		started = true
+		row.Attempts++
+		if f := q.cfg.Faults.BeforeSend; f != nil && f(row) {
+			return errCrashed
+		}
+		return nil
+	})
+	id, err := q.out.SendFrom(sendCtx, m, row.PartsSent, func(n, msgID int) error {
 		answered = time.Now()
 		if n == parts {
 			return nil // the last part is recorded with the sent mark
@@ -613,7 +627,7 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		wait := q.cfg.RetryBackoff << min(row.Attempts-1, 5)
+		wait := q.cfg.RetryBackoff << min(max(row.Attempts-1, 0), 5)
 		wait = min(wait, 15*time.Minute)
 		log.Warn("message not sent; trying again later", "attempt", row.Attempts, "wait", wait, "err", err)
 		if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now().Add(wait), err.Error(), MaybeDelivered(err)); err != nil {

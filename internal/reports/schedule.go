@@ -63,6 +63,9 @@ type Scheduler struct {
 	// Sent, when set, is told of each report whose last part went out
 	// (metrics.ReportSent fits).
 	Sent func(kind string)
+	// AfterQueue, when set (crash tests), runs after a report's record
+	// and parts committed and before they are sent.
+	AfterQueue func()
 }
 
 // SourceHooks are what the outbox records as a report's parts go out or
@@ -253,6 +256,12 @@ func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, tea
 // transaction.
 func (s *Scheduler) queue(ctx context.Context, key storage.ReportKey, due time.Time, late bool, chatID int64, msgs []outbox.Message) error {
 	defer s.Queue.Wake()
+	queued := false
+	defer func() {
+		if queued && s.AfterQueue != nil {
+			s.AfterQueue()
+		}
+	}()
 	return s.DB.InTx(ctx, func(ctx context.Context) error {
 		id, delivered, ok, err := s.DB.QueueReport(ctx, key, due, late, len(msgs))
 		if err != nil || !ok {
@@ -266,6 +275,7 @@ func (s *Scheduler) queue(ctx context.Context, key storage.ReportKey, due time.T
 		if _, err := s.Queue.EnqueueFrom(ctx, 0, storage.SourceReport, id, parts...); err != nil {
 			return fmt.Errorf("queue %s %s for user %d: %w", key.Kind, key.Period, key.UserID, err)
 		}
+		queued = true
 		return nil
 	})
 }

@@ -191,23 +191,34 @@ func (db *DB) NextOutgoingInChat(ctx context.Context, chatID, after int64) (Outg
 	return rows[0].model(), true, nil
 }
 
-// ClaimOutgoing takes a pending row for owner's send and counts the start:
-// it succeeds when the row is unclaimed, owner's own (resumed after a
-// restart), or held by a process whose heartbeat is older than stale.
-// The count is committed before the request goes out, so after a crash a
-// row with a start is known to be a possible repeat.
+// ClaimOutgoing takes a pending row for owner's send: it succeeds when the
+// row is unclaimed, owner's own (resumed after a restart), or held by a
+// process whose heartbeat is older than stale.
 func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
-	now := db.Now()
 	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Exec(`UPDATE outgoing SET owner = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?)
+		return g.Exec(`UPDATE outgoing SET owner = ?
 		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
 			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))`,
-			owner, now, id, OutgoingPending, owner, utc(stale))
+			owner, id, OutgoingPending, owner, utc(stale))
 	})
 	if res.Error != nil {
 		return false, fmt.Errorf("claim outgoing message %d: %w", id, res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// MarkOutgoingStarted counts a send of a claimed row starting: the request
+// is about to go out. It commits before the request does, so after a
+// crash a row with a start is known to be a possible repeat.
+func (db *DB) MarkOutgoingStarted(ctx context.Context, id int64) error {
+	now := db.Now()
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Exec(`UPDATE outgoing SET attempts = attempts + 1, started_at = COALESCE(started_at, ?) WHERE id = ?`, now, id)
+	}).Error
+	if err != nil {
+		return fmt.Errorf("record the start of outgoing message %d: %w", id, err)
+	}
+	return nil
 }
 
 // MarkOutgoingPart records that the first parts parts of a long message
