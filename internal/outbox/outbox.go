@@ -1,11 +1,15 @@
 // Package outbox is the one path by which salesbot talks to users: every
 // message, edit, file and callback answer goes through an Outbox.
 //
-// Replies are durable (Queue): a handler's messages are stored as rows in
-// the update's transaction and sent from the table, each marked sent as
-// soon as Telegram accepts it, so a reply the bot decided on is sent at
-// least once and twice only when the process died between Telegram's
-// answer and the mark (see Queue for the exact guarantee).
+// Everything the bot says is durable (Queue): a handler's replies are
+// stored as rows in the update's transaction, a due follow-up's message in
+// the transaction that claims it (reminders), a report's parts in the one
+// that records it (reports); all are sent from the table, each marked sent
+// as soon as Telegram accepts it, with what it delivered recorded in the
+// same transaction (SourceHooks). So a message the bot decided on is sent
+// at least once, and twice only when the process died between Telegram's
+// answer and the mark; such a copy carries Message.RepeatNote, if it has
+// one (see Queue for the exact guarantee).
 //
 // The Outbox keeps Telegram's flood limits so the bot never draws a 429 in
 // normal operation: at most Limits.Global messages per second in total,

@@ -20,13 +20,16 @@ import (
 //
 // Guarantee: a message whose decision committed is sent at least once. It
 // is sent twice only if the process stopped after Telegram accepted it and
-// before its sent mark committed (BENCHMARKS.md measures that window); such
-// a row carries a start (Attempts > 0), so whoever sends it again knows it
-// may be a repeat. A long text split in parts resumes after the last part
-// recorded. A row is claimed by the sending process (its owner id, kept
-// alive by a heartbeat); another process takes over a row whose owner has
-// not beaten for StaleAfter, and a restarted process with the same id
-// resumes its own at once.
+// before its sent mark committed (BENCHMARKS.md measures that window). A
+// send's start is committed just before its request goes out (after the
+// rate limit's wait), so after a crash a row with a start (StartedAt) is
+// known to be a possible repeat, and one without is not: only the former
+// gets its RepeatNote. A long text split in parts resumes after the last
+// part recorded; a report's parts are separate rows, sent in order. A row
+// is claimed by the sending process (its owner id, kept alive by a
+// heartbeat); another process takes over a row whose owner has not beaten
+// for StaleAfter, and a restarted process with the same id resumes its own
+// at once — nothing waits out a lease.
 type Queue struct {
 	db   *storage.DB
 	out  *Outbox

@@ -633,6 +633,17 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 	return out, nil
 }
 
+// CountDueFollowUps counts the pending follow-ups whose time has come and
+// that no dispatcher has taken yet (operators' "due" gauge).
+func (db *DB) CountDueFollowUps(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Model(&followUpRow{}).Where("state = ? AND send_at <= ?", string(models.FollowUpPending), utc(now)).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count due follow-ups: %w", err)
+	}
+	return n, nil
+}
+
 // DeferFollowUp moves a due follow-up's next look to sendAt without sending
 // it (its owner is away, or it is quiet time for them). It changes nothing
 // if the follow-up moved on since it was listed (prevSendAt no longer

@@ -336,6 +336,25 @@ func (db *DB) ReadyOutgoingUpTo(ctx context.Context, id int64) (int64, error) {
 	return n, nil
 }
 
+// OutgoingDepth counts the messages waiting to be sent, by priority
+// (operators' queue depth; an index walk of the pending rows).
+func (db *DB) OutgoingDepth(ctx context.Context) (map[int]int64, error) {
+	var rows []struct {
+		Priority int
+		N        int64
+	}
+	err := db.conn(ctx).Model(&outgoingRow{}).Select("priority, COUNT(*) AS n").Where("state = ?", OutgoingPending).
+		Group("priority").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count queued messages: %w", err)
+	}
+	out := make(map[int]int64, len(rows))
+	for _, r := range rows {
+		out[r.Priority] = r.N
+	}
+	return out, nil
+}
+
 // OutgoingByID returns stored messages by id (tests, the crash check).
 func (db *DB) OutgoingByID(ctx context.Context, ids ...int64) ([]Outgoing, error) {
 	var rows []outgoingRow
