@@ -140,7 +140,7 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateDeals,
 	},
 	{
-		ID:      "0014_follow_ups_and_reports_through_outbox",
+		ID:      "0015_follow_ups_and_reports_through_outbox",
 		Migrate: migrateThroughOutbox,
 	},
 }
