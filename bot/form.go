@@ -50,10 +50,13 @@ type Step struct {
 	// A models.Error is shown and the question asked again. Nil: store
 	// the answer as st.Data[ID].
 	Parse func(ctx context.Context, r *Request, st *FormState, answer string) error
-	// NumbersArePicks says a typed small number (1–99) can only mean a
-	// button: one that is not offered is refused, never stored as a name
-	// (the client and contacts steps).
-	NumbersArePicks bool
+	// Read, for a step without Text, reads a typed answer that is not a
+	// button's label or number ("demo" at the stage step).
+	Read func(text string) (string, bool)
+	// NumbersAreText says a typed small number is an answer (a size, a
+	// duration, a phone). Elsewhere a number 0–99 can only mean a button:
+	// one that is not offered is refused, never stored as text.
+	NumbersAreText bool
 	// Optional steps have a Skip button.
 	Optional bool
 	// OnSkip, if set, clears what the step stores when it is skipped
@@ -240,9 +243,17 @@ func (b *Bot) formHook(ctx context.Context, r *Request) (bool, error) {
 		r.say("form_need_text", nil)
 		return true, nil
 	}
-	answer := r.Text
-	if s.Optional && b.isSkipWord(answer) {
+	answer := strings.TrimSpace(r.Text)
+	again := func(key string, data map[string]any) (bool, error) {
+		r.say(key, data)
+		r.reply(s.Prompt(r, st), b.formButtons(r, st, s))
+		return true, nil
+	}
+	if b.isSkipWord(answer) {
 		// typing the Skip button's word is pressing it, never a text answer
+		if !s.Optional {
+			return again("form_required", nil)
+		}
 		if s.OnSkip != nil {
 			s.OnSkip(st)
 		} else {
@@ -250,22 +261,33 @@ func (b *Bot) formHook(ctx context.Context, r *Request) (bool, error) {
 		}
 		return true, b.advance(ctx, r, f, st, s)
 	}
+	if value, ok := matchChoice(st.Choices, answer); ok {
+		return true, b.answer(ctx, r, f, st, s, value)
+	}
+	if n, ok := buttonNumber(answer); ok && !s.NumbersAreText {
+		if len(st.Choices) == 0 {
+			return again("form_no_button", map[string]any{"N": n})
+		}
+		return again("form_pick_number", map[string]any{"N": n, "Max": len(st.Choices)})
+	}
 	if !s.Text {
-		value, ok := matchChoice(st.Choices, answer)
+		value, ok := "", false
+		if s.Read != nil {
+			value, ok = s.Read(answer)
+		}
 		if !ok {
-			r.say("form_choose", nil)
-			r.reply(s.Prompt(r, st), b.formButtons(r, st, s))
-			return true, nil
+			return again("form_choose", nil)
 		}
 		answer = value
-	} else if value, ok := matchChoice(st.Choices, answer); ok {
-		answer = value
-	} else if n, err := strconv.Atoi(strings.TrimSpace(answer)); err == nil && s.NumbersArePicks && n >= 0 && n < 100 {
-		r.say("form_pick_number", map[string]any{"N": n, "Max": len(st.Choices)})
-		r.reply(s.Prompt(r, st), b.formButtons(r, st, s))
-		return true, nil
 	}
 	return true, b.answer(ctx, r, f, st, s, answer)
+}
+
+// buttonNumber reads a typed small number (0–99), which in a form can only
+// be meant as a button's number.
+func buttonNumber(text string) (int, bool) {
+	n, err := strconv.Atoi(text)
+	return n, err == nil && n >= 0 && n < 100 && !strings.HasPrefix(text, "+")
 }
 
 // isSkipWord reports whether text is the Skip button's word in any

@@ -40,7 +40,7 @@ func (b *Bot) visitClientSteps() []*Step {
 // contactsStep collects the contacts met: the client's as buttons, or
 // typed with their roles, until Done.
 func (b *Bot) contactsStep() *Step {
-	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2, NumbersArePicks: true,
+	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2,
 		Prompt:  b.contactsPrompt,
 		Choices: b.contactChoices,
 		Parse:   b.parseContactAnswer,

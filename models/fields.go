@@ -128,6 +128,12 @@ type FieldSpec[R any] struct {
 	Use      FieldUse
 	// Required fields have no Skip in the form.
 	Required bool
+	// Numeric says a bare number is a value of this text field (a size, a
+	// phone); in other fields a typed small number is a mistyped button.
+	Numeric bool
+	// Valid, when set, checks a text field's value beyond its length (a
+	// phone number's digits).
+	Valid func(string) error
 	// Width is the field's export column width.
 	Width float64
 	// Get and Set read and write the value as text: a code, minutes in
@@ -153,7 +159,10 @@ func (f *FieldSpec[R]) Has(u FieldUse) bool { return f.Use&u != 0 }
 func (f *FieldSpec[R]) Check(value string) error {
 	switch f.Kind {
 	case TextField:
-		return checkLen(f.Name, value, f.Max)
+		if err := checkLen(f.Name, value, f.Max); err != nil || value == "" || f.Valid == nil {
+			return err
+		}
+		return f.Valid(value)
 	case MinutesField:
 		if value == "" {
 			return nil
@@ -339,7 +348,7 @@ var ClientFields = []FieldSpec[Client]{
 		Get: func(c *Client) string { return c.Industry }, Set: func(c *Client, s string) { c.Industry = s }},
 	{Name: FieldAddress, Kind: TextField, Max: MaxPlaceLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 30,
 		Get: func(c *Client) string { return c.Address }, Set: func(c *Client, s string) { c.Address = s }},
-	{Name: FieldSize, Kind: TextField, Max: MaxSizeLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 10,
+	{Name: FieldSize, Kind: TextField, Max: MaxSizeLen, Numeric: true, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 10,
 		Get: func(c *Client) string { return c.Size }, Set: func(c *Client, s string) { c.Size = s }},
 	{Name: FieldSource, Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 14,
 		Get: func(c *Client) string { return c.Source }, Set: func(c *Client, s string) { c.Source = s }},
@@ -358,6 +367,6 @@ var ContactFields = []FieldSpec[Contact]{
 	{Name: FieldRoles, Kind: CustomField, Use: UseAsk},
 	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk,
 		Get: func(c *Contact) string { return c.Title }, Set: func(c *Contact, s string) { c.Title = s }},
-	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Use: UseAsk,
+	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk,
 		Get: func(c *Contact) string { return c.Phone }, Set: func(c *Contact, s string) { c.Phone = s }},
 }
