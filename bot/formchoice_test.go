@@ -30,10 +30,10 @@ func TestFormNumbersThatAreNotButtonsAreRefused(t *testing.T) {
 	got = h.Send(ann, "4")
 	apptest.MustContain(t, got, "There is no button 4: pick 1–3, or type a name.")
 	got = h.Send(ann, "warm")
-	apptest.MustContain(t, got, "Talking points")
+	apptest.MustContain(t, got, "The agreed next step?")
 	got = h.Send(ann, "6")
-	apptest.MustContain(t, got, "There is no button 6 here: type your answer in words, or use the buttons.", "Talking points")
-	h.Send(ann, "/cancel")
+	apptest.MustContain(t, got, "There is no button 6 here: type your answer in words, or use the buttons.", "The agreed next step?")
+	h.Tap(ann, h.Send(ann, "/cancel"), "Discard it")
 
 	// The client card's form: grade, industry and the size.
 	got = h.Send(ann, "/client add")

@@ -264,7 +264,8 @@ const (
 )
 
 // VisitFields are a visit's fields, in the order the form asks them, the
-// confirmation lists them and the export writes them.
+// confirmation lists them and the export writes them: what a typical visit
+// answers (client, method, contacts, stage, attitude, next step) first.
 var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClient, Kind: CustomField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 24},
 	{Name: FieldMethod, Kind: ChoiceField, Enum: EnumMethod, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 12,
@@ -282,6 +283,9 @@ var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldAttitude, Kind: ChoiceField, Enum: EnumAttitude, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 10,
 		Keywords: []string{"attitude", "mood", "态度", "客户态度"},
 		Get:      func(v *Visit) string { return string(v.Attitude) }, Set: func(v *Visit, s string) { v.Attitude = Attitude(s) }},
+	{Name: FieldNextStep, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 30,
+		Keywords: []string{"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
+		Get:      func(v *Visit) string { return v.NextStep }, Set: func(v *Visit, s string) { v.NextStep = s }},
 	{Name: FieldDuration, Kind: MinutesField, Use: UseEdit | UseShow | UseExport, Width: 9,
 		Keywords: []string{"duration", "time spent", "时长", "用时"},
 		Get:      func(v *Visit) string { return minutes(v.DurationMin) }, Set: func(v *Visit, s string) { v.DurationMin = atoi0(s) }},
@@ -294,9 +298,6 @@ var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClientView, Step: "view", Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 40,
 		Keywords: []string{"view", "client view", "clients view", "they said", "feedback", "客户意见", "客户看法", "意见", "反馈", "客户反馈", "看法"},
 		Get:      func(v *Visit) string { return v.ClientView }, Set: func(v *Visit, s string) { v.ClientView = s }},
-	{Name: FieldNextStep, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 30,
-		Keywords: []string{"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
-		Get:      func(v *Visit) string { return v.NextStep }, Set: func(v *Visit, s string) { v.NextStep = s }},
 	{Name: FieldNextVisit, Step: "next", Kind: TimeField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 17,
 		Keywords: []string{"revisit", "next visit", "follow up", "followup", "复访", "回访", "下次拜访", "下次", "再访"},
 		Time:     func(v *Visit) *time.Time { return v.NextVisitAt }},
