@@ -481,6 +481,10 @@ func (b *Bot) cbForm(ctx context.Context, r *Request, payload string) error {
 		r.reply(s.Prompt(r, st)+"\n→ "+label, nil)
 		r.editLast(r.MessageID)
 	}
+	if action != "k" && action != "d" {
+		// answering the step itself settles an open question about the form
+		st.Hold, st.Pending = "", ""
+	}
 	switch action {
 	case "c":
 		i, err := strconv.Atoi(value)

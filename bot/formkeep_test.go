@@ -21,10 +21,13 @@ func TestFormSurvivesAStrayCommand(t *testing.T) {
 	got := h.Send(ann, "/clients")
 	apptest.MustContain(t, got, "You are filling in the visit form for Acme. Finish it first, or discard it and run /clients? You have entered:\n• Client: Acme")
 	mustNotContain(t, got, "Your clients")
+	asked := got
 	got = h.Tap(ann, got, "Finish the form first")
 	apptest.MustContain(t, got, "How did you meet them?")
-	got = h.Tap(ann, got, "phone")
+	h.Send(ann, "/clients")
+	got = h.Tap(ann, got, "phone") // the step's own button answers it
 	apptest.MustContain(t, got, "Who did you meet?")
+	apptest.MustContain(t, h.Tap(ann, asked, "Discard it, run /clients"), "This button no longer works.")
 	got = h.Send(ann, "/followups")
 	got = h.Tap(ann, got, "Discard it, run /followups")
 	apptest.MustContain(t, got, "Cancelled; nothing was saved. You had entered:\n• Client: Acme\n• Method: phone", "Acme")
