@@ -365,17 +365,19 @@ func buttonNumber(text string) (int, bool) {
 // isButtonWord reports whether text is a form button's word in any
 // language ("skip", "跳过"), so it is not stored as an answer.
 func (b *Bot) isButtonWord(text, key string) bool {
-	// the button's mark ("✓ Save") is not typed
-	bare := func(s string) string {
-		return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	}
-	text = bare(text)
+	text = bareLabel(text)
 	for _, lang := range b.cat.Languages() {
-		if text != "" && strings.EqualFold(text, bare(b.cat.T(lang, key, nil))) {
+		if text != "" && strings.EqualFold(text, bareLabel(b.cat.T(lang, key, nil))) {
 			return true
 		}
 	}
 	return false
+}
+
+// bareLabel is a button's label as people type it: without its marks and
+// brackets at either end ("✓ Done" is typed "done", "✓ 完成" "完成").
+func bareLabel(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
 
 // matchChoice reads a typed answer as a choice: its label (any case) or
@@ -385,6 +387,13 @@ func matchChoice(cs []Choice, text string) (string, bool) {
 	for _, c := range cs {
 		if strings.EqualFold(c.Label, text) {
 			return c.Value, true
+		}
+	}
+	if bare := bareLabel(text); bare != "" {
+		for _, c := range cs {
+			if strings.EqualFold(bareLabel(c.Label), bare) {
+				return c.Value, true
+			}
 		}
 	}
 	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(cs) {

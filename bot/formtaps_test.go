@@ -126,7 +126,8 @@ func TestTypicalVisitChinese(t *testing.T) {
 	got = h.Tap(wei, got, "面谈")
 	apptest.MustContain(t, got, "李总(决策者)")
 	apptest.Button(t, got, "✓ 保存")
-	got = h.Tap(wei, got, "完成")
+	got = h.Send(wei, "完成") // the Done button's word, not a person named 完成
+	apptest.MustContain(t, got, "客户到了哪个业务进度?")
 	got = h.Send(wei, "报价 热心")
 	got = h.Send(wei, "发报价单")
 	got = h.Send(wei, "保存") // the Save button's word
