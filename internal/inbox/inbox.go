@@ -18,6 +18,8 @@
 // given up on: OnGiveUp tells the user, the log and the stored update say
 // so. MaxAttempts deaths of any kind also give up, so that an update the
 // OOM killer stops every time cannot stop the bot for good.
+// Follow-ups and reports, which no update causes, keep the same promise
+// through the same outbox (see reminders and reports.Scheduler).
 package inbox
 
 import (

@@ -140,6 +140,10 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateDeals,
 	},
 	{
+		ID:      "0015_follow_ups_and_reports_through_outbox",
+		Migrate: migrateThroughOutbox,
+	},
+	{
 		ID:      "0016_update_crashes",
 		Migrate: migrateUpdateCrashes,
 	},
