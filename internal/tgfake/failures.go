@@ -71,11 +71,22 @@ func (s *Server) FailNextN(method string, n int, f Failure) {
 	}
 }
 
-// takeFailure pops the failure due for a request of method, if any.
-func (s *Server) takeFailure(method string) (Failure, bool) {
+// FailNextNTo queues f n times for requests of method addressed to
+// chatID; they are used before the failures FailNextN queued for every
+// chat. Tests whose messages go out concurrently use it to fail one
+// chat's, whatever order the sends take.
+func (s *Server) FailNextNTo(method string, chatID int64, n int, f Failure) {
+	s.FailNextN(chatFailureKey(method, chatID), n, f)
+}
+
+func chatFailureKey(method string, chatID int64) string { return fmt.Sprintf("%s@%d", method, chatID) }
+
+// takeFailure pops the failure due for a request of method to chatID, if
+// any.
+func (s *Server) takeFailure(method string, chatID int64) (Failure, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, key := range []string{method, "*"} {
+	for _, key := range []string{chatFailureKey(method, chatID), method, "*"} {
 		if key == "*" && method == "getUpdates" {
 			break
 		}

@@ -242,7 +242,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.respond(w, r, call, nil, apiErr)
 		return
 	}
-	f, failing := s.takeFailure(m.name)
+	f, failing := s.takeFailure(m.name, call.ChatID)
 	if !failing {
 		res, apiErr := m.fn(s, r.Context(), p)
 		s.respond(w, r, call, res, apiErr)
