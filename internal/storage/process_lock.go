@@ -34,14 +34,9 @@ func (db *DB) HoldProcessLock(ctx context.Context, id string) (release func(), e
 	if db.dialect != Postgres {
 		return func() {}, nil
 	}
-	conn, err := db.sql.Conn(ctx)
+	conn, err := db.lockSession(ctx, "process-lock")
 	if err != nil {
-		return nil, fmt.Errorf("open process-lock connection: %w", err)
-	}
-	// As for chat locks: a vanished machine's session ends within seconds.
-	if _, err := conn.ExecContext(ctx, "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("set keepalive on process-lock connection: %w", err)
+		return nil, err
 	}
 	// A lock still held under this name is a predecessor's session that
 	// PostgreSQL has not ended yet (or another live process of that name):
