@@ -52,7 +52,7 @@ func benchDispatch(b *testing.B, open func(testing.TB, clock.Clock) *storage.DB,
 		r := newRig(b, db, clk, rigOpts{
 			users:    reps,
 			limits:   outbox.Limits{Global: global, PerChat: perChat, ChatBurst: 1},
-			dispatch: DispatchConfig{Batch: 1000, PerOwner: 2},
+			dispatch: DispatchConfig{Batch: 1000, InFlight: 512, PerOwner: 2},
 			queue:    outbox.QueueConfig{Workers: 128},
 			fakeOpts: []tgfake.Option{tgfake.WithFloodControl(tgfake.FloodLimits{
 				Global: global, GlobalBurst: int(global / 10), PerChat: perChat, ChatBurst: int(perChat / 10)})},

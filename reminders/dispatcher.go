@@ -57,10 +57,11 @@ type Renderer func(f *models.FollowUp, to Recipient, now time.Time) outbox.Messa
 
 // DispatchConfig tunes a Dispatcher; zero values take the defaults.
 type DispatchConfig struct {
-	// Batch is how many follow-ups one claim takes (default 200), and
-	// InFlight how many may be queued and not yet sent (default 2 ×
-	// Batch): enough to keep Telegram's rate busy, few enough that a
-	// burst waits in the follow-ups table, not in the queue.
+	// Batch is how many follow-ups one claim takes at most (default 200),
+	// and InFlight how many may be queued and not yet sent (default 64:
+	// two seconds at Telegram's 30/s, four per worker of the queue): a
+	// burst waits in the follow-ups table, not in the queue, whose every
+	// read of its heads visits all pending rows.
 	Batch, InFlight int
 	// PerOwner caps one owner's follow-ups queued at once, so one rep with
 	// many due (1 message/s in their chat) does not hold up everyone, nor
@@ -84,7 +85,7 @@ type DispatchConfig struct {
 
 func (c DispatchConfig) withDefaults() DispatchConfig {
 	c.Batch = cmp.Or(max(c.Batch, 0), 200)
-	c.InFlight = cmp.Or(max(c.InFlight, 0), 2*c.Batch)
+	c.InFlight = cmp.Or(max(c.InFlight, 0), 64)
 	c.PerOwner = cmp.Or(max(c.PerOwner, 0), 2)
 	c.RetryBackoff = cmp.Or(max(c.RetryBackoff, 0), 30*time.Second)
 	c.MaxRetryBackoff = cmp.Or(max(c.MaxRetryBackoff, 0), 15*time.Minute)

@@ -355,7 +355,7 @@ func TestTenThousandDueAtOnce(t *testing.T) {
 	r := newRig(t, db, clk, rigOpts{
 		users:    users,
 		limits:   outbox.Limits{Global: global, PerChat: perChat, ChatBurst: 1},
-		dispatch: DispatchConfig{Batch: 500},
+		dispatch: DispatchConfig{Batch: 500, InFlight: 256},
 		queue:    outbox.QueueConfig{Workers: 64},
 		fakeOpts: []tgfake.Option{tgfake.WithFloodControl(tgfake.FloodLimits{
 			Global: global, GlobalBurst: int(global / 10), PerChat: perChat, ChatBurst: 2})},

@@ -315,7 +315,8 @@ func (a *App) connect(ctx context.Context) error {
 	limits := cfg.Limits
 	limits.Shared = a.sendBudget()
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
-	a.Queue = outbox.NewQueue(a.DB, a.Outbox, outbox.QueueConfig{Owner: a.sendOwner(), Faults: cfg.Faults.Outbox, Log: log})
+	a.Queue = outbox.NewQueue(a.DB, a.Outbox, outbox.QueueConfig{Owner: a.sendOwner(), Faults: cfg.Faults.Outbox, Log: log,
+		TakenOver: func(n int) { a.Metrics.ClaimTakenOver("message", n) }})
 	return nil
 }
 

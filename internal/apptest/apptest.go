@@ -6,6 +6,7 @@ package apptest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
@@ -28,6 +29,9 @@ var Start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // Admin is the configured admin of every harness.
 var Admin = tgfake.User{ID: 100, FirstName: "Ada", Username: "ada", LanguageCode: "en"}
+
+// harnesses numbers the harnesses of a test binary.
+var harnesses atomic.Int64
 
 // Harness is a running salesbot with its fake Telegram.
 type Harness struct {
@@ -77,6 +81,12 @@ func New(t testing.TB, opts ...Option) *Harness {
 	}
 	for _, o := range opts {
 		o(h)
+	}
+	if h.Cfg.Serve.Replica == "" {
+		// Each harness is a replica of its own (its outbox claims and
+		// process lock), kept across Crash and Restart like a supervisor
+		// restarting one under its --replica name.
+		h.Cfg.Serve.Replica = fmt.Sprintf("harness-%d", harnesses.Add(1))
 	}
 	observe := h.Cfg.Dispatch.Observe
 	h.Cfg.Dispatch.Observe = func(outcome string, n int) {

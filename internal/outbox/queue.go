@@ -28,8 +28,10 @@ import (
 // part recorded; a report's parts are separate rows, sent in order. A row
 // is claimed by the sending process (its owner id, kept alive by a
 // heartbeat); another process takes over a row whose owner has not beaten
-// for StaleAfter, and a restarted process with the same id resumes its own
-// at once — nothing waits out a lease.
+// for StaleAfter — on PostgreSQL sooner, once the owner's process lock is
+// free (its session ended: it died) and it missed a beat and a half
+// (storage.ReleaseDeadClaims) — and a restarted process with the same id
+// resumes its own at once. Nothing waits out a lease.
 type Queue struct {
 	db   *storage.DB
 	out  *Outbox
@@ -87,6 +89,9 @@ type QueueConfig struct {
 	RetryBackoff time.Duration
 	Faults       Faults
 	Log          *slog.Logger
+	// TakenOver, when set, is told how many sends of a dead process this
+	// one took over (metrics.ClaimTakenOver).
+	TakenOver func(n int)
 }
 
 // NewQueue returns a Queue storing into db and sending through out; Run
@@ -109,6 +114,9 @@ func NewQueue(db *storage.DB, out *Outbox, cfg QueueConfig) *Queue {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.TakenOver == nil {
+		cfg.TakenOver = func(int) {}
 	}
 	return &Queue{db: db, out: out, cfg: cfg, log: cfg.Log, wake: make(chan struct{}, 1),
 		inflight: map[int64]bool{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
@@ -372,9 +380,34 @@ func (q *Queue) Done() <-chan struct{} {
 }
 
 func (q *Queue) run(ctx context.Context) {
-	if err := q.db.Beat(ctx, q.cfg.Owner); err != nil && ctx.Err() == nil {
-		q.log.Error("outbox heartbeat", "err", err)
+	// The process lock (PostgreSQL) tells others at once when this process
+	// is gone; a predecessor under the same name is waited for.
+	lockCtx, cancelLock := context.WithTimeout(ctx, 3*time.Second)
+	release, err := q.db.HoldProcessLock(lockCtx, q.cfg.Owner)
+	cancelLock()
+	if err != nil {
+		q.log.Warn("outbox: no process lock; others take over this process's sends by its heartbeat only", "err", err)
+		release = func() {}
 	}
+	defer release()
+	beat := func() {
+		if err := q.db.Beat(ctx, q.cfg.Owner); err != nil && ctx.Err() == nil {
+			q.log.Error("outbox heartbeat", "err", err)
+		}
+		// A dead process's sends are freed once its lock is free and it
+		// has missed a beat and a half.
+		silent := q.db.Now().Add(-q.cfg.Beat * 3 / 2)
+		n, err := q.db.ReleaseDeadClaims(ctx, q.cfg.Owner, silent)
+		if err != nil && ctx.Err() == nil {
+			q.log.Warn("outbox: free a dead process's sends", "err", err)
+		}
+		if n > 0 {
+			q.log.Info("took over the sends of a process that stopped", "count", n)
+			q.cfg.TakenOver(int(n))
+			q.Wake()
+		}
+	}
+	beat()
 	go func() {
 		t := time.NewTicker(q.cfg.Beat)
 		defer t.Stop()
@@ -383,9 +416,7 @@ func (q *Queue) run(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := q.db.Beat(ctx, q.cfg.Owner); err != nil && ctx.Err() == nil {
-					q.log.Error("outbox heartbeat", "err", err)
-				}
+				beat()
 			}
 		}
 	}()

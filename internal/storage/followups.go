@@ -763,7 +763,9 @@ func (db *DB) SendingFollowUps(ctx context.Context) (map[int64]int, int, error) 
 // FollowUpDelivered records, in the transaction of its message's sent
 // mark, that Telegram accepted the follow-up's message. It reports false
 // when the follow-up had moved on meanwhile (the rep completed, snoozed or
-// cancelled it while its message was queued): that is left as it is.
+// cancelled it while its message was queued, or pressed Done on it before
+// the mark committed): its state is left as the rep made it, and only the
+// delivery (message, time) is recorded.
 func (db *DB) FollowUpDelivered(ctx context.Context, id, chatID int64, messageID int) (*models.FollowUp, bool, error) {
 	now := db.Now()
 	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
@@ -775,6 +777,15 @@ func (db *DB) FollowUpDelivered(ctx context.Context, id, chatID int64, messageID
 	})
 	if res.Error != nil {
 		return nil, false, fmt.Errorf("mark follow-up %d sent: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+			return g.Model(&followUpRow{}).Where("id = ?", id).
+				Updates(map[string]any{"chat_id": chatID, "message_id": messageID, "sent_at": now, "maybe_sent": false})
+		}).Error
+		if err != nil {
+			return nil, false, fmt.Errorf("record follow-up %d delivered: %w", id, err)
+		}
 	}
 	var row followUpRow
 	if err := db.conn(ctx).Take(&row, id).Error; err != nil {

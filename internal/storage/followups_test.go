@@ -300,8 +300,8 @@ func TestClaimFollowUps(t *testing.T) {
 		if _, changed, err := db.CompleteFollowUp(ctx, second, w.rep.ID); err != nil || !changed {
 			t.Fatalf("complete: %v %v", changed, err)
 		}
-		if f, ok, _ := db.FollowUpDelivered(ctx, second, 500, 9); ok || f.State != models.FollowUpDone {
-			t.Fatalf("delivery over a Done: %v %+v", ok, f)
+		if f, ok, _ := db.FollowUpDelivered(ctx, second, 500, 9); ok || f.State != models.FollowUpDone || f.MessageID != 9 || !f.SentAt.Equal(now) {
+			t.Fatalf("delivery over a Done: %v %+v (want done, with the delivery recorded)", ok, f)
 		}
 
 		// Telegram refused one: it is due again at the retry time.

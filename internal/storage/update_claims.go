@@ -49,18 +49,27 @@ func (db *DB) NewChatLocker(ctx context.Context) (*ChatLocker, error) {
 	if db.dialect != Postgres {
 		return nil, ErrChatClaimsUnsupported
 	}
-	conn, err := db.sql.Conn(ctx)
+	conn, err := db.lockSession(ctx, "chat-claim")
 	if err != nil {
-		return nil, fmt.Errorf("open chat-claim connection: %w", err)
-	}
-	// Server-side keepalive on this session, so a lock of a machine that
-	// disappeared without closing its socket is freed within seconds, not
-	// the kernel default of two hours.
-	if _, err := conn.ExecContext(ctx, "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("set keepalive on chat-claim connection: %w", err)
+		return nil, err
 	}
 	return &ChatLocker{db: db, conn: conn}, nil
+}
+
+// lockSession opens a connection of its own for session advisory locks,
+// with server-side keepalive, so a lock of a machine that disappeared
+// without closing its socket is freed within seconds, not the kernel
+// default of two hours.
+func (db *DB) lockSession(ctx context.Context, what string) (*sql.Conn, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open %s connection: %w", what, err)
+	}
+	if _, err := conn.ExecContext(ctx, "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("set keepalive on %s connection: %w", what, err)
+	}
+	return conn, nil
 }
 
 // Claim takes the chat with the oldest pending update that no other worker
