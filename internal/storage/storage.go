@@ -44,6 +44,8 @@ type DB struct {
 	// handler sleeps in steps of up to 100 ms, which under load costs far
 	// more than the write itself.
 	wmu chan struct{}
+	// writes groups the outbox's small writes into shared commits.
+	writes batcher[*groupWrite]
 }
 
 // writeLockWait bounds the wait for the SQLite writer lock. A writer that
