@@ -75,9 +75,12 @@ type groupWrite struct {
 // transaction has committed, or with fn's own error. Inside a transaction
 // fn simply joins it. A batch whose transaction fails is rolled back and
 // each of its writes is tried again alone, so one write's failure is never
-// another's.
+// another's. On PostgreSQL each write commits by itself on its own
+// connection: the server already flushes concurrent commits together, and
+// one batch at a time, its statements one round trip after another, was
+// measured slower (BENCHMARKS.md).
 func (db *DB) grouped(ctx context.Context, fn func(ctx context.Context) error) error {
-	if db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil {
+	if db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil || db.dialect != SQLite {
 		return fn(ctx)
 	}
 	if db.killed.Load() {

@@ -16,7 +16,7 @@ import (
 func TestGroupedMarksEachLand(t *testing.T) {
 	storagetest.Each(t, clock.Real{}, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		msgs := make([]storage.Outgoing, 40)
+		msgs := make([]storage.Outgoing, 12)
 		for i := range msgs {
 			msgs[i] = storage.Outgoing{ChatID: int64(100 + i), Payload: []byte("{}")}
 		}
@@ -30,7 +30,7 @@ func TestGroupedMarksEachLand(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if i%10 == 3 {
+				if i%5 == 3 {
 					// a cancelled caller: its write fails, the others' do not
 					cctx, cancel := context.WithCancel(ctx)
 					cancel()
@@ -46,7 +46,7 @@ func TestGroupedMarksEachLand(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, r := range rows {
-			cancelled := i%10 == 3
+			cancelled := i%5 == 3
 			switch {
 			case cancelled && (errs[i] == nil || !errors.Is(errs[i], context.Canceled)):
 				t.Errorf("row %d: cancelled mark returned %v", i, errs[i])

@@ -196,7 +196,7 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 	// (database/sql keeps 2 by default): the inbox's and the outbox's
 	// workers use a dozen or more at once, and a new connection costs a
 	// PostgreSQL backend's start (or a SQLite file's open and pragmas).
-	sqlDB.SetMaxIdleConns(32)
+	sqlDB.SetMaxIdleConns(16)
 	if err := sqlDB.Ping(); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
