@@ -67,6 +67,11 @@ type spec struct {
 	// ordered, when set, is the applier instead of apply: for forms whose
 	// reading depends on the user's day/month order (slash dates).
 	ordered func(m *rules.Match, c *rules.Context, monthFirst bool) bool
+	// gate and find are how findAll scans for re (scan.go): find returns
+	// what re.FindAllStringSubmatchIndex would, and is run only when gate
+	// passes.
+	gate gate
+	find func(text string) [][]int
 }
 
 // fromWhen takes the regexp and applier out of one of when's rules.
@@ -90,10 +95,21 @@ type cand struct {
 // or whose applier declines them on a fresh context, are dropped, so they
 // can neither start nor extend a run.
 func findAll(text string, ref time.Time, o *rules.Options, monthFirst bool) []cand {
+	return findWith(text, ref, o, monthFirst, func(s *spec, low string) [][]int {
+		if !s.gate(low) {
+			return nil
+		}
+		return s.find(text)
+	})
+}
+
+// findWith is findAll with scan giving each rule's regexp matches.
+func findWith(text string, ref time.Time, o *rules.Options, monthFirst bool, scan func(s *spec, low string) [][]int) []cand {
 	var out []cand
+	low := foldLower(text)
 	for i := range table {
 		s := &table[i]
-		for _, idx := range s.re.FindAllStringSubmatchIndex(text, -1) {
+		for _, idx := range scan(s, low) {
 			m := &rules.Match{Left: -1, Applier: s.apply}
 			for g := 2; g+1 < len(idx); g += 2 {
 				if idx[g] >= 0 && idx[g+1] >= 0 {

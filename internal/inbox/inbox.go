@@ -11,15 +11,17 @@
 // outbox, see outbox.Queue) and the update's done mark commit together. A
 // stop or crash before that commit leaves nothing behind, and the update is
 // handled again at the next start; after it, the update is never handled
-// again and its replies are sent from the outbox. An update whose handling
-// the process crashed in MaxCrashes times (a panic that escaped or a fatal
-// runtime error, told apart from kills from outside by package crashlog;
-// a stop or a SIGKILL that merely cut a handling short does not count) is
-// given up on: OnGiveUp tells the user, the log and the stored update say
-// so. MaxAttempts deaths of any kind also give up, so that an update the
-// OOM killer stops every time cannot stop the bot for good.
-// Follow-ups and reports, which no update causes, keep the same promise
-// through the same outbox (see reminders and reports.Scheduler).
+// again and its replies are sent from the outbox. Updates that queued up
+// behind each other share one transaction (group commit, processBatch):
+// all of them commit, or none and each is handled again alone. An update
+// whose handling the process crashed in MaxCrashes times (a panic that
+// escaped or a fatal runtime error, told apart from kills from outside by
+// package crashlog; a stop or a SIGKILL that merely cut a handling short
+// does not count) is given up on: OnGiveUp tells the user, the log and the
+// stored update say so. MaxAttempts deaths of any kind also give up, so
+// that an update the OOM killer stops every time cannot stop the bot for
+// good. Follow-ups and reports, which no update causes, keep the same
+// promise through the same outbox (see reminders and reports.Scheduler).
 package inbox
 
 import (
@@ -45,9 +47,9 @@ import (
 type Store interface {
 	StoreUpdates(ctx context.Context, ups []storage.StoredUpdate) error
 	PendingUpdates(ctx context.Context, limit int) ([]storage.StoredUpdate, error)
-	HandleUpdate(ctx context.Context, updateID int64, count bool, fn func(ctx context.Context) error) error
-	EndAttempt(ctx context.Context, updateID int64) error
-	MarkUpdateDone(ctx context.Context, updateID int64) error
+	HandleUpdate(ctx context.Context, updateIDs []int64, count bool, fn func(ctx context.Context) error) error
+	EndAttempt(ctx context.Context, updateIDs ...int64) error
+	MarkUpdateDone(ctx context.Context, updateIDs ...int64) error
 	GiveUpUpdate(ctx context.Context, updateID int64, why string) error
 	LastUpdateID(ctx context.Context) (int64, error)
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
@@ -170,7 +172,22 @@ func (in *Inbox) Run(ctx context.Context) error {
 				if work.Err() != nil {
 					continue // abandoned: stays pending for the next start
 				}
-				in.process(work, u)
+				// What queued up behind it meanwhile is handled with it,
+				// in one transaction (group commit).
+				batch := []storage.StoredUpdate{u}
+			more:
+				for len(batch) < maxBatch {
+					select {
+					case v, ok := <-q:
+						if !ok {
+							break more
+						}
+						batch = append(batch, v)
+					default:
+						break more
+					}
+				}
+				in.processBatch(work, batch)
 			}
 		}(queues[i])
 	}
@@ -297,7 +314,86 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 	return nil
 }
 
-func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
+// maxBatch bounds how many updates one transaction handles: enough that
+// the commit (an fsync on PostgreSQL, the writer lock on SQLite) is shared
+// by many, few enough that a worker holding SQLite's writer lock does not
+// keep the others waiting long.
+const maxBatch = 16
+
+// processBatch handles updates (in order; of this worker's chats) in one
+// transaction: their rows, replies and done marks commit together. An
+// update an earlier run did not finish (Attempts > 0) is handled alone, so
+// that one which crashes the process is counted, and given up on, by
+// itself, not with its neighbours. When any of a batch fails, nothing of
+// it stayed, and each is handled again alone (process), its attempt
+// counted already.
+func (in *Inbox) processBatch(ctx context.Context, batch []storage.StoredUpdate) {
+	ctx = storage.WithAttemptOwner(ctx, in.cfg.Owner)
+	for len(batch) > 0 {
+		n := 0
+		for n < len(batch) && batch[n].Attempts == 0 {
+			n++
+		}
+		if n <= 1 {
+			in.process(ctx, batch[0], false)
+			batch = batch[1:]
+			continue
+		}
+		in.processTogether(ctx, batch[:n])
+		batch = batch[n:]
+	}
+}
+
+func (in *Inbox) processTogether(ctx context.Context, batch []storage.StoredUpdate) {
+	ids := make([]int64, len(batch))
+	upds := make([]tgmodels.Update, len(batch))
+	for i, u := range batch {
+		ids[i] = u.UpdateID
+		if err := json.Unmarshal(u.Payload, &upds[i]); err != nil {
+			// Undecodable: process gives it up; the rest go on together.
+			in.processBatch(ctx, batch[:i])
+			in.process(ctx, u, false)
+			in.processBatch(ctx, batch[i+1:])
+			return
+		}
+	}
+	err := in.store.HandleUpdate(ctx, ids, true, func(ctx context.Context) error {
+		for i := range upds {
+			if err := in.handle(ctx, &upds[i]); err != nil {
+				return err
+			}
+			if in.cfg.BeforeCommit != nil {
+				in.cfg.BeforeCommit(ids[i])
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return in.store.MarkUpdateDone(ctx, ids...)
+	})
+	switch {
+	case err == nil:
+		for _, id := range ids {
+			if in.cfg.AfterCommit != nil {
+				in.cfg.AfterCommit(id)
+			}
+			in.done(id)
+		}
+	case ctx.Err() != nil:
+		// Stopped, not crashed: these attempts do not count.
+		if err := in.store.EndAttempt(context.WithoutCancel(ctx), ids...); err != nil {
+			in.log.Warn("uncount attempts", "err", err)
+		}
+	default:
+		for _, u := range batch {
+			in.process(ctx, u, true)
+		}
+	}
+}
+
+// process handles one update in its own transaction; counted says its
+// attempt was counted already (by a batch that failed).
+func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate, counted bool) {
 	ctx = storage.WithAttemptOwner(ctx, in.cfg.Owner)
 	log := in.log.With("update_id", u.UpdateID, "chat_id", u.ChatID)
 	var upd tgmodels.Update
@@ -339,7 +435,7 @@ func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
 	for try := 1; ; try++ {
 		// The first try counts the attempt (committed before the handler
 		// runs): if the process dies in the handler, the count stays.
-		err := in.store.HandleUpdate(ctx, u.UpdateID, try == 1, func(ctx context.Context) error {
+		err := in.store.HandleUpdate(ctx, []int64{u.UpdateID}, try == 1 && !counted, func(ctx context.Context) error {
 			if err := in.handle(ctx, &upd); err != nil {
 				return err
 			}

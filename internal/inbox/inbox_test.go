@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -247,4 +248,95 @@ func TestBadTokenStops(t *testing.T) {
 	if err := in.Run(ctx); err == nil || ctx.Err() != nil {
 		t.Fatalf("Run with a refused token = %v, want an error at once", err)
 	}
+}
+
+// batchSizes records how many updates each HandleUpdate handled together.
+type batchSizes struct {
+	*storage.DB
+	mu    sync.Mutex
+	sizes []int
+}
+
+func (b *batchSizes) HandleUpdate(ctx context.Context, ids []int64, count bool, fn func(ctx context.Context) error) error {
+	b.mu.Lock()
+	b.sizes = append(b.sizes, len(ids))
+	b.mu.Unlock()
+	return b.DB.HandleUpdate(ctx, ids, count, fn)
+}
+
+// Updates that queued up share one transaction; when one of them fails,
+// the others' rows still commit exactly once (the batch is rolled back and
+// each handled again alone), the failed one is handled again, and each
+// chat's rows keep the order of its updates.
+func TestBatchFailureLeavesEachOnce(t *testing.T) {
+	storagetest.Each(t, clock.Real{}, func(t *testing.T, db *storage.DB) {
+		fake := tgfake.New()
+		defer fake.Close()
+		users := []tgfake.User{{ID: 21, FirstName: "A"}, {ID: 22, FirstName: "B"}, {ID: 23, FirstName: "C"}}
+		chatOfID := map[int64]int64{}
+		for i := 0; i < 6; i++ {
+			for _, u := range users {
+				chatOfID[fake.SendText(u, fmt.Sprint(i))] = u.ID
+			}
+		}
+		total := len(chatOfID)
+		store := &batchSizes{DB: db}
+		var calls, failed atomic.Int32
+		done := make(chan int64, 100)
+		in := inbox.New(inbox.Config{
+			APIURL: fake.URL(), Token: "1:tok", PollTimeout: time.Second, Workers: 1, DrainTimeout: time.Second,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OnDone: func(id int64) { done <- id },
+		}, store, func(ctx context.Context, upd *tgmodels.Update) error {
+			if calls.Add(1) == 1 {
+				time.Sleep(30 * time.Millisecond) // the rest queue up behind the first
+			}
+			if _, err := db.EnqueueOutgoing(ctx, []storage.Outgoing{{ChatID: chatOf(upd), UpdateID: upd.ID, Payload: []byte("{}")}}); err != nil {
+				return err
+			}
+			if upd.ID == 8 && failed.Add(1) == 1 {
+				return fmt.Errorf("lost connection (once)")
+			}
+			return nil
+		}, chatOf)
+		ctx, stop := context.WithCancel(context.Background())
+		runErr := make(chan error, 1)
+		go func() { runErr <- in.Run(ctx) }()
+		for range total {
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatal("not every update was handled")
+			}
+		}
+		stop()
+		<-runErr
+
+		store.mu.Lock()
+		sizes := append([]int(nil), store.sizes...)
+		store.mu.Unlock()
+		if slices.Max(sizes) < 2 {
+			t.Fatalf("no two updates shared a transaction: batch sizes %v", sizes)
+		}
+		rows, err := db.OutgoingByID(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := map[int64]int{}
+		lastOfChat := map[int64]int64{}
+		for _, r := range rows {
+			per[r.UpdateID]++
+			if r.UpdateID < lastOfChat[r.ChatID] {
+				t.Errorf("chat %d: update %d's row after update %d's", r.ChatID, r.UpdateID, lastOfChat[r.ChatID])
+			}
+			lastOfChat[r.ChatID] = r.UpdateID
+		}
+		for id := range chatOfID {
+			if per[id] != 1 {
+				t.Errorf("update %d left %d rows, want 1 (batch sizes %v)", id, per[id], sizes)
+			}
+		}
+		if len(rows) != total {
+			t.Errorf("%d rows for %d updates", len(rows), total)
+		}
+	})
 }

@@ -162,7 +162,20 @@ func (p *pacer) acquire(ctx context.Context, chatID int64, prio Priority) error 
 	if err := p.gate.enter(ctx, prio); err != nil {
 		return err
 	}
-	defer p.gate.leave()
+	err := p.takeGlobal(ctx, cp)
+	p.gate.leave()
+	if err != nil {
+		return err
+	}
+	// The deployment's slot is asked for outside the gate (the chat's lock
+	// still held, so its order stays): sends of other chats ask at the
+	// same time, and storage takes their slots in one statement.
+	return p.reserveShared(ctx)
+}
+
+// takeGlobal waits, inside the gate, for the global limit and any pause,
+// then takes the global and the chat's token.
+func (p *pacer) takeGlobal(ctx context.Context, cp *chatPace) error {
 	for {
 		now := p.now()
 		if left := p.pauseLeft(now); left > 0 {
@@ -179,7 +192,7 @@ func (p *pacer) acquire(ctx context.Context, chatID int64, prio Priority) error 
 		}
 		p.global.ReserveN(now, 1)
 		cp.lim.ReserveN(now, 1)
-		return p.reserveShared(ctx)
+		return nil
 	}
 }
 

@@ -195,16 +195,27 @@ func (db *DB) NextOutgoingInChat(ctx context.Context, chatID, after int64) (Outg
 // row is unclaimed, owner's own (resumed after a restart), or held by a
 // process whose heartbeat is older than stale.
 func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
-	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Exec(`UPDATE outgoing SET owner = ?
+	var claimed bool
+	err := db.grouped(ctx, func(ctx context.Context) error {
+		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?
 		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
 			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))`,
 			owner, id, OutgoingPending, owner, utc(stale))
+		claimed = res.RowsAffected == 1
+		return res.Error
 	})
-	if res.Error != nil {
-		return false, fmt.Errorf("claim outgoing message %d: %w", id, res.Error)
+	if err != nil {
+		return false, fmt.Errorf("claim outgoing message %d: %w", id, err)
 	}
-	return res.RowsAffected == 1, nil
+	return claimed, nil
+}
+
+// updateOutgoing sets columns of row id, committed with whatever other
+// outbox writes are made at the same time (grouped).
+func (db *DB) updateOutgoing(ctx context.Context, id int64, cols map[string]any) error {
+	return db.grouped(ctx, func(ctx context.Context) error {
+		return db.conn(ctx).Model(&outgoingRow{}).Where("id = ?", id).Updates(cols).Error
+	})
 }
 
 // MarkOutgoingStarted counts a send of a claimed row starting: the request
@@ -212,9 +223,9 @@ func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale t
 // crash a row with a start is known to be a possible repeat.
 func (db *DB) MarkOutgoingStarted(ctx context.Context, id int64) error {
 	now := db.Now()
-	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Exec(`UPDATE outgoing SET attempts = attempts + 1, started_at = COALESCE(started_at, ?) WHERE id = ?`, now, id)
-	}).Error
+	err := db.grouped(ctx, func(ctx context.Context) error {
+		return db.conn(ctx).Exec(`UPDATE outgoing SET attempts = attempts + 1, started_at = COALESCE(started_at, ?) WHERE id = ?`, now, id).Error
+	})
 	if err != nil {
 		return fmt.Errorf("record the start of outgoing message %d: %w", id, err)
 	}
@@ -224,11 +235,7 @@ func (db *DB) MarkOutgoingStarted(ctx context.Context, id int64) error {
 // MarkOutgoingPart records that the first parts parts of a long message
 // were accepted (the last one carrying messageID).
 func (db *DB) MarkOutgoingPart(ctx context.Context, id int64, parts, messageID int) error {
-	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Model(&outgoingRow{}).Where("id = ?", id).
-			Updates(map[string]any{"parts_sent": parts, "message_id": messageID})
-	}).Error
-	if err != nil {
+	if err := db.updateOutgoing(ctx, id, map[string]any{"parts_sent": parts, "message_id": messageID}); err != nil {
 		return fmt.Errorf("record part %d of outgoing message %d: %w", parts, id, err)
 	}
 	return nil
@@ -236,10 +243,7 @@ func (db *DB) MarkOutgoingPart(ctx context.Context, id int64, parts, messageID i
 
 // MarkOutgoingSent records that Telegram accepted the whole message.
 func (db *DB) MarkOutgoingSent(ctx context.Context, id int64, parts, messageID int) error {
-	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Model(&outgoingRow{}).Where("id = ?", id).
-			Updates(map[string]any{"state": OutgoingSent, "parts_sent": parts, "message_id": messageID, "sent_at": db.Now(), "owner": ""})
-	}).Error
+	err := db.updateOutgoing(ctx, id, map[string]any{"state": OutgoingSent, "parts_sent": parts, "message_id": messageID, "sent_at": db.Now(), "owner": ""})
 	if err != nil {
 		return fmt.Errorf("mark outgoing message %d sent: %w", id, err)
 	}
@@ -249,10 +253,7 @@ func (db *DB) MarkOutgoingSent(ctx context.Context, id int64, parts, messageID i
 // FailOutgoing gives a message up (Telegram refused it or the chat is
 // gone), keeping why.
 func (db *DB) FailOutgoing(ctx context.Context, id int64, why string) error {
-	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Model(&outgoingRow{}).Where("id = ?", id).
-			Updates(map[string]any{"state": OutgoingFailed, "last_error": why, "owner": "", "sent_at": db.Now()})
-	}).Error
+	err := db.updateOutgoing(ctx, id, map[string]any{"state": OutgoingFailed, "last_error": why, "owner": "", "sent_at": db.Now()})
 	if err != nil {
 		return fmt.Errorf("give up outgoing message %d: %w", id, err)
 	}
@@ -268,9 +269,7 @@ func (db *DB) RetryOutgoing(ctx context.Context, id int64, at time.Time, why str
 	if !maybeDelivered {
 		updates["started_at"] = nil
 	}
-	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Model(&outgoingRow{}).Where("id = ?", id).Updates(updates)
-	}).Error
+	err := db.updateOutgoing(ctx, id, updates)
 	if err != nil {
 		return fmt.Errorf("requeue outgoing message %d: %w", id, err)
 	}

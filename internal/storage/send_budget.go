@@ -17,10 +17,22 @@ const TelegramBudget = "telegram"
 // one message per interval, however many replicas share it; a 429's
 // retry_after moves next_at past the pause, which every replica then waits
 // out. Times are the database server's, so replicas' clocks do not matter.
+//
+// Reservations made at the same time are taken with one statement (the
+// leader moves next_at on by as many intervals as there are callers, and
+// each gets its own slot in turn): the ledger row is one hot row, whose
+// lock every send would otherwise wait for in a queue of commits.
 type SendBudget struct {
 	db       *DB
 	name     string
 	interval time.Duration
+
+	reservations batcher[*reservation]
+}
+
+type reservation struct {
+	wait time.Duration
+	err  error
 }
 
 // ErrSharedBudgetUnsupported is returned on SQLite, whose one replica keeps
@@ -40,17 +52,33 @@ func (db *DB) SendBudget(name string, perSecond float64) (*SendBudget, error) {
 
 // Reserve takes the next slot and returns how long to wait for it.
 func (b *SendBudget) Reserve(ctx context.Context) (time.Duration, error) {
+	r := &reservation{}
+	b.reservations.join(r, func(batch []*reservation) {
+		// The statement serves every caller of the batch: one caller's
+		// cancellation does not fail it for the others.
+		first, err := b.reserve(context.WithoutCancel(ctx), len(batch))
+		for i, x := range batch {
+			x.wait, x.err = max(0, first+time.Duration(i)*b.interval), err
+		}
+	})
+	return r.wait, r.err
+}
+
+// reserve takes n consecutive slots and returns how long to wait for the
+// first (negative: it is past).
+func (b *SendBudget) reserve(ctx context.Context, n int) (time.Duration, error) {
+	span := time.Duration(n) * b.interval
 	var waitMicros float64
 	err := b.db.conn(ctx).Raw(`
 		WITH now AS (SELECT clock_timestamp() AS t)
 		UPDATE send_budgets SET next_at = GREATEST(send_budgets.next_at, now.t) + ? * interval '1 microsecond'
 		FROM now WHERE send_budgets.name = ?
 		RETURNING EXTRACT(EPOCH FROM (send_budgets.next_at - now.t)) * 1000000 - ?`,
-		b.interval.Microseconds(), b.name, b.interval.Microseconds()).Scan(&waitMicros).Error
+		span.Microseconds(), b.name, span.Microseconds()).Scan(&waitMicros).Error
 	if err != nil {
-		return 0, fmt.Errorf("reserve a send slot: %w", err)
+		return 0, fmt.Errorf("reserve %d send slots: %w", n, err)
 	}
-	return max(0, time.Duration(waitMicros)*time.Microsecond), nil
+	return time.Duration(waitMicros) * time.Microsecond, nil
 }
 
 // Pause holds every replica's sending for d from now (a 429's retry_after).

@@ -3,6 +3,8 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,5 +53,39 @@ func TestSendBudgetIsShared(t *testing.T) {
 	}
 	if w := reserve(a); w < 9*time.Second {
 		t.Fatalf("after the other replica's 10 s pause a slot came in %v", w)
+	}
+}
+
+// Reservations made at the same time (taken together, one statement) still
+// get a slot each, one interval apart.
+func TestSendBudgetConcurrentSlots(t *testing.T) {
+	db := storagetest.Postgres(t, nil)
+	b, err := db.SendBudget(storage.TelegramBudget, 10) // 100 ms apart
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 30
+	waits := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	for i := range waits {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := b.Reserve(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			waits[i] = d
+		}()
+	}
+	wg.Wait()
+	slices.Sort(waits)
+	for i := 1; i < n; i++ {
+		if gap := waits[i] - waits[i-1]; gap < 50*time.Millisecond {
+			t.Fatalf("slots %v and %v only %v apart, want 100 ms: %v", waits[i-1], waits[i], gap, waits)
+		}
+	}
+	if waits[n-1] < time.Duration(n-2)*100*time.Millisecond {
+		t.Fatalf("%d slots end at %v, want about %v", n, waits[n-1], time.Duration(n-1)*100*time.Millisecond)
 	}
 }

@@ -44,6 +44,8 @@ type DB struct {
 	// handler sleeps in steps of up to 100 ms, which under load costs far
 	// more than the write itself.
 	wmu chan struct{}
+	// writes groups the outbox's small writes into shared commits.
+	writes batcher[*groupWrite]
 }
 
 // writeLockWait bounds the wait for the SQLite writer lock. A writer that
@@ -190,6 +192,11 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		// concurrent readers WAL allows without piling up waiting writers.
 		sqlDB.SetMaxOpenConns(8)
 	}
+	// Keep the connections the workers use open between statements
+	// (database/sql keeps 2 by default): the inbox's and the outbox's
+	// workers use a dozen or more at once, and a new connection costs a
+	// PostgreSQL backend's start (or a SQLite file's open and pragmas).
+	sqlDB.SetMaxIdleConns(16)
 	if err := sqlDB.Ping(); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)

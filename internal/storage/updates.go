@@ -78,27 +78,33 @@ func (db *DB) PendingUpdates(ctx context.Context, limit int) ([]StoredUpdate, er
 	return out, nil
 }
 
-// BeginUpdate counts an attempt to handle an update, committed before the
+// BeginUpdate counts an attempt to handle updates, committed before the
 // handling starts: a handling that commits, or that is rolled back without
 // a crash (EndAttempt), does not leave it counted, so Attempts is the
 // number of times the process died while handling the update. One that
 // kills the process every time is given up on instead of looping forever.
-func (db *DB) BeginUpdate(ctx context.Context, updateID int64) error {
+func (db *DB) BeginUpdate(ctx context.Context, updateIDs ...int64) error {
+	if len(updateIDs) == 0 {
+		return nil
+	}
 	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Exec("UPDATE updates SET attempts = attempts + 1, attempt_owner = ? WHERE update_id = ?", attemptOwner(ctx), updateID)
+		return g.Exec("UPDATE updates SET attempts = attempts + 1, attempt_owner = ? WHERE update_id IN ?", attemptOwner(ctx), updateIDs)
 	}).Error
 	if err != nil {
-		return fmt.Errorf("count attempt of update %d: %w", updateID, err)
+		return fmt.Errorf("count attempt of updates %v: %w", updateIDs, err)
 	}
 	return nil
 }
 
-// MarkUpdateDone records that an update was handled.
-func (db *DB) MarkUpdateDone(ctx context.Context, updateID int64) error {
-	err := db.conn(ctx).Model(&updateRow{}).Where("update_id = ?", updateID).
+// MarkUpdateDone records that updates were handled.
+func (db *DB) MarkUpdateDone(ctx context.Context, updateIDs ...int64) error {
+	if len(updateIDs) == 0 {
+		return nil
+	}
+	err := db.conn(ctx).Model(&updateRow{}).Where("update_id IN ?", updateIDs).
 		Updates(map[string]any{"state": UpdateDone, "done_at": db.Now()}).Error
 	if err != nil {
-		return fmt.Errorf("mark update %d done: %w", updateID, err)
+		return fmt.Errorf("mark updates %v done: %w", updateIDs, err)
 	}
 	return nil
 }
@@ -132,10 +138,15 @@ func (db *DB) PruneUpdates(ctx context.Context, cutoff time.Time) (int64, error)
 
 // EndAttempt takes back an attempt that ended without a crash (the
 // handling was cut off by a stop and rolled back).
-func (db *DB) EndAttempt(ctx context.Context, updateID int64) error {
-	err := db.conn(ctx).Exec("UPDATE updates SET attempts = attempts - 1, attempt_owner = '' WHERE update_id = ? AND attempts > 0", updateID).Error
+func (db *DB) EndAttempt(ctx context.Context, updateIDs ...int64) error {
+	if len(updateIDs) == 0 {
+		return nil
+	}
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Exec("UPDATE updates SET attempts = attempts - 1, attempt_owner = '' WHERE update_id IN ? AND attempts > 0", updateIDs)
+	}).Error
 	if err != nil {
-		return fmt.Errorf("uncount attempt of update %d: %w", updateID, err)
+		return fmt.Errorf("uncount attempt of updates %v: %w", updateIDs, err)
 	}
 	return nil
 }
@@ -201,18 +212,19 @@ func (db *DB) GivenUpUpdates(ctx context.Context, since time.Time, limit int) ([
 	return out, nil
 }
 
-// HandleUpdate runs fn, the handling of an update, in one transaction
-// (InTx). With count it first counts the attempt (BeginUpdate), committed
-// before fn starts. On SQLite both happen under one hold of the writer
-// lock, so counting costs no second wait for it.
-func (db *DB) HandleUpdate(ctx context.Context, updateID int64, count bool, fn func(ctx context.Context) error) error {
+// HandleUpdate runs fn, the handling of updates (one, or a batch the
+// inbox commits together), in one transaction (InTx). With count it first
+// counts the attempt of each (BeginUpdate), committed before fn starts.
+// On SQLite both happen under one hold of the writer lock, so counting
+// costs no second wait for it.
+func (db *DB) HandleUpdate(ctx context.Context, updateIDs []int64, count bool, fn func(ctx context.Context) error) error {
 	if db.killed.Load() {
 		return ErrKilled
 	}
 	held, unlock := db.holdingWriteLock(ctx)
 	defer unlock()
 	if count {
-		if err := db.BeginUpdate(held, updateID); err != nil {
+		if err := db.BeginUpdate(held, updateIDs...); err != nil {
 			return err
 		}
 	}
