@@ -11,59 +11,33 @@ import (
 	"salesbot/models"
 )
 
+// visitRow is a visit's row: models.Visit's fields are its columns (named
+// by gorm's convention, TalkingPoints → talking_points), so a new field of
+// a visit is a new column with no mapping to write here; a field that is not
+// stored is tagged gorm:"-" there.
 type visitRow struct {
-	ID            int64 `gorm:"primaryKey"`
-	TeamID        int64
-	ClientID      int64
-	RepID         int64
-	At            time.Time
-	Method        string
-	Place         string
-	Lat           *float64
-	Lon           *float64
-	LiveLocation  bool
-	DurationMin   int
-	TalkingPoints string
-	ClientView    string
-	StageBefore   string
-	Stage         string
-	Attitude      string
-	NextStep      string
-	NextVisitAt   *time.Time
-	NoFollowUp    bool
-	Notes         string
-	ClientCreated bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	DeletedAt     *time.Time
+	models.Visit
+	UpdatedAt time.Time
+	DeletedAt *time.Time
 }
 
 func (visitRow) TableName() string { return "visits" }
 
 func (r *visitRow) model() *models.Visit {
-	v := &models.Visit{
-		ID: r.ID, TeamID: r.TeamID, ClientID: r.ClientID, RepID: r.RepID, At: r.At.UTC(),
-		Method: models.Method(r.Method), Place: r.Place, Lat: r.Lat, Lon: r.Lon, LiveLocation: r.LiveLocation,
-		DurationMin: r.DurationMin, TalkingPoints: r.TalkingPoints, ClientView: r.ClientView,
-		StageBefore: models.Stage(r.StageBefore), Stage: models.Stage(r.Stage), Attitude: models.Attitude(r.Attitude),
-		NextStep: r.NextStep, NoFollowUp: r.NoFollowUp, Notes: r.Notes, ClientCreated: r.ClientCreated,
-		CreatedAt: r.CreatedAt.UTC(),
-	}
+	v := r.Visit
+	v.At, v.CreatedAt = r.At.UTC(), r.CreatedAt.UTC()
 	if r.NextVisitAt != nil {
 		t := r.NextVisitAt.UTC()
 		v.NextVisitAt = &t
 	}
-	return v
+	return &v
 }
 
 func visitRowOf(v *models.Visit) visitRow {
-	r := visitRow{
-		ID: v.ID, TeamID: v.TeamID, ClientID: v.ClientID, RepID: v.RepID, At: utc(v.At), Method: string(v.Method),
-		Place: v.Place, Lat: v.Lat, Lon: v.Lon, LiveLocation: v.LiveLocation, DurationMin: v.DurationMin,
-		TalkingPoints: v.TalkingPoints, ClientView: v.ClientView, StageBefore: string(v.StageBefore),
-		Stage: string(v.Stage), Attitude: string(v.Attitude), NextStep: v.NextStep, NoFollowUp: v.NoFollowUp,
-		Notes: v.Notes, ClientCreated: v.ClientCreated,
-	}
+	r := visitRow{Visit: *v}
+	r.ContactIDs = nil
+	r.At, r.CreatedAt = utc(v.At), time.Time{}
+	r.NextVisitAt = nil
 	if v.NextVisitAt != nil && !v.NoFollowUp {
 		r.NextVisitAt = timePtr(*v.NextVisitAt)
 	}
