@@ -213,6 +213,7 @@ type PlannedVisit struct {
 	Purpose   string
 	CreatedAt time.Time
 
-	// ClientName is filled by the queries that list plans for reports.
-	ClientName string
+	// ClientName is filled by the queries that list plans for reports (not
+	// a column of planned_visits).
+	ClientName string `gorm:"-"`
 }

@@ -56,23 +56,19 @@ const amountExample = "3.2M CNY"
 // It refuses what is not one amount, a negative or zero amount and one
 // above MaxAmountMajor, with an *models.Error whose key names why.
 func ParseAmount(s string) (Amount, error) {
-	orig := strings.TrimSpace(s)
-	s = strings.ToLower(norm.NFKC.String(orig))
-	s = strings.TrimSpace(s)
+	orig, s := typed(s)
 	if s == "" {
 		return Amount{}, amountErr("err_amount_empty", orig)
 	}
 	// A currency before the number: "$20k", "cny 3.2m", "¥50万".
 	cur, s, _ := leadingWord(s, currencyWords)
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+	num, exp, rest, negative, ok := leadingMagnitude(s, multipliers)
+	switch {
+	case negative:
 		return Amount{}, amountErr("err_amount_negative", orig)
-	}
-	num, rest, ok := leadingNumber(s)
-	if !ok {
+	case !ok:
 		return Amount{}, amountErr("err_amount_unreadable", orig)
 	}
-	// Magnitude words, longest first so "万亿" is not read as "万".
-	exp, rest, _ := leadingWord(strings.TrimSpace(rest), multipliers)
 	if rest != "" {
 		code, ok := currencyWords[rest]
 		if !ok || (cur != "" && cur != code) {
@@ -99,16 +95,14 @@ type Quantity struct {
 // "20 trucks", "1,200 pcs", "2万台". It refuses a fraction, zero, a negative
 // and anything above MaxQuantity.
 func ParseQuantity(s string) (Quantity, error) {
-	orig := strings.TrimSpace(s)
-	s = strings.TrimSpace(strings.ToLower(norm.NFKC.String(orig)))
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+	orig, s := typed(s)
+	num, exp, rest, negative, ok := leadingMagnitude(s, quantityMultipliers)
+	switch {
+	case negative:
 		return Quantity{}, quantityErr("err_quantity_negative", orig)
-	}
-	num, rest, ok := leadingNumber(s)
-	if !ok {
+	case !ok:
 		return Quantity{}, quantityErr("err_quantity_unreadable", orig)
 	}
-	exp, rest, _ := leadingWord(strings.TrimSpace(rest), quantityMultipliers)
 	word := ""
 	if rest != "" {
 		if !isUnitWord(rest) {
@@ -201,6 +195,28 @@ done:
 		return nil, "", false
 	}
 	return r, s[i:], true
+}
+
+// typed is s as typed (trimmed, for messages) and as read: width forms
+// folded (NFKC), lower case, trimmed.
+func typed(s string) (orig, folded string) {
+	orig = strings.TrimSpace(s)
+	return orig, strings.TrimSpace(strings.ToLower(norm.NFKC.String(orig)))
+}
+
+// leadingMagnitude reads the number at the start of s and the magnitude
+// word after it, if any, longest first so "万亿" is not read as "万": the
+// number, the power of ten the word adds and what follows, trimmed.
+// negative reports a minus sign; ok is false when no number starts s.
+func leadingMagnitude(s string, magnitudes map[string]int) (num *big.Rat, exp int, rest string, negative, ok bool) {
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		return nil, 0, s, true, false
+	}
+	if num, rest, ok = leadingNumber(s); !ok {
+		return nil, 0, s, false, false
+	}
+	exp, rest, _ = leadingWord(strings.TrimSpace(rest), magnitudes)
+	return num, exp, rest, false, true
 }
 
 // leadingWord finds the longest of words at the start of s and, when it

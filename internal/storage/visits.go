@@ -495,28 +495,12 @@ func visitQuery(tx *gorm.DB, f VisitFilter) *gorm.DB {
 
 // Visits lists live visits, newest first.
 func (db *DB) Visits(ctx context.Context, f VisitFilter) ([]*models.Visit, error) {
-	var rows []visitRow
-	q := visitQuery(db.conn(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list visits: %w", err)
-	}
-	out := make([]*models.Visit, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
+	return listOf(page(visitQuery(db.conn(ctx), f).Order("at DESC, id DESC"), f.Offset, f.Limit), (*visitRow).model, "visits")
 }
 
 // CountVisits counts live visits.
 func (db *DB) CountVisits(ctx context.Context, f VisitFilter) (int, error) {
-	var n int64
-	if err := visitQuery(db.conn(ctx), f).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("count visits: %w", err)
-	}
-	return int(n), nil
+	return countOf(visitQuery(db.conn(ctx), f), "visits")
 }
 
 // LastVisitBy returns the rep's newest live visit at or after since, or
@@ -563,13 +547,5 @@ func addAttachment(tx *gorm.DB, a *models.Attachment) error {
 
 // Attachments lists a visit's files, oldest first.
 func (db *DB) Attachments(ctx context.Context, visitID int64) ([]models.Attachment, error) {
-	var rows []attachmentRow
-	if err := db.conn(ctx).Where("visit_id = ?", visitID).Order("id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list attachments of visit %d: %w", visitID, err)
-	}
-	out := make([]models.Attachment, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
+	return listOf(db.conn(ctx).Where("visit_id = ?", visitID).Order("id"), (*attachmentRow).model, fmt.Sprintf("attachments of visit %d", visitID))
 }
