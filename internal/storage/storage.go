@@ -299,6 +299,19 @@ func page(q *gorm.DB, offset, limit int) *gorm.DB {
 	return q
 }
 
+// maxOf is the largest value of an integer column, 0 when there are no
+// rows; what names it in the error.
+func maxOf(q *gorm.DB, column, what string) (int64, error) {
+	var n *int64
+	if err := q.Select("MAX(" + column + ")").Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("read %s: %w", what, err)
+	}
+	if n == nil {
+		return 0, nil
+	}
+	return *n, nil
+}
+
 // countOf counts what a query matches; what names it in the error.
 func countOf(q *gorm.DB, what string) (int, error) {
 	var n int64
