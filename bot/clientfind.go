@@ -49,18 +49,7 @@ func (b *Bot) canSee(ctx context.Context, r *Request, c *models.Client) (bool, e
 // visibleClient loads a client by id for the user, ENOTFOUND when it is
 // gone or not theirs to see (the same answer, so ids reveal nothing).
 func (b *Bot) visibleClient(ctx context.Context, r *Request, id int64) (*models.Client, error) {
-	c, err := b.store.Client(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := b.canSee(ctx, r, c)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
-	}
-	return c, nil
+	return b.store.VisibleClient(ctx, r.User, id)
 }
 
 // matchForWrite looks for a typed client name in the team a visit or
