@@ -49,7 +49,18 @@ func (b *Bot) canSee(ctx context.Context, r *Request, c *models.Client) (bool, e
 // visibleClient loads a client by id for the user, ENOTFOUND when it is
 // gone or not theirs to see (the same answer, so ids reveal nothing).
 func (b *Bot) visibleClient(ctx context.Context, r *Request, id int64) (*models.Client, error) {
-	return b.store.VisibleClient(ctx, r.User, id)
+	c, err := b.store.Client(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := b.canSee(ctx, r, c)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
+	}
+	return c, nil
 }
 
 // matchForWrite looks for a typed client name in the team a visit or

@@ -46,7 +46,15 @@ func rolesString(roles []models.DecisionRole) string {
 
 // Contacts lists a client's contacts by name (index on client_id).
 func (db *DB) Contacts(ctx context.Context, clientID int64) ([]models.Contact, error) {
-	return listOf(db.conn(ctx).Where("client_id = ?", clientID).Order("name, id"), (*contactRow).model, fmt.Sprintf("contacts of client %d", clientID))
+	var rows []contactRow
+	if err := db.conn(ctx).Where("client_id = ?", clientID).Order("name, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list contacts of client %d: %w", clientID, err)
+	}
+	out := make([]models.Contact, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
 }
 
 // SaveContact adds a contact to a client, or, for a name the client has

@@ -74,10 +74,10 @@ func dealRowOf(d *models.Deal) dealRow {
 	}
 }
 
-// VisibleClient loads a client for viewer: ENOTFOUND ("err_client_gone")
+// visibleClientFor loads a client for viewer: ENOTFOUND ("err_client_gone")
 // when it is gone or not theirs to see, the same answer, so ids reveal
 // nothing.
-func (db *DB) VisibleClient(ctx context.Context, viewer *models.User, clientID int64) (*models.Client, error) {
+func (db *DB) visibleClientFor(ctx context.Context, viewer *models.User, clientID int64) (*models.Client, error) {
 	c, err := loadClient(db.conn(ctx), clientID)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (db *DB) VisibleClient(ctx context.Context, viewer *models.User, clientID i
 // like any other client access.
 func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Deal) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
-		c, err := db.VisibleClient(ctx, viewer, d.ClientID)
+		c, err := db.visibleClientFor(ctx, viewer, d.ClientID)
 		if err != nil {
 			return fmt.Errorf("create deal on client %d: %w", d.ClientID, err)
 		}
@@ -133,7 +133,7 @@ func (db *DB) Deal(ctx context.Context, viewer *models.User, id int64) (*models.
 	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("load deal %d: %w", id, translate(err, "err_deal_gone", ""))
 	}
-	if _, err := db.VisibleClient(ctx, viewer, row.ClientID); err != nil {
+	if _, err := db.visibleClientFor(ctx, viewer, row.ClientID); err != nil {
 		if models.ErrorCode(err) == models.ENOTFOUND {
 			return nil, models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
 		}
@@ -149,7 +149,7 @@ func (db *DB) Deal(ctx context.Context, viewer *models.User, id int64) (*models.
 // ClientDeals lists a client's deals for viewer, open ones first, each by
 // expected close (idx_deals_client).
 func (db *DB) ClientDeals(ctx context.Context, viewer *models.User, clientID int64) ([]*models.Deal, error) {
-	if _, err := db.VisibleClient(ctx, viewer, clientID); err != nil {
+	if _, err := db.visibleClientFor(ctx, viewer, clientID); err != nil {
 		return nil, fmt.Errorf("list deals of client %d: %w", clientID, err)
 	}
 	var rows []dealRow
@@ -218,7 +218,7 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 		if err := q.Where("id = ?", dealID).Take(&row).Error; err != nil {
 			return fmt.Errorf("load deal %d: %w", dealID, translate(err, "err_deal_gone", ""))
 		}
-		if _, err := db.VisibleClient(ctx, viewer, row.ClientID); err != nil {
+		if _, err := db.visibleClientFor(ctx, viewer, row.ClientID); err != nil {
 			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
 		}
 		if row.OwnerID != viewer.ID && !viewer.SeesTeam(row.TeamID) {

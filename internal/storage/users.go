@@ -336,9 +336,15 @@ type MemberEvent struct {
 
 // MemberEvents lists a team's membership changes, oldest first.
 func (db *DB) MemberEvents(ctx context.Context, teamID int64) ([]MemberEvent, error) {
-	return listOf(db.conn(ctx).Where("team_id = ?", teamID).Order("at, id"), func(r *memberEventRow) MemberEvent {
-		return MemberEvent{UserID: r.UserID, ActorID: r.ActorID, Action: r.Action, Role: models.Role(r.Role), Detail: r.Detail, At: r.At.UTC()}
-	}, fmt.Sprintf("membership changes of team %d", teamID))
+	var rows []memberEventRow
+	if err := db.conn(ctx).Where("team_id = ?", teamID).Order("at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list membership changes of team %d: %w", teamID, err)
+	}
+	out := make([]MemberEvent, len(rows))
+	for i, r := range rows {
+		out[i] = MemberEvent{UserID: r.UserID, ActorID: r.ActorID, Action: r.Action, Role: models.Role(r.Role), Detail: r.Detail, At: r.At.UTC()}
+	}
+	return out, nil
 }
 
 // SetMemberRole changes a member's role in one team, recording who did it.
