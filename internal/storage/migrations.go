@@ -143,6 +143,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0013_deals",
 		Migrate: migrateDeals,
 	},
+	{
+		ID:      "0015_follow_ups_and_reports_through_outbox",
+		Migrate: migrateThroughOutbox,
+	},
 }
 
 // addColumn is a migration that adds one column. A new text field of a
