@@ -450,7 +450,7 @@ func (b *Bot) renderError(r *Request, err error) {
 			case time.Time:
 				v = r.time(x)
 			case models.Field:
-				v = r.t("field_"+string(x), nil)
+				v = r.fieldNoun(x)
 			}
 			data[k] = v
 		}

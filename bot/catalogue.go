@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -65,6 +67,10 @@ type Language struct {
 	// could both be the month: "5/6" is 6 May month-first (Chinese), 5 June
 	// day-first (the English the bot writes, "Mon 23 Nov 2026").
 	MonthFirst bool `toml:"month_first"`
+	// LowerFirstInText lowers a label's first letter where it names a
+	// field inside a sentence ("Next step" → "next step"); languages that
+	// capitalise nouns, or have no case, leave it unset.
+	LowerFirstInText bool `toml:"lower_first_in_text"`
 	// Words are the sub-command words of this language: group → meaning →
 	// words (see words.go for the groups and meanings code asks for).
 	Words map[string]map[string][]string `toml:"words"`
@@ -301,6 +307,15 @@ var templateFuncs = template.FuncMap{
 		}
 		return c + " " + other
 	},
+}
+
+// InText is a label as it stands inside a sentence.
+func (l *Language) InText(label string) string {
+	if !l.LowerFirstInText || label == "" {
+		return label
+	}
+	first, size := utf8.DecodeRuneInString(label)
+	return string(unicode.ToLower(first)) + label[size:]
 }
 
 // List joins items the way the language does ("a, b" / "a、b").

@@ -308,7 +308,7 @@ func (b *Bot) visitLine(ctx context.Context, r *Request, v *models.Visit, withRe
 		case f.Name == models.FieldNextStep:
 			texts = append(texts, r.t("line_next", map[string]any{"Text": clip(value, lineLen)}))
 		case f.Kind == models.TextField:
-			texts = append(texts, r.t("read_field", map[string]any{"Field": r.t(fieldNoun(f.Name), nil), "Value": clip(value, lineLen)}))
+			texts = append(texts, r.t("read_field", map[string]any{"Field": r.fieldNoun(f.Name), "Value": clip(value, lineLen)}))
 		default:
 			parts = append(parts, value)
 		}

@@ -15,8 +15,10 @@ import (
 // derived here from a record's specs. Catalogue keys follow the record's
 // kind ("visit", "objection", "client", "contact") and the field's step:
 // <kind>_q_<step> asks for it, field_<kind>_<step> labels it (Edit button,
-// "Label: value" lines, export header), field_<name> names it in errors
-// and in how a quick entry was read.
+// "Label: value" lines, export header). In errors and in how a quick entry
+// was read a field is named by its label as running text ("next step"),
+// or by field_<name> where a language words it otherwise or the field has
+// no label.
 
 // recordKeys are the catalogue keys of one kind of record's fields, made
 // from its table (and listed for the catalogue test, as keys.go's tables).
@@ -40,29 +42,54 @@ func keysOfFields[R any](kind string, specs []models.FieldSpec[R]) *recordKeys {
 		// A text field names itself in errors, a field a quick entry reads
 		// names itself in the reading.
 		if f.Kind != models.CustomField && (f.Kind == models.TextField || len(f.Keywords) > 0) {
-			nounKeys.with(f.Name, "field_"+string(f.Name))
+			n := nouns[f.Name]
+			if n.label == "" {
+				n.label = k.labels[step]
+			}
+			nouns[f.Name] = n
 		}
 	}
 	return k
+}
+
+// nouns are the labels that name fields in running text, by field name
+// (the first record with a label for the name gives it).
+var nouns = map[models.Field]struct{ label string }{}
+
+// nounKey is the key of a field's own noun, which a language defines when
+// its label as running text would not do (and every language for a field
+// without a label).
+func nounKey(f models.Field) string { return "field_" + string(f) }
+
+// fieldNoun names a field in the user's language in running text: "the
+// next step is too long", "I read: next step …".
+func (r *Request) fieldNoun(f models.Field) string {
+	label := nouns[f].label
+	if label == "" || r.cat.Has(r.Lang, nounKey(f)) {
+		return r.t(nounKey(f), nil)
+	}
+	return r.language().InText(r.t(label, nil))
+}
+
+// The nouns every language must define are those of fields without a
+// label; the catalogue test asks for them with the tables' keys.
+func init() {
+	for f, n := range nouns {
+		if n.label == "" {
+			tableKeys = append(tableKeys, nounKey(f))
+		}
+	}
 }
 
 func (k *recordKeys) prompt(step string) string { return k.prompts[step] }
 func (k *recordKeys) label(step string) string  { return k.labels[step] }
 
 var (
-	// nounKeys name a field in errors and in how a quick entry was read.
-	nounKeys    = keyTable[models.Field]{keys: map[models.Field]string{}}
 	visitKeys   = keysOfFields("visit", models.VisitFields)
 	objKeys     = keysOfFields("objection", models.ObjectionFields)
 	clientKeys  = keysOfFields("client", models.ClientFields)
 	contactKeys = keysOfFields("contact", models.ContactFields)
 )
-
-// fieldNoun is the key naming a field in errors and readings.
-func fieldNoun(f models.Field) string {
-	k, _ := nounKeys.key(f)
-	return k
-}
 
 // enumLabel renders a code of an enum in the user's language.
 func (r *Request) enumLabel(e models.Enum, code string) string {

@@ -15,12 +15,19 @@ func TestCatalogueHasDomainLabels(t *testing.T) {
 	}
 	// Labels of values (stages, roles, ...) are checked through keys.go's
 	// tables by TestCatalogueHasEveryKeyCodeAsksFor.
-	var keys []string
-	for _, f := range []models.Field{models.FieldClientName, models.FieldIndustry, models.FieldAddress, models.FieldSize,
-		models.FieldSource, models.FieldNotes, models.FieldContactName, models.FieldTitle, models.FieldPhone, models.FieldPlace,
-		models.FieldTalkingPoints, models.FieldClientView, models.FieldNextStep, models.FieldWords, models.FieldAnswer, models.FieldCaption} {
-		keys = append(keys, "field_"+string(f))
+	// Every field errors and readings name has a noun in every language:
+	// its own field_<name>, or its label as running text.
+	for _, lang := range c.Languages() {
+		r := &Request{cat: c, Lang: lang}
+		for _, f := range []models.Field{models.FieldClientName, models.FieldIndustry, models.FieldAddress, models.FieldSize,
+			models.FieldSource, models.FieldNotes, models.FieldContactName, models.FieldTitle, models.FieldPhone, models.FieldPlace,
+			models.FieldTalkingPoints, models.FieldClientView, models.FieldNextStep, models.FieldWords, models.FieldAnswer, models.FieldCaption} {
+			if n := r.fieldNoun(f); n == "" || n == nounKey(f) {
+				t.Errorf("%s: no noun for field %q", lang, f)
+			}
+		}
 	}
+	var keys []string
 	for _, f := range editSteps(models.VisitFields) {
 		keys = append(keys, "field_visit_"+f, "visit_q_"+f)
 	}

@@ -179,7 +179,7 @@ const (
 
 // readField says how a part was read: "stage: demo / trial".
 func readField(r *Request, f models.Field, value string) string {
-	return r.t("read_field", map[string]any{"Field": r.t(fieldNoun(f), nil), "Value": value})
+	return r.t("read_field", map[string]any{"Field": r.fieldNoun(f), "Value": value})
 }
 
 // readParts shows how each part of a quick visit was read.

@@ -143,8 +143,8 @@ type Visit struct {
 	RepID    int64
 	At       time.Time
 	Method   Method
-	// Contacts met.
-	ContactIDs []int64
+	// Contacts met (stored apart, in visit_contacts).
+	ContactIDs []int64 `gorm:"-"`
 	Place      string
 	Lat, Lon   *float64
 	// LiveLocation is set when the place came from a live location.
@@ -213,6 +213,7 @@ type PlannedVisit struct {
 	Purpose   string
 	CreatedAt time.Time
 
-	// ClientName is filled by the queries that list plans for reports.
-	ClientName string
+	// ClientName is filled by the queries that list plans for reports (not
+	// a column of planned_visits).
+	ClientName string `gorm:"-"`
 }

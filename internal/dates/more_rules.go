@@ -77,15 +77,21 @@ func enNextWeek() spec {
 		check: func(text string, m *rules.Match) bool {
 			return !weekdayAfter.MatchString(text[m.Right:])
 		},
-		apply: func(m *rules.Match, c *rules.Context, _ *rules.Options, ref time.Time) (bool, error) {
-			weeks := 1
-			if strings.Contains(strings.ToLower(m.Captures[0]), "after") {
-				weeks = 2
-			}
-			c.Duration = time.Duration(7*weeks-isoWeekday(ref.Weekday())+1) * 24 * time.Hour
-			return true, nil
-		},
-		info: infoDate,
+		apply: mondayAhead(func(m *rules.Match) bool { return strings.Contains(strings.ToLower(m.Captures[0]), "after") }),
+		info:  infoDate,
+	}
+}
+
+// mondayAhead is the apply of a "next week" rule: Monday of the next
+// calendar week, or of the one after when twoWeeks says the match names it.
+func mondayAhead(twoWeeks func(*rules.Match) bool) func(*rules.Match, *rules.Context, *rules.Options, time.Time) (bool, error) {
+	return func(m *rules.Match, c *rules.Context, _ *rules.Options, ref time.Time) (bool, error) {
+		weeks := 1
+		if twoWeeks(m) {
+			weeks = 2
+		}
+		c.Duration = time.Duration(7*weeks-isoWeekday(ref.Weekday())+1) * 24 * time.Hour
+		return true, nil
 	}
 }
 
@@ -104,15 +110,8 @@ func zhNextWeek() spec {
 			extendBefore(m, text)
 			return true
 		},
-		apply: func(m *rules.Match, c *rules.Context, _ *rules.Options, ref time.Time) (bool, error) {
-			weeks := 1
-			if m.Captures[0] == "下下" {
-				weeks = 2
-			}
-			c.Duration = time.Duration(7*weeks-isoWeekday(ref.Weekday())+1) * 24 * time.Hour
-			return true, nil
-		},
-		info: infoDate,
+		apply: mondayAhead(func(m *rules.Match) bool { return m.Captures[0] == "下下" }),
+		info:  infoDate,
 	}
 }
 

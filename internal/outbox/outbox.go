@@ -302,26 +302,12 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 	switch {
 	case m.Document != nil:
 		msg, err := o.tg.SendDocument(ctx, &tgbot.SendDocumentParams{
-			ChatID:      m.ChatID,
-			Document:    &tgmodels.InputFileUpload{Filename: m.Document.Name, Data: bytes.NewReader(m.Document.Data)},
-			Caption:     m.Text,
-			ReplyMarkup: markupOrNil(markup),
-		})
-		if err != nil {
-			return 0, fmt.Errorf("send document to %d: %w", m.ChatID, err)
-		}
-		return msg.ID, nil
+			ChatID: m.ChatID, Document: m.Document.upload(), Caption: m.Text, ReplyMarkup: markupOrNil(markup)})
+		return sentID(msg, err, "send document", m.ChatID)
 	case m.Photo != nil:
 		msg, err := o.tg.SendPhoto(ctx, &tgbot.SendPhotoParams{
-			ChatID:      m.ChatID,
-			Photo:       &tgmodels.InputFileUpload{Filename: m.Photo.Name, Data: bytes.NewReader(m.Photo.Data)},
-			Caption:     m.Text,
-			ReplyMarkup: markupOrNil(markup),
-		})
-		if err != nil {
-			return 0, fmt.Errorf("send photo to %d: %w", m.ChatID, err)
-		}
-		return msg.ID, nil
+			ChatID: m.ChatID, Photo: m.Photo.upload(), Caption: m.Text, ReplyMarkup: markupOrNil(markup)})
+		return sentID(msg, err, "send photo", m.ChatID)
 	case m.EditMessageID != 0:
 		msg, err := o.tg.EditMessageText(ctx, &tgbot.EditMessageTextParams{
 			ChatID:      m.ChatID,
@@ -345,11 +331,22 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 			Text:        m.Text,
 			ReplyMarkup: markupOrNil(markup),
 		})
-		if err != nil {
-			return 0, fmt.Errorf("send message to %d: %w", m.ChatID, err)
-		}
-		return msg.ID, nil
+		return sentID(msg, err, "send message", m.ChatID)
 	}
+}
+
+// sentID is the id of a message Telegram accepted, or the failure to send
+// it (what) to chat.
+func sentID(msg *tgmodels.Message, err error, what string, chat int64) (int, error) {
+	if err != nil {
+		return 0, fmt.Errorf("%s to %d: %w", what, chat, err)
+	}
+	return msg.ID, nil
+}
+
+// upload sends f as the request's file part.
+func (f *File) upload() *tgmodels.InputFileUpload {
+	return &tgmodels.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}
 }
 
 // AnswerCallback stops the button's spinner, showing text as a toast if set.

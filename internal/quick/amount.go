@@ -40,6 +40,9 @@ var multipliers = map[string]int{
 	"万": 4, "亿": 8, "万亿": 12,
 }
 
+// quantityMultipliers are the magnitude words a quantity may carry ("2万台").
+var quantityMultipliers = map[string]int{"万": 4, "千": 3, "k": 3}
+
 // unitWords are the measure words that may follow a quantity; any word in
 // Latin letters ("trucks", "units") is accepted too, since it names what is
 // counted.
@@ -53,31 +56,18 @@ const amountExample = "3.2M CNY"
 // It refuses what is not one amount, a negative or zero amount and one
 // above MaxAmountMajor, with an *models.Error whose key names why.
 func ParseAmount(s string) (Amount, error) {
-	orig := strings.TrimSpace(s)
-	s = strings.ToLower(norm.NFKC.String(orig))
-	s = strings.TrimSpace(s)
+	orig, s := typed(s)
 	if s == "" {
 		return Amount{}, amountErr("err_amount_empty", orig)
 	}
-	var cur string
 	// A currency before the number: "$20k", "cny 3.2m", "¥50万".
-	if w := longestWord(s, currencyWords); w != "" && (!isLatin(w) || len(s) == len(w) || !isLatinByte(s[len(w)])) {
-		cur = currencyWords[w]
-		s = strings.TrimSpace(s[len(w):])
-	}
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+	cur, s, _ := leadingWord(s, currencyWords)
+	num, exp, rest, negative, ok := leadingMagnitude(s, multipliers)
+	switch {
+	case negative:
 		return Amount{}, amountErr("err_amount_negative", orig)
-	}
-	num, rest, ok := leadingNumber(s)
-	if !ok {
+	case !ok:
 		return Amount{}, amountErr("err_amount_unreadable", orig)
-	}
-	rest = strings.TrimSpace(rest)
-	exp := 0
-	// Magnitude words, longest first so "万亿" is not read as "万".
-	if w := longestPrefix(rest, multipliers); w != "" && (!isLatin(w) || len(rest) == len(w) || !isLatinByte(rest[len(w)])) {
-		exp = multipliers[w]
-		rest = strings.TrimSpace(rest[len(w):])
 	}
 	if rest != "" {
 		code, ok := currencyWords[rest]
@@ -87,17 +77,11 @@ func ParseAmount(s string) (Amount, error) {
 		cur = code
 	}
 	// Exact arithmetic: minor = num × 10^exp × 100, which must be whole.
-	v := new(big.Rat).Mul(num, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp+2)), nil)))
-	if !v.IsInt() {
-		return Amount{}, amountErr("err_amount_unreadable", orig)
+	minor, bad := wholeCount(scaled(num, exp+2), MaxAmountMajor*100, "err_amount_unreadable", "err_amount_zero", "err_amount_absurd")
+	if bad != "" {
+		return Amount{}, amountErr(bad, orig)
 	}
-	if v.Sign() == 0 {
-		return Amount{}, amountErr("err_amount_zero", orig)
-	}
-	if v.Cmp(new(big.Rat).SetInt64(MaxAmountMajor*100)) > 0 {
-		return Amount{}, amountErr("err_amount_absurd", orig)
-	}
-	return Amount{Minor: v.Num().Int64(), Currency: cur}, nil
+	return Amount{Minor: minor, Currency: cur}, nil
 }
 
 // Quantity is a number of units as read, and the unit word typed with it
@@ -111,20 +95,13 @@ type Quantity struct {
 // "20 trucks", "1,200 pcs", "2万台". It refuses a fraction, zero, a negative
 // and anything above MaxQuantity.
 func ParseQuantity(s string) (Quantity, error) {
-	orig := strings.TrimSpace(s)
-	s = strings.TrimSpace(strings.ToLower(norm.NFKC.String(orig)))
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+	orig, s := typed(s)
+	num, exp, rest, negative, ok := leadingMagnitude(s, quantityMultipliers)
+	switch {
+	case negative:
 		return Quantity{}, quantityErr("err_quantity_negative", orig)
-	}
-	num, rest, ok := leadingNumber(s)
-	if !ok {
+	case !ok:
 		return Quantity{}, quantityErr("err_quantity_unreadable", orig)
-	}
-	rest = strings.TrimSpace(rest)
-	exp := 0
-	if w := longestPrefix(rest, map[string]int{"万": 4, "千": 3, "k": 3}); w != "" && (!isLatin(w) || len(rest) == len(w) || !isLatinByte(rest[len(w)])) {
-		exp = map[string]int{"万": 4, "千": 3, "k": 3}[w]
-		rest = strings.TrimSpace(rest[len(w):])
 	}
 	word := ""
 	if rest != "" {
@@ -133,17 +110,11 @@ func ParseQuantity(s string) (Quantity, error) {
 		}
 		word = rest
 	}
-	v := new(big.Rat).Mul(num, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp)), nil)))
-	if !v.IsInt() {
-		return Quantity{}, quantityErr("err_quantity_fraction", orig)
+	units, bad := wholeCount(scaled(num, exp), MaxQuantity, "err_quantity_fraction", "err_quantity_zero", "err_quantity_absurd")
+	if bad != "" {
+		return Quantity{}, quantityErr(bad, orig)
 	}
-	if v.Sign() == 0 {
-		return Quantity{}, quantityErr("err_quantity_zero", orig)
-	}
-	if v.Cmp(new(big.Rat).SetInt64(MaxQuantity)) > 0 {
-		return Quantity{}, quantityErr("err_quantity_absurd", orig)
-	}
-	return Quantity{Units: v.Num().Int64(), Word: word}, nil
+	return Quantity{Units: units, Word: word}, nil
 }
 
 // LooksLikeQuantity reports whether s reads as a quantity with a unit word
@@ -226,24 +197,63 @@ done:
 	return r, s[i:], true
 }
 
-func longestPrefix(s string, words map[string]int) string {
-	best := ""
-	for w := range words {
-		if len(w) > len(best) && strings.HasPrefix(s, w) {
-			best = w
-		}
-	}
-	return best
+// typed is s as typed (trimmed, for messages) and as read: width forms
+// folded (NFKC), lower case, trimmed.
+func typed(s string) (orig, folded string) {
+	orig = strings.TrimSpace(s)
+	return orig, strings.TrimSpace(strings.ToLower(norm.NFKC.String(orig)))
 }
 
-func longestWord(s string, words map[string]string) string {
+// leadingMagnitude reads the number at the start of s and the magnitude
+// word after it, if any, longest first so "万亿" is not read as "万": the
+// number, the power of ten the word adds and what follows, trimmed.
+// negative reports a minus sign; ok is false when no number starts s.
+func leadingMagnitude(s string, magnitudes map[string]int) (num *big.Rat, exp int, rest string, negative, ok bool) {
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		return nil, 0, s, true, false
+	}
+	if num, rest, ok = leadingNumber(s); !ok {
+		return nil, 0, s, false, false
+	}
+	exp, rest, _ = leadingWord(strings.TrimSpace(rest), magnitudes)
+	return num, exp, rest, false, true
+}
+
+// leadingWord finds the longest of words at the start of s and, when it
+// stands alone (a Latin word not followed by another Latin letter: "m" of
+// "mango" is no million), returns its value and what follows, trimmed;
+// otherwise the zero value and s.
+func leadingWord[V any](s string, words map[string]V) (V, string, bool) {
 	best := ""
 	for w := range words {
 		if len(w) > len(best) && strings.HasPrefix(s, w) {
 			best = w
 		}
 	}
-	return best
+	if best == "" || (isLatin(best) && len(s) > len(best) && isLatinByte(s[len(best)])) {
+		var none V
+		return none, s, false
+	}
+	return words[best], strings.TrimSpace(s[len(best):]), true
+}
+
+// scaled is num × 10^exp, exactly.
+func scaled(num *big.Rat, exp int) *big.Rat {
+	return new(big.Rat).Mul(num, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp)), nil)))
+}
+
+// wholeCount returns v when it is a whole number from 1 to max; otherwise
+// the refusal's key: fraction, zero or absurd.
+func wholeCount(v *big.Rat, max int64, fraction, zero, absurd string) (int64, string) {
+	switch {
+	case !v.IsInt():
+		return 0, fraction
+	case v.Sign() == 0:
+		return 0, zero
+	case v.Cmp(new(big.Rat).SetInt64(max)) > 0:
+		return 0, absurd
+	}
+	return v.Num().Int64(), ""
 }
 
 func isLatin(w string) bool { return w != "" && isLatinByte(w[0]) }

@@ -124,8 +124,8 @@ func plannedVisitRowOf(p *models.PlannedVisit) plannedVisitRow {
 	if week == "" {
 		week = models.WeekOfDate(p.Day).Monday
 	}
-	return plannedVisitRow{ID: p.ID, TeamID: p.TeamID, RepID: p.RepID, ClientID: p.ClientID, WeekStart: week, Day: p.Day,
-		Purpose: p.Purpose, CreatedAt: utc(p.CreatedAt), UpdatedAt: utc(p.CreatedAt)}
+	return plannedVisitRow{PlannedVisit: models.PlannedVisit{ID: p.ID, TeamID: p.TeamID, RepID: p.RepID, ClientID: p.ClientID,
+		WeekStart: week, Day: p.Day, Purpose: p.Purpose, CreatedAt: utc(p.CreatedAt)}, UpdatedAt: utc(p.CreatedAt)}
 }
 
 func utcPtr(t *time.Time) *time.Time {

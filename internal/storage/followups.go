@@ -275,10 +275,11 @@ func ownedFollowUp(tx *gorm.DB, id, ownerID int64) (*followUpRow, error) {
 	return &row, nil
 }
 
-// CompleteFollowUp marks the owner's follow-up done. It returns the
-// follow-up as it is now and whether this call changed it (false when it
-// was closed already).
-func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.FollowUp, bool, error) {
+// changeOwnedFollowUp runs change on the owner's follow-up in one
+// transaction and returns the follow-up as it is then, with whether change
+// says it changed something; what names the change in the error.
+func (db *DB) changeOwnedFollowUp(ctx context.Context, id, ownerID int64, what string,
+	change func(tx *gorm.DB, row *followUpRow, now time.Time) (bool, error)) (*models.FollowUp, bool, error) {
 	now := db.Now()
 	var (
 		row     *followUpRow
@@ -289,22 +290,31 @@ func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.
 		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
 			return err
 		}
+		changed, err = change(tx, row, now)
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("%s follow-up %d: %w", what, id, err)
+	}
+	return db.withClientName(ctx, row), changed, nil
+}
+
+// CompleteFollowUp marks the owner's follow-up done. It returns the
+// follow-up as it is now and whether this call changed it (false when it
+// was closed already).
+func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.FollowUp, bool, error) {
+	return db.changeOwnedFollowUp(ctx, id, ownerID, "complete", func(tx *gorm.DB, row *followUpRow, now time.Time) (bool, error) {
 		if !models.FollowUpState(row.State).Open() {
-			return nil
+			return false, nil
 		}
 		res := tx.Model(&followUpRow{}).Where("id = ? AND state IN ?", id, openStates).
 			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": now, "claim_token": "", "closed_by_visit_id": nil})
 		if res.Error != nil {
-			return res.Error
+			return false, res.Error
 		}
-		changed = res.RowsAffected > 0
 		row.State, row.DoneAt = string(models.FollowUpDone), &now
-		return nil
+		return res.RowsAffected > 0, nil
 	})
-	if err != nil {
-		return nil, false, fmt.Errorf("complete follow-up %d: %w", id, err)
-	}
-	return db.withClientName(ctx, row), changed, nil
 }
 
 // ReopenFollowUp takes back the owner's Done: the follow-up is open again as
@@ -313,18 +323,9 @@ func (db *DB) CompleteFollowUp(ctx context.Context, id, ownerID int64) (*models.
 // never delivered goes out now). It returns the follow-up and whether this
 // call changed it (false when it was not done, e.g. reopened already).
 func (db *DB) ReopenFollowUp(ctx context.Context, id, ownerID int64) (*models.FollowUp, bool, error) {
-	now := db.Now()
-	var (
-		row     *followUpRow
-		changed bool
-	)
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
-			return err
-		}
+	return db.changeOwnedFollowUp(ctx, id, ownerID, "reopen", func(tx *gorm.DB, row *followUpRow, now time.Time) (bool, error) {
 		if row.State != string(models.FollowUpDone) {
-			return nil
+			return false, nil
 		}
 		state, sendAt := models.FollowUpPending, row.DueAt
 		if !row.DueAt.After(now) && row.SentAt != nil {
@@ -333,16 +334,11 @@ func (db *DB) ReopenFollowUp(ctx context.Context, id, ownerID int64) (*models.Fo
 		res := tx.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpDone)).
 			Updates(map[string]any{"state": string(state), "done_at": nil, "send_at": sendAt, "claim_token": "", "closed_by_visit_id": nil})
 		if res.Error != nil {
-			return res.Error
+			return false, res.Error
 		}
-		changed = res.RowsAffected > 0
 		row.State, row.DoneAt, row.SendAt = string(state), nil, sendAt
-		return nil
+		return res.RowsAffected > 0, nil
 	})
-	if err != nil {
-		return nil, false, fmt.Errorf("reopen follow-up %d: %w", id, err)
-	}
-	return db.withClientName(ctx, row), changed, nil
 }
 
 // CancelFollowUp cancels the owner's open follow-up (a reminder they no
@@ -367,37 +363,28 @@ func (db *DB) CancelFollowUp(ctx context.Context, id, ownerID int64) error {
 // due time is refused (models.CheckSnooze): a snooze never brings a
 // follow-up forward, whichever path asked for it.
 func (db *DB) SnoozeFollowUp(ctx context.Context, id, ownerID int64, to time.Time, exact bool) (*models.FollowUp, error) {
-	now := db.Now()
 	to = utc(to)
-	var row *followUpRow
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		if row, err = ownedFollowUp(tx, id, ownerID); err != nil {
-			return err
-		}
+	f, _, err := db.changeOwnedFollowUp(ctx, id, ownerID, "snooze", func(tx *gorm.DB, row *followUpRow, now time.Time) (bool, error) {
 		if !models.FollowUpState(row.State).Open() {
-			return models.Errorf(models.ECONFLICT, "err_followup_closed", map[string]any{"State": row.State})
+			return false, models.Errorf(models.ECONFLICT, "err_followup_closed", map[string]any{"State": row.State})
 		}
 		if err := models.CheckSnooze(row.DueAt, to); err != nil {
-			return err
+			return false, err
 		}
 		if err := tx.Create(&followUpSnoozeRow{FollowUpID: id, At: now, FromDue: row.DueAt, ToDue: to}).Error; err != nil {
-			return err
+			return false, err
 		}
 		updates := map[string]any{
 			"state": string(models.FollowUpPending), "due_at": to, "send_at": to, "exact": exact,
 			"claim_token": "", "snooze_count": gorm.Expr("snooze_count + 1"), "late": false, "maybe_sent": false,
 		}
 		if err := tx.Model(&followUpRow{}).Where("id = ?", id).Updates(updates).Error; err != nil {
-			return err
+			return false, err
 		}
 		row.State, row.DueAt, row.SendAt, row.Exact, row.SnoozeCount = string(models.FollowUpPending), to, to, exact, row.SnoozeCount+1
-		return nil
+		return true, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("snooze follow-up %d: %w", id, err)
-	}
-	return db.withClientName(ctx, row), nil
+	return f, err
 }
 
 func (db *DB) withClientName(ctx context.Context, row *followUpRow) *models.FollowUp {

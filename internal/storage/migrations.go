@@ -124,8 +124,12 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateSendBudget,
 	},
 	{
+		// Which visit closed a revisit follow-up (the next visit to the
+		// client does), so reports count the follow-ups a person completed
+		// apart from those a visit closed, and undoing that visit can open
+		// them again.
 		ID:      "0010_follow_ups_closed_by_visit",
-		Migrate: migrateClosedByVisit,
+		Migrate: addColumn("follow_ups", "closed_by_visit_id", "BIGINT"),
 	},
 	{
 		ID:      "0011_client_name_grams",
@@ -147,6 +151,18 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0016_update_crashes",
 		Migrate: migrateUpdateCrashes,
 	},
+}
+
+// addColumn is a migration that adds one column. A new text field of a
+// record is one entry:
+//
+//	{ID: "0014_visits_budget", Migrate: addColumn("visits", "budget", "TEXT NOT NULL DEFAULT ''")},
+//
+// The SQL is the same on SQLite and PostgreSQL.
+func addColumn(table, column, sqlType string) func(*gorm.DB) error {
+	return func(tx *gorm.DB) error {
+		return tx.Exec("ALTER TABLE " + table + " ADD COLUMN " + column + " " + sqlType).Error
+	}
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

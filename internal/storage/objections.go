@@ -161,28 +161,12 @@ func objectionQuery(tx *gorm.DB, f ObjectionFilter) *gorm.DB {
 
 // Objections lists live objections, newest first.
 func (db *DB) Objections(ctx context.Context, f ObjectionFilter) ([]*models.Objection, error) {
-	var rows []objectionRow
-	q := objectionQuery(db.conn(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list objections: %w", err)
-	}
-	out := make([]*models.Objection, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
+	return listOf(page(objectionQuery(db.conn(ctx), f).Order("at DESC, id DESC"), f.Offset, f.Limit), (*objectionRow).model, "objections")
 }
 
 // CountObjections counts live objections.
 func (db *DB) CountObjections(ctx context.Context, f ObjectionFilter) (int, error) {
-	var n int64
-	if err := objectionQuery(db.conn(ctx), f).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("count objections: %w", err)
-	}
-	return int(n), nil
+	return countOf(objectionQuery(db.conn(ctx), f), "objections")
 }
 
 // ResolveObjection marks an objection resolved with the answer that

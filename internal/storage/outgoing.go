@@ -305,14 +305,7 @@ func (db *DB) UnsentOutgoing(ctx context.Context, updateID int64, ids []int64) (
 
 // LastOutgoingID is the newest row's id (0: none).
 func (db *DB) LastOutgoingID(ctx context.Context) (int64, error) {
-	var id *int64
-	if err := db.conn(ctx).Model(&outgoingRow{}).Select("MAX(id)").Scan(&id).Error; err != nil {
-		return 0, fmt.Errorf("read last outgoing id: %w", err)
-	}
-	if id == nil {
-		return 0, nil
-	}
-	return *id, nil
+	return maxOf(db.conn(ctx).Model(&outgoingRow{}), "id", "last outgoing id")
 }
 
 // UnsentOutgoingUpTo counts pending rows with ids up to id.

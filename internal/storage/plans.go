@@ -10,23 +10,19 @@ import (
 	"salesbot/models"
 )
 
+// plannedVisitRow is a planned visit's row: models.PlannedVisit's fields
+// are its columns.
 type plannedVisitRow struct {
-	ID        int64 `gorm:"primaryKey"`
-	TeamID    int64
-	RepID     int64
-	ClientID  int64
-	WeekStart string
-	Day       string
-	Purpose   string
-	CreatedAt time.Time
+	models.PlannedVisit
 	UpdatedAt time.Time
 }
 
 func (plannedVisitRow) TableName() string { return "planned_visits" }
 
 func (r *plannedVisitRow) model() models.PlannedVisit {
-	return models.PlannedVisit{ID: r.ID, TeamID: r.TeamID, RepID: r.RepID, ClientID: r.ClientID,
-		WeekStart: r.WeekStart, Day: r.Day, Purpose: r.Purpose, CreatedAt: r.CreatedAt.UTC()}
+	p := r.PlannedVisit
+	p.CreatedAt = r.CreatedAt.UTC()
+	return p
 }
 
 // AddPlannedVisits stores planned visits (all or none) and returns them
@@ -34,8 +30,8 @@ func (r *plannedVisitRow) model() models.PlannedVisit {
 func (db *DB) AddPlannedVisits(ctx context.Context, items []models.PlannedVisit) ([]models.PlannedVisit, error) {
 	rows := make([]plannedVisitRow, len(items))
 	for i, p := range items {
-		rows[i] = plannedVisitRow{TeamID: p.TeamID, RepID: p.RepID, ClientID: p.ClientID,
-			WeekStart: models.WeekOfDate(p.Day).Monday, Day: p.Day, Purpose: p.Purpose}
+		rows[i] = plannedVisitRow{PlannedVisit: models.PlannedVisit{TeamID: p.TeamID, RepID: p.RepID, ClientID: p.ClientID,
+			WeekStart: models.WeekOfDate(p.Day).Monday, Day: p.Day, Purpose: p.Purpose}}
 	}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if len(rows) == 0 {

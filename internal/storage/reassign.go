@@ -157,15 +157,9 @@ type OwnerChange struct {
 
 // OwnerChanges lists a client's owner changes, oldest first.
 func (db *DB) OwnerChanges(ctx context.Context, clientID int64) ([]OwnerChange, error) {
-	var rows []clientOwnerChangeRow
-	if err := db.conn(ctx).Where("client_id = ?", clientID).Order("at, id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list owner changes of client %d: %w", clientID, err)
-	}
-	out := make([]OwnerChange, len(rows))
-	for i, r := range rows {
-		out[i] = OwnerChange{FromID: r.FromID, ToID: r.ToID, ActorID: r.ActorID, At: r.At.UTC()}
-	}
-	return out, nil
+	return listOf(db.conn(ctx).Where("client_id = ?", clientID).Order("at, id"), func(r *clientOwnerChangeRow) OwnerChange {
+		return OwnerChange{FromID: r.FromID, ToID: r.ToID, ActorID: r.ActorID, At: r.At.UTC()}
+	}, fmt.Sprintf("owner changes of client %d", clientID))
 }
 
 // maxChunk bounds the ids in one IN list, well under SQLite's and

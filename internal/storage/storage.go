@@ -283,6 +283,51 @@ func translate(err error, notFoundKey, conflictKey string) error {
 
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// listOf runs a list query into rows of R and converts each to what the
+// method returns; what names the list in the error.
+func listOf[R, M any](q *gorm.DB, model func(*R) M, what string) ([]M, error) {
+	var rows []R
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list %s: %w", what, err)
+	}
+	out := make([]M, len(rows))
+	for i := range rows {
+		out[i] = model(&rows[i])
+	}
+	return out, nil
+}
+
+// page is one page of a list: offset rows skipped, at most limit (0: all).
+func page(q *gorm.DB, offset, limit int) *gorm.DB {
+	q = q.Offset(offset)
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	return q
+}
+
+// maxOf is the largest value of an integer column, 0 when there are no
+// rows; what names it in the error.
+func maxOf(q *gorm.DB, column, what string) (int64, error) {
+	var n *int64
+	if err := q.Select("MAX(" + column + ")").Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("read %s: %w", what, err)
+	}
+	if n == nil {
+		return 0, nil
+	}
+	return *n, nil
+}
+
+// countOf counts what a query matches; what names it in the error.
+func countOf(q *gorm.DB, what string) (int, error) {
+	var n int64
+	if err := q.Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count %s: %w", what, err)
+	}
+	return int(n), nil
+}
+
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil

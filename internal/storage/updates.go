@@ -112,14 +112,7 @@ func (db *DB) MarkUpdateDone(ctx context.Context, updateIDs ...int64) error {
 // LastUpdateID is the highest update_id stored, 0 for none. The poller asks
 // Telegram for updates after it, which confirms everything up to it.
 func (db *DB) LastUpdateID(ctx context.Context) (int64, error) {
-	var id *int64
-	if err := db.conn(ctx).Model(&updateRow{}).Select("MAX(update_id)").Scan(&id).Error; err != nil {
-		return 0, fmt.Errorf("read last update id: %w", err)
-	}
-	if id == nil {
-		return 0, nil
-	}
-	return *id, nil
+	return maxOf(db.conn(ctx).Model(&updateRow{}), "update_id", "last update id")
 }
 
 // PruneUpdates deletes done updates handled before cutoff, keeping the

@@ -11,59 +11,33 @@ import (
 	"salesbot/models"
 )
 
+// visitRow is a visit's row: models.Visit's fields are its columns (named
+// by gorm's convention, TalkingPoints → talking_points), so a new field of
+// a visit is a new column with no mapping to write here; a field that is not
+// stored is tagged gorm:"-" there.
 type visitRow struct {
-	ID            int64 `gorm:"primaryKey"`
-	TeamID        int64
-	ClientID      int64
-	RepID         int64
-	At            time.Time
-	Method        string
-	Place         string
-	Lat           *float64
-	Lon           *float64
-	LiveLocation  bool
-	DurationMin   int
-	TalkingPoints string
-	ClientView    string
-	StageBefore   string
-	Stage         string
-	Attitude      string
-	NextStep      string
-	NextVisitAt   *time.Time
-	NoFollowUp    bool
-	Notes         string
-	ClientCreated bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	DeletedAt     *time.Time
+	models.Visit
+	UpdatedAt time.Time
+	DeletedAt *time.Time
 }
 
 func (visitRow) TableName() string { return "visits" }
 
 func (r *visitRow) model() *models.Visit {
-	v := &models.Visit{
-		ID: r.ID, TeamID: r.TeamID, ClientID: r.ClientID, RepID: r.RepID, At: r.At.UTC(),
-		Method: models.Method(r.Method), Place: r.Place, Lat: r.Lat, Lon: r.Lon, LiveLocation: r.LiveLocation,
-		DurationMin: r.DurationMin, TalkingPoints: r.TalkingPoints, ClientView: r.ClientView,
-		StageBefore: models.Stage(r.StageBefore), Stage: models.Stage(r.Stage), Attitude: models.Attitude(r.Attitude),
-		NextStep: r.NextStep, NoFollowUp: r.NoFollowUp, Notes: r.Notes, ClientCreated: r.ClientCreated,
-		CreatedAt: r.CreatedAt.UTC(),
-	}
+	v := r.Visit
+	v.At, v.CreatedAt = r.At.UTC(), r.CreatedAt.UTC()
 	if r.NextVisitAt != nil {
 		t := r.NextVisitAt.UTC()
 		v.NextVisitAt = &t
 	}
-	return v
+	return &v
 }
 
 func visitRowOf(v *models.Visit) visitRow {
-	r := visitRow{
-		ID: v.ID, TeamID: v.TeamID, ClientID: v.ClientID, RepID: v.RepID, At: utc(v.At), Method: string(v.Method),
-		Place: v.Place, Lat: v.Lat, Lon: v.Lon, LiveLocation: v.LiveLocation, DurationMin: v.DurationMin,
-		TalkingPoints: v.TalkingPoints, ClientView: v.ClientView, StageBefore: string(v.StageBefore),
-		Stage: string(v.Stage), Attitude: string(v.Attitude), NextStep: v.NextStep, NoFollowUp: v.NoFollowUp,
-		Notes: v.Notes, ClientCreated: v.ClientCreated,
-	}
+	r := visitRow{Visit: *v}
+	r.ContactIDs = nil
+	r.At, r.CreatedAt = utc(v.At), time.Time{}
+	r.NextVisitAt = nil
 	if v.NextVisitAt != nil && !v.NoFollowUp {
 		r.NextVisitAt = timePtr(*v.NextVisitAt)
 	}
@@ -521,28 +495,12 @@ func visitQuery(tx *gorm.DB, f VisitFilter) *gorm.DB {
 
 // Visits lists live visits, newest first.
 func (db *DB) Visits(ctx context.Context, f VisitFilter) ([]*models.Visit, error) {
-	var rows []visitRow
-	q := visitQuery(db.conn(ctx), f).Order("at DESC, id DESC").Offset(f.Offset)
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list visits: %w", err)
-	}
-	out := make([]*models.Visit, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
+	return listOf(page(visitQuery(db.conn(ctx), f).Order("at DESC, id DESC"), f.Offset, f.Limit), (*visitRow).model, "visits")
 }
 
 // CountVisits counts live visits.
 func (db *DB) CountVisits(ctx context.Context, f VisitFilter) (int, error) {
-	var n int64
-	if err := visitQuery(db.conn(ctx), f).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("count visits: %w", err)
-	}
-	return int(n), nil
+	return countOf(visitQuery(db.conn(ctx), f), "visits")
 }
 
 // LastVisitBy returns the rep's newest live visit at or after since, or
@@ -589,13 +547,5 @@ func addAttachment(tx *gorm.DB, a *models.Attachment) error {
 
 // Attachments lists a visit's files, oldest first.
 func (db *DB) Attachments(ctx context.Context, visitID int64) ([]models.Attachment, error) {
-	var rows []attachmentRow
-	if err := db.conn(ctx).Where("visit_id = ?", visitID).Order("id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list attachments of visit %d: %w", visitID, err)
-	}
-	out := make([]models.Attachment, len(rows))
-	for i := range rows {
-		out[i] = rows[i].model()
-	}
-	return out, nil
+	return listOf(db.conn(ctx).Where("visit_id = ?", visitID).Order("id"), (*attachmentRow).model, fmt.Sprintf("attachments of visit %d", visitID))
 }

@@ -23,17 +23,17 @@ const deleteWindow = 48 * time.Hour
 func init() {
 	register("getMe", getMe)
 	register("getUpdates", getUpdates)
-	register("sendMessage", sendMessage)
-	register("editMessageText", editMessageText)
-	register("editMessageReplyMarkup", editMessageReplyMarkup)
-	register("answerCallbackQuery", answerCallbackQuery)
-	register("deleteMessage", deleteMessage)
-	register("sendDocument", sendDocument)
-	register("sendPhoto", sendPhoto)
-	register("sendChatAction", sendChatAction)
-	register("setMyCommands", setMyCommands)
-	register("getMyCommands", getMyCommands)
-	register("deleteMyCommands", deleteMyCommands)
+	registerLocked("sendMessage", sendMessage)
+	registerLocked("editMessageText", editMessageText)
+	registerLocked("editMessageReplyMarkup", editMessageReplyMarkup)
+	registerLocked("answerCallbackQuery", answerCallbackQuery)
+	registerLocked("deleteMessage", deleteMessage)
+	registerLocked("sendDocument", sendDocument)
+	registerLocked("sendPhoto", sendPhoto)
+	registerLocked("sendChatAction", sendChatAction)
+	registerLocked("setMyCommands", setMyCommands)
+	registerLocked("getMyCommands", getMyCommands)
+	registerLocked("deleteMyCommands", deleteMyCommands)
 	register("setWebhook", setWebhook)
 	register("deleteWebhook", deleteWebhook)
 	register("getWebhookInfo", getWebhookInfo)
@@ -215,39 +215,64 @@ func (s *Server) blockedErr(chatID int64) *apiError {
 	return &apiError{code: f.Code, desc: f.Description}
 }
 
-func sendMessage(s *Server, _ context.Context, p *params) (any, *apiError) {
+// content is what a send or an edit carries besides its target: the text
+// (or caption), its parse mode and the inline keyboard, checked as Telegram
+// checks them.
+type content struct {
+	text, mode, markup string
+	kb                 *tgmodels.InlineKeyboardMarkup
+}
+
+// parseContent reads the text parameter field ("text" / "caption"), the
+// parse mode and reply_markup.
+func parseContent(p *params, field string) (content, *apiError) {
+	c := content{text: p.str(field), markup: p.str("reply_markup")}
+	var apiErr *apiError
+	if c.mode, apiErr = checkText(c.text, p.str("parse_mode"), field); apiErr != nil {
+		return c, apiErr
+	}
+	c.kb, apiErr = parseReplyMarkup(c.markup)
+	return c, apiErr
+}
+
+// sent is the record of a method that delivered c to a message.
+func (c content) sent(method string, chat int64, msgID int) Sent {
+	return Sent{
+		Method:      method,
+		ChatID:      chat,
+		MessageID:   msgID,
+		Text:        c.text,
+		Buttons:     buttonsOf(c.kb),
+		ParseMode:   c.mode,
+		ReplyMarkup: c.markup,
+	}
+}
+
+// postMessage adds the bot's message msg to chat and records rec for it.
+// Callers hold s.mu and have checked the chat is not blocked.
+func (s *Server) postMessage(chat int64, c content, msg tgmodels.Message, rec Sent) (any, *apiError) {
+	m := s.addMessage(chat, true, msg)
+	m.parseMode = c.mode
+	rec.MessageID = m.msg.ID
+	s.recordSent(rec)
+	snap := m.msg
+	return &snap, nil
+}
+
+func sendMessage(s *Server, p *params) (any, *apiError) {
 	chat, apiErr := chatID(p)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	text := p.str("text")
-	mode, apiErr := checkText(text, p.str("parse_mode"), "text")
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	kb, apiErr := parseReplyMarkup(p.str("reply_markup"))
+	c, apiErr := parseContent(p, "text")
 	if apiErr != nil {
 		return nil, apiErr
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if apiErr := s.blockedErr(chat); apiErr != nil {
 		return nil, apiErr
 	}
-	m := s.addMessage(chat, true, tgmodels.Message{Text: text, ReplyMarkup: kb})
-	m.parseMode = mode
-	s.recordSent(Sent{
-		Method:      "sendMessage",
-		ChatID:      chat,
-		MessageID:   m.msg.ID,
-		Text:        text,
-		Buttons:     buttonsOf(kb),
-		ParseMode:   mode,
-		ReplyMarkup: p.str("reply_markup"),
-	})
-	snap := m.msg
-	return &snap, nil
+	return s.postMessage(chat, c, tgmodels.Message{Text: c.text, ReplyMarkup: c.kb}, c.sent("sendMessage", chat, 0))
 }
 
 // sendFile implements sendDocument and sendPhoto; field is the InputFile
@@ -261,30 +286,16 @@ func sendFile(s *Server, p *params, method, field string) (any, *apiError) {
 	if !ok {
 		return nil, badRequest("there is no " + field + " in the request")
 	}
-	caption := p.str("caption")
-	mode, apiErr := checkText(caption, p.str("parse_mode"), "caption")
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	kb, apiErr := parseReplyMarkup(p.str("reply_markup"))
+	c, apiErr := parseContent(p, "caption")
 	if apiErr != nil {
 		return nil, apiErr
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if apiErr := s.blockedErr(chat); apiErr != nil {
 		return nil, apiErr
 	}
-	rec := Sent{
-		Method:      method,
-		ChatID:      chat,
-		Text:        caption,
-		Buttons:     buttonsOf(kb),
-		ParseMode:   mode,
-		ReplyMarkup: p.str("reply_markup"),
-		FileID:      fileID,
-	}
+	rec := c.sent(method, chat, 0)
+	rec.FileID = fileID
 	// Uploads and URLs get a fresh file_id, like Telegram storing the file;
 	// a file_id is echoed back so bots that cache ids see them reused.
 	storedID := fileID
@@ -298,7 +309,7 @@ func sendFile(s *Server, p *params, method, field string) (any, *apiError) {
 		storedID = fmt.Sprintf("fake-%s-%d", field, s.nextFileID)
 	}
 
-	msg := tgmodels.Message{Caption: caption, ReplyMarkup: kb}
+	msg := tgmodels.Message{Caption: c.text, ReplyMarkup: c.kb}
 	if field == "photo" {
 		msg.Photo = photoSizes(storedID)
 	} else {
@@ -310,20 +321,25 @@ func sendFile(s *Server, p *params, method, field string) (any, *apiError) {
 			FileSize:     size,
 		}
 	}
-	m := s.addMessage(chat, true, msg)
-	m.parseMode = mode
-	rec.MessageID = m.msg.ID
-	s.recordSent(rec)
-	snap := m.msg
-	return &snap, nil
+	return s.postMessage(chat, c, msg, rec)
 }
 
-func sendDocument(s *Server, _ context.Context, p *params) (any, *apiError) {
+func sendDocument(s *Server, p *params) (any, *apiError) {
 	return sendFile(s, p, "sendDocument", "document")
 }
 
-func sendPhoto(s *Server, _ context.Context, p *params) (any, *apiError) {
+func sendPhoto(s *Server, p *params) (any, *apiError) {
 	return sendFile(s, p, "sendPhoto", "photo")
+}
+
+// reachableChat is the chat_id of a request to a chat that has not
+// blocked the bot. Callers hold s.mu.
+func (s *Server) reachableChat(p *params) (int64, *apiError) {
+	chat, apiErr := chatID(p)
+	if apiErr == nil {
+		apiErr = s.blockedErr(chat)
+	}
+	return chat, apiErr
 }
 
 // editTarget finds the bot message an edit refers to. Callers hold s.mu.
@@ -331,11 +347,8 @@ func (s *Server) editTarget(p *params) (*storedMessage, int64, *apiError) {
 	if p.str("inline_message_id") != "" {
 		return nil, 0, badRequest("message to edit not found") // inline mode is not modelled
 	}
-	chat, apiErr := chatID(p)
+	chat, apiErr := s.reachableChat(p)
 	if apiErr != nil {
-		return nil, 0, apiErr
-	}
-	if apiErr := s.blockedErr(chat); apiErr != nil {
 		return nil, 0, apiErr
 	}
 	id, _ := p.int("message_id")
@@ -353,19 +366,12 @@ func (s *Server) editTarget(p *params) (*storedMessage, int64, *apiError) {
 // treat it as success, which is why the fake insists on it.
 var errNotModified = badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 
-func editMessageText(s *Server, _ context.Context, p *params) (any, *apiError) {
-	text := p.str("text")
-	mode, apiErr := checkText(text, p.str("parse_mode"), "text")
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	kb, apiErr := parseReplyMarkup(p.str("reply_markup"))
+func editMessageText(s *Server, p *params) (any, *apiError) {
+	c, apiErr := parseContent(p, "text")
 	if apiErr != nil {
 		return nil, apiErr
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, chat, apiErr := s.editTarget(p)
 	if apiErr != nil {
 		return nil, apiErr
@@ -374,32 +380,28 @@ func editMessageText(s *Server, _ context.Context, p *params) (any, *apiError) {
 		return nil, badRequest("there is no text in the message to edit")
 	}
 	// Like Telegram, an edit without reply_markup removes the keyboard.
-	if m.msg.Text == text && m.parseMode == mode && sameKeyboard(m.msg.ReplyMarkup, kb) {
+	if m.msg.Text == c.text && m.parseMode == c.mode && sameKeyboard(m.msg.ReplyMarkup, c.kb) {
 		return nil, errNotModified
 	}
-	m.msg.Text, m.msg.ReplyMarkup, m.parseMode = text, kb, mode
+	m.msg.Text, m.msg.ReplyMarkup, m.parseMode = c.text, c.kb, c.mode
+	return s.edited(m, c.sent("editMessageText", chat, m.msg.ID))
+}
+
+// edited stamps an edit on m and records it. Callers hold s.mu.
+func (s *Server) edited(m *storedMessage, rec Sent) (any, *apiError) {
 	m.msg.EditDate = int(s.now().Unix())
-	s.recordSent(Sent{
-		Method:      "editMessageText",
-		ChatID:      chat,
-		MessageID:   m.msg.ID,
-		Text:        text,
-		Buttons:     buttonsOf(kb),
-		ParseMode:   mode,
-		ReplyMarkup: p.str("reply_markup"),
-	})
+	s.recordSent(rec)
 	snap := m.msg
 	return &snap, nil
 }
 
-func editMessageReplyMarkup(s *Server, _ context.Context, p *params) (any, *apiError) {
-	kb, apiErr := parseReplyMarkup(p.str("reply_markup"))
+func editMessageReplyMarkup(s *Server, p *params) (any, *apiError) {
+	markup := p.str("reply_markup")
+	kb, apiErr := parseReplyMarkup(markup)
 	if apiErr != nil {
 		return nil, apiErr
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, chat, apiErr := s.editTarget(p)
 	if apiErr != nil {
 		return nil, apiErr
@@ -408,16 +410,13 @@ func editMessageReplyMarkup(s *Server, _ context.Context, p *params) (any, *apiE
 		return nil, errNotModified
 	}
 	m.msg.ReplyMarkup = kb
-	m.msg.EditDate = int(s.now().Unix())
-	s.recordSent(Sent{
+	return s.edited(m, Sent{
 		Method:      "editMessageReplyMarkup",
 		ChatID:      chat,
 		MessageID:   m.msg.ID,
 		Buttons:     buttonsOf(kb),
-		ReplyMarkup: p.str("reply_markup"),
+		ReplyMarkup: markup,
 	})
-	snap := m.msg
-	return &snap, nil
 }
 
 func sameKeyboard(a, b *tgmodels.InlineKeyboardMarkup) bool {
@@ -427,14 +426,9 @@ func sameKeyboard(a, b *tgmodels.InlineKeyboardMarkup) bool {
 	return reflect.DeepEqual(a.InlineKeyboard, b.InlineKeyboard)
 }
 
-func deleteMessage(s *Server, _ context.Context, p *params) (any, *apiError) {
-	chat, apiErr := chatID(p)
+func deleteMessage(s *Server, p *params) (any, *apiError) {
+	chat, apiErr := s.reachableChat(p)
 	if apiErr != nil {
-		return nil, apiErr
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if apiErr := s.blockedErr(chat); apiErr != nil {
 		return nil, apiErr
 	}
 	id, _ := p.int("message_id")
@@ -450,10 +444,8 @@ func deleteMessage(s *Server, _ context.Context, p *params) (any, *apiError) {
 	return true, nil
 }
 
-func answerCallbackQuery(s *Server, _ context.Context, p *params) (any, *apiError) {
+func answerCallbackQuery(s *Server, p *params) (any, *apiError) {
 	id := p.str("callback_query_id")
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	cb := s.callbacks[id]
 	// Telegram accepts one answer per query; a second one, or an id it
 	// never issued, gets the same error.
@@ -471,14 +463,8 @@ func answerCallbackQuery(s *Server, _ context.Context, p *params) (any, *apiErro
 	return true, nil
 }
 
-func sendChatAction(s *Server, _ context.Context, p *params) (any, *apiError) {
-	chat, apiErr := chatID(p)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if apiErr := s.blockedErr(chat); apiErr != nil {
+func sendChatAction(s *Server, p *params) (any, *apiError) {
+	if _, apiErr := s.reachableChat(p); apiErr != nil {
 		return nil, apiErr
 	}
 	return true, nil
@@ -513,7 +499,7 @@ func commandKeyOf(p *params) (commandKey, *apiError) {
 	return key, nil
 }
 
-func setMyCommands(s *Server, _ context.Context, p *params) (any, *apiError) {
+func setMyCommands(s *Server, p *params) (any, *apiError) {
 	key, apiErr := commandKeyOf(p)
 	if apiErr != nil {
 		return nil, apiErr
@@ -533,8 +519,6 @@ func setMyCommands(s *Server, _ context.Context, p *params) (any, *apiError) {
 			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if len(cmds) == 0 {
 		delete(s.commands, key)
 	} else {
@@ -543,13 +527,11 @@ func setMyCommands(s *Server, _ context.Context, p *params) (any, *apiError) {
 	return true, nil
 }
 
-func getMyCommands(s *Server, _ context.Context, p *params) (any, *apiError) {
+func getMyCommands(s *Server, p *params) (any, *apiError) {
 	key, apiErr := commandKeyOf(p)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	out := slices.Clone(s.commands[key])
 	if out == nil {
 		out = []tgmodels.BotCommand{}
@@ -557,13 +539,11 @@ func getMyCommands(s *Server, _ context.Context, p *params) (any, *apiError) {
 	return out, nil
 }
 
-func deleteMyCommands(s *Server, _ context.Context, p *params) (any, *apiError) {
+func deleteMyCommands(s *Server, p *params) (any, *apiError) {
 	key, apiErr := commandKeyOf(p)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	delete(s.commands, key)
 	return true, nil
 }

@@ -126,10 +126,15 @@ func (s *Server) Sent() []Sent {
 func (s *Server) SentTo(chatID int64) []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Sent
-	for _, r := range s.sent {
-		if r.ChatID == chatID {
-			out = append(out, r)
+	return matching(s.sent, func(r Sent) bool { return r.ChatID == chatID })
+}
+
+// matching returns the elements of xs that keep accepts, nil if none.
+func matching[T any](xs []T, keep func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if keep(x) {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -223,13 +228,7 @@ func (s *Server) Messages(chatID int64) []Message {
 func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Call
-	for _, c := range s.calls {
-		if c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
+	return matching(s.calls, func(c Call) bool { return c.Method == method })
 }
 
 // CalledWithToken reports whether any request used the bot token token

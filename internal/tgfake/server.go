@@ -215,6 +215,16 @@ func register(name string, fn handlerFunc) {
 	}{name, fn}
 }
 
+// registerLocked registers a method that runs start to end with s.mu held:
+// every method but the long poll, whose wait must let others in.
+func registerLocked(name string, fn func(s *Server, p *params) (any, *apiError)) {
+	register(name, func(s *Server, _ context.Context, p *params) (any, *apiError) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return fn(s, p)
+	})
+}
+
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{At: s.now(), token: tokenFromPath(r.URL.Path)}
 	rawMethod, ok := methodFromPath(r.URL.Path)
