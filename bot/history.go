@@ -53,11 +53,7 @@ func (b *Bot) historyOf(ctx context.Context, r *Request, id int64, page, editID 
 }
 
 func (b *Bot) historyPage(ctx context.Context, r *Request, c *models.Client, page, editID int) error {
-	repID := int64(0)
-	if !r.User.SeesTeam(c.TeamID) {
-		repID = r.User.ID
-	}
-	items, total, err := b.store.ClientHistory(ctx, c.ID, repID, page*historyPage, historyPage)
+	items, total, err := b.store.ClientHistory(ctx, r.User, c.ID, page*historyPage, historyPage)
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (b *Bot) contactChoices(ctx context.Context, r *Request, st *FormState) ([]
 	d := visitDrafts.of(st)
 	var cs []Choice
 	if d.ClientID != 0 {
-		contacts, err := b.store.Contacts(ctx, d.ClientID)
+		contacts, err := b.store.Contacts(ctx, r.User, d.ClientID)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +124,7 @@ func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState,
 			return nil
 		}
 		if id, ok := parseID(a); ok {
-			contacts, err := b.store.Contacts(ctx, d.ClientID)
+			contacts, err := b.store.Contacts(ctx, r.User, d.ClientID)
 			if err != nil {
 				return err
 			}

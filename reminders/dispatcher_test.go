@@ -150,7 +150,7 @@ func TestCrashAfterClaimBeforeSend(t *testing.T) {
 		if len(sent) != 1 || sent[0].Text != fmt.Sprintf("r#%d call0 late=false maybe=true", f.ID) {
 			t.Fatalf("delivered: %+v", sent)
 		}
-		got, _ := db.FollowUp(context.Background(), f.ID)
+		got, _ := db.FollowUp(context.Background(), storage.System, f.ID)
 		if got.State != models.FollowUpSent || got.Attempts != 2 || got.MaybeSentBefore {
 			t.Fatalf("row: %+v", got)
 		}
@@ -169,7 +169,7 @@ func TestCrashAfterSendBeforeMarkIsAtLeastOnce(t *testing.T) {
 		r.d.afterSend = func(*models.FollowUp) bool { return true } // "crash"
 		r.tick(t)
 		r.d.afterSend = nil // a new process
-		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSending {
+		if got, _ := db.FollowUp(context.Background(), storage.System, f.ID); got.State != models.FollowUpSending {
 			t.Fatalf("after the crash the row is %s, want still sending", got.State)
 		}
 		clk.Set(t0.Add(4 * time.Minute))
@@ -185,7 +185,7 @@ func TestCrashAfterSendBeforeMarkIsAtLeastOnce(t *testing.T) {
 			sent[1].Text != fmt.Sprintf("r#%d call0 late=false maybe=true", f.ID) {
 			t.Fatalf("messages: %+v", sent)
 		}
-		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSent || got.MessageID != sent[1].MessageID {
+		if got, _ := db.FollowUp(context.Background(), storage.System, f.ID); got.State != models.FollowUpSent || got.MessageID != sent[1].MessageID {
 			t.Fatalf("row: %+v", got)
 		}
 		r.tick(t)
@@ -328,7 +328,7 @@ func TestTransientFailureIsRetriedLater(t *testing.T) {
 	if st := r.tick(t); st.Retried != 1 || st.Sent != 0 {
 		t.Fatalf("tick: %+v", st)
 	}
-	got, _ := db.FollowUp(context.Background(), f.ID)
+	got, _ := db.FollowUp(context.Background(), storage.System, f.ID)
 	if got.State != models.FollowUpPending {
 		t.Fatalf("state %s", got.State)
 	}

@@ -18,21 +18,22 @@ type HistoryItem struct {
 	Stage     *models.StageEvent
 }
 
-// ClientHistory returns a page of a client's timeline, newest first, and
-// the number of items in all. repID, when set, keeps that rep's visits and
-// objections only (stage changes are the client's and always show). Each
-// source is read newest first through its (client_id, at) index, at most
-// offset+limit rows each.
-func (db *DB) ClientHistory(ctx context.Context, clientID, repID int64, offset, limit int) ([]HistoryItem, int, error) {
+// ClientHistory returns a page of a client's timeline as viewer may see
+// it, newest first, and the number of items in all: the visits and
+// objections viewer may see (a rep's own, a manager's team's; stage
+// changes are the client's and always show). Each source is read newest
+// first through its (client_id, at) index, at most offset+limit rows each.
+// The caller has checked that viewer sees the client.
+func (db *DB) ClientHistory(ctx context.Context, viewer *models.User, clientID int64, offset, limit int) ([]HistoryItem, int, error) {
 	g := db.conn(ctx)
 	n := offset + limit
-	vf := VisitFilter{ClientID: clientID, RepID: repID}
-	visits, err := db.Visits(ctx, VisitFilter{ClientID: clientID, RepID: repID, Limit: n})
+	vf := VisitFilter{Viewer: viewer, ClientID: clientID}
+	visits, err := db.Visits(ctx, VisitFilter{Viewer: viewer, ClientID: clientID, Limit: n})
 	if err != nil {
 		return nil, 0, err
 	}
-	of := ObjectionFilter{ClientID: clientID, RepID: repID}
-	objs, err := db.Objections(ctx, ObjectionFilter{ClientID: clientID, RepID: repID, Limit: n})
+	of := ObjectionFilter{Viewer: viewer, ClientID: clientID}
+	objs, err := db.Objections(ctx, ObjectionFilter{Viewer: viewer, ClientID: clientID, Limit: n})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -139,6 +139,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0013_deals",
 		Migrate: migrateDeals,
 	},
+	{
+		ID:      "0014_client_sharing",
+		Migrate: migrateClientSharing,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
