@@ -138,26 +138,9 @@ func cutShare(c *Catalogue, args string) (on bool, name, who string, ok bool) {
 
 // clientShare is /client NAME share|unshare @rep, for the client's managers.
 func (b *Bot) clientShare(ctx context.Context, r *Request, on bool, name, who string) error {
-	c, err := b.clientNamed(ctx, r, name, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
+	c, _, to, err := b.clientAndMember(ctx, r, name, who, "err_share_managers_only")
 	if c == nil || err != nil {
 		return err
-	}
-	if !r.User.CanManage(c.TeamID) {
-		return models.Errorf(models.EFORBIDDEN, "err_share_managers_only", nil)
-	}
-	team, err := b.store.Team(ctx, c.TeamID)
-	if err != nil {
-		return err
-	}
-	to, err := b.store.UserByHandle(ctx, c.TeamID, strings.TrimPrefix(who, "@"))
-	if err != nil {
-		if models.ErrorCode(err) == models.ENOTFOUND {
-			return models.Errorf(models.ENOTFOUND, "err_user_not_found", map[string]any{"Name": who, "Team": team.Name})
-		}
-		return err
-	}
-	if m, ok := to.Membership(c.TeamID); !ok || !m.Active {
-		return models.Errorf(models.ECONFLICT, "err_member_inactive", map[string]any{"Name": to.Name, "Team": team.Name})
 	}
 	return b.share(ctx, r, c, to, on, 0)
 }
