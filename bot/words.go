@@ -23,6 +23,7 @@ const (
 	wordClientShare    word = "client.share"    // /client NAME share @rep
 	wordClientUnshare  word = "client.unshare"  // /client NAME unshare @rep
 	wordSettingShared  word = "settings.shared" // /settings shared on
+	wordTeamHistory    word = "team.history"    // /team history
 	wordFollowUpsTeam  word = "followups.team"  // /followups team
 	wordPlanNext       word = "plan.next"       // /plan next …
 	wordPlanThis       word = "plan.this"       // /plan this …
@@ -44,7 +45,7 @@ const (
 )
 
 // allWords lists the constants above, for the catalogue test.
-var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
+var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordTeamHistory, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
 	wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleOn, wordScheduleOff,
 	wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff,
 	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager}

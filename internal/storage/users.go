@@ -333,6 +333,17 @@ type MemberEvent struct {
 	Role            models.Role
 	Detail          string
 	At              time.Time
+	// A reassignment's new owner and what moved (read back from Detail).
+	ToID, Clients, FollowUps int64
+}
+
+func (r memberEventRow) model() MemberEvent {
+	e := MemberEvent{UserID: r.UserID, ActorID: r.ActorID, Action: r.Action, Role: models.Role(r.Role), Detail: r.Detail, At: r.At.UTC()}
+	if r.Action == EventReassign {
+		// Written by Reassign as "to user N: N clients, N follow-ups…".
+		_, _ = fmt.Sscanf(r.Detail, "to user %d: %d clients, %d follow-ups", &e.ToID, &e.Clients, &e.FollowUps)
+	}
+	return e
 }
 
 // MemberEvents lists a team's membership changes, oldest first.
@@ -343,7 +354,7 @@ func (db *DB) MemberEvents(ctx context.Context, teamID int64) ([]MemberEvent, er
 	}
 	out := make([]MemberEvent, len(rows))
 	for i, r := range rows {
-		out[i] = MemberEvent{UserID: r.UserID, ActorID: r.ActorID, Action: r.Action, Role: models.Role(r.Role), Detail: r.Detail, At: r.At.UTC()}
+		out[i] = r.model()
 	}
 	return out, nil
 }
