@@ -621,6 +621,12 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 	if grade != models.GradeNone {
 		gradeArg = string(grade)
 	}
+	if total == 0 && page > 0 {
+		// Only a Next/Prev button carries a page, and none is offered
+		// on an empty list.
+		r.say("button_stale", nil)
+		return nil
+	}
 	if total == 0 {
 		key := "clients_none"
 		if grade != models.GradeNone {

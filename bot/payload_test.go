@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -57,6 +58,9 @@ func FuzzPayloadFits(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if ids, ok := parseIDs(s, 2); ok && (ids[0] <= 0 || ids[1] <= 0 || fmt.Sprintf("%d:%d", ids[0], ids[1]) != s) {
+			t.Fatalf("parseIDs(%q) = %v", s, ids)
+		}
 		kind, payload, _ := strings.Cut(s, ":")
 		if !payloadFits(kind, payload) {
 			return
