@@ -27,7 +27,25 @@ func ListQueries(db *DB) map[string]string {
 		{TeamID: 2, Role: models.RoleRep, Active: true, SharedClients: true},
 		{TeamID: 4, Role: models.RoleManager, Active: true},
 	}}
+	var owners []clientOwnerChangeRow
+	var shareEvents []clientShareEventRow
+	var memberEvents []memberEventRow
 	return map[string]string{
+		"owner changes of a client": sql(func(tx *gorm.DB) *gorm.DB {
+			return tx.Where("client_id = ?", 7).Order("at DESC, id DESC").Limit(10).Find(&owners)
+		}),
+		"shares of a client": sql(func(tx *gorm.DB) *gorm.DB {
+			return tx.Where("client_id = ?", 7).Order("at DESC, id DESC").Limit(10).Find(&shareEvents)
+		}),
+		"a team's membership changes": sql(func(tx *gorm.DB) *gorm.DB {
+			return tx.Where("team_id = ?", 1).Order("at DESC, id DESC").Limit(30).Find(&memberEvents)
+		}),
+		"a team's shares": sql(func(tx *gorm.DB) *gorm.DB {
+			return tx.Table("client_share_events").Select("client_share_events.*, clients.name AS client_name").
+				Joins("JOIN clients ON clients.id = client_share_events.client_id").
+				Where("client_share_events.team_id = ?", 1).
+				Order("client_share_events.at DESC, client_share_events.id DESC").Limit(30).Find(&shareEvents)
+		}),
 		"a rep's visible clients": sql(func(tx *gorm.DB) *gorm.DB {
 			return clientQuery(tx, ClientFilter{Viewer: rep, TeamIDs: teams}).Order("name_key, id").Limit(10).Find(&clients)
 		}),
