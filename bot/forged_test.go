@@ -17,7 +17,11 @@ import (
 // not have offered; a manager's buttons pressed by a rep. Each is "This
 // button no longer works." and nothing is stored.
 func TestForgedPayloadsChangeNothing(t *testing.T) {
-	h := salesTeam(t)
+	t.Run("sqlite", func(t *testing.T) { testForgedPayloadsChangeNothing(t, salesTeam(t)) })
+	t.Run("postgres", func(t *testing.T) { testForgedPayloadsChangeNothing(t, salesTeam(t, apptest.Postgres(t))) })
+}
+
+func testForgedPayloadsChangeNothing(t *testing.T, h *apptest.Harness) {
 	mia := tgfake.User{ID: 310, FirstName: "Mia", Username: "mia", LanguageCode: "en"}
 	h.Member(mia, "North", "manager")
 	h.Send(ann, "/visit Acme; demo; met Li (buyer)")

@@ -12,7 +12,11 @@ import (
 // back, then hands it over; the client's /history and /team history say
 // who did what. Forged share buttons change nothing.
 func TestShareByHandAndAccessHistory(t *testing.T) {
-	h := salesTeam(t)
+	t.Run("sqlite", func(t *testing.T) { testShareByHandAndAccessHistory(t, salesTeam(t)) })
+	t.Run("postgres", func(t *testing.T) { testShareByHandAndAccessHistory(t, salesTeam(t, apptest.Postgres(t))) })
+}
+
+func testShareByHandAndAccessHistory(t *testing.T, h *apptest.Harness) {
 	mia := tgfake.User{ID: 310, FirstName: "Mia", Username: "mia", LanguageCode: "en"}
 	h.Member(mia, "North", "manager")
 	h.Send(ann, "/visit Acme; demo")
