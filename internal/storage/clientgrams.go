@@ -92,15 +92,7 @@ func (db *DB) ClientCandidates(ctx context.Context, viewer *models.User, teamIDs
 	if len(grams) == 0 {
 		return out, nil
 	}
-	g := db.conn(ctx)
-	var ids []int64
-	// Ranked among the clients viewer may see, so a rep's candidates are
-	// not crowded out by teammates' clients.
-	cond, args := clientScope(viewer, "clients")
-	err = g.Model(&clientGramRow{}).Select("client_grams.client_id").
-		Joins("JOIN clients ON clients.id = client_grams.client_id").
-		Where("client_grams.team_id IN ? AND client_grams.gram IN ?", teamIDs, grams).Where(cond, args...).
-		Group("client_grams.client_id").Order("COUNT(*) DESC, client_grams.client_id").Limit(candidateLimit).Pluck("client_grams.client_id", &ids).Error
+	ids, err := rankedGramClients(db.conn(ctx), viewer, teamIDs, grams)
 	if err != nil {
 		return nil, fmt.Errorf("find clients named like %q: %w", name, err)
 	}
@@ -108,7 +100,7 @@ func (db *DB) ClientCandidates(ctx context.Context, viewer *models.User, teamIDs
 		return out, nil
 	}
 	var rows []clientRow
-	if err := visibleClients(g, viewer).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := visibleClients(db.conn(ctx), viewer).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load candidate clients: %w", err)
 	}
 	seen := map[int64]bool{}

@@ -46,6 +46,19 @@ func ListQueries(db *DB) map[string]string {
 				Where("client_share_events.team_id = ?", 1).
 				Order("client_share_events.at DESC, client_share_events.id DESC").Limit(30).Find(&shareEvents)
 		}),
+		"the clients a rep sees in part of a team": sql(func(tx *gorm.DB) *gorm.DB {
+			return repClientIDs(tx, 3, teams).Find(&n)
+		}),
+		"name grams of a rep's clients": sql(func(tx *gorm.DB) *gorm.DB {
+			return tx.Model(&clientGramRow{}).Select("client_id, COUNT(*) AS n").
+				Where("client_id IN ? AND gram IN ?", []int64{7, 8}, []string{"acm", "cme"}).
+				Group("client_id").Order("n DESC, client_id").Limit(40).Find(&n)
+		}),
+		"name grams of a team": sql(func(tx *gorm.DB) *gorm.DB {
+			return tx.Model(&clientGramRow{}).Select("client_id, COUNT(*) AS n").
+				Where("team_id IN ? AND gram IN ?", teams, []string{"acm", "cme"}).
+				Group("client_id").Order("n DESC, client_id").Limit(40).Find(&n)
+		}),
 		"a rep's visible clients": sql(func(tx *gorm.DB) *gorm.DB {
 			return clientQuery(tx, ClientFilter{Viewer: rep, TeamIDs: teams}).Order("name_key, id").Limit(10).Find(&clients)
 		}),

@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -321,4 +323,87 @@ func (db *DB) HiddenClient(ctx context.Context, viewer *models.User, clientID in
 		return nil, nil
 	}
 	return rows[0].model(), nil
+}
+
+// splitReach divides teamIDs into those whose clients viewer sees whole
+// (managed, shared, or any for an admin) and those where viewer is a rep
+// who sees only part of them.
+func splitReach(viewer *models.User, teamIDs []int64) (whole, part []int64) {
+	r := reachOf(viewer)
+	for _, id := range teamIDs {
+		switch {
+		case r.all || slices.Contains(r.managed, id) || slices.Contains(r.shared, id):
+			whole = append(whole, id)
+		case slices.Contains(r.rep, id):
+			part = append(part, id)
+		}
+	}
+	return whole, part
+}
+
+// repClientIDs is the ids of the clients a rep may see in teams where they
+// see only part (clientScope's rep branch), each set from the rep's side of
+// an index: owned (idx_clients_team_owner_name), shared
+// (idx_client_shares_user), worked (idx_visits_rep_at, idx_objections_rep_at).
+func repClientIDs(tx *gorm.DB, userID int64, teamIDs []int64) *gorm.DB {
+	return tx.Raw("SELECT id FROM clients WHERE team_id IN ? AND owner_id = ?"+
+		" UNION SELECT client_id FROM client_shares WHERE user_id = ? AND team_id IN ?"+
+		" UNION SELECT client_id FROM visits WHERE rep_id = ? AND team_id IN ? AND deleted_at IS NULL"+
+		" UNION SELECT client_id FROM objections WHERE rep_id = ? AND team_id IN ? AND deleted_at IS NULL",
+		teamIDs, userID, userID, teamIDs, userID, teamIDs, userID, teamIDs)
+}
+
+// rankedGramClients ranks the clients viewer may see in teamIDs by how
+// many of grams their names share, at most candidateLimit. Teams viewer
+// sees whole are ranked from the team's postings (idx_client_grams_team_gram);
+// teams where viewer is a rep who sees part, from the postings of the
+// clients they may see (the primary key, client_id first), so a rep's
+// lookup never probes every teammate's client.
+func rankedGramClients(tx *gorm.DB, viewer *models.User, teamIDs []int64, grams []string) ([]int64, error) {
+	whole, part := splitReach(viewer, teamIDs)
+	type hit struct {
+		ClientID int64
+		N        int
+	}
+	var hits []hit
+	if len(whole) > 0 {
+		var rows []hit
+		err := tx.Model(&clientGramRow{}).Select("client_id, COUNT(*) AS n").
+			Where("team_id IN ? AND gram IN ?", whole, grams).
+			Group("client_id").Order("n DESC, client_id").Limit(candidateLimit).Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, rows...)
+	}
+	if len(part) > 0 {
+		var ids []int64
+		if err := repClientIDs(tx, reachOf(viewer).userID, part).Scan(&ids).Error; err != nil {
+			return nil, err
+		}
+		for c := range chunks(ids, maxChunk) {
+			var rows []hit
+			err := tx.Model(&clientGramRow{}).Select("client_id, COUNT(*) AS n").
+				Where("client_id IN ? AND gram IN ?", c, grams).
+				Group("client_id").Order("n DESC, client_id").Limit(candidateLimit).Scan(&rows).Error
+			if err != nil {
+				return nil, err
+			}
+			hits = append(hits, rows...)
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.N != b.N {
+			return b.N - a.N
+		}
+		return cmp.Compare(a.ClientID, b.ClientID)
+	})
+	out := make([]int64, 0, min(len(hits), candidateLimit))
+	for _, h := range hits {
+		if len(out) == candidateLimit {
+			break
+		}
+		out = append(out, h.ClientID)
+	}
+	return out, nil
 }
