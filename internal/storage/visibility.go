@@ -353,6 +353,10 @@ func repClientIDs(tx *gorm.DB, userID int64, teamIDs []int64) *gorm.DB {
 		teamIDs, userID, userID, teamIDs, userID, teamIDs, userID, teamIDs)
 }
 
+// repProbeLimit is how many visible clients a rep's name lookup probes one
+// by one; past it, the team's postings are cheaper to rank.
+const repProbeLimit = 2000
+
 // rankedGramClients ranks the clients viewer may see in teamIDs by how
 // many of grams their names share, at most candidateLimit. Teams viewer
 // sees whole are ranked from the team's postings (idx_client_grams_team_gram);
@@ -377,9 +381,30 @@ func rankedGramClients(tx *gorm.DB, viewer *models.User, teamIDs []int64, grams 
 		hits = append(hits, rows...)
 	}
 	if len(part) > 0 {
+		// The owned set decides first, from the covering index, without
+		// reading more than the limit.
 		var ids []int64
-		if err := repClientIDs(tx, reachOf(viewer).userID, part).Scan(&ids).Error; err != nil {
+		userID := reachOf(viewer).userID
+		err := tx.Model(&clientRow{}).Where("team_id IN ? AND owner_id = ?", part, userID).Limit(repProbeLimit+1).Pluck("id", &ids).Error
+		if err == nil && len(ids) <= repProbeLimit {
+			err = repClientIDs(tx, userID, part).Scan(&ids).Error
+		}
+		if err != nil {
 			return nil, err
+		}
+		if len(ids) > repProbeLimit {
+			// A rep who sees most of a team: rank its postings, each
+			// checked by the rule (their own clients pass at owner_id).
+			cond, args := clientScope(viewer, "clients")
+			var rows []hit
+			err := tx.Model(&clientGramRow{}).Select("client_grams.client_id, COUNT(*) AS n").
+				Joins("JOIN clients ON clients.id = client_grams.client_id").
+				Where("client_grams.team_id IN ? AND client_grams.gram IN ?", part, grams).Where(cond, args...).
+				Group("client_grams.client_id").Order("n DESC, client_grams.client_id").Limit(candidateLimit).Scan(&rows).Error
+			if err != nil {
+				return nil, err
+			}
+			hits, ids = append(hits, rows...), nil
 		}
 		for c := range chunks(ids, maxChunk) {
 			var rows []hit
