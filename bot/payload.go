@@ -65,7 +65,7 @@ func parseIDs(payload string, n int) ([]int64, bool) {
 // shown, a date within what the button could have offered.
 var payloadShapes = map[string][]string{
 	"lang": {"w"},
-	"f":    {"w:c:num", "w:b|s|x"},
+	"f":    {"w:c:num", "w:b|s|x|v|k|d"},
 	"v":    {"e|u:#", "f:#:w"},
 	"c":    {"v|g|s|c|e:#", "G:#:g", "S:#:st", "f:#:w"},
 	"cl":   {"g:num"},
