@@ -50,6 +50,11 @@ func (b *Bot) hiddenClient(ctx context.Context, r *Request, teams []int64, name 
 	if err != nil || h == nil {
 		return err
 	}
+	// The ask-to-share button works for this client only: a forged id
+	// would otherwise answer with any teammate's client's name.
+	if err := b.store.SaveShownList(ctx, r.User.ID, shownAskShare, []int64{h.ClientID}); err != nil {
+		return err
+	}
 	return models.Errorf(models.EFORBIDDEN, "client_owned_by", map[string]any{"Client": h.Name, "Owner": h.OwnerName, askShareData: h.ClientID})
 }
 

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"salesbot/internal/outbox"
@@ -15,6 +16,10 @@ import (
 // that asks the team's managers to share it ("as:CLIENT"); each manager
 // gets a Share button ("sh:CLIENT:REP"). /client NAME share @rep and
 // /client NAME unshare @rep do the same by hand.
+
+// shownAskShare is the shown list holding the client of the rep's last
+// "is a client of …" answer: the only one its button may ask for.
+const shownAskShare = "askshare"
 
 // askShareData is the key, in a refusal's data, of the client a rep may
 // ask a manager to share with them (renderError adds the button).
@@ -31,6 +36,14 @@ func askShareButtons(r *Request, clientID int64) [][]outbox.Button {
 func (b *Bot) cbAskShare(ctx context.Context, r *Request, payload string) error {
 	ids, ok := parseIDs(payload, 1)
 	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	shown, _, err := b.store.ShownList(ctx, r.User.ID, shownAskShare)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(shown, ids[0]) {
 		r.say("button_stale", nil)
 		return nil
 	}

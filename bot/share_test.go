@@ -38,11 +38,14 @@ func testShareByHandAndAccessHistory(t *testing.T, h *apptest.Harness) {
 
 	// Forged buttons: asking for a client one can see, or another team's;
 	// a rep pressing Share; a Share for another team's rep or client.
+	h.Send(ann, "/visit Globex; demo")
+	globex := clientNamed(t, h, "North", "Globex")
 	for _, press := range []struct {
 		who  tgfake.User
 		data string
 	}{
 		{ann, fmt.Sprintf("as:%d", acme.ID)},
+		{bob, fmt.Sprintf("as:%d", globex.ID)}, // a teammate's client Bob was never told of
 		{bob, fmt.Sprintf("as:%d", omega.ID)},
 		{bob, fmt.Sprintf("sh:%d:%d", acme.ID, userID(t, h, bob))},
 		{mia, fmt.Sprintf("sh:%d:%d", acme.ID, userID(t, h, sam))},
