@@ -187,3 +187,32 @@ func BenchmarkAccessVisitVsEcho(b *testing.B) {
 		closedLoop(b, h.Fake, users, b.N, func(i int) string { return fmt.Sprintf("/visit Client %d Trading; demo; warm; next: call", i%1000) })
 	})
 }
+
+// BenchmarkAccessRepTeammatesClients is the visibility rule's worst case:
+// a rep who owns none of the team's 20,000 clients types a name close to
+// all of them (/client), so every candidate is probed for shares and own
+// entries; and a new client's /visit in that team.
+//
+//	go test -run '^$' -bench AccessRepTeammates -benchtime 50x ./bot/
+func BenchmarkAccessRepTeammatesClients(b *testing.B) {
+	h := apptest.New(b)
+	north := teamWithClients(b, h, 20000) // all bob's
+	h.Member(ann, "North", "rep")
+	_ = north
+	b.Run("client-near-name", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			got := h.Send(ann, fmt.Sprintf("/client client %d tradin", i*97%20000))
+			if len(got) == 0 || !strings.Contains(got[0].Text, "client") {
+				b.Fatalf("card: %q", apptest.Texts(got))
+			}
+		}
+	})
+	b.Run("visit-new-client", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			got := h.Send(ann, fmt.Sprintf("/visit Zeta Works %d; demo; warm", i))
+			if !strings.Contains(apptest.Joined(got), "Zeta Works") {
+				b.Fatalf("visit: %q", apptest.Texts(got))
+			}
+		}
+	})
+}

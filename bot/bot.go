@@ -454,6 +454,10 @@ func (b *Bot) renderError(r *Request, err error) {
 			}
 			data[k] = v
 		}
+		if id, ok := sharedOwner(de); ok {
+			r.reply(r.t(de.Key, data), askShareButtons(r, id))
+			return
+		}
 		r.say(de.Key, data)
 		return
 	}

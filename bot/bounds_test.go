@@ -69,5 +69,5 @@ func TestCapsPerMessage(t *testing.T) {
 }
 
 func storageFilter(team int64) storage.ClientFilter {
-	return storage.ClientFilter{TeamIDs: []int64{team}, Limit: 10}
+	return storage.ClientFilter{Viewer: storage.System, TeamIDs: []int64{team}, Limit: 10}
 }

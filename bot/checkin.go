@@ -38,7 +38,7 @@ func (b *Bot) checkinHook(ctx context.Context, r *Request) (bool, error) {
 		r.say("checkin_no_visit", map[string]any{"Minutes": int(models.CheckInWindow / time.Minute)})
 		return true, nil
 	}
-	c, err := b.store.Client(ctx, v.ClientID)
+	c, err := b.store.Client(ctx, r.User, v.ClientID)
 	if err != nil {
 		return true, err
 	}

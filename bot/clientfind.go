@@ -41,6 +41,23 @@ func (b *Bot) visibleTeams(ctx context.Context, r *Request) ([]int64, error) {
 	return ids, nil
 }
 
+// hiddenClient refuses a name that is exactly a teammate's client the user
+// may not see, saying who owns it and offering to ask a manager to share
+// it (the AskShare button, see renderError). Names in teams the user is
+// not in are never looked at.
+func (b *Bot) hiddenClient(ctx context.Context, r *Request, teams []int64, name string) error {
+	h, err := b.store.HiddenClientNamed(ctx, r.User, teams, name)
+	if err != nil || h == nil {
+		return err
+	}
+	// The ask-to-share button works for this client only: a forged id
+	// would otherwise answer with any teammate's client's name.
+	if err := b.store.SaveShownList(ctx, r.User.ID, shownAskShare, []int64{h.ClientID}); err != nil {
+		return err
+	}
+	return models.Errorf(models.EFORBIDDEN, "client_owned_by", map[string]any{"Client": h.Name, "Owner": h.OwnerName, askShareData: h.ClientID})
+}
+
 // canSee is storage's one client-visibility rule for the request's user.
 func (b *Bot) canSee(ctx context.Context, r *Request, c *models.Client) (bool, error) {
 	return b.store.CanSeeClient(ctx, r.User, c)
@@ -49,7 +66,7 @@ func (b *Bot) canSee(ctx context.Context, r *Request, c *models.Client) (bool, e
 // visibleClient loads a client by id for the user, ENOTFOUND when it is
 // gone or not theirs to see (the same answer, so ids reveal nothing).
 func (b *Bot) visibleClient(ctx context.Context, r *Request, id int64) (*models.Client, error) {
-	c, err := b.store.Client(ctx, id)
+	c, err := b.store.Client(ctx, r.User, id)
 	if err != nil {
 		return nil, err
 	}
@@ -64,19 +81,23 @@ func (b *Bot) visibleClient(ctx context.Context, r *Request, id int64) (*models.
 }
 
 // matchForWrite looks for a typed client name in the team a visit or
-// objection is logged in: all the team's clients count, so a teammate's
-// client is not created twice.
-func (b *Bot) matchForWrite(ctx context.Context, teamID int64, name string) (*models.Client, []models.NameMatch, error) {
+// objection is logged in, among the clients the user may see. The same
+// name on a teammate's client the user may not see is refused with who
+// owns it (hiddenClient), so it is neither created twice nor a way in.
+func (b *Bot) matchForWrite(ctx context.Context, r *Request, teamID int64, name string) (*models.Client, []models.NameMatch, error) {
 	// The same name first (one indexed read); only a new or mistyped name
 	// asks the name index for close ones.
-	same, err := b.store.ClientsByKey(ctx, []int64{teamID}, name)
+	same, err := b.store.ClientsByKey(ctx, r.User, []int64{teamID}, name)
 	if err != nil || len(same) > 0 {
 		if len(same) > 0 {
 			return same[0], nil, nil
 		}
 		return nil, nil, err
 	}
-	cands, err := b.store.ClientCandidates(ctx, []int64{teamID}, name)
+	if err := b.hiddenClient(ctx, r, []int64{teamID}, name); err != nil {
+		return nil, nil, err
+	}
+	cands, err := b.store.ClientCandidates(ctx, r.User, []int64{teamID}, name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -91,35 +112,27 @@ func (b *Bot) findClient(ctx context.Context, r *Request, name string) (*models.
 	if err != nil {
 		return nil, nil, err
 	}
-	exact, err := b.store.ClientsByKey(ctx, teams, name)
+	exact, err := b.store.ClientsByKey(ctx, r.User, teams, name)
 	if err != nil {
 		return nil, nil, err
 	}
 	// The same name can exist in two of an admin's teams: the user's own
 	// team first.
-	for _, c := range exact {
-		if ok, err := b.canSee(ctx, r, c); err != nil {
-			return nil, nil, err
-		} else if ok {
-			return c, nil, nil
-		}
+	if len(exact) > 0 {
+		return exact[0], nil, nil
+	}
+	if err := b.hiddenClient(ctx, r, teams, name); err != nil {
+		return nil, nil, err
 	}
 	// Candidates from the name index, never the teams' whole client list.
-	all, err := b.store.ClientCandidates(ctx, teams, name)
+	all, err := b.store.ClientCandidates(ctx, r.User, teams, name)
 	if err != nil {
 		return nil, nil, err
 	}
-	_, close := models.MatchClient(name, all, len(all))
-	var out []*models.Client
-	for _, m := range close {
-		if len(out) == closeLimit {
-			break
-		}
-		if ok, err := b.canSee(ctx, r, m.Client); err != nil {
-			return nil, nil, err
-		} else if ok {
-			out = append(out, m.Client)
-		}
+	_, close := models.MatchClient(name, all, closeLimit)
+	out := make([]*models.Client, len(close))
+	for i, m := range close {
+		out[i] = m.Client
 	}
 	return nil, out, nil
 }
@@ -138,7 +151,7 @@ type clientArg struct {
 // for no name, "did you mean" buttons, or "not found") and returns nil.
 func (b *Bot) clientNamed(ctx context.Context, r *Request, name string, arg clientArg) (*models.Client, error) {
 	if name == "" {
-		recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
+		recent, err := b.store.RecentClients(ctx, r.User, 6)
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +215,7 @@ func cbID(payload string) (int64, string, bool) {
 }
 
 func (b *Bot) recentClientChoices(ctx context.Context, r *Request, _ *FormState) ([]Choice, error) {
-	recent, err := b.store.RecentClients(ctx, r.User.ID, 6)
+	recent, err := b.store.RecentClients(ctx, r.User, 6)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +258,7 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *
 		// An id is only a button's answer: one of the close clients this
 		// draft offered, or a client the user may see (their recent ones).
 		// A typed or forged id of anyone else's client is no way in.
-		c, err := b.store.Client(ctx, id)
+		c, err := b.store.Client(ctx, r.User, id)
 		if err != nil {
 			return false, models.Errorf(models.EINVALID, "form_choose", nil)
 		}
@@ -272,7 +285,7 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *
 			return false, err
 		}
 	}
-	exact, near, err := b.matchForWrite(ctx, cc.TeamID, name)
+	exact, near, err := b.matchForWrite(ctx, r, cc.TeamID, name)
 	if err != nil {
 		return false, err
 	}
@@ -355,7 +368,7 @@ func clientSteps[R, D any](b *Bot, drafts draftStore[R, D], promptKey string, ch
 func (b *Bot) candidateChoices(ctx context.Context, r *Request, typed string, ids []int64) ([]Choice, error) {
 	var cs []Choice
 	for _, id := range ids {
-		c, err := b.store.Client(ctx, id)
+		c, err := b.store.Client(ctx, r.User, id)
 		if err != nil {
 			continue // deleted meanwhile
 		}

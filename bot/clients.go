@@ -90,7 +90,7 @@ func (b *Bot) parseClientName(ctx context.Context, r *Request, st *FormState, a 
 				return err
 			}
 		}
-		exact, near, err := b.matchForWrite(ctx, d.TeamID, name)
+		exact, near, err := b.matchForWrite(ctx, r, d.TeamID, name)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
 		return b.showCard(ctx, r, c)
 	}
 	if d.EditID != 0 {
-		c, err := b.store.Client(ctx, d.EditID)
+		c, err := b.store.Client(ctx, r.User, d.EditID)
 		if err != nil {
 			return err
 		}
@@ -164,6 +164,9 @@ func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	}
 	if name, who, ok := cutOwner(args); ok {
 		return b.clientOwner(ctx, r, name, who)
+	}
+	if on, name, who, ok := cutShare(r.cat, args); ok {
+		return b.clientShare(ctx, r, on, name, who)
 	}
 	c, err := b.clientNamed(ctx, r, args, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
 	if c == nil || err != nil {
@@ -213,7 +216,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	if c.NeedsNewPlan() {
 		lines = append(lines, r.t("card_needs_new_plan", map[string]any{"N": c.NoProgressVisits}))
 	}
-	contacts, err := b.store.Contacts(ctx, c.ID)
+	contacts, err := b.store.Contacts(ctx, r.User, c.ID)
 	if err != nil {
 		return "", err
 	}
@@ -239,11 +242,11 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	if !r.User.SeesTeam(c.TeamID) {
 		repID = r.User.ID
 	}
-	visits, err := b.store.Visits(ctx, storage.VisitFilter{ClientID: c.ID, RepID: repID, Limit: cardLimit})
+	visits, err := b.store.Visits(ctx, storage.VisitFilter{Viewer: r.User, ClientID: c.ID, RepID: repID, Limit: cardLimit})
 	if err != nil {
 		return "", err
 	}
-	total, err := b.store.CountVisits(ctx, storage.VisitFilter{ClientID: c.ID, RepID: repID})
+	total, err := b.store.CountVisits(ctx, storage.VisitFilter{Viewer: r.User, ClientID: c.ID, RepID: repID})
 	if err != nil {
 		return "", err
 	}
@@ -256,7 +259,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 		}
 	}
 	// The open revisit follow-up (the one-week rule), as stored.
-	open, err := b.store.ClientOpenFollowUps(ctx, c.ID, repID)
+	open, err := b.store.ClientOpenFollowUps(ctx, r.User, c.ID, repID)
 	if err != nil {
 		return "", err
 	}
@@ -271,7 +274,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 		lines = append(lines, r.t(key, map[string]any{"At": r.time(f.DueAt)}))
 		break
 	}
-	objs, err := b.store.Objections(ctx, storage.ObjectionFilter{ClientID: c.ID, RepID: repID, Limit: cardLimit})
+	objs, err := b.store.Objections(ctx, storage.ObjectionFilter{Viewer: r.User, ClientID: c.ID, RepID: repID, Limit: cardLimit})
 	if err != nil {
 		return "", err
 	}
@@ -579,7 +582,7 @@ func (b *Bot) cmdClients(ctx context.Context, r *Request) error {
 }
 
 func (b *Bot) clientsFilter(ctx context.Context, r *Request, grade models.Grade) (storage.ClientFilter, bool, error) {
-	f := storage.ClientFilter{Grade: grade, Limit: clientsPage}
+	f := storage.ClientFilter{Viewer: r.User, Grade: grade, Limit: clientsPage}
 	if r.User.IsAdmin {
 		teams, err := b.visibleTeams(ctx, r)
 		f.TeamIDs = teams
@@ -617,6 +620,12 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 	gradeArg := "-"
 	if grade != models.GradeNone {
 		gradeArg = string(grade)
+	}
+	if total == 0 && page > 0 {
+		// Only a Next/Prev button carries a page, and none is offered
+		// on an empty list.
+		r.say("button_stale", nil)
+		return nil
 	}
 	if total == 0 {
 		key := "clients_none"

@@ -15,6 +15,12 @@ func TestDuplicateNamesAreMatched(t *testing.T) {
 	h.Send(ann, "/visit ACME Corp.; demo")
 	acme := clientNamed(t, h, "North", "Acme Corp")
 
+	// A teammate's client is not theirs to log (nor a new client): it is
+	// whose it is. Once the team shares its clients with all reps, it is.
+	apptest.MustContain(t, h.Send(wei, "/visit acme corp; warm"), "ACME Corp. 是 Ann 的客户,没有共享给你。")
+	apptest.MustContain(t, h.Send(wei, "/settings shared on"), "/settings 仅限")
+	got := h.Send(apptest.Admin, "/settings North shared on")
+	apptest.MustContain(t, got, "Saved.", "Clients: shared: every rep sees all the team's clients")
 	// Case, width, spacing and punctuation do not make a new client; a
 	// teammate's visit finds the same client.
 	for _, who := range []string{"acme corp", "Ａｃｍｅ　Ｃｏｒｐ", "Acme-Corp"} {
@@ -26,7 +32,7 @@ func TestDuplicateNamesAreMatched(t *testing.T) {
 	}
 
 	// A close name is asked about, with buttons; the rest of the entry waits.
-	got := h.Send(ann, "/visit Acme Ltd; proposal; next: call Li")
+	got = h.Send(ann, "/visit Acme Ltd; proposal; next: call Li")
 	apptest.MustContain(t, got, "Is “Acme Ltd” one of these clients, or a new one?")
 	if b := got[0].Buttons; len(b) < 3 || b[0][0].Text != "ACME Corp. (demo / trial)" || b[1][0].Text != "➕ New client “Acme Ltd”" {
 		t.Fatalf("choices %+v", b)
@@ -95,9 +101,32 @@ func TestClientVisibility(t *testing.T) {
 	if c := clientNamed(t, h, "North", "Acme"); c.Grade != models.GradeNone || c.Stage != models.StageDemo {
 		t.Fatalf("a foreign button changed the client: %+v", c)
 	}
-	// A teammate who never worked the client does not see its card either
-	// (reps see their own), but a visit of theirs matches it, and then they do.
-	apptest.MustContain(t, h.Send(bob, "/client Acme"), "that you can see")
+	// A teammate who does not own, work or share the client is told whose
+	// it is, by /client and by a visit (which saves nothing), and may ask
+	// the team's manager to share it.
+	mia := tgfake.User{ID: 310, FirstName: "Mia", LanguageCode: "en"}
+	h.Member(mia, "North", "manager")
+	refusal := h.Send(bob, "/client Acme")
+	apptest.MustContain(t, refusal, "Acme is a client of Ann, and not shared with you.")
+	apptest.MustContain(t, h.Send(bob, "/visit acme; phone"), "Acme is a client of Ann, and not shared with you.")
+	apptest.MustContain(t, h.Send(bob, "/history Acme"), "Acme is a client of Ann")
+	if n := len(visitsOf(t, h, acme)); n != 1 {
+		t.Fatalf("the refused visit was saved: %d visits", n)
+	}
+	before := len(h.Fake.SentTo(mia.ID))
+	apptest.MustContain(t, h.Tap(bob, refusal, "Ask a manager"), "Asked 1 manager to share Acme with you")
+	h.Flush()
+	toMia := h.Fake.SentTo(mia.ID)[before:]
+	apptest.MustContain(t, toMia, "Bob asks to see the client Acme (owned by Ann)")
+	// A forged Share press by the rep himself, or for another team's rep, does nothing.
+	_, share := apptest.Button(t, toMia, "Share with Bob")
+	apptest.MustContain(t, h.Press(bob, toMia[0].MessageID, share), "This button no longer works.")
+	apptest.MustContain(t, h.Send(bob, "/client Acme"), "Acme is a client of Ann")
+	beforeBob := len(h.Fake.SentTo(bob.ID))
+	apptest.MustContain(t, h.Tap(mia, toMia, "Share with Bob"), "Acme is now shared with Bob.")
+	h.Flush()
+	apptest.MustContain(t, h.Fake.SentTo(bob.ID)[beforeBob:], "Mia shared the client Acme with you: /client Acme")
+	apptest.MustContain(t, h.Tap(mia, toMia, "Share with Bob"), "Acme is shared with Bob already.")
 	apptest.MustContain(t, h.Send(bob, "/visit acme; phone"), "client Acme (demo / trial)")
 	got := h.Send(bob, "/client Acme")
 	apptest.MustContain(t, got, "🏢 Acme — no grade", "Owner: Ann", "Last visits (1 of 1):", "phone")
@@ -112,8 +141,6 @@ func TestClientVisibility(t *testing.T) {
 		t.Fatalf("contact button %q", data)
 	}
 	// The team's manager sees the card and the team's visits, and edits it.
-	mia := tgfake.User{ID: 310, FirstName: "Mia", LanguageCode: "en"}
-	h.Member(mia, "North", "manager")
 	got = h.Send(mia, "/client acme")
 	apptest.MustContain(t, got, "Last visits (2 of 2):", "Ann", "Bob")
 	got = h.Tap(mia, got, "Grade")

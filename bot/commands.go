@@ -91,6 +91,8 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"jn":   b.cbJoin,
 		"ra":   b.cbReassign,
 		"dl":   b.cbDealLost,
+		"as":   b.cbAskShare,
+		"sh":   b.cbShare,
 	}
 }
 
@@ -116,7 +118,7 @@ func (b *Bot) callback(ctx context.Context, r *Request) error {
 		return nil
 	}
 	kind, payload, _ := strings.Cut(r.CallbackData, ":")
-	if h, ok := b.callbacks[kind]; ok {
+	if h, ok := b.callbacks[kind]; ok && payloadFits(kind, payload) {
 		return h(ctx, r, payload)
 	}
 	r.say("button_stale", nil)

@@ -200,7 +200,7 @@ func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
 	currency, mixed := "", false
 	for i, d := range deals {
 		client := "?"
-		if c, err := b.store.Client(ctx, d.ClientID); err == nil {
+		if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
 			client = c.Name
 		}
 		lines = append(lines, fmt.Sprintf("%d. %s", i+1, b.dealLine(ctx, r, d, client, withRep)))
@@ -316,7 +316,7 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 // sayClosed confirms a closed deal with what was recorded.
 func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) {
 	client := "?"
-	if c, err := b.store.Client(ctx, d.ClientID); err == nil {
+	if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
 		client = c.Name
 	}
 	if d.State == models.DealWon {

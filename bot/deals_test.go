@@ -52,7 +52,7 @@ func dealsEndToEnd(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(dealRep, "/deal"), "Example: /deal Acme; 20 trucks; 3.2M CNY; close 2027-03; vs Brand X")
 
 	// A teammate's client (华为 is 张伟's) and another team's are not found.
-	apptest.MustContain(t, h.Send(dealRep, "/deal 华为; 5 units"), "I have no client “华为” that you can see.")
+	apptest.MustContain(t, h.Send(dealRep, "/deal 华为; 5 units"), "华为 is a client of 张伟, and not shared with you.")
 	apptest.MustContain(t, h.Send(dealRep, "/deal Omega; 5 units"), "I have no client “Omega” that you can see.")
 	deals := func(u tgfake.User) []*models.Deal {
 		t.Helper()

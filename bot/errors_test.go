@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"salesbot/internal/storage"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestErrorsPointTheRightWay(t *testing.T) {
 	for _, c := range []struct{ who, in, want string }{
 		{"a", "/digest Nope", "There is no team “Nope” that you manage, and it is not a day either. Your teams: North. For example: /digest North yesterday"},
 		{"a", "/week Nope", "There is no team “Nope” that you manage"},
-		{"a", "/settings foo bar", "“foo” is not a setting (nor a team of yours: North). The settings are tz, revisit, morning, quiet and daysoff"},
+		{"a", "/settings foo bar", "“foo” is not a setting (nor a team of yours: North). The settings are tz, revisit, morning, quiet, daysoff and shared"},
 		{"a", "/settings North foo bar", "“foo” is not a setting"},
 		{"a", "/settings North tz asia/shanghai", "Saved.\nSettings of North:\nTime zone: Asia/Shanghai"},
 		{"a", "/schedule digest 18:00", "Saved.\nReports for North"},
@@ -95,7 +96,7 @@ func TestContactTitlesAreKept(t *testing.T) {
 	apptest.MustContain(t, h.Send(bob, "/visit Acme; met Wu (Head of IT); demo"), "“met Wu (Head of IT)” → met Wu, Head of IT")
 	for client, want := range map[string][2]string{"华为": {"李总", "总经理"}, "Acme": {"Wu", "Head of IT"}} {
 		c := clientNamed(t, h, "North", client)
-		cs, err := h.App.DB.Contacts(t.Context(), c.ID)
+		cs, err := h.App.DB.Contacts(t.Context(), storage.System, c.ID)
 		if err != nil || len(cs) != 1 || cs[0].Name != want[0] || cs[0].Title != want[1] {
 			t.Fatalf("%s contacts %+v %v", client, cs, err)
 		}

@@ -178,7 +178,7 @@ func (b *Bot) cmdFollowUps(ctx context.Context, r *Request) error {
 // followUpList renders the user's open follow-ups, with note (the result
 // of a button) on top.
 func (b *Bot) followUpList(ctx context.Context, r *Request, note string) (string, [][]outbox.Button, error) {
-	list, err := b.store.OpenFollowUps(ctx, r.User.ID)
+	list, err := b.store.OpenFollowUps(ctx, r.User)
 	if err != nil {
 		return "", nil, err
 	}
@@ -295,7 +295,7 @@ func (b *Bot) nthFollowUp(ctx context.Context, r *Request, arg string) (f *model
 		return nil, false, err
 	}
 	if !shown {
-		list, err := b.store.OpenFollowUps(ctx, r.User.ID)
+		list, err := b.store.OpenFollowUps(ctx, r.User)
 		if err != nil {
 			return nil, false, err
 		}
@@ -307,7 +307,7 @@ func (b *Bot) nthFollowUp(ctx context.Context, r *Request, arg string) (f *model
 	if n < 1 || n > len(ids) {
 		return nil, false, models.Errorf(models.ENOTFOUND, "err_followup_number_shown", map[string]any{"N": n, "Count": len(ids)})
 	}
-	f, err = b.store.FollowUp(ctx, ids[n-1])
+	f, err = b.store.FollowUp(ctx, r.User, ids[n-1])
 	if models.ErrorCode(err) == models.ENOTFOUND || (err == nil && f.OwnerID != r.User.ID) {
 		return nil, false, models.Errorf(models.ENOTFOUND, "err_followup_number_shown", map[string]any{"N": n, "Count": len(ids)})
 	}
@@ -400,7 +400,7 @@ func (b *Bot) followUpButton(ctx context.Context, r *Request, payload string, in
 		r.say("button_stale", nil)
 		return nil
 	}
-	f, err := b.store.FollowUp(ctx, id)
+	f, err := b.store.FollowUp(ctx, r.User, id)
 	if models.ErrorCode(err) == models.ENOTFOUND || (err == nil && f.OwnerID != r.User.ID) {
 		r.say("button_stale", nil) // gone, or someone else's
 		return nil
@@ -497,7 +497,7 @@ func (b *Bot) undoDoneButton(r *Request, kind string, f *models.FollowUp) [][]ou
 func (b *Bot) logVisitFrom(ctx context.Context, r *Request, f *models.FollowUp) error {
 	d := &visitDraft{clientChoice: clientChoice{TeamID: f.TeamID}}
 	if f.ClientID != 0 {
-		c, err := b.store.Client(ctx, f.ClientID)
+		c, err := b.store.Client(ctx, r.User, f.ClientID)
 		if err != nil && models.ErrorCode(err) != models.ENOTFOUND {
 			return err
 		}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"salesbot/internal/storage"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func logVisit(t *testing.T, h *apptest.Harness, u tgfake.User, text string) *mod
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err := h.App.DB.OpenFollowUps(context.Background(), rep.ID)
+	open, err := h.App.DB.OpenFollowUps(context.Background(), rep)
 	if err != nil || len(open) == 0 {
 		t.Fatalf("no open follow-up after /visit %s: %v", text, err)
 	}
@@ -99,7 +100,7 @@ func TestRevisitFollowUpWalkThrough(t *testing.T) {
 	got := h.Send(bob, "/visit Acme Corp; demo; warm; next: send the quote")
 	apptest.MustContain(t, got, "✅ Visit saved — Acme Corp, Mon 23 Nov 2026 15:00", "Follow-up: Mon 30 Nov 2026 15:00 (the 7-day rule)")
 	rep, _ := h.App.DB.UserByTelegramID(context.Background(), bob.ID)
-	open, _ := h.App.DB.OpenFollowUps(context.Background(), rep.ID)
+	open, _ := h.App.DB.OpenFollowUps(context.Background(), rep)
 	if len(open) != 1 {
 		t.Fatalf("open follow-ups %d", len(open))
 	}
@@ -152,7 +153,7 @@ func TestRevisitFollowUpWalkThrough(t *testing.T) {
 	if len(pressed) != 1 || pressed[0].Text != want+"\n✅ Done Mon 30 Nov 2026 16:00" {
 		t.Fatalf("after done: %+v", pressed)
 	}
-	stored, _ := h.App.DB.FollowUp(context.Background(), id)
+	stored, _ := h.App.DB.FollowUp(context.Background(), storage.System, id)
 	if stored.State != models.FollowUpDone || len(stored.Snoozes) != 1 {
 		t.Fatalf("stored: %s with %d snoozes", stored.State, len(stored.Snoozes))
 	}
@@ -485,7 +486,7 @@ func TestLogVisitFromFollowUp(t *testing.T) {
 	}
 	got = h.Tap(bob, got, "In 2 days")
 	apptest.MustContain(t, got, "✅ Visit saved — Acme Corp, Mon 30 Nov 2026 09:00", "Method: phone", "Follow-up: Wed 2 Dec 2026 09:00")
-	if done, _ := h.App.DB.FollowUp(context.Background(), f.ID); done.State != models.FollowUpDone {
+	if done, _ := h.App.DB.FollowUp(context.Background(), storage.System, f.ID); done.State != models.FollowUpDone {
 		t.Fatalf("the follow-up after logging the visit: %s", done.State)
 	}
 	apptest.MustContain(t, h.Send(bob, "/followups"), "Your open follow-ups (1):", "1. Wed 2 Dec 2026 09:00 · Revisit Acme Corp")

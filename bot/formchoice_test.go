@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"salesbot/internal/storage"
 	"testing"
 
 	"salesbot/internal/apptest"
@@ -69,7 +70,7 @@ func TestFormNumbersThatAreNotButtonsAreRefused(t *testing.T) {
 	apptest.MustContain(t, got, "“7” is not a phone number")
 	got = h.Send(ann, "+86 138 0013 8000")
 	apptest.MustContain(t, got, "✅ Contact Zhou (buyer) added to Initech.")
-	cs, _ := h.App.DB.Contacts(t.Context(), c.ID)
+	cs, _ := h.App.DB.Contacts(t.Context(), storage.System, c.ID)
 	if len(cs) != 1 || cs[0].Phone != "+86 138 0013 8000" {
 		t.Fatalf("contacts %+v", cs)
 	}

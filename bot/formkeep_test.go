@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"salesbot/internal/storage"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func TestFormCancelAsksOnce(t *testing.T) {
 	apptest.MustContain(t, got, "Cancelled; nothing was saved. You had entered:\n• Client: Initech")
 	apptest.MustContain(t, h.Send(ann, "/cancel"), "There is no form to cancel.")
 	tm, _ := h.App.DB.TeamByName(t.Context(), "North")
-	if _, err := h.App.DB.ClientByName(t.Context(), tm.ID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
+	if _, err := h.App.DB.ClientByName(t.Context(), storage.System, tm.ID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
 		t.Fatalf("a cancelled form created a client: %v", err)
 	}
 

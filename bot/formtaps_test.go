@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"salesbot/internal/storage"
 	"strings"
 	"testing"
 
@@ -96,7 +97,7 @@ func TestTypicalVisitInEightTaps(t *testing.T) {
 		t.Errorf("a typical visit took %d taps, want at most 8", w.taps)
 	}
 	t.Logf("typical visit, a client with one contact: %d taps", w.taps)
-	v, _ := h.App.DB.Visit(t.Context(), visitsOf(t, h, clientNamed(t, h, "North", "Acme"))[0].ID)
+	v, _ := h.App.DB.Visit(t.Context(), storage.System, visitsOf(t, h, clientNamed(t, h, "North", "Acme"))[0].ID)
 	if v.Method != models.MethodInPerson || v.Stage != models.StageDemo || v.Attitude != models.AttitudeWarm ||
 		v.NextStep != "send the quote" || len(v.ContactIDs) != 1 || v.NoFollowUp || v.NextVisitAt != nil {
 		t.Fatalf("stored %+v", v)
@@ -111,7 +112,7 @@ func TestTypicalVisitInEightTaps(t *testing.T) {
 		t.Errorf("a visit with a contact out of two took %d taps, want at most 8", w.taps)
 	}
 	t.Logf("typical visit, a client with two contacts: %d taps", w.taps)
-	v, _ = h.App.DB.Visit(t.Context(), visitsOf(t, h, clientNamed(t, h, "North", "Globex"))[0].ID)
+	v, _ = h.App.DB.Visit(t.Context(), storage.System, visitsOf(t, h, clientNamed(t, h, "North", "Globex"))[0].ID)
 	if v.Stage != models.StageProposal || v.Attitude != models.AttitudeWarm || len(v.ContactIDs) != 1 {
 		t.Fatalf("stored %+v", v)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"salesbot/internal/outbox"
+	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -44,6 +45,61 @@ func (b *Bot) cbHistoryNew(ctx context.Context, r *Request, payload string) erro
 	return b.historyOf(ctx, r, id, 0, 0)
 }
 
+// accessLine is an owner change or share as /history and /team history
+// show it (client names the client, for the team's view).
+func (b *Bot) accessLine(ctx context.Context, r *Request, a *storage.AccessChange, client string) string {
+	data := map[string]any{"At": r.time(a.At), "By": b.userName(ctx, r, a.ActorID), "Client": client}
+	key := "history_owner"
+	switch {
+	case a.IsShare && a.Shared:
+		key, data["Name"] = "history_shared", b.userName(ctx, r, a.UserID)
+	case a.IsShare:
+		key, data["Name"] = "history_unshared", b.userName(ctx, r, a.UserID)
+	default:
+		data["From"], data["To"] = b.userName(ctx, r, a.FromID), b.userName(ctx, r, a.ToID)
+	}
+	return r.t(key, data)
+}
+
+// teamHistory is /team history [TEAM]: the team's membership changes,
+// reassignments and shares, newest first (managers of the team).
+func (b *Bot) teamHistory(ctx context.Context, r *Request, name string) error {
+	team, err := b.teamFor(ctx, r, name)
+	if err != nil {
+		return err
+	}
+	if !r.User.CanManage(team.ID) {
+		r.say("err_not_your_team", nil)
+		return nil
+	}
+	changes, err := b.store.TeamChanges(ctx, team.ID, teamHistoryLimit)
+	if err != nil {
+		return err
+	}
+	if len(changes) == 0 {
+		r.say("team_history_empty", map[string]any{"Team": team.Name})
+		return nil
+	}
+	lines := []string{r.t("team_history_header", map[string]any{"Team": team.Name, "N": len(changes)})}
+	for _, c := range changes {
+		if c.Access != nil {
+			lines = append(lines, b.accessLine(ctx, r, c.Access, c.Client))
+			continue
+		}
+		e := c.Member
+		data := map[string]any{"At": r.time(e.At), "By": b.userName(ctx, r, e.ActorID), "Name": b.userName(ctx, r, e.UserID),
+			"Role": b.roleName(r, e.Role), "To": b.userName(ctx, r, e.ToID), "Clients": e.Clients, "FollowUps": e.FollowUps}
+		if key, ok := memberEventKeys.key(e.Action); ok {
+			lines = append(lines, r.t(key, data))
+		}
+	}
+	r.reply(strings.Join(lines, "\n"), nil)
+	return nil
+}
+
+// teamHistoryLimit is how many changes /team history shows.
+const teamHistoryLimit = 30
+
 func (b *Bot) historyOf(ctx context.Context, r *Request, id int64, page, editID int) error {
 	c, err := b.buttonClient(ctx, r, id)
 	if c == nil || err != nil {
@@ -53,11 +109,7 @@ func (b *Bot) historyOf(ctx context.Context, r *Request, id int64, page, editID 
 }
 
 func (b *Bot) historyPage(ctx context.Context, r *Request, c *models.Client, page, editID int) error {
-	repID := int64(0)
-	if !r.User.SeesTeam(c.TeamID) {
-		repID = r.User.ID
-	}
-	items, total, err := b.store.ClientHistory(ctx, c.ID, repID, page*historyPage, historyPage)
+	items, total, err := b.store.ClientHistory(ctx, r.User, c.ID, page*historyPage, historyPage)
 	if err != nil {
 		return err
 	}
@@ -82,6 +134,8 @@ func (b *Bot) historyPage(ctx context.Context, r *Request, c *models.Client, pag
 			s := it.Stage
 			lines = append(lines, r.t("history_stage", map[string]any{"At": r.time(s.At), "Who": b.userName(ctx, r, s.UserID),
 				"From": r.stage(s.From), "To": r.stage(s.To)}))
+		case it.Access != nil:
+			lines = append(lines, b.accessLine(ctx, r, it.Access, ""))
 		}
 	}
 	var nav []outbox.Button

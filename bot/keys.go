@@ -2,6 +2,7 @@ package bot
 
 import (
 	"salesbot/internal/quick"
+	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -72,6 +73,8 @@ var (
 	roleKeys = keysFor("role_", models.Roles...).with(models.RoleNone, "role_none")
 	// closedStateKeys say how a follow-up was closed (done, cancelled).
 	closedStateKeys = keysFor("followup_state_", models.ClosedFollowUpStates()...)
+	// memberEventKeys are the lines of /team history, by membership change.
+	memberEventKeys = keysFor("team_history_", storage.EventJoin, storage.EventRejoin, storage.EventRole, storage.EventDeactivate, storage.EventReassign)
 	attachmentKeys  = keysFor("attachment_", models.AttachmentKinds...)
 	// readNoteKeys say why a part was kept as a note.
 	readNoteKeys = keysFor("read_note_", quick.NoteReasons...)

@@ -124,7 +124,7 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 		})...)
 	}
 	if o.VisitID != 0 {
-		v, err := b.store.Visit(ctx, o.VisitID)
+		v, err := b.store.Visit(ctx, r.User, o.VisitID)
 		if err == nil {
 			lines = append(lines, r.t("objection_linked", map[string]any{"At": r.time(v.At)}))
 		}
@@ -179,7 +179,7 @@ const objectionsShown = 10
 // cmdObjections is /objections [client]: the newest objections (the rep's
 // own, or a manager's team's), with a button to mark each open one resolved.
 func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
-	f := storage.ObjectionFilter{Limit: objectionsShown}
+	f := storage.ObjectionFilter{Viewer: r.User, Limit: objectionsShown}
 	title := r.t("objections_header", nil)
 	if name := strings.TrimSpace(r.Args); name != "" {
 		c, err := b.clientNamed(ctx, r, name, clientArg{Prefix: "c:v:"})
@@ -213,7 +213,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 	var buttons []outbox.Button
 	for i, o := range objs {
 		client := "?"
-		if c, err := b.store.Client(ctx, o.ClientID); err == nil {
+		if c, err := b.store.Client(ctx, r.User, o.ClientID); err == nil {
 			client = c.Name
 		}
 		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, r.day(o.At), client, objectionText(r, o)))
@@ -234,7 +234,7 @@ func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error
 		r.say("button_stale", nil)
 		return nil
 	}
-	o, err := b.store.Objection(ctx, id)
+	o, err := b.store.Objection(ctx, r.User, id)
 	if models.ErrorCode(err) == models.ENOTFOUND {
 		r.say("button_stale", nil)
 		return nil
@@ -247,7 +247,7 @@ func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error
 		r.say("button_stale", nil)
 		return nil
 	}
-	c, err := b.store.Client(ctx, o.ClientID)
+	c, err := b.store.Client(ctx, r.User, o.ClientID)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func (b *Bot) resolveForm() *Form {
 			}}},
 		Done: func(ctx context.Context, r *Request, st *FormState) error {
 			d := objectionDrafts.of(st)
-			o, err := b.store.Objection(ctx, d.ResolveID)
+			o, err := b.store.Objection(ctx, r.User, d.ResolveID)
 			if err != nil {
 				return err
 			}
@@ -317,7 +317,7 @@ func (b *Bot) resolveForm() *Form {
 			if err != nil {
 				return err
 			}
-			c, err := b.store.Client(ctx, o.ClientID)
+			c, err := b.store.Client(ctx, r.User, o.ClientID)
 			if err != nil {
 				return err
 			}
@@ -336,7 +336,7 @@ func (b *Bot) undoObjection(ctx context.Context, r *Request, o *models.Objection
 	if r.Now.Sub(o.CreatedAt) > models.UndoWindow {
 		return models.Errorf(models.EINVALID, "err_undo_too_old", map[string]any{"At": o.CreatedAt})
 	}
-	c, err := b.store.Client(ctx, o.ClientID)
+	c, err := b.store.Client(ctx, r.User, o.ClientID)
 	if err != nil {
 		return err
 	}

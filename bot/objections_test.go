@@ -11,7 +11,7 @@ import (
 
 func objectionsOf(t *testing.T, h *apptest.Harness, c *models.Client) []*models.Objection {
 	t.Helper()
-	os, err := h.App.DB.Objections(t.Context(), storage.ObjectionFilter{ClientID: c.ID})
+	os, err := h.App.DB.Objections(t.Context(), storage.ObjectionFilter{Viewer: storage.System, ClientID: c.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

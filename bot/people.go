@@ -173,6 +173,8 @@ func (b *Bot) teamVisible(ctx context.Context, r *Request, name string) bool {
 func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
 	if first, rest, _ := strings.Cut(r.Args, " "); strings.EqualFold(first, "use") || first == "切换" {
 		return b.useTeam(ctx, r, strings.TrimSpace(rest))
+	} else if r.cat.wordIs(wordTeamHistory, first) {
+		return b.teamHistory(ctx, r, strings.TrimSpace(rest))
 	}
 	if r.Args == "" && r.User.PrimaryTeam() == 0 && !r.User.IsAdmin {
 		r.say("team_none", nil)

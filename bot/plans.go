@@ -52,7 +52,7 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	if strings.TrimSpace(rest) == "" {
 		return b.StartForm(ctx, r, "plan", map[string]string{"week": week.Monday, "team": strconv.FormatInt(team.ID, 10)})
 	}
-	clients, err := b.store.ClientNames(ctx, []int64{team.ID})
+	clients, err := b.store.ClientNames(ctx, r.User, []int64{team.ID})
 	if err != nil {
 		return err
 	}
@@ -76,6 +76,10 @@ func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week 
 	newNames := map[string]bool{}
 	for _, it := range items {
 		if it.ClientID == 0 {
+			// A teammate's client is not a new card: say whose it is.
+			if err := b.hiddenClient(ctx, r, []int64{team.ID}, it.Client); err != nil {
+				return err
+			}
 			newNames[models.NameKey(it.Client)] = true
 		}
 	}
@@ -195,7 +199,7 @@ func (b *Bot) planForm() *Form {
 					return r.t("plan_ask_client", map[string]any{"Num": n})
 				},
 				Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-					cs, err := b.store.RecentClients(ctx, r.User.ID, 8)
+					cs, err := b.store.RecentClients(ctx, r.User, 8)
 					if err != nil {
 						return nil, err
 					}
@@ -211,7 +215,7 @@ func (b *Bot) planForm() *Form {
 				Parse: func(ctx context.Context, r *Request, st *FormState, answer string) error {
 					if id, ok := strings.CutPrefix(answer, "id:"); ok {
 						cid, _ := strconv.ParseInt(id, 10, 64)
-						c, err := b.store.Client(ctx, cid)
+						c, err := b.store.Client(ctx, r.User, cid)
 						if err != nil {
 							return err
 						}
@@ -228,7 +232,7 @@ func (b *Bot) planForm() *Form {
 					}
 					st.Set("client_id", "")
 					st.Set("client", name)
-					c, err := b.store.ClientByName(ctx, teamID(st), name)
+					c, err := b.store.ClientByName(ctx, r.User, teamID(st), name)
 					switch {
 					case err == nil:
 						st.Set("client_id", strconv.FormatInt(c.ID, 10))

@@ -22,11 +22,13 @@ func TestPlanQuickFormUndoAndStatus(t *testing.T) {
 		"🗓 This week: week 48 (Mon 23 Nov – Sun 29 Nov)\n✅ Mon 23 Nov Gamma — trial (visited Tue 24 Nov)\n✅ Tue 24 Nov Beta — needs (visited Tue 24 Nov)\n2 of 2 done, 1 unplanned visit",
 		"🗓 Next week: week 49 (Mon 30 Nov – Sun 6 Dec)\nNothing planned.")
 
-	got = h.Send(bobTG, "/plan next mon Acme demo; wed 华为 报价; fri Zeta contract")
+	// Li's clients are not Bob's to plan: he is told whose they are.
+	apptest.MustContain(t, h.Send(bobTG, "/plan next mon Acme demo; fri Zeta contract"), "Acme is a client of Li Wei, and not shared with you.")
+	got = h.Send(bobTG, "/plan next mon Gamma demo; wed Beta 报价; fri Zeta contract")
 	if len(got) != 1 {
 		t.Fatalf("got %q", apptest.Texts(got))
 	}
-	if want := "Added to your plan for week 49:\n⏳ Mon 30 Nov Acme — demo\n⏳ Wed 2 Dec 华为 — 报价\n⏳ Fri 4 Dec Zeta — contract\nNew client card: Zeta"; got[0].Text != want {
+	if want := "Added to your plan for week 49:\n⏳ Mon 30 Nov Gamma — demo\n⏳ Wed 2 Dec Beta — 报价\n⏳ Fri 4 Dec Zeta — contract\nNew client card: Zeta"; got[0].Text != want {
 		t.Fatalf("confirmation %q", got[0].Text)
 	}
 	if b := got[0].Buttons; len(b) != 1 || b[0][0].Text != "➕ Add another" || b[0][1].Text != "↩️ Undo" {

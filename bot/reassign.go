@@ -215,29 +215,41 @@ func cutOwner(args string) (name, who string, ok bool) {
 	return "", "", false
 }
 
-// clientOwner is /client NAME owner @rep: a manager hands one client (and
-// its open follow-ups) to another member of the client's team.
-func (b *Bot) clientOwner(ctx context.Context, r *Request, name, who string) error {
+// clientAndMember reads "/client NAME <action> @rep" for a manager: the
+// client the manager may see and manage (nil, nil when clientNamed has
+// answered), its team, and the active member of that team named by who.
+// forbiddenKey answers someone who does not manage the client's team.
+func (b *Bot) clientAndMember(ctx context.Context, r *Request, name, who, forbiddenKey string) (*models.Client, *models.Team, *models.User, error) {
 	c, err := b.clientNamed(ctx, r, name, clientArg{Prefix: "c:v:", Usage: "usage_client", Cols: 2})
 	if c == nil || err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	if !r.User.CanManage(c.TeamID) {
-		return models.Errorf(models.EFORBIDDEN, "err_owner_managers_only", nil)
+		return nil, nil, nil, models.Errorf(models.EFORBIDDEN, forbiddenKey, nil)
 	}
 	team, err := b.store.Team(ctx, c.TeamID)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	to, err := b.store.UserByHandle(ctx, c.TeamID, strings.TrimPrefix(who, "@"))
 	if err != nil {
 		if models.ErrorCode(err) == models.ENOTFOUND {
-			return models.Errorf(models.ENOTFOUND, "err_user_not_found", map[string]any{"Name": who, "Team": team.Name})
+			return nil, nil, nil, models.Errorf(models.ENOTFOUND, "err_user_not_found", map[string]any{"Name": who, "Team": team.Name})
 		}
-		return err
+		return nil, nil, nil, err
 	}
 	if m, ok := to.Membership(c.TeamID); !ok || !m.Active {
-		return models.Errorf(models.ECONFLICT, "err_member_inactive", map[string]any{"Name": to.Name, "Team": team.Name})
+		return nil, nil, nil, models.Errorf(models.ECONFLICT, "err_member_inactive", map[string]any{"Name": to.Name, "Team": team.Name})
+	}
+	return c, team, to, nil
+}
+
+// clientOwner is /client NAME owner @rep: a manager hands one client (and
+// its open follow-ups) to another member of the client's team.
+func (b *Bot) clientOwner(ctx context.Context, r *Request, name, who string) error {
+	c, team, to, err := b.clientAndMember(ctx, r, name, who, "err_owner_managers_only")
+	if c == nil || err != nil {
+		return err
 	}
 	if c.OwnerID == to.ID {
 		r.say("owner_same", map[string]any{"Client": c.Name, "Name": to.Name})

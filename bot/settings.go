@@ -90,6 +90,16 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 			hours.QuietFrom, hours.QuietTo = f, t
 		}
 		s.Hours = &hours
+	case wordSettingShared:
+		var on bool
+		switch w, _ := r.cat.wordOf(value, wordScheduleOn, wordScheduleOff); w {
+		case wordScheduleOn:
+			on = true
+		case wordScheduleOff:
+		default:
+			return bad("/settings shared on")
+		}
+		s.SharedClients = &on
 	case wordSettingDaysOff:
 		days, ok := parseWeekdays(r.cat, value)
 		if !ok {
@@ -140,6 +150,10 @@ func (b *Bot) settingsText(r *Request, t *models.Team) string {
 		}
 		off = r.list(names)
 	}
+	shared := r.t("settings_shared_off", nil)
+	if t.SharedClients {
+		shared = r.t("settings_shared_on", nil)
+	}
 	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
-		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off})
+		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off, "Shared": shared})
 }

@@ -149,7 +149,7 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 			r.say("button_stale", nil)
 			return nil
 		}
-		c, err := b.store.Client(ctx, v.ClientID)
+		c, err := b.store.Client(ctx, r.User, v.ClientID)
 		if err != nil {
 			return err
 		}

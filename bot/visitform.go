@@ -147,7 +147,7 @@ func (b *Bot) contactChoices(ctx context.Context, r *Request, st *FormState) ([]
 	var contacts []models.Contact
 	if d.ClientID != 0 {
 		var err error
-		if contacts, err = b.store.Contacts(ctx, d.ClientID); err != nil {
+		if contacts, err = b.store.Contacts(ctx, r.User, d.ClientID); err != nil {
 			return nil, err
 		}
 	}
@@ -192,7 +192,7 @@ func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState,
 			if d.removeContact(id, "") {
 				return nil
 			}
-			contacts, err := b.store.Contacts(ctx, d.ClientID)
+			contacts, err := b.store.Contacts(ctx, r.User, d.ClientID)
 			if err != nil {
 				return err
 			}

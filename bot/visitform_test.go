@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"salesbot/internal/storage"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	if len(vs) != 1 {
 		t.Fatalf("visits %d", len(vs))
 	}
-	v, _ := h.App.DB.Visit(t.Context(), vs[0].ID)
+	v, _ := h.App.DB.Visit(t.Context(), storage.System, vs[0].ID)
 	if v.Method != models.MethodPhone || v.Stage != models.StageDemo || v.Attitude != "" || v.ClientView != "" ||
 		v.TalkingPoints != "pricing and delivery" || len(v.ContactIDs) != 3 ||
 		v.NextVisitAt == nil || !v.NextVisitAt.Equal(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)) {
@@ -69,7 +70,7 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	}
 
 	// The title typed in brackets is stored with the contact.
-	cs, _ := h.App.DB.Contacts(t.Context(), c.ID)
+	cs, _ := h.App.DB.Contacts(t.Context(), storage.System, c.ID)
 	titled := false
 	for _, ct := range cs {
 		titled = titled || ct.Name == "Wu" && ct.Title == "CFO"
@@ -83,7 +84,7 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	got = h.Send(ann, "Initech")
 	got = h.Tap(ann, h.Tap(ann, got, "Cancel"), "Discard it")
 	apptest.MustContain(t, got, "Cancelled; nothing was saved. You had entered:\n• Client: Initech")
-	if _, err := h.App.DB.ClientByName(t.Context(), c.TeamID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
+	if _, err := h.App.DB.ClientByName(t.Context(), storage.System, c.TeamID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
 		t.Fatalf("a cancelled form created a client: %v", err)
 	}
 	// A command asks first, then runs once the form is discarded.

@@ -100,7 +100,7 @@ func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
 // ownVisit loads a live visit of the user for an Edit or Undo button; a
 // visit that is gone or someone else's answers "button_stale".
 func (b *Bot) ownVisit(ctx context.Context, r *Request, id int64) (*models.Visit, bool, error) {
-	v, err := b.store.Visit(ctx, id)
+	v, err := b.store.Visit(ctx, r.User, id)
 	if models.ErrorCode(err) == models.ENOTFOUND {
 		return nil, false, nil
 	}
@@ -117,7 +117,7 @@ func (b *Bot) undoVisit(ctx context.Context, r *Request, v *models.Visit, confir
 	if r.Now.Sub(v.CreatedAt) > models.UndoWindow {
 		return models.Errorf(models.EINVALID, "err_undo_too_old", map[string]any{"At": v.CreatedAt})
 	}
-	c, err := b.store.Client(ctx, v.ClientID)
+	c, err := b.store.Client(ctx, r.User, v.ClientID)
 	if err != nil {
 		return err
 	}
@@ -142,13 +142,13 @@ func (b *Bot) cmdUndo(ctx context.Context, r *Request) error {
 	}
 	switch kind {
 	case storage.EntryVisit:
-		v, err := b.store.Visit(ctx, id)
+		v, err := b.store.Visit(ctx, r.User, id)
 		if err != nil {
 			return err
 		}
 		return b.undoVisit(ctx, r, v, 0)
 	case storage.EntryObjection:
-		o, err := b.store.Objection(ctx, id)
+		o, err := b.store.Objection(ctx, r.User, id)
 		if err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func (b *Bot) cmdUndo(ctx context.Context, r *Request) error {
 // client named after the whole line.
 func (b *Bot) parseQuickVisit(ctx context.Context, r *Request, team int64) (*quick.Visit, error) {
 	if !strings.ContainsAny(r.Args, ";；\n") {
-		clients, err := b.store.ClientNames(ctx, []int64{team})
+		clients, err := b.store.ClientNames(ctx, r.User, []int64{team})
 		if err != nil {
 			return nil, err
 		}

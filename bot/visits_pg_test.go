@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"salesbot/internal/storage"
 	"testing"
 	"time"
 
@@ -60,7 +61,7 @@ func TestVisitFormExpiresWithWhatWasKept(t *testing.T) {
 	h.Flush()
 	apptest.MustContain(t, h.Fake.SentSince(n), "The form waited 24 hours for an answer and has expired; nothing was saved. You had entered:",
 		"• Client: Globex", "• Method: phone", "• Met: Zhou (buyer)")
-	if _, err := h.App.DB.ClientByName(t.Context(), clientTeam(t, h), "Globex"); models.ErrorCode(err) != models.ENOTFOUND {
+	if _, err := h.App.DB.ClientByName(t.Context(), storage.System, clientTeam(t, h), "Globex"); models.ErrorCode(err) != models.ENOTFOUND {
 		t.Fatalf("an expired form created a client: %v", err)
 	}
 }
@@ -83,7 +84,7 @@ func TestEditMovesVisitToAnotherClient(t *testing.T) {
 	apptest.MustContain(t, got, "Which client did you visit?")
 	got = h.Send(ann, "Globex")
 	apptest.MustContain(t, got, "✏️ Visit updated — Globex", "Met: Peter (user)", "Stage: demo / trial → proposal / quote")
-	if _, err := h.App.DB.ClientByName(t.Context(), clientTeam(t, h), "Initec"); models.ErrorCode(err) != models.ENOTFOUND {
+	if _, err := h.App.DB.ClientByName(t.Context(), storage.System, clientTeam(t, h), "Initec"); models.ErrorCode(err) != models.ENOTFOUND {
 		t.Fatalf("the mistyped client stays: %v", err)
 	}
 	g := clientNamed(t, h, "North", "Globex")

@@ -34,7 +34,7 @@ func clientNamed(t *testing.T, h *apptest.Harness, team, name string) *models.Cl
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := h.App.DB.ClientByName(t.Context(), tm.ID, name)
+	c, err := h.App.DB.ClientByName(t.Context(), storage.System, tm.ID, name)
 	if err != nil {
 		t.Fatalf("client %q in %s: %v", name, team, err)
 	}
@@ -43,7 +43,7 @@ func clientNamed(t *testing.T, h *apptest.Harness, team, name string) *models.Cl
 
 func visitsOf(t *testing.T, h *apptest.Harness, c *models.Client) []*models.Visit {
 	t.Helper()
-	vs, err := h.App.DB.Visits(t.Context(), storage.VisitFilter{ClientID: c.ID})
+	vs, err := h.App.DB.Visits(t.Context(), storage.VisitFilter{Viewer: storage.System, ClientID: c.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +80,12 @@ func TestQuickVisitEnglish(t *testing.T) {
 	if len(vs) != 1 {
 		t.Fatalf("visits: %d", len(vs))
 	}
-	v, _ := h.App.DB.Visit(t.Context(), vs[0].ID)
+	v, _ := h.App.DB.Visit(t.Context(), storage.System, vs[0].ID)
 	if v.Stage != models.StageDemo || v.Attitude != models.AttitudeWarm || v.NextStep != "send quote" || v.Notes != "brought cake" ||
 		v.NextVisitAt != nil || v.NoFollowUp || len(v.ContactIDs) != 1 || !v.At.Equal(apptest.Start) {
 		t.Fatalf("stored visit %+v", v)
 	}
-	contacts, _ := h.App.DB.Contacts(t.Context(), c.ID)
+	contacts, _ := h.App.DB.Contacts(t.Context(), storage.System, c.ID)
 	if len(contacts) != 1 || contacts[0].Name != "Li" || contacts[0].Roles[0] != models.RoleBuyer {
 		t.Fatalf("contacts %+v", contacts)
 	}

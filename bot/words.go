@@ -20,6 +20,10 @@ type word string
 const (
 	wordAwayOff        word = "away.off"        // /away off
 	wordClientAdd      word = "client.add"      // /client add NAME
+	wordClientShare    word = "client.share"    // /client NAME share @rep
+	wordClientUnshare  word = "client.unshare"  // /client NAME unshare @rep
+	wordSettingShared  word = "settings.shared" // /settings shared on
+	wordTeamHistory    word = "team.history"    // /team history
 	wordFollowUpsTeam  word = "followups.team"  // /followups team
 	wordPlanNext       word = "plan.next"       // /plan next …
 	wordPlanThis       word = "plan.this"       // /plan this …
@@ -41,13 +45,13 @@ const (
 )
 
 // allWords lists the constants above, for the catalogue test.
-var allWords = []word{wordAwayOff, wordClientAdd, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
+var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordTeamHistory, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
 	wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleOn, wordScheduleOff,
 	wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff,
 	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager}
 
 // settingWords are the keys /settings changes.
-var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff}
+var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff, wordSettingShared}
 
 // parseRole reads the role of /invite and /promote ("rep", "经理").
 func (c *Catalogue) parseRole(s string) (models.Role, bool) {

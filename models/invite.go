@@ -42,6 +42,19 @@ func NewInviteCode() string {
 	return string(b)
 }
 
+// ValidInviteCode reports whether s could be a code NewInviteCode made.
+func ValidInviteCode(s string) bool {
+	if len(s) != InviteCodeLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune(inviteAlphabet, rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
 // NormalizeInviteCode accepts the code as people type or paste it.
 func NormalizeInviteCode(s string) string {
 	return strings.ToUpper(strings.TrimSpace(s))

@@ -134,20 +134,6 @@ const UndoWindow = 24 * time.Hour
 // admins) do; reps see their own part only.
 func (u *User) SeesTeam(teamID int64) bool { return u.RoleIn(teamID).AtLeast(RoleManager) }
 
-// CanSeeClient is who may open a client card: the team's managers, the
-// client's owner, and a rep of the team who logged entries for it. Nobody
-// outside the team sees it.
-func (u *User) CanSeeClient(c *Client, hasOwnEntries bool) bool {
-	role := u.RoleIn(c.TeamID)
-	switch {
-	case role == RoleNone:
-		return false
-	case role.AtLeast(RoleManager):
-		return true
-	}
-	return c.OwnerID == u.ID || hasOwnEntries
-}
-
 // CanEditClient is who may change a card's fields and grade: the team's
 // managers and the client's owner.
 func (u *User) CanEditClient(c *Client) bool {

@@ -51,8 +51,11 @@ type Team struct {
 	// RevisitDays is the one-week rule's interval.
 	RevisitDays int
 	// Hours say when follow-ups may reach the team's people.
-	Hours     WorkingHours
-	CreatedAt time.Time
+	Hours WorkingHours
+	// SharedClients lets every rep of the team see all its clients (not
+	// only those they own, worked or were shared).
+	SharedClients bool
+	CreatedAt     time.Time
 }
 
 // Location returns the team's zone, UTC if it is unknown.
@@ -168,6 +171,8 @@ type Membership struct {
 	// TeamTZ is the team's zone, the member's when they set none.
 	TeamTZ string
 	Role   Role
+	// SharedClients is the team's setting: its reps see all its clients.
+	SharedClients bool
 	// Active is false once a manager deactivated the member in this team;
 	// only an invite to the same team makes it active again.
 	Active bool

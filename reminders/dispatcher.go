@@ -318,7 +318,7 @@ func (d *Dispatcher) sent(ctx context.Context, row storage.Outgoing, messageID i
 // write), or Telegram refused it (due again after a back-off, as a new
 // message).
 func (d *Dispatcher) failed(ctx context.Context, row storage.Outgoing, cause error) error {
-	f, err := d.store.FollowUp(ctx, row.SourceID)
+	f, err := d.store.FollowUp(ctx, storage.System, row.SourceID)
 	if err != nil {
 		return err
 	}

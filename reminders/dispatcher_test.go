@@ -208,7 +208,7 @@ func TestCrashAfterClaimBeforeSend(t *testing.T) {
 		if n := len(dead.fake.Sent()); n != 0 {
 			t.Fatalf("%d sent by a queue that never ran", n)
 		}
-		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSending {
+		if got, _ := db.FollowUp(context.Background(), storage.System, f.ID); got.State != models.FollowUpSending {
 			t.Fatalf("claimed row is %s", got.State)
 		}
 		// The restart: same owner, same fake, the clock not moved.
@@ -221,7 +221,7 @@ func TestCrashAfterClaimBeforeSend(t *testing.T) {
 		if len(sent) != 1 || sent[0].Text != fmt.Sprintf("r#%d call0 late=false maybe=false", f.ID) {
 			t.Fatalf("delivered: %+v", sent)
 		}
-		got, _ := db.FollowUp(context.Background(), f.ID)
+		got, _ := db.FollowUp(context.Background(), storage.System, f.ID)
 		if got.State != models.FollowUpSent || got.Attempts != 1 || got.MessageID != sent[0].MessageID {
 			t.Fatalf("row: %+v", got)
 		}
@@ -251,7 +251,7 @@ func TestCrashAfterSendBeforeMarkIsAtLeastOnce(t *testing.T) {
 		dead.stop()
 		close(gone)
 		<-dead.q.Done()
-		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSending {
+		if got, _ := db.FollowUp(context.Background(), storage.System, f.ID); got.State != models.FollowUpSending {
 			t.Fatalf("after the crash the row is %s, want still sending", got.State)
 		}
 		r := newRig(t, db, clk, rigOpts{virtual: true, fake: dead.fake})
@@ -264,7 +264,7 @@ func TestCrashAfterSendBeforeMarkIsAtLeastOnce(t *testing.T) {
 			sent[1].Text != fmt.Sprintf("r#%d call0 late=false maybe=false\n(maybe a repeat)", f.ID) {
 			t.Fatalf("messages: %+v", sent)
 		}
-		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSent || got.MessageID != sent[1].MessageID {
+		if got, _ := db.FollowUp(context.Background(), storage.System, f.ID); got.State != models.FollowUpSent || got.MessageID != sent[1].MessageID {
 			t.Fatalf("row: %+v", got)
 		}
 		r.tick(t)
@@ -413,7 +413,7 @@ func TestTransientFailureIsRetriedLater(t *testing.T) {
 	if st := r.tick(t); st.Queued != 1 || st.Sent != 0 {
 		t.Fatalf("tick: %+v", st)
 	}
-	got, _ := db.FollowUp(context.Background(), f.ID)
+	got, _ := db.FollowUp(context.Background(), storage.System, f.ID)
 	if got.State != models.FollowUpSending {
 		t.Fatalf("state %s", got.State)
 	}
@@ -443,7 +443,7 @@ func TestRefusedIsDueAgainLater(t *testing.T) {
 	if st := r.tick(t); st.Retried != 1 || st.Sent != 0 {
 		t.Fatalf("tick: %+v", st)
 	}
-	if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpPending {
+	if got, _ := db.FollowUp(context.Background(), storage.System, f.ID); got.State != models.FollowUpPending {
 		t.Fatalf("state %s", got.State)
 	}
 	clk.Advance(59 * time.Second)

@@ -273,7 +273,7 @@ func observe(t *testing.T, h *apptest.Harness) outcome {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Acme", "Globex"} {
-		if c, err := h.App.DB.ClientByName(ctx, team.ID, name); err == nil {
+		if c, err := h.App.DB.ClientByName(ctx, storage.System, team.ID, name); err == nil {
 			o.rows["grade of "+name+": "+string(c.Grade)] = 1
 		}
 	}

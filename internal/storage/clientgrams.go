@@ -63,27 +63,27 @@ const candidateLimit = 40
 
 // ClientsByKey returns the clients of the teams whose name has the key of
 // name (the same client, case, width and punctuation aside), by team
-// (idx_clients_team_key).
-func (db *DB) ClientsByKey(ctx context.Context, teamIDs []int64, name string) ([]*models.Client, error) {
+// (idx_clients_team_key), among those viewer may see.
+func (db *DB) ClientsByKey(ctx context.Context, viewer *models.User, teamIDs []int64, name string) ([]*models.Client, error) {
 	if len(teamIDs) == 0 {
 		return nil, nil
 	}
 	var rows []clientRow
-	if err := db.conn(ctx).Where("team_id IN ? AND name_key = ?", teamIDs, models.NameKey(name)).Order("team_id, id").Find(&rows).Error; err != nil {
+	if err := visibleClients(db.conn(ctx), viewer).Where("team_id IN ? AND name_key = ?", teamIDs, models.NameKey(name)).Order("team_id, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("find client %q: %w", name, err)
 	}
 	return clientModels(rows), nil
 }
 
 // ClientCandidates returns the clients of the teams that a typed name may
-// mean, for models.MatchClient to rank: the ones with its key, then those
+// mean (of those viewer may see), for models.MatchClient to rank: the ones with its key, then those
 // sharing the most name grams with it, at most candidateLimit. Both reads
 // are index range scans (idx_clients_team_key, idx_client_grams_team_gram):
 // the work is the postings of the typed name's grams, not the teams'
 // clients. Callers that settle on an exact name use ClientsByKey first and
 // skip this.
-func (db *DB) ClientCandidates(ctx context.Context, teamIDs []int64, name string) ([]*models.Client, error) {
-	exact, err := db.ClientsByKey(ctx, teamIDs, name)
+func (db *DB) ClientCandidates(ctx context.Context, viewer *models.User, teamIDs []int64, name string) ([]*models.Client, error) {
+	exact, err := db.ClientsByKey(ctx, viewer, teamIDs, name)
 	if err != nil || len(teamIDs) == 0 {
 		return exact, err
 	}
@@ -92,11 +92,7 @@ func (db *DB) ClientCandidates(ctx context.Context, teamIDs []int64, name string
 	if len(grams) == 0 {
 		return out, nil
 	}
-	g := db.conn(ctx)
-	var ids []int64
-	err = g.Model(&clientGramRow{}).Select("client_id").
-		Where("team_id IN ? AND gram IN ?", teamIDs, grams).
-		Group("client_id").Order("COUNT(*) DESC, client_id").Limit(candidateLimit).Pluck("client_id", &ids).Error
+	ids, err := rankedGramClients(db.conn(ctx), viewer, teamIDs, grams)
 	if err != nil {
 		return nil, fmt.Errorf("find clients named like %q: %w", name, err)
 	}
@@ -104,7 +100,7 @@ func (db *DB) ClientCandidates(ctx context.Context, teamIDs []int64, name string
 		return out, nil
 	}
 	var rows []clientRow
-	if err := g.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := visibleClients(db.conn(ctx), viewer).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load candidate clients: %w", err)
 	}
 	seen := map[int64]bool{}

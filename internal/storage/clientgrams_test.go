@@ -43,14 +43,14 @@ func TestClientCandidatesMatchAFullScan(t *testing.T) {
 		if err := db.CreateClient(ctx, &models.Client{TeamID: other.ID, Name: "Acme Ltd", OwnerID: 1}); err != nil {
 			t.Fatal(err)
 		}
-		all, err := db.ClientNames(ctx, []int64{team.ID})
+		all, err := db.ClientNames(ctx, storage.System, []int64{team.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, typed := range []string{"acme corp.", "ACME Ltd", "Acme", "Acmee Corp", "华为", "华为公司", "腾讯", "Beta", "Plant 2",
 			"Glob3x", "Company 17 Trading", "company 17", "Nothing Like It", "x", ""} {
 			wantExact, wantClose := models.MatchClient(typed, all, 3)
-			cands, err := db.ClientCandidates(ctx, []int64{team.ID}, typed)
+			cands, err := db.ClientCandidates(ctx, storage.System, []int64{team.ID}, typed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,19 +68,19 @@ func TestClientCandidatesMatchAFullScan(t *testing.T) {
 			}
 		}
 		// A renamed card is found by its new name only.
-		c, _ := db.ClientByName(ctx, team.ID, "Globex")
+		c, _ := db.ClientByName(ctx, storage.System, team.ID, "Globex")
 		c.Name = "Initech"
 		if err := db.UpdateClient(ctx, c); err != nil {
 			t.Fatal(err)
 		}
-		if cands, _ := db.ClientCandidates(ctx, []int64{team.ID}, "Glob3x"); len(cands) > 0 {
+		if cands, _ := db.ClientCandidates(ctx, storage.System, []int64{team.ID}, "Glob3x"); len(cands) > 0 {
 			for _, x := range cands {
 				if x.ID == c.ID {
 					t.Fatalf("old name still indexed: %+v", cands)
 				}
 			}
 		}
-		cands, _ := db.ClientCandidates(ctx, []int64{team.ID}, "Initch")
+		cands, _ := db.ClientCandidates(ctx, storage.System, []int64{team.ID}, "Initch")
 		if _, close := models.MatchClient("Initch", cands, 3); len(close) != 1 || close[0].Client.ID != c.ID {
 			t.Fatalf("new name: %v", matchNames(close))
 		}

@@ -73,34 +73,36 @@ func createClient(tx *gorm.DB, c *models.Client) error {
 	return nil
 }
 
-// Client returns a client card by id.
-func (db *DB) Client(ctx context.Context, id int64) (*models.Client, error) {
+// Client returns a client card by id, if viewer may see it: a card gone
+// and a card not theirs are the same ENOTFOUND, so ids reveal nothing.
+func (db *DB) Client(ctx context.Context, viewer *models.User, id int64) (*models.Client, error) {
 	var row clientRow
-	if err := db.conn(ctx).Take(&row, id).Error; err != nil {
+	if err := visibleClients(db.conn(ctx), viewer).Where("clients.id = ?", id).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("get client %d: %w", id, translate(err, "err_client_gone", ""))
 	}
 	return row.model(), nil
 }
 
 // ClientByName finds the team's client whose name has the same key as
-// name (case, width, spacing and punctuation aside).
-func (db *DB) ClientByName(ctx context.Context, teamID int64, name string) (*models.Client, error) {
+// name (case, width, spacing and punctuation aside), among those viewer
+// may see.
+func (db *DB) ClientByName(ctx context.Context, viewer *models.User, teamID int64, name string) (*models.Client, error) {
 	var row clientRow
-	err := db.conn(ctx).Where("team_id = ? AND name_key = ?", teamID, models.NameKey(name)).Take(&row).Error
+	err := visibleClients(db.conn(ctx), viewer).Where("team_id = ? AND name_key = ?", teamID, models.NameKey(name)).Take(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("find client %q in team %d: %w", name, teamID, translate(err, "err_client_not_found", ""))
 	}
 	return row.model(), nil
 }
 
-// ClientNames returns the clients of the teams, for matching typed names
-// (idx_clients_team_key).
-func (db *DB) ClientNames(ctx context.Context, teamIDs []int64) ([]*models.Client, error) {
+// ClientNames returns the clients of the teams that viewer may see, for
+// matching typed names (idx_clients_team_key).
+func (db *DB) ClientNames(ctx context.Context, viewer *models.User, teamIDs []int64) ([]*models.Client, error) {
 	if len(teamIDs) == 0 {
 		return nil, nil
 	}
 	var rows []clientRow
-	err := db.conn(ctx).Where("team_id IN ?", teamIDs).Order("team_id, name_key").Find(&rows).Error
+	err := visibleClients(db.conn(ctx), viewer).Where("team_id IN ?", teamIDs).Order("team_id, name_key").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list client names of teams %v: %w", teamIDs, err)
 	}
@@ -117,6 +119,8 @@ func clientModels(rows []clientRow) []*models.Client {
 
 // ClientFilter selects clients for a list.
 type ClientFilter struct {
+	// Viewer is who asks: the list holds only clients they may see.
+	Viewer  *models.User
 	TeamIDs []int64
 	// OwnerID, when set, keeps that rep's clients only.
 	OwnerID int64
@@ -129,7 +133,7 @@ type ClientFilter struct {
 // for a rep's clients, idx_clients_team_grade_name for a grade,
 // idx_clients_team_key otherwise.
 func clientQuery(tx *gorm.DB, f ClientFilter) *gorm.DB {
-	q := tx.Model(&clientRow{}).Where("team_id IN ?", f.TeamIDs)
+	q := visibleClients(tx, f.Viewer).Where("team_id IN ?", f.TeamIDs)
 	if f.OwnerID != 0 {
 		q = q.Where("owner_id = ?", f.OwnerID)
 	}
@@ -156,9 +160,10 @@ func (db *DB) Clients(ctx context.Context, f ClientFilter) ([]*models.Client, in
 	return clientModels(rows), int(total), nil
 }
 
-// RecentClients lists the clients a rep visited last, newest first
-// (idx_visits_rep_at).
-func (db *DB) RecentClients(ctx context.Context, repID int64, limit int) ([]*models.Client, error) {
+// RecentClients lists the clients viewer visited last, newest first
+// (idx_visits_rep_at), among those they may still see.
+func (db *DB) RecentClients(ctx context.Context, viewer *models.User, limit int) ([]*models.Client, error) {
+	repID := viewer.ID
 	var ids []int64
 	err := db.conn(ctx).Model(&visitRow{}).
 		Where("rep_id = ? AND deleted_at IS NULL", repID).
@@ -178,7 +183,7 @@ func (db *DB) RecentClients(ctx context.Context, repID int64, limit int) ([]*mod
 		return nil, nil
 	}
 	var rows []clientRow
-	if err := db.conn(ctx).Where("id IN ?", order).Find(&rows).Error; err != nil {
+	if err := visibleClients(db.conn(ctx), viewer).Where("clients.id IN ?", order).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load recent clients: %w", err)
 	}
 	byID := map[int64]*models.Client{}
@@ -192,23 +197,6 @@ func (db *DB) RecentClients(ctx context.Context, repID int64, limit int) ([]*mod
 		}
 	}
 	return out, nil
-}
-
-// HasEntries reports whether the rep logged a visit or objection for the
-// client (idx_visits_client_at, idx_objections_client_at).
-func (db *DB) HasEntries(ctx context.Context, repID, clientID int64) (bool, error) {
-	g := db.conn(ctx)
-	var n int64
-	if err := g.Model(&visitRow{}).Where("client_id = ? AND rep_id = ? AND deleted_at IS NULL", clientID, repID).Limit(1).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("check visits of rep %d to client %d: %w", repID, clientID, err)
-	}
-	if n > 0 {
-		return true, nil
-	}
-	if err := g.Model(&objectionRow{}).Where("client_id = ? AND rep_id = ? AND deleted_at IS NULL", clientID, repID).Limit(1).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("check objections of rep %d at client %d: %w", repID, clientID, err)
-	}
-	return n > 0, nil
 }
 
 // UpdateClient stores a card's fields (name, industry, address, size,
@@ -385,21 +373,4 @@ func deleteClientIfEmpty(tx *gorm.DB, clientID int64) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// CanSeeClient applies the one client-visibility rule
-// (models.User.CanSeeClient) for viewer, looking up the viewer's own
-// entries only when the role alone does not decide.
-func (db *DB) CanSeeClient(ctx context.Context, viewer *models.User, c *models.Client) (bool, error) {
-	if viewer.CanSeeClient(c, false) {
-		return true, nil
-	}
-	if viewer.RoleIn(c.TeamID) == models.RoleNone {
-		return false, nil
-	}
-	own, err := db.HasEntries(ctx, viewer.ID, c.ID)
-	if err != nil {
-		return false, err
-	}
-	return viewer.CanSeeClient(c, own), nil
 }

@@ -44,10 +44,11 @@ func rolesString(roles []models.DecisionRole) string {
 	return strings.Join(s, ",")
 }
 
-// Contacts lists a client's contacts by name (index on client_id).
-func (db *DB) Contacts(ctx context.Context, clientID int64) ([]models.Contact, error) {
+// Contacts lists a client's contacts by name (index on client_id), when
+// viewer may see the client; none otherwise.
+func (db *DB) Contacts(ctx context.Context, viewer *models.User, clientID int64) ([]models.Contact, error) {
 	var rows []contactRow
-	if err := db.conn(ctx).Where("client_id = ?", clientID).Order("name, id").Find(&rows).Error; err != nil {
+	if err := contactsQuery(db.conn(ctx), viewer, clientID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list contacts of client %d: %w", clientID, err)
 	}
 	out := make([]models.Contact, len(rows))
@@ -55,6 +56,16 @@ func (db *DB) Contacts(ctx context.Context, clientID int64) ([]models.Contact, e
 		out[i] = rows[i].model()
 	}
 	return out, nil
+}
+
+// contactsQuery is a client's contacts by name, joined to the client so
+// the one visibility rule applies.
+func contactsQuery(tx *gorm.DB, viewer *models.User, clientID int64) *gorm.DB {
+	cond, args := clientScope(viewer, "clients")
+	return tx.Table("contacts").Select("contacts.*").
+		Joins("JOIN clients ON clients.id = contacts.client_id").
+		Where("contacts.client_id = ?", clientID).Where(cond, args...).
+		Order("contacts.name, contacts.id")
 }
 
 // SaveContact adds a contact to a client, or, for a name the client has

@@ -78,18 +78,7 @@ func dealRowOf(d *models.Deal) dealRow {
 // when it is gone or not theirs to see, the same answer, so ids reveal
 // nothing.
 func (db *DB) visibleClientFor(ctx context.Context, viewer *models.User, clientID int64) (*models.Client, error) {
-	c, err := loadClient(db.conn(ctx), clientID)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := db.CanSeeClient(ctx, viewer, c)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
-	}
-	return c, nil
+	return db.Client(ctx, viewer, clientID)
 }
 
 // CreateDeal adds a deal to a client card for viewer, who becomes its

@@ -162,10 +162,13 @@ func createFollowUp(tx *gorm.DB, f *models.FollowUp) (*models.FollowUp, error) {
 	return row.model(), nil
 }
 
-// FollowUp returns one follow-up with its client's name and snooze history.
-func (db *DB) FollowUp(ctx context.Context, id int64) (*models.FollowUp, error) {
+// FollowUp returns one follow-up with its client's name and snooze
+// history, if viewer may see it (their own, or their team's for a
+// manager); otherwise the same ENOTFOUND as one gone.
+func (db *DB) FollowUp(ctx context.Context, viewer *models.User, id int64) (*models.FollowUp, error) {
 	var v followUpView
-	err := db.viewQuery(ctx).Where("follow_ups.id = ?", id).Take(&v).Error
+	cond, args := entryScope(viewer, "follow_ups", "owner_id")
+	err := db.viewQuery(ctx).Where("follow_ups.id = ?", id).Where(cond, args...).Take(&v).Error
 	if err != nil {
 		return nil, fmt.Errorf("get follow-up %d: %w", id, translate(err, "err_followup_not_found", ""))
 	}
@@ -189,9 +192,10 @@ func (db *DB) viewQuery(ctx context.Context) *gorm.DB {
 // MaxListedFollowUps bounds the lists of open follow-ups.
 const MaxListedFollowUps = 200
 
-// OpenFollowUps lists a user's open follow-ups, earliest due first (so the
-// overdue ones lead), with client names; at most MaxListedFollowUps.
-func (db *DB) OpenFollowUps(ctx context.Context, ownerID int64) ([]*models.FollowUp, error) {
+// OpenFollowUps lists viewer's own open follow-ups, earliest due first (so
+// the overdue ones lead), with client names; at most MaxListedFollowUps.
+func (db *DB) OpenFollowUps(ctx context.Context, viewer *models.User) ([]*models.FollowUp, error) {
+	ownerID := viewer.ID
 	var rows []followUpView
 	err := db.viewQuery(ctx).
 		Where("follow_ups.owner_id = ? AND follow_ups.state IN ?", ownerID, openStates).
@@ -202,10 +206,11 @@ func (db *DB) OpenFollowUps(ctx context.Context, ownerID int64) ([]*models.Follo
 	return views(rows), nil
 }
 
-// ClientOpenFollowUps lists a client's open follow-ups, earliest due first:
-// everyone's, or one owner's (ownerID != 0).
-func (db *DB) ClientOpenFollowUps(ctx context.Context, clientID, ownerID int64) ([]*models.FollowUp, error) {
-	q := db.viewQuery(ctx).Where("follow_ups.client_id = ? AND follow_ups.state IN ?", clientID, openStates)
+// ClientOpenFollowUps lists a client's open follow-ups that viewer may see,
+// earliest due first: everyone's, or one owner's (ownerID != 0).
+func (db *DB) ClientOpenFollowUps(ctx context.Context, viewer *models.User, clientID, ownerID int64) ([]*models.FollowUp, error) {
+	cond, args := entryScope(viewer, "follow_ups", "owner_id")
+	q := db.viewQuery(ctx).Where("follow_ups.client_id = ? AND follow_ups.state IN ?", clientID, openStates).Where(cond, args...)
 	if ownerID != 0 {
 		q = q.Where("follow_ups.owner_id = ?", ownerID)
 	}

@@ -100,7 +100,7 @@ func TestVisitFollowUpLifecycle(t *testing.T) {
 		if want := time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC); f == nil || !f.DueAt.Equal(want) || f.Exact || f.Kind != models.KindRevisit {
 			t.Fatalf("revisit = %+v, want due %v", f, want)
 		}
-		list, err := db.OpenFollowUps(ctx, w.rep.ID)
+		list, err := db.OpenFollowUps(ctx, w.rep)
 		if err != nil || len(list) != 1 || list[0].ClientName != "Acme Corp" || list[0].Text != "send the quote" || list[0].VisitID != visit.ID {
 			t.Fatalf("open list = %+v, %v", list, err)
 		}
@@ -140,7 +140,7 @@ func TestVisitFollowUpLifecycle(t *testing.T) {
 		if err != nil || h == nil || h.ID == f.ID {
 			t.Fatalf("second visit's follow-up: %+v %v", h, err)
 		}
-		first, err := db.FollowUp(ctx, f.ID)
+		first, err := db.FollowUp(ctx, storage.System, f.ID)
 		if err != nil || first.State != models.FollowUpDone || !first.DoneAt.Equal(t0) {
 			t.Fatalf("first revisit after the second visit: %+v %v", first, err)
 		}
@@ -152,7 +152,7 @@ func TestVisitFollowUpLifecycle(t *testing.T) {
 		if _, err := db.UndoVisit(ctx, second.Visit.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.FollowUp(ctx, h.ID); got.State != models.FollowUpCancelled {
+		if got, _ := db.FollowUp(ctx, storage.System, h.ID); got.State != models.FollowUpCancelled {
 			t.Fatalf("after undo: %s", got.State)
 		}
 	})
@@ -177,7 +177,7 @@ func TestSnoozeAndComplete(t *testing.T) {
 		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to.Add(-time.Minute), true); models.ErrorCode(err) != models.EINVALID {
 			t.Fatalf("snooze to earlier: %v", err)
 		}
-		got, _ := db.FollowUp(ctx, f.ID)
+		got, _ := db.FollowUp(ctx, storage.System, f.ID)
 		if len(got.Snoozes) != 1 || !got.Snoozes[0].From.Equal(t0.Add(time.Hour)) || !got.Snoozes[0].To.Equal(to) || !got.Snoozes[0].At.Equal(t0) {
 			t.Fatalf("snooze history: %+v", got.Snoozes)
 		}
@@ -389,7 +389,7 @@ func TestDeferAndAway(t *testing.T) {
 		if due, _ := db.DueFollowUps(ctx, t0.Add(47*time.Hour), 10); len(due) != 0 {
 			t.Fatal("deferred follow-up due early")
 		}
-		got, _ := db.FollowUp(ctx, f.ID)
+		got, _ := db.FollowUp(ctx, storage.System, f.ID)
 		if !got.DueAt.Equal(t0) {
 			t.Fatalf("deferral must keep the due time (for the late mark): %v", got.DueAt)
 		}
@@ -434,14 +434,14 @@ func TestVisitWritesKeepTheirFollowUp(t *testing.T) {
 		if s2.FollowUp == nil || s2.FollowUp.ID == first {
 			t.Fatalf("second visit's follow-up: %+v", s2.FollowUp)
 		}
-		if f, _ := db.FollowUp(ctx, first); f.State != models.FollowUpDone {
+		if f, _ := db.FollowUp(ctx, storage.System, first); f.State != models.FollowUpDone {
 			t.Fatalf("first follow-up after the second visit: %s", f.State)
 		}
 		// Undo the second visit: its follow-up is cancelled.
 		if _, err := db.UndoVisit(ctx, s2.Visit.ID); err != nil {
 			t.Fatal(err)
 		}
-		if f, _ := db.FollowUp(ctx, s2.FollowUp.ID); f.State != models.FollowUpCancelled {
+		if f, _ := db.FollowUp(ctx, storage.System, s2.FollowUp.ID); f.State != models.FollowUpCancelled {
 			t.Fatalf("after undo: %s", f.State)
 		}
 		// Turned off for a visit: none.
@@ -450,7 +450,7 @@ func TestVisitWritesKeepTheirFollowUp(t *testing.T) {
 		if err != nil || s3.FollowUp != nil {
 			t.Fatalf("no follow-up: %+v %v", s3.FollowUp, err)
 		}
-		open, err := db.ClientOpenFollowUps(ctx, acme.ID, 0)
+		open, err := db.ClientOpenFollowUps(ctx, storage.System, acme.ID, 0)
 		if err != nil || len(open) != 0 {
 			t.Fatalf("open follow-ups of the client: %+v %v", open, err)
 		}

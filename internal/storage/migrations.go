@@ -144,6 +144,10 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateDeals,
 	},
 	{
+		ID:      "0014_client_sharing",
+		Migrate: migrateClientSharing,
+	},
+	{
 		ID:      "0015_follow_ups_and_reports_through_outbox",
 		Migrate: migrateThroughOutbox,
 	},

@@ -110,7 +110,7 @@ func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Obje
 // [from, to), or 0 (idx_visits_client_at).
 func dayVisit(tx *gorm.DB, clientID, repID int64, from, to time.Time) (int64, error) {
 	var ids []int64
-	err := visitQuery(tx, VisitFilter{ClientID: clientID, RepID: repID, From: from, To: to}).
+	err := visitQuery(tx, VisitFilter{Viewer: System, ClientID: clientID, RepID: repID, From: from, To: to}).
 		Order("at DESC, id DESC").Limit(1).Pluck("id", &ids).Error
 	if err != nil {
 		return 0, fmt.Errorf("find the visit of client %d that day: %w", clientID, err)
@@ -121,10 +121,12 @@ func dayVisit(tx *gorm.DB, clientID, repID int64, from, to time.Time) (int64, er
 	return ids[0], nil
 }
 
-// Objection returns a live objection.
-func (db *DB) Objection(ctx context.Context, id int64) (*models.Objection, error) {
+// Objection returns a live objection, if viewer may see it (entryScope);
+// otherwise the same ENOTFOUND as one gone.
+func (db *DB) Objection(ctx context.Context, viewer *models.User, id int64) (*models.Objection, error) {
 	var row objectionRow
-	if err := db.conn(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+	cond, args := entryScope(viewer, "objections", "rep_id")
+	if err := db.conn(ctx).Where("id = ? AND deleted_at IS NULL", id).Where(cond, args...).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
 	}
 	return row.model(), nil
@@ -132,6 +134,8 @@ func (db *DB) Objection(ctx context.Context, id int64) (*models.Objection, error
 
 // ObjectionFilter selects live objections, newest first.
 type ObjectionFilter struct {
+	// Viewer is who asks: only objections they may see (nil: none).
+	Viewer   *models.User
 	TeamIDs  []int64
 	ClientID int64
 	RepID    int64
@@ -143,7 +147,8 @@ type ObjectionFilter struct {
 // objectionQuery selects by client (idx_objections_client_at), rep
 // (idx_objections_rep_at) or team (idx_objections_team_at).
 func objectionQuery(tx *gorm.DB, f ObjectionFilter) *gorm.DB {
-	q := tx.Model(&objectionRow{})
+	cond, args := entryScope(f.Viewer, "objections", "rep_id")
+	q := tx.Model(&objectionRow{}).Where(cond, args...)
 	if f.ClientID != 0 {
 		q = q.Where("client_id = ?", f.ClientID)
 	}
@@ -185,7 +190,7 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 	if res.RowsAffected == 0 {
 		return nil, models.Errorf(models.ENOTFOUND, "err_objection_gone", nil)
 	}
-	return db.Objection(ctx, id)
+	return db.Objection(ctx, System, id)
 }
 
 // UndoObjection takes an objection back (marked deleted, kept for the

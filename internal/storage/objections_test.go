@@ -41,7 +41,7 @@ func TestSaveObjectionLinksThatDaysVisit(t *testing.T) {
 			if err != nil {
 				t.Fatalf("save objection: %v", err)
 			}
-			if got, err := db.Objection(ctx, o.ID); err != nil || got.VisitID != o.VisitID {
+			if got, err := db.Objection(ctx, storage.System, o.ID); err != nil || got.VisitID != o.VisitID {
 				t.Fatalf("stored link %+v, returned %d: %v", got, o.VisitID, err)
 			}
 			return o

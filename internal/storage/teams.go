@@ -20,15 +20,18 @@ type teamRow struct {
 	QuietFromMin int
 	QuietToMin   int
 	DaysOff      int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SharedClients: every rep of the team sees all its clients.
+	SharedClients bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 func (teamRow) TableName() string { return "teams" }
 
 func (r *teamRow) model() *models.Team {
 	return &models.Team{ID: r.ID, Name: r.Name, TZ: r.TZ, RevisitDays: r.RevisitDays,
-		Hours: hoursOf(r.MorningMin, r.QuietFromMin, r.QuietToMin, r.DaysOff), CreatedAt: r.CreatedAt.UTC()}
+		Hours: hoursOf(r.MorningMin, r.QuietFromMin, r.QuietToMin, r.DaysOff), SharedClients: r.SharedClients,
+		CreatedAt: r.CreatedAt.UTC()}
 }
 
 func hoursOf(morning, quietFrom, quietTo, daysOff int) models.WorkingHours {
@@ -90,6 +93,8 @@ type TeamSettings struct {
 	TZ          *string
 	RevisitDays *int
 	Hours       *models.WorkingHours
+	// SharedClients turns on or off that all reps see all the team's clients.
+	SharedClients *bool
 }
 
 // UpdateTeamSettings changes a team's settings and returns the team.
@@ -110,6 +115,9 @@ func (db *DB) UpdateTeamSettings(ctx context.Context, teamID int64, s TeamSettin
 		}
 		updates["morning_min"], updates["quiet_from_min"], updates["quiet_to_min"], updates["days_off"] =
 			int(h.Morning), int(h.QuietFrom), int(h.QuietTo), int(h.DaysOff)
+	}
+	if s.SharedClients != nil {
+		updates["shared_clients"] = *s.SharedClients
 	}
 	if len(updates) > 0 {
 		if err := db.conn(ctx).Model(&teamRow{}).Where("id = ?", teamID).Updates(updates).Error; err != nil {

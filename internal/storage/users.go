@@ -215,9 +215,10 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 		TeamTZ   string
 		Role     string
 		Active   bool
+		Shared   bool
 	}
 	err := db.conn(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active").
+		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active, teams.shared_clients AS shared").
 		Joins("JOIN teams ON teams.id = members.team_id").
 		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
 	if err != nil {
@@ -225,7 +226,7 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 	}
 	for _, m := range ms {
 		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ,
-			Role: models.Role(m.Role), Active: m.Active})
+			Role: models.Role(m.Role), Active: m.Active, SharedClients: m.Shared})
 	}
 	return u, nil
 }
@@ -332,6 +333,17 @@ type MemberEvent struct {
 	Role            models.Role
 	Detail          string
 	At              time.Time
+	// A reassignment's new owner and what moved (read back from Detail).
+	ToID, Clients, FollowUps int64
+}
+
+func (r memberEventRow) model() MemberEvent {
+	e := MemberEvent{UserID: r.UserID, ActorID: r.ActorID, Action: r.Action, Role: models.Role(r.Role), Detail: r.Detail, At: r.At.UTC()}
+	if r.Action == EventReassign {
+		// Written by Reassign as "to user N: N clients, N follow-ups…".
+		_, _ = fmt.Sscanf(r.Detail, "to user %d: %d clients, %d follow-ups", &e.ToID, &e.Clients, &e.FollowUps)
+	}
+	return e
 }
 
 // MemberEvents lists a team's membership changes, oldest first.
@@ -342,7 +354,7 @@ func (db *DB) MemberEvents(ctx context.Context, teamID int64) ([]MemberEvent, er
 	}
 	out := make([]MemberEvent, len(rows))
 	for i, r := range rows {
-		out[i] = MemberEvent{UserID: r.UserID, ActorID: r.ActorID, Action: r.Action, Role: models.Role(r.Role), Detail: r.Detail, At: r.At.UTC()}
+		out[i] = r.model()
 	}
 	return out, nil
 }

@@ -438,11 +438,13 @@ func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 	return out, nil
 }
 
-// Visit returns a live visit with the ids of the contacts met.
-func (db *DB) Visit(ctx context.Context, id int64) (*models.Visit, error) {
+// Visit returns a live visit with the ids of the contacts met, if viewer
+// may see it (entryScope); otherwise the same ENOTFOUND as a visit gone.
+func (db *DB) Visit(ctx context.Context, viewer *models.User, id int64) (*models.Visit, error) {
 	g := db.conn(ctx)
 	var row visitRow
-	if err := g.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+	cond, args := entryScope(viewer, "visits", "rep_id")
+	if err := g.Where("id = ? AND deleted_at IS NULL", id).Where(cond, args...).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
 	}
 	v := row.model()
@@ -459,6 +461,8 @@ func (db *DB) VisitContacts(ctx context.Context, v *models.Visit) ([]models.Cont
 
 // VisitFilter selects live visits, newest first.
 type VisitFilter struct {
+	// Viewer is who asks: only visits they may see are listed (nil: none).
+	Viewer   *models.User
 	TeamIDs  []int64
 	ClientID int64
 	RepID    int64
@@ -471,7 +475,8 @@ type VisitFilter struct {
 // visitQuery selects visits by client (idx_visits_client_at), rep
 // (idx_visits_rep_at) or team (idx_visits_team_at), each ordered by time.
 func visitQuery(tx *gorm.DB, f VisitFilter) *gorm.DB {
-	q := tx.Model(&visitRow{})
+	cond, args := entryScope(f.Viewer, "visits", "rep_id")
+	q := tx.Model(&visitRow{}).Where(cond, args...)
 	switch {
 	case f.ClientID != 0:
 		q = q.Where("client_id = ?", f.ClientID)
@@ -506,11 +511,11 @@ func (db *DB) CountVisits(ctx context.Context, f VisitFilter) (int, error) {
 // LastVisitBy returns the rep's newest live visit at or after since, or
 // nil (idx_visits_rep_at): the visit a check-in sent after saving attaches to.
 func (db *DB) LastVisitBy(ctx context.Context, repID int64, since time.Time) (*models.Visit, error) {
-	vs, err := db.Visits(ctx, VisitFilter{RepID: repID, From: since, Limit: 1})
+	vs, err := db.Visits(ctx, VisitFilter{Viewer: System, RepID: repID, From: since, Limit: 1})
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
-	return db.Visit(ctx, vs[0].ID)
+	return db.Visit(ctx, System, vs[0].ID)
 }
 
 // SetVisitPlace records where a visit took place: a shared location (live

@@ -53,7 +53,7 @@ func BenchmarkClientCard(b *testing.B) {
 		}
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			f := storage.VisitFilter{ClientID: clients[i%len(clients)], Limit: 3}
+			f := storage.VisitFilter{Viewer: storage.System, ClientID: clients[i%len(clients)], Limit: 3}
 			if _, err := db.Visits(ctx, f); err != nil {
 				b.Fatal(err)
 			}

@@ -31,6 +31,11 @@ func newSalesRig(t *testing.T, db *storage.DB, clk *clock.Fake) *salesRig {
 	return &salesRig{t: t, db: db, clk: clk, team: team, rep: 11, other: 12, ctx: context.Background()}
 }
 
+// repViewer is an active rep of the rig's team with that id, as a viewer.
+func (g *salesRig) repViewer(id int64) *models.User {
+	return &models.User{ID: id, Active: true, Memberships: []models.Membership{{TeamID: g.team.ID, Role: models.RoleRep, Active: true}}}
+}
+
 // visit saves a visit by the rig's rep to an existing client, a minute
 // after the previous one.
 func (g *salesRig) visit(clientID int64, stage models.Stage) *storage.SavedVisit {
@@ -45,7 +50,7 @@ func (g *salesRig) visit(clientID int64, stage models.Stage) *storage.SavedVisit
 
 func (g *salesRig) client(id int64) *models.Client {
 	g.t.Helper()
-	c, err := g.db.Client(g.ctx, id)
+	c, err := g.db.Client(g.ctx, storage.System, id)
 	if err != nil {
 		g.t.Fatalf("client %d: %v", id, err)
 	}
@@ -71,11 +76,11 @@ func TestClients(t *testing.T) {
 		if err := db.CreateClient(ctx, &models.Client{TeamID: south.ID, Name: "Acme Corp", OwnerID: 99}); err != nil {
 			t.Fatalf("same name in another team: %v", err)
 		}
-		got, err := db.ClientByName(ctx, g.team.ID, "Ａｃｍｅ ｃｏｒｐ")
+		got, err := db.ClientByName(ctx, storage.System, g.team.ID, "Ａｃｍｅ ｃｏｒｐ")
 		if err != nil || got.ID != acme.ID || got.Grade != models.GradeB {
 			t.Fatalf("by folded name: %+v %v", got, err)
 		}
-		if _, err := db.ClientByName(ctx, g.team.ID, "Globex"); models.ErrorCode(err) != models.ENOTFOUND {
+		if _, err := db.ClientByName(ctx, storage.System, g.team.ID, "Globex"); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("missing: %v", err)
 		}
 		for _, n := range []string{"Globex", "Initech", "华为", "Umbrella"} {
@@ -87,15 +92,15 @@ func TestClients(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		page, total, err := db.Clients(ctx, storage.ClientFilter{TeamIDs: []int64{g.team.ID}, OwnerID: g.rep, Offset: 1, Limit: 2})
+		page, total, err := db.Clients(ctx, storage.ClientFilter{Viewer: storage.System, TeamIDs: []int64{g.team.ID}, OwnerID: g.rep, Offset: 1, Limit: 2})
 		if err != nil || total != 4 || len(page) != 2 || page[0].Name != "Globex" || page[1].Name != "Initech" {
 			t.Fatalf("rep's clients page 2: total %d %+v %v", total, names(page), err)
 		}
-		page, total, _ = db.Clients(ctx, storage.ClientFilter{TeamIDs: []int64{g.team.ID}, Grade: models.GradeA, Limit: 10})
+		page, total, _ = db.Clients(ctx, storage.ClientFilter{Viewer: storage.System, TeamIDs: []int64{g.team.ID}, Grade: models.GradeA, Limit: 10})
 		if total != 4 || names(page) != "Globex,Initech,Umbrella,华为" {
 			t.Fatalf("team's A clients: %d %s", total, names(page))
 		}
-		all, _ := db.ClientNames(ctx, []int64{g.team.ID})
+		all, _ := db.ClientNames(ctx, storage.System, []int64{g.team.ID})
 		if len(all) != 5 {
 			t.Fatalf("client names: %d", len(all))
 		}
@@ -158,7 +163,7 @@ func TestSaveVisitWithNewClientAndContacts(t *testing.T) {
 		if len(s.Contacts) != 2 || s.Contacts[1].Name != "Wang" || len(s.Contacts[1].Roles) != 2 {
 			t.Fatalf("contacts %+v", s.Contacts)
 		}
-		stored, err := db.Visit(ctx, v.ID)
+		stored, err := db.Visit(ctx, storage.System, v.ID)
 		if err != nil || len(stored.ContactIDs) != 2 || stored.NextVisitAt == nil || !stored.NextVisitAt.Equal(next) || stored.NextStep != "send quote" {
 			t.Fatalf("stored %+v %v", stored, err)
 		}
@@ -168,7 +173,7 @@ func TestSaveVisitWithNewClientAndContacts(t *testing.T) {
 		}
 		// A second visit meets Li again with another role, and "wang" by
 		// another spelling: no duplicates, roles merged.
-		cs, _ := db.Contacts(ctx, s.Client.ID)
+		cs, _ := db.Contacts(ctx, storage.System, s.Client.ID)
 		var li models.Contact
 		for _, c := range cs {
 			if c.Name == "Li" {
@@ -183,7 +188,7 @@ func TestSaveVisitWithNewClientAndContacts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cs, _ = db.Contacts(ctx, s.Client.ID)
+		cs, _ = db.Contacts(ctx, storage.System, s.Client.ID)
 		if len(cs) != 2 || cs[0].Name != "Li" || len(cs[0].Roles) != 2 || cs[0].Roles[0] != models.RoleBuyer || cs[0].Roles[1] != models.RoleUser {
 			t.Fatalf("contacts after second visit %+v", cs)
 		}
@@ -197,7 +202,7 @@ func TestSaveVisitWithNewClientAndContacts(t *testing.T) {
 			Contacts: []models.Contact{{ID: li.ID}}}); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("foreign contact: %v", err)
 		}
-		if n, _ := db.CountVisits(ctx, storage.VisitFilter{ClientID: other.ID}); n != 0 {
+		if n, _ := db.CountVisits(ctx, storage.VisitFilter{Viewer: storage.System, ClientID: other.ID}); n != 0 {
 			t.Fatalf("a failed save stored %d visits", n)
 		}
 	})
@@ -281,7 +286,7 @@ func TestEditAndUndoVisit(t *testing.T) {
 		if e, err = db.UpdateVisit(ctx, &storage.NewVisit{Visit: edited}); err != nil || e.Client.Stage != models.StageContact {
 			t.Fatalf("edit stage away: %+v %v", e.Client, err)
 		}
-		stored, _ := db.Visit(ctx, s.Visit.ID)
+		stored, _ := db.Visit(ctx, storage.System, s.Visit.ID)
 		if stored.ClientView != "likes it" || !stored.At.Equal(s.Visit.At) || stored.RepID != g.rep {
 			t.Fatalf("edit kept %+v", stored)
 		}
@@ -300,7 +305,7 @@ func TestEditAndUndoVisit(t *testing.T) {
 		if err != nil || !m.ClientDeleted || m.Client.ID != acme.ID || m.Client.Stage != models.StageDemo || m.Visit.StageBefore != models.StageContact || m.Visit.ClientCreated {
 			t.Fatalf("move to the right client: %+v %v", m, err)
 		}
-		if _, err := db.Client(ctx, wrong.Client.ID); models.ErrorCode(err) != models.ENOTFOUND {
+		if _, err := db.Client(ctx, storage.System, wrong.Client.ID); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("stray client still there: %v", err)
 		}
 
@@ -314,10 +319,10 @@ func TestEditAndUndoVisit(t *testing.T) {
 		if err != nil || u.Client.Stage != models.StageContact || u.ClientDeleted {
 			t.Fatalf("undo: %+v %v", u, err)
 		}
-		if _, err := db.Visit(ctx, m.Visit.ID); models.ErrorCode(err) != models.ENOTFOUND {
+		if _, err := db.Visit(ctx, storage.System, m.Visit.ID); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("undone visit still live: %v", err)
 		}
-		if got, _ := db.Objection(ctx, o.ID); got.VisitID != 0 {
+		if got, _ := db.Objection(ctx, storage.System, o.ID); got.VisitID != 0 {
 			t.Fatalf("objection still linked to an undone visit: %+v", got)
 		}
 		if _, err := db.UndoVisit(ctx, m.Visit.ID); models.ErrorCode(err) != models.ENOTFOUND {
@@ -336,7 +341,7 @@ func TestEditAndUndoVisit(t *testing.T) {
 		if err != nil || !u.ClientDeleted {
 			t.Fatalf("undo with new client: %+v %v", u, err)
 		}
-		if _, err := db.ClientByName(ctx, g.team.ID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
+		if _, err := db.ClientByName(ctx, storage.System, g.team.ID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("client created by an undone visit remains: %v", err)
 		}
 	})
@@ -369,7 +374,7 @@ func TestObjectionsAndLastEntry(t *testing.T) {
 		if kind, _, _ := db.LastEntry(ctx, g.other, clk.Now().Add(-24*time.Hour)); kind != "" {
 			t.Fatalf("another rep's entries: %q", kind)
 		}
-		open, _ := db.Objections(ctx, storage.ObjectionFilter{ClientID: acme.ID, OpenOnly: true, Limit: 10})
+		open, _ := db.Objections(ctx, storage.ObjectionFilter{Viewer: storage.System, ClientID: acme.ID, OpenOnly: true, Limit: 10})
 		if len(open) != 1 {
 			t.Fatalf("open objections: %d", len(open))
 		}
@@ -377,7 +382,7 @@ func TestObjectionsAndLastEntry(t *testing.T) {
 		if err != nil || !r.Resolved || r.WorkedAnswer != "payment terms" || r.ResolvedAt == nil || !r.ResolvedAt.Equal(clk.Now()) {
 			t.Fatalf("resolve: %+v %v", r, err)
 		}
-		if n, _ := db.CountObjections(ctx, storage.ObjectionFilter{TeamIDs: []int64{g.team.ID}, OpenOnly: true}); n != 0 {
+		if n, _ := db.CountObjections(ctx, storage.ObjectionFilter{Viewer: storage.System, TeamIDs: []int64{g.team.ID}, OpenOnly: true}); n != 0 {
 			t.Fatalf("open after resolving: %d", n)
 		}
 		if _, _, err := db.UndoObjection(ctx, o.ID); err != nil {
@@ -416,19 +421,19 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 		_, _ = db.SetStage(ctx, acme.ID, g.rep, models.StageNeeds) // t0+3m
 		g.rep = g.other
 		v4 := g.visit(acme.ID, models.StageDemo) // t0+4m, by the other rep
-		items, total, err := db.ClientHistory(ctx, acme.ID, 0, 0, 3)
+		items, total, err := db.ClientHistory(ctx, storage.System, acme.ID, 0, 3)
 		if err != nil || total != 4 || len(items) != 3 {
 			t.Fatalf("history page 1: %d of %d, %v", len(items), total, err)
 		}
 		if items[0].Visit == nil || items[0].Visit.ID != v4.Visit.ID || items[1].Stage == nil || items[1].Stage.To != models.StageNeeds || items[2].Objection == nil {
 			t.Fatalf("history order: %+v", items)
 		}
-		items, _, _ = db.ClientHistory(ctx, acme.ID, 0, 3, 3)
+		items, _, _ = db.ClientHistory(ctx, storage.System, acme.ID, 3, 3)
 		if len(items) != 1 || items[0].Visit == nil || items[0].Visit.ID != v1.Visit.ID {
 			t.Fatalf("history page 2: %+v", items)
 		}
 		// A rep's view: their own entries and the stage changes.
-		items, total, _ = db.ClientHistory(ctx, acme.ID, 11, 0, 10)
+		items, total, _ = db.ClientHistory(ctx, g.repViewer(11), acme.ID, 0, 10)
 		if total != 3 || len(items) != 3 {
 			t.Fatalf("rep 11's history: %d of %d", len(items), total)
 		}
@@ -440,7 +445,7 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 		if err := db.SetVisitPlace(ctx, v4.Visit.ID, "Acme HQ, 1 Main St", 31.2, 121.5, true); err != nil {
 			t.Fatal(err)
 		}
-		v, _ := db.Visit(ctx, v4.Visit.ID)
+		v, _ := db.Visit(ctx, storage.System, v4.Visit.ID)
 		if v.Place != "Acme HQ, 1 Main St" || v.Lat == nil || *v.Lat != 31.2 || !v.LiveLocation {
 			t.Fatalf("place %+v", v)
 		}
@@ -448,12 +453,14 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 		if v, _ := db.LastVisitBy(ctx, g.other, clk.Now().Add(-models.CheckInWindow)); v != nil {
 			t.Fatalf("a visit 16 minutes old still takes check-ins: %+v", v)
 		}
-		hasOwn, _ := db.HasEntries(ctx, g.other, acme.ID)
-		hasNone, _ := db.HasEntries(ctx, 77, acme.ID)
-		if !hasOwn || hasNone {
-			t.Fatalf("HasEntries: %v %v", hasOwn, hasNone)
+		// The other rep logged a visit to rep 11's client: they see it; a
+		// rep of the team who did not, does not.
+		worked, _ := db.CanSeeClient(ctx, g.repViewer(g.other), acme)
+		stranger, _ := db.CanSeeClient(ctx, g.repViewer(77), acme)
+		if !worked || stranger {
+			t.Fatalf("CanSeeClient: worked %v, without entries %v", worked, stranger)
 		}
-		recent, _ := db.RecentClients(ctx, 11, 5)
+		recent, _ := db.RecentClients(ctx, g.repViewer(11), 5)
 		if len(recent) != 1 || recent[0].ID != acme.ID {
 			t.Fatalf("recent %+v", recent)
 		}

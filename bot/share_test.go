@@ -1,0 +1,82 @@
+package bot_test
+
+import (
+	"fmt"
+	"testing"
+
+	"salesbot/internal/apptest"
+	"salesbot/internal/tgfake"
+)
+
+// A manager shares a rep's client with a teammate by hand and takes it
+// back, then hands it over; the client's /history and /team history say
+// who did what. Forged share buttons change nothing.
+func TestShareByHandAndAccessHistory(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testShareByHandAndAccessHistory(t, salesTeam(t)) })
+	t.Run("postgres", func(t *testing.T) { testShareByHandAndAccessHistory(t, salesTeam(t, apptest.Postgres(t))) })
+}
+
+func testShareByHandAndAccessHistory(t *testing.T, h *apptest.Harness) {
+	mia := tgfake.User{ID: 310, FirstName: "Mia", Username: "mia", LanguageCode: "en"}
+	h.Member(mia, "North", "manager")
+	h.Send(ann, "/visit Acme; demo")
+	acme := clientNamed(t, h, "North", "Acme")
+	h.Send(sam, "/visit Omega; demo")
+	omega := clientNamed(t, h, "South", "Omega")
+
+	apptest.MustContain(t, h.Send(ann, "/client Acme share @wei"), "Only a manager of the client's team can share it.")
+	apptest.MustContain(t, h.Send(bob, "/client Acme share @wei"), "Acme is a client of Ann, and not shared with you.")
+	apptest.MustContain(t, h.Send(mia, "/client Acme share @sam"), "No member “@sam” in North")
+	apptest.MustContain(t, h.Send(mia, "/client Acme share @bob"), "Acme is now shared with Bob.")
+	h.Flush()
+	apptest.MustContain(t, h.Fake.SentTo(bob.ID), "Mia shared the client Acme with you: /client Acme")
+	apptest.MustContain(t, h.Send(bob, "/client Acme"), "🏢 Acme", "Owner: Ann")
+	apptest.MustContain(t, h.Send(mia, "/client Acme share @bob"), "Acme is shared with Bob already.")
+	apptest.MustContain(t, h.Send(mia, "/client Acme unshare @bob"), "Acme is no longer shared with Bob.")
+	apptest.MustContain(t, h.Send(mia, "/client Acme unshare @bob"), "Acme was not shared with Bob")
+	apptest.MustContain(t, h.Send(bob, "/client Acme"), "Acme is a client of Ann, and not shared with you.")
+
+	// Forged buttons: asking for a client one can see, or another team's;
+	// a rep pressing Share; a Share for another team's rep or client.
+	h.Send(ann, "/visit Globex; demo")
+	globex := clientNamed(t, h, "North", "Globex")
+	for _, press := range []struct {
+		who  tgfake.User
+		data string
+	}{
+		{ann, fmt.Sprintf("as:%d", acme.ID)},
+		{bob, fmt.Sprintf("as:%d", globex.ID)}, // a teammate's client Bob was never told of
+		{bob, fmt.Sprintf("as:%d", omega.ID)},
+		{bob, fmt.Sprintf("sh:%d:%d", acme.ID, userID(t, h, bob))},
+		{mia, fmt.Sprintf("sh:%d:%d", acme.ID, userID(t, h, sam))},
+		{mia, fmt.Sprintf("sh:%d:%d", omega.ID, userID(t, h, bob))},
+		{mia, fmt.Sprintf("sh:%d:0%d", acme.ID, userID(t, h, bob))},
+	} {
+		if got := apptest.Joined(h.Press(press.who, 0, press.data)); got != "This button no longer works." {
+			t.Errorf("%s pressed by %s: %q", press.data, press.who.FirstName, got)
+		}
+	}
+	apptest.MustContain(t, h.Send(bob, "/client Acme"), "Acme is a client of Ann")
+
+	apptest.MustContain(t, h.Send(mia, "/client Acme owner @bob"), "Acme now belongs to Bob (before: Ann)")
+	got := h.Send(mia, "/history Acme")
+	apptest.MustContain(t, got, "Mia changed the owner from Ann to Bob", "Mia stopped sharing it with Bob", "Mia shared it with Bob")
+	// The rep who lost the client still sees it (she worked it), and its history.
+	apptest.MustContain(t, h.Send(ann, "/history Acme"), "Mia changed the owner from Ann to Bob")
+
+	got = h.Send(mia, "/team history")
+	apptest.MustContain(t, got, "📜 North — the last", "Mia stopped sharing Acme with Bob", "Mia shared Acme with Bob", "Mia joined as manager")
+	apptest.MustContain(t, h.Send(bob, "/team history"), "You can only manage members of your own teams.")
+	got = h.Send(sam, "/team history North")
+	mustNotContain(t, got, "Acme")
+	mustNotContain(t, got, "📜")
+}
+
+func userID(t *testing.T, h *apptest.Harness, u tgfake.User) int64 {
+	t.Helper()
+	usr, err := h.App.DB.UserByTelegramID(t.Context(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return usr.ID
+}
