@@ -3,6 +3,8 @@ package bot_test
 import (
 	"archive/zip"
 	"bytes"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -12,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
@@ -196,6 +199,10 @@ type world struct {
 	annDeal, zoeDeal             int64
 	thisWeek, nextWeek, lastWeek string
 	teamsMade                    int
+	// tables are those a refusal must leave alone (snapshot); last is
+	// their snapshot after the last refusal, nil once anything else ran.
+	tables []string
+	last   map[string][]string
 }
 
 // buttonID is the id in the first button whose data starts with prefix.
@@ -379,30 +386,48 @@ var volatile = map[string][]string{"users": {"last_seen", "updated_at"}}
 
 func (w *world) snapshot() map[string][]string {
 	w.t.Helper()
-	tables, err := w.raw.Migrator().GetTables()
+	if w.tables == nil {
+		tables, err := w.raw.Migrator().GetTables()
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		for _, table := range tables {
+			if !slices.Contains(bookkeeping, table) {
+				w.tables = append(w.tables, table)
+			}
+		}
+	}
+	db, err := w.raw.DB()
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	out := map[string][]string{}
-	for _, table := range tables {
-		if slices.Contains(bookkeeping, table) {
-			continue
-		}
-		var rows []map[string]any
-		if err := w.raw.Table(table).Find(&rows).Error; err != nil {
+	for _, table := range w.tables {
+		rows, err := db.QueryContext(w.t.Context(), "SELECT * FROM "+table)
+		if err != nil {
 			w.t.Fatalf("snapshot %s: %v", table, err)
 		}
-		lines := make([]string, 0, len(rows))
-		for _, row := range rows {
-			for _, c := range volatile[table] {
-				delete(row, c)
+		cols, _ := rows.Columns()
+		vals := make([]sql.RawBytes, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		var lines []string
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				w.t.Fatalf("snapshot %s: %v", table, err)
 			}
-			keys := slices.Sorted(maps.Keys(row))
 			var sb strings.Builder
-			for _, k := range keys {
-				fmt.Fprintf(&sb, "%s=%v;", k, row[k])
+			for i, c := range cols {
+				if !slices.Contains(volatile[table], c) {
+					fmt.Fprintf(&sb, "%s=%s;", c, vals[i])
+				}
 			}
 			lines = append(lines, sb.String())
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			w.t.Fatalf("snapshot %s: %v", table, err)
 		}
 		sort.Strings(lines)
 		out[table] = lines
@@ -507,8 +532,8 @@ type cell struct {
 	// changes, then joins, so a write does not change what a later read
 	// sees.
 	phase int
-	// before and after run around each person's try, not checked.
-	before, after func(w *world)
+	// before and after run around the person's try, not checked.
+	before, after func(w *world, u tgfake.User)
 }
 
 func (w *world) cells() []*cell {
@@ -519,11 +544,7 @@ func (w *world) cells() []*cell {
 	zen := func(f string) func(w *world) string {
 		return func(w *world) string { return strings.ReplaceAll(f, "ZEN", id(w.zen)) }
 	}
-	cancel := func(w *world) {
-		for _, u := range w.tg {
-			w.h.Send(u, "/cancel")
-		}
-	}
+	cancel := func(w *world, u tgfake.User) { w.h.Send(u, "/cancel") }
 	all := func(s string) map[who]string { return map[who]string{"": s} }
 	cs := []*cell{
 		// Getting started.
@@ -590,8 +611,10 @@ func (w *world) cells() []*cell {
 		{row: "visits", label: "v:e:ZOEVISIT", covers: []string{"cb:v"}, scope: sNobody, do: press(func(w *world) string { return "v:e:" + id(w.zoeVisit) })},
 		{row: "visits", label: "/visit Acmeco; demo", covers: []string{"/visit"}, scope: sLogByName, do: say("/visit Acmeco; demo"), want: all("Acmeco"), phase: 2},
 		{row: "visits", label: "v:u:ANNVISIT (undo)", covers: []string{"cb:v"}, scope: sAnnOwn, phase: 1,
-			before: func(w *world) { w.annVisit = buttonID(w.t, w.h.Send(w.tg[pRep], "/visit Acmeco; phone"), "v:e:") },
-			do:     press(func(w *world) string { return "v:u:" + id(w.annVisit) })},
+			before: func(w *world, _ tgfake.User) {
+				w.annVisit = buttonID(w.t, w.h.Send(w.tg[pRep], "/visit Acmeco; phone"), "v:e:")
+			},
+			do: press(func(w *world) string { return "v:u:" + id(w.annVisit) })},
 		{row: "visits", label: "/undo", covers: []string{"/undo"}, scope: sOwn, do: say("/undo"), phase: 1},
 
 		// Objections.
@@ -599,6 +622,10 @@ func (w *world) cells() []*cell {
 		{row: "objections", label: "/objections Acmeco", covers: []string{"/objections"}, scope: sAnnClient, do: say("/objections Acmeco"), want: all("too dear")},
 		{row: "objections", label: "/objections Zenithco", covers: []string{"/objections"}, scope: sZoeClient, do: say("/objections Zenithco")},
 		{row: "objections", label: "/objection (form)", covers: []string{"/objection", "form:objection"}, scope: sOwnInTeam, do: say("/objection"), after: cancel},
+		{row: "objections", label: "/objection then typed id:ACME", covers: []string{"/objection", "form:objection"}, scope: sLogByID,
+			do: then(say("/objection"), sayf(acme("id:ACME"))), after: cancel},
+		{row: "objections", label: "/objection then typed id:ZEN", covers: []string{"/objection", "form:objection"}, scope: sZoeLogByID,
+			do: then(say("/objection"), sayf(zen("id:ZEN"))), after: cancel},
 		{row: "objections", label: "o:r:ANNOBJ", covers: []string{"cb:o"}, scope: sAnnClient, do: press(func(w *world) string { return "o:r:" + id(w.annObj) })},
 		{row: "objections", label: "o:t:ANNOBJ", covers: []string{"cb:o", "form:resolve"}, scope: sAnnClient, do: press(func(w *world) string { return "o:t:" + id(w.annObj) }), after: cancel},
 		{row: "objections", label: "o:r:ZOEOBJ", covers: []string{"cb:o"}, scope: sZoeClient, do: press(func(w *world) string { return "o:r:" + id(w.zoeObj) })},
@@ -607,10 +634,10 @@ func (w *world) cells() []*cell {
 		{row: "objections", label: "/objection Acmeco; price", covers: []string{"/objection"}, scope: sLogByName,
 			do: say(`/objection Acmeco; price; "still too dear"`), want: all("Acmeco"), phase: 2},
 		{row: "objections", label: "o:w:ANNOBJ (resolve)", covers: []string{"cb:o"}, scope: sAnnClient, phase: 1,
-			before: func(w *world) { w.annObj = w.freshObjection(w.tg[pRep], "Acmeco") },
+			before: func(w *world, _ tgfake.User) { w.annObj = w.freshObjection(w.tg[pRep], "Acmeco") },
 			do:     press(func(w *world) string { return "o:w:" + id(w.annObj) })},
 		{row: "objections", label: "o:u:ANNOBJ (undo)", covers: []string{"cb:o"}, scope: sAnnOwn, phase: 1,
-			before: func(w *world) { w.annObj = w.freshObjection(w.tg[pRep], "Acmeco") },
+			before: func(w *world, _ tgfake.User) { w.annObj = w.freshObjection(w.tg[pRep], "Acmeco") },
 			do:     press(func(w *world) string { return "o:u:" + id(w.annObj) })},
 
 		// Follow-ups.
@@ -632,7 +659,7 @@ func (w *world) cells() []*cell {
 				continue
 			}
 			c := &cell{row: "follow-ups", label: kind + ":" + a + ":ANNFU", covers: []string{"cb:" + kind}, scope: sAnnOwn, phase: 1,
-				before: func(w *world) { w.openAnnFU() },
+				before: func(w *world, _ tgfake.User) { w.openAnnFU() },
 				do:     press(func(w *world) string { return kind + ":" + a + ":" + id(w.annFU) })}
 			if a == "v" {
 				c.covers, c.after = append(c.covers, "form:visit"), cancel
@@ -646,6 +673,10 @@ func (w *world) cells() []*cell {
 		{row: "plans", label: "/me", covers: []string{"/me"}, scope: sOwnInTeam, do: say("/me")},
 		{row: "plans", label: "pl:a:this week", covers: []string{"cb:pl", "form:plan"}, scope: sOwnInTeam, do: press(func(w *world) string { return "pl:a:" + w.thisWeek }), want: all("which client?"), after: cancel},
 		{row: "plans", label: "pl:a:next week", covers: []string{"cb:pl", "form:plan"}, scope: sOwnInTeam, do: press(func(w *world) string { return "pl:a:" + w.nextWeek }), want: all("which client?"), after: cancel},
+		{row: "plans", label: "pl:a:next week then typed id:ACME", covers: []string{"cb:pl", "form:plan"}, scope: sLogByID,
+			do: then(press(func(w *world) string { return "pl:a:" + w.nextWeek }), sayf(acme("id:ACME"))), want: all("Which day"), after: cancel},
+		{row: "plans", label: "pl:a:next week then typed id:ZEN", covers: []string{"cb:pl", "form:plan"}, scope: sZoeLogByID,
+			do: then(press(func(w *world) string { return "pl:a:" + w.nextWeek }), sayf(zen("id:ZEN"))), after: cancel},
 		{row: "plans", label: "pl:a:last week (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:a:" + w.lastWeek })},
 		{row: "plans", label: "pl:a:0001-01-01 (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: pressS("pl:a:0001-01-01")},
 		{row: "plans", label: "pl:a:1900-01-01 (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: pressS("pl:a:1900-01-01")},
@@ -654,7 +685,7 @@ func (w *world) cells() []*cell {
 		{row: "plans", label: "pl:u:1-100000 (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: pressS("pl:u:1-100000")},
 		{row: "plans", label: "/plan next mon Acmeco demo", covers: []string{"/plan"}, scope: sLogByName, do: say("/plan next mon Acmeco demo"), want: all("Acmeco"), phase: 2},
 		{row: "plans", label: "pl:u:ANNPLAN (undo)", covers: []string{"cb:pl"}, scope: sAnnOwn, phase: 1,
-			before: func(w *world) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
+			before: func(w *world, _ tgfake.User) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
 			do:     press(func(w *world) string { return "pl:u:" + w.annPlan })},
 
 		// Deals.
@@ -662,11 +693,11 @@ func (w *world) cells() []*cell {
 		{row: "deals", label: "/deal (usage)", covers: []string{"/deal"}, scope: sOwn, do: say("/deal")},
 		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks")},
 		{row: "deals", label: "dl:ZOEDEAL:price", covers: []string{"cb:dl"}, scope: sZoeClient, phase: 1,
-			before: func(w *world) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
+			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
 			do:     press(func(w *world) string { return "dl:" + id(w.zoeDeal) + ":price" })},
 		{row: "deals", label: "dl:ANNDEAL:bogus (forged)", covers: []string{"cb:dl"}, scope: sNobody, do: press(func(w *world) string { return "dl:" + id(w.annDeal) + ":bogus" })},
 		{row: "deals", label: "dl:ANNDEAL:price", covers: []string{"cb:dl"}, scope: sAnnClient, phase: 1,
-			before: func(w *world) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
 			do:     press(func(w *world) string { return "dl:" + id(w.annDeal) + ":price" })},
 		{row: "deals", label: "/deal Acmeco; 5 units", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal Acmeco; 5 units"), want: all("Acmeco"), phase: 1},
 
@@ -688,15 +719,15 @@ func (w *world) cells() []*cell {
 			do: press(func(w *world) string { return fmt.Sprintf("ra:%d:%d:%d", w.north, w.danID, w.bobID) }), want: all("Which of Dan's clients")},
 		{row: "team", label: "ra:SOUTH:ZOE:BOB (forged)", covers: []string{"cb:ra"}, scope: sNobody,
 			do: press(func(w *world) string { return fmt.Sprintf("ra:%d:%d:%d", w.south, w.zoeID, w.bobID) })},
-		{row: "team", label: "ra:NORTH:DAN:BOB:*:ok (move)", covers: []string{"cb:ra"}, scope: sManageN, phase: 3, before: func(w *world) { w.danOwns() },
+		{row: "team", label: "ra:NORTH:DAN:BOB:*:ok (move)", covers: []string{"cb:ra"}, scope: sManageN, phase: 3, before: func(w *world, _ tgfake.User) { w.danOwns() },
 			do: press(func(w *world) string { return fmt.Sprintf("ra:%d:%d:%d:*:ok", w.north, w.danID, w.bobID) }), want: all("Moved")},
-		{row: "team", label: "/promote tom manager", covers: []string{"/promote"}, scope: sManageN, phase: 3, before: func(w *world) { w.tomIsRep() },
+		{row: "team", label: "/promote tom manager", covers: []string{"/promote"}, scope: sManageN, phase: 3, before: func(w *world, _ tgfake.User) { w.tomIsRep() },
 			do: say("/promote tom manager"), want: all("Tom is now manager")},
-		{row: "team", label: "/deactivate tom", covers: []string{"/deactivate"}, scope: sManageN, phase: 3, before: func(w *world) { w.tomIsRep() },
+		{row: "team", label: "/deactivate tom", covers: []string{"/deactivate"}, scope: sManageN, phase: 3, before: func(w *world, _ tgfake.User) { w.tomIsRep() },
 			do: say("/deactivate tom"), want: all("Tom is deactivated")},
 		{row: "team", label: "/client Acmeco owner @mia", covers: []string{"/client"}, scope: sManageN, phase: 3,
 			do: say("/client Acmeco owner @mia"), want: all("Acmeco now belongs to Mia"),
-			after: func(w *world) {
+			after: func(w *world, _ tgfake.User) {
 				if c, _ := w.h.App.DB.Client(w.t.Context(), w.acme); c.OwnerID != w.annID {
 					apptest.MustContain(w.t, w.h.Send(apptest.Admin, "/client Acmeco owner @ann"), "Acmeco now belongs to Ann")
 				}
@@ -711,7 +742,7 @@ func (w *world) cells() []*cell {
 				code := inviteCode(w.t, w.h, apptest.Admin, "rep Westby")
 				return w.h.Send(u, "/join "+code)
 			}, want: all("Westby"),
-			before: func(w *world) {
+			before: func(w *world, _ tgfake.User) {
 				if _, err := w.h.App.DB.TeamByName(w.t.Context(), "Westby"); err != nil {
 					w.h.Send(apptest.Admin, "/newteam Westby")
 				}
@@ -740,43 +771,56 @@ func (w *world) cells() []*cell {
 
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		runMatrix(t)
+		runMatrix(t, func(t *testing.T) []apptest.Option { return nil })
 	})
 	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		// The matrix is about who may do what, not about surviving a power
-		// cut: commits need not wait for the disk (half the time here).
-		dsn := storagetest.PostgresDSN(t) + "&options=" + url.QueryEscape("-c synchronous_commit=off")
-		runMatrix(t, apptest.WithDSN(dsn))
+		storagetest.PostgresDSN(t) // skips, visibly, without PostgreSQL
+		runMatrix(t, func(t *testing.T) []apptest.Option {
+			// The matrix is about who may do what, not about surviving a
+			// power cut: commits need not wait for the disk.
+			dsn := storagetest.PostgresDSN(t) + "&options=" + url.QueryEscape("-c synchronous_commit=off")
+			return []apptest.Option{apptest.WithDSN(dsn)}
+		})
 	})
 }
 
-func runMatrix(t *testing.T, opts ...apptest.Option) {
-	w := newWorld(t, opts...)
-	cells := w.cells()
-	checkComplete(t, w.h.App.Bot, cells)
-	sort.SliceStable(cells, func(i, j int) bool { return cells[i].phase < cells[j].phase })
-
-	var failed []string
-	for _, c := range cells {
-		allowed := rules[c.scope]
-		for _, p := range personas {
-			key := c.row + " | " + c.label + " | " + string(p)
-			problem := w.try(c, p, slices.Contains(allowed, p))
-			_, known := knownHoles[key]
-			switch {
-			case problem != "" && !known:
-				t.Errorf("%s (%s: %v): %s", key, c.scope, slices.Contains(allowed, p), problem)
-			case problem == "" && known:
-				t.Errorf("%s passes now: take it off knownHoles", key)
-			case problem != "":
-				failed = append(failed, key)
-			}
-		}
-	}
-	if len(failed) > 0 {
-		t.Logf("known holes still open (%d):\n%s", len(failed), strings.Join(failed, "\n"))
+// runMatrix tries every cell as each person, each person in a world of
+// their own (the same two teams, seeded the same way), side by side: what
+// one person did never changes what another one sees.
+func runMatrix(t *testing.T, opts func(t *testing.T) []apptest.Option) {
+	// Each world mostly waits for its bot, so all seven run at once
+	// (t.Parallel would hold them to GOMAXPROCS at a time).
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for _, p := range personas {
+		wg.Go(func() {
+			t.Run(string(p), func(t *testing.T) {
+				w := newWorld(t, opts(t)...)
+				cells := w.cells()
+				if p == pRep {
+					checkComplete(t, w.h.App.Bot, cells)
+				}
+				sort.SliceStable(cells, func(i, j int) bool { return cells[i].phase < cells[j].phase })
+				var open []string
+				for _, c := range cells {
+					allowed := slices.Contains(rules[c.scope], p)
+					key := c.row + " | " + c.label + " | " + string(p)
+					problem := w.try(c, p, allowed)
+					_, known := knownHoles[key]
+					switch {
+					case problem != "" && !known:
+						t.Errorf("%s (%s: %v): %s", key, c.scope, allowed, problem)
+					case problem == "" && known:
+						t.Errorf("%s passes now: take it off knownHoles", key)
+					case problem != "":
+						open = append(open, key)
+					}
+				}
+				if len(open) > 0 {
+					t.Logf("known holes still open (%d):\n%s", len(open), strings.Join(open, "\n"))
+				}
+			})
+		})
 	}
 }
 
@@ -784,17 +828,33 @@ func runMatrix(t *testing.T, opts ...apptest.Option) {
 func (w *world) try(c *cell, p who, allowed bool) string {
 	u := w.tg[p]
 	if c.before != nil {
-		c.before(w)
+		c.before(w, u)
 	}
 	var before map[string][]string
 	if !allowed {
-		before = w.snapshot()
+		// The last refusal's "after" is this one's "before" when nothing
+		// ran in between.
+		before = w.last
+		if before == nil || c.before != nil {
+			before = w.snapshot()
+		}
 	}
+	w.last = nil
 	n := len(w.h.Fake.Sent())
-	got := c.do(w, u)
+	c.do(w, u)
+	// Everything the try queued, sent: an update counts as handled when its
+	// replies are out, but under load a reply was seen arriving after that
+	// (the press's answerCallbackQuery alone), so read the fake after a
+	// flush instead of trusting the returned records.
+	w.h.Flush()
+	var got []tgfake.Sent
 	var others []string
 	for _, s := range w.h.Fake.SentSince(n) {
-		if s.ChatID != u.ID && s.Method != "answerCallbackQuery" {
+		switch {
+		case s.Method == "answerCallbackQuery":
+		case s.ChatID == u.ID:
+			got = append(got, s)
+		default:
 			others = append(others, fmt.Sprintf("to %d: %q", s.ChatID, s.Text))
 		}
 	}
@@ -842,15 +902,19 @@ func (w *world) try(c *cell, p who, allowed bool) string {
 		case ref == "":
 			problems = append(problems, "not refused")
 		}
-		if d := diffSnapshots(before, w.snapshot()); d != "" {
+		after := w.snapshot()
+		if d := diffSnapshots(before, after); d != "" {
 			problems = append(problems, "stored: "+d)
+		}
+		if c.after == nil {
+			w.last = after
 		}
 		if len(others) > 0 {
 			problems = append(problems, "sent to others: "+strings.Join(others, ", "))
 		}
 	}
 	if c.after != nil {
-		c.after(w)
+		c.after(w, u)
 	}
 	if len(problems) == 0 {
 		return ""
