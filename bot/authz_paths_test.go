@@ -1,10 +1,12 @@
 package bot_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/storage/storagetest"
 	"salesbot/internal/tgfake"
 )
 
@@ -53,4 +55,56 @@ func TestDepartureMovesClientsInThreeTapsCounted(t *testing.T) {
 	}
 	// His visits stay with the team, under his name.
 	apptest.MustContain(t, h.Send(mia, "/history Acme"), "Bob")
+}
+
+var linkRE = regexp.MustCompile(`Link: \S+\?start=([A-Z0-9]+)`)
+
+// inviteLink has u create an invite and returns what opening its link
+// sends to the bot ("/start CODE").
+func inviteLink(t *testing.T, h *apptest.Harness, u tgfake.User, args string) string {
+	t.Helper()
+	m := linkRE.FindStringSubmatch(apptest.Joined(h.Send(u, "/invite "+args)))
+	if m == nil {
+		t.Fatalf("no invite link for %s /invite %s", u.FirstName, args)
+	}
+	return "/start " + m[1]
+}
+
+// Deactivated in North, Dan opens an invite link to South: he is in South,
+// and North stays closed to him — its clients, its members, his own old
+// client there — until North's manager sends him a link to North.
+func TestRejoinThroughInviteLinksIsPerTeam(t *testing.T) {
+	h := apptest.New(t)
+	mia := tgfake.User{ID: 7201, FirstName: "Mia", Username: "mia", LanguageCode: "en"}
+	sam := tgfake.User{ID: 7202, FirstName: "Sam", Username: "sam", LanguageCode: "en"}
+	dan := tgfake.User{ID: 7203, FirstName: "Dan", Username: "dan", LanguageCode: "en"}
+	h.Member(mia, "North", "manager")
+	h.Member(sam, "South", "manager")
+	apptest.MustContain(t, h.Send(dan, inviteLink(t, h, mia, "rep North")), "Welcome to North, Dan!")
+	apptest.MustContain(t, h.Send(dan, "/visit Dormant Co; demo"), "Dormant Co")
+	apptest.MustContain(t, h.Send(mia, "/deactivate dan"), "Dan is deactivated")
+
+	apptest.MustContain(t, h.Send(dan, inviteLink(t, h, sam, "rep South")), "Welcome to South, Dan!")
+	// Nothing of North: not its client (beyond the name he typed), its
+	// visit, or its members.
+	for _, text := range []string{"/clients", "/client Dormant Co", "/history Dormant Co", "/objections Dormant Co", "/team North", "/export North", "/me"} {
+		j := apptest.Joined(h.Send(dan, text))
+		j = strings.ReplaceAll(j, "“Dormant Co”", "")
+		j = strings.ReplaceAll(j, "add Dormant Co", "")
+		for _, north := range []string{"Dormant", "demo / trial", "Mia"} {
+			if strings.Contains(j, north) {
+				t.Fatalf("%s, in South only, showed North's %q: %q", text, north, j)
+			}
+		}
+	}
+	// A visit naming his old client makes a new client of South.
+	apptest.MustContain(t, h.Send(dan, "/visit Dormant Co; phone"), "new client")
+	north, _ := h.App.DB.TeamByName(t.Context(), "North")
+	var vs int64
+	if err := storagetest.Raw(t, h.DSN).Table("visits").Where("team_id = ?", north.ID).Count(&vs).Error; err != nil || vs != 1 {
+		t.Fatalf("North has %d visits, want Dan's first one only", vs)
+	}
+	// Only North's own invite brings him back there, and says so.
+	apptest.MustContain(t, h.Send(dan, inviteLink(t, h, mia, "rep North")), "Welcome back to North, Dan!")
+	apptest.MustContain(t, h.Send(dan, "/team North"), "Mia")
 }
