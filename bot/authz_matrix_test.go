@@ -163,6 +163,7 @@ var refusals = []*regexp.Regexp{
 	regexp.MustCompile(`^I can't read “`),
 	regexp.MustCompile(`^I can't read that\. Examples: /`),
 	regexp.MustCompile(`That deal is gone or not yours to see\.`),
+	regexp.MustCompile(`is a client of .*, and not shared with you`),
 	regexp.MustCompile(`^Those planned visits are gone already\.`),
 	regexp.MustCompile(`^You are not in a team yet`),
 	regexp.MustCompile(`^You are not in a team “`),
