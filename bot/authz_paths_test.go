@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"salesbot/internal/apptest"
 	"salesbot/internal/storage/storagetest"
@@ -107,4 +108,27 @@ func TestRejoinThroughInviteLinksIsPerTeam(t *testing.T) {
 	// Only North's own invite brings him back there, and says so.
 	apptest.MustContain(t, h.Send(dan, inviteLink(t, h, mia, "rep North")), "Welcome back to North, Dan!")
 	apptest.MustContain(t, h.Send(dan, "/team North"), "Mia")
+}
+
+// A rep deactivated with a reminder and a revisit still open is sent
+// neither when they fall due: they would name the team's client to someone
+// who left it.
+func TestNoFollowUpsReachADeactivatedMember(t *testing.T) {
+	h := apptest.New(t)
+	mia := tgfake.User{ID: 7301, FirstName: "Mia", Username: "mia", LanguageCode: "en"}
+	dan := tgfake.User{ID: 7302, FirstName: "Dan", Username: "dan", LanguageCode: "en"}
+	h.Member(mia, "North", "manager")
+	h.Member(dan, "North", "rep")
+	apptest.MustContain(t, h.Send(dan, "/visit Dormant Co; demo"), "Dormant Co")
+	apptest.MustContain(t, h.Send(dan, "/remind tomorrow 10:00 call Dormant Co"), "call Dormant Co")
+	apptest.MustContain(t, h.Send(mia, "/deactivate dan"), "Dan is deactivated")
+	n := len(h.Fake.SentTo(dan.ID))
+	for range 10 {
+		h.Clock.Advance(24 * time.Hour)
+		h.Tick()
+	}
+	h.Flush()
+	if later := h.Fake.SentTo(dan.ID)[n:]; len(later) > 0 {
+		t.Fatalf("the deactivated rep was sent %q", apptest.Texts(later))
+	}
 }
