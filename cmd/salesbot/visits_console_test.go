@@ -22,9 +22,9 @@ func TestConsoleLogsVisits(t *testing.T) {
 		"2",            // ✓ Done
 		"2",            // needs analysis
 		"1",            // warm
+		"send samples", // next step
 		"pricing",      // talking points
 		"2",            // Skip the client's view
-		"send samples", // next step
 		"2",            // next visit in 2 days
 		"5",            // grade: later
 		"/client Acme",
