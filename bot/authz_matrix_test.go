@@ -545,7 +545,21 @@ func (w *world) cells() []*cell {
 	zen := func(f string) func(w *world) string {
 		return func(w *world) string { return strings.ReplaceAll(f, "ZEN", id(w.zen)) }
 	}
-	cancel := func(w *world, u tgfake.User) { w.h.Send(u, "/cancel") }
+	// cancel ends a waiting form the way a person does: /cancel, and
+	// "Discard it" when the bot asks because something was entered.
+	cancel := func(w *world, u tgfake.User) {
+		got := w.h.Send(u, "/cancel")
+		for _, s := range got {
+			for _, row := range s.Buttons {
+				for _, b := range row {
+					if strings.Contains(b.Text, "Discard it") {
+						w.h.Press(u, s.MessageID, b.Data)
+						return
+					}
+				}
+			}
+		}
+	}
 	all := func(s string) map[who]string { return map[who]string{"": s} }
 	cs := []*cell{
 		// Getting started.
