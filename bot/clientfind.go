@@ -25,7 +25,7 @@ func (b *Bot) writeTeam(r *Request) (int64, error) {
 // or every team for an admin.
 func (b *Bot) visibleTeams(ctx context.Context, r *Request) ([]int64, error) {
 	var ids []int64
-	for _, m := range r.User.Memberships {
+	for _, m := range r.User.ActiveMemberships() {
 		ids = append(ids, m.TeamID)
 	}
 	if r.User.IsAdmin {

@@ -589,12 +589,12 @@ func (b *Bot) clientsFilter(ctx context.Context, r *Request, grade models.Grade)
 		return f, true, err
 	}
 	team := false
-	for _, m := range r.User.Memberships {
+	for _, m := range r.User.ActiveMemberships() {
 		if r.User.SeesTeam(m.TeamID) {
 			team = true
 		}
 	}
-	for _, m := range r.User.Memberships {
+	for _, m := range r.User.ActiveMemberships() {
 		if !team || r.User.SeesTeam(m.TeamID) {
 			f.TeamIDs = append(f.TeamIDs, m.TeamID)
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -347,7 +348,9 @@ func (b *Bot) askLostReason(ctx context.Context, r *Request, dealID int64) error
 // cbDealLost handles a tapped lost reason, "ID:reason".
 func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error {
 	id, reason, ok := cbID(payload)
-	if !ok {
+	// Only a reason the buttons offered; anything else is a forged or
+	// stale button, not a typing mistake to explain.
+	if !ok || !slices.Contains(models.LostReasons, models.LostReason(reason)) {
 		r.say("button_stale", nil)
 		return nil
 	}

@@ -214,13 +214,15 @@ func (b *Bot) planForm() *Form {
 				Text: true,
 				Parse: func(ctx context.Context, r *Request, st *FormState, answer string) error {
 					if id, ok := strings.CutPrefix(answer, "id:"); ok {
+						// An id is a button's answer; a typed or forged one
+						// of a client the user may not see is no way in.
 						cid, _ := strconv.ParseInt(id, 10, 64)
 						c, err := b.store.Client(ctx, r.User, cid)
+						if models.ErrorCode(err) == models.ENOTFOUND || err == nil && c.TeamID != teamID(st) {
+							return models.Errorf(models.EINVALID, "form_choose", nil)
+						}
 						if err != nil {
 							return err
-						}
-						if c.TeamID != teamID(st) {
-							return models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
 						}
 						st.Set("client_id", id)
 						st.Set("client", c.Name)
