@@ -53,6 +53,7 @@ import (
 //	log an entry by a name (the writer's team)     ✓   ✗   ✓   ✓    ✗    ✗    ✗
 //	Ann's own entries by id (edit/undo a visit,
 //	  follow-up buttons, undo a plan or objection) ✓   ✗   ✗   ✗    ✗    ✗    ✗
+//	ask a manager to share Ann's client            ✗   ✓   ✗   ✗    ✗    ✗    ✗
 //	Zoe's client (Sudvik)                          ✗   ✗   ✗   ✓    ✓    ✗    ✗
 //	log an entry on Zoe's client by its id         ✗   ✗   ✗   ✓    ✗    ✗    ✗
 //	Zoe's own entries, forged or stale payloads    ✗   ✗   ✗   ✗    ✗    ✗    ✗
@@ -99,6 +100,7 @@ const (
 	sLogByName   scope = "log by a name"
 	sZoeLogByID  scope = "log on Zoe's client by id"
 	sAnnOwn      scope = "Ann's own entries by id"
+	sAskShare    scope = "ask a manager to share Ann's client"
 	sZoeClient   scope = "Zoe's client"
 	sNobody      scope = "Zoe's own entries, forged or stale payloads"
 	sManageN     scope = "manage Nordlys"
@@ -118,6 +120,7 @@ var rules = map[scope][]who{
 	sLogByName:   {pRep, pMgr, pMgrX},
 	sZoeLogByID:  {pMgrX},
 	sAnnOwn:      {pRep},
+	sAskShare:    {pRep2},
 	sZoeClient:   {pMgrX, pAdmin},
 	sNobody:      {},
 	sManageN:     {pMgr, pAdmin},
@@ -130,13 +133,11 @@ var rules = map[scope][]who{
 // allowed against the rule today, each waiting for a fix named beside it.
 // A listed cell that passes fails the test, so the list only shrinks.
 var knownHoles = map[string]string{
-	// A typed name is matched against the whole team, so a rep's visit,
-	// objection or plan lands on a teammate's client (and then shows it to
-	// them). Helper "access" makes name matching viewer-scoped and tells the
-	// rep who owns it.
-	"visits | /visit Acmeco; demo | rep2":          "access: name matching by viewer",
-	"objections | /objection Acmeco; price | rep2": "access: name matching by viewer",
-	"plans | /plan next mon Acmeco demo | rep2":    "access: name matching by viewer",
+	// The button carries only an id, and its answer names the client: a
+	// forged as:N tells a rep the name of any teammate's client, one id
+	// after another. Access: answer without the name, or accept only an id
+	// this person was shown.
+	"clients | as:ACME (ask to share) | rep2": "access: as:ID names the client",
 }
 
 // refusals are the answers that refuse (English catalogue texts).
@@ -612,6 +613,15 @@ func (w *world) cells() []*cell {
 		{row: "clients", label: "h:ACME:0", covers: []string{"cb:h"}, scope: sAnnClient, do: press(acme("h:ACME:0")), want: all("Acmeco")},
 		{row: "clients", label: "h:ACME:99 (page out of range)", covers: []string{"cb:h"}, scope: sNobody, do: press(acme("h:ACME:99"))},
 		{row: "clients", label: "h:ACME:-1 (forged)", covers: []string{"cb:h"}, scope: sNobody, do: press(acme("h:ACME:-1"))},
+
+		{row: "clients", label: "as:ACME (ask to share)", covers: []string{"cb:as"}, scope: sAskShare, do: press(acme("as:ACME")), want: all("Asked 1 manager to share Acmeco")},
+		{row: "clients", label: "as:ZEN (ask to share)", covers: []string{"cb:as"}, scope: sNobody, do: press(zen("as:ZEN"))},
+		{row: "clients", label: "sh:ACME:BOB (share)", covers: []string{"cb:sh"}, scope: sManageN, phase: 1,
+			do: press(func(w *world) string { return fmt.Sprintf("sh:%d:%d", w.acme, w.bobID) }), want: all("Acmeco is now shared with Bob")},
+		{row: "clients", label: "sh:ZEN:BOB (forged: Bob is not in Sudvik)", covers: []string{"cb:sh"}, scope: sNobody,
+			do: press(func(w *world) string { return fmt.Sprintf("sh:%d:%d", w.zen, w.bobID) })},
+		{row: "clients", label: "sh:ACME:ZOE (forged: Zoe is not in Nordlys)", covers: []string{"cb:sh"}, scope: sNobody,
+			do: press(func(w *world) string { return fmt.Sprintf("sh:%d:%d", w.acme, w.zoeID) })},
 
 		// Contacts.
 		{row: "contacts", label: "c:c:ACME (add a contact)", covers: []string{"cb:c", "form:contact"}, scope: sAnnClient, do: press(acme("c:c:ACME")), after: cancel},
