@@ -50,6 +50,7 @@ func TestCheckInAttachesLocationAndFiles(t *testing.T) {
 	n = len(h.Fake.Sent())
 	h.Wait(h.Fake.SendVoice(ann, "voice-1", 12))
 	apptest.MustContain(t, h.Fake.SentSince(n), "Noted for the visit you are logging: voice message.")
+	got = h.Tap(ann, got, "Now")
 	got = h.Tap(ann, got, "in person") // the method question is still the one waiting
 	for i := 0; i < 7; i++ {
 		got = h.Tap(ann, got, "Skip")

@@ -475,6 +475,8 @@ func TestLogVisitFromFollowUp(t *testing.T) {
 	tick(t, h, 1)
 	msg := lastSent(t, h, bob.ID)
 	got := h.Tap(bob, []tgfake.Sent{msg}, "📝 Log visit")
+	apptest.MustContain(t, got, "When was the visit?")
+	got = h.Tap(bob, got, "Now")
 	apptest.MustContain(t, got, "How did you meet them?")
 	if strings.Contains(apptest.Joined(got), "Which client did you visit?") {
 		t.Fatalf("the client was asked although the follow-up names it:\n%s", apptest.Joined(got))

@@ -202,6 +202,8 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 			reading = r.t("read_contact", map[string]any{"Met": r.list(met)})
 		case quick.KindNextVisit:
 			reading = readField(r, models.FieldNextVisit, r.time(p.At))
+		case quick.KindWhen:
+			reading = readField(r, models.FieldWhen, r.time(p.At))
 		case quick.KindNoFollowUp:
 			reading = r.t("read_no_follow_up", nil)
 		default:

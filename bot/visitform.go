@@ -18,6 +18,7 @@ import (
 func (b *Bot) visitForm() *Form {
 	custom := map[models.Field][]*Step{
 		models.FieldClient:    b.visitClientSteps(),
+		models.FieldWhen:      {b.whenStep()},
 		models.FieldContacts:  {b.contactsStep()},
 		models.FieldNextVisit: b.nextVisitSteps(),
 	}
@@ -35,6 +36,34 @@ func (b *Bot) visitClientSteps() []*Step {
 	steps := clientSteps(b, visitDrafts, "visit_q_client", func(d *visitDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.setClient })
 	steps[0].When = func(st *FormState) bool { d := visitDrafts.of(st); return d.ClientID == 0 && !d.NewClient }
 	return steps
+}
+
+// whenStep asks when the visit took place: now, or a time typed as people
+// say it ("today 10:30", "昨天下午3点"), never ahead of now.
+func (b *Bot) whenStep() *Step {
+	return &Step{ID: "when", Text: true, Optional: true,
+		Prompt: func(r *Request, _ *FormState) string { return r.t("visit_q_when", nil) },
+		Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
+			return []Choice{{r.t("visit_when_now", nil), "now"}}, nil
+		},
+		Parse: func(_ context.Context, r *Request, st *FormState, a string) error {
+			return visitDrafts.update(st, func(d *visitDraft) error {
+				at := r.Now.UTC()
+				if a != "now" {
+					var ok bool
+					if at, _, ok = quick.ReadWhen(a, r.Now, r.Loc); !ok {
+						return models.Errorf(models.EINVALID, "err_when_unreadable", map[string]any{"Value": a})
+					}
+				}
+				if err := models.CheckVisitTime(at, r.Now); err != nil {
+					return err
+				}
+				d.At = &at
+				return nil
+			})
+		},
+		// Skipped, a new visit is now and an edited one keeps its time.
+		OnSkip: func(*FormState) {}}
 }
 
 // contactsStep collects the contacts met: the client's as buttons, or
@@ -74,7 +103,7 @@ func (b *Bot) nextPrompt(r *Request, st *FormState) string {
 		return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
 	}
 	days := models.RevisitInterval(d.RevisitDays)
-	return r.t("visit_q_next", map[string]any{"Default": r.time(r.Now.In(r.Loc).AddDate(0, 0, days))})
+	return r.t("visit_q_next", map[string]any{"Default": r.time(d.at(r.Now).In(r.Loc).AddDate(0, 0, days))})
 }
 
 func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
@@ -175,7 +204,7 @@ func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Cho
 	}
 	days, hours := b.teamRevisit(ctx, team)
 	d.RevisitDays = days
-	if at, _, ok := models.RevisitDue(&models.Visit{At: r.Now}, days, hours, r.Loc); ok {
+	if at, _, ok := models.RevisitDue(&models.Visit{At: d.at(r.Now)}, days, hours, r.Loc); ok {
 		d.RuleAt = &at
 	}
 	visitDrafts.store(st, d)

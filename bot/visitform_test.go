@@ -13,6 +13,8 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	got := h.Send(ann, "/visit")
 	apptest.MustContain(t, got, "Which client did you visit? Tap a recent one or type the name.")
 	got = h.Send(ann, "Globex")
+	apptest.MustContain(t, got, "When was the visit?")
+	got = h.Tap(ann, got, "Now")
 	apptest.MustContain(t, got, "How did you meet them?")
 	got = h.Tap(ann, got, "phone")
 	apptest.MustContain(t, got, "How did you meet them?\n→ phone", "Who did you meet?")
@@ -98,6 +100,7 @@ func TestVisitFormSurvivesRestart(t *testing.T) {
 	got := h.Send(ann, "/visit")
 	apptest.MustContain(t, got, "Which client did you visit?")
 	got = h.Tap(ann, got, "Globex") // a recent client, as a button
+	got = h.Tap(ann, got, "Now")
 	apptest.MustContain(t, got, "How did you meet them?")
 	h.Restart()
 	got = h.Send(ann, "2") // phone, typed as the button's number

@@ -49,6 +49,12 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { visitDrafts.store(st, d) }); asked || err != nil {
 		return err
 	}
+	if err := models.CheckVisitTime(d.at(r.Now), r.Now); err != nil {
+		d.At = nil
+		visitDrafts.store(st, d)
+		b.renderError(r, err)
+		return b.AskStep(ctx, r, "visit", "when", st)
+	}
 	if d.NextAt != nil && !d.NextAt.After(r.Now) {
 		past := *d.NextAt
 		d.NextAt = nil

@@ -49,6 +49,7 @@ func TestVisitFormExpiresWithWhatWasKept(t *testing.T) {
 	h := salesTeam(t)
 	h.Send(ann, "/visit")
 	h.Send(ann, "Globex")
+	h.Send(ann, "1") // now
 	got := h.Send(ann, "2")
 	got = h.Send(ann, "Zhou (buyer)")
 	apptest.MustContain(t, got, "So far: Zhou (buyer)")

@@ -242,22 +242,29 @@ const (
 	FieldAttitude     Field = "attitude"
 	FieldDuration     Field = "duration"
 	FieldNextVisit    Field = "next_visit"
-	FieldCategory     Field = "category"
-	FieldGrade        Field = "grade"
-	FieldResolved     Field = "resolved"
-	FieldWorked       Field = "worked_answer"
-	FieldResolvedAt   Field = "resolved_at"
-	FieldOwner        Field = "owner"
-	FieldVisitCount   Field = "visits_in_period"
-	FieldLastVisit    Field = "last_visit"
-	FieldCreated      Field = "created"
-	FieldRoles        Field = "roles"
+	// FieldWhen is when the visit took place (default: when it is logged).
+	FieldWhen       Field = "when"
+	FieldCategory   Field = "category"
+	FieldGrade      Field = "grade"
+	FieldResolved   Field = "resolved"
+	FieldWorked     Field = "worked_answer"
+	FieldResolvedAt Field = "resolved_at"
+	FieldOwner      Field = "owner"
+	FieldVisitCount Field = "visits_in_period"
+	FieldLastVisit  Field = "last_visit"
+	FieldCreated    Field = "created"
+	FieldRoles      Field = "roles"
 )
 
 // VisitFields are a visit's fields, in the order the form asks them, the
 // confirmation lists them and the export writes them.
 var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClient, Kind: CustomField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 24},
+	// Reps often log in the evening: the visit's time is asked (default
+	// now) and may lie in the past, never ahead.
+	{Name: FieldWhen, Kind: TimeField, Use: UseAsk | UseEdit,
+		Keywords: []string{"when", "date", "visited", "visit time", "时间", "拜访时间", "日期"},
+		Time:     func(v *Visit) *time.Time { return &v.At }},
 	{Name: FieldMethod, Kind: ChoiceField, Enum: EnumMethod, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 12,
 		Keywords: []string{"method", "via", "how", "方式", "方法", "拜访方式"},
 		Get:      func(v *Visit) string { return string(v.Method) }, Set: func(v *Visit, s string) { v.Method = Method(s) }},

@@ -241,14 +241,15 @@ const (
 )
 
 // LastEntry finds the rep's newest live visit or objection logged at or
-// after since (idx_visits_rep_at, idx_objections_rep_at). kind is "" when
-// there is none.
+// after since — by when it was logged, not when it took place, as a visit
+// of yesterday logged now is still new (the rep's rows of
+// idx_visits_rep_at, idx_objections_rep_at). kind is "" when there is none.
 func (db *DB) LastEntry(ctx context.Context, repID int64, since time.Time) (kind string, id int64, err error) {
 	g := db.conn(ctx)
 	var v visitRow
 	var o objectionRow
-	vErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&v).Error
-	oErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&o).Error
+	vErr := g.Where("rep_id = ? AND created_at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("created_at DESC, id DESC").Limit(1).Find(&v).Error
+	oErr := g.Where("rep_id = ? AND created_at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("created_at DESC, id DESC").Limit(1).Find(&o).Error
 	if vErr != nil || oErr != nil {
 		return "", 0, fmt.Errorf("last entry of rep %d: %w", repID, firstErr(vErr, oErr))
 	}

@@ -343,8 +343,11 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 			return fmt.Errorf("get visit %d: %w", v.ID, translate(err, "err_visit_gone", ""))
 		}
 		old := oldRow.model()
-		// What an edit does not change.
-		v.TeamID, v.RepID, v.At, v.CreatedAt, v.ClientCreated = old.TeamID, old.RepID, old.At, old.CreatedAt, old.ClientCreated
+		// What an edit does not change (the time only when given).
+		v.TeamID, v.RepID, v.CreatedAt, v.ClientCreated = old.TeamID, old.RepID, old.CreatedAt, old.ClientCreated
+		if v.At.IsZero() {
+			v.At = old.At
+		}
 		if in.NewClient != nil {
 			c := *in.NewClient
 			if err := createClient(tx, &c); err != nil {
