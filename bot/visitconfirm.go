@@ -124,8 +124,8 @@ func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisi
 	return r.t("followup_at", map[string]any{"At": r.time(f.DueAt)})
 }
 
-// cbVisit handles "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field) and
-// "v:u:ID" (undo).
+// cbVisit handles "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field),
+// "v:u:ID" (undo: asks first), "v:y:ID" (undo it) and "v:k:ID" (keep it).
 func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	action, id, field, ok := cbAction(payload)
 	if !ok {
@@ -163,7 +163,16 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 		r.editLast(r.MessageID)
 		return b.AskStep(ctx, r, "visit", field, st)
 	case "u":
+		return b.askUndoVisit(ctx, r, v.ID)
+	case "y":
 		return b.undoVisit(ctx, r, v, r.MessageID)
+	case "k":
+		c, err := b.store.Client(ctx, v.ClientID)
+		if err != nil {
+			return err
+		}
+		keepEntry(r, "undo_kept_visit", map[string]any{"Client": c.Name, "At": r.time(v.At)})
+		return nil
 	}
 	r.say("button_stale", nil)
 	return nil

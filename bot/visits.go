@@ -8,7 +8,6 @@ package bot
 import (
 	"context"
 	"strings"
-	"time"
 
 	"salesbot/internal/quick"
 	"salesbot/internal/storage"
@@ -114,54 +113,6 @@ func (b *Bot) ownVisit(ctx context.Context, r *Request, id int64) (*models.Visit
 		return nil, false, err
 	}
 	return v, v.RepID == r.User.ID, nil
-}
-
-// undoVisit takes back one of the user's visits logged within the undo
-// window; confirmID, when set, is the confirmation that turns into the
-// notice.
-func (b *Bot) undoVisit(ctx context.Context, r *Request, v *models.Visit, confirmID int) error {
-	if r.Now.Sub(v.CreatedAt) > models.UndoWindow {
-		return models.Errorf(models.EINVALID, "err_undo_too_old", map[string]any{"At": v.CreatedAt})
-	}
-	c, err := b.store.Client(ctx, v.ClientID)
-	if err != nil {
-		return err
-	}
-	s, err := b.store.UndoVisit(ctx, v.ID)
-	if err != nil {
-		return err
-	}
-	text := r.t("visit_undone", map[string]any{"Client": c.Name, "At": r.time(v.At)})
-	if s.ClientDeleted {
-		text += "\n" + r.t("undo_client_removed", nil)
-	}
-	r.reply(text, nil)
-	r.editLast(confirmID)
-	return nil
-}
-
-// cmdUndo is /undo: the user's last visit or objection of the last 24 hours.
-func (b *Bot) cmdUndo(ctx context.Context, r *Request) error {
-	kind, id, err := b.store.LastEntry(ctx, r.User.ID, r.Now.Add(-models.UndoWindow))
-	if err != nil {
-		return err
-	}
-	switch kind {
-	case storage.EntryVisit:
-		v, err := b.store.Visit(ctx, id)
-		if err != nil {
-			return err
-		}
-		return b.undoVisit(ctx, r, v, 0)
-	case storage.EntryObjection:
-		o, err := b.store.Objection(ctx, id)
-		if err != nil {
-			return err
-		}
-		return b.undoObjection(ctx, r, o, 0)
-	}
-	r.say("undo_nothing", map[string]any{"Hours": int(models.UndoWindow / time.Hour)})
-	return nil
 }
 
 // parseQuickVisit reads /visit's one-message form. A line without ";" is

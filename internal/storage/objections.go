@@ -205,12 +205,12 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 }
 
 // UndoObjection takes an objection back (marked deleted, kept for the
-// record), with the client it created when nothing else refers to it. It
-// reports whether the client went too.
-func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, bool, error) {
+// record), with the client card it created when the card holds nothing
+// else (models.UndoEffect). It returns what it did.
+func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, *models.UndoEffect, error) {
 	var (
-		o       *models.Objection
-		deleted bool
+		o  *models.Objection
+		fx *models.UndoEffect
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var row objectionRow
@@ -218,20 +218,22 @@ func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, b
 			return fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
 		}
 		o = row.model()
+		var err error
+		if fx, err = objectionUndoEffect(tx, o); err != nil {
+			return err
+		}
 		if err := tx.Model(&objectionRow{}).Where("id = ?", id).Update("deleted_at", db.Now()).Error; err != nil {
 			return fmt.Errorf("undo objection %d: %w", id, err)
 		}
-		if o.ClientCreated {
-			var err error
-			deleted, err = deleteClientIfEmpty(tx, o.ClientID)
-			return err
+		if fx.ClientGoes {
+			return deleteClient(tx, o.ClientID)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
-	return o, deleted, nil
+	return o, fx, nil
 }
 
 // Entry kinds that /undo takes back.
