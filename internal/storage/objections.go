@@ -213,12 +213,10 @@ func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, *
 		fx *models.UndoEffect
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var row objectionRow
-		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-			return fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
-		}
-		o = row.model()
 		var err error
+		if o, err = liveObjection(tx, id); err != nil {
+			return err
+		}
 		if fx, err = objectionUndoEffect(tx, o); err != nil {
 			return err
 		}

@@ -162,12 +162,10 @@ func (db *DB) UndoVisitEffect(ctx context.Context, id int64) (*models.Visit, *mo
 		fx *models.UndoEffect
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var row visitRow
-		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-			return fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
-		}
-		v = row.model()
 		var err error
+		if v, err = liveVisit(tx, id); err != nil {
+			return err
+		}
 		fx, err = db.visitUndoEffect(tx, v)
 		return err
 	})
@@ -200,12 +198,10 @@ func (db *DB) UndoObjectionEffect(ctx context.Context, id int64) (*models.Object
 		fx *models.UndoEffect
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var row objectionRow
-		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-			return fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
-		}
-		o = row.model()
 		var err error
+		if o, err = liveObjection(tx, id); err != nil {
+			return err
+		}
 		fx, err = objectionUndoEffect(tx, o)
 		return err
 	})
@@ -213,4 +209,22 @@ func (db *DB) UndoObjectionEffect(ctx context.Context, id int64) (*models.Object
 		return nil, nil, err
 	}
 	return o, fx, nil
+}
+
+// liveVisit reads a visit that is not undone.
+func liveVisit(tx *gorm.DB, id int64) (*models.Visit, error) {
+	var row visitRow
+	if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
+	}
+	return row.model(), nil
+}
+
+// liveObjection reads an objection that is not undone.
+func liveObjection(tx *gorm.DB, id int64) (*models.Objection, error) {
+	var row objectionRow
+	if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
+	}
+	return row.model(), nil
 }

@@ -450,11 +450,10 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 	out := &SavedVisit{}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var row visitRow
-		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-			return fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
+		v, err := liveVisit(tx, id)
+		if err != nil {
+			return err
 		}
-		v := row.model()
 		fx, err := db.visitUndoEffect(tx, v)
 		if err != nil {
 			return err
