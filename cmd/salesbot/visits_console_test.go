@@ -17,6 +17,7 @@ func TestConsoleLogsVisits(t *testing.T) {
 		"2", // grade B for the new client
 		"/visit",
 		"Globex",       // a new client, typed
+		"1",            // now
 		"1",            // in person
 		"Zhou (buyer)", // a new contact with role
 		"2",            // ✓ Done

@@ -176,6 +176,7 @@ var scenarios = []scenario{
 	{"form visit", func(d *driver) {
 		d.send("/visit")
 		d.send("Globex")
+		d.tap("Now")
 		d.send("2")
 		d.send("Zhou (buyer)")
 		d.tap("✓ Done")
