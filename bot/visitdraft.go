@@ -36,6 +36,11 @@ type visitDraft struct {
 	// (the team's working hours applied).
 	RevisitDays int        `json:"revisit_days,omitempty"`
 	RuleAt      *time.Time `json:"rule_at,omitempty"`
+	// SameAt is the time of the visit this one would double (the "log it
+	// again?" question); Again is its Yes, Drop its No.
+	SameAt *time.Time `json:"same_at,omitempty"`
+	Again  bool       `json:"again,omitempty"`
+	Drop   bool       `json:"drop,omitempty"`
 }
 
 type draftContact struct {

@@ -24,7 +24,7 @@ func (b *Bot) visitForm() *Form {
 	}
 	return &Form{
 		Kind:     "visit",
-		Steps:    formSteps(visitKeys, visitDrafts, custom),
+		Steps:    append(formSteps(visitKeys, visitDrafts, custom), b.againStep()),
 		Done:     b.visitDone,
 		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDrafts.of(st)) },
 	}
@@ -64,6 +64,30 @@ func (b *Bot) whenStep() *Step {
 		},
 		// Skipped, a new visit is now and an edited one keeps its time.
 		OnSkip: func(*FormState) {}}
+}
+
+// againStep asks, only when the visit would double one logged within the
+// hour with the same parts, whether to log it again; nothing is stored
+// before Yes.
+func (b *Bot) againStep() *Step {
+	return &Step{ID: "again", When: never,
+		Prompt: func(r *Request, st *FormState) string {
+			d := visitDrafts.of(st)
+			at := d.at(r.Now)
+			if d.SameAt != nil {
+				at = *d.SameAt
+			}
+			return r.t("visit_q_again", map[string]any{"Client": d.ClientName, "At": r.time(at)})
+		},
+		Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
+			return []Choice{{r.t("visit_again_yes", nil), "yes"}, {r.t("visit_again_no", nil), "no"}}, nil
+		},
+		Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+			return visitDrafts.update(st, func(d *visitDraft) error {
+				d.Again, d.Drop = a == "yes", a != "yes"
+				return nil
+			})
+		}}
 }
 
 // contactsStep collects the contacts met: the client's as buttons, or

@@ -64,6 +64,27 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 	if err := d.check(); err != nil {
 		return err
 	}
+	if d.Drop {
+		r.say("visit_again_dropped", map[string]any{"Client": d.ClientName})
+		return nil
+	}
+	if d.EditID == 0 && !d.Again {
+		v := d.record()
+		v.RepID, v.At = r.User.ID, d.at(r.Now)
+		met := make([]string, len(d.Contacts))
+		for i, c := range d.Contacts {
+			met[i] = c.Name
+		}
+		same, err := b.store.SameVisit(ctx, &v, met)
+		if err != nil {
+			return err
+		}
+		if same != nil {
+			d.SameAt = &same.At
+			visitDrafts.store(st, d)
+			return b.AskStep(ctx, r, "visit", "again", st)
+		}
+	}
 	return b.saveVisit(ctx, r, d)
 }
 

@@ -629,3 +629,36 @@ func (db *DB) Attachments(ctx context.Context, visitID int64) ([]models.Attachme
 	}
 	return out, nil
 }
+
+// SameVisit finds the rep's live visit to the client within
+// models.DuplicateWindow of v.At that has the same parts as v
+// (models.SameParts; met names v's contacts), or nil: the visit a second
+// one would double (idx_visits_client_at).
+func (db *DB) SameVisit(ctx context.Context, v *models.Visit, met []string) (*models.Visit, error) {
+	if v.ClientID == 0 {
+		return nil, nil
+	}
+	near, err := db.Visits(ctx, VisitFilter{ClientID: v.ClientID, RepID: v.RepID,
+		From: v.At.Add(-models.DuplicateWindow + time.Nanosecond), To: v.At.Add(models.DuplicateWindow)})
+	if err != nil {
+		return nil, err
+	}
+	for _, old := range near {
+		full, err := db.Visit(ctx, old.ID)
+		if err != nil {
+			return nil, err
+		}
+		contacts, err := db.VisitContacts(ctx, full)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, len(contacts))
+		for i, c := range contacts {
+			names[i] = c.Name
+		}
+		if models.NearInTime(full.At, v.At) && models.SameParts(full, v, names, met) {
+			return full, nil
+		}
+	}
+	return nil, nil
+}
