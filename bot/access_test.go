@@ -234,12 +234,12 @@ func TestTypedIDIsNoWayIn(t *testing.T) {
 	}
 	h.Send(bob, "/visit")
 	got := h.Send(bob, "id:"+itoa(c.ID))
-	if j := apptest.Joined(got); strings.Contains(j, "Lumen") || strings.Contains(j, "When was the visit?") {
+	if j := apptest.Joined(got); strings.Contains(j, "Lumen") || strings.Contains(j, "How did you meet them?") {
 		t.Fatalf("a typed id opened a teammate's client: %q", apptest.Texts(got))
 	}
 	// Lu's own id goes on to the next question for Lu.
 	h.Send(repL, "/visit")
-	apptest.MustContain(t, h.Send(repL, "id:"+itoa(c.ID)), "When was the visit?")
+	apptest.MustContain(t, h.Send(repL, "id:"+itoa(c.ID)), "How did you meet them?")
 }
 
 // A plan button carries a week; only this week and next can be planned by

@@ -134,8 +134,6 @@ type Request struct {
 	Location   *Location
 	Attachment *Attachment
 
-	// abandoned is set when this command ended a waiting form.
-	abandoned bool
 	// names caches member names looked up while rendering.
 	names map[int64]string
 
@@ -416,17 +414,24 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.say("unknown_text", nil)
 		return nil
 	}
+	if _, ok := b.byName[r.Command]; !ok {
+		r.say("unknown_command", map[string]any{"Command": "/" + r.Command})
+		return nil
+	}
+	// A command while a form waits is held back: the form asks first.
+	if held, err := b.formBeforeCommand(ctx, r); held || err != nil {
+		return err
+	}
+	return b.runCommand(ctx, r)
+}
+
+// runCommand runs r.Command for the user, if their role allows it.
+func (b *Bot) runCommand(ctx context.Context, r *Request) error {
 	cmd, ok := b.byName[r.Command]
 	if !ok {
 		r.say("unknown_command", map[string]any{"Command": "/" + r.Command})
 		return nil
 	}
-	// A command ends a waiting form, saying so first.
-	before := len(r.out)
-	if err := b.abandonForm(ctx, r); err != nil {
-		return err
-	}
-	r.abandoned = len(r.out) > before
 	if !r.User.Role().AtLeast(cmd.role) {
 		r.say("forbidden", map[string]any{"Command": "/" + cmd.name, "Role": r.role(cmd.role)})
 		return nil

@@ -320,7 +320,7 @@ func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind 
 // one ("client_pick", reached by a jump). choice finds the draft's client.
 func clientSteps[R, D any](b *Bot, drafts draftStore[R, D], promptKey string, choice func(*D) (*clientChoice, setClientFunc)) []*Step {
 	return []*Step{
-		{ID: "client", Text: true, Columns: 2, NumbersArePicks: true,
+		{ID: "client", Text: true, Columns: 2,
 			Prompt:  func(r *Request, st *FormState) string { return r.t(promptKey, nil) },
 			Choices: b.recentClientChoices,
 			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {

@@ -143,11 +143,9 @@ func (b *Bot) helpText(lang string, u *models.User) string {
 	return sb.String()
 }
 
-// /cancel ends a waiting form (route has abandoned it already, saying so).
+// /cancel with no form waiting (route cancels a waiting one).
 func (b *Bot) cmdCancel(_ context.Context, r *Request) error {
-	if !r.abandoned {
-		r.say("form_none", nil)
-	}
+	r.say("form_none", nil)
 	return nil
 }
 

@@ -98,7 +98,7 @@ func TestExportWorkbookAndCSV(t *testing.T) {
 	if csvVisits.FileName != "salesbot-North-2026-11-23-2026-11-24-visits.csv" || !bytes.HasPrefix(csvVisits.File, []byte("\xEF\xBB\xBFDate,Rep,Client")) {
 		t.Fatalf("visits CSV %q: %q", csvVisits.FileName, csvVisits.File[:min(40, len(csvVisits.File))])
 	}
-	if !strings.Contains(string(csvVisits.File), "2026-11-24 14:00,Li Wei,华为,in person,needs analysis,needs analysis,needs analysis,neutral,0") {
+	if !strings.Contains(string(csvVisits.File), "2026-11-24 14:00,Li Wei,华为,in person,needs analysis,needs analysis,needs analysis,neutral,,0") {
 		t.Fatalf("visits CSV:\n%s", csvVisits.File)
 	}
 	if !strings.Contains(string(got[2].File), ",yes,volume discount,") {

@@ -224,9 +224,11 @@ func formSteps[R, D any](keys *recordKeys, drafts draftStore[R, D], custom map[m
 		case models.ChoiceField:
 			e := f.Enum
 			s.Choices = func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) { return enumChoices(r, e), nil }
+			s.Read = e.Parse
 			s.Columns = choiceColumns[f.Name]
 		default:
 			s.Text = true
+			s.NumbersAreText = f.Kind == models.MinutesField || f.Numeric
 		}
 		if !f.Has(models.UseAsk) {
 			s.When = never // reached by Edit only

@@ -8,21 +8,30 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"salesbot/internal/outbox"
 	"salesbot/models"
 )
 
 // A form asks one question per step: buttons for choices, free text where
-// needed, Skip, Back and Cancel. Its state is stored after every answer, so
-// a restart mid-form loses nothing; a form idle for FormIdle expires with a
-// message listing what had been entered.
+// needed, Skip, Back, Save (once what is needed is known) and Cancel. Its
+// state is stored after every answer, so a restart mid-form loses nothing.
+// Nothing entered is thrown away without asking: a command sent mid-form,
+// Cancel after answers, and a message after a pause each ask first; a form
+// idle for FormIdle expires with a message listing what had been entered.
 //
 // Button data is "f:<step>:<action>[:<value>]": the step id makes a button
 // of an earlier question stale once the form has moved on.
 
-// FormIdle is how long a form waits for an answer.
-const FormIdle = 30 * time.Minute
+// FormIdle is how long a form waits for an answer: reps log in the
+// evening what they started at noon.
+const FormIdle = 24 * time.Hour
+
+// FormPause is how long a form may wait before a typed message is first
+// asked about ("continue your visit to Acme?") rather than taken as the
+// answer: after it, the message may well be meant for something else.
+const FormPause = 30 * time.Minute
 
 // Form defines a kind of form.
 type Form struct {
@@ -34,6 +43,12 @@ type Form struct {
 	// messages ("what was kept"); "" when nothing was entered. Nil: list
 	// the raw answers.
 	Describe func(r *Request, st *FormState) string
+	// Subject, when set, is what the form is about (the visit's client),
+	// for its title in questions about it ("the visit form for Acme").
+	Subject func(st *FormState) string
+	// CanSave, when set, says the answers so far can be saved: every step
+	// then has a Save button that ends the form (the rest stays empty).
+	CanSave func(st *FormState) bool
 }
 
 // Step is one question.
@@ -50,10 +65,13 @@ type Step struct {
 	// A models.Error is shown and the question asked again. Nil: store
 	// the answer as st.Data[ID].
 	Parse func(ctx context.Context, r *Request, st *FormState, answer string) error
-	// NumbersArePicks says a typed small number (1–99) can only mean a
-	// button: one that is not offered is refused, never stored as a name
-	// (the client and contacts steps).
-	NumbersArePicks bool
+	// Read, for a step without Text, reads a typed answer that is not a
+	// button's label or number ("demo" at the stage step).
+	Read func(text string) (string, bool)
+	// NumbersAreText says a typed small number is an answer (a size, a
+	// duration, a phone). Elsewhere a number 0–99 can only mean a button:
+	// one that is not offered is refused, never stored as text.
+	NumbersAreText bool
 	// Optional steps have a Skip button.
 	Optional bool
 	// OnSkip, if set, clears what the step stores when it is skipped
@@ -87,9 +105,24 @@ type FormState struct {
 	// the following one (also in a Single edit): a step reached only this
 	// way ("did you mean", "pick a date") has When returning false.
 	Jump string `json:"jump,omitempty"`
+	// Hold is the question about the form itself that is open (holdCommand,
+	// holdCancel, holdResume), and Pending what the user sent that it holds
+	// back: the command to run after a discard, the message to answer with
+	// after a "continue".
+	Hold    string `json:"hold,omitempty"`
+	Pending string `json:"pending,omitempty"`
+	// Left is when the form was left before a holdResume question.
+	Left time.Time `json:"left,omitempty"`
 
 	updatedAt time.Time
 }
+
+// The questions a form asks about itself.
+const (
+	holdCommand = "command" // a command was sent: finish the form first, or discard it?
+	holdCancel  = "cancel"  // Cancel after answers: discard them?
+	holdResume  = "resume"  // a message after a pause: continue the form?
+)
 
 // Get returns an answer ("" when missing).
 func (st *FormState) Get(key string) string { return st.Data[key] }
@@ -174,11 +207,11 @@ func (b *Bot) ask(ctx context.Context, r *Request, f *Form, st *FormState, s *St
 	if err := b.store.SaveForm(ctx, r.User.ID, f.Kind, st); err != nil {
 		return err
 	}
-	r.reply(s.Prompt(r, st), b.formButtons(r, st, s))
+	r.reply(s.Prompt(r, st), b.formButtons(r, f, st, s))
 	return nil
 }
 
-func (b *Bot) formButtons(r *Request, st *FormState, s *Step) [][]outbox.Button {
+func (b *Bot) formButtons(r *Request, f *Form, st *FormState, s *Step) [][]outbox.Button {
 	bs := make([]outbox.Button, len(st.Choices))
 	for i, c := range st.Choices {
 		bs[i] = outbox.Button{Text: c.Label, Data: fmt.Sprintf("f:%s:c:%d", s.ID, i)}
@@ -191,8 +224,30 @@ func (b *Bot) formButtons(r *Request, st *FormState, s *Step) [][]outbox.Button 
 	if s.Optional {
 		ctl = append(ctl, outbox.Button{Text: r.t("form_skip", nil), Data: "f:" + s.ID + ":s"})
 	}
+	if f.canSave(st) {
+		ctl = append(ctl, outbox.Button{Text: r.t("form_save", nil), Data: "f:" + s.ID + ":v"})
+	}
 	ctl = append(ctl, outbox.Button{Text: r.t("form_cancel", nil), Data: "f:" + s.ID + ":x"})
 	return append(rows, ctl)
+}
+
+// canSave reports whether the Save button is offered: the form says its
+// answers are enough, and it is not a one-step edit (which saves anyway).
+func (f *Form) canSave(st *FormState) bool {
+	return f.CanSave != nil && !st.Single && f.CanSave(st)
+}
+
+// title names the form in questions about it (formTitleKeys).
+func (b *Bot) title(r *Request, f *Form, st *FormState) string {
+	key, ok := formTitleKeys.key(f.Kind)
+	if !ok {
+		key = "form_title_any"
+	}
+	subject := ""
+	if f.Subject != nil {
+		subject = f.Subject(st)
+	}
+	return r.t(key, map[string]any{"Client": subject})
 }
 
 // loadForm returns the user's form and its definition, expiring it (with a
@@ -223,7 +278,8 @@ func (b *Bot) loadForm(ctx context.Context, r *Request) (*Form, *FormState, erro
 	return f, st, nil
 }
 
-// formHook answers the waiting question with a typed message.
+// formHook answers the waiting question with a typed message; after a
+// pause it first asks whether the message is for the form.
 func (b *Bot) formHook(ctx context.Context, r *Request) (bool, error) {
 	f, st, err := b.loadForm(ctx, r)
 	if err != nil || f == nil {
@@ -240,44 +296,88 @@ func (b *Bot) formHook(ctx context.Context, r *Request) (bool, error) {
 		r.say("form_need_text", nil)
 		return true, nil
 	}
-	answer := r.Text
-	if s.Optional && b.isSkipWord(answer) {
-		// typing the Skip button's word is pressing it, never a text answer
-		if s.OnSkip != nil {
-			s.OnSkip(st)
-		} else {
-			delete(st.Data, s.ID)
-		}
-		return true, b.advance(ctx, r, f, st, s)
+	if st.Hold == "" && r.Now.Sub(st.updatedAt) >= FormPause {
+		return true, b.holdForm(ctx, r, f, st, holdResume, r.Text)
 	}
-	if !s.Text {
-		value, ok := matchChoice(st.Choices, answer)
-		if !ok {
-			r.say("form_choose", nil)
-			r.reply(s.Prompt(r, st), b.formButtons(r, st, s))
-			return true, nil
-		}
-		answer = value
-	} else if value, ok := matchChoice(st.Choices, answer); ok {
-		answer = value
-	} else if n, err := strconv.Atoi(strings.TrimSpace(answer)); err == nil && s.NumbersArePicks && n >= 0 && n < 100 {
-		r.say("form_pick_number", map[string]any{"N": n, "Max": len(st.Choices)})
-		r.reply(s.Prompt(r, st), b.formButtons(r, st, s))
-		return true, nil
-	}
-	return true, b.answer(ctx, r, f, st, s, answer)
+	// A message while a question about the form is open answers the step:
+	// the user carried on with the form.
+	st.Hold, st.Pending = "", ""
+	return true, b.typedAnswer(ctx, r, f, st, s, r.Text)
 }
 
-// isSkipWord reports whether text is the Skip button's word in any
+// typedAnswer reads a typed message as the answer to step s: a button's
+// word or number, or text; a number that is no button, or Skip where the
+// step cannot be skipped, is refused and the question asked again.
+func (b *Bot) typedAnswer(ctx context.Context, r *Request, f *Form, st *FormState, s *Step, text string) error {
+	answer := strings.TrimSpace(text)
+	again := func(key string, data map[string]any) error {
+		r.say(key, data)
+		return b.ask(ctx, r, f, st, s)
+	}
+	switch {
+	case b.isButtonWord(answer, "form_skip"):
+		// typing the Skip button's word is pressing it, never a text answer
+		if !s.Optional {
+			return again("form_required", nil)
+		}
+		return b.skip(ctx, r, f, st, s)
+	case f.canSave(st) && b.isButtonWord(answer, "form_save"):
+		return b.finish(ctx, r, f, st)
+	}
+	if value, ok := matchChoice(st.Choices, answer); ok {
+		return b.answer(ctx, r, f, st, s, value)
+	}
+	if n, ok := buttonNumber(answer); ok && !s.NumbersAreText {
+		if len(st.Choices) == 0 {
+			return again("form_no_button", map[string]any{"N": n})
+		}
+		return again("form_pick_number", map[string]any{"N": n, "Max": len(st.Choices)})
+	}
+	if !s.Text {
+		value, ok := "", false
+		if s.Read != nil {
+			value, ok = s.Read(answer)
+		}
+		if !ok {
+			return again("form_choose", nil)
+		}
+		answer = value
+	}
+	return b.answer(ctx, r, f, st, s, answer)
+}
+
+func (b *Bot) skip(ctx context.Context, r *Request, f *Form, st *FormState, s *Step) error {
+	if s.OnSkip != nil {
+		s.OnSkip(st)
+	} else {
+		delete(st.Data, s.ID)
+	}
+	return b.advance(ctx, r, f, st, s)
+}
+
+// buttonNumber reads a typed small number (0–99), which in a form can only
+// be meant as a button's number.
+func buttonNumber(text string) (int, bool) {
+	n, err := strconv.Atoi(text)
+	return n, err == nil && n >= 0 && n < 100 && !strings.HasPrefix(text, "+")
+}
+
+// isButtonWord reports whether text is a form button's word in any
 // language ("skip", "跳过"), so it is not stored as an answer.
-func (b *Bot) isSkipWord(text string) bool {
-	text = strings.TrimSpace(text)
+func (b *Bot) isButtonWord(text, key string) bool {
+	text = bareLabel(text)
 	for _, lang := range b.cat.Languages() {
-		if strings.EqualFold(text, strings.TrimSpace(b.cat.T(lang, "form_skip", nil))) {
+		if text != "" && strings.EqualFold(text, bareLabel(b.cat.T(lang, key, nil))) {
 			return true
 		}
 	}
 	return false
+}
+
+// bareLabel is a button's label as people type it: without its marks and
+// brackets at either end ("✓ Done" is typed "done", "✓ 完成" "完成").
+func bareLabel(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }
 
 // matchChoice reads a typed answer as a choice: its label (any case) or
@@ -287,6 +387,13 @@ func matchChoice(cs []Choice, text string) (string, bool) {
 	for _, c := range cs {
 		if strings.EqualFold(c.Label, text) {
 			return c.Value, true
+		}
+	}
+	if bare := bareLabel(text); bare != "" {
+		for _, c := range cs {
+			if strings.EqualFold(bareLabel(c.Label), bare) {
+				return c.Value, true
+			}
 		}
 	}
 	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(cs) {
@@ -383,6 +490,10 @@ func (b *Bot) cbForm(ctx context.Context, r *Request, payload string) error {
 		r.reply(s.Prompt(r, st)+"\n→ "+label, nil)
 		r.editLast(r.MessageID)
 	}
+	if action != "k" && action != "d" {
+		// answering the step itself settles an open question about the form
+		st.Hold, st.Pending = "", ""
+	}
 	switch action {
 	case "c":
 		i, err := strconv.Atoi(value)
@@ -398,12 +509,14 @@ func (b *Bot) cbForm(ctx context.Context, r *Request, payload string) error {
 			return nil
 		}
 		answered(r.t("form_skipped", nil))
-		if s.OnSkip != nil {
-			s.OnSkip(st)
-		} else {
-			delete(st.Data, s.ID)
+		return b.skip(ctx, r, f, st, s)
+	case "v":
+		if !f.canSave(st) {
+			r.say("button_stale", nil)
+			return nil
 		}
-		return b.advance(ctx, r, f, st, s)
+		answered(r.t("form_save", nil))
+		return b.finish(ctx, r, f, st)
 	case "b":
 		if len(st.Path) == 0 {
 			r.say("button_stale", nil)
@@ -415,29 +528,120 @@ func (b *Bot) cbForm(ctx context.Context, r *Request, payload string) error {
 		_, ps := f.step(prev)
 		return b.ask(ctx, r, f, st, ps)
 	case "x":
-		if _, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{}); err != nil {
-			return err
-		}
 		answered(r.t("form_cancel", nil))
-		r.reply(r.t("form_cancelled", map[string]any{"Kept": b.describe(r, f, st)}), nil)
-		return nil
+		return b.cancelForm(ctx, r, f, st)
+	case "k", "d":
+		if st.Hold == "" {
+			r.say("button_stale", nil)
+			return nil
+		}
+		keep, discard := holdLabels(r, st)
+		label := keep
+		if action == "d" {
+			label = discard
+		}
+		r.reply(b.holdText(r, f, st)+"\n→ "+label, nil)
+		r.editLast(r.MessageID)
+		hold, pending := st.Hold, st.Pending
+		st.Hold, st.Pending = "", ""
+		if action == "d" {
+			return b.discardForm(ctx, r, f, st, hold, pending)
+		}
+		if hold == holdResume && pending != "" {
+			return b.typedAnswer(ctx, r, f, st, s, pending)
+		}
+		return b.ask(ctx, r, f, st, s)
 	}
 	r.say("button_stale", nil)
 	return nil
 }
 
-// abandonForm ends a waiting form because the user sent a command, saying
-// so and showing what had been entered.
-func (b *Bot) abandonForm(ctx context.Context, r *Request) error {
-	f, st, err := b.loadForm(ctx, r)
-	if err != nil || f == nil {
-		return err
+// cancelForm ends the form on Cancel or /cancel: at once when nothing was
+// entered, else after asking once.
+func (b *Bot) cancelForm(ctx context.Context, r *Request, f *Form, st *FormState) error {
+	if b.describe(r, f, st) != "" && st.Hold != holdCancel {
+		return b.holdForm(ctx, r, f, st, holdCancel, "")
 	}
+	return b.discardForm(ctx, r, f, st, holdCancel, "")
+}
+
+// discardForm ends the form, saying what had been entered, then runs the
+// command held back (hold holdCommand) or says what became of the message
+// held back (holdResume).
+func (b *Bot) discardForm(ctx context.Context, r *Request, f *Form, st *FormState, hold, pending string) error {
 	if _, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{}); err != nil {
 		return err
 	}
-	r.reply(r.t("form_abandoned", map[string]any{"Command": "/" + r.Command, "Kept": b.describe(r, f, st)}), nil)
+	r.reply(r.t("form_cancelled", map[string]any{"Kept": b.describe(r, f, st)}), nil)
+	switch {
+	case hold == holdCommand && pending != "":
+		r.Command, r.Args = splitCommand(pending)
+		return b.runCommand(ctx, r)
+	case hold == holdResume && pending != "":
+		r.say("unknown_text", nil)
+	}
 	return nil
+}
+
+// holdForm asks a question about the form itself (hold), keeping back
+// what the user sent (pending) until it is answered.
+func (b *Bot) holdForm(ctx context.Context, r *Request, f *Form, st *FormState, hold, pending string) error {
+	st.Hold, st.Pending = hold, pending
+	if hold == holdResume {
+		st.Left = st.updatedAt
+	}
+	if err := b.store.SaveForm(ctx, r.User.ID, f.Kind, st); err != nil {
+		return err
+	}
+	keep, discard := holdLabels(r, st)
+	r.reply(b.holdText(r, f, st), [][]outbox.Button{{
+		{Text: keep, Data: "f:" + st.Step + ":k"},
+		{Text: discard, Data: "f:" + st.Step + ":d"},
+	}})
+	return nil
+}
+
+// holdLabels are the buttons of the open question about the form.
+func holdLabels(r *Request, st *FormState) (keep, discard string) {
+	if st.Hold == holdCommand {
+		cmd, _ := splitCommand(st.Pending)
+		return r.t("form_keep_first", nil), r.t("form_discard_run", map[string]any{"Command": "/" + cmd})
+	}
+	return r.t("form_keep", nil), r.t("form_discard", nil)
+}
+
+// holdText is the open question about the form.
+func (b *Bot) holdText(r *Request, f *Form, st *FormState) string {
+	data := map[string]any{"Title": b.title(r, f, st), "Kept": b.describe(r, f, st)}
+	switch st.Hold {
+	case holdCommand:
+		cmd, _ := splitCommand(st.Pending)
+		data["Command"] = "/" + cmd
+		return r.t("form_ask_command", data)
+	case holdResume:
+		data["Text"] = clip(st.Pending, echoLen)
+		data["At"] = r.time(st.Left)
+		if _, s := f.step(st.Step); s != nil {
+			data["Question"] = clip(s.Prompt(r, st), readingLen)
+		}
+		return r.t("form_ask_resume", data)
+	}
+	return r.t("form_ask_cancel", data)
+}
+
+// formBeforeCommand stops a command sent while a form waits: /cancel
+// cancels it (asking first when something was entered), any other command
+// asks whether to finish the form first or discard it and run the command.
+// It reports whether the command was held back.
+func (b *Bot) formBeforeCommand(ctx context.Context, r *Request) (bool, error) {
+	f, st, err := b.loadForm(ctx, r)
+	if err != nil || f == nil {
+		return false, err
+	}
+	if r.Command == "cancel" {
+		return true, b.cancelForm(ctx, r, f, st)
+	}
+	return true, b.holdForm(ctx, r, f, st, holdCommand, strings.TrimSpace("/"+r.Command+" "+r.Args))
 }
 
 func (b *Bot) describe(r *Request, f *Form, st *FormState) string {
@@ -454,7 +658,7 @@ func (b *Bot) describe(r *Request, f *Form, st *FormState) string {
 }
 
 func (b *Bot) expiredText(lang string, f *Form, st *FormState, r *Request) string {
-	return r.t("form_expired", map[string]any{"Minutes": int(FormIdle / time.Minute), "Kept": b.describe(r, f, st)})
+	return r.t("form_expired", map[string]any{"Hours": int(FormIdle / time.Hour), "Kept": b.describe(r, f, st)})
 }
 
 // ExpireForms ends the forms idle for FormIdle, telling each user what they

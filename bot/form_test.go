@@ -185,33 +185,41 @@ func TestFormSurvivesRestart(t *testing.T) {
 	}
 }
 
-func TestFormExpiresAndCommandsAbandon(t *testing.T) {
+func TestFormExpiresAndCommandsAsk(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	g := newFormRig(t, storagetest.SQLite(t, clk), clk)
 	g.text("/test")
 	g.text("1")
-	clk.Advance(29 * time.Minute)
+	clk.Advance(FormIdle - time.Minute)
 	if n, err := g.bot.ExpireForms(context.Background()); err != nil || n != 0 {
-		t.Fatalf("expired %d (%v) before 30 minutes", n, err)
+		t.Fatalf("expired %d (%v) before a day", n, err)
 	}
 	clk.Advance(time.Minute)
 	if n, err := g.bot.ExpireForms(context.Background()); err != nil || n != 1 {
 		t.Fatalf("expired %d (%v), want 1", n, err)
 	}
-	expect(t, g.sent.take(), "waited 30 minutes for an answer and has expired; nothing was saved. You had entered:\n• phone")
+	expect(t, g.sent.take(), "waited 24 hours for an answer and has expired; nothing was saved. You had entered:\n• phone")
 	expect(t, g.text("late answer"), "I didn't save that")
 
+	// A command asks first; the form stays until the user decides.
 	g.text("/test")
 	got := g.text("/help")
-	expect(t, got, "You sent /help, so the form you were filling in is closed", "What you can do:")
-	if strings.Contains(got[0].Text, "You had entered") {
-		t.Fatalf("nothing was entered, yet the notice lists answers: %q", got[0].Text)
+	expect(t, got, "You are filling in this form. Finish it first, or discard it and run /help?")
+	if b := strings.Join(buttonData(got[0]), " "); b != "↩️ Finish the form first=f:m:k 🗑 Discard it, run /help=f:m:d" {
+		t.Fatalf("buttons %s", b)
 	}
+	expect(t, g.press("f:m:k"), "→ ↩️ Finish the form first", "Method?")
+	g.text("/help")
+	expect(t, g.press("f:m:d"), "→ 🗑 Discard it, run /help", "Cancelled; nothing was saved.", "What you can do:")
+	expect(t, g.press("f:m:d"), "This button no longer works.")
+	// /cancel with nothing entered cancels at once; after answers it asks.
 	g.text("/test")
-	expect(t, g.text("/cancel"), "You sent /cancel, so the form")
+	expect(t, g.text("/cancel"), "Cancelled; nothing was saved.")
 	expect(t, g.text("/cancel"), "There is no form to cancel.")
 	g.text("/test")
-	expect(t, g.press("f:m:x"), "Method?\n→ Cancel", "Cancelled; nothing was saved.")
+	g.text("1")
+	expect(t, g.press("f:n:x"), "Notes?\n→ Cancel", "Discard this form? Nothing of it will be saved. You have entered:\n• phone")
+	expect(t, g.press("f:n:d"), "→ 🗑 Discard it", "Cancelled; nothing was saved. You had entered:\n• phone")
 	if len(g.done) != 0 {
 		t.Fatalf("an unfinished form saved %+v", g.done)
 	}

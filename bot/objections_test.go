@@ -98,12 +98,18 @@ func TestBadInputIsExplained(t *testing.T) {
 		{"/objection price", "Which client was it? The client comes first, e.g. /objection Acme; price"},
 		{"/objection Acme; price; answer: " + strings.Repeat("y", 1001), "Too long — answer: 1001 characters, at most 1000 fit. Please shorten it and send again, e.g. /objection Acme; price"},
 	}
+	// each case starts without a waiting form (Cancel asks when something was entered)
+	cancel := func() {
+		if got := h.Send(ann, "/cancel"); strings.Contains(apptest.Joined(got), "Discard") {
+			h.Tap(ann, got, "Discard it")
+		}
+	}
 	for _, c := range cases {
-		h.Send(ann, "/cancel") // each case starts without a waiting form
+		cancel()
 		apptest.MustContain(t, h.Send(ann, c.in), c.want)
 	}
 	// A next visit in the past is questioned, the rest kept for the answer.
-	h.Send(ann, "/cancel")
+	cancel()
 	got := h.Send(ann, "/visit Acme; demo; revisit 2026-11-20")
 	apptest.MustContain(t, got, "Fri 20 Nov 2026 09:00 has already passed, so it cannot be the next visit.", "When should you call or visit again?")
 	got = h.Tap(ann, got, "In 2 weeks")

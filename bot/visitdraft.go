@@ -41,6 +41,9 @@ type visitDraft struct {
 	SameAt *time.Time `json:"same_at,omitempty"`
 	Again  bool       `json:"again,omitempty"`
 	Drop   bool       `json:"drop,omitempty"`
+	// Offered is the client whose contacts the form has offered (its only
+	// contact chosen already), so a contact taken off is not put back.
+	Offered int64 `json:"offered,omitempty"`
 }
 
 type draftContact struct {
@@ -97,6 +100,18 @@ func (d *visitDraft) addContact(c draftContact) {
 		}
 	}
 	d.Contacts = append(d.Contacts, c)
+}
+
+// removeContact takes a chosen contact off the list: the client's contact
+// id, or (id 0) the person typed as name. It reports whether one was.
+func (d *visitDraft) removeContact(id int64, name string) bool {
+	for i, c := range d.Contacts {
+		if id != 0 && c.ID == id || id == 0 && c.ID == 0 && c.Name == name {
+			d.Contacts = append(d.Contacts[:i], d.Contacts[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // check refuses fields longer than they can be stored, naming the field.

@@ -22,11 +22,58 @@ func (b *Bot) visitForm() *Form {
 		models.FieldContacts:  {b.contactsStep()},
 		models.FieldNextVisit: b.nextVisitSteps(),
 	}
+	steps := formSteps(visitKeys, visitDrafts, custom)
+	withAttitude(steps)
 	return &Form{
 		Kind:     "visit",
-		Steps:    append(formSteps(visitKeys, visitDrafts, custom), b.againStep()),
+		Steps:    append(steps, b.againStep()),
 		Done:     b.visitDone,
 		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDrafts.of(st)) },
+		Subject:  func(st *FormState) string { d := visitDrafts.of(st); return firstNonEmpty(d.ClientName, d.Typed) },
+		// Once the client is known the rest is optional: Save on every step.
+		CanSave: func(st *FormState) bool { d := visitDrafts.of(st); return d.ClientID != 0 || d.NewClient },
+	}
+}
+
+// withAttitude lets the stage step take the attitude too ("demo warm",
+// "报价 热心"), answering both in one message: the form then goes on
+// after the attitude step.
+func withAttitude(steps []*Step) {
+	var stage *Step
+	after := ""
+	for i, s := range steps {
+		switch s.ID {
+		case string(models.FieldStage):
+			stage = s
+		case string(models.FieldAttitude):
+			if i+1 < len(steps) {
+				after = steps[i+1].ID
+			}
+		}
+	}
+	if stage == nil || after == "" {
+		return
+	}
+	read, parse := stage.Read, stage.Parse
+	stage.Read = func(text string) (string, bool) {
+		if v, ok := read(text); ok {
+			return v, true
+		}
+		st, a, ok := models.ParseStageAndAttitude(text)
+		return string(st) + "+" + string(a), ok
+	}
+	stage.Parse = func(ctx context.Context, r *Request, st *FormState, a string) error {
+		code, att, both := strings.Cut(a, "+")
+		if err := parse(ctx, r, st, code); err != nil || !both {
+			return err
+		}
+		return visitDrafts.update(st, func(d *visitDraft) error {
+			d.Visit.Attitude = models.Attitude(att)
+			if !st.Single {
+				st.Jump = after
+			}
+			return nil
+		})
 	}
 }
 
@@ -93,7 +140,7 @@ func (b *Bot) againStep() *Step {
 // contactsStep collects the contacts met: the client's as buttons, or
 // typed with their roles, until Done.
 func (b *Bot) contactsStep() *Step {
-	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2, NumbersArePicks: true,
+	return &Step{ID: "contacts", Text: true, Optional: true, Columns: 2,
 		Prompt:  b.contactsPrompt,
 		Choices: b.contactChoices,
 		Parse:   b.parseContactAnswer,
@@ -143,26 +190,44 @@ func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
 	return r.t("visit_q_contacts", map[string]any{"Chosen": so})
 }
 
+// contactChoices offers the client's contacts, each chosen one marked ✓
+// (a tap takes it off again), then the people typed in, then Done: a
+// button keeps its place while the step is asked again. A client's only
+// contact is chosen already the first time the form asks, since that is
+// who a rep usually met.
 func (b *Bot) contactChoices(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
 	d := visitDrafts.of(st)
-	var cs []Choice
+	var contacts []models.Contact
 	if d.ClientID != 0 {
-		contacts, err := b.store.Contacts(ctx, d.ClientID)
-		if err != nil {
+		var err error
+		if contacts, err = b.store.Contacts(ctx, d.ClientID); err != nil {
 			return nil, err
 		}
-		chosen := map[int64]bool{}
-		for _, c := range d.Contacts {
-			chosen[c.ID] = true
-		}
-		for _, c := range contacts {
-			if !chosen[c.ID] {
-				cs = append(cs, Choice{r.contact(c.Name, c.Roles), idValue(c.ID)})
-			}
-		}
 	}
-	if len(d.Contacts) > 0 {
-		cs = append(cs, Choice{r.t("visit_contacts_clear", nil), "clear"})
+	if d.ClientID != 0 && d.Offered != d.ClientID && !st.Single {
+		d.Offered = d.ClientID
+		if len(d.Contacts) == 0 && len(contacts) == 1 {
+			c := contacts[0]
+			d.addContact(draftContact{ID: c.ID, Name: c.Name, Title: c.Title, Roles: c.Roles})
+		}
+		visitDrafts.store(st, d)
+	}
+	chosen := map[int64]bool{}
+	for _, c := range d.Contacts {
+		chosen[c.ID] = c.ID != 0
+	}
+	var cs []Choice
+	for _, c := range contacts {
+		label := r.contact(c.Name, c.Roles)
+		if chosen[c.ID] {
+			label = "✓ " + label
+		}
+		cs = append(cs, Choice{label, idValue(c.ID)})
+	}
+	for _, c := range d.Contacts {
+		if c.ID == 0 {
+			cs = append(cs, Choice{"✓ " + r.contact(r.titled(c.Name, c.Title), c.Roles), "rm:" + c.Name})
+		}
 	}
 	return append(cs, Choice{r.t("visit_contacts_done", nil), "done"}), nil
 }
@@ -172,11 +237,14 @@ func (b *Bot) parseContactAnswer(ctx context.Context, r *Request, st *FormState,
 		return nil
 	}
 	err := visitDrafts.update(st, func(d *visitDraft) error {
-		if a == "clear" {
-			d.Contacts = nil
+		if name, ok := strings.CutPrefix(a, "rm:"); ok {
+			d.removeContact(0, name)
 			return nil
 		}
 		if id, ok := parseID(a); ok {
+			if d.removeContact(id, "") {
+				return nil
+			}
 			contacts, err := b.store.Contacts(ctx, d.ClientID)
 			if err != nil {
 				return err

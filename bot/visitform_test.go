@@ -13,8 +13,6 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	got := h.Send(ann, "/visit")
 	apptest.MustContain(t, got, "Which client did you visit? Tap a recent one or type the name.")
 	got = h.Send(ann, "Globex")
-	apptest.MustContain(t, got, "When was the visit?")
-	got = h.Tap(ann, got, "Now")
 	apptest.MustContain(t, got, "How did you meet them?")
 	got = h.Tap(ann, got, "phone")
 	apptest.MustContain(t, got, "How did you meet them?\n→ phone", "Who did you meet?")
@@ -37,12 +35,12 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	got = h.Tap(ann, got, "4. demo / trial")
 	apptest.MustContain(t, got, "How was the client's attitude?")
 	got = h.Tap(ann, got, "Skip")
+	apptest.MustContain(t, got, "The agreed next step?")
+	got = h.Send(ann, "send samples")
 	apptest.MustContain(t, got, "Talking points: what did you discuss?")
 	got = h.Send(ann, "pricing and delivery")
 	apptest.MustContain(t, got, "The client's view: what did they say?")
 	got = h.Tap(ann, got, "Skip")
-	apptest.MustContain(t, got, "The agreed next step?")
-	got = h.Send(ann, "send samples")
 	apptest.MustContain(t, got, "When should you call or visit again? The one-week rule says Mon 30 Nov 2026 09:00.")
 	got = h.Tap(ann, got, "📅 Pick a date")
 	apptest.MustContain(t, got, "Which day? For example")
@@ -52,6 +50,8 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	got = h.Send(ann, "someday")
 	apptest.MustContain(t, got, "I cannot read “someday” as a date. Try for example: friday 10:00", "Which day?")
 	got = h.Send(ann, "friday 15:00")
+	apptest.MustContain(t, got, "When was the visit?") // the last question; Now is the default
+	got = h.Tap(ann, got, "Now")
 	apptest.MustContain(t, got,
 		"✅ Visit saved — Globex, Mon 23 Nov 2026 09:00",
 		"Method: phone", "Met: Zhou (buyer), Qian", "Talking points: pricing and delivery", "Next step: send samples",
@@ -83,15 +83,17 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	// Cancel keeps nothing and says what had been entered.
 	h.Send(ann, "/visit")
 	got = h.Send(ann, "Initech")
-	got = h.Tap(ann, got, "Cancel")
+	got = h.Tap(ann, h.Tap(ann, got, "Cancel"), "Discard it")
 	apptest.MustContain(t, got, "Cancelled; nothing was saved. You had entered:\n• Client: Initech")
 	if _, err := h.App.DB.ClientByName(t.Context(), c.TeamID, "Initech"); models.ErrorCode(err) != models.ENOTFOUND {
 		t.Fatalf("a cancelled form created a client: %v", err)
 	}
-	// A command abandons the form, saying so.
+	// A command asks first, then runs once the form is discarded.
 	h.Send(ann, "/visit")
 	h.Send(ann, "Initech")
-	apptest.MustContain(t, h.Send(ann, "/clients"), "You sent /clients, so the form you were filling in is closed", "• Client: Initech", "Your clients: 1")
+	got = h.Send(ann, "/clients")
+	apptest.MustContain(t, got, "Finish it first, or discard it and run /clients?", "• Client: Initech")
+	apptest.MustContain(t, h.Tap(ann, got, "Discard it, run /clients"), "• Client: Initech", "Your clients: 1")
 }
 
 func TestVisitFormSurvivesRestart(t *testing.T) {
@@ -100,23 +102,22 @@ func TestVisitFormSurvivesRestart(t *testing.T) {
 	got := h.Send(ann, "/visit")
 	apptest.MustContain(t, got, "Which client did you visit?")
 	got = h.Tap(ann, got, "Globex") // a recent client, as a button
-	got = h.Tap(ann, got, "Now")
 	apptest.MustContain(t, got, "How did you meet them?")
 	h.Restart()
 	got = h.Send(ann, "2") // phone, typed as the button's number
-	apptest.MustContain(t, got, "Who did you meet?")
-	got = h.Tap(ann, got, "Zhou (buyer)")
-	apptest.MustContain(t, got, "So far: Zhou (buyer)")
+	// The client's only contact is chosen already.
+	apptest.MustContain(t, got, "Who did you meet?", "So far: Zhou (buyer)")
+	apptest.Button(t, got, "✓ Zhou (buyer)")
 	h.Restart()
 	got = h.Tap(ann, h.Fake.SentTo(ann.ID), "✓ Done")
 	got = h.Tap(ann, got, "5. proposal / quote")
 	got = h.Tap(ann, got, "warm")
-	for _, q := range []string{"Talking points", "The client's view", "The agreed next step"} {
+	for _, q := range []string{"The agreed next step", "Talking points", "The client's view"} {
 		apptest.MustContain(t, got, q)
 		got = h.Tap(ann, got, "Skip")
 	}
 	apptest.MustContain(t, got, "When should you call or visit again?")
-	got = h.Tap(ann, got, "No follow-up")
+	got = h.Tap(ann, h.Tap(ann, got, "No follow-up"), "Now")
 	apptest.MustContain(t, got, "✅ Visit saved — Globex", "Met: Zhou (buyer)", "Attitude: warm", "Stage: proposal / quote", "No follow-up for this visit.")
 	apptest.Button(t, got, "✏️ Edit")
 	c := clientNamed(t, h, "North", "Globex")

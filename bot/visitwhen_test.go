@@ -43,17 +43,18 @@ func TestVisitLoggedForEarlier(t *testing.T) {
 	got = h.Send(ann, "yesterday 15:00")
 	apptest.MustContain(t, got, "✅ Visit saved — Globex, Sun 22 Nov 2026 15:00")
 
-	// The form's when step: typed, and the default now.
+	// The form's when step, the last question (a visit saved on the way
+	// is now): typed, never ahead.
 	got = h.Send(ann, "/visit")
 	got = h.Send(ann, "Initech")
-	apptest.MustContain(t, got, "When was the visit? Tap Now, or type the time")
-	apptest.MustContain(t, h.Send(ann, "soon-ish"), "I cannot read “soon-ish” as the time of the visit.", "When was the visit?")
-	got = h.Send(ann, "14:00") // a time alone: the last 14:00, today's
-	apptest.MustContain(t, got, "How did you meet them?")
 	for !strings.Contains(apptest.Joined(got), "When should you call or visit again?") {
 		got = h.Tap(ann, got, "Skip")
 	}
 	got = h.Tap(ann, got, "In 1 week (default)")
+	apptest.MustContain(t, got, "When was the visit? Tap Now, or type the time")
+	apptest.MustContain(t, h.Send(ann, "soon-ish"), "I cannot read “soon-ish” as the time of the visit.", "When was the visit?")
+	apptest.MustContain(t, h.Send(ann, "tomorrow 9:00"), "Tue 24 Nov 2026 09:00 is still ahead", "When was the visit?")
+	got = h.Send(ann, "14:00") // a time alone: the last 14:00, today's
 	apptest.MustContain(t, got, "✅ Visit saved — Initech, Mon 23 Nov 2026 14:00", "Follow-up: Mon 30 Nov 2026 14:00")
 
 	// Edit → When moves the visit and its revisit.

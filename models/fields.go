@@ -128,6 +128,12 @@ type FieldSpec[R any] struct {
 	Use      FieldUse
 	// Required fields have no Skip in the form.
 	Required bool
+	// Numeric says a bare number is a value of this text field (a size, a
+	// phone); in other fields a typed small number is a mistyped button.
+	Numeric bool
+	// Valid, when set, checks a text field's value beyond its length (a
+	// phone number's digits).
+	Valid func(string) error
 	// Width is the field's export column width.
 	Width float64
 	// Get and Set read and write the value as text: a code, minutes in
@@ -153,7 +159,10 @@ func (f *FieldSpec[R]) Has(u FieldUse) bool { return f.Use&u != 0 }
 func (f *FieldSpec[R]) Check(value string) error {
 	switch f.Kind {
 	case TextField:
-		return checkLen(f.Name, value, f.Max)
+		if err := checkLen(f.Name, value, f.Max); err != nil || value == "" || f.Valid == nil {
+			return err
+		}
+		return f.Valid(value)
 	case MinutesField:
 		if value == "" {
 			return nil
@@ -257,14 +266,10 @@ const (
 )
 
 // VisitFields are a visit's fields, in the order the form asks them, the
-// confirmation lists them and the export writes them.
+// confirmation lists them and the export writes them: what a typical visit
+// answers (client, method, contacts, stage, attitude, next step) first.
 var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClient, Kind: CustomField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 24},
-	// Reps often log in the evening: the visit's time is asked (default
-	// now) and may lie in the past, never ahead.
-	{Name: FieldWhen, Kind: TimeField, Use: UseAsk | UseEdit,
-		Keywords: []string{"when", "date", "visited", "visit time", "时间", "拜访时间", "日期"},
-		Time:     func(v *Visit) *time.Time { return &v.At }},
 	{Name: FieldMethod, Kind: ChoiceField, Enum: EnumMethod, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 12,
 		Keywords: []string{"method", "via", "how", "方式", "方法", "拜访方式"},
 		Get:      func(v *Visit) string { return string(v.Method) }, Set: func(v *Visit, s string) { v.Method = Method(s) }},
@@ -280,6 +285,9 @@ var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldAttitude, Kind: ChoiceField, Enum: EnumAttitude, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 10,
 		Keywords: []string{"attitude", "mood", "态度", "客户态度"},
 		Get:      func(v *Visit) string { return string(v.Attitude) }, Set: func(v *Visit, s string) { v.Attitude = Attitude(s) }},
+	{Name: FieldNextStep, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 30,
+		Keywords: []string{"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
+		Get:      func(v *Visit) string { return v.NextStep }, Set: func(v *Visit, s string) { v.NextStep = s }},
 	{Name: FieldDuration, Kind: MinutesField, Use: UseEdit | UseShow | UseExport, Width: 9,
 		Keywords: []string{"duration", "time spent", "时长", "用时"},
 		Get:      func(v *Visit) string { return minutes(v.DurationMin) }, Set: func(v *Visit, s string) { v.DurationMin = atoi0(s) }},
@@ -292,12 +300,15 @@ var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClientView, Step: "view", Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 40,
 		Keywords: []string{"view", "client view", "clients view", "they said", "feedback", "客户意见", "客户看法", "意见", "反馈", "客户反馈", "看法"},
 		Get:      func(v *Visit) string { return v.ClientView }, Set: func(v *Visit, s string) { v.ClientView = s }},
-	{Name: FieldNextStep, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 30,
-		Keywords: []string{"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
-		Get:      func(v *Visit) string { return v.NextStep }, Set: func(v *Visit, s string) { v.NextStep = s }},
 	{Name: FieldNextVisit, Step: "next", Kind: TimeField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 17,
 		Keywords: []string{"revisit", "next visit", "follow up", "followup", "复访", "回访", "下次拜访", "下次", "再访"},
 		Time:     func(v *Visit) *time.Time { return v.NextVisitAt }},
+	// Reps often log in the evening: the visit's time is asked (default
+	// now) and may lie in the past, never ahead. It is asked last, after the
+	// next visit, so a typical visit saved on the way never meets it.
+	{Name: FieldWhen, Kind: TimeField, Use: UseAsk | UseEdit,
+		Keywords: []string{"when", "date", "visited", "visit time", "时间", "拜访时间", "日期"},
+		Time:     func(v *Visit) *time.Time { return &v.At }},
 	{Name: FieldNotes, Kind: TextField, Max: MaxTextLen, Use: UseEdit | UseShow | UseExport, Width: 30,
 		Keywords: []string{"note", "notes", "备注", "注"},
 		Get:      func(v *Visit) string { return v.Notes }, Set: func(v *Visit, s string) { v.Notes = s }},
@@ -346,7 +357,7 @@ var ClientFields = []FieldSpec[Client]{
 		Get: func(c *Client) string { return c.Industry }, Set: func(c *Client, s string) { c.Industry = s }},
 	{Name: FieldAddress, Kind: TextField, Max: MaxPlaceLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 30,
 		Get: func(c *Client) string { return c.Address }, Set: func(c *Client, s string) { c.Address = s }},
-	{Name: FieldSize, Kind: TextField, Max: MaxSizeLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 10,
+	{Name: FieldSize, Kind: TextField, Max: MaxSizeLen, Numeric: true, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 10,
 		Get: func(c *Client) string { return c.Size }, Set: func(c *Client, s string) { c.Size = s }},
 	{Name: FieldSource, Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 14,
 		Get: func(c *Client) string { return c.Source }, Set: func(c *Client, s string) { c.Source = s }},
@@ -365,6 +376,6 @@ var ContactFields = []FieldSpec[Contact]{
 	{Name: FieldRoles, Kind: CustomField, Use: UseAsk},
 	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk,
 		Get: func(c *Contact) string { return c.Title }, Set: func(c *Contact, s string) { c.Title = s }},
-	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Use: UseAsk,
+	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk,
 		Get: func(c *Contact) string { return c.Phone }, Set: func(c *Contact, s string) { c.Phone = s }},
 }

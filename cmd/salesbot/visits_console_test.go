@@ -17,16 +17,16 @@ func TestConsoleLogsVisits(t *testing.T) {
 		"2", // grade B for the new client
 		"/visit",
 		"Globex",       // a new client, typed
-		"1",            // now
 		"1",            // in person
 		"Zhou (buyer)", // a new contact with role
 		"2",            // ✓ Done
 		"2",            // needs analysis
 		"1",            // warm
+		"send samples", // next step
 		"pricing",      // talking points
 		"2",            // Skip the client's view
-		"send samples", // next step
 		"2",            // next visit in 2 days
+		"1",            // when: now
 		"5",            // grade: later
 		"/client Acme",
 		"/client Globex",

@@ -176,7 +176,6 @@ var scenarios = []scenario{
 	{"form visit", func(d *driver) {
 		d.send("/visit")
 		d.send("Globex")
-		d.tap("Now")
 		d.send("2")
 		d.send("Zhou (buyer)")
 		d.tap("✓ Done")
@@ -186,6 +185,7 @@ var scenarios = []scenario{
 		d.tap("Skip")
 		d.tap("Skip")
 		d.tap("No follow-up")
+		d.tap("Now")
 	}},
 	{"objection", func(d *driver) {
 		d.send(`/objection Acme; price; "too expensive"; answer: 12-month payment terms`)
