@@ -52,7 +52,7 @@ func TestCheckInAttachesLocationAndFiles(t *testing.T) {
 	h.Wait(h.Fake.SendVoice(ann, "voice-1", 12))
 	apptest.MustContain(t, h.Fake.SentSince(n), "Noted for the visit you are logging: voice message.")
 	got = h.Tap(ann, got, "in person") // the method question is still the one waiting
-	for i := 0; i < 8; i++ { // up to the last question, when (skipped: now)
+	for i := 0; i < 8; i++ {           // up to the last question, when (skipped: now)
 		got = h.Tap(ann, got, "Skip")
 	}
 	apptest.MustContain(t, got, "✅ Visit saved — Globex", "📍 Globex HQ, 1 Harbour Rd (a picked place", "Attachments: 1")
