@@ -82,6 +82,13 @@ func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week 
 	if err := models.CheckCount("err_too_many_new_clients", len(newNames), models.MaxNewClientsPerMessage); err != nil {
 		return err
 	}
+	p := b.reportText(r.Lang, team.Location())
+	today := models.CivilDate(r.Now, team.Location())
+	for i, it := range items {
+		if day := week.Day(models.WeekdayIndex(it.Weekday)); models.PlanDayPast(day, today) {
+			return models.Errorf(models.EINVALID, "plan_day_past", map[string]any{"N": i + 1, "Client": it.Client, "Day": p.day(day)})
+		}
+	}
 	var (
 		rows    []models.PlannedVisit
 		created []string
@@ -117,7 +124,6 @@ func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week 
 	if err != nil {
 		return err
 	}
-	p := b.reportText(r.Lang, team.Location())
 	var lines []string
 	lo, hi := saved[0].ID, saved[0].ID
 	for i, s := range saved {

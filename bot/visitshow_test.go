@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"testing"
+	"time"
 
 	"salesbot/internal/apptest"
 )
@@ -33,4 +34,19 @@ func TestStoredVisitShownWholeAndEditable(t *testing.T) {
 	h.Send(wei, "/visit 华为; 报价; 要点: 价格; 意见: 考虑中")
 	got = h.Tap(wei, h.Send(wei, "/client 华为"), "🤝 1")
 	apptest.MustContain(t, got, "🤝 拜访 华为 —— ", "谈话要点:价格", "客户意见:考虑中")
+}
+
+// A plan item for a day that has passed is refused, nothing of the message
+// stored (issue 11, item 9).
+func TestPlanForAPastDayIsRefused(t *testing.T) {
+	h := salesTeam(t)
+	h.Clock.Advance(48 * time.Hour) // Wednesday 25 Nov
+	got := h.Send(ann, "/plan this thu Acme demo; mon Beta quote")
+	apptest.MustContain(t, got, "Plan item 2, Beta on Mon 23 Nov, is for a day that has passed", "Nothing was saved.", "/plan next mon Beta demo")
+	north, _ := h.App.DB.TeamByName(t.Context(), "North")
+	if _, err := h.App.DB.ClientByName(t.Context(), north.ID, "Beta"); err == nil {
+		t.Fatal("Beta's card was made for a refused plan")
+	}
+	apptest.MustContain(t, h.Send(ann, "/plan this wed Acme demo"), "Acme")
+	apptest.MustContain(t, h.Send(wei, "/plan this mon 华为 报价"), "计划只能安排今天和以后的日子")
 }
