@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,7 +52,7 @@ func TestCheckInAttachesLocationAndFiles(t *testing.T) {
 	h.Wait(h.Fake.SendVoice(ann, "voice-1", 12))
 	apptest.MustContain(t, h.Fake.SentSince(n), "Noted for the visit you are logging: voice message.")
 	got = h.Tap(ann, got, "in person") // the method question is still the one waiting
-	for i := 0; i < 7; i++ {
+	for i := 0; i < 8; i++ {           // up to the last question, when (skipped: now)
 		got = h.Tap(ann, got, "Skip")
 	}
 	apptest.MustContain(t, got, "✅ Visit saved — Globex", "📍 Globex HQ, 1 Harbour Rd (a picked place", "Attachments: 1")
@@ -92,9 +93,11 @@ func TestUndoAndEdit(t *testing.T) {
 	got = h.Send(ann, "tomorrow 10:00")
 	apptest.MustContain(t, got, "Follow-up: Tue 24 Nov 2026 10:00")
 
-	// Undo with the button: the confirmation turns into the notice.
+	// Undo with the button asks first; its question turns into the notice.
 	got = h.Tap(ann, got, "Undo")
-	if len(got) != 1 || got[0].Method != "editMessageText" || got[0].Text != "↩️ Undone: the visit to Acme of Mon 23 Nov 2026 09:00." {
+	apptest.MustContain(t, got, "Undo your visit to Acme of Mon 23 Nov 2026 09:00?", "• Acme's stage goes back from proposal / quote to contact.")
+	got = h.Tap(ann, got, "Undo it")
+	if len(got) != 1 || got[0].Method != "editMessageText" || !strings.HasPrefix(got[0].Text, "↩️ Undone: the visit to Acme of Mon 23 Nov 2026 09:00.\n") {
 		t.Fatalf("undo: %+v", got)
 	}
 	if c := clientNamed(t, h, "North", "Acme"); c.Stage != models.StageContact || len(visitsOf(t, h, c)) != 1 {
@@ -104,13 +107,16 @@ func TestUndoAndEdit(t *testing.T) {
 	if got := h.Press(ann, id, fmt.Sprintf("v:e:%s", data[len("v:u:"):])); apptest.Joined(got) != "This button no longer works." {
 		t.Fatalf("edit of an undone visit: %q", apptest.Joined(got))
 	}
-	// /undo takes the last entry; the client the visit created goes too.
-	apptest.MustContain(t, h.Send(ann, "/undo"), "↩️ Undone: the visit to Acme of Mon 23 Nov 2026 09:00.", "The client it had created was removed too.")
+	// /undo takes the last entry, asking first; the client the visit
+	// created goes too, as nothing else is on it.
+	got = h.Send(ann, "/undo")
+	apptest.MustContain(t, got, "Undo your visit to Acme", "• The client card Acme, which it created, goes too: nothing else is on it.")
+	apptest.MustContain(t, h.Tap(ann, got, "Undo it"), "↩️ Undone: the visit to Acme of Mon 23 Nov 2026 09:00.", "• The client card Acme, which it had created, was removed too.")
 	apptest.MustContain(t, h.Send(ann, "/undo"), "Nothing to undo: you logged no visit or objection in the last 24 hours.")
 	// After 24 hours an entry stays.
 	got = h.Send(ann, "/visit Globex; demo")
 	h.Clock.Advance(25 * time.Hour)
 	apptest.MustContain(t, h.Send(ann, "/undo"), "Nothing to undo")
-	apptest.MustContain(t, h.Tap(ann, got, "Undo"), "more than 24 hours ago, so it can no longer be undone. Use ✏️ Edit")
+	apptest.MustContain(t, h.Tap(ann, got, "↩️ Undo"), "more than 24 hours ago, so it can no longer be undone. Use ✏️ Edit")
 	clientNamed(t, h, "North", "Globex")
 }

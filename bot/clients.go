@@ -197,18 +197,24 @@ func (b *Bot) addClient(ctx context.Context, r *Request, name string) error {
 
 // showCard sends the client card with its buttons.
 func (b *Bot) showCard(ctx context.Context, r *Request, c *models.Client) error {
-	text, err := b.cardText(ctx, r, c)
+	text, visits, err := b.cardText(ctx, r, c)
 	if err != nil {
 		return err
 	}
-	r.reply(text, b.cardButtons(r, c))
+	buttons := b.cardButtons(r, c)
+	if row := visitButtons(r, visits); len(row) > 0 {
+		buttons = append(grid(row, 5), buttons...)
+	}
+	r.reply(text, buttons)
 	return nil
 }
 
 // cardLimit is how many visits and objections a card shows.
 const cardLimit = 3
 
-func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (string, error) {
+// cardText is the card, and the visits it lists in their order (a button
+// each shows the whole visit).
+func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (string, []shownVisit, error) {
 	lines := []string{r.t("card_title", map[string]any{"Client": c.Name, "Grade": r.grade(c.Grade)})}
 	lines = append(lines, r.t("card_stage", map[string]any{"Stage": r.stage(c.Stage)}))
 	lines = append(lines, r.t("card_owner", map[string]any{"Owner": b.userName(ctx, r, c.OwnerID)}))
@@ -218,7 +224,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	contacts, err := b.store.Contacts(ctx, r.User, c.ID)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if len(contacts) > 0 {
 		lines = append(lines, r.t("card_contacts", nil))
@@ -234,7 +240,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	dealLines, err := b.dealCardLines(ctx, r, c)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	lines = append(lines, dealLines...)
 	// Reps see their own entries; managers the team's.
@@ -244,24 +250,26 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	visits, err := b.store.Visits(ctx, storage.VisitFilter{Viewer: r.User, ClientID: c.ID, RepID: repID, Limit: cardLimit})
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	total, err := b.store.CountVisits(ctx, storage.VisitFilter{Viewer: r.User, ClientID: c.ID, RepID: repID})
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
+	var shown []shownVisit
 	if len(visits) == 0 {
 		lines = append(lines, r.t("card_no_visits", nil))
 	} else {
 		lines = append(lines, r.t("card_visits", map[string]any{"N": len(visits), "Total": total}))
-		for _, v := range visits {
-			lines = append(lines, "• "+b.visitLine(ctx, r, v, repID == 0))
+		for i, v := range visits {
+			lines = append(lines, fmt.Sprintf("%d. %s", i+1, b.visitLine(ctx, r, v, repID == 0)))
+			shown = append(shown, shownVisit{i + 1, v.ID})
 		}
 	}
 	// The open revisit follow-up (the one-week rule), as stored.
 	open, err := b.store.ClientOpenFollowUps(ctx, r.User, c.ID, repID)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	for _, f := range open {
 		if f.Kind != models.KindRevisit {
@@ -276,7 +284,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	objs, err := b.store.Objections(ctx, storage.ObjectionFilter{Viewer: r.User, ClientID: c.ID, RepID: repID, Limit: cardLimit})
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if len(objs) > 0 {
 		lines = append(lines, r.t("card_objections", nil))
@@ -284,7 +292,22 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 			lines = append(lines, "• "+objectionText(r, o))
 		}
 	}
-	return strings.Join(lines, "\n"), nil
+	return strings.Join(lines, "\n"), shown, nil
+}
+
+// shownVisit is a visit listed under a number (a card, a history page).
+type shownVisit struct {
+	N  int
+	ID int64
+}
+
+// visitButtons open the visits of a list, under their numbers ("v:s:ID").
+func visitButtons(r *Request, vs []shownVisit) []outbox.Button {
+	var bs []outbox.Button
+	for _, v := range vs {
+		bs = append(bs, outbox.Button{Text: r.t("btn_visit_n", map[string]any{"N": v.N}), Data: fmt.Sprintf("v:s:%d", v.ID)})
+	}
+	return bs
 }
 
 // lineLen bounds a text inside a list line (cards, lists, history).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"salesbot/internal/apptest"
 	"salesbot/internal/tgfake"
@@ -24,6 +25,7 @@ func TestDuplicateNamesAreMatched(t *testing.T) {
 	// Case, width, spacing and punctuation do not make a new client; a
 	// teammate's visit finds the same client.
 	for _, who := range []string{"acme corp", "Ａｃｍｅ　Ｃｏｒｐ", "Acme-Corp"} {
+		h.Clock.Advance(time.Hour) // the same visit within the hour is asked about
 		got := h.Send(wei, "/visit "+who+"; warm")
 		apptest.MustContain(t, got, "“"+who+"” → 客户 ACME Corp.(产品演示/试用)")
 	}
@@ -66,6 +68,7 @@ func TestThreeVisitsWithoutProgressFlagTheClient(t *testing.T) {
 	mustNotContain(t, got, "new plan")
 	got = h.Send(ann, "/visit Acme; warm")
 	mustNotContain(t, got, "new plan")
+	h.Clock.Advance(time.Hour)             // the same visit within the hour is asked about
 	got = h.Send(ann, "/visit Acme; demo") // the same stage is no progress
 	apptest.MustContain(t, got, "Stage: demo / trial (unchanged)")
 	mustNotContain(t, got, "new plan")
@@ -220,6 +223,7 @@ func TestClientsAndHistoryArePaged(t *testing.T) {
 	apptest.MustContain(t, h.Send(ann, "/clients A"), "No clients of grade A.")
 
 	for i := 0; i < 11; i++ {
+		h.Clock.Advance(time.Hour) // the same visit within the hour is asked about
 		h.Send(ann, "/visit Client 01; warm")
 	}
 	got = h.Send(ann, "/history Client 01")

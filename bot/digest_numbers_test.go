@@ -80,6 +80,6 @@ func TestDigestNumbersAddUp(t *testing.T) {
 
 	// Undoing Bob's last visit opens again the revisit it had closed (the
 	// quote's), instead of losing it.
-	apptest.MustContain(t, h.Send(bob, "/undo"), "Undone")
+	apptest.MustContain(t, h.Tap(bob, h.Send(bob, "/undo"), "Undo it"), "Undone")
 	apptest.MustContain(t, h.Send(bob, "/followups"), "Your open follow-ups (1):", "Mon 30 Nov 2026 14:00 · Revisit Acme")
 }

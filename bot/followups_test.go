@@ -484,7 +484,7 @@ func TestLogVisitFromFollowUp(t *testing.T) {
 	for !strings.Contains(apptest.Joined(got), "When should you call or visit again?") {
 		got = h.Tap(bob, got, "Skip")
 	}
-	got = h.Tap(bob, got, "In 2 days")
+	got = h.Tap(bob, h.Tap(bob, got, "In 2 days"), "Now")
 	apptest.MustContain(t, got, "✅ Visit saved — Acme Corp, Mon 30 Nov 2026 09:00", "Method: phone", "Follow-up: Wed 2 Dec 2026 09:00")
 	if done, _ := h.App.DB.FollowUp(context.Background(), storage.System, f.ID); done.State != models.FollowUpDone {
 		t.Fatalf("the follow-up after logging the visit: %s", done.State)

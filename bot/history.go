@@ -123,10 +123,13 @@ func (b *Bot) historyPage(ctx context.Context, r *Request, c *models.Client, pag
 		return nil
 	}
 	lines := []string{r.t("history_header", map[string]any{"Client": c.Name, "Page": page + 1, "Pages": pages, "Total": total})}
-	for _, it := range items {
+	var visits []shownVisit
+	for i, it := range items {
 		switch {
 		case it.Visit != nil:
-			lines = append(lines, r.t("history_visit", map[string]any{"Line": b.visitLine(ctx, r, it.Visit, true)}))
+			// Numbered: the visit's button shows all of it.
+			visits = append(visits, shownVisit{i + 1, it.Visit.ID})
+			lines = append(lines, fmt.Sprintf("%d. ", i+1)+r.t("history_visit", map[string]any{"Line": b.visitLine(ctx, r, it.Visit, true)}))
 		case it.Objection != nil:
 			o := it.Objection
 			lines = append(lines, r.t("history_objection", map[string]any{"At": r.time(o.At), "Rep": b.userName(ctx, r, o.RepID), "Line": objectionText(r, o)}))
@@ -145,7 +148,7 @@ func (b *Bot) historyPage(ctx context.Context, r *Request, c *models.Client, pag
 	if page+1 < pages {
 		nav = append(nav, outbox.Button{Text: r.t("btn_next", nil), Data: fmt.Sprintf("h:%d:%d", c.ID, page+1)})
 	}
-	var rows [][]outbox.Button
+	rows := grid(visitButtons(r, visits), 5)
 	if len(nav) > 0 {
 		rows = append(rows, nav)
 	}

@@ -227,7 +227,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 
 // cbObjection handles "o:r:ID" (resolved: which answer worked?), "o:w:ID"
 // (the answer given worked), "o:t:ID" (type the answer that worked) and
-// "o:u:ID" (undo).
+// "o:u:ID" (undo: asks first), "o:y:ID" (undo it) and "o:k:ID" (keep it).
 func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error {
 	action, id, _, ok := cbAction(payload)
 	if !ok {
@@ -243,7 +243,8 @@ func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error
 		return err
 	}
 	mine := o.RepID == r.User.ID
-	if !mine && !(action != "u" && r.User.SeesTeam(o.TeamID)) {
+	ownerOnly := action == "u" || action == "y" || action == "k"
+	if !mine && (ownerOnly || !r.User.SeesTeam(o.TeamID)) {
 		r.say("button_stale", nil)
 		return nil
 	}
@@ -285,7 +286,12 @@ func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error
 		objectionDrafts.store(st, &objectionDraft{ResolveID: o.ID})
 		return b.AskStep(ctx, r, "resolve", "worked", st)
 	case "u":
+		return b.askUndoObjection(ctx, r, o.ID)
+	case "y":
 		return b.undoObjection(ctx, r, o, r.MessageID)
+	case "k":
+		keepEntry(r, "undo_kept_objection", map[string]any{"Client": c.Name, "Category": r.category(o.Category)})
+		return nil
 	}
 	r.say("button_stale", nil)
 	return nil
@@ -325,32 +331,6 @@ func (b *Bot) resolveForm() *Form {
 			return nil
 		},
 	}
-}
-
-// undoObjection takes back one of the user's objections of the undo window.
-func (b *Bot) undoObjection(ctx context.Context, r *Request, o *models.Objection, confirmID int) error {
-	if o.RepID != r.User.ID {
-		r.say("button_stale", nil)
-		return nil
-	}
-	if r.Now.Sub(o.CreatedAt) > models.UndoWindow {
-		return models.Errorf(models.EINVALID, "err_undo_too_old", map[string]any{"At": o.CreatedAt})
-	}
-	c, err := b.store.Client(ctx, r.User, o.ClientID)
-	if err != nil {
-		return err
-	}
-	_, gone, err := b.store.UndoObjection(ctx, o.ID)
-	if err != nil {
-		return err
-	}
-	text := r.t("objection_undone", map[string]any{"Client": c.Name, "Category": r.category(o.Category)})
-	if gone {
-		text += "\n" + r.t("undo_client_removed", nil)
-	}
-	r.reply(text, nil)
-	r.editLast(confirmID)
-	return nil
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -75,7 +75,9 @@ func TestObjectionFormAndTypedAnswer(t *testing.T) {
 	got = h.Tap(ann, got, "needs approval")
 	apptest.MustContain(t, got, "✅ Objection saved — Globex: needs approval", "client's words: we need the board's OK")
 	// /undo takes the newest objection back.
-	apptest.MustContain(t, h.Send(ann, "/undo"), "↩️ Undone: the objection at Globex (needs approval).")
+	got = h.Send(ann, "/undo")
+	apptest.MustContain(t, got, "Undo your objection at Globex (needs approval)?")
+	apptest.MustContain(t, h.Tap(ann, got, "Undo it"), "↩️ Undone: the objection at Globex (needs approval).")
 	if os := objectionsOf(t, h, clientNamed(t, h, "North", "Globex")); len(os) != 1 || !os[0].Resolved {
 		t.Fatalf("objections after undo %+v", os)
 	}

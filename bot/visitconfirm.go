@@ -124,8 +124,55 @@ func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisi
 	return r.t("followup_at", map[string]any{"At": r.time(f.DueAt)})
 }
 
-// cbVisit handles "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field) and
-// "v:u:ID" (undo).
+// showVisit shows every part of a stored visit (from a card's or the
+// history's visit buttons); its rep gets Edit, and Undo within the window.
+func (b *Bot) showVisit(ctx context.Context, r *Request, v *models.Visit, mine bool) error {
+	c, err := b.buttonClient(ctx, r, v.ClientID)
+	if c == nil || err != nil {
+		return err
+	}
+	contacts, err := b.store.VisitContacts(ctx, v)
+	if err != nil {
+		return err
+	}
+	atts, err := b.store.Attachments(ctx, v.ID)
+	if err != nil {
+		return err
+	}
+	lines := []string{r.t("visit_shown", map[string]any{"Client": c.Name, "At": r.time(v.At), "Rep": b.userName(ctx, r, v.RepID)})}
+	lines = append(lines, shownLines(r, visitKeys, models.VisitFields, v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
+		switch f.Name {
+		case models.FieldClient:
+			return "", true
+		case models.FieldContacts:
+			met := make([]draftContact, len(contacts))
+			for i, ct := range contacts {
+				met[i] = draftContact{Name: ct.Name, Title: ct.Title, Roles: ct.Roles}
+			}
+			return metLine(r, met), true
+		case models.FieldPlace:
+			return placeLine(r, v.Place, v.Lat != nil, v.LiveLocation), true
+		}
+		return "", false
+	})...)
+	if len(atts) > 0 {
+		lines = append(lines, r.t("sum_attachments", map[string]any{"N": len(atts)}))
+	}
+	var buttons [][]outbox.Button
+	if mine {
+		id := strconv.FormatInt(v.ID, 10)
+		row := []outbox.Button{{Text: r.t("btn_edit", nil), Data: "v:e:" + id}}
+		if r.Now.Sub(v.CreatedAt) <= models.UndoWindow {
+			row = append(row, outbox.Button{Text: r.t("btn_undo", nil), Data: "v:u:" + id})
+		}
+		buttons = [][]outbox.Button{row}
+	}
+	r.reply(strings.Join(lines, "\n"), buttons)
+	return nil
+}
+
+// cbVisit handles "v:s:ID" (show it all), "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field),
+// "v:u:ID" (undo: asks first), "v:y:ID" (undo it) and "v:k:ID" (keep it).
 func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	action, id, field, ok := cbAction(payload)
 	if !ok {
@@ -135,6 +182,9 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 	v, mine, err := b.ownVisit(ctx, r, id)
 	if err != nil {
 		return err
+	}
+	if action == "s" && v != nil && (mine || r.User.SeesTeam(v.TeamID)) {
+		return b.showVisit(ctx, r, v, mine)
 	}
 	if !mine {
 		r.say("button_stale", nil)
@@ -163,7 +213,16 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
 		r.editLast(r.MessageID)
 		return b.AskStep(ctx, r, "visit", field, st)
 	case "u":
+		return b.askUndoVisit(ctx, r, v.ID)
+	case "y":
 		return b.undoVisit(ctx, r, v, r.MessageID)
+	case "k":
+		c, err := b.store.Client(ctx, r.User, v.ClientID)
+		if err != nil {
+			return err
+		}
+		keepEntry(r, "undo_kept_visit", map[string]any{"Client": c.Name, "At": r.time(v.At)})
+		return nil
 	}
 	r.say("button_stale", nil)
 	return nil
@@ -202,6 +261,8 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 			reading = r.t("read_contact", map[string]any{"Met": r.list(met)})
 		case quick.KindNextVisit:
 			reading = readField(r, models.FieldNextVisit, r.time(p.At))
+		case quick.KindWhen:
+			reading = readField(r, models.FieldWhen, r.time(p.At))
 		case quick.KindNoFollowUp:
 			reading = r.t("read_no_follow_up", nil)
 		default:

@@ -20,10 +20,13 @@ type visitDraft struct {
 	// part was read.
 	Quick bool `json:"quick,omitempty"`
 	clientChoice
-	Contacts    []draftContact      `json:"contacts,omitempty"`
-	Lat         *float64            `json:"lat,omitempty"`
-	Lon         *float64            `json:"lon,omitempty"`
-	Live        bool                `json:"live,omitempty"`
+	Contacts []draftContact `json:"contacts,omitempty"`
+	Lat      *float64       `json:"lat,omitempty"`
+	Lon      *float64       `json:"lon,omitempty"`
+	Live     bool           `json:"live,omitempty"`
+	// At is when the visit took place, nil for now (a new visit) or as
+	// stored (an edit).
+	At          *time.Time          `json:"at,omitempty"`
 	NextAt      *time.Time          `json:"next_at,omitempty"`
 	NoFollowUp  bool                `json:"no_follow_up,omitempty"`
 	Attachments []models.Attachment `json:"attachments,omitempty"`
@@ -33,6 +36,11 @@ type visitDraft struct {
 	// (the team's working hours applied).
 	RevisitDays int        `json:"revisit_days,omitempty"`
 	RuleAt      *time.Time `json:"rule_at,omitempty"`
+	// SameAt is the time of the visit this one would double (the "log it
+	// again?" question); Again is its Yes, Drop its No.
+	SameAt *time.Time `json:"same_at,omitempty"`
+	Again  bool       `json:"again,omitempty"`
+	Drop   bool       `json:"drop,omitempty"`
 	// Offered is the client whose contacts the form has offered (its only
 	// contact chosen already), so a contact taken off is not put back.
 	Offered int64 `json:"offered,omitempty"`
@@ -55,7 +63,18 @@ func (d *visitDraft) record() models.Visit {
 	v.ID, v.ClientID = d.EditID, d.ClientID
 	v.Lat, v.Lon, v.LiveLocation = d.Lat, d.Lon, d.Live
 	v.NextVisitAt, v.NoFollowUp = d.NextAt, d.NoFollowUp
+	if d.At != nil {
+		v.At = *d.At
+	}
 	return v
+}
+
+// at is when the visit took place: its time, or now.
+func (d *visitDraft) at(now time.Time) time.Time {
+	if d.At != nil {
+		return *d.At
+	}
+	return now
 }
 
 // setClient points the draft at another client; contacts picked from the
@@ -115,6 +134,10 @@ func draftFromQuick(q *quick.Visit) *visitDraft {
 	d := &visitDraft{Visit: q.Visit, Quick: true, clientChoice: clientChoice{ClientName: strings.TrimSpace(q.Client)},
 		NextAt: q.NextVisitAt, NoFollowUp: q.NoFollowUp, Parts: q.Parts}
 	d.Visit.Notes = strings.Join(q.Notes, "\n")
+	if !q.At.IsZero() {
+		at := q.At
+		d.At = &at
+	}
 	for _, c := range q.Contacts {
 		d.addContact(draftContact{Name: c.Name, Title: c.Title, Roles: c.Roles})
 	}
@@ -124,6 +147,8 @@ func draftFromQuick(q *quick.Visit) *visitDraft {
 func draftFromVisit(v *models.Visit, c *models.Client, contacts []models.Contact) *visitDraft {
 	d := &visitDraft{Visit: *v, EditID: v.ID, clientChoice: clientChoice{TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name},
 		Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp}
+	at := v.At
+	d.At = &at
 	for _, ct := range contacts {
 		d.Contacts = append(d.Contacts, draftContact{ID: ct.ID, Name: ct.Name, Title: ct.Title, Roles: ct.Roles})
 	}

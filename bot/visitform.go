@@ -18,6 +18,7 @@ import (
 func (b *Bot) visitForm() *Form {
 	custom := map[models.Field][]*Step{
 		models.FieldClient:    b.visitClientSteps(),
+		models.FieldWhen:      {b.whenStep()},
 		models.FieldContacts:  {b.contactsStep()},
 		models.FieldNextVisit: b.nextVisitSteps(),
 	}
@@ -25,7 +26,7 @@ func (b *Bot) visitForm() *Form {
 	withAttitude(steps)
 	return &Form{
 		Kind:     "visit",
-		Steps:    steps,
+		Steps:    append(steps, b.againStep()),
 		Done:     b.visitDone,
 		Describe: func(r *Request, st *FormState) string { return b.describeVisit(r, visitDrafts.of(st)) },
 		Subject:  func(st *FormState) string { d := visitDrafts.of(st); return firstNonEmpty(d.ClientName, d.Typed) },
@@ -84,6 +85,58 @@ func (b *Bot) visitClientSteps() []*Step {
 	return steps
 }
 
+// whenStep asks when the visit took place: now, or a time typed as people
+// say it ("today 10:30", "昨天下午3点"), never ahead of now.
+func (b *Bot) whenStep() *Step {
+	return &Step{ID: "when", Text: true, Optional: true,
+		Prompt: func(r *Request, _ *FormState) string { return r.t("visit_q_when", nil) },
+		Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
+			return []Choice{{r.t("visit_when_now", nil), "now"}}, nil
+		},
+		Parse: func(_ context.Context, r *Request, st *FormState, a string) error {
+			return visitDrafts.update(st, func(d *visitDraft) error {
+				at := r.Now.UTC()
+				if a != "now" {
+					var ok bool
+					if at, _, ok = quick.ReadWhen(a, r.Now, r.Loc); !ok {
+						return models.Errorf(models.EINVALID, "err_when_unreadable", map[string]any{"Value": a})
+					}
+				}
+				if err := models.CheckVisitTime(at, r.Now); err != nil {
+					return err
+				}
+				d.At = &at
+				return nil
+			})
+		},
+		// Skipped, a new visit is now and an edited one keeps its time.
+		OnSkip: func(*FormState) {}}
+}
+
+// againStep asks, only when the visit would double one logged within the
+// hour with the same parts, whether to log it again; nothing is stored
+// before Yes.
+func (b *Bot) againStep() *Step {
+	return &Step{ID: "again", When: never,
+		Prompt: func(r *Request, st *FormState) string {
+			d := visitDrafts.of(st)
+			at := d.at(r.Now)
+			if d.SameAt != nil {
+				at = *d.SameAt
+			}
+			return r.t("visit_q_again", map[string]any{"Client": d.ClientName, "At": r.time(at)})
+		},
+		Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
+			return []Choice{{r.t("visit_again_yes", nil), "yes"}, {r.t("visit_again_no", nil), "no"}}, nil
+		},
+		Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+			return visitDrafts.update(st, func(d *visitDraft) error {
+				d.Again, d.Drop = a == "yes", a != "yes"
+				return nil
+			})
+		}}
+}
+
 // contactsStep collects the contacts met: the client's as buttons, or
 // typed with their roles, until Done.
 func (b *Bot) contactsStep() *Step {
@@ -121,7 +174,7 @@ func (b *Bot) nextPrompt(r *Request, st *FormState) string {
 		return r.t("visit_q_next", map[string]any{"Default": r.time(*d.RuleAt)})
 	}
 	days := models.RevisitInterval(d.RevisitDays)
-	return r.t("visit_q_next", map[string]any{"Default": r.time(r.Now.In(r.Loc).AddDate(0, 0, days))})
+	return r.t("visit_q_next", map[string]any{"Default": r.time(d.at(r.Now).In(r.Loc).AddDate(0, 0, days))})
 }
 
 func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
@@ -243,7 +296,7 @@ func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Cho
 	}
 	days, hours := b.teamRevisit(ctx, team)
 	d.RevisitDays = days
-	if at, _, ok := models.RevisitDue(&models.Visit{At: r.Now}, days, hours, r.Loc); ok {
+	if at, _, ok := models.RevisitDue(&models.Visit{At: d.at(r.Now)}, days, hours, r.Loc); ok {
 		d.RuleAt = &at
 	}
 	visitDrafts.store(st, d)

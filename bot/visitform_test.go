@@ -51,6 +51,8 @@ func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	got = h.Send(ann, "someday")
 	apptest.MustContain(t, got, "I cannot read “someday” as a date. Try for example: friday 10:00", "Which day?")
 	got = h.Send(ann, "friday 15:00")
+	apptest.MustContain(t, got, "When was the visit?") // the last question; Now is the default
+	got = h.Tap(ann, got, "Now")
 	apptest.MustContain(t, got,
 		"✅ Visit saved — Globex, Mon 23 Nov 2026 09:00",
 		"Method: phone", "Met: Zhou (buyer), Qian", "Talking points: pricing and delivery", "Next step: send samples",
@@ -116,7 +118,7 @@ func TestVisitFormSurvivesRestart(t *testing.T) {
 		got = h.Tap(ann, got, "Skip")
 	}
 	apptest.MustContain(t, got, "When should you call or visit again?")
-	got = h.Tap(ann, got, "No follow-up")
+	got = h.Tap(ann, h.Tap(ann, got, "No follow-up"), "Now")
 	apptest.MustContain(t, got, "✅ Visit saved — Globex", "Met: Zhou (buyer)", "Attitude: warm", "Stage: proposal / quote", "No follow-up for this visit.")
 	apptest.Button(t, got, "✏️ Edit")
 	c := clientNamed(t, h, "North", "Globex")

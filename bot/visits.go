@@ -8,7 +8,6 @@ package bot
 import (
 	"context"
 	"strings"
-	"time"
 
 	"salesbot/internal/quick"
 	"salesbot/internal/storage"
@@ -49,6 +48,12 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { visitDrafts.store(st, d) }); asked || err != nil {
 		return err
 	}
+	if err := models.CheckVisitTime(d.at(r.Now), r.Now); err != nil {
+		d.At = nil
+		visitDrafts.store(st, d)
+		b.renderError(r, err)
+		return b.AskStep(ctx, r, "visit", "when", st)
+	}
 	if d.NextAt != nil && !d.NextAt.After(r.Now) {
 		past := *d.NextAt
 		d.NextAt = nil
@@ -58,6 +63,27 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 	}
 	if err := d.check(); err != nil {
 		return err
+	}
+	if d.Drop {
+		r.say("visit_again_dropped", map[string]any{"Client": d.ClientName})
+		return nil
+	}
+	if d.EditID == 0 && !d.Again {
+		v := d.record()
+		v.RepID, v.At = r.User.ID, d.at(r.Now)
+		met := make([]string, len(d.Contacts))
+		for i, c := range d.Contacts {
+			met[i] = c.Name
+		}
+		same, err := b.store.SameVisit(ctx, r.User, &v, met)
+		if err != nil {
+			return err
+		}
+		if same != nil {
+			d.SameAt = &same.At
+			visitDrafts.store(st, d)
+			return b.AskStep(ctx, r, "visit", "again", st)
+		}
 	}
 	return b.saveVisit(ctx, r, d)
 }
@@ -108,54 +134,6 @@ func (b *Bot) ownVisit(ctx context.Context, r *Request, id int64) (*models.Visit
 		return nil, false, err
 	}
 	return v, v.RepID == r.User.ID, nil
-}
-
-// undoVisit takes back one of the user's visits logged within the undo
-// window; confirmID, when set, is the confirmation that turns into the
-// notice.
-func (b *Bot) undoVisit(ctx context.Context, r *Request, v *models.Visit, confirmID int) error {
-	if r.Now.Sub(v.CreatedAt) > models.UndoWindow {
-		return models.Errorf(models.EINVALID, "err_undo_too_old", map[string]any{"At": v.CreatedAt})
-	}
-	c, err := b.store.Client(ctx, r.User, v.ClientID)
-	if err != nil {
-		return err
-	}
-	s, err := b.store.UndoVisit(ctx, v.ID)
-	if err != nil {
-		return err
-	}
-	text := r.t("visit_undone", map[string]any{"Client": c.Name, "At": r.time(v.At)})
-	if s.ClientDeleted {
-		text += "\n" + r.t("undo_client_removed", nil)
-	}
-	r.reply(text, nil)
-	r.editLast(confirmID)
-	return nil
-}
-
-// cmdUndo is /undo: the user's last visit or objection of the last 24 hours.
-func (b *Bot) cmdUndo(ctx context.Context, r *Request) error {
-	kind, id, err := b.store.LastEntry(ctx, r.User.ID, r.Now.Add(-models.UndoWindow))
-	if err != nil {
-		return err
-	}
-	switch kind {
-	case storage.EntryVisit:
-		v, err := b.store.Visit(ctx, r.User, id)
-		if err != nil {
-			return err
-		}
-		return b.undoVisit(ctx, r, v, 0)
-	case storage.EntryObjection:
-		o, err := b.store.Objection(ctx, r.User, id)
-		if err != nil {
-			return err
-		}
-		return b.undoObjection(ctx, r, o, 0)
-	}
-	r.say("undo_nothing", map[string]any{"Hours": int(models.UndoWindow / time.Hour)})
-	return nil
 }
 
 // parseQuickVisit reads /visit's one-message form. A line without ";" is

@@ -33,8 +33,8 @@ func TestVisitsOnPostgres(t *testing.T) {
 	got = h.Tap(ann, got, "✓ Resolved")
 	got = h.Tap(ann, got, "The answer given")
 	apptest.MustContain(t, got, "What worked: discount")
-	apptest.MustContain(t, h.Send(ann, "/undo"), "Undone: the objection at Acme Corp")
-	apptest.MustContain(t, h.Send(ann, "/undo"), "Undone: the visit to Acme Corp")
+	apptest.MustContain(t, h.Tap(ann, h.Send(ann, "/undo"), "Undo it"), "Undone: the objection at Acme Corp")
+	apptest.MustContain(t, h.Tap(ann, h.Send(ann, "/undo"), "Undo it"), "Undone: the visit to Acme Corp")
 	if c := clientNamed(t, h, "North", "Acme Corp"); c.NoProgressVisits != 2 || c.NeedsNewPlan() {
 		t.Fatalf("after undo %+v", c)
 	}

@@ -251,16 +251,18 @@ const (
 	FieldAttitude     Field = "attitude"
 	FieldDuration     Field = "duration"
 	FieldNextVisit    Field = "next_visit"
-	FieldCategory     Field = "category"
-	FieldGrade        Field = "grade"
-	FieldResolved     Field = "resolved"
-	FieldWorked       Field = "worked_answer"
-	FieldResolvedAt   Field = "resolved_at"
-	FieldOwner        Field = "owner"
-	FieldVisitCount   Field = "visits_in_period"
-	FieldLastVisit    Field = "last_visit"
-	FieldCreated      Field = "created"
-	FieldRoles        Field = "roles"
+	// FieldWhen is when the visit took place (default: when it is logged).
+	FieldWhen       Field = "when"
+	FieldCategory   Field = "category"
+	FieldGrade      Field = "grade"
+	FieldResolved   Field = "resolved"
+	FieldWorked     Field = "worked_answer"
+	FieldResolvedAt Field = "resolved_at"
+	FieldOwner      Field = "owner"
+	FieldVisitCount Field = "visits_in_period"
+	FieldLastVisit  Field = "last_visit"
+	FieldCreated    Field = "created"
+	FieldRoles      Field = "roles"
 )
 
 // VisitFields are a visit's fields, in the order the form asks them, the
@@ -301,6 +303,12 @@ var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldNextVisit, Step: "next", Kind: TimeField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 17,
 		Keywords: []string{"revisit", "next visit", "follow up", "followup", "复访", "回访", "下次拜访", "下次", "再访"},
 		Time:     func(v *Visit) *time.Time { return v.NextVisitAt }},
+	// Reps often log in the evening: the visit's time is asked (default
+	// now) and may lie in the past, never ahead. It is asked last, after the
+	// next visit, so a typical visit saved on the way never meets it.
+	{Name: FieldWhen, Kind: TimeField, Use: UseAsk | UseEdit,
+		Keywords: []string{"when", "date", "visited", "visit time", "时间", "拜访时间", "日期"},
+		Time:     func(v *Visit) *time.Time { return &v.At }},
 	{Name: FieldNotes, Kind: TextField, Max: MaxTextLen, Use: UseEdit | UseShow | UseExport, Width: 30,
 		Keywords: []string{"note", "notes", "备注", "注"},
 		Get:      func(v *Visit) string { return v.Notes }, Set: func(v *Visit, s string) { v.Notes = s }},

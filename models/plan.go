@@ -145,3 +145,9 @@ func MatchPlan(week Week, today string, planned []PlannedVisit, visits []VisitRe
 	}
 	return res
 }
+
+// PlanDayPast reports whether a planned day (a civil date, as today, in
+// the team's zone) has passed: plans are for today and the days ahead, so
+// "/plan this mon" said on a Wednesday is refused rather than counted as
+// missed.
+func PlanDayPast(day, today string) bool { return day < today }

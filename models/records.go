@@ -84,6 +84,15 @@ func CheckNextVisit(at, now time.Time) error {
 	return nil
 }
 
+// CheckVisitTime refuses a visit time ahead of now: a visit is logged once
+// it took place (a later meeting is the next visit).
+func CheckVisitTime(at, now time.Time) error {
+	if at.After(now) {
+		return Errorf(EINVALID, "err_visit_time_ahead", map[string]any{"At": at})
+	}
+	return nil
+}
+
 // Validate checks an objection before it is stored.
 func (o *Objection) Validate() error {
 	if o.ClientID == 0 {

@@ -26,6 +26,7 @@ func TestConsoleLogsVisits(t *testing.T) {
 		"pricing",      // talking points
 		"2",            // Skip the client's view
 		"2",            // next visit in 2 days
+		"1",            // when: now
 		"5",            // grade: later
 		"/client Acme",
 		"/client Globex",

@@ -212,6 +212,7 @@ var scenarios = []scenario{
 		d.tap("Skip")
 		d.tap("Skip")
 		d.tap("No follow-up")
+		d.tap("Now")
 	}},
 	{"objection", func(d *driver) {
 		d.send(`/objection Acme; price; "too expensive"; answer: 12-month payment terms`)

@@ -37,6 +37,7 @@ const (
 	KindMethod        Kind = "method"
 	KindNextStep      Kind = "next_step"
 	KindNextVisit     Kind = "next_visit"
+	KindWhen          Kind = "when"
 	KindNoFollowUp    Kind = "no_follow_up"
 	KindTalkingPoints Kind = "talking_points"
 	KindClientView    Kind = "client_view"
@@ -70,7 +71,7 @@ type Part struct {
 	Value string
 	// Contacts read from a contact part.
 	Contacts []Contact
-	// At is the date of a next-visit part.
+	// At is the date of a next-visit or when part.
 	At time.Time
 	// Reason explains a note (Reason* constants).
 	Reason string
@@ -231,6 +232,10 @@ func (v *Visit) apply(p Part) {
 			at := p.At
 			v.NextVisitAt = &at
 		}
+	case p.Kind == KindWhen:
+		if !twice(!v.At.IsZero()) {
+			v.At = p.At
+		}
 	case p.Kind == KindNoFollowUp:
 		if !twice(v.NextVisitAt != nil || v.NoFollowUp) {
 			v.NoFollowUp = true
@@ -277,6 +282,8 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 		switch kind {
 		case KindNextVisit:
 			return readRevisit(raw, value, now, loc)
+		case KindWhen:
+			return readWhen(raw, value, now, loc)
 		case KindContact:
 			return readContacts(raw, value)
 		case KindNote:
@@ -329,11 +336,55 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 	if _, roles, ok := cutRoles(raw); ok && len(roles) > 0 {
 		return readContacts(raw, raw)
 	}
-	// A part that is only a date is the next visit ("friday", "下周三").
+	// A part that is only a date is when the visit took place if it names
+	// today or an earlier day ("yesterday 15:00", "昨天下午3点", "today
+	// 10:30" — still ahead today, it is refused as a visit time), and the
+	// next visit if it names a later day ("friday", "下周三").
 	if r, err := dates.Parse(raw, now, dates.Options{Location: loc}); err == nil && r.HasDate && r.Rest == "" {
-		return Part{Text: raw, Kind: KindNextVisit, At: r.Time.UTC(), Value: r.Text}
+		if afterToday(r.Time, now, loc) {
+			return Part{Text: raw, Kind: KindNextVisit, At: r.Time.UTC(), Value: r.Text}
+		}
+		return Part{Text: raw, Kind: KindWhen, At: r.Time.UTC(), Value: r.Text}
 	}
 	return note(ReasonUnknown)
+}
+
+// afterToday reports whether t falls on a later calendar day than now, in
+// loc.
+func afterToday(t, now time.Time, loc *time.Location) bool {
+	if loc == nil {
+		loc = time.UTC
+	}
+	ty, tm, td := t.In(loc).Date()
+	ny, nm, nd := now.In(loc).Date()
+	return time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC).After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC))
+}
+
+// readWhen reads "when: yesterday 15:00", the time the visit took place.
+func readWhen(raw, value string, now time.Time, loc *time.Location) Part {
+	at, text, ok := ReadWhen(value, now, loc)
+	if !ok {
+		return Part{Text: raw, Kind: KindNote, Value: raw, Reason: ReasonNoDate}
+	}
+	return Part{Text: raw, Kind: KindWhen, At: at, Value: text}
+}
+
+// ReadWhen reads the time a visit took place, as the quick command's
+// "when:" part and the form's when step take it. A time without a day is
+// the last such time ("10:30" said at 09:00 is yesterday's), since a visit
+// is logged after it. A time ahead of now is returned as read, for the
+// caller to refuse with models.CheckVisitTime. It returns the instant in
+// UTC and the text it read.
+func ReadWhen(value string, now time.Time, loc *time.Location) (time.Time, string, bool) {
+	r, err := dates.Parse(value, now, dates.Options{Location: loc})
+	if err != nil || r.Rest != "" {
+		return time.Time{}, "", false
+	}
+	at := r.Time
+	if !r.HasDate && at.After(now) {
+		at = at.AddDate(0, 0, -1)
+	}
+	return at.UTC(), r.Text, true
 }
 
 // readField reads the value of "key: value" for a generic field of a visit:

@@ -36,6 +36,15 @@ func TestParseVisit(t *testing.T) {
 		{"华为; 下周三复访", Visit{Visit: models.Visit{NextVisitAt: local(2026, 12, 2, 9, 0)}, Client: "华为"}},
 		{"Acme; revisit: in 2 weeks", Visit{Visit: models.Visit{NextVisitAt: local(2026, 12, 7, 17, 0)}, Client: "Acme"}},
 		{"Acme; friday", Visit{Visit: models.Visit{NextVisitAt: local(2026, 11, 27, 9, 0)}, Client: "Acme"}},
+		// A day of today or before is when the visit took place (logged in
+		// the evening); a later day is the next visit.
+		{"Acme; today 10:30; demo", Visit{Visit: models.Visit{At: *local(2026, 11, 23, 10, 30), Stage: models.StageDemo}, Client: "Acme"}},
+		{"华为; 昨天下午3点; 报价", Visit{Visit: models.Visit{At: *local(2026, 11, 22, 15, 0), Stage: models.StageProposal}, Client: "华为"}},
+		{"Acme; when: 10:30", Visit{Visit: models.Visit{At: *local(2026, 11, 23, 10, 30)}, Client: "Acme"}},
+		{"Acme; 时间: 昨天 9:00; tomorrow", Visit{Visit: models.Visit{At: *local(2026, 11, 22, 9, 0), NextVisitAt: local(2026, 11, 24, 9, 0)}, Client: "Acme"}},
+		// Still ahead today: read as the visit's time, for the bot to refuse.
+		{"Acme; today 18:00", Visit{Visit: models.Visit{At: *local(2026, 11, 23, 18, 0)}, Client: "Acme"}},
+		{"Acme; when: soon", Visit{Client: "Acme", Notes: []string{"when: soon"}}},
 		{"Acme; no revisit", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
 		{"Acme; 不用回访", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
 		{"Acme; met Li (buyer, user) and Wang (decision maker)", Visit{Client: "Acme", Contacts: []Contact{
@@ -167,6 +176,7 @@ func FuzzParseVisit(f *testing.F) {
 		"Acme; revisit friday; 复访 下周三; 45 min; met Li (buyer, user) and Wang (dm)",
 		"a;(;)；（）;met (;met );:;：;\"", "Acme; met Li ((buyer))", "x; 1e9h", "x; revisit 2026-02-30",
 		"\xff; \xfe(buyer)", "Acme; met 和）和（", "Acme; \"", "“”", "revisit",
+		"Acme; today 10:30; demo", "华为; 昨天下午3点; 报价", "x; when: 26:00", "x; 时间: 明天88点",
 	} {
 		f.Add(s)
 	}
@@ -182,6 +192,9 @@ func FuzzParseVisit(f *testing.F) {
 			}
 			if p.Kind == KindNextVisit && v.NextVisitAt == nil {
 				t.Fatalf("%q: next-visit part without a date", in)
+			}
+			if p.Kind == KindWhen && (v.At.IsZero() || p.At.After(now.AddDate(0, 0, 1))) {
+				t.Fatalf("%q: when part %+v, visit at %v", in, p, v.At)
 			}
 		}
 		if v.DurationMin < 0 || v.DurationMin > 24*60 {

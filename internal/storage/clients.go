@@ -344,33 +344,3 @@ func refreshClient(tx *gorm.DB, clientID int64) error {
 	}
 	return nil
 }
-
-// deleteClientIfEmpty removes a client that an undone entry created, when
-// nothing else refers to it any more. It reports whether it did.
-func deleteClientIfEmpty(tx *gorm.DB, clientID int64) (bool, error) {
-	var n int64
-	if err := tx.Model(&visitRow{}).Where("client_id = ? AND deleted_at IS NULL", clientID).Count(&n).Error; err != nil || n > 0 {
-		return false, err
-	}
-	if err := tx.Model(&objectionRow{}).Where("client_id = ? AND deleted_at IS NULL", clientID).Count(&n).Error; err != nil || n > 0 {
-		return false, err
-	}
-	var contactIDs []int64
-	if err := tx.Model(&contactRow{}).Where("client_id = ?", clientID).Pluck("id", &contactIDs).Error; err != nil {
-		return false, err
-	}
-	if len(contactIDs) > 0 {
-		if err := tx.Where("contact_id IN ?", contactIDs).Delete(&visitContactRow{}).Error; err != nil {
-			return false, err
-		}
-	}
-	for _, del := range []struct {
-		model any
-		where string
-	}{{&contactRow{}, "client_id = ?"}, {&stageEventRow{}, "client_id = ?"}, {&clientGramRow{}, "client_id = ?"}, {&clientRow{}, "id = ?"}} {
-		if err := tx.Where(del.where, clientID).Delete(del.model).Error; err != nil {
-			return false, fmt.Errorf("delete client %d: %w", clientID, err)
-		}
-	}
-	return true, nil
-}

@@ -437,8 +437,11 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 	}
 	if isNew && v.ClientID != 0 {
 		err := tx.Model(&followUpRow{}).
+			// A visit logged for an earlier time closes only the revisits
+			// of visits before it.
 			Where("client_id = ? AND kind = ? AND state IN ? AND (visit_id IS NULL OR visit_id <> ?)",
 				v.ClientID, string(models.KindRevisit), openStates, v.ID).
+			Where("visit_id IS NULL OR visit_id NOT IN (?)", tx.Model(&visitRow{}).Select("id").Where("client_id = ? AND at > ?", v.ClientID, utc(v.At))).
 			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": utc(now), "claim_token": "", "closed_by_visit_id": v.ID}).Error
 		if err != nil {
 			return nil, fmt.Errorf("complete earlier revisits of client %d: %w", v.ClientID, err)

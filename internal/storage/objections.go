@@ -194,33 +194,33 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 }
 
 // UndoObjection takes an objection back (marked deleted, kept for the
-// record), with the client it created when nothing else refers to it. It
-// reports whether the client went too.
-func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, bool, error) {
+// record), with the client card it created when the card holds nothing
+// else (models.UndoEffect). It returns what it did.
+func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, *models.UndoEffect, error) {
 	var (
-		o       *models.Objection
-		deleted bool
+		o  *models.Objection
+		fx *models.UndoEffect
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var row objectionRow
-		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-			return fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
+		var err error
+		if o, err = liveObjection(tx, id); err != nil {
+			return err
 		}
-		o = row.model()
+		if fx, err = objectionUndoEffect(tx, o); err != nil {
+			return err
+		}
 		if err := tx.Model(&objectionRow{}).Where("id = ?", id).Update("deleted_at", db.Now()).Error; err != nil {
 			return fmt.Errorf("undo objection %d: %w", id, err)
 		}
-		if o.ClientCreated {
-			var err error
-			deleted, err = deleteClientIfEmpty(tx, o.ClientID)
-			return err
+		if fx.ClientGoes {
+			return deleteClient(tx, o.ClientID)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
-	return o, deleted, nil
+	return o, fx, nil
 }
 
 // Entry kinds that /undo takes back.
@@ -230,14 +230,15 @@ const (
 )
 
 // LastEntry finds the rep's newest live visit or objection logged at or
-// after since (idx_visits_rep_at, idx_objections_rep_at). kind is "" when
-// there is none.
+// after since — by when it was logged, not when it took place, as a visit
+// of yesterday logged now is still new (the rep's rows of
+// idx_visits_rep_at, idx_objections_rep_at). kind is "" when there is none.
 func (db *DB) LastEntry(ctx context.Context, repID int64, since time.Time) (kind string, id int64, err error) {
 	g := db.conn(ctx)
 	var v visitRow
 	var o objectionRow
-	vErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&v).Error
-	oErr := g.Where("rep_id = ? AND at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("at DESC, id DESC").Limit(1).Find(&o).Error
+	vErr := g.Where("rep_id = ? AND created_at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("created_at DESC, id DESC").Limit(1).Find(&v).Error
+	oErr := g.Where("rep_id = ? AND created_at >= ? AND deleted_at IS NULL", repID, utc(since)).Order("created_at DESC, id DESC").Limit(1).Find(&o).Error
 	if vErr != nil || oErr != nil {
 		return "", 0, fmt.Errorf("last entry of rep %d: %w", repID, firstErr(vErr, oErr))
 	}

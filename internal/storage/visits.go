@@ -129,6 +129,8 @@ type SavedVisit struct {
 	// ClientDeleted: an undo (or moving the visit to another client) took
 	// back the client the visit had created.
 	ClientDeleted bool
+	// Undo is what an undo did.
+	Undo *models.UndoEffect
 	// FollowUp is the visit's open revisit follow-up after the write (nil:
 	// none, e.g. turned off or undone).
 	FollowUp *models.FollowUp
@@ -211,36 +213,52 @@ func moveStage(tx *gorm.DB, c *models.Client, userID, visitID int64, next models
 	return nil
 }
 
-// revertStage takes back the stage change a visit made, when it is still
-// the client's latest change (a later change wins and stays). The visit's
-// change leaves the history either way. It reports whether the stage went
-// back.
-func (db *DB) revertStage(tx *gorm.DB, v *models.Visit) (bool, error) {
+// stageRevert finds the stage change visit v made (nil: none) and whether
+// taking it back sets the client's stage back: only while it is the
+// client's latest change and the client is still where it left it (a later
+// change wins and stays). lock locks the client's row first, for a write.
+func (db *DB) stageRevert(tx *gorm.DB, v *models.Visit, lock bool) (*stageEventRow, bool, error) {
 	var ev stageEventRow
 	err := tx.Where("visit_id = ?", v.ID).Order("id DESC").Take(&ev).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return false, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("find stage change of visit %d: %w", v.ID, err)
+		return nil, false, fmt.Errorf("find stage change of visit %d: %w", v.ID, err)
 	}
-	c, err := db.lockClient(tx, ev.ClientID)
+	var c *models.Client
+	if lock {
+		c, err = db.lockClient(tx, ev.ClientID)
+	} else {
+		c, err = loadClient(tx, ev.ClientID)
+	}
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	var latest stageEventRow
 	if err := tx.Where("client_id = ?", ev.ClientID).Order("at DESC, id DESC").Take(&latest).Error; err != nil {
-		return false, fmt.Errorf("latest stage change of client %d: %w", ev.ClientID, err)
+		return nil, false, fmt.Errorf("latest stage change of client %d: %w", ev.ClientID, err)
+	}
+	return &ev, latest.ID == ev.ID && models.Stage(ev.ToStage) == c.Stage, nil
+}
+
+// revertStage takes back the stage change a visit made, as stageRevert
+// finds it. The visit's change leaves the history either way. It reports
+// whether the stage went back.
+func (db *DB) revertStage(tx *gorm.DB, v *models.Visit) (bool, error) {
+	ev, back, err := db.stageRevert(tx, v, true)
+	if ev == nil || err != nil {
+		return false, err
 	}
 	if err := tx.Where("visit_id = ?", v.ID).Delete(&stageEventRow{}).Error; err != nil {
 		return false, fmt.Errorf("drop stage change of visit %d: %w", v.ID, err)
 	}
-	if latest.ID != ev.ID || models.Stage(ev.ToStage) != c.Stage {
+	if !back {
 		return false, nil
 	}
-	err = tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": ev.FromStage, "updated_at": tx.NowFunc()}).Error
+	err = tx.Model(&clientRow{}).Where("id = ?", ev.ClientID).Updates(map[string]any{"stage": ev.FromStage, "updated_at": tx.NowFunc()}).Error
 	if err != nil {
-		return false, fmt.Errorf("revert stage of client %d: %w", c.ID, err)
+		return false, fmt.Errorf("revert stage of client %d: %w", ev.ClientID, err)
 	}
 	return true, nil
 }
@@ -317,8 +335,11 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 			return fmt.Errorf("get visit %d: %w", v.ID, translate(err, "err_visit_gone", ""))
 		}
 		old := oldRow.model()
-		// What an edit does not change.
-		v.TeamID, v.RepID, v.At, v.CreatedAt, v.ClientCreated = old.TeamID, old.RepID, old.At, old.CreatedAt, old.ClientCreated
+		// What an edit does not change (the time only when given).
+		v.TeamID, v.RepID, v.CreatedAt, v.ClientCreated = old.TeamID, old.RepID, old.CreatedAt, old.ClientCreated
+		if v.At.IsZero() {
+			v.At = old.At
+		}
 		if in.NewClient != nil {
 			c := *in.NewClient
 			if err := createClient(tx, &c); err != nil {
@@ -363,6 +384,10 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 		if err != nil {
 			return fmt.Errorf("update visit %d: %w", v.ID, err)
 		}
+		var oldContacts []int64
+		if err := tx.Model(&visitContactRow{}).Where("visit_id = ?", v.ID).Pluck("contact_id", &oldContacts).Error; err != nil {
+			return fmt.Errorf("contacts of visit %d: %w", v.ID, err)
+		}
 		if out.Contacts, err = linkContacts(tx, &v, in.Contacts); err != nil {
 			return err
 		}
@@ -373,7 +398,7 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 			}
 		}
 		if v.ClientID != old.ClientID && old.ClientCreated {
-			if out.ClientDeleted, err = deleteClientIfEmpty(tx, old.ClientID); err != nil {
+			if out.ClientDeleted, err = removeCreatedClient(tx, old.ClientID, entry{visitID: v.ID, contacts: oldContacts}); err != nil {
 				return err
 			}
 		}
@@ -390,18 +415,23 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 	return out, nil
 }
 
-// UndoVisit takes a visit back: it is marked deleted (and stays for the
-// record), its stage change is reverted when still the latest, objections
-// linked to it are unlinked, and a client it created goes too when nothing
-// else refers to it.
+// UndoVisit takes a visit back, as models.UndoEffect says and
+// UndoVisitEffect showed: it is marked deleted (and stays for the record),
+// its stage change is reverted when still the latest, the revisits it had
+// closed open again and its own is cancelled, objections linked to it are
+// unlinked, and a client card it created goes too when the card holds
+// nothing else. SavedVisit.Undo says what it did.
 func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 	out := &SavedVisit{}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var row visitRow
-		if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-			return fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
+		v, err := liveVisit(tx, id)
+		if err != nil {
+			return err
 		}
-		v := row.model()
+		fx, err := db.visitUndoEffect(tx, v)
+		if err != nil {
+			return err
+		}
 		res := tx.Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", id).Update("deleted_at", db.Now())
 		if res.Error != nil {
 			return fmt.Errorf("undo visit %d: %w", id, res.Error)
@@ -415,12 +445,12 @@ func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 		if err := tx.Model(&objectionRow{}).Where("visit_id = ?", id).Update("visit_id", nil).Error; err != nil {
 			return fmt.Errorf("unlink objections of visit %d: %w", id, err)
 		}
-		var err error
-		if v.ClientCreated {
-			if out.ClientDeleted, err = deleteClientIfEmpty(tx, v.ClientID); err != nil {
+		if fx.ClientGoes {
+			if err := deleteClient(tx, v.ClientID); err != nil {
 				return err
 			}
 		}
+		out.ClientDeleted, out.Undo = fx.ClientGoes, fx
 		if _, err := db.visitWritten(tx, v, nil); err != nil {
 			return err
 		}
@@ -553,4 +583,37 @@ func addAttachment(tx *gorm.DB, a *models.Attachment) error {
 // Attachments lists a visit's files, oldest first.
 func (db *DB) Attachments(ctx context.Context, visitID int64) ([]models.Attachment, error) {
 	return listOf(db.conn(ctx).Where("visit_id = ?", visitID).Order("id"), (*attachmentRow).model, fmt.Sprintf("attachments of visit %d", visitID))
+}
+
+// SameVisit finds the rep's live visit to the client within
+// models.DuplicateWindow of v.At that has the same parts as v
+// (models.SameParts; met names v's contacts), or nil: the visit a second
+// one would double (idx_visits_client_at).
+func (db *DB) SameVisit(ctx context.Context, viewer *models.User, v *models.Visit, met []string) (*models.Visit, error) {
+	if v.ClientID == 0 {
+		return nil, nil
+	}
+	near, err := db.Visits(ctx, VisitFilter{ClientID: v.ClientID, RepID: v.RepID,
+		From: v.At.Add(-models.DuplicateWindow + time.Nanosecond), To: v.At.Add(models.DuplicateWindow)})
+	if err != nil {
+		return nil, err
+	}
+	for _, old := range near {
+		full, err := db.Visit(ctx, viewer, old.ID)
+		if err != nil {
+			return nil, err
+		}
+		contacts, err := db.VisitContacts(ctx, full)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, len(contacts))
+		for i, c := range contacts {
+			names[i] = c.Name
+		}
+		if models.NearInTime(full.At, v.At) && models.SameParts(full, v, names, met) {
+			return full, nil
+		}
+	}
+	return nil, nil
 }

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -401,8 +402,8 @@ func TestObjectionsAndLastEntry(t *testing.T) {
 		if err != nil || !o2.ClientCreated || c2.Name != "Globex" {
 			t.Fatalf("objection with new client: %+v %v", o2, err)
 		}
-		if _, gone, err := db.UndoObjection(ctx, o2.ID); err != nil || !gone {
-			t.Fatalf("undo objection with new client: %v %v", gone, err)
+		if _, fx, err := db.UndoObjection(ctx, o2.ID); err != nil || !fx.ClientGoes {
+			t.Fatalf("undo objection with new client: %+v %v", fx, err)
 		}
 	})
 }
@@ -463,6 +464,75 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 		recent, _ := db.RecentClients(ctx, g.repViewer(11), 5)
 		if len(recent) != 1 || recent[0].ID != acme.ID {
 			t.Fatalf("recent %+v", recent)
+		}
+	})
+}
+
+// A client card a visit created stays when its undo finds anything else on
+// it, and the effect says what (models.ClientHoldings).
+func TestUndoKeepsACardThatGainedSomething(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		g := newSalesRig(t, db, clk)
+		ctx := g.ctx
+		for i, c := range []struct {
+			kind models.HoldingKind
+			add  func(s *storage.SavedVisit) error
+		}{
+			{"", func(*storage.SavedVisit) error { return nil }},
+			{models.HoldsContacts, func(s *storage.SavedVisit) error {
+				return db.SaveContact(ctx, &models.Contact{ClientID: s.Client.ID, Name: "Wu"})
+			}},
+			{models.HoldsContacts, func(s *storage.SavedVisit) error { // a phone added to the contact met
+				return db.SaveContact(ctx, &models.Contact{ClientID: s.Client.ID, Name: "Peter", Phone: "+86 138 0000 0000"})
+			}},
+			{models.HoldsDetails, func(s *storage.SavedVisit) error {
+				c := *s.Client
+				c.Address = "1 Harbour Rd"
+				return db.UpdateClient(ctx, &c)
+			}},
+			{models.HoldsReminders, func(s *storage.SavedVisit) error {
+				_, err := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: g.team.ID, OwnerID: g.rep, ClientID: s.Client.ID,
+					Kind: models.KindReminder, Text: "call", DueAt: t0.Add(48 * time.Hour)})
+				return err
+			}},
+			{models.HoldsPlans, func(s *storage.SavedVisit) error {
+				_, err := db.AddPlannedVisits(ctx, []models.PlannedVisit{{TeamID: g.team.ID, RepID: g.rep, ClientID: s.Client.ID, Day: "2026-12-01"}})
+				return err
+			}},
+			{models.HoldsChanges, func(s *storage.SavedVisit) error {
+				_, err := db.SetStage(ctx, s.Client.ID, g.rep, models.StageNeeds)
+				return err
+			}},
+		} {
+			clk.Advance(time.Minute)
+			s, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{RepID: g.rep, Stage: models.StageContact},
+				NewClient: &models.Client{TeamID: g.team.ID, Name: fmt.Sprintf("Client %d", i), OwnerID: g.rep},
+				Contacts:  []models.Contact{{Name: "Peter"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.add(s); err != nil {
+				t.Fatalf("%s: %v", c.kind, err)
+			}
+			_, fx, err := db.UndoVisitEffect(ctx, s.Visit.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := db.UndoVisit(ctx, s.Visit.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, gone := db.Client(ctx, storage.System, s.Client.ID)
+			if c.kind == "" {
+				if !fx.ClientGoes || !u.ClientDeleted || models.ErrorCode(gone) != models.ENOTFOUND || len(fx.Keeps) != 0 {
+					t.Fatalf("an untouched card: effect %+v, deleted %v, %v", fx, u.ClientDeleted, gone)
+				}
+				continue
+			}
+			if fx.ClientGoes || u.ClientDeleted || gone != nil || len(fx.Keeps) != 1 || fx.Keeps[0].Kind != c.kind {
+				t.Fatalf("%s: effect %+v, undo %+v, card %v", c.kind, fx, u.Undo, gone)
+			}
 		}
 	})
 }
