@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/storage"
 )
 
 // Every part of a stored visit can be seen and edited from the client card
@@ -45,7 +46,7 @@ func TestPlanForAPastDayIsRefused(t *testing.T) {
 	got := h.Send(ann, "/plan this thu Acme demo; mon Beta quote")
 	apptest.MustContain(t, got, "Plan item 2, Beta on Mon 23 Nov, is for a day that has passed", "Nothing was saved.", "/plan next mon Beta demo")
 	north, _ := h.App.DB.TeamByName(t.Context(), "North")
-	if _, err := h.App.DB.ClientByName(t.Context(), north.ID, "Beta"); err == nil {
+	if _, err := h.App.DB.ClientByName(t.Context(), storage.System, north.ID, "Beta"); err == nil {
 		t.Fatal("Beta's card was made for a refused plan")
 	}
 	apptest.MustContain(t, h.Send(ann, "/plan this wed Acme demo"), "Acme")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/storage"
 	"salesbot/internal/tgfake"
 	"salesbot/models"
 )
@@ -36,7 +37,7 @@ func TestVisitLoggedForEarlier(t *testing.T) {
 	got = h.Send(ann, "/visit Globex; today 20:00; demo")
 	apptest.MustContain(t, got, "Mon 23 Nov 2026 20:00 is still ahead, so the visit cannot have taken place then.",
 		"revisit friday 10:00", "When was the visit?")
-	if _, err := h.App.DB.ClientByName(t.Context(), acme.TeamID, "Globex"); models.ErrorCode(err) != models.ENOTFOUND {
+	if _, err := h.App.DB.ClientByName(t.Context(), storage.System, acme.TeamID, "Globex"); models.ErrorCode(err) != models.ENOTFOUND {
 		t.Fatalf("Globex stored before the time was settled: %v", err)
 	}
 	apptest.MustContain(t, h.Send(ann, "tomorrow 9:00"), "Tue 24 Nov 2026 09:00 is still ahead", "When was the visit?")
