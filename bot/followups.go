@@ -94,12 +94,15 @@ func (b *Bot) followUpButtons(lang, kind string, id int64) [][]outbox.Button {
 }
 
 // FollowUpMessage is the message that delivers a due follow-up to its
-// owner (the dispatcher's renderer). Late is decided as of now.
+// owner (the dispatcher's renderer). Late is decided as of now; the
+// "you may have got this once already" line is added by the outbox, only
+// to a copy sent after an interrupted send.
 func (b *Bot) FollowUpMessage(f *models.FollowUp, lang string, loc *time.Location, now time.Time) outbox.Message {
 	lang = b.cat.Normalize(lang)
 	g := *f
 	g.Late = f.IsLate(now)
-	return outbox.Message{Text: b.followUpText(lang, loc, &g), Buttons: b.followUpButtons(lang, "fu", f.ID)}
+	return outbox.Message{Text: b.followUpText(lang, loc, &g), Buttons: b.followUpButtons(lang, "fu", f.ID),
+		RepeatNote: b.cat.T(lang, "followup_maybe_repeat", nil)}
 }
 
 // --- /remind -------------------------------------------------------------

@@ -129,6 +129,10 @@ func TestTypicalVisitChinese(t *testing.T) {
 	got = h.Send(wei, "完成") // the Done button's word, not a person named 完成
 	apptest.MustContain(t, got, "客户到了哪个业务进度?")
 	got = h.Send(wei, "报价 热心")
+	apptest.MustContain(t, got, "下一步")
+	got = h.Tap(wei, got, "返回") // back to the stage: its button number with the attitude
+	got = h.Send(wei, "5 热心")
+	apptest.MustContain(t, got, "下一步")
 	got = h.Send(wei, "发报价单")
 	got = h.Send(wei, "保存") // the Save button's word
 	apptest.MustContain(t, got, "✅ 拜访已记录", "华为", "李总(决策者)", "热心", "发报价单")

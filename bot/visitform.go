@@ -34,6 +34,22 @@ func (b *Bot) visitForm() *Form {
 	}
 }
 
+// numberedStageAndAttitude reads a stage's button number with an attitude
+// ("4 warm", "5 热心"): the stage buttons are numbered in the stages' order.
+func numberedStageAndAttitude(text string) (models.Stage, models.Attitude, bool) {
+	num, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+	n, ok := buttonNumber(strings.TrimRight(num, ".,"))
+	codes := models.EnumStage.Codes()
+	if !ok || n < 1 || n > len(codes) {
+		return "", "", false
+	}
+	a, ok := models.ParseAttitude(strings.TrimSpace(rest))
+	if !ok {
+		return "", "", false
+	}
+	return models.Stage(codes[n-1]), a, true
+}
+
 // withAttitude lets the stage step take the attitude too ("demo warm",
 // "报价 热心"), answering both in one message: the form then goes on
 // after the attitude step.
@@ -59,6 +75,9 @@ func withAttitude(steps []*Step) {
 			return v, true
 		}
 		st, a, ok := models.ParseStageAndAttitude(text)
+		if !ok {
+			st, a, ok = numberedStageAndAttitude(text)
+		}
 		return string(st) + "+" + string(a), ok
 	}
 	stage.Parse = func(ctx context.Context, r *Request, st *FormState, a string) error {

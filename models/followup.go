@@ -126,12 +126,20 @@ func ValidateReminderText(text string) error {
 	return nil
 }
 
-// LateAfter is how long after its due time a follow-up counts as late: its
-// message then says when it was due.
-const LateAfter = 15 * time.Minute
+// LateAfter is how long after its time a follow-up or a report may go out
+// and still count as on time. One rule for all of them (IsLate): a
+// message that goes out LateAfter or more after its time is late, says so
+// (with the time it was due), and is recorded as late.
+const LateAfter = 5 * time.Minute
 
-// IsLate reports whether a follow-up sent at sentAt is late.
-func (f *FollowUp) IsLate(sentAt time.Time) bool { return sentAt.Sub(f.DueAt) >= LateAfter }
+// IsLate reports whether something due at due that goes out at at is
+// late: the rule for follow-ups and every report (digest, summary, plan
+// reminder). It is judged when the message is made, since the message
+// says it.
+func IsLate(due, at time.Time) bool { return at.Sub(due) >= LateAfter }
+
+// IsLate reports whether a follow-up sent at sentAt is late (IsLate).
+func (f *FollowUp) IsLate(sentAt time.Time) bool { return IsLate(f.DueAt, sentAt) }
 
 // ClockTime is a time of day, in minutes after midnight.
 type ClockTime int

@@ -23,16 +23,21 @@ import (
 // Monday 23 Nov 2026 10:00 UTC: working hours in UTC.
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// rig is a dispatcher on a real database, the real go-telegram client and
-// outbox, and the fake Bot API.
+// rig is a dispatcher on a real database, the real go-telegram client,
+// outbox and queue, and the fake Bot API.
 type rig struct {
 	db    *storage.DB
 	clk   *clock.Fake
 	fake  *tgfake.Server
 	out   *outbox.Outbox
+	q     *outbox.Queue
 	d     *Dispatcher
 	team  *models.Team
 	users []*models.User
+	// outcomes counts what became of follow-ups (DispatchConfig.Observe).
+	mu       sync.Mutex
+	outcomes map[string]int
+	stop     context.CancelFunc
 }
 
 type rigOpts struct {
@@ -40,15 +45,20 @@ type rigOpts struct {
 	limits   outbox.Limits
 	virtual  bool // pace on virtual time (no real waits)
 	dispatch DispatchConfig
+	queue    outbox.QueueConfig
 	fakeOpts []tgfake.Option
+	fake     *tgfake.Server // share another rig's fake
+	noStart  bool           // do not start the queue (a process that dies before sending)
 }
 
 func newRig(t testing.TB, db *storage.DB, clk *clock.Fake, o rigOpts) *rig {
 	t.Helper()
 	ctx := context.Background()
-	r := &rig{db: db, clk: clk}
-	r.fake = tgfake.New(o.fakeOpts...)
-	t.Cleanup(r.fake.Close)
+	r := &rig{db: db, clk: clk, outcomes: map[string]int{}, fake: o.fake}
+	if r.fake == nil {
+		r.fake = tgfake.New(o.fakeOpts...)
+		t.Cleanup(r.fake.Close)
+	}
 	tg, err := tgbot.New("1:token", tgbot.WithServerURL(r.fake.URL()), tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(time.Second, &http.Client{Timeout: 10 * time.Second, Transport: transport()}))
 	if err != nil {
@@ -60,10 +70,19 @@ func newRig(t testing.TB, db *storage.DB, clk *clock.Fake, o rigOpts) *rig {
 		cfg.Now, cfg.Sleep = vt.Now, vt.Sleep
 	}
 	r.out = outbox.New(tg, cfg)
-	r.d = NewDispatcher(db, r.out, func(f *models.FollowUp, to Recipient, now time.Time) outbox.Message {
-		return outbox.Message{Text: fmt.Sprintf("r#%d %s late=%v maybe=%v", f.ID, f.Text, f.IsLate(now), f.MaybeSentBefore),
-			Buttons: [][]outbox.Button{{{Text: "Done", Data: fmt.Sprintf("fu:d:%d", f.ID)}}}}
-	}, clk, o.dispatch, nil)
+	r.q = outbox.NewQueue(db, r.out, o.queue)
+	o.dispatch.Observe = func(outcome string, n int) {
+		r.mu.Lock()
+		r.outcomes[outcome] += n
+		r.mu.Unlock()
+	}
+	r.d = NewDispatcher(db, r.q, testRender, clk, o.dispatch, nil)
+	if !o.noStart {
+		r.start(t)
+	}
+	if o.fake != nil {
+		return r // the world is the other rig's
+	}
 	r.team, err = db.CreateTeam(ctx, "Team", "UTC")
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +95,30 @@ func newRig(t testing.TB, db *storage.DB, clk *clock.Fake, o rigOpts) *rig {
 		r.users = append(r.users, u)
 	}
 	return r
+}
+
+// testRender says which follow-up a message is, and how it was judged.
+func testRender(f *models.FollowUp, to Recipient, now time.Time) outbox.Message {
+	return outbox.Message{Text: fmt.Sprintf("r#%d %s late=%v maybe=%v", f.ID, f.Text, f.IsLate(now), f.MaybeSentBefore),
+		Buttons:    [][]outbox.Button{{{Text: "Done", Data: fmt.Sprintf("fu:d:%d", f.ID)}}},
+		RepeatNote: "(maybe a repeat)"}
+}
+
+// start runs the rig's queue until the test ends (or stop).
+func (r *rig) start(t testing.TB) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.stop = cancel
+	r.q.Start(ctx)
+	t.Cleanup(func() {
+		cancel()
+		<-r.q.Done()
+	})
+}
+
+func (r *rig) outcome(name string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.outcomes[name]
 }
 
 // transport keeps idle connections for concurrent sends, like the app's
@@ -100,13 +143,36 @@ func (r *rig) due(t testing.TB, n int, at time.Time, text string) []*models.Foll
 	return fs
 }
 
-func (r *rig) tick(t testing.TB) TickStats {
+// tickStats is what became of follow-ups in one tick, their messages sent.
+type tickStats struct {
+	TickStats
+	Sent, Late, Retried, Lost int
+}
+
+// tick runs the dispatcher once and waits until its queue has sent what
+// can be sent now.
+func (r *rig) tick(t testing.TB) tickStats {
 	t.Helper()
+	before := map[string]int{}
+	for _, k := range []string{"sent", "late", "retried", "lost"} {
+		before[k] = r.outcome(k)
+	}
 	st, err := r.d.Tick(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st
+	r.settle(t)
+	return tickStats{TickStats: st, Sent: r.outcome("sent") - before["sent"], Late: r.outcome("late") - before["late"],
+		Retried: r.outcome("retried") - before["retried"], Lost: r.outcome("lost") - before["lost"]}
+}
+
+func (r *rig) settle(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := r.q.Settle(ctx); err != nil {
+		t.Fatalf("queue not settled: %v", err)
+	}
 }
 
 var idRE = regexp.MustCompile(`^r#(\d+) `)
@@ -126,63 +192,76 @@ func (r *rig) deliveries() map[int64]int {
 	return out
 }
 
-// A dispatcher died after claiming and before sending: the follow-up
-// waits out the lease, then goes once, flagged as a possible repeat
-// (the dispatcher cannot know the dead one sent nothing).
+// A process died after claiming a follow-up and before sending it: the
+// claim is its queued message, which the restarted process (same owner)
+// sends at once — once, and without "maybe a repeat", since no send of it
+// had started. No lease to wait out.
 func TestCrashAfterClaimBeforeSend(t *testing.T) {
 	clk := clock.NewFake(t0)
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
 		clk.Set(t0)
-		r := newRig(t, db, clk, rigOpts{users: 1, virtual: true})
-		f := r.due(t, 1, t0, "call")[0]
-		claimed, err := db.ClaimFollowUps(context.Background(), []int64{f.ID}, "dead-process", t0, t0.Add(5*time.Minute))
-		if err != nil || len(claimed) != 1 {
-			t.Fatalf("claim: %v %v", claimed, err)
+		dead := newRig(t, db, clk, rigOpts{users: 1, virtual: true, noStart: true})
+		f := dead.due(t, 1, t0, "call")[0]
+		if st, err := dead.d.Tick(context.Background()); err != nil || st.Queued != 1 {
+			t.Fatalf("claim: %+v %v", st, err)
 		}
-		if st := r.tick(t); st.Sent != 0 {
-			t.Fatalf("sent during someone else's lease: %+v", st)
+		if n := len(dead.fake.Sent()); n != 0 {
+			t.Fatalf("%d sent by a queue that never ran", n)
 		}
-		clk.Set(t0.Add(5 * time.Minute))
-		if st := r.tick(t); st.Sent != 1 {
-			t.Fatalf("after the lease: %+v", st)
+		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSending {
+			t.Fatalf("claimed row is %s", got.State)
+		}
+		// The restart: same owner, same fake, the clock not moved.
+		r := newRig(t, db, clk, rigOpts{virtual: true, fake: dead.fake})
+		r.users = dead.users
+		if st := r.tick(t); st.Queued != 0 || st.Sent != 1 {
+			t.Fatalf("after the restart: %+v", st)
 		}
 		sent := r.fake.SentTo(r.users[0].ChatID)
-		if len(sent) != 1 || sent[0].Text != fmt.Sprintf("r#%d call0 late=false maybe=true", f.ID) {
+		if len(sent) != 1 || sent[0].Text != fmt.Sprintf("r#%d call0 late=false maybe=false", f.ID) {
 			t.Fatalf("delivered: %+v", sent)
 		}
 		got, _ := db.FollowUp(context.Background(), f.ID)
-		if got.State != models.FollowUpSent || got.Attempts != 2 || got.MaybeSentBefore {
+		if got.State != models.FollowUpSent || got.Attempts != 1 || got.MessageID != sent[0].MessageID {
 			t.Fatalf("row: %+v", got)
 		}
 	})
 }
 
 // The documented gap: the process dies after Telegram accepted the
-// message and before the row says sent. The follow-up is sent again after
-// the lease, flagged — at least once, never lost.
+// message and before its mark committed. The restarted process sends it
+// again at once, saying it may be a repeat — at least once, never lost.
 func TestCrashAfterSendBeforeMarkIsAtLeastOnce(t *testing.T) {
 	clk := clock.NewFake(t0)
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
 		clk.Set(t0)
-		r := newRig(t, db, clk, rigOpts{users: 1, virtual: true})
-		f := r.due(t, 1, t0, "call")[0]
-		r.d.afterSend = func(*models.FollowUp) bool { return true } // "crash"
-		r.tick(t)
-		r.d.afterSend = nil // a new process
+		// The fault holds the send until the process is gone, so nothing
+		// runs after the "kill".
+		crashed, gone := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		dead := newRig(t, db, clk, rigOpts{users: 1, virtual: true, queue: outbox.QueueConfig{Faults: outbox.Faults{
+			AfterSend: func(storage.Outgoing) bool { once.Do(func() { close(crashed) }); <-gone; return true },
+		}}})
+		f := dead.due(t, 1, t0, "call")[0]
+		if _, err := dead.d.Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		dead.q.Wake()
+		<-crashed
+		dead.stop()
+		close(gone)
+		<-dead.q.Done()
 		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSending {
 			t.Fatalf("after the crash the row is %s, want still sending", got.State)
 		}
-		clk.Set(t0.Add(4 * time.Minute))
-		if st := r.tick(t); st.Sent != 0 {
-			t.Fatalf("resent before the lease ended: %+v", st)
-		}
-		clk.Set(t0.Add(5 * time.Minute))
+		r := newRig(t, db, clk, rigOpts{virtual: true, fake: dead.fake})
+		r.users = dead.users
 		if st := r.tick(t); st.Sent != 1 {
-			t.Fatalf("after the lease: %+v", st)
+			t.Fatalf("after the restart: %+v", st)
 		}
 		sent := r.fake.SentTo(r.users[0].ChatID)
 		if len(sent) != 2 || sent[0].Text != fmt.Sprintf("r#%d call0 late=false maybe=false", f.ID) ||
-			sent[1].Text != fmt.Sprintf("r#%d call0 late=false maybe=true", f.ID) {
+			sent[1].Text != fmt.Sprintf("r#%d call0 late=false maybe=false\n(maybe a repeat)", f.ID) {
 			t.Fatalf("messages: %+v", sent)
 		}
 		if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpSent || got.MessageID != sent[1].MessageID {
@@ -218,16 +297,15 @@ func TestTwoDispatchersSendOnce(t *testing.T) {
 			}
 			one, two := open(), open()
 			limits := outbox.Limits{Global: 100000, GlobalBurst: 100, PerChat: 1000, ChatBurst: 100}
-			r := newRig(t, one, clk, rigOpts{users: 50, virtual: true, limits: limits, dispatch: DispatchConfig{Workers: 8, Batch: 20}})
-			// The second loop has its own outbox and connection, same fake.
-			other := &rig{db: two, clk: clk, fake: r.fake}
-			tg, _ := tgbot.New("1:token", tgbot.WithServerURL(r.fake.URL()), tgbot.WithSkipGetMe())
-			vt := outbox.NewVirtualTime(t0)
-			other.d = NewDispatcher(two, outbox.New(tg, outbox.Config{Limits: limits, Now: vt.Now, Sleep: vt.Sleep}), r.d.render, clk,
-				DispatchConfig{Workers: 8, Batch: 20}, nil)
+			r := newRig(t, one, clk, rigOpts{users: 50, virtual: true, limits: limits, dispatch: DispatchConfig{Batch: 20},
+				queue: outbox.QueueConfig{Owner: "one", Workers: 8}})
+			// The second process has its own outbox, queue and connection,
+			// same fake.
+			other := newRig(t, two, clk, rigOpts{virtual: true, limits: limits, dispatch: DispatchConfig{Batch: 20},
+				queue: outbox.QueueConfig{Owner: "two", Workers: 8}, fake: r.fake})
 			fs := r.due(t, 500, t0, "x")
 			var wg sync.WaitGroup
-			var sent [2]int
+			var queued [2]int
 			for i, d := range []*Dispatcher{r.d, other.d} {
 				wg.Add(1)
 				go func() {
@@ -236,18 +314,23 @@ func TestTwoDispatchersSendOnce(t *testing.T) {
 					if err != nil {
 						t.Error(err)
 					}
-					sent[i] = st.Sent
+					queued[i] = st.Queued
 				}()
 			}
 			wg.Wait()
+			r.settle(t)
+			other.settle(t)
 			got := r.deliveries()
 			for _, f := range fs {
 				if got[f.ID] != 1 {
 					t.Fatalf("follow-up %d delivered %d times", f.ID, got[f.ID])
 				}
 			}
-			if sent[0]+sent[1] != 500 || sent[0] == 0 || sent[1] == 0 {
-				t.Fatalf("sent %v: both loops should have worked and together sent 500", sent)
+			if queued[0]+queued[1] != 500 || queued[0] == 0 || queued[1] == 0 {
+				t.Fatalf("queued %v: both loops should have worked and together queued 500", queued)
+			}
+			if sent := r.outcome("sent") + other.outcome("sent"); sent != 500 {
+				t.Fatalf("%d recorded sent, want 500", sent)
 			}
 		})
 	}
@@ -272,13 +355,14 @@ func TestTenThousandDueAtOnce(t *testing.T) {
 	r := newRig(t, db, clk, rigOpts{
 		users:    users,
 		limits:   outbox.Limits{Global: global, PerChat: perChat, ChatBurst: 1},
-		dispatch: DispatchConfig{Workers: 64, Batch: 500},
+		dispatch: DispatchConfig{Batch: 500},
+		queue:    outbox.QueueConfig{Workers: 64},
 		fakeOpts: []tgfake.Option{tgfake.WithFloodControl(tgfake.FloodLimits{
 			Global: global, GlobalBurst: int(global / 10), PerChat: perChat, ChatBurst: 2})},
 	})
 	fs := r.due(t, n, t0, "due")
 	st := r.tick(t)
-	if st.Sent != n || st.Retried != 0 || st.Lost != 0 {
+	if st.Queued != n || st.Sent != n || st.Retried != 0 || st.Lost != 0 {
 		t.Fatalf("tick: %+v", st)
 	}
 	got := r.deliveries()
@@ -317,27 +401,57 @@ func TestTenThousandDueAtOnce(t *testing.T) {
 	}
 }
 
-// Transient failures go back to the queue with a back-off; nothing is
-// dropped.
+// Transient failures are the queue's to retry, after its back-off; the
+// follow-up stays claimed meanwhile (not queued twice) and is delivered
+// once, without "maybe a repeat": no try reached the chat.
 func TestTransientFailureIsRetriedLater(t *testing.T) {
+	clk := clock.NewFake(t0)
+	db := storagetest.SQLite(t, clk)
+	r := newRig(t, db, clk, rigOpts{users: 1, virtual: true, queue: outbox.QueueConfig{RetryBackoff: time.Minute}})
+	f := r.due(t, 1, t0, "x")[0]
+	r.fake.FailNextN("sendMessage", 5, tgfake.ServerError()) // the outbox's five tries
+	if st := r.tick(t); st.Queued != 1 || st.Sent != 0 {
+		t.Fatalf("tick: %+v", st)
+	}
+	got, _ := db.FollowUp(context.Background(), f.ID)
+	if got.State != models.FollowUpSending {
+		t.Fatalf("state %s", got.State)
+	}
+	clk.Advance(59 * time.Second)
+	if st := r.tick(t); st.Queued != 0 || st.Sent != 0 {
+		t.Fatalf("queued again or retried before the back-off: %+v", st)
+	}
+	clk.Advance(time.Second)
+	r.q.Wake()
+	if st := r.tick(t); st.Sent != 1 {
+		t.Fatalf("after the back-off: %+v", st)
+	}
+	sent := r.fake.SentTo(r.users[0].ChatID)
+	if len(sent) != 1 || sent[0].Text != fmt.Sprintf("r#%d x0 late=false maybe=false", f.ID) {
+		t.Fatalf("delivered: %+v", sent)
+	}
+}
+
+// Telegram refuses the message (400): the queue gives it up and the
+// follow-up is due again after the dispatcher's back-off, as a new message.
+func TestRefusedIsDueAgainLater(t *testing.T) {
 	clk := clock.NewFake(t0)
 	db := storagetest.SQLite(t, clk)
 	r := newRig(t, db, clk, rigOpts{users: 1, virtual: true, dispatch: DispatchConfig{RetryBackoff: time.Minute}})
 	f := r.due(t, 1, t0, "x")[0]
-	r.fake.FailNextN("sendMessage", 5, tgfake.ServerError()) // the outbox's five tries
+	r.fake.FailNext("sendMessage", tgfake.Failure{Code: 400, Description: "Bad Request: message is too long"})
 	if st := r.tick(t); st.Retried != 1 || st.Sent != 0 {
 		t.Fatalf("tick: %+v", st)
 	}
-	got, _ := db.FollowUp(context.Background(), f.ID)
-	if got.State != models.FollowUpPending {
+	if got, _ := db.FollowUp(context.Background(), f.ID); got.State != models.FollowUpPending {
 		t.Fatalf("state %s", got.State)
 	}
 	clk.Advance(59 * time.Second)
-	if st := r.tick(t); st.Sent != 0 {
-		t.Fatal("retried before the back-off")
+	if st := r.tick(t); st.Queued != 0 {
+		t.Fatalf("queued before the back-off: %+v", st)
 	}
 	clk.Advance(time.Second)
-	if st := r.tick(t); st.Sent != 1 {
+	if st := r.tick(t); st.Queued != 1 || st.Sent != 1 {
 		t.Fatalf("after the back-off: %+v", st)
 	}
 }

@@ -557,6 +557,7 @@ type crashReport struct {
 	ScheduledDigestHeaders       []int // per manager
 	ScheduledDigestParts         []int // parts received, per manager
 	ScheduledDigestRecordedParts []int // parts the database recorded
+	ScheduledDigestPartsAgain    []int // parts whose send was started more than once
 	Stalls                       []finding
 	MaxLatency                   time.Duration
 	FalseMaybeRepeats            int // "you may have got this" on a first copy
@@ -811,6 +812,12 @@ func (r *crashRun) count() *crashReport {
 			}
 		}
 		rep.ScheduledDigestRecordedParts = append(rep.ScheduledDigestRecordedParts, recorded)
+		var partsAgain int
+		if rep.Outbox {
+			q(&partsAgain, `SELECT COALESCE(SUM(o.attempts - 1), 0) FROM outgoing o JOIN report_sends r ON r.id = o.source_id
+				JOIN users u ON u.id = r.user_id WHERE o.source = 'report' AND r.kind = 'digest' AND o.attempts > 1 AND u.telegram_id = ?`, m.ID)
+		}
+		rep.ScheduledDigestPartsAgain = append(rep.ScheduledDigestPartsAgain, partsAgain)
 	}
 	return rep
 }
@@ -899,8 +906,8 @@ func (rep *crashReport) String() string {
 	fmt.Fprintf(&b, "reminders: %d, created twice: %d, not created: %d\n", rep.Reminders, rep.RemindersTwice, rep.RemindersLost)
 	fmt.Fprintf(&b, "button presses: %d, without effect: %d\n", rep.Presses, rep.PressesLost)
 	fmt.Fprintf(&b, "/digest: %d asked, answered more than once: %d\n", rep.Digests, rep.DigestHeadersTwice)
-	fmt.Fprintf(&b, "scheduled digest per manager: headers %v, parts received %v, parts recorded %v\n",
-		rep.ScheduledDigestHeaders, rep.ScheduledDigestParts, rep.ScheduledDigestRecordedParts)
+	fmt.Fprintf(&b, "scheduled digest per manager: headers %v, parts received %v, parts recorded %v, part sends interrupted %v\n",
+		rep.ScheduledDigestHeaders, rep.ScheduledDigestParts, rep.ScheduledDigestRecordedParts, rep.ScheduledDigestPartsAgain)
 	fmt.Fprintf(&b, "replies never sent: %d; stalls > 60 s: %d; slowest first reply: %v\n", len(rep.Missing), len(rep.Stalls), rep.MaxLatency.Round(time.Millisecond))
 	fmt.Fprintf(&b, "\"may have got this once already\" on a first copy: %d\n", rep.FalseMaybeRepeats)
 	fmt.Fprintf(&b, "doubled deliveries: %d (inside the %v window: %d, outside: %d)\n", len(rep.Doubled), rep.Window, in, out)

@@ -79,7 +79,10 @@ type Faults struct {
 	// BeforeCommit runs in an update's transaction after its handler;
 	// AfterCommit right after the transaction committed.
 	BeforeCommit, AfterCommit func(updateID int64)
-	Outbox                    outbox.Faults
+	// AfterClaim runs after the dispatcher claimed follow-ups, or a
+	// report was queued, and before their messages are sent.
+	AfterClaim func()
+	Outbox     outbox.Faults
 }
 
 // App is a running salesbot.
@@ -277,26 +280,34 @@ func (a *App) makeBot(context.Context) error {
 // periodic jobs that run them.
 func (a *App) makeJobs(context.Context) error {
 	log := a.Log
-	a.Dispatcher = reminders.NewDispatcher(a.DB, a.Outbox,
+	dispatch := a.Cfg.Dispatch
+	dispatch.AfterClaim = a.Cfg.Faults.AfterClaim
+	dispatch.Observe = func(outcome string, n int) {
+		a.Metrics.FollowUps(outcome, n)
+		if a.Cfg.Dispatch.Observe != nil {
+			a.Cfg.Dispatch.Observe(outcome, n)
+		}
+	}
+	a.Dispatcher = reminders.NewDispatcher(a.DB, a.Queue,
 		func(f *models.FollowUp, to reminders.Recipient, now time.Time) outbox.Message {
 			return a.Bot.FollowUpMessage(f, to.Lang, to.Loc, now)
-		}, a.Clock, a.Cfg.Dispatch, log)
-	a.Reports = &reports.Scheduler{DB: a.DB, Builder: a.builder, Render: a.Bot, Send: a.Outbox, Clock: a.Clock, Log: log}
+		}, a.Clock, dispatch, log)
+	a.Reports = &reports.Scheduler{DB: a.DB, Builder: a.builder, Render: a.Bot, Queue: a.Queue, Clock: a.Clock, Log: log,
+		Sent: a.Metrics.ReportSent, AfterQueue: a.Cfg.Faults.AfterClaim}
+	a.Queue.Handle(storage.SourceReport, a.Reports.SourceHooks())
 	a.Scheduler = reminders.NewScheduler(log)
 	for _, j := range []reminders.Job{
 		{Name: JobFollowUps, Spec: fmt.Sprintf("@every %s", a.Cfg.DispatchEvery), AtStart: true, Run: func(ctx context.Context) error {
 			st, err := a.Dispatcher.Tick(ctx)
 			if st != (reminders.TickStats{}) {
-				log.Info("follow-ups dispatched", "sent", st.Sent, "late", st.Late, "deferred", st.Deferred,
-					"held", st.Held, "retried", st.Retried, "lost_claims", st.Lost)
+				log.Info("follow-ups dispatched", "queued", st.Queued, "deferred", st.Deferred, "held", st.Held)
 			}
-			a.countFollowUps(st)
 			return err
 		}},
-		// Reports look each minute for what is due in each team's zone and
-		// not yet recorded as sent (so downtime is caught up at the first
-		// tick, marked late); the send record keeps each once.
-		{Name: JobReports, Spec: "@every 1m", Run: a.Reports.SendDue},
+		// Reports look at start and each minute for what is due in each
+		// team's zone and not yet recorded (so downtime is caught up at
+		// once, marked late if it is); the record keeps each once.
+		{Name: JobReports, Spec: "@every 1m", AtStart: true, Run: a.Reports.SendDue},
 		{Name: JobExpireForms, Spec: "@every 1m", AtStart: true, Run: func(ctx context.Context) error {
 			if _, err := a.Bot.ExpireForms(ctx); err != nil {
 				return err
@@ -412,10 +423,13 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 // RunJob runs one periodic job now (salesbot job NAME, tests); the outbox
-// runs meanwhile, so the job's messages are out when it returns.
+// runs meanwhile, and the job's messages are out when it returns.
 func (a *App) RunJob(ctx context.Context, name string) error {
 	a.Queue.Start(ctx)
-	return a.Scheduler.RunOnce(ctx, name)
+	if err := a.Scheduler.RunOnce(ctx, name); err != nil {
+		return err
+	}
+	return a.Queue.Flush(ctx)
 }
 
 // Kill stops the app the way SIGKILL would, for crash tests: from now on

@@ -13,8 +13,10 @@ import (
 	"salesbot/internal/app"
 	"salesbot/internal/apptest"
 	"salesbot/internal/outbox"
+	"salesbot/internal/reports/reportstest"
 	"salesbot/internal/storage"
 	"salesbot/internal/tgfake"
+	"salesbot/models"
 )
 
 // The crash test: a scenario of user actions runs once untouched (the
@@ -28,8 +30,13 @@ import (
 
 var rep = tgfake.User{ID: 501, FirstName: "Ann", Username: "ann", LanguageCode: "en"}
 
-// boundaries are the fault points, in pipeline order.
-var boundaries = []string{"before-commit", "after-commit", "before-send", "after-send", "after-mark"}
+// mgrTG is the manager's chat in the digest scenario.
+const mgrTG = 502
+
+// boundaries are the fault points, in pipeline order. after-claim is
+// between a follow-up's claim (or a report's queueing) and its send;
+// after-send and after-mark in a digest of several parts are mid-digest.
+var boundaries = []string{"before-commit", "after-commit", "after-claim", "before-send", "after-send", "after-mark"}
 
 // driver runs a scenario's steps against a harness that may be killed.
 type driver struct {
@@ -76,6 +83,7 @@ func (f *faultRig) config(c *app.Config) {
 	c.Faults = app.Faults{
 		BeforeCommit: func(int64) { f.hit("before-commit") },
 		AfterCommit:  func(int64) { f.hit("after-commit") },
+		AfterClaim:   func() { f.hit("after-claim") },
 		Outbox: outbox.Faults{
 			BeforeSend: func(storage.Outgoing) bool { return f.hit("before-send") },
 			AfterSend:  func(storage.Outgoing) bool { return f.hit("after-send") },
@@ -92,11 +100,30 @@ func (d *driver) step(inject func() int64) {
 	id := inject()
 	d.settle(id)
 	d.last = nil
+	d.keep(n)
+}
+
+// keep remembers what the rep was sent since the n-th message.
+func (d *driver) keep(n int) {
+	d.last = nil
 	for _, s := range d.h.Fake.SentSince(n) {
 		if s.ChatID == rep.ID && s.Method != "answerCallbackQuery" {
 			d.last = append(d.last, s)
 		}
 	}
+}
+
+// job moves the clock (once, whatever happens), runs a periodic job as
+// cron would and waits until what it queued is sent — through a crash
+// and restart, whose start-up runs of the jobs pick up what was left.
+func (d *driver) job(advance time.Duration, name string) {
+	d.t.Helper()
+	n := len(d.h.Fake.Sent())
+	d.h.Clock.Advance(advance)
+	_ = d.h.App.RunJob(context.Background(), name) // fails when the fault killed the app
+	last, _ := d.h.App.DB.LastUpdateID(context.Background())
+	d.settle(last)
+	d.keep(n)
 }
 
 // settle waits for update id, restarting the app if the fault killed it.
@@ -192,6 +219,31 @@ var scenarios = []scenario{
 	{"remind", func(d *driver) {
 		d.send("/remind tomorrow 10:00 call Li about the quote")
 	}},
+	{"follow-up dispatch", func(d *driver) {
+		d.send("/remind in 1 hour call Li about the quote")
+		d.job(time.Hour, app.JobFollowUps)
+		d.tap("✅ Done")
+	}},
+	{"digest", func(d *driver) {
+		// Enough reps for a digest of several messages, written through
+		// storage (no update, no boundary), then the day's digest.
+		ctx := context.Background()
+		db := d.h.App.DB
+		team, err := db.TeamByName(ctx, "North")
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		reportstest.Member(d.t, db, team.ID, mgrTG, "Mia", "en", models.RoleManager)
+		at := d.h.Clock.Now().Add(30 * time.Minute)
+		for i := range 45 {
+			r := reportstest.Member(d.t, db, team.ID, int64(600+i), fmt.Sprintf("Rep %02d", i), "en", models.RoleRep)
+			c := reportstest.Client(d.t, db, team.ID, r, fmt.Sprintf("Client %02d", i), models.StageContact)
+			reportstest.Visit(d.t, db, models.Visit{TeamID: team.ID, RepID: r, ClientID: c, At: at,
+				StageBefore: models.StageContact, Stage: models.StageNeeds, Attitude: models.AttitudeWarm})
+		}
+		due := models.DefaultReportSettings().DigestTime.On(models.CivilDate(at, time.UTC), time.UTC)
+		d.job(due.Sub(d.h.Clock.Now())+time.Minute, app.JobReports)
+	}},
 }
 
 // outcome is what a run left: the rows and what the rep saw.
@@ -203,11 +255,15 @@ type outcome struct {
 	repeatable map[string]int
 }
 
+// repeatNote starts the line the outbox adds to a copy sent after an
+// interrupted send (the English catalogue's followup_maybe_repeat).
+const repeatNote = "\n(You may have got this once already"
+
 func observe(t *testing.T, h *apptest.Harness) outcome {
 	t.Helper()
 	o := outcome{rows: map[string]int64{}, texts: map[string]int{}, repeatable: map[string]int{}}
 	ctx := context.Background()
-	counts, err := h.App.DB.RowCounts(ctx, "visits", "objections", "follow_ups", "clients", "contacts")
+	counts, err := h.App.DB.RowCounts(ctx, "visits", "objections", "follow_ups", "clients", "contacts", "report_sends")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,9 +277,25 @@ func observe(t *testing.T, h *apptest.Harness) outcome {
 			o.rows["grade of "+name+": "+string(c.Grade)] = 1
 		}
 	}
-	for _, s := range h.Fake.SentTo(rep.ID) {
-		if s.Method != "answerCallbackQuery" {
-			o.texts[s.Text]++
+	states, err := h.App.DB.FollowUpStateCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for st, n := range states {
+		o.rows["follow-ups "+string(st)] = n
+	}
+	noted := map[string]int{}
+	for _, chat := range []int64{rep.ID, mgrTG} {
+		for _, s := range h.Fake.SentTo(chat) {
+			if s.Method == "answerCallbackQuery" {
+				continue
+			}
+			text := s.Text
+			if i := strings.Index(text, repeatNote); i >= 0 {
+				text = text[:i]
+				noted[text]++
+			}
+			o.texts[text]++
 		}
 	}
 	rows, err := h.App.DB.OutgoingByID(context.Background())
@@ -231,7 +303,7 @@ func observe(t *testing.T, h *apptest.Harness) outcome {
 		t.Fatal(err)
 	}
 	for _, r := range rows {
-		if r.ChatID != rep.ID || r.Attempts < 2 {
+		if r.ChatID != rep.ID && r.ChatID != mgrTG || r.Attempts < 2 {
 			continue
 		}
 		m, err := outbox.MessageOf(r)
@@ -240,6 +312,13 @@ func observe(t *testing.T, h *apptest.Harness) outcome {
 		}
 		for _, part := range outboxParts(m) {
 			o.repeatable[part] += r.Attempts - 1
+		}
+	}
+	// "You may have got this once already" only on a copy whose send had
+	// started before.
+	for text, n := range noted {
+		if n > o.repeatable[text] {
+			t.Errorf("%d copies say they may be a repeat, but %d send(s) of it were interrupted: %q", n, o.repeatable[text], text)
 		}
 	}
 	return o

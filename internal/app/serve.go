@@ -24,7 +24,6 @@ import (
 	"salesbot/internal/outbox"
 	"salesbot/internal/storage"
 	"salesbot/internal/webhook"
-	"salesbot/reminders"
 )
 
 // Serve is how updates arrive and what the --listen address serves.
@@ -111,6 +110,30 @@ func (a *App) instrument() {
 		func() float64 { return float64(a.Outbox.Stats().Retries) })
 	m.ObserveCounter("outbox_failed_total", "Messages given up on after their attempts.",
 		func() float64 { return float64(a.Outbox.Stats().Failed) })
+	m.ObserveGaugeVec("outbox_queue_depth", "Messages stored and not yet sent (all replicas), by priority.", "priority",
+		func() map[string]float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			depth, err := a.DB.OutgoingDepth(ctx)
+			if err != nil {
+				a.Log.Warn("metrics: read outbox depth", "err", err)
+				return nil
+			}
+			return map[string]float64{
+				"interactive": float64(depth[int(outbox.Interactive)]),
+				"bulk":        float64(depth[int(outbox.Bulk)]),
+			}
+		})
+	m.ObserveGauge("followups_due", "Follow-ups whose time has come and that no dispatcher has taken yet (all replicas).",
+		func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, err := a.DB.CountDueFollowUps(ctx, a.Clock.Now())
+			if err != nil {
+				a.Log.Warn("metrics: count due follow-ups", "err", err)
+			}
+			return float64(n)
+		})
 }
 
 // meter is the innermost handler middleware: it times each update and
@@ -291,16 +314,6 @@ func (a *App) countRuns(name string, run func(context.Context) error) func(conte
 		err := run(ctx)
 		a.Metrics.JobRun(name, err)
 		return err
-	}
-}
-
-// countFollowUps adds one dispatcher tick to salesbot_followups_total.
-func (a *App) countFollowUps(st reminders.TickStats) {
-	for outcome, n := range map[string]int{
-		"sent": st.Sent, "late": st.Late, "deferred": st.Deferred,
-		"held": st.Held, "retried": st.Retried, "lost": st.Lost,
-	} {
-		a.Metrics.FollowUps(outcome, n)
 	}
 }
 

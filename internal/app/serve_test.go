@@ -15,6 +15,7 @@ import (
 	"salesbot/internal/app"
 	"salesbot/internal/apptest"
 	"salesbot/internal/storage/storagetest"
+	"salesbot/internal/tgfake"
 )
 
 const testSecret = "test_secret-0123456789"
@@ -282,4 +283,53 @@ func TestSecondReplicaOnSQLiteIsRefused(t *testing.T) {
 	}
 	// The first one is unaffected.
 	apptest.MustContain(t, h.Send(apptest.Admin, "/newteam North"), "Team North created")
+}
+
+// The follow-up, outbox and report series move with what the bot does: a
+// due reminder counts as due, then queued (the queue's depth, while its
+// send waits out a failure), then sent and late; the digest and summary as
+// sent reports.
+func TestMetricsFollowUpsReportsAndQueueDepth(t *testing.T) {
+	addr := freeAddr(t)
+	h := apptest.New(t, withWebhook(addr))
+	rep := tgfake.User{ID: 301, FirstName: "Ann", LanguageCode: "en"}
+	mgr := tgfake.User{ID: 302, FirstName: "Mia", LanguageCode: "en"}
+	h.Member(rep, "North", "rep")
+	h.Member(mgr, "North", "manager")
+	apptest.MustContain(t, h.Send(rep, "/remind in 1 hour call Li"), "call Li")
+	scrape := func(want ...string) {
+		t.Helper()
+		code, body := get(t, "http://"+addr+"/metrics")
+		if code != http.StatusOK {
+			t.Fatalf("/metrics %d", code)
+		}
+		for _, w := range want {
+			if !strings.Contains(body, w+"\n") {
+				t.Errorf("/metrics lacks %q", w)
+			}
+		}
+	}
+	h.Clock.Advance(70 * time.Minute) // 10 minutes late: the bot was "down"
+	scrape(`salesbot_followups_due 1`, `salesbot_outbox_queue_depth{priority="bulk"} 0`)
+
+	h.Fake.FailNextN("sendMessage", 5, tgfake.ServerError()) // the outbox's tries; the queue waits 30 s
+	if st := h.Tick(); st.Queued != 1 || st.Sent != 0 {
+		t.Fatalf("tick: %+v", st)
+	}
+	scrape(`salesbot_followups_due 0`, `salesbot_outbox_queue_depth{priority="bulk"} 1`,
+		`salesbot_outbox_queue_depth{priority="interactive"} 0`, `salesbot_followups_total{outcome="queued"} 1`)
+
+	h.Clock.Advance(time.Minute)
+	h.App.Queue.Wake()
+	h.Flush()
+	scrape(`salesbot_outbox_queue_depth{priority="bulk"} 0`, `salesbot_followups_total{outcome="sent"} 1`,
+		`salesbot_followups_total{outcome="late"} 1`)
+
+	// The day's digest and the week's summary (due Monday 09:00) to Mia.
+	h.Clock.Set(time.Date(2026, 11, 23, 18, 31, 0, 0, time.UTC))
+	if err := h.App.RunJob(t.Context(), app.JobReports); err != nil {
+		t.Fatal(err)
+	}
+	apptest.MustContain(t, h.Fake.SentTo(mgr.ID), "daily digest")
+	scrape(`salesbot_reports_sent_total{kind="digest"} 1`, `salesbot_reports_sent_total{kind="summary"} 1`)
 }

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,7 +21,6 @@ import (
 	"salesbot/internal/outbox"
 	"salesbot/internal/storage/storagetest"
 	"salesbot/internal/tgfake"
-	"salesbot/reminders"
 )
 
 // Start is Monday 23 Nov 2026, 09:00 UTC.
@@ -42,8 +43,10 @@ type Harness struct {
 	// spend those waits and can read them in Pace.Slept().
 	Pace    *outbox.VirtualTime
 	handled *app.Handled
-	stop    context.CancelFunc
-	done    chan error
+	// outcomes counts what became of follow-ups (Dispatch.Observe).
+	outcomes sync.Map
+	stop     context.CancelFunc
+	done     chan error
 }
 
 // Option changes the harness's configuration before start.
@@ -72,6 +75,14 @@ func New(t testing.TB, opts ...Option) *Harness {
 	}
 	for _, o := range opts {
 		o(h)
+	}
+	observe := h.Cfg.Dispatch.Observe
+	h.Cfg.Dispatch.Observe = func(outcome string, n int) {
+		v, _ := h.outcomes.LoadOrStore(outcome, new(atomic.Int64))
+		v.(*atomic.Int64).Add(int64(n))
+		if observe != nil {
+			observe(outcome, n)
+		}
 	}
 	h.Fake = tgfake.New(tgfake.WithClock(h.Clock.Now))
 	t.Cleanup(h.Fake.Close)
@@ -117,15 +128,37 @@ func (h *Harness) start() {
 	}
 }
 
-// Tick runs the follow-up dispatcher once, as its cron entry would, and
-// returns what it did.
-func (h *Harness) Tick() reminders.TickStats {
+// TickStats is what became of follow-ups in one Tick, their messages sent
+// or given up.
+type TickStats struct{ Queued, Sent, Late, Deferred, Held, Retried, Lost int }
+
+// Tick runs the follow-up dispatcher once, as its cron entry would, waits
+// until the messages it queued are sent, given up or waiting for a later
+// try, and returns what became of the follow-ups.
+func (h *Harness) Tick() TickStats {
 	h.T.Helper()
-	st, err := h.App.Dispatcher.Tick(context.Background())
-	if err != nil {
+	before := h.outcomeCounts()
+	if _, err := h.App.Dispatcher.Tick(context.Background()); err != nil {
 		h.T.Fatalf("dispatcher tick: %v\nlog:\n%s", err, h.Log.String())
 	}
-	return st
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.App.Queue.Settle(ctx); err != nil {
+		h.T.Fatalf("outbox not settled: %v\nlog:\n%s", err, h.Log.String())
+	}
+	after := h.outcomeCounts()
+	d := func(k string) int { return int(after[k] - before[k]) }
+	return TickStats{Queued: d("queued"), Sent: d("sent"), Late: d("late"), Deferred: d("deferred"),
+		Held: d("held"), Retried: d("retried"), Lost: d("lost")}
+}
+
+func (h *Harness) outcomeCounts() map[string]int64 {
+	out := map[string]int64{}
+	h.outcomes.Range(func(k, v any) bool {
+		out[k.(string)] = v.(*atomic.Int64).Load()
+		return true
+	})
+	return out
 }
 
 // Stop shuts salesbot down gracefully (idempotent).

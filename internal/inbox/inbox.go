@@ -14,7 +14,9 @@
 // again and its replies are sent from the outbox. An update whose handling
 // the process died in MaxAttempts times (a stop that merely cut a handling
 // short does not count) is given up on: OnGiveUp tells the user, the log
-// and the stored update say so.
+// and the stored update say so. Follow-ups and reports, which no update
+// causes, keep the same promise through the same outbox (see reminders and
+// reports.Scheduler).
 package inbox
 
 import (

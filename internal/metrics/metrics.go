@@ -71,7 +71,7 @@ func New(replica, version string) *Metrics {
 		webhookRejected: f.counterVec("webhook_rejected_total",
 			"Webhook requests refused, by reason (secret, method, size, json, store).", "reason"),
 		followUps: f.counterVec("followups_total",
-			"Follow-ups handled by the dispatcher, by outcome (sent, late, deferred, held, retried, lost).", "outcome"),
+			"Follow-ups by outcome: queued (claimed, message stored), sent, late (of those sent), deferred, held, retried (refused, due again later), lost (delivered after the rep changed it).", "outcome"),
 		reports: f.counterVec("reports_sent_total",
 			"Scheduled reports sent, by kind (digest, summary, plan_reminder).", "kind"),
 		takenOver: f.counterVec("claims_taken_over_total",
@@ -154,7 +154,7 @@ func (m *Metrics) WebhookRejected(reason string) {
 	}
 }
 
-// FollowUps adds the dispatcher's counts of one tick, by outcome.
+// FollowUps adds n follow-ups to an outcome (reminders.DispatchConfig.Observe).
 func (m *Metrics) FollowUps(outcome string, n int) {
 	if m != nil && n > 0 {
 		m.followUps.WithLabelValues(outcome).Add(float64(n))

@@ -1,11 +1,15 @@
 // Package outbox is the one path by which salesbot talks to users: every
 // message, edit, file and callback answer goes through an Outbox.
 //
-// Replies are durable (Queue): a handler's messages are stored as rows in
-// the update's transaction and sent from the table, each marked sent as
-// soon as Telegram accepts it, so a reply the bot decided on is sent at
-// least once and twice only when the process died between Telegram's
-// answer and the mark (see Queue for the exact guarantee).
+// Everything the bot says is durable (Queue): a handler's replies are
+// stored as rows in the update's transaction, a due follow-up's message in
+// the transaction that claims it (reminders), a report's parts in the one
+// that records it (reports); all are sent from the table, each marked sent
+// as soon as Telegram accepts it, with what it delivered recorded in the
+// same transaction (SourceHooks). So a message the bot decided on is sent
+// at least once, and twice only when the process died between Telegram's
+// answer and the mark; such a copy carries Message.RepeatNote, if it has
+// one (see Queue for the exact guarantee).
 //
 // The Outbox keeps Telegram's flood limits so the bot never draws a 429 in
 // normal operation: at most Limits.Global messages per second in total,
@@ -65,6 +69,11 @@ type Message struct {
 	// that callback query (it stops the button's spinner; Text, if any, is
 	// shown as a toast). Answers are not paced.
 	AnswerCallback string
+	// RepeatNote, when set, is added as the text's last line if the
+	// message is sent again after a send of it was started and not
+	// recorded (the Queue's one window of a possible repeat): "you may
+	// have got this once already", said only then.
+	RepeatNote string
 }
 
 // Config tunes an Outbox. The zero value is Telegram's limits on the wall
@@ -227,12 +236,27 @@ func checkButtons(rows [][]Button) error {
 	return nil
 }
 
+type beforeCallKey struct{}
+
+// WithBeforeCall returns ctx under which every request of a send first
+// runs fn, after pacing, when the request is about to go out: the Queue
+// records the send's start there, so waiting for the rate limit is not a
+// start. An error from fn stops the send and is returned as it is.
+func WithBeforeCall(ctx context.Context, fn func() error) context.Context {
+	return context.WithValue(ctx, beforeCallKey{}, fn)
+}
+
 // sendOne makes one API call with pacing and retries.
 func (o *Outbox) sendOne(ctx context.Context, m Message) (int, error) {
 	for attempt := 1; ; attempt++ {
 		if err := o.pace.acquire(ctx, m.ChatID, m.Priority); err != nil {
 			o.stats.failed.Add(1)
 			return 0, &Error{Kind: Canceled, Err: err}
+		}
+		if fn, ok := ctx.Value(beforeCallKey{}).(func() error); ok {
+			if err := fn(); err != nil {
+				return 0, err
+			}
 		}
 		id, err := o.call(ctx, m)
 		err = o.secrets.Error(err)

@@ -20,13 +20,16 @@ import (
 //
 // Guarantee: a message whose decision committed is sent at least once. It
 // is sent twice only if the process stopped after Telegram accepted it and
-// before its sent mark committed (BENCHMARKS.md measures that window); such
-// a row carries a start (Attempts > 0), so whoever sends it again knows it
-// may be a repeat. A long text split in parts resumes after the last part
-// recorded. A row is claimed by the sending process (its owner id, kept
-// alive by a heartbeat); another process takes over a row whose owner has
-// not beaten for StaleAfter, and a restarted process with the same id
-// resumes its own at once.
+// before its sent mark committed (BENCHMARKS.md measures that window). A
+// send's start is committed just before its request goes out (after the
+// rate limit's wait), so after a crash a row with a start (StartedAt) is
+// known to be a possible repeat, and one without is not: only the former
+// gets its RepeatNote. A long text split in parts resumes after the last
+// part recorded; a report's parts are separate rows, sent in order. A row
+// is claimed by the sending process (its owner id, kept alive by a
+// heartbeat); another process takes over a row whose owner has not beaten
+// for StaleAfter, and a restarted process with the same id resumes its own
+// at once — nothing waits out a lease.
 type Queue struct {
 	db   *storage.DB
 	out  *Outbox
@@ -57,7 +60,7 @@ type SourceHooks struct {
 // Faults are test hooks at the send's step boundaries; each returns true
 // to simulate a crash there (the row is left exactly as it is).
 type Faults struct {
-	// BeforeSend runs after the row's claim (its start) committed and
+	// BeforeSend runs after the row's start committed (after pacing) and
 	// before the request goes out.
 	BeforeSend func(row storage.Outgoing) bool
 	// AfterSend runs after Telegram accepted the message and before its
@@ -126,6 +129,7 @@ type payload struct {
 	Document       bool       `json:"document,omitempty"`
 	Photo          bool       `json:"photo,omitempty"`
 	AnswerCallback string     `json:"answer,omitempty"`
+	RepeatNote     string     `json:"repeat,omitempty"`
 }
 
 // Row encodes m as a row to store; source and sourceID name what it
@@ -134,7 +138,7 @@ func Row(m Message, updateID int64, source string, sourceID int64) (storage.Outg
 	if err := checkButtons(m.Buttons); err != nil {
 		return storage.Outgoing{}, err
 	}
-	p := payload{Text: m.Text, Buttons: m.Buttons, EditMessageID: m.EditMessageID, AnswerCallback: m.AnswerCallback}
+	p := payload{Text: m.Text, Buttons: m.Buttons, EditMessageID: m.EditMessageID, AnswerCallback: m.AnswerCallback, RepeatNote: m.RepeatNote}
 	row := storage.Outgoing{ChatID: m.ChatID, Priority: int(m.Priority), UpdateID: updateID, Source: source, SourceID: sourceID}
 	switch {
 	case m.Document != nil:
@@ -157,7 +161,7 @@ func MessageOf(row storage.Outgoing) (Message, error) {
 		return Message{}, fmt.Errorf("decode outgoing message %d: %w", row.ID, err)
 	}
 	m := Message{ChatID: row.ChatID, Text: p.Text, Buttons: p.Buttons, EditMessageID: p.EditMessageID,
-		Priority: Priority(row.Priority), AnswerCallback: p.AnswerCallback}
+		Priority: Priority(row.Priority), AnswerCallback: p.AnswerCallback, RepeatNote: p.RepeatNote}
 	switch {
 	case p.Document:
 		m.Document = &File{Name: row.FileName, Data: row.FileData}
@@ -292,6 +296,17 @@ func (q *Queue) Flush(ctx context.Context) error {
 	return q.waitFor(ctx, func(ctx context.Context) (int64, error) { return q.db.UnsentOutgoingUpTo(ctx, last) })
 }
 
+// Settle is Flush, except that rows waiting for a later try (a transient
+// failure's back-off) are not waited for: it returns when nothing stored
+// before the call can be sent now.
+func (q *Queue) Settle(ctx context.Context) error {
+	last, err := q.db.LastOutgoingID(ctx)
+	if err != nil {
+		return err
+	}
+	return q.waitFor(ctx, func(ctx context.Context) (int64, error) { return q.db.ReadyOutgoingUpTo(ctx, last) })
+}
+
 func (q *Queue) waitFor(ctx context.Context, unsent func(ctx context.Context) (int64, error)) error {
 	for {
 		q.mu.Lock()
@@ -312,6 +327,14 @@ func (q *Queue) waitFor(ctx context.Context, unsent func(ctx context.Context) (i
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// Changed is closed (and replaced) when a row finishes; a producer that
+// keeps the queue short waits on it before adding more.
+func (q *Queue) Changed() <-chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.changed
 }
 
 // MarkLatencies returns, sorted, the time from each accepted send's HTTP
@@ -437,7 +460,7 @@ func (q *Queue) run(ctx context.Context) {
 			resumed = true
 			n := 0
 			for _, h := range heads {
-				if h.Attempts > 0 {
+				if !h.StartedAt.IsZero() {
 					n++
 				}
 			}
@@ -477,10 +500,32 @@ func (q *Queue) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-q.wake:
+			q.gather(ctx, slots)
 		case <-time.After(next):
 		}
 	}
 }
+
+// gather waits briefly, while most workers are busy, for more of them to
+// finish, so a busy queue reads its heads once per few sends rather than
+// once per send (each read visits every pending row).
+func (q *Queue) gather(ctx context.Context, slots chan struct{}) {
+	deadline := time.NewTimer(gatherWait)
+	defer deadline.Stop()
+	for len(slots) > cap(slots)*3/4 {
+		select {
+		case <-q.wake:
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// gatherWait bounds what gather adds to a send's wait: only when most
+// workers are busy, i.e. under load.
+const gatherWait = 10 * time.Millisecond
 
 func (q *Queue) sleep(ctx context.Context, d time.Duration) {
 	select {
@@ -497,6 +542,9 @@ const stickyRows = 3
 func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	log := q.log.With("outgoing_id", row.ID, "chat_id", row.ChatID)
 	now := q.db.Now()
+	// Whether a send of this row started before (and may have reached
+	// the chat) is as the row was read, before this claim counts one.
+	again := !row.StartedAt.IsZero()
 	ok, err := q.db.ClaimOutgoing(ctx, row.ID, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
 	if err != nil {
 		if ctx.Err() == nil {
@@ -511,22 +559,39 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		q.mu.Unlock()
 		return false
 	}
-	row.Attempts++
-	if f := q.cfg.Faults.BeforeSend; f != nil && f(row) {
-		return false
-	}
 	m, err := MessageOf(row)
 	if err != nil {
 		log.Error("undecodable outgoing message; giving it up", "err", err)
 		q.fail(ctx, row, err)
 		return true
 	}
-	if row.Attempts > 1 {
+	if again {
 		log.Info("sending again a message whose send was interrupted", "attempt", row.Attempts, "parts_sent", row.PartsSent)
+		if m.RepeatNote != "" {
+			m.Text += "\n" + m.RepeatNote
+		}
 	}
 	parts := Parts(m)
 	var answered time.Time
-	id, err := q.out.SendFrom(ctx, m, row.PartsSent, func(n, msgID int) error {
+	// The start is recorded when the first request is about to go out,
+	// after pacing: a stop while waiting for the rate limit leaves the
+	// row unstarted, so its send after a restart is no possible repeat.
+	started := false
+	sendCtx := WithBeforeCall(ctx, func() error {
+		if started {
+			return nil
+		}
+		if err := q.db.MarkOutgoingStarted(context.WithoutCancel(ctx), row.ID); err != nil {
+			return err
+		}
+		started = true
+		row.Attempts++
+		if f := q.cfg.Faults.BeforeSend; f != nil && f(row) {
+			return errCrashed
+		}
+		return nil
+	})
+	id, err := q.out.SendFrom(sendCtx, m, row.PartsSent, func(n, msgID int) error {
 		answered = time.Now()
 		if n == parts {
 			return nil // the last part is recorded with the sent mark
@@ -565,10 +630,10 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		wait := q.cfg.RetryBackoff << min(row.Attempts-1, 5)
+		wait := q.cfg.RetryBackoff << min(max(row.Attempts-1, 0), 5)
 		wait = min(wait, 15*time.Minute)
 		log.Warn("message not sent; trying again later", "attempt", row.Attempts, "wait", wait, "err", err)
-		if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now().Add(wait), err.Error()); err != nil {
+		if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now().Add(wait), err.Error(), MaybeDelivered(err)); err != nil {
 			log.Error("requeue outgoing message", "err", err)
 		}
 	}

@@ -22,60 +22,74 @@ type Renderer interface {
 	PlanReminderText(lang string, week models.Week, deadline time.Time, loc *time.Location) string
 }
 
-// Sender delivers a message.
-type Sender interface {
-	Send(ctx context.Context, m outbox.Message) (int, error)
+// Queue is the durable outbox a report's parts are stored in.
+type Queue interface {
+	EnqueueFrom(ctx context.Context, updateID int64, source string, sourceID int64, msgs ...outbox.Message) ([]int64, error)
+	Wake()
 }
 
 // Scheduler sends each team's digest and summary to its managers when due,
 // and the plan reminder to reps without a plan for next week.
 //
 // SendDue is the whole job: a scheduler (or a test, or the CLI) calls it
-// every minute or so. Whatever is due today (a digest), this week (a
-// summary) or before the planned week (a plan reminder) and not yet
-// recorded as sent is sent, so a bot that was down at 18:30 sends the
-// digest when it is back the same day, marked late.
+// at start and every minute. Whatever is due today (a digest), this week
+// (a summary) or before the planned week (a plan reminder) and not yet
+// recorded is queued, so a bot that was down at 18:30 sends the digest
+// when it is back the same day, marked late.
 //
 // Exactly once: every report is a row keyed by kind, team, recipient and
-// period; the sender that inserts it (storage.ClaimReport) sends it, others
-// skip it, so a second dispatcher, a job run twice or a restart never send
-// it twice. A send that fails is retried by the next run; a digest split
-// over several messages records each part, so a retry resumes after the
-// parts delivered. The one gap no database closes: a crash after Telegram
-// accepted a message and before its part was recorded. The claim is a lease
-// (Lease); when it lapses the next run sends that one part again. We accept
-// that duplicate (one message, after a crash) over losing a digest.
+// period. A report is built once, and its record and all its parts (as
+// the outbox's rows) commit in one transaction (storage.QueueReport), so a
+// second sender, a job run twice or a restart never queue it again. The
+// outbox sends the parts in order and counts each in the record when
+// Telegram accepts it; a process killed mid-report leaves the parts not
+// yet sent in the outbox, and they go out when it (or another replica) is
+// back — the remaining parts, never the whole again. A part repeats only
+// inside the outbox's one window (accepted by Telegram, killed before its
+// mark). A part Telegram refuses stops the report there (failed): the
+// next run queues it again from that part; a recipient who blocked the
+// bot is recorded and not retried.
+//
+// Late is one rule for every report and follow-up (models.IsLate): a
+// report queued models.LateAfter or more after its time says it is late,
+// with the time it was due, and is recorded late.
 type Scheduler struct {
 	DB      *storage.DB
 	Builder *Builder
 	Render  Renderer
-	Send    Sender
+	Queue   Queue
 	Clock   clock.Clock
 	Log     *slog.Logger
-	// Lease is how long a claim holds before another run may take it over.
-	Lease time.Duration
-	// LateAfter: a report sent this long after it was due says it is late.
-	LateAfter time.Duration
+	// Sent, when set, is told of each report whose last part went out
+	// (metrics.ReportSent fits).
+	Sent func(kind string)
+	// AfterQueue, when set (crash tests), runs after a report's record
+	// and parts committed and before they are sent.
+	AfterQueue func()
 }
 
-// DefaultLease and DefaultLateAfter are the Scheduler's defaults.
-const (
-	DefaultLease     = 5 * time.Minute
-	DefaultLateAfter = 10 * time.Minute
-)
-
-func (s *Scheduler) lease() time.Duration {
-	if s.Lease > 0 {
-		return s.Lease
+// SourceHooks are what the outbox records as a report's parts go out or
+// are refused (register them with outbox.Queue.Handle for
+// storage.SourceReport).
+func (s *Scheduler) SourceHooks() outbox.SourceHooks {
+	return outbox.SourceHooks{
+		Sent: func(ctx context.Context, row storage.Outgoing, _ int) error {
+			key, finished, err := s.DB.ReportPartDelivered(ctx, row.SourceID)
+			if err == nil && finished && s.Sent != nil {
+				s.Sent(key.Kind)
+			}
+			return err
+		},
+		Failed: func(ctx context.Context, row storage.Outgoing, cause error) error {
+			blocked := outbox.KindOf(cause) == outbox.Unreachable
+			if blocked {
+				s.log().Warn("report recipient blocked the bot", "report_id", row.SourceID, "chat_id", row.ChatID)
+			} else {
+				s.log().Error("Telegram refused a report's part; the next run sends it again from there", "report_id", row.SourceID, "err", cause)
+			}
+			return s.DB.ReportUndelivered(ctx, row.SourceID, row.ID, blocked, cause.Error())
+		},
 	}
-	return DefaultLease
-}
-
-func (s *Scheduler) lateAfter() time.Duration {
-	if s.LateAfter > 0 {
-		return s.LateAfter
-	}
-	return DefaultLateAfter
 }
 
 // SendDue sends every report that is due and not yet sent. It returns the
@@ -200,7 +214,7 @@ func (s *Scheduler) planReminders(ctx context.Context, team *models.Team, next m
 
 type buildFunc func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error)
 
-// deliver sends one report to each recipient that has not had it.
+// deliver queues one report to each recipient that has not had it.
 func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, team *models.Team, period string, due time.Time, to []*models.User, build buildFunc) error {
 	if len(to) == 0 || due.Before(team.CreatedAt) {
 		return nil // nobody to tell, or due before the team existed
@@ -210,7 +224,7 @@ func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, tea
 	if err != nil {
 		return err
 	}
-	late := now.Sub(due) > s.lateAfter()
+	late := models.IsLate(due, now)
 	var lateDue time.Time
 	if late {
 		lateDue = due
@@ -222,55 +236,48 @@ func (s *Scheduler) deliver(ctx context.Context, now time.Time, kind string, tea
 		if done[key] || u.ChatID == 0 {
 			continue
 		}
-		claim, err := s.DB.ClaimReport(ctx, key, due, late, s.lease())
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if claim == nil {
-			continue // sent, or another sender holds it
-		}
 		// build renders in the catalogue's language for u.Lang (the
 		// fallback when unsupported); one rendering per stored value.
 		lang := u.Lang
 		msgs, ok := rendered[lang]
 		if !ok {
 			if msgs, err = build(ctx, lang, lateDue); err != nil {
-				_ = s.DB.FinishReport(ctx, claim.ID, storage.ReportFailed)
 				errs = append(errs, fmt.Errorf("build %s %s of team %d: %w", kind, period, teamID, err))
 				continue
 			}
 			rendered[lang] = msgs
 		}
-		errs = append(errs, s.sendParts(ctx, claim, key, u.ChatID, msgs))
+		errs = append(errs, s.queue(ctx, key, due, late, u.ChatID, msgs))
 	}
 	return errors.Join(errs...)
 }
 
-// sendParts sends the parts of a report not yet delivered and records each.
-func (s *Scheduler) sendParts(ctx context.Context, claim *storage.ReportClaim, key storage.ReportKey, chatID int64, msgs []outbox.Message) error {
-	for i := claim.Parts; i < len(msgs); i++ {
-		m := msgs[i]
-		m.ChatID = chatID
-		if _, err := s.Send.Send(ctx, m); err != nil {
-			state := storage.ReportFailed
-			if outbox.KindOf(err) == outbox.Unreachable {
-				state = storage.ReportBlocked // the recipient blocked the bot (or is gone): retrying cannot help
-			}
-			if ferr := s.DB.FinishReport(context.WithoutCancel(ctx), claim.ID, state); ferr != nil {
-				return errors.Join(err, ferr)
-			}
-			if state == storage.ReportBlocked {
-				s.log().Warn("report recipient blocked the bot", "kind", key.Kind, "user_id", key.UserID)
-				return nil
-			}
-			return fmt.Errorf("send %s %s to user %d: %w", key.Kind, key.Period, key.UserID, err)
+// queue records the report and stores its parts not yet delivered, in one
+// transaction.
+func (s *Scheduler) queue(ctx context.Context, key storage.ReportKey, due time.Time, late bool, chatID int64, msgs []outbox.Message) error {
+	defer s.Queue.Wake()
+	queued := false
+	defer func() {
+		if queued && s.AfterQueue != nil {
+			s.AfterQueue()
 		}
-		if err := s.DB.ReportPartSent(context.WithoutCancel(ctx), claim.ID, i+1); err != nil {
+	}()
+	return s.DB.InTx(ctx, func(ctx context.Context) error {
+		id, delivered, ok, err := s.DB.QueueReport(ctx, key, due, late, len(msgs))
+		if err != nil || !ok {
 			return err
 		}
-	}
-	return s.DB.FinishReport(context.WithoutCancel(ctx), claim.ID, storage.ReportSent)
+		parts := make([]outbox.Message, 0, len(msgs)-delivered)
+		for _, m := range msgs[delivered:] {
+			m.ChatID = chatID
+			parts = append(parts, m)
+		}
+		if _, err := s.Queue.EnqueueFrom(ctx, 0, storage.SourceReport, id, parts...); err != nil {
+			return fmt.Errorf("queue %s %s for user %d: %w", key.Kind, key.Period, key.UserID, err)
+		}
+		queued = true
+		return nil
+	})
 }
 
 func (s *Scheduler) log() *slog.Logger {

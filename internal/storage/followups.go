@@ -523,27 +523,27 @@ func cancelVisitFollowUp(tx *gorm.DB, visitID int64) error {
 
 // --- the dispatcher's side -----------------------------------------------
 //
-// Delivery guarantee. The dispatcher claims a follow-up before sending it:
-// one UPDATE moves it from pending to sending with a fresh claim token,
-// counts the attempt and sets send_at to the end of a lease. Only rows
-// still pending (or sending with an expired lease) can be claimed, and the
-// database serialises the UPDATEs (PostgreSQL re-checks the WHERE clause on
-// the row a concurrent claim changed; SQLite has one writer), so two
-// dispatch loops never both hold the same follow-up. It is marked sent —
-// guarded by the token — only after Telegram accepted the message.
+// Delivery guarantee. A due follow-up is claimed by moving it from pending
+// to sending in the transaction that stores the message delivering it as
+// an outgoing row (Source SourceFollowUp): the claim exists exactly when
+// its message does, so there is no lease to wait out after a crash. The
+// outbox sends that row like any other and, in the transaction of its sent
+// mark (or of giving it up), records the follow-up's outcome through
+// FollowUpDelivered (or FollowUpUndelivered). Only pending rows can be
+// claimed and the database serialises the claims (PostgreSQL locks the
+// rows in id order, skipping those a concurrent claim holds; SQLite has
+// one writer), so two dispatchers never both deliver one follow-up.
 //
-// The one gap no design closes: the process dies (or the response is lost)
-// after Telegram accepted the message and before the row says sent. The
-// Bot API has no idempotency key and no way to ask whether a message went
-// out, so the dispatcher must either send again (at-least-once) or never
-// (at-most-once). We send again: when the lease runs out the follow-up is
-// claimed anew and sent with MaybeSentBefore set, so its message says it
-// may be a repeat. A duplicate reminder, whose buttons act on the same
-// follow-up, costs the rep a glance; a lost one costs a missed revisit,
-// which is what this bot exists to prevent. The window is one HTTP round
-// trip plus one UPDATE, and only a crash or a lost response inside it
-// opens it. Within a running process a send never outlives its claim: the
-// dispatcher cancels it before the lease ends.
+// What is left is the outbox's one gap: the process dies after Telegram
+// accepted the message and before its mark committed. The row then carries
+// a start and is sent again, with the "you may have got this once already"
+// line (outbox.Message.RepeatNote); a row whose send never started goes out
+// once, without it. Claims of a dead process are its outgoing rows, which
+// another replica takes over once the owner's heartbeat is a few seconds
+// old, and which the same process resumes at once on restart.
+
+// SourceFollowUp is the outgoing rows' Source for a follow-up's message.
+const SourceFollowUp = "follow-up"
 
 // DueFollowUp is a follow-up the dispatcher may act on, with what it needs
 // to decide: the owner and the team's working hours.
@@ -574,9 +574,9 @@ func (d *DueFollowUp) Location() *time.Location {
 	return models.LoadLocation(d.TeamTZ)
 }
 
-// DueFollowUps lists up to limit follow-ups whose send_at has come: pending
-// ones and claims whose lease ran out, oldest first. It reads the queue
-// index (state, send_at); memory does not grow with the number pending.
+// DueFollowUps lists up to limit pending follow-ups whose send_at has
+// come, oldest first. It reads the queue index (state, send_at); memory
+// does not grow with the number pending.
 func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]DueFollowUp, error) {
 	type dueRow struct {
 		ID           int64
@@ -599,40 +599,22 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 		QuietToMin   *int
 		DaysOff      *int
 	}
-	// One range scan of the queue index per state, each already in send_at
-	// order (an IN over both states would sort every due row), merged.
-	list := func(state models.FollowUpState) ([]dueRow, error) {
-		var rows []dueRow
-		err := db.conn(ctx).Table("follow_ups").
-			Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
+	var rows []dueRow
+	err := db.conn(ctx).Table("follow_ups").
+		Select(`follow_ups.id, follow_ups.team_id, follow_ups.owner_id, follow_ups.state, follow_ups.due_at,
 			follow_ups.send_at, follow_ups.exact, users.chat_id, users.lang, users.tz AS user_tz,
 			(users.active AND COALESCE(members.active, TRUE)) AS active,
 			users.unreachable, users.away_from, users.away_until, teams.tz AS team_tz, teams.morning_min,
 			teams.quiet_from_min, teams.quiet_to_min, teams.days_off`).
-			Joins("JOIN users ON users.id = follow_ups.owner_id").
-			// Deactivated in the follow-up's team: held, even while active
-			// in another team (admins outside the team have no row).
-			Joins("LEFT JOIN members ON members.team_id = follow_ups.team_id AND members.user_id = follow_ups.owner_id").
-			Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
-			Where("follow_ups.state = ? AND follow_ups.send_at <= ?", string(state), utc(now)).
-			Order("follow_ups.send_at").Limit(limit).Scan(&rows).Error
-		return rows, err
-	}
-	pending, err := list(models.FollowUpPending)
+		Joins("JOIN users ON users.id = follow_ups.owner_id").
+		// Deactivated in the follow-up's team: held, even while active
+		// in another team (admins outside the team have no row).
+		Joins("LEFT JOIN members ON members.team_id = follow_ups.team_id AND members.user_id = follow_ups.owner_id").
+		Joins("LEFT JOIN teams ON teams.id = follow_ups.team_id"). // an admin's own reminders have no team
+		Where("follow_ups.state = ? AND follow_ups.send_at <= ?", string(models.FollowUpPending), utc(now)).
+		Order("follow_ups.send_at").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list due follow-ups: %w", err)
-	}
-	expired, err := list(models.FollowUpSending) // claims whose lease ran out
-	if err != nil {
-		return nil, fmt.Errorf("list expired claims: %w", err)
-	}
-	rows := make([]dueRow, 0, min(limit, len(pending)+len(expired)))
-	for i, j := 0, 0; len(rows) < limit && (i < len(pending) || j < len(expired)); {
-		if j >= len(expired) || i < len(pending) && !pending[i].SendAt.After(expired[j].SendAt) {
-			rows, i = append(rows, pending[i]), i+1
-		} else {
-			rows, j = append(rows, expired[j]), j+1
-		}
 	}
 	out := make([]DueFollowUp, len(rows))
 	for i, r := range rows {
@@ -651,14 +633,24 @@ func (db *DB) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Due
 	return out, nil
 }
 
+// CountDueFollowUps counts the pending follow-ups whose time has come and
+// that no dispatcher has taken yet (operators' "due" gauge).
+func (db *DB) CountDueFollowUps(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Model(&followUpRow{}).Where("state = ? AND send_at <= ?", string(models.FollowUpPending), utc(now)).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count due follow-ups: %w", err)
+	}
+	return n, nil
+}
+
 // DeferFollowUp moves a due follow-up's next look to sendAt without sending
 // it (its owner is away, or it is quiet time for them). It changes nothing
 // if the follow-up moved on since it was listed (prevSendAt no longer
 // matches), so racing dispatchers agree.
 func (db *DB) DeferFollowUp(ctx context.Context, id int64, prevSendAt, sendAt time.Time) error {
 	err := db.conn(ctx).Model(&followUpRow{}).
-		Where("id = ? AND state IN ? AND send_at = ?", id,
-			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(prevSendAt)).
+		Where("id = ? AND state = ? AND send_at = ?", id, string(models.FollowUpPending), utc(prevSendAt)).
 		Updates(map[string]any{"state": string(models.FollowUpPending), "send_at": utc(sendAt), "claim_token": ""}).Error
 	if err != nil {
 		return fmt.Errorf("defer follow-up %d: %w", id, err)
@@ -671,8 +663,7 @@ func (db *DB) DeferFollowUp(ctx context.Context, id int64, prevSendAt, sendAt ti
 // the follow-up as listed.
 func (db *DB) HoldFollowUp(ctx context.Context, id int64, prevSendAt time.Time) error {
 	err := db.conn(ctx).Model(&followUpRow{}).
-		Where("id = ? AND state IN ? AND send_at = ?", id,
-			[]string{string(models.FollowUpPending), string(models.FollowUpSending)}, utc(prevSendAt)).
+		Where("id = ? AND state = ? AND send_at = ?", id, string(models.FollowUpPending), utc(prevSendAt)).
 		Updates(map[string]any{"state": string(models.FollowUpHeld), "claim_token": ""}).Error
 	if err != nil {
 		return fmt.Errorf("hold follow-up %d: %w", id, err)
@@ -685,15 +676,18 @@ func releaseHeld(tx *gorm.DB, ownerID int64, now time.Time) error {
 		Updates(map[string]any{"state": string(models.FollowUpPending), "send_at": utc(now)}).Error
 }
 
-// ClaimFollowUps claims the given due follow-ups for one dispatch attempt
-// with token until leaseUntil, and returns those it got (others may have
-// been claimed, snoozed or completed in the meantime) with client names.
-func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, token string, now, leaseUntil time.Time) ([]*models.FollowUp, error) {
+// ClaimFollowUps claims the given due follow-ups for delivery and returns
+// those it got (others may have been claimed, snoozed or completed in the
+// meantime) with client names. Call it in InTx with the enqueueing of
+// their messages (see "Delivery guarantee"). The attempt is counted, and
+// whether the message is late is decided now (models.IsLate), since the
+// message says so.
+func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, now time.Time) ([]*models.FollowUp, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var rows []followUpView
-	claimable := []string{string(models.FollowUpPending), string(models.FollowUpSending)}
+	pending := string(models.FollowUpPending)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if db.dialect == Postgres {
 			// Two dispatchers claiming overlapping batches would otherwise
@@ -702,7 +696,7 @@ func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, token string, now
 			// other holds lets each take a disjoint part at once.
 			var free []int64
 			err := tx.Model(&followUpRow{}).Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
-				Where("id IN ? AND state IN ? AND send_at <= ?", ids, claimable, utc(now)).
+				Where("id IN ? AND state = ? AND send_at <= ?", ids, pending, utc(now)).
 				Order("id").Pluck("id", &free).Error
 			if err != nil {
 				return err
@@ -712,23 +706,30 @@ func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, token string, now
 			}
 			ids = free
 		}
-		// A claim whose lease ran out was taken by an attempt that never
-		// finished: it may have reached the user.
-		err := tx.Model(&followUpRow{}).
-			Where("id IN ? AND state IN ? AND send_at <= ?", ids, claimable, utc(now)).
+		// Which rows this call moves: read under the claim's write lock
+		// (SQLite) or row locks (PostgreSQL), then moved by id and state,
+		// so a row changed meanwhile is neither moved nor returned.
+		var got []int64
+		if err := tx.Model(&followUpRow{}).Where("id IN ? AND state = ? AND send_at <= ?", ids, pending, utc(now)).
+			Order("id").Pluck("id", &got).Error; err != nil {
+			return err
+		}
+		if len(got) == 0 {
+			return nil
+		}
+		err := tx.Model(&followUpRow{}).Where("id IN ? AND state = ?", got, pending).
 			Updates(map[string]any{
-				"maybe_sent":  gorm.Expr("CASE WHEN state = ? THEN ? ELSE maybe_sent END", string(models.FollowUpSending), true),
 				"state":       string(models.FollowUpSending),
-				"claim_token": token,
-				"send_at":     utc(leaseUntil),
+				"claim_token": "",
 				"attempts":    gorm.Expr("attempts + 1"),
+				"late":        gorm.Expr("due_at <= ?", utc(now.Add(-models.LateAfter))),
 			}).Error
 		if err != nil {
 			return err
 		}
 		return tx.Table("follow_ups").Select("follow_ups.*, clients.name AS client_name").
 			Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id").
-			Where("follow_ups.id IN ? AND follow_ups.claim_token = ?", ids, token).
+			Where("follow_ups.id IN ?", got).
 			Order("follow_ups.send_at, follow_ups.id").Find(&rows).Error
 	})
 	if err != nil {
@@ -737,87 +738,69 @@ func (db *DB) ClaimFollowUps(ctx context.Context, ids []int64, token string, now
 	return views(rows), nil
 }
 
-// MarkFollowUpSent records that Telegram accepted the follow-up's message.
-// It reports false when the claim was lost (the lease ran out and another
-// dispatcher took it, or the rep completed or snoozed it meanwhile).
-func (db *DB) MarkFollowUpSent(ctx context.Context, id int64, token string, chatID int64, messageID int, sentAt time.Time, late bool) (bool, error) {
-	res := db.conn(ctx).Model(&followUpRow{}).
-		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
-		Updates(map[string]any{
-			"state": string(models.FollowUpSent), "claim_token": "", "chat_id": chatID, "message_id": messageID,
-			"sent_at": utc(sentAt), "late": late, "last_error": "", "maybe_sent": false,
-		})
-	if res.Error != nil {
-		return false, fmt.Errorf("mark follow-up %d sent: %w", id, res.Error)
+// SendingFollowUps counts the follow-ups whose message is queued and not
+// yet sent, per owner: the dispatcher keeps them few, so the queue never
+// holds a burst that would make a rep's replies wait behind reminders.
+func (db *DB) SendingFollowUps(ctx context.Context) (map[int64]int, int, error) {
+	var rows []struct {
+		OwnerID int64
+		N       int
 	}
-	return res.RowsAffected > 0, nil
+	err := db.conn(ctx).Model(&followUpRow{}).Select("owner_id, COUNT(*) AS n").
+		Where("state = ?", string(models.FollowUpSending)).Group("owner_id").Scan(&rows).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("count follow-ups being sent: %w", err)
+	}
+	out := make(map[int64]int, len(rows))
+	total := 0
+	for _, r := range rows {
+		out[r.OwnerID] = r.N
+		total += r.N
+	}
+	return out, total, nil
 }
 
-// SentMark is one follow-up whose message Telegram accepted.
-type SentMark struct {
-	ID        int64
-	Token     string
-	ChatID    int64
-	MessageID int
-	SentAt    time.Time
-	Late      bool
+// FollowUpDelivered records, in the transaction of its message's sent
+// mark, that Telegram accepted the follow-up's message. It reports false
+// when the follow-up had moved on meanwhile (the rep completed, snoozed or
+// cancelled it while its message was queued): that is left as it is.
+func (db *DB) FollowUpDelivered(ctx context.Context, id, chatID int64, messageID int) (*models.FollowUp, bool, error) {
+	now := db.Now()
+	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpSending)).
+			Updates(map[string]any{
+				"state": string(models.FollowUpSent), "chat_id": chatID, "message_id": messageID,
+				"sent_at": now, "last_error": "", "maybe_sent": false,
+			})
+	})
+	if res.Error != nil {
+		return nil, false, fmt.Errorf("mark follow-up %d sent: %w", id, res.Error)
+	}
+	var row followUpRow
+	if err := db.conn(ctx).Take(&row, id).Error; err != nil {
+		return nil, false, fmt.Errorf("get follow-up %d: %w", id, err)
+	}
+	return row.model(), res.RowsAffected > 0, nil
 }
 
-// MarkFollowUpsSent records several accepted messages in one transaction
-// (a group commit: one write-lock and one commit for many sends) and
-// returns the ids whose claim had been lost (see MarkFollowUpSent).
-func (db *DB) MarkFollowUpsSent(ctx context.Context, marks []SentMark) (lost []int64, err error) {
-	err = db.tx(ctx, func(tx *gorm.DB) error {
-		lost = lost[:0]
-		for _, m := range marks {
-			res := tx.Model(&followUpRow{}).
-				Where("id = ? AND claim_token = ? AND state = ?", m.ID, m.Token, string(models.FollowUpSending)).
-				Updates(map[string]any{
-					"state": string(models.FollowUpSent), "claim_token": "", "chat_id": m.ChatID, "message_id": m.MessageID,
-					"sent_at": utc(m.SentAt), "late": m.Late, "last_error": "", "maybe_sent": false,
-				})
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 0 {
-				lost = append(lost, m.ID)
-			}
+// FollowUpUndelivered records, in the transaction that gave its message
+// up, why a follow-up was not delivered: its owner cannot be reached
+// (unreachable: the follow-up is held, the owner marked unreachable, until
+// they write again), or Telegram refused it (it is due again at retryAt,
+// as a new message).
+func (db *DB) FollowUpUndelivered(ctx context.Context, id int64, unreachable bool, retryAt time.Time, why string) error {
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		q := tx.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpSending))
+		if !unreachable {
+			return q.Updates(map[string]any{"state": string(models.FollowUpPending), "send_at": utc(retryAt), "last_error": clip(why, 300)}).Error
 		}
-		return nil
+		if err := q.Updates(map[string]any{"state": string(models.FollowUpHeld), "last_error": clip(why, 300)}).Error; err != nil {
+			return err
+		}
+		return tx.Model(&userRow{}).Where("id = (SELECT owner_id FROM follow_ups WHERE id = ?)", id).Update("unreachable", true).Error
 	})
 	if err != nil {
-		return nil, fmt.Errorf("mark %d follow-ups sent: %w", len(marks), err)
-	}
-	return lost, nil
-}
-
-// RetryFollowUp gives a claimed follow-up back to the queue after a failed
-// attempt, to be tried again at at. maybeSent records that the attempt may
-// have reached the user (a timeout or lost response).
-func (db *DB) RetryFollowUp(ctx context.Context, id int64, token string, at time.Time, lastErr string, maybeSent bool) error {
-	updates := map[string]any{
-		"state": string(models.FollowUpPending), "claim_token": "", "send_at": utc(at), "last_error": clip(lastErr, 300),
-	}
-	if maybeSent {
-		updates["maybe_sent"] = true
-	}
-	err := db.conn(ctx).Model(&followUpRow{}).
-		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
-		Updates(updates).Error
-	if err != nil {
-		return fmt.Errorf("requeue follow-up %d: %w", id, err)
-	}
-	return nil
-}
-
-// HoldClaimedFollowUp parks a claimed follow-up whose owner Telegram
-// refuses to reach, until they write again.
-func (db *DB) HoldClaimedFollowUp(ctx context.Context, id int64, token, lastErr string) error {
-	err := db.conn(ctx).Model(&followUpRow{}).
-		Where("id = ? AND claim_token = ? AND state = ?", id, token, string(models.FollowUpSending)).
-		Updates(map[string]any{"state": string(models.FollowUpHeld), "claim_token": "", "last_error": clip(lastErr, 300)}).Error
-	if err != nil {
-		return fmt.Errorf("hold follow-up %d: %w", id, err)
+		return fmt.Errorf("record follow-up %d undelivered: %w", id, err)
 	}
 	return nil
 }

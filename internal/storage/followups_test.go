@@ -214,8 +214,10 @@ func TestSnoozeAndComplete(t *testing.T) {
 	})
 }
 
-// Claims: each due follow-up goes to one claimant; a lost claim cannot
-// mark it sent; an expired lease is reclaimed and flagged as maybe sent.
+// Claims: each due follow-up goes to one claimant; a claimed one is not due
+// again; its delivery is recorded once, and not over a change the rep made
+// meanwhile; one Telegram refused is due again later; late is decided at
+// the claim by models.IsLate.
 func TestClaimFollowUps(t *testing.T) {
 	clk := clock.NewFake(t0)
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
@@ -242,15 +244,19 @@ func TestClaimFollowUps(t *testing.T) {
 		// each once.
 		var (
 			mu  sync.Mutex
-			got = map[int64]string{}
+			got = map[int64]int{}
 			wg  sync.WaitGroup
 		)
 		for c := 0; c < 8; c++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				token := fmt.Sprint("tok", c)
-				claimed, err := db.ClaimFollowUps(ctx, ids, token, now, now.Add(time.Minute))
+				var claimed []*models.FollowUp
+				err := db.InTx(ctx, func(ctx context.Context) error {
+					var err error
+					claimed, err = db.ClaimFollowUps(ctx, ids, now)
+					return err
+				})
 				if err != nil {
 					t.Error(err)
 					return
@@ -259,11 +265,12 @@ func TestClaimFollowUps(t *testing.T) {
 				defer mu.Unlock()
 				for _, f := range claimed {
 					if prev, dup := got[f.ID]; dup {
-						t.Errorf("follow-up %d claimed by %s and %s", f.ID, prev, token)
+						t.Errorf("follow-up %d claimed by %d and %d", f.ID, prev, c)
 					}
-					got[f.ID] = token
-					if f.ClientName != "Acme Corp" || f.State != models.FollowUpSending || f.MaybeSentBefore {
-						t.Errorf("claimed row %+v", f)
+					got[f.ID] = c
+					wantLate := !f.DueAt.After(now.Add(-models.LateAfter))
+					if f.ClientName != "Acme Corp" || f.State != models.FollowUpSending || f.MaybeSentBefore || f.Late != wantLate {
+						t.Errorf("claimed row %+v (want late=%v)", f, wantLate)
 					}
 				}
 			}()
@@ -272,54 +279,41 @@ func TestClaimFollowUps(t *testing.T) {
 		if len(got) != 21 {
 			t.Fatalf("claimed %d, want the 21 due", len(got))
 		}
-		if due, _ := db.DueFollowUps(ctx, now, 100); len(due) != 0 {
-			t.Fatalf("claimed follow-ups are still listed as due: %d", len(due))
+		if due, _ := db.DueFollowUps(ctx, now.Add(time.Hour), 100); len(due) != 19 {
+			t.Fatalf("claimed follow-ups are listed as due again: %d due, want the 19 unclaimed", len(due))
+		}
+		if owners, total, err := db.SendingFollowUps(ctx); err != nil || total != 21 || owners[w.rep.ID] != 21 {
+			t.Fatalf("sending: %v %d %v", owners, total, err)
 		}
 
 		first := ids[0]
-		if ok, err := db.MarkFollowUpSent(ctx, first, "wrong", 500, 7, now, false); err != nil || ok {
-			t.Fatalf("mark sent with a foreign token: %v %v", ok, err)
+		clk.Set(now)
+		f, ok, err := db.FollowUpDelivered(ctx, first, 500, 7)
+		if err != nil || !ok || f.State != models.FollowUpSent || f.MessageID != 7 || !f.Late || !f.SentAt.Equal(now) {
+			t.Fatalf("delivered: %+v %v %v", f, ok, err)
 		}
-		if ok, err := db.MarkFollowUpSent(ctx, first, got[first], 500, 7, now, true); err != nil || !ok {
-			t.Fatalf("mark sent: %v %v", ok, err)
+		if _, ok, _ := db.FollowUpDelivered(ctx, first, 500, 8); ok {
+			t.Fatal("a follow-up was recorded delivered twice")
 		}
-		sent, _ := db.FollowUp(ctx, first)
-		if sent.State != models.FollowUpSent || sent.MessageID != 7 || !sent.Late || !sent.SentAt.Equal(now) {
-			t.Fatalf("sent row: %+v", sent)
+		// Done while its message was queued: the delivery changes nothing.
+		second := ids[1]
+		if _, changed, err := db.CompleteFollowUp(ctx, second, w.rep.ID); err != nil || !changed {
+			t.Fatalf("complete: %v %v", changed, err)
+		}
+		if f, ok, _ := db.FollowUpDelivered(ctx, second, 500, 9); ok || f.State != models.FollowUpDone {
+			t.Fatalf("delivery over a Done: %v %+v", ok, f)
 		}
 
-		// A transient failure goes back to the queue for later.
-		second := ids[1]
-		if err := db.RetryFollowUp(ctx, second, got[second], now.Add(30*time.Second), "500 Internal Server Error", false); err != nil {
+		// Telegram refused one: it is due again at the retry time.
+		third := ids[2]
+		if err := db.FollowUpUndelivered(ctx, third, false, now.Add(30*time.Second), "400 Bad Request"); err != nil {
 			t.Fatal(err)
 		}
 		if due, _ := db.DueFollowUps(ctx, now.Add(29*time.Second), 100); len(due) != 0 {
 			t.Fatalf("retried too early: %+v", due)
 		}
-		if due, _ := db.DueFollowUps(ctx, now.Add(30*time.Second), 100); len(due) != 1 || due[0].ID != second {
+		if due, _ := db.DueFollowUps(ctx, now.Add(30*time.Second), 100); len(due) != 1 || due[0].ID != third {
 			t.Fatalf("retry due: %+v", due)
-		}
-
-		// The process "crashed" holding the rest: after the lease they are
-		// due again, and the new claim says they may have gone out.
-		after := now.Add(time.Minute)
-		due, _ = db.DueFollowUps(ctx, after, 100)
-		if len(due) != 21 { // 19 crashed claims, the retried one, and r21 now due
-			t.Fatalf("due after the lease: %d", len(due))
-		}
-		again, err := db.ClaimFollowUps(ctx, ids, "second-life", after, after.Add(time.Minute))
-		if err != nil || len(again) != 21 {
-			t.Fatalf("reclaim: %d %v", len(again), err)
-		}
-		for _, f := range again {
-			if want := f.ID != second && f.ID != ids[21]; f.MaybeSentBefore != want {
-				t.Errorf("follow-up %d: MaybeSentBefore=%v, want %v", f.ID, f.MaybeSentBefore, want)
-			}
-		}
-		// The old claimant's late answer cannot mark a reclaimed row.
-		third := ids[2]
-		if ok, _ := db.MarkFollowUpSent(ctx, third, got[third], 500, 9, after, false); ok {
-			t.Fatal("a claim lost to the lease still marked the follow-up sent")
 		}
 	})
 }
@@ -332,14 +326,11 @@ func TestUnreachableHoldsAndReleases(t *testing.T) {
 		w := newFuWorld(t, db)
 		f, _ := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder, Text: "x", DueAt: t0})
 		g, _ := db.CreateFollowUp(ctx, &models.FollowUp{TeamID: w.team.ID, OwnerID: w.rep.ID, Kind: models.KindReminder, Text: "y", DueAt: t0})
-		claimed, _ := db.ClaimFollowUps(ctx, []int64{f.ID}, "t", t0, t0.Add(time.Minute))
+		claimed, _ := db.ClaimFollowUps(ctx, []int64{f.ID}, t0)
 		if len(claimed) != 1 {
 			t.Fatal("claim failed")
 		}
-		if err := db.SetUnreachable(ctx, w.rep.ID, true); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.HoldClaimedFollowUp(ctx, f.ID, "t", "403 Forbidden: bot was blocked by the user"); err != nil {
+		if err := db.FollowUpUndelivered(ctx, f.ID, true, time.Time{}, "403 Forbidden: bot was blocked by the user"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.HoldFollowUp(ctx, g.ID, t0); err != nil {

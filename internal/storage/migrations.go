@@ -139,6 +139,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0013_deals",
 		Migrate: migrateDeals,
 	},
+	{
+		ID:      "0015_follow_ups_and_reports_through_outbox",
+		Migrate: migrateThroughOutbox,
+	},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

@@ -37,8 +37,9 @@ type Outgoing struct {
 	Source   string
 	SourceID int64
 	State    string
-	// Attempts counts sends started; StartedAt is the first. A pending row
-	// with a start may have reached the user already.
+	// Attempts counts sends started; StartedAt is the first that may have
+	// reached the chat (cleared when a try failed before reaching it). A
+	// pending row with a start may have reached the user already.
 	Attempts  int
 	StartedAt time.Time
 	// PartsSent is how many parts of a long text Telegram accepted, so a
@@ -190,23 +191,34 @@ func (db *DB) NextOutgoingInChat(ctx context.Context, chatID, after int64) (Outg
 	return rows[0].model(), true, nil
 }
 
-// ClaimOutgoing takes a pending row for owner's send and counts the start:
-// it succeeds when the row is unclaimed, owner's own (resumed after a
-// restart), or held by a process whose heartbeat is older than stale.
-// The count is committed before the request goes out, so after a crash a
-// row with a start is known to be a possible repeat.
+// ClaimOutgoing takes a pending row for owner's send: it succeeds when the
+// row is unclaimed, owner's own (resumed after a restart), or held by a
+// process whose heartbeat is older than stale.
 func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
-	now := db.Now()
 	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Exec(`UPDATE outgoing SET owner = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?)
+		return g.Exec(`UPDATE outgoing SET owner = ?
 		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
 			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))`,
-			owner, now, id, OutgoingPending, owner, utc(stale))
+			owner, id, OutgoingPending, owner, utc(stale))
 	})
 	if res.Error != nil {
 		return false, fmt.Errorf("claim outgoing message %d: %w", id, res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// MarkOutgoingStarted counts a send of a claimed row starting: the request
+// is about to go out. It commits before the request does, so after a
+// crash a row with a start is known to be a possible repeat.
+func (db *DB) MarkOutgoingStarted(ctx context.Context, id int64) error {
+	now := db.Now()
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Exec(`UPDATE outgoing SET attempts = attempts + 1, started_at = COALESCE(started_at, ?) WHERE id = ?`, now, id)
+	}).Error
+	if err != nil {
+		return fmt.Errorf("record the start of outgoing message %d: %w", id, err)
+	}
+	return nil
 }
 
 // MarkOutgoingPart records that the first parts parts of a long message
@@ -248,11 +260,16 @@ func (db *DB) FailOutgoing(ctx context.Context, id int64, why string) error {
 }
 
 // RetryOutgoing puts a message back to be tried at at (a transient
-// failure); its chat waits for it.
-func (db *DB) RetryOutgoing(ctx context.Context, id int64, at time.Time, why string) error {
+// failure); its chat waits for it. Unless the failed try may have reached
+// the chat (maybeDelivered), its start is forgotten: the message has not
+// been seen, so the next send is no possible repeat.
+func (db *DB) RetryOutgoing(ctx context.Context, id int64, at time.Time, why string, maybeDelivered bool) error {
+	updates := map[string]any{"next_at": utc(at), "last_error": why, "owner": ""}
+	if !maybeDelivered {
+		updates["started_at"] = nil
+	}
 	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Model(&outgoingRow{}).Where("id = ?", id).
-			Updates(map[string]any{"next_at": utc(at), "last_error": why, "owner": ""})
+		return g.Model(&outgoingRow{}).Where("id = ?", id).Updates(updates)
 	}).Error
 	if err != nil {
 		return fmt.Errorf("requeue outgoing message %d: %w", id, err)
@@ -306,6 +323,36 @@ func (db *DB) UnsentOutgoingUpTo(ctx context.Context, id int64) (int64, error) {
 		return 0, fmt.Errorf("count unsent messages: %w", err)
 	}
 	return n, nil
+}
+
+// ReadyOutgoingUpTo counts pending rows with ids up to id that may be
+// sent now (not waiting for a later try).
+func (db *DB) ReadyOutgoingUpTo(ctx context.Context, id int64) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Model(&outgoingRow{}).Where("state = ? AND id <= ? AND next_at <= ?", OutgoingPending, id, db.Now()).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count messages ready to send: %w", err)
+	}
+	return n, nil
+}
+
+// OutgoingDepth counts the messages waiting to be sent, by priority
+// (operators' queue depth; an index walk of the pending rows).
+func (db *DB) OutgoingDepth(ctx context.Context) (map[int]int64, error) {
+	var rows []struct {
+		Priority int
+		N        int64
+	}
+	err := db.conn(ctx).Model(&outgoingRow{}).Select("priority, COUNT(*) AS n").Where("state = ?", OutgoingPending).
+		Group("priority").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count queued messages: %w", err)
+	}
+	out := make(map[int]int64, len(rows))
+	for _, r := range rows {
+		out[r.Priority] = r.N
+	}
+	return out, nil
 }
 
 // OutgoingByID returns stored messages by id (tests, the crash check).

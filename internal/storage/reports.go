@@ -117,6 +117,7 @@ type reportSendRow struct {
 	State      string
 	LeaseUntil time.Time
 	Parts      int
+	TotalParts int
 	Attempts   int
 	DueAt      time.Time
 	Late       bool
@@ -136,75 +137,110 @@ type ReportKey struct {
 	Period string
 }
 
-// ReportClaim is the right to send one report, held until its lease ends.
-type ReportClaim struct {
-	ID int64
-	// Parts were delivered by an earlier attempt; send the rest.
-	Parts int
-}
-
-// Report send states.
+// Report send states. A report is queued when its parts are in the
+// outbox, sent when the last was accepted; failed when Telegram refused a
+// part (the next run queues the parts from that one on), blocked when the
+// recipient cannot be reached (never retried).
 const (
-	ReportSending = "sending"
+	ReportQueued  = "queued"
 	ReportSent    = "sent"
 	ReportFailed  = "failed"
 	ReportBlocked = "blocked"
 )
 
-// ClaimReport takes the right to send a report: it inserts the report's row
-// or takes over one whose earlier attempt failed or whose lease ran out
-// (the sender crashed). It returns nil when the report was sent already or
-// another sender holds it. Each step is one statement, atomic on both
-// databases, so two senders never both win.
-func (db *DB) ClaimReport(ctx context.Context, k ReportKey, due time.Time, late bool, lease time.Duration) (*ReportClaim, error) {
+// SourceReport is the outgoing rows' Source for a report's parts (their
+// SourceID is the report_sends row).
+const SourceReport = "report"
+
+// QueueReport records one recipient's report as queued with its parts
+// parts, in the caller's transaction (InTx, with the outgoing rows of the
+// parts), and returns the record's id and how many parts an earlier
+// attempt delivered (those are not to be queued again). ok is false when
+// the report is queued, sent or blocked already: someone else queues it.
+// The record is unique by key, and each step is one statement, so two
+// senders never both queue one report.
+func (db *DB) QueueReport(ctx context.Context, k ReportKey, due time.Time, late bool, parts int) (id int64, delivered int, ok bool, err error) {
 	now := db.Now()
-	g := db.conn(ctx)
-	row := reportSendRow{Kind: k.Kind, TeamID: k.TeamID, UserID: k.UserID, Period: k.Period, State: ReportSending,
-		LeaseUntil: now.Add(lease), Attempts: 1, DueAt: utc(due), Late: late}
-	res := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-	if res.Error != nil {
-		return nil, fmt.Errorf("claim %s %s for user %d: %w", k.Kind, k.Period, k.UserID, res.Error)
-	}
-	if res.RowsAffected == 1 {
-		return &ReportClaim{ID: row.ID}, nil
-	}
-	where := g.Model(&reportSendRow{}).
-		Where("kind = ? AND team_id = ? AND user_id = ? AND period = ?", k.Kind, k.TeamID, k.UserID, k.Period).
-		Where("state = ? OR (state = ? AND lease_until < ?)", ReportFailed, ReportSending, now)
-	res = where.Updates(map[string]any{"state": ReportSending, "lease_until": now.Add(lease),
-		"attempts": gorm.Expr("attempts + 1"), "late": late})
-	if res.Error != nil {
-		return nil, fmt.Errorf("retake %s %s for user %d: %w", k.Kind, k.Period, k.UserID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return nil, nil
-	}
-	var got reportSendRow
-	err := g.Where("kind = ? AND team_id = ? AND user_id = ? AND period = ?", k.Kind, k.TeamID, k.UserID, k.Period).Take(&got).Error
+	err = db.tx(ctx, func(g *gorm.DB) error {
+		row := reportSendRow{Kind: k.Kind, TeamID: k.TeamID, UserID: k.UserID, Period: k.Period, State: ReportQueued,
+			LeaseUntil: now, TotalParts: parts, Attempts: 1, DueAt: utc(due), Late: late}
+		res := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			id, ok = row.ID, true
+			return nil
+		}
+		key := func() *gorm.DB {
+			return g.Model(&reportSendRow{}).
+				Where("kind = ? AND team_id = ? AND user_id = ? AND period = ?", k.Kind, k.TeamID, k.UserID, k.Period)
+		}
+		res = key().Where("state = ?", ReportFailed).Updates(map[string]any{"state": ReportQueued, "total_parts": parts,
+			"attempts": gorm.Expr("attempts + 1"), "late": late})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		var got reportSendRow
+		if err := key().Take(&got).Error; err != nil {
+			return err
+		}
+		id, delivered, ok = got.ID, got.Parts, true
+		if delivered >= parts { // the parts left were all delivered
+			ok = false
+			return g.Model(&reportSendRow{}).Where("id = ?", got.ID).Updates(map[string]any{"state": ReportSent, "sent_at": now}).Error
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read claim %s %s for user %d: %w", k.Kind, k.Period, k.UserID, err)
+		return 0, 0, false, fmt.Errorf("queue %s %s for user %d: %w", k.Kind, k.Period, k.UserID, err)
 	}
-	return &ReportClaim{ID: got.ID, Parts: got.Parts}, nil
+	return id, delivered, ok, nil
 }
 
-// ReportPartSent records that part n (1-based) of a claimed report went out.
-func (db *DB) ReportPartSent(ctx context.Context, claimID int64, n int) error {
-	err := db.conn(ctx).Model(&reportSendRow{}).Where("id = ?", claimID).Update("parts", n).Error
+// ReportPartDelivered counts one more part of report id accepted by
+// Telegram, in the transaction of that part's sent mark; the last part
+// makes it sent. It returns the report and whether this part finished it.
+func (db *DB) ReportPartDelivered(ctx context.Context, id int64) (ReportKey, bool, error) {
+	now := db.Now()
+	var row reportSendRow
+	err := db.tx(ctx, func(g *gorm.DB) error {
+		err := g.Model(&reportSendRow{}).Where("id = ?", id).Updates(map[string]any{
+			"parts":   gorm.Expr("parts + 1"),
+			"state":   gorm.Expr("CASE WHEN parts + 1 >= total_parts THEN ? ELSE state END", ReportSent),
+			"sent_at": gorm.Expr("CASE WHEN parts + 1 >= total_parts THEN ? ELSE sent_at END", now),
+		}).Error
+		if err != nil {
+			return err
+		}
+		return g.Take(&row, id).Error
+	})
 	if err != nil {
-		return fmt.Errorf("record part %d of report %d: %w", n, claimID, err)
+		return ReportKey{}, false, fmt.Errorf("record a part of report %d: %w", id, err)
 	}
-	return nil
+	key := ReportKey{Kind: row.Kind, TeamID: row.TeamID, UserID: row.UserID, Period: row.Period}
+	return key, row.State == ReportSent && row.Parts == row.TotalParts, nil
 }
 
-// FinishReport ends a claim in a state: ReportSent, ReportFailed (the next
-// run retries) or ReportBlocked (never retried).
-func (db *DB) FinishReport(ctx context.Context, claimID int64, state string) error {
-	updates := map[string]any{"state": state}
-	if state == ReportSent {
-		updates["sent_at"] = db.Now()
+// ReportUndelivered records that a part of report id (outgoing row part)
+// was refused, in the transaction that gave that part up: the report is
+// blocked (the recipient cannot be reached) or failed (the next run queues
+// it again from that part), and its later parts are not sent now, so the
+// parts a manager has are always the first ones.
+func (db *DB) ReportUndelivered(ctx context.Context, id, part int64, blocked bool, why string) error {
+	state := ReportFailed
+	if blocked {
+		state = ReportBlocked
 	}
-	if err := db.conn(ctx).Model(&reportSendRow{}).Where("id = ?", claimID).Updates(updates).Error; err != nil {
-		return fmt.Errorf("mark report %d %s: %w", claimID, state, err)
+	err := db.tx(ctx, func(g *gorm.DB) error {
+		if err := g.Model(&reportSendRow{}).Where("id = ?", id).Update("state", state).Error; err != nil {
+			return err
+		}
+		return g.Model(&outgoingRow{}).Where("source = ? AND source_id = ? AND state = ? AND id > ?", SourceReport, id, OutgoingPending, part).
+			Updates(map[string]any{"state": OutgoingFailed, "last_error": "an earlier part was refused: " + clip(why, 200), "owner": "", "sent_at": db.Now()}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("record report %d %s: %w", id, state, err)
 	}
 	return nil
 }
@@ -235,12 +271,12 @@ func (db *DB) ReportSends(ctx context.Context, kind, period string) ([]ReportSen
 }
 
 // SentReportKeys returns which of a kind's reports for a period are
-// finished (sent or blocked) for the given teams, so a run skips them
-// without claiming each.
+// queued or finished (sent or blocked) for the given teams, so a run skips
+// them without trying to queue each.
 func (db *DB) SentReportKeys(ctx context.Context, kind, period string, teamIDs []int64) (map[ReportKey]bool, error) {
 	var rows []reportSendRow
 	err := db.conn(ctx).Select("kind, team_id, user_id, period").
-		Where("kind = ? AND period = ? AND team_id IN ? AND state IN ?", kind, period, teamIDs, []string{ReportSent, ReportBlocked}).
+		Where("kind = ? AND period = ? AND team_id IN ? AND state IN ?", kind, period, teamIDs, []string{ReportQueued, ReportSent, ReportBlocked}).
 		Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list sent %s reports of %s: %w", kind, period, err)
@@ -301,7 +337,7 @@ func (db *DB) CreateReportFollowUp(ctx context.Context, k ReportKey, due time.Ti
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		now := db.Now()
 		row := reportSendRow{Kind: k.Kind, TeamID: k.TeamID, UserID: k.UserID, Period: k.Period, State: ReportSent,
-			LeaseUntil: now, Parts: 1, Attempts: 1, DueAt: utc(due), SentAt: &now}
+			LeaseUntil: now, Parts: 1, TotalParts: 1, Attempts: 1, DueAt: utc(due), SentAt: &now}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error

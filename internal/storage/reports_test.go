@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -11,7 +12,10 @@ import (
 	"salesbot/models"
 )
 
-func TestClaimReportOnce(t *testing.T) {
+// A report is queued once whoever races for it; its parts' marks make it
+// sent with the last; a refused part fails it, stops its later parts, and
+// the next attempt resumes from that part.
+func TestQueueReportOnce(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 30, 0, 0, time.UTC))
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
 		ctx := t.Context()
@@ -20,69 +24,90 @@ func TestClaimReportOnce(t *testing.T) {
 
 		// Eight senders race for the same report: one wins.
 		var wg sync.WaitGroup
-		wins := make(chan *storage.ReportClaim, 8)
+		wins := make(chan int64, 8)
 		for range 8 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c, err := db.ClaimReport(ctx, k, due, false, 5*time.Minute)
+				err := db.InTx(ctx, func(ctx context.Context) error {
+					id, delivered, ok, err := db.QueueReport(ctx, k, due, false, 3)
+					if ok {
+						if delivered != 0 {
+							t.Errorf("a new report has %d parts delivered", delivered)
+						}
+						wins <- id
+					}
+					return err
+				})
 				if err != nil {
 					t.Error(err)
-				}
-				if c != nil {
-					wins <- c
 				}
 			}()
 		}
 		wg.Wait()
 		close(wins)
-		var claim *storage.ReportClaim
-		for c := range wins {
-			if claim != nil {
-				t.Fatal("two senders claimed the same report")
+		var id int64
+		for w := range wins {
+			if id != 0 {
+				t.Fatal("two senders queued the same report")
 			}
-			claim = c
+			id = w
 		}
-		if claim == nil {
-			t.Fatal("nobody claimed the report")
+		if id == 0 {
+			t.Fatal("nobody queued the report")
 		}
-		// A failed attempt that delivered one part is taken over, resuming.
-		if err := db.ReportPartSent(ctx, claim.ID, 1); err != nil {
+		if done, _ := db.SentReportKeys(ctx, models.ReportDigest, "2026-11-23", []int64{1}); !done[k] {
+			t.Fatal("a queued report is not skipped by the next run")
+		}
+		// Part 1 goes out; part 2 is refused, which stops part 3.
+		if _, finished, err := db.ReportPartDelivered(ctx, id); err != nil || finished {
+			t.Fatalf("part 1: %v %v", finished, err)
+		}
+		rows := []storage.Outgoing{{ChatID: 7, Source: storage.SourceReport, SourceID: id, Payload: []byte("{}")},
+			{ChatID: 7, Source: storage.SourceReport, SourceID: id, Payload: []byte("{}")}}
+		ids, err := db.EnqueueOutgoing(ctx, rows)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.FinishReport(ctx, claim.ID, storage.ReportFailed); err != nil {
+		if err := db.ReportUndelivered(ctx, id, ids[0], false, "400 Bad Request"); err != nil {
 			t.Fatal(err)
 		}
-		again, err := db.ClaimReport(ctx, k, due, true, 5*time.Minute)
-		if err != nil || again == nil || again.ID != claim.ID || again.Parts != 1 {
-			t.Fatalf("retake after failure: %+v %v", again, err)
+		if out, _ := db.OutgoingByID(ctx, ids[1]); out[0].State != storage.OutgoingFailed {
+			t.Fatalf("the part after a refused one is %s", out[0].State)
 		}
-		// While the lease holds nobody else gets it; once it lapses (the
-		// sender crashed) the next run does.
-		if c, _ := db.ClaimReport(ctx, k, due, true, 5*time.Minute); c != nil {
-			t.Fatal("claimed during a live lease")
+		again := func(late bool) (int64, int, bool) {
+			var (
+				id2, delivered int64
+				ok             bool
+			)
+			err := db.InTx(ctx, func(ctx context.Context) error {
+				i, d, o, err := db.QueueReport(ctx, k, due, late, 3)
+				id2, delivered, ok = i, int64(d), o
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id2, int(delivered), ok
 		}
-		clk.Advance(6 * time.Minute)
-		third, err := db.ClaimReport(ctx, k, due, true, 5*time.Minute)
-		if err != nil || third == nil {
-			t.Fatalf("retake after lapsed lease: %+v %v", third, err)
+		if id2, delivered, ok := again(true); !ok || id2 != id || delivered != 1 {
+			t.Fatalf("retake after a refusal: %d %d %v", id2, delivered, ok)
 		}
-		if err := db.FinishReport(ctx, third.ID, storage.ReportSent); err != nil {
-			t.Fatal(err)
+		if _, _, ok := again(true); ok {
+			t.Fatal("queued twice")
 		}
-		if c, _ := db.ClaimReport(ctx, k, due, true, 5*time.Minute); c != nil {
-			t.Fatal("claimed a sent report")
+		for part := 2; part <= 3; part++ {
+			_, finished, err := db.ReportPartDelivered(ctx, id)
+			if err != nil || finished != (part == 3) {
+				t.Fatalf("part %d: finished=%v %v", part, finished, err)
+			}
 		}
 		sends, err := db.ReportSends(ctx, models.ReportDigest, "2026-11-23")
 		if err != nil || len(sends) != 1 {
 			t.Fatalf("sends: %+v %v", sends, err)
 		}
-		if s := sends[0]; s.State != storage.ReportSent || s.Attempts != 3 || !s.Late || s.SentAt.IsZero() {
+		if s := sends[0]; s.State != storage.ReportSent || s.Parts != 3 || s.Attempts != 2 || !s.Late || s.SentAt.IsZero() {
 			t.Fatalf("record: %+v", s)
-		}
-		done, err := db.SentReportKeys(ctx, models.ReportDigest, "2026-11-23", []int64{1, 2})
-		if err != nil || !done[k] || len(done) != 1 {
-			t.Fatalf("sent keys: %v %v", done, err)
 		}
 		clk.Set(time.Date(2026, 11, 23, 10, 30, 0, 0, time.UTC))
 	})
