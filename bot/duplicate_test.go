@@ -29,8 +29,10 @@ func TestSameVisitTwiceAsksLogItAgain(t *testing.T) {
 		t.Fatalf("Yes did not store it: %d visits", n)
 	}
 
-	// Other parts, another rep, or over an hour later: no question.
+	// Other parts, another rep (the team shares its clients), or over an
+	// hour later: no question.
 	apptest.MustContain(t, h.Send(ann, "/visit Acme; met Li (buyer); quote; warm"), "✅ Visit saved")
+	apptest.MustContain(t, h.Send(apptest.Admin, "/settings North shared on"), "Saved.")
 	apptest.MustContain(t, h.Send(bob, "/visit Acme; quote; warm"), "✅ Visit saved")
 	h.Clock.Advance(61 * time.Minute)
 	apptest.MustContain(t, h.Send(ann, "/visit Acme; met Li (buyer); quote; warm"), "✅ Visit saved")

@@ -593,7 +593,7 @@ func (db *DB) SameVisit(ctx context.Context, viewer *models.User, v *models.Visi
 	if v.ClientID == 0 {
 		return nil, nil
 	}
-	near, err := db.Visits(ctx, VisitFilter{ClientID: v.ClientID, RepID: v.RepID,
+	near, err := db.Visits(ctx, VisitFilter{Viewer: viewer, ClientID: v.ClientID, RepID: v.RepID,
 		From: v.At.Add(-models.DuplicateWindow + time.Nanosecond), To: v.At.Add(models.DuplicateWindow)})
 	if err != nil {
 		return nil, err
