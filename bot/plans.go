@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -68,14 +67,12 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	if err := models.CheckCount("err_too_many_plan_items", len(items), models.MaxPlanItems); err != nil {
 		return err
 	}
-	return b.savePlan(ctx, r, team, week, items, false)
+	return b.savePlan(ctx, r, team, week, items)
 }
 
 // savePlan stores parsed items (creating cards for new clients) and
-// confirms with Undo and Add-another buttons. An item the rep has planned
-// already (the same client on the same day) is asked about first, unless
-// again says the rep answered Yes.
-func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem, again bool) error {
+// confirms with Undo and Add-another buttons.
+func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem) error {
 	newNames := map[string]bool{}
 	for _, it := range items {
 		if it.ClientID == 0 {
@@ -94,11 +91,6 @@ func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week 
 	for i, it := range items {
 		if day := week.Day(models.WeekdayIndex(it.Weekday)); models.PlanDayPast(day, today) {
 			return models.Errorf(models.EINVALID, "plan_day_past", map[string]any{"N": i + 1, "Client": it.Client, "Day": p.day(day)})
-		}
-	}
-	if !again {
-		if asked, err := b.askPlanAgain(ctx, r, team, week, items); asked || err != nil {
-			return err
 		}
 	}
 	var (
@@ -298,7 +290,7 @@ func (b *Bot) planForm() *Form {
 			}
 			it := quick.PlanItem{Weekday: models.Weekday(st.Get("day")), Client: st.Get("client"), Purpose: st.Get("purpose")}
 			it.ClientID, _ = strconv.ParseInt(st.Get("client_id"), 10, 64)
-			return b.savePlan(ctx, r, team, week(st), []quick.PlanItem{it}, false)
+			return b.savePlan(ctx, r, team, week(st), []quick.PlanItem{it})
 		},
 	}
 }
@@ -389,66 +381,4 @@ func (b *Bot) cmdMe(ctx context.Context, r *Request) error {
 		r.reply(m, nil)
 	}
 	return nil
-}
-
-// askPlanAgain asks, when an item is planned already (the same client on
-// the same day), whether to plan it again; the items wait in the
-// "planagain" form, so nothing is stored before Yes. It reports whether it
-// asked.
-func (b *Bot) askPlanAgain(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem) (bool, error) {
-	have, err := b.store.PlannedVisitsOf(ctx, team.ID, r.User.ID, week)
-	if err != nil {
-		return false, err
-	}
-	p := b.reportText(r.Lang, team.Location())
-	var twice []string
-	for _, it := range items {
-		day := week.Day(models.WeekdayIndex(it.Weekday))
-		for _, h := range have {
-			if it.ClientID != 0 && h.ClientID == it.ClientID && h.Day == day {
-				twice = append(twice, r.t("plan_item_pending", map[string]any{"Day": p.day(day), "Client": h.ClientName, "Purpose": h.Purpose}))
-				break
-			}
-		}
-	}
-	if len(twice) == 0 {
-		return false, nil
-	}
-	data, err := json.Marshal(items)
-	if err != nil {
-		return false, err
-	}
-	return true, b.StartForm(ctx, r, "planagain", map[string]string{"team": strconv.FormatInt(team.ID, 10), "week": week.Monday,
-		"items": string(data), "twice": strings.Join(twice, "\n")})
-}
-
-// planAgainForm is the one question "plan it again?", holding the items.
-func (b *Bot) planAgainForm() *Form {
-	return &Form{
-		Kind:     "planagain",
-		Describe: func(_ *Request, st *FormState) string { return st.Get("twice") },
-		Steps: []*Step{{ID: "again",
-			Prompt: func(r *Request, st *FormState) string {
-				return r.t("plan_q_again", map[string]any{"Items": st.Get("twice")})
-			},
-			Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
-				return []Choice{{r.t("plan_again_yes", nil), "yes"}, {r.t("plan_again_no", nil), "no"}}, nil
-			}}},
-		Done: func(ctx context.Context, r *Request, st *FormState) error {
-			if st.Get("again") != "yes" {
-				r.say("plan_again_dropped", nil)
-				return nil
-			}
-			var items []quick.PlanItem
-			if err := json.Unmarshal([]byte(st.Get("items")), &items); err != nil {
-				return fmt.Errorf("read the plan items waiting: %w", err)
-			}
-			id, _ := strconv.ParseInt(st.Get("team"), 10, 64)
-			team, err := b.store.Team(ctx, id)
-			if err != nil {
-				return err
-			}
-			return b.savePlan(ctx, r, team, models.Week{Monday: st.Get("week")}, items, true)
-		},
-	}
 }
