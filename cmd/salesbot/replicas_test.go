@@ -408,8 +408,14 @@ func TestReplicasBehindHAProxySurviveKills(t *testing.T) {
 	if tooMany > 0 {
 		t.Errorf("Telegram answered 429 %d times", tooMany)
 	}
-	if peak > globalRate+1 { // the shared budget's burst is one message
-		t.Errorf("peak departures %d/s over the global limit %d/s", peak, globalRate)
+	// The shared budget's burst is one message. A message's start is
+	// recorded after the budget released it, so on a loaded machine the
+	// recorded times lag the releases by tens of milliseconds, unevenly,
+	// and a 1 s window of them can hold a few more than were released in
+	// any 1 s (33 at 30/s was seen). The fake's own limiter, which answers
+	// 429 like Telegram, holds the strict line above.
+	if slack := globalRate / 10; peak > globalRate+1+slack {
+		t.Errorf("peak departures %d/s over the global limit %d/s (+%d for recording jitter)", peak, globalRate, 1+slack)
 	}
 	if outOfOrder > 0 {
 		t.Errorf("%d chats saw replies out of order", outOfOrder)
