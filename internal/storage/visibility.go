@@ -70,27 +70,36 @@ func clientScope(v *models.User, t string) (string, []any) {
 	if r.all {
 		return "1 = 1", nil
 	}
-	var ors []string
-	var args []any
-	if len(r.managed) > 0 {
-		ors = append(ors, t+".team_id IN ?")
-		args = append(args, r.managed)
+	var or anyOf
+	or.add(len(r.managed) > 0, t+".team_id IN ?", r.managed)
+	or.add(len(r.shared) > 0, t+".team_id IN ?", r.shared)
+	or.add(len(r.rep) > 0, t+".team_id IN ? AND ("+t+".owner_id = ?"+
+		" OR EXISTS (SELECT 1 FROM client_shares cs WHERE cs.client_id = "+t+".id AND cs.user_id = ?)"+
+		" OR EXISTS (SELECT 1 FROM visits ev WHERE ev.client_id = "+t+".id AND ev.rep_id = ? AND ev.deleted_at IS NULL)"+
+		" OR EXISTS (SELECT 1 FROM objections eo WHERE eo.client_id = "+t+".id AND eo.rep_id = ? AND eo.deleted_at IS NULL))",
+		r.rep, r.userID, r.userID, r.userID, r.userID)
+	return or.sql()
+}
+
+// anyOf is a WHERE condition true when any of its terms is; with none it
+// is false, so a viewer who reaches nothing sees nothing.
+type anyOf struct {
+	terms []string
+	args  []any
+}
+
+func (a *anyOf) add(when bool, term string, args ...any) {
+	if when {
+		a.terms = append(a.terms, "("+term+")")
+		a.args = append(a.args, args...)
 	}
-	if len(r.shared) > 0 {
-		ors = append(ors, t+".team_id IN ?")
-		args = append(args, r.shared)
-	}
-	if len(r.rep) > 0 {
-		ors = append(ors, t+".team_id IN ? AND ("+t+".owner_id = ?"+
-			" OR EXISTS (SELECT 1 FROM client_shares cs WHERE cs.client_id = "+t+".id AND cs.user_id = ?)"+
-			" OR EXISTS (SELECT 1 FROM visits ev WHERE ev.client_id = "+t+".id AND ev.rep_id = ? AND ev.deleted_at IS NULL)"+
-			" OR EXISTS (SELECT 1 FROM objections eo WHERE eo.client_id = "+t+".id AND eo.rep_id = ? AND eo.deleted_at IS NULL))")
-		args = append(args, r.rep, r.userID, r.userID, r.userID, r.userID)
-	}
-	if len(ors) == 0 {
+}
+
+func (a *anyOf) sql() (string, []any) {
+	if len(a.terms) == 0 {
 		return "1 = 0", nil
 	}
-	return "(" + strings.Join(ors, " OR ") + ")", args
+	return "(" + strings.Join(a.terms, " OR ") + ")", a.args
 }
 
 // entryScope is the visibility of a person's records (visits, objections,
@@ -103,20 +112,10 @@ func entryScope(v *models.User, t, person string) (string, []any) {
 	if r.all {
 		return "1 = 1", nil
 	}
-	var ors []string
-	var args []any
-	if len(r.managed) > 0 {
-		ors = append(ors, t+".team_id IN ?")
-		args = append(args, r.managed)
-	}
-	if len(r.rep) > 0 {
-		ors = append(ors, "("+t+"."+person+" = ? AND "+t+".team_id IN ?)")
-		args = append(args, r.userID, r.rep)
-	}
-	if len(ors) == 0 {
-		return "1 = 0", nil
-	}
-	return "(" + strings.Join(ors, " OR ") + ")", args
+	var or anyOf
+	or.add(len(r.managed) > 0, t+".team_id IN ?", r.managed)
+	or.add(len(r.rep) > 0, t+"."+person+" = ? AND "+t+".team_id IN ?", r.userID, r.rep)
+	return or.sql()
 }
 
 // visibleClients is the clients table as viewer may see it.
