@@ -168,6 +168,7 @@ var refusals = []*regexp.Regexp{
 	regexp.MustCompile(`^Those planned visits are gone already\.`),
 	regexp.MustCompile(`^You are not in a team yet`),
 	regexp.MustCompile(`^You are not in a team “`),
+	regexp.MustCompile(`^Only a manager of the team sets targets`),
 }
 
 func refusal(sent []tgfake.Sent) string {
@@ -790,6 +791,15 @@ func (w *world) cells() []*cell {
 		{row: "settings", label: "/digest", covers: []string{"/digest"}, scope: sManageOwn, do: say("/digest")},
 		{row: "settings", label: "/week Nordlys", covers: []string{"/week"}, scope: sManageN, do: say("/week Nordlys")},
 		{row: "settings", label: "/week Sudvik", covers: []string{"/week"}, scope: sZoeClient, do: say("/week Sudvik")},
+
+		// Targets: everyone in sees their own (managers: the team's);
+		// only a team's managers set them or look at a rep's.
+		{row: "targets", label: "/target", covers: []string{"/target"}, scope: sOwn, do: say("/target"), want: all("🎯")},
+		{row: "targets", label: "/target @ann", covers: []string{"/target"}, scope: sManageN, do: say("/target @ann"), want: all("Ann")},
+		{row: "targets", label: "/target @ann units 42", covers: []string{"/target"}, scope: sManageN, do: say("/target @ann units 42"), want: all("42"), phase: 1},
+		{row: "targets", label: "/target @zoe units 7", covers: []string{"/target"}, scope: sZoeClient, do: say("/target @zoe units 7"), want: all("Zoe"), phase: 1},
+		{row: "targets", label: "/target team value 5M", covers: []string{"/target"}, scope: sManageOwn, do: say("/target team value 5M"), want: all("5,000,000"), phase: 1},
+		{row: "targets", label: "/settings target units 40", covers: []string{"/settings"}, scope: sManageOwn, do: say("/settings target units 40"), want: map[who]string{pMgr: "units 40", pMgrX: "units 40"}, phase: 1},
 
 		// A form's button without that form waiting.
 		{row: "forms", label: "f:client:c:0 (no form waiting)", covers: []string{"cb:f"}, scope: sNobody, do: pressS("f:client:c:0")},

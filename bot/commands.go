@@ -60,6 +60,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "away", role: models.RoleRep, group: "followups", run: b.cmdAway},
 		{name: "plan", role: models.RoleRep, group: "plans", run: b.cmdPlan},
 		{name: "me", role: models.RoleRep, group: "plans", run: b.cmdMe},
+		{name: "target", aliases: []string{"targets"}, role: models.RoleRep, group: "plans", run: b.cmdTarget},
 		{name: "export", role: models.RoleRep, group: "plans", run: b.cmdExport},
 		{name: "invite", role: models.RoleManager, group: "team", run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, group: "team", run: b.cmdPromote},
