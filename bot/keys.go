@@ -93,7 +93,7 @@ var (
 
 	// The export's sheets (reports.Export.Sheets): names and headers.
 	exportSheetKeys  = keysFor("export_sheet_", exportSheetIDs...)
-	exportHeaderKeys = keysFor("export_h_", "followups")
+	exportHeaderKeys = keysFor("export_h_", "followups", "targets")
 )
 
-var exportSheetIDs = []string{"visits", "objections", "clients", "followups"}
+var exportSheetIDs = []string{"visits", "objections", "clients", "followups", "targets"}

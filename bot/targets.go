@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"salesbot/internal/chart"
 	"salesbot/internal/quick"
 	"salesbot/models"
 )
@@ -14,6 +15,8 @@ var (
 	targetMetricKeys = keysFor("tmetric_", models.TargetMetrics...)
 	targetLineKeys   = keysFor("target_line_", models.TargetMetrics...)
 	targetStatusKeys = keysFor("tstatus_", models.Ahead, models.OnPace, models.Behind)
+	// targetScopeKeys name the team's rows of the export's Targets sheet.
+	targetScopeKeys = keysOf(map[models.TargetScope]string{models.ScopeTeam: "target_team_label"})
 )
 
 // targetTeam is the team /target acts on: the first team the user manages
@@ -135,7 +138,7 @@ func (b *Bot) showTargets(ctx context.Context, r *Request, team *models.Team, mo
 
 // monthLabel is "November 2026" / "2026年11月".
 func (b *Bot) monthLabel(lang string, m models.Month) string {
-	return b.cat.T(lang, "target_month", map[string]any{"Year": m.Year, "Num": int(m.Mon), "Name": b.cat.Language(lang).Months[m.Mon-1]})
+	return b.reportText(lang, nil).monthLabel(m)
 }
 
 // targetAmount writes a target's amount: a count, or money.
@@ -175,13 +178,18 @@ func (p reportText) repTargetLine(name string, ra models.RepAttainment, mark boo
 	return p.t("target_rep_line", map[string]any{"Name": name, "Lines": strings.Join(parts, p.t("target_sep", nil))})
 }
 
-// targetsBlock is the month-to-date block of the digest, /me and the
-// summary: a header and a line per rep (and the team's first).
-func (p reportText) targetsBlock(header string, month string, a *models.MonthAttainment) string {
-	if a == nil || len(a.Reps) == 0 && a.Team == nil {
+// monthLabel is "November 2026" / "2026年11月".
+func (p reportText) monthLabel(m models.Month) string {
+	return p.t("target_month", map[string]any{"Year": m.Year, "Num": int(m.Mon), "Name": p.language().Months[m.Mon-1]})
+}
+
+// targetsBlock is the month-to-date block of the digest and the summary:
+// a header, the team's line, and a line per rep.
+func (p reportText) targetsBlock(header string, a *models.MonthAttainment) string {
+	if a == nil || len(a.Reps) == 0 {
 		return ""
 	}
-	lines := []string{p.t(header, map[string]any{"Month": month, "Elapsed": a.Elapsed, "Days": a.WorkingDays})}
+	lines := []string{p.t(header, map[string]any{"Month": p.monthLabel(a.Month), "Elapsed": a.Elapsed, "Days": a.WorkingDays})}
 	if a.Team != nil && len(a.Team.Lines) > 0 {
 		lines = append(lines, p.repTargetLine(p.t("target_team_label", nil), *a.Team, false))
 	}
@@ -262,4 +270,105 @@ func (b *Bot) settingsTarget(ctx context.Context, r *Request, team *models.Team,
 	}
 	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(r, team)+"\n"+text, nil)
 	return nil
+}
+
+// chartMetric is the metric the summary's chart and caption show: units
+// when any rep has a units target, else value, else visits (which always
+// has the process's default).
+func chartMetric(a *models.MonthAttainment) (models.TargetMetric, bool) {
+	if a == nil || len(a.Reps) == 0 {
+		return "", false
+	}
+	for _, m := range []models.TargetMetric{models.MetricUnits, models.MetricValue, models.MetricVisits} {
+		for _, r := range a.Reps {
+			if _, ok := r.Line(m); ok {
+				return m, true
+			}
+		}
+	}
+	return "", false
+}
+
+// targetsCaption is the caption's line of attainment per rep: "units Nov
+// 2026: Rita 18/42 (pace 32), Bob 5/30 (pace 23)".
+func (p reportText) targetsCaption(a *models.MonthAttainment) string {
+	m, ok := chartMetric(a)
+	if !ok {
+		return ""
+	}
+	var items []string
+	for _, r := range a.Reps {
+		l, ok := r.Line(m)
+		if !ok {
+			continue
+		}
+		actual, target, pace := strconv.FormatInt(l.Actual, 10), strconv.FormatInt(l.Target, 10), strconv.FormatInt(l.Pace, 10)
+		if m == models.MetricValue {
+			actual, target, pace = money(models.Money{Minor: l.Actual}), money(models.Money{Minor: l.Target, Currency: l.Currency}), money(models.Money{Minor: l.Pace})
+		}
+		items = append(items, p.t("target_caption_item", map[string]any{"Name": r.Name, "Actual": actual, "Target": target, "Pace": pace}))
+	}
+	return p.t("summary_caption_targets", map[string]any{"Metric": targetMetricKeys.label(p.cat, p.lang, m),
+		"Month": p.monthLabel(a.Month), "List": p.language().List(items)})
+}
+
+// targetsChart is the chart's panel of attainment per rep against target
+// (nil without targets to show).
+func (p reportText) targetsChart(a *models.MonthAttainment) *chart.Targets {
+	m, ok := chartMetric(a)
+	if !ok {
+		return nil
+	}
+	pacePct := 0
+	if a.WorkingDays > 0 {
+		pacePct = a.Elapsed * 100 / a.WorkingDays
+	}
+	t := &chart.Targets{Title: p.t("chart_targets", map[string]any{"Metric": targetMetricKeys.label(p.cat, p.lang, m),
+		"Month": p.monthLabel(a.Month), "Pace": pacePct}), PacePct: pacePct}
+	for _, r := range a.Reps {
+		l, ok := r.Line(m)
+		if !ok {
+			continue
+		}
+		label := strconv.FormatInt(l.Actual, 10) + "/" + strconv.FormatInt(l.Target, 10)
+		if m == models.MetricValue {
+			label = compactMoney(l.Actual) + "/" + compactMoney(l.Target)
+		}
+		t.Reps = append(t.Reps, chart.TargetBar{Name: r.Name, Pct: int(l.Percent()), Label: label, Behind: l.Status == models.Behind})
+	}
+	return t
+}
+
+// compactMoney writes a chart's amount short: 3.2M, 850k, 900.
+func compactMoney(minor int64) string {
+	major := float64(minor) / 100
+	short := func(v float64, suffix string) string {
+		return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0") + suffix
+	}
+	switch {
+	case major >= 1e6:
+		return short(major/1e6, "M")
+	case major >= 1e3:
+		return short(major/1e3, "k")
+	}
+	return strconv.FormatFloat(major, 'f', 0, 64)
+}
+
+// meTargets is /me's month: the user's own targets, done and pace, one
+// metric a line ("" when they have none in the team).
+func (b *Bot) meTargets(ctx context.Context, r *Request, team *models.Team) (string, error) {
+	a, err := b.store.Attainment(ctx, r.User, team.ID, models.MonthOf(r.Now, team.Location()), r.Now)
+	if err != nil {
+		return "", err
+	}
+	own, ok := a.Rep(r.User.ID)
+	if !ok || len(own.Lines) == 0 {
+		return "", nil
+	}
+	p := b.reportText(r.Lang, team.Location())
+	lines := []string{p.t("me_targets_header", map[string]any{"Month": p.monthLabel(a.Month), "Elapsed": a.Elapsed, "Days": a.WorkingDays})}
+	for _, l := range own.Lines {
+		lines = append(lines, "• "+p.metricLine(l, false))
+	}
+	return strings.Join(lines, "\n"), nil
 }

@@ -29,6 +29,7 @@ const (
 	KindDate
 	KindInt
 	KindBool
+	KindNumber // a float64: amounts in major units, counts
 )
 
 // Column is one column of an export sheet.
@@ -136,6 +137,11 @@ func (b *Builder) Export(ctx context.Context, sc ExportScope, l ExportLabels) (*
 		}
 		e.Sheets = append(e.Sheets, sh)
 	}
+	targets, err := b.targetSheet(ctx, sc, l)
+	if err != nil {
+		return nil, err
+	}
+	e.Sheets = append(e.Sheets, targets)
 	return e, nil
 }
 
@@ -406,6 +412,10 @@ func (e *Export) CSV(sh Sheet, yes, no string) []byte {
 				rec[c] = x.In(e.Loc).Format("2006-01-02 15:04")
 			case int:
 				rec[c] = strconv.Itoa(x)
+			case int64:
+				rec[c] = strconv.FormatInt(x, 10)
+			case float64:
+				rec[c] = strconv.FormatFloat(x, 'f', -1, 64)
 			case bool:
 				rec[c] = no
 				if x {
