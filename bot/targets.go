@@ -154,15 +154,16 @@ func targetAmount(m models.TargetMetric, amount int64, currency string) string {
 func (p reportText) metricLine(l models.MetricLine, mark bool) string {
 	actual, target, pace := strconv.FormatInt(l.Actual, 10), strconv.FormatInt(l.Target, 10), strconv.FormatInt(l.Pace, 10)
 	if l.Metric == models.MetricValue {
-		actual, target, pace = money(models.Money{Minor: l.Actual}), money(models.Money{Minor: l.Target, Currency: l.Currency}), money(models.Money{Minor: l.Pace})
+		// Pace in whole currency units: cents of a pace are noise.
+		actual, target, pace = money(models.Money{Minor: l.Actual}), money(models.Money{Minor: l.Target, Currency: l.Currency}), money(models.Money{Minor: wholeMinor(l.Pace)})
 	}
 	k, _ := targetLineKeys.key(l.Metric)
-	s := p.t(k, map[string]any{"Actual": actual, "Target": target, "Pace": pace,
-		"Status": targetStatusKeys.label(p.cat, p.lang, l.Status), "Pct": l.Percent()})
+	m := ""
 	if mark && l.Default {
-		s += p.t("target_default_mark", nil)
+		m = p.t("target_default_mark", nil)
 	}
-	return s
+	return p.t(k, map[string]any{"Actual": actual, "Target": target, "Mark": m, "Pace": pace,
+		"Status": targetStatusKeys.label(p.cat, p.lang, l.Status), "Pct": l.Percent()})
 }
 
 // repTargetLine is a rep's (or the team's) month on one line: "Rita 18/42
@@ -304,7 +305,7 @@ func (p reportText) targetsCaption(a *models.MonthAttainment) string {
 		}
 		actual, target, pace := strconv.FormatInt(l.Actual, 10), strconv.FormatInt(l.Target, 10), strconv.FormatInt(l.Pace, 10)
 		if m == models.MetricValue {
-			actual, target, pace = money(models.Money{Minor: l.Actual}), money(models.Money{Minor: l.Target, Currency: l.Currency}), money(models.Money{Minor: l.Pace})
+			actual, target, pace = money(models.Money{Minor: l.Actual}), money(models.Money{Minor: l.Target, Currency: l.Currency}), money(models.Money{Minor: wholeMinor(l.Pace)})
 		}
 		items = append(items, p.t("target_caption_item", map[string]any{"Name": r.Name, "Actual": actual, "Target": target, "Pace": pace}))
 	}
@@ -372,3 +373,6 @@ func (b *Bot) meTargets(ctx context.Context, r *Request, team *models.Team) (str
 	}
 	return strings.Join(lines, "\n"), nil
 }
+
+// wholeMinor rounds minor units to whole major units, half up.
+func wholeMinor(minor int64) int64 { return (minor + 50) / 100 * 100 }
