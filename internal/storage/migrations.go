@@ -155,6 +155,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0016_update_crashes",
 		Migrate: migrateUpdateCrashes,
 	},
+	{
+		ID:      "0019_pipeline",
+		Migrate: migratePipeline,
+	},
 }
 
 // addColumn is a migration that adds one column. A new text field of a
