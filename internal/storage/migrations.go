@@ -156,6 +156,10 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateUpdateCrashes,
 	},
 	{
+		ID:      "0017_targets",
+		Migrate: migrateTargets,
+	},
+	{
 		ID:      "0019_pipeline",
 		Migrate: migratePipeline,
 	},

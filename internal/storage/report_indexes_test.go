@@ -49,7 +49,7 @@ func capture(t *testing.T, db *storage.DB) *captured {
 
 // bigTables are the tables that grow with use; a report may not read one
 // of them without an index.
-var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups)\b`)
+var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups|deals|targets)\b`)
 
 // Every query behind the digest, the summary, a rep's week and an export
 // (storage's report aggregates, asked by the reports builder as the bot
@@ -74,6 +74,13 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 		}
 		for _, rep := range []int64{0, s.Li} {
 			if _, err := b.Export(ctx, reports.ExportScope{Team: s.Team, RepID: rep, From: "2026-11-01", To: "2026-11-30"}, reports.ExportLabels{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The month's attainment (the digest's, /me's and the pipeline's),
+		// for the team and for one rep.
+		for _, v := range []*models.User{storage.System, {ID: s.Li, Active: true, Memberships: []models.Membership{{TeamID: s.Team.ID, Role: models.RoleRep, Active: true}}}} {
+			if _, err := db.Attainment(ctx, v, s.Team.ID, models.Month{Year: 2026, Mon: time.November}, clk.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}
