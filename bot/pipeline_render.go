@@ -104,7 +104,7 @@ func (p reportText) forecast(f models.Forecast) string {
 			parts = append(parts, p.t("pl_fc_value", map[string]any{"F": amounts(all)}))
 		}
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, p.t("pl_fc_sep", nil))
 }
 
 // PipelineMessages renders a pipeline: the text, then the chart (funnel by
@@ -175,8 +175,12 @@ func (p reportText) pipelineBlocks(pl *models.Pipeline) []string {
 }
 
 func (p reportText) pipelineChart(pl *models.Pipeline) chart.Pipeline {
+	key := "pl_chart_title"
+	if pl.RepID != 0 {
+		key = "pl_chart_title_own"
+	}
 	c := chart.Pipeline{
-		Title:       p.pipelineTitle(pl),
+		Title:       p.t(key, map[string]any{"Team": pl.TeamName, "Month": p.monthName(pl.Month)}),
 		FunnelTitle: p.t("pl_chart_funnel", nil),
 		RepsTitle:   p.t("pl_chart_forecast", map[string]any{"Month": p.monthName(pl.Month)}),
 		Legend:      [3]string{p.t("pl_chart_won", nil), p.t("pl_chart_weighted", nil), p.t("pl_chart_target", nil)},
@@ -252,7 +256,7 @@ func (p reportText) monthBlocks(m *models.MonthReview, lateDue time.Time) []stri
 	if len(m.Reps) > 0 {
 		lines := []string{p.t("mr_reps_header", nil)}
 		for _, r := range m.Reps {
-			lines = append(lines, p.t("mr_rep_line", map[string]any{"Name": r.Rep.Name, "Text": p.attainment(r), "Won": r.Won.Deals, "Lost": r.Lost}))
+			lines = append(lines, p.t("mr_rep_line", map[string]any{"Name": r.Rep.Name, "Text": p.attainment(r, m.ToDate), "Won": r.Won.Deals, "Lost": r.Lost}))
 		}
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
@@ -307,21 +311,32 @@ func (p reportText) monthBlocks(m *models.MonthReview, lateDue time.Time) []stri
 	return blocks
 }
 
-// attainment is a rep's month against target: "20 of 42 units (47%)".
-func (p reportText) attainment(r models.RepReview) string {
-	parts := []string{}
-	if r.Goal.Units > 0 {
-		parts = append(parts, p.t("mr_att_units_goal", map[string]any{"Units": hundredths(r.Won.Units * 100), "Goal": p.units(r.Goal.Units * 100),
-			"Pct": r.Won.Units * 100 / r.Goal.Units}))
-	} else {
-		parts = append(parts, p.t("mr_att_units", map[string]any{"Units": p.units(r.Won.Units * 100)}))
+// attainment is a rep's month against their targets, metric by metric:
+// "units 20/42 (47%) · visits 30/40 (75%), pace 36 — behind".
+func (p reportText) attainment(r models.RepReview, toDate bool) string {
+	if len(r.Lines) == 0 {
+		s := p.t("mr_att_none", map[string]any{"Units": p.units(r.Won.Units * 100)})
+		if len(r.Won.Value.Currencies()) > 0 {
+			s += " · " + amounts(r.Won.Value)
+		}
+		return s
 	}
-	if g := r.Goal.Value; !g.IsZero() {
-		got := r.Won.Value[g.Currency]
-		parts = append(parts, p.t("mr_att_value_goal", map[string]any{"Value": money(models.Money{Minor: got, Currency: g.Currency}),
-			"Goal": money(g), "Pct": got * 100 / g.Minor}))
-	} else if len(r.Won.Value.Currencies()) > 0 {
-		parts = append(parts, amounts(r.Won.Value))
+	parts := make([]string, len(r.Lines))
+	for i, l := range r.Lines {
+		write := func(v int64) string { return fmt.Sprintf("%d", v) }
+		if l.Metric == models.MetricValue {
+			cur := l.Currency
+			write = func(v int64) string { return money(models.Money{Minor: v, Currency: cur}) }
+		}
+		parts[i] = p.t("mr_att_line", map[string]any{"Metric": metricKeys.label(p.cat, p.lang, l.Metric),
+			"Actual": write(l.Actual), "Target": write(l.Target), "Pct": l.Percent(),
+			"ToDate": toDate, "Pace": write(l.Pace), "Status": paceKeys.label(p.cat, p.lang, l.Status)})
 	}
 	return strings.Join(parts, " · ")
 }
+
+// Labels of the targets' metrics and pace statuses in the review.
+var (
+	metricKeys = keysFor("mr_metric_", models.TargetMetrics...)
+	paceKeys   = keysFor("mr_pace_", models.Ahead, models.OnPace, models.Behind)
+)

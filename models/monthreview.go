@@ -6,13 +6,14 @@ import (
 	"time"
 )
 
-// RepReview is one rep's month in the review: what they won and lost
-// against their target.
+// RepReview is one rep's month in the review: what they won and lost,
+// and their attainment (the metrics with a target, from the targets'
+// MonthAttainment).
 type RepReview struct {
-	Rep  RepRef
-	Won  DealTotals
-	Lost int
-	Goal Goal
+	Rep   RepRef
+	Won   DealTotals
+	Lost  int
+	Lines []MetricLine
 }
 
 // ReasonCount is how many deals were lost for one reason.
@@ -61,28 +62,35 @@ func (m *MonthReview) Empty() bool {
 		return false
 	}
 	for _, r := range m.Reps {
-		if !r.Goal.IsZero() {
+		if len(r.Lines) > 0 {
 			return false
 		}
 	}
 	return true
 }
 
-// BuildMonthReview reviews month from the deals closed in it, and the
-// deals met in it (closed or opened in it, with their competitors). reps
-// are the people to list (a rep's own review: just them); goals are the
-// month's targets by rep id.
-func BuildMonthReview(month Month, reps []RepRef, closed []ClosedDeal, met []*Deal, goals map[int64]Goal) *MonthReview {
-	m := &MonthReview{Month: month, WonTotals: newTotals()}
+// BuildMonthReview reviews month from the deals closed in it, the deals
+// met in it (closed or opened in it, with their competitors) and the
+// month's attainment. The reps listed are the attainment's (repID 0: all
+// of them; else that rep's own review).
+func BuildMonthReview(month Month, att *MonthAttainment, repID int64, closed []ClosedDeal, met []*Deal) *MonthReview {
+	m := &MonthReview{Month: month, RepID: repID, WonTotals: newTotals()}
 	byRep := map[int64]*RepReview{}
-	for _, r := range reps {
-		m.Reps = append(m.Reps, RepReview{Rep: r, Won: newTotals(), Goal: goals[r.ID]})
+	if att != nil {
+		for _, r := range att.Reps {
+			if repID == 0 || r.RepID == repID {
+				m.Reps = append(m.Reps, RepReview{Rep: RepRef{ID: r.RepID, Name: r.Name}, Won: newTotals(), Lines: r.Lines})
+			}
+		}
 	}
 	for i := range m.Reps {
 		byRep[m.Reps[i].Rep.ID] = &m.Reps[i]
 	}
 	reasons := map[LostReason]int{}
 	for _, d := range closed {
+		if repID != 0 && d.OwnerID != repID {
+			continue
+		}
 		switch d.State {
 		case DealWon:
 			m.Won = append(m.Won, d)
@@ -114,6 +122,22 @@ func BuildMonthReview(month Month, reps []RepRef, closed []ClosedDeal, met []*De
 		}
 	}
 	sort.SliceStable(m.LostReasons, func(i, j int) bool { return m.LostReasons[i].Count > m.LostReasons[j].Count })
+	if repID != 0 {
+		var own []*Deal
+		for _, d := range met {
+			if d.OwnerID == repID {
+				own = append(own, d)
+			}
+		}
+		met = own
+		var ownClosed []ClosedDeal
+		for _, d := range closed {
+			if d.OwnerID == repID {
+				ownClosed = append(ownClosed, d)
+			}
+		}
+		closed = ownClosed
+	}
 	m.Competitors = countCompetitors(closed, met)
 	return m
 }

@@ -77,6 +77,18 @@ func (a Amounts) AddAll(o Amounts) {
 	}
 }
 
+// In sums what counts towards a target in currency: that currency and
+// amounts without one; every amount for a target without a currency.
+func (a Amounts) In(currency string) int64 {
+	var n int64
+	for c, v := range a {
+		if currency == "" || c == "" || c == currency {
+			n += v
+		}
+	}
+	return n
+}
+
 // Currencies lists the currencies with a sum, largest sum first (ties by
 // code), so the first is the one most of the value is in.
 func (a Amounts) Currencies() []string {
@@ -167,9 +179,11 @@ type Forecast struct {
 // Units is the forecast of units in hundredths: won plus weighted closing.
 func (f Forecast) Units() int64 { return f.Won.Units*100 + f.Closing.WeightedUnits }
 
-// Value is the forecast of value in a currency, in minor units.
+// Value is the forecast of value in a currency, in minor units: as the
+// targets count it, deals in that currency and those typed without one
+// (for a target without a currency, every deal).
 func (f Forecast) Value(currency string) int64 {
-	return f.Won.Value[currency] + f.Closing.WeightedValue[currency]
+	return f.Won.Value.In(currency) + f.Closing.WeightedValue.In(currency)
 }
 
 // UnitsGap is the target's units less the forecast, in hundredths

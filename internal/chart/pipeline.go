@@ -11,7 +11,7 @@ import (
 )
 
 // FunnelStage is one stage of the pipeline's funnel: its bar's length is
-// Value (units, or deals when no deal has units), Text is written on it.
+// Value (units, or deals when no deal has units), Text is written beside it.
 type FunnelStage struct {
 	Label string
 	Value float64
@@ -91,24 +91,18 @@ func funnelPanel(c canvas, p Pipeline, x0, y0, x1, y1 int) {
 		labelW = max(labelW, c.measure(c.fit(s.Label, 13, (x1-x0)/3), 13).Width())
 	}
 	barX0 := x0 + labelW + 10
-	width := x1 - barX0
-	mid := barX0 + width/2
+	textRoom := 150
+	barMax := x1 - barX0 - textRoom
 	rowH := min((y1-top)/len(p.Stages), 64)
 	for i, s := range p.Stages {
 		y := top + i*rowH
 		c.text(c.fit(s.Label, 13, (x1-x0)/3), 13, colText, x0, y+rowH/2+5)
-		w := int(float64(width) * s.Value / maxV)
+		w := int(float64(barMax) * s.Value / maxV)
 		if s.Value > 0 {
 			w = max(w, 4)
-			c.rect(mid-w/2, y+rowH/8, mid+w/2, y+rowH*7/8, colFunnel)
+			c.rect(barX0, y+rowH/8, barX0+w, y+rowH*7/8, colFunnel)
 		}
-		t := c.fit(s.Text, 12, width-8)
-		tw := c.measure(t, 12).Width()
-		col := colText
-		if tw+8 < w {
-			col = drawing.ColorWhite
-		}
-		c.text(t, 12, col, mid-tw/2, y+rowH/2+5)
+		c.text(c.fit(s.Text, 12, x1-barX0-w-6), 12, colText, barX0+w+6, y+rowH/2+5)
 	}
 }
 

@@ -59,10 +59,25 @@ func (b *Builder) readPipeline(ctx context.Context, team *models.Team, scope sto
 	if d.closed, err = b.db.ClosedDeals(ctx, scope, from, to); err != nil {
 		return nil, err
 	}
-	if d.goals, err = b.goals(ctx, team, scope.RepID, month); err != nil {
+	var att *models.MonthAttainment
+	if d.goals, att, err = b.goals(ctx, team, month); err != nil {
 		return nil, err
 	}
+	d.reps = attainmentReps(att, reps)
 	return d, nil
+}
+
+// attainmentReps are the people a report lists: the attainment's (the
+// team's reps and anyone with a target or a win in the month), else reps.
+func attainmentReps(att *models.MonthAttainment, reps []models.RepRef) []models.RepRef {
+	if att == nil || len(att.Reps) == 0 {
+		return reps
+	}
+	out := make([]models.RepRef, len(att.Reps))
+	for i, r := range att.Reps {
+		out[i] = models.RepRef{ID: r.RepID, Name: r.Name}
+	}
+	return out
 }
 
 // build weighs the data into the team's pipeline (repID 0) or one rep's.
@@ -114,7 +129,7 @@ type monthData struct {
 	names  map[int64]string
 	closed []models.ClosedDeal
 	opened []*models.Deal
-	goals  map[int64]models.Goal
+	att    *models.MonthAttainment
 	next   *pipelineData // nil: not shown
 }
 
@@ -136,7 +151,7 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 	if d.opened, err = b.db.DealsOpenedIn(ctx, scope, from, to); err != nil {
 		return nil, err
 	}
-	if d.goals, err = b.goals(ctx, team, scope.RepID, month); err != nil {
+	if _, d.att, err = b.goals(ctx, team, month); err != nil {
 		return nil, err
 	}
 	now := models.MonthOf(b.clock.Now(), loc)
@@ -155,14 +170,11 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 
 // build makes the team's review (repID 0) or one rep's from the data.
 func (d *monthData) build(repID int64) *models.MonthReview {
-	reps, closed, opened := d.reps, d.closed, d.opened
-	if repID != 0 {
-		reps = []models.RepRef{{ID: repID, Name: d.names[repID]}}
-		closed = filter(closed, func(c models.ClosedDeal) bool { return c.OwnerID == repID })
-		opened = filter(opened, func(o *models.Deal) bool { return o.OwnerID == repID })
+	m := models.BuildMonthReview(d.month, d.att, repID, d.closed, d.opened)
+	if repID != 0 && len(m.Reps) == 0 {
+		m.Reps = []models.RepReview{{Rep: models.RepRef{ID: repID, Name: d.names[repID]}}}
 	}
-	m := models.BuildMonthReview(d.month, reps, closed, opened, d.goals)
-	m.TeamID, m.TeamName, m.Loc, m.RepID, m.ToDate = d.team.ID, d.team.Name, d.team.Location(), repID, d.toDate
+	m.TeamID, m.TeamName, m.Loc, m.ToDate = d.team.ID, d.team.Name, d.team.Location(), d.toDate
 	if d.next != nil {
 		m.Next = d.next.build(repID)
 	}
