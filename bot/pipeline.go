@@ -93,6 +93,37 @@ func monthArg(c *Catalogue, text string, now time.Time, loc *time.Location, past
 
 var fourDigits = regexp.MustCompile(`\d{4}`)
 
+// notTeamNorMonth answers an argument of /pipeline or /month that is no
+// month: one word without digits is most likely a team's name, so it
+// says which teams there are; anything else is a mistyped month (key).
+func (b *Bot) notTeamNorMonth(ctx context.Context, r *Request, rest, key string) error {
+	rest = strings.TrimSpace(rest)
+	first, _, _ := strings.Cut(rest, " ")
+	_, isWord := r.cat.wordOf(first, wordMonthThis, wordMonthNext, wordMonthLast)
+	_, isMonth := quick.ParseMonth(first, r.Now, time.UTC)
+	if first == "" || strings.ContainsAny(first, "0123456789") || isWord || isMonth {
+		return models.Errorf(models.EINVALID, key, map[string]any{"Value": clip(rest, 60)})
+	}
+	rest = first
+	var names []string
+	for _, m := range r.User.ActiveMemberships() {
+		names = append(names, m.TeamName)
+	}
+	if r.User.IsAdmin {
+		if teams, err := b.store.Teams(ctx); err == nil {
+			names = names[:0]
+			for _, t := range teams {
+				names = append(names, t.Name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return models.Errorf(models.EINVALID, key, map[string]any{"Value": clip(rest, 60)})
+	}
+	return models.Errorf(models.ENOTFOUND, "err_pl_team", map[string]any{"Value": clip(rest, 60), "Teams": r.list(names),
+		"Command": "/" + r.Command, "Example": names[0]})
+}
+
 // /pipeline [team] [month]: open deals by stage and by rep, weighted by
 // the team's stage probabilities, and the month's forecast against the
 // target, with a chart. Managers see their teams'; a rep sees their own.
@@ -104,7 +135,7 @@ func (b *Bot) cmdPipeline(ctx context.Context, r *Request) error {
 	for _, team := range teams {
 		month, ok := monthArg(r.cat, rest, r.Now, team.Location(), false)
 		if !ok {
-			return models.Errorf(models.EINVALID, "err_pipeline_month", map[string]any{"Value": clip(strings.TrimSpace(rest), 60)})
+			return b.notTeamNorMonth(ctx, r, rest, "err_pipeline_month")
 		}
 		var rep int64
 		if !r.User.CanManage(team.ID) {
@@ -134,7 +165,7 @@ func (b *Bot) cmdMonth(ctx context.Context, r *Request) error {
 	for _, team := range teams {
 		month, ok := monthArg(r.cat, rest, r.Now, team.Location(), true)
 		if !ok {
-			return models.Errorf(models.EINVALID, "err_month_arg", map[string]any{"Value": clip(strings.TrimSpace(rest), 60)})
+			return b.notTeamNorMonth(ctx, r, rest, "err_month_arg")
 		}
 		var rep int64
 		if !r.User.CanManage(team.ID) {

@@ -130,7 +130,8 @@ func pipelineForecast(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(plMgr, "/pipeline 2027-01"), "Forecast for Jan 2027",
 		"• Rita: 6 units (won 0 + weighted 6); value 300,000 CNY")
 	// Bad input: an example.
-	apptest.MustContain(t, h.Send(plMgr, "/pipeline someday"), "I couldn't read “someday” as a month. Examples: /pipeline · /pipeline 2027-03")
+	apptest.MustContain(t, h.Send(plMgr, "/pipeline 2027-13"), "I couldn't read “2027-13” as a month. Examples: /pipeline · /pipeline 2027-03")
+	apptest.MustContain(t, h.Send(plMgr, "/pipeline someday"), "There is no team “someday” of yours, and it is not a month either. Your teams: North. For example: /pipeline North 2026-11")
 	apptest.MustContain(t, h.Send(plMgrZh, "/pipeline 13月"), "无法把“13月”识别为月份")
 	apptest.MustContain(t, h.Send(plMgr, "/settings probability demo 140"), "is not a valid value for probability. Example: /settings probability demo 40")
 	apptest.MustContain(t, h.Send(plMgr, "/settings probability lost 10"), "Example: /settings probability demo 40")
