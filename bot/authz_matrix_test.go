@@ -732,6 +732,19 @@ func (w *world) cells() []*cell {
 			do:     press(func(w *world) string { return "dl:" + id(w.annDeal) + ":price" })},
 		{row: "deals", label: "/deal Acmeco; 5 units", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal Acmeco; 5 units"), want: all("Acmeco"), phase: 1},
 
+		// Pipeline and the month's review: managers their teams', a rep their own.
+		{row: "pipeline", label: "/pipeline", covers: []string{"/pipeline"}, scope: sOwn, do: say("/pipeline"),
+			want: map[who]string{pRep: "Your pipeline in Nordlys", pRep2: "Your pipeline in Nordlys", pMgr: "Pipeline of Nordlys", pMgrX: "Pipeline of Sudvik", pAdmin: "Pipeline of"}},
+		{row: "pipeline", label: "/pipeline Nordlys next", covers: []string{"/pipeline"}, scope: sNorthList, do: say("/pipeline Nordlys next"),
+			want: map[who]string{pRep: "Your pipeline in Nordlys", pRep2: "Your pipeline in Nordlys", pMgr: "Pipeline of Nordlys", pAdmin: "Pipeline of Nordlys"}},
+		{row: "pipeline", label: "/pipeline Sudvik", covers: []string{"/pipeline"}, scope: sZoeClient, do: say("/pipeline Sudvik")},
+		{row: "pipeline", label: "/month", covers: []string{"/month"}, scope: sOwn, do: say("/month"),
+			want: map[who]string{pRep: "in Nordlys", pMgr: "Nordlys —", pMgrX: "Sudvik —"}},
+		{row: "pipeline", label: "/month Nordlys last", covers: []string{"/month"}, scope: sNorthList, do: say("/month Nordlys last"), want: all("Oct 2026")},
+		{row: "pipeline", label: "/month Sudvik", covers: []string{"/month"}, scope: sZoeClient, do: say("/month Sudvik")},
+		{row: "settings", label: "/settings Nordlys probability demo 45", covers: []string{"/settings"}, scope: sManageN, do: say("/settings Nordlys probability demo 45"), want: all("45%"), phase: 1},
+		{row: "settings", label: "/schedule Nordlys month 10:00", covers: []string{"/schedule"}, scope: sManageN, do: say("/schedule Nordlys month 10:00"), want: all("the 1st, 10:00"), phase: 1},
+
 		// Exports.
 		{row: "exports", label: "/export", covers: []string{"/export"}, scope: sOwn, do: say("/export"),
 			want: map[who]string{pRep: "Acmeco", pRep2: "Brightway", pMgr: "Acmeco", pMgrX: "Zenithco", pAdmin: "Name the team"}},

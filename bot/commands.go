@@ -61,6 +61,8 @@ func (b *Bot) commandTable() []*command {
 		{name: "plan", role: models.RoleRep, group: "plans", run: b.cmdPlan},
 		{name: "me", role: models.RoleRep, group: "plans", run: b.cmdMe},
 		{name: "target", aliases: []string{"targets"}, role: models.RoleRep, group: "plans", run: b.cmdTarget},
+		{name: "pipeline", role: models.RoleRep, group: "plans", run: b.cmdPipeline},
+		{name: "month", role: models.RoleRep, group: "plans", run: b.cmdMonth},
 		{name: "export", role: models.RoleRep, group: "plans", run: b.cmdExport},
 		{name: "invite", role: models.RoleManager, group: "team", run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, group: "team", run: b.cmdPromote},

@@ -159,6 +159,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0017_targets",
 		Migrate: migrateTargets,
 	},
+	{
+		ID:      "0019_pipeline",
+		Migrate: migratePipeline,
+	},
 }
 
 // addColumn is a migration that adds one column. A new text field of a
