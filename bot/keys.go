@@ -93,7 +93,9 @@ var (
 
 	// The export's sheets (reports.Export.Sheets): names and headers.
 	exportSheetKeys  = keysFor("export_sheet_", exportSheetIDs...)
-	exportHeaderKeys = keysFor("export_h_", "followups")
+	exportHeaderKeys = keysFor("export_h_", "followups", "deals")
+	// exportDealStateKeys are a deal's state in words (the card uses marks).
+	exportDealStateKeys = keysFor("rpt_dstate_", models.DealOpen, models.DealWon, models.DealLost)
 )
 
-var exportSheetIDs = []string{"visits", "objections", "clients", "followups"}
+var exportSheetIDs = []string{"visits", "objections", "clients", "followups", "deals"}

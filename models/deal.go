@@ -323,3 +323,28 @@ func DealCloseLess(a, b *Deal) bool {
 	}
 	return a.ID < b.ID
 }
+
+// DealRecord is a deal with its client's and rep's names, as an export
+// writes it.
+type DealRecord struct {
+	Deal
+	Client, Owner string
+}
+
+// Text is a competitor as one line: "Brand X (X1, unhappy, rep
+// Li)", its details in the order typed.
+func (c Competitor) Text(repWord string) string {
+	var bits []string
+	for _, s := range []string{c.Product, c.Satisfaction} {
+		if s != "" {
+			bits = append(bits, s)
+		}
+	}
+	if c.Rep != "" {
+		bits = append(bits, strings.TrimSpace(repWord+" "+c.Rep))
+	}
+	if len(bits) == 0 {
+		return c.Name
+	}
+	return c.Name + " (" + strings.Join(bits, ", ") + ")"
+}

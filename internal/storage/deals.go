@@ -180,9 +180,15 @@ func (db *DB) withCompetitors(ctx context.Context, rows []dealRow) ([]*models.De
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// In chunks, within every database's limit of bound parameters.
 	var comps []dealCompetitorRow
-	if err := db.conn(ctx).Where("deal_id IN ?", ids).Order("id").Find(&comps).Error; err != nil {
-		return nil, fmt.Errorf("load competitors of %d deals: %w", len(ids), err)
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		var part []dealCompetitorRow
+		if err := db.conn(ctx).Where("deal_id IN ?", chunk).Order("id").Find(&part).Error; err != nil {
+			return nil, fmt.Errorf("load competitors of %d deals: %w", len(ids), err)
+		}
+		comps = append(comps, part...)
 	}
 	for _, c := range comps {
 		d := byID[c.DealID]
@@ -234,4 +240,62 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 		return nil
 	})
 	return out, err
+}
+
+// ExportDeals lists the deals of an export's scope that were open at some
+// time in [From, To): created before To and open now or closed on or after
+// From; the team's (idx_deals_team_state_close) or one rep's
+// (idx_deals_owner_state_close), with their competitors, client and owner
+// names, by id.
+func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
+	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
+		Joins("JOIN clients ON clients.id = deals.client_id").
+		Joins("JOIN users ON users.id = deals.owner_id")
+	if s.RepID != 0 {
+		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", s.RepID, s.TeamID)
+	} else {
+		q = q.Where("deals.team_id = ?", s.TeamID)
+	}
+	q = q.Where("deals.created_at < ? AND (deals.state = ? OR deals.closed_at >= ?)", utc(s.To), string(models.DealOpen), utc(s.From))
+	var rows []struct {
+		Row        dealRow `gorm:"embedded"`
+		ClientName string
+		OwnerName  string
+	}
+	if err := q.Order("deals.id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("export deals of team %d (rep %d): %w", s.TeamID, s.RepID, err)
+	}
+	plain := make([]dealRow, len(rows))
+	for i := range rows {
+		plain[i] = rows[i].Row
+	}
+	deals, err := db.withCompetitors(ctx, plain)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.DealRecord, len(rows))
+	for i := range rows {
+		out[i] = models.DealRecord{Deal: *deals[i], Client: rows[i].ClientName, Owner: rows[i].OwnerName}
+	}
+	return out, nil
+}
+
+// DealTitles names deals of a team by id (the primary key): the deal
+// column of the visits an export lists.
+func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID    int64
+		Title string
+	}
+	if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", ids, teamID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("titles of %d deals: %w", len(ids), err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Title
+	}
+	return out, nil
 }

@@ -155,6 +155,10 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0016_update_crashes",
 		Migrate: migrateUpdateCrashes,
 	},
+	{
+		ID:      "0018_deal_links",
+		Migrate: migrateDealLinks,
+	},
 }
 
 // addColumn is a migration that adds one column. A new text field of a
