@@ -154,3 +154,115 @@ func visitAdvancesDeal(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("20台 at %q after undo, want demo", s)
 	}
 }
+
+// lastOffers reports whether the last message of sent with buttons offers
+// one labelled label.
+func lastOffers(sent []tgfake.Sent, label string) bool {
+	for i := len(sent) - 1; i >= 0; i-- {
+		if len(sent[i].Buttons) == 0 {
+			continue
+		}
+		for _, row := range sent[i].Buttons {
+			for _, b := range row {
+				if b.Text == label {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// The deal form, tapped through in English and Chinese: buttons for the
+// client, the close month, the budget and the procurement step, typed
+// quantities, amounts, competitors with their details and the next step
+// with its date; Save once the client and the title are known; bad input
+// answered with an example and asked again.
+func TestDealForm(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { dealForm(t, apptest.New(t)) })
+	t.Run("postgres", func(t *testing.T) { dealForm(t, apptest.New(t, apptest.Postgres(t))) })
+}
+
+func dealForm(t *testing.T, h *apptest.Harness) {
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(flowRep, "North", "rep")
+	h.Member(flowRepZh, "North", "rep")
+	h.Send(flowRep, "/visit Acme; phone")
+
+	got := h.Send(flowRep, "/deal")
+	apptest.MustContain(t, got, "Which client is the deal for?")
+	if lastOffers(got, "✓ Save") {
+		t.Fatal("Save offered before the client is known")
+	}
+	got = h.Send(flowRep, "Acme")
+	apptest.MustContain(t, got, "What is the deal?")
+	if lastOffers(got, "✓ Save") || lastOffers(got, "Skip") {
+		t.Fatal("the title can be saved without or skipped")
+	}
+	got = h.Send(flowRep, "fleet renewal")
+	apptest.MustContain(t, got, "How many units?")
+	if !lastOffers(got, "✓ Save") {
+		t.Fatal("no Save once the client and the title are known")
+	}
+	apptest.MustContain(t, h.Send(flowRep, "2.5"), "“2.5” is not a whole number of units. Example: 20 units", "How many units?")
+	apptest.MustContain(t, h.Send(flowRep, "20"), "What is it worth?")
+	apptest.MustContain(t, h.Send(flowRep, "-3M"), "“-3M” is negative", "Example: 3.2M CNY", "What is it worth?")
+	got = h.Send(flowRep, "3.2M CNY")
+	apptest.MustContain(t, got, "When is it expected to close?")
+	apptest.Button(t, got, "2026-12")
+	apptest.Button(t, got, "2027-05")
+	got = h.Tap(flowRep, got, "2027-03")
+	apptest.MustContain(t, got, "What about the client's budget?")
+	got = h.Tap(flowRep, got, "approved")
+	apptest.MustContain(t, got, "Where is the client in its own purchase process?")
+	got = h.Tap(flowRep, got, "technical screening")
+	apptest.MustContain(t, got, "Which competitors are in it?")
+	apptest.MustContain(t, h.Send(flowRep, "Brand X (model X1"), "its details go in one pair of brackets. Example: vs Brand X (model X1, unhappy, rep Li)")
+	apptest.MustContain(t, h.Send(flowRep, "vs Brand X (model X1, unhappy, rep Li), Brand Y"), "The next step, and when?")
+	apptest.MustContain(t, h.Send(flowRep, "demo 2026-11-02"), "has passed", "Example: next demo 2027-01-15")
+	got = h.Send(flowRep, "demo 2027-01-15")
+	apptest.MustContain(t, got, "💼 New deal for Acme: fleet renewal\n• Quantity: 20\n• Value: 3,200,000 CNY\n• Expected close: 2027-03\n"+
+		"• Budget: approved\n• Client's procurement step: technical screening\n• Competitors: Brand X (X1, unhappy, rep Li), Brand Y\n• Next step: demo — Fri 15 Jan 2027 09:00")
+	var d *models.Deal
+	for _, x := range dealsOf(t, h, flowRep, "Acme") {
+		if x.Title == "fleet renewal" {
+			d = x
+		}
+	}
+	if d == nil || d.Units != 20 || d.Value.Minor != 320_000_000 || d.Value.Currency != "CNY" || d.CloseMonth.Key() != "2027-03" ||
+		d.Budget != models.BudgetApproved || d.Step != models.StepScreening || len(d.Competitors) != 2 ||
+		d.Competitors[0] != (models.Competitor{ID: d.Competitors[0].ID, DealID: d.ID, Name: "Brand X", Product: "X1", Satisfaction: "unhappy", Rep: "Li"}) ||
+		d.NextStep != "demo" || !d.NextStepAt.Equal(time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("saved deal %+v", d)
+	}
+
+	// Save as soon as the client and the title are known.
+	h.Send(flowRep, "/deal")
+	h.Send(flowRep, "Acme")
+	got = h.Send(flowRep, "service contract")
+	got = h.Tap(flowRep, got, "✓ Save")
+	apptest.MustContain(t, got, "💼 New deal for Acme: service contract")
+	if n := len(dealsOf(t, h, flowRep, "Acme")); n != 2 {
+		t.Fatalf("%d deals, want 2", n)
+	}
+
+	// Chinese, typed and tapped; a client named for the first time is created.
+	got = h.Send(flowRepZh, "/deal")
+	apptest.MustContain(t, got, "这个项目是哪个客户的?")
+	apptest.MustContain(t, h.Send(flowRepZh, "华为"), "项目是什么?")
+	apptest.MustContain(t, h.Send(flowRepZh, "20台卡车"), "数量多少?")
+	apptest.MustContain(t, h.Send(flowRepZh, "20台"), "金额多少?")
+	apptest.MustContain(t, h.Send(flowRepZh, "320万"), "预计什么时候签约?")
+	apptest.MustContain(t, h.Send(flowRepZh, "3月"), "客户的预算情况?")
+	apptest.MustContain(t, h.Send(flowRepZh, "已批 300万"), "客户在自己的采购流程中走到哪一步了?")
+	got = h.Tap(flowRepZh, h.Send(flowRepZh, "技术"), "技术筛选")
+	apptest.MustContain(t, got, "有哪些竞争对手?")
+	apptest.MustContain(t, h.Send(flowRepZh, "竞品 某品牌(型号X1,不满意,销售 李)"), "下一步做什么,什么时候?")
+	got = h.Send(flowRepZh, "演示 1月15日")
+	apptest.MustContain(t, got, "💼 华为 的新项目:20台卡车\n• 数量:20\n• 金额:3,200,000\n• 预计签约:2027-03\n• 预算:已批准 3,000,000\n"+
+		"• 客户采购阶段:技术筛选\n• 竞争对手:某品牌 (X1, 不满意, 销售 李)\n• 下一步:演示 —— ")
+	if ds := dealsOf(t, h, flowRepZh, "华为"); len(ds) != 1 || ds[0].Budget != models.BudgetApproved || ds[0].BudgetAmount.Minor != 300_000_000 {
+		t.Fatalf("华为's deals %+v", ds)
+	}
+}

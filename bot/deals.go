@@ -26,8 +26,11 @@ var (
 func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 	args := strings.TrimSpace(r.Args)
 	if args == "" {
-		r.say("usage_deal", nil)
-		return nil
+		if _, err := b.writeTeam(r); err != nil {
+			return err
+		}
+		r.say("usage_deal_form", nil)
+		return startForm(ctx, b, r, "deal", dealDrafts, &dealDraft{})
 	}
 	if won, rest, ok := quick.ParseDealVerb(args); ok {
 		return b.closeDeal(ctx, r, won, rest)
@@ -44,21 +47,15 @@ func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 		ClientID: c.ID, Title: in.Title, Product: in.Product, Units: in.Units,
 		Value: models.Money{Minor: in.Value.Minor, Currency: in.Value.Currency}, CloseMonth: in.Close,
 		Budget: in.Budget, BudgetAmount: models.Money{Minor: in.BudgetValue.Minor, Currency: in.BudgetValue.Currency},
-		Step: in.Step, Stage: in.Stage, NextStep: in.NextStep,
+		Step: in.Step, Stage: in.Stage, NextStep: in.NextStep, NextStepAt: in.NextStepAt, Competitors: in.Competitors,
 	}
 	if d.Title == "" {
 		d.Title = dealTitle(r, in, c)
 	}
-	for _, name := range in.Competitors {
-		d.Competitors = append(d.Competitors, models.Competitor{Name: name})
-	}
 	if err := b.store.CreateDeal(ctx, r.User, d); err != nil {
 		return err
 	}
-	lines := []string{r.t("deal_saved", map[string]any{"Client": c.Name, "Title": d.Title})}
-	lines = append(lines, dealDetails(r, d)...)
-	lines = append(lines, r.t("deal_saved_hint", nil))
-	r.reply(strings.Join(lines, "\n"), nil)
+	b.sayDealSaved(r, c.Name, d)
 	return nil
 }
 
@@ -106,12 +103,16 @@ func dealDetails(r *Request, d *models.Deal) []string {
 	if len(d.Competitors) > 0 {
 		names := make([]string, len(d.Competitors))
 		for i, c := range d.Competitors {
-			names[i] = c.Name
+			names[i] = c.Text(r.t("deal_competitor_rep", nil))
 		}
 		add("deal_f_competitors", r.list(names))
 	}
-	if d.NextStep != "" {
-		add("deal_f_next", d.NextStep)
+	if d.NextStep != "" || !d.NextStepAt.IsZero() {
+		v := d.NextStep
+		if !d.NextStepAt.IsZero() {
+			v = r.t("deal_next_at", map[string]any{"Step": d.NextStep, "At": r.time(d.NextStepAt)})
+		}
+		add("deal_f_next", v)
 	}
 	return out
 }
