@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/storage"
 	"salesbot/internal/tgfake"
 	"salesbot/models"
 )
@@ -264,5 +265,85 @@ func dealForm(t *testing.T, h *apptest.Harness) {
 		"• 客户采购阶段:技术筛选\n• 竞争对手:某品牌 (X1, 不满意, 销售 李)\n• 下一步:演示 —— ")
 	if ds := dealsOf(t, h, flowRepZh, "华为"); len(ds) != 1 || ds[0].Budget != models.BudgetApproved || ds[0].BudgetAmount.Minor != 300_000_000 {
 		t.Fatalf("华为's deals %+v", ds)
+	}
+}
+
+// clientSource reads a team client's source, as System sees it ("" and
+// false when there is no such client).
+func clientSource(t *testing.T, h *apptest.Harness, u tgfake.User, name string) (*models.Client, bool) {
+	t.Helper()
+	usr, err := h.App.DB.UserByTelegramID(t.Context(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := h.App.DB.ClientsByKey(t.Context(), storage.System, []int64{usr.PrimaryTeam()}, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) == 0 {
+		return nil, false
+	}
+	return cs[0], true
+}
+
+// A won deal asks for referrals: each new name becomes a client card
+// with the source "referral from <client>"; names the team has are told,
+// not made twice; five at most; That's all, Skip or a command end it. In
+// English and Chinese.
+func TestWonDealAsksForReferrals(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { wonDealReferrals(t, apptest.New(t)) })
+	t.Run("postgres", func(t *testing.T) { wonDealReferrals(t, apptest.New(t, apptest.Postgres(t))) })
+}
+
+func wonDealReferrals(t *testing.T, h *apptest.Harness) {
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(flowRep, "North", "rep")
+	h.Member(flowRepZh, "North", "rep")
+	h.Send(flowRep, "/visit Acme; phone")
+	h.Send(flowRep, "/visit Brightway; phone")
+	h.Send(flowRepZh, "/visit Zeta; phone")
+	h.Send(flowRep, "/deal Acme; 20 trucks; 3.2M CNY")
+
+	got := h.Send(flowRep, "/deal won Acme")
+	apptest.MustContain(t, got, "🏆 Won: Acme — 20 trucks, 20 units, 3,200,000 CNY.",
+		"🤝 Who else could buy? The process asks five new names for every client won.", "“referral from Acme”. 0 of 5 so far.")
+	apptest.Button(t, got, "✓ That's all")
+	apptest.Button(t, got, "Skip")
+	apptest.MustContain(t, h.Send(flowRep, " , ;"), "Type the names of people or companies who could buy, e.g. Brightway, Cobalt Ltd")
+	got = h.Send(flowRep, "Cobalt Ltd, Brightway\nDelta; Zeta; cobalt ltd")
+	apptest.MustContain(t, got, "➕ New client cards: Cobalt Ltd, Delta (referral from Acme; 2 of 5).",
+		"Already in your team, not added again: Brightway, Zeta.", "2 of 5 so far.")
+	got = h.Send(flowRep, "1. Echo\n2. Foxtrot\n3. Golf\n4. Hotel")
+	apptest.MustContain(t, got, "➕ New client cards: Echo, Foxtrot, Golf (referral from Acme; 5 of 5).",
+		"Only 5 names per client won; not added: Hotel.",
+		"🤝 Thank you: 5 referrals from Acme — Cobalt Ltd, Delta, Echo, Foxtrot, Golf.")
+	for _, name := range []string{"Cobalt Ltd", "Delta", "Echo", "Foxtrot", "Golf"} {
+		c, ok := clientSource(t, h, flowRep, name)
+		if !ok || c.Source != "referral from Acme" {
+			t.Fatalf("client %s: %+v %v", name, c, ok)
+		}
+	}
+	if _, ok := clientSource(t, h, flowRep, "Hotel"); ok {
+		t.Fatal("a sixth referral was made")
+	}
+	apptest.MustContain(t, h.Send(flowRep, "/client Delta"), "referral from Acme")
+
+	// That's all; and a command ends the referrals and runs.
+	h.Send(flowRep, "/deal Acme; service; 50k")
+	got = h.Send(flowRep, "/deal won Acme")
+	apptest.MustContain(t, h.Tap(flowRep, got, "✓ That's all"), "No referrals from Acme this time.")
+	h.Send(flowRep, "/deal Acme; spare parts; 10k")
+	h.Send(flowRep, "/deal won Acme")
+	apptest.MustContain(t, h.Send(flowRep, "/deals"), "No open deals.")
+
+	// Chinese, numbered list, then Skip.
+	h.Send(flowRepZh, "/deal Zeta; 5台")
+	got = h.Send(flowRepZh, "/deal 赢单 Zeta")
+	apptest.MustContain(t, got, "🤝 还有谁可能购买?流程要求每赢一个客户收集五个新名字。", "来源为“Zeta 转介绍”。目前 0/5。")
+	got = h.Send(flowRepZh, "1）华为\n2）小米")
+	apptest.MustContain(t, got, "➕ 新客户档案:华为、小米(Zeta 转介绍;2/5)。")
+	apptest.MustContain(t, h.Tap(flowRepZh, got, "跳过"), "🤝 谢谢:从 Zeta 得到 2 个转介绍 —— 华为、小米。")
+	if c, ok := clientSource(t, h, flowRepZh, "小米"); !ok || c.Source != "Zeta 转介绍" {
+		t.Fatalf("小米: %+v %v", c, ok)
 	}
 }

@@ -311,22 +311,26 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 	if err != nil {
 		return err
 	}
-	b.sayClosed(ctx, r, d)
+	client := b.sayClosed(ctx, r, d)
+	if d.State == models.DealWon {
+		return b.askReferrals(ctx, r, d, client)
+	}
 	return nil
 }
 
 // sayClosed confirms a closed deal with what was recorded.
-func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) {
+func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) string {
 	client := "?"
 	if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
 		client = c.Name
 	}
 	if d.State == models.DealWon {
 		r.say("deal_won", map[string]any{"Client": client, "Title": d.Title, "Units": d.Units, "Value": money(d.Value), "HasValue": !d.Value.IsZero()})
-		return
+		return client
 	}
 	r.say("deal_lost", map[string]any{"Client": client, "Title": d.Title, "Reason": lostKeys.label(r.cat, r.Lang, d.LostReason),
 		"Words": d.LostWords, "To": d.LostTo})
+	return client
 }
 
 // askLostReason offers the lost-reason categories as buttons ("dl:ID:reason").

@@ -79,7 +79,7 @@ var (
 	// readNoteKeys say why a part was kept as a note.
 	readNoteKeys = keysFor("read_note_", quick.NoteReasons...)
 	// formTitleKeys name a form, by kind, in questions about it.
-	formTitleKeys = keysFor("form_title_", "visit", "client", "contact", "objection", "resolve", "plan", "deal")
+	formTitleKeys = keysFor("form_title_", "visit", "client", "contact", "objection", "resolve", "plan", "deal", "referrals")
 	// needClientKeys ask for the client a quick entry did not name, by form.
 	needClientKeys = keysOf(map[string]string{"visit": "visit_need_client", "objection": "objection_need_client", "deal": "deal_need_client"})
 
