@@ -60,7 +60,7 @@ func (b *Bot) referralForm() *Form {
 		},
 		// The cards are saved already: a cancel keeps them and has
 		// nothing to ask about.
-		Describe: func(*Request, *FormState) string { return "" },
+		Describe:      func(*Request, *FormState) string { return "" },
 		Subject:       func(st *FormState) string { return referralDrafts.of(st).Client },
 		EndsOnCommand: true,
 	}
