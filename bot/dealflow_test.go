@@ -347,3 +347,40 @@ func wonDealReferrals(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("小米: %+v %v", c, ok)
 	}
 }
+
+// A later /deal that names no new deal (only the next step, competitors,
+// budget, steps or close month) changes the client's open deal: the only
+// one, or the one named by number; a teammate's deal is refused like any
+// other access.
+func TestDealChange(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { dealChange(t, apptest.New(t)) })
+	t.Run("postgres", func(t *testing.T) { dealChange(t, apptest.New(t, apptest.Postgres(t))) })
+}
+
+func dealChange(t *testing.T, h *apptest.Harness) {
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(flowRep, "North", "rep")
+	h.Member(flowRepZh, "North", "rep")
+	h.Send(flowRep, "/visit Acme; phone")
+	h.Send(flowRepZh, "/visit 华为; 面谈")
+	h.Send(flowRep, "/deal Acme; 20 trucks")
+	apptest.MustContain(t, h.Send(flowRep, "/deal Acme; next demo 2027-01-15; vs Brand X (model X1, unhappy, rep Li)"),
+		"💼 Updated: Acme — 20 trucks\n• Quantity: 20\n• Competitors: Brand X (X1, unhappy, rep Li)\n• Next step: demo — Fri 15 Jan 2027 09:00")
+	apptest.MustContain(t, h.Send(flowRep, "/deal Acme; vs brand x (happy), Brand Z"), "• Competitors: Brand X (X1, happy, rep Li), Brand Z")
+	if ds := dealsOf(t, h, flowRep, "Acme"); len(ds) != 1 || len(ds[0].Competitors) != 2 || ds[0].NextStep != "demo" {
+		t.Fatalf("Acme's deals %+v", ds)
+	}
+	h.Send(flowRep, "/deal Acme; spare parts; 10k")
+	got := h.Send(flowRep, "/deal Acme; close 2027-04")
+	apptest.MustContain(t, got, "Acme has several open deals; which one?", "Say which by its number, e.g. /deal #1; close 2027-04")
+	apptest.MustContain(t, h.Send(flowRep, "/deal #1; close 2027-04"), "💼 Updated: Acme — 20 trucks", "• Expected close: 2027-04")
+	apptest.MustContain(t, h.Send(flowRep, "/deal #1; more trucks"), "What should change on deal #1? Example: /deal #1; next demo 2027-01-15")
+	apptest.MustContain(t, h.Send(flowRep, "/deal #1; next demo 2026-11-30"), "has passed")
+	// 张伟 does not see Acme: its deal is no way in.
+	apptest.MustContain(t, h.Send(flowRepZh, "/deal #1; 下一步 打电话"), "这个项目不存在,或你无权查看。")
+	if ds := dealsOf(t, h, flowRep, "Acme"); ds[0].NextStep != "demo" {
+		t.Fatalf("张伟 changed Rita's deal: %+v", ds[0])
+	}
+	h.Send(flowRepZh, "/deal 华为; 20台")
+	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 下一步 演示 1月15日"), "💼 已更新:华为 —— 20台", "• 下一步:演示 —— ")
+}

@@ -39,9 +39,43 @@ func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
+	if id, ok := strings.CutPrefix(in.Client, "#"); ok {
+		n, ok := parseCanonicalID(id)
+		if !ok {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		if !in.IsChange() {
+			return models.Errorf(models.EINVALID, "err_deal_change_what", map[string]any{"ID": n})
+		}
+		return b.changeDeal(ctx, r, n, &in)
+	}
 	c, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
 	if c == nil || err != nil {
 		return err
+	}
+	// "/deal Acme; next demo friday" says something of Acme's open deal
+	// rather than naming a new one.
+	if in.IsChange() {
+		open, err := b.openDealsOf(ctx, r, c.ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(open) == 1:
+			return b.changeDeal(ctx, r, open[0].ID, &in)
+		case len(open) > 1:
+			lines := []string{r.t("deal_which", map[string]any{"Client": c.Name})}
+			for _, d := range open {
+				lines = append(lines, fmt.Sprintf("#%d %s", d.ID, b.dealLine(ctx, r, d, "", false)))
+			}
+			_, rest, _ := strings.Cut(args, ";")
+			if rest == "" {
+				_, rest, _ = strings.Cut(args, "；")
+			}
+			lines = append(lines, r.t("deal_which_change", map[string]any{"Example": fmt.Sprintf("/deal #%d;%s", open[0].ID, rest)}))
+			r.reply(strings.Join(lines, "\n"), nil)
+			return nil
+		}
 	}
 	d := &models.Deal{
 		ClientID: c.ID, Title: in.Title, Product: in.Product, Units: in.Units,
@@ -366,5 +400,24 @@ func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error 
 		return err
 	}
 	b.sayClosed(ctx, r, d)
+	return nil
+}
+
+// changeDeal applies what a /deal says of an existing open deal and
+// confirms it with the deal's fields.
+func (b *Bot) changeDeal(ctx context.Context, r *Request, id int64, in *quick.Deal) error {
+	d, err := b.store.UpdateDeal(ctx, r.User, id, func(d *models.Deal) error {
+		d.Change(in.Change())
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	client := "?"
+	if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
+		client = c.Name
+	}
+	lines := []string{r.t("deal_changed", map[string]any{"Client": client, "Title": d.Title})}
+	r.reply(strings.Join(append(lines, dealDetails(r, d)...), "\n"), nil)
 	return nil
 }

@@ -503,3 +503,21 @@ func ParseBudget(s string) (models.BudgetStatus, Amount, error) {
 	}
 	return readBudget(strings.TrimSpace(s))
 }
+
+// IsChange reports whether a read deal only says things of a deal that
+// exists (the next step, competitors, budget, steps, close month) and
+// names no new one (no title, product, quantity or value).
+func (d *Deal) IsChange() bool {
+	if d.Title != "" || d.Product != "" || d.Units != 0 || d.Value.Minor != 0 {
+		return false
+	}
+	return d.NextStep != "" || !d.NextStepAt.IsZero() || len(d.Competitors) > 0 || d.Budget != "" ||
+		d.Step != models.StepNone || d.Stage != models.StageNone || !d.Close.IsZero()
+}
+
+// Change is the change a read deal makes to a deal that exists.
+func (d *Deal) Change() models.DealChange {
+	return models.DealChange{NextStep: d.NextStep, NextStepAt: d.NextStepAt, Competitors: d.Competitors, Budget: d.Budget,
+		BudgetAmount: models.Money{Minor: d.BudgetValue.Minor, Currency: d.BudgetValue.Currency}, Step: d.Step, Stage: d.Stage,
+		CloseMonth: d.Close}
+}

@@ -299,3 +299,59 @@ func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[in
 	}
 	return out, nil
 }
+
+// UpdateDeal changes an open deal for viewer with change (what a later
+// "/deal" says of it: the next step, competitors, budget, step, close
+// month, stage), in one transaction with the deal locked. Only the deal's
+// owner and the team's managers change it, and only on a client viewer
+// sees. The competitors change says replaces the deal's.
+func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64, change func(*models.Deal) error) (*models.Deal, error) {
+	var out *models.Deal
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		tx := db.conn(ctx)
+		d, err := db.lockDeal(tx, dealID)
+		if err != nil {
+			return err
+		}
+		if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
+			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
+		}
+		if d.State != models.DealOpen {
+			return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
+		}
+		full, err := db.withCompetitors(ctx, []dealRow{dealRowOf(d)})
+		if err != nil {
+			return err
+		}
+		d = full[0]
+		if err := change(d); err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		d.UpdatedAt = db.Now().UTC()
+		row := dealRowOf(d)
+		if err := tx.Model(&dealRow{}).Where("id = ?", dealID).Select("*").Omit("id", "team_id", "client_id", "owner_id", "created_at", "state").
+			Updates(&row).Error; err != nil {
+			return fmt.Errorf("update deal %d: %w", dealID, err)
+		}
+		if err := tx.Where("deal_id = ?", dealID).Delete(&dealCompetitorRow{}).Error; err != nil {
+			return fmt.Errorf("replace competitors of deal %d: %w", dealID, err)
+		}
+		for i := range d.Competitors {
+			c := &d.Competitors[i]
+			cr := dealCompetitorRow{DealID: dealID, Name: c.Name, Product: c.Product, Satisfaction: c.Satisfaction, Rep: c.Rep}
+			if err := tx.Create(&cr).Error; err != nil {
+				return fmt.Errorf("add competitor %q to deal %d: %w", cr.Name, dealID, err)
+			}
+			c.ID, c.DealID = cr.ID, dealID
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}
