@@ -640,7 +640,10 @@ func (w *world) cells() []*cell {
 		{row: "visits", label: "v:f:ANNVISIT:points", covers: []string{"cb:v"}, scope: sAnnOwn, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":points" }), after: cancel},
 		{row: "visits", label: "v:f:ANNVISIT:bogus (forged)", covers: []string{"cb:v"}, scope: sNobody, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":bogus" })},
 		{row: "visits", label: "v:e:ZOEVISIT", covers: []string{"cb:v"}, scope: sNobody, do: press(func(w *world) string { return "v:e:" + id(w.zoeVisit) })},
-		{row: "visits", label: "/visit Acmeco; demo", covers: []string{"/visit"}, scope: sLogByName, do: say("/visit Acmeco; demo"), want: all("Acmeco"), phase: 2},
+		// Ann's Acmeco may have several open deals by now: the visit then
+		// asks which, and the cell closes that question.
+		{row: "visits", label: "/visit Acmeco; demo", covers: []string{"/visit"}, scope: sLogByName, do: say("/visit Acmeco; demo"), want: all("Acmeco"), phase: 2, after: cancel},
+		{row: "visits", label: "v:f:ANNVISIT:deal", covers: []string{"cb:v", "form:visit"}, scope: sAnnOwn, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":deal" }), after: cancel},
 		{row: "visits", label: "v:u:ANNVISIT (undo)", covers: []string{"cb:v"}, scope: sAnnOwn, phase: 1,
 			before: func(w *world, _ tgfake.User) {
 				w.annVisit = buttonID(w.t, w.h.Send(w.tg[pRep], "/visit Acmeco; phone"), "v:e:")
@@ -721,7 +724,26 @@ func (w *world) cells() []*cell {
 
 		// Deals.
 		{row: "deals", label: "/deals", covers: []string{"/deals"}, scope: sOwnInTeam, do: say("/deals")},
-		{row: "deals", label: "/deal (usage)", covers: []string{"/deal"}, scope: sOwn, do: say("/deal")},
+		{row: "deals", label: "/deal (form)", covers: []string{"/deal", "form:deal"}, scope: sOwnInTeam, do: say("/deal"), want: all("Which client is the deal for?"), after: cancel},
+		{row: "deals", label: "/deal then typed id:ACME", covers: []string{"/deal", "form:deal"}, scope: sLogByID,
+			do: then(say("/deal"), sayf(acme("id:ACME"))), want: all("What is the deal?"), after: cancel},
+		{row: "deals", label: "/deal then typed id:ZEN", covers: []string{"/deal", "form:deal"}, scope: sZoeLogByID,
+			do: then(say("/deal"), sayf(zen("id:ZEN"))), after: cancel},
+		{row: "deals", label: "/deal won #ANNDEAL (asks for referrals)", covers: []string{"/deal", "form:referrals"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     sayf(func(w *world) string { return "/deal won #" + id(w.annDeal) }), want: all("Who else could buy?"), after: cancel},
+		{row: "deals", label: "/deal won #ANNDEAL then a referral", covers: []string{"/deal", "form:referrals"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     then(sayf(func(w *world) string { return "/deal won #" + id(w.annDeal) }), say("Referredco")), want: all("Referredco"), after: cancel},
+		{row: "deals", label: "/deal #ANNDEAL; next call Li", covers: []string{"/deal"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     sayf(func(w *world) string { return "/deal #" + id(w.annDeal) + "; next call Li" }), want: all("Updated")},
+		{row: "deals", label: "/deal #ZOEDEAL; next call", covers: []string{"/deal"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
+			do:     sayf(func(w *world) string { return "/deal #" + id(w.zoeDeal) + "; next call" })},
+		{row: "deals", label: "/deal won #ZOEDEAL", covers: []string{"/deal"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
+			do:     sayf(func(w *world) string { return "/deal won #" + id(w.zoeDeal) }), after: cancel},
 		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks")},
 		{row: "deals", label: "dl:ZOEDEAL:price", covers: []string{"cb:dl"}, scope: sZoeClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },

@@ -160,6 +160,10 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateTargets,
 	},
 	{
+		ID:      "0018_deal_links",
+		Migrate: migrateDealLinks,
+	},
+	{
 		ID:      "0019_pipeline",
 		Migrate: migratePipeline,
 	},
