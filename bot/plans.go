@@ -58,6 +58,9 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	}
 	items, bad, badText := quick.ParsePlanItems(rest, clients)
 	if bad != 0 {
+		if t, ok := quick.BadTimeIn(badText); ok {
+			return models.Errorf(models.EINVALID, "plan_time_impossible", map[string]any{"N": bad, "Item": badText, "Input": t})
+		}
 		if d, ok := dates.ParseWeekday(badText); ok {
 			// a day and nothing else: the client is what is missing
 			return models.Errorf(models.EINVALID, "plan_no_client", map[string]any{"N": bad, "Item": badText, "Day": r.language().Weekday(d)})
