@@ -168,6 +168,7 @@ var refusals = []*regexp.Regexp{
 	regexp.MustCompile(`^Those planned visits are gone already\.`),
 	regexp.MustCompile(`^You are not in a team yet`),
 	regexp.MustCompile(`^You are not in a team “`),
+	regexp.MustCompile(`^That contact is gone already`),
 }
 
 func refusal(sent []tgfake.Sent) string {
@@ -199,6 +200,8 @@ type world struct {
 	annFU, zoeFU                 int64
 	annPlan, zoePlan             string
 	annDeal, zoeDeal             int64
+	annContact, zoeContact       int64
+	annContact2, zoeContact2     int64
 	thisWeek, nextWeek, lastWeek string
 	teamsMade                    int
 	// tables are those a refusal must leave alone (snapshot); last is
@@ -280,9 +283,11 @@ func newWorld(t *testing.T, opts ...apptest.Option) *world {
 	ann := w.tg[pRep]
 	w.annVisit = buttonID(t, h.Send(ann, "/visit Acmeco; met Li Wei (buyer); demo; warm; next: send quote"), "v:e:")
 	w.acme = w.clientID(w.north, "Acmeco")
-	if err := h.App.DB.SaveContact(ctx, &models.Contact{ClientID: w.acme, Name: "Wang Fang", Phone: "+86 139 0000 1111"}); err != nil {
+	wang := &models.Contact{ClientID: w.acme, Name: "Wang Fang", Phone: "+86 139 0000 1111"}
+	if err := h.App.DB.SaveContact(ctx, wang); err != nil {
 		t.Fatal(err)
 	}
+	w.annContact = wang.ID
 	w.annObj = w.freshObjection(ann, "Acmeco")
 	w.annFU = w.freshReminder(ann, "Acmeco")
 	w.annPlan = w.freshPlan(ann, "Acmeco")
@@ -293,9 +298,11 @@ func newWorld(t *testing.T, opts ...apptest.Option) *world {
 
 	w.zoeVisit = buttonID(t, h.Send(w.zoe, "/visit Zenithco; met Qiu Ping (buyer); demo"), "v:e:")
 	w.zen = w.clientID(w.south, "Zenithco")
-	if err := h.App.DB.SaveContact(ctx, &models.Contact{ClientID: w.zen, Name: "Qiu Ping", Phone: "+86 135 2222 3333"}); err != nil {
+	qiu := &models.Contact{ClientID: w.zen, Name: "Qiu Ping", Phone: "+86 135 2222 3333"}
+	if err := h.App.DB.SaveContact(ctx, qiu); err != nil {
 		t.Fatal(err)
 	}
+	w.zoeContact = qiu.ID
 	w.zoeObj = w.freshObjection(w.zoe, "Zenithco")
 	w.zoeFU = w.freshReminder(w.zoe, "Zenithco")
 	w.zoePlan = w.freshPlan(w.zoe, "Zenithco")
@@ -319,6 +326,15 @@ func (w *world) clientID(team int64, name string) int64 {
 		w.t.Fatalf("client %q of team %d: %v %v", name, team, ids, err)
 	}
 	return ids[0]
+}
+
+func (w *world) freshContact(client int64) int64 {
+	w.teamsMade++
+	c := &models.Contact{ClientID: client, Name: fmt.Sprintf("Temp %d", w.teamsMade)}
+	if err := w.h.App.DB.SaveContact(w.t.Context(), c); err != nil {
+		w.t.Fatal(err)
+	}
+	return c.ID
 }
 
 func (w *world) freshObjection(u tgfake.User, client string) int64 {
@@ -626,6 +642,23 @@ func (w *world) cells() []*cell {
 		// Contacts.
 		{row: "contacts", label: "c:c:ACME (add a contact)", covers: []string{"cb:c", "form:contact"}, scope: sAnnClient, do: press(acme("c:c:ACME")), after: cancel},
 		{row: "contacts", label: "c:c:ZEN (add a contact)", covers: []string{"cb:c", "form:contact"}, scope: sZoeClient, do: press(zen("c:c:ZEN")), after: cancel},
+		{row: "contacts", label: "ct:s:ANNCONTACT (open a contact)", covers: []string{"cb:ct"}, scope: sAnnClient, do: press(func(w *world) string { return "ct:s:" + id(w.annContact) }), want: all("Wang Fang")},
+		{row: "contacts", label: "ct:s:ZOECONTACT (open a contact)", covers: []string{"cb:ct"}, scope: sZoeClient, do: press(func(w *world) string { return "ct:s:" + id(w.zoeContact) }), want: all("Qiu Ping")},
+		{row: "contacts", label: "ct:s:999999 (forged)", covers: []string{"cb:ct"}, scope: sNobody, do: pressS("ct:s:999999")},
+		{row: "contacts", label: "ct:x:ANNCONTACT (forged)", covers: []string{"cb:ct"}, scope: sNobody, do: press(func(w *world) string { return "ct:x:" + id(w.annContact) })},
+		{row: "contacts", label: "ct:f:ANNCONTACT:title (edit)", covers: []string{"cb:ct", "form:contact"}, scope: sAnnClient,
+			do: press(func(w *world) string { return "ct:f:" + id(w.annContact) + ":title" }), want: all("job title"), after: cancel},
+		{row: "contacts", label: "ct:f:ANNCONTACT:bogus (forged)", covers: []string{"cb:ct"}, scope: sNobody, do: press(func(w *world) string { return "ct:f:" + id(w.annContact) + ":bogus" })},
+		{row: "contacts", label: "ct:d:ANNCONTACT (asks first)", covers: []string{"cb:ct"}, scope: sAnnClient, do: press(func(w *world) string { return "ct:d:" + id(w.annContact) }), want: all("Delete Wang Fang")},
+		{row: "contacts", label: "ct:n:ANNCONTACT (keep)", covers: []string{"cb:ct"}, scope: sAnnClient, do: press(func(w *world) string { return "ct:n:" + id(w.annContact) }), want: all("stays")},
+		{row: "contacts", label: "ct:f:ANNCONTACT:title then a title", covers: []string{"cb:ct", "form:contact"}, scope: sAnnClient, phase: 1,
+			do: then(press(func(w *world) string { return "ct:f:" + id(w.annContact) + ":title" }), say("CFO")), want: all("updated"), after: cancel},
+		{row: "contacts", label: "ct:D:FRESH (delete)", covers: []string{"cb:ct"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annContact2 = w.freshContact(w.acme) },
+			do:     press(func(w *world) string { return "ct:D:" + id(w.annContact2) }), want: all("deleted from the contacts of Acmeco")},
+		{row: "contacts", label: "ct:D:ZOEFRESH (delete)", covers: []string{"cb:ct"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeContact2 = w.freshContact(w.zen) },
+			do:     press(func(w *world) string { return "ct:D:" + id(w.zoeContact2) })},
 		{row: "contacts", label: "c:c:ACME then a contact", covers: []string{"cb:c", "form:contact"}, scope: sAnnClient,
 			do: then(press(acme("c:c:ACME")), say("Ma Lin (user)")), after: cancel, phase: 1},
 

@@ -68,6 +68,7 @@ var payloadShapes = map[string][]string{
 	"f":    {"w:c:num", "w:b|s|x|v|k|d"},
 	"v":    {"e|u|s|y|k:#", "f:#:w"},
 	"c":    {"v|g|s|c|e:#", "G:#:g", "S:#:st", "f:#:w"},
+	"ct":   {"s|d|D|n:#", "f:#:w"},
 	"cl":   {"g:num"},
 	"h":    {"#:num"},
 	"hn":   {"#"},
