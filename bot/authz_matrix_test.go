@@ -169,6 +169,7 @@ var refusals = []*regexp.Regexp{
 	regexp.MustCompile(`^You are not in a team yet`),
 	regexp.MustCompile(`^You are not in a team “`),
 	regexp.MustCompile(`^That contact is gone already`),
+	regexp.MustCompile(`^That planned visit is gone`),
 }
 
 func refusal(sent []tgfake.Sent) string {
@@ -346,7 +347,31 @@ func (w *world) freshReminder(u tgfake.User, client string) int64 {
 }
 
 func (w *world) freshPlan(u tgfake.User, client string) string {
-	return strings.TrimPrefix(pressData(w.t, w.h.Send(u, "/plan next mon "+client+" demo"), "pl:u:"), "pl:u:")
+	got := w.h.Send(u, "/plan next mon "+client+" demo")
+	if strings.Contains(apptest.Joined(got), "Plan it again?") {
+		got = w.h.Tap(u, got, "Yes, plan again")
+	}
+	return strings.TrimPrefix(pressData(w.t, got, "pl:u:"), "pl:u:")
+}
+
+// planID is the first planned visit of a "pl:u:LO-HI" range.
+func planID(r string) string { lo, _, _ := strings.Cut(r, "-"); return lo }
+
+// planTwice plans the same item twice and answers Yes when asked again.
+func planTwice(text string) action {
+	return func(w *world, u tgfake.User) []tgfake.Sent {
+		got := append(w.h.Send(u, text), w.h.Send(u, text)...)
+		for _, s := range got {
+			for _, row := range s.Buttons {
+				for _, b := range row {
+					if b.Text == "Yes, plan again" {
+						return append(got, w.h.Press(u, s.MessageID, b.Data)...)
+					}
+				}
+			}
+		}
+		return got
+	}
 }
 
 func (w *world) freshDeal(owner, client int64) int64 {
@@ -746,7 +771,27 @@ func (w *world) cells() []*cell {
 		{row: "plans", label: "pl:a:9999-12-27 (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: pressS("pl:a:9999-12-27")},
 		{row: "plans", label: "pl:u:ZOEPLAN", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:u:" + w.zoePlan })},
 		{row: "plans", label: "pl:u:1-100000 (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: pressS("pl:u:1-100000")},
-		{row: "plans", label: "/plan next mon Acmeco demo", covers: []string{"/plan"}, scope: sLogByName, do: say("/plan next mon Acmeco demo"), want: all("Acmeco"), phase: 2},
+		{row: "plans", label: "/plan next mon Acmeco demo", covers: []string{"/plan", "form:plan"}, scope: sLogByName, do: say("/plan next mon Acmeco demo"), want: all("Acmeco"), phase: 2, after: cancel},
+		{row: "plans", label: "/plan next tue Acmeco demo twice, Yes", covers: []string{"/plan", "form:plan", "cb:f"}, scope: sLogByName, phase: 2,
+			do: planTwice("/plan next tue Acmeco demo"), want: all("Plan it again?")},
+		{row: "plans", label: "pl:s:ANNPLAN (move or remove?)", covers: []string{"cb:pl"}, scope: sAnnOwn, do: press(func(w *world) string { return "pl:s:" + planID(w.annPlan) }), want: all("Move it to another day")},
+		{row: "plans", label: "pl:s:ZOEPLAN", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:s:" + planID(w.zoePlan) })},
+		{row: "plans", label: "pl:r:ANNPLAN (asks first)", covers: []string{"cb:pl"}, scope: sAnnOwn, do: press(func(w *world) string { return "pl:r:" + planID(w.annPlan) }), want: all("from your plan?")},
+		{row: "plans", label: "pl:n:ANNPLAN (keep)", covers: []string{"cb:pl"}, scope: sAnnOwn, do: press(func(w *world) string { return "pl:n:" + planID(w.annPlan) }), want: all("stays planned")},
+		{row: "plans", label: "pl:m:ANNPLAN:last week (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:m:" + planID(w.annPlan) + ":" + w.lastWeek })},
+		{row: "plans", label: "pl:m:ZOEPLAN:wed", covers: []string{"cb:pl"}, scope: sNobody,
+			do: press(func(w *world) string {
+				return "pl:m:" + planID(w.zoePlan) + ":" + models.Week{Monday: w.nextWeek}.Day(2)
+			})},
+		{row: "plans", label: "pl:R:ZOEPLAN", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:R:" + planID(w.zoePlan) })},
+		{row: "plans", label: "pl:m:ANNPLAN:wed (move)", covers: []string{"cb:pl"}, scope: sAnnOwn, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
+			do: press(func(w *world) string {
+				return "pl:m:" + planID(w.annPlan) + ":" + models.Week{Monday: w.nextWeek}.Day(2)
+			}), want: all("Moved: Acmeco")},
+		{row: "plans", label: "pl:R:ANNPLAN (remove)", covers: []string{"cb:pl"}, scope: sAnnOwn, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
+			do:     press(func(w *world) string { return "pl:R:" + planID(w.annPlan) }), want: all("Removed from your plan")},
 		{row: "plans", label: "pl:u:ANNPLAN (undo)", covers: []string{"cb:pl"}, scope: sAnnOwn, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
 			do:     press(func(w *world) string { return "pl:u:" + w.annPlan })},

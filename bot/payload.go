@@ -75,7 +75,7 @@ var payloadShapes = map[string][]string{
 	"o":    {"r|u|w|t|y|k:#"},
 	"fu":   {"d|h|m|w|x|v|u:#"},
 	"fl":   {"d|h|m|w|x|v|u:#"},
-	"pl":   {"u:#-#", "a:day"},
+	"pl":   {"u:#-#", "a:day", "s|r|R|n:#", "m:#:day"},
 	"jn":   {"y:code", "n"},
 	"ra":   {"x", "#:#:#", "#:#:#:*|A|B|C|D", "#:#:#:*|A|B|C|D:ok"},
 	"dl":   {"#:r"},
