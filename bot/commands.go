@@ -84,6 +84,7 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"f":    b.cbForm,
 		"v":    b.cbVisit,
 		"c":    b.cbClient,
+		"ct":   b.cbContact,
 		"cl":   b.cbClients,
 		"h":    b.cbHistory,
 		"hn":   b.cbHistoryNew,

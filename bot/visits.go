@@ -30,6 +30,12 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	if parsed == nil || err != nil {
 		return err
 	}
+	if parsed.BadTime != "" {
+		// "tomorrow 26:00": refused whole, as /remind does, rather than
+		// saved now with the time kept as a note.
+		r.say("err_visit_time_impossible", map[string]any{"Input": parsed.BadTime})
+		return nil
+	}
 	d := draftFromQuick(parsed)
 	d.TeamID = team
 	if err := d.check(); err != nil {

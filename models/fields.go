@@ -374,13 +374,13 @@ var ClientFields = []FieldSpec[Client]{
 }
 
 // ContactFields are a contact's fields, as the card's "add a contact" asks
-// them.
+// them and the card's contact buttons edit them.
 var ContactFields = []FieldSpec[Contact]{
-	{Name: FieldContactName, Step: "name", Kind: TextField, Max: MaxShortLen, Use: UseAsk,
+	{Name: FieldContactName, Step: "name", Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Name }, Set: func(c *Contact, s string) { c.Name = s }},
-	{Name: FieldRoles, Kind: CustomField, Use: UseAsk},
-	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk,
+	{Name: FieldRoles, Kind: CustomField, Use: UseAsk | UseEdit},
+	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Title }, Set: func(c *Contact, s string) { c.Title = s }},
-	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk,
+	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Phone }, Set: func(c *Contact, s string) { c.Phone = s }},
 }
