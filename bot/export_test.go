@@ -116,7 +116,7 @@ func TestRepExportsOwnDataOnly(t *testing.T) {
 	}
 	// The last 30 days by default; Li's own visits and clients, in Chinese.
 	got := h.Send(liTG, "/export")
-	if len(got) != 6 {
+	if len(got) != 7 { // the workbook and a CSV per sheet
 		t.Fatalf("got %q", apptest.Texts(got))
 	}
 	apptest.MustContain(t, got[:1], "North — Li Wei,2026-10-26 – 2026-11-24:拜访 2 次,异议 1 个,客户 3 个,跟进 0 个。")
