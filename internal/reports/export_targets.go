@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -13,7 +12,8 @@ import (
 const maxTargetMonths = 24
 
 // targetSheet lists, for each month the period touches, every target with
-// its attainment as of the end of the period (or now): the team's lines
+// its attainment as of the end of the period (or now), as the export's
+// viewer may see it (storage.Attainment's rule): the team's lines
 // first (a team export; its Rep cell is the enum "scope" label of
 // "team"), then each rep's (one rep's only, for a rep). Amounts are
 // numbers in major units for value, counts otherwise.
@@ -24,6 +24,9 @@ func (b *Builder) targetSheet(ctx context.Context, sc ExportScope, l ExportLabel
 		Column{"Pace", KindNumber, 14}, Column{"% of goal", KindInt, 10}, Column{"Status", KindText, 12},
 		Column{"Default", KindBool, 9}, Column{"Working days gone", KindInt, 12}, Column{"Working days", KindInt, 12},
 	)
+	if sc.Viewer == nil {
+		return sh, nil // nobody: nothing to see
+	}
 	loc := sc.Team.Location()
 	_, to, err := models.DateBounds(sc.To, loc)
 	if err != nil {
@@ -39,7 +42,8 @@ func (b *Builder) targetSheet(ctx context.Context, sc ExportScope, l ExportLabel
 	}
 	month, last := models.MonthOf(first, loc), models.MonthOf(asOf, loc)
 	for n := 0; !last.Before(month) && n < maxTargetMonths; n++ {
-		a, err := b.db.Attainment(ctx, storage.System, sc.Team.ID, month, asOf)
+		// As the viewer sees it: a rep gets their own lines only.
+		a, err := b.db.Attainment(ctx, sc.Viewer, sc.Team.ID, month, asOf)
 		if err != nil {
 			return Sheet{}, err
 		}

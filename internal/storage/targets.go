@@ -205,7 +205,7 @@ func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64,
 	}
 	for _, m := range members {
 		// A rep who joined after asOf was not there yet (a past day's digest).
-		if m.Role == models.RoleRep && m.JoinedAt.Before(asOf) {
+		if m.Role == models.RoleRep && !m.JoinedAt.After(asOf) {
 			add(m.User.ID)
 		}
 	}
