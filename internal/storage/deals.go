@@ -245,12 +245,16 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 // ExportDeals lists the deals of an export's scope that were open at some
 // time in [From, To): created before To and open now or closed on or after
 // From; the team's (idx_deals_team_state_close) or one rep's
-// (idx_deals_owner_state_close), with their competitors, client and owner
-// names, by id.
+// (idx_deals_owner_state_close), on clients the scope's viewer may see
+// (the one visibility rule: a deal is seen with its client), with their
+// competitors, client and owner names, by id.
 func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
 	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
 		Joins("JOIN clients ON clients.id = deals.client_id").
 		Joins("JOIN users ON users.id = deals.owner_id")
+	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
+		q = q.Where(cond, args...)
+	}
 	if s.RepID != 0 {
 		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", s.RepID, s.TeamID)
 	} else {
