@@ -138,9 +138,18 @@ func visitAdvancesDeal(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("20 trucks at %q, want contract (the later visit's)", s)
 	}
 
-	// Chinese, through the form: the only deal is linked.
+	// The visit form asks the same when it is saved.
+	h.Send(flowRep, "/visit")
+	got = h.Tap(flowRep, h.Send(flowRep, "Acme"), "✓ Save")
+	apptest.MustContain(t, got, "Acme has several open deals. Which one was this visit for?")
+	got = h.Tap(flowRep, got, "service contract")
+	apptest.MustContain(t, got, "Visit saved", "💼 For the deal “service contract” (stage: none yet)")
+
+	// Chinese: the only deal is linked, in the form and the quick path.
 	h.Send(flowRepZh, "/visit 华为; 面谈")
 	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 20台; 320万"), "华为 的新项目")
+	h.Send(flowRepZh, "/visit")
+	apptest.MustContain(t, h.Tap(flowRepZh, h.Send(flowRepZh, "华为"), "✓ 保存"), "💼 关联项目“20台”(进度:尚无)")
 	got = h.Send(flowRepZh, "/visit 华为; 产品演示")
 	apptest.MustContain(t, got, "💼 项目“20台”推进到 产品演示/试用")
 	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 售后服务合同"), "售后服务合同")
