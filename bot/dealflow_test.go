@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -344,6 +345,27 @@ func wonDealReferrals(t *testing.T, h *apptest.Harness) {
 	h.Send(flowRep, "/deal Acme; spare parts; 10k")
 	h.Send(flowRep, "/deal won Acme")
 	apptest.MustContain(t, h.Send(flowRep, "/deals"), "No open deals.")
+
+	// A manager closing Rita's deal gets the question; the cards are Rita's.
+	h.Member(flowMgr, "North", "manager")
+	h.Send(flowRep, "/deal Acme; tyres; 5k")
+	var tyres int64
+	for _, d := range dealsOf(t, h, flowRep, "Acme") {
+		if d.Title == "tyres" {
+			tyres = d.ID
+		}
+	}
+	got = h.Send(flowMgr, fmt.Sprintf("/deal won #%d", tyres))
+	apptest.MustContain(t, got, "🤝 Who else could buy?")
+	apptest.MustContain(t, h.Send(flowMgr, "Juliet"), "➕ New client cards: Juliet (referral from Acme; 1 of 5).")
+	rita, err := h.App.DB.UserByTelegramID(t.Context(), flowRep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := clientSource(t, h, flowRep, "Juliet"); !ok || c.OwnerID != rita.ID {
+		t.Fatalf("Juliet: %+v %v, want Rita's", c, ok)
+	}
+	h.Send(flowMgr, "/cancel")
 
 	// Chinese, numbered list, then Skip.
 	h.Send(flowRepZh, "/deal Zeta; 5台")
