@@ -146,6 +146,14 @@ func visitAdvancesDeal(t *testing.T, h *apptest.Harness) {
 	got = h.Tap(flowRep, got, "service contract")
 	apptest.MustContain(t, got, "Visit saved", "💼 For the deal “service contract” (stage: none yet)")
 
+	// A visit that finds the client lost leaves the deal's stage: a deal is
+	// lost by closing it, with a reason.
+	got = h.Tap(flowRep, h.Send(flowRep, "/visit Acme; lost"), "service contract")
+	apptest.MustContain(t, got, "💼 For the deal “service contract”. If it is lost, close it with the reason: /deal lost #")
+	if s := dealStage(t, h, flowRep, "Acme", "service contract"); s != models.StageNone {
+		t.Fatalf("service contract at %q after a lost visit", s)
+	}
+
 	// Chinese: the only deal is linked, in the form and the quick path.
 	h.Send(flowRepZh, "/visit 华为; 面谈")
 	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 20台; 320万"), "华为 的新项目")
@@ -412,6 +420,8 @@ func dealChange(t *testing.T, h *apptest.Harness) {
 	if ds := dealsOf(t, h, flowRep, "Acme"); ds[0].NextStep != "demo" {
 		t.Fatalf("张伟 changed Rita's deal: %+v", ds[0])
 	}
+	apptest.MustContain(t, h.Send(flowRep, "/deals"), "1. 2027-04 · Acme — 20 trucks · 20 units · next: demo — Fri 15 Jan 2027 09:00")
 	h.Send(flowRepZh, "/deal 华为; 20台")
 	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 下一步 演示 1月15日"), "💼 已更新:华为 —— 20台", "• 下一步:演示 —— ")
+	apptest.MustContain(t, h.Send(flowRepZh, "/client 华为"), "下一步:演示 —— ")
 }
