@@ -288,18 +288,27 @@ func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealReco
 // column of the visits an export lists.
 func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
-	if len(ids) == 0 {
-		return out, nil
+	seen := map[int64]bool{}
+	var uniq []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
 	}
-	var rows []struct {
-		ID    int64
-		Title string
-	}
-	if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", ids, teamID).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("titles of %d deals: %w", len(ids), err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Title
+	// In chunks, within every database's limit of bound parameters.
+	for start := 0; start < len(uniq); start += 1000 {
+		chunk := uniq[start:min(start+1000, len(uniq))]
+		var rows []struct {
+			ID    int64
+			Title string
+		}
+		if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", chunk, teamID).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("titles of %d deals: %w", len(uniq), err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Title
+		}
 	}
 	return out, nil
 }
