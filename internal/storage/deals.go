@@ -251,7 +251,7 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
 	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
 		Joins("JOIN clients ON clients.id = deals.client_id").
-		Joins("JOIN users ON users.id = deals.owner_id")
+		Joins("LEFT JOIN users ON users.id = deals.owner_id")
 	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
 		q = q.Where(cond, args...)
 	}
