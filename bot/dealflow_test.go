@@ -373,7 +373,7 @@ func wonDealReferrals(t *testing.T, h *apptest.Harness) {
 	if c, ok := clientSource(t, h, flowRep, "Juliet"); !ok || c.OwnerID != rita.ID {
 		t.Fatalf("Juliet: %+v %v, want Rita's", c, ok)
 	}
-	h.Send(flowMgr, "/cancel")
+	apptest.MustContain(t, h.Send(flowMgr, "/cancel"), "🤝 Thank you: 1 referral from Acme — Juliet.")
 
 	// Chinese, numbered list, then Skip.
 	h.Send(flowRepZh, "/deal Zeta; 5台")

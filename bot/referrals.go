@@ -53,14 +53,10 @@ func (b *Bot) referralForm() *Form {
 		Kind:  "referrals",
 		Steps: []*Step{names},
 		Done: func(_ context.Context, r *Request, st *FormState) error {
-			d := referralDrafts.of(st)
-			if len(d.Added) == 0 {
-				r.say("referral_none", map[string]any{"Client": d.Client})
-				return nil
-			}
-			r.say("referral_thanks", map[string]any{"Client": d.Client, "N": len(d.Added), "Names": r.list(d.Added)})
+			r.reply(referralsSummary(r, referralDrafts.of(st)), nil)
 			return nil
 		},
+		Closing: func(r *Request, st *FormState) string { return referralsSummary(r, referralDrafts.of(st)) },
 		// The cards are saved already: a cancel keeps them and has
 		// nothing to ask about.
 		Describe:      func(*Request, *FormState) string { return "" },
@@ -151,4 +147,12 @@ func referralSource(r *Request, client string) string {
 		s = r.t("referral_source", map[string]any{"Client": client + "…"})
 	}
 	return s
+}
+
+// referralsSummary is what the referrals of a won client came to.
+func referralsSummary(r *Request, d *referralDraft) string {
+	if len(d.Added) == 0 {
+		return r.t("referral_none", map[string]any{"Client": d.Client})
+	}
+	return r.t("referral_thanks", map[string]any{"Client": d.Client, "N": len(d.Added), "Names": r.list(d.Added)})
 }
