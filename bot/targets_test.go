@@ -135,7 +135,7 @@ func targetsEndToEnd(t *testing.T, h *apptest.Harness) {
 	}
 	for i, want := range map[int]string{
 		1:  "2026-11|Team|units|72||23|58|31|behind|TRUE|17|21",
-		2:  "2026-11|Team|value|5000000|CNY|4200000|4047619.05|84|on pace|FALSE|17|21",
+		2:  "2026-11|Team|value|5,000,000.00|CNY|4,200,000.00|4,047,619.05|84|on pace|FALSE|17|21", // money cells show two decimals, as on the Deals sheet
 		5:  "2026-11|Rita|units|42||18|34|42|behind|FALSE|17|21",
 		8:  "2026-11|王芳|units|30||5|24|16|behind|TRUE|17|21",
 		10: "2026-11|王芳|visits to existing clients|5||1|4|20|behind|TRUE|17|21",
