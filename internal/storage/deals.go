@@ -91,6 +91,9 @@ func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Dea
 			return fmt.Errorf("create deal on client %d: %w", d.ClientID, err)
 		}
 		d.TeamID, d.OwnerID, d.State = c.TeamID, viewer.ID, models.DealOpen
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value, &d.BudgetAmount); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -223,6 +226,9 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 		if err := close(d); err != nil {
 			return err
 		}
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -343,6 +349,9 @@ func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64,
 		if err := change(d); err != nil {
 			return err
 		}
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value, &d.BudgetAmount); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -367,4 +376,28 @@ func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64,
 		return nil
 	})
 	return out, err
+}
+
+// inTeamCurrency gives the amounts that were typed without a currency the
+// team's ("320万" in a team whose currency is CNY), so that sums never mix
+// a currency with none. The one place a deal's or target's currency
+// defaults.
+func (db *DB) inTeamCurrency(ctx context.Context, teamID int64, amounts ...*models.Money) error {
+	need := false
+	for _, m := range amounts {
+		need = need || (m.Currency == "" && m.Minor != 0)
+	}
+	if !need {
+		return nil
+	}
+	var codes []string
+	if err := db.conn(ctx).Model(&teamRow{}).Where("id = ?", teamID).Pluck("currency", &codes).Error; err != nil {
+		return fmt.Errorf("currency of team %d: %w", teamID, err)
+	}
+	for _, m := range amounts {
+		if len(codes) == 1 {
+			m.InCurrency(codes[0])
+		}
+	}
+	return nil
 }

@@ -178,6 +178,11 @@ var migrations = []*gormigrate.Migration{
 			return tx.Table("contacts").Migrator().AddColumn(&contact{}, "DeletedAt")
 		},
 	},
+	{
+		// Amounts typed without a currency are in the team's (issue 13).
+		ID:      "0022_team_currency",
+		Migrate: addColumn("teams", "currency", "VARCHAR(3) NOT NULL DEFAULT ''"),
+	},
 }
 
 // addColumn is a migration that adds one column. A new text field of a
