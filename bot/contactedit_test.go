@@ -12,7 +12,10 @@ import (
 // a button per contact, a button per field, and Delete asks first. A
 // deleted contact leaves the card; the visit that met it still names it.
 func TestContactEditAndDeleteFromCard(t *testing.T) {
-	h := salesTeam(t)
+	testContactEditAndDeleteFromCard(t, salesTeam(t))
+}
+
+func testContactEditAndDeleteFromCard(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(ann, "/visit Acme; met Li (buyer); demo"), "Visit saved — Acme")
 	got := h.Send(ann, "/client Acme")
 	apptest.MustContain(t, got, "Contacts:", "• Li (buyer)")
@@ -66,7 +69,10 @@ func TestContactEditAndDeleteFromCard(t *testing.T) {
 }
 
 func TestContactEditAndDeleteFromCardChinese(t *testing.T) {
-	h := salesTeam(t)
+	testContactEditAndDeleteFromCardChinese(t, salesTeam(t))
+}
+
+func testContactEditAndDeleteFromCardChinese(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(wei, "/visit 华为; 见了王经理(决策者); 报价"), "拜访已记录")
 	got := h.Tap(wei, h.Send(wei, "/client 华为"), "👤 王经理")
 	apptest.MustContain(t, got, "👤 王经理(决策者) —— 华为 的联系人。点要修改的一项,或删除。")
