@@ -88,3 +88,16 @@ func testContactEditAndDeleteFromCardChinese(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("still listed:\n%s", apptest.Joined(got))
 	}
 }
+
+// A command sent while a contact is being changed names the change, not a
+// new contact form.
+func TestContactEditHeldByACommand(t *testing.T) {
+	h := salesTeam(t)
+	h.Send(ann, "/visit Acme; met Li (buyer)")
+	got := h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Acme"), "👤 Li"), "Roles")
+	got = h.Tap(ann, got, "user")
+	apptest.MustContain(t, h.Send(ann, "/plan"), "You are filling in the change to the contact Li. Finish it first")
+	h.Send(wei, "/visit 华为; 见了王经理(决策者)")
+	h.Tap(wei, h.Tap(wei, h.Send(wei, "/client 华为"), "👤 王经理"), "电话")
+	apptest.MustContain(t, h.Send(wei, "/plan"), "对联系人 王经理 的修改")
+}
