@@ -101,3 +101,20 @@ func TestContactEditHeldByACommand(t *testing.T) {
 	h.Tap(wei, h.Tap(wei, h.Send(wei, "/client 华为"), "👤 王经理"), "电话")
 	apptest.MustContain(t, h.Send(wei, "/plan"), "对联系人 王经理 的修改")
 }
+
+// Undoing the visit that added a contact keeps the card when the contact
+// was changed on it since (issue 11, item 1); one deleted from the card
+// keeps nothing.
+func TestUndoKeepsACardWhoseContactWasEdited(t *testing.T) {
+	h := salesTeam(t)
+	h.Send(ann, "/visit Acme; met Li (buyer)")
+	got := h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Acme"), "👤 Li"), "Title")
+	apptest.MustContain(t, h.Send(ann, "CFO"), "updated")
+	apptest.MustContain(t, h.Send(ann, "/undo"), "The client card Acme, which it created, stays: it has 1 contact added since.")
+
+	h.Send(ann, "/visit Globex; met Wu (user)")
+	got = h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Globex"), "👤 Wu"), "Delete")
+	h.Tap(ann, got, "Yes, delete")
+	got = h.Send(ann, "/undo")
+	apptest.MustContain(t, got, "The client card Globex, which it created, goes too: nothing else is on it.")
+}

@@ -157,13 +157,20 @@ var migrations = []*gormigrate.Migration{
 	},
 	{
 		// A contact deleted from the card keeps its row, so the visits that
-		// met it still name it (issue 11, item 9).
+		// met it still name it; one changed on the card is marked, so undoing
+		// the visit that added it keeps the card (issue 11, item 9).
 		ID: "0020_forms11",
 		Migrate: func(tx *gorm.DB) error {
 			type contact struct {
 				DeletedAt *time.Time
+				EditedAt  *time.Time
 			}
-			return tx.Table("contacts").Migrator().AddColumn(&contact{}, "DeletedAt")
+			for _, col := range []string{"DeletedAt", "EditedAt"} {
+				if err := tx.Table("contacts").Migrator().AddColumn(&contact{}, col); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	},
 }
