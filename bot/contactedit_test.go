@@ -91,8 +91,9 @@ func testContactEditAndDeleteFromCardChinese(t *testing.T, h *apptest.Harness) {
 
 // A command sent while a contact is being changed names the change, not a
 // new contact form.
-func TestContactEditHeldByACommand(t *testing.T) {
-	h := salesTeam(t)
+func TestContactEditHeldByACommand(t *testing.T) { testContactEditHeldByACommand(t, salesTeam(t)) }
+
+func testContactEditHeldByACommand(t *testing.T, h *apptest.Harness) {
 	h.Send(ann, "/visit Acme; met Li (buyer)")
 	got := h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Acme"), "👤 Li"), "Roles")
 	got = h.Tap(ann, got, "user")
@@ -106,7 +107,10 @@ func TestContactEditHeldByACommand(t *testing.T) {
 // was changed on it since (issue 11, item 1); one deleted from the card
 // keeps nothing.
 func TestUndoKeepsACardWhoseContactWasEdited(t *testing.T) {
-	h := salesTeam(t)
+	testUndoKeepsACardWhoseContactWasEdited(t, salesTeam(t))
+}
+
+func testUndoKeepsACardWhoseContactWasEdited(t *testing.T, h *apptest.Harness) {
 	h.Send(ann, "/visit Acme; met Li (buyer)")
 	got := h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Acme"), "👤 Li"), "Title")
 	apptest.MustContain(t, h.Send(ann, "CFO"), "updated")

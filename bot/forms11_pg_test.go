@@ -18,4 +18,6 @@ func TestFormsIssue11OnPostgres(t *testing.T) {
 	t.Run("ObjectionFormSave", func(t *testing.T) { testObjectionFormSave(t, salesTeam(t, apptest.Postgres(t))) })
 	t.Run("ObjectionFormSaveChinese", func(t *testing.T) { testObjectionFormSaveChinese(t, salesTeam(t, apptest.Postgres(t))) })
 	t.Run("FormContinuesAfterRestart", func(t *testing.T) { testFormContinuesAfterRestart(t, salesTeam(t, apptest.Postgres(t))) })
+	t.Run("ContactEditHeldByACommand", func(t *testing.T) { testContactEditHeldByACommand(t, salesTeam(t, apptest.Postgres(t))) })
+	t.Run("UndoKeepsACardWhoseContactWasEdited", func(t *testing.T) { testUndoKeepsACardWhoseContactWasEdited(t, salesTeam(t, apptest.Postgres(t))) })
 }
