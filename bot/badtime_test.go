@@ -29,6 +29,7 @@ func testImpossibleTimeRefused(t *testing.T, h *apptest.Harness) {
 		"/visit Acme; when: 26:00":             "26:00",
 		"/visit Acme; revisit tomorrow 26:00":  "26:00",
 		"/visit Acme tomorrow 26:00 demo":      "26:00", // without separators, a known client
+		"/visit Initech 25:00 demo":            "25:00", // without separators, an unknown one
 		"/visit Globex; yesterday 13pm; phone": "13pm",
 	} {
 		got := h.Send(ann, in)
