@@ -165,8 +165,14 @@ var migrations = []*gormigrate.Migration{
 				DeletedAt *time.Time
 				EditedAt  *time.Time
 			}
+			m := tx.Table("contacts").Migrator()
 			for _, col := range []string{"DeletedAt", "EditedAt"} {
-				if err := tx.Table("contacts").Migrator().AddColumn(&contact{}, col); err != nil {
+				// EditedAt came after the first merge of this step: a
+				// development database that ran it without re-runs it.
+				if m.HasColumn(&contact{}, col) {
+					continue
+				}
+				if err := m.AddColumn(&contact{}, col); err != nil {
 					return err
 				}
 			}
