@@ -168,6 +168,7 @@ var refusals = []*regexp.Regexp{
 	regexp.MustCompile(`^Those planned visits are gone already\.`),
 	regexp.MustCompile(`^You are not in a team yet`),
 	regexp.MustCompile(`^You are not in a team “`),
+	regexp.MustCompile(`^Only a manager of the team sets targets`),
 	regexp.MustCompile(`^That contact is gone already`),
 	regexp.MustCompile(`^That planned visit is gone`),
 }
@@ -697,7 +698,10 @@ func (w *world) cells() []*cell {
 		{row: "visits", label: "v:f:ANNVISIT:points", covers: []string{"cb:v"}, scope: sAnnOwn, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":points" }), after: cancel},
 		{row: "visits", label: "v:f:ANNVISIT:bogus (forged)", covers: []string{"cb:v"}, scope: sNobody, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":bogus" })},
 		{row: "visits", label: "v:e:ZOEVISIT", covers: []string{"cb:v"}, scope: sNobody, do: press(func(w *world) string { return "v:e:" + id(w.zoeVisit) })},
-		{row: "visits", label: "/visit Acmeco; demo", covers: []string{"/visit"}, scope: sLogByName, do: say("/visit Acmeco; demo"), want: all("Acmeco"), phase: 2},
+		// Ann's Acmeco may have several open deals by now: the visit then
+		// asks which, and the cell closes that question.
+		{row: "visits", label: "/visit Acmeco; demo", covers: []string{"/visit"}, scope: sLogByName, do: say("/visit Acmeco; demo"), want: all("Acmeco"), phase: 2, after: cancel},
+		{row: "visits", label: "v:f:ANNVISIT:deal", covers: []string{"cb:v", "form:visit"}, scope: sAnnOwn, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":deal" }), after: cancel},
 		{row: "visits", label: "v:u:ANNVISIT (undo)", covers: []string{"cb:v"}, scope: sAnnOwn, phase: 1,
 			before: func(w *world, _ tgfake.User) {
 				w.annVisit = buttonID(w.t, w.h.Send(w.tg[pRep], "/visit Acmeco; phone"), "v:e:")
@@ -798,7 +802,26 @@ func (w *world) cells() []*cell {
 
 		// Deals.
 		{row: "deals", label: "/deals", covers: []string{"/deals"}, scope: sOwnInTeam, do: say("/deals")},
-		{row: "deals", label: "/deal (usage)", covers: []string{"/deal"}, scope: sOwn, do: say("/deal")},
+		{row: "deals", label: "/deal (form)", covers: []string{"/deal", "form:deal"}, scope: sOwnInTeam, do: say("/deal"), want: all("Which client is the deal for?"), after: cancel},
+		{row: "deals", label: "/deal then typed id:ACME", covers: []string{"/deal", "form:deal"}, scope: sLogByID,
+			do: then(say("/deal"), sayf(acme("id:ACME"))), want: all("What is the deal?"), after: cancel},
+		{row: "deals", label: "/deal then typed id:ZEN", covers: []string{"/deal", "form:deal"}, scope: sZoeLogByID,
+			do: then(say("/deal"), sayf(zen("id:ZEN"))), after: cancel},
+		{row: "deals", label: "/deal won #ANNDEAL (asks for referrals)", covers: []string{"/deal", "form:referrals"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     sayf(func(w *world) string { return "/deal won #" + id(w.annDeal) }), want: all("Who else could buy?"), after: cancel},
+		{row: "deals", label: "/deal won #ANNDEAL then a referral", covers: []string{"/deal", "form:referrals"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     then(sayf(func(w *world) string { return "/deal won #" + id(w.annDeal) }), say("Referredco")), want: all("Referredco"), after: cancel},
+		{row: "deals", label: "/deal #ANNDEAL; next call Li", covers: []string{"/deal"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     sayf(func(w *world) string { return "/deal #" + id(w.annDeal) + "; next call Li" }), want: all("Updated")},
+		{row: "deals", label: "/deal #ZOEDEAL; next call", covers: []string{"/deal"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
+			do:     sayf(func(w *world) string { return "/deal #" + id(w.zoeDeal) + "; next call" })},
+		{row: "deals", label: "/deal won #ZOEDEAL", covers: []string{"/deal"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
+			do:     sayf(func(w *world) string { return "/deal won #" + id(w.zoeDeal) }), after: cancel},
 		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks")},
 		{row: "deals", label: "dl:ZOEDEAL:price", covers: []string{"cb:dl"}, scope: sZoeClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
@@ -808,6 +831,19 @@ func (w *world) cells() []*cell {
 			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
 			do:     press(func(w *world) string { return "dl:" + id(w.annDeal) + ":price" })},
 		{row: "deals", label: "/deal Acmeco; 5 units", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal Acmeco; 5 units"), want: all("Acmeco"), phase: 1},
+
+		// Pipeline and the month's review: managers their teams', a rep their own.
+		{row: "pipeline", label: "/pipeline", covers: []string{"/pipeline"}, scope: sOwn, do: say("/pipeline"),
+			want: map[who]string{pRep: "Your pipeline in Nordlys", pRep2: "Your pipeline in Nordlys", pMgr: "Pipeline of Nordlys", pMgrX: "Pipeline of Sudvik", pAdmin: "Pipeline of"}},
+		{row: "pipeline", label: "/pipeline Nordlys next", covers: []string{"/pipeline"}, scope: sNorthList, do: say("/pipeline Nordlys next"),
+			want: map[who]string{pRep: "Your pipeline in Nordlys", pRep2: "Your pipeline in Nordlys", pMgr: "Pipeline of Nordlys", pAdmin: "Pipeline of Nordlys"}},
+		{row: "pipeline", label: "/pipeline Sudvik", covers: []string{"/pipeline"}, scope: sZoeClient, do: say("/pipeline Sudvik")},
+		{row: "pipeline", label: "/month", covers: []string{"/month"}, scope: sOwn, do: say("/month"),
+			want: map[who]string{pRep: "in Nordlys", pMgr: "Nordlys —", pMgrX: "Sudvik —"}},
+		{row: "pipeline", label: "/month Nordlys last", covers: []string{"/month"}, scope: sNorthList, do: say("/month Nordlys last"), want: all("Oct 2026")},
+		{row: "pipeline", label: "/month Sudvik", covers: []string{"/month"}, scope: sZoeClient, do: say("/month Sudvik")},
+		{row: "settings", label: "/settings Nordlys probability demo 45", covers: []string{"/settings"}, scope: sManageN, do: say("/settings Nordlys probability demo 45"), want: all("45%"), phase: 1},
+		{row: "settings", label: "/schedule Nordlys month 10:00", covers: []string{"/schedule"}, scope: sManageN, do: say("/schedule Nordlys month 10:00"), want: all("the 1st, 10:00"), phase: 1},
 
 		// Exports.
 		{row: "exports", label: "/export", covers: []string{"/export"}, scope: sOwn, do: say("/export"),
@@ -868,6 +904,15 @@ func (w *world) cells() []*cell {
 		{row: "settings", label: "/digest", covers: []string{"/digest"}, scope: sManageOwn, do: say("/digest")},
 		{row: "settings", label: "/week Nordlys", covers: []string{"/week"}, scope: sManageN, do: say("/week Nordlys")},
 		{row: "settings", label: "/week Sudvik", covers: []string{"/week"}, scope: sZoeClient, do: say("/week Sudvik")},
+
+		// Targets: everyone in sees their own (managers: the team's);
+		// only a team's managers set them or look at a rep's.
+		{row: "targets", label: "/target", covers: []string{"/target"}, scope: sOwn, do: say("/target"), want: all("🎯")},
+		{row: "targets", label: "/target @ann", covers: []string{"/target"}, scope: sManageN, do: say("/target @ann"), want: all("Ann")},
+		{row: "targets", label: "/target @ann units 42", covers: []string{"/target"}, scope: sManageN, do: say("/target @ann units 42"), want: all("42"), phase: 1},
+		{row: "targets", label: "/target @zoe units 7", covers: []string{"/target"}, scope: sZoeClient, do: say("/target @zoe units 7"), want: all("Zoe"), phase: 1},
+		{row: "targets", label: "/target team value 5M", covers: []string{"/target"}, scope: sManageOwn, do: say("/target team value 5M"), want: all("5,000,000"), phase: 1},
+		{row: "targets", label: "/settings target units 40", covers: []string{"/settings"}, scope: sManageOwn, do: say("/settings target units 40"), want: map[who]string{pMgr: "units 40", pMgrX: "units 40"}, phase: 1},
 
 		// A form's button without that form waiting.
 		{row: "forms", label: "f:client:c:0 (no form waiting)", covers: []string{"cb:f"}, scope: sNobody, do: pressS("f:client:c:0")},

@@ -437,6 +437,11 @@ func (b *Bot) cmdMe(ctx context.Context, r *Request) error {
 		}
 	}
 	blocks := []string{strings.Join(lines, "\n"), b.planBlock(r, rw, r.t("plan_label_this", nil))}
+	month, err := b.meTargets(ctx, r, team)
+	if err != nil {
+		return err
+	}
+	blocks = append(blocks, month)
 	if len(rw.Objections) > 0 {
 		ol := []string{p.t("me_objections", map[string]any{"Count": len(rw.Objections)})}
 		for _, o := range rw.Objections {

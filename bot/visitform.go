@@ -22,6 +22,7 @@ func (b *Bot) visitForm() *Form {
 		models.FieldWhen:      {b.whenStep()},
 		models.FieldContacts:  {b.contactsStep()},
 		models.FieldNextVisit: b.nextVisitSteps(),
+		models.FieldDeal:      {b.visitDealStep()},
 	}
 	steps := formSteps(visitKeys, visitDrafts, custom)
 	withAttitude(steps)
@@ -389,6 +390,8 @@ func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 			return labelled(r, visitKeys, f, firstNonEmpty(d.ClientName, d.Typed)), true
 		case models.FieldContacts:
 			return metLine(r, d.Contacts), true
+		case models.FieldDeal:
+			return "", true
 		}
 		return "", false
 	})

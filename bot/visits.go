@@ -54,6 +54,9 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { visitDrafts.store(st, d) }); asked || err != nil {
 		return err
 	}
+	if asked, err := b.settleDeal(ctx, r, st, d); asked || err != nil {
+		return err
+	}
 	if err := models.CheckVisitTime(d.at(r.Now), r.Now); err != nil {
 		d.At = nil
 		visitDrafts.store(st, d)

@@ -27,8 +27,11 @@ type clientRow struct {
 	GradeAsked       bool
 	LastVisitAt      *time.Time
 	NoProgressVisits int
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// CreatedBy is who created the card (its first owner), for the new
+	// clients a rep brought in a month.
+	CreatedBy int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func (clientRow) TableName() string { return "clients" }
@@ -47,7 +50,7 @@ func clientRowOf(c *models.Client) clientRow {
 		ID: c.ID, TeamID: c.TeamID, Name: c.Name, NameKey: models.NameKey(c.Name), Industry: c.Industry,
 		Address: c.Address, Size: c.Size, Source: c.Source, OwnerID: c.OwnerID, Grade: string(c.Grade),
 		Stage: string(c.Stage), Notes: c.Notes, GradeAsked: c.GradeAsked, LastVisitAt: timePtr(c.LastVisitAt),
-		NoProgressVisits: c.NoProgressVisits,
+		NoProgressVisits: c.NoProgressVisits, CreatedBy: c.OwnerID,
 	}
 }
 

@@ -156,6 +156,18 @@ var migrations = []*gormigrate.Migration{
 		Migrate: migrateUpdateCrashes,
 	},
 	{
+		ID:      "0017_targets",
+		Migrate: migrateTargets,
+	},
+	{
+		ID:      "0018_deal_links",
+		Migrate: migrateDealLinks,
+	},
+	{
+		ID:      "0019_pipeline",
+		Migrate: migratePipeline,
+	},
+	{
 		// A contact deleted from the card keeps its row, so the visits that
 		// met it still name it; one changed on the card is marked, so undoing
 		// the visit that added it keeps the card (issue 11, item 9).
