@@ -179,8 +179,9 @@ var migrations = []*gormigrate.Migration{
 			}
 			m := tx.Table("contacts").Migrator()
 			for _, col := range []string{"DeletedAt", "EditedAt"} {
-				// EditedAt came after the first merge of this step: a
-				// development database that ran it without re-runs it.
+				// EditedAt came after this step was first merged: a column
+				// there already is skipped, so the step can be run again by
+				// hand on a development database that ran the first version.
 				if m.HasColumn(&contact{}, col) {
 					continue
 				}
