@@ -622,9 +622,8 @@ func (b *Bot) clientsFilter(ctx context.Context, r *Request, grade models.Grade)
 			f.TeamIDs = append(f.TeamIDs, m.TeamID)
 		}
 	}
-	if !team {
-		f.OwnerID = r.User.ID
-	}
+	// A rep's list is the clients the one visibility rule lets them see
+	// (owned, shared with them, worked), not only those they own.
 	return f, team, nil
 }
 
@@ -681,7 +680,7 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 		} else {
 			parts = append(parts, r.t("clients_last_visit", map[string]any{"At": r.day(c.LastVisitAt)}))
 		}
-		if team {
+		if team || c.OwnerID != r.User.ID {
 			parts = append(parts, b.userName(ctx, r, c.OwnerID))
 		}
 		line := fmt.Sprintf("%d. %s — %s", n, c.Name, strings.Join(parts, " · "))

@@ -173,7 +173,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 	default:
 		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.visibleTeamNames(ctx, r)})
 	}
-	sc := reports.ExportScope{Team: team}
+	sc := reports.ExportScope{Viewer: r.User, Team: team}
 	repName := ""
 	switch role := r.User.RoleIn(team.ID); {
 	case r.User.CanManage(team.ID):

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -126,6 +127,18 @@ func TestRepExportsOwnDataOnly(t *testing.T) {
 	}
 	if cs := rows(t, f, "客户"); len(cs) != 4 {
 		t.Fatalf("Li's clients %q", cs)
+	}
+	// A client a manager shares with Li is one he sees, so his export
+	// lists it (the one visibility rule, not "the ones he owns").
+	apptest.MustContain(t, h.Send(miaTG, "/client Gamma share Li Wei"), "Gamma is now shared with Li Wei.")
+	got = h.Send(liTG, "/export")
+	apptest.MustContain(t, got[:1], "客户 4 个")
+	cs := rows(t, openWorkbook(t, got[0]), "客户")
+	if len(cs) != 5 || !slices.ContainsFunc(cs, func(r []string) bool { return r[0] == "Gamma" }) {
+		t.Fatalf("Li's clients with Gamma shared %q", cs)
+	}
+	if vs := rows(t, openWorkbook(t, got[0]), "拜访"); len(vs) != 3 {
+		t.Fatalf("Li's visits with Gamma shared: Bob's visits leaked %q", vs)
 	}
 	// Not another team: neither a rep nor a manager of North.
 	for _, u := range []tgfake.User{liTG, miaTG} {

@@ -148,10 +148,10 @@ func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (
 	if r.reps, r.managers, _, err = b.members(ctx, team.ID, dayTo); err != nil {
 		return nil, err
 	}
-	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
+	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{Viewer: storage.System, TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
-	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
+	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{Viewer: storage.System, TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
 	if r.planned, err = b.db.PlannedVisitsOf(ctx, team.ID, 0, r.week); err != nil {
@@ -407,7 +407,7 @@ func (b *Builder) readWeek(ctx context.Context, team *models.Team, repID int64, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	scope := storage.RecordScope{TeamID: team.ID, RepID: repID, From: from, To: to}
+	scope := storage.RecordScope{Viewer: storage.System, TeamID: team.ID, RepID: repID, From: from, To: to}
 	visits, err := b.db.ReportVisits(ctx, scope)
 	if err != nil {
 		return nil, nil, nil, err

@@ -15,8 +15,10 @@ import (
 )
 
 // ExportScope is what an export covers: a team's records (RepID 0) or one
-// rep's, between two civil dates inclusive, in the team's zone.
+// rep's, between two civil dates inclusive, in the team's zone, as Viewer
+// may see them (storage.System for an operator's export).
 type ExportScope struct {
+	Viewer   *models.User
 	Team     *models.Team
 	RepID    int64
 	From, To string
@@ -125,7 +127,7 @@ func (b *Builder) Export(ctx context.Context, sc ExportScope, l ExportLabels) (*
 	if err != nil {
 		return nil, err
 	}
-	scope := storage.RecordScope{TeamID: sc.Team.ID, RepID: sc.RepID, From: from, To: to}
+	scope := storage.RecordScope{Viewer: sc.Viewer, TeamID: sc.Team.ID, RepID: sc.RepID, From: from, To: to}
 	e := &Export{Scope: sc, Loc: loc}
 	for _, sheet := range []func(context.Context, storage.RecordScope, ExportLabels) (Sheet, error){
 		b.visitSheet, b.objectionSheet, b.clientSheet, b.followUpSheet,

@@ -137,6 +137,11 @@ type ClientFilter struct {
 // idx_clients_team_key otherwise.
 func clientQuery(tx *gorm.DB, f ClientFilter) *gorm.DB {
 	q := visibleClients(tx, f.Viewer).Where("team_id IN ?", f.TeamIDs)
+	if whole, part := splitReach(f.Viewer, f.TeamIDs); len(whole) == 0 && len(part) > 0 {
+		// A rep who sees part of their teams: their clients come from the
+		// rep's side of the indexes, not from a scan of the team's.
+		q = q.Where("clients.id IN (?)", repClientIDs(tx.Session(&gorm.Session{NewDB: true}), f.Viewer.ID, part))
+	}
 	if f.OwnerID != 0 {
 		q = q.Where("owner_id = ?", f.OwnerID)
 	}

@@ -88,7 +88,7 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, rep := range []int64{0, s.Li} {
-			if _, err := b.Export(ctx, reports.ExportScope{Team: s.Team, RepID: rep, From: "2026-11-01", To: "2026-11-30"}, reports.ExportLabels{}); err != nil {
+			if _, err := b.Export(ctx, reports.ExportScope{Viewer: storage.System, Team: s.Team, RepID: rep, From: "2026-11-01", To: "2026-11-30"}, reports.ExportLabels{}); err != nil {
 				t.Fatal(err)
 			}
 		}
