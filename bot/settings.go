@@ -47,7 +47,11 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if keyAt < 0 {
-		r.reply(b.settingsText(ctx, r, team), nil)
+		targets, err := b.settingsTargetsText(ctx, r, team)
+		if err != nil {
+			return err
+		}
+		r.reply(b.settingsText(ctx, r, team)+"\n"+targets, nil)
 		return nil
 	}
 	value := strings.Join(fields[keyAt+1:], " ")
@@ -58,6 +62,8 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		return nil
 	}
 	switch key {
+	case wordSettingTarget:
+		return b.settingsTarget(ctx, r, team, value)
 	case wordSettingTZ:
 		loc, ok := models.ParseZone(value)
 		if !ok {
@@ -121,7 +127,11 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(ctx, r, team), nil)
+	targets, err := b.settingsTargetsText(ctx, r, team)
+	if err != nil {
+		return err
+	}
+	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(ctx, r, team)+"\n"+targets, nil)
 	return nil
 }
 

@@ -23,6 +23,7 @@ const (
 	wordClientShare    word = "client.share"    // /client NAME share @rep
 	wordClientUnshare  word = "client.unshare"  // /client NAME unshare @rep
 	wordSettingShared  word = "settings.shared" // /settings shared on
+	wordSettingTarget  word = "settings.target" // /settings target units 42
 	wordTeamHistory    word = "team.history"    // /team history
 	wordFollowUpsTeam  word = "followups.team"  // /followups team
 	wordPlanNext       word = "plan.next"       // /plan next …
@@ -50,7 +51,7 @@ const (
 )
 
 // allWords lists the constants above, for the catalogue test.
-var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordTeamHistory, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
+var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordSettingTarget, wordTeamHistory, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
 	wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleOn, wordScheduleOff,
 	wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff,
 	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager,
@@ -58,7 +59,7 @@ var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUns
 
 // settingWords are the keys /settings changes.
 var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff, wordSettingShared,
-	wordSettingProb}
+	wordSettingTarget, wordSettingProb}
 
 // parseRole reads the role of /invite and /promote ("rep", "经理").
 func (c *Catalogue) parseRole(s string) (models.Role, bool) {

@@ -179,6 +179,9 @@ type DailyDigest struct {
 	// FollowUps is false while follow-ups are not tracked (the counts are
 	// then left out rather than shown as zero).
 	FollowUps bool
+	// Month is the month to date against the targets, as of the end of the
+	// day (now, for today).
+	Month *MonthAttainment
 }
 
 // PlannedLine is a line of a rep's plan for the coming week.
@@ -232,6 +235,9 @@ type WeeklySummary struct {
 	Objections   []ObjectionStat
 	// ObjectionCount is all the week's objections.
 	ObjectionCount int
+	// Month is the month of the week's last day to date against the
+	// targets, as of the end of the week (now, while it runs).
+	Month *MonthAttainment
 }
 
 // ReportSettings are a team's report schedule, in the team's zone.

@@ -49,7 +49,7 @@ func capture(t *testing.T, db *storage.DB) *captured {
 
 // bigTables are the tables that grow with use; a report may not read one
 // of them without an index.
-var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups|deals|deal_competitors|targets)\b`)
+var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups|deals|deal_competitors|deal_stage_events|targets)\b`)
 
 // Every query behind the digest, the summary, a rep's week and an export
 // (storage's report aggregates, asked by the reports builder as the bot

@@ -162,8 +162,8 @@ func (db *DB) activeMember(ctx context.Context, teamID, userID int64) error {
 //   - new clients: cards created in the month, by who created them
 //     (idx_clients_team_created).
 //
-// The reps are the team's active reps, and anyone else with something done
-// in the month or a target of their own. Four queries and the members',
+// The reps are the team's active reps who had joined by asOf, and anyone
+// else with something done in the month or a target of their own. Four queries and the members',
 // whatever the team's size.
 func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64, month models.Month, asOf time.Time) (*models.MonthAttainment, error) {
 	onlyRep := int64(0)
@@ -204,7 +204,8 @@ func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64,
 		}
 	}
 	for _, m := range members {
-		if m.Role == models.RoleRep {
+		// A rep who joined after asOf was not there yet (a past day's digest).
+		if m.Role == models.RoleRep && !m.JoinedAt.After(asOf) {
 			add(m.User.ID)
 		}
 	}
