@@ -54,6 +54,10 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 	h.Member(mrRepZh, "East", "rep")
 	apptest.MustContain(t, h.Send(mrMgr, "/settings tz Asia/Shanghai"), "Asia/Shanghai")
 	apptest.MustContain(t, h.Send(mrMgr, "/schedule summary off"), "weekly summary: off")
+	sendDue(t, h) // the team did not exist on 1 November: no review of October
+	if got := monthReviews(h, mrMgr); len(got) != 0 {
+		t.Fatalf("a review of a month before the team: %q", apptest.Texts(got))
+	}
 	for _, c := range []string{"Acme", "Beta", "Gamma"} {
 		apptest.MustContain(t, h.Send(mrRep, "/visit "+c+"; phone"), c)
 	}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -75,7 +74,7 @@ func monthArg(c *Catalogue, text string, now time.Time, loc *time.Location, past
 		return models.AddMonths(this, -1), true
 	}
 	if m, ok := quick.ParseMonth(text, now, loc); ok {
-		if past && this.Before(m) && !fourDigits.MatchString(text) {
+		if past && this.Before(m) && !yearRE.MatchString(text) {
 			m.Year--
 		}
 		return m, true
@@ -90,8 +89,6 @@ func monthArg(c *Catalogue, text string, now time.Time, loc *time.Location, past
 	}
 	return models.Month{}, false
 }
-
-var fourDigits = regexp.MustCompile(`\d{4}`)
 
 // notTeamNorMonth answers an argument of /pipeline or /month that is no
 // month: one word without digits is most likely a team's name, so it

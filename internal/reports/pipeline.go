@@ -59,25 +59,10 @@ func (b *Builder) readPipeline(ctx context.Context, team *models.Team, scope sto
 	if d.closed, err = b.db.ClosedDeals(ctx, scope, from, to); err != nil {
 		return nil, err
 	}
-	var att *models.MonthAttainment
-	if d.goals, att, err = b.goals(ctx, team, month); err != nil {
+	if d.goals, err = b.goals(ctx, team, month, reps); err != nil {
 		return nil, err
 	}
-	d.reps = attainmentReps(att, reps)
 	return d, nil
-}
-
-// attainmentReps are the people a report lists: the attainment's (the
-// team's reps and anyone with a target or a win in the month), else reps.
-func attainmentReps(att *models.MonthAttainment, reps []models.RepRef) []models.RepRef {
-	if att == nil || len(att.Reps) == 0 {
-		return reps
-	}
-	out := make([]models.RepRef, len(att.Reps))
-	for i, r := range att.Reps {
-		out[i] = models.RepRef{ID: r.RepID, Name: r.Name}
-	}
-	return out
 }
 
 // build weighs the data into the team's pipeline (repID 0) or one rep's.
@@ -151,7 +136,9 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 	if d.opened, err = b.db.DealsOpenedIn(ctx, scope, from, to); err != nil {
 		return nil, err
 	}
-	if _, d.att, err = b.goals(ctx, team, month); err != nil {
+	// The month's attainment: every rep's against every target (units,
+	// value, visits, existing clients, new clients), as of now.
+	if d.att, err = b.db.Attainment(ctx, storage.System, team.ID, month, b.clock.Now()); err != nil {
 		return nil, err
 	}
 	now := models.MonthOf(b.clock.Now(), loc)
