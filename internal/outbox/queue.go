@@ -45,6 +45,7 @@ type Queue struct {
 	slots    chan struct{}           // a token per busy worker (while running)
 	jobs     chan job                // chats handed to the workers
 	starved  bool                    // the head loop found every worker busy
+	backlog  []storage.Outgoing      // heads it read and could not hand out
 	skip     map[int64]time.Time     // rows another live process holds, until
 	waiters  map[int64]*updateWaiter // update id → who waits for its rows
 	changed  chan struct{}           // closed and replaced when a row finishes
@@ -217,9 +218,34 @@ func (q *Queue) kickAfterCommit(ctx context.Context, rows []storage.Outgoing) {
 		if i > 0 && r.ChatID == rows[i-1].ChatID {
 			continue
 		}
-		chat := r.ChatID
-		q.db.AfterCommit(ctx, func() { q.Kick(chat) })
+		chat, prio := r.ChatID, Priority(r.Priority)
+		q.db.AfterCommit(ctx, func() { q.Kick(chat, prio) })
 	}
+}
+
+// Delivery is one message that delivers something (EnqueueDeliveries).
+type Delivery struct {
+	SourceID int64
+	Message  Message
+}
+
+// EnqueueDeliveries stores one message per item of source (a claimed batch
+// of follow-ups), in order, in one statement; it returns the row ids.
+func (q *Queue) EnqueueDeliveries(ctx context.Context, source string, items []Delivery) ([]int64, error) {
+	rows := make([]storage.Outgoing, 0, len(items))
+	for _, it := range items {
+		row, err := Row(it.Message, 0, source, it.SourceID)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	ids, err := q.db.EnqueueOutgoing(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	q.kickAfterCommit(ctx, rows)
+	return ids, nil
 }
 
 // Wake tells the queue new rows committed.
@@ -473,6 +499,22 @@ func (q *Queue) run(ctx context.Context) {
 	}()
 	resumed := false
 	for ctx.Err() == nil {
+		q.mu.Lock()
+		waiting := len(q.backlog) > 0
+		q.mu.Unlock()
+		if waiting {
+			// Every worker is busy and takes its next chat from the
+			// backlog: a read of the heads would hand out nothing.
+			select {
+			case <-ctx.Done():
+			case <-q.wake:
+			case <-time.After(time.Second):
+				q.mu.Lock()
+				q.backlog = nil // a second old: read the heads again
+				q.mu.Unlock()
+			}
+			continue
+		}
 		now := q.db.Now()
 		heads, err := q.db.OutgoingHeads(ctx, 4*q.cfg.Workers, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
 		if err != nil {
@@ -499,7 +541,7 @@ func (q *Queue) run(ctx context.Context) {
 		q.starved = false
 		q.mu.Unlock()
 	dispatch:
-		for _, h := range heads {
+		for i, h := range heads {
 			if h.NextAt.After(now) {
 				next = min(next, h.NextAt.Sub(now))
 				continue
@@ -512,9 +554,14 @@ func (q *Queue) run(ctx context.Context) {
 			select {
 			case slots <- struct{}{}:
 			default:
-				// All workers busy: the one that finishes first wakes
-				// the loop.
+				// All workers busy: each that finishes takes the next
+				// of the rest, in order; the last wakes the loop.
 				q.starved = true
+				for _, r := range heads[i:] {
+					if !r.NextAt.After(now) {
+						q.backlog = append(q.backlog, r)
+					}
+				}
 				q.mu.Unlock()
 				break dispatch
 			}
@@ -544,7 +591,7 @@ type job struct {
 // row commits (storage.AfterCommit), so a reply leaves the moment its
 // update's handling committed. A chat being sent to already is looked at
 // again by its worker; with every worker busy the head loop takes it.
-func (q *Queue) Kick(chat int64) {
+func (q *Queue) Kick(chat int64, prio Priority) {
 	q.mu.Lock()
 	if q.slots == nil {
 		q.mu.Unlock()
@@ -559,6 +606,11 @@ func (q *Queue) Kick(chat int64) {
 	select {
 	case q.slots <- struct{}{}:
 	default:
+		if prio == Interactive {
+			// The backlog (bulk, likely) would go first: read the heads
+			// again, interactive first, when a worker is free.
+			q.backlog = nil
+		}
 		q.mu.Unlock()
 		q.Wake()
 		return
@@ -580,9 +632,21 @@ func (q *Queue) skippedLocked(id int64, now time.Time) bool {
 }
 
 // serve sends a chat's rows in order while they are ready, up to
-// maxServe, holding the chat (inflight) and a worker's slot; then lets
-// both go.
+// maxServe, holding the chat (inflight) and a worker's slot; then lets the
+// chat go and takes the next from the backlog, if any.
 func (q *Queue) serve(ctx, work context.Context, j job) {
+	for {
+		next, ok := q.serveChat(ctx, work, j)
+		if !ok {
+			return
+		}
+		j = next
+	}
+}
+
+// serveChat is serve for one chat; it returns the job the slot goes to
+// next (release).
+func (q *Queue) serveChat(ctx, work context.Context, j job) (job, bool) {
 	chat, row, have := j.chat, j.row, !j.load
 	var after int64
 	for n := 0; ; n++ {
@@ -596,11 +660,7 @@ func (q *Queue) serve(ctx, work context.Context, j job) {
 				q.mu.Unlock()
 			}
 			if !ready {
-				if q.release(chat, err != nil || ok) {
-					after = 0
-					continue // kicked meanwhile: look again
-				}
-				return
+				return q.release(chat, err != nil || ok)
 			}
 			row = next
 		}
@@ -615,36 +675,52 @@ func (q *Queue) serve(ctx, work context.Context, j job) {
 		}
 		if !done || n+1 >= maxServe || ctx.Err() != nil {
 			// The chat may have more: the head loop looks.
-			q.release(chat, true)
-			return
+			return q.release(chat, true)
 		}
 		after = row.ID
 	}
 }
 
-// release lets go of chat and its worker's slot, waking the head loop
-// when wake (the chat may have rows left) or when it found every worker
-// busy. When the chat was kicked while held (and !wake) it keeps both and
-// returns true: the caller looks at the chat again.
-func (q *Queue) release(chat int64, wake bool) bool {
+// release lets go of chat, waking the head loop when more (the chat may
+// have rows left). When the chat was kicked while held (and !more) the
+// worker keeps it and looks again; otherwise its slot goes to the next
+// chat of the backlog, or is freed (waking the head loop, if it found
+// every worker busy).
+func (q *Queue) release(chat int64, more bool) (job, bool) {
 	q.mu.Lock()
 	again := q.again[chat]
 	delete(q.again, chat)
-	if again && !wake {
+	if again && !more {
 		q.mu.Unlock()
-		return true
+		return job{chat: chat, load: true}, true
 	}
 	delete(q.inflight, chat)
+	if q.slots != nil {
+		now := q.db.Now()
+		for len(q.backlog) > 0 {
+			h := q.backlog[0]
+			q.backlog = q.backlog[1:]
+			if q.inflight[h.ChatID] || q.skippedLocked(h.ID, now) {
+				continue
+			}
+			q.inflight[h.ChatID] = true
+			q.mu.Unlock()
+			if more || again {
+				q.Wake()
+			}
+			return job{chat: h.ChatID, row: h}, true
+		}
+	}
 	starved := q.starved
 	slots := q.slots
 	q.mu.Unlock()
 	if slots != nil {
 		<-slots
 	}
-	if wake || again || starved {
+	if more || again || starved {
 		q.Wake()
 	}
-	return false
+	return job{}, false
 }
 
 // maxServe is how many rows of one chat a worker sends before handing the

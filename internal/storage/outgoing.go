@@ -148,7 +148,7 @@ func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, er
 		rows[i] = outgoingRow{ChatID: m.ChatID, Priority: m.Priority, Payload: string(m.Payload), FileName: m.FileName, FileData: m.FileData,
 			UpdateID: m.UpdateID, Source: m.Source, SourceID: m.SourceID, State: OutgoingPending, NextAt: now}
 	}
-	if err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.Create(&rows) }).Error; err != nil {
+	if err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.CreateInBatches(&rows, 500) }).Error; err != nil {
 		return nil, fmt.Errorf("store %d outgoing messages: %w", len(msgs), err)
 	}
 	ids := make([]int64, len(rows))
