@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"encoding/csv"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/chart"
 	"salesbot/internal/tgfake"
 )
 
@@ -122,6 +124,9 @@ func targetsEndToEnd(t *testing.T, h *apptest.Harness) {
 	got := h.Send(tgtMgr, "/week today")
 	if c := got[len(got)-1]; c.Method != "sendPhoto" || !strings.Contains(c.Text, "\nunits Nov 2026: Rita 18/42 (pace 34), 王芳 5/30 (pace 24)") {
 		t.Fatalf("summary caption %q", c.Text)
+	}
+	if img, err := png.Decode(bytes.NewReader(got[len(got)-1].File)); err != nil || img.Bounds().Dy() != chart.HeightWithTargets {
+		t.Fatalf("the chart has no targets panel: %v", err)
 	}
 	apptest.MustContain(t, got, "🎯 Nov 2026 to the end of the week (working day 17 of 21):\n"+team)
 
