@@ -179,12 +179,27 @@ func BenchmarkAccessVisitVsEcho(b *testing.B) {
 	})
 	b.Run("visit", func(b *testing.B) {
 		h := apptest.New(b)
-		teamWithClients(b, h, 1000)
+		north := teamWithClients(b, h, 1000)
+		// Every rep sees (and logs visits on) the team's clients: the
+		// benchmark is the visit, not the refusal of a teammate's client.
+		shared := true
+		if _, err := h.App.DB.UpdateTeamSettings(context.Background(), north.ID, storage.TeamSettings{SharedClients: &shared}); err != nil {
+			b.Fatal(err)
+		}
 		for _, u := range users {
 			h.Member(u, "North", "rep")
 			h.Send(u, "/visit Client 1 Trading; demo") // the first visit may ask for a grade
 		}
 		closedLoop(b, h.Fake, users, b.N, func(i int) string { return fmt.Sprintf("/visit Client %d Trading; demo; warm; next: call", i%1000) })
+		b.StopTimer()
+		// Each answer was a saved visit.
+		visits, err := h.App.DB.RowCounts(context.Background(), "visits")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := visits["visits"]; got < int64(b.N) {
+			b.Fatalf("%d visits stored for %d messages: the answers were not saved visits", got, b.N)
+		}
 	})
 }
 

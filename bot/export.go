@@ -21,11 +21,12 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 	for _, s := range exportSheetIDs {
 		l.Sheets[s] = reports.SheetLabels{Name: exportSheetKeys.label(cat, lang, s)}
 	}
-	for _, id := range []string{"followups", "targets"} {
+	for _, id := range []string{"followups", "deals", "targets"} {
 		sl := l.Sheets[id]
 		sl.Headers = strings.Split(exportHeaderKeys.label(cat, lang, id), "|")
 		l.Sheets[id] = sl
 	}
+	l.RepWord = cat.T(lang, "deal_competitor_rep", nil)
 	for _, s := range []struct {
 		sheet string
 		cols  map[string]string
@@ -42,7 +43,8 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 	enums := map[string]func(c *Catalogue, lang, value string) string{
 		"stage": reportStageKeys.stringLabel, "attitude": reportAttitudeKeys.stringLabel, "method": reportMethodKeys.stringLabel,
 		"category": reportCategoryKeys.stringLabel, "fukind": reportFUKindKeys.stringLabel, "fustate": reportFUStateKeys.stringLabel,
-		"metric": targetMetricKeys.stringLabel, "pace": targetStatusKeys.stringLabel, "scope": targetScopeKeys.stringLabel}
+		"metric": targetMetricKeys.stringLabel, "pace": targetStatusKeys.stringLabel, "scope": targetScopeKeys.stringLabel,
+		"dstep": stepKeys.stringLabel, "dbudget": budgetKeys.stringLabel, "dstate": exportDealStateKeys.stringLabel, "dlost": lostKeys.stringLabel}
 	l.Enum = func(kind, value string) string {
 		label, ok := enums[kind]
 		if !ok {

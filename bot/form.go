@@ -49,6 +49,10 @@ type Form struct {
 	// CanSave, when set, says the answers so far can be saved: every step
 	// then has a Save button that ends the form (the rest stays empty).
 	CanSave func(st *FormState) bool
+	// EndsOnCommand says a command sent while the form waits ends it and
+	// runs without asking: what the form collected is saved already (the
+	// referrals of a won deal).
+	EndsOnCommand bool
 }
 
 // Step is one question.
@@ -640,6 +644,10 @@ func (b *Bot) formBeforeCommand(ctx context.Context, r *Request) (bool, error) {
 	}
 	if r.Command == "cancel" {
 		return true, b.cancelForm(ctx, r, f, st)
+	}
+	if f.EndsOnCommand {
+		_, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{})
+		return false, err
 	}
 	return true, b.holdForm(ctx, r, f, st, holdCommand, strings.TrimSpace("/"+r.Command+" "+r.Args))
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -50,7 +51,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
-		r.reply(b.settingsText(r, team)+"\n"+targets, nil)
+		r.reply(b.settingsText(ctx, r, team)+"\n"+targets, nil)
 		return nil
 	}
 	value := strings.Join(fields[keyAt+1:], " ")
@@ -106,6 +107,14 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 			return bad("/settings shared on")
 		}
 		s.SharedClients = &on
+	case wordSettingProb:
+		stage, pct, ok := parseProbability(value)
+		if !ok {
+			return bad("/settings probability demo 40")
+		}
+		if err := b.store.SetStageProbability(ctx, team.ID, stage, pct); err != nil {
+			return err
+		}
 	case wordSettingDaysOff:
 		days, ok := parseWeekdays(r.cat, value)
 		if !ok {
@@ -122,7 +131,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(r, team)+"\n"+targets, nil)
+	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(ctx, r, team)+"\n"+targets, nil)
 	return nil
 }
 
@@ -146,7 +155,38 @@ func parseWeekdays(c *Catalogue, s string) (models.Weekdays, bool) {
 	return w, true
 }
 
-func (b *Bot) settingsText(r *Request, t *models.Team) string {
+// parseProbability reads "demo 40", "demo 40%", "产品演示 40": a stage and
+// a percent, 0 to 100.
+func parseProbability(s string) (models.Stage, int, bool) {
+	f := strings.Fields(s)
+	if len(f) < 2 {
+		return models.StageNone, 0, false
+	}
+	pct, err := strconv.Atoi(strings.TrimRight(f[len(f)-1], "%％"))
+	if err != nil || pct < 0 || pct > 100 {
+		return models.StageNone, 0, false
+	}
+	stage, ok := models.ParseStage(strings.Join(f[:len(f)-1], " "))
+	if !ok || stage.Index() < 0 {
+		return models.StageNone, 0, false
+	}
+	return stage, pct, true
+}
+
+// probabilitiesText lists a team's stage probabilities in stage order.
+func (b *Bot) probabilitiesText(ctx context.Context, r *Request, teamID int64) string {
+	probs, err := b.store.StageProbabilities(ctx, teamID)
+	if err != nil {
+		probs = models.DefaultStageProbabilities()
+	}
+	parts := make([]string, len(models.Stages))
+	for i, s := range models.Stages {
+		parts[i] = fmt.Sprintf("%s %d%%", r.stage(s), probs.Of(s))
+	}
+	return r.t("settings_probabilities", map[string]any{"List": strings.Join(parts, " · ")})
+}
+
+func (b *Bot) settingsText(ctx context.Context, r *Request, t *models.Team) string {
 	revisit := r.t("settings_revisit_days", map[string]any{"Days": models.RevisitInterval(t.RevisitDays)})
 	quiet := r.t("settings_none", nil)
 	if t.Hours.QuietFrom != t.Hours.QuietTo {
@@ -165,5 +205,6 @@ func (b *Bot) settingsText(r *Request, t *models.Team) string {
 		shared = r.t("settings_shared_on", nil)
 	}
 	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
-		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off, "Shared": shared})
+		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off, "Shared": shared}) +
+		"\n" + b.probabilitiesText(ctx, r, t.ID)
 }

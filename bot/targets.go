@@ -269,7 +269,7 @@ func (b *Bot) settingsTarget(ctx context.Context, r *Request, team *models.Team,
 	if err != nil {
 		return err
 	}
-	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(r, team)+"\n"+text, nil)
+	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(ctx, r, team)+"\n"+text, nil)
 	return nil
 }
 

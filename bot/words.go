@@ -43,16 +43,23 @@ const (
 	wordDaysOffNone    word = "daysoff.none" // /settings daysoff none
 	wordRoleRep        word = "role.rep"     // /invite rep, /promote NAME rep
 	wordRoleManager    word = "role.manager"
+	wordSettingProb    word = "settings.probability" // /settings probability demo 40
+	wordScheduleMonth  word = "schedule.month"       // /schedule month 09:00
+	wordMonthThis      word = "month.this"           // /pipeline this, /month this
+	wordMonthNext      word = "month.next"
+	wordMonthLast      word = "month.last"
 )
 
 // allWords lists the constants above, for the catalogue test.
 var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordSettingTarget, wordTeamHistory, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
 	wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleOn, wordScheduleOff,
 	wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff,
-	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager}
+	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager,
+	wordSettingProb, wordScheduleMonth, wordMonthThis, wordMonthNext, wordMonthLast}
 
 // settingWords are the keys /settings changes.
-var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff, wordSettingShared, wordSettingTarget}
+var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff, wordSettingShared,
+	wordSettingTarget, wordSettingProb}
 
 // parseRole reads the role of /invite and /promote ("rep", "经理").
 func (c *Catalogue) parseRole(s string) (models.Role, bool) {

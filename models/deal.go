@@ -323,3 +323,80 @@ func DealCloseLess(a, b *Deal) bool {
 	}
 	return a.ID < b.ID
 }
+
+// DealRecord is a deal with its client's and rep's names, as an export
+// writes it.
+type DealRecord struct {
+	Deal
+	Client, Owner string
+}
+
+// Text is a competitor as one line: "Brand X (X1, unhappy, rep
+// Li)", its details in the order typed.
+func (c Competitor) Text(repWord string) string {
+	var bits []string
+	for _, s := range []string{c.Product, c.Satisfaction} {
+		if s != "" {
+			bits = append(bits, s)
+		}
+	}
+	if c.Rep != "" {
+		bits = append(bits, strings.TrimSpace(repWord+" "+c.Rep))
+	}
+	if len(bits) == 0 {
+		return c.Name
+	}
+	return c.Name + " (" + strings.Join(bits, ", ") + ")"
+}
+
+// DealChange is what a later entry says of an open deal: the parts it
+// names replace the deal's; competitors named again get the details
+// given, new ones are added.
+type DealChange struct {
+	NextStep     string
+	NextStepAt   time.Time
+	Competitors  []Competitor
+	Budget       BudgetStatus
+	BudgetAmount Money
+	Step         ProcurementStep
+	Stage        Stage
+	CloseMonth   Month
+}
+
+// Change applies c to the deal.
+func (d *Deal) Change(c DealChange) {
+	if c.NextStep != "" || !c.NextStepAt.IsZero() {
+		d.NextStep, d.NextStepAt = c.NextStep, c.NextStepAt
+	}
+	if c.Budget != BudgetUnknown {
+		d.Budget, d.BudgetAmount = c.Budget, c.BudgetAmount
+	}
+	if c.Step != StepNone {
+		d.Step = c.Step
+	}
+	if c.Stage != StageNone {
+		d.Stage = c.Stage
+	}
+	if !c.CloseMonth.IsZero() {
+		d.CloseMonth = c.CloseMonth
+	}
+	for _, nc := range c.Competitors {
+		found := false
+		for i := range d.Competitors {
+			if have := &d.Competitors[i]; Fold(have.Name) == Fold(nc.Name) {
+				found = true
+				for _, f := range []struct {
+					dst *string
+					v   string
+				}{{&have.Product, nc.Product}, {&have.Satisfaction, nc.Satisfaction}, {&have.Rep, nc.Rep}} {
+					if f.v != "" {
+						*f.dst = f.v
+					}
+				}
+			}
+		}
+		if !found {
+			d.Competitors = append(d.Competitors, nc)
+		}
+	}
+}

@@ -254,16 +254,22 @@ type ReportSettings struct {
 	PlanReminderOn   bool
 	PlanDeadlineDay  time.Weekday
 	PlanDeadlineTime ClockTime
+	// MonthOn: on the 1st at MonthTime managers get the review of the
+	// month that ended, and reps their own.
+	MonthOn   bool
+	MonthTime ClockTime
 }
 
 // DefaultReportSettings: the digest at 18:30 on working days, the summary
-// on Monday at 09:00, the plan deadline on Friday at 16:00.
+// on Monday at 09:00, the plan deadline on Friday at 16:00, the month's
+// review on the 1st at 09:00.
 func DefaultReportSettings() ReportSettings {
 	return ReportSettings{
 		DigestOn: true, DigestTime: Clock(18, 30),
 		DigestDays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 		SummaryOn:  true, SummaryDay: time.Monday, SummaryTime: Clock(9, 0),
 		PlanReminderOn: true, PlanDeadlineDay: time.Friday, PlanDeadlineTime: Clock(16, 0),
+		MonthOn: true, MonthTime: Clock(9, 0),
 	}
 }
 
@@ -282,6 +288,8 @@ const (
 	ReportDigest       = "digest"
 	ReportSummary      = "summary"
 	ReportPlanReminder = "plan_reminder"
+	// ReportMonth is the month's review; its period is the month ("2026-11").
+	ReportMonth = "month"
 )
 
 // RepWeekly is one rep's week: their plan with its status, their visits and

@@ -263,6 +263,8 @@ const (
 	FieldLastVisit  Field = "last_visit"
 	FieldCreated    Field = "created"
 	FieldRoles      Field = "roles"
+	// FieldDeal is the client's deal a visit was for.
+	FieldDeal Field = "deal"
 )
 
 // VisitFields are a visit's fields, in the order the form asks them, the
@@ -312,6 +314,9 @@ var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldNotes, Kind: TextField, Max: MaxTextLen, Use: UseEdit | UseShow | UseExport, Width: 30,
 		Keywords: []string{"note", "notes", "备注", "注"},
 		Get:      func(v *Visit) string { return v.Notes }, Set: func(v *Visit, s string) { v.Notes = s }},
+	// The deal is settled when the visit is saved (one open deal: that one;
+	// several: a question with buttons), so the form does not ask it in turn.
+	{Name: FieldDeal, Kind: CustomField, Use: UseEdit | UseShow | UseExport, Width: 24},
 }
 
 // ObjectionFields are an objection's fields, as the form asks them.
@@ -369,13 +374,13 @@ var ClientFields = []FieldSpec[Client]{
 }
 
 // ContactFields are a contact's fields, as the card's "add a contact" asks
-// them.
+// them and the card's contact buttons edit them.
 var ContactFields = []FieldSpec[Contact]{
-	{Name: FieldContactName, Step: "name", Kind: TextField, Max: MaxShortLen, Use: UseAsk,
+	{Name: FieldContactName, Step: "name", Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Name }, Set: func(c *Contact, s string) { c.Name = s }},
-	{Name: FieldRoles, Kind: CustomField, Use: UseAsk},
-	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk,
+	{Name: FieldRoles, Kind: CustomField, Use: UseAsk | UseEdit},
+	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Title }, Set: func(c *Contact, s string) { c.Title = s }},
-	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk,
+	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Phone }, Set: func(c *Contact, s string) { c.Phone = s }},
 }

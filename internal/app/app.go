@@ -395,12 +395,14 @@ func (a *App) makeJobs(context.Context) error {
 // the Bot API client's handlers.
 func (a *App) makeInbox(context.Context) error {
 	cfg := a.Cfg
-	onDone := func(int64) { a.Queue.Wake() }
+	// The replies an update's transaction stored are sent as it commits
+	// (outbox.Queue.Kick, run by storage.AfterCommit), by a free worker of
+	// the outbox, without a wait for its head loop.
+	var onDone func(int64)
 	if cfg.OnUpdateDone != nil {
 		// Callers waiting for an update (the console, tests) want its
 		// replies out, not just decided.
 		onDone = func(id int64) {
-			a.Queue.Wake()
 			a.Queue.WhenSent(context.Background(), id, func() { cfg.OnUpdateDone(id) })
 		}
 	}

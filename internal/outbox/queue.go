@@ -41,6 +41,10 @@ type Queue struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool          // chats with a send in progress here
+	again    map[int64]bool          // chats kicked while in flight: look again
+	slots    chan struct{}           // a token per busy worker (while running)
+	jobs     chan job                // chats handed to the workers
+	starved  bool                    // the head loop found every worker busy
 	skip     map[int64]time.Time     // rows another live process holds, until
 	waiters  map[int64]*updateWaiter // update id → who waits for its rows
 	changed  chan struct{}           // closed and replaced when a row finishes
@@ -119,7 +123,7 @@ func NewQueue(db *storage.DB, out *Outbox, cfg QueueConfig) *Queue {
 		cfg.TakenOver = func(int) {}
 	}
 	return &Queue{db: db, out: out, cfg: cfg, log: cfg.Log, wake: make(chan struct{}, 1),
-		inflight: map[int64]bool{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
+		inflight: map[int64]bool{}, again: map[int64]bool{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
 		changed: make(chan struct{}), sources: map[string]SourceHooks{}, latCap: 1 << 16}
 }
 
@@ -202,10 +206,20 @@ func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, 
 	if err != nil {
 		return nil, err
 	}
-	if !q.db.InTransaction(ctx) {
-		q.Wake()
-	}
+	q.kickAfterCommit(ctx, rows)
 	return ids, nil
+}
+
+// kickAfterCommit sends rows' chats (Kick) once ctx's transaction has
+// committed them (at once outside one).
+func (q *Queue) kickAfterCommit(ctx context.Context, rows []storage.Outgoing) {
+	for i, r := range rows {
+		if i > 0 && r.ChatID == rows[i-1].ChatID {
+			continue
+		}
+		chat := r.ChatID
+		q.db.AfterCommit(ctx, func() { q.Kick(chat) })
+	}
 }
 
 // Wake tells the queue new rows committed.
@@ -433,53 +447,34 @@ func (q *Queue) run(ctx context.Context) {
 			stopWork()
 		}
 	}()
-	// A slot per worker: a head is handed out only when a worker is free,
+	// A slot per worker: a chat is handed out only when a worker is free,
 	// and handing it out never blocks.
 	slots := make(chan struct{}, q.cfg.Workers)
-	jobs := make(chan storage.Outgoing, q.cfg.Workers)
+	jobs := make(chan job, q.cfg.Workers)
+	q.mu.Lock()
+	q.slots, q.jobs = slots, jobs
+	q.mu.Unlock()
 	var wg sync.WaitGroup
 	for i := 0; i < q.cfg.Workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for row := range jobs {
-				chat := row.ChatID
-				// A worker stays with its chat for a few rows (a reply of
-				// several messages, the chat's burst) before handing the
-				// chat back: fewer trips through the head query.
-				for k := 1; ; k++ {
-					done := q.deliver(work, row)
-					q.mu.Lock()
-					close(q.changed)
-					q.changed = make(chan struct{})
-					q.mu.Unlock()
-					if done && row.UpdateID != 0 {
-						q.finished(row.UpdateID, 1)
-					}
-					if !done || k >= stickyRows || ctx.Err() != nil {
-						break
-					}
-					next, ok, err := q.db.NextOutgoingInChat(work, chat, row.ID)
-					if err != nil || !ok || next.NextAt.After(q.db.Now()) {
-						break
-					}
-					row = next
-				}
-				<-slots
-				q.mu.Lock()
-				delete(q.inflight, chat)
-				q.mu.Unlock()
-				q.Wake()
+			for j := range jobs {
+				q.serve(ctx, work, j)
 			}
 		}()
 	}
 	defer func() {
+		q.mu.Lock()
+		q.slots, q.jobs = nil, nil // Kick hands out nothing more
+		q.mu.Unlock()
 		close(jobs)
 		wg.Wait()
 	}()
 	resumed := false
 	for ctx.Err() == nil {
-		heads, err := q.db.OutgoingHeads(ctx, 4*q.cfg.Workers)
+		now := q.db.Now()
+		heads, err := q.db.OutgoingHeads(ctx, 4*q.cfg.Workers, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
 		if err != nil {
 			if ctx.Err() == nil {
 				q.log.Error("load outgoing messages", "err", err)
@@ -499,8 +494,10 @@ func (q *Queue) run(ctx context.Context) {
 				q.log.Warn("resuming sends a stop interrupted; these may reach their chats twice", "count", n)
 			}
 		}
-		now := q.db.Now()
 		next := time.Second
+		q.mu.Lock()
+		q.starved = false
+		q.mu.Unlock()
 	dispatch:
 		for _, h := range heads {
 			if h.NextAt.After(now) {
@@ -508,25 +505,22 @@ func (q *Queue) run(ctx context.Context) {
 				continue
 			}
 			q.mu.Lock()
-			busy := q.inflight[h.ChatID]
-			until, skipped := q.skip[h.ID]
-			if skipped && now.After(until) {
-				delete(q.skip, h.ID)
-				skipped = false
-			}
-			if busy || skipped {
+			if q.inflight[h.ChatID] || q.skippedLocked(h.ID, now) {
 				q.mu.Unlock()
 				continue
 			}
 			select {
 			case slots <- struct{}{}:
 			default:
+				// All workers busy: the one that finishes first wakes
+				// the loop.
+				q.starved = true
 				q.mu.Unlock()
-				break dispatch // all workers busy: one that finishes wakes the loop
+				break dispatch
 			}
 			q.inflight[h.ChatID] = true
+			jobs <- job{chat: h.ChatID, row: h} // never blocks: a slot was free
 			q.mu.Unlock()
-			jobs <- h
 		}
 		select {
 		case <-ctx.Done():
@@ -536,6 +530,126 @@ func (q *Queue) run(ctx context.Context) {
 		}
 	}
 }
+
+// job is a chat handed to a worker: with its head row as the head loop
+// read it, or (load) to be read by the worker (Kick).
+type job struct {
+	chat int64
+	row  storage.Outgoing
+	load bool
+}
+
+// Kick sends chat's ready rows now, on a free worker, without waiting for
+// the head loop: the queue calls it when the transaction that stored a
+// row commits (storage.AfterCommit), so a reply leaves the moment its
+// update's handling committed. A chat being sent to already is looked at
+// again by its worker; with every worker busy the head loop takes it.
+func (q *Queue) Kick(chat int64) {
+	q.mu.Lock()
+	if q.slots == nil {
+		q.mu.Unlock()
+		q.Wake()
+		return
+	}
+	if q.inflight[chat] {
+		q.again[chat] = true
+		q.mu.Unlock()
+		return
+	}
+	select {
+	case q.slots <- struct{}{}:
+	default:
+		q.mu.Unlock()
+		q.Wake()
+		return
+	}
+	q.inflight[chat] = true
+	q.jobs <- job{chat: chat, load: true} // never blocks: a slot was free
+	q.mu.Unlock()
+}
+
+// skippedLocked reports whether row id is one another live process held
+// when this one tried it; holds mu.
+func (q *Queue) skippedLocked(id int64, now time.Time) bool {
+	until, ok := q.skip[id]
+	if ok && now.After(until) {
+		delete(q.skip, id)
+		return false
+	}
+	return ok
+}
+
+// serve sends a chat's rows in order while they are ready, up to
+// maxServe, holding the chat (inflight) and a worker's slot; then lets
+// both go.
+func (q *Queue) serve(ctx, work context.Context, j job) {
+	chat, row, have := j.chat, j.row, !j.load
+	var after int64
+	for n := 0; ; n++ {
+		if !have {
+			next, ok, err := q.db.NextOutgoingInChat(work, chat, after)
+			now := q.db.Now()
+			ready := err == nil && ok && !next.NextAt.After(now)
+			if ready {
+				q.mu.Lock()
+				ready = !q.skippedLocked(next.ID, now)
+				q.mu.Unlock()
+			}
+			if !ready {
+				if q.release(chat, err != nil || ok) {
+					after = 0
+					continue // kicked meanwhile: look again
+				}
+				return
+			}
+			row = next
+		}
+		have = false
+		done := q.deliver(work, row)
+		q.mu.Lock()
+		close(q.changed)
+		q.changed = make(chan struct{})
+		q.mu.Unlock()
+		if done && row.UpdateID != 0 {
+			q.finished(row.UpdateID, 1)
+		}
+		if !done || n+1 >= maxServe || ctx.Err() != nil {
+			// The chat may have more: the head loop looks.
+			q.release(chat, true)
+			return
+		}
+		after = row.ID
+	}
+}
+
+// release lets go of chat and its worker's slot, waking the head loop
+// when wake (the chat may have rows left) or when it found every worker
+// busy. When the chat was kicked while held (and !wake) it keeps both and
+// returns true: the caller looks at the chat again.
+func (q *Queue) release(chat int64, wake bool) bool {
+	q.mu.Lock()
+	again := q.again[chat]
+	delete(q.again, chat)
+	if again && !wake {
+		q.mu.Unlock()
+		return true
+	}
+	delete(q.inflight, chat)
+	starved := q.starved
+	slots := q.slots
+	q.mu.Unlock()
+	if slots != nil {
+		<-slots
+	}
+	if wake || again || starved {
+		q.Wake()
+	}
+	return false
+}
+
+// maxServe is how many rows of one chat a worker sends before handing the
+// chat back to the head loop (which serves the chats waiting longest).
+const maxServe = 8
 
 // gather waits briefly, while most workers are busy, for more of them to
 // finish, so a busy queue reads its heads once per few sends rather than
@@ -565,25 +679,16 @@ func (q *Queue) sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// stickyRows is how many rows of one chat a worker sends in a row.
-const stickyRows = 3
-
 // deliver claims, sends and marks one row. It reports whether the row is
 // finished (sent or given up), so the chat's next may follow.
 func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	log := q.log.With("outgoing_id", row.ID, "chat_id", row.ChatID)
 	now := q.db.Now()
+	stale := now.Add(-q.cfg.StaleAfter)
 	// Whether a send of this row started before (and may have reached
-	// the chat) is as the row was read, before this claim counts one.
+	// the chat) is as the row was read, before this send counts one.
 	again := !row.StartedAt.IsZero()
-	ok, err := q.db.ClaimOutgoing(ctx, row.ID, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
-	if err != nil {
-		if ctx.Err() == nil {
-			log.Error("claim outgoing message", "err", err)
-		}
-		return false
-	}
-	if !ok {
+	notOurs := func() bool {
 		// Sent meanwhile, or another live process holds it.
 		q.mu.Lock()
 		q.skip[row.ID] = now.Add(q.cfg.StaleAfter)
@@ -591,6 +696,20 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		return false
 	}
 	m, err := MessageOf(row)
+	if err != nil || m.AnswerCallback != "" {
+		// Nothing paced to wait for: claim it first (a callback answer
+		// records no start, an undecodable row is given up).
+		ok, cerr := q.db.ClaimOutgoing(ctx, row.ID, q.cfg.Owner, stale)
+		if cerr != nil {
+			if ctx.Err() == nil {
+				log.Error("claim outgoing message", "err", cerr)
+			}
+			return false
+		}
+		if !ok {
+			return notOurs()
+		}
+	}
 	if err != nil {
 		log.Error("undecodable outgoing message; giving it up", "err", err)
 		q.fail(ctx, row, err)
@@ -604,16 +723,21 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	}
 	parts := Parts(m)
 	var answered time.Time
-	// The start is recorded when the first request is about to go out,
-	// after pacing: a stop while waiting for the rate limit leaves the
-	// row unstarted, so its send after a restart is no possible repeat.
+	// The claim and the start are one write, made when the first request
+	// is about to go out, after pacing: a stop while waiting for the rate
+	// limit leaves the row unclaimed and unstarted, so its send after a
+	// restart is no possible repeat.
 	started := false
 	sendCtx := WithBeforeCall(ctx, func() error {
 		if started {
 			return nil
 		}
-		if err := q.db.MarkOutgoingStarted(context.WithoutCancel(ctx), row.ID); err != nil {
+		ok, err := q.db.StartOutgoing(context.WithoutCancel(ctx), row.ID, q.cfg.Owner, stale)
+		if err != nil {
 			return err
+		}
+		if !ok {
+			return errNotOurs
 		}
 		started = true
 		row.Attempts++
@@ -636,6 +760,9 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	if errors.Is(err, errCrashed) {
 		return false
 	}
+	if errors.Is(err, errNotOurs) {
+		return notOurs()
+	}
 	if err == nil {
 		if f := q.cfg.Faults.AfterSend; f != nil && f(row) {
 			return false
@@ -656,7 +783,8 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		q.fail(ctx, row, err)
 		return true
 	case Canceled:
-		// Stopping: the row stays claimed by this owner and is resumed.
+		// Stopping: the row stays as it is (claimed by this owner if its
+		// send started) and is resumed.
 	default:
 		if ctx.Err() != nil {
 			return false
@@ -670,6 +798,10 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	}
 	return false
 }
+
+// errNotOurs stops a send whose row was sent meanwhile or is held by
+// another live process.
+var errNotOurs = errors.New("outgoing message taken by another process")
 
 var errCrashed = errors.New("simulated crash")
 
@@ -687,7 +819,8 @@ func (q *Queue) markSent(ctx context.Context, row storage.Outgoing, parts, id in
 	if h.Sent == nil {
 		return q.db.MarkOutgoingSent(ctx, row.ID, parts, id)
 	}
-	return q.db.InTx(ctx, func(ctx context.Context) error {
+	// With what it delivered, in a commit shared with other marks.
+	return q.db.Grouped(ctx, func(ctx context.Context) error {
 		if err := q.db.MarkOutgoingSent(ctx, row.ID, parts, id); err != nil {
 			return err
 		}
@@ -698,7 +831,7 @@ func (q *Queue) markSent(ctx context.Context, row storage.Outgoing, parts, id in
 func (q *Queue) fail(ctx context.Context, row storage.Outgoing, cause error) {
 	ctx = context.WithoutCancel(ctx)
 	h := q.sources[row.Source]
-	err := q.db.InTx(ctx, func(ctx context.Context) error {
+	err := q.db.Grouped(ctx, func(ctx context.Context) error {
 		if err := q.db.FailOutgoing(ctx, row.ID, cause.Error()); err != nil {
 			return err
 		}

@@ -23,12 +23,14 @@ type Deal struct {
 	UnitWord    string
 	Value       Amount
 	Close       models.Month
-	Competitors []string
+	Competitors []models.Competitor
 	Budget      models.BudgetStatus
 	BudgetValue Amount
 	Step        models.ProcurementStep
 	Stage       models.Stage
 	NextStep    string
+	// NextStepAt is when the next step is due (zero: not said).
+	NextStepAt time.Time
 }
 
 var (
@@ -97,13 +99,13 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 			// "标签", "签字笔": a Chinese word that merely contains 签 is not a close month.
 		}
 		if rest, ok := cutWord(p, competitorWords); ok {
-			for _, c := range strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '/' }) {
-				if c = strings.TrimSpace(c); c != "" {
-					d.Competitors = append(d.Competitors, c)
-				}
+			cs, err := ParseCompetitors(rest)
+			if err != nil {
+				return d, err
 			}
-			if rest == "" {
-				return d, models.Errorf(models.EINVALID, "err_deal_competitor_name", nil)
+			d.Competitors = append(d.Competitors, cs...)
+			if len(d.Competitors) > models.MaxDealCompetitor {
+				return d, models.Errorf(models.EINVALID, "err_deal_too_many_competitors", map[string]any{"Max": models.MaxDealCompetitor})
 			}
 			continue
 		}
@@ -120,7 +122,11 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 			continue
 		}
 		if rest, ok := cutWord(p, nextWords); ok {
-			d.NextStep = rest
+			text, at, err := ParseNextStep(rest, now, loc)
+			if err != nil {
+				return d, err
+			}
+			d.NextStep, d.NextStepAt = text, at
 			continue
 		}
 		if rest, ok := cutWord(p, productWords); ok {
@@ -486,4 +492,32 @@ func cutQuoted(s string) (string, string) {
 		return strings.TrimSpace(rest), strings.TrimSpace(q)
 	}
 	return s, ""
+}
+
+// ParseBudget reads a deal's budget as typed after "budget": a status
+// ("approved", "none", "已批") or an amount, perhaps approved ("approved
+// 3M", "已批 300万").
+func ParseBudget(s string) (models.BudgetStatus, Amount, error) {
+	if st, ok := budgetOf(s); ok {
+		return st, Amount{}, nil
+	}
+	return readBudget(strings.TrimSpace(s))
+}
+
+// IsChange reports whether a read deal only says things of a deal that
+// exists (the next step, competitors, budget, steps, close month) and
+// names no new one (no title, product, quantity or value).
+func (d *Deal) IsChange() bool {
+	if d.Title != "" || d.Product != "" || d.Units != 0 || d.Value.Minor != 0 {
+		return false
+	}
+	return d.NextStep != "" || !d.NextStepAt.IsZero() || len(d.Competitors) > 0 || d.Budget != "" ||
+		d.Step != models.StepNone || d.Stage != models.StageNone || !d.Close.IsZero()
+}
+
+// Change is the change a read deal makes to a deal that exists.
+func (d *Deal) Change() models.DealChange {
+	return models.DealChange{NextStep: d.NextStep, NextStepAt: d.NextStepAt, Competitors: d.Competitors, Budget: d.Budget,
+		BudgetAmount: models.Money{Minor: d.BudgetValue.Minor, Currency: d.BudgetValue.Currency}, Step: d.Step, Stage: d.Stage,
+		CloseMonth: d.Close}
 }

@@ -13,6 +13,8 @@
 package quick
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +49,10 @@ const (
 	KindCategory      Kind = "category"
 	KindWords         Kind = "words"
 	KindAnswer        Kind = "answer"
+	// KindBadTime is a part holding a clock time that does not exist
+	// ("tomorrow 26:00", "明天88点"): the entry is refused with the time
+	// named (Visit.BadTime), never saved with the rest kept as a note.
+	KindBadTime Kind = "bad_time"
 )
 
 // Why a part became a note (or, in an objection, part of the words).
@@ -97,6 +103,9 @@ type Visit struct {
 	// Notes are the parts kept as notes, in the order typed.
 	Notes []string
 	Parts []Part
+	// BadTime is the first impossible clock time typed ("26:00"): the
+	// caller refuses the entry naming it.
+	BadTime string
 }
 
 // Separators between parts: semicolons (ASCII and full width) and lines.
@@ -240,6 +249,10 @@ func (v *Visit) apply(p Part) {
 		if !twice(v.NextVisitAt != nil || v.NoFollowUp) {
 			v.NoFollowUp = true
 		}
+	case p.Kind == KindBadTime:
+		if v.BadTime == "" {
+			v.BadTime = p.Value
+		}
 	default:
 		p.Kind = KindNote
 		if p.Reason == "" {
@@ -311,7 +324,7 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 		return readRevisit(raw, rest, now, loc)
 	}
 	if rest, ok := cutTrail(raw, revisitLeads); ok {
-		if p := readRevisit(raw, rest, now, loc); p.Kind == KindNextVisit {
+		if p := readRevisit(raw, rest, now, loc); p.Kind == KindNextVisit || p.Kind == KindBadTime {
 			return p // "下周三复访"
 		}
 	}
@@ -340,13 +353,29 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 	// today or an earlier day ("yesterday 15:00", "昨天下午3点", "today
 	// 10:30" — still ahead today, it is refused as a visit time), and the
 	// next visit if it names a later day ("friday", "下周三").
-	if r, err := dates.Parse(raw, now, dates.Options{Location: loc}); err == nil && r.HasDate && r.Rest == "" {
+	// A clock time that does not exist ("tomorrow 26:00", "25:61") is
+	// refused, not kept as a note.
+	r, err := dates.Parse(raw, now, dates.Options{Location: loc})
+	if err == nil && r.HasDate && r.Rest == "" {
 		if afterToday(r.Time, now, loc) {
 			return Part{Text: raw, Kind: KindNextVisit, At: r.Time.UTC(), Value: r.Text}
 		}
 		return Part{Text: raw, Kind: KindWhen, At: r.Time.UTC(), Value: r.Text}
 	}
+	if p, ok := badTime(raw, err); ok {
+		return p
+	}
 	return note(ReasonUnknown)
+}
+
+// badTime is the part for a date the dates package refused for its
+// impossible clock time.
+func badTime(raw string, err error) (Part, bool) {
+	var te *dates.TimeError
+	if !errors.As(err, &te) {
+		return Part{}, false
+	}
+	return Part{Text: raw, Kind: KindBadTime, Value: te.Text}, true
 }
 
 // afterToday reports whether t falls on a later calendar day than now, in
@@ -362,8 +391,11 @@ func afterToday(t, now time.Time, loc *time.Location) bool {
 
 // readWhen reads "when: yesterday 15:00", the time the visit took place.
 func readWhen(raw, value string, now time.Time, loc *time.Location) Part {
-	at, text, ok := ReadWhen(value, now, loc)
-	if !ok {
+	at, text, err := ReadWhen(value, now, loc)
+	if p, ok := badTime(raw, err); ok {
+		return p
+	}
+	if err != nil {
 		return Part{Text: raw, Kind: KindNote, Value: raw, Reason: ReasonNoDate}
 	}
 	return Part{Text: raw, Kind: KindWhen, At: at, Value: text}
@@ -374,17 +406,22 @@ func readWhen(raw, value string, now time.Time, loc *time.Location) Part {
 // the last such time ("10:30" said at 09:00 is yesterday's), since a visit
 // is logged after it. A time ahead of now is returned as read, for the
 // caller to refuse with models.CheckVisitTime. It returns the instant in
-// UTC and the text it read.
-func ReadWhen(value string, now time.Time, loc *time.Location) (time.Time, string, bool) {
+// UTC and the text it read; the error is a *dates.TimeError for a clock
+// time that does not exist ("26:00"), and wraps dates.ErrNoDate for any
+// other text that is not a time.
+func ReadWhen(value string, now time.Time, loc *time.Location) (time.Time, string, error) {
 	r, err := dates.Parse(value, now, dates.Options{Location: loc})
-	if err != nil || r.Rest != "" {
-		return time.Time{}, "", false
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	if r.Rest != "" {
+		return time.Time{}, "", fmt.Errorf("quick: %q after the visit's time: %w", r.Rest, dates.ErrNoDate)
 	}
 	at := r.Time
 	if !r.HasDate && at.After(now) {
 		at = at.AddDate(0, 0, -1)
 	}
-	return at.UTC(), r.Text, true
+	return at.UTC(), r.Text, nil
 }
 
 // readField reads the value of "key: value" for a generic field of a visit:
@@ -467,6 +504,9 @@ func readRevisit(raw, rest string, now time.Time, loc *time.Location) Part {
 		return Part{Text: raw, Kind: KindNoFollowUp}
 	}
 	r, err := dates.Find(rest, now, dates.Options{Location: loc})
+	if p, ok := badTime(raw, err); ok {
+		return p // "revisit tomorrow 26:00": not tomorrow morning
+	}
 	if err != nil || !r.HasDate && !r.HasTime {
 		return Part{Text: raw, Kind: KindNote, Value: raw, Reason: ReasonNoDate}
 	}

@@ -117,5 +117,6 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 
 // withTx is ctx carrying the transaction of txCtx.
 func withTx(ctx, txCtx context.Context, db *DB) context.Context {
-	return context.WithValue(ctx, txKey{db}, txCtx.Value(txKey{db}))
+	ctx = context.WithValue(ctx, txKey{db}, txCtx.Value(txKey{db}))
+	return context.WithValue(ctx, hooksKey{db}, txCtx.Value(hooksKey{db}))
 }

@@ -159,6 +159,25 @@ var migrations = []*gormigrate.Migration{
 		ID:      "0017_targets",
 		Migrate: migrateTargets,
 	},
+	{
+		ID:      "0018_deal_links",
+		Migrate: migrateDealLinks,
+	},
+	{
+		ID:      "0019_pipeline",
+		Migrate: migratePipeline,
+	},
+	{
+		// A contact deleted from the card keeps its row, so the visits that
+		// met it still name it (issue 11, item 9).
+		ID: "0020_forms11",
+		Migrate: func(tx *gorm.DB) error {
+			type contact struct {
+				DeletedAt *time.Time
+			}
+			return tx.Table("contacts").Migrator().AddColumn(&contact{}, "DeletedAt")
+		},
+	},
 }
 
 // addColumn is a migration that adds one column. A new text field of a

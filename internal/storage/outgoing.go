@@ -158,15 +158,19 @@ func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, er
 	return ids, nil
 }
 
-// OutgoingHeads returns up to limit chats' next message: the oldest
-// pending row of each chat, interactive chats first. A chat's later rows
-// wait for its head, so replies keep their order.
-func (db *DB) OutgoingHeads(ctx context.Context, limit int) ([]Outgoing, error) {
+// OutgoingHeads returns up to limit chats' next message for owner: the
+// oldest pending row of each chat, interactive chats first, leaving out
+// chats whose head another process holds and beat for since stale (it is
+// sending it). A chat's later rows wait for its head, so replies keep
+// their order.
+func (db *DB) OutgoingHeads(ctx context.Context, limit int, owner string, stale time.Time) ([]Outgoing, error) {
 	var rows []outgoingRow
 	err := db.conn(ctx).Raw(`SELECT o.* FROM outgoing o
 		WHERE o.state = ? AND NOT EXISTS (
 			SELECT 1 FROM outgoing p WHERE p.state = ? AND p.chat_id = o.chat_id AND p.id < o.id)
-		ORDER BY o.priority, o.id LIMIT ?`, OutgoingPending, OutgoingPending, limit).Scan(&rows).Error
+		AND (o.owner = '' OR o.owner = ? OR NOT EXISTS (
+			SELECT 1 FROM processes WHERE processes.id = o.owner AND processes.beat_at >= ?))
+		ORDER BY o.priority, o.id LIMIT ?`, OutgoingPending, OutgoingPending, owner, utc(stale), limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load outgoing messages: %w", err)
 	}
@@ -208,6 +212,43 @@ func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale t
 		return false, fmt.Errorf("claim outgoing message %d: %w", id, err)
 	}
 	return claimed, nil
+}
+
+// StartOutgoing claims a pending row for owner's send and counts the send
+// starting, in one write: the request is about to go out (after pacing).
+// It succeeds on the terms of ClaimOutgoing; it commits before the request
+// does, so after a crash a row with a start is known to be a possible
+// repeat, and one without is not.
+func (db *DB) StartOutgoing(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
+	now := db.Now()
+	var claimed bool
+	err := db.grouped(ctx, func(ctx context.Context) error {
+		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?)
+		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
+			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))`,
+			owner, now, id, OutgoingPending, owner, utc(stale))
+		claimed = res.RowsAffected == 1
+		return res.Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("start sending outgoing message %d: %w", id, err)
+	}
+	return claimed, nil
+}
+
+// Grouped runs fn, a few small writes that must commit together (a
+// message's sent mark and what it delivered), in a transaction it may
+// share with the outbox's other writes of the moment (group commit on
+// SQLite; on PostgreSQL a transaction of its own). It returns when that
+// transaction committed, or with fn's error.
+func (db *DB) Grouped(ctx context.Context, fn func(ctx context.Context) error) error {
+	switch {
+	case db.InTransaction(ctx):
+		return fn(ctx)
+	case db.dialect != SQLite || ctx.Value(heldKey{db}) != nil:
+		return db.InTx(ctx, fn)
+	}
+	return db.grouped(ctx, fn)
 }
 
 // updateOutgoing sets columns of row id, committed with whatever other

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -230,10 +231,62 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	if db.killed.Load() {
 		return ErrKilled
 	}
-	defer db.writeLock(ctx)()
-	return db.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	var hooks *commitHooks
+	if !db.InTransaction(ctx) {
+		hooks = &commitHooks{}
+		ctx = context.WithValue(ctx, hooksKey{db}, hooks)
+	}
+	unlock := db.writeLock(ctx)
+	err := db.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{db}, tx))
 	})
+	unlock()
+	if err == nil && hooks != nil {
+		hooks.run()
+	}
+	return err
+}
+
+// hooksKey keys the functions to run once the outermost InTx committed.
+type hooksKey struct{ db *DB }
+
+type commitHooks struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (h *commitHooks) add(fn func()) {
+	h.mu.Lock()
+	h.fns = append(h.fns, fn)
+	h.mu.Unlock()
+}
+
+func (h *commitHooks) run() {
+	h.mu.Lock()
+	fns := h.fns
+	h.fns = nil
+	h.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// AfterCommit runs fn once what ctx's transaction wrote has committed
+// (after the writer lock is released), and never if it rolls back; outside
+// a transaction it runs fn at once. The outbox uses it to send a row the
+// moment the transaction that stored it commits. A savepoint that rolls
+// back inside a transaction that commits does not take its hooks back:
+// fn must be harmless then (the outbox's looks for rows and finds none).
+func (db *DB) AfterCommit(ctx context.Context, fn func()) {
+	if h, ok := ctx.Value(hooksKey{db}).(*commitHooks); ok && db.InTransaction(ctx) {
+		h.add(fn)
+		return
+	}
+	if !db.InTransaction(ctx) {
+		fn()
+	}
+	// A transaction without hooks is not one of InTx's: none is made
+	// elsewhere, so nothing is left out here.
 }
 
 // InTransaction reports whether ctx carries one of this DB's transactions.

@@ -130,6 +130,9 @@ func (db *DB) visitUndoEffect(tx *gorm.DB, v *models.Visit) (*models.UndoEffect,
 			fx.StageBack, fx.StageFrom, fx.StageTo = true, models.Stage(ev.ToStage), models.Stage(ev.FromStage)
 		}
 	}
+	if err := db.dealUndoEffect(tx, v, fx); err != nil {
+		return nil, err
+	}
 	var own followUpRow
 	err = tx.Where("visit_id = ? AND kind = ? AND state IN ?", v.ID, string(models.KindRevisit), openStates).Order("id DESC").Take(&own).Error
 	switch {
