@@ -229,6 +229,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck // released with the connection anyway
 	}
+	if db.dialect == SQLite {
+		// gormigrate does not check its BEGIN: a database another process
+		// holds past the busy timeout would surface as a nil-row panic
+		// inside it. Take the write lock once first and say so plainly.
+		if err := g.Transaction(func(*gorm.DB) error { return nil }); err != nil {
+			return fmt.Errorf("migrate schema: the database is busy (another salesbot on the same file?): %w", err)
+		}
+	}
 	m := gormigrate.New(g, &gormigrate.Options{
 		TableName:      "schema_migrations",
 		IDColumnName:   "id",
