@@ -50,7 +50,7 @@ func (b *Bot) cbContact(ctx context.Context, r *Request, payload string) error {
 		r.say("client_not_yours", map[string]any{"Client": c.Name})
 		return nil
 	}
-	label := r.contact(r.titled(ct.Name, ct.Title), ct.Roles)
+	label := r.person(ct.Name, ct.Title, ct.Roles)
 	if ct.Phone != "" {
 		label += " · " + ct.Phone
 	}
@@ -116,6 +116,6 @@ func (b *Bot) contactEdited(ctx context.Context, r *Request, c *models.Client, d
 	if err := b.store.UpdateContact(ctx, &ct); err != nil {
 		return err
 	}
-	r.say("contact_updated", map[string]any{"Contact": r.contact(r.titled(ct.Name, ct.Title), ct.Roles), "Client": c.Name})
+	r.say("contact_updated", map[string]any{"Contact": r.person(ct.Name, ct.Title, ct.Roles), "Client": c.Name})
 	return b.showCard(ctx, r, c)
 }

@@ -266,7 +266,7 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 		case quick.KindContact:
 			var met []string
 			for _, c := range p.Contacts {
-				met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
+				met = append(met, r.person(c.Name, c.Title, c.Roles))
 			}
 			reading = r.t("read_contact", map[string]any{"Met": r.list(met)})
 		case quick.KindNextVisit:

@@ -206,7 +206,7 @@ func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
 	d := visitDrafts.of(st)
 	var met []string
 	for _, c := range d.Contacts {
-		met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
+		met = append(met, r.person(c.Name, c.Title, c.Roles))
 	}
 	so := ""
 	if len(met) > 0 {
@@ -251,7 +251,7 @@ func (b *Bot) contactChoices(ctx context.Context, r *Request, st *FormState) ([]
 	}
 	for _, c := range d.Contacts {
 		if c.ID == 0 {
-			cs = append(cs, Choice{"✓ " + r.contact(r.titled(c.Name, c.Title), c.Roles), "rm:" + c.Name})
+			cs = append(cs, Choice{"✓ " + r.person(c.Name, c.Title, c.Roles), "rm:" + c.Name})
 		}
 	}
 	return append(cs, Choice{r.t("visit_contacts_done", nil), "done"}), nil
@@ -405,7 +405,7 @@ func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 func metLine(r *Request, cs []draftContact) string {
 	var met []string
 	for _, c := range cs {
-		met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
+		met = append(met, r.person(c.Name, c.Title, c.Roles))
 	}
 	if len(met) == 0 {
 		return ""
