@@ -15,6 +15,7 @@ var (
 	mrRepZh = tgfake.User{ID: 2902, FirstName: "张伟", LanguageCode: "zh"}
 	mrMgr   = tgfake.User{ID: 2903, FirstName: "Mia", LanguageCode: "en"}
 	mrMgrZh = tgfake.User{ID: 2904, FirstName: "王芳", LanguageCode: "zh"}
+	mrLate  = tgfake.User{ID: 2905, FirstName: "Leo", LanguageCode: "en"}
 )
 
 // monthReviews are the month's reviews among what u was sent.
@@ -136,6 +137,12 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 		if got := monthReviews(h, u); len(got) != 1 {
 			t.Fatalf("%s got %d reviews after runs again and a restart", u.FirstName, len(got))
 		}
+	}
+	// Someone who joins after 09:00 is not sent a November they were not in.
+	h.Member(mrLate, "East", "rep")
+	sendDue(t, h)
+	if got := monthReviews(h, mrLate); len(got) != 0 {
+		t.Fatalf("a rep who joined on the 1st after 09:00 got %q", apptest.Texts(got))
 	}
 	sends, err := h.App.DB.ReportSends(t.Context(), models.ReportMonth, "2026-11")
 	if err != nil || len(sends) != 4 {
