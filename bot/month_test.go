@@ -162,3 +162,31 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(mrMgr, "/schedule"), "• month's review: the 1st, 09:00")
 	apptest.MustContain(t, h.Send(mrMgr, "/schedule month 08:00"), "• month's review: the 1st, 08:00")
 }
+
+// A bot that was down on the 1st sends the review when it is back, once,
+// saying when it was due; /schedule month off stops it for the next month.
+func TestMonthReviewLateAndOff(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(shanghai("2026-11-10", "10:00"))
+	h.Member(mrMgr, "East", "manager")
+	apptest.MustContain(t, h.Send(mrMgr, "/settings tz Asia/Shanghai"), "Asia/Shanghai")
+	apptest.MustContain(t, h.Send(mrMgr, "/schedule summary off"), "weekly summary: off")
+	h.Clock.Set(shanghai("2026-12-02", "10:00"))
+	sendDue(t, h)
+	sendDue(t, h)
+	got := monthReviews(h, mrMgr)
+	if len(got) != 1 {
+		t.Fatalf("Mia got %d reviews: %q", len(got), apptest.Texts(got))
+	}
+	apptest.MustContain(t, got, "🗓 East — Nov 2026: the month's review\n(sent late: the bot was offline when this was due at Tue 1 Dec 2026 09:00)")
+	sends, err := h.App.DB.ReportSends(t.Context(), models.ReportMonth, "2026-11")
+	if err != nil || len(sends) != 1 || !sends[0].Late {
+		t.Fatalf("records: %+v %v", sends, err)
+	}
+	apptest.MustContain(t, h.Send(mrMgr, "/schedule month off"), "• month's review: off")
+	h.Clock.Set(shanghai("2027-01-01", "09:30"))
+	sendDue(t, h)
+	if got := monthReviews(h, mrMgr); len(got) != 1 {
+		t.Fatalf("a review with /schedule month off: %q", apptest.Texts(got))
+	}
+}
