@@ -97,8 +97,8 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 	}
 	team := "🗓 East — Nov 2026: the month's review\nWon: 1 deal · 18 units · 900,000 CNY\nLost: 3 deals\n\n" +
 		"Against targets:\n" +
-		"• Rita: units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%) — won 1, lost 1\n" +
-		"• 张伟: units 0/30 (0%) · visits 2/42 (4%) · visits to existing clients 0/5 (0%) — won 0, lost 2\n\n" +
+		"• Rita (won 1, lost 1): units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%)\n" +
+		"• 张伟 (won 0, lost 2): units 0/30 (0%) · visits 2/42 (4%) · visits to existing clients 0/5 (0%)\n\n" +
 		"🏆 Won (1):\n• Acme — 20 trucks · 18 units · 900,000 CNY · Rita\n\n" +
 		"✖️ Lost (3):\n• Beta — 10 crates · competitor (Brand Y) · Rita\n• 华为 — 30台 · price — “太贵了” · 张伟\n• 小米 — 8台 · price · 张伟\n\n" +
 		"Why we lost: price 2 · competitor 1\n" +
@@ -108,10 +108,10 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("Mia's review:\n%s\n\nwant:\n%s", got, team)
 	}
 	apptest.MustContain(t, monthReviews(h, mrMgrZh), "🗓 East —— 2026年11月月度回顾\n赢单:1 个项目 · 18 台 · 900,000 CNY\n丢单:3 个项目",
-		"• 张伟:台数 0/30(0%) · 拜访 2/42(4%) · 老客户拜访 0/5(0%) —— 赢 0,丢 2",
+		"• 张伟(赢 0,丢 2):台数 0/30(0%) · 拜访 2/42(4%) · 老客户拜访 0/5(0%)",
 		"丢单原因:价格 2 · 竞争对手 1", "遇到的竞争对手:Brand X(3 个项目) · Brand Y(1 个项目,其中丢给它 1 个) · Brand Z(1 个项目)")
 	rita := "🗓 Your Nov 2026 in East\nWon: 1 deal · 18 units · 900,000 CNY\nLost: 1 deal\n\n" +
-		"Against targets:\n• Rita: units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%) — won 1, lost 1\n\n" +
+		"Against targets:\n• Rita (won 1, lost 1): units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%)\n\n" +
 		"🏆 Won (1):\n• Acme — 20 trucks · 18 units · 900,000 CNY\n\n" +
 		"✖️ Lost (1):\n• Beta — 10 crates · competitor (Brand Y)\n\n" +
 		"Why we lost: competitor 1\n" +
@@ -122,7 +122,7 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 	}
 	zw := monthReviews(h, mrRepZh)
 	apptest.MustContain(t, zw, "🗓 你在 East 的2026年11月\n赢单:0 个项目 · 0 台\n丢单:2 个项目",
-		"• 张伟:台数 0/30(0%)", "✖️ 丢单(2):\n• 华为 —— 30台 · 价格 —— “太贵了”\n• 小米 —— 8台 · 价格", "丢单原因:价格 2",
+		"• 张伟(赢 0,丢 2):台数 0/30(0%)", "✖️ 丢单(2):\n• 华为 —— 30台 · 价格 —— “太贵了”\n• 小米 —— 8台 · 价格", "丢单原因:价格 2",
 		"遇到的竞争对手:Brand X(1 个项目)")
 	if strings.Contains(zw[0].Text, "Rita") || strings.Contains(zw[0].Text, "Acme") {
 		t.Fatalf("a rep's review shows a teammate's deals:\n%s", zw[0].Text)
