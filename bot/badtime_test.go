@@ -15,8 +15,9 @@ import (
 // now with the time kept as a note, nor one moved to the morning (issue 11,
 // item 12). The quick /visit, the form's when and next-visit steps and
 // /plan answer alike; nothing is stored.
-func TestImpossibleTimeRefused(t *testing.T) {
-	h := salesTeam(t)
+func TestImpossibleTimeRefused(t *testing.T) { testImpossibleTimeRefused(t, salesTeam(t)) }
+
+func testImpossibleTimeRefused(t *testing.T, h *apptest.Harness) {
 	h.Clock.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	apptest.MustContain(t, h.Send(ann, "/visit Acme; demo"), "Visit saved — Acme")
 	acme := clientNamed(t, h, "North", "Acme")
@@ -28,6 +29,7 @@ func TestImpossibleTimeRefused(t *testing.T) {
 		"/visit Acme; when: 26:00":             "26:00",
 		"/visit Acme; revisit tomorrow 26:00":  "26:00",
 		"/visit Acme tomorrow 26:00 demo":      "26:00", // without separators, a known client
+		"/visit Initech 25:00 demo":            "25:00", // without separators, an unknown one
 		"/visit Globex; yesterday 13pm; phone": "13pm",
 	} {
 		got := h.Send(ann, in)
@@ -67,7 +69,10 @@ func TestImpossibleTimeRefused(t *testing.T) {
 }
 
 func TestImpossibleTimeRefusedChinese(t *testing.T) {
-	h := salesTeam(t)
+	testImpossibleTimeRefusedChinese(t, salesTeam(t))
+}
+
+func testImpossibleTimeRefusedChinese(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(wei, "/tz Asia/Shanghai"), "Asia/Shanghai")
 	h.Clock.Set(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)) // 20:00 in Shanghai
 	for in, bad := range map[string]string{

@@ -560,6 +560,13 @@ func (b *Bot) contactForm() *Form {
 			r.say("contact_saved", map[string]any{"Contact": r.contact(ct.Name, ct.Roles), "Client": c.Name})
 			return b.showCard(ctx, r, c)
 		},
+		// An Edit button's change names the contact it changes.
+		Subject: func(st *FormState) string {
+			if d := contactDrafts.of(st); d.EditID != 0 {
+				return d.Contact.Name
+			}
+			return ""
+		},
 		Describe: func(r *Request, st *FormState) string {
 			d := contactDrafts.of(st)
 			if d.Contact.Name == "" {

@@ -12,7 +12,10 @@ import (
 // a button per contact, a button per field, and Delete asks first. A
 // deleted contact leaves the card; the visit that met it still names it.
 func TestContactEditAndDeleteFromCard(t *testing.T) {
-	h := salesTeam(t)
+	testContactEditAndDeleteFromCard(t, salesTeam(t))
+}
+
+func testContactEditAndDeleteFromCard(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(ann, "/visit Acme; met Li (buyer); demo"), "Visit saved — Acme")
 	got := h.Send(ann, "/client Acme")
 	apptest.MustContain(t, got, "Contacts:", "• Li (buyer)")
@@ -66,7 +69,10 @@ func TestContactEditAndDeleteFromCard(t *testing.T) {
 }
 
 func TestContactEditAndDeleteFromCardChinese(t *testing.T) {
-	h := salesTeam(t)
+	testContactEditAndDeleteFromCardChinese(t, salesTeam(t))
+}
+
+func testContactEditAndDeleteFromCardChinese(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(wei, "/visit 华为; 见了王经理(决策者); 报价"), "拜访已记录")
 	got := h.Tap(wei, h.Send(wei, "/client 华为"), "👤 王经理")
 	apptest.MustContain(t, got, "👤 王经理(决策者) —— 华为 的联系人。点要修改的一项,或删除。")
@@ -81,4 +87,38 @@ func TestContactEditAndDeleteFromCardChinese(t *testing.T) {
 	if strings.Contains(apptest.Joined(got), "联系人:") {
 		t.Fatalf("still listed:\n%s", apptest.Joined(got))
 	}
+}
+
+// A command sent while a contact is being changed names the change, not a
+// new contact form.
+func TestContactEditHeldByACommand(t *testing.T) { testContactEditHeldByACommand(t, salesTeam(t)) }
+
+func testContactEditHeldByACommand(t *testing.T, h *apptest.Harness) {
+	h.Send(ann, "/visit Acme; met Li (buyer)")
+	got := h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Acme"), "👤 Li"), "Roles")
+	got = h.Tap(ann, got, "user")
+	apptest.MustContain(t, h.Send(ann, "/plan"), "You are filling in the change to the contact Li. Finish it first")
+	h.Send(wei, "/visit 华为; 见了王经理(决策者)")
+	h.Tap(wei, h.Tap(wei, h.Send(wei, "/client 华为"), "👤 王经理"), "电话")
+	apptest.MustContain(t, h.Send(wei, "/plan"), "对联系人 王经理 的修改")
+}
+
+// Undoing the visit that added a contact keeps the card when the contact
+// was changed on it since (issue 11, item 1); one deleted from the card
+// keeps nothing.
+func TestUndoKeepsACardWhoseContactWasEdited(t *testing.T) {
+	testUndoKeepsACardWhoseContactWasEdited(t, salesTeam(t))
+}
+
+func testUndoKeepsACardWhoseContactWasEdited(t *testing.T, h *apptest.Harness) {
+	h.Send(ann, "/visit Acme; met Li (buyer)")
+	got := h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Acme"), "👤 Li"), "Title")
+	apptest.MustContain(t, h.Send(ann, "CFO"), "updated")
+	apptest.MustContain(t, h.Send(ann, "/undo"), "The client card Acme, which it created, stays: it has 1 contact added since.")
+
+	h.Send(ann, "/visit Globex; met Wu (user)")
+	got = h.Tap(ann, h.Tap(ann, h.Send(ann, "/client Globex"), "👤 Wu"), "Delete")
+	h.Tap(ann, got, "Yes, delete")
+	got = h.Send(ann, "/undo")
+	apptest.MustContain(t, got, "The client card Globex, which it created, goes too: nothing else is on it.")
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -138,9 +139,26 @@ func visitAdvancesDeal(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("20 trucks at %q, want contract (the later visit's)", s)
 	}
 
-	// Chinese, through the form: the only deal is linked.
+	// The visit form asks the same when it is saved.
+	h.Send(flowRep, "/visit")
+	got = h.Tap(flowRep, h.Send(flowRep, "Acme"), "✓ Save")
+	apptest.MustContain(t, got, "Acme has several open deals. Which one was this visit for?")
+	got = h.Tap(flowRep, got, "service contract")
+	apptest.MustContain(t, got, "Visit saved", "💼 For the deal “service contract” (stage: none yet)")
+
+	// A visit that finds the client lost leaves the deal's stage: a deal is
+	// lost by closing it, with a reason.
+	got = h.Tap(flowRep, h.Send(flowRep, "/visit Acme; lost"), "service contract")
+	apptest.MustContain(t, got, "💼 For the deal “service contract”. If it is lost, close it with the reason: /deal lost #")
+	if s := dealStage(t, h, flowRep, "Acme", "service contract"); s != models.StageNone {
+		t.Fatalf("service contract at %q after a lost visit", s)
+	}
+
+	// Chinese: the only deal is linked, in the form and the quick path.
 	h.Send(flowRepZh, "/visit 华为; 面谈")
 	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 20台; 320万"), "华为 的新项目")
+	h.Send(flowRepZh, "/visit")
+	apptest.MustContain(t, h.Tap(flowRepZh, h.Send(flowRepZh, "华为"), "✓ 保存"), "💼 关联项目“20台”(进度:尚无)")
 	got = h.Send(flowRepZh, "/visit 华为; 产品演示")
 	apptest.MustContain(t, got, "💼 项目“20台”推进到 产品演示/试用")
 	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 售后服务合同"), "售后服务合同")
@@ -336,6 +354,27 @@ func wonDealReferrals(t *testing.T, h *apptest.Harness) {
 	h.Send(flowRep, "/deal won Acme")
 	apptest.MustContain(t, h.Send(flowRep, "/deals"), "No open deals.")
 
+	// A manager closing Rita's deal gets the question; the cards are Rita's.
+	h.Member(flowMgr, "North", "manager")
+	h.Send(flowRep, "/deal Acme; tyres; 5k")
+	var tyres int64
+	for _, d := range dealsOf(t, h, flowRep, "Acme") {
+		if d.Title == "tyres" {
+			tyres = d.ID
+		}
+	}
+	got = h.Send(flowMgr, fmt.Sprintf("/deal won #%d", tyres))
+	apptest.MustContain(t, got, "🤝 Who else could buy?")
+	apptest.MustContain(t, h.Send(flowMgr, "Juliet"), "➕ New client cards: Juliet (referral from Acme; 1 of 5).")
+	rita, err := h.App.DB.UserByTelegramID(t.Context(), flowRep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := clientSource(t, h, flowRep, "Juliet"); !ok || c.OwnerID != rita.ID {
+		t.Fatalf("Juliet: %+v %v, want Rita's", c, ok)
+	}
+	apptest.MustContain(t, h.Send(flowMgr, "/cancel"), "🤝 Thank you: 1 referral from Acme — Juliet.")
+
 	// Chinese, numbered list, then Skip.
 	h.Send(flowRepZh, "/deal Zeta; 5台")
 	got = h.Send(flowRepZh, "/deal 赢单 Zeta")
@@ -381,6 +420,8 @@ func dealChange(t *testing.T, h *apptest.Harness) {
 	if ds := dealsOf(t, h, flowRep, "Acme"); ds[0].NextStep != "demo" {
 		t.Fatalf("张伟 changed Rita's deal: %+v", ds[0])
 	}
+	apptest.MustContain(t, h.Send(flowRep, "/deals"), "1. 2027-04 · Acme — 20 trucks · 20 units · next: demo — Fri 15 Jan 2027 09:00")
 	h.Send(flowRepZh, "/deal 华为; 20台")
 	apptest.MustContain(t, h.Send(flowRepZh, "/deal 华为; 下一步 演示 1月15日"), "💼 已更新:华为 —— 20台", "• 下一步:演示 —— ")
+	apptest.MustContain(t, h.Send(flowRepZh, "/client 华为"), "下一步:演示 —— ")
 }

@@ -205,6 +205,13 @@ func (b *Bot) dealLine(ctx context.Context, r *Request, d *models.Deal, client s
 	if d.Stage != models.StageNone && d.State == models.DealOpen {
 		bits = append(bits, r.stage(d.Stage))
 	}
+	if d.State == models.DealOpen && (d.NextStep != "" || !d.NextStepAt.IsZero()) {
+		next := d.NextStep
+		if !d.NextStepAt.IsZero() {
+			next = r.t("deal_next_at", map[string]any{"Step": d.NextStep, "At": r.time(d.NextStepAt)})
+		}
+		bits = append(bits, r.t("deal_line_next", map[string]any{"Next": next}))
+	}
 	if withRep {
 		bits = append(bits, b.userName(ctx, r, d.OwnerID))
 	}

@@ -40,7 +40,7 @@ func TestErrorsPointTheRightWay(t *testing.T) {
 	for _, c := range []struct{ who, in, want string }{
 		{"a", "/digest Nope", "There is no team “Nope” that you manage, and it is not a day either. Your teams: North. For example: /digest North yesterday"},
 		{"a", "/week Nope", "There is no team “Nope” that you manage"},
-		{"a", "/settings foo bar", "“foo” is not a setting (nor a team of yours: North). The settings are tz, revisit, morning, quiet, daysoff, shared, target and probability"},
+		{"a", "/settings foo bar", "“foo” is not a setting (nor a team of yours: North). The settings are tz, revisit, morning, quiet, daysoff, shared, target, probability and currency"},
 		{"a", "/settings North foo bar", "“foo” is not a setting"},
 		{"a", "/settings North tz asia/shanghai", "Saved.\nSettings of North:\nTime zone: Asia/Shanghai"},
 		{"a", "/schedule digest 18:00", "Saved.\nReports for North"},

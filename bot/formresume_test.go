@@ -10,8 +10,9 @@ import (
 // A half-filled form outlives a restart: the next message after the pause
 // asks "continue your visit to Acme?" (issue 11, item 6), and continuing
 // answers the question with it.
-func TestFormContinuesAfterRestart(t *testing.T) {
-	h := salesTeam(t)
+func TestFormContinuesAfterRestart(t *testing.T) { testFormContinuesAfterRestart(t, salesTeam(t)) }
+
+func testFormContinuesAfterRestart(t *testing.T, h *apptest.Harness) {
 	h.Send(ann, "/visit")
 	h.Send(ann, "Acme")
 	h.Send(wei, "/visit")

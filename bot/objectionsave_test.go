@@ -10,8 +10,9 @@ import (
 // The objection form has Save on every step once the client and category
 // are known, as the visit form does (issue 11, items 0 and 6): the words
 // and the answer stay optional.
-func TestObjectionFormSave(t *testing.T) {
-	h := salesTeam(t)
+func TestObjectionFormSave(t *testing.T) { testObjectionFormSave(t, salesTeam(t)) }
+
+func testObjectionFormSave(t *testing.T, h *apptest.Harness) {
 	got := h.Send(ann, "/objection")
 	if strings.Contains(describeButtons(got), "Save") {
 		t.Fatalf("Save before the client is known: %s", describeButtons(got))
@@ -37,8 +38,9 @@ func TestObjectionFormSave(t *testing.T) {
 	apptest.MustContain(t, got, "✅ Objection saved — Globex: price", "Client's words: too dear")
 }
 
-func TestObjectionFormSaveChinese(t *testing.T) {
-	h := salesTeam(t)
+func TestObjectionFormSaveChinese(t *testing.T) { testObjectionFormSaveChinese(t, salesTeam(t)) }
+
+func testObjectionFormSaveChinese(t *testing.T, h *apptest.Harness) {
 	got := h.Send(wei, "/objection")
 	got = h.Send(wei, "华为")
 	got = h.Tap(wei, got, "价格")

@@ -27,8 +27,9 @@ func plannedOf(t *testing.T, h *apptest.Harness, weeks ...string) []models.Plann
 
 // One planned visit can be moved to another day of its week, or removed
 // (after asking), from /plan's list (issue 11, item 9).
-func TestPlannedVisitMovedAndRemoved(t *testing.T) {
-	h := salesTeam(t)
+func TestPlannedVisitMovedAndRemoved(t *testing.T) { testPlannedVisitMovedAndRemoved(t, salesTeam(t)) }
+
+func testPlannedVisitMovedAndRemoved(t *testing.T, h *apptest.Harness) {
 	h.Clock.Set(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)) // Wednesday of week 48
 	apptest.MustContain(t, h.Send(ann, "/plan next mon Acme demo; wed Beta quote"), "Added to your plan for week 49")
 	apptest.MustContain(t, h.Send(ann, "/plan this thu Acme call"), "Added to your plan for week 48")
@@ -81,8 +82,9 @@ func TestPlannedVisitMovedAndRemoved(t *testing.T) {
 
 // The same plan item twice (client and day the rep planned already) asks
 // "plan it again?"; nothing is stored before the answer (issue 11, item 9).
-func TestPlanItemTwiceAsks(t *testing.T) {
-	h := salesTeam(t)
+func TestPlanItemTwiceAsks(t *testing.T) { testPlanItemTwiceAsks(t, salesTeam(t)) }
+
+func testPlanItemTwiceAsks(t *testing.T, h *apptest.Harness) {
 	h.Clock.Set(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	apptest.MustContain(t, h.Send(ann, "/plan next mon Acme demo"), "Added to your plan")
 	got := h.Send(ann, "/plan next mon Acme quote")
@@ -124,8 +126,9 @@ func TestPlanItemTwiceAsks(t *testing.T) {
 	}
 }
 
-func TestPlanChangeChinese(t *testing.T) {
-	h := salesTeam(t)
+func TestPlanChangeChinese(t *testing.T) { testPlanChangeChinese(t, salesTeam(t)) }
+
+func testPlanChangeChinese(t *testing.T, h *apptest.Harness) {
 	h.Clock.Set(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))
 	apptest.MustContain(t, h.Send(wei, "/plan next 周一 华为 报价"), "华为")
 	got := h.Send(wei, "/plan next 周一 华为 演示")

@@ -22,16 +22,19 @@ const ReferralsPerWin = 5
 // referralDraft is the referrals form's state: the won deal's client and
 // the names added so far.
 type referralDraft struct {
-	TeamID int64    `json:"team"`
-	Client string   `json:"client"`
-	Added  []string `json:"added,omitempty"`
+	TeamID int64 `json:"team"`
+	// OwnerID is the won deal's rep, who owns the referred cards (a
+	// manager may close the deal for them).
+	OwnerID int64    `json:"owner"`
+	Client  string   `json:"client"`
+	Added   []string `json:"added,omitempty"`
 }
 
 var referralDrafts = draftStore[referralDraft, referralDraft]{"r", nil, func(d *referralDraft) *referralDraft { return d }}
 
 // askReferrals starts the referrals form after deal d was won.
 func (b *Bot) askReferrals(ctx context.Context, r *Request, d *models.Deal, client string) error {
-	return startForm(ctx, b, r, "referrals", referralDrafts, &referralDraft{TeamID: d.TeamID, Client: client})
+	return startForm(ctx, b, r, "referrals", referralDrafts, &referralDraft{TeamID: d.TeamID, OwnerID: d.OwnerID, Client: client})
 }
 
 func (b *Bot) referralForm() *Form {
@@ -50,14 +53,10 @@ func (b *Bot) referralForm() *Form {
 		Kind:  "referrals",
 		Steps: []*Step{names},
 		Done: func(_ context.Context, r *Request, st *FormState) error {
-			d := referralDrafts.of(st)
-			if len(d.Added) == 0 {
-				r.say("referral_none", map[string]any{"Client": d.Client})
-				return nil
-			}
-			r.say("referral_thanks", map[string]any{"Client": d.Client, "N": len(d.Added), "Names": r.list(d.Added)})
+			r.reply(referralsSummary(r, referralDrafts.of(st)), nil)
 			return nil
 		},
+		Closing: func(r *Request, st *FormState) string { return referralsSummary(r, referralDrafts.of(st)) },
 		// The cards are saved already: a cancel keeps them and has
 		// nothing to ask about.
 		Describe:      func(*Request, *FormState) string { return "" },
@@ -107,7 +106,11 @@ func (b *Bot) parseReferrals(ctx context.Context, r *Request, st *FormState, a s
 			existing = append(existing, exact.Name)
 			continue
 		}
-		c := &models.Client{TeamID: d.TeamID, Name: name, OwnerID: r.User.ID, Source: referralSource(r, d.Client)}
+		owner := d.OwnerID
+		if owner == 0 {
+			owner = r.User.ID
+		}
+		c := &models.Client{TeamID: d.TeamID, Name: name, OwnerID: owner, Source: referralSource(r, d.Client)}
 		if err := b.store.CreateClient(ctx, c); err != nil {
 			return err
 		}
@@ -144,4 +147,12 @@ func referralSource(r *Request, client string) string {
 		s = r.t("referral_source", map[string]any{"Client": client + "…"})
 	}
 	return s
+}
+
+// referralsSummary is what the referrals of a won client came to.
+func referralsSummary(r *Request, d *referralDraft) string {
+	if len(d.Added) == 0 {
+		return r.t("referral_none", map[string]any{"Client": d.Client})
+	}
+	return r.t("referral_thanks", map[string]any{"Client": d.Client, "N": len(d.Added), "Names": r.list(d.Added)})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"salesbot/internal/dates"
+	"salesbot/internal/quick"
 	"salesbot/internal/storage"
 	"salesbot/models"
 )
@@ -107,6 +108,12 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 			return bad("/settings shared on")
 		}
 		s.SharedClients = &on
+	case wordSettingCurr:
+		code, ok := quick.ParseCurrency(value)
+		if !ok {
+			return bad("/settings currency CNY")
+		}
+		s.Currency = &code
 	case wordSettingProb:
 		stage, pct, ok := parseProbability(value)
 		if !ok {
@@ -204,7 +211,11 @@ func (b *Bot) settingsText(ctx context.Context, r *Request, t *models.Team) stri
 	if t.SharedClients {
 		shared = r.t("settings_shared_on", nil)
 	}
+	currency := t.Currency
+	if currency == "" {
+		currency = r.t("settings_currency_none", nil)
+	}
 	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
-		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off, "Shared": shared}) +
+		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off, "Shared": shared, "Currency": currency}) +
 		"\n" + b.probabilitiesText(ctx, r, t.ID)
 }

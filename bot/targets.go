@@ -72,6 +72,12 @@ func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
 		return b.showTargets(ctx, r, team, month, who, in.Team)
 	}
 	t := models.Target{TeamID: team.ID, Scope: models.ScopeTeam, Month: month, Metric: in.Metric, Amount: in.Amount, Currency: in.Currency}
+	if t.Metric == models.MetricValue {
+		// Shown as storage saves it: in the team's currency when none was typed.
+		m := models.Money{Minor: t.Amount, Currency: t.Currency}
+		m.InCurrency(team.Currency)
+		t.Currency = m.Currency
+	}
 	whoName := r.t("target_who_team", map[string]any{"Team": team.Name})
 	switch {
 	case who != nil:

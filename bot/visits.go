@@ -164,6 +164,10 @@ func (b *Bot) parseQuickVisit(ctx context.Context, r *Request, team int64) (*qui
 		if u.Visit != nil {
 			return u.Visit, nil
 		}
+		if u.BadTime != "" {
+			r.say("err_visit_time_impossible", map[string]any{"Input": u.BadTime})
+			return nil, nil
+		}
 		if u.Suggest != "" {
 			r.say("visit_separate_parts", map[string]any{"Suggest": "/visit " + u.Suggest})
 			return nil, nil

@@ -18,17 +18,18 @@ type word string
 // The words code asks for. Every one has words in the fallback language,
 // and every word a language file defines is one of these (catalogue_test).
 const (
-	wordAwayOff        word = "away.off"        // /away off
-	wordClientAdd      word = "client.add"      // /client add NAME
-	wordClientShare    word = "client.share"    // /client NAME share @rep
-	wordClientUnshare  word = "client.unshare"  // /client NAME unshare @rep
-	wordSettingShared  word = "settings.shared" // /settings shared on
-	wordSettingTarget  word = "settings.target" // /settings target units 42
-	wordTeamHistory    word = "team.history"    // /team history
-	wordFollowUpsTeam  word = "followups.team"  // /followups team
-	wordPlanNext       word = "plan.next"       // /plan next …
-	wordPlanThis       word = "plan.this"       // /plan this …
-	wordScheduleDigest word = "schedule.digest" // /schedule digest 18:00
+	wordAwayOff        word = "away.off"          // /away off
+	wordClientAdd      word = "client.add"        // /client add NAME
+	wordClientShare    word = "client.share"      // /client NAME share @rep
+	wordClientUnshare  word = "client.unshare"    // /client NAME unshare @rep
+	wordSettingShared  word = "settings.shared"   // /settings shared on
+	wordSettingTarget  word = "settings.target"   // /settings target units 42
+	wordSettingCurr    word = "settings.currency" // /settings currency CNY
+	wordTeamHistory    word = "team.history"      // /team history
+	wordFollowUpsTeam  word = "followups.team"    // /followups team
+	wordPlanNext       word = "plan.next"         // /plan next …
+	wordPlanThis       word = "plan.this"         // /plan this …
+	wordScheduleDigest word = "schedule.digest"   // /schedule digest 18:00
 	wordScheduleSumm   word = "schedule.summary"
 	wordScheduleDead   word = "schedule.deadline"
 	wordScheduleDays   word = "schedule.days"
@@ -51,7 +52,7 @@ const (
 )
 
 // allWords lists the constants above, for the catalogue test.
-var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordSettingTarget, wordTeamHistory, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
+var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUnshare, wordSettingShared, wordSettingTarget, wordSettingCurr, wordTeamHistory, wordFollowUpsTeam, wordPlanNext, wordPlanThis,
 	wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleOn, wordScheduleOff,
 	wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff,
 	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager,
@@ -59,7 +60,7 @@ var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUns
 
 // settingWords are the keys /settings changes.
 var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff, wordSettingShared,
-	wordSettingTarget, wordSettingProb}
+	wordSettingTarget, wordSettingProb, wordSettingCurr}
 
 // parseRole reads the role of /invite and /promote ("rep", "经理").
 func (c *Catalogue) parseRole(s string) (models.Role, bool) {

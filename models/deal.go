@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/currency"
 )
 
 // ProcurementStep is where the customer is in its own purchase process,
@@ -398,5 +400,27 @@ func (d *Deal) Change(c DealChange) {
 		if !found {
 			d.Competitors = append(d.Competitors, nc)
 		}
+	}
+}
+
+// ParseCurrency reads an ISO 4217 currency code ("cny", "USD") and returns
+// it upper case; anything else is false.
+func ParseCurrency(s string) (string, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) != 3 {
+		return "", false
+	}
+	u, err := currency.ParseISO(s)
+	if err != nil {
+		return "", false
+	}
+	return u.String(), true
+}
+
+// InCurrency gives an amount typed without a currency the team's (a
+// no-op when it has one, or when the team has none).
+func (m *Money) InCurrency(team string) {
+	if m.Currency == "" && m.Minor != 0 {
+		m.Currency = team
 	}
 }

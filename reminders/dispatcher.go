@@ -37,7 +37,7 @@ import (
 
 // Queue is the durable outbox the dispatcher stores messages in.
 type Queue interface {
-	EnqueueFrom(ctx context.Context, updateID int64, source string, sourceID int64, msgs ...outbox.Message) ([]int64, error)
+	EnqueueDeliveries(ctx context.Context, source string, items []outbox.Delivery) ([]int64, error)
 	Handle(source string, h outbox.SourceHooks)
 	Wake()
 	Changed() <-chan struct{}
@@ -245,13 +245,16 @@ func (d *Dispatcher) claim(ctx context.Context, ids []int64, byID map[int64]stor
 		if err != nil {
 			return err
 		}
+		msgs := make([]outbox.Delivery, 0, len(claimed))
 		for _, f := range claimed {
 			due := byID[f.ID]
 			msg := d.render(f, Recipient{UserID: due.OwnerID, ChatID: due.ChatID, Lang: due.Lang, Loc: d.loc(&due)}, now)
 			msg.ChatID, msg.Priority, msg.EditMessageID = due.ChatID, outbox.Bulk, 0
-			if _, err := d.queue.EnqueueFrom(ctx, 0, storage.SourceFollowUp, f.ID, msg); err != nil {
-				return fmt.Errorf("queue follow-up %d: %w", f.ID, err)
-			}
+			msgs = append(msgs, outbox.Delivery{SourceID: f.ID, Message: msg})
+		}
+		// One statement for the batch's messages.
+		if _, err := d.queue.EnqueueDeliveries(ctx, storage.SourceFollowUp, msgs); err != nil {
+			return fmt.Errorf("queue %d follow-ups: %w", len(msgs), err)
 		}
 		n = len(claimed)
 		return nil

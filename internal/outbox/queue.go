@@ -45,6 +45,7 @@ type Queue struct {
 	slots    chan struct{}           // a token per busy worker (while running)
 	jobs     chan job                // chats handed to the workers
 	starved  bool                    // the head loop found every worker busy
+	backlog  []storage.Outgoing      // heads it read and could not hand out
 	skip     map[int64]time.Time     // rows another live process holds, until
 	waiters  map[int64]*updateWaiter // update id → who waits for its rows
 	changed  chan struct{}           // closed and replaced when a row finishes
@@ -206,20 +207,50 @@ func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, 
 	if err != nil {
 		return nil, err
 	}
-	q.kickAfterCommit(ctx, rows)
+	q.kickAfterCommit(ctx, rows, ids)
 	return ids, nil
 }
 
 // kickAfterCommit sends rows' chats (Kick) once ctx's transaction has
 // committed them (at once outside one).
-func (q *Queue) kickAfterCommit(ctx context.Context, rows []storage.Outgoing) {
-	for i, r := range rows {
-		if i > 0 && r.ChatID == rows[i-1].ChatID {
-			continue
+func (q *Queue) kickAfterCommit(ctx context.Context, rows []storage.Outgoing, ids []int64) {
+	now := q.db.Now()
+	for i := 0; i < len(rows); {
+		// A chat's rows in a row go to one Kick, in order.
+		j := i
+		for j < len(rows) && rows[j].ChatID == rows[i].ChatID {
+			rows[j].ID, rows[j].NextAt, rows[j].State = ids[j], now, storage.OutgoingPending
+			j++
 		}
-		chat := r.ChatID
-		q.db.AfterCommit(ctx, func() { q.Kick(chat) })
+		chat, prio, mine := rows[i].ChatID, Priority(rows[i].Priority), rows[i:j:j]
+		q.db.AfterCommit(ctx, func() { q.Kick(chat, prio, mine...) })
+		i = j
 	}
+}
+
+// Delivery is one message that delivers something (EnqueueDeliveries).
+type Delivery struct {
+	SourceID int64
+	Message  Message
+}
+
+// EnqueueDeliveries stores one message per item of source (a claimed batch
+// of follow-ups), in order, in one statement; it returns the row ids.
+func (q *Queue) EnqueueDeliveries(ctx context.Context, source string, items []Delivery) ([]int64, error) {
+	rows := make([]storage.Outgoing, 0, len(items))
+	for _, it := range items {
+		row, err := Row(it.Message, 0, source, it.SourceID)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	ids, err := q.db.EnqueueOutgoing(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	q.kickAfterCommit(ctx, rows, ids)
+	return ids, nil
 }
 
 // Wake tells the queue new rows committed.
@@ -473,6 +504,22 @@ func (q *Queue) run(ctx context.Context) {
 	}()
 	resumed := false
 	for ctx.Err() == nil {
+		q.mu.Lock()
+		waiting := len(q.backlog) > 0
+		q.mu.Unlock()
+		if waiting {
+			// Every worker is busy and takes its next chat from the
+			// backlog: a read of the heads would hand out nothing.
+			select {
+			case <-ctx.Done():
+			case <-q.wake:
+			case <-time.After(time.Second):
+				q.mu.Lock()
+				q.backlog = nil // a second old: read the heads again
+				q.mu.Unlock()
+			}
+			continue
+		}
 		now := q.db.Now()
 		heads, err := q.db.OutgoingHeads(ctx, 4*q.cfg.Workers, q.cfg.Owner, now.Add(-q.cfg.StaleAfter))
 		if err != nil {
@@ -499,7 +546,7 @@ func (q *Queue) run(ctx context.Context) {
 		q.starved = false
 		q.mu.Unlock()
 	dispatch:
-		for _, h := range heads {
+		for i, h := range heads {
 			if h.NextAt.After(now) {
 				next = min(next, h.NextAt.Sub(now))
 				continue
@@ -512,9 +559,14 @@ func (q *Queue) run(ctx context.Context) {
 			select {
 			case slots <- struct{}{}:
 			default:
-				// All workers busy: the one that finishes first wakes
-				// the loop.
+				// All workers busy: each that finishes takes the next
+				// of the rest, in order; the last wakes the loop.
 				q.starved = true
+				for _, r := range heads[i:] {
+					if !r.NextAt.After(now) {
+						q.backlog = append(q.backlog, r)
+					}
+				}
 				q.mu.Unlock()
 				break dispatch
 			}
@@ -537,6 +589,10 @@ type job struct {
 	chat int64
 	row  storage.Outgoing
 	load bool
+	// kicked: the rows a committed transaction stored for the chat, in
+	// order (Kick); sent without reading the head first, since the claim
+	// takes a row only while it is its chat's oldest pending one.
+	kicked []storage.Outgoing
 }
 
 // Kick sends chat's ready rows now, on a free worker, without waiting for
@@ -544,7 +600,7 @@ type job struct {
 // row commits (storage.AfterCommit), so a reply leaves the moment its
 // update's handling committed. A chat being sent to already is looked at
 // again by its worker; with every worker busy the head loop takes it.
-func (q *Queue) Kick(chat int64) {
+func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 	q.mu.Lock()
 	if q.slots == nil {
 		q.mu.Unlock()
@@ -559,12 +615,17 @@ func (q *Queue) Kick(chat int64) {
 	select {
 	case q.slots <- struct{}{}:
 	default:
+		if prio == Interactive {
+			// The backlog (bulk, likely) would go first: read the heads
+			// again, interactive first, when a worker is free.
+			q.backlog = nil
+		}
 		q.mu.Unlock()
 		q.Wake()
 		return
 	}
 	q.inflight[chat] = true
-	q.jobs <- job{chat: chat, load: true} // never blocks: a slot was free
+	q.jobs <- job{chat: chat, load: len(rows) == 0, kicked: rows} // never blocks: a slot was free
 	q.mu.Unlock()
 }
 
@@ -580,12 +641,29 @@ func (q *Queue) skippedLocked(id int64, now time.Time) bool {
 }
 
 // serve sends a chat's rows in order while they are ready, up to
-// maxServe, holding the chat (inflight) and a worker's slot; then lets
-// both go.
+// maxServe, holding the chat (inflight) and a worker's slot; then lets the
+// chat go and takes the next from the backlog, if any.
 func (q *Queue) serve(ctx, work context.Context, j job) {
-	chat, row, have := j.chat, j.row, !j.load
+	for {
+		next, ok := q.serveChat(ctx, work, j)
+		if !ok {
+			return
+		}
+		j = next
+	}
+}
+
+// serveChat is serve for one chat; it returns the job the slot goes to
+// next (release).
+func (q *Queue) serveChat(ctx, work context.Context, j job) (job, bool) {
+	chat, row, have := j.chat, j.row, !j.load && len(j.kicked) == 0
+	kicked := j.kicked
 	var after int64
 	for n := 0; ; n++ {
+		fromKick := false
+		if len(kicked) > 0 {
+			row, kicked, have, fromKick = kicked[0], kicked[1:], true, true
+		}
 		if !have {
 			next, ok, err := q.db.NextOutgoingInChat(work, chat, after)
 			now := q.db.Now()
@@ -596,16 +674,21 @@ func (q *Queue) serve(ctx, work context.Context, j job) {
 				q.mu.Unlock()
 			}
 			if !ready {
-				if q.release(chat, err != nil || ok) {
-					after = 0
-					continue // kicked meanwhile: look again
-				}
-				return
+				return q.release(chat, err != nil || ok)
 			}
 			row = next
 		}
 		have = false
-		done := q.deliver(work, row)
+		done, claimed := q.deliver(work, row, fromKick)
+		if fromKick && !claimed {
+			// Not the chat's head (an older row waits, maybe for a later
+			// try), or sent by another process: go by the chat's head.
+			kicked, after = nil, 0
+			if n+1 < maxServe && ctx.Err() == nil {
+				continue
+			}
+			return q.release(chat, true)
+		}
 		q.mu.Lock()
 		close(q.changed)
 		q.changed = make(chan struct{})
@@ -615,36 +698,58 @@ func (q *Queue) serve(ctx, work context.Context, j job) {
 		}
 		if !done || n+1 >= maxServe || ctx.Err() != nil {
 			// The chat may have more: the head loop looks.
-			q.release(chat, true)
-			return
+			return q.release(chat, true)
 		}
 		after = row.ID
+		if fromKick && len(kicked) == 0 {
+			// The kicked rows are out. Rows stored for the chat since
+			// were kicked too (and found it held: again), so the chat
+			// is done unless release says it was.
+			return q.release(chat, false)
+		}
 	}
 }
 
-// release lets go of chat and its worker's slot, waking the head loop
-// when wake (the chat may have rows left) or when it found every worker
-// busy. When the chat was kicked while held (and !wake) it keeps both and
-// returns true: the caller looks at the chat again.
-func (q *Queue) release(chat int64, wake bool) bool {
+// release lets go of chat, waking the head loop when more (the chat may
+// have rows left). When the chat was kicked while held (and !more) the
+// worker keeps it and looks again; otherwise its slot goes to the next
+// chat of the backlog, or is freed (waking the head loop, if it found
+// every worker busy).
+func (q *Queue) release(chat int64, more bool) (job, bool) {
 	q.mu.Lock()
 	again := q.again[chat]
 	delete(q.again, chat)
-	if again && !wake {
+	if again && !more {
 		q.mu.Unlock()
-		return true
+		return job{chat: chat, load: true}, true
 	}
 	delete(q.inflight, chat)
+	if q.slots != nil {
+		now := q.db.Now()
+		for len(q.backlog) > 0 {
+			h := q.backlog[0]
+			q.backlog = q.backlog[1:]
+			if q.inflight[h.ChatID] || q.skippedLocked(h.ID, now) {
+				continue
+			}
+			q.inflight[h.ChatID] = true
+			q.mu.Unlock()
+			if more || again {
+				q.Wake()
+			}
+			return job{chat: h.ChatID, row: h}, true
+		}
+	}
 	starved := q.starved
 	slots := q.slots
 	q.mu.Unlock()
 	if slots != nil {
 		<-slots
 	}
-	if wake || again || starved {
+	if more || again || starved {
 		q.Wake()
 	}
-	return false
+	return job{}, false
 }
 
 // maxServe is how many rows of one chat a worker sends before handing the
@@ -681,30 +786,40 @@ func (q *Queue) sleep(ctx context.Context, d time.Duration) {
 
 // deliver claims, sends and marks one row. It reports whether the row is
 // finished (sent or given up), so the chat's next may follow.
-func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
+func (q *Queue) deliver(ctx context.Context, row storage.Outgoing, kicked bool) (done, claimed bool) {
+	done, claimed = q.send(ctx, row)
+	if !claimed && !kicked {
+		// Sent meanwhile, or another live process holds it: not again
+		// for a while. (A kicked row may simply not be its chat's head
+		// yet: the worker reads the head instead.)
+		q.mu.Lock()
+		q.skip[row.ID] = q.db.Now().Add(q.cfg.StaleAfter)
+		q.mu.Unlock()
+	}
+	return done, claimed
+}
+
+// send is deliver's work; claimed is false when the row could not be
+// claimed (sent meanwhile, held by another live process, or not its
+// chat's head).
+func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed bool) {
 	log := q.log.With("outgoing_id", row.ID, "chat_id", row.ChatID)
 	now := q.db.Now()
 	stale := now.Add(-q.cfg.StaleAfter)
 	// Whether a send of this row started before (and may have reached
 	// the chat) is as the row was read, before this send counts one.
 	again := !row.StartedAt.IsZero()
-	notOurs := func() bool {
-		// Sent meanwhile, or another live process holds it.
-		q.mu.Lock()
-		q.skip[row.ID] = now.Add(q.cfg.StaleAfter)
-		q.mu.Unlock()
-		return false
-	}
+	notOurs := func() (bool, bool) { return false, false }
 	m, err := MessageOf(row)
 	if err != nil || m.AnswerCallback != "" {
 		// Nothing paced to wait for: claim it first (a callback answer
 		// records no start, an undecodable row is given up).
-		ok, cerr := q.db.ClaimOutgoing(ctx, row.ID, q.cfg.Owner, stale)
+		ok, cerr := q.db.ClaimOutgoingHead(ctx, row.ID, q.cfg.Owner, stale)
 		if cerr != nil {
 			if ctx.Err() == nil {
 				log.Error("claim outgoing message", "err", cerr)
 			}
-			return false
+			return false, true
 		}
 		if !ok {
 			return notOurs()
@@ -713,7 +828,7 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 	if err != nil {
 		log.Error("undecodable outgoing message; giving it up", "err", err)
 		q.fail(ctx, row, err)
-		return true
+		return true, true
 	}
 	if again {
 		log.Info("sending again a message whose send was interrupted", "attempt", row.Attempts, "parts_sent", row.PartsSent)
@@ -758,36 +873,36 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 		return q.db.MarkOutgoingPart(context.WithoutCancel(ctx), row.ID, n, msgID)
 	})
 	if errors.Is(err, errCrashed) {
-		return false
+		return false, true
 	}
 	if errors.Is(err, errNotOurs) {
 		return notOurs()
 	}
 	if err == nil {
 		if f := q.cfg.Faults.AfterSend; f != nil && f(row) {
-			return false
+			return false, true
 		}
 		if err := q.markSent(ctx, row, parts, id); err != nil {
 			log.Error("mark outgoing message sent; it may be sent again", "err", err)
-			return false
+			return false, true
 		}
 		q.record(time.Since(answered))
 		if f := q.cfg.Faults.AfterMark; f != nil && f(row) {
-			return false
+			return false, true
 		}
-		return true
+		return true, true
 	}
 	switch KindOf(err) {
 	case Unreachable, Rejected:
 		log.Warn("Telegram refused a message; giving it up", "err", err)
 		q.fail(ctx, row, err)
-		return true
+		return true, true
 	case Canceled:
 		// Stopping: the row stays as it is (claimed by this owner if its
 		// send started) and is resumed.
 	default:
 		if ctx.Err() != nil {
-			return false
+			return false, true
 		}
 		wait := q.cfg.RetryBackoff << min(max(row.Attempts-1, 0), 5)
 		wait = min(wait, 15*time.Minute)
@@ -796,7 +911,7 @@ func (q *Queue) deliver(ctx context.Context, row storage.Outgoing) bool {
 			log.Error("requeue outgoing message", "err", err)
 		}
 	}
-	return false
+	return false, true
 }
 
 // errNotOurs stops a send whose row was sent meanwhile or is held by

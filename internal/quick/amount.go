@@ -34,6 +34,15 @@ var currencyWords = map[string]string{
 	"eur": "EUR", "€": "EUR", "欧元": "EUR",
 }
 
+// ParseCurrency reads a currency as people name it: a code ("cny", "GBP"),
+// a symbol or a word from the amounts' table ("¥", "人民币", "美元").
+func ParseCurrency(s string) (string, bool) {
+	if code, ok := currencyWords[strings.ToLower(strings.TrimSpace(s))]; ok {
+		return code, true
+	}
+	return models.ParseCurrency(s)
+}
+
 // multipliers maps a magnitude word to its factor as a power of ten.
 var multipliers = map[string]int{
 	"k": 3, "千": 3, "m": 6, "mn": 6, "million": 6, "百万": 6, "bn": 9, "b": 9, "billion": 9,

@@ -112,3 +112,20 @@ func FuzzParseNextStep(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseBudget: never panics; an amount it reads is positive and a
+// status one of the known.
+func FuzzParseBudget(f *testing.F) {
+	for _, s := range []string{"approved 3M", "已批 300万", "none", "没预算", "3.2M CNY", "-1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		st, a, err := ParseBudget(s)
+		if err != nil {
+			return
+		}
+		if a.Minor < 0 || (st != models.BudgetKnown && st != models.BudgetApproved && st != models.BudgetNone) {
+			t.Fatalf("ParseBudget(%q) = %q %+v", s, st, a)
+		}
+	})
+}

@@ -102,3 +102,23 @@ func TestPlanItemImpossibleTime(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBadTimeIn: never panics; a time it names is in the text, and is one
+// the dates package refuses.
+func FuzzBadTimeIn(f *testing.F) {
+	for _, s := range []string{"mon Acme 26:00 demo", "华为27点报价", "25:61", "13pm", "10:30", "明天88点", "1:100 scale"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 300 {
+			return
+		}
+		bad, ok := BadTimeIn(s)
+		if !ok {
+			return
+		}
+		if bad == "" || !strings.Contains(s, bad) {
+			t.Fatalf("%q: named %q", s, bad)
+		}
+	})
+}

@@ -287,3 +287,28 @@ func FuzzParseMinutes(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadWhen: never panics; a time read is not ahead of now by more than
+// a day's reading ("today 20:00" is returned for the caller to refuse), and
+// an impossible time is named as typed.
+func FuzzReadWhen(f *testing.F) {
+	for _, s := range []string{"today 10:30", "昨天下午3点", "26:00", "tomorrow 26:00", "14:00", "soon", "2026-11-20 14:00", "明天88点"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		at, text, err := ReadWhen(s, now, shanghai)
+		var te *dates.TimeError
+		switch {
+		case errors.As(err, &te):
+			if te.Text == "" || !strings.Contains(s, strings.TrimSpace(te.Text)) && utf8.ValidString(s) {
+				t.Fatalf("%q: impossible time %q not from the input", s, te.Text)
+			}
+		case err == nil:
+			if at.IsZero() || text == "" || at.Location() != time.UTC {
+				t.Fatalf("%q: read %v %q", s, at, text)
+			}
+		case !errors.Is(err, dates.ErrNoDate):
+			t.Fatalf("%q: error %v is not ErrNoDate", s, err)
+		}
+	})
+}

@@ -31,7 +31,18 @@ const (
 	KindDate
 	KindInt
 	KindBool
-	KindNumber // a float64: amounts in major units, counts
+	KindNumber // a float64 count
+	KindMoney  // an Amount
+	KindMonth  // a MonthCell
+)
+
+// Typed cells besides text, times, ints, float64s and bools.
+type (
+	// Amount is money in major units (3200000.5), written as a number
+	// with two decimals.
+	Amount float64
+	// MonthCell is a calendar month, written as a date shown "yyyy-mm".
+	MonthCell models.Month
 )
 
 // Column is one column of an export sheet.

@@ -9,20 +9,6 @@ import (
 	"salesbot/models"
 )
 
-// Typed cells of the Deals sheet besides text, times, ints and bools.
-type (
-	// Amount is money in major units (3200000.5), written as a number.
-	Amount float64
-	// MonthCell is a calendar month, written as a date shown "yyyy-mm".
-	MonthCell models.Month
-)
-
-// Cell kinds of the Deals sheet.
-const (
-	KindAmount = iota + 100
-	KindMonth
-)
-
 // dealSheet lists the deals of the scope that were open at some time in
 // the period (storage.ExportDeals): one row a deal, typed cells (units
 // and amounts as numbers, the currency apart, the close month as a month,
@@ -32,9 +18,9 @@ func (b *Builder) dealSheet(ctx context.Context, sc storage.RecordScope, l Expor
 	deals, err := b.db.ExportDeals(ctx, sc)
 	sh := newSheet(l, "deals",
 		Column{"Deal", KindInt, 7}, Column{"Client", KindText, 24}, Column{"Title", KindText, 24}, Column{"Rep", KindText, 16},
-		Column{"Product/model", KindText, 18}, Column{"Units", KindInt, 8}, Column{"Value", KindAmount, 14}, Column{"Currency", KindText, 9},
+		Column{"Product/model", KindText, 18}, Column{"Units", KindInt, 8}, Column{"Value", KindMoney, 14}, Column{"Currency", KindText, 9},
 		Column{"Expected close", KindMonth, 10}, Column{"Stage", KindText, 16}, Column{"Procurement step", KindText, 18},
-		Column{"Budget", KindText, 10}, Column{"Budget amount", KindAmount, 14}, Column{"Competitors", KindText, 36},
+		Column{"Budget", KindText, 10}, Column{"Budget amount", KindMoney, 14}, Column{"Competitors", KindText, 36},
 		Column{"Next step", KindText, 24}, Column{"Next step on", KindTime, 17}, Column{"State", KindText, 8},
 		Column{"Lost reason", KindText, 14}, Column{"Lost to", KindText, 16}, Column{"Why lost", KindText, 30},
 		Column{"Created", KindTime, 17}, Column{"Closed", KindTime, 17},

@@ -49,9 +49,10 @@ func (b *Builder) targetSheet(ctx context.Context, sc ExportScope, l ExportLabel
 		}
 		rows := func(name string, ra models.RepAttainment) {
 			for _, ln := range ra.Lines {
-				goal, done, pace := float64(ln.Target), float64(ln.Actual), float64(ln.Pace)
+				// Money as an Amount (the Deals sheet's cells), counts as numbers.
+				var goal, done, pace any = float64(ln.Target), float64(ln.Actual), float64(ln.Pace)
 				if ln.Metric == models.MetricValue {
-					goal, done, pace = goal/100, done/100, pace/100
+					goal, done, pace = Amount(float64(ln.Target)/100), Amount(float64(ln.Actual)/100), Amount(float64(ln.Pace)/100)
 				}
 				sh.Rows = append(sh.Rows, []any{month.Key(), name, l.enum("metric", string(ln.Metric)), goal, ln.Currency,
 					done, pace, int(ln.Percent()), l.enum("pace", string(ln.Status)), ln.Default, a.Elapsed, a.WorkingDays})

@@ -23,6 +23,8 @@ type contactRow struct {
 	// DeletedAt marks a contact deleted from the card: it is no longer
 	// listed or matched by name, and the visits that met it still name it.
 	DeletedAt *time.Time
+	// EditedAt is when the card last changed the contact (UpdateContact).
+	EditedAt *time.Time
 }
 
 func (contactRow) TableName() string { return "contacts" }
@@ -93,7 +95,7 @@ func (db *DB) UpdateContact(ctx context.Context, c *models.Contact) error {
 	}
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&contactRow{}).Where("id = ? AND client_id = ? AND deleted_at IS NULL", c.ID, c.ClientID).Updates(map[string]any{
-			"name": c.Name, "title": c.Title, "phone": c.Phone, "roles": rolesString(c.Roles), "updated_at": db.Now(),
+			"name": c.Name, "title": c.Title, "phone": c.Phone, "roles": rolesString(c.Roles), "updated_at": db.Now(), "edited_at": db.Now(),
 		})
 		if res.Error != nil {
 			return fmt.Errorf("update contact %d: %w", c.ID, res.Error)

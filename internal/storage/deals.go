@@ -91,6 +91,9 @@ func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Dea
 			return fmt.Errorf("create deal on client %d: %w", d.ClientID, err)
 		}
 		d.TeamID, d.OwnerID, d.State = c.TeamID, viewer.ID, models.DealOpen
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value, &d.BudgetAmount); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -223,6 +226,9 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 		if err := close(d); err != nil {
 			return err
 		}
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -245,12 +251,16 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 // ExportDeals lists the deals of an export's scope that were open at some
 // time in [From, To): created before To and open now or closed on or after
 // From; the team's (idx_deals_team_state_close) or one rep's
-// (idx_deals_owner_state_close), with their competitors, client and owner
-// names, by id.
+// (idx_deals_owner_state_close), on clients the scope's viewer may see
+// (the one visibility rule: a deal is seen with its client), with their
+// competitors, client and owner names, by id.
 func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
 	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
 		Joins("JOIN clients ON clients.id = deals.client_id").
-		Joins("JOIN users ON users.id = deals.owner_id")
+		Joins("LEFT JOIN users ON users.id = deals.owner_id")
+	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
+		q = q.Where(cond, args...)
+	}
 	if s.RepID != 0 {
 		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", s.RepID, s.TeamID)
 	} else {
@@ -284,18 +294,27 @@ func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealReco
 // column of the visits an export lists.
 func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
-	if len(ids) == 0 {
-		return out, nil
+	seen := map[int64]bool{}
+	var uniq []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
 	}
-	var rows []struct {
-		ID    int64
-		Title string
-	}
-	if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", ids, teamID).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("titles of %d deals: %w", len(ids), err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Title
+	// In chunks, within every database's limit of bound parameters.
+	for start := 0; start < len(uniq); start += 1000 {
+		chunk := uniq[start:min(start+1000, len(uniq))]
+		var rows []struct {
+			ID    int64
+			Title string
+		}
+		if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", chunk, teamID).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("titles of %d deals: %w", len(uniq), err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Title
+		}
 	}
 	return out, nil
 }
@@ -330,6 +349,9 @@ func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64,
 		if err := change(d); err != nil {
 			return err
 		}
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value, &d.BudgetAmount); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -354,4 +376,28 @@ func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64,
 		return nil
 	})
 	return out, err
+}
+
+// inTeamCurrency gives the amounts that were typed without a currency the
+// team's ("320万" in a team whose currency is CNY), so that sums never mix
+// a currency with none. The one place a deal's or target's currency
+// defaults.
+func (db *DB) inTeamCurrency(ctx context.Context, teamID int64, amounts ...*models.Money) error {
+	need := false
+	for _, m := range amounts {
+		need = need || (m.Currency == "" && m.Minor != 0)
+	}
+	if !need {
+		return nil
+	}
+	var codes []string
+	if err := db.conn(ctx).Model(&teamRow{}).Where("id = ?", teamID).Pluck("currency", &codes).Error; err != nil {
+		return fmt.Errorf("currency of team %d: %w", teamID, err)
+	}
+	for _, m := range amounts {
+		if len(codes) == 1 {
+			m.InCurrency(codes[0])
+		}
+	}
+	return nil
 }

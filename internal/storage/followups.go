@@ -763,8 +763,10 @@ func (db *DB) SendingFollowUps(ctx context.Context) (map[int64]int, int, error) 
 // delivery (message, time) is recorded.
 func (db *DB) FollowUpDelivered(ctx context.Context, id, chatID int64, messageID int) (*models.FollowUp, bool, error) {
 	now := db.Now()
+	// The row comes back with the update (RETURNING): no read after it.
+	var row followUpRow
 	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Model(&followUpRow{}).Where("id = ? AND state = ?", id, string(models.FollowUpSending)).
+		return g.Model(&row).Clauses(clause.Returning{}).Where("id = ? AND state = ?", id, string(models.FollowUpSending)).
 			Updates(map[string]any{
 				"state": string(models.FollowUpSent), "chat_id": chatID, "message_id": messageID,
 				"sent_at": now, "last_error": "", "maybe_sent": false,
@@ -772,6 +774,9 @@ func (db *DB) FollowUpDelivered(ctx context.Context, id, chatID int64, messageID
 	})
 	if res.Error != nil {
 		return nil, false, fmt.Errorf("mark follow-up %d sent: %w", id, res.Error)
+	}
+	if res.RowsAffected == 1 && row.ID == id {
+		return row.model(), true, nil
 	}
 	if res.RowsAffected == 0 {
 		err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
@@ -782,7 +787,7 @@ func (db *DB) FollowUpDelivered(ctx context.Context, id, chatID int64, messageID
 			return nil, false, fmt.Errorf("record follow-up %d delivered: %w", id, err)
 		}
 	}
-	var row followUpRow
+	row = followUpRow{}
 	if err := db.conn(ctx).Take(&row, id).Error; err != nil {
 		return nil, false, fmt.Errorf("get follow-up %d: %w", id, err)
 	}

@@ -169,14 +169,33 @@ var migrations = []*gormigrate.Migration{
 	},
 	{
 		// A contact deleted from the card keeps its row, so the visits that
-		// met it still name it (issue 11, item 9).
+		// met it still name it; one changed on the card is marked, so undoing
+		// the visit that added it keeps the card (issue 11, item 9).
 		ID: "0020_forms11",
 		Migrate: func(tx *gorm.DB) error {
 			type contact struct {
 				DeletedAt *time.Time
+				EditedAt  *time.Time
 			}
-			return tx.Table("contacts").Migrator().AddColumn(&contact{}, "DeletedAt")
+			m := tx.Table("contacts").Migrator()
+			for _, col := range []string{"DeletedAt", "EditedAt"} {
+				// EditedAt came after this step was first merged: a column
+				// there already is skipped, so the step can be run again by
+				// hand on a development database that ran the first version.
+				if m.HasColumn(&contact{}, col) {
+					continue
+				}
+				if err := m.AddColumn(&contact{}, col); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
+	},
+	{
+		// Amounts typed without a currency are in the team's (issue 13).
+		ID:      "0022_team_currency",
+		Migrate: addColumn("teams", "currency", "VARCHAR(3) NOT NULL DEFAULT ''"),
 	},
 }
 

@@ -148,7 +148,7 @@ func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, er
 		rows[i] = outgoingRow{ChatID: m.ChatID, Priority: m.Priority, Payload: string(m.Payload), FileName: m.FileName, FileData: m.FileData,
 			UpdateID: m.UpdateID, Source: m.Source, SourceID: m.SourceID, State: OutgoingPending, NextAt: now}
 	}
-	if err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.Create(&rows) }).Error; err != nil {
+	if err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.CreateInBatches(&rows, 500) }).Error; err != nil {
 		return nil, fmt.Errorf("store %d outgoing messages: %w", len(msgs), err)
 	}
 	ids := make([]int64, len(rows))
@@ -216,17 +216,19 @@ func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale t
 
 // StartOutgoing claims a pending row for owner's send and counts the send
 // starting, in one write: the request is about to go out (after pacing).
-// It succeeds on the terms of ClaimOutgoing; it commits before the request
-// does, so after a crash a row with a start is known to be a possible
-// repeat, and one without is not.
+// It succeeds on the terms of ClaimOutgoing, and only while the row is its
+// chat's oldest pending one (so a chat's messages go in order whoever
+// found them); it commits before the request does, so after a crash a row
+// with a start is known to be a possible repeat, and one without is not.
 func (db *DB) StartOutgoing(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
 	now := db.Now()
 	var claimed bool
 	err := db.grouped(ctx, func(ctx context.Context) error {
 		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?)
 		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
-			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))`,
-			owner, now, id, OutgoingPending, owner, utc(stale))
+			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))
+		AND NOT EXISTS (SELECT 1 FROM outgoing p WHERE p.state = ? AND p.chat_id = outgoing.chat_id AND p.id < outgoing.id)`,
+			owner, now, id, OutgoingPending, owner, utc(stale), OutgoingPending)
 		claimed = res.RowsAffected == 1
 		return res.Error
 	})
@@ -249,6 +251,26 @@ func (db *DB) Grouped(ctx context.Context, fn func(ctx context.Context) error) e
 		return db.InTx(ctx, fn)
 	}
 	return db.grouped(ctx, fn)
+}
+
+// ClaimOutgoingHead is ClaimOutgoing for a row that must be its chat's
+// oldest pending one (the outbox's callback answers, which record no
+// start).
+func (db *DB) ClaimOutgoingHead(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
+	var claimed bool
+	err := db.grouped(ctx, func(ctx context.Context) error {
+		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?
+		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
+			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))
+		AND NOT EXISTS (SELECT 1 FROM outgoing p WHERE p.state = ? AND p.chat_id = outgoing.chat_id AND p.id < outgoing.id)`,
+			owner, id, OutgoingPending, owner, utc(stale), OutgoingPending)
+		claimed = res.RowsAffected == 1
+		return res.Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim outgoing message %d: %w", id, err)
+	}
+	return claimed, nil
 }
 
 // updateOutgoing sets columns of row id, committed with whatever other

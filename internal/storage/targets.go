@@ -76,6 +76,13 @@ func (db *DB) SetTarget(ctx context.Context, viewer *models.User, t models.Targe
 	if !viewer.SeesTeam(t.TeamID) {
 		return models.Errorf(models.EFORBIDDEN, "err_target_managers_only", nil)
 	}
+	if t.Metric == models.MetricValue {
+		m := models.Money{Minor: t.Amount, Currency: t.Currency}
+		if err := db.inTeamCurrency(ctx, t.TeamID, &m); err != nil {
+			return err
+		}
+		t.Currency = m.Currency
+	}
 	if err := t.Validate(); err != nil {
 		return err
 	}
