@@ -164,7 +164,8 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 }
 
 // A bot that was down on the 1st sends the review when it is back, once,
-// saying when it was due; /schedule month off stops it for the next month.
+// saying when it was due; a time the team set is kept (07:30 in its zone);
+// /schedule month off stops it.
 func TestMonthReviewLateAndOff(t *testing.T) {
 	h := apptest.New(t)
 	h.Clock.Set(shanghai("2026-11-10", "10:00"))
@@ -183,10 +184,22 @@ func TestMonthReviewLateAndOff(t *testing.T) {
 	if err != nil || len(sends) != 1 || !sends[0].Late {
 		t.Fatalf("records: %+v %v", sends, err)
 	}
-	apptest.MustContain(t, h.Send(mrMgr, "/schedule month off"), "• month's review: off")
-	h.Clock.Set(shanghai("2027-01-01", "09:30"))
+	// A time the team set: 07:30 in Shanghai.
+	apptest.MustContain(t, h.Send(mrMgr, "/schedule month 07:30"), "• month's review: the 1st, 07:30")
+	h.Clock.Set(shanghai("2027-01-01", "07:29"))
 	sendDue(t, h)
 	if got := monthReviews(h, mrMgr); len(got) != 1 {
+		t.Fatalf("December's review before 07:30: %q", apptest.Texts(got))
+	}
+	h.Clock.Set(shanghai("2027-01-01", "07:30"))
+	sendDue(t, h)
+	if got := monthReviews(h, mrMgr); len(got) != 2 || !strings.HasPrefix(got[1].Text, "🗓 East — Dec 2026: the month's review\nWon:") {
+		t.Fatalf("December's review at 07:30: %q", apptest.Texts(got))
+	}
+	apptest.MustContain(t, h.Send(mrMgr, "/schedule month off"), "• month's review: off")
+	h.Clock.Set(shanghai("2027-02-01", "09:30"))
+	sendDue(t, h)
+	if got := monthReviews(h, mrMgr); len(got) != 2 {
 		t.Fatalf("a review with /schedule month off: %q", apptest.Texts(got))
 	}
 }
