@@ -15,6 +15,7 @@ var (
 	mrRepZh = tgfake.User{ID: 2902, FirstName: "张伟", LanguageCode: "zh"}
 	mrMgr   = tgfake.User{ID: 2903, FirstName: "Mia", LanguageCode: "en"}
 	mrMgrZh = tgfake.User{ID: 2904, FirstName: "王芳", LanguageCode: "zh"}
+	mrLate  = tgfake.User{ID: 2905, FirstName: "Leo", LanguageCode: "en"}
 )
 
 // monthReviews are the month's reviews among what u was sent.
@@ -96,8 +97,8 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 	}
 	team := "🗓 East — Nov 2026: the month's review\nWon: 1 deal · 18 units · 900,000 CNY\nLost: 3 deals\n\n" +
 		"Against targets:\n" +
-		"• Rita: units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%) — won 1, lost 1\n" +
-		"• 张伟: units 0/30 (0%) · visits 2/42 (4%) · visits to existing clients 0/5 (0%) — won 0, lost 2\n\n" +
+		"• Rita (won 1, lost 1): units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%)\n" +
+		"• 张伟 (won 0, lost 2): units 0/30 (0%) · visits 2/42 (4%) · visits to existing clients 0/5 (0%)\n\n" +
 		"🏆 Won (1):\n• Acme — 20 trucks · 18 units · 900,000 CNY · Rita\n\n" +
 		"✖️ Lost (3):\n• Beta — 10 crates · competitor (Brand Y) · Rita\n• 华为 — 30台 · price — “太贵了” · 张伟\n• 小米 — 8台 · price · 张伟\n\n" +
 		"Why we lost: price 2 · competitor 1\n" +
@@ -107,10 +108,10 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("Mia's review:\n%s\n\nwant:\n%s", got, team)
 	}
 	apptest.MustContain(t, monthReviews(h, mrMgrZh), "🗓 East —— 2026年11月月度回顾\n赢单:1 个项目 · 18 台 · 900,000 CNY\n丢单:3 个项目",
-		"• 张伟:台数 0/30(0%) · 拜访 2/42(4%) · 老客户拜访 0/5(0%) —— 赢 0,丢 2",
+		"• 张伟(赢 0,丢 2):台数 0/30(0%) · 拜访 2/42(4%) · 老客户拜访 0/5(0%)",
 		"丢单原因:价格 2 · 竞争对手 1", "遇到的竞争对手:Brand X(3 个项目) · Brand Y(1 个项目,其中丢给它 1 个) · Brand Z(1 个项目)")
 	rita := "🗓 Your Nov 2026 in East\nWon: 1 deal · 18 units · 900,000 CNY\nLost: 1 deal\n\n" +
-		"Against targets:\n• Rita: units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%) — won 1, lost 1\n\n" +
+		"Against targets:\n• Rita (won 1, lost 1): units 18/42 (42%) · visits 3/42 (7%) · visits to existing clients 0/5 (0%)\n\n" +
 		"🏆 Won (1):\n• Acme — 20 trucks · 18 units · 900,000 CNY\n\n" +
 		"✖️ Lost (1):\n• Beta — 10 crates · competitor (Brand Y)\n\n" +
 		"Why we lost: competitor 1\n" +
@@ -121,7 +122,7 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 	}
 	zw := monthReviews(h, mrRepZh)
 	apptest.MustContain(t, zw, "🗓 你在 East 的2026年11月\n赢单:0 个项目 · 0 台\n丢单:2 个项目",
-		"• 张伟:台数 0/30(0%)", "✖️ 丢单(2):\n• 华为 —— 30台 · 价格 —— “太贵了”\n• 小米 —— 8台 · 价格", "丢单原因:价格 2",
+		"• 张伟(赢 0,丢 2):台数 0/30(0%)", "✖️ 丢单(2):\n• 华为 —— 30台 · 价格 —— “太贵了”\n• 小米 —— 8台 · 价格", "丢单原因:价格 2",
 		"遇到的竞争对手:Brand X(1 个项目)")
 	if strings.Contains(zw[0].Text, "Rita") || strings.Contains(zw[0].Text, "Acme") {
 		t.Fatalf("a rep's review shows a teammate's deals:\n%s", zw[0].Text)
@@ -136,6 +137,12 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 		if got := monthReviews(h, u); len(got) != 1 {
 			t.Fatalf("%s got %d reviews after runs again and a restart", u.FirstName, len(got))
 		}
+	}
+	// Someone who joins after 09:00 is not sent a November they were not in.
+	h.Member(mrLate, "East", "rep")
+	sendDue(t, h)
+	if got := monthReviews(h, mrLate); len(got) != 0 {
+		t.Fatalf("a rep who joined on the 1st after 09:00 got %q", apptest.Texts(got))
 	}
 	sends, err := h.App.DB.ReportSends(t.Context(), models.ReportMonth, "2026-11")
 	if err != nil || len(sends) != 4 {
@@ -154,4 +161,45 @@ func monthReviewOnTheFirst(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(mrMgr, "/month 2026-13"), "I couldn't read “2026-13” as a month. Examples: /month · /month last · /month 2026-11")
 	apptest.MustContain(t, h.Send(mrMgr, "/schedule"), "• month's review: the 1st, 09:00")
 	apptest.MustContain(t, h.Send(mrMgr, "/schedule month 08:00"), "• month's review: the 1st, 08:00")
+}
+
+// A bot that was down on the 1st sends the review when it is back, once,
+// saying when it was due; a time the team set is kept (07:30 in its zone);
+// /schedule month off stops it.
+func TestMonthReviewLateAndOff(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(shanghai("2026-11-10", "10:00"))
+	h.Member(mrMgr, "East", "manager")
+	apptest.MustContain(t, h.Send(mrMgr, "/settings tz Asia/Shanghai"), "Asia/Shanghai")
+	apptest.MustContain(t, h.Send(mrMgr, "/schedule summary off"), "weekly summary: off")
+	h.Clock.Set(shanghai("2026-12-02", "10:00"))
+	sendDue(t, h)
+	sendDue(t, h)
+	got := monthReviews(h, mrMgr)
+	if len(got) != 1 {
+		t.Fatalf("Mia got %d reviews: %q", len(got), apptest.Texts(got))
+	}
+	apptest.MustContain(t, got, "🗓 East — Nov 2026: the month's review\n(sent late: the bot was offline when this was due at Tue 1 Dec 2026 09:00)")
+	sends, err := h.App.DB.ReportSends(t.Context(), models.ReportMonth, "2026-11")
+	if err != nil || len(sends) != 1 || !sends[0].Late {
+		t.Fatalf("records: %+v %v", sends, err)
+	}
+	// A time the team set: 07:30 in Shanghai.
+	apptest.MustContain(t, h.Send(mrMgr, "/schedule month 07:30"), "• month's review: the 1st, 07:30")
+	h.Clock.Set(shanghai("2027-01-01", "07:29"))
+	sendDue(t, h)
+	if got := monthReviews(h, mrMgr); len(got) != 1 {
+		t.Fatalf("December's review before 07:30: %q", apptest.Texts(got))
+	}
+	h.Clock.Set(shanghai("2027-01-01", "07:30"))
+	sendDue(t, h)
+	if got := monthReviews(h, mrMgr); len(got) != 2 || !strings.HasPrefix(got[1].Text, "🗓 East — Dec 2026: the month's review\nWon:") {
+		t.Fatalf("December's review at 07:30: %q", apptest.Texts(got))
+	}
+	apptest.MustContain(t, h.Send(mrMgr, "/schedule month off"), "• month's review: off")
+	h.Clock.Set(shanghai("2027-02-01", "09:30"))
+	sendDue(t, h)
+	if got := monthReviews(h, mrMgr); len(got) != 2 {
+		t.Fatalf("a review with /schedule month off: %q", apptest.Texts(got))
+	}
 }

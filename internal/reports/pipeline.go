@@ -137,8 +137,13 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 		return nil, err
 	}
 	// The month's attainment: every rep's against every target (units,
-	// value, visits, existing clients, new clients), as of now.
-	if d.att, err = b.db.Attainment(ctx, storage.System, team.ID, month, b.clock.Now()); err != nil {
+	// value, visits, existing clients, new clients), as of now or, for a
+	// month that ended, as of its end (who was in the team then).
+	asOf := b.clock.Now()
+	if to.Before(asOf) {
+		asOf = to
+	}
+	if d.att, err = b.db.Attainment(ctx, storage.System, team.ID, month, asOf); err != nil {
 		return nil, err
 	}
 	now := models.MonthOf(b.clock.Now(), loc)

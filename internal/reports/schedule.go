@@ -176,7 +176,7 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 		this := models.MonthOf(now, loc)
 		first := models.CivilDate(models.MonthStart(this, loc), loc)
 		if due := set.MonthTime.On(first, loc); !now.Before(due) {
-			errs = append(errs, s.monthReviews(ctx, now, team, models.AddMonths(this, -1), due, managers, reps))
+			errs = append(errs, s.monthReviews(ctx, now, team, models.AddMonths(this, -1), due, members))
 		}
 	}
 	if set.PlanReminderOn && len(reps) > 0 {
@@ -222,11 +222,23 @@ func (s *Scheduler) planReminders(ctx context.Context, team *models.Team, next m
 
 // monthReviews queues the review of the month that ended: the team's to
 // each manager, their own to each rep, once each (ReportMonth, period the
-// month). The team's data is read once for all of them, and only when
-// someone has not had theirs.
-func (s *Scheduler) monthReviews(ctx context.Context, now time.Time, team *models.Team, month models.Month, due time.Time, managers, reps []*models.User) error {
-	if due.Before(team.CreatedAt) || len(managers)+len(reps) == 0 {
+// month) — to those who were members when it was due, so someone who joins
+// later in the month is not sent a month they were not there for. The
+// team's data is read once for all of them, and only when someone has not
+// had theirs.
+func (s *Scheduler) monthReviews(ctx context.Context, now time.Time, team *models.Team, month models.Month, due time.Time, members []storage.TeamMember) error {
+	if due.Before(team.CreatedAt) {
 		return nil
+	}
+	var managers, reps []*models.User
+	for _, m := range members {
+		switch {
+		case m.JoinedAt.After(due):
+		case m.Role == models.RoleManager:
+			managers = append(managers, m.User)
+		case m.Role == models.RoleRep:
+			reps = append(reps, m.User)
+		}
 	}
 	period := month.Key()
 	done, err := s.DB.SentReportKeys(ctx, models.ReportMonth, period, []int64{team.ID})
