@@ -26,12 +26,22 @@ import (
 // known to be a possible repeat, and one without is not: only the former
 // gets its RepeatNote. A long text split in parts resumes after the last
 // part recorded; a report's parts are separate rows, sent in order. A row
-// is claimed by the sending process (its owner id, kept alive by a
-// heartbeat); another process takes over a row whose owner has not beaten
+// is claimed by the sending process in the same write as its start (its
+// owner id, kept alive by a heartbeat), and only while it is its chat's
+// oldest pending row; another process takes over a row whose owner has not beaten
 // for StaleAfter — on PostgreSQL sooner, once the owner's process lock is
 // free (its session ended: it died) and it missed a beat and a half
 // (storage.ReleaseDeadClaims) — and a restarted process with the same id
 // resumes its own at once. Nothing waits out a lease.
+//
+// Speed: the commit of the transaction that stored rows hands their chats
+// to free workers at once (Kick, through storage.AfterCommit), so a reply
+// leaves as soon as its update's handling committed, without a read of the
+// chat's head; the head loop (a read of every chat's oldest pending row)
+// serves what no commit of this process announced: rows left by a stop,
+// retries, other replicas' rows and backlogs when every worker is busy.
+// Per message that is one write to start it and one to mark it, both
+// group-committed on SQLite with the other writes of the moment.
 type Queue struct {
 	db   *storage.DB
 	out  *Outbox

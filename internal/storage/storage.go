@@ -47,6 +47,9 @@ type DB struct {
 	wmu chan struct{}
 	// writes groups the outbox's small writes into shared commits.
 	writes batcher[*groupWrite]
+	// pgWrites are PostgreSQL's groups, taken in turn (pgNext).
+	pgWrites [pgGroups]batcher[*groupWrite]
+	pgNext   atomic.Uint32
 }
 
 // writeLockWait bounds the wait for the SQLite writer lock. A writer that
