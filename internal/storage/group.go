@@ -110,7 +110,7 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 		// The transaction serves every caller: one caller's cancellation
 		// ends only its own statement (fn runs with its ctx), which rolls
 		// the batch back for the retry below.
-		err := db.InTx(context.Background(), func(tx context.Context) error {
+		err := db.InTx(context.WithValue(context.Background(), urgentKey{db}, true), func(tx context.Context) error {
 			for _, w := range batch {
 				if err := w.fn(withTx(w.ctx, tx, db)); err != nil {
 					return err
@@ -123,7 +123,7 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 		}
 	}
 	for _, w := range batch {
-		w.err = db.InTx(w.ctx, w.fn)
+		w.err = db.InTx(context.WithValue(w.ctx, urgentKey{db}, true), w.fn)
 	}
 }
 
