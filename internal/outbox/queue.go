@@ -26,12 +26,22 @@ import (
 // known to be a possible repeat, and one without is not: only the former
 // gets its RepeatNote. A long text split in parts resumes after the last
 // part recorded; a report's parts are separate rows, sent in order. A row
-// is claimed by the sending process (its owner id, kept alive by a
-// heartbeat); another process takes over a row whose owner has not beaten
+// is claimed by the sending process in the same write as its start (its
+// owner id, kept alive by a heartbeat), and only while it is its chat's
+// oldest pending row; another process takes over a row whose owner has not beaten
 // for StaleAfter — on PostgreSQL sooner, once the owner's process lock is
 // free (its session ended: it died) and it missed a beat and a half
 // (storage.ReleaseDeadClaims) — and a restarted process with the same id
 // resumes its own at once. Nothing waits out a lease.
+//
+// Speed: the commit of the transaction that stored rows hands their chats
+// to free workers at once (Kick, through storage.AfterCommit), so a reply
+// leaves as soon as its update's handling committed, without a read of the
+// chat's head; the head loop (a read of every chat's oldest pending row)
+// serves what no commit of this process announced: rows left by a stop,
+// retries, other replicas' rows and backlogs when every worker is busy.
+// Per message that is one write to start it and one to mark it, both
+// group-committed on SQLite with the other writes of the moment.
 type Queue struct {
 	db   *storage.DB
 	out  *Outbox
@@ -41,7 +51,9 @@ type Queue struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool          // chats with a send in progress here
-	again    map[int64]bool          // chats kicked while in flight: look again
+	again    map[int64]*kicks        // chats kicked while in flight: look again
+	queued   map[int64]*kicks        // chats kicked while every worker was busy
+	kicked   [numPriorities][]int64  // those chats in order, by priority
 	slots    chan struct{}           // a token per busy worker (while running)
 	jobs     chan job                // chats handed to the workers
 	starved  bool                    // the head loop found every worker busy
@@ -124,7 +136,7 @@ func NewQueue(db *storage.DB, out *Outbox, cfg QueueConfig) *Queue {
 		cfg.TakenOver = func(int) {}
 	}
 	return &Queue{db: db, out: out, cfg: cfg, log: cfg.Log, wake: make(chan struct{}, 1),
-		inflight: map[int64]bool{}, again: map[int64]bool{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
+		inflight: map[int64]bool{}, again: map[int64]*kicks{}, queued: map[int64]*kicks{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
 		changed: make(chan struct{}), sources: map[string]SourceHooks{}, latCap: 1 << 16}
 }
 
@@ -505,7 +517,7 @@ func (q *Queue) run(ctx context.Context) {
 	resumed := false
 	for ctx.Err() == nil {
 		q.mu.Lock()
-		waiting := len(q.backlog) > 0
+		waiting := len(q.backlog) > 0 || len(q.queued) > 0
 		q.mu.Unlock()
 		if waiting {
 			// Every worker is busy and takes its next chat from the
@@ -517,6 +529,12 @@ func (q *Queue) run(ctx context.Context) {
 				q.mu.Lock()
 				q.backlog = nil // a second old: read the heads again
 				q.mu.Unlock()
+			}
+			q.mu.Lock()
+			waiting = len(q.queued) > 0
+			q.mu.Unlock()
+			if waiting {
+				continue
 			}
 			continue
 		}
@@ -552,7 +570,7 @@ func (q *Queue) run(ctx context.Context) {
 				continue
 			}
 			q.mu.Lock()
-			if q.inflight[h.ChatID] || q.skippedLocked(h.ID, now) {
+			if q.inflight[h.ChatID] || q.queued[h.ChatID] != nil || q.skippedLocked(h.ID, now) {
 				q.mu.Unlock()
 				continue
 			}
@@ -602,31 +620,50 @@ type job struct {
 // again by its worker; with every worker busy the head loop takes it.
 func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	if q.slots == nil {
-		q.mu.Unlock()
 		q.Wake()
 		return
 	}
-	if q.inflight[chat] {
-		q.again[chat] = true
-		q.mu.Unlock()
+	add := func(m map[int64]*kicks) bool {
+		k := m[chat]
+		if k == nil {
+			k = &kicks{}
+			m[chat] = k
+		}
+		k.rows = append(k.rows, rows...)
+		k.load = k.load || len(rows) == 0
+		return true
+	}
+	switch {
+	case q.inflight[chat]:
+		add(q.again)
+		return
+	case q.queued[chat] != nil:
+		add(q.queued)
 		return
 	}
 	select {
 	case q.slots <- struct{}{}:
 	default:
-		if prio == Interactive {
-			// The backlog (bulk, likely) would go first: read the heads
-			// again, interactive first, when a worker is free.
-			q.backlog = nil
+		// Every worker busy: the first to finish takes it, before the
+		// heads the loop read (interactive chats before bulk ones).
+		if prio < 0 || prio >= numPriorities {
+			prio = Bulk
 		}
-		q.mu.Unlock()
-		q.Wake()
+		add(q.queued)
+		q.kicked[prio] = append(q.kicked[prio], chat)
 		return
 	}
 	q.inflight[chat] = true
 	q.jobs <- job{chat: chat, load: len(rows) == 0, kicked: rows} // never blocks: a slot was free
-	q.mu.Unlock()
+}
+
+// kicks are what Kick was told of a chat while a worker held it: the rows
+// committed for it, or (load) that its head is to be read.
+type kicks struct {
+	rows []storage.Outgoing
+	load bool
 }
 
 // skippedLocked reports whether row id is one another live process held
@@ -697,8 +734,9 @@ func (q *Queue) serveChat(ctx, work context.Context, j job) (job, bool) {
 			q.finished(row.UpdateID, 1)
 		}
 		if !done || n+1 >= maxServe || ctx.Err() != nil {
-			// The chat may have more: the head loop looks.
-			return q.release(chat, true)
+			// The chat may have more: the kicked rows left go back to
+			// the queue of kicks, anything else to the head loop.
+			return q.release(chat, true, kicked...)
 		}
 		after = row.ID
 		if fromKick && len(kicked) == 0 {
@@ -715,21 +753,61 @@ func (q *Queue) serveChat(ctx, work context.Context, j job) (job, bool) {
 // worker keeps it and looks again; otherwise its slot goes to the next
 // chat of the backlog, or is freed (waking the head loop, if it found
 // every worker busy).
-func (q *Queue) release(chat int64, more bool) (job, bool) {
+func (q *Queue) release(chat int64, more bool, rest ...storage.Outgoing) (job, bool) {
 	q.mu.Lock()
-	again := q.again[chat]
+	k := q.again[chat]
+	again := k != nil
 	delete(q.again, chat)
 	if again && !more {
 		q.mu.Unlock()
-		return job{chat: chat, load: true}, true
+		if k.load {
+			return job{chat: chat, load: true}, true
+		}
+		return job{chat: chat, kicked: k.rows}, true
 	}
 	delete(q.inflight, chat)
+	if (again || len(rest) > 0) && q.slots != nil {
+		// Its kicked rows wait their turn behind the chats kicked
+		// before (fairness), known without a read.
+		r := &kicks{rows: rest}
+		if again {
+			r.rows = append(r.rows, k.rows...)
+			r.load = k.load
+		}
+		q.queued[chat] = r
+		q.kicked[Interactive] = append(q.kicked[Interactive], chat)
+		more, again = false, false
+	}
 	if q.slots != nil {
+		for p := range q.kicked {
+			for len(q.kicked[p]) > 0 {
+				c := q.kicked[p][0]
+				q.kicked[p] = q.kicked[p][1:]
+				k := q.queued[c]
+				delete(q.queued, c)
+				if k == nil {
+					continue
+				}
+				if q.inflight[c] {
+					q.again[c] = &kicks{load: true} // its worker reads on
+					continue
+				}
+				q.inflight[c] = true
+				q.mu.Unlock()
+				if more || again {
+					q.Wake()
+				}
+				if k.load {
+					return job{chat: c, load: true}, true
+				}
+				return job{chat: c, kicked: k.rows}, true
+			}
+		}
 		now := q.db.Now()
 		for len(q.backlog) > 0 {
 			h := q.backlog[0]
 			q.backlog = q.backlog[1:]
-			if q.inflight[h.ChatID] || q.skippedLocked(h.ID, now) {
+			if q.inflight[h.ChatID] || q.queued[h.ChatID] != nil || q.skippedLocked(h.ID, now) {
 				continue
 			}
 			q.inflight[h.ChatID] = true

@@ -75,21 +75,33 @@ type groupWrite struct {
 // transaction has committed, or with fn's own error. Inside a transaction
 // fn simply joins it. A batch whose transaction fails is rolled back and
 // each of its writes is tried again alone, so one write's failure is never
-// another's. On PostgreSQL each write commits by itself on its own
-// connection: the server already flushes concurrent commits together, and
-// one batch at a time, its statements one round trip after another, was
-// measured slower (BENCHMARKS.md).
+// another's. On PostgreSQL pgGroups batches run at once (one batch at a
+// time, its statements one round trip after another, was measured slower
+// than the server's own flushing of concurrent commits; one commit per
+// write held a connection per sender and ran out of them under a burst of
+// follow-ups — BENCHMARKS.md).
 func (db *DB) grouped(ctx context.Context, fn func(ctx context.Context) error) error {
-	if db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil || db.dialect != SQLite {
+	if db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil {
 		return fn(ctx)
 	}
 	if db.killed.Load() {
 		return ErrKilled
 	}
 	w := &groupWrite{ctx: ctx, fn: fn}
-	db.writes.join(w, db.commitGroup)
+	b := &db.writes
+	if db.dialect != SQLite {
+		// A few groups at once, each on a connection of its own: the
+		// server flushes their commits together, and a burst of sends
+		// (one write each for its start and its mark) holds pgGroups
+		// connections, not one per sender.
+		b = &db.pgWrites[db.pgNext.Add(1)%pgGroups]
+	}
+	b.join(w, db.commitGroup)
 	return w.err
 }
+
+// pgGroups is how many outbox write groups run at once on PostgreSQL.
+const pgGroups = 8
 
 // commitGroup commits batch in one transaction, or each alone when that
 // fails.
@@ -98,7 +110,7 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 		// The transaction serves every caller: one caller's cancellation
 		// ends only its own statement (fn runs with its ctx), which rolls
 		// the batch back for the retry below.
-		err := db.InTx(context.Background(), func(tx context.Context) error {
+		err := db.InTx(context.WithValue(context.Background(), urgentKey{db}, true), func(tx context.Context) error {
 			for _, w := range batch {
 				if err := w.fn(withTx(w.ctx, tx, db)); err != nil {
 					return err
@@ -111,7 +123,7 @@ func (db *DB) commitGroup(batch []*groupWrite) {
 		}
 	}
 	for _, w := range batch {
-		w.err = db.InTx(w.ctx, w.fn)
+		w.err = db.InTx(context.WithValue(w.ctx, urgentKey{db}, true), w.fn)
 	}
 }
 

@@ -240,14 +240,13 @@ func (db *DB) StartOutgoing(ctx context.Context, id int64, owner string, stale t
 
 // Grouped runs fn, a few small writes that must commit together (a
 // message's sent mark and what it delivered), in a transaction it may
-// share with the outbox's other writes of the moment (group commit on
-// SQLite; on PostgreSQL a transaction of its own). It returns when that
-// transaction committed, or with fn's error.
+// share with the outbox's other writes of the moment (group commit). It
+// returns when that transaction committed, or with fn's error.
 func (db *DB) Grouped(ctx context.Context, fn func(ctx context.Context) error) error {
 	switch {
 	case db.InTransaction(ctx):
 		return fn(ctx)
-	case db.dialect != SQLite || ctx.Value(heldKey{db}) != nil:
+	case ctx.Value(heldKey{db}) != nil:
 		return db.InTx(ctx, fn)
 	}
 	return db.grouped(ctx, fn)

@@ -40,13 +40,15 @@ type DB struct {
 	clock   clock.Clock
 	dialect Dialect
 	killed  atomic.Bool
-	// wmu queues this process's SQLite writers in Go (a one-slot
-	// semaphore). SQLite has one writer; a second one waiting in its busy
-	// handler sleeps in steps of up to 100 ms, which under load costs far
-	// more than the write itself.
-	wmu chan struct{}
+	// wmu queues this process's SQLite writers in Go. SQLite has one
+	// writer; a second one waiting in its busy handler sleeps in steps of
+	// up to 100 ms, which under load costs far more than the write itself.
+	wmu writerLock
 	// writes groups the outbox's small writes into shared commits.
 	writes batcher[*groupWrite]
+	// pgWrites are PostgreSQL's groups, taken in turn (pgNext).
+	pgWrites [pgGroups]batcher[*groupWrite]
+	pgNext   atomic.Uint32
 }
 
 // writeLockWait bounds the wait for the SQLite writer lock. A writer that
@@ -62,15 +64,75 @@ func (db *DB) writeLock(ctx context.Context) func() {
 	if db.dialect != SQLite || db.InTransaction(ctx) || ctx.Value(heldKey{db}) != nil {
 		return func() {}
 	}
-	t := time.NewTimer(writeLockWait)
+	if db.wmu.lock(ctx, ctx.Value(urgentKey{db}) != nil, writeLockWait) {
+		return db.wmu.unlock
+	}
+	return func() {}
+}
+
+// urgentKey marks the outbox's group commits (a message's start and sent
+// mark): they take the SQLite writer lock before waiting handlers do, so a
+// reply is not held up, nor its repeat window widened, behind a batch of
+// updates.
+type urgentKey struct{ db *DB }
+
+// writerLock is a mutex whose waiters are served in order, urgent ones
+// first, and that a waiter can give up on.
+type writerLock struct {
+	mu      sync.Mutex
+	held    bool
+	waiting [2][]chan struct{} // urgent, then the others
+}
+
+// lock takes the lock, or reports false when ctx ended or wait passed.
+func (l *writerLock) lock(ctx context.Context, urgent bool, wait time.Duration) bool {
+	l.mu.Lock()
+	if !l.held {
+		l.held = true
+		l.mu.Unlock()
+		return true
+	}
+	q := 1
+	if urgent {
+		q = 0
+	}
+	ch := make(chan struct{})
+	l.waiting[q] = append(l.waiting[q], ch)
+	l.mu.Unlock()
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
-	case db.wmu <- struct{}{}:
-		return func() { <-db.wmu }
+	case <-ch:
+		return true
 	case <-ctx.Done():
 	case <-t.C:
 	}
-	return func() {}
+	l.mu.Lock()
+	for i, c := range l.waiting[q] {
+		if c == ch {
+			l.waiting[q] = append(l.waiting[q][:i:i], l.waiting[q][i+1:]...)
+			l.mu.Unlock()
+			return false
+		}
+	}
+	l.mu.Unlock()
+	// Handed over as it gave up: pass it on.
+	l.unlock()
+	return false
+}
+
+// unlock hands the lock to the first waiter, urgent ones first.
+func (l *writerLock) unlock() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for q := range l.waiting {
+		if w := l.waiting[q]; len(w) > 0 {
+			l.waiting[q] = w[1:]
+			close(w[0])
+			return
+		}
+	}
+	l.held = false
 }
 
 // heldKey marks a context whose caller holds the SQLite writer lock.
@@ -202,7 +264,7 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	return &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect, wmu: make(chan struct{}, 1)}, nil
+	return &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect}, nil
 }
 
 // Close closes the database.
