@@ -825,11 +825,15 @@ func (w *world) cells() []*cell {
 		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks")},
 		{row: "deals", label: "dl:ZOEDEAL:price", covers: []string{"cb:dl"}, scope: sZoeClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
-			do:     press(func(w *world) string { return "dl:" + id(w.zoeDeal) + ":price" })},
+			do:     press(func(w *world) string { return "dl:" + id(w.zoeDeal) + ":price" }), after: cancel},
 		{row: "deals", label: "dl:ANNDEAL:bogus (forged)", covers: []string{"cb:dl"}, scope: sNobody, do: press(func(w *world) string { return "dl:" + id(w.annDeal) + ":bogus" })},
 		{row: "deals", label: "dl:ANNDEAL:price", covers: []string{"cb:dl"}, scope: sAnnClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
-			do:     press(func(w *world) string { return "dl:" + id(w.annDeal) + ":price" })},
+			do:     press(func(w *world) string { return "dl:" + id(w.annDeal) + ":price" }), want: all("in the client's words"), after: cancel},
+		{row: "deals", label: "dl:ANNDEAL:competitor then Brand Z, their words", covers: []string{"cb:dl", "form:lostwhy"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     then(then(press(func(w *world) string { return "dl:" + id(w.annDeal) + ":competitor" }), say("Brand Z")), say("cheaper")),
+			want:   all("Reason: competitor (Brand Z) — “cheaper”"), after: cancel},
 		{row: "deals", label: "/deal Acmeco; 5 units", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal Acmeco; 5 units"), want: all("Acmeco"), phase: 1},
 
 		// Pipeline and the month's review: managers their teams', a rep their own.

@@ -400,7 +400,8 @@ func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error 
 		return err
 	}
 	b.sayClosed(ctx, r, d)
-	return nil
+	// The button says the reason only: ask the rest.
+	return b.askLostNote(ctx, r, d)
 }
 
 // changeDeal applies what a /deal says of an existing open deal and

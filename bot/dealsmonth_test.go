@@ -31,7 +31,8 @@ func utcAt(date, hm string) time.Time {
 // December's targets, the reps log deals as people type them (3.2M CNY,
 // 320万, 20台), visits move the deals (a client with two open deals asks
 // which, by buttons), Rita wins Acme and names two referrals, 张伟 loses
-// a 华为 deal to a competitor. On Thursday 10 December at 18:00 every
+// a 华为 deal to a competitor (a reason button, then which one and the
+// client's words). On Thursday 10 December at 18:00 every
 // report shows the month; each number below is worked out by hand here.
 //
 // Deals (ids in order of creation):
@@ -150,7 +151,13 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	}
 	must(amZhang, "/deal 丢单 华为", "华为 有多个进行中的项目,是哪一个?\n#4 2026-12 · 20台 · 20 台 · 3,200,000 · 谈判\n#5 2026-12 · 交换机 · 5 台 · 500,000")
 	got = must(amZhang, "/deal 丢单 #4", "“20台”为什么丢单?")
-	apptest.MustContain(t, h.Tap(amZhang, got, "竞争对手"), "已记为丢单:华为 —— 20台。原因:竞争对手")
+	// The button files the reason; then the bot asks which competitor
+	// (the deal's as buttons) and the client's words.
+	got = h.Tap(amZhang, got, "竞争对手")
+	apptest.MustContain(t, got, "已记为丢单:华为 —— 20台。原因:竞争对手。", "丢给了哪个竞争对手?点选或输入名称。")
+	got = h.Tap(amZhang, got, "某品牌")
+	apptest.MustContain(t, got, "“20台”为什么丢单?请用客户的原话说明,或跳过。")
+	must(amZhang, "对方报价低 15%", "已记为丢单:华为 —— 20台。原因:竞争对手(某品牌) ——“对方报价低 15%”。")
 
 	// 10 December: a visit each, then the reports at 18:00.
 	h.Clock.Set(utcAt("2026-12-10", "10:00"))
@@ -232,9 +239,9 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		"Against targets:\n"+ritaAtt+"\n"+
 		"• 张伟: units 0/20 (0%), pace 7 — behind · value 0 CNY/3,000,000 CNY (0%), pace 1,043,478 CNY — behind · visits 5/46 (10%), pace 16 — behind · visits to existing clients 0/5 (0%), pace 2 — behind — won 0, lost 1\n\n"+
 		"🏆 Won (1):\n• Acme — 20 trucks · 20 units · 3,200,000 CNY · Rita\n\n"+
-		"✖️ Lost (1):\n• 华为 — 20台 · competitor · 张伟\n\n"+
+		"✖️ Lost (1):\n• 华为 — 20台 · competitor (某品牌) — “对方报价低 15%” · 张伟\n\n"+
 		"Why we lost: competitor 1\n"+
-		"Competitors met: Brand X (3 deals) · Brand Y (1 deal) · 某品牌 (1 deal)\n\n"+
+		"Competitors met: Brand X (3 deals) · 某品牌 (1 deal, lost 1 to them) · Brand Y (1 deal)\n\n"+
 		"📈 Pipeline for Dec 2026: 3 open deals expected to close, 20 units. Forecast: 28.5 units of 60 units (won 20 + weighted 8.5) — 31.5 units short; value 4,230,000 CNY of 10,000,000 CNY — 5,770,000 CNY short. More: /pipeline")
 	wantText(t, "Rita's /month", textOf(t, h.Send(amRita, "/month"), "/month"), "🗓 Your Dec 2026 so far in North\n"+
 		"Won: 1 deal · 20 units · 3,200,000 CNY\nLost: 0 deals\n\n"+
@@ -246,9 +253,9 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		"赢单:0 个项目 · 0 台\n丢单:1 个项目\n\n"+
 		"目标完成情况:\n"+
 		"• 张伟:台数 0/20(0%),进度应达 7 —— 落后 · 金额 0 CNY/3,000,000 CNY(0%),进度应达 1,043,478 CNY —— 落后 · 拜访 5/46(10%),进度应达 16 —— 落后 · 老客户拜访 0/5(0%),进度应达 2 —— 落后 —— 赢 0,丢 1\n\n"+
-		"✖️ 丢单(1):\n• 华为 —— 20台 · 竞争对手\n\n"+
+		"✖️ 丢单(1):\n• 华为 —— 20台 · 竞争对手(某品牌) —— “对方报价低 15%”\n\n"+
 		"丢单原因:竞争对手 1\n"+
-		"遇到的竞争对手:Brand X(1 个项目) · 某品牌(1 个项目)\n\n"+
+		"遇到的竞争对手:某品牌(1 个项目,其中丢给它 1 个) · Brand X(1 个项目)\n\n"+
 		"📈 2026年12月漏斗:预计签约的在跟项目 1 个,5 台。预测:0.5 台 / 目标 20 台(已赢 0 + 加权 0.5)—— 差 19.5 台;金额 50,000 CNY / 目标 3,000,000 CNY —— 差 2,950,000 CNY。详见 /pipeline")
 
 	// /export: the last 30 days (11 Nov – 10 Dec): 10 visits, 6 clients,
@@ -261,7 +268,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		{"1", "Acme", "20 trucks", "Rita", "", "20", "3,200,000.00", "CNY", "2026-12", "contract", "", "", "", "Brand X", "", "", "won", "", "", "", "2026-12-01 09:00", "2026-12-08 15:00"},
 		{"2", "Acme", "5 pumps", "Rita", "", "5", "800,000.00", "CNY", "2026-12", "", "", "", "", "", "", "", "open", "", "", "", "2026-12-01 09:00"},
 		{"3", "Beta", "10 units", "Rita", "", "10", "1,200,000.00", "CNY", "2026-12", "negotiation", "", "", "", "Brand Y; Brand X", "", "", "open", "", "", "", "2026-12-01 09:00"},
-		{"4", "华为", "20台", "张伟", "", "20", "3,200,000.00", "", "2026-12", "lost", "", "", "", "某品牌", "", "", "lost", "competitor", "", "", "2026-12-01 09:00", "2026-12-08 15:00"},
+		{"4", "华为", "20台", "张伟", "", "20", "3,200,000.00", "", "2026-12", "lost", "", "", "", "某品牌", "", "", "lost", "competitor", "某品牌", "对方报价低 15%", "2026-12-01 09:00", "2026-12-08 15:00"},
 		{"5", "华为", "交换机", "张伟", "", "5", "500,000.00", "", "2026-12", "", "", "", "", "Brand X", "", "", "open", "", "", "", "2026-12-01 09:00"},
 		{"6", "小米", "8台", "张伟", "", "8", "800,000.00", "", "2027-01", "negotiation", "", "", "", "", "", "", "open", "", "", "", "2026-12-01 09:00"},
 	}
@@ -320,7 +327,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		!strings.Contains(csv, "2026-12,张伟,visits,46,,5,16,10,behind,yes,8,23\n") {
 		t.Fatalf("targets CSV:\n%s", csv)
 	}
-	if csv := csvOf(t, got, "deals"); !strings.Contains(csv, "4,华为,20台,张伟,,20,3200000,,2026-12,lost,,,,某品牌,,,lost,competitor,") {
+	if csv := csvOf(t, got, "deals"); !strings.Contains(csv, "4,华为,20台,张伟,,20,3200000,,2026-12,lost,,,,某品牌,,,lost,competitor,某品牌,对方报价低 15%,2026-12-01 09:00,2026-12-08 15:00") {
 		t.Fatalf("deals CSV:\n%s", csv)
 	}
 
@@ -344,14 +351,14 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 			"团队:28.5 台 / 目标 60 台(已赢 20 + 加权 8.5)—— 差 31.5 台;金额 4,230,000 CNY / 目标 10,000,000 CNY —— 差 5,770,000 CNY")
 	apptest.MustContain(t, h.Send(amMgr, "/month"), "🗓 North —— 2026年12月(截至目前)月度回顾\n赢单:1 个项目 · 20 台 · 3,200,000 CNY\n丢单:1 个项目",
 		"• Rita:台数 20/30(66%),进度应达 10 —— 超前 · 金额 3,200,000 CNY/5,000,000 CNY(64%),进度应达 1,739,130 CNY —— 超前 · 拜访 4/20(20%),进度应达 7 —— 落后 · 老客户拜访 1/5(20%),进度应达 2 —— 落后 · 新客户 3/4(75%),进度应达 1 —— 超前 —— 赢 1,丢 0",
-		"✖️ 丢单(1):\n• 华为 —— 20台 · 竞争对手 · 张伟", "丢单原因:竞争对手 1",
-		"遇到的竞争对手:Brand X(3 个项目) · Brand Y(1 个项目) · 某品牌(1 个项目)",
+		"✖️ 丢单(1):\n• 华为 —— 20台 · 竞争对手(某品牌) —— “对方报价低 15%” · 张伟", "丢单原因:竞争对手 1",
+		"遇到的竞争对手:Brand X(3 个项目) · 某品牌(1 个项目,其中丢给它 1 个) · Brand Y(1 个项目)",
 		"📈 2026年12月漏斗:预计签约的在跟项目 3 个,20 台。预测:28.5 台 / 目标 60 台(已赢 20 + 加权 8.5)—— 差 31.5 台;金额 4,230,000 CNY / 目标 10,000,000 CNY —— 差 5,770,000 CNY。")
 	got = h.Send(amMgr, "/export")
 	apptest.MustContain(t, got, "North,2026-11-11 – 2026-12-10:拜访 10 次,异议 0 个,客户 6 个,跟进 8 个。")
 	zf := openWorkbook(t, got[0])
 	zd := rows(t, zf, "项目")
-	if len(zd) != 7 || zd[4][1] != "华为" || zd[4][6] != "3,200,000.00" || zd[4][16] != "丢单" || zd[4][17] != "竞争对手" || zd[1][16] != "赢单" {
+	if len(zd) != 7 || zd[4][1] != "华为" || zd[4][6] != "3,200,000.00" || zd[4][16] != "丢单" || zd[4][17] != "竞争对手" || zd[4][18] != "某品牌" || zd[4][19] != "对方报价低 15%" || zd[1][16] != "赢单" {
 		t.Fatalf("项目 sheet %q", zd)
 	}
 	zt := rows(t, zf, "目标")
