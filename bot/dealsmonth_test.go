@@ -149,7 +149,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 			t.Fatalf("referral card %s: %+v", name, c)
 		}
 	}
-	must(amZhang, "/deal 丢单 华为", "华为 有多个进行中的项目,是哪一个?\n#4 2026-12 · 20台 · 20 台 · 3,200,000 · 谈判\n#5 2026-12 · 交换机 · 5 台 · 500,000")
+	must(amZhang, "/deal 丢单 华为", "华为 有多个进行中的项目,是哪一个?\n#4 2026-12 · 20台 · 20 台 · 3,200,000 · 谈判\n#5 2026-12 · 交换机 · 5 台 · 500,000\n请用编号,例如 /deal 丢单 #4")
 	got = must(amZhang, "/deal 丢单 #4", "“20台”为什么丢单?")
 	// The button files the reason; then the bot asks which competitor
 	// (the deal's as buttons) and the client's words.
