@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,32 @@ func lostReasonAsksWhichAndWhy(t *testing.T, h *apptest.Harness) {
 			if d.State != models.DealLost || d.LostWords != "" {
 				t.Fatalf("%s: %+v", c, d)
 			}
+		}
+	}
+}
+
+var (
+	ljMgr = tgfake.User{ID: 3202, FirstName: "Max", LanguageCode: "en"}
+	ljRep = tgfake.User{ID: 3203, FirstName: "Nora", LanguageCode: "en"}
+)
+
+// Last month's review and the export's Targets sheet list the reps who
+// were in the team that month: one who joined on the 1st of this month is
+// in this month's numbers, not in last month's with a 0 of 42 visits.
+func TestLastMonthLeavesOutLaterJoiners(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	h.Member(ljMgr, "West", "manager")
+	h.Member(ljRep, "West", "rep")
+	got := h.Send(ljMgr, "/month last")
+	apptest.MustContain(t, got, "West — Nov 2026: the month's review")
+	if strings.Contains(apptest.Joined(got), "Nora") {
+		t.Fatalf("November lists Nora, who joined on 1 December:\n%s", apptest.Joined(got))
+	}
+	apptest.MustContain(t, h.Send(ljMgr, "/month"), "• Nora: visits 0/46 (0%), pace 2 — behind")
+	for _, r := range rows(t, openWorkbook(t, h.Send(ljMgr, "/export")[0]), "Targets") {
+		if r[0] == "2026-11" && r[1] == "Nora" {
+			t.Fatalf("the Targets sheet lists Nora in November: %q", r)
 		}
 	}
 }
