@@ -157,7 +157,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, got, "已记为丢单:华为 —— 20台。原因:竞争对手。", "丢给了哪个竞争对手?点选或输入名称。")
 	got = h.Tap(amZhang, got, "某品牌")
 	apptest.MustContain(t, got, "“20台”为什么丢单?请用客户的原话说明,或跳过。")
-	must(amZhang, "对方报价低 15%", "已记为丢单:华为 —— 20台。原因:竞争对手(某品牌) ——“对方报价低 15%”。")
+	must(amZhang, "对方报价低 15%", "已记为丢单:华为 —— 20台。原因:竞争对手(某品牌) —— “对方报价低 15%”。")
 
 	// 10 December: a visit each, then the reports at 18:00.
 	h.Clock.Set(utcAt("2026-12-10", "10:00"))
