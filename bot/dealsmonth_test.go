@@ -365,4 +365,38 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	if len(zt) != len(wantTargets) || strings.Join(zt[9][5:9], "|") != "9|23|13|落后" || zt[8][3] != "10000000" {
 		t.Fatalf("目标 sheet %q", zt)
 	}
+
+	// 1 January, 09:00: December's review arrives by itself, the whole
+	// month (23 of 23 working days gone: no pace any more). January's
+	// pipeline is 小米's 8 units at negotiation, 6 weighted, with no
+	// January targets; the three deals expected in December are overdue.
+	everyone := []tgfake.User{amMgr, amRita, amZhang}
+	before := map[int64]int{}
+	for _, u := range everyone {
+		before[u.ID] = len(monthReviews(h, u)) // the /month asked for above
+	}
+	h.Clock.Set(utcAt("2027-01-01", "09:00"))
+	sendDue(t, h)
+	review := map[int64][]tgfake.Sent{}
+	for _, u := range everyone {
+		got := monthReviews(h, u)[before[u.ID]:]
+		if len(got) != 1 {
+			t.Fatalf("%s got %d reviews: %q", u.FirstName, len(got), apptest.Texts(got))
+		}
+		review[u.ID] = got
+	}
+	wantText(t, "Rita's review of December", review[amRita.ID][0].Text, "🗓 Your Dec 2026 in North\n"+
+		"Won: 1 deal · 20 units · 3,200,000 CNY\nLost: 0 deals\n\n"+
+		"Against targets:\n• Rita: units 20/30 (66%) · value 3,200,000 CNY/5,000,000 CNY (64%) · visits 4/20 (20%) · visits to existing clients 1/5 (20%) · new clients 3/4 (75%) — won 1, lost 0\n\n"+
+		"🏆 Won (1):\n• Acme — 20 trucks · 20 units · 3,200,000 CNY\n\n"+
+		"Competitors met: Brand X (2 deals) · Brand Y (1 deal)\n\n"+
+		"📈 Pipeline for Jan 2027: 0 open deals expected to close, 0 units. Forecast: 0 units (won 0 + weighted 0). More: /pipeline")
+	apptest.MustContain(t, review[amMgr.ID], "🗓 North —— 2026年12月月度回顾\n赢单:1 个项目 · 20 台 · 3,200,000 CNY\n丢单:1 个项目",
+		"• Rita:台数 20/30(66%) · 金额 3,200,000 CNY/5,000,000 CNY(64%) · 拜访 4/20(20%) · 老客户拜访 1/5(20%) · 新客户 3/4(75%) —— 赢 1,丢 0\n"+
+			"• 张伟:台数 0/20(0%) · 金额 0 CNY/3,000,000 CNY(0%) · 拜访 5/46(10%) · 老客户拜访 0/5(0%) —— 赢 0,丢 1",
+		"遇到的竞争对手:Brand X(3 个项目) · 某品牌(1 个项目,其中丢给它 1 个) · Brand Y(1 个项目)",
+		"📈 2027年1月漏斗:预计签约的在跟项目 1 个,8 台。预测:6 台(已赢 0 + 加权 6);金额 600,000。")
+	apptest.MustContain(t, review[amZhang.ID], "🗓 你在 North 的2026年12月\n赢单:0 个项目 · 0 台\n丢单:1 个项目",
+		"📈 2027年1月漏斗:预计签约的在跟项目 1 个,8 台。预测:6 台(已赢 0 + 加权 6)")
+	apptest.MustContain(t, h.Send(amMgr, "/pipeline"), "在跟项目:4 个项目 · 28 台 · 2,000,000 CNY + 1,300,000", "⚠️ 3 ")
 }
