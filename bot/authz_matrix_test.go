@@ -822,7 +822,7 @@ func (w *world) cells() []*cell {
 		{row: "deals", label: "/deal won #ZOEDEAL", covers: []string{"/deal"}, scope: sZoeClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
 			do:     sayf(func(w *world) string { return "/deal won #" + id(w.zoeDeal) }), after: cancel},
-		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks")},
+		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal", "form:lostwhy"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks"), after: cancel},
 		{row: "deals", label: "dl:ZOEDEAL:price", covers: []string{"cb:dl"}, scope: sZoeClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
 			do:     press(func(w *world) string { return "dl:" + id(w.zoeDeal) + ":price" }), after: cancel},
