@@ -103,7 +103,7 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 // formTable lists the tap-through forms by kind.
 func (b *Bot) formTable() forms {
 	fs := forms{}
-	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm(), b.planForm(), b.dealForm(), b.referralForm()} {
+	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm(), b.planForm(), b.dealForm(), b.referralForm(), b.lostNoteForm()} {
 		fs[f.Kind] = f
 	}
 	return fs

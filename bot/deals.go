@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"salesbot/internal/outbox"
 	"salesbot/internal/quick"
 	"salesbot/models"
 )
@@ -340,7 +339,7 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 		}
 	}
 	if !won && in.Reason == "" {
-		return b.askLostReason(ctx, r, dealID)
+		return b.askLostReason(ctx, r, dealID, in.Words, in.To)
 	}
 	now := b.clock.Now()
 	d, err := b.store.CloseDeal(ctx, r.User, dealID, func(d *models.Deal) error {
@@ -374,23 +373,6 @@ func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) string 
 	return client
 }
 
-// askLostReason offers the lost-reason categories as buttons ("dl:ID:reason").
-func (b *Bot) askLostReason(ctx context.Context, r *Request, dealID int64) error {
-	d, err := b.store.Deal(ctx, r.User, dealID)
-	if err != nil {
-		return err
-	}
-	if d.State != models.DealOpen {
-		return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
-	}
-	buttons := make([]outbox.Button, len(models.LostReasons))
-	for i, reason := range models.LostReasons {
-		buttons[i] = outbox.Button{Text: lostKeys.label(r.cat, r.Lang, reason), Data: fmt.Sprintf("dl:%d:%s", d.ID, reason)}
-	}
-	r.reply(r.t("deal_lost_ask", map[string]any{"Title": d.Title, "ID": d.ID}), grid(buttons, 2))
-	return nil
-}
-
 // cbDealLost handles a tapped lost reason, "ID:reason".
 func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error {
 	id, reason, ok := cbID(payload)
@@ -407,7 +389,8 @@ func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error 
 		return err
 	}
 	b.sayClosed(ctx, r, d)
-	return nil
+	// The button says the reason only: ask the rest.
+	return b.askLostNote(ctx, r, d)
 }
 
 // changeDeal applies what a /deal says of an existing open deal and

@@ -324,13 +324,16 @@ func (p reportText) attainment(r models.RepReview, toDate bool) string {
 	parts := make([]string, len(r.Lines))
 	for i, l := range r.Lines {
 		write := func(v int64) string { return fmt.Sprintf("%d", v) }
+		pace := write
 		if l.Metric == models.MetricValue {
 			cur := l.Currency
 			write = func(v int64) string { return money(models.Money{Minor: v, Currency: cur}) }
+			// Pace in whole currency units, as /me and the digest write it.
+			pace = func(v int64) string { return write(wholeMinor(v)) }
 		}
 		parts[i] = p.t("mr_att_line", map[string]any{"Metric": metricKeys.label(p.cat, p.lang, l.Metric),
 			"Actual": write(l.Actual), "Target": write(l.Target), "Pct": l.Percent(),
-			"ToDate": toDate, "Pace": write(l.Pace), "Status": paceKeys.label(p.cat, p.lang, l.Status)})
+			"ToDate": toDate, "Pace": pace(l.Pace), "Status": paceKeys.label(p.cat, p.lang, l.Status)})
 	}
 	return strings.Join(parts, " · ")
 }

@@ -300,6 +300,26 @@ func (d *Deal) Lost(now time.Time, reason LostReason, words, to string) error {
 	return nil
 }
 
+// NoteLost adds to a lost deal what its reason button could not say: the
+// competitor it went to and the client's words (blank: kept as filed).
+func (d *Deal) NoteLost(now time.Time, to, words string) error {
+	if d.State != DealLost {
+		return Errorf(ECONFLICT, "err_deal_not_lost", map[string]any{"Title": d.Title})
+	}
+	to, words = strings.TrimSpace(to), strings.TrimSpace(words)
+	if utf8.RuneCountInString(to) > MaxDealTitle {
+		return Errorf(EINVALID, "err_deal_too_long", map[string]any{"Max": MaxDealTitle})
+	}
+	if to != "" {
+		d.LostTo = to
+	}
+	if words != "" {
+		d.LostWords = words
+	}
+	d.UpdatedAt = now.UTC()
+	return nil
+}
+
 // AdvanceStage is a visit's effect on its deal: the deal's stage moves by
 // the same rule as a client's (forward only; ApplyVisitStage).
 func (d *Deal) AdvanceStage(stated Stage) StageOutcome {

@@ -248,6 +248,44 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 	return out, err
 }
 
+// NoteLostDeal changes what is recorded of a lost deal's loss (note sets
+// it: the competitor, the client's words): its owner or a manager of its
+// team, on a client viewer sees.
+func (db *DB) NoteLostDeal(ctx context.Context, viewer *models.User, dealID int64, note func(*models.Deal) error) (*models.Deal, error) {
+	var out *models.Deal
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		tx := db.conn(ctx)
+		d, err := db.lockDeal(tx, dealID)
+		if err != nil {
+			return err
+		}
+		if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
+			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
+		}
+		if err := note(d); err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		upd := dealRowOf(d)
+		res := tx.Model(&dealRow{}).Where("id = ? AND state = ?", dealID, string(models.DealLost)).
+			Select("lost_words", "lost_to", "updated_at").Updates(&upd)
+		if res.Error != nil {
+			return fmt.Errorf("note the loss of deal %d: %w", dealID, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return models.Errorf(models.ECONFLICT, "err_deal_not_lost", map[string]any{"Title": d.Title})
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}
+
 // ExportDeals lists the deals of an export's scope that were open at some
 // time in [From, To): created before To and open now or closed on or after
 // From; the team's (idx_deals_team_state_close) or one rep's

@@ -169,7 +169,8 @@ func (db *DB) activeMember(ctx context.Context, teamID, userID int64) error {
 //   - new clients: cards created in the month, by who created them
 //     (idx_clients_team_created).
 //
-// The reps are the team's active reps who had joined by asOf, and anyone
+// The reps are the team's active reps who had joined by asOf and before
+// the month's end, and anyone
 // else with something done in the month or a target of their own. Four queries and the members',
 // whatever the team's size.
 func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64, month models.Month, asOf time.Time) (*models.MonthAttainment, error) {
@@ -186,7 +187,8 @@ func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64,
 		return nil, err
 	}
 	loc := team.Location()
-	from, to := models.MonthBounds(month, loc)
+	from, end := models.MonthBounds(month, loc)
+	to := end
 	if asOf.Before(to) {
 		to = asOf
 	}
@@ -211,8 +213,9 @@ func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64,
 		}
 	}
 	for _, m := range members {
-		// A rep who joined after asOf was not there yet (a past day's digest).
-		if m.Role == models.RoleRep && !m.JoinedAt.After(asOf) {
+		// A rep who joined after asOf was not there yet (a past day's
+		// digest), nor one who joined after the month (last month's review).
+		if m.Role == models.RoleRep && !m.JoinedAt.After(asOf) && m.JoinedAt.Before(end) {
 			add(m.User.ID)
 		}
 	}
