@@ -173,11 +173,11 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		"• 1/5 visits to existing clients, pace 2 — behind\n"+
 		"• 3/4 new clients, pace 1 — ahead")
 	me := textOf(t, h.Send(amZhang, "/me"), "张伟's /me")
-	if !strings.HasSuffix(me, "🎯 你的本月（2026年12月，第 8/23 个工作日）：\n"+
-		"• 0/20台，应达 7（落后）\n"+
-		"• 金额 0/3,000,000 CNY，应达 1,043,478（落后）\n"+
-		"• 拜访 5/46次，应达 16（落后）\n"+
-		"• 老客户拜访 0/5次，应达 2（落后）") {
+	if !strings.HasSuffix(me, "🎯 你的本月(2026年12月,第 8/23 个工作日):\n"+
+		"• 0/20台,应达 7(落后)\n"+
+		"• 金额 0/3,000,000 CNY,应达 1,043,478(落后)\n"+
+		"• 拜访 5/46次,应达 16(落后)\n"+
+		"• 老客户拜访 0/5次,应达 2(落后)") {
 		t.Fatalf("张伟's /me:\n%s", me)
 	}
 
@@ -233,11 +233,11 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		"2026年12月预测(已赢 + 预计当月签约的在跟项目加权):\n你:0.5 台 / 目标 20 台(已赢 0 + 加权 0.5)—— 差 19.5 台;金额 50,000 CNY / 目标 3,000,000 CNY —— 差 2,950,000 CNY")
 
 	// /month: December so far.
-	ritaAtt := "• Rita: units 20/30 (66%), pace 10 — ahead · value 3,200,000 CNY/5,000,000 CNY (64%), pace 1,739,130 CNY — ahead · visits 4/20 (20%), pace 7 — behind · visits to existing clients 1/5 (20%), pace 2 — behind · new clients 3/4 (75%), pace 1 — ahead — won 1, lost 0"
+	ritaAtt := "• Rita (won 1, lost 0): units 20/30 (66%), pace 10 — ahead · value 3,200,000 CNY/5,000,000 CNY (64%), pace 1,739,130 CNY — ahead · visits 4/20 (20%), pace 7 — behind · visits to existing clients 1/5 (20%), pace 2 — behind · new clients 3/4 (75%), pace 1 — ahead"
 	wantText(t, "Mia's /month", textOf(t, h.Send(amMgr, "/month"), "/month"), "🗓 North — Dec 2026 so far: the month's review\n"+
 		"Won: 1 deal · 20 units · 3,200,000 CNY\nLost: 1 deal\n\n"+
 		"Against targets:\n"+ritaAtt+"\n"+
-		"• 张伟: units 0/20 (0%), pace 7 — behind · value 0 CNY/3,000,000 CNY (0%), pace 1,043,478 CNY — behind · visits 5/46 (10%), pace 16 — behind · visits to existing clients 0/5 (0%), pace 2 — behind — won 0, lost 1\n\n"+
+		"• 张伟 (won 0, lost 1): units 0/20 (0%), pace 7 — behind · value 0 CNY/3,000,000 CNY (0%), pace 1,043,478 CNY — behind · visits 5/46 (10%), pace 16 — behind · visits to existing clients 0/5 (0%), pace 2 — behind\n\n"+
 		"🏆 Won (1):\n• Acme — 20 trucks · 20 units · 3,200,000 CNY · Rita\n\n"+
 		"✖️ Lost (1):\n• 华为 — 20台 · competitor (某品牌) — “对方报价低 15%” · 张伟\n\n"+
 		"Why we lost: competitor 1\n"+
@@ -252,7 +252,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	wantText(t, "张伟's /month", textOf(t, h.Send(amZhang, "/month"), "/month"), "🗓 你在 North 的2026年12月(截至目前)\n"+
 		"赢单:0 个项目 · 0 台\n丢单:1 个项目\n\n"+
 		"目标完成情况:\n"+
-		"• 张伟:台数 0/20(0%),进度应达 7 —— 落后 · 金额 0 CNY/3,000,000 CNY(0%),进度应达 1,043,478 CNY —— 落后 · 拜访 5/46(10%),进度应达 16 —— 落后 · 老客户拜访 0/5(0%),进度应达 2 —— 落后 —— 赢 0,丢 1\n\n"+
+		"• 张伟(赢 0,丢 1):台数 0/20(0%),进度应达 7 —— 落后 · 金额 0 CNY/3,000,000 CNY(0%),进度应达 1,043,478 CNY —— 落后 · 拜访 5/46(10%),进度应达 16 —— 落后 · 老客户拜访 0/5(0%),进度应达 2 —— 落后\n\n"+
 		"✖️ 丢单(1):\n• 华为 —— 20台 · 竞争对手(某品牌) —— “对方报价低 15%”\n\n"+
 		"丢单原因:竞争对手 1\n"+
 		"遇到的竞争对手:某品牌(1 个项目,其中丢给它 1 个) · Brand X(1 个项目)\n\n"+
@@ -301,17 +301,17 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		{"2026-11", "张伟", "visits", "42", "", "0", "42", "0", "behind", "TRUE", "21", "21"},
 		{"2026-11", "张伟", "visits to existing clients", "5", "", "0", "5", "0", "behind", "TRUE", "21", "21"},
 		{"2026-12", "Team", "units", "60", "", "20", "21", "33", "on pace", "FALSE", "8", "23"},
-		{"2026-12", "Team", "value", "10000000", "CNY", "3200000", "3478260.87", "32", "on pace", "FALSE", "8", "23"},
+		{"2026-12", "Team", "value", "10,000,000.00", "CNY", "3,200,000.00", "3,478,260.87", "32", "on pace", "FALSE", "8", "23"},
 		{"2026-12", "Team", "visits", "66", "", "9", "23", "13", "behind", "TRUE", "8", "23"},
 		{"2026-12", "Team", "visits to existing clients", "10", "", "1", "3", "10", "behind", "TRUE", "8", "23"},
 		{"2026-12", "Team", "new clients", "4", "", "5", "1", "125", "ahead", "TRUE", "8", "23"},
 		{"2026-12", "Rita", "units", "30", "", "20", "10", "66", "ahead", "FALSE", "8", "23"},
-		{"2026-12", "Rita", "value", "5000000", "CNY", "3200000", "1739130.43", "64", "ahead", "FALSE", "8", "23"},
+		{"2026-12", "Rita", "value", "5,000,000.00", "CNY", "3,200,000.00", "1,739,130.43", "64", "ahead", "FALSE", "8", "23"},
 		{"2026-12", "Rita", "visits", "20", "", "4", "7", "20", "behind", "FALSE", "8", "23"},
 		{"2026-12", "Rita", "visits to existing clients", "5", "", "1", "2", "20", "behind", "TRUE", "8", "23"},
 		{"2026-12", "Rita", "new clients", "4", "", "3", "1", "75", "ahead", "FALSE", "8", "23"},
 		{"2026-12", "张伟", "units", "20", "", "0", "7", "0", "behind", "FALSE", "8", "23"},
-		{"2026-12", "张伟", "value", "3000000", "CNY", "0", "1043478.26", "0", "behind", "FALSE", "8", "23"},
+		{"2026-12", "张伟", "value", "3,000,000.00", "CNY", "0.00", "1,043,478.26", "0", "behind", "FALSE", "8", "23"},
 		{"2026-12", "张伟", "visits", "46", "", "5", "16", "10", "behind", "TRUE", "8", "23"},
 		{"2026-12", "张伟", "visits to existing clients", "5", "", "0", "2", "0", "behind", "TRUE", "8", "23"},
 	}
@@ -334,15 +334,15 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	// The manager in Chinese: the same numbers.
 	must(amMgr, "/lang zh", "中文")
 	apptest.MustContain(t, h.Send(amMgr, "/digest"), "📊 North — 每日简报,12月10日 周四\n拜访:2 · 异议:0 · 有活动:2/2(销售代表)\n跟进:今天完成 0 个(另有 1 个复访因再次拜访而关闭),逾期 3 个",
-		"🎯 本月至今（2026年12月，第 8/23 个工作日）：\n"+
-			"团队：20/60台，应达 21（符合进度） · 金额 3,200,000/10,000,000 CNY，应达 3,478,261（符合进度） · 拜访 9/66次，应达 23（落后） · 老客户拜访 1/10次，应达 3（落后） · 新客户 5/4个，应达 1（领先）\n"+
-			"Rita：20/30台，应达 10（领先） · 金额 3,200,000/5,000,000 CNY，应达 1,739,130（领先） · 拜访 4/20次，应达 7（落后） · 老客户拜访 1/5次，应达 2（落后） · 新客户 3/4个，应达 1（领先）\n"+
-			"张伟：0/20台，应达 7（落后） · 金额 0/3,000,000 CNY，应达 1,043,478（落后） · 拜访 5/46次，应达 16（落后） · 老客户拜访 0/5次，应达 2（落后）",
+		"🎯 本月至今(2026年12月,第 8/23 个工作日):\n"+
+			"团队:20/60台,应达 21(符合进度) · 金额 3,200,000/10,000,000 CNY,应达 3,478,261(符合进度) · 拜访 9/66次,应达 23(落后) · 老客户拜访 1/10次,应达 3(落后) · 新客户 5/4个,应达 1(领先)\n"+
+			"Rita:20/30台,应达 10(领先) · 金额 3,200,000/5,000,000 CNY,应达 1,739,130(领先) · 拜访 4/20次,应达 7(落后) · 老客户拜访 1/5次,应达 2(落后) · 新客户 3/4个,应达 1(领先)\n"+
+			"张伟:0/20台,应达 7(落后) · 金额 0/3,000,000 CNY,应达 1,043,478(落后) · 拜访 5/46次,应达 16(落后) · 老客户拜访 0/5次,应达 2(落后)",
 		"跟进:完成 0,逾期 2", "跟进:完成 0(另 1 个因拜访关闭),逾期 1")
 	apptest.MustContain(t, h.Send(amMgr, "/week"), "拜访:7 · 异议:0", "• Rita:0/0,未完成 0,计划外 3,拜访 3\n• 张伟:0/0,未完成 0,计划外 4,拜访 4",
 		"按进度的拜访:需求分析 1 · 产品演示/试用 1 · 建议书/报价 1 · 谈判 2",
-		"🎯 2026年12月截至本周末（第 4/23 个工作日）：\n团队：0/60台，应达 10（落后） · 金额 0/10,000,000 CNY，应达 1,739,130（落后） · 拜访 7/66次，应达 11（落后）",
-		"2026年12月台数：Rita 0/30（应达 5）、张伟 0/20（应达 3）")
+		"🎯 2026年12月截至本周末(第 4/23 个工作日):\n团队:0/60台,应达 10(落后) · 金额 0/10,000,000 CNY,应达 1,739,130(落后) · 拜访 7/66次,应达 11(落后)",
+		"2026年12月台数:Rita 0/30(应达 5)、张伟 0/20(应达 3)")
 	apptest.MustContain(t, h.Send(amMgr, "/pipeline"), "📈 North 销售漏斗 —— 2026年12月\n在跟项目:4 个项目 · 28 台 · 2,000,000 CNY + 1,300,000\n按阶段加权:14.5 台 · 980,000 CNY + 650,000",
 		"• 接触客户(10%):2 个项目 · 10 台 · 800,000 CNY + 500,000 → 1 台 · 80,000 CNY + 50,000\n• 谈判(75%):2 个项目 · 18 台 · 1,200,000 CNY + 800,000 → 13.5 台 · 900,000 CNY + 600,000",
 		"• Rita:2 个项目 · 15 台 · 2,000,000 CNY → 8 台 · 980,000 CNY\n• 张伟:2 个项目 · 13 台 · 1,300,000 → 6.5 台 · 650,000",
@@ -350,7 +350,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 			"• 张伟:0.5 台 / 目标 20 台(已赢 0 + 加权 0.5)—— 差 19.5 台;金额 50,000 CNY / 目标 3,000,000 CNY —— 差 2,950,000 CNY\n"+
 			"团队:28.5 台 / 目标 60 台(已赢 20 + 加权 8.5)—— 差 31.5 台;金额 4,230,000 CNY / 目标 10,000,000 CNY —— 差 5,770,000 CNY")
 	apptest.MustContain(t, h.Send(amMgr, "/month"), "🗓 North —— 2026年12月(截至目前)月度回顾\n赢单:1 个项目 · 20 台 · 3,200,000 CNY\n丢单:1 个项目",
-		"• Rita:台数 20/30(66%),进度应达 10 —— 超前 · 金额 3,200,000 CNY/5,000,000 CNY(64%),进度应达 1,739,130 CNY —— 超前 · 拜访 4/20(20%),进度应达 7 —— 落后 · 老客户拜访 1/5(20%),进度应达 2 —— 落后 · 新客户 3/4(75%),进度应达 1 —— 超前 —— 赢 1,丢 0",
+		"• Rita(赢 1,丢 0):台数 20/30(66%),进度应达 10 —— 超前 · 金额 3,200,000 CNY/5,000,000 CNY(64%),进度应达 1,739,130 CNY —— 超前 · 拜访 4/20(20%),进度应达 7 —— 落后 · 老客户拜访 1/5(20%),进度应达 2 —— 落后 · 新客户 3/4(75%),进度应达 1 —— 超前",
 		"✖️ 丢单(1):\n• 华为 —— 20台 · 竞争对手(某品牌) —— “对方报价低 15%” · 张伟", "丢单原因:竞争对手 1",
 		"遇到的竞争对手:Brand X(3 个项目) · 某品牌(1 个项目,其中丢给它 1 个) · Brand Y(1 个项目)",
 		"📈 2026年12月漏斗:预计签约的在跟项目 3 个,20 台。预测:28.5 台 / 目标 60 台(已赢 20 + 加权 8.5)—— 差 31.5 台;金额 4,230,000 CNY / 目标 10,000,000 CNY —— 差 5,770,000 CNY。")
@@ -362,7 +362,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("项目 sheet %q", zd)
 	}
 	zt := rows(t, zf, "目标")
-	if len(zt) != len(wantTargets) || strings.Join(zt[9][5:9], "|") != "9|23|13|落后" || zt[8][3] != "10000000" {
+	if len(zt) != len(wantTargets) || strings.Join(zt[9][5:9], "|") != "9|23|13|落后" || zt[8][3] != "10,000,000.00" {
 		t.Fatalf("目标 sheet %q", zt)
 	}
 
@@ -387,13 +387,13 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	}
 	wantText(t, "Rita's review of December", review[amRita.ID][0].Text, "🗓 Your Dec 2026 in North\n"+
 		"Won: 1 deal · 20 units · 3,200,000 CNY\nLost: 0 deals\n\n"+
-		"Against targets:\n• Rita: units 20/30 (66%) · value 3,200,000 CNY/5,000,000 CNY (64%) · visits 4/20 (20%) · visits to existing clients 1/5 (20%) · new clients 3/4 (75%) — won 1, lost 0\n\n"+
+		"Against targets:\n• Rita (won 1, lost 0): units 20/30 (66%) · value 3,200,000 CNY/5,000,000 CNY (64%) · visits 4/20 (20%) · visits to existing clients 1/5 (20%) · new clients 3/4 (75%)\n\n"+
 		"🏆 Won (1):\n• Acme — 20 trucks · 20 units · 3,200,000 CNY\n\n"+
 		"Competitors met: Brand X (2 deals) · Brand Y (1 deal)\n\n"+
 		"📈 Pipeline for Jan 2027: 0 open deals expected to close, 0 units. Forecast: 0 units (won 0 + weighted 0). More: /pipeline")
 	apptest.MustContain(t, review[amMgr.ID], "🗓 North —— 2026年12月月度回顾\n赢单:1 个项目 · 20 台 · 3,200,000 CNY\n丢单:1 个项目",
-		"• Rita:台数 20/30(66%) · 金额 3,200,000 CNY/5,000,000 CNY(64%) · 拜访 4/20(20%) · 老客户拜访 1/5(20%) · 新客户 3/4(75%) —— 赢 1,丢 0\n"+
-			"• 张伟:台数 0/20(0%) · 金额 0 CNY/3,000,000 CNY(0%) · 拜访 5/46(10%) · 老客户拜访 0/5(0%) —— 赢 0,丢 1",
+		"• Rita(赢 1,丢 0):台数 20/30(66%) · 金额 3,200,000 CNY/5,000,000 CNY(64%) · 拜访 4/20(20%) · 老客户拜访 1/5(20%) · 新客户 3/4(75%)\n"+
+			"• 张伟(赢 0,丢 1):台数 0/20(0%) · 金额 0 CNY/3,000,000 CNY(0%) · 拜访 5/46(10%) · 老客户拜访 0/5(0%)",
 		"遇到的竞争对手:Brand X(3 个项目) · 某品牌(1 个项目,其中丢给它 1 个) · Brand Y(1 个项目)",
 		"📈 2027年1月漏斗:预计签约的在跟项目 1 个,8 台。预测:6 台(已赢 0 + 加权 6);金额 600,000。")
 	apptest.MustContain(t, review[amZhang.ID], "🗓 你在 North 的2026年12月\n赢单:0 个项目 · 0 台\n丢单:1 个项目",

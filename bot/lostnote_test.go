@@ -97,7 +97,7 @@ func TestLastMonthLeavesOutLaterJoiners(t *testing.T) {
 	if strings.Contains(apptest.Joined(got), "Nora") {
 		t.Fatalf("November lists Nora, who joined on 1 December:\n%s", apptest.Joined(got))
 	}
-	apptest.MustContain(t, h.Send(ljMgr, "/month"), "• Nora: visits 0/46 (0%), pace 2 — behind")
+	apptest.MustContain(t, h.Send(ljMgr, "/month"), "• Nora (won 0, lost 0): visits 0/46 (0%), pace 2 — behind")
 	for _, r := range rows(t, openWorkbook(t, h.Send(ljMgr, "/export")[0]), "Targets") {
 		if r[0] == "2026-11" && r[1] == "Nora" {
 			t.Fatalf("the Targets sheet lists Nora in November: %q", r)
