@@ -1,0 +1,121 @@
+package models
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// The words people type for values ("demo", "报价", "closed lost") are data:
+// models/words/LANG.toml, one file per language, [kind] tables of value =
+// [words]. They are read once, when the program starts; a file that names
+// an unknown kind or value, or a word that means two values of one kind,
+// stops it (and the tests) at once.
+//
+//go:embed words/*.toml
+var wordsFS embed.FS
+
+// Value kinds: the tables of a words file.
+const (
+	kindStage     = "stage"
+	kindAttitude  = "attitude"
+	kindMethod    = "method"
+	kindRole      = "role"
+	kindObjection = "objection"
+	kindGrade     = "grade"
+	kindStep      = "procurement_step"
+	kindLost      = "lost_reason"
+	kindMetric    = "metric"
+)
+
+// valueKinds lists every kind with its values: a words file may name only
+// these, and must give each of them words (words_test).
+var valueKinds = map[string][]string{
+	kindStage:     append(codes(Stages), string(StageLost)),
+	kindAttitude:  codes(Attitudes),
+	kindMethod:    codes(Methods),
+	kindRole:      codes(DecisionRoles),
+	kindObjection: codes(ObjectionCategories),
+	kindGrade:     codes(Grades),
+	kindStep:      codes(ProcurementSteps),
+	kindLost:      codes(LostReasons),
+	kindMetric:    codes(TargetMetrics),
+}
+
+// wordFile is one language's words: kind → value → words.
+type wordFile map[string]map[string][]string
+
+// valueWords holds every language's words file by language code.
+var valueWords = mustLoadWords(wordsFS, "words")
+
+func mustLoadWords(fsys fs.FS, dir string) map[string]wordFile {
+	files, err := loadWords(fsys, dir)
+	if err != nil {
+		panic(err) // embedded data: the tests catch it at once
+	}
+	return files
+}
+
+// loadWords reads dir/LANG.toml for each language and checks that it names
+// only known kinds and values.
+func loadWords(fsys fs.FS, dir string) (map[string]wordFile, error) {
+	names, err := fs.Glob(fsys, dir+"/*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("list words files: %w", err)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no words files in %s", dir)
+	}
+	out := map[string]wordFile{}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read words %s: %w", name, err)
+		}
+		var f wordFile
+		if _, err := toml.Decode(string(data), &f); err != nil {
+			return nil, fmt.Errorf("parse words %s: %w", name, err)
+		}
+		for kind, values := range f {
+			known, ok := valueKinds[kind]
+			if !ok {
+				return nil, fmt.Errorf("words %s: unknown kind [%s]", name, kind)
+			}
+			for v := range values {
+				if !slices.Contains(known, v) {
+					return nil, fmt.Errorf("words %s: [%s] has no value %q (values: %s)", name, kind, v, strings.Join(known, ", "))
+				}
+			}
+		}
+		out[strings.TrimSuffix(path.Base(name), ".toml")] = f
+	}
+	return out, nil
+}
+
+// WordLanguages lists the languages that have a words file, by code: every
+// language the bot speaks needs one (the bot's catalogue test checks).
+func WordLanguages() []string {
+	var langs []string
+	for lang := range valueWords {
+		langs = append(langs, lang)
+	}
+	slices.Sort(langs)
+	return langs
+}
+
+// kindKeywords gathers kind's words from every language: people's words
+// work whatever their language.
+func kindKeywords[T ~string](kind string) keywords[T] {
+	table := map[T][]string{}
+	for _, lang := range WordLanguages() {
+		for v, words := range valueWords[lang][kind] {
+			table[T(v)] = append(table[T(v)], words...)
+		}
+	}
+	return newKeywords(kind, table)
+}
