@@ -77,24 +77,51 @@ func loadWords(fsys fs.FS, dir string) (map[string]wordFile, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read words %s: %w", name, err)
 		}
-		var f wordFile
-		if _, err := toml.Decode(string(data), &f); err != nil {
+		f, err := parseWordFile(data)
+		if err != nil {
 			return nil, fmt.Errorf("parse words %s: %w", name, err)
-		}
-		for kind, values := range f {
-			known, ok := valueKinds[kind]
-			if !ok {
-				return nil, fmt.Errorf("words %s: unknown kind [%s]", name, kind)
-			}
-			for v := range values {
-				if !slices.Contains(known, v) {
-					return nil, fmt.Errorf("words %s: [%s] has no value %q (values: %s)", name, kind, v, strings.Join(known, ", "))
-				}
-			}
 		}
 		out[strings.TrimSuffix(path.Base(name), ".toml")] = f
 	}
 	return out, nil
+}
+
+// parseWordFile reads one words file. It checks each type itself: the
+// TOML library decodes a list where a table belongs as an empty table.
+func parseWordFile(data []byte) (wordFile, error) {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return nil, err
+	}
+	f := wordFile{}
+	for kind, table := range raw {
+		known, ok := valueKinds[kind]
+		if !ok {
+			return nil, fmt.Errorf("unknown kind [%s]", kind)
+		}
+		values, ok := table.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s is not a table [%s]", kind, kind)
+		}
+		f[kind] = map[string][]string{}
+		for v, list := range values {
+			if !slices.Contains(known, v) {
+				return nil, fmt.Errorf("[%s] has no value %q (values: %s)", kind, v, strings.Join(known, ", "))
+			}
+			items, ok := list.([]any)
+			if !ok {
+				return nil, fmt.Errorf("[%s] %s is not a list of words", kind, v)
+			}
+			for _, it := range items {
+				w, ok := it.(string)
+				if !ok {
+					return nil, fmt.Errorf("[%s] %s: %v is not a word in quotes", kind, v, it)
+				}
+				f[kind][v] = append(f[kind][v], w)
+			}
+		}
+	}
+	return f, nil
 }
 
 // WordLanguages lists the languages that have a words file, by code: every
