@@ -31,7 +31,17 @@ const (
 	kindStep      = "procurement_step"
 	kindLost      = "lost_reason"
 	kindMetric    = "metric"
+
+	// The words that name a record's field in a one-message entry
+	// ("next: send quote"), keyed by the field's name.
+	kindVisitField     = "visit_field"
+	kindObjectionField = "objection_field"
 )
+
+// fieldKinds are the kinds whose keys are field names. Which fields have
+// words is what the field tables ask for (fieldWords), so the tests check
+// them against askedFieldWords rather than a list here.
+var fieldKinds = []string{kindVisitField, kindObjectionField}
 
 // valueKinds lists every kind with its values: a words file may name only
 // these, and must give each of them words (words_test).
@@ -95,8 +105,8 @@ func parseWordFile(data []byte) (wordFile, error) {
 	}
 	f := wordFile{}
 	for kind, table := range raw {
-		known, ok := valueKinds[kind]
-		if !ok {
+		known, isValue := valueKinds[kind]
+		if !isValue && !slices.Contains(fieldKinds, kind) {
 			return nil, fmt.Errorf("unknown kind [%s]", kind)
 		}
 		values, ok := table.(map[string]any)
@@ -105,7 +115,7 @@ func parseWordFile(data []byte) (wordFile, error) {
 		}
 		f[kind] = map[string][]string{}
 		for v, list := range values {
-			if !slices.Contains(known, v) {
+			if isValue && !slices.Contains(known, v) {
 				return nil, fmt.Errorf("[%s] has no value %q (values: %s)", kind, v, strings.Join(known, ", "))
 			}
 			items, ok := list.([]any)
@@ -145,4 +155,19 @@ func kindKeywords[T ~string](kind string) keywords[T] {
 		}
 	}
 	return newKeywords(kind, table)
+}
+
+// askedFieldWords records the fields the field tables ask words for, by
+// kind, so the tests can check every language names each of them.
+var askedFieldWords = map[string][]Field{}
+
+// fieldWords are the words naming field f of kind's record, from every
+// language, English first (the bot's examples use the first).
+func fieldWords(kind string, f Field) []string {
+	askedFieldWords[kind] = append(askedFieldWords[kind], f)
+	var out []string
+	for _, lang := range WordLanguages() {
+		out = append(out, valueWords[lang][kind][string(f)]...)
+	}
+	return out
 }

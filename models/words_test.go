@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -40,6 +41,9 @@ func TestWordsComplete(t *testing.T) {
 	}
 	for _, lang := range langs {
 		for kind, values := range valueWords[lang] {
+			if slices.Contains(fieldKinds, kind) {
+				continue // TestFieldWordsComplete
+			}
 			for v, words := range values {
 				for _, w := range words {
 					if got, ok := parsers[kind](w); !ok || got != v {
@@ -87,5 +91,33 @@ func TestKeywordsRefuseAmbiguity(t *testing.T) {
 	// The same word twice for one value is fine (two languages may share it).
 	if k := newKeywords(kindGrade, map[Grade][]string{GradeA: {"A", "a"}}); k["a"] != GradeA {
 		t.Errorf("shared word: %v", k)
+	}
+}
+
+// Every field a field table asks words for has words in every language, and
+// every field a words file names is one the tables ask for.
+func TestFieldWordsComplete(t *testing.T) {
+	if len(askedFieldWords[kindVisitField]) == 0 || len(askedFieldWords[kindObjectionField]) == 0 {
+		t.Fatalf("field tables ask no words: %v", askedFieldWords)
+	}
+	for _, lang := range WordLanguages() {
+		for _, kind := range fieldKinds {
+			for _, f := range askedFieldWords[kind] {
+				if len(valueWords[lang][kind][string(f)]) == 0 {
+					t.Errorf("words/%s.toml: [%s] %s has no words", lang, kind, f)
+				}
+			}
+			for name := range valueWords[lang][kind] {
+				if !slices.Contains(askedFieldWords[kind], Field(name)) {
+					t.Errorf("words/%s.toml: [%s] %s is not a field that takes words", lang, kind, name)
+				}
+			}
+		}
+	}
+	// The quick entry's examples name fields by their first word: English.
+	for _, f := range VisitFields {
+		if len(f.Keywords) > 0 && f.Keywords[0] != valueWords["en"][kindVisitField][string(f.Name)][0] {
+			t.Errorf("%s: first keyword %q is not English", f.Name, f.Keywords[0])
+		}
 	}
 }
