@@ -57,13 +57,15 @@ var valueKinds = map[string][]string{
 	kindMetric:    codes(TargetMetrics),
 }
 
-// wordFile is one language's words: kind → value → words.
-type wordFile map[string]map[string][]string
+// WordFile is one language's words file: table → key → words. models reads
+// its own (models/words); other packages with words of their own read theirs
+// with ReadWordFiles.
+type WordFile map[string]map[string][]string
 
 // valueWords holds every language's words file by language code.
 var valueWords = mustLoadWords(wordsFS, "words")
 
-func mustLoadWords(fsys fs.FS, dir string) map[string]wordFile {
+func mustLoadWords(fsys fs.FS, dir string) map[string]WordFile {
 	files, err := loadWords(fsys, dir)
 	if err != nil {
 		panic(err) // embedded data: the tests catch it at once
@@ -71,9 +73,32 @@ func mustLoadWords(fsys fs.FS, dir string) map[string]wordFile {
 	return files
 }
 
-// loadWords reads dir/LANG.toml for each language and checks that it names
-// only known kinds and values.
-func loadWords(fsys fs.FS, dir string) (map[string]wordFile, error) {
+// loadWords reads models' words files and checks that they name only known
+// kinds and values.
+func loadWords(fsys fs.FS, dir string) (map[string]WordFile, error) {
+	files, err := ReadWordFiles(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	for lang, f := range files {
+		for kind, values := range f {
+			known, isValue := valueKinds[kind]
+			if !isValue && !slices.Contains(fieldKinds, kind) {
+				return nil, fmt.Errorf("words %s/%s.toml: unknown kind [%s]", dir, lang, kind)
+			}
+			for v := range values {
+				if isValue && !slices.Contains(known, v) {
+					return nil, fmt.Errorf("words %s/%s.toml: [%s] has no value %q (values: %s)", dir, lang, kind, v, strings.Join(known, ", "))
+				}
+			}
+		}
+	}
+	return files, nil
+}
+
+// ReadWordFiles reads dir/LANG.toml in fsys, one file per language, each
+// made of [table]s of key = ["word", ...], and returns them by language.
+func ReadWordFiles(fsys fs.FS, dir string) (map[string]WordFile, error) {
 	names, err := fs.Glob(fsys, dir+"/*.toml")
 	if err != nil {
 		return nil, fmt.Errorf("list words files: %w", err)
@@ -81,7 +106,7 @@ func loadWords(fsys fs.FS, dir string) (map[string]wordFile, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("no words files in %s", dir)
 	}
-	out := map[string]wordFile{}
+	out := map[string]WordFile{}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -98,36 +123,29 @@ func loadWords(fsys fs.FS, dir string) (map[string]wordFile, error) {
 
 // parseWordFile reads one words file. It checks each type itself: the
 // TOML library decodes a list where a table belongs as an empty table.
-func parseWordFile(data []byte) (wordFile, error) {
+func parseWordFile(data []byte) (WordFile, error) {
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return nil, err
 	}
-	f := wordFile{}
-	for kind, table := range raw {
-		known, isValue := valueKinds[kind]
-		if !isValue && !slices.Contains(fieldKinds, kind) {
-			return nil, fmt.Errorf("unknown kind [%s]", kind)
-		}
-		values, ok := table.(map[string]any)
+	f := WordFile{}
+	for table, keys := range raw {
+		values, ok := keys.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("%s is not a table [%s]", kind, kind)
+			return nil, fmt.Errorf("%s is not a table [%s]", table, table)
 		}
-		f[kind] = map[string][]string{}
-		for v, list := range values {
-			if isValue && !slices.Contains(known, v) {
-				return nil, fmt.Errorf("[%s] has no value %q (values: %s)", kind, v, strings.Join(known, ", "))
-			}
+		f[table] = map[string][]string{}
+		for key, list := range values {
 			items, ok := list.([]any)
 			if !ok {
-				return nil, fmt.Errorf("[%s] %s is not a list of words", kind, v)
+				return nil, fmt.Errorf("[%s] %s is not a list of words", table, key)
 			}
 			for _, it := range items {
 				w, ok := it.(string)
 				if !ok {
-					return nil, fmt.Errorf("[%s] %s: %v is not a word in quotes", kind, v, it)
+					return nil, fmt.Errorf("[%s] %s: %v is not a word in quotes", table, key, it)
 				}
-				f[kind][v] = append(f[kind][v], w)
+				f[table][key] = append(f[table][key], w)
 			}
 		}
 	}
