@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"encoding/csv"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/chart"
 	"salesbot/internal/tgfake"
 )
 
@@ -81,7 +83,7 @@ func targetsEndToEnd(t *testing.T, h *apptest.Harness) {
 	// A rep may not set one, and another team's manager finds no Rita.
 	apptest.MustContain(t, h.Send(tgtRita, "/target @rita units 50"), "Only a manager of the team sets targets")
 	apptest.MustContain(t, h.Send(tgtOther, "/target @rita units 50"), "No member “rita” in South")
-	apptest.MustContain(t, h.Send(tgtLi, "/target @王芳 拜访 44 2027-03"), "🎯 目标已保存：王芳，2027年3月拜访 44。")
+	apptest.MustContain(t, h.Send(tgtLi, "/target @王芳 拜访 44 2027-03"), "🎯 目标已保存:王芳,2027年3月拜访 44。")
 
 	// The month's work.
 	apptest.MustContain(t, h.Send(tgtRita, "/visit Acme; demo"), "Acme")
@@ -110,18 +112,21 @@ func targetsEndToEnd(t *testing.T, h *apptest.Harness) {
 		"王芳: 5/30* units, pace 24 — behind")
 
 	// In Chinese: the other manager's digest and 王芳's /me.
-	apptest.MustContain(t, h.Send(tgtLi, "/digest"), "🎯 本月至今（2026年11月，第 17/21 个工作日）：\n"+
-		"团队：23/72台，应达 58（落后） · 金额 4,200,000/5,000,000 CNY，应达 4,047,619（符合进度） · 拜访 4/84次，应达 68（落后） · 老客户拜访 3/10次，应达 8（落后）\n"+
-		"Rita：18/42台，应达 34（落后）",
-		"王芳：5/30台，应达 24（落后） · 拜访 1/42次，应达 34（落后） · 老客户拜访 1/5次，应达 4（落后）")
-	apptest.MustContain(t, h.Send(tgtWang, "/me"), "🎯 你的本月（2026年11月，第 17/21 个工作日）：\n"+
-		"• 5/30台，应达 24（落后）\n• 拜访 1/42次，应达 34（落后）\n• 老客户拜访 1/5次，应达 4（落后）")
+	apptest.MustContain(t, h.Send(tgtLi, "/digest"), "🎯 本月至今(2026年11月,第 17/21 个工作日):\n"+
+		"团队:23/72台,应达 58(落后) · 金额 4,200,000/5,000,000 CNY,应达 4,047,619(符合进度) · 拜访 4/84次,应达 68(落后) · 老客户拜访 3/10次,应达 8(落后)\n"+
+		"Rita:18/42台,应达 34(落后)",
+		"王芳:5/30台,应达 24(落后) · 拜访 1/42次,应达 34(落后) · 老客户拜访 1/5次,应达 4(落后)")
+	apptest.MustContain(t, h.Send(tgtWang, "/me"), "🎯 你的本月(2026年11月,第 17/21 个工作日):\n"+
+		"• 5/30台,应达 24(落后)\n• 拜访 1/42次,应达 34(落后)\n• 老客户拜访 1/5次,应达 4(落后)")
 	apptest.MustContain(t, h.Send(tgtWang, "/target @rita 台数 1"), "只有团队经理可以设置目标")
 
 	// The week's summary: the caption carries the units per rep.
 	got := h.Send(tgtMgr, "/week today")
 	if c := got[len(got)-1]; c.Method != "sendPhoto" || !strings.Contains(c.Text, "\nunits Nov 2026: Rita 18/42 (pace 34), 王芳 5/30 (pace 24)") {
 		t.Fatalf("summary caption %q", c.Text)
+	}
+	if img, err := png.Decode(bytes.NewReader(got[len(got)-1].File)); err != nil || img.Bounds().Dy() != chart.HeightWithTargets {
+		t.Fatalf("the chart has no targets panel: %v", err)
 	}
 	apptest.MustContain(t, got, "🎯 Nov 2026 to the end of the week (working day 17 of 21):\n"+team)
 

@@ -226,8 +226,11 @@ type MetricLine struct {
 
 // Percent is actual as a whole percentage of target.
 func (l MetricLine) Percent() int64 {
-	if l.Target <= 0 {
+	switch {
+	case l.Target <= 0:
 		return 0
+	case l.Actual > 1<<56: // sums of huge values: avoid overflowing ×100
+		return l.Actual / l.Target * 100
 	}
 	return l.Actual * 100 / l.Target
 }

@@ -136,6 +136,9 @@ func ParseTargetArgs(s string, now time.Time, loc *time.Location) (TargetArgs, e
 	return a, nil
 }
 
+// maxMetricRunes bounds the metric words splitMetricPrefix looks for.
+const maxMetricRunes = 24
+
 // splitMetricPrefix splits a word that runs a metric into its number, as
 // Chinese is typed without spaces: "台数42" → "台数", "42"; "金额500万" →
 // "金额", "500万".
@@ -144,7 +147,9 @@ func splitMetricPrefix(words []string) []string {
 	for _, w := range words {
 		rs := []rune(w)
 		split := false
-		for k := len(rs) - 1; k >= 1; k-- {
+		// A metric word is short: only prefixes up to maxMetricRunes, so a
+		// long word costs no more than a short one.
+		for k := min(len(rs)-1, maxMetricRunes); k >= 1; k-- {
 			if !unicode.IsDigit(rs[k]) || unicode.IsDigit(rs[k-1]) {
 				continue
 			}
