@@ -117,10 +117,13 @@ func AddRoles(roles []DecisionRole, add ...DecisionRole) []DecisionRole {
 	return out
 }
 
+// listSeparators are the words between the items of a list.
+var listSeparators = askWords(kindList, "and")
+
 // splitList splits "a, b and c" / "甲、乙和丙" / "a/b" into trimmed items.
 func splitList(s string) []string {
 	s = norm.NFKC.String(s)
-	for _, sep := range []string{" and ", " & ", "&", "、", "/", "和", "及", "+", ";"} {
+	for _, sep := range listSeparators {
 		s = strings.ReplaceAll(s, sep, ",")
 	}
 	var out []string

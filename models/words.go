@@ -36,12 +36,17 @@ const (
 	// ("next: send quote"), keyed by the field's name.
 	kindVisitField     = "visit_field"
 	kindObjectionField = "objection_field"
+
+	// kindList: the words between the items of a list ("buyer and user").
+	kindList = "list"
+	// kindPhone: the words before a phone number's extension ("ext 12").
+	kindPhone = "phone"
 )
 
-// fieldKinds are the kinds whose keys are field names. Which fields have
-// words is what the field tables ask for (fieldWords), so the tests check
-// them against askedFieldWords rather than a list here.
-var fieldKinds = []string{kindVisitField, kindObjectionField}
+// askedKinds are the kinds whose keys code asks for by name (askWords):
+// which keys there are is what the code asks, so the tests check the files
+// against askedWords rather than a list here.
+var askedKinds = []string{kindVisitField, kindObjectionField, kindList, kindPhone}
 
 // valueKinds lists every kind with its values: a words file may name only
 // these, and must give each of them words (words_test).
@@ -83,7 +88,7 @@ func loadWords(fsys fs.FS, dir string) (map[string]WordFile, error) {
 	for lang, f := range files {
 		for kind, values := range f {
 			known, isValue := valueKinds[kind]
-			if !isValue && !slices.Contains(fieldKinds, kind) {
+			if !isValue && !slices.Contains(askedKinds, kind) {
 				return nil, fmt.Errorf("words %s/%s.toml: unknown kind [%s]", dir, lang, kind)
 			}
 			for v := range values {
@@ -175,17 +180,20 @@ func kindKeywords[T ~string](kind string) keywords[T] {
 	return newKeywords(kind, table)
 }
 
-// askedFieldWords records the fields the field tables ask words for, by
-// kind, so the tests can check every language names each of them.
-var askedFieldWords = map[string][]Field{}
+// askedWords records the keys code asks words for, by kind, so the tests
+// can check every language has words for each of them.
+var askedWords = map[string][]string{}
 
-// fieldWords are the words naming field f of kind's record, from every
-// language, English first (the bot's examples use the first).
-func fieldWords(kind string, f Field) []string {
-	askedFieldWords[kind] = append(askedFieldWords[kind], f)
+// askWords are kind's words for key from every language, in language order
+// (English first: the bot's examples use the first) and then file order.
+func askWords(kind, key string) []string {
+	askedWords[kind] = append(askedWords[kind], key)
 	var out []string
 	for _, lang := range WordLanguages() {
-		out = append(out, valueWords[lang][kind][string(f)]...)
+		out = append(out, valueWords[lang][kind][key]...)
 	}
 	return out
 }
+
+// fieldWords are the words naming field f of kind's record.
+func fieldWords(kind string, f Field) []string { return askWords(kind, string(f)) }

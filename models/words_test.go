@@ -41,7 +41,7 @@ func TestWordsComplete(t *testing.T) {
 	}
 	for _, lang := range langs {
 		for kind, values := range valueWords[lang] {
-			if slices.Contains(fieldKinds, kind) {
+			if slices.Contains(askedKinds, kind) {
 				continue // TestFieldWordsComplete
 			}
 			for v, words := range values {
@@ -94,22 +94,25 @@ func TestKeywordsRefuseAmbiguity(t *testing.T) {
 	}
 }
 
-// Every field a field table asks words for has words in every language, and
-// every field a words file names is one the tables ask for.
-func TestFieldWordsComplete(t *testing.T) {
-	if len(askedFieldWords[kindVisitField]) == 0 || len(askedFieldWords[kindObjectionField]) == 0 {
-		t.Fatalf("field tables ask no words: %v", askedFieldWords)
+// Every field a field table asks words for (and every other list code asks
+// for) has words in every language, and every key of those kinds a words
+// file holds is one code asks for.
+func TestAskedWordsComplete(t *testing.T) {
+	for _, kind := range askedKinds {
+		if len(askedWords[kind]) == 0 {
+			t.Fatalf("no code asks [%s] words: %v", kind, askedWords)
+		}
 	}
 	for _, lang := range WordLanguages() {
-		for _, kind := range fieldKinds {
-			for _, f := range askedFieldWords[kind] {
-				if len(valueWords[lang][kind][string(f)]) == 0 {
+		for _, kind := range askedKinds {
+			for _, f := range askedWords[kind] {
+				if len(valueWords[lang][kind][f]) == 0 {
 					t.Errorf("words/%s.toml: [%s] %s has no words", lang, kind, f)
 				}
 			}
 			for name := range valueWords[lang][kind] {
-				if !slices.Contains(askedFieldWords[kind], Field(name)) {
-					t.Errorf("words/%s.toml: [%s] %s is not a field that takes words", lang, kind, name)
+				if !slices.Contains(askedWords[kind], name) {
+					t.Errorf("words/%s.toml: [%s] %s is not read by any code", lang, kind, name)
 				}
 			}
 		}
