@@ -1,7 +1,9 @@
 package quick
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,11 +184,22 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 	return d, nil
 }
 
+// amountLeads are what may start an amount: a sign or any currency word
+// (ParseAmount reads them all before the number: "人民币 500万", "$5k").
+var amountLeads = func() []string {
+	leads := []string{"-", "−"}
+	for w := range currencyWords {
+		leads = append(leads, w)
+	}
+	slices.SortFunc(leads, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return leads
+}()
+
 // numeric reports whether a part starts like a number or an amount: a
 // digit, a sign, or a currency before the number.
 func numeric(p string) bool {
 	p = strings.ToLower(norm.NFKC.String(p))
-	for _, w := range []string{"-", "−", "$", "¥", "€", "us$", "usd", "cny", "rmb", "eur"} {
+	for _, w := range amountLeads {
 		if strings.HasPrefix(p, w) {
 			rest := strings.TrimSpace(p[len(w):])
 			return rest != "" && (rest[0] >= '0' && rest[0] <= '9' || rest[0] == '-')
