@@ -11,7 +11,11 @@ import (
 // "天" after days, "到" between the ends of a range (the deal form's
 // "vs"/"竞品" is in dealflow_test).
 func TestCatalogueWordsInHandlers(t *testing.T) {
-	h := apptest.New(t)
+	t.Run("sqlite", func(t *testing.T) { wordsInHandlers(t, apptest.New(t)) })
+	t.Run("postgres", func(t *testing.T) { wordsInHandlers(t, apptest.New(t, apptest.Postgres(t))) })
+}
+
+func wordsInHandlers(t *testing.T, h *apptest.Harness) {
 	h.Member(mgrN, "North", "manager")
 	h.Member(mgrN, "South", "manager")
 	h.Member(repL, "North", "rep")
