@@ -163,7 +163,7 @@ func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	if r.cat.wordIs(wordClientAdd, first) {
 		return b.addClient(ctx, r, strings.TrimSpace(rest))
 	}
-	if name, who, ok := cutOwner(args); ok {
+	if name, who, ok := r.cat.cutOwner(args); ok {
 		return b.clientOwner(ctx, r, name, who)
 	}
 	if on, name, who, ok := cutShare(r.cat, args); ok {

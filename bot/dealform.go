@@ -121,8 +121,8 @@ func (b *Bot) dealForm() *Form {
 				return nil
 			})
 		}}
-	competitors := text("competitors", false, func(_ *Request, d *models.Deal, a string) error {
-		a, _ = cutCompetitorWord(a)
+	competitors := text("competitors", false, func(r *Request, d *models.Deal, a string) error {
+		a, _ = r.cat.cutCompetitorWord(a)
 		cs, err := quick.ParseCompetitors(a)
 		d.Competitors = cs
 		return err
@@ -154,8 +154,8 @@ func (b *Bot) dealForm() *Form {
 
 // cutCompetitorWord drops a leading "vs"/"竞品" typed at the competitors
 // step out of habit.
-func cutCompetitorWord(a string) (string, bool) {
-	for _, w := range []string{"vs.", "vs", "竞品", "竞争对手"} {
+func (c *Catalogue) cutCompetitorWord(a string) (string, bool) {
+	for _, w := range c.wordsOf(wordDealVs) {
 		if rest, ok := strings.CutPrefix(strings.ToLower(a), w); ok && (rest == "" || rest[0] == ' ' || w[0] >= 0x80) {
 			return strings.TrimSpace(a[len(w):]), true
 		}

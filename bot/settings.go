@@ -73,7 +73,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		name := loc.String()
 		s.TZ = &name
 	case wordSettingRevisit:
-		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(value, "d"), "天"))
+		days, err := strconv.Atoi(r.cat.cutUnit(wordUnitDays, value))
 		if err != nil {
 			return bad("/settings revisit 7")
 		}
@@ -89,7 +89,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		if r.cat.wordIs(wordQuietOff, value) {
 			hours.QuietFrom, hours.QuietTo = 0, 0
 		} else {
-			from, to, found := strings.Cut(strings.NewReplacer("–", "-", "—", "-", "~", "-", "到", "-").Replace(value), "-")
+			from, to, found := strings.Cut(r.cat.rangeDashes(value), "-")
 			f, ok1 := models.ParseClockTime(from)
 			t, ok2 := models.ParseClockTime(to)
 			if !found || !ok1 || !ok2 {

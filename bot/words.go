@@ -49,6 +49,11 @@ const (
 	wordMonthThis      word = "month.this"           // /pipeline this, /month this
 	wordMonthNext      word = "month.next"
 	wordMonthLast      word = "month.last"
+	wordTeamUse        word = "team.use"        // /team use NAME
+	wordClientOwner    word = "client.owner"    // /client NAME owner @rep
+	wordDealVs         word = "deal.competitor" // "vs Brand X" at the deal form's competitors step
+	wordUnitDays       word = "unit.days"       // /settings revisit 7d
+	wordRangeTo        word = "range.to"        // /settings quiet 22:00~07:00
 )
 
 // allWords lists the constants above, for the catalogue test.
@@ -56,7 +61,8 @@ var allWords = []word{wordAwayOff, wordClientAdd, wordClientShare, wordClientUns
 	wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleOn, wordScheduleOff,
 	wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff,
 	wordQuietOff, wordDaysOffNone, wordRoleRep, wordRoleManager,
-	wordSettingProb, wordScheduleMonth, wordMonthThis, wordMonthNext, wordMonthLast}
+	wordSettingProb, wordScheduleMonth, wordMonthThis, wordMonthNext, wordMonthLast,
+	wordTeamUse, wordClientOwner, wordDealVs, wordUnitDays, wordRangeTo}
 
 // settingWords are the keys /settings changes.
 var settingWords = []word{wordSettingTZ, wordSettingRevisit, wordSettingMorning, wordSettingQuiet, wordSettingDaysOff, wordSettingShared,
@@ -97,6 +103,45 @@ func (c *Catalogue) indexWords(l *Language) error {
 		}
 	}
 	return nil
+}
+
+// wordsOf lists w's words in every language, lower case, longest first
+// (for cutting one off the start or end of text).
+func (c *Catalogue) wordsOf(w word) []string {
+	var out []string
+	for s, got := range c.words[w.group()] {
+		if got == w {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+// cutUnit drops a trailing unit word of w from s ("7d", "7天" → "7").
+func (c *Catalogue) cutUnit(w word, s string) string {
+	s = strings.TrimSpace(s)
+	for _, u := range c.wordsOf(w) {
+		if n := len(s) - len(u); n >= 0 && strings.EqualFold(s[n:], u) {
+			return strings.TrimSpace(s[:n])
+		}
+	}
+	return s
+}
+
+// rangeDashes writes every "from … to" word of s as "-" ("22:00到07:00" →
+// "22:00-07:00").
+func (c *Catalogue) rangeDashes(s string) string {
+	var pairs []string
+	for _, w := range c.wordsOf(wordRangeTo) {
+		pairs = append(pairs, w, "-")
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
 }
 
 // wordIs reports whether s is one of w's words, in any language.

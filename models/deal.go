@@ -82,25 +82,8 @@ const (
 var LostReasons = []LostReason{LostPrice, LostFit, LostCompetitor, LostNoBudget, LostTiming, LostRelation, LostContact, LostOther}
 
 var (
-	stepWords = newKeywords(map[ProcurementStep][]string{
-		StepInternalNeed: {"internal need", "need", "内部需求", "需求"},
-		StepProjectSetUp: {"project set up", "project setup", "set up", "立项", "确立项目"},
-		StepInformation:  {"information gathering", "information", "info", "收集信息", "信息收集"},
-		StepScreening:    {"technical screening", "screening", "技术筛选", "筛选"},
-		StepEvaluation:   {"evaluation", "project evaluation", "项目评估", "评估"},
-		StepDecision:     {"final decision", "decision", "最终决策", "决策"},
-		StepDelivery:     {"delivery and service", "delivery", "service", "后续服务", "交付"},
-	})
-	lostWords = newKeywords(map[LostReason][]string{
-		LostPrice:      {"price", "too expensive", "expensive", "价格", "太贵", "贵"},
-		LostFit:        {"product fit", "fit", "product", "technical", "产品", "不适合", "技术"},
-		LostCompetitor: {"competitor", "competition", "竞争对手", "竞品", "对手"},
-		LostNoBudget:   {"no budget", "budget", "没预算", "预算", "没有预算"},
-		LostTiming:     {"timing", "postponed", "delayed", "later", "推迟", "延期", "时机"},
-		LostRelation:   {"relationship", "relation", "关系", "客情"},
-		LostContact:    {"lost contact", "no contact", "unreachable", "失联", "联系不上"},
-		LostOther:      {"other", "其他", "其它"},
-	})
+	stepWords = kindKeywords[ProcurementStep](kindStep)
+	lostWords = kindKeywords[LostReason](kindLost)
 )
 
 // ParseProcurementStep reads a procurement step ("screening", "技术筛选").

@@ -36,13 +36,7 @@ func (m TargetMetric) Valid() bool {
 	return false
 }
 
-var metricWords = newKeywords(map[TargetMetric][]string{
-	MetricUnits:          {"units", "unit", "qty", "quantity", "台数", "数量"},
-	MetricValue:          {"value", "amount", "revenue", "sales", "金额", "销售额", "业绩"},
-	MetricVisits:         {"visits", "visit", "拜访", "拜访量", "访问"},
-	MetricExistingVisits: {"existing", "existing visits", "existing clients", "old clients", "老客户", "老客户拜访", "回访"},
-	MetricNewClients:     {"new", "new clients", "new client", "clients", "新客户", "新增客户", "开发"},
-})
+var metricWords = kindKeywords[TargetMetric](kindMetric)
 
 // ParseTargetMetric reads a metric as people type it ("units", "老客户").
 func ParseTargetMetric(s string) (TargetMetric, bool) { return metricWords.parse(s) }

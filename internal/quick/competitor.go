@@ -77,13 +77,12 @@ func ParseCompetitors(s string) ([]models.Competitor, error) {
 }
 
 var (
-	competitorProductWords = []string{"product", "model", "uses", "using", "产品", "型号", "在用"}
-	competitorRepWords     = []string{"rep", "sales rep", "salesman", "their rep", "销售", "代表", "业务员"}
-	satisfactionWords      = []string{"satisfaction", "satisfied", "满意度"}
+	competitorProductWords = words("competitor", "product")
+	competitorRepWords     = words("competitor", "rep")
+	satisfactionWords      = words("competitor", "satisfaction")
 	// satisfactionTerms are what people say of how happy a client is with
 	// a competitor's product.
-	satisfactionTerms = []string{"happy", "unhappy", "satisfied", "unsatisfied", "dissatisfied", "ok", "okay", "neutral", "mixed",
-		"very happy", "not happy", "angry", "loyal", "满意", "不满意", "很满意", "一般", "还行", "不满", "抱怨", "忠诚"}
+	satisfactionTerms = words("competitor", "said")
 )
 
 // cutInto stores what follows one of words at the start of d in *dst.

@@ -28,6 +28,10 @@ func TestParseDeal(t *testing.T) {
 			Budget: models.BudgetKnown, BudgetValue: Amount{Minor: 150_000_000, Currency: "USD"}, Stage: models.StageDemo}},
 		{in: "Acme; no budget; 2027年5月", want: Deal{Client: "Acme", Budget: models.BudgetNone, Close: models.Month{Year: 2027, Mon: 5}}},
 		{in: "Acme", want: Deal{Client: "Acme"}},
+		// A currency word before the number starts an amount, as ParseAmount
+		// reads it (it used to become the title).
+		{in: "华为; 人民币 500万; 20台", want: Deal{Client: "华为", Units: 20, UnitWord: "台", Value: Amount{Minor: 500_000_000, Currency: "CNY"}}},
+		{in: "Acme; 美元5000", want: Deal{Client: "Acme", Value: Amount{Minor: 500_000, Currency: "USD"}}},
 		{in: "华为; 标签打印机; 产品演示; 签字笔", want: Deal{Client: "华为", Title: "标签打印机; 签字笔", Stage: models.StageDemo}},
 		{in: "Acme; -3.2M", key: "err_amount_negative"},
 		{in: "Acme; 3.2X", key: "err_amount_unreadable"},

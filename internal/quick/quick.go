@@ -15,6 +15,7 @@ package quick
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -180,20 +181,17 @@ func cutPrefix(part string) (Kind, string, bool) {
 
 // Words that start a contact part without a colon: "met Li (buyer)",
 // "见了王经理(决策者)".
-var contactLeads = []string{"met with ", "met ", "meet ", "saw ", "with ", "spoke to ", "spoke with ", "见了", "见到", "会见了", "会见", "拜访了", "约见了"}
+var contactLeads = words("visit", "contact_lead")
 
 // Words that start or end a revisit part without a colon.
-var revisitLeads = []string{"revisit", "next visit", "follow up", "follow-up", "followup", "复访", "回访", "下次拜访", "再访", "下次见"}
+var revisitLeads = words("visit", "revisit_lead")
 
-// Phrases turning the follow-up off for this visit.
-var noFollowUp = map[string]bool{}
-
-func init() {
-	for _, w := range []string{"no revisit", "no follow up", "no followup", "no next visit", "no follow-up needed",
-		"不复访", "无需复访", "不用复访", "不回访", "无需回访", "不用回访", "不需要回访", "不需要复访"} {
-		noFollowUp[models.Fold(w)] = true
-	}
-}
+// Phrases turning the follow-up off for this visit, and what says "none"
+// after a revisit keyword, folded.
+var (
+	noFollowUp  = foldedWords("visit", "no_revisit")
+	noneRevisit = foldedWords("visit", "none")
+)
 
 // ParseVisit reads a quick visit. now and loc anchor relative dates
 // ("friday", "下周三") in the user's zone.
@@ -500,7 +498,7 @@ func isSep(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":�
 // readRevisit reads the date of "revisit friday"; text after the date is
 // kept in the part's value.
 func readRevisit(raw, rest string, now time.Time, loc *time.Location) Part {
-	if noFollowUp[models.Fold("no "+rest)] || models.Fold(rest) == "none" || models.Fold(rest) == "no" || rest == "无" || rest == "不" {
+	if noFollowUp[models.Fold("no "+rest)] || noneRevisit[models.Fold(rest)] {
 		return Part{Text: raw, Kind: KindNoFollowUp}
 	}
 	r, err := dates.Find(rest, now, dates.Options{Location: loc})
@@ -663,10 +661,17 @@ func ParseMinutes(s string) (string, bool) {
 	return strconv.Itoa(m), true
 }
 
+// The words of a duration's unit, and of half an hour.
+var (
+	minuteWords   = words("duration", "minutes")
+	hourWords     = words("duration", "hours")
+	halfHourWords = words("duration", "half_hour")
+)
+
 // parseDuration reads "30 min", "1h", "1.5 hours", "45分钟", "半小时", "2小时".
 func parseDuration(s string) (int, bool) {
 	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
-	if s == "半小时" || s == "half an hour" || s == "half hour" {
+	if slices.Contains(halfHourWords, s) {
 		return 30, true
 	}
 	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' })
@@ -677,9 +682,9 @@ func parseDuration(s string) (int, bool) {
 	if err != nil || n <= 0 || n > 24*60 {
 		return 0, false
 	}
-	switch strings.TrimSpace(s[i:]) {
-	case "m", "min", "mins", "minute", "minutes", "分钟", "分":
-	case "h", "hr", "hrs", "hour", "hours", "小时", "个小时", "钟头":
+	switch unit := strings.TrimSpace(s[i:]); {
+	case slices.Contains(minuteWords, unit):
+	case slices.Contains(hourWords, unit):
 		n *= 60
 	default:
 		return 0, false

@@ -38,8 +38,8 @@ func (a TargetArgs) Set() bool { return a.Metric != "" }
 const TargetExample = "/target @rita units 42"
 
 var (
-	teamWords  = []string{"team", "团队", "全队", "全组", "整个团队"}
-	clearWords = []string{"off", "none", "clear", "default", "清除", "取消", "关", "默认"}
+	teamWords  = words("target", "team")
+	clearWords = words("target", "clear")
 )
 
 func isWord(s string, words []string) bool {
