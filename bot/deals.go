@@ -48,9 +48,29 @@ func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 		}
 		return b.changeDeal(ctx, r, n, &in)
 	}
-	c, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
-	if c == nil || err != nil {
+	c, near, err := b.findClient(ctx, r, in.Client)
+	if err != nil {
 		return err
+	}
+	if c == nil && (len(near) > 0 || in.IsChange()) {
+		// A near name asks "did you mean"; a change needs a deal to change.
+		_, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
+		return err
+	}
+	if c == nil {
+		// A name nobody has is a new client, as with /visit.
+		if err := tooLong(in.Client, models.MaxNameLen); err != nil {
+			return err
+		}
+		team, err := b.writeTeam(r)
+		if err != nil {
+			return err
+		}
+		d := newDeal(in)
+		if d.Title == "" {
+			d.Title = dealTitle(r, in, &models.Client{Name: in.Client})
+		}
+		return b.createDeal(ctx, r, &models.Client{TeamID: team, Name: in.Client, OwnerID: r.User.ID}, d)
 	}
 	// "/deal Acme; next demo friday" says something of Acme's open deal
 	// rather than naming a new one.
@@ -76,19 +96,44 @@ func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 			return nil
 		}
 	}
-	d := &models.Deal{
-		ClientID: c.ID, Title: in.Title, Product: in.Product, Units: in.Units,
+	d := newDeal(in)
+	if d.Title == "" {
+		d.Title = dealTitle(r, in, c)
+	}
+	return b.createDeal(ctx, r, c, d)
+}
+
+// newDeal is the deal a quick /deal names (its client still to be set).
+func newDeal(in quick.Deal) *models.Deal {
+	return &models.Deal{
+		Title: in.Title, Product: in.Product, Units: in.Units,
 		Value: models.Money{Minor: in.Value.Minor, Currency: in.Value.Currency}, CloseMonth: in.Close,
 		Budget: in.Budget, BudgetAmount: models.Money{Minor: in.BudgetValue.Minor, Currency: in.BudgetValue.Currency},
 		Step: in.Step, Stage: in.Stage, NextStep: in.NextStep, NextStepAt: in.NextStepAt, Competitors: in.Competitors,
 	}
-	if d.Title == "" {
-		d.Title = dealTitle(r, in, c)
-	}
-	if err := b.store.CreateDeal(ctx, r.User, d); err != nil {
+}
+
+// createDeal saves d on client c — a card not saved yet (ID 0) is created
+// with it, in one transaction: a deal that is refused leaves no card
+// behind — and confirms it.
+func (b *Bot) createDeal(ctx context.Context, r *Request, c *models.Client, d *models.Deal) error {
+	created := c.ID == 0
+	err := b.store.InTx(ctx, func(ctx context.Context) error {
+		if created {
+			if err := b.store.CreateClient(ctx, c); err != nil {
+				return err
+			}
+		}
+		d.ClientID = c.ID
+		return b.store.CreateDeal(ctx, r.User, d)
+	})
+	if err != nil {
 		return err
 	}
 	b.sayDealSaved(r, c.Name, d)
+	if created {
+		r.say("deal_client_new", map[string]any{"Client": c.Name})
+	}
 	return nil
 }
 
