@@ -284,7 +284,7 @@ func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
 	}
 	lines := []string{r.t(key, map[string]any{"N": len(deals)})}
 	var units, value int64
-	currency, mixed := "", false
+	currency, seen, mixed, blank := "", false, false, false
 	for i, d := range deals {
 		client := "?"
 		if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
@@ -293,15 +293,18 @@ func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
 		lines = append(lines, fmt.Sprintf("%d. %s", i+1, b.dealLine(ctx, r, d, client, withRep)))
 		units += d.Units
 		if !d.Value.IsZero() {
-			if currency != "" && d.Value.Currency != currency {
+			// A value without a currency is not summed with one that has
+			// one: the first of each currency decides.
+			if seen && d.Value.Currency != currency {
 				mixed = true
 			}
-			currency = d.Value.Currency
+			currency, seen = d.Value.Currency, true
+			blank = blank || d.Value.Currency == ""
 			value += d.Value.Minor
 		}
 	}
 	if mixed {
-		lines = append(lines, r.t("deals_total_units", map[string]any{"Units": units}))
+		lines = append(lines, r.t("deals_total_units", map[string]any{"Units": units, "Blank": blank}))
 	} else {
 		lines = append(lines, r.t("deals_total", map[string]any{"Units": units, "Value": money(models.Money{Minor: value, Currency: currency})}))
 	}

@@ -67,3 +67,18 @@ func TestDealOnNewClient(t *testing.T) {
 	}
 	apptest.MustContain(t, h.Send(dealRep, "/client Orion"), "I have no client “Orion”")
 }
+
+// /deals never sums a value typed without a currency into one that has
+// one, whichever comes first, and says how to fix it.
+func TestDealsTotalKeepsCurrenciesApart(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(dealRep, "North", "rep")
+	h.Send(dealRep, "/deal Acme; 5 units; 800k; close 2027-01")
+	h.Send(dealRep, "/deal Acme; 2 units; 3.2M CNY; close 2027-02")
+	got := apptest.Joined(h.Send(dealRep, "/deals"))
+	apptest.MustContain(t, h.Send(dealRep, "/deals"), "Total: 7 units (values in several currencies; some typed without one — a manager sets the team's: /settings currency CNY)")
+	if strings.Contains(got, "4,000,000") {
+		t.Fatalf("800,000 without a currency summed into CNY:\n%s", got)
+	}
+}
