@@ -388,12 +388,7 @@ func gradeButtons(r *Request, id int64, later bool) [][]outbox.Button {
 // cbClient handles the card's buttons: "c:v:ID" open, "c:g:ID" / "c:G:ID:A"
 // grade, "c:s:ID" / "c:S:ID:stage" stage, "c:c:ID" add a contact, "c:e:ID"
 // / "c:f:ID:field" edit.
-func (b *Bot) cbClient(ctx context.Context, r *Request, payload string) error {
-	action, id, arg, ok := cbAction(payload)
-	if !ok {
-		r.say("button_stale", nil)
-		return nil
-	}
+func (b *Bot) cbClient(ctx context.Context, r *Request, action string, id int64, arg string) error {
 	c, err := b.buttonClient(ctx, r, id)
 	if c == nil || err != nil {
 		return err

@@ -82,13 +82,13 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 	return map[string]callbackFunc{
 		"lang": b.cbLang,
 		"f":    b.cbForm,
-		"v":    b.cbVisit,
-		"c":    b.cbClient,
-		"ct":   b.cbContact,
+		"v":    onRecord(b.cbVisit),
+		"c":    onRecord(b.cbClient),
+		"ct":   onRecord(b.cbContact),
 		"cl":   b.cbClients,
 		"h":    b.cbHistory,
 		"hn":   b.cbHistoryNew,
-		"o":    b.cbObjection,
+		"o":    onRecord(b.cbObjection),
 		"fu":   b.cbFollowUp,
 		"fl":   b.cbFollowUpList,
 		"pl":   b.cbPlan,
@@ -97,6 +97,19 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"dl":   b.cbDealLost,
 		"as":   b.cbAskShare,
 		"sh":   b.cbShare,
+	}
+}
+
+// onRecord reads the "ACTION:ID[:ARG]" payload of a record's buttons for
+// handle; a payload that does not read is a stale button.
+func onRecord(handle func(ctx context.Context, r *Request, action string, id int64, arg string) error) callbackFunc {
+	return func(ctx context.Context, r *Request, payload string) error {
+		action, id, arg, ok := cbAction(payload)
+		if !ok {
+			r.say("button_stale", nil)
+			return nil
+		}
+		return handle(ctx, r, action, id, arg)
 	}
 }
 

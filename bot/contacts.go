@@ -28,12 +28,7 @@ func contactButtons(r *Request, c *models.Client, contacts []models.Contact) []o
 }
 
 // cbContact handles a contact's buttons.
-func (b *Bot) cbContact(ctx context.Context, r *Request, payload string) error {
-	action, id, arg, ok := cbAction(payload)
-	if !ok {
-		r.say("button_stale", nil)
-		return nil
-	}
+func (b *Bot) cbContact(ctx context.Context, r *Request, action string, id int64, arg string) error {
 	ct, err := b.store.Contact(ctx, r.User, id)
 	if models.ErrorCode(err) == models.ENOTFOUND {
 		r.say("contact_gone", nil)

@@ -235,12 +235,7 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 // cbObjection handles "o:r:ID" (resolved: which answer worked?), "o:w:ID"
 // (the answer given worked), "o:t:ID" (type the answer that worked) and
 // "o:u:ID" (undo: asks first), "o:y:ID" (undo it) and "o:k:ID" (keep it).
-func (b *Bot) cbObjection(ctx context.Context, r *Request, payload string) error {
-	action, id, _, ok := cbAction(payload)
-	if !ok {
-		r.say("button_stale", nil)
-		return nil
-	}
+func (b *Bot) cbObjection(ctx context.Context, r *Request, action string, id int64, _ string) error {
 	o, err := b.store.Objection(ctx, r.User, id)
 	if models.ErrorCode(err) == models.ENOTFOUND {
 		r.say("button_stale", nil)

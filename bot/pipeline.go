@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"salesbot/internal/outbox"
 	"salesbot/internal/quick"
 	"salesbot/models"
 )
@@ -125,54 +126,52 @@ func (b *Bot) notTeamNorMonth(ctx context.Context, r *Request, rest, key string)
 // the team's stage probabilities, and the month's forecast against the
 // target, with a chart. Managers see their teams'; a rep sees their own.
 func (b *Bot) cmdPipeline(ctx context.Context, r *Request) error {
-	teams, rest, err := b.dealReportTeams(ctx, r)
-	if err != nil {
-		return err
-	}
-	for _, team := range teams {
-		month, ok := monthArg(r.cat, rest, r.Now, team.Location(), false)
-		if !ok {
-			return b.notTeamNorMonth(ctx, r, rest, "err_pipeline_month")
-		}
-		var rep int64
-		if !r.User.CanManage(team.ID) {
-			rep = r.User.ID
-		}
+	return b.eachTeamMonth(ctx, r, false, "err_pipeline_month", func(team *models.Team, rep int64, month models.Month) ([]outbox.Message, error) {
 		p, err := b.reports.Pipeline(ctx, team, rep, month)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		msgs, err := b.PipelineMessages(r.Lang, p)
-		if err != nil {
-			return err
-		}
-		r.out = append(r.out, msgs...)
-	}
-	return nil
+		return b.PipelineMessages(r.Lang, p)
+	})
 }
 
 // /month [team] [month or day]: the month's review on demand (this month
 // so far without an argument; "/month last" the one that ended).
 // Managers get their teams'; a rep their own.
 func (b *Bot) cmdMonth(ctx context.Context, r *Request) error {
+	return b.eachTeamMonth(ctx, r, true, "err_month_arg", func(team *models.Team, rep int64, month models.Month) ([]outbox.Message, error) {
+		m, err := b.reports.MonthReview(ctx, team, rep, month)
+		if err != nil {
+			return nil, err
+		}
+		return b.MonthMessages(r.Lang, m, time.Time{}), nil
+	})
+}
+
+// eachTeamMonth answers a deal report per team the request names, for the
+// month it names (past: "last" means the month that ended): a manager's
+// for the whole team, a rep's for themselves. badMonth is the error key
+// when the argument is neither a team nor a month.
+func (b *Bot) eachTeamMonth(ctx context.Context, r *Request, past bool, badMonth string,
+	report func(team *models.Team, rep int64, month models.Month) ([]outbox.Message, error)) error {
 	teams, rest, err := b.dealReportTeams(ctx, r)
 	if err != nil {
 		return err
 	}
 	for _, team := range teams {
-		month, ok := monthArg(r.cat, rest, r.Now, team.Location(), true)
+		month, ok := monthArg(r.cat, rest, r.Now, team.Location(), past)
 		if !ok {
-			return b.notTeamNorMonth(ctx, r, rest, "err_month_arg")
+			return b.notTeamNorMonth(ctx, r, rest, badMonth)
 		}
 		var rep int64
 		if !r.User.CanManage(team.ID) {
 			rep = r.User.ID
 		}
-		m, err := b.reports.MonthReview(ctx, team, rep, month)
+		msgs, err := report(team, rep, month)
 		if err != nil {
 			return err
 		}
-		r.out = append(r.out, b.MonthMessages(r.Lang, m, time.Time{})...)
+		r.out = append(r.out, msgs...)
 	}
 	return nil
 }

@@ -53,37 +53,32 @@ func applySchedule(c *Catalogue, set *models.ReportSettings, w []string) bool {
 		return d, t, ok && ok2
 	}
 	what, _ := c.wordOf(w[0], wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleMonth)
+	// daily sets a report sent at a time each day: "on", "off" or the time.
+	daily := func(on *bool, at *models.ClockTime) bool {
+		if len(w) != 2 {
+			return false
+		}
+		if o, ok := onOff(w[1]); ok {
+			*on = o
+			return true
+		}
+		t, ok := models.ParseClockTime(w[1])
+		*at, *on = t, true
+		return ok
+	}
 	switch what {
 	case wordScheduleMonth:
-		if len(w) != 2 {
-			return false
-		}
-		if on, ok := onOff(w[1]); ok {
-			set.MonthOn = on
-			return true
-		}
-		t, ok := models.ParseClockTime(w[1])
-		set.MonthTime, set.MonthOn = t, true
-		return ok
+		return daily(&set.MonthOn, &set.MonthTime)
 	case wordScheduleDigest:
-		if len(w) != 2 {
-			return false
-		}
-		if on, ok := onOff(w[1]); ok {
-			set.DigestOn = on
-			return true
-		}
-		t, ok := models.ParseClockTime(w[1])
-		set.DigestTime, set.DigestOn = t, true
-		return ok
+		return daily(&set.DigestOn, &set.DigestTime)
 	case wordScheduleSumm, wordScheduleDead:
+		on, day, at := &set.SummaryOn, &set.SummaryDay, &set.SummaryTime
+		if what == wordScheduleDead {
+			on, day, at = &set.PlanReminderOn, &set.PlanDeadlineDay, &set.PlanDeadlineTime
+		}
 		if len(w) == 2 {
-			if on, ok := onOff(w[1]); ok {
-				if what == wordScheduleSumm {
-					set.SummaryOn = on
-				} else {
-					set.PlanReminderOn = on
-				}
+			if o, ok := onOff(w[1]); ok {
+				*on = o
 				return true
 			}
 		}
@@ -91,11 +86,7 @@ func applySchedule(c *Catalogue, set *models.ReportSettings, w []string) bool {
 		if !ok {
 			return false
 		}
-		if what == wordScheduleSumm {
-			set.SummaryDay, set.SummaryTime, set.SummaryOn = d, t, true
-		} else {
-			set.PlanDeadlineDay, set.PlanDeadlineTime, set.PlanReminderOn = d, t, true
-		}
+		*day, *at, *on = d, t, true
 		return true
 	case wordScheduleDays:
 		days, ok := parseDays(strings.Join(w[1:], " "))

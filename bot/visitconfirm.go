@@ -183,12 +183,7 @@ func (b *Bot) showVisit(ctx context.Context, r *Request, v *models.Visit, mine b
 
 // cbVisit handles "v:s:ID" (show it all), "v:e:ID" (edit menu), "v:f:ID:STEP" (edit a field),
 // "v:u:ID" (undo: asks first), "v:y:ID" (undo it) and "v:k:ID" (keep it).
-func (b *Bot) cbVisit(ctx context.Context, r *Request, payload string) error {
-	action, id, field, ok := cbAction(payload)
-	if !ok {
-		r.say("button_stale", nil)
-		return nil
-	}
+func (b *Bot) cbVisit(ctx context.Context, r *Request, action string, id int64, field string) error {
 	v, mine, err := b.ownVisit(ctx, r, id)
 	if err != nil {
 		return err

@@ -250,6 +250,19 @@ func WeeklyPNG(w Weekly) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// valueAxis draws a bar chart's value axis over [left, x1]: a gridline and
+// its number (with unit) every step from 0 to yMax, at the height yOf
+// gives it, then the base line at bottom.
+func (c canvas) valueAxis(left, x1, bottom, yMax, step int, unit string, yOf func(int) int) {
+	for v := 0; v <= yMax; v += step {
+		y := yOf(v)
+		c.line(left, y, x1, y, colGrid)
+		s := strconv.Itoa(v) + unit
+		c.text(s, 12, colAxis, left-8-c.measure(s, 12).Width(), y+5)
+	}
+	c.line(left, bottom, x1, bottom, colAxis)
+}
+
 func repPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 	c.text(w.RepsTitle, 16, colText, x0, y0+14)
 	top := y0 + 40
@@ -265,13 +278,7 @@ func repPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 	}
 	yMax, step := niceMax(maxV)
 	yOf := func(v int) int { return bottom - (bottom-top)*v/yMax }
-	for v := 0; v <= yMax; v += step {
-		y := yOf(v)
-		c.line(left, y, x1, y, colGrid)
-		s := strconv.Itoa(v)
-		c.text(s, 12, colAxis, left-8-c.measure(s, 12).Width(), y+5)
-	}
-	c.line(left, bottom, x1, bottom, colAxis)
+	c.valueAxis(left, x1, bottom, yMax, step, "", yOf)
 	slot := (x1 - left) / len(w.Reps)
 	bw := min(max(slot*2/9, 3), 40)
 	for i, rb := range w.Reps {
@@ -347,14 +354,8 @@ func targetPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 	}
 	yMax := (maxV + step - 1) / step * step
 	yOf := func(v int) int { return bottom - (bottom-top)*min(v, yMax)/yMax }
-	for v := 0; v <= yMax; v += step {
-		y := yOf(v)
-		c.line(left, y, x1, y, colGrid)
-		s := strconv.Itoa(v) + "%"
-		c.text(s, 12, colAxis, left-8-c.measure(s, 12).Width(), y+5)
-	}
+	c.valueAxis(left, x1, bottom, yMax, step, "%", yOf)
 	c.line(left, yOf(100), x1, yOf(100), colAxis)
-	c.line(left, bottom, x1, bottom, colAxis)
 	slot := (x1 - left) / len(t.Reps)
 	bw := min(max(slot/2, 4), 60)
 	for i, b := range t.Reps {

@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/png"
 	"math"
-	"strconv"
 
 	gochart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
@@ -157,13 +156,7 @@ func forecastPanel(c canvas, p Pipeline, x0, y0, x1, y1 int) {
 	}
 	yMax, step := niceMax(int(math.Ceil(maxV)))
 	yOf := func(v float64) int { return bottom - int(float64(bottom-top)*v/float64(yMax)) }
-	for v := 0; v <= yMax; v += step {
-		y := yOf(float64(v))
-		c.line(left, y, x1, y, colGrid)
-		s := strconv.Itoa(v)
-		c.text(s, 12, colAxis, left-8-c.measure(s, 12).Width(), y+5)
-	}
-	c.line(left, bottom, x1, bottom, colAxis)
+	c.valueAxis(left, x1, bottom, yMax, step, "", func(v int) int { return yOf(float64(v)) })
 	slot := (x1 - left) / len(p.Reps)
 	bw := min(max(slot/2, 4), 60)
 	for i, r := range p.Reps {

@@ -212,48 +212,56 @@ func (m *monthDateMatcher) rest(q int) (int, bool) {
 		}
 	}
 	m.set(1, -1, -1)
-	if j := m.digits(q); j > q {
-		m.set(2, q, j)
-		if e, ok := m.month(m.spaces(j)); ok {
-			return e, true
-		}
-		m.set(2, -1, -1)
+	if e, ok := m.number(2, q, func(j int) (int, bool) { return m.month(m.spaces(j)) }); ok {
+		return e, true
 	}
 	return m.month(q)
 }
 
 func (m *monthDateMatcher) month(q int) (int, bool) {
-	for _, w := range enMonths {
-		if j, ok := m.word(q, w); ok {
-			m.set(3, q, j)
-			if e, ok := m.day(j); ok {
-				return e, true
-			}
-		}
-	}
-	m.set(3, -1, -1)
-	return 0, false
+	return m.oneOf(3, q, enMonths, m.day)
 }
 
 func (m *monthDateMatcher) day(j int) (int, bool) {
 	k := m.spaces(j)
-	for _, w := range enOrdinals {
-		if l, ok := m.word(k, w); ok {
-			m.set(4, k, l)
-			if e, ok := m.end(l); ok {
+	if e, ok := m.oneOf(4, k, enOrdinals, m.end); ok {
+		return e, true
+	}
+	if e, ok := m.number(5, k, m.end); ok {
+		return e, true
+	}
+	return m.end(j)
+}
+
+// oneOf matches one of words at q as group g, then then after it; like a
+// regexp alternation it tries each word in turn, and g is unset when none
+// leads to a match.
+func (m *monthDateMatcher) oneOf(g, q int, words []string, then func(int) (int, bool)) (int, bool) {
+	for _, w := range words {
+		if j, ok := m.word(q, w); ok {
+			m.set(g, q, j)
+			if e, ok := then(j); ok {
 				return e, true
 			}
 		}
 	}
-	m.set(4, -1, -1)
-	if l := m.digits(k); l > k {
-		m.set(5, k, l)
-		if e, ok := m.end(l); ok {
-			return e, true
-		}
-		m.set(5, -1, -1)
+	m.set(g, -1, -1)
+	return 0, false
+}
+
+// number matches digits at q as group g, then then after them; g is unset
+// when that leads to no match.
+func (m *monthDateMatcher) number(g, q int, then func(int) (int, bool)) (int, bool) {
+	j := m.digits(q)
+	if j == q {
+		return 0, false
 	}
-	return m.end(j)
+	m.set(g, q, j)
+	if e, ok := then(j); ok {
+		return e, true
+	}
+	m.set(g, -1, -1)
+	return 0, false
 }
 
 // end matches (?:\W|$).

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm/clause"
+	"gorm.io/gorm"
 
 	"salesbot/models"
 )
@@ -201,6 +201,23 @@ func (db *DB) withCompetitors(ctx context.Context, rows []dealRow) ([]*models.De
 	return out, nil
 }
 
+// lockDealFor loads a deal viewer may change, locked until the
+// transaction ends: a deal on a client viewer sees, of which viewer is the
+// owner or a manager of its team.
+func (db *DB) lockDealFor(ctx context.Context, viewer *models.User, dealID int64) (*models.Deal, error) {
+	d, err := db.lockDeal(db.conn(ctx), dealID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
+		return nil, models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+	}
+	if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
+		return nil, models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
+	}
+	return d, nil
+}
+
 // CloseDeal closes an open deal for viewer with close (models.Deal.Won or
 // Lost), in one transaction with the deal locked, so two closes at once do
 // not both succeed. Only the deal's owner and the team's managers close it,
@@ -208,21 +225,10 @@ func (db *DB) withCompetitors(ctx context.Context, rows []dealRow) ([]*models.De
 func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, close func(*models.Deal) error) (*models.Deal, error) {
 	var out *models.Deal
 	err := db.InTx(ctx, func(ctx context.Context) error {
-		q := db.conn(ctx)
-		if db.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		d, err := db.lockDealFor(ctx, viewer, dealID)
+		if err != nil {
+			return err
 		}
-		var row dealRow
-		if err := q.Where("id = ?", dealID).Take(&row).Error; err != nil {
-			return fmt.Errorf("load deal %d: %w", dealID, translate(err, "err_deal_gone", ""))
-		}
-		if _, err := db.visibleClientFor(ctx, viewer, row.ClientID); err != nil {
-			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
-		}
-		if row.OwnerID != viewer.ID && !viewer.SeesTeam(row.TeamID) {
-			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
-		}
-		d := row.model()
 		if err := close(d); err != nil {
 			return err
 		}
@@ -255,15 +261,9 @@ func (db *DB) NoteLostDeal(ctx context.Context, viewer *models.User, dealID int6
 	var out *models.Deal
 	err := db.InTx(ctx, func(ctx context.Context) error {
 		tx := db.conn(ctx)
-		d, err := db.lockDeal(tx, dealID)
+		d, err := db.lockDealFor(ctx, viewer, dealID)
 		if err != nil {
 			return err
-		}
-		if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
-			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
-		}
-		if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
-			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
 		}
 		if err := note(d); err != nil {
 			return err
@@ -293,9 +293,7 @@ func (db *DB) NoteLostDeal(ctx context.Context, viewer *models.User, dealID int6
 // (the one visibility rule: a deal is seen with its client), with their
 // competitors, client and owner names, by id.
 func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
-	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
-		Joins("JOIN clients ON clients.id = deals.client_id").
-		Joins("LEFT JOIN users ON users.id = deals.owner_id")
+	q := db.namedDeals(ctx)
 	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
 		q = q.Where(cond, args...)
 	}
@@ -305,13 +303,34 @@ func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealReco
 		q = q.Where("deals.team_id = ?", s.TeamID)
 	}
 	q = q.Where("deals.created_at < ? AND (deals.state = ? OR deals.closed_at >= ?)", utc(s.To), string(models.DealOpen), utc(s.From))
+	deals, err := findNamedDeals(ctx, db, q.Order("deals.id"), func(d models.Deal, client, owner string) models.DealRecord {
+		return models.DealRecord{Deal: d, Client: client, Owner: owner}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export deals of team %d (rep %d): %w", s.TeamID, s.RepID, err)
+	}
+	return deals, nil
+}
+
+// namedDeals starts a read of deals with their client's and owner's names,
+// for findNamedDeals.
+func (db *DB) namedDeals(ctx context.Context) *gorm.DB {
+	return db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
+		Joins("JOIN clients ON clients.id = deals.client_id").
+		Joins("LEFT JOIN users ON users.id = deals.owner_id")
+}
+
+// findNamedDeals runs q (a namedDeals read, narrowed and ordered) and makes
+// each deal, with its competitors, into a T by its client's and owner's
+// names.
+func findNamedDeals[T any](ctx context.Context, db *DB, q *gorm.DB, named func(d models.Deal, client, owner string) T) ([]T, error) {
 	var rows []struct {
 		Row        dealRow `gorm:"embedded"`
 		ClientName string
 		OwnerName  string
 	}
-	if err := q.Order("deals.id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("export deals of team %d (rep %d): %w", s.TeamID, s.RepID, err)
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, err
 	}
 	plain := make([]dealRow, len(rows))
 	for i := range rows {
@@ -321,9 +340,9 @@ func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealReco
 	if err != nil {
 		return nil, err
 	}
-	out := make([]models.DealRecord, len(rows))
+	out := make([]T, len(rows))
 	for i := range rows {
-		out[i] = models.DealRecord{Deal: *deals[i], Client: rows[i].ClientName, Owner: rows[i].OwnerName}
+		out[i] = named(*deals[i], rows[i].ClientName, rows[i].OwnerName)
 	}
 	return out, nil
 }
@@ -366,15 +385,9 @@ func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64,
 	var out *models.Deal
 	err := db.InTx(ctx, func(ctx context.Context) error {
 		tx := db.conn(ctx)
-		d, err := db.lockDeal(tx, dealID)
+		d, err := db.lockDealFor(ctx, viewer, dealID)
 		if err != nil {
 			return err
-		}
-		if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
-			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
-		}
-		if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
-			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
 		}
 		if d.State != models.DealOpen {
 			return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})

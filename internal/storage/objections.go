@@ -197,18 +197,7 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 // record), with the client card it created when the card holds nothing
 // else (models.UndoEffect). It returns what it did.
 func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, *models.UndoEffect, error) {
-	var (
-		o  *models.Objection
-		fx *models.UndoEffect
-	)
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		if o, err = liveObjection(tx, id); err != nil {
-			return err
-		}
-		if fx, err = objectionUndoEffect(tx, o); err != nil {
-			return err
-		}
+	return undoEffect(ctx, db, id, liveObjection, objectionUndoEffect, func(tx *gorm.DB, o *models.Objection, fx *models.UndoEffect) error {
 		if err := tx.Model(&objectionRow{}).Where("id = ?", id).Update("deleted_at", db.Now()).Error; err != nil {
 			return fmt.Errorf("undo objection %d: %w", id, err)
 		}
@@ -217,10 +206,6 @@ func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, *
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return o, fx, nil
 }
 
 // Entry kinds that /undo takes back.

@@ -94,34 +94,18 @@ func (db *DB) OpenDealGroups(ctx context.Context, s DealScope) ([]models.DealGro
 // client's and owner's names and their competitors, by close time: a range
 // of idx_deals_team_closed.
 func (db *DB) ClosedDeals(ctx context.Context, s DealScope, from, to time.Time) ([]models.ClosedDeal, error) {
-	var rows []struct {
-		Row        dealRow `gorm:"embedded"`
-		ClientName string
-		OwnerName  string
-	}
-	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
-		Joins("JOIN clients ON clients.id = deals.client_id").
-		Joins("LEFT JOIN users ON users.id = deals.owner_id").
+	q := db.namedDeals(ctx).
 		Where("deals.team_id = ? AND deals.closed_at >= ? AND deals.closed_at < ?", s.TeamID, utc(from), utc(to))
 	if s.RepID != 0 {
 		q = q.Where("deals.owner_id = ?", s.RepID)
 	}
-	if err := q.Order("deals.closed_at, deals.id").Find(&rows).Error; err != nil {
+	deals, err := findNamedDeals(ctx, db, q.Order("deals.closed_at, deals.id"), func(d models.Deal, client, owner string) models.ClosedDeal {
+		return models.ClosedDeal{Deal: d, Client: client, Owner: owner}
+	})
+	if err != nil {
 		return nil, fmt.Errorf("list deals closed by team %d (rep %d): %w", s.TeamID, s.RepID, err)
 	}
-	plain := make([]dealRow, len(rows))
-	for i := range rows {
-		plain[i] = rows[i].Row
-	}
-	deals, err := db.withCompetitors(ctx, plain)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]models.ClosedDeal, len(rows))
-	for i := range rows {
-		out[i] = models.ClosedDeal{Deal: *deals[i], Client: rows[i].ClientName, Owner: rows[i].OwnerName}
-	}
-	return out, nil
+	return deals, nil
 }
 
 // DealsOpenedIn lists a scope's deals created in [from, to), in any

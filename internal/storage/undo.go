@@ -162,22 +162,33 @@ func (db *DB) visitUndoEffect(tx *gorm.DB, v *models.Visit) (*models.UndoEffect,
 // UndoVisitEffect says what UndoVisit would do to the live visit id, for
 // the question before it.
 func (db *DB) UndoVisitEffect(ctx context.Context, id int64) (*models.Visit, *models.UndoEffect, error) {
+	return undoEffect(ctx, db, id, liveVisit, db.visitUndoEffect, nil)
+}
+
+// undoEffect loads the live record id (load) and what undoing it would do
+// (effect), then, unless then is nil, does then with both, all in one
+// transaction.
+func undoEffect[T any](ctx context.Context, db *DB, id int64, load func(*gorm.DB, int64) (T, error),
+	effect func(*gorm.DB, T) (*models.UndoEffect, error), then func(*gorm.DB, T, *models.UndoEffect) error) (T, *models.UndoEffect, error) {
 	var (
-		v  *models.Visit
-		fx *models.UndoEffect
+		rec T
+		fx  *models.UndoEffect
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var err error
-		if v, err = liveVisit(tx, id); err != nil {
+		if rec, err = load(tx, id); err != nil {
 			return err
 		}
-		fx, err = db.visitUndoEffect(tx, v)
-		return err
+		if fx, err = effect(tx, rec); err != nil || then == nil {
+			return err
+		}
+		return then(tx, rec, fx)
 	})
 	if err != nil {
-		return nil, nil, err
+		var none T
+		return none, nil, err
 	}
-	return v, fx, nil
+	return rec, fx, nil
 }
 
 // objectionUndoEffect is what undoing objection o would do.
@@ -198,22 +209,7 @@ func objectionUndoEffect(tx *gorm.DB, o *models.Objection) (*models.UndoEffect, 
 // UndoObjectionEffect says what UndoObjection would do to the live
 // objection id, for the question before it.
 func (db *DB) UndoObjectionEffect(ctx context.Context, id int64) (*models.Objection, *models.UndoEffect, error) {
-	var (
-		o  *models.Objection
-		fx *models.UndoEffect
-	)
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		if o, err = liveObjection(tx, id); err != nil {
-			return err
-		}
-		fx, err = objectionUndoEffect(tx, o)
-		return err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return o, fx, nil
+	return undoEffect(ctx, db, id, liveObjection, objectionUndoEffect, nil)
 }
 
 // liveVisit reads a visit that is not undone.

@@ -236,39 +236,43 @@ func hiddenClientQuery(tx *gorm.DB, viewer *models.User, teamIDs []int64) *gorm.
 // of it (checked here: the one place a share is made). It reports false
 // when the rep could see it already through a share.
 func (db *DB) ShareClient(ctx context.Context, actor *models.User, clientID, userID int64) (bool, error) {
-	var added bool
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		c, err := loadClient(tx, clientID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanManage(c.TeamID) {
-			return models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
-		}
+	return db.changeShare(ctx, actor, clientID, userID, true, func(tx *gorm.DB, c *models.Client, now time.Time) (bool, error) {
 		var m memberRow
 		if err := tx.Where("team_id = ? AND user_id = ? AND active", c.TeamID, userID).Take(&m).Error; err != nil {
-			return fmt.Errorf("find member %d of team %d: %w", userID, c.TeamID, translate(err, "err_user_not_found", ""))
+			return false, fmt.Errorf("find member %d of team %d: %w", userID, c.TeamID, translate(err, "err_user_not_found", ""))
 		}
 		var n int64
 		if err := tx.Model(&clientShareRow{}).Where("client_id = ? AND user_id = ?", clientID, userID).Count(&n).Error; err != nil {
-			return fmt.Errorf("check share of client %d: %w", clientID, err)
+			return false, fmt.Errorf("check share of client %d: %w", clientID, err)
 		}
 		if n > 0 {
-			return nil
+			return false, nil
 		}
-		now := utc(db.Now())
 		if err := tx.Create(&clientShareRow{ClientID: clientID, UserID: userID, TeamID: c.TeamID, ByID: actor.ID, At: now}).Error; err != nil {
-			return fmt.Errorf("share client %d with user %d: %w", clientID, userID, err)
+			return false, fmt.Errorf("share client %d with user %d: %w", clientID, userID, err)
 		}
-		added = true
-		return tx.Create(&clientShareEventRow{ClientID: clientID, TeamID: c.TeamID, UserID: userID, ActorID: actor.ID, Shared: true, At: now}).Error
+		return true, nil
 	})
-	return added, err
 }
 
 // UnshareClient takes a share back; false when there was none.
 func (db *DB) UnshareClient(ctx context.Context, actor *models.User, clientID, userID int64) (bool, error) {
-	var removed bool
+	return db.changeShare(ctx, actor, clientID, userID, false, func(tx *gorm.DB, c *models.Client, now time.Time) (bool, error) {
+		res := tx.Where("client_id = ? AND user_id = ?", clientID, userID).Delete(&clientShareRow{})
+		if res.Error != nil {
+			return false, fmt.Errorf("unshare client %d from user %d: %w", clientID, userID, res.Error)
+		}
+		return res.RowsAffected > 0, nil
+	})
+}
+
+// changeShare runs change, which shares (shared) or unshares client
+// clientID with user userID and says whether it did, in one transaction
+// on a client of a team actor manages, and records a change it made in
+// the client's share events.
+func (db *DB) changeShare(ctx context.Context, actor *models.User, clientID, userID int64, shared bool,
+	change func(tx *gorm.DB, c *models.Client, now time.Time) (bool, error)) (bool, error) {
+	var changed bool
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		c, err := loadClient(tx, clientID)
 		if err != nil {
@@ -277,17 +281,13 @@ func (db *DB) UnshareClient(ctx context.Context, actor *models.User, clientID, u
 		if !actor.CanManage(c.TeamID) {
 			return models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
 		}
-		res := tx.Where("client_id = ? AND user_id = ?", clientID, userID).Delete(&clientShareRow{})
-		if res.Error != nil {
-			return fmt.Errorf("unshare client %d from user %d: %w", clientID, userID, res.Error)
+		now := utc(db.Now())
+		if changed, err = change(tx, c, now); err != nil || !changed {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return nil
-		}
-		removed = true
-		return tx.Create(&clientShareEventRow{ClientID: clientID, TeamID: c.TeamID, UserID: userID, ActorID: actor.ID, Shared: false, At: utc(db.Now())}).Error
+		return tx.Create(&clientShareEventRow{ClientID: clientID, TeamID: c.TeamID, UserID: userID, ActorID: actor.ID, Shared: shared, At: now}).Error
 	})
-	return removed, err
+	return changed, err
 }
 
 // clientShareEventRow records a share given or taken back.

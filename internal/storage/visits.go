@@ -452,15 +452,7 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 // nothing else. SavedVisit.Undo says what it did.
 func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 	out := &SavedVisit{}
-	err := db.tx(ctx, func(tx *gorm.DB) error {
-		v, err := liveVisit(tx, id)
-		if err != nil {
-			return err
-		}
-		fx, err := db.visitUndoEffect(tx, v)
-		if err != nil {
-			return err
-		}
+	_, _, err := undoEffect(ctx, db, id, liveVisit, db.visitUndoEffect, func(tx *gorm.DB, v *models.Visit, fx *models.UndoEffect) error {
 		res := tx.Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", id).Update("deleted_at", db.Now())
 		if res.Error != nil {
 			return fmt.Errorf("undo visit %d: %w", id, res.Error)
@@ -487,6 +479,7 @@ func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 			return err
 		}
 		if !out.ClientDeleted {
+			var err error
 			if out.Client, err = loadClient(tx, v.ClientID); err != nil {
 				return err
 			}
