@@ -55,15 +55,22 @@ func (b *Bot) askUndoVisit(ctx context.Context, r *Request, id int64) error {
 	if err != nil {
 		return err
 	}
-	if v.RepID != r.User.ID {
+	return askUndo(r, v.RepID, v.CreatedAt, r.t("undo_ask_visit", map[string]any{"Client": fx.Client.Name, "At": r.time(v.At)}), fx, "v", v.ID)
+}
+
+// askUndo asks whether to undo one of the user's entries (rep's, logged
+// at createdAt; kind:id in the buttons): the question, then what undoing
+// it would do (fx).
+func askUndo(r *Request, repID int64, createdAt time.Time, question string, fx *models.UndoEffect, kind string, id int64) error {
+	if repID != r.User.ID {
 		r.say("button_stale", nil)
 		return nil
 	}
-	if err := undoTooOld(r, v.CreatedAt); err != nil {
+	if err := undoTooOld(r, createdAt); err != nil {
 		return err
 	}
-	lines := append([]string{r.t("undo_ask_visit", map[string]any{"Client": fx.Client.Name, "At": r.time(v.At)})}, undoLines(r, fx, false)...)
-	r.reply(strings.Join(lines, "\n"), undoButtons(r, "v", v.ID))
+	lines := append([]string{question}, undoLines(r, fx, false)...)
+	r.reply(strings.Join(lines, "\n"), undoButtons(r, kind, id))
 	return nil
 }
 
@@ -89,16 +96,7 @@ func (b *Bot) askUndoObjection(ctx context.Context, r *Request, id int64) error 
 	if err != nil {
 		return err
 	}
-	if o.RepID != r.User.ID {
-		r.say("button_stale", nil)
-		return nil
-	}
-	if err := undoTooOld(r, o.CreatedAt); err != nil {
-		return err
-	}
-	lines := append([]string{r.t("undo_ask_objection", map[string]any{"Client": fx.Client.Name, "Category": r.category(o.Category)})}, undoLines(r, fx, false)...)
-	r.reply(strings.Join(lines, "\n"), undoButtons(r, "o", o.ID))
-	return nil
+	return askUndo(r, o.RepID, o.CreatedAt, r.t("undo_ask_objection", map[string]any{"Client": fx.Client.Name, "Category": r.category(o.Category)}), fx, "o", o.ID)
 }
 
 // undoObjection takes back one of the user's objections of the undo

@@ -250,6 +250,19 @@ func WeeklyPNG(w Weekly) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// barArea is where a panel's n bars stand: below its head (head pixels
+// from y0) and above the names under them (foot pixels from y1), right of
+// the value axis. With no bars it writes empty there instead and says
+// false.
+func (c canvas) barArea(n int, empty string, x0, y0, y1, head, foot int) (left, top, bottom int, ok bool) {
+	left, top, bottom = x0+40, y0+head, y1-foot
+	if n == 0 {
+		c.text(empty, 14, colAxis, left, (top+bottom)/2)
+		return left, top, bottom, false
+	}
+	return left, top, bottom, true
+}
+
 // valueAxis draws a bar chart's value axis over [left, x1]: a gridline and
 // its number (with unit) every step from 0 to yMax, at the height yOf
 // gives it, then the base line at bottom.
@@ -265,11 +278,8 @@ func (c canvas) valueAxis(left, x1, bottom, yMax, step int, unit string, yOf fun
 
 func repPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 	c.text(w.RepsTitle, 16, colText, x0, y0+14)
-	top := y0 + 40
-	bottom := y1 - 40 // room for names
-	left := x0 + 40
-	if len(w.Reps) == 0 {
-		c.text(w.Empty, 14, colAxis, left, (top+bottom)/2)
+	left, top, bottom, ok := c.barArea(len(w.Reps), w.Empty, x0, y0, y1, 40, 40)
+	if !ok {
 		return
 	}
 	maxV := 0
@@ -333,11 +343,8 @@ func objPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 func targetPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 	t := w.Targets
 	c.text(t.Title, 16, colText, x0, y0+14)
-	top := y0 + 40
-	bottom := y1 - 30
-	left := x0 + 40
-	if len(t.Reps) == 0 {
-		c.text(w.Empty, 14, colAxis, left, (top+bottom)/2)
+	left, top, bottom, ok := c.barArea(len(t.Reps), w.Empty, x0, y0, y1, 40, 30)
+	if !ok {
 		return
 	}
 	maxV := 100

@@ -143,11 +143,8 @@ func forecastPanel(c canvas, p Pipeline, x0, y0, x1, y1 int) {
 		b := c.text(p.Legend[i], 13, colText, lx+20, y0+39)
 		lx += 20 + b.Width() + 18
 	}
-	top := y0 + 60
-	bottom := y1 - 40
-	left := x0 + 40
-	if len(p.Reps) == 0 {
-		c.text(p.Empty, 14, colAxis, left, (top+bottom)/2)
+	left, top, bottom, ok := c.barArea(len(p.Reps), p.Empty, x0, y0, y1, 60, 40)
+	if !ok {
 		return
 	}
 	maxV := 0.0

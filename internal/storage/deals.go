@@ -223,67 +223,71 @@ func (db *DB) lockDealFor(ctx context.Context, viewer *models.User, dealID int64
 // not both succeed. Only the deal's owner and the team's managers close it,
 // and only on a client viewer sees.
 func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, close func(*models.Deal) error) (*models.Deal, error) {
-	var out *models.Deal
-	err := db.InTx(ctx, func(ctx context.Context) error {
-		d, err := db.lockDealFor(ctx, viewer, dealID)
-		if err != nil {
-			return err
-		}
+	return db.changeDeal(ctx, viewer, dealID, func(ctx context.Context, d *models.Deal) (*models.Deal, error) {
 		if err := close(d); err != nil {
-			return err
+			return nil, err
 		}
 		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value); err != nil {
-			return err
+			return nil, err
 		}
 		if err := d.Validate(); err != nil {
-			return err
+			return nil, err
 		}
-		upd := dealRowOf(d)
-		res := db.conn(ctx).Model(&dealRow{}).Where("id = ? AND state = ?", dealID, string(models.DealOpen)).
-			Select("units", "value_minor", "currency", "stage", "state", "lost_reason", "lost_words", "lost_to", "closed_at", "updated_at").
-			Updates(&upd)
-		if res.Error != nil {
-			return fmt.Errorf("close deal %d: %w", dealID, res.Error)
-		}
-		if res.RowsAffected != 1 {
-			return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
-		}
-		out = d
-		return nil
+		return d, db.writeDealIf(ctx, d, models.DealOpen, "err_deal_closed", "close",
+			"units", "value_minor", "currency", "stage", "state", "lost_reason", "lost_words", "lost_to", "closed_at", "updated_at")
 	})
-	return out, err
 }
 
 // NoteLostDeal changes what is recorded of a lost deal's loss (note sets
 // it: the competitor, the client's words): its owner or a manager of its
 // team, on a client viewer sees.
 func (db *DB) NoteLostDeal(ctx context.Context, viewer *models.User, dealID int64, note func(*models.Deal) error) (*models.Deal, error) {
+	return db.changeDeal(ctx, viewer, dealID, func(ctx context.Context, d *models.Deal) (*models.Deal, error) {
+		if err := note(d); err != nil {
+			return nil, err
+		}
+		if err := d.Validate(); err != nil {
+			return nil, err
+		}
+		return d, db.writeDealIf(ctx, d, models.DealLost, "err_deal_not_lost", "note the loss of", "lost_words", "lost_to", "updated_at")
+	})
+}
+
+// changeDeal runs change, in one transaction, on deal dealID locked for
+// viewer (lockDealFor); change writes the deal and returns it as it is
+// then.
+func (db *DB) changeDeal(ctx context.Context, viewer *models.User, dealID int64,
+	change func(ctx context.Context, d *models.Deal) (*models.Deal, error)) (*models.Deal, error) {
 	var out *models.Deal
 	err := db.InTx(ctx, func(ctx context.Context) error {
-		tx := db.conn(ctx)
 		d, err := db.lockDealFor(ctx, viewer, dealID)
 		if err != nil {
 			return err
 		}
-		if err := note(d); err != nil {
+		changed, err := change(ctx, d)
+		if err != nil {
 			return err
 		}
-		if err := d.Validate(); err != nil {
-			return err
-		}
-		upd := dealRowOf(d)
-		res := tx.Model(&dealRow{}).Where("id = ? AND state = ?", dealID, string(models.DealLost)).
-			Select("lost_words", "lost_to", "updated_at").Updates(&upd)
-		if res.Error != nil {
-			return fmt.Errorf("note the loss of deal %d: %w", dealID, res.Error)
-		}
-		if res.RowsAffected != 1 {
-			return models.Errorf(models.ECONFLICT, "err_deal_not_lost", map[string]any{"Title": d.Title})
-		}
-		out = d
+		out = changed
 		return nil
 	})
 	return out, err
+}
+
+// writeDealIf writes columns cols of d to its row if the deal is still in
+// state (so that of two changes at once only one succeeds); if it is not,
+// the error of conflict says so with the deal's title. what names the
+// change in an error of the database.
+func (db *DB) writeDealIf(ctx context.Context, d *models.Deal, state models.DealState, conflict, what string, cols ...string) error {
+	upd := dealRowOf(d)
+	res := db.conn(ctx).Model(&dealRow{}).Where("id = ? AND state = ?", d.ID, string(state)).Select(cols).Updates(&upd)
+	if res.Error != nil {
+		return fmt.Errorf("%s deal %d: %w", what, d.ID, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return models.Errorf(models.ECONFLICT, conflict, map[string]any{"Title": d.Title})
+	}
+	return nil
 }
 
 // ExportDeals lists the deals of an export's scope that were open at some
@@ -382,51 +386,44 @@ func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[in
 // owner and the team's managers change it, and only on a client viewer
 // sees. The competitors change says replaces the deal's.
 func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64, change func(*models.Deal) error) (*models.Deal, error) {
-	var out *models.Deal
-	err := db.InTx(ctx, func(ctx context.Context) error {
-		tx := db.conn(ctx)
-		d, err := db.lockDealFor(ctx, viewer, dealID)
-		if err != nil {
-			return err
-		}
+	return db.changeDeal(ctx, viewer, dealID, func(ctx context.Context, d *models.Deal) (*models.Deal, error) {
 		if d.State != models.DealOpen {
-			return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
+			return nil, models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
 		}
+		tx := db.conn(ctx)
 		full, err := db.withCompetitors(ctx, []dealRow{dealRowOf(d)})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d = full[0]
 		if err := change(d); err != nil {
-			return err
+			return nil, err
 		}
 		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value, &d.BudgetAmount); err != nil {
-			return err
+			return nil, err
 		}
 		if err := d.Validate(); err != nil {
-			return err
+			return nil, err
 		}
 		d.UpdatedAt = db.Now().UTC()
 		row := dealRowOf(d)
 		if err := tx.Model(&dealRow{}).Where("id = ?", dealID).Select("*").Omit("id", "team_id", "client_id", "owner_id", "created_at", "state").
 			Updates(&row).Error; err != nil {
-			return fmt.Errorf("update deal %d: %w", dealID, err)
+			return nil, fmt.Errorf("update deal %d: %w", dealID, err)
 		}
 		if err := tx.Where("deal_id = ?", dealID).Delete(&dealCompetitorRow{}).Error; err != nil {
-			return fmt.Errorf("replace competitors of deal %d: %w", dealID, err)
+			return nil, fmt.Errorf("replace competitors of deal %d: %w", dealID, err)
 		}
 		for i := range d.Competitors {
 			c := &d.Competitors[i]
 			cr := dealCompetitorRow{DealID: dealID, Name: c.Name, Product: c.Product, Satisfaction: c.Satisfaction, Rep: c.Rep}
 			if err := tx.Create(&cr).Error; err != nil {
-				return fmt.Errorf("add competitor %q to deal %d: %w", cr.Name, dealID, err)
+				return nil, fmt.Errorf("add competitor %q to deal %d: %w", cr.Name, dealID, err)
 			}
 			c.ID, c.DealID = cr.ID, dealID
 		}
-		out = d
-		return nil
+		return d, nil
 	})
-	return out, err
 }
 
 // inTeamCurrency gives the amounts that were typed without a currency the
