@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -284,21 +283,17 @@ func (db *DB) SetStage(ctx context.Context, clientID, userID int64, to models.St
 // do not both move the stage from the same value. (SQLite transactions
 // here take the write lock at BEGIN.)
 func (db *DB) lockClient(tx *gorm.DB, id int64) (*models.Client, error) {
-	q := tx
-	if db.dialect == Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	var row clientRow
-	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, fmt.Errorf("lock client %d: %w", id, translate(err, "err_client_gone", ""))
+	row, err := takeRow[clientRow](db.forUpdate(tx), id, "lock client", "err_client_gone")
+	if err != nil {
+		return nil, err
 	}
 	return row.model(), nil
 }
 
 func loadClient(tx *gorm.DB, id int64) (*models.Client, error) {
-	var row clientRow
-	if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, fmt.Errorf("load client %d: %w", id, translate(err, "err_client_gone", ""))
+	row, err := takeRow[clientRow](tx, id, "load client", "err_client_gone")
+	if err != nil {
+		return nil, err
 	}
 	return row.model(), nil
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -42,13 +41,9 @@ type DealMove struct {
 // lockDeal loads a deal for a change of its stage (locked on PostgreSQL
 // until the transaction ends, like lockClient).
 func (db *DB) lockDeal(tx *gorm.DB, id int64) (*models.Deal, error) {
-	q := tx
-	if db.dialect == Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	var row dealRow
-	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, fmt.Errorf("lock deal %d: %w", id, translate(err, "err_deal_gone", ""))
+	row, err := takeRow[dealRow](db.forUpdate(tx), id, "lock deal", "err_deal_gone")
+	if err != nil {
+		return nil, err
 	}
 	return row.model(), nil
 }

@@ -18,6 +18,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"salesbot/internal/clock"
@@ -381,6 +382,27 @@ func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	}
 	defer db.writeLock(ctx)()
 	return db.conn(ctx).Transaction(fn)
+}
+
+// forUpdate makes q's reads lock their rows until the transaction ends,
+// on PostgreSQL, so two changes at once do not both start from the same
+// row. (SQLite transactions here take the write lock at BEGIN.)
+func (db *DB) forUpdate(q *gorm.DB) *gorm.DB {
+	if db.dialect == Postgres {
+		return q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return q
+}
+
+// takeRow reads row id of R's table through q (which may narrow it);
+// gone is the error key when there is none, what names the read in an
+// error.
+func takeRow[R any](q *gorm.DB, id int64, what, gone string) (*R, error) {
+	var row R
+	if err := q.Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("%s %d: %w", what, id, translate(err, gone, ""))
+	}
+	return &row, nil
 }
 
 // translate turns driver errors into domain errors where one fits.

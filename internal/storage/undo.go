@@ -214,18 +214,18 @@ func (db *DB) UndoObjectionEffect(ctx context.Context, id int64) (*models.Object
 
 // liveVisit reads a visit that is not undone.
 func liveVisit(tx *gorm.DB, id int64) (*models.Visit, error) {
-	var row visitRow
-	if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-		return nil, fmt.Errorf("get visit %d: %w", id, translate(err, "err_visit_gone", ""))
+	row, err := takeRow[visitRow](tx.Where("deleted_at IS NULL"), id, "get visit", "err_visit_gone")
+	if err != nil {
+		return nil, err
 	}
 	return row.model(), nil
 }
 
 // liveObjection reads an objection that is not undone.
 func liveObjection(tx *gorm.DB, id int64) (*models.Objection, error) {
-	var row objectionRow
-	if err := tx.Where("id = ? AND deleted_at IS NULL", id).Take(&row).Error; err != nil {
-		return nil, fmt.Errorf("get objection %d: %w", id, translate(err, "err_objection_gone", ""))
+	row, err := takeRow[objectionRow](tx.Where("deleted_at IS NULL"), id, "get objection", "err_objection_gone")
+	if err != nil {
+		return nil, err
 	}
 	return row.model(), nil
 }
