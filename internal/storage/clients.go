@@ -59,6 +59,17 @@ func (db *DB) CreateClient(ctx context.Context, c *models.Client) error {
 	return db.tx(ctx, func(tx *gorm.DB) error { return createClient(tx, c) })
 }
 
+// createEntryClient makes, in an entry's transaction, the card of a client
+// the entry names that nobody has yet (c, a copy), and sets the entry's
+// client to it.
+func createEntryClient(tx *gorm.DB, c models.Client, clientID *int64) error {
+	if err := createClient(tx, &c); err != nil {
+		return err
+	}
+	*clientID = c.ID
+	return nil
+}
+
 func createClient(tx *gorm.DB, c *models.Client) error {
 	if err := c.Validate(); err != nil {
 		return err

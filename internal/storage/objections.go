@@ -69,11 +69,10 @@ func (db *DB) SaveObjection(ctx context.Context, in *NewObjection) (*models.Obje
 	var client *models.Client
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if in.NewClient != nil {
-			c := *in.NewClient
-			if err := createClient(tx, &c); err != nil {
+			if err := createEntryClient(tx, *in.NewClient, &o.ClientID); err != nil {
 				return err
 			}
-			o.ClientID, o.ClientCreated = c.ID, true
+			o.ClientCreated = true
 		}
 		if err := o.Validate(); err != nil {
 			return err

@@ -273,7 +273,19 @@ func (db *DB) fillNames(ctx context.Context, ids []int64, names map[int64]string
 func (db *DB) monthActuals(ctx context.Context, teamID int64, from, to time.Time, rep int64) (map[int64]models.Actuals, error) {
 	g := db.conn(ctx)
 	out := map[int64]models.Actuals{}
-	get := func(id int64) models.Actuals { return out[id] }
+	add := func(id int64, change func(*models.Actuals)) {
+		a := out[id]
+		change(&a)
+		out[id] = a
+	}
+	// perPerson scans q grouped by group, narrowed to rep's rows (repCol)
+	// when rep is not 0.
+	perPerson := func(q *gorm.DB, repCol, group string, dest any) error {
+		if rep != 0 {
+			q = q.Where(repCol+" = ?", rep)
+		}
+		return q.Group(group).Scan(dest).Error
+	}
 
 	var won []struct {
 		OwnerID  int64
@@ -283,20 +295,17 @@ func (db *DB) monthActuals(ctx context.Context, teamID int64, from, to time.Time
 	}
 	q := g.Table("deals").Select("owner_id, currency, SUM(units) AS units, SUM(value_minor) AS value").
 		Where("team_id = ? AND state = ? AND closed_at >= ? AND closed_at < ?", teamID, string(models.DealWon), utc(from), utc(to))
-	if rep != 0 {
-		q = q.Where("owner_id = ?", rep)
-	}
-	if err := q.Group("owner_id, currency").Scan(&won).Error; err != nil {
+	if err := perPerson(q, "owner_id", "owner_id, currency", &won); err != nil {
 		return nil, fmt.Errorf("sum won deals of team %d: %w", teamID, err)
 	}
 	for _, w := range won {
-		a := get(w.OwnerID)
-		a.Units += w.Units
-		if a.Value == nil {
-			a.Value = map[string]int64{}
-		}
-		a.Value[w.Currency] += w.Value
-		out[w.OwnerID] = a
+		add(w.OwnerID, func(a *models.Actuals) {
+			a.Units += w.Units
+			if a.Value == nil {
+				a.Value = map[string]int64{}
+			}
+			a.Value[w.Currency] += w.Value
+		})
 	}
 
 	var visits []struct {
@@ -307,16 +316,11 @@ func (db *DB) monthActuals(ctx context.Context, teamID int64, from, to time.Time
 	q = g.Table("visits").Select("visits.rep_id, COUNT(*) AS n, SUM(CASE WHEN clients.created_at < ? THEN 1 ELSE 0 END) AS existing", utc(from)).
 		Joins("JOIN clients ON clients.id = visits.client_id").
 		Where("visits.team_id = ? AND visits.at >= ? AND visits.at < ? AND visits.deleted_at IS NULL", teamID, utc(from), utc(to))
-	if rep != 0 {
-		q = q.Where("visits.rep_id = ?", rep)
-	}
-	if err := q.Group("visits.rep_id").Scan(&visits).Error; err != nil {
+	if err := perPerson(q, "visits.rep_id", "visits.rep_id", &visits); err != nil {
 		return nil, fmt.Errorf("count visits of team %d in the month: %w", teamID, err)
 	}
 	for _, v := range visits {
-		a := get(v.RepID)
-		a.Visits, a.ExistingVisits = v.N, v.Existing
-		out[v.RepID] = a
+		add(v.RepID, func(a *models.Actuals) { a.Visits, a.ExistingVisits = v.N, v.Existing })
 	}
 
 	var created []struct {
@@ -325,16 +329,11 @@ func (db *DB) monthActuals(ctx context.Context, teamID int64, from, to time.Time
 	}
 	q = g.Table("clients").Select("created_by, COUNT(*) AS n").
 		Where("team_id = ? AND created_at >= ? AND created_at < ? AND created_by <> 0", teamID, utc(from), utc(to))
-	if rep != 0 {
-		q = q.Where("created_by = ?", rep)
-	}
-	if err := q.Group("created_by").Scan(&created).Error; err != nil {
+	if err := perPerson(q, "created_by", "created_by", &created); err != nil {
 		return nil, fmt.Errorf("count new clients of team %d in the month: %w", teamID, err)
 	}
 	for _, c := range created {
-		a := get(c.CreatedBy)
-		a.NewClients = c.N
-		out[c.CreatedBy] = a
+		add(c.CreatedBy, func(a *models.Actuals) { a.NewClients = c.N })
 	}
 	return out, nil
 }

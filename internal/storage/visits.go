@@ -155,11 +155,10 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 	out := &SavedVisit{}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		if in.NewClient != nil {
-			c := *in.NewClient
-			if err := createClient(tx, &c); err != nil {
+			if err := createEntryClient(tx, *in.NewClient, &v.ClientID); err != nil {
 				return err
 			}
-			v.ClientID, v.ClientCreated = c.ID, true
+			v.ClientCreated = true
 		}
 		if err := v.Validate(); err != nil {
 			return err
@@ -354,11 +353,9 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 			v.At = old.At
 		}
 		if in.NewClient != nil {
-			c := *in.NewClient
-			if err := createClient(tx, &c); err != nil {
+			if err := createEntryClient(tx, *in.NewClient, &v.ClientID); err != nil {
 				return err
 			}
-			v.ClientID = c.ID
 		}
 		if err := v.Validate(); err != nil {
 			return err
