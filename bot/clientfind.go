@@ -21,6 +21,15 @@ func (b *Bot) writeTeam(r *Request) (int64, error) {
 	return 0, models.Errorf(models.EINVALID, "err_no_team_to_log", nil)
 }
 
+// entryTeam is the team an entry is written to: the one chosen (team),
+// else the user's team for new entries (writeTeam).
+func (b *Bot) entryTeam(r *Request, team int64) (int64, error) {
+	if team != 0 {
+		return team, nil
+	}
+	return b.writeTeam(r)
+}
+
 // visibleTeams are the teams whose clients the user may look at: their own,
 // or every team for an admin.
 func (b *Bot) visibleTeams(ctx context.Context, r *Request) ([]int64, error) {
@@ -280,10 +289,8 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *
 	if err := models.CheckText(models.FieldClientName, name, models.MaxNameLen); err != nil {
 		return false, err
 	}
-	if cc.TeamID == 0 {
-		if cc.TeamID, err = b.writeTeam(r); err != nil {
-			return false, err
-		}
+	if cc.TeamID, err = b.entryTeam(r, cc.TeamID); err != nil {
+		return false, err
 	}
 	exact, near, err := b.matchForWrite(ctx, r, cc.TeamID, name)
 	if err != nil {

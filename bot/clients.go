@@ -85,11 +85,9 @@ func (b *Bot) parseClientName(ctx context.Context, r *Request, st *FormState, a 
 		if err := models.CheckText(models.FieldClientName, name, models.MaxNameLen); err != nil {
 			return err
 		}
-		if d.TeamID == 0 {
-			var err error
-			if d.TeamID, err = b.writeTeam(r); err != nil {
-				return err
-			}
+		var err error
+		if d.TeamID, err = b.entryTeam(r, d.TeamID); err != nil {
+			return err
 		}
 		exact, near, err := b.matchForWrite(ctx, r, d.TeamID, name)
 		if err != nil {
@@ -142,11 +140,9 @@ func (b *Bot) clientDone(ctx context.Context, r *Request, st *FormState) error {
 	}
 	c := &d.Client
 	c.TeamID, c.OwnerID, c.GradeAsked = d.TeamID, r.User.ID, true
-	if c.TeamID == 0 {
-		var err error
-		if c.TeamID, err = b.writeTeam(r); err != nil {
-			return err
-		}
+	var err error
+	if c.TeamID, err = b.entryTeam(r, c.TeamID); err != nil {
+		return err
 	}
 	if err := b.store.CreateClient(ctx, c); err != nil {
 		return err

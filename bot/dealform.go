@@ -176,12 +176,9 @@ func (b *Bot) dealFormDone(ctx context.Context, r *Request, st *FormState) error
 	}
 	c := &models.Client{ID: d.ClientID, Name: d.ClientName}
 	if c.ID == 0 {
-		team := d.TeamID
-		if team == 0 {
-			var err error
-			if team, err = b.writeTeam(r); err != nil {
-				return err
-			}
+		team, err := b.entryTeam(r, d.TeamID)
+		if err != nil {
+			return err
 		}
 		c.TeamID, c.OwnerID = team, r.User.ID
 	}

@@ -509,12 +509,9 @@ func (b *Bot) logVisitFrom(ctx context.Context, r *Request, f *models.FollowUp) 
 			}
 		}
 	}
-	if d.TeamID == 0 {
-		team, err := b.writeTeam(r)
-		if err != nil {
-			return err
-		}
-		d.TeamID = team
+	var err error
+	if d.TeamID, err = b.entryTeam(r, d.TeamID); err != nil {
+		return err
 	}
 	return startForm(ctx, b, r, "visit", visitDrafts, d)
 }

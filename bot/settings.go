@@ -48,11 +48,11 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if keyAt < 0 {
-		targets, err := b.settingsTargetsText(ctx, r, team)
+		page, err := b.settingsPage(ctx, r, team)
 		if err != nil {
 			return err
 		}
-		r.reply(b.settingsText(ctx, r, team)+"\n"+targets, nil)
+		r.reply(page, nil)
 		return nil
 	}
 	value := strings.Join(fields[keyAt+1:], " ")
@@ -134,11 +134,26 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
+	return b.settingsSaved(ctx, r, team)
+}
+
+// settingsPage is what /settings shows of a team: its settings, then its
+// standing targets.
+func (b *Bot) settingsPage(ctx context.Context, r *Request, team *models.Team) (string, error) {
 	targets, err := b.settingsTargetsText(ctx, r, team)
+	if err != nil {
+		return "", err
+	}
+	return b.settingsText(ctx, r, team) + "\n" + targets, nil
+}
+
+// settingsSaved answers a change of /settings: saved, then the page.
+func (b *Bot) settingsSaved(ctx context.Context, r *Request, team *models.Team) error {
+	page, err := b.settingsPage(ctx, r, team)
 	if err != nil {
 		return err
 	}
-	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(ctx, r, team)+"\n"+targets, nil)
+	r.reply(r.t("settings_saved", nil)+"\n"+page, nil)
 	return nil
 }
 

@@ -271,12 +271,7 @@ func (b *Bot) settingsTarget(ctx context.Context, r *Request, team *models.Team,
 	} else if err := b.store.SetTarget(ctx, r.User, t); err != nil {
 		return err
 	}
-	text, err := b.settingsTargetsText(ctx, r, team)
-	if err != nil {
-		return err
-	}
-	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(ctx, r, team)+"\n"+text, nil)
-	return nil
+	return b.settingsSaved(ctx, r, team)
 }
 
 // chartMetric is the metric the summary's chart and caption show: units

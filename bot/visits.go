@@ -101,12 +101,9 @@ func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
 	in := &storage.NewVisit{Visit: d.record(), Attachments: d.Attachments}
 	in.Visit.RepID = r.User.ID
 	if d.ClientID == 0 {
-		team := d.TeamID
-		if team == 0 {
-			var err error
-			if team, err = b.writeTeam(r); err != nil {
-				return err
-			}
+		team, err := b.entryTeam(r, d.TeamID)
+		if err != nil {
+			return err
 		}
 		in.NewClient = &models.Client{TeamID: team, Name: d.ClientName, OwnerID: r.User.ID}
 	}
