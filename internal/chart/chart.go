@@ -139,6 +139,21 @@ type canvas struct {
 	r gochart.Renderer
 }
 
+// newCanvas is a w×h picture to draw on, in the charts' font.
+func newCanvas(w, h int) (canvas, error) {
+	f, err := Font()
+	if err != nil {
+		return canvas{}, err
+	}
+	r, err := gochart.PNG(w, h)
+	if err != nil {
+		return canvas{}, fmt.Errorf("make a %d×%d chart canvas: %w", w, h, err)
+	}
+	r.SetDPI(96)
+	r.SetFont(f)
+	return canvas{r}, nil
+}
+
 func (c canvas) rect(x0, y0, x1, y1 int, fill drawing.Color) {
 	c.r.SetFillColor(fill)
 	c.r.SetStrokeColor(fill)
@@ -212,21 +227,14 @@ func niceMax(v int) (top, step int) {
 // and all visits as grouped bars; beside it, the objection mix as
 // horizontal bars.
 func WeeklyPNG(w Weekly) ([]byte, error) {
-	f, err := Font()
-	if err != nil {
-		return nil, err
-	}
 	h := Height
 	if w.Targets != nil {
 		h = HeightWithTargets
 	}
-	r, err := gochart.PNG(Width, h)
+	c, err := newCanvas(Width, h)
 	if err != nil {
-		return nil, fmt.Errorf("make chart canvas: %w", err)
+		return nil, err
 	}
-	r.SetDPI(96)
-	r.SetFont(f)
-	c := canvas{r}
 	c.rect(0, 0, Width, h, colBg)
 	c.text(w.Title, 22, colText, 30, 42)
 
@@ -244,7 +252,7 @@ func WeeklyPNG(w Weekly) ([]byte, error) {
 	}
 
 	var buf bytes.Buffer
-	if err := r.Save(&buf); err != nil {
+	if err := c.r.Save(&buf); err != nil {
 		return nil, fmt.Errorf("encode chart: %w", err)
 	}
 	return buf.Bytes(), nil

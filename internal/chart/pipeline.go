@@ -54,21 +54,14 @@ var (
 // PipelinePNG draws the pipeline: the funnel by stage on the left, the
 // forecast against the target per rep on the right.
 func PipelinePNG(p Pipeline) ([]byte, error) {
-	f, err := Font()
+	c, err := newCanvas(Width, Height)
 	if err != nil {
 		return nil, err
 	}
-	r, err := gochart.PNG(Width, Height)
-	if err != nil {
-		return nil, fmt.Errorf("make pipeline chart canvas: %w", err)
-	}
-	r.SetDPI(96)
-	r.SetFont(f)
-	c := canvas{r}
 	c.text(p.Title, 22, colText, 30, 42)
 	funnelPanel(c, p, 30, 70, 560, Height-30)
 	forecastPanel(c, p, 600, 70, Width-30, Height-30)
-	return encodeOnWhite(r)
+	return encodeOnWhite(c.r)
 }
 
 // collector takes the renderer's picture instead of its PNG encoding.

@@ -142,16 +142,10 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 	var errs []error
 	if set.DigestOn && set.DigestOnDay(models.Weekday(today)) {
 		if due := set.DigestTime.On(today, loc); !now.Before(due) {
-			var d *models.DailyDigest
-			build := func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error) {
-				if d == nil {
-					var err error
-					if d, err = s.Builder.DailyDigest(ctx, team, today); err != nil {
-						return nil, err
-					}
-				}
-				return s.Render.DigestMessages(lang, d, lateDue), nil
-			}
+			build := buildOnce(func(ctx context.Context) (*models.DailyDigest, error) { return s.Builder.DailyDigest(ctx, team, today) },
+				func(lang string, d *models.DailyDigest, lateDue time.Time) ([]outbox.Message, error) {
+					return s.Render.DigestMessages(lang, d, lateDue), nil
+				})
 			errs = append(errs, s.deliver(ctx, now, models.ReportDigest, team, today, due, managers, build))
 		}
 	}
@@ -159,16 +153,10 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 		dueDay := week.Day(models.WeekdayIndex(set.SummaryDay))
 		if due := set.SummaryTime.On(dueDay, loc); !now.Before(due) {
 			ended := week.Prev()
-			var sum *models.WeeklySummary
-			build := func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error) {
-				if sum == nil {
-					var err error
-					if sum, err = s.Builder.WeeklySummary(ctx, team, ended); err != nil {
-						return nil, err
-					}
-				}
-				return s.Render.SummaryMessages(lang, sum, lateDue)
-			}
+			build := buildOnce(func(ctx context.Context) (*models.WeeklySummary, error) {
+				return s.Builder.WeeklySummary(ctx, team, ended)
+			},
+				s.Render.SummaryMessages)
 			errs = append(errs, s.deliver(ctx, now, models.ReportSummary, team, ended.Monday, due, managers, build))
 		}
 	}
@@ -359,4 +347,21 @@ func (s *Scheduler) log() *slog.Logger {
 		return s.Log
 	}
 	return slog.Default()
+}
+
+// buildOnce is a report for deliver: built the first time a manager's
+// messages are asked for (build), then rendered in each manager's
+// language.
+func buildOnce[T any](build func(ctx context.Context) (*T, error),
+	render func(lang string, report *T, lateDue time.Time) ([]outbox.Message, error)) func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error) {
+	var report *T
+	return func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error) {
+		if report == nil {
+			var err error
+			if report, err = build(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return render(lang, report, lateDue)
+	}
 }
