@@ -241,6 +241,21 @@ func (b *Bot) MonthMessages(lang string, m *models.MonthReview, lateDue time.Tim
 	return textMessages(packMessages(b.reportText(lang, m.Loc).monthBlocks(m, lateDue), MaxMessageLen))
 }
 
+// dealList is a block of the month review: its header (key, with the
+// number of deals), then a line per deal (line) up to maxReviewDeals, then
+// how many more there are.
+func (p reportText) dealList(key string, deals []models.ClosedDeal, line func(models.ClosedDeal) string) string {
+	lines := []string{p.t(key, map[string]any{"N": len(deals)})}
+	for i, d := range deals {
+		if i == maxReviewDeals {
+			lines = append(lines, p.t("mr_more", map[string]any{"N": len(deals) - i}))
+			break
+		}
+		lines = append(lines, line(d))
+	}
+	return strings.Join(lines, "\n")
+}
+
 func (p reportText) monthBlocks(m *models.MonthReview, lateDue time.Time) []string {
 	key := "mr_title"
 	if m.RepID != 0 {
@@ -261,29 +276,17 @@ func (p reportText) monthBlocks(m *models.MonthReview, lateDue time.Time) []stri
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
 	if len(m.Won) > 0 {
-		lines := []string{p.t("mr_won_header", map[string]any{"N": len(m.Won)})}
-		for i, d := range m.Won {
-			if i == maxReviewDeals {
-				lines = append(lines, p.t("mr_more", map[string]any{"N": len(m.Won) - i}))
-				break
-			}
-			lines = append(lines, p.t("mr_won_line", map[string]any{"Client": d.Client, "Title": d.Title, "Units": p.units(d.Units * 100),
-				"Value": money(d.Value), "HasValue": !d.Value.IsZero(), "Rep": d.Owner, "Team": m.RepID == 0}))
-		}
-		blocks = append(blocks, strings.Join(lines, "\n"))
+		blocks = append(blocks, p.dealList("mr_won_header", m.Won, func(d models.ClosedDeal) string {
+			return p.t("mr_won_line", map[string]any{"Client": d.Client, "Title": d.Title, "Units": p.units(d.Units * 100),
+				"Value": money(d.Value), "HasValue": !d.Value.IsZero(), "Rep": d.Owner, "Team": m.RepID == 0})
+		}))
 	}
 	if len(m.Lost) > 0 {
-		lines := []string{p.t("mr_lost_header", map[string]any{"N": len(m.Lost)})}
-		for i, d := range m.Lost {
-			if i == maxReviewDeals {
-				lines = append(lines, p.t("mr_more", map[string]any{"N": len(m.Lost) - i}))
-				break
-			}
-			lines = append(lines, p.t("mr_lost_line", map[string]any{"Client": d.Client, "Title": d.Title,
+		blocks = append(blocks, p.dealList("mr_lost_header", m.Lost, func(d models.ClosedDeal) string {
+			return p.t("mr_lost_line", map[string]any{"Client": d.Client, "Title": d.Title,
 				"Reason": lostKeys.label(p.cat, p.lang, d.LostReason), "To": d.LostTo, "Words": squeeze(d.LostWords, 120),
-				"Rep": d.Owner, "Team": m.RepID == 0}))
-		}
-		blocks = append(blocks, strings.Join(lines, "\n"))
+				"Rep": d.Owner, "Team": m.RepID == 0})
+		}))
 	}
 	var why []string
 	if len(m.LostReasons) > 0 {
