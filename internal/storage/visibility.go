@@ -356,6 +356,20 @@ func repClientIDs(tx *gorm.DB, userID int64, teamIDs []int64) *gorm.DB {
 // by one; past it, the team's postings are cheaper to rank.
 const repProbeLimit = 2000
 
+// gramHit is a client and how many of the searched grams it has.
+type gramHit struct {
+	ClientID int64
+	N        int
+}
+
+// rankGramHits counts q's client_grams rows per client (idCol), most first
+// (then by id), the first candidateLimit.
+func rankGramHits(q *gorm.DB, idCol string) ([]gramHit, error) {
+	var rows []gramHit
+	err := q.Select(idCol + " AS client_id, COUNT(*) AS n").Group(idCol).Order("n DESC, " + idCol).Limit(candidateLimit).Scan(&rows).Error
+	return rows, err
+}
+
 // rankedGramClients ranks the clients viewer may see in teamIDs by how
 // many of grams their names share, at most candidateLimit. Teams viewer
 // sees whole are ranked from the team's postings (idx_client_grams_team_gram);
@@ -364,16 +378,9 @@ const repProbeLimit = 2000
 // lookup never probes every teammate's client.
 func rankedGramClients(tx *gorm.DB, viewer *models.User, teamIDs []int64, grams []string) ([]int64, error) {
 	whole, part := splitReach(viewer, teamIDs)
-	type hit struct {
-		ClientID int64
-		N        int
-	}
-	var hits []hit
+	var hits []gramHit
 	if len(whole) > 0 {
-		var rows []hit
-		err := tx.Model(&clientGramRow{}).Select("client_id, COUNT(*) AS n").
-			Where("team_id IN ? AND gram IN ?", whole, grams).
-			Group("client_id").Order("n DESC, client_id").Limit(candidateLimit).Scan(&rows).Error
+		rows, err := rankGramHits(tx.Model(&clientGramRow{}).Where("team_id IN ? AND gram IN ?", whole, grams), "client_id")
 		if err != nil {
 			return nil, err
 		}
@@ -395,28 +402,22 @@ func rankedGramClients(tx *gorm.DB, viewer *models.User, teamIDs []int64, grams 
 			// A rep who sees most of a team: rank its postings, each
 			// checked by the rule (their own clients pass at owner_id).
 			cond, args := clientScope(viewer, "clients")
-			var rows []hit
-			err := tx.Model(&clientGramRow{}).Select("client_grams.client_id, COUNT(*) AS n").
-				Joins("JOIN clients ON clients.id = client_grams.client_id").
-				Where("client_grams.team_id IN ? AND client_grams.gram IN ?", part, grams).Where(cond, args...).
-				Group("client_grams.client_id").Order("n DESC, client_grams.client_id").Limit(candidateLimit).Scan(&rows).Error
+			rows, err := rankGramHits(tx.Model(&clientGramRow{}).Joins("JOIN clients ON clients.id = client_grams.client_id").
+				Where("client_grams.team_id IN ? AND client_grams.gram IN ?", part, grams).Where(cond, args...), "client_grams.client_id")
 			if err != nil {
 				return nil, err
 			}
 			hits, ids = append(hits, rows...), nil
 		}
 		for c := range chunks(ids, maxChunk) {
-			var rows []hit
-			err := tx.Model(&clientGramRow{}).Select("client_id, COUNT(*) AS n").
-				Where("client_id IN ? AND gram IN ?", c, grams).
-				Group("client_id").Order("n DESC, client_id").Limit(candidateLimit).Scan(&rows).Error
+			rows, err := rankGramHits(tx.Model(&clientGramRow{}).Where("client_id IN ? AND gram IN ?", c, grams), "client_id")
 			if err != nil {
 				return nil, err
 			}
 			hits = append(hits, rows...)
 		}
 	}
-	slices.SortFunc(hits, func(a, b hit) int {
+	slices.SortFunc(hits, func(a, b gramHit) int {
 		if a.N != b.N {
 			return b.N - a.N
 		}
