@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -160,12 +161,7 @@ func parseWordFile(data []byte) (WordFile, error) {
 // WordLanguages lists the languages that have a words file, by code: every
 // language the bot speaks needs one (the bot's catalogue test checks).
 func WordLanguages() []string {
-	var langs []string
-	for lang := range valueWords {
-		langs = append(langs, lang)
-	}
-	slices.Sort(langs)
-	return langs
+	return slices.Sorted(maps.Keys(valueWords))
 }
 
 // kindKeywords gathers kind's words from every language: people's words

@@ -3,6 +3,7 @@ package quick
 import (
 	"embed"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,12 +43,7 @@ var optionalTables = []string{"month", "magnitude", "quantity_magnitude"}
 // WordLanguages lists the languages that have a words file here: every
 // language the bot speaks needs one (the bot's catalogue test checks).
 func WordLanguages() []string {
-	var langs []string
-	for lang := range wordFiles {
-		langs = append(langs, lang)
-	}
-	slices.Sort(langs)
-	return langs
+	return slices.Sorted(maps.Keys(wordFiles))
 }
 
 // words are table.key's words from every language, in language order and
