@@ -428,11 +428,21 @@ func (b *Bot) cbClient(ctx context.Context, r *Request, action string, id int64,
 // the user's to see answers "button_stale" and returns nil.
 func (b *Bot) buttonClient(ctx context.Context, r *Request, id int64) (*models.Client, error) {
 	c, err := b.visibleClient(ctx, r, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("button_stale", nil)
-		return nil, nil
+	if err != nil {
+		return nil, sayIfGone(r, err, "button_stale")
 	}
-	return c, err
+	return c, nil
+}
+
+// sayIfGone is what to return when reading the record a button is about
+// failed with err: nil, having said key, when the record is gone (or not
+// the user's to see: ENOTFOUND), else err.
+func sayIfGone(r *Request, err error, key string) error {
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		r.say(key, nil)
+		return nil
+	}
+	return err
 }
 
 // setGrade is "c:G:ID:A": the grade pressed, or "-" for later.

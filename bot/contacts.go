@@ -30,12 +30,8 @@ func contactButtons(r *Request, c *models.Client, contacts []models.Contact) []o
 // cbContact handles a contact's buttons.
 func (b *Bot) cbContact(ctx context.Context, r *Request, action string, id int64, arg string) error {
 	ct, err := b.store.Contact(ctx, r.User, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("contact_gone", nil)
-		return nil
-	}
 	if err != nil {
-		return err
+		return sayIfGone(r, err, "contact_gone")
 	}
 	c, err := b.buttonClient(ctx, r, ct.ClientID)
 	if c == nil || err != nil {

@@ -237,12 +237,8 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 // "o:u:ID" (undo: asks first), "o:y:ID" (undo it) and "o:k:ID" (keep it).
 func (b *Bot) cbObjection(ctx context.Context, r *Request, action string, id int64, _ string) error {
 	o, err := b.store.Objection(ctx, r.User, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("button_stale", nil)
-		return nil
-	}
 	if err != nil {
-		return err
+		return sayIfGone(r, err, "button_stale")
 	}
 	mine := o.RepID == r.User.ID
 	ownerOnly := action == "u" || action == "y" || action == "k"

@@ -588,12 +588,8 @@ func (b *Bot) changePlanned(ctx context.Context, r *Request, action, value strin
 		return nil
 	}
 	pv, err := b.store.PlannedVisit(ctx, r.User, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		r.say("plan_item_gone", nil)
-		return nil
-	}
 	if err != nil {
-		return err
+		return sayIfGone(r, err, "plan_item_gone")
 	}
 	team, err := b.store.Team(ctx, pv.TeamID)
 	if err != nil {
