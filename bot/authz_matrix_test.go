@@ -168,6 +168,9 @@ var refusals = []*regexp.Regexp{
 	regexp.MustCompile(`^Those planned visits are gone already\.`),
 	regexp.MustCompile(`^You are not in a team yet`),
 	regexp.MustCompile(`^You are not in a team “`),
+	regexp.MustCompile(`^Only a manager of the team sets targets`),
+	regexp.MustCompile(`^That contact is gone already`),
+	regexp.MustCompile(`^That planned visit is gone`),
 }
 
 func refusal(sent []tgfake.Sent) string {
@@ -199,6 +202,8 @@ type world struct {
 	annFU, zoeFU                 int64
 	annPlan, zoePlan             string
 	annDeal, zoeDeal             int64
+	annContact, zoeContact       int64
+	annContact2, zoeContact2     int64
 	thisWeek, nextWeek, lastWeek string
 	teamsMade                    int
 	// tables are those a refusal must leave alone (snapshot); last is
@@ -280,9 +285,11 @@ func newWorld(t *testing.T, opts ...apptest.Option) *world {
 	ann := w.tg[pRep]
 	w.annVisit = buttonID(t, h.Send(ann, "/visit Acmeco; met Li Wei (buyer); demo; warm; next: send quote"), "v:e:")
 	w.acme = w.clientID(w.north, "Acmeco")
-	if err := h.App.DB.SaveContact(ctx, &models.Contact{ClientID: w.acme, Name: "Wang Fang", Phone: "+86 139 0000 1111"}); err != nil {
+	wang := &models.Contact{ClientID: w.acme, Name: "Wang Fang", Phone: "+86 139 0000 1111"}
+	if err := h.App.DB.SaveContact(ctx, wang); err != nil {
 		t.Fatal(err)
 	}
+	w.annContact = wang.ID
 	w.annObj = w.freshObjection(ann, "Acmeco")
 	w.annFU = w.freshReminder(ann, "Acmeco")
 	w.annPlan = w.freshPlan(ann, "Acmeco")
@@ -293,9 +300,11 @@ func newWorld(t *testing.T, opts ...apptest.Option) *world {
 
 	w.zoeVisit = buttonID(t, h.Send(w.zoe, "/visit Zenithco; met Qiu Ping (buyer); demo"), "v:e:")
 	w.zen = w.clientID(w.south, "Zenithco")
-	if err := h.App.DB.SaveContact(ctx, &models.Contact{ClientID: w.zen, Name: "Qiu Ping", Phone: "+86 135 2222 3333"}); err != nil {
+	qiu := &models.Contact{ClientID: w.zen, Name: "Qiu Ping", Phone: "+86 135 2222 3333"}
+	if err := h.App.DB.SaveContact(ctx, qiu); err != nil {
 		t.Fatal(err)
 	}
+	w.zoeContact = qiu.ID
 	w.zoeObj = w.freshObjection(w.zoe, "Zenithco")
 	w.zoeFU = w.freshReminder(w.zoe, "Zenithco")
 	w.zoePlan = w.freshPlan(w.zoe, "Zenithco")
@@ -321,6 +330,15 @@ func (w *world) clientID(team int64, name string) int64 {
 	return ids[0]
 }
 
+func (w *world) freshContact(client int64) int64 {
+	w.teamsMade++
+	c := &models.Contact{ClientID: client, Name: fmt.Sprintf("Temp %d", w.teamsMade)}
+	if err := w.h.App.DB.SaveContact(w.t.Context(), c); err != nil {
+		w.t.Fatal(err)
+	}
+	return c.ID
+}
+
 func (w *world) freshObjection(u tgfake.User, client string) int64 {
 	return buttonID(w.t, w.h.Send(u, "/objection "+client+`; price; "too dear"; answer: 12-month terms`), "o:u:")
 }
@@ -330,7 +348,31 @@ func (w *world) freshReminder(u tgfake.User, client string) int64 {
 }
 
 func (w *world) freshPlan(u tgfake.User, client string) string {
-	return strings.TrimPrefix(pressData(w.t, w.h.Send(u, "/plan next mon "+client+" demo"), "pl:u:"), "pl:u:")
+	got := w.h.Send(u, "/plan next mon "+client+" demo")
+	if strings.Contains(apptest.Joined(got), "Plan it again?") {
+		got = w.h.Tap(u, got, "Yes, plan again")
+	}
+	return strings.TrimPrefix(pressData(w.t, got, "pl:u:"), "pl:u:")
+}
+
+// planID is the first planned visit of a "pl:u:LO-HI" range.
+func planID(r string) string { lo, _, _ := strings.Cut(r, "-"); return lo }
+
+// planTwice plans the same item twice and answers Yes when asked again.
+func planTwice(text string) action {
+	return func(w *world, u tgfake.User) []tgfake.Sent {
+		got := append(w.h.Send(u, text), w.h.Send(u, text)...)
+		for _, s := range got {
+			for _, row := range s.Buttons {
+				for _, b := range row {
+					if b.Text == "Yes, plan again" {
+						return append(got, w.h.Press(u, s.MessageID, b.Data)...)
+					}
+				}
+			}
+		}
+		return got
+	}
 }
 
 func (w *world) freshDeal(owner, client int64) int64 {
@@ -626,6 +668,23 @@ func (w *world) cells() []*cell {
 		// Contacts.
 		{row: "contacts", label: "c:c:ACME (add a contact)", covers: []string{"cb:c", "form:contact"}, scope: sAnnClient, do: press(acme("c:c:ACME")), after: cancel},
 		{row: "contacts", label: "c:c:ZEN (add a contact)", covers: []string{"cb:c", "form:contact"}, scope: sZoeClient, do: press(zen("c:c:ZEN")), after: cancel},
+		{row: "contacts", label: "ct:s:ANNCONTACT (open a contact)", covers: []string{"cb:ct"}, scope: sAnnClient, do: press(func(w *world) string { return "ct:s:" + id(w.annContact) }), want: all("Wang Fang")},
+		{row: "contacts", label: "ct:s:ZOECONTACT (open a contact)", covers: []string{"cb:ct"}, scope: sZoeClient, do: press(func(w *world) string { return "ct:s:" + id(w.zoeContact) }), want: all("Qiu Ping")},
+		{row: "contacts", label: "ct:s:999999 (forged)", covers: []string{"cb:ct"}, scope: sNobody, do: pressS("ct:s:999999")},
+		{row: "contacts", label: "ct:x:ANNCONTACT (forged)", covers: []string{"cb:ct"}, scope: sNobody, do: press(func(w *world) string { return "ct:x:" + id(w.annContact) })},
+		{row: "contacts", label: "ct:f:ANNCONTACT:title (edit)", covers: []string{"cb:ct", "form:contact"}, scope: sAnnClient,
+			do: press(func(w *world) string { return "ct:f:" + id(w.annContact) + ":title" }), want: all("job title"), after: cancel},
+		{row: "contacts", label: "ct:f:ANNCONTACT:bogus (forged)", covers: []string{"cb:ct"}, scope: sNobody, do: press(func(w *world) string { return "ct:f:" + id(w.annContact) + ":bogus" })},
+		{row: "contacts", label: "ct:d:ANNCONTACT (asks first)", covers: []string{"cb:ct"}, scope: sAnnClient, do: press(func(w *world) string { return "ct:d:" + id(w.annContact) }), want: all("Delete Wang Fang")},
+		{row: "contacts", label: "ct:n:ANNCONTACT (keep)", covers: []string{"cb:ct"}, scope: sAnnClient, do: press(func(w *world) string { return "ct:n:" + id(w.annContact) }), want: all("stays")},
+		{row: "contacts", label: "ct:f:ANNCONTACT:title then a title", covers: []string{"cb:ct", "form:contact"}, scope: sAnnClient, phase: 1,
+			do: then(press(func(w *world) string { return "ct:f:" + id(w.annContact) + ":title" }), say("CFO")), want: all("updated"), after: cancel},
+		{row: "contacts", label: "ct:D:FRESH (delete)", covers: []string{"cb:ct"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annContact2 = w.freshContact(w.acme) },
+			do:     press(func(w *world) string { return "ct:D:" + id(w.annContact2) }), want: all("deleted from the contacts of Acmeco")},
+		{row: "contacts", label: "ct:D:ZOEFRESH (delete)", covers: []string{"cb:ct"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeContact2 = w.freshContact(w.zen) },
+			do:     press(func(w *world) string { return "ct:D:" + id(w.zoeContact2) })},
 		{row: "contacts", label: "c:c:ACME then a contact", covers: []string{"cb:c", "form:contact"}, scope: sAnnClient,
 			do: then(press(acme("c:c:ACME")), say("Ma Lin (user)")), after: cancel, phase: 1},
 
@@ -639,7 +698,10 @@ func (w *world) cells() []*cell {
 		{row: "visits", label: "v:f:ANNVISIT:points", covers: []string{"cb:v"}, scope: sAnnOwn, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":points" }), after: cancel},
 		{row: "visits", label: "v:f:ANNVISIT:bogus (forged)", covers: []string{"cb:v"}, scope: sNobody, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":bogus" })},
 		{row: "visits", label: "v:e:ZOEVISIT", covers: []string{"cb:v"}, scope: sNobody, do: press(func(w *world) string { return "v:e:" + id(w.zoeVisit) })},
-		{row: "visits", label: "/visit Acmeco; demo", covers: []string{"/visit"}, scope: sLogByName, do: say("/visit Acmeco; demo"), want: all("Acmeco"), phase: 2},
+		// Ann's Acmeco may have several open deals by now: the visit then
+		// asks which, and the cell closes that question.
+		{row: "visits", label: "/visit Acmeco; demo", covers: []string{"/visit"}, scope: sLogByName, do: say("/visit Acmeco; demo"), want: all("Acmeco"), phase: 2, after: cancel},
+		{row: "visits", label: "v:f:ANNVISIT:deal", covers: []string{"cb:v", "form:visit"}, scope: sAnnOwn, do: press(func(w *world) string { return "v:f:" + id(w.annVisit) + ":deal" }), after: cancel},
 		{row: "visits", label: "v:u:ANNVISIT (undo)", covers: []string{"cb:v"}, scope: sAnnOwn, phase: 1,
 			before: func(w *world, _ tgfake.User) {
 				w.annVisit = buttonID(w.t, w.h.Send(w.tg[pRep], "/visit Acmeco; phone"), "v:e:")
@@ -713,23 +775,79 @@ func (w *world) cells() []*cell {
 		{row: "plans", label: "pl:a:9999-12-27 (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: pressS("pl:a:9999-12-27")},
 		{row: "plans", label: "pl:u:ZOEPLAN", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:u:" + w.zoePlan })},
 		{row: "plans", label: "pl:u:1-100000 (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: pressS("pl:u:1-100000")},
-		{row: "plans", label: "/plan next mon Acmeco demo", covers: []string{"/plan"}, scope: sLogByName, do: say("/plan next mon Acmeco demo"), want: all("Acmeco"), phase: 2},
+		{row: "plans", label: "/plan next mon Acmeco demo", covers: []string{"/plan", "form:plan"}, scope: sLogByName, do: say("/plan next mon Acmeco demo"), want: all("Acmeco"), phase: 2, after: cancel},
+		{row: "plans", label: "/plan next tue Acmeco demo twice, Yes", covers: []string{"/plan", "form:plan", "cb:f"}, scope: sLogByName, phase: 2,
+			do: planTwice("/plan next tue Acmeco demo"), want: all("Plan it again?")},
+		{row: "plans", label: "pl:s:ANNPLAN (move or remove?)", covers: []string{"cb:pl"}, scope: sAnnOwn, do: press(func(w *world) string { return "pl:s:" + planID(w.annPlan) }), want: all("Move it to another day")},
+		{row: "plans", label: "pl:s:ZOEPLAN", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:s:" + planID(w.zoePlan) })},
+		{row: "plans", label: "pl:r:ANNPLAN (asks first)", covers: []string{"cb:pl"}, scope: sAnnOwn, do: press(func(w *world) string { return "pl:r:" + planID(w.annPlan) }), want: all("from your plan?")},
+		{row: "plans", label: "pl:n:ANNPLAN (keep)", covers: []string{"cb:pl"}, scope: sAnnOwn, do: press(func(w *world) string { return "pl:n:" + planID(w.annPlan) }), want: all("stays planned")},
+		{row: "plans", label: "pl:m:ANNPLAN:last week (forged)", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:m:" + planID(w.annPlan) + ":" + w.lastWeek })},
+		{row: "plans", label: "pl:m:ZOEPLAN:wed", covers: []string{"cb:pl"}, scope: sNobody,
+			do: press(func(w *world) string {
+				return "pl:m:" + planID(w.zoePlan) + ":" + models.Week{Monday: w.nextWeek}.Day(2)
+			})},
+		{row: "plans", label: "pl:R:ZOEPLAN", covers: []string{"cb:pl"}, scope: sNobody, do: press(func(w *world) string { return "pl:R:" + planID(w.zoePlan) })},
+		{row: "plans", label: "pl:m:ANNPLAN:wed (move)", covers: []string{"cb:pl"}, scope: sAnnOwn, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
+			do: press(func(w *world) string {
+				return "pl:m:" + planID(w.annPlan) + ":" + models.Week{Monday: w.nextWeek}.Day(2)
+			}), want: all("Moved: Acmeco")},
+		{row: "plans", label: "pl:R:ANNPLAN (remove)", covers: []string{"cb:pl"}, scope: sAnnOwn, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
+			do:     press(func(w *world) string { return "pl:R:" + planID(w.annPlan) }), want: all("Removed from your plan")},
 		{row: "plans", label: "pl:u:ANNPLAN (undo)", covers: []string{"cb:pl"}, scope: sAnnOwn, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.annPlan = w.freshPlan(w.tg[pRep], "Acmeco") },
 			do:     press(func(w *world) string { return "pl:u:" + w.annPlan })},
 
 		// Deals.
 		{row: "deals", label: "/deals", covers: []string{"/deals"}, scope: sOwnInTeam, do: say("/deals")},
-		{row: "deals", label: "/deal (usage)", covers: []string{"/deal"}, scope: sOwn, do: say("/deal")},
-		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks")},
+		{row: "deals", label: "/deal (form)", covers: []string{"/deal", "form:deal"}, scope: sOwnInTeam, do: say("/deal"), want: all("Which client is the deal for?"), after: cancel},
+		{row: "deals", label: "/deal then typed id:ACME", covers: []string{"/deal", "form:deal"}, scope: sLogByID,
+			do: then(say("/deal"), sayf(acme("id:ACME"))), want: all("What is the deal?"), after: cancel},
+		{row: "deals", label: "/deal then typed id:ZEN", covers: []string{"/deal", "form:deal"}, scope: sZoeLogByID,
+			do: then(say("/deal"), sayf(zen("id:ZEN"))), after: cancel},
+		{row: "deals", label: "/deal won #ANNDEAL (asks for referrals)", covers: []string{"/deal", "form:referrals"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     sayf(func(w *world) string { return "/deal won #" + id(w.annDeal) }), want: all("Who else could buy?"), after: cancel},
+		{row: "deals", label: "/deal won #ANNDEAL then a referral", covers: []string{"/deal", "form:referrals"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     then(sayf(func(w *world) string { return "/deal won #" + id(w.annDeal) }), say("Referredco")), want: all("Referredco"), after: cancel},
+		{row: "deals", label: "/deal #ANNDEAL; next call Li", covers: []string{"/deal"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     sayf(func(w *world) string { return "/deal #" + id(w.annDeal) + "; next call Li" }), want: all("Updated")},
+		{row: "deals", label: "/deal #ZOEDEAL; next call", covers: []string{"/deal"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
+			do:     sayf(func(w *world) string { return "/deal #" + id(w.zoeDeal) + "; next call" })},
+		{row: "deals", label: "/deal won #ZOEDEAL", covers: []string{"/deal"}, scope: sZoeClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
+			do:     sayf(func(w *world) string { return "/deal won #" + id(w.zoeDeal) }), after: cancel},
+		{row: "deals", label: "/deal lost Acmeco (asks why)", covers: []string{"/deal", "form:lostwhy"}, scope: sAnnClient, do: say("/deal lost Acmeco"), want: all("Trucks"), after: cancel},
 		{row: "deals", label: "dl:ZOEDEAL:price", covers: []string{"cb:dl"}, scope: sZoeClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.zoeDeal = w.freshDeal(w.zoeID, w.zen) },
-			do:     press(func(w *world) string { return "dl:" + id(w.zoeDeal) + ":price" })},
+			do:     press(func(w *world) string { return "dl:" + id(w.zoeDeal) + ":price" }), after: cancel},
 		{row: "deals", label: "dl:ANNDEAL:bogus (forged)", covers: []string{"cb:dl"}, scope: sNobody, do: press(func(w *world) string { return "dl:" + id(w.annDeal) + ":bogus" })},
 		{row: "deals", label: "dl:ANNDEAL:price", covers: []string{"cb:dl"}, scope: sAnnClient, phase: 1,
 			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
-			do:     press(func(w *world) string { return "dl:" + id(w.annDeal) + ":price" })},
+			do:     press(func(w *world) string { return "dl:" + id(w.annDeal) + ":price" }), want: all("in the client's words"), after: cancel},
+		{row: "deals", label: "dl:ANNDEAL:competitor then Brand Z, their words", covers: []string{"cb:dl", "form:lostwhy"}, scope: sAnnClient, phase: 1,
+			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
+			do:     then(then(press(func(w *world) string { return "dl:" + id(w.annDeal) + ":competitor" }), say("Brand Z")), say("cheaper")),
+			want:   all("Reason: competitor (Brand Z) — “cheaper”"), after: cancel},
 		{row: "deals", label: "/deal Acmeco; 5 units", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal Acmeco; 5 units"), want: all("Acmeco"), phase: 1},
+
+		// Pipeline and the month's review: managers their teams', a rep their own.
+		{row: "pipeline", label: "/pipeline", covers: []string{"/pipeline"}, scope: sOwn, do: say("/pipeline"),
+			want: map[who]string{pRep: "Your pipeline in Nordlys", pRep2: "Your pipeline in Nordlys", pMgr: "Pipeline of Nordlys", pMgrX: "Pipeline of Sudvik", pAdmin: "Pipeline of"}},
+		{row: "pipeline", label: "/pipeline Nordlys next", covers: []string{"/pipeline"}, scope: sNorthList, do: say("/pipeline Nordlys next"),
+			want: map[who]string{pRep: "Your pipeline in Nordlys", pRep2: "Your pipeline in Nordlys", pMgr: "Pipeline of Nordlys", pAdmin: "Pipeline of Nordlys"}},
+		{row: "pipeline", label: "/pipeline Sudvik", covers: []string{"/pipeline"}, scope: sZoeClient, do: say("/pipeline Sudvik")},
+		{row: "pipeline", label: "/month", covers: []string{"/month"}, scope: sOwn, do: say("/month"),
+			want: map[who]string{pRep: "in Nordlys", pMgr: "Nordlys —", pMgrX: "Sudvik —"}},
+		{row: "pipeline", label: "/month Nordlys last", covers: []string{"/month"}, scope: sNorthList, do: say("/month Nordlys last"), want: all("Oct 2026")},
+		{row: "pipeline", label: "/month Sudvik", covers: []string{"/month"}, scope: sZoeClient, do: say("/month Sudvik")},
+		{row: "settings", label: "/settings Nordlys probability demo 45", covers: []string{"/settings"}, scope: sManageN, do: say("/settings Nordlys probability demo 45"), want: all("45%"), phase: 1},
+		{row: "settings", label: "/schedule Nordlys month 10:00", covers: []string{"/schedule"}, scope: sManageN, do: say("/schedule Nordlys month 10:00"), want: all("the 1st, 10:00"), phase: 1},
 
 		// Exports.
 		{row: "exports", label: "/export", covers: []string{"/export"}, scope: sOwn, do: say("/export"),
@@ -790,6 +908,15 @@ func (w *world) cells() []*cell {
 		{row: "settings", label: "/digest", covers: []string{"/digest"}, scope: sManageOwn, do: say("/digest")},
 		{row: "settings", label: "/week Nordlys", covers: []string{"/week"}, scope: sManageN, do: say("/week Nordlys")},
 		{row: "settings", label: "/week Sudvik", covers: []string{"/week"}, scope: sZoeClient, do: say("/week Sudvik")},
+
+		// Targets: everyone in sees their own (managers: the team's);
+		// only a team's managers set them or look at a rep's.
+		{row: "targets", label: "/target", covers: []string{"/target"}, scope: sOwn, do: say("/target"), want: all("🎯")},
+		{row: "targets", label: "/target @ann", covers: []string{"/target"}, scope: sManageN, do: say("/target @ann"), want: all("Ann")},
+		{row: "targets", label: "/target @ann units 42", covers: []string{"/target"}, scope: sManageN, do: say("/target @ann units 42"), want: all("42"), phase: 1},
+		{row: "targets", label: "/target @zoe units 7", covers: []string{"/target"}, scope: sZoeClient, do: say("/target @zoe units 7"), want: all("Zoe"), phase: 1},
+		{row: "targets", label: "/target team value 5M", covers: []string{"/target"}, scope: sManageOwn, do: say("/target team value 5M"), want: all("5,000,000"), phase: 1},
+		{row: "targets", label: "/settings target units 40", covers: []string{"/settings"}, scope: sManageOwn, do: say("/settings target units 40"), want: map[who]string{pMgr: "units 40", pMgrX: "units 40"}, phase: 1},
 
 		// A form's button without that form waiting.
 		{row: "forms", label: "f:client:c:0 (no form waiting)", covers: []string{"cb:f"}, scope: sNobody, do: pressS("f:client:c:0")},

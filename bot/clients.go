@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -162,7 +163,7 @@ func (b *Bot) cmdClient(ctx context.Context, r *Request) error {
 	if r.cat.wordIs(wordClientAdd, first) {
 		return b.addClient(ctx, r, strings.TrimSpace(rest))
 	}
-	if name, who, ok := cutOwner(args); ok {
+	if name, who, ok := r.cat.cutOwner(args); ok {
 		return b.clientOwner(ctx, r, name, who)
 	}
 	if on, name, who, ok := cutShare(r.cat, args); ok {
@@ -197,13 +198,16 @@ func (b *Bot) addClient(ctx context.Context, r *Request, name string) error {
 
 // showCard sends the client card with its buttons.
 func (b *Bot) showCard(ctx context.Context, r *Request, c *models.Client) error {
-	text, visits, err := b.cardText(ctx, r, c)
+	text, visits, contacts, err := b.cardText(ctx, r, c)
 	if err != nil {
 		return err
 	}
 	buttons := b.cardButtons(r, c)
 	if row := visitButtons(r, visits); len(row) > 0 {
 		buttons = append(grid(row, 5), buttons...)
+	}
+	if row := contactButtons(r, c, contacts); len(row) > 0 {
+		buttons = append(grid(row, 3), buttons...)
 	}
 	r.reply(text, buttons)
 	return nil
@@ -212,9 +216,9 @@ func (b *Bot) showCard(ctx context.Context, r *Request, c *models.Client) error 
 // cardLimit is how many visits and objections a card shows.
 const cardLimit = 3
 
-// cardText is the card, and the visits it lists in their order (a button
-// each shows the whole visit).
-func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (string, []shownVisit, error) {
+// cardText is the card, the visits it lists in their order (a button each
+// shows the whole visit) and its contacts (a button each changes one).
+func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (string, []shownVisit, []models.Contact, error) {
 	lines := []string{r.t("card_title", map[string]any{"Client": c.Name, "Grade": r.grade(c.Grade)})}
 	lines = append(lines, r.t("card_stage", map[string]any{"Stage": r.stage(c.Stage)}))
 	lines = append(lines, r.t("card_owner", map[string]any{"Owner": b.userName(ctx, r, c.OwnerID)}))
@@ -224,7 +228,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	contacts, err := b.store.Contacts(ctx, r.User, c.ID)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if len(contacts) > 0 {
 		lines = append(lines, r.t("card_contacts", nil))
@@ -240,7 +244,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	dealLines, err := b.dealCardLines(ctx, r, c)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	lines = append(lines, dealLines...)
 	// Reps see their own entries; managers the team's.
@@ -250,11 +254,11 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	visits, err := b.store.Visits(ctx, storage.VisitFilter{Viewer: r.User, ClientID: c.ID, RepID: repID, Limit: cardLimit})
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	total, err := b.store.CountVisits(ctx, storage.VisitFilter{Viewer: r.User, ClientID: c.ID, RepID: repID})
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	var shown []shownVisit
 	if len(visits) == 0 {
@@ -269,7 +273,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	// The open revisit follow-up (the one-week rule), as stored.
 	open, err := b.store.ClientOpenFollowUps(ctx, r.User, c.ID, repID)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	for _, f := range open {
 		if f.Kind != models.KindRevisit {
@@ -284,7 +288,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 	}
 	objs, err := b.store.Objections(ctx, storage.ObjectionFilter{Viewer: r.User, ClientID: c.ID, RepID: repID, Limit: cardLimit})
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if len(objs) > 0 {
 		lines = append(lines, r.t("card_objections", nil))
@@ -292,7 +296,7 @@ func (b *Bot) cardText(ctx context.Context, r *Request, c *models.Client) (strin
 			lines = append(lines, "• "+objectionText(r, o))
 		}
 	}
-	return strings.Join(lines, "\n"), shown, nil
+	return strings.Join(lines, "\n"), shown, contacts, nil
 }
 
 // shownVisit is a visit listed under a number (a card, a history page).
@@ -499,6 +503,8 @@ type contactDraft struct {
 	Contact  models.Contact        `json:"-"`
 	ClientID int64                 `json:"client"`
 	Roles    []models.DecisionRole `json:"roles,omitempty"`
+	// EditID is the contact an Edit button of the card changes (one step).
+	EditID int64 `json:"edit,omitempty"`
 }
 
 // contactDrafts keeps the contact form's draft.
@@ -519,7 +525,16 @@ func (b *Bot) contactForm() *Form {
 					return err
 				}
 				return contactDrafts.update(st, func(d *contactDraft) error {
-					d.Contact.Name, d.Roles = people[0].Name, people[0].Roles
+					// "Wu (CFO)", "李总(总经理, 决策者)": the brackets' title and
+					// roles too; an edited name without them keeps the old ones.
+					p := people[0]
+					d.Contact.Name = p.Name
+					if p.Title != "" {
+						d.Contact.Title = p.Title
+					}
+					if len(p.Roles) > 0 || d.EditID == 0 {
+						d.Roles = p.Roles
+					}
 					return nil
 				})
 			}}},
@@ -534,6 +549,9 @@ func (b *Bot) contactForm() *Form {
 			if err != nil {
 				return err
 			}
+			if d.EditID != 0 {
+				return b.contactEdited(ctx, r, c, d)
+			}
 			ct := &d.Contact
 			ct.ClientID, ct.Roles = c.ID, d.Roles
 			if err := b.store.SaveContact(ctx, ct); err != nil {
@@ -541,6 +559,13 @@ func (b *Bot) contactForm() *Form {
 			}
 			r.say("contact_saved", map[string]any{"Contact": r.contact(ct.Name, ct.Roles), "Client": c.Name})
 			return b.showCard(ctx, r, c)
+		},
+		// An Edit button's change names the contact it changes.
+		Subject: func(st *FormState) string {
+			if d := contactDrafts.of(st); d.EditID != 0 {
+				return d.Contact.Name
+			}
+			return ""
 		},
 		Describe: func(r *Request, st *FormState) string {
 			d := contactDrafts.of(st)
@@ -577,7 +602,13 @@ func (b *Bot) contactRolesStep() *Step {
 				return nil
 			}
 			if err := contactDrafts.update(st, func(d *contactDraft) error {
-				d.Roles = models.AddRoles(d.Roles, models.DecisionRole(a))
+				// a tapped role that is ticked already is taken off
+				role := models.DecisionRole(a)
+				if i := slices.Index(d.Roles, role); i >= 0 {
+					d.Roles = slices.Delete(d.Roles, i, i+1)
+					return nil
+				}
+				d.Roles = models.AddRoles(d.Roles, role)
 				return nil
 			}); err != nil {
 				return err
@@ -622,9 +653,8 @@ func (b *Bot) clientsFilter(ctx context.Context, r *Request, grade models.Grade)
 			f.TeamIDs = append(f.TeamIDs, m.TeamID)
 		}
 	}
-	if !team {
-		f.OwnerID = r.User.ID
-	}
+	// A rep's list is the clients the one visibility rule lets them see
+	// (owned, shared with them, worked), not only those they own.
 	return f, team, nil
 }
 
@@ -681,7 +711,7 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 		} else {
 			parts = append(parts, r.t("clients_last_visit", map[string]any{"At": r.day(c.LastVisitAt)}))
 		}
-		if team {
+		if team || c.OwnerID != r.User.ID {
 			parts = append(parts, b.userName(ctx, r, c.OwnerID))
 		}
 		line := fmt.Sprintf("%d. %s — %s", n, c.Name, strings.Join(parts, " · "))

@@ -60,6 +60,9 @@ func (b *Bot) commandTable() []*command {
 		{name: "away", role: models.RoleRep, group: "followups", run: b.cmdAway},
 		{name: "plan", role: models.RoleRep, group: "plans", run: b.cmdPlan},
 		{name: "me", role: models.RoleRep, group: "plans", run: b.cmdMe},
+		{name: "target", aliases: []string{"targets"}, role: models.RoleRep, group: "plans", run: b.cmdTarget},
+		{name: "pipeline", role: models.RoleRep, group: "plans", run: b.cmdPipeline},
+		{name: "month", role: models.RoleRep, group: "plans", run: b.cmdMonth},
 		{name: "export", role: models.RoleRep, group: "plans", run: b.cmdExport},
 		{name: "invite", role: models.RoleManager, group: "team", run: b.cmdInvite},
 		{name: "promote", role: models.RoleManager, group: "team", run: b.cmdPromote},
@@ -81,6 +84,7 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 		"f":    b.cbForm,
 		"v":    b.cbVisit,
 		"c":    b.cbClient,
+		"ct":   b.cbContact,
 		"cl":   b.cbClients,
 		"h":    b.cbHistory,
 		"hn":   b.cbHistoryNew,
@@ -99,7 +103,7 @@ func (b *Bot) callbackTable() map[string]callbackFunc {
 // formTable lists the tap-through forms by kind.
 func (b *Bot) formTable() forms {
 	fs := forms{}
-	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm(), b.planForm()} {
+	for _, f := range []*Form{b.visitForm(), b.clientForm(), b.contactForm(), b.objectionForm(), b.resolveForm(), b.planForm(), b.dealForm(), b.referralForm(), b.lostNoteForm()} {
 		fs[f.Kind] = f
 	}
 	return fs

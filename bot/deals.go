@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"salesbot/internal/outbox"
 	"salesbot/internal/quick"
 	"salesbot/models"
 )
@@ -26,8 +25,11 @@ var (
 func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 	args := strings.TrimSpace(r.Args)
 	if args == "" {
-		r.say("usage_deal", nil)
-		return nil
+		if _, err := b.writeTeam(r); err != nil {
+			return err
+		}
+		r.say("usage_deal_form", nil)
+		return startForm(ctx, b, r, "deal", dealDrafts, &dealDraft{})
 	}
 	if won, rest, ok := quick.ParseDealVerb(args); ok {
 		return b.closeDeal(ctx, r, won, rest)
@@ -36,29 +38,57 @@ func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
+	if id, ok := strings.CutPrefix(in.Client, "#"); ok {
+		n, ok := parseCanonicalID(id)
+		if !ok {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		if !in.IsChange() {
+			return models.Errorf(models.EINVALID, "err_deal_change_what", map[string]any{"ID": n})
+		}
+		return b.changeDeal(ctx, r, n, &in)
+	}
 	c, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
 	if c == nil || err != nil {
 		return err
+	}
+	// "/deal Acme; next demo friday" says something of Acme's open deal
+	// rather than naming a new one.
+	if in.IsChange() {
+		open, err := b.openDealsOf(ctx, r, c.ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(open) == 1:
+			return b.changeDeal(ctx, r, open[0].ID, &in)
+		case len(open) > 1:
+			lines := []string{r.t("deal_which", map[string]any{"Client": c.Name})}
+			for _, d := range open {
+				lines = append(lines, fmt.Sprintf("#%d %s", d.ID, b.dealLine(ctx, r, d, "", false)))
+			}
+			_, rest, _ := strings.Cut(args, ";")
+			if rest == "" {
+				_, rest, _ = strings.Cut(args, "；")
+			}
+			lines = append(lines, r.t("deal_which_change", map[string]any{"Example": fmt.Sprintf("/deal #%d;%s", open[0].ID, rest)}))
+			r.reply(strings.Join(lines, "\n"), nil)
+			return nil
+		}
 	}
 	d := &models.Deal{
 		ClientID: c.ID, Title: in.Title, Product: in.Product, Units: in.Units,
 		Value: models.Money{Minor: in.Value.Minor, Currency: in.Value.Currency}, CloseMonth: in.Close,
 		Budget: in.Budget, BudgetAmount: models.Money{Minor: in.BudgetValue.Minor, Currency: in.BudgetValue.Currency},
-		Step: in.Step, Stage: in.Stage, NextStep: in.NextStep,
+		Step: in.Step, Stage: in.Stage, NextStep: in.NextStep, NextStepAt: in.NextStepAt, Competitors: in.Competitors,
 	}
 	if d.Title == "" {
 		d.Title = dealTitle(r, in, c)
 	}
-	for _, name := range in.Competitors {
-		d.Competitors = append(d.Competitors, models.Competitor{Name: name})
-	}
 	if err := b.store.CreateDeal(ctx, r.User, d); err != nil {
 		return err
 	}
-	lines := []string{r.t("deal_saved", map[string]any{"Client": c.Name, "Title": d.Title})}
-	lines = append(lines, dealDetails(r, d)...)
-	lines = append(lines, r.t("deal_saved_hint", nil))
-	r.reply(strings.Join(lines, "\n"), nil)
+	b.sayDealSaved(r, c.Name, d)
 	return nil
 }
 
@@ -106,12 +136,16 @@ func dealDetails(r *Request, d *models.Deal) []string {
 	if len(d.Competitors) > 0 {
 		names := make([]string, len(d.Competitors))
 		for i, c := range d.Competitors {
-			names[i] = c.Name
+			names[i] = c.Text(r.t("deal_competitor_rep", nil))
 		}
 		add("deal_f_competitors", r.list(names))
 	}
-	if d.NextStep != "" {
-		add("deal_f_next", d.NextStep)
+	if d.NextStep != "" || !d.NextStepAt.IsZero() {
+		v := d.NextStep
+		if !d.NextStepAt.IsZero() {
+			v = r.t("deal_next_at", map[string]any{"Step": d.NextStep, "At": r.time(d.NextStepAt)})
+		}
+		add("deal_f_next", v)
 	}
 	return out
 }
@@ -169,6 +203,13 @@ func (b *Bot) dealLine(ctx context.Context, r *Request, d *models.Deal, client s
 	}
 	if d.Stage != models.StageNone && d.State == models.DealOpen {
 		bits = append(bits, r.stage(d.Stage))
+	}
+	if d.State == models.DealOpen && (d.NextStep != "" || !d.NextStepAt.IsZero()) {
+		next := d.NextStep
+		if !d.NextStepAt.IsZero() {
+			next = r.t("deal_next_at", map[string]any{"Step": d.NextStep, "At": r.time(d.NextStepAt)})
+		}
+		bits = append(bits, r.t("deal_line_next", map[string]any{"Next": next}))
 	}
 	if withRep {
 		bits = append(bits, b.userName(ctx, r, d.OwnerID))
@@ -298,7 +339,7 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 		}
 	}
 	if !won && in.Reason == "" {
-		return b.askLostReason(ctx, r, dealID)
+		return b.askLostReason(ctx, r, dealID, in.Words, in.To)
 	}
 	now := b.clock.Now()
 	d, err := b.store.CloseDeal(ctx, r.User, dealID, func(d *models.Deal) error {
@@ -310,39 +351,26 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 	if err != nil {
 		return err
 	}
-	b.sayClosed(ctx, r, d)
+	client := b.sayClosed(ctx, r, d)
+	if d.State == models.DealWon {
+		return b.askReferrals(ctx, r, d, client)
+	}
 	return nil
 }
 
 // sayClosed confirms a closed deal with what was recorded.
-func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) {
+func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) string {
 	client := "?"
 	if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
 		client = c.Name
 	}
 	if d.State == models.DealWon {
 		r.say("deal_won", map[string]any{"Client": client, "Title": d.Title, "Units": d.Units, "Value": money(d.Value), "HasValue": !d.Value.IsZero()})
-		return
+		return client
 	}
 	r.say("deal_lost", map[string]any{"Client": client, "Title": d.Title, "Reason": lostKeys.label(r.cat, r.Lang, d.LostReason),
 		"Words": d.LostWords, "To": d.LostTo})
-}
-
-// askLostReason offers the lost-reason categories as buttons ("dl:ID:reason").
-func (b *Bot) askLostReason(ctx context.Context, r *Request, dealID int64) error {
-	d, err := b.store.Deal(ctx, r.User, dealID)
-	if err != nil {
-		return err
-	}
-	if d.State != models.DealOpen {
-		return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
-	}
-	buttons := make([]outbox.Button, len(models.LostReasons))
-	for i, reason := range models.LostReasons {
-		buttons[i] = outbox.Button{Text: lostKeys.label(r.cat, r.Lang, reason), Data: fmt.Sprintf("dl:%d:%s", d.ID, reason)}
-	}
-	r.reply(r.t("deal_lost_ask", map[string]any{"Title": d.Title, "ID": d.ID}), grid(buttons, 2))
-	return nil
+	return client
 }
 
 // cbDealLost handles a tapped lost reason, "ID:reason".
@@ -361,5 +389,25 @@ func (b *Bot) cbDealLost(ctx context.Context, r *Request, payload string) error 
 		return err
 	}
 	b.sayClosed(ctx, r, d)
+	// The button says the reason only: ask the rest.
+	return b.askLostNote(ctx, r, d)
+}
+
+// changeDeal applies what a /deal says of an existing open deal and
+// confirms it with the deal's fields.
+func (b *Bot) changeDeal(ctx context.Context, r *Request, id int64, in *quick.Deal) error {
+	d, err := b.store.UpdateDeal(ctx, r.User, id, func(d *models.Deal) error {
+		d.Change(in.Change())
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	client := "?"
+	if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
+		client = c.Name
+	}
+	lines := []string{r.t("deal_changed", map[string]any{"Client": client, "Title": d.Title})}
+	r.reply(strings.Join(append(lines, dealDetails(r, d)...), "\n"), nil)
 	return nil
 }

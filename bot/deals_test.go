@@ -49,7 +49,8 @@ func dealsEndToEnd(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(dealRep, "/deal Acme; 3.2Q"), "I couldn't read “3.2Q” as an amount. Examples: 3.2M CNY")
 	apptest.MustContain(t, h.Send(dealRepZh, "/deal 华为; 2.5台"), "“2.5台”不是整数台数")
 	apptest.MustContain(t, h.Send(dealRep, "/deal Acme; close someday"), "I couldn't read the month in “close someday”. Examples: close 2027-03")
-	apptest.MustContain(t, h.Send(dealRep, "/deal"), "Example: /deal Acme; 20 trucks; 3.2M CNY; close 2027-03; vs Brand X")
+	apptest.MustContain(t, h.Send(dealRep, "/deal"), "(or in one message: /deal Acme; 20 trucks; 3.2M CNY; close 2027-03; vs Brand X)", "Which client is the deal for?")
+	apptest.MustContain(t, h.Send(dealRep, "/cancel"), "Cancelled")
 
 	// A teammate's client (华为 is 张伟's) and another team's are not found.
 	apptest.MustContain(t, h.Send(dealRep, "/deal 华为; 5 units"), "华为 is a client of 张伟, and not shared with you.")
@@ -106,8 +107,9 @@ func dealsEndToEnd(t *testing.T, h *apptest.Harness) {
 	got = h.Send(dealRep, "/deal lost Acme")
 	apptest.MustContain(t, got, "Why was “service contract” lost? Tap a reason")
 	apptest.MustContain(t, h.Tap(dealRep, got, "relationship"), "Filed as lost: Acme — service contract. Reason: relationship.")
-	apptest.MustContain(t, h.Tap(dealRep, got, "price"), "The deal “service contract” is closed already.")
-	apptest.MustContain(t, h.Send(dealRep, "/client Acme"), "Deals (3):")
+	// The question is answered: its other buttons do nothing.
+	apptest.MustContain(t, h.Tap(dealRep, got, "price"), "This button no longer works.")
+	apptest.MustContain(t, h.Send(dealRep, "/client Acme"), "Deals (3):", "service contract · 50,000 · relationship")
 }
 
 func containsAny(s string, subs ...string) bool {

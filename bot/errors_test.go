@@ -40,7 +40,7 @@ func TestErrorsPointTheRightWay(t *testing.T) {
 	for _, c := range []struct{ who, in, want string }{
 		{"a", "/digest Nope", "There is no team “Nope” that you manage, and it is not a day either. Your teams: North. For example: /digest North yesterday"},
 		{"a", "/week Nope", "There is no team “Nope” that you manage"},
-		{"a", "/settings foo bar", "“foo” is not a setting (nor a team of yours: North). The settings are tz, revisit, morning, quiet, daysoff and shared"},
+		{"a", "/settings foo bar", "“foo” is not a setting (nor a team of yours: North). The settings are tz, revisit, morning, quiet, daysoff, shared, target, probability and currency"},
 		{"a", "/settings North foo bar", "“foo” is not a setting"},
 		{"a", "/settings North tz asia/shanghai", "Saved.\nSettings of North:\nTime zone: Asia/Shanghai"},
 		{"a", "/schedule digest 18:00", "Saved.\nReports for North"},
@@ -91,7 +91,7 @@ func TestQuickVisitWithoutSeparators(t *testing.T) {
 func TestContactTitlesAreKept(t *testing.T) {
 	h := apptest.New(t)
 	repIn(t, h, li, "Asia/Shanghai")
-	apptest.MustContain(t, h.Send(li, "/visit 华为; 见了李总(总经理, 决策者); 报价"), "李总(总经理)(决策者)")
+	apptest.MustContain(t, h.Send(li, "/visit 华为; 见了李总(总经理, 决策者); 报价"), "李总(总经理,决策者)")
 	h.Send(bob, "/join "+invite(t, h, "rep North"))
 	apptest.MustContain(t, h.Send(bob, "/visit Acme; met Wu (Head of IT); demo"), "“met Wu (Head of IT)” → met Wu, Head of IT")
 	for client, want := range map[string][2]string{"华为": {"李总", "总经理"}, "Acme": {"Wu", "Head of IT"}} {

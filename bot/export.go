@@ -21,9 +21,12 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 	for _, s := range exportSheetIDs {
 		l.Sheets[s] = reports.SheetLabels{Name: exportSheetKeys.label(cat, lang, s)}
 	}
-	fu := l.Sheets["followups"]
-	fu.Headers = strings.Split(exportHeaderKeys.label(cat, lang, "followups"), "|")
-	l.Sheets["followups"] = fu
+	for _, id := range []string{"followups", "deals", "targets"} {
+		sl := l.Sheets[id]
+		sl.Headers = strings.Split(exportHeaderKeys.label(cat, lang, id), "|")
+		l.Sheets[id] = sl
+	}
+	l.RepWord = cat.T(lang, "deal_competitor_rep", nil)
 	for _, s := range []struct {
 		sheet string
 		cols  map[string]string
@@ -39,7 +42,9 @@ func ExportLabels(cat *Catalogue, lang string) reports.ExportLabels {
 	}
 	enums := map[string]func(c *Catalogue, lang, value string) string{
 		"stage": reportStageKeys.stringLabel, "attitude": reportAttitudeKeys.stringLabel, "method": reportMethodKeys.stringLabel,
-		"category": reportCategoryKeys.stringLabel, "fukind": reportFUKindKeys.stringLabel, "fustate": reportFUStateKeys.stringLabel}
+		"category": reportCategoryKeys.stringLabel, "fukind": reportFUKindKeys.stringLabel, "fustate": reportFUStateKeys.stringLabel,
+		"metric": targetMetricKeys.stringLabel, "pace": targetStatusKeys.stringLabel, "scope": targetScopeKeys.stringLabel,
+		"dstep": stepKeys.stringLabel, "dbudget": budgetKeys.stringLabel, "dstate": exportDealStateKeys.stringLabel, "dlost": lostKeys.stringLabel}
 	l.Enum = func(kind, value string) string {
 		label, ok := enums[kind]
 		if !ok {
@@ -173,7 +178,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 	default:
 		return models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": b.visibleTeamNames(ctx, r)})
 	}
-	sc := reports.ExportScope{Team: team}
+	sc := reports.ExportScope{Viewer: r.User, Team: team}
 	repName := ""
 	switch role := r.User.RoleIn(team.ID); {
 	case r.User.CanManage(team.ID):

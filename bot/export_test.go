@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestExportWorkbookAndCSV(t *testing.T) {
 	reportstest.ThreeReps(t, h.App.DB, h.Clock, "North", "Asia/Shanghai", 0)
 
 	got := h.Send(miaTG, "/export 2026-11-23 2026-11-24")
-	if len(got) != 5 {
+	if len(got) != 7 { // the workbook, and a CSV per sheet (Targets: targets_test.go)
 		t.Fatalf("got %d messages: %q", len(got), apptest.Texts(got))
 	}
 	if want := "North, 2026-11-23 – 2026-11-24: 5 visits, 2 objections, 5 clients, 2 follow-ups. The same data as CSV files follows."; got[0].Text != want {
@@ -50,7 +51,7 @@ func TestExportWorkbookAndCSV(t *testing.T) {
 		t.Fatalf("file name %q", got[0].FileName)
 	}
 	f := openWorkbook(t, got[0])
-	if s := strings.Join(f.GetSheetList(), ","); s != "Visits,Objections,Clients,Follow-ups" {
+	if s := strings.Join(f.GetSheetList(), ","); s != "Visits,Objections,Clients,Follow-ups,Deals,Targets" {
 		t.Fatalf("sheets %s", s)
 	}
 	// Visits on Monday and Tuesday in Shanghai, oldest first, times in the
@@ -115,7 +116,7 @@ func TestRepExportsOwnDataOnly(t *testing.T) {
 	}
 	// The last 30 days by default; Li's own visits and clients, in Chinese.
 	got := h.Send(liTG, "/export")
-	if len(got) != 5 {
+	if len(got) != 7 { // the workbook and a CSV per sheet
 		t.Fatalf("got %q", apptest.Texts(got))
 	}
 	apptest.MustContain(t, got[:1], "North — Li Wei,2026-10-26 – 2026-11-24:拜访 2 次,异议 1 个,客户 3 个,跟进 0 个。")
@@ -126,6 +127,18 @@ func TestRepExportsOwnDataOnly(t *testing.T) {
 	}
 	if cs := rows(t, f, "客户"); len(cs) != 4 {
 		t.Fatalf("Li's clients %q", cs)
+	}
+	// A client a manager shares with Li is one he sees, so his export
+	// lists it (the one visibility rule, not "the ones he owns").
+	apptest.MustContain(t, h.Send(miaTG, "/client Gamma share Li Wei"), "Gamma is now shared with Li Wei.")
+	got = h.Send(liTG, "/export")
+	apptest.MustContain(t, got[:1], "客户 4 个")
+	cs := rows(t, openWorkbook(t, got[0]), "客户")
+	if len(cs) != 5 || !slices.ContainsFunc(cs, func(r []string) bool { return r[0] == "Gamma" }) {
+		t.Fatalf("Li's clients with Gamma shared %q", cs)
+	}
+	if vs := rows(t, openWorkbook(t, got[0]), "拜访"); len(vs) != 3 {
+		t.Fatalf("Li's visits with Gamma shared: Bob's visits leaked %q", vs)
 	}
 	// Not another team: neither a rep nor a manager of North.
 	for _, u := range []tgfake.User{liTG, miaTG} {

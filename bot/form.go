@@ -49,6 +49,13 @@ type Form struct {
 	// CanSave, when set, says the answers so far can be saved: every step
 	// then has a Save button that ends the form (the rest stays empty).
 	CanSave func(st *FormState) bool
+	// EndsOnCommand says a command sent while the form waits ends it and
+	// runs without asking: what the form collected is saved already (the
+	// referrals of a won deal).
+	EndsOnCommand bool
+	// Closing, when set, is what a cancel or an expiry says instead of
+	// "nothing was saved", for a form that saves as it goes.
+	Closing func(r *Request, st *FormState) string
 }
 
 // Step is one question.
@@ -572,7 +579,11 @@ func (b *Bot) discardForm(ctx context.Context, r *Request, f *Form, st *FormStat
 	if _, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{}); err != nil {
 		return err
 	}
-	r.reply(r.t("form_cancelled", map[string]any{"Kept": b.describe(r, f, st)}), nil)
+	if f.Closing != nil {
+		r.reply(f.Closing(r, st), nil)
+	} else {
+		r.reply(r.t("form_cancelled", map[string]any{"Kept": b.describe(r, f, st)}), nil)
+	}
 	switch {
 	case hold == holdCommand && pending != "":
 		r.Command, r.Args = splitCommand(pending)
@@ -641,6 +652,10 @@ func (b *Bot) formBeforeCommand(ctx context.Context, r *Request) (bool, error) {
 	if r.Command == "cancel" {
 		return true, b.cancelForm(ctx, r, f, st)
 	}
+	if f.EndsOnCommand {
+		_, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{})
+		return false, err
+	}
 	return true, b.holdForm(ctx, r, f, st, holdCommand, strings.TrimSpace("/"+r.Command+" "+r.Args))
 }
 
@@ -658,6 +673,9 @@ func (b *Bot) describe(r *Request, f *Form, st *FormState) string {
 }
 
 func (b *Bot) expiredText(lang string, f *Form, st *FormState, r *Request) string {
+	if f.Closing != nil {
+		return f.Closing(r, st)
+	}
 	return r.t("form_expired", map[string]any{"Hours": int(FormIdle / time.Hour), "Kept": b.describe(r, f, st)})
 }
 

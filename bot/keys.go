@@ -79,9 +79,9 @@ var (
 	// readNoteKeys say why a part was kept as a note.
 	readNoteKeys = keysFor("read_note_", quick.NoteReasons...)
 	// formTitleKeys name a form, by kind, in questions about it.
-	formTitleKeys = keysFor("form_title_", "visit", "client", "contact", "objection", "resolve", "plan")
+	formTitleKeys = keysFor("form_title_", "visit", "client", "contact", "objection", "resolve", "plan", "deal", "referrals")
 	// needClientKeys ask for the client a quick entry did not name, by form.
-	needClientKeys = keysOf(map[string]string{"visit": "visit_need_client", "objection": "objection_need_client"})
+	needClientKeys = keysOf(map[string]string{"visit": "visit_need_client", "objection": "objection_need_client", "deal": "deal_need_client"})
 
 	// Reports and exports use their own shorter labels.
 	reportStageKeys    = keysFor("rpt_stage_", append(append([]models.Stage{}, models.Stages...), models.StageLost, models.StageNone)...)
@@ -93,7 +93,9 @@ var (
 
 	// The export's sheets (reports.Export.Sheets): names and headers.
 	exportSheetKeys  = keysFor("export_sheet_", exportSheetIDs...)
-	exportHeaderKeys = keysFor("export_h_", "followups")
+	exportHeaderKeys = keysFor("export_h_", "followups", "deals", "targets")
+	// exportDealStateKeys are a deal's state in words (the card uses marks).
+	exportDealStateKeys = keysFor("rpt_dstate_", models.DealOpen, models.DealWon, models.DealLost)
 )
 
-var exportSheetIDs = []string{"visits", "objections", "clients", "followups"}
+var exportSheetIDs = []string{"visits", "objections", "clients", "followups", "deals", "targets"}

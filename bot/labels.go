@@ -63,6 +63,18 @@ func (r *Request) contact(name string, roles []models.DecisionRole) string {
 	return r.t("contact_with_roles", map[string]any{"Name": name, "Roles": r.roles(roles)})
 }
 
+// person renders a contact with title and roles in one bracket where the
+// language wants it: "Wu, Head of IT (buyer)", "王经理(总经理,决策者)".
+func (r *Request) person(name, title string, roles []models.DecisionRole) string {
+	if title == "" {
+		return r.contact(name, roles)
+	}
+	if len(roles) == 0 {
+		return r.titled(name, title)
+	}
+	return r.t("contact_titled_roles", map[string]any{"Name": name, "Title": title, "Roles": r.roles(roles)})
+}
+
 // userName returns a member's name, cached per request.
 func (b *Bot) userName(ctx context.Context, r *Request, id int64) string {
 	if r.names == nil {

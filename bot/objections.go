@@ -46,6 +46,13 @@ func (b *Bot) objectionForm() *Form {
 		Kind:  "objection",
 		Steps: formSteps(objKeys, objectionDrafts, custom),
 		Done:  b.objectionDone,
+		// Save on every step once the client and the category (the one
+		// required answer) are known, as the visit form's: the client's
+		// words and the answer stay optional.
+		CanSave: func(st *FormState) bool {
+			d := objectionDrafts.of(st)
+			return (d.ClientID != 0 || d.NewClient) && d.Objection.Category != ""
+		},
 		Describe: func(r *Request, st *FormState) string {
 			d := objectionDrafts.of(st)
 			lines := shownLines(r, objKeys, models.ObjectionFields, &d.Objection, func(f *models.FieldSpec[models.Objection]) (string, bool) {

@@ -171,7 +171,7 @@ func (b *Bot) teamVisible(ctx context.Context, r *Request, name string) bool {
 
 // /team [name], /team use NAME
 func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
-	if first, rest, _ := strings.Cut(r.Args, " "); strings.EqualFold(first, "use") || first == "切换" {
+	if first, rest, _ := strings.Cut(r.Args, " "); r.cat.wordIs(wordTeamUse, first) {
 		return b.useTeam(ctx, r, strings.TrimSpace(rest))
 	} else if r.cat.wordIs(wordTeamHistory, first) {
 		return b.teamHistory(ctx, r, strings.TrimSpace(rest))

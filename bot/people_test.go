@@ -185,7 +185,7 @@ func TestCommandMenuRegistered(t *testing.T) {
 	for _, c := range h.Fake.Commands() {
 		names = append(names, c.Command)
 	}
-	if got := strings.Join(names, " "); got != "start help cancel join lang tz team visit objection undo client clients history objections deal deals remind followups done snooze away plan me export" {
+	if got := strings.Join(names, " "); got != "start help cancel join lang tz team visit objection undo client clients history objections deal deals remind followups done snooze away plan me target pipeline month export" {
 		t.Fatalf("command menu = %q", got)
 	}
 	zh := h.Fake.CommandsFor("zh")

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"salesbot/internal/dates"
 	"salesbot/internal/outbox"
 	"salesbot/internal/quick"
+	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -58,6 +61,9 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	}
 	items, bad, badText := quick.ParsePlanItems(rest, clients)
 	if bad != 0 {
+		if t, ok := quick.BadTimeIn(badText); ok {
+			return models.Errorf(models.EINVALID, "plan_time_impossible", map[string]any{"N": bad, "Item": badText, "Input": t})
+		}
 		if d, ok := dates.ParseWeekday(badText); ok {
 			// a day and nothing else: the client is what is missing
 			return models.Errorf(models.EINVALID, "plan_no_client", map[string]any{"N": bad, "Item": badText, "Day": r.language().Weekday(d)})
@@ -67,12 +73,16 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	if err := models.CheckCount("err_too_many_plan_items", len(items), models.MaxPlanItems); err != nil {
 		return err
 	}
-	return b.savePlan(ctx, r, team, week, items)
+	return b.savePlan(ctx, r, team, week, items, false)
 }
 
 // savePlan stores parsed items (creating cards for new clients) and
 // confirms with Undo and Add-another buttons.
-func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem) error {
+// A plan item that is planned already (the same client on the same day,
+// stored or earlier in the message) is asked about first, through the plan
+// form's "again" step: nothing is stored before the answer, unless again
+// says the user answered Yes.
+func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem, again bool) error {
 	newNames := map[string]bool{}
 	for _, it := range items {
 		if it.ClientID == 0 {
@@ -91,6 +101,15 @@ func (b *Bot) savePlan(ctx context.Context, r *Request, team *models.Team, week 
 	for i, it := range items {
 		if day := week.Day(models.WeekdayIndex(it.Weekday)); models.PlanDayPast(day, today) {
 			return models.Errorf(models.EINVALID, "plan_day_past", map[string]any{"N": i + 1, "Client": it.Client, "Day": p.day(day)})
+		}
+	}
+	if !again {
+		dups, err := b.planDuplicates(ctx, r, week, items)
+		if err != nil {
+			return err
+		}
+		if len(dups) > 0 {
+			return b.askPlanAgain(ctx, r, team, week, items, dups)
 		}
 	}
 	var (
@@ -173,6 +192,8 @@ func (b *Bot) cbPlan(ctx context.Context, r *Request, payload string) error {
 		r.say("plan_undone", map[string]any{"N": n})
 		r.editLast(r.MessageID)
 		return nil
+	case "s", "m", "r", "R", "n":
+		return b.changePlanned(ctx, r, action, value)
 	case "a":
 		team, err := b.planTeam(ctx, r)
 		if err != nil {
@@ -282,15 +303,44 @@ func (b *Bot) planForm() *Form {
 				Text:     true,
 				Optional: true,
 			},
+			b.planAgainStep(),
 		},
 		Done: func(ctx context.Context, r *Request, st *FormState) error {
 			team, err := b.store.Team(ctx, teamID(st))
 			if err != nil {
 				return err
 			}
-			it := quick.PlanItem{Weekday: models.Weekday(st.Get("day")), Client: st.Get("client"), Purpose: st.Get("purpose")}
-			it.ClientID, _ = strconv.ParseInt(st.Get("client_id"), 10, 64)
-			return b.savePlan(ctx, r, team, week(st), []quick.PlanItem{it})
+			items, err := planItemsOf(st)
+			if err != nil {
+				return err
+			}
+			switch st.Get("again") {
+			case "yes":
+				return b.savePlan(ctx, r, team, week(st), items, true)
+			case "no":
+				return b.planNotAgain(ctx, r, team, week(st), items)
+			}
+			return b.savePlan(ctx, r, team, week(st), items, false)
+		},
+		// What a cancelled or expired plan form had: the items held back
+		// for the "again" question, or the answers so far.
+		Describe: func(r *Request, st *FormState) string {
+			var lines []string
+			if st.Get("items") != "" {
+				items, _ := planItemsOf(st)
+				p := b.reportText(r.Lang, time.UTC)
+				for _, it := range items {
+					lines = append(lines, p.t("plan_item_pending", map[string]any{
+						"Day": p.day(week(st).Day(models.WeekdayIndex(it.Weekday))), "Client": it.Client, "Purpose": it.Purpose}))
+				}
+				return strings.Join(lines, "\n")
+			}
+			for _, k := range []string{"client", "day", "purpose"} {
+				if v := st.Get(k); v != "" {
+					lines = append(lines, "• "+v)
+				}
+			}
+			return strings.Join(lines, "\n")
 		},
 	}
 }
@@ -298,7 +348,9 @@ func (b *Bot) planForm() *Form {
 // showPlans lists this and next week's planned visits with their status.
 func (b *Bot) showPlans(ctx context.Context, r *Request, team *models.Team) error {
 	this := models.WeekOf(r.Now, team.Location())
+	p := b.reportText(r.Lang, team.Location())
 	var blocks []string
+	var change []outbox.Button
 	for i, w := range []models.Week{this, this.Next()} {
 		rw, err := b.reports.RepWeek(ctx, team, r.User.ID, w)
 		if err != nil {
@@ -309,10 +361,26 @@ func (b *Bot) showPlans(ctx context.Context, r *Request, team *models.Team) erro
 			label = r.t("plan_label_next", nil)
 		}
 		blocks = append(blocks, b.planBlock(r, rw, label))
+		// A planned visit not made yet can be moved or removed.
+		for _, it := range rw.Plan.Items {
+			if it.Status != models.PlanDone && len(change) < maxPlanButtons {
+				change = append(change, outbox.Button{Text: clip(p.day(it.Planned.Day)+" "+rw.Clients[it.Planned.ClientID], 28),
+					Data: fmt.Sprintf("pl:s:%d", it.Planned.ID)})
+			}
+		}
 	}
-	blocks = append(blocks, r.t("plan_hint", nil))
-	for _, m := range packMessages(blocks, MaxMessageLen-96) {
-		r.reply(m, nil)
+	hint := r.t("plan_hint", nil)
+	if len(change) > 0 {
+		hint = r.t("plan_change_hint", nil) + "\n" + hint
+	}
+	blocks = append(blocks, hint)
+	msgs := packMessages(blocks, MaxMessageLen-96)
+	for i, m := range msgs {
+		var rows [][]outbox.Button
+		if i == len(msgs)-1 {
+			rows = grid(change, 2)
+		}
+		r.reply(m, rows)
 	}
 	return nil
 }
@@ -369,6 +437,11 @@ func (b *Bot) cmdMe(ctx context.Context, r *Request) error {
 		}
 	}
 	blocks := []string{strings.Join(lines, "\n"), b.planBlock(r, rw, r.t("plan_label_this", nil))}
+	month, err := b.meTargets(ctx, r, team)
+	if err != nil {
+		return err
+	}
+	blocks = append(blocks, month)
 	if len(rw.Objections) > 0 {
 		ol := []string{p.t("me_objections", map[string]any{"Count": len(rw.Objections)})}
 		for _, o := range rw.Objections {
@@ -380,5 +453,218 @@ func (b *Bot) cmdMe(ctx context.Context, r *Request) error {
 	for _, m := range packMessages(blocks, MaxMessageLen-96) {
 		r.reply(m, nil)
 	}
+	return nil
+}
+
+// planItemsOf is what the plan form saves: the items a quick /plan held
+// back for the "again" question, or the one item the form asked.
+func planItemsOf(st *FormState) ([]quick.PlanItem, error) {
+	if s := st.Get("items"); s != "" {
+		var items []quick.PlanItem
+		if err := json.Unmarshal([]byte(s), &items); err != nil {
+			return nil, fmt.Errorf("read held plan items: %w", err)
+		}
+		return items, nil
+	}
+	it := quick.PlanItem{Weekday: models.Weekday(st.Get("day")), Client: st.Get("client"), Purpose: st.Get("purpose")}
+	it.ClientID, _ = strconv.ParseInt(st.Get("client_id"), 10, 64)
+	return []quick.PlanItem{it}, nil
+}
+
+// planDup is a plan item that is planned already, as the question shows it.
+type planDup struct {
+	Day    string `json:"day"`
+	Client string `json:"client"`
+}
+
+// planDuplicates lists the items planned already: the same client on the
+// same day in the rep's plan, or earlier in the same message.
+func (b *Bot) planDuplicates(ctx context.Context, r *Request, week models.Week, items []quick.PlanItem) ([]planDup, error) {
+	var known []models.PlannedVisit
+	for _, it := range items {
+		if it.ClientID != 0 {
+			known = append(known, models.PlannedVisit{ClientID: it.ClientID, Day: week.Day(models.WeekdayIndex(it.Weekday))})
+		}
+	}
+	stored, err := b.store.PlannedOn(ctx, r.User.ID, known)
+	if err != nil {
+		return nil, err
+	}
+	var dups []planDup
+	inMessage := map[string]bool{}
+	for _, it := range items {
+		day := week.Day(models.WeekdayIndex(it.Weekday))
+		key := "new " + models.NameKey(it.Client) + " " + day
+		if it.ClientID != 0 {
+			key = storage.PlanKey(it.ClientID, day)
+		}
+		if stored[key] || inMessage[key] {
+			dups = append(dups, planDup{Day: day, Client: it.Client})
+		}
+		inMessage[key] = true
+	}
+	return dups, nil
+}
+
+// askPlanAgain holds the items back and asks whether to plan the
+// duplicates again.
+func (b *Bot) askPlanAgain(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem, dups []planDup) error {
+	held, err := json.Marshal(items)
+	if err != nil {
+		return fmt.Errorf("hold plan items: %w", err)
+	}
+	shown, err := json.Marshal(dups)
+	if err != nil {
+		return fmt.Errorf("hold plan duplicates: %w", err)
+	}
+	st := &FormState{Data: map[string]string{"week": week.Monday, "team": strconv.FormatInt(team.ID, 10),
+		"items": string(held), "dups": string(shown), "others": strconv.Itoa(len(items) - len(dups))}}
+	return b.AskStep(ctx, r, "plan", "again", st)
+}
+
+// planAgainStep asks, only when a plan item is planned already, whether
+// to plan it again (Yes) or leave it out (No); nothing is stored before.
+func (b *Bot) planAgainStep() *Step {
+	return &Step{ID: "again", When: never,
+		Prompt: func(r *Request, st *FormState) string {
+			var dups []planDup
+			_ = json.Unmarshal([]byte(st.Get("dups")), &dups)
+			p := b.reportText(r.Lang, time.UTC)
+			lines := make([]string, len(dups))
+			for i, d := range dups {
+				lines[i] = "• " + p.day(d.Day) + " " + d.Client
+			}
+			others, _ := strconv.Atoi(st.Get("others"))
+			return r.t("plan_q_again", map[string]any{"Items": strings.Join(lines, "\n"), "N": len(dups), "Others": others})
+		},
+		Choices: func(_ context.Context, r *Request, _ *FormState) ([]Choice, error) {
+			return []Choice{{r.t("plan_again_yes", nil), "yes"}, {r.t("plan_again_no", nil), "no"}}, nil
+		},
+		Parse: func(_ context.Context, _ *Request, st *FormState, a string) error {
+			st.Set("again", a)
+			return nil
+		}}
+}
+
+// planNotAgain is No to "plan it again?": the items that were not planned
+// already are saved, the others left out.
+func (b *Bot) planNotAgain(ctx context.Context, r *Request, team *models.Team, week models.Week, items []quick.PlanItem) error {
+	dups, err := b.planDuplicates(ctx, r, week, items)
+	if err != nil {
+		return err
+	}
+	drop := map[string]int{}
+	for _, d := range dups {
+		drop[d.Day+" "+models.NameKey(d.Client)]++
+	}
+	var rest []quick.PlanItem
+	for _, it := range items {
+		k := week.Day(models.WeekdayIndex(it.Weekday)) + " " + models.NameKey(it.Client)
+		if drop[k] > 0 {
+			drop[k]--
+			continue
+		}
+		rest = append(rest, it)
+	}
+	if len(rest) == 0 {
+		r.say("plan_again_dropped", nil)
+		return nil
+	}
+	return b.savePlan(ctx, r, team, week, rest, true)
+}
+
+// maxPlanButtons bounds the /plan list's buttons (two weeks of plans).
+const maxPlanButtons = 40
+
+// changePlanned moves or removes one planned visit from /plan's list:
+// "pl:s:ID" asks which, "pl:m:ID:DAY" moves it to a later day of its week
+// (today included), "pl:r:ID" asks before "pl:R:ID" removes it, "pl:n:ID"
+// keeps it.
+func (b *Bot) changePlanned(ctx context.Context, r *Request, action, value string) error {
+	idText, day, _ := strings.Cut(value, ":")
+	id, ok := parseCanonicalID(idText)
+	if !ok {
+		r.say("button_stale", nil)
+		return nil
+	}
+	pv, err := b.store.PlannedVisit(ctx, r.User, id)
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		r.say("plan_item_gone", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	team, err := b.store.Team(ctx, pv.TeamID)
+	if err != nil {
+		return err
+	}
+	p := b.reportText(r.Lang, team.Location())
+	today := models.CivilDate(r.Now, team.Location())
+	week := models.Week{Monday: pv.WeekStart}
+	data := map[string]any{"Client": pv.ClientName, "Day": p.day(pv.Day)}
+	// The days it may move to: the rest of its week, as a new plan item
+	// may be (never a day that has passed).
+	var days []string
+	for _, d := range week.Days() {
+		if d != pv.Day && !models.PlanDayPast(d, today) {
+			days = append(days, d)
+		}
+	}
+	switch action {
+	case "s":
+		item := p.t("plan_item_pending", map[string]any{"Day": p.day(pv.Day), "Client": pv.ClientName, "Purpose": pv.Purpose})
+		var bs []outbox.Button
+		for _, d := range days {
+			bs = append(bs, outbox.Button{Text: p.day(d), Data: fmt.Sprintf("pl:m:%d:%s", pv.ID, d)})
+		}
+		rows := append(grid(bs, 3), []outbox.Button{{Text: r.t("plan_remove", nil), Data: fmt.Sprintf("pl:r:%d", pv.ID)}})
+		key := "plan_item_q"
+		if len(days) == 0 {
+			key = "plan_item_q_nodays"
+		}
+		r.reply(r.t(key, map[string]any{"Item": item}), rows)
+		return nil
+	case "m":
+		if !slices.Contains(days, day) {
+			r.say("button_stale", nil)
+			return nil
+		}
+		moved, err := b.store.MovePlannedVisit(ctx, r.User.ID, pv.ID, day)
+		if err != nil {
+			return err
+		}
+		if !moved {
+			r.say("plan_item_gone", nil)
+			return nil
+		}
+		r.reply(r.t("plan_moved", map[string]any{"Client": pv.ClientName, "From": p.day(pv.Day), "To": p.day(day)}), nil)
+		r.editLast(r.MessageID)
+		return nil
+	case "r":
+		r.reply(r.t("plan_remove_q", data), [][]outbox.Button{{
+			{Text: r.t("plan_remove_yes", nil), Data: fmt.Sprintf("pl:R:%d", pv.ID)},
+			{Text: r.t("plan_keep", nil), Data: fmt.Sprintf("pl:n:%d", pv.ID)},
+		}})
+		r.editLast(r.MessageID)
+		return nil
+	case "R":
+		n, err := b.store.DeletePlannedVisits(ctx, r.User.ID, []int64{pv.ID})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			r.say("plan_item_gone", nil)
+			return nil
+		}
+		r.reply(r.t("plan_removed", data), nil)
+		r.editLast(r.MessageID)
+		return nil
+	case "n":
+		r.reply(r.t("plan_kept", data), nil)
+		r.editLast(r.MessageID)
+		return nil
+	}
+	r.say("button_stale", nil)
 	return nil
 }

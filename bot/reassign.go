@@ -205,8 +205,9 @@ func (b *Bot) teamMember(ctx context.Context, teamID, userID int64, active bool)
 }
 
 // cutOwner reads "/client NAME owner @rep" as (NAME, "@rep").
-func cutOwner(args string) (name, who string, ok bool) {
-	for _, sep := range []string{" owner ", " 负责人 "} {
+func (c *Catalogue) cutOwner(args string) (name, who string, ok bool) {
+	for _, w := range c.wordsOf(wordClientOwner) {
+		sep := " " + w + " "
 		if i := strings.LastIndex(strings.ToLower(args), sep); i > 0 {
 			name, who = strings.TrimSpace(args[:i]), strings.TrimSpace(args[i+len(sep):])
 			return name, who, name != "" && who != ""

@@ -170,6 +170,9 @@ func (b *Bot) digestBlocks(lang string, d *models.DailyDigest, lateDue time.Time
 	if len(flags) > 0 {
 		blocks = append(blocks, strings.Join(flags, "\n\n"))
 	}
+	if d.Month != nil {
+		blocks = append(blocks, p.targetsBlock("digest_targets_header", d.Month))
+	}
 	for _, rd := range d.Reps {
 		blocks = append(blocks, p.repDay(rd, d.FollowUps))
 	}
@@ -311,6 +314,9 @@ func (p reportText) summaryBlocks(s *models.WeeklySummary, lateDue time.Time) []
 	if len(s.NoPlan) > 0 {
 		blocks = append(blocks, p.t("summary_noplan", map[string]any{"Names": p.names(s.NoPlan)}))
 	}
+	if s.Month != nil {
+		blocks = append(blocks, p.targetsBlock("summary_targets_header", s.Month))
+	}
 	return blocks
 }
 
@@ -356,6 +362,9 @@ func (p reportText) caption(s *models.WeeklySummary) string {
 	}
 	c := p.t(key, map[string]any{"Team": s.TeamName, "Num": n, "Done": tt.Done, "Planned": tt.Planned, "Pct": pct(tt),
 		"Missed": tt.Missed, "Unplanned": tt.Unplanned, "Visits": s.Visits, "Objections": p.objectionList(s)})
+	if t := p.targetsCaption(s.Month); t != "" {
+		c += "\n" + t
+	}
 	if r := []rune(c); len(r) > 1024 {
 		c = string(r[:1023]) + "…"
 	}
@@ -380,6 +389,7 @@ func (p reportText) chartData(s *models.WeeklySummary) chart.Weekly {
 	for _, o := range objs {
 		w.Objections = append(w.Objections, chart.Bar{Label: p.category(o.Category), Value: o.Count})
 	}
+	w.Targets = p.targetsChart(s.Month)
 	return w
 }
 

@@ -52,8 +52,19 @@ func applySchedule(c *Catalogue, set *models.ReportSettings, w []string) bool {
 		t, ok2 := models.ParseClockTime(args[1])
 		return d, t, ok && ok2
 	}
-	what, _ := c.wordOf(w[0], wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays)
+	what, _ := c.wordOf(w[0], wordScheduleDigest, wordScheduleSumm, wordScheduleDead, wordScheduleDays, wordScheduleMonth)
 	switch what {
+	case wordScheduleMonth:
+		if len(w) != 2 {
+			return false
+		}
+		if on, ok := onOff(w[1]); ok {
+			set.MonthOn = on
+			return true
+		}
+		t, ok := models.ParseClockTime(w[1])
+		set.MonthTime, set.MonthOn = t, true
+		return ok
 	case wordScheduleDigest:
 		if len(w) != 2 {
 			return false
@@ -138,6 +149,7 @@ func (b *Bot) scheduleText(r *Request, team *models.Team, s models.ReportSetting
 	data := map[string]any{"Team": team.Name, "TZ": team.TZ,
 		"DigestOn": s.DigestOn, "DigestTime": s.DigestTime.String(), "Days": strings.Join(days, " "),
 		"SummaryOn": s.SummaryOn, "SummaryDay": wd(s.SummaryDay), "SummaryTime": s.SummaryTime.String(),
-		"DeadlineOn": s.PlanReminderOn, "DeadlineDay": wd(s.PlanDeadlineDay), "DeadlineTime": s.PlanDeadlineTime.String()}
+		"DeadlineOn": s.PlanReminderOn, "DeadlineDay": wd(s.PlanDeadlineDay), "DeadlineTime": s.PlanDeadlineTime.String(),
+		"MonthOn": s.MonthOn, "MonthTime": s.MonthTime.String()}
 	return r.t("schedule_show", data)
 }

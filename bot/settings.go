@@ -2,10 +2,12 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"salesbot/internal/dates"
+	"salesbot/internal/quick"
 	"salesbot/internal/storage"
 	"salesbot/models"
 )
@@ -46,7 +48,11 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if keyAt < 0 {
-		r.reply(b.settingsText(r, team), nil)
+		targets, err := b.settingsTargetsText(ctx, r, team)
+		if err != nil {
+			return err
+		}
+		r.reply(b.settingsText(ctx, r, team)+"\n"+targets, nil)
 		return nil
 	}
 	value := strings.Join(fields[keyAt+1:], " ")
@@ -57,6 +63,8 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		return nil
 	}
 	switch key {
+	case wordSettingTarget:
+		return b.settingsTarget(ctx, r, team, value)
 	case wordSettingTZ:
 		loc, ok := models.ParseZone(value)
 		if !ok {
@@ -65,7 +73,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		name := loc.String()
 		s.TZ = &name
 	case wordSettingRevisit:
-		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(value, "d"), "天"))
+		days, err := strconv.Atoi(r.cat.cutUnit(wordUnitDays, value))
 		if err != nil {
 			return bad("/settings revisit 7")
 		}
@@ -81,7 +89,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		if r.cat.wordIs(wordQuietOff, value) {
 			hours.QuietFrom, hours.QuietTo = 0, 0
 		} else {
-			from, to, found := strings.Cut(strings.NewReplacer("–", "-", "—", "-", "~", "-", "到", "-").Replace(value), "-")
+			from, to, found := strings.Cut(r.cat.rangeDashes(value), "-")
 			f, ok1 := models.ParseClockTime(from)
 			t, ok2 := models.ParseClockTime(to)
 			if !found || !ok1 || !ok2 {
@@ -100,6 +108,20 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 			return bad("/settings shared on")
 		}
 		s.SharedClients = &on
+	case wordSettingCurr:
+		code, ok := quick.ParseCurrency(value)
+		if !ok {
+			return bad("/settings currency CNY")
+		}
+		s.Currency = &code
+	case wordSettingProb:
+		stage, pct, ok := parseProbability(value)
+		if !ok {
+			return bad("/settings probability demo 40")
+		}
+		if err := b.store.SetStageProbability(ctx, team.ID, stage, pct); err != nil {
+			return err
+		}
 	case wordSettingDaysOff:
 		days, ok := parseWeekdays(r.cat, value)
 		if !ok {
@@ -112,7 +134,11 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(r, team), nil)
+	targets, err := b.settingsTargetsText(ctx, r, team)
+	if err != nil {
+		return err
+	}
+	r.reply(r.t("settings_saved", nil)+"\n"+b.settingsText(ctx, r, team)+"\n"+targets, nil)
 	return nil
 }
 
@@ -136,7 +162,38 @@ func parseWeekdays(c *Catalogue, s string) (models.Weekdays, bool) {
 	return w, true
 }
 
-func (b *Bot) settingsText(r *Request, t *models.Team) string {
+// parseProbability reads "demo 40", "demo 40%", "产品演示 40": a stage and
+// a percent, 0 to 100.
+func parseProbability(s string) (models.Stage, int, bool) {
+	f := strings.Fields(s)
+	if len(f) < 2 {
+		return models.StageNone, 0, false
+	}
+	pct, err := strconv.Atoi(strings.TrimRight(f[len(f)-1], "%％"))
+	if err != nil || pct < 0 || pct > 100 {
+		return models.StageNone, 0, false
+	}
+	stage, ok := models.ParseStage(strings.Join(f[:len(f)-1], " "))
+	if !ok || stage.Index() < 0 {
+		return models.StageNone, 0, false
+	}
+	return stage, pct, true
+}
+
+// probabilitiesText lists a team's stage probabilities in stage order.
+func (b *Bot) probabilitiesText(ctx context.Context, r *Request, teamID int64) string {
+	probs, err := b.store.StageProbabilities(ctx, teamID)
+	if err != nil {
+		probs = models.DefaultStageProbabilities()
+	}
+	parts := make([]string, len(models.Stages))
+	for i, s := range models.Stages {
+		parts[i] = fmt.Sprintf("%s %d%%", r.stage(s), probs.Of(s))
+	}
+	return r.t("settings_probabilities", map[string]any{"List": strings.Join(parts, " · ")})
+}
+
+func (b *Bot) settingsText(ctx context.Context, r *Request, t *models.Team) string {
 	revisit := r.t("settings_revisit_days", map[string]any{"Days": models.RevisitInterval(t.RevisitDays)})
 	quiet := r.t("settings_none", nil)
 	if t.Hours.QuietFrom != t.Hours.QuietTo {
@@ -154,6 +211,11 @@ func (b *Bot) settingsText(r *Request, t *models.Team) string {
 	if t.SharedClients {
 		shared = r.t("settings_shared_on", nil)
 	}
+	currency := t.Currency
+	if currency == "" {
+		currency = r.t("settings_currency_none", nil)
+	}
 	return r.t("settings_show", map[string]any{"Team": t.Name, "TZ": t.Location().String(), "Revisit": revisit,
-		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off, "Shared": shared})
+		"Morning": t.Hours.Morning.String(), "Quiet": quiet, "DaysOff": off, "Shared": shared, "Currency": currency}) +
+		"\n" + b.probabilitiesText(ctx, r, t.ID)
 }

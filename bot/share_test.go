@@ -31,10 +31,15 @@ func testShareByHandAndAccessHistory(t *testing.T, h *apptest.Harness) {
 	h.Flush()
 	apptest.MustContain(t, h.Fake.SentTo(bob.ID), "Mia shared the client Acme with you: /client Acme")
 	apptest.MustContain(t, h.Send(bob, "/client Acme"), "🏢 Acme", "Owner: Ann")
+	// The rep's /clients lists what the one rule lets him see: the client
+	// shared with him, with its owner named, beside his own.
+	h.Send(bob, "/visit Brio; call")
+	apptest.MustContain(t, h.Send(bob, "/clients"), "Your clients: 2 (page 1 of 1)", "1. Acme — ", " · Ann", "2. Brio — ")
 	apptest.MustContain(t, h.Send(mia, "/client Acme share @bob"), "Acme is shared with Bob already.")
 	apptest.MustContain(t, h.Send(mia, "/client Acme unshare @bob"), "Acme is no longer shared with Bob.")
 	apptest.MustContain(t, h.Send(mia, "/client Acme unshare @bob"), "Acme was not shared with Bob")
 	apptest.MustContain(t, h.Send(bob, "/client Acme"), "Acme is a client of Ann, and not shared with you.")
+	mustNotContain(t, h.Send(bob, "/clients"), "Acme")
 
 	// Forged buttons: asking for a client one can see, or another team's;
 	// a rep pressing Share; a Share for another team's rep or client.

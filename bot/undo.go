@@ -145,6 +145,17 @@ func undoLines(r *Request, fx *models.UndoEffect, done bool) []string {
 		}
 		line("undo_line_stage", map[string]any{"From": r.stage(fx.StageFrom), "To": to})
 	}
+	if fx.DealTitle != "" {
+		if fx.DealBack {
+			to := ""
+			if fx.DealTo != models.StageNone {
+				to = r.stage(fx.DealTo)
+			}
+			line("undo_line_deal_stage", map[string]any{"Deal": fx.DealTitle, "From": r.stage(fx.DealFrom), "To": to})
+		} else {
+			line("undo_line_deal", map[string]any{"Deal": fx.DealTitle})
+		}
+	}
 	for _, at := range fx.Reopens {
 		line("undo_line_reopens", map[string]any{"At": r.time(at)})
 	}

@@ -32,6 +32,7 @@ func (b *Bot) visitConfirmation(ctx context.Context, r *Request, d *visitDraft, 
 	if l := b.stageLine(r, s); l != "" {
 		lines = append(lines, l)
 	}
+	lines = append(lines, b.visitDealLines(ctx, r, s)...)
 	lines = append(lines, b.followUpLine(ctx, r, s))
 	if c.NeedsNewPlan() {
 		lines = append(lines, r.t("visit_needs_new_plan", map[string]any{"N": c.NoProgressVisits, "Client": c.Name}))
@@ -53,7 +54,7 @@ func (b *Bot) visitSummary(r *Request, d *visitDraft, s *storage.SavedVisit) []s
 	v := s.Visit
 	lines := shownLines(r, visitKeys, models.VisitFields, v, func(f *models.FieldSpec[models.Visit]) (string, bool) {
 		switch f.Name {
-		case models.FieldClient, models.FieldStage, models.FieldNextVisit:
+		case models.FieldClient, models.FieldStage, models.FieldNextVisit, models.FieldDeal:
 			return "", true
 		case models.FieldContacts:
 			met := make([]draftContact, len(s.Contacts))
@@ -152,6 +153,15 @@ func (b *Bot) showVisit(ctx context.Context, r *Request, v *models.Visit, mine b
 			return metLine(r, met), true
 		case models.FieldPlace:
 			return placeLine(r, v.Place, v.Lat != nil, v.LiveLocation), true
+		case models.FieldDeal:
+			if v.DealID == 0 {
+				return "", true
+			}
+			title := "?"
+			if d, err := b.store.Deal(ctx, r.User, v.DealID); err == nil {
+				title = d.Title
+			}
+			return labelled(r, visitKeys, f, title), true
 		}
 		return "", false
 	})...)
@@ -256,7 +266,7 @@ func (b *Bot) readParts(r *Request, d *visitDraft, s *storage.SavedVisit) []stri
 		case quick.KindContact:
 			var met []string
 			for _, c := range p.Contacts {
-				met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
+				met = append(met, r.person(c.Name, c.Title, c.Roles))
 			}
 			reading = r.t("read_contact", map[string]any{"Met": r.list(met)})
 		case quick.KindNextVisit:

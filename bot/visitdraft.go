@@ -44,6 +44,10 @@ type visitDraft struct {
 	// Offered is the client whose contacts the form has offered (its only
 	// contact chosen already), so a contact taken off is not put back.
 	Offered int64 `json:"offered,omitempty"`
+	// DealID is the client's open deal the visit is for (0: none);
+	// DealAsked says it is settled (chosen, the only one, or "no deal").
+	DealID    int64 `json:"deal,omitempty"`
+	DealAsked bool  `json:"deal_asked,omitempty"`
 }
 
 type draftContact struct {
@@ -63,6 +67,7 @@ func (d *visitDraft) record() models.Visit {
 	v.ID, v.ClientID = d.EditID, d.ClientID
 	v.Lat, v.Lon, v.LiveLocation = d.Lat, d.Lon, d.Live
 	v.NextVisitAt, v.NoFollowUp = d.NextAt, d.NoFollowUp
+	v.DealID = d.DealID
 	if d.At != nil {
 		v.At = *d.At
 	}
@@ -84,6 +89,8 @@ func (d *visitDraft) setClient(id int64, name string, teamID int64) {
 		for i := range d.Contacts {
 			d.Contacts[i].ID = 0
 		}
+		// Another client's deals are asked about again.
+		d.DealID, d.DealAsked = 0, false
 	}
 	d.clientChoice.set(id, name, teamID)
 }
@@ -146,7 +153,8 @@ func draftFromQuick(q *quick.Visit) *visitDraft {
 
 func draftFromVisit(v *models.Visit, c *models.Client, contacts []models.Contact) *visitDraft {
 	d := &visitDraft{Visit: *v, EditID: v.ID, clientChoice: clientChoice{TeamID: v.TeamID, ClientID: v.ClientID, ClientName: c.Name},
-		Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp}
+		Lat: v.Lat, Lon: v.Lon, Live: v.LiveLocation, NextAt: v.NextVisitAt, NoFollowUp: v.NoFollowUp,
+		DealID: v.DealID, DealAsked: true}
 	at := v.At
 	d.At = &at
 	for _, ct := range contacts {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ func (b *Bot) visitForm() *Form {
 		models.FieldWhen:      {b.whenStep()},
 		models.FieldContacts:  {b.contactsStep()},
 		models.FieldNextVisit: b.nextVisitSteps(),
+		models.FieldDeal:      {b.visitDealStep()},
 	}
 	steps := formSteps(visitKeys, visitDrafts, custom)
 	withAttitude(steps)
@@ -116,8 +118,12 @@ func (b *Bot) whenStep() *Step {
 			return visitDrafts.update(st, func(d *visitDraft) error {
 				at := r.Now.UTC()
 				if a != "now" {
-					var ok bool
-					if at, _, ok = quick.ReadWhen(a, r.Now, r.Loc); !ok {
+					var err error
+					at, _, err = quick.ReadWhen(a, r.Now, r.Loc)
+					if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+						return models.Errorf(models.EINVALID, "err_when_time_impossible", map[string]any{"Input": te.Text})
+					}
+					if err != nil {
 						return models.Errorf(models.EINVALID, "err_when_unreadable", map[string]any{"Value": a})
 					}
 				}
@@ -200,7 +206,7 @@ func (b *Bot) contactsPrompt(r *Request, st *FormState) string {
 	d := visitDrafts.of(st)
 	var met []string
 	for _, c := range d.Contacts {
-		met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
+		met = append(met, r.person(c.Name, c.Title, c.Roles))
 	}
 	so := ""
 	if len(met) > 0 {
@@ -245,7 +251,7 @@ func (b *Bot) contactChoices(ctx context.Context, r *Request, st *FormState) ([]
 	}
 	for _, c := range d.Contacts {
 		if c.ID == 0 {
-			cs = append(cs, Choice{"✓ " + r.contact(r.titled(c.Name, c.Title), c.Roles), "rm:" + c.Name})
+			cs = append(cs, Choice{"✓ " + r.person(c.Name, c.Title, c.Roles), "rm:" + c.Name})
 		}
 	}
 	return append(cs, Choice{r.t("visit_contacts_done", nil), "done"}), nil
@@ -363,6 +369,9 @@ func (b *Bot) parseNext(_ context.Context, r *Request, st *FormState, a string) 
 // readDate reads a future date as typed ("friday 10:00", "下周三").
 func (b *Bot) readDate(r *Request, text string) (time.Time, error) {
 	res, err := dates.Parse(text, r.Now, dates.Options{Location: r.Loc})
+	if te := (*dates.TimeError)(nil); errors.As(err, &te) {
+		return time.Time{}, models.Errorf(models.EINVALID, "err_date_time_impossible", map[string]any{"Input": te.Text})
+	}
 	if err != nil || res.Rest != "" {
 		return time.Time{}, models.Errorf(models.EINVALID, "err_date_unreadable", map[string]any{"Value": text})
 	}
@@ -381,6 +390,8 @@ func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 			return labelled(r, visitKeys, f, firstNonEmpty(d.ClientName, d.Typed)), true
 		case models.FieldContacts:
 			return metLine(r, d.Contacts), true
+		case models.FieldDeal:
+			return "", true
 		}
 		return "", false
 	})
@@ -394,7 +405,7 @@ func (b *Bot) describeVisit(r *Request, d *visitDraft) string {
 func metLine(r *Request, cs []draftContact) string {
 	var met []string
 	for _, c := range cs {
-		met = append(met, r.contact(r.titled(c.Name, c.Title), c.Roles))
+		met = append(met, r.person(c.Name, c.Title, c.Roles))
 	}
 	if len(met) == 0 {
 		return ""

@@ -30,6 +30,12 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	if parsed == nil || err != nil {
 		return err
 	}
+	if parsed.BadTime != "" {
+		// "tomorrow 26:00": refused whole, as /remind does, rather than
+		// saved now with the time kept as a note.
+		r.say("err_visit_time_impossible", map[string]any{"Input": parsed.BadTime})
+		return nil
+	}
 	d := draftFromQuick(parsed)
 	d.TeamID = team
 	if err := d.check(); err != nil {
@@ -46,6 +52,9 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 	d := visitDrafts.of(st)
 	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { visitDrafts.store(st, d) }); asked || err != nil {
+		return err
+	}
+	if asked, err := b.settleDeal(ctx, r, st, d); asked || err != nil {
 		return err
 	}
 	if err := models.CheckVisitTime(d.at(r.Now), r.Now); err != nil {
@@ -154,6 +163,10 @@ func (b *Bot) parseQuickVisit(ctx context.Context, r *Request, team int64) (*qui
 		u := quick.ParseUnseparated(r.Args, names, r.Now, r.Loc)
 		if u.Visit != nil {
 			return u.Visit, nil
+		}
+		if u.BadTime != "" {
+			r.say("err_visit_time_impossible", map[string]any{"Input": u.BadTime})
+			return nil, nil
 		}
 		if u.Suggest != "" {
 			r.say("visit_separate_parts", map[string]any{"Suggest": "/visit " + u.Suggest})

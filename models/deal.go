@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/currency"
 )
 
 // ProcurementStep is where the customer is in its own purchase process,
@@ -80,25 +82,8 @@ const (
 var LostReasons = []LostReason{LostPrice, LostFit, LostCompetitor, LostNoBudget, LostTiming, LostRelation, LostContact, LostOther}
 
 var (
-	stepWords = newKeywords(map[ProcurementStep][]string{
-		StepInternalNeed: {"internal need", "need", "内部需求", "需求"},
-		StepProjectSetUp: {"project set up", "project setup", "set up", "立项", "确立项目"},
-		StepInformation:  {"information gathering", "information", "info", "收集信息", "信息收集"},
-		StepScreening:    {"technical screening", "screening", "技术筛选", "筛选"},
-		StepEvaluation:   {"evaluation", "project evaluation", "项目评估", "评估"},
-		StepDecision:     {"final decision", "decision", "最终决策", "决策"},
-		StepDelivery:     {"delivery and service", "delivery", "service", "后续服务", "交付"},
-	})
-	lostWords = newKeywords(map[LostReason][]string{
-		LostPrice:      {"price", "too expensive", "expensive", "价格", "太贵", "贵"},
-		LostFit:        {"product fit", "fit", "product", "technical", "产品", "不适合", "技术"},
-		LostCompetitor: {"competitor", "competition", "竞争对手", "竞品", "对手"},
-		LostNoBudget:   {"no budget", "budget", "没预算", "预算", "没有预算"},
-		LostTiming:     {"timing", "postponed", "delayed", "later", "推迟", "延期", "时机"},
-		LostRelation:   {"relationship", "relation", "关系", "客情"},
-		LostContact:    {"lost contact", "no contact", "unreachable", "失联", "联系不上"},
-		LostOther:      {"other", "其他", "其它"},
-	})
+	stepWords = kindKeywords[ProcurementStep](kindStep)
+	lostWords = kindKeywords[LostReason](kindLost)
 )
 
 // ParseProcurementStep reads a procurement step ("screening", "技术筛选").
@@ -298,6 +283,26 @@ func (d *Deal) Lost(now time.Time, reason LostReason, words, to string) error {
 	return nil
 }
 
+// NoteLost adds to a lost deal what its reason button could not say: the
+// competitor it went to and the client's words (blank: kept as filed).
+func (d *Deal) NoteLost(now time.Time, to, words string) error {
+	if d.State != DealLost {
+		return Errorf(ECONFLICT, "err_deal_not_lost", map[string]any{"Title": d.Title})
+	}
+	to, words = strings.TrimSpace(to), strings.TrimSpace(words)
+	if utf8.RuneCountInString(to) > MaxDealTitle {
+		return Errorf(EINVALID, "err_deal_too_long", map[string]any{"Max": MaxDealTitle})
+	}
+	if to != "" {
+		d.LostTo = to
+	}
+	if words != "" {
+		d.LostWords = words
+	}
+	d.UpdatedAt = now.UTC()
+	return nil
+}
+
 // AdvanceStage is a visit's effect on its deal: the deal's stage moves by
 // the same rule as a client's (forward only; ApplyVisitStage).
 func (d *Deal) AdvanceStage(stated Stage) StageOutcome {
@@ -322,4 +327,103 @@ func DealCloseLess(a, b *Deal) bool {
 		return a.CloseMonth.Before(b.CloseMonth)
 	}
 	return a.ID < b.ID
+}
+
+// DealRecord is a deal with its client's and rep's names, as an export
+// writes it.
+type DealRecord struct {
+	Deal
+	Client, Owner string
+}
+
+// Text is a competitor as one line: "Brand X (X1, unhappy, rep
+// Li)", its details in the order typed.
+func (c Competitor) Text(repWord string) string {
+	var bits []string
+	for _, s := range []string{c.Product, c.Satisfaction} {
+		if s != "" {
+			bits = append(bits, s)
+		}
+	}
+	if c.Rep != "" {
+		bits = append(bits, strings.TrimSpace(repWord+" "+c.Rep))
+	}
+	if len(bits) == 0 {
+		return c.Name
+	}
+	return c.Name + " (" + strings.Join(bits, ", ") + ")"
+}
+
+// DealChange is what a later entry says of an open deal: the parts it
+// names replace the deal's; competitors named again get the details
+// given, new ones are added.
+type DealChange struct {
+	NextStep     string
+	NextStepAt   time.Time
+	Competitors  []Competitor
+	Budget       BudgetStatus
+	BudgetAmount Money
+	Step         ProcurementStep
+	Stage        Stage
+	CloseMonth   Month
+}
+
+// Change applies c to the deal.
+func (d *Deal) Change(c DealChange) {
+	if c.NextStep != "" || !c.NextStepAt.IsZero() {
+		d.NextStep, d.NextStepAt = c.NextStep, c.NextStepAt
+	}
+	if c.Budget != BudgetUnknown {
+		d.Budget, d.BudgetAmount = c.Budget, c.BudgetAmount
+	}
+	if c.Step != StepNone {
+		d.Step = c.Step
+	}
+	if c.Stage != StageNone {
+		d.Stage = c.Stage
+	}
+	if !c.CloseMonth.IsZero() {
+		d.CloseMonth = c.CloseMonth
+	}
+	for _, nc := range c.Competitors {
+		found := false
+		for i := range d.Competitors {
+			if have := &d.Competitors[i]; Fold(have.Name) == Fold(nc.Name) {
+				found = true
+				for _, f := range []struct {
+					dst *string
+					v   string
+				}{{&have.Product, nc.Product}, {&have.Satisfaction, nc.Satisfaction}, {&have.Rep, nc.Rep}} {
+					if f.v != "" {
+						*f.dst = f.v
+					}
+				}
+			}
+		}
+		if !found {
+			d.Competitors = append(d.Competitors, nc)
+		}
+	}
+}
+
+// ParseCurrency reads an ISO 4217 currency code ("cny", "USD") and returns
+// it upper case; anything else is false.
+func ParseCurrency(s string) (string, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) != 3 {
+		return "", false
+	}
+	u, err := currency.ParseISO(s)
+	if err != nil {
+		return "", false
+	}
+	return u.String(), true
+}
+
+// InCurrency gives an amount typed without a currency the team's (a
+// no-op when it has one, or when the team has none).
+func (m *Money) InCurrency(team string) {
+	if m.Currency == "" && m.Minor != 0 {
+		m.Currency = team
+	}
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -128,5 +129,27 @@ func TestMonthKey(t *testing.T) {
 	}
 	if (Month{}).Key() != "" {
 		t.Fatal("unset month")
+	}
+}
+
+// NoteLost adds the competitor and the words to a lost deal only; blanks
+// keep what was filed.
+func TestDealNoteLost(t *testing.T) {
+	now := time.Date(2026, 12, 8, 15, 0, 0, 0, time.UTC)
+	d := &Deal{ClientID: 1, Title: "20 trucks", State: DealOpen}
+	if err := d.NoteLost(now, "Brand X", "cheaper"); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("an open deal: %v", err)
+	}
+	if err := d.Lost(now, LostCompetitor, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.NoteLost(now, " Brand X ", ""); err != nil || d.LostTo != "Brand X" || d.LostWords != "" {
+		t.Fatalf("to: %v %+v", err, d)
+	}
+	if err := d.NoteLost(now, "", " cheaper "); err != nil || d.LostTo != "Brand X" || d.LostWords != "cheaper" {
+		t.Fatalf("words: %v %+v", err, d)
+	}
+	if err := d.NoteLost(now, strings.Repeat("x", MaxDealTitle+1), ""); ErrorCode(err) != EINVALID || d.LostTo != "Brand X" {
+		t.Fatalf("too long: %v %+v", err, d)
 	}
 }

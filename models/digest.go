@@ -179,6 +179,9 @@ type DailyDigest struct {
 	// FollowUps is false while follow-ups are not tracked (the counts are
 	// then left out rather than shown as zero).
 	FollowUps bool
+	// Month is the month to date against the targets, as of the end of the
+	// day (now, for today).
+	Month *MonthAttainment
 }
 
 // PlannedLine is a line of a rep's plan for the coming week.
@@ -232,6 +235,9 @@ type WeeklySummary struct {
 	Objections   []ObjectionStat
 	// ObjectionCount is all the week's objections.
 	ObjectionCount int
+	// Month is the month of the week's last day to date against the
+	// targets, as of the end of the week (now, while it runs).
+	Month *MonthAttainment
 }
 
 // ReportSettings are a team's report schedule, in the team's zone.
@@ -248,16 +254,22 @@ type ReportSettings struct {
 	PlanReminderOn   bool
 	PlanDeadlineDay  time.Weekday
 	PlanDeadlineTime ClockTime
+	// MonthOn: on the 1st at MonthTime managers get the review of the
+	// month that ended, and reps their own.
+	MonthOn   bool
+	MonthTime ClockTime
 }
 
 // DefaultReportSettings: the digest at 18:30 on working days, the summary
-// on Monday at 09:00, the plan deadline on Friday at 16:00.
+// on Monday at 09:00, the plan deadline on Friday at 16:00, the month's
+// review on the 1st at 09:00.
 func DefaultReportSettings() ReportSettings {
 	return ReportSettings{
 		DigestOn: true, DigestTime: Clock(18, 30),
 		DigestDays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 		SummaryOn:  true, SummaryDay: time.Monday, SummaryTime: Clock(9, 0),
 		PlanReminderOn: true, PlanDeadlineDay: time.Friday, PlanDeadlineTime: Clock(16, 0),
+		MonthOn: true, MonthTime: Clock(9, 0),
 	}
 }
 
@@ -276,6 +288,8 @@ const (
 	ReportDigest       = "digest"
 	ReportSummary      = "summary"
 	ReportPlanReminder = "plan_reminder"
+	// ReportMonth is the month's review; its period is the month ("2026-11").
+	ReportMonth = "month"
 )
 
 // RepWeekly is one rep's week: their plan with its status, their visits and

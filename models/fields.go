@@ -263,6 +263,8 @@ const (
 	FieldLastVisit  Field = "last_visit"
 	FieldCreated    Field = "created"
 	FieldRoles      Field = "roles"
+	// FieldDeal is the client's deal a visit was for.
+	FieldDeal Field = "deal"
 )
 
 // VisitFields are a visit's fields, in the order the form asks them, the
@@ -271,60 +273,63 @@ const (
 var VisitFields = []FieldSpec[Visit]{
 	{Name: FieldClient, Kind: CustomField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 24},
 	{Name: FieldMethod, Kind: ChoiceField, Enum: EnumMethod, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 12,
-		Keywords: []string{"method", "via", "how", "方式", "方法", "拜访方式"},
+		Keywords: fieldWords(kindVisitField, FieldMethod),
 		Get:      func(v *Visit) string { return string(v.Method) }, Set: func(v *Visit, s string) { v.Method = Method(s) }},
 	{Name: FieldContacts, Kind: CustomField, Use: UseAsk | UseEdit | UseShow,
-		Keywords: []string{"met", "contact", "contacts", "people", "见了", "联系人", "会见"}},
+		Keywords: fieldWords(kindVisitField, FieldContacts)},
 	{Name: FieldStageBefore, Kind: ChoiceField, Enum: EnumStage, Use: UseExport, Width: 16,
 		Get: func(v *Visit) string { return string(v.StageBefore) }},
 	{Name: FieldStageReached, Kind: ChoiceField, Enum: EnumStage, Use: UseExport, Width: 16,
 		Get: func(v *Visit) string { return string(v.StageReached()) }},
 	{Name: FieldStage, Kind: ChoiceField, Enum: EnumStage, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 16,
-		Keywords: []string{"stage", "阶段", "进度", "业务进度"},
+		Keywords: fieldWords(kindVisitField, FieldStage),
 		Get:      func(v *Visit) string { return string(v.Stage) }, Set: func(v *Visit, s string) { v.Stage = Stage(s) }},
 	{Name: FieldAttitude, Kind: ChoiceField, Enum: EnumAttitude, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 10,
-		Keywords: []string{"attitude", "mood", "态度", "客户态度"},
+		Keywords: fieldWords(kindVisitField, FieldAttitude),
 		Get:      func(v *Visit) string { return string(v.Attitude) }, Set: func(v *Visit, s string) { v.Attitude = Attitude(s) }},
 	{Name: FieldNextStep, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport | UseLine, Width: 30,
-		Keywords: []string{"next", "next step", "nextstep", "todo", "to do", "下一步", "下步", "后续", "待办"},
+		Keywords: fieldWords(kindVisitField, FieldNextStep),
 		Get:      func(v *Visit) string { return v.NextStep }, Set: func(v *Visit, s string) { v.NextStep = s }},
 	{Name: FieldDuration, Kind: MinutesField, Use: UseEdit | UseShow | UseExport, Width: 9,
-		Keywords: []string{"duration", "time spent", "时长", "用时"},
+		Keywords: fieldWords(kindVisitField, FieldDuration),
 		Get:      func(v *Visit) string { return minutes(v.DurationMin) }, Set: func(v *Visit, s string) { v.DurationMin = atoi0(s) }},
 	{Name: FieldPlace, Kind: TextField, Max: MaxPlaceLen, Use: UseEdit | UseShow | UseExport, Width: 24,
-		Keywords: []string{"place", "location", "where", "地点", "地址"},
+		Keywords: fieldWords(kindVisitField, FieldPlace),
 		Get:      func(v *Visit) string { return v.Place }, Set: func(v *Visit, s string) { v.Place = s }},
 	{Name: FieldTalkingPoints, Step: "points", Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 40,
-		Keywords: []string{"points", "talking points", "talked", "discussed", "topics", "要点", "谈话要点", "洽谈要点", "沟通内容", "内容"},
+		Keywords: fieldWords(kindVisitField, FieldTalkingPoints),
 		Get:      func(v *Visit) string { return v.TalkingPoints }, Set: func(v *Visit, s string) { v.TalkingPoints = s }},
 	{Name: FieldClientView, Step: "view", Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 40,
-		Keywords: []string{"view", "client view", "clients view", "they said", "feedback", "客户意见", "客户看法", "意见", "反馈", "客户反馈", "看法"},
+		Keywords: fieldWords(kindVisitField, FieldClientView),
 		Get:      func(v *Visit) string { return v.ClientView }, Set: func(v *Visit, s string) { v.ClientView = s }},
 	{Name: FieldNextVisit, Step: "next", Kind: TimeField, Use: UseAsk | UseEdit | UseShow | UseExport, Width: 17,
-		Keywords: []string{"revisit", "next visit", "follow up", "followup", "复访", "回访", "下次拜访", "下次", "再访"},
+		Keywords: fieldWords(kindVisitField, FieldNextVisit),
 		Time:     func(v *Visit) *time.Time { return v.NextVisitAt }},
 	// Reps often log in the evening: the visit's time is asked (default
 	// now) and may lie in the past, never ahead. It is asked last, after the
 	// next visit, so a typical visit saved on the way never meets it.
 	{Name: FieldWhen, Kind: TimeField, Use: UseAsk | UseEdit,
-		Keywords: []string{"when", "date", "visited", "visit time", "时间", "拜访时间", "日期"},
+		Keywords: fieldWords(kindVisitField, FieldWhen),
 		Time:     func(v *Visit) *time.Time { return &v.At }},
 	{Name: FieldNotes, Kind: TextField, Max: MaxTextLen, Use: UseEdit | UseShow | UseExport, Width: 30,
-		Keywords: []string{"note", "notes", "备注", "注"},
+		Keywords: fieldWords(kindVisitField, FieldNotes),
 		Get:      func(v *Visit) string { return v.Notes }, Set: func(v *Visit, s string) { v.Notes = s }},
+	// The deal is settled when the visit is saved (one open deal: that one;
+	// several: a question with buttons), so the form does not ask it in turn.
+	{Name: FieldDeal, Kind: CustomField, Use: UseEdit | UseShow | UseExport, Width: 24},
 }
 
 // ObjectionFields are an objection's fields, as the form asks them.
 var ObjectionFields = []FieldSpec[Objection]{
 	{Name: FieldClient, Kind: CustomField, Use: UseAsk | UseShow | UseExport, Width: 24},
 	{Name: FieldCategory, Kind: ChoiceField, Enum: EnumCategory, Use: UseAsk | UseShow | UseExport, Width: 18, Required: true,
-		Keywords: []string{"category", "type", "类别", "类型", "分类"},
+		Keywords: fieldWords(kindObjectionField, FieldCategory),
 		Get:      func(o *Objection) string { return string(o.Category) }, Set: func(o *Objection, s string) { o.Category = ObjectionCategory(s) }},
 	{Name: FieldWords, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseShow | UseExport, Width: 40,
-		Keywords: []string{"said", "words", "quote", "客户说", "原话", "说"},
+		Keywords: fieldWords(kindObjectionField, FieldWords),
 		Get:      func(o *Objection) string { return o.Words }, Set: func(o *Objection, s string) { o.Words = s }},
 	{Name: FieldAnswer, Kind: TextField, Max: MaxTextLen, Use: UseAsk | UseShow | UseExport, Width: 40,
-		Keywords: []string{"answer", "answered", "reply", "response", "回答", "答复", "应对", "回复"},
+		Keywords: fieldWords(kindObjectionField, FieldAnswer),
 		Get:      func(o *Objection) string { return o.Answer }, Set: func(o *Objection, s string) { o.Answer = s }},
 	{Name: FieldResolved, Kind: BoolField, Use: UseExport, Width: 10,
 		Get: func(o *Objection) string { return boolText(o.Resolved) }},
@@ -369,13 +374,13 @@ var ClientFields = []FieldSpec[Client]{
 }
 
 // ContactFields are a contact's fields, as the card's "add a contact" asks
-// them.
+// them and the card's contact buttons edit them.
 var ContactFields = []FieldSpec[Contact]{
-	{Name: FieldContactName, Step: "name", Kind: TextField, Max: MaxShortLen, Use: UseAsk,
+	{Name: FieldContactName, Step: "name", Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Name }, Set: func(c *Contact, s string) { c.Name = s }},
-	{Name: FieldRoles, Kind: CustomField, Use: UseAsk},
-	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk,
+	{Name: FieldRoles, Kind: CustomField, Use: UseAsk | UseEdit},
+	{Name: FieldTitle, Kind: TextField, Max: MaxShortLen, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Title }, Set: func(c *Contact, s string) { c.Title = s }},
-	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk,
+	{Name: FieldPhone, Kind: TextField, Max: MaxSizeLen, Numeric: true, Valid: CheckPhone, Use: UseAsk | UseEdit,
 		Get: func(c *Contact) string { return c.Phone }, Set: func(c *Contact, s string) { c.Phone = s }},
 }

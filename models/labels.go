@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -27,13 +28,16 @@ func Fold(s string) string {
 // keywords maps folded keywords to their value.
 type keywords[T any] map[string]T
 
-func newKeywords[T comparable](table map[T][]string) keywords[T] {
+func newKeywords[T comparable](kind string, table map[T][]string) keywords[T] {
 	k := keywords[T]{}
 	for v, words := range table {
 		for _, w := range words {
 			f := Fold(w)
+			if f == "" {
+				panic(fmt.Sprintf("words [%s]: %q folds to nothing", kind, w)) // caught by the tests at once
+			}
 			if have, dup := k[f]; dup && have != v {
-				panic("keyword " + w + " means two things") // caught by the tests at once
+				panic(fmt.Sprintf("words [%s]: %q means both %v and %v", kind, w, have, v)) // caught by the tests at once
 			}
 			k[f] = v
 		}
@@ -46,79 +50,16 @@ func (k keywords[T]) parse(s string) (T, bool) {
 	return v, ok
 }
 
-// The words reps use for each value, in English and Chinese. Matching is on
-// folded text: "Demo / Trial", "demo-trial" and "ＤＥＭＯ" are all "demotrial"
-// or "demo".
+// The words reps use for each value, from models/words (words.go).
+// Matching is on folded text: "Demo / Trial", "demo-trial" and "ＤＥＭＯ" are
+// all "demotrial" or "demo".
 var (
-	stageWords = newKeywords(map[Stage][]string{
-		StageContact: {"contact", "first contact", "initial contact", "intro", "introduction", "first meeting",
-			"接触", "接触客户", "初次接触", "初步接触", "初访", "首次拜访"},
-		StageNeeds: {"needs", "needs analysis", "need analysis", "needs assessment", "discovery", "requirements",
-			"需求", "需求分析", "需求调研", "需求了解"},
-		StagePresentation: {"presentation", "product presentation", "pitch", "presented", "product intro",
-			"产品说明", "说明", "产品介绍", "介绍", "讲解", "方案介绍"},
-		StageDemo: {"demo", "demonstration", "trial", "pilot", "poc", "demo/trial", "demo and trial",
-			"演示", "产品演示", "试用", "产品试用", "演示/试用", "产品演示/试用", "试点"},
-		StageProposal: {"proposal", "quote", "quotation", "offer", "proposal/quote", "quoted", "tender",
-			"建议书", "报价", "方案", "建议书/报价", "报价单", "投标"},
-		StageNegotiation: {"negotiation", "negotiating", "negotiate", "negotiations",
-			"谈判", "商务谈判", "议价", "商务洽谈"},
-		StageContract: {"contract", "signed", "closed won", "won", "deal", "deal won", "contract signed",
-			"缔约", "签约", "签合同", "成交", "已签约", "赢单"},
-		StageLost: {"lost", "closed lost", "dead", "lost deal", "deal lost",
-			"流失", "丢单", "丢失", "输单", "失败", "客户流失"},
-	})
-	attitudeWords = newKeywords(map[Attitude][]string{
-		AttitudeWarm:    {"warm", "hot", "positive", "interested", "keen", "friendly", "enthusiastic", "热心", "热情", "积极", "感兴趣", "热", "很热情"},
-		AttitudeNeutral: {"neutral", "ok", "okay", "so so", "lukewarm", "meh", "mixed", "一般", "中立", "还行", "中性", "不冷不热"},
-		AttitudeCold:    {"cold", "negative", "uninterested", "not interested", "frosty", "hostile", "冷淡", "冷漠", "消极", "冷", "不感兴趣", "没兴趣"},
-	})
-	methodWords = newKeywords(map[Method][]string{
-		MethodInPerson: {"in person", "visit", "visited", "meeting", "face to face", "f2f", "on site", "onsite",
-			"面谈", "面访", "拜访", "上门", "见面", "当面", "上门拜访", "登门"},
-		MethodPhone: {"phone", "call", "phone call", "called", "tel", "telephone", "video call",
-			"电话", "打电话", "通话", "电话沟通", "视频", "视频会议"},
-		MethodEmail:  {"email", "mail", "emailed", "邮件", "电邮", "电子邮件", "发邮件"},
-		MethodWeChat: {"wechat", "weixin", "we chat", "wechat call", "微信", "微信沟通", "微信聊", "微信电话"},
-		MethodMessage: {"message", "letter", "chat", "sms", "text message", "im", "whatsapp",
-			"信", "信函", "短信", "消息", "留言", "写信"},
-		MethodEvent: {"event", "exhibition", "trade show", "fair", "conference", "expo", "seminar",
-			"展会", "展览", "会议", "活动", "研讨会", "展览会", "交流会"},
-	})
-	roleWords = newKeywords(map[DecisionRole][]string{
-		RoleGatekeeper: {"gatekeeper", "gk", "receptionist", "assistant", "secretary",
-			"看门者", "看门人", "前台", "秘书", "助理"},
-		RoleBuyer: {"buyer", "purchaser", "purchasing", "procurement",
-			"采购者", "采购", "采购员", "采购人"},
-		RoleUser: {"user", "end user", "使用者", "用户", "使用人", "使用部门"},
-		RoleDecisionMaker: {"decision maker", "dm", "decider", "boss",
-			"决策者", "决策人", "拍板人", "老板", "决策"},
-		RoleInfluencer: {"influencer", "influence", "advisor", "adviser", "champion",
-			"影响者", "影响人", "顾问"},
-	})
-	objectionWords = newKeywords(map[ObjectionCategory][]string{
-		ObjBusy: {"busy", "no time", "too busy", "忙", "很忙", "没时间", "没空", "太忙"},
-		ObjHappy: {"happy", "happy with supplier", "happy with current supplier", "current supplier", "supplier", "satisfied",
-			"满意", "现有供应商", "供应商", "供货商", "合作愉快", "已有供应商", "有供应商"},
-		ObjNoBudget: {"no budget", "budget", "not buying", "not buying yet", "next year", "no money",
-			"没预算", "预算", "不打算买", "明年", "暂不采购", "没有预算", "不买"},
-		ObjPrice: {"price", "too expensive", "expensive", "cost", "pricing",
-			"价格", "太贵", "贵", "价钱", "价格高"},
-		ObjFit: {"fit", "product fit", "technical", "tech", "product", "features", "not a fit",
-			"不适合", "技术", "产品", "功能", "技术问题", "产品不合适"},
-		ObjAuthority: {"authority", "approval", "needs approval", "need approval", "not my decision", "boss decides",
-			"审批", "批准", "需要审批", "领导", "权限", "领导决定", "做不了主"},
-		ObjCompetitor: {"competitor", "competition", "competitor offer", "rival",
-			"竞争对手", "竞品", "对手", "竞争"},
-		ObjTrust: {"trust", "risk", "trust/risk", "risky", "信任", "风险", "不信任", "不放心"},
-		ObjOther: {"other", "misc", "其他", "其它"},
-	})
-	gradeWords = newKeywords(map[Grade][]string{
-		GradeA: {"A", "a级", "A类", "key", "key client", "重点", "重点客户"},
-		GradeB: {"B", "b级", "B类", "possible", "possible client", "可能", "可能客户"},
-		GradeC: {"C", "c级", "C类", "ordinary", "ordinary client", "普通客户"},
-		GradeD: {"D", "d级", "D类", "low", "low priority", "忽略", "忽略客户"},
-	})
+	stageWords     = kindKeywords[Stage](kindStage)
+	attitudeWords  = kindKeywords[Attitude](kindAttitude)
+	methodWords    = kindKeywords[Method](kindMethod)
+	roleWords      = kindKeywords[DecisionRole](kindRole)
+	objectionWords = kindKeywords[ObjectionCategory](kindObjection)
+	gradeWords     = kindKeywords[Grade](kindGrade)
 )
 
 // ParseStage reads a stage as reps name it ("demo", "报价", "closed lost").
@@ -176,10 +117,13 @@ func AddRoles(roles []DecisionRole, add ...DecisionRole) []DecisionRole {
 	return out
 }
 
+// listSeparators are the words between the items of a list.
+var listSeparators = askWords(kindList, "and")
+
 // splitList splits "a, b and c" / "甲、乙和丙" / "a/b" into trimmed items.
 func splitList(s string) []string {
 	s = norm.NFKC.String(s)
-	for _, sep := range []string{" and ", " & ", "&", "、", "/", "和", "及", "+", ";"} {
+	for _, sep := range listSeparators {
 		s = strings.ReplaceAll(s, sep, ",")
 	}
 	var out []string

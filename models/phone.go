@@ -15,7 +15,7 @@ const (
 )
 
 // phoneExtensions separate a number from its extension.
-var phoneExtensions = []string{"extension", "ext.", "ext", "x", "转", "分机"}
+var phoneExtensions = askWords(kindPhone, "extension")
 
 // CheckPhone refuses text that is not a phone number, with an example.
 func CheckPhone(s string) error {

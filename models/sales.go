@@ -167,6 +167,9 @@ type Visit struct {
 	// ClientCreated is set when logging this visit created its client,
 	// so undoing it can take the client back too.
 	ClientCreated bool
+	// DealID is the client's deal the visit was for (0: none); the visit's
+	// stage advances that deal's stage.
+	DealID int64
 }
 
 // Attachment is a file or check-in attached to a visit (Telegram file ids;

@@ -55,7 +55,10 @@ type Team struct {
 	// SharedClients lets every rep of the team see all its clients (not
 	// only those they own, worked or were shared).
 	SharedClients bool
-	CreatedAt     time.Time
+	// Currency is the ISO code amounts typed without one are in (deals,
+	// value targets); "" until a manager sets it.
+	Currency  string
+	CreatedAt time.Time
 }
 
 // Location returns the team's zone, UTC if it is unknown.

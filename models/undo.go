@@ -13,7 +13,9 @@ import "time"
 //     Otherwise the card stays, and the undo says what keeps it.
 //   - What the entry changed goes back: the client's stage (when the
 //     visit's change is still the latest), and the revisits the visit had
-//     closed open again. The visit's own revisit is cancelled.
+//     closed open again. The visit's own revisit is cancelled. A deal the
+//     visit was for comes off it, and the deal's stage goes back (when the
+//     visit's change is still the deal's latest and the deal is open).
 
 // Holding is one kind of thing a client card holds besides the entry being
 // undone, and how many.
@@ -84,4 +86,10 @@ type UndoEffect struct {
 	// Unlinked counts the objections logged with the visit; they stay,
 	// without the link.
 	Unlinked int
+	// DealTitle names the deal the visit was for ("" for none): the visit
+	// comes off it. DealBack: the deal's stage goes back DealFrom → DealTo.
+	DealTitle string
+	DealBack  bool
+	DealFrom  Stage
+	DealTo    Stage
 }

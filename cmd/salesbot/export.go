@@ -66,7 +66,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return err
 	}
-	sc := reports.ExportScope{Team: team, From: *from, To: *to}
+	sc := reports.ExportScope{Viewer: storage.System, Team: team, From: *from, To: *to}
 	if sc.To == "" {
 		sc.To = models.CivilDate(time.Now(), team.Location())
 	}

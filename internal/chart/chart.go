@@ -91,12 +91,35 @@ type Weekly struct {
 	Objections      []Bar
 	// Empty is shown in a panel with nothing to draw.
 	Empty string
+	// Targets, when set, adds a panel below: attainment per rep against
+	// target (and the picture grows to HeightWithTargets).
+	Targets *Targets
+}
+
+// Targets is the month's attainment per rep as a share of each rep's
+// target, against the pace line (the share of the month's working days
+// gone by).
+type Targets struct {
+	Title   string
+	PacePct int
+	Reps    []TargetBar
+}
+
+// TargetBar is one rep's attainment: Pct of target, Label the numbers
+// ("18/42"), Behind when the rep is behind pace (drawn orange).
+type TargetBar struct {
+	Name   string
+	Pct    int
+	Label  string
+	Behind bool
 }
 
 // Size of the picture: Telegram shows photos up to 1280 px wide.
 const (
 	Width  = 1200
 	Height = 675
+	// HeightWithTargets is the height with the targets panel.
+	HeightWithTargets = 955
 )
 
 var (
@@ -104,6 +127,8 @@ var (
 	colDone    = drawing.ColorFromHex("31a354")
 	colVisits  = drawing.ColorFromHex("3182bd")
 	colObj     = drawing.ColorFromHex("e6550d")
+	colBehind  = drawing.ColorFromHex("fd8d3c")
+	colPace    = drawing.ColorFromHex("de2d26")
 	colText    = drawing.ColorFromHex("252525")
 	colGrid    = drawing.ColorFromHex("dddddd")
 	colAxis    = drawing.ColorFromHex("888888")
@@ -191,14 +216,18 @@ func WeeklyPNG(w Weekly) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := gochart.PNG(Width, Height)
+	h := Height
+	if w.Targets != nil {
+		h = HeightWithTargets
+	}
+	r, err := gochart.PNG(Width, h)
 	if err != nil {
 		return nil, fmt.Errorf("make chart canvas: %w", err)
 	}
 	r.SetDPI(96)
 	r.SetFont(f)
 	c := canvas{r}
-	c.rect(0, 0, Width, Height, colBg)
+	c.rect(0, 0, Width, h, colBg)
 	c.text(w.Title, 22, colText, 30, 42)
 
 	// Legend.
@@ -210,6 +239,9 @@ func WeeklyPNG(w Weekly) ([]byte, error) {
 	}
 	repPanel(c, w, 30, 100, 760, Height-30)
 	objPanel(c, w, 800, 100, Width-30, Height-30)
+	if w.Targets != nil {
+		targetPanel(c, w, 30, Height, Width-30, h-20)
+	}
 
 	var buf bytes.Buffer
 	if err := r.Save(&buf); err != nil {
@@ -285,5 +317,63 @@ func objPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 		bl := barMax * b.Value / maxV
 		c.rect(barX, y+rowH/5, barX+max(bl, 2), y+rowH*4/5, colObj)
 		c.text(strconv.Itoa(b.Value), 13, colText, barX+bl+6, y+rowH/2+5)
+	}
+}
+
+// targetPanel draws each rep's attainment as a bar of percent of target,
+// orange when behind pace, else green, with the numbers above and a line
+// at pace and at 100 %.
+func targetPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
+	t := w.Targets
+	c.text(t.Title, 16, colText, x0, y0+14)
+	top := y0 + 40
+	bottom := y1 - 30
+	left := x0 + 40
+	if len(t.Reps) == 0 {
+		c.text(w.Empty, 14, colAxis, left, (top+bottom)/2)
+		return
+	}
+	maxV := 100
+	for _, b := range t.Reps {
+		maxV = max(maxV, b.Pct)
+	}
+	// Percent ticks: 25s up to 100 %, then 50s (100s past 300 %).
+	step := 25
+	switch {
+	case maxV > 300:
+		step = 100
+	case maxV > 100:
+		step = 50
+	}
+	yMax := (maxV + step - 1) / step * step
+	yOf := func(v int) int { return bottom - (bottom-top)*min(v, yMax)/yMax }
+	for v := 0; v <= yMax; v += step {
+		y := yOf(v)
+		c.line(left, y, x1, y, colGrid)
+		s := strconv.Itoa(v) + "%"
+		c.text(s, 12, colAxis, left-8-c.measure(s, 12).Width(), y+5)
+	}
+	c.line(left, yOf(100), x1, yOf(100), colAxis)
+	c.line(left, bottom, x1, bottom, colAxis)
+	slot := (x1 - left) / len(t.Reps)
+	bw := min(max(slot/2, 4), 60)
+	for i, b := range t.Reps {
+		cx := left + slot*i + slot/2
+		col := colDone
+		if b.Behind {
+			col = colBehind
+		}
+		if b.Pct > 0 {
+			c.rect(cx-bw/2, yOf(b.Pct), cx+bw/2, bottom, col)
+		}
+		if slot >= 40 {
+			c.centred(c.fit(b.Label, 11, slot-4), 11, colText, cx, yOf(b.Pct)-4)
+		}
+		c.centred(c.fit(b.Name, 13, slot-6), 13, colText, cx, bottom+20)
+	}
+	// The pace line, over the bars: where everyone should be by now.
+	py := yOf(t.PacePct)
+	for x := left; x < x1; x += 12 {
+		c.rect(x, py-1, min(x+7, x1), py+1, colPace)
 	}
 }

@@ -28,25 +28,27 @@ const MaxQuantity = 10_000_000
 
 // currencyWords maps what people write for a currency, lower case, to its
 // ISO code. Symbols come before or after the number; words after.
-var currencyWords = map[string]string{
-	"cny": "CNY", "rmb": "CNY", "元": "CNY", "¥": "CNY", "人民币": "CNY", "块": "CNY",
-	"usd": "USD", "$": "USD", "us$": "USD", "美元": "USD", "美金": "USD",
-	"eur": "EUR", "€": "EUR", "欧元": "EUR",
+var currencyWords = wordTable("currency", currencyCode)
+
+// ParseCurrency reads a currency as people name it: a code ("cny", "GBP"),
+// a symbol or a word from the amounts' table ("¥", "人民币", "美元").
+func ParseCurrency(s string) (string, bool) {
+	if code, ok := currencyWords[strings.ToLower(strings.TrimSpace(s))]; ok {
+		return code, true
+	}
+	return models.ParseCurrency(s)
 }
 
 // multipliers maps a magnitude word to its factor as a power of ten.
-var multipliers = map[string]int{
-	"k": 3, "千": 3, "m": 6, "mn": 6, "million": 6, "百万": 6, "bn": 9, "b": 9, "billion": 9,
-	"万": 4, "亿": 8, "万亿": 12,
-}
+var multipliers = wordTable("magnitude", powerOfTen)
 
 // quantityMultipliers are the magnitude words a quantity may carry ("2万台").
-var quantityMultipliers = map[string]int{"万": 4, "千": 3, "k": 3}
+var quantityMultipliers = wordTable("quantity_magnitude", powerOfTen)
 
 // unitWords are the measure words that may follow a quantity; any word in
 // Latin letters ("trucks", "units") is accepted too, since it names what is
 // counted.
-var unitWords = []string{"台", "辆", "套", "个", "件", "部", "只", "架", "条", "组", "批", "pcs", "pc", "units", "unit"}
+var unitWords = words("unit", "words")
 
 // amountExample is shown with every refusal: an amount that works.
 const amountExample = "3.2M CNY"

@@ -1,6 +1,9 @@
 package quick
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,23 +26,32 @@ type Deal struct {
 	UnitWord    string
 	Value       Amount
 	Close       models.Month
-	Competitors []string
+	Competitors []models.Competitor
 	Budget      models.BudgetStatus
 	BudgetValue Amount
 	Step        models.ProcurementStep
 	Stage       models.Stage
 	NextStep    string
+	// NextStepAt is when the next step is due (zero: not said).
+	NextStepAt time.Time
 }
 
 var (
-	closeWords      = []string{"expected close", "close by", "closing", "close", "签约", "成交", "预计", "签单", "签"}
-	competitorWords = []string{"competitors", "competitor", "vs.", "vs", "versus", "竞争对手", "竞品", "对手"}
-	budgetWords     = []string{"budget", "预算"}
-	productWords    = []string{"product", "model", "产品", "型号"}
-	nextWords       = []string{"next step", "next", "下一步"}
-	stepWords       = []string{"procurement", "step", "采购阶段", "客户阶段"}
-	stageWords      = []string{"stage", "阶段", "进度"}
-	titleWords      = []string{"title", "名称", "项目"}
+	closeWords      = words("deal", "close")
+	competitorWords = words("deal", "competitor")
+	budgetWords     = words("deal", "budget")
+	productWords    = words("deal", "product")
+	nextWords       = words("deal", "next")
+	stepWords       = words("deal", "step")
+	stageWords      = words("deal", "stage")
+	titleWords      = words("deal", "title")
+
+	budgetNone          = foldedWords("budget", "none")
+	budgetApproved      = foldedWords("budget", "approved")
+	budgetStatusApprove = foldedWords("budget_status", "approved")
+	budgetStatusNone    = foldedWords("budget_status", "none")
+	budgetStatusKnown   = foldedWords("budget_status", "known")
+	budgetApprovedWords = words("budget_status", "approved_amount")
 )
 
 // cutWord removes a leading keyword (followed by a space, ":" or, for
@@ -97,13 +109,13 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 			// "标签", "签字笔": a Chinese word that merely contains 签 is not a close month.
 		}
 		if rest, ok := cutWord(p, competitorWords); ok {
-			for _, c := range strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '/' }) {
-				if c = strings.TrimSpace(c); c != "" {
-					d.Competitors = append(d.Competitors, c)
-				}
+			cs, err := ParseCompetitors(rest)
+			if err != nil {
+				return d, err
 			}
-			if rest == "" {
-				return d, models.Errorf(models.EINVALID, "err_deal_competitor_name", nil)
+			d.Competitors = append(d.Competitors, cs...)
+			if len(d.Competitors) > models.MaxDealCompetitor {
+				return d, models.Errorf(models.EINVALID, "err_deal_too_many_competitors", map[string]any{"Max": models.MaxDealCompetitor})
 			}
 			continue
 		}
@@ -120,7 +132,11 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 			continue
 		}
 		if rest, ok := cutWord(p, nextWords); ok {
-			d.NextStep = rest
+			text, at, err := ParseNextStep(rest, now, loc)
+			if err != nil {
+				return d, err
+			}
+			d.NextStep, d.NextStepAt = text, at
 			continue
 		}
 		if rest, ok := cutWord(p, productWords); ok {
@@ -168,11 +184,22 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 	return d, nil
 }
 
+// amountLeads are what may start an amount: a sign or any currency word
+// (ParseAmount reads them all before the number: "人民币 500万", "$5k").
+var amountLeads = func() []string {
+	leads := []string{"-", "−"}
+	for w := range currencyWords {
+		leads = append(leads, w)
+	}
+	slices.SortFunc(leads, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return leads
+}()
+
 // numeric reports whether a part starts like a number or an amount: a
 // digit, a sign, or a currency before the number.
 func numeric(p string) bool {
 	p = strings.ToLower(norm.NFKC.String(p))
-	for _, w := range []string{"-", "−", "$", "¥", "€", "us$", "usd", "cny", "rmb", "eur"} {
+	for _, w := range amountLeads {
 		if strings.HasPrefix(p, w) {
 			rest := strings.TrimSpace(p[len(w):])
 			return rest != "" && (rest[0] >= '0' && rest[0] <= '9' || rest[0] == '-')
@@ -199,26 +226,26 @@ func looksCounted(p string) bool {
 }
 
 func budgetOf(p string) (models.BudgetStatus, bool) {
-	switch models.Fold(p) {
-	case "nobudget", "没预算", "没有预算", "无预算":
+	switch f := models.Fold(p); {
+	case budgetNone[f]:
 		return models.BudgetNone, true
-	case "budgetapproved", "预算已批", "预算已批准", "已批预算":
+	case budgetApproved[f]:
 		return models.BudgetApproved, true
 	}
 	return "", false
 }
 
 func readBudget(rest string) (models.BudgetStatus, Amount, error) {
-	switch models.Fold(rest) {
-	case "approved", "已批", "已批准", "批了":
+	switch f := models.Fold(rest); {
+	case budgetStatusApprove[f]:
 		return models.BudgetApproved, Amount{}, nil
-	case "none", "no", "没有", "无":
+	case budgetStatusNone[f]:
 		return models.BudgetNone, Amount{}, nil
-	case "known", "有":
+	case budgetStatusKnown[f]:
 		return models.BudgetKnown, Amount{}, nil
 	}
 	status := models.BudgetKnown
-	if r, ok := cutWord(rest, []string{"approved", "已批"}); ok {
+	if r, ok := cutWord(rest, budgetApprovedWords); ok {
 		status, rest = models.BudgetApproved, r
 	}
 	a, err := ParseAmount(rest)
@@ -228,10 +255,17 @@ func readBudget(rest string) (models.BudgetStatus, Amount, error) {
 	return status, a, nil
 }
 
-var monthNames = map[string]time.Month{
-	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-	"jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-	"oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+// monthNames maps a month's name ("mar", "march") to the month.
+var monthNames = wordTable("month", monthOfName)
+
+// monthOfName reads a [month] key: the month's English name, lower case.
+func monthOfName(key string) (time.Month, error) {
+	for m := time.January; m <= time.December; m++ {
+		if strings.ToLower(m.String()) == key {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("want a month's name such as march")
 }
 
 // hasMonthWord reports whether a part names a month in words ("march",
@@ -348,8 +382,8 @@ type DealClose struct {
 }
 
 var (
-	wonWords  = []string{"won", "win", "赢单", "成交了", "赢了"}
-	lostWords = []string{"lost", "lose", "丢单", "输单", "丢了"}
+	wonWords  = words("deal", "won")
+	lostWords = words("deal", "lost")
 )
 
 // ParseDealVerb splits "won …" / "lost …" (赢单/丢单) from the rest of a
@@ -486,4 +520,32 @@ func cutQuoted(s string) (string, string) {
 		return strings.TrimSpace(rest), strings.TrimSpace(q)
 	}
 	return s, ""
+}
+
+// ParseBudget reads a deal's budget as typed after "budget": a status
+// ("approved", "none", "已批") or an amount, perhaps approved ("approved
+// 3M", "已批 300万").
+func ParseBudget(s string) (models.BudgetStatus, Amount, error) {
+	if st, ok := budgetOf(s); ok {
+		return st, Amount{}, nil
+	}
+	return readBudget(strings.TrimSpace(s))
+}
+
+// IsChange reports whether a read deal only says things of a deal that
+// exists (the next step, competitors, budget, steps, close month) and
+// names no new one (no title, product, quantity or value).
+func (d *Deal) IsChange() bool {
+	if d.Title != "" || d.Product != "" || d.Units != 0 || d.Value.Minor != 0 {
+		return false
+	}
+	return d.NextStep != "" || !d.NextStepAt.IsZero() || len(d.Competitors) > 0 || d.Budget != "" ||
+		d.Step != models.StepNone || d.Stage != models.StageNone || !d.Close.IsZero()
+}
+
+// Change is the change a read deal makes to a deal that exists.
+func (d *Deal) Change() models.DealChange {
+	return models.DealChange{NextStep: d.NextStep, NextStepAt: d.NextStepAt, Competitors: d.Competitors, Budget: d.Budget,
+		BudgetAmount: models.Money{Minor: d.BudgetValue.Minor, Currency: d.BudgetValue.Currency}, Step: d.Step, Stage: d.Stage,
+		CloseMonth: d.Close}
 }

@@ -18,16 +18,20 @@ func TestParseDeal(t *testing.T) {
 		key  string
 	}{
 		{in: "Acme; 20 trucks; 3.2M CNY; close 2027-03; vs Brand X", want: Deal{Client: "Acme", Units: 20, UnitWord: "trucks",
-			Value: Amount{Minor: 320_000_000, Currency: "CNY"}, Close: models.Month{Year: 2027, Mon: 3}, Competitors: []string{"Brand X"}}},
+			Value: Amount{Minor: 320_000_000, Currency: "CNY"}, Close: models.Month{Year: 2027, Mon: 3}, Competitors: []models.Competitor{{Name: "Brand X"}}}},
 		{in: "华为; 20台; 320万; 3月签; 竞品 某品牌", want: Deal{Client: "华为", Units: 20, UnitWord: "台",
-			Value: Amount{Minor: 320_000_000}, Close: models.Month{Year: 2027, Mon: 3}, Competitors: []string{"某品牌"}}},
+			Value: Amount{Minor: 320_000_000}, Close: models.Month{Year: 2027, Mon: 3}, Competitors: []models.Competitor{{Name: "某品牌"}}}},
 		{in: "华为；型号 X200；12月；预算 已批；技术筛选；下一步 送样", want: Deal{Client: "华为", Product: "X200",
 			Close: models.Month{Year: 2026, Mon: 12}, Budget: models.BudgetApproved, Step: models.StepScreening, NextStep: "送样"}},
 		{in: "Acme; fleet renewal; $1,200,000; close march; vs A, B; budget 1.5M USD; demo", want: Deal{Client: "Acme", Title: "fleet renewal",
-			Value: Amount{Minor: 120_000_000, Currency: "USD"}, Close: models.Month{Year: 2027, Mon: 3}, Competitors: []string{"A", "B"},
+			Value: Amount{Minor: 120_000_000, Currency: "USD"}, Close: models.Month{Year: 2027, Mon: 3}, Competitors: []models.Competitor{{Name: "A"}, {Name: "B"}},
 			Budget: models.BudgetKnown, BudgetValue: Amount{Minor: 150_000_000, Currency: "USD"}, Stage: models.StageDemo}},
 		{in: "Acme; no budget; 2027年5月", want: Deal{Client: "Acme", Budget: models.BudgetNone, Close: models.Month{Year: 2027, Mon: 5}}},
 		{in: "Acme", want: Deal{Client: "Acme"}},
+		// A currency word before the number starts an amount, as ParseAmount
+		// reads it (it used to become the title).
+		{in: "华为; 人民币 500万; 20台", want: Deal{Client: "华为", Units: 20, UnitWord: "台", Value: Amount{Minor: 500_000_000, Currency: "CNY"}}},
+		{in: "Acme; 美元5000", want: Deal{Client: "Acme", Value: Amount{Minor: 500_000, Currency: "USD"}}},
 		{in: "华为; 标签打印机; 产品演示; 签字笔", want: Deal{Client: "华为", Title: "标签打印机; 签字笔", Stage: models.StageDemo}},
 		{in: "Acme; -3.2M", key: "err_amount_negative"},
 		{in: "Acme; 3.2X", key: "err_amount_unreadable"},
@@ -36,6 +40,18 @@ func TestParseDeal(t *testing.T) {
 		{in: "Acme; close someday", key: "err_deal_month"},
 		{in: "Acme; close 13月", key: "err_deal_month"},
 		{in: "Acme; vs", key: "err_deal_competitor_name"},
+		{in: "Acme; trucks; vs Brand X (model X1, unhappy, rep Li), Brand Y; next demo 2027-01-15", want: Deal{Client: "Acme", Title: "trucks",
+			Competitors: []models.Competitor{{Name: "Brand X", Product: "X1", Satisfaction: "unhappy", Rep: "Li"}, {Name: "Brand Y"}},
+			NextStep:    "demo", NextStepAt: time.Date(2027, 1, 15, 1, 0, 0, 0, time.UTC)}},
+		{in: "华为; 卡车; 竞品 某品牌(型号X1,不满意,销售 李); 下一步 演示 1月15日", want: Deal{Client: "华为", Title: "卡车",
+			Competitors: []models.Competitor{{Name: "某品牌", Product: "X1", Satisfaction: "不满意", Rep: "李"}},
+			NextStep:    "演示", NextStepAt: time.Date(2027, 1, 15, 1, 0, 0, 0, time.UTC)}},
+		{in: "Acme; vs Brand X (old fleet, mixed feelings)", want: Deal{Client: "Acme",
+			Competitors: []models.Competitor{{Name: "Brand X", Product: "old fleet", Satisfaction: "mixed feelings"}}}},
+		{in: "Acme; next: send quote", want: Deal{Client: "Acme", NextStep: "send quote"}},
+		{in: "Acme; vs Brand X (model X1", key: "err_deal_competitor_brackets"},
+		{in: "Acme; vs (model X1)", key: "err_deal_competitor_name"},
+		{in: "Acme; next demo 2026-11-01", key: "err_deal_next_past"},
 		{in: "Acme; budget lots", key: "err_amount_unreadable"},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package quick
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unicode"
@@ -95,6 +96,9 @@ func ParsePlanItems(text string, clients []*models.Client) ([]PlanItem, int, str
 		if foldName(it.Client) == "" {
 			return nil, n, part
 		}
+		if _, bad := BadTimeIn(it.Client + " " + it.Purpose); bad {
+			return nil, n, part // "mon 26:00 Acme": not a client "26:00"
+		}
 		items = append(items, it)
 	}
 	if n == 0 {
@@ -102,6 +106,28 @@ func ParsePlanItems(text string, clients []*models.Client) ([]PlanItem, int, str
 	}
 	return items, 0, ""
 }
+
+// BadTimeIn finds a clock time that does not exist among the words of
+// text ("26:00", "明天88点", "25:61"), as typed, for a refusal that names
+// it: a plan item never keeps one as its client or purpose.
+func BadTimeIn(text string) (string, bool) {
+	for _, w := range strings.Fields(text) {
+		// At the word's start ("明天88点") and where a number starts
+		// inside it ("华为27点": Chinese is written without spaces).
+		for i := 0; i < len(w); i++ {
+			if i > 0 && !(isDigit(w[i]) && !isDigit(w[i-1])) {
+				continue
+			}
+			var te *dates.TimeError
+			if _, err := dates.Parse(w[i:], time.Time{}, dates.Options{}); errors.As(err, &te) {
+				return te.Text, true
+			}
+		}
+	}
+	return "", false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // nameBoundary reports whether a client name may end before r[i]: at the
 // end, at a space or punctuation, or where Han script meets anything (Chinese

@@ -61,7 +61,7 @@ func TestParsePlanItems(t *testing.T) {
 }
 
 func FuzzParsePlanItems(f *testing.F) {
-	for _, s := range []string{"mon Acme demo; wed 华为 报价", "周三华为报价", "星期一Acme演示", ";;", "fri", "mon Al"} {
+	for _, s := range []string{"mon Acme demo; wed 华为 报价", "周三华为报价", "星期一Acme演示", ";;", "fri", "mon Al", "mon Acme 26:00 demo", "周三 华为 明天88点"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -74,9 +74,51 @@ func FuzzParsePlanItems(f *testing.F) {
 				if it.ClientID == 0 && strings.TrimSpace(it.Client) != it.Client {
 					t.Fatalf("%q: untrimmed new client %q", s, it.Client)
 				}
+				if bt, ok := BadTimeIn(it.Client + " " + it.Purpose); ok {
+					t.Fatalf("%q: item %+v keeps the impossible time %q", s, it, bt)
+				}
 			}
 		} else if bad < 1 || (badText == "" && strings.TrimSpace(s) != "") && items != nil {
 			t.Fatalf("%q: bad=%d text=%q", s, bad, badText)
+		}
+	})
+}
+
+// An impossible time in a plan item fails the item (issue 11, item 12):
+// never a client "26:00" or a purpose keeping it.
+func TestPlanItemImpossibleTime(t *testing.T) {
+	for in, want := range map[string]string{"mon Acme 26:00 demo": "26:00", "周三 华为 明天88点": "88点", "fri 25:61 Acme": "25:61", "周1 华为27点": "27点"} {
+		items, bad, badText := ParsePlanItems("wed Acme demo; "+in, planClients)
+		if items != nil || bad != 2 || badText != in {
+			t.Errorf("%q: items %+v, bad %d %q", in, items, bad, badText)
+		}
+		if got, ok := BadTimeIn(badText); !ok || got != want {
+			t.Errorf("BadTimeIn(%q) = %q, %v; want %q", badText, got, ok, want)
+		}
+	}
+	for _, ok := range []string{"mon Acme 10:00 demo", "周三 华为 下午3点"} {
+		if _, bad, _ := ParsePlanItems(ok, planClients); bad != 0 {
+			t.Errorf("%q refused", ok)
+		}
+	}
+}
+
+// FuzzBadTimeIn: never panics; a time it names is in the text, and is one
+// the dates package refuses.
+func FuzzBadTimeIn(f *testing.F) {
+	for _, s := range []string{"mon Acme 26:00 demo", "华为27点报价", "25:61", "13pm", "10:30", "明天88点", "1:100 scale"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 300 {
+			return
+		}
+		bad, ok := BadTimeIn(s)
+		if !ok {
+			return
+		}
+		if bad == "" || !strings.Contains(s, bad) {
+			t.Fatalf("%q: named %q", s, bad)
 		}
 	})
 }

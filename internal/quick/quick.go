@@ -13,6 +13,9 @@
 package quick
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +50,10 @@ const (
 	KindCategory      Kind = "category"
 	KindWords         Kind = "words"
 	KindAnswer        Kind = "answer"
+	// KindBadTime is a part holding a clock time that does not exist
+	// ("tomorrow 26:00", "明天88点"): the entry is refused with the time
+	// named (Visit.BadTime), never saved with the rest kept as a note.
+	KindBadTime Kind = "bad_time"
 )
 
 // Why a part became a note (or, in an objection, part of the words).
@@ -97,6 +104,9 @@ type Visit struct {
 	// Notes are the parts kept as notes, in the order typed.
 	Notes []string
 	Parts []Part
+	// BadTime is the first impossible clock time typed ("26:00"): the
+	// caller refuses the entry naming it.
+	BadTime string
 }
 
 // Separators between parts: semicolons (ASCII and full width) and lines.
@@ -171,20 +181,17 @@ func cutPrefix(part string) (Kind, string, bool) {
 
 // Words that start a contact part without a colon: "met Li (buyer)",
 // "见了王经理(决策者)".
-var contactLeads = []string{"met with ", "met ", "meet ", "saw ", "with ", "spoke to ", "spoke with ", "见了", "见到", "会见了", "会见", "拜访了", "约见了"}
+var contactLeads = words("visit", "contact_lead")
 
 // Words that start or end a revisit part without a colon.
-var revisitLeads = []string{"revisit", "next visit", "follow up", "follow-up", "followup", "复访", "回访", "下次拜访", "再访", "下次见"}
+var revisitLeads = words("visit", "revisit_lead")
 
-// Phrases turning the follow-up off for this visit.
-var noFollowUp = map[string]bool{}
-
-func init() {
-	for _, w := range []string{"no revisit", "no follow up", "no followup", "no next visit", "no follow-up needed",
-		"不复访", "无需复访", "不用复访", "不回访", "无需回访", "不用回访", "不需要回访", "不需要复访"} {
-		noFollowUp[models.Fold(w)] = true
-	}
-}
+// Phrases turning the follow-up off for this visit, and what says "none"
+// after a revisit keyword, folded.
+var (
+	noFollowUp  = foldedWords("visit", "no_revisit")
+	noneRevisit = foldedWords("visit", "none")
+)
 
 // ParseVisit reads a quick visit. now and loc anchor relative dates
 // ("friday", "下周三") in the user's zone.
@@ -239,6 +246,10 @@ func (v *Visit) apply(p Part) {
 	case p.Kind == KindNoFollowUp:
 		if !twice(v.NextVisitAt != nil || v.NoFollowUp) {
 			v.NoFollowUp = true
+		}
+	case p.Kind == KindBadTime:
+		if v.BadTime == "" {
+			v.BadTime = p.Value
 		}
 	default:
 		p.Kind = KindNote
@@ -311,7 +322,7 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 		return readRevisit(raw, rest, now, loc)
 	}
 	if rest, ok := cutTrail(raw, revisitLeads); ok {
-		if p := readRevisit(raw, rest, now, loc); p.Kind == KindNextVisit {
+		if p := readRevisit(raw, rest, now, loc); p.Kind == KindNextVisit || p.Kind == KindBadTime {
 			return p // "下周三复访"
 		}
 	}
@@ -340,13 +351,29 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 	// today or an earlier day ("yesterday 15:00", "昨天下午3点", "today
 	// 10:30" — still ahead today, it is refused as a visit time), and the
 	// next visit if it names a later day ("friday", "下周三").
-	if r, err := dates.Parse(raw, now, dates.Options{Location: loc}); err == nil && r.HasDate && r.Rest == "" {
+	// A clock time that does not exist ("tomorrow 26:00", "25:61") is
+	// refused, not kept as a note.
+	r, err := dates.Parse(raw, now, dates.Options{Location: loc})
+	if err == nil && r.HasDate && r.Rest == "" {
 		if afterToday(r.Time, now, loc) {
 			return Part{Text: raw, Kind: KindNextVisit, At: r.Time.UTC(), Value: r.Text}
 		}
 		return Part{Text: raw, Kind: KindWhen, At: r.Time.UTC(), Value: r.Text}
 	}
+	if p, ok := badTime(raw, err); ok {
+		return p
+	}
 	return note(ReasonUnknown)
+}
+
+// badTime is the part for a date the dates package refused for its
+// impossible clock time.
+func badTime(raw string, err error) (Part, bool) {
+	var te *dates.TimeError
+	if !errors.As(err, &te) {
+		return Part{}, false
+	}
+	return Part{Text: raw, Kind: KindBadTime, Value: te.Text}, true
 }
 
 // afterToday reports whether t falls on a later calendar day than now, in
@@ -362,8 +389,11 @@ func afterToday(t, now time.Time, loc *time.Location) bool {
 
 // readWhen reads "when: yesterday 15:00", the time the visit took place.
 func readWhen(raw, value string, now time.Time, loc *time.Location) Part {
-	at, text, ok := ReadWhen(value, now, loc)
-	if !ok {
+	at, text, err := ReadWhen(value, now, loc)
+	if p, ok := badTime(raw, err); ok {
+		return p
+	}
+	if err != nil {
 		return Part{Text: raw, Kind: KindNote, Value: raw, Reason: ReasonNoDate}
 	}
 	return Part{Text: raw, Kind: KindWhen, At: at, Value: text}
@@ -374,17 +404,22 @@ func readWhen(raw, value string, now time.Time, loc *time.Location) Part {
 // the last such time ("10:30" said at 09:00 is yesterday's), since a visit
 // is logged after it. A time ahead of now is returned as read, for the
 // caller to refuse with models.CheckVisitTime. It returns the instant in
-// UTC and the text it read.
-func ReadWhen(value string, now time.Time, loc *time.Location) (time.Time, string, bool) {
+// UTC and the text it read; the error is a *dates.TimeError for a clock
+// time that does not exist ("26:00"), and wraps dates.ErrNoDate for any
+// other text that is not a time.
+func ReadWhen(value string, now time.Time, loc *time.Location) (time.Time, string, error) {
 	r, err := dates.Parse(value, now, dates.Options{Location: loc})
-	if err != nil || r.Rest != "" {
-		return time.Time{}, "", false
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	if r.Rest != "" {
+		return time.Time{}, "", fmt.Errorf("quick: %q after the visit's time: %w", r.Rest, dates.ErrNoDate)
 	}
 	at := r.Time
 	if !r.HasDate && at.After(now) {
 		at = at.AddDate(0, 0, -1)
 	}
-	return at.UTC(), r.Text, true
+	return at.UTC(), r.Text, nil
 }
 
 // readField reads the value of "key: value" for a generic field of a visit:
@@ -463,10 +498,13 @@ func isSep(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":�
 // readRevisit reads the date of "revisit friday"; text after the date is
 // kept in the part's value.
 func readRevisit(raw, rest string, now time.Time, loc *time.Location) Part {
-	if noFollowUp[models.Fold("no "+rest)] || models.Fold(rest) == "none" || models.Fold(rest) == "no" || rest == "无" || rest == "不" {
+	if noFollowUp[models.Fold("no "+rest)] || noneRevisit[models.Fold(rest)] {
 		return Part{Text: raw, Kind: KindNoFollowUp}
 	}
 	r, err := dates.Find(rest, now, dates.Options{Location: loc})
+	if p, ok := badTime(raw, err); ok {
+		return p // "revisit tomorrow 26:00": not tomorrow morning
+	}
 	if err != nil || !r.HasDate && !r.HasTime {
 		return Part{Text: raw, Kind: KindNote, Value: raw, Reason: ReasonNoDate}
 	}
@@ -623,10 +661,17 @@ func ParseMinutes(s string) (string, bool) {
 	return strconv.Itoa(m), true
 }
 
+// The words of a duration's unit, and of half an hour.
+var (
+	minuteWords   = words("duration", "minutes")
+	hourWords     = words("duration", "hours")
+	halfHourWords = words("duration", "half_hour")
+)
+
 // parseDuration reads "30 min", "1h", "1.5 hours", "45分钟", "半小时", "2小时".
 func parseDuration(s string) (int, bool) {
 	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
-	if s == "半小时" || s == "half an hour" || s == "half hour" {
+	if slices.Contains(halfHourWords, s) {
 		return 30, true
 	}
 	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' })
@@ -637,9 +682,9 @@ func parseDuration(s string) (int, bool) {
 	if err != nil || n <= 0 || n > 24*60 {
 		return 0, false
 	}
-	switch strings.TrimSpace(s[i:]) {
-	case "m", "min", "mins", "minute", "minutes", "分钟", "分":
-	case "h", "hr", "hrs", "hour", "hours", "小时", "个小时", "钟头":
+	switch unit := strings.TrimSpace(s[i:]); {
+	case slices.Contains(minuteWords, unit):
+	case slices.Contains(hourWords, unit):
 		n *= 60
 	default:
 		return 0, false

@@ -1,6 +1,7 @@
 package quick
 
 import (
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -8,8 +9,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"salesbot/internal/dates"
 	"salesbot/models"
 )
+
+func isTimeError(err error) bool {
+	var te *dates.TimeError
+	return errors.As(err, &te)
+}
 
 // Monday 23 Nov 2026, 17:00 in Shanghai.
 var (
@@ -45,6 +52,14 @@ func TestParseVisit(t *testing.T) {
 		// Still ahead today: read as the visit's time, for the bot to refuse.
 		{"Acme; today 18:00", Visit{Visit: models.Visit{At: *local(2026, 11, 23, 18, 0)}, Client: "Acme"}},
 		{"Acme; when: soon", Visit{Client: "Acme", Notes: []string{"when: soon"}}},
+		// A clock time that does not exist is named for the refusal, not
+		// read as the morning with the time kept as a note.
+		{"Acme; tomorrow 26:00", Visit{Client: "Acme", BadTime: "26:00"}},
+		{"Acme; today 25:61; demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", BadTime: "25:61"}},
+		{"华为; 明天88点", Visit{Client: "华为", BadTime: "88点"}},
+		{"Acme; when: 26:00", Visit{Client: "Acme", BadTime: "26:00"}},
+		{"Acme; revisit tomorrow 26:00", Visit{Client: "Acme", BadTime: "26:00"}},
+		{"华为; 明天88点复访", Visit{Client: "华为", BadTime: "88点"}},
 		{"Acme; no revisit", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
 		{"Acme; 不用回访", Visit{Visit: models.Visit{NoFollowUp: true}, Client: "Acme"}},
 		{"Acme; met Li (buyer, user) and Wang (decision maker)", Visit{Client: "Acme", Contacts: []Contact{
@@ -177,6 +192,7 @@ func FuzzParseVisit(f *testing.F) {
 		"a;(;)；（）;met (;met );:;：;\"", "Acme; met Li ((buyer))", "x; 1e9h", "x; revisit 2026-02-30",
 		"\xff; \xfe(buyer)", "Acme; met 和）和（", "Acme; \"", "“”", "revisit",
 		"Acme; today 10:30; demo", "华为; 昨天下午3点; 报价", "x; when: 26:00", "x; 时间: 明天88点",
+		"Acme; tomorrow 26:00", "Acme; today 25:61; demo", "华为; 明天88点复访", "x; revisit fri 13pm",
 	} {
 		f.Add(s)
 	}
@@ -186,7 +202,21 @@ func FuzzParseVisit(f *testing.F) {
 		if len(v.Parts) != len(o.Parts) {
 			t.Fatalf("%q: %d visit parts, %d objection parts", in, len(v.Parts), len(o.Parts))
 		}
+		bad := ""
 		for _, p := range v.Parts {
+			if p.Kind == KindBadTime && bad == "" {
+				bad = p.Value
+			}
+			if p.Kind == KindBadTime && (p.Value == "" || !strings.Contains(p.Text, p.Value)) {
+				t.Fatalf("%q: bad-time part %+v does not name its time", in, p)
+			}
+			if p.Kind == KindNote && utf8.ValidString(p.Text) {
+				// An impossible time is refused, never kept as a note
+				// ("tomorrow 26:00", "when: 26:00", "revisit 26:00").
+				if _, err := dates.Parse(p.Text, now, dates.Options{Location: shanghai}); isTimeError(err) {
+					t.Fatalf("%q: note %q holds an impossible time", in, p.Text)
+				}
+			}
 			if p.Text == "" || !strings.Contains(in, strings.TrimSpace(p.Text)) && utf8.ValidString(in) {
 				t.Fatalf("%q: part %+v not from the input", in, p)
 			}
@@ -196,6 +226,9 @@ func FuzzParseVisit(f *testing.F) {
 			if p.Kind == KindWhen && (v.At.IsZero() || p.At.After(now.AddDate(0, 0, 1))) {
 				t.Fatalf("%q: when part %+v, visit at %v", in, p, v.At)
 			}
+		}
+		if v.BadTime != bad {
+			t.Fatalf("%q: BadTime %q, first bad-time part %q", in, v.BadTime, bad)
 		}
 		if v.DurationMin < 0 || v.DurationMin > 24*60 {
 			t.Fatalf("%q: duration %d", in, v.DurationMin)
@@ -251,6 +284,31 @@ func FuzzParseMinutes(f *testing.F) {
 		n, err := strconv.Atoi(got)
 		if err != nil || n < 1 || n > 24*60 {
 			t.Fatalf("%q: %q out of range", s, got)
+		}
+	})
+}
+
+// FuzzReadWhen: never panics; a time read is not ahead of now by more than
+// a day's reading ("today 20:00" is returned for the caller to refuse), and
+// an impossible time is named as typed.
+func FuzzReadWhen(f *testing.F) {
+	for _, s := range []string{"today 10:30", "昨天下午3点", "26:00", "tomorrow 26:00", "14:00", "soon", "2026-11-20 14:00", "明天88点"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		at, text, err := ReadWhen(s, now, shanghai)
+		var te *dates.TimeError
+		switch {
+		case errors.As(err, &te):
+			if te.Text == "" || !strings.Contains(s, strings.TrimSpace(te.Text)) && utf8.ValidString(s) {
+				t.Fatalf("%q: impossible time %q not from the input", s, te.Text)
+			}
+		case err == nil:
+			if at.IsZero() || text == "" || at.Location() != time.UTC {
+				t.Fatalf("%q: read %v %q", s, at, text)
+			}
+		case !errors.Is(err, dates.ErrNoDate):
+			t.Fatalf("%q: error %v is not ErrNoDate", s, err)
 		}
 	})
 }

@@ -18,6 +18,9 @@ type Unseparated struct {
 	// the parts, to offer instead of creating a client named after the
 	// whole line ("小米 见了张工 谈判" → "小米; 见了张工; 谈判").
 	Suggest string
+	// BadTime, with Suggest, is an impossible clock time among the parts
+	// ("26:00"): the line is refused for it rather than offered again.
+	BadTime string
 }
 
 // ParseUnseparated reads a quick visit without ";" ("小米 见了张工 谈判",
@@ -54,10 +57,14 @@ func ParseUnseparated(text string, clients []string, now time.Time, loc *time.Lo
 		return Unseparated{}
 	}
 	texts := []string{first}
+	bad := ""
 	for _, p := range parts {
 		texts = append(texts, p.Text)
+		if p.Kind == KindBadTime && bad == "" {
+			bad = p.Value
+		}
 	}
-	return Unseparated{Suggest: strings.Join(texts, "; ")}
+	return Unseparated{Suggest: strings.Join(texts, "; "), BadTime: bad}
 }
 
 // knownPrefix finds the longest client name text starts with.

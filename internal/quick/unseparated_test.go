@@ -52,7 +52,7 @@ func TestParseUnseparated(t *testing.T) {
 }
 
 func FuzzParseUnseparated(f *testing.F) {
-	for _, s := range []string{"小米 见了张工 谈判", "Acme met Li (buyer) demo next: send quote", "大疆 见了王工 报价", "Acme", " ", "a b c d e f"} {
+	for _, s := range []string{"小米 见了张工 谈判", "Acme met Li (buyer) demo next: send quote", "大疆 见了王工 报价", "Acme", " ", "a b c d e f", "Foo tomorrow 26:00 demo", "大疆 明天88点"} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -66,6 +66,9 @@ func FuzzParseUnseparated(f *testing.F) {
 		}
 		if u.Visit != nil && foldName(u.Visit.Client) == "" {
 			t.Fatalf("%q: a visit without a client", in)
+		}
+		if u.BadTime != "" && (u.Suggest == "" || !strings.Contains(in, u.BadTime)) {
+			t.Fatalf("%q: bad time %q", in, u.BadTime)
 		}
 		if u.Suggest != "" && strings.ReplaceAll(u.Suggest, "; ", " ") != strings.Join(strings.Fields(in), " ") {
 			t.Fatalf("%q: suggestion %q is not the input with separators", in, u.Suggest)

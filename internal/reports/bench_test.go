@@ -146,3 +146,56 @@ func BenchmarkAllWeeklySummaries(b *testing.B) {
 		b.ReportMetric(float64(visits), "visits/op")
 	})
 }
+
+// BenchmarkPipelineOneTeam builds /pipeline's report for the first team
+// (10 reps, every one of its deals open: 5,000 of the full size's 100,000)
+// for the month of the history's end.
+func BenchmarkPipelineOneTeam(b *testing.B) {
+	eachDB(b, func(b *testing.B, d *benchData) {
+		bl := reports.NewBuilder(d.db, clock.NewFake(benchEnd))
+		team := d.gen.Teams[0]
+		month := models.MonthOf(benchEnd, team.Location())
+		open := 0
+		b.ResetTimer()
+		for b.Loop() {
+			p, err := bl.Pipeline(b.Context(), team, 0, month)
+			if err != nil {
+				b.Fatal(err)
+			}
+			open = p.Open.Deals
+		}
+		b.ReportMetric(float64(open), "open-deals")
+	})
+}
+
+// BenchmarkAllMonthReviews builds the month's review of the month before
+// the history's end for every team, and each rep's own, as the 1st's job
+// does (one op = all teams).
+func BenchmarkAllMonthReviews(b *testing.B) {
+	eachDB(b, func(b *testing.B, d *benchData) {
+		bl := reports.NewBuilder(d.db, clock.NewFake(benchEnd))
+		members, err := d.db.ActiveMembers(b.Context())
+		if err != nil {
+			b.Fatal(err)
+		}
+		closed := 0
+		b.ResetTimer()
+		for b.Loop() {
+			closed = 0
+			for _, t := range d.gen.Teams {
+				month := models.AddMonths(models.MonthOf(benchEnd, t.Location()), -1)
+				review, own, err := bl.MonthReviews(b.Context(), t, month)
+				if err != nil {
+					b.Fatal(err)
+				}
+				closed += len(review.Won) + len(review.Lost)
+				for _, m := range members {
+					if m.TeamID == t.ID && m.Role == models.RoleRep {
+						_ = own(m.User.ID)
+					}
+				}
+			}
+		}
+		b.ReportMetric(float64(closed), "closed-deals/op")
+	})
+}

@@ -109,7 +109,25 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 	d := &models.DailyDigest{TeamID: team.ID, TeamName: team.Name, Loc: r.loc, Date: date, Week: r.week,
 		Past: date < models.CivilDate(b.clock.Now(), r.loc), FollowUps: true, Flagged: r.flagged(), StageChanges: r.changes}
 	r.addRepDays(d)
+	_, dayTo, err := models.DateBounds(date, r.loc)
+	if err != nil {
+		return nil, err
+	}
+	if d.Month, err = b.MonthToDate(ctx, team, dayTo); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// MonthToDate is a team's attainment of its targets in the month of the
+// instant before end, as of then (or now, when that is earlier): for a
+// digest the end of its day, for a summary the end of its week.
+func (b *Builder) MonthToDate(ctx context.Context, team *models.Team, end time.Time) (*models.MonthAttainment, error) {
+	asOf := b.clock.Now()
+	if !asOf.Before(end) {
+		asOf = end.Add(-time.Microsecond)
+	}
+	return b.db.Attainment(ctx, storage.System, team.ID, models.MonthOf(asOf, team.Location()), asOf)
 }
 
 // dayRecords is what a digest reads: the week's visits to the end of the
@@ -148,10 +166,10 @@ func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (
 	if r.reps, r.managers, _, err = b.members(ctx, team.ID, dayTo); err != nil {
 		return nil, err
 	}
-	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
+	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{Viewer: storage.System, TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
-	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
+	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{Viewer: storage.System, TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
 	if r.planned, err = b.db.PlannedVisitsOf(ctx, team.ID, 0, r.week); err != nil {
@@ -328,6 +346,9 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
 		return nil, err
 	}
+	if s.Month, err = b.MonthToDate(ctx, team, to); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -407,7 +428,7 @@ func (b *Builder) readWeek(ctx context.Context, team *models.Team, repID int64, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	scope := storage.RecordScope{TeamID: team.ID, RepID: repID, From: from, To: to}
+	scope := storage.RecordScope{Viewer: storage.System, TeamID: team.ID, RepID: repID, From: from, To: to}
 	visits, err := b.db.ReportVisits(ctx, scope)
 	if err != nil {
 		return nil, nil, nil, err

@@ -15,8 +15,10 @@ import (
 )
 
 // ExportScope is what an export covers: a team's records (RepID 0) or one
-// rep's, between two civil dates inclusive, in the team's zone.
+// rep's, between two civil dates inclusive, in the team's zone, as Viewer
+// may see them (storage.System for an operator's export).
 type ExportScope struct {
+	Viewer   *models.User
 	Team     *models.Team
 	RepID    int64
 	From, To string
@@ -29,6 +31,18 @@ const (
 	KindDate
 	KindInt
 	KindBool
+	KindNumber // a float64 count
+	KindMoney  // an Amount
+	KindMonth  // a MonthCell
+)
+
+// Typed cells besides text, times, ints, float64s and bools.
+type (
+	// Amount is money in major units (3200000.5), written as a number
+	// with two decimals.
+	Amount float64
+	// MonthCell is a calendar month, written as a date shown "yyyy-mm".
+	MonthCell models.Month
 )
 
 // Column is one column of an export sheet.
@@ -65,6 +79,8 @@ type ExportLabels struct {
 	Enum     func(kind, value string) string
 	Yes, No  string
 	FileStem string // e.g. "salesbot-North-2026-11-01-2026-11-30"
+	// RepWord introduces a competitor's rep in the Deals sheet ("rep Li").
+	RepWord string
 }
 
 // SheetLabels name a sheet and its columns: Columns by column id (a
@@ -125,10 +141,10 @@ func (b *Builder) Export(ctx context.Context, sc ExportScope, l ExportLabels) (*
 	if err != nil {
 		return nil, err
 	}
-	scope := storage.RecordScope{TeamID: sc.Team.ID, RepID: sc.RepID, From: from, To: to}
+	scope := storage.RecordScope{Viewer: sc.Viewer, TeamID: sc.Team.ID, RepID: sc.RepID, From: from, To: to}
 	e := &Export{Scope: sc, Loc: loc}
 	for _, sheet := range []func(context.Context, storage.RecordScope, ExportLabels) (Sheet, error){
-		b.visitSheet, b.objectionSheet, b.clientSheet, b.followUpSheet,
+		b.visitSheet, b.objectionSheet, b.clientSheet, b.followUpSheet, b.dealSheet,
 	} {
 		sh, err := sheet(ctx, scope, l)
 		if err != nil {
@@ -136,6 +152,11 @@ func (b *Builder) Export(ctx context.Context, sc ExportScope, l ExportLabels) (*
 		}
 		e.Sheets = append(e.Sheets, sh)
 	}
+	targets, err := b.targetSheet(ctx, sc, l)
+	if err != nil {
+		return nil, err
+	}
+	e.Sheets = append(e.Sheets, targets)
 	return e, nil
 }
 
@@ -246,8 +267,23 @@ func fill[T any](sh Sheet, records []T, err error, row func(*T) []any) (Sheet, e
 
 func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l ExportLabels) (Sheet, error) {
 	visits, err := b.db.ExportVisits(ctx, sc)
+	if err != nil {
+		return Sheet{}, err
+	}
+	var dealIDs []int64
+	for _, v := range visits {
+		if v.DealID != 0 {
+			dealIDs = append(dealIDs, v.DealID)
+		}
+	}
+	deals, err := b.db.DealTitles(ctx, sc.TeamID, dealIDs)
 	return fill(fieldSheet(l, "visits", leadIDs, leadCols(), models.VisitFields), visits, err, func(v *models.VisitRecord) []any {
-		cells := fieldCells(l, models.VisitFields, &v.Visit, func(models.Field) any { return v.Client })
+		cells := fieldCells(l, models.VisitFields, &v.Visit, func(f models.Field) any {
+			if f == models.FieldDeal {
+				return deals[v.DealID]
+			}
+			return v.Client
+		})
 		return append([]any{v.At.UTC(), v.Rep}, cells...)
 	})
 }
@@ -313,6 +349,15 @@ func (e *Export) XLSX() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("make date style: %w", err)
 	}
+	monthFmt, amountFmt := "yyyy-mm", "#,##0.00"
+	month, err := f.NewStyle(&excelize.Style{CustomNumFmt: &monthFmt})
+	if err != nil {
+		return nil, fmt.Errorf("make month style: %w", err)
+	}
+	amount, err := f.NewStyle(&excelize.Style{CustomNumFmt: &amountFmt})
+	if err != nil {
+		return nil, fmt.Errorf("make amount style: %w", err)
+	}
 	first := f.GetSheetName(0)
 	for i, sh := range e.Sheets {
 		if i == 0 {
@@ -347,6 +392,10 @@ func (e *Export) XLSX() ([]byte, error) {
 				switch x := v.(type) {
 				case time.Time:
 					cells[c] = excelize.Cell{StyleID: when, Value: wall(x, e.Loc)}
+				case MonthCell:
+					cells[c] = excelize.Cell{StyleID: month, Value: monthTime(x)}
+				case Amount:
+					cells[c] = excelize.Cell{StyleID: amount, Value: float64(x)}
 				case string:
 					cells[c] = SafeCell(x)
 				default:
@@ -406,6 +455,14 @@ func (e *Export) CSV(sh Sheet, yes, no string) []byte {
 				rec[c] = x.In(e.Loc).Format("2006-01-02 15:04")
 			case int:
 				rec[c] = strconv.Itoa(x)
+			case int64:
+				rec[c] = strconv.FormatInt(x, 10)
+			case float64:
+				rec[c] = strconv.FormatFloat(x, 'f', -1, 64)
+			case Amount:
+				rec[c] = strconv.FormatFloat(float64(x), 'f', -1, 64)
+			case MonthCell:
+				rec[c] = models.Month(x).Key()
 			case bool:
 				rec[c] = no
 				if x {

@@ -20,6 +20,7 @@ type Renderer interface {
 	SummaryMessages(lang string, s *models.WeeklySummary, lateDue time.Time) ([]outbox.Message, error)
 	// PlanReminderText asks a rep for next week's plan (a follow-up's text).
 	PlanReminderText(lang string, week models.Week, deadline time.Time, loc *time.Location) string
+	MonthMessages(lang string, m *models.MonthReview, lateDue time.Time) []outbox.Message
 }
 
 // Queue is the durable outbox a report's parts are stored in.
@@ -171,6 +172,13 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 			errs = append(errs, s.deliver(ctx, now, models.ReportSummary, team, ended.Monday, due, managers, build))
 		}
 	}
+	if set.MonthOn {
+		this := models.MonthOf(now, loc)
+		first := models.CivilDate(models.MonthStart(this, loc), loc)
+		if due := set.MonthTime.On(first, loc); !now.Before(due) {
+			errs = append(errs, s.monthReviews(ctx, now, team, models.AddMonths(this, -1), due, members))
+		}
+	}
 	if set.PlanReminderOn && len(reps) > 0 {
 		dueDay := week.Day(models.WeekdayIndex(set.PlanDeadlineDay))
 		if due := set.PlanDeadlineTime.On(dueDay, loc); !now.Before(due) {
@@ -208,6 +216,72 @@ func (s *Scheduler) planReminders(ctx context.Context, team *models.Team, next m
 		if _, err := s.DB.CreateReportFollowUp(ctx, key, due, f); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// monthReviews queues the review of the month that ended: the team's to
+// each manager, their own to each rep, once each (ReportMonth, period the
+// month) — to those who were members when it was due, so someone who joins
+// later in the month is not sent a month they were not there for. The
+// team's data is read once for all of them, and only when someone has not
+// had theirs.
+func (s *Scheduler) monthReviews(ctx context.Context, now time.Time, team *models.Team, month models.Month, due time.Time, members []storage.TeamMember) error {
+	if due.Before(team.CreatedAt) {
+		return nil
+	}
+	var managers, reps []*models.User
+	for _, m := range members {
+		switch {
+		case m.JoinedAt.After(due):
+		case m.Role == models.RoleManager:
+			managers = append(managers, m.User)
+		case m.Role == models.RoleRep:
+			reps = append(reps, m.User)
+		}
+	}
+	period := month.Key()
+	done, err := s.DB.SentReportKeys(ctx, models.ReportMonth, period, []int64{team.ID})
+	if err != nil {
+		return err
+	}
+	key := func(u *models.User) storage.ReportKey {
+		return storage.ReportKey{Kind: models.ReportMonth, TeamID: team.ID, UserID: u.ID, Period: period}
+	}
+	pending := func(us []*models.User) []*models.User {
+		var out []*models.User
+		for _, u := range us {
+			if !done[key(u)] && u.ChatID != 0 {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
+	managers, reps = pending(managers), pending(reps)
+	if len(managers)+len(reps) == 0 {
+		return nil
+	}
+	review, own, err := s.Builder.MonthReviews(ctx, team, month)
+	if err != nil {
+		return fmt.Errorf("build month review %s of team %d: %w", period, team.ID, err)
+	}
+	late := models.IsLate(due, now)
+	var lateDue time.Time
+	if late {
+		lateDue = due
+	}
+	var errs []error
+	rendered := map[string][]outbox.Message{}
+	for _, u := range managers {
+		msgs, ok := rendered[u.Lang]
+		if !ok {
+			msgs = s.Render.MonthMessages(u.Lang, review, lateDue)
+			rendered[u.Lang] = msgs
+		}
+		errs = append(errs, s.queue(ctx, key(u), due, late, u.ChatID, msgs))
+	}
+	for _, u := range reps {
+		errs = append(errs, s.queue(ctx, key(u), due, late, u.ChatID, s.Render.MonthMessages(u.Lang, own(u.ID), lateDue)))
 	}
 	return errors.Join(errs...)
 }

@@ -18,6 +18,11 @@ import (
 // RecordScope selects a team's records in [From, To): every rep's (RepID 0)
 // or one rep's.
 type RecordScope struct {
+	// Viewer is who the records are read for: the one visibility rule
+	// (clientScope, entryScope) applies on top of the team and rep, so a
+	// scope built wrong shows less, never more. Reports nobody asked for
+	// read as System.
+	Viewer        *models.User
 	TeamID, RepID int64
 	From, To      time.Time
 }
@@ -72,6 +77,9 @@ func inScope[R, M any](ctx context.Context, db *DB, table, cols string, s Record
 		Joins("JOIN clients ON clients.id = "+t+"client_id").
 		Joins("JOIN users ON users.id = "+t+"rep_id").
 		Where(t+"team_id = ? AND "+t+"at >= ? AND "+t+"at < ? AND "+t+"deleted_at IS NULL", s.TeamID, utc(s.From), utc(s.To))
+	if cond, args := entryScope(s.Viewer, table, "rep_id"); cond != "1 = 1" {
+		q = q.Where(cond, args...)
+	}
 	if s.RepID != 0 {
 		q = q.Where(t+"rep_id = ?", s.RepID)
 	}
@@ -107,8 +115,8 @@ func (db *DB) ExportObjections(ctx context.Context, s RecordScope) ([]models.Obj
 	return inScope(ctx, db, "objections", exportObjectionColumns, s, objectionRecord)
 }
 
-// ExportClients lists the clients of a scope (the team's, or those the rep
-// owns) by name, each with the scope's visits in [From, To) and its newest
+// ExportClients lists the clients of a scope (the team's, or for one rep
+// those the visibility rule lets them see: owned, shared, worked) by name, each with the scope's visits in [From, To) and its newest
 // visit: the cards, then two grouped aggregates over the scope's visits.
 func (db *DB) ExportClients(ctx context.Context, s RecordScope) ([]models.ClientRecord, error) {
 	g := db.conn(ctx)
@@ -119,7 +127,11 @@ func (db *DB) ExportClients(ctx context.Context, s RecordScope) ([]models.Client
 	q := g.Table("clients").Select("clients.*, users.name AS owner_name").
 		Joins("LEFT JOIN users ON users.id = clients.owner_id").
 		Where("clients.team_id = ?", s.TeamID)
-	if s.RepID != 0 {
+	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
+		q = q.Where(cond, args...)
+	}
+	if s.RepID != 0 && s.Viewer != nil && s.Viewer.ID != s.RepID {
+		// One rep's clients as someone else sees them: the ones they own.
 		q = q.Where("clients.owner_id = ?", s.RepID)
 	}
 	if err := q.Order("clients.name, clients.id").Find(&clients).Error; err != nil {
@@ -163,6 +175,9 @@ func (db *DB) ExportFollowUps(ctx context.Context, s RecordScope) ([]models.Foll
 		Select("follow_ups.*, clients.name AS client_name, users.name AS owner_name").
 		Joins("JOIN users ON users.id = follow_ups.owner_id").
 		Joins("LEFT JOIN clients ON clients.id = follow_ups.client_id")
+	if cond, args := entryScope(s.Viewer, "follow_ups", "owner_id"); cond != "1 = 1" {
+		q = q.Where(cond, args...)
+	}
 	if s.RepID != 0 {
 		q = q.Where("follow_ups.owner_id = ? AND follow_ups.state IN ? AND follow_ups.due_at >= ? AND follow_ups.due_at < ? AND follow_ups.team_id = ?",
 			s.RepID, states, utc(s.From), utc(s.To), s.TeamID)

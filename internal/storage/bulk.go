@@ -19,6 +19,8 @@ type Bulk struct {
 	FollowUps     []*models.FollowUp
 	StageEvents   []*models.StageEvent
 	PlannedVisits []*models.PlannedVisit
+	// Deals are written with their competitors.
+	Deals []*models.Deal
 }
 
 // bulkBatch is how many rows one INSERT carries.
@@ -46,6 +48,21 @@ func (db *DB) InsertBulk(ctx context.Context, b *Bulk) error {
 		insertRows(b.FollowUps, followUpRowOf, func(f *models.FollowUp, r *followUpRow) { f.ID = r.ID }),
 		insertRows(b.StageEvents, stageEventRowOf, func(e *models.StageEvent, r *stageEventRow) { e.ID = r.ID }),
 		insertRows(b.PlannedVisits, plannedVisitRowOf, func(p *models.PlannedVisit, r *plannedVisitRow) { p.ID = r.ID }),
+		insertRows(b.Deals, bulkDealRow, func(d *models.Deal, r *dealRow) { d.ID = r.ID }),
+		func(tx *gorm.DB) error {
+			var rows []dealCompetitorRow
+			for _, d := range b.Deals {
+				for i := range d.Competitors {
+					c := &d.Competitors[i]
+					c.DealID = d.ID
+					rows = append(rows, dealCompetitorRow{DealID: d.ID, Name: c.Name, Product: c.Product, Satisfaction: c.Satisfaction, Rep: c.Rep})
+				}
+			}
+			if len(rows) == 0 {
+				return nil
+			}
+			return tx.CreateInBatches(rows, bulkBatch).Error
+		},
 	}
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		for _, step := range steps {
@@ -126,6 +143,15 @@ func plannedVisitRowOf(p *models.PlannedVisit) plannedVisitRow {
 	}
 	return plannedVisitRow{PlannedVisit: models.PlannedVisit{ID: p.ID, TeamID: p.TeamID, RepID: p.RepID, ClientID: p.ClientID,
 		WeekStart: week, Day: p.Day, Purpose: p.Purpose, CreatedAt: utc(p.CreatedAt)}, UpdatedAt: utc(p.CreatedAt)}
+}
+
+func bulkDealRow(d *models.Deal) dealRow {
+	r := dealRowOf(d)
+	r.CreatedAt, r.UpdatedAt = utc(d.CreatedAt), utc(d.UpdatedAt)
+	if r.State == "" {
+		r.State = string(models.DealOpen)
+	}
+	return r
 }
 
 func utcPtr(t *time.Time) *time.Time {

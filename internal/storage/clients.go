@@ -27,8 +27,11 @@ type clientRow struct {
 	GradeAsked       bool
 	LastVisitAt      *time.Time
 	NoProgressVisits int
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// CreatedBy is who created the card (its first owner), for the new
+	// clients a rep brought in a month.
+	CreatedBy int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func (clientRow) TableName() string { return "clients" }
@@ -47,7 +50,7 @@ func clientRowOf(c *models.Client) clientRow {
 		ID: c.ID, TeamID: c.TeamID, Name: c.Name, NameKey: models.NameKey(c.Name), Industry: c.Industry,
 		Address: c.Address, Size: c.Size, Source: c.Source, OwnerID: c.OwnerID, Grade: string(c.Grade),
 		Stage: string(c.Stage), Notes: c.Notes, GradeAsked: c.GradeAsked, LastVisitAt: timePtr(c.LastVisitAt),
-		NoProgressVisits: c.NoProgressVisits,
+		NoProgressVisits: c.NoProgressVisits, CreatedBy: c.OwnerID,
 	}
 }
 
@@ -134,6 +137,11 @@ type ClientFilter struct {
 // idx_clients_team_key otherwise.
 func clientQuery(tx *gorm.DB, f ClientFilter) *gorm.DB {
 	q := visibleClients(tx, f.Viewer).Where("team_id IN ?", f.TeamIDs)
+	if whole, part := splitReach(f.Viewer, f.TeamIDs); len(whole) == 0 && len(part) > 0 {
+		// A rep who sees part of their teams: their clients come from the
+		// rep's side of the indexes, not from a scan of the team's.
+		q = q.Where("clients.id IN (?)", repClientIDs(tx.Session(&gorm.Session{NewDB: true}), f.Viewer.ID, part))
+	}
 	if f.OwnerID != 0 {
 		q = q.Where("owner_id = ?", f.OwnerID)
 	}

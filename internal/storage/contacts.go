@@ -20,6 +20,11 @@ type contactRow struct {
 	Roles     string // comma-separated decision roles
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DeletedAt marks a contact deleted from the card: it is no longer
+	// listed or matched by name, and the visits that met it still name it.
+	DeletedAt *time.Time
+	// EditedAt is when the card last changed the contact (UpdateContact).
+	EditedAt *time.Time
 }
 
 func (contactRow) TableName() string { return "contacts" }
@@ -64,8 +69,70 @@ func contactsQuery(tx *gorm.DB, viewer *models.User, clientID int64) *gorm.DB {
 	cond, args := clientScope(viewer, "clients")
 	return tx.Table("contacts").Select("contacts.*").
 		Joins("JOIN clients ON clients.id = contacts.client_id").
-		Where("contacts.client_id = ?", clientID).Where(cond, args...).
+		Where("contacts.client_id = ? AND contacts.deleted_at IS NULL", clientID).Where(cond, args...).
 		Order("contacts.name, contacts.id")
+}
+
+// Contact returns a live contact, when viewer may see its client.
+func (db *DB) Contact(ctx context.Context, viewer *models.User, id int64) (*models.Contact, error) {
+	cond, args := clientScope(viewer, "clients")
+	var row contactRow
+	err := db.conn(ctx).Table("contacts").Select("contacts.*").
+		Joins("JOIN clients ON clients.id = contacts.client_id").
+		Where("contacts.id = ? AND contacts.deleted_at IS NULL", id).Where(cond, args...).Take(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("get contact %d: %w", id, translate(err, "err_contact_gone", ""))
+	}
+	c := row.model()
+	return &c, nil
+}
+
+// UpdateContact replaces a live contact's name, title, phone and roles
+// (the card's Edit; SaveContact only adds to them).
+func (db *DB) UpdateContact(ctx context.Context, c *models.Contact) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&contactRow{}).Where("id = ? AND client_id = ? AND deleted_at IS NULL", c.ID, c.ClientID).Updates(map[string]any{
+			"name": c.Name, "title": c.Title, "phone": c.Phone, "roles": rolesString(c.Roles), "updated_at": db.Now(), "edited_at": db.Now(),
+		})
+		if res.Error != nil {
+			return fmt.Errorf("update contact %d: %w", c.ID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return models.Errorf(models.ENOTFOUND, "err_contact_gone", nil)
+		}
+		return nil
+	})
+}
+
+// DeleteContact deletes a live contact from its client's list; the visits
+// that met it keep naming it. It reports whether the contact was live.
+func (db *DB) DeleteContact(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&contactRow{}).Where("id = ? AND deleted_at IS NULL", id).
+			Updates(map[string]any{"deleted_at": db.Now(), "updated_at": db.Now()})
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("delete contact %d: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+// ContactVisits counts the live visits that met a contact, for the
+// question before it is deleted.
+func (db *DB) ContactVisits(ctx context.Context, id int64) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Table("visit_contacts").Joins("JOIN visits ON visits.id = visit_contacts.visit_id").
+		Where("visit_contacts.contact_id = ? AND visits.deleted_at IS NULL", id).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count visits of contact %d: %w", id, err)
+	}
+	return n, nil
 }
 
 // SaveContact adds a contact to a client, or, for a name the client has
@@ -87,9 +154,10 @@ func saveContact(tx *gorm.DB, c *models.Contact) error {
 	if c.ID != 0 {
 		q = q.Where("id = ?", c.ID)
 	} else {
-		// Names match folded, as client names do ("wang" is "Wang").
+		// Names match folded, as client names do ("wang" is "Wang"); a
+		// deleted contact is not matched.
 		var rows []contactRow
-		if err := tx.Where("client_id = ?", c.ClientID).Find(&rows).Error; err != nil {
+		if err := tx.Where("client_id = ? AND deleted_at IS NULL", c.ClientID).Find(&rows).Error; err != nil {
 			return fmt.Errorf("find contacts of client %d: %w", c.ClientID, err)
 		}
 		for _, r := range rows {

@@ -91,6 +91,9 @@ func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Dea
 			return fmt.Errorf("create deal on client %d: %w", d.ClientID, err)
 		}
 		d.TeamID, d.OwnerID, d.State = c.TeamID, viewer.ID, models.DealOpen
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value, &d.BudgetAmount); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -180,9 +183,15 @@ func (db *DB) withCompetitors(ctx context.Context, rows []dealRow) ([]*models.De
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// In chunks, within every database's limit of bound parameters.
 	var comps []dealCompetitorRow
-	if err := db.conn(ctx).Where("deal_id IN ?", ids).Order("id").Find(&comps).Error; err != nil {
-		return nil, fmt.Errorf("load competitors of %d deals: %w", len(ids), err)
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		var part []dealCompetitorRow
+		if err := db.conn(ctx).Where("deal_id IN ?", chunk).Order("id").Find(&part).Error; err != nil {
+			return nil, fmt.Errorf("load competitors of %d deals: %w", len(ids), err)
+		}
+		comps = append(comps, part...)
 	}
 	for _, c := range comps {
 		d := byID[c.DealID]
@@ -217,6 +226,9 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 		if err := close(d); err != nil {
 			return err
 		}
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value); err != nil {
+			return err
+		}
 		if err := d.Validate(); err != nil {
 			return err
 		}
@@ -234,4 +246,196 @@ func (db *DB) CloseDeal(ctx context.Context, viewer *models.User, dealID int64, 
 		return nil
 	})
 	return out, err
+}
+
+// NoteLostDeal changes what is recorded of a lost deal's loss (note sets
+// it: the competitor, the client's words): its owner or a manager of its
+// team, on a client viewer sees.
+func (db *DB) NoteLostDeal(ctx context.Context, viewer *models.User, dealID int64, note func(*models.Deal) error) (*models.Deal, error) {
+	var out *models.Deal
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		tx := db.conn(ctx)
+		d, err := db.lockDeal(tx, dealID)
+		if err != nil {
+			return err
+		}
+		if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
+			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
+		}
+		if err := note(d); err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		upd := dealRowOf(d)
+		res := tx.Model(&dealRow{}).Where("id = ? AND state = ?", dealID, string(models.DealLost)).
+			Select("lost_words", "lost_to", "updated_at").Updates(&upd)
+		if res.Error != nil {
+			return fmt.Errorf("note the loss of deal %d: %w", dealID, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return models.Errorf(models.ECONFLICT, "err_deal_not_lost", map[string]any{"Title": d.Title})
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}
+
+// ExportDeals lists the deals of an export's scope that were open at some
+// time in [From, To): created before To and open now or closed on or after
+// From; the team's (idx_deals_team_state_close) or one rep's
+// (idx_deals_owner_state_close), on clients the scope's viewer may see
+// (the one visibility rule: a deal is seen with its client), with their
+// competitors, client and owner names, by id.
+func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
+	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
+		Joins("JOIN clients ON clients.id = deals.client_id").
+		Joins("LEFT JOIN users ON users.id = deals.owner_id")
+	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
+		q = q.Where(cond, args...)
+	}
+	if s.RepID != 0 {
+		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", s.RepID, s.TeamID)
+	} else {
+		q = q.Where("deals.team_id = ?", s.TeamID)
+	}
+	q = q.Where("deals.created_at < ? AND (deals.state = ? OR deals.closed_at >= ?)", utc(s.To), string(models.DealOpen), utc(s.From))
+	var rows []struct {
+		Row        dealRow `gorm:"embedded"`
+		ClientName string
+		OwnerName  string
+	}
+	if err := q.Order("deals.id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("export deals of team %d (rep %d): %w", s.TeamID, s.RepID, err)
+	}
+	plain := make([]dealRow, len(rows))
+	for i := range rows {
+		plain[i] = rows[i].Row
+	}
+	deals, err := db.withCompetitors(ctx, plain)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.DealRecord, len(rows))
+	for i := range rows {
+		out[i] = models.DealRecord{Deal: *deals[i], Client: rows[i].ClientName, Owner: rows[i].OwnerName}
+	}
+	return out, nil
+}
+
+// DealTitles names deals of a team by id (the primary key): the deal
+// column of the visits an export lists.
+func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	seen := map[int64]bool{}
+	var uniq []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	// In chunks, within every database's limit of bound parameters.
+	for start := 0; start < len(uniq); start += 1000 {
+		chunk := uniq[start:min(start+1000, len(uniq))]
+		var rows []struct {
+			ID    int64
+			Title string
+		}
+		if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", chunk, teamID).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("titles of %d deals: %w", len(uniq), err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Title
+		}
+	}
+	return out, nil
+}
+
+// UpdateDeal changes an open deal for viewer with change (what a later
+// "/deal" says of it: the next step, competitors, budget, step, close
+// month, stage), in one transaction with the deal locked. Only the deal's
+// owner and the team's managers change it, and only on a client viewer
+// sees. The competitors change says replaces the deal's.
+func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64, change func(*models.Deal) error) (*models.Deal, error) {
+	var out *models.Deal
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		tx := db.conn(ctx)
+		d, err := db.lockDeal(tx, dealID)
+		if err != nil {
+			return err
+		}
+		if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
+			return models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
+		}
+		if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
+			return models.Errorf(models.EFORBIDDEN, "err_deal_not_yours", nil)
+		}
+		if d.State != models.DealOpen {
+			return models.Errorf(models.ECONFLICT, "err_deal_closed", map[string]any{"Title": d.Title})
+		}
+		full, err := db.withCompetitors(ctx, []dealRow{dealRowOf(d)})
+		if err != nil {
+			return err
+		}
+		d = full[0]
+		if err := change(d); err != nil {
+			return err
+		}
+		if err := db.inTeamCurrency(ctx, d.TeamID, &d.Value, &d.BudgetAmount); err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		d.UpdatedAt = db.Now().UTC()
+		row := dealRowOf(d)
+		if err := tx.Model(&dealRow{}).Where("id = ?", dealID).Select("*").Omit("id", "team_id", "client_id", "owner_id", "created_at", "state").
+			Updates(&row).Error; err != nil {
+			return fmt.Errorf("update deal %d: %w", dealID, err)
+		}
+		if err := tx.Where("deal_id = ?", dealID).Delete(&dealCompetitorRow{}).Error; err != nil {
+			return fmt.Errorf("replace competitors of deal %d: %w", dealID, err)
+		}
+		for i := range d.Competitors {
+			c := &d.Competitors[i]
+			cr := dealCompetitorRow{DealID: dealID, Name: c.Name, Product: c.Product, Satisfaction: c.Satisfaction, Rep: c.Rep}
+			if err := tx.Create(&cr).Error; err != nil {
+				return fmt.Errorf("add competitor %q to deal %d: %w", cr.Name, dealID, err)
+			}
+			c.ID, c.DealID = cr.ID, dealID
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}
+
+// inTeamCurrency gives the amounts that were typed without a currency the
+// team's ("320万" in a team whose currency is CNY), so that sums never mix
+// a currency with none. The one place a deal's or target's currency
+// defaults.
+func (db *DB) inTeamCurrency(ctx context.Context, teamID int64, amounts ...*models.Money) error {
+	need := false
+	for _, m := range amounts {
+		need = need || (m.Currency == "" && m.Minor != 0)
+	}
+	if !need {
+		return nil
+	}
+	var codes []string
+	if err := db.conn(ctx).Model(&teamRow{}).Where("id = ?", teamID).Pluck("currency", &codes).Error; err != nil {
+		return fmt.Errorf("currency of team %d: %w", teamID, err)
+	}
+	for _, m := range amounts {
+		if len(codes) == 1 {
+			m.InCurrency(codes[0])
+		}
+	}
+	return nil
 }

@@ -107,3 +107,75 @@ func (db *DB) RepsWithPlans(ctx context.Context, teamID int64, week models.Week)
 	}
 	return out, nil
 }
+
+// PlannedVisit returns one of viewer's own planned visits, with its
+// client's name.
+func (db *DB) PlannedVisit(ctx context.Context, viewer *models.User, id int64) (*models.PlannedVisit, error) {
+	if viewer == nil || viewer.ID == 0 {
+		return nil, models.Errorf(models.ENOTFOUND, "plan_item_gone", nil)
+	}
+	var row struct {
+		Row        plannedVisitRow `gorm:"embedded"`
+		ClientName string
+	}
+	err := db.conn(ctx).Table("planned_visits").
+		Select("planned_visits.id, planned_visits.team_id, planned_visits.rep_id, planned_visits.client_id, planned_visits.week_start, planned_visits.day, planned_visits.purpose, planned_visits.created_at, clients.name AS client_name").
+		Joins("JOIN clients ON clients.id = planned_visits.client_id").
+		Where("planned_visits.id = ? AND planned_visits.rep_id = ?", id, viewer.ID).Take(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("get planned visit %d: %w", id, translate(err, "plan_item_gone", ""))
+	}
+	p := row.Row.model()
+	p.ClientName = row.ClientName
+	return &p, nil
+}
+
+// MovePlannedVisit moves one of a rep's own planned visits to another day
+// of its week; it reports whether the visit was there to move.
+func (db *DB) MovePlannedVisit(ctx context.Context, repID, id int64, day string) (bool, error) {
+	var n int64
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&plannedVisitRow{}).Where("id = ? AND rep_id = ? AND week_start = ?", id, repID, models.WeekOfDate(day).Monday).
+			Updates(map[string]any{"day": day, "updated_at": db.Now()})
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("move planned visit %d to %s: %w", id, day, err)
+	}
+	return n > 0, nil
+}
+
+// PlannedOn returns which of the given (client, day) pairs a rep has
+// planned already, as "clientID day" keys: the same plan item twice is
+// asked about before it is stored.
+func (db *DB) PlannedOn(ctx context.Context, repID int64, items []models.PlannedVisit) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(items) == 0 {
+		return out, nil
+	}
+	seenDay, seenWeek := map[string]bool{}, map[string]bool{}
+	var list, weeks []string
+	for _, it := range items {
+		if !seenDay[it.Day] {
+			seenDay[it.Day] = true
+			list = append(list, it.Day)
+		}
+		if w := models.WeekOfDate(it.Day).Monday; !seenWeek[w] {
+			seenWeek[w] = true
+			weeks = append(weeks, w)
+		}
+	}
+	var rows []plannedVisitRow
+	// idx_planned_rep_week
+	if err := db.conn(ctx).Where("rep_id = ? AND week_start IN ? AND day IN ?", repID, weeks, list).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("planned visits of rep %d on %v: %w", repID, list, err)
+	}
+	for _, r := range rows {
+		out[PlanKey(r.ClientID, r.Day)] = true
+	}
+	return out, nil
+}
+
+// PlanKey names a plan item by client and day.
+func PlanKey(clientID int64, day string) string { return fmt.Sprintf("%d %s", clientID, day) }

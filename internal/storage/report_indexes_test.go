@@ -49,7 +49,7 @@ func capture(t *testing.T, db *storage.DB) *captured {
 
 // bigTables are the tables that grow with use; a report may not read one
 // of them without an index.
-var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups)\b`)
+var bigTables = regexp.MustCompile(`\b(visits|objections|planned_visits|stage_events|clients|follow_ups|deals|deal_competitors|deal_stage_events|targets)\b`)
 
 // Every query behind the digest, the summary, a rep's week and an export
 // (storage's report aggregates, asked by the reports builder as the bot
@@ -60,9 +60,24 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 	clk := clock.NewFake(tuesdayEvening)
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
 		s := reportstest.ThreeReps(t, db, clk, "North", "Asia/Shanghai", 0)
+		ctx := t.Context()
+		nov, dec := models.Month{Year: 2026, Mon: time.November}, models.Month{Year: 2026, Mon: time.December}
+		for _, d := range []*models.Deal{
+			{ClientID: s.Acme, Title: "trucks", Units: 20, Value: models.Money{Minor: 1e8, Currency: "CNY"}, CloseMonth: dec,
+				Stage: models.StageDemo, Competitors: []models.Competitor{{Name: "Brand X"}}},
+			{ClientID: s.Beta, Title: "pumps", Units: 5, CloseMonth: nov, Competitors: []models.Competitor{{Name: "Brand Y"}}},
+		} {
+			if err := db.CreateDeal(ctx, storage.System, d); err != nil {
+				t.Fatal(err)
+			}
+			if d.ClientID == s.Beta {
+				if _, err := db.CloseDeal(ctx, storage.System, d.ID, func(d *models.Deal) error { return d.Lost(clk.Now(), models.LostPrice, "", "") }); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		c := capture(t, db)
 		b := reports.NewBuilder(db, clk)
-		ctx := t.Context()
 		if _, err := b.DailyDigest(ctx, s.Team, reportstest.Day); err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +88,23 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, rep := range []int64{0, s.Li} {
-			if _, err := b.Export(ctx, reports.ExportScope{Team: s.Team, RepID: rep, From: "2026-11-01", To: "2026-11-30"}, reports.ExportLabels{}); err != nil {
+			if _, err := b.Export(ctx, reports.ExportScope{Viewer: storage.System, Team: s.Team, RepID: rep, From: "2026-11-01", To: "2026-11-30"}, reports.ExportLabels{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The month's attainment (the digest's, /me's and the pipeline's),
+		// for the team and for one rep.
+		for _, v := range []*models.User{storage.System, {ID: s.Li, Active: true, Memberships: []models.Membership{{TeamID: s.Team.ID, Role: models.RoleRep, Active: true}}}} {
+			if _, err := db.Attainment(ctx, v, s.Team.ID, models.Month{Year: 2026, Mon: time.November}, clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The pipeline and the month's review, for the team and for one rep.
+		for _, rep := range []int64{0, s.Li} {
+			if _, err := b.Pipeline(ctx, s.Team, rep, nov); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.MonthReview(ctx, s.Team, rep, nov); err != nil {
 				t.Fatal(err)
 			}
 		}

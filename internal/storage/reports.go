@@ -24,6 +24,8 @@ type reportSettingRow struct {
 	PlanReminderOn   bool
 	PlanDeadlineDay  int
 	PlanDeadlineTime string
+	MonthOn          bool
+	MonthTime        string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -40,6 +42,7 @@ func (r *reportSettingRow) model() models.ReportSettings {
 		DigestOn: r.DigestOn, DigestTime: clockOf(r.DigestTime, 18, 30),
 		SummaryOn: r.SummaryOn, SummaryDay: fromISODay(r.SummaryDay), SummaryTime: clockOf(r.SummaryTime, 9, 0),
 		PlanReminderOn: r.PlanReminderOn, PlanDeadlineDay: fromISODay(r.PlanDeadlineDay), PlanDeadlineTime: clockOf(r.PlanDeadlineTime, 16, 0),
+		MonthOn: r.MonthOn, MonthTime: clockOf(r.MonthTime, 9, 0),
 	}
 	for _, c := range r.DigestDays {
 		if n, err := strconv.Atoi(string(c)); err == nil {
@@ -66,6 +69,7 @@ func settingRow(teamID int64, s models.ReportSettings) reportSettingRow {
 		TeamID: teamID, DigestOn: s.DigestOn, DigestTime: s.DigestTime.String(), DigestDays: days.String(),
 		SummaryOn: s.SummaryOn, SummaryDay: isoDay(s.SummaryDay), SummaryTime: s.SummaryTime.String(),
 		PlanReminderOn: s.PlanReminderOn, PlanDeadlineDay: isoDay(s.PlanDeadlineDay), PlanDeadlineTime: s.PlanDeadlineTime.String(),
+		MonthOn: s.MonthOn, MonthTime: s.MonthTime.String(),
 	}
 }
 
@@ -100,7 +104,7 @@ func (db *DB) SetTeamReportSettings(ctx context.Context, teamID int64, s models.
 	row := settingRow(teamID, s)
 	err := db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "team_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"digest_on", "digest_time", "digest_days", "summary_on", "summary_day", "summary_time", "plan_reminder_on", "plan_deadline_day", "plan_deadline_time", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"digest_on", "digest_time", "digest_days", "summary_on", "summary_day", "summary_time", "plan_reminder_on", "plan_deadline_day", "plan_deadline_time", "month_on", "month_time", "updated_at"}),
 	}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("set report settings of team %d: %w", teamID, err)

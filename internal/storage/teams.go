@@ -22,6 +22,7 @@ type teamRow struct {
 	DaysOff      int
 	// SharedClients: every rep of the team sees all its clients.
 	SharedClients bool
+	Currency      string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -31,7 +32,7 @@ func (teamRow) TableName() string { return "teams" }
 func (r *teamRow) model() *models.Team {
 	return &models.Team{ID: r.ID, Name: r.Name, TZ: r.TZ, RevisitDays: r.RevisitDays,
 		Hours: hoursOf(r.MorningMin, r.QuietFromMin, r.QuietToMin, r.DaysOff), SharedClients: r.SharedClients,
-		CreatedAt: r.CreatedAt.UTC()}
+		Currency: r.Currency, CreatedAt: r.CreatedAt.UTC()}
 }
 
 func hoursOf(morning, quietFrom, quietTo, daysOff int) models.WorkingHours {
@@ -95,6 +96,8 @@ type TeamSettings struct {
 	Hours       *models.WorkingHours
 	// SharedClients turns on or off that all reps see all the team's clients.
 	SharedClients *bool
+	// Currency is the team's currency, an ISO 4217 code ("CNY").
+	Currency *string
 }
 
 // UpdateTeamSettings changes a team's settings and returns the team.
@@ -118,6 +121,13 @@ func (db *DB) UpdateTeamSettings(ctx context.Context, teamID int64, s TeamSettin
 	}
 	if s.SharedClients != nil {
 		updates["shared_clients"] = *s.SharedClients
+	}
+	if s.Currency != nil {
+		code, ok := models.ParseCurrency(*s.Currency)
+		if !ok {
+			return nil, models.Errorf(models.EINVALID, "err_currency", map[string]any{"Value": *s.Currency})
+		}
+		updates["currency"] = code
 	}
 	if len(updates) > 0 {
 		if err := db.conn(ctx).Model(&teamRow{}).Where("id = ?", teamID).Updates(updates).Error; err != nil {

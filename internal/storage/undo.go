@@ -25,10 +25,12 @@ func clientHoldings(tx *gorm.DB, c *models.Client, e entry) (models.ClientHoldin
 	if c.HasDetails() {
 		h[models.HoldsDetails] = 1
 	}
-	contacts := tx.Model(&contactRow{}).Where("client_id = ?", c.ID)
+	// A contact deleted from the card is nothing the card holds.
+	contacts := tx.Model(&contactRow{}).Where("client_id = ? AND deleted_at IS NULL", c.ID)
 	if len(e.contacts) > 0 {
-		// A visit never records a phone: one there was added on the card.
-		contacts = contacts.Where("(id NOT IN ? OR phone <> '')", e.contacts)
+		// A visit never records a phone: one there was added on the card,
+		// as was a contact the card changed.
+		contacts = contacts.Where("(id NOT IN ? OR phone <> '' OR edited_at IS NOT NULL)", e.contacts)
 	}
 	for _, q := range []struct {
 		kind models.HoldingKind
@@ -129,6 +131,9 @@ func (db *DB) visitUndoEffect(tx *gorm.DB, v *models.Visit) (*models.UndoEffect,
 		if back {
 			fx.StageBack, fx.StageFrom, fx.StageTo = true, models.Stage(ev.ToStage), models.Stage(ev.FromStage)
 		}
+	}
+	if err := db.dealUndoEffect(tx, v, fx); err != nil {
+		return nil, err
 	}
 	var own followUpRow
 	err = tx.Where("visit_id = ? AND kind = ? AND state IN ?", v.ID, string(models.KindRevisit), openStates).Order("id DESC").Take(&own).Error

@@ -134,6 +134,11 @@ type SavedVisit struct {
 	// FollowUp is the visit's open revisit follow-up after the write (nil:
 	// none, e.g. turned off or undone).
 	FollowUp *models.FollowUp
+	// Deal is what the visit did to the deal it is for (nil: none).
+	Deal *DealMove
+	// DealUnlinked is the deal the visit was to be linked to that closed
+	// (or left the client) in the meantime: the visit was saved without it.
+	DealUnlinked *models.Deal
 }
 
 // SaveVisit stores a new visit in one transaction: the client when it is
@@ -166,6 +171,10 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 		v.TeamID = c.TeamID
 		v.StageBefore = c.Stage
 		next, outcome := models.ApplyVisitStage(c.Stage, v.Stage)
+		deal, unlinked, err := db.visitDeal(tx, &v)
+		if err != nil {
+			return err
+		}
 		row := visitRowOf(&v)
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("save visit to client %d: %w", v.ClientID, err)
@@ -174,6 +183,10 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 		if err := moveStage(tx, c, v.RepID, v.ID, next, v.At); err != nil {
 			return err
 		}
+		if out.Deal, err = moveDeal(tx, deal, &v); err != nil {
+			return err
+		}
+		out.DealUnlinked = unlinked
 		contacts, err := linkContacts(tx, &v, in.Contacts)
 		if err != nil {
 			return err
@@ -379,6 +392,17 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 			v.StageBefore = old.StageBefore
 			_, out.Outcome = models.ApplyVisitStage(old.StageBefore, v.Stage)
 		}
+		// The deal: a changed stage, client or deal takes back what the
+		// visit did to its deal and applies the visit to the (new) deal.
+		var deal *models.Deal
+		if v.Stage != old.Stage || v.ClientID != old.ClientID || v.DealID != old.DealID {
+			if _, _, err := db.revertDeal(tx, old); err != nil {
+				return err
+			}
+			if deal, out.DealUnlinked, err = db.visitDeal(tx, &v); err != nil {
+				return err
+			}
+		}
 		row := visitRowOf(&v)
 		err = tx.Model(&visitRow{}).Where("id = ?", v.ID).Select("*").Omit("id", "created_at").Updates(&row).Error
 		if err != nil {
@@ -394,6 +418,11 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 		for _, a := range in.Attachments {
 			a.VisitID = v.ID
 			if err := addAttachment(tx, &a); err != nil {
+				return err
+			}
+		}
+		if deal != nil {
+			if out.Deal, err = moveDeal(tx, deal, &v); err != nil {
 				return err
 			}
 		}
@@ -440,6 +469,9 @@ func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
 			return models.Errorf(models.ENOTFOUND, "err_visit_gone", nil)
 		}
 		if _, err := db.revertStage(tx, v); err != nil {
+			return err
+		}
+		if _, _, err := db.revertDeal(tx, v); err != nil {
 			return err
 		}
 		if err := tx.Model(&objectionRow{}).Where("visit_id = ?", id).Update("visit_id", nil).Error; err != nil {

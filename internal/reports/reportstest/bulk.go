@@ -17,14 +17,18 @@ type Size struct {
 	// PlansPerRepWeek planned visits per rep and week.
 	PlansPerRepWeek int
 	Days            int // history length, ending at End
+	// Deals spread evenly over the teams: the first team's are all open
+	// (its pipeline is the benchmark's), the others' 40 % open, 35 % won
+	// and 25 % lost over the history.
+	Deals int
 }
 
 // FullSize is the benchmark of the reports issue: 200 reps in 20 teams,
 // 1,000,000 visits and 200,000 objections over two years.
-var FullSize = Size{Teams: 20, RepsPerTeam: 10, ClientsPerRep: 50, Visits: 1_000_000, Objections: 200_000, FollowUps: 300_000, PlansPerRepWeek: 8, Days: 730}
+var FullSize = Size{Teams: 20, RepsPerTeam: 10, ClientsPerRep: 50, Visits: 1_000_000, Objections: 200_000, FollowUps: 300_000, PlansPerRepWeek: 8, Days: 730, Deals: 100_000}
 
 // SmallSize keeps a benchmark run quick when the full size is not asked for.
-var SmallSize = Size{Teams: 4, RepsPerTeam: 5, ClientsPerRep: 20, Visits: 20_000, Objections: 4_000, FollowUps: 6_000, PlansPerRepWeek: 8, Days: 730}
+var SmallSize = Size{Teams: 4, RepsPerTeam: 5, ClientsPerRep: 20, Visits: 20_000, Objections: 4_000, FollowUps: 6_000, PlansPerRepWeek: 8, Days: 730, Deals: 4_000}
 
 // Generated tells what Generate wrote.
 type Generated struct {
@@ -50,7 +54,7 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 			tb.Fatal(err)
 		}
 	}
-	type rep struct{ id, team int64 }
+	type rep = genRep
 	var reps []rep
 	clientsOf := map[int64][]int64{}
 	tgID := int64(1_000_000)
@@ -166,11 +170,66 @@ func Generate(tb testing.TB, db *storage.DB, sz Size, end time.Time) *Generated 
 		}
 	}
 	insert(&storage.Bulk{PlannedVisits: plans})
+	generateDeals(sz, rng, reps, clientsOf, at, end, func(ds []*models.Deal) { insert(&storage.Bulk{Deals: ds}) })
 	// Fresh statistics, as a database in use would have.
 	if err := db.Analyze(ctx); err != nil {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// genRep is a generated rep and their team.
+type genRep struct{ id, team int64 }
+
+var (
+	dealCompetitors = []string{"Brand A", "Brand B", "Brand C", "Brand D", "Brand E", "Brand F"}
+	dealCurrencies  = []string{"CNY", "CNY", "CNY", "USD", ""}
+)
+
+// generateDeals writes sz.Deals deals, each with a competitor: the first
+// team's all open, the others' 40 % open, 35 % won, 25 % lost (closed at
+// a time of the history, opened up to 90 days before). Open deals close
+// in the six months from end's, or have no close month (one in ten).
+func generateDeals(sz Size, rng *rand.Rand, reps []genRep, clientsOf map[int64][]int64,
+	at func() time.Time, end time.Time, insert func([]*models.Deal)) {
+	if sz.Deals == 0 || len(reps) == 0 {
+		return
+	}
+	first := reps[0].team
+	endMonth := models.MonthOf(end, time.UTC)
+	i := 0
+	inChunks(sz.Deals, func() *models.Deal {
+		r := reps[i%len(reps)]
+		i++
+		cs := clientsOf[r.id]
+		d := &models.Deal{TeamID: r.team, ClientID: cs[rng.IntN(len(cs))], OwnerID: r.id, Title: "generated deal",
+			Units: int64(1 + rng.IntN(50)), Value: models.Money{Minor: int64(1+rng.IntN(500)) * 1_000_000, Currency: dealCurrencies[rng.IntN(len(dealCurrencies))]},
+			Stage: models.Stages[rng.IntN(len(models.Stages)-1)], State: models.DealOpen,
+			Competitors: []models.Competitor{{Name: dealCompetitors[rng.IntN(len(dealCompetitors))]}}}
+		k := rng.IntN(20)
+		switch {
+		case r.team == first || k < 8:
+			d.CreatedAt = at()
+			if rng.IntN(10) != 0 {
+				d.CloseMonth = models.AddMonths(endMonth, rng.IntN(6))
+			}
+		case k < 15:
+			d.State, d.ClosedAt = models.DealWon, at()
+		default:
+			d.State, d.ClosedAt = models.DealLost, at()
+			d.LostReason = models.LostReasons[rng.IntN(len(models.LostReasons))]
+		}
+		if d.State != models.DealOpen {
+			d.Stage = models.StageContract
+			if d.State == models.DealLost {
+				d.Stage = models.StageLost
+			}
+			d.CloseMonth = models.MonthOf(d.ClosedAt, time.UTC)
+			d.CreatedAt = d.ClosedAt.Add(-time.Duration(rng.IntN(90*24)) * time.Hour)
+		}
+		d.UpdatedAt = d.CreatedAt
+		return d
+	}, insert)
 }
 
 // genChunk is how many generated records are held in memory at once.

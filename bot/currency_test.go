@@ -1,0 +1,45 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+
+	"salesbot/internal/apptest"
+)
+
+// A team's currency: amounts typed without one ("320万", "800k", a value
+// target "5M") are in it, so /deals and /pipeline never sum a currency
+// with none; a bad code is answered with an example and changes nothing;
+// only a manager sets it.
+func TestTeamCurrency(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { teamCurrency(t, apptest.New(t)) })
+	t.Run("postgres", func(t *testing.T) { teamCurrency(t, apptest.New(t, apptest.Postgres(t))) })
+}
+
+func teamCurrency(t *testing.T, h *apptest.Harness) {
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(dealRep, "North", "rep")
+	h.Member(dealRepZh, "North", "rep")
+	h.Member(dealMgr, "North", "manager")
+	h.Send(dealRep, "/visit Acme; phone")
+	h.Send(dealRepZh, "/visit 华为; 面谈")
+
+	// Not set: an amount without a currency stays without one, and the
+	// settings say how to set it.
+	apptest.MustContain(t, h.Send(dealMgr, "/settings"), "Currency (of amounts typed without one): not set: amounts without a currency stay without one (/settings currency CNY)")
+	apptest.MustContain(t, h.Send(dealRep, "/deal Acme; 5 units; 800k"), "• Value: 800,000\n")
+
+	apptest.MustContain(t, h.Send(dealMgr, "/settings currency dollars"), "/settings currency CNY")
+	apptest.MustContain(t, h.Send(dealMgr, "/settings currency XYZ"), "/settings currency CNY")
+	apptest.MustContain(t, h.Send(dealRep, "/settings currency CNY"), "managers")
+	apptest.MustContain(t, h.Send(dealMgr, "/settings"), "Currency (of amounts typed without one): not set")
+
+	apptest.MustContain(t, h.Send(dealMgr, "/settings currency cny"), "Saved.", "Currency (of amounts typed without one): CNY")
+	apptest.MustContain(t, h.Send(dealRepZh, "/deal 华为; 20台; 320万; 3月签"), "• 金额:3,200,000 CNY")
+	apptest.MustContain(t, h.Send(dealRep, "/deal Acme; 2 units; 50k USD"), "• Value: 50,000 USD")
+	// The deal logged before the currency was set keeps none; the new
+	// ones are in CNY (or what was typed).
+	apptest.MustContain(t, h.Send(dealMgr, "/deals"), "3,200,000 CNY", "50,000 USD", "800,000 ·")
+	apptest.MustContain(t, h.Send(dealMgr, "/target team value 5M"), "Target saved: team North, value 5,000,000 CNY in Dec 2026.", "Team: value 0/5,000,000 CNY")
+	apptest.MustContain(t, h.Send(dealRepZh, "/settings 币种 人民币"), "经理")
+}

@@ -1,0 +1,139 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"salesbot/models"
+)
+
+// The pipeline's and the month review's reads: a fixed number of
+// index-backed queries per team, never one per deal or rep
+// (TestReportQueriesUseIndexes runs EXPLAIN on each).
+
+// DealScope selects a team's deals: every rep's (RepID 0) or one rep's.
+type DealScope struct {
+	TeamID, RepID int64
+}
+
+type stageProbabilityRow struct {
+	TeamID    int64  `gorm:"primaryKey;autoIncrement:false"`
+	Stage     string `gorm:"primaryKey"`
+	Percent   int
+	UpdatedAt time.Time
+}
+
+func (stageProbabilityRow) TableName() string { return "stage_probabilities" }
+
+// StageProbabilities returns a team's stage probabilities: the defaults
+// with the team's changes.
+func (db *DB) StageProbabilities(ctx context.Context, teamID int64) (models.StageProbabilities, error) {
+	var rows []stageProbabilityRow
+	if err := db.conn(ctx).Where("team_id = ?", teamID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("get stage probabilities of team %d: %w", teamID, err)
+	}
+	p := models.DefaultStageProbabilities()
+	for _, r := range rows {
+		p[models.Stage(r.Stage)] = r.Percent
+	}
+	return p, nil
+}
+
+// SetStageProbability stores a team's percent for one stage.
+func (db *DB) SetStageProbability(ctx context.Context, teamID int64, stage models.Stage, pct int) error {
+	if err := models.CheckProbability(stage, pct); err != nil {
+		return err
+	}
+	row := stageProbabilityRow{TeamID: teamID, Stage: string(stage), Percent: pct, UpdatedAt: db.Now()}
+	err := db.conn(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "team_id"}, {Name: "stage"}},
+		DoUpdates: clause.AssignmentColumns([]string{"percent", "updated_at"}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("set probability of %s for team %d: %w", stage, teamID, err)
+	}
+	return nil
+}
+
+// OpenDealGroups sums a scope's open deals by owner, stage, expected close
+// month and currency: one grouped range read of idx_deals_team_state_close
+// (idx_deals_owner_state_close for one rep), however many deals there are.
+func (db *DB) OpenDealGroups(ctx context.Context, s DealScope) ([]models.DealGroup, error) {
+	q := db.conn(ctx).Table("deals").
+		Select("owner_id, stage, close_month, currency, COUNT(*) AS deals, SUM(units) AS units, SUM(value_minor) AS value_minor")
+	if s.RepID != 0 {
+		q = q.Where("owner_id = ? AND state = ? AND team_id = ?", s.RepID, string(models.DealOpen), s.TeamID)
+	} else {
+		q = q.Where("team_id = ? AND state = ?", s.TeamID, string(models.DealOpen))
+	}
+	var rows []struct {
+		OwnerID    int64
+		Stage      string
+		CloseMonth string
+		Currency   string
+		Deals      int
+		Units      int64
+		ValueMinor int64
+	}
+	if err := q.Group("owner_id, stage, close_month, currency").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("sum open deals of team %d (rep %d): %w", s.TeamID, s.RepID, err)
+	}
+	out := make([]models.DealGroup, len(rows))
+	for i, r := range rows {
+		m, _ := models.ParseMonthKey(r.CloseMonth)
+		out[i] = models.DealGroup{OwnerID: r.OwnerID, Stage: models.Stage(r.Stage), CloseMonth: m, Currency: r.Currency,
+			Deals: r.Deals, Units: r.Units, ValueMinor: r.ValueMinor}
+	}
+	return out, nil
+}
+
+// ClosedDeals lists a scope's deals won or lost in [from, to), with their
+// client's and owner's names and their competitors, by close time: a range
+// of idx_deals_team_closed.
+func (db *DB) ClosedDeals(ctx context.Context, s DealScope, from, to time.Time) ([]models.ClosedDeal, error) {
+	var rows []struct {
+		Row        dealRow `gorm:"embedded"`
+		ClientName string
+		OwnerName  string
+	}
+	q := db.conn(ctx).Table("deals").Select("deals.*, clients.name AS client_name, users.name AS owner_name").
+		Joins("JOIN clients ON clients.id = deals.client_id").
+		Joins("LEFT JOIN users ON users.id = deals.owner_id").
+		Where("deals.team_id = ? AND deals.closed_at >= ? AND deals.closed_at < ?", s.TeamID, utc(from), utc(to))
+	if s.RepID != 0 {
+		q = q.Where("deals.owner_id = ?", s.RepID)
+	}
+	if err := q.Order("deals.closed_at, deals.id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list deals closed by team %d (rep %d): %w", s.TeamID, s.RepID, err)
+	}
+	plain := make([]dealRow, len(rows))
+	for i := range rows {
+		plain[i] = rows[i].Row
+	}
+	deals, err := db.withCompetitors(ctx, plain)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.ClosedDeal, len(rows))
+	for i := range rows {
+		out[i] = models.ClosedDeal{Deal: *deals[i], Client: rows[i].ClientName, Owner: rows[i].OwnerName}
+	}
+	return out, nil
+}
+
+// DealsOpenedIn lists a scope's deals created in [from, to), in any
+// state, with their competitors: a range of idx_deals_team_created.
+func (db *DB) DealsOpenedIn(ctx context.Context, s DealScope, from, to time.Time) ([]*models.Deal, error) {
+	q := db.conn(ctx).Where("team_id = ? AND created_at >= ? AND created_at < ?", s.TeamID, utc(from), utc(to))
+	if s.RepID != 0 {
+		q = q.Where("owner_id = ?", s.RepID)
+	}
+	var rows []dealRow
+	if err := q.Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list deals opened by team %d (rep %d): %w", s.TeamID, s.RepID, err)
+	}
+	return db.withCompetitors(ctx, rows)
+}

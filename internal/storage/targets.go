@@ -1,0 +1,340 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"salesbot/models"
+)
+
+// targetRow is one monthly target: the team's (scope team, user 0), a
+// rep's (scope rep) or each rep's default (scope each, user 0), for a
+// month ("2027-03") or standing ("").
+type targetRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	TeamID    int64
+	Scope     string
+	UserID    int64
+	Month     string
+	Metric    string
+	Amount    int64
+	Currency  string
+	SetBy     int64
+	UpdatedAt time.Time
+}
+
+func (targetRow) TableName() string { return "targets" }
+
+func (r *targetRow) model() models.Target {
+	m, _ := models.ParseMonthKey(r.Month)
+	return models.Target{TeamID: r.TeamID, Scope: models.TargetScope(r.Scope), UserID: r.UserID, Month: m,
+		Metric: models.TargetMetric(r.Metric), Amount: r.Amount, Currency: r.Currency, SetBy: r.SetBy, UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// migrateTargets adds monthly targets (one row per team, scope, person,
+// month and metric), who created each client card (new clients count for
+// their creator even after a hand-over), and the indexes behind
+// Attainment: clients by (team_id, created_at) and won deals by
+// (team_id, state, closed_at).
+func migrateTargets(tx *gorm.DB) error {
+	type target struct {
+		ID        int64     `gorm:"primaryKey"`
+		TeamID    int64     `gorm:"not null;uniqueIndex:idx_targets_key,priority:1"`
+		Scope     string    `gorm:"size:8;not null;uniqueIndex:idx_targets_key,priority:2"`
+		UserID    int64     `gorm:"not null;uniqueIndex:idx_targets_key,priority:3"`
+		Month     string    `gorm:"size:7;not null;uniqueIndex:idx_targets_key,priority:4"`
+		Metric    string    `gorm:"size:32;not null;uniqueIndex:idx_targets_key,priority:5"`
+		Amount    int64     `gorm:"not null"`
+		Currency  string    `gorm:"size:3;not null;default:''"`
+		SetBy     int64     `gorm:"not null"`
+		UpdatedAt time.Time `gorm:"not null"`
+	}
+	if err := tx.Migrator().CreateTable(&target{}); err != nil {
+		return err
+	}
+	for _, stmt := range []string{
+		"ALTER TABLE clients ADD COLUMN created_by BIGINT NOT NULL DEFAULT 0",
+		"UPDATE clients SET created_by = owner_id",
+		"CREATE INDEX idx_clients_team_created ON clients (team_id, created_at)",
+		"CREATE INDEX idx_deals_team_state_closed ON deals (team_id, state, closed_at)",
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetTarget stores a target (replacing the one with the same team, scope,
+// person, month and metric), set by viewer, who must manage its team; a
+// rep's target needs the rep to be an active member of the team.
+func (db *DB) SetTarget(ctx context.Context, viewer *models.User, t models.Target) error {
+	if !viewer.SeesTeam(t.TeamID) {
+		return models.Errorf(models.EFORBIDDEN, "err_target_managers_only", nil)
+	}
+	if t.Metric == models.MetricValue {
+		m := models.Money{Minor: t.Amount, Currency: t.Currency}
+		if err := db.inTeamCurrency(ctx, t.TeamID, &m); err != nil {
+			return err
+		}
+		t.Currency = m.Currency
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if t.Scope == models.ScopeRep {
+		if err := db.activeMember(ctx, t.TeamID, t.UserID); err != nil {
+			return err
+		}
+	}
+	row := targetRow{TeamID: t.TeamID, Scope: string(t.Scope), UserID: t.UserID, Month: t.Month.Key(),
+		Metric: string(t.Metric), Amount: t.Amount, Currency: t.Currency, SetBy: viewer.ID, UpdatedAt: db.Now()}
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "team_id"}, {Name: "scope"}, {Name: "user_id"}, {Name: "month"}, {Name: "metric"}},
+			DoUpdates: clause.AssignmentColumns([]string{"amount", "currency", "set_by", "updated_at"}),
+		}).Create(&row)
+	}).Error
+	if err != nil {
+		return fmt.Errorf("set %s target of team %d (%s %d, %q): %w", t.Metric, t.TeamID, t.Scope, t.UserID, t.Month.Key(), err)
+	}
+	return nil
+}
+
+// ClearTarget removes a target (the default applies again); ok is false
+// when there was none.
+func (db *DB) ClearTarget(ctx context.Context, viewer *models.User, t models.Target) (ok bool, err error) {
+	if !viewer.SeesTeam(t.TeamID) {
+		return false, models.Errorf(models.EFORBIDDEN, "err_target_managers_only", nil)
+	}
+	res := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+		return g.Where("team_id = ? AND scope = ? AND user_id = ? AND month = ? AND metric = ?",
+			t.TeamID, string(t.Scope), t.UserID, t.Month.Key(), string(t.Metric)).Delete(&targetRow{})
+	})
+	if res.Error != nil {
+		return false, fmt.Errorf("clear %s target of team %d: %w", t.Metric, t.TeamID, res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// Targets lists a team's stored targets that bear on a month: those of
+// the month and the standing ones (idx_targets_key). A rep viewer gets
+// the team's, the defaults and their own; someone outside the team none.
+func (db *DB) Targets(ctx context.Context, viewer *models.User, teamID int64, month models.Month) ([]models.Target, error) {
+	q := db.conn(ctx).Where("team_id = ? AND month IN ?", teamID, []string{month.Key(), ""})
+	switch {
+	case viewer.SeesTeam(teamID):
+	case viewer.RoleIn(teamID) != models.RoleNone:
+		q = q.Where("scope <> ? OR user_id = ?", string(models.ScopeRep), viewer.ID)
+	default:
+		return nil, models.Errorf(models.EFORBIDDEN, "err_not_your_team", nil)
+	}
+	var rows []targetRow
+	if err := q.Order("scope, user_id, metric, month").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list targets of team %d for %s: %w", teamID, month.Key(), err)
+	}
+	out := make([]models.Target, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}
+
+// activeMember checks that a user is an active member of a team
+// (ENOTFOUND "err_target_not_member" otherwise).
+func (db *DB) activeMember(ctx context.Context, teamID, userID int64) error {
+	var n int64
+	if err := db.conn(ctx).Model(&memberRow{}).Where("team_id = ? AND user_id = ? AND active = ?", teamID, userID, true).Count(&n).Error; err != nil {
+		return fmt.Errorf("check member %d of team %d: %w", userID, teamID, err)
+	}
+	if n == 0 {
+		return models.Errorf(models.ENOTFOUND, "err_target_not_member", nil)
+	}
+	return nil
+}
+
+// Attainment is a team's month to date at asOf against its targets, as
+// viewer may see it: a manager (or System) every rep and the team; a rep
+// only their own line (Team nil); anyone else EFORBIDDEN. Actuals are
+// counted in the month's bounds in the team's zone, up to asOf:
+//   - units and value: deals closed won in the month, by the deal's owner
+//     (idx_deals_team_state_closed);
+//   - visits, and visits to existing clients — clients whose card was
+//     created before the month started —, by the visiting rep
+//     (idx_visits_team_at, clients by primary key);
+//   - new clients: cards created in the month, by who created them
+//     (idx_clients_team_created).
+//
+// The reps are the team's active reps who had joined by asOf and before
+// the month's end, and anyone
+// else with something done in the month or a target of their own. Four queries and the members',
+// whatever the team's size.
+func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64, month models.Month, asOf time.Time) (*models.MonthAttainment, error) {
+	onlyRep := int64(0)
+	switch {
+	case viewer.SeesTeam(teamID):
+	case viewer.RoleIn(teamID) != models.RoleNone:
+		onlyRep = viewer.ID
+	default:
+		return nil, models.Errorf(models.EFORBIDDEN, "err_not_your_team", nil)
+	}
+	team, err := db.Team(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	loc := team.Location()
+	from, end := models.MonthBounds(month, loc)
+	to := end
+	if asOf.Before(to) {
+		to = asOf
+	}
+	actuals, err := db.monthActuals(ctx, teamID, from, to, onlyRep)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := db.Targets(ctx, viewer, teamID, month)
+	if err != nil {
+		return nil, err
+	}
+	members, err := db.ActiveMembers(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	var ids []int64
+	add := func(id int64) {
+		if _, ok := names[id]; !ok && (onlyRep == 0 || id == onlyRep) {
+			names[id] = ""
+			ids = append(ids, id)
+		}
+	}
+	for _, m := range members {
+		// A rep who joined after asOf was not there yet (a past day's
+		// digest), nor one who joined after the month (last month's review).
+		if m.Role == models.RoleRep && !m.JoinedAt.After(asOf) && m.JoinedAt.Before(end) {
+			add(m.User.ID)
+		}
+	}
+	for id := range actuals {
+		add(id)
+	}
+	for _, t := range targets {
+		if t.Scope == models.ScopeRep {
+			add(t.UserID)
+		}
+	}
+	if onlyRep != 0 {
+		add(onlyRep)
+	}
+	for _, m := range members {
+		names[m.User.ID] = m.User.Name
+	}
+	if err := db.fillNames(ctx, ids, names); err != nil {
+		return nil, err
+	}
+	reps := make([]models.RepMonth, 0, len(ids))
+	for _, id := range ids {
+		reps = append(reps, models.RepMonth{RepID: id, Name: names[id], Actuals: actuals[id]})
+	}
+	return models.BuildAttainment(teamID, month, asOf, team.Hours, loc, models.NewTargets(targets), reps, onlyRep == 0), nil
+}
+
+// fillNames reads the names of the users in ids that names lacks (people
+// who left the team but did something in the month).
+func (db *DB) fillNames(ctx context.Context, ids []int64, names map[int64]string) error {
+	var missing []int64
+	for _, id := range ids {
+		if names[id] == "" {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	var rows []struct {
+		ID   int64
+		Name string
+	}
+	if err := db.conn(ctx).Table("users").Select("id, name").Where("id IN ?", missing).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("read names of %d users: %w", len(missing), err)
+	}
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	return nil
+}
+
+// monthActuals counts a team's won deals, visits and new clients in
+// [from, to) per person (only one person's when rep is not 0).
+func (db *DB) monthActuals(ctx context.Context, teamID int64, from, to time.Time, rep int64) (map[int64]models.Actuals, error) {
+	g := db.conn(ctx)
+	out := map[int64]models.Actuals{}
+	get := func(id int64) models.Actuals { return out[id] }
+
+	var won []struct {
+		OwnerID  int64
+		Currency string
+		Units    int64
+		Value    int64
+	}
+	q := g.Table("deals").Select("owner_id, currency, SUM(units) AS units, SUM(value_minor) AS value").
+		Where("team_id = ? AND state = ? AND closed_at >= ? AND closed_at < ?", teamID, string(models.DealWon), utc(from), utc(to))
+	if rep != 0 {
+		q = q.Where("owner_id = ?", rep)
+	}
+	if err := q.Group("owner_id, currency").Scan(&won).Error; err != nil {
+		return nil, fmt.Errorf("sum won deals of team %d: %w", teamID, err)
+	}
+	for _, w := range won {
+		a := get(w.OwnerID)
+		a.Units += w.Units
+		if a.Value == nil {
+			a.Value = map[string]int64{}
+		}
+		a.Value[w.Currency] += w.Value
+		out[w.OwnerID] = a
+	}
+
+	var visits []struct {
+		RepID    int64
+		N        int64
+		Existing int64
+	}
+	q = g.Table("visits").Select("visits.rep_id, COUNT(*) AS n, SUM(CASE WHEN clients.created_at < ? THEN 1 ELSE 0 END) AS existing", utc(from)).
+		Joins("JOIN clients ON clients.id = visits.client_id").
+		Where("visits.team_id = ? AND visits.at >= ? AND visits.at < ? AND visits.deleted_at IS NULL", teamID, utc(from), utc(to))
+	if rep != 0 {
+		q = q.Where("visits.rep_id = ?", rep)
+	}
+	if err := q.Group("visits.rep_id").Scan(&visits).Error; err != nil {
+		return nil, fmt.Errorf("count visits of team %d in the month: %w", teamID, err)
+	}
+	for _, v := range visits {
+		a := get(v.RepID)
+		a.Visits, a.ExistingVisits = v.N, v.Existing
+		out[v.RepID] = a
+	}
+
+	var created []struct {
+		CreatedBy int64
+		N         int64
+	}
+	q = g.Table("clients").Select("created_by, COUNT(*) AS n").
+		Where("team_id = ? AND created_at >= ? AND created_at < ? AND created_by <> 0", teamID, utc(from), utc(to))
+	if rep != 0 {
+		q = q.Where("created_by = ?", rep)
+	}
+	if err := q.Group("created_by").Scan(&created).Error; err != nil {
+		return nil, fmt.Errorf("count new clients of team %d in the month: %w", teamID, err)
+	}
+	for _, c := range created {
+		a := get(c.CreatedBy)
+		a.NewClients = c.N
+		out[c.CreatedBy] = a
+	}
+	return out, nil
+}
