@@ -51,6 +51,8 @@ import (
 //	  grade/stage/fields                           ✓   ✗   ✓   ✗    ✓    ✗    ✗
 //	log an entry on Ann's client by its id         ✓   ✗   ✓   ✗    ✗    ✗    ✗
 //	log an entry by a name (the writer's team)     ✓   ✗   ✓   ✓    ✗    ✗    ✗
+//	a deal by a name (Ann's client if seen, else
+//	  a new card of the writer's team)             ✓   ✗   ✓   ✓    ✓    ✗    ✗
 //	Ann's own entries by id (edit/undo a visit,
 //	  follow-up buttons, undo a plan or objection) ✓   ✗   ✗   ✗    ✗    ✗    ✗
 //	ask a manager to share Ann's client            ✗   ✓   ✗   ✗    ✗    ✗    ✗
@@ -98,6 +100,7 @@ const (
 	sAnnClient   scope = "Ann's client"
 	sLogByID     scope = "log on Ann's client by id"
 	sLogByName   scope = "log by a name"
+	sDealByName  scope = "a deal by a name"
 	sZoeLogByID  scope = "log on Zoe's client by id"
 	sAnnOwn      scope = "Ann's own entries by id"
 	sAskShare    scope = "ask a manager to share Ann's client"
@@ -118,15 +121,18 @@ var rules = map[scope][]who{
 	sAnnClient:   {pRep, pMgr, pAdmin},
 	sLogByID:     {pRep, pMgr},
 	sLogByName:   {pRep, pMgr, pMgrX},
-	sZoeLogByID:  {pMgrX},
-	sAnnOwn:      {pRep},
-	sAskShare:    {pRep2},
-	sZoeClient:   {pMgrX, pAdmin},
-	sNobody:      {},
-	sManageN:     {pMgr, pAdmin},
-	sManageOwn:   {pMgr, pMgrX, pAdmin},
-	sAdminOnly:   {pAdmin},
-	sValidInvit:  personas,
+	// A deal by a name: on Ann's client for those who see it, else a new
+	// card of the writer's team (Sam's Sudvik; an admin has none).
+	sDealByName: {pRep, pMgr, pMgrX, pAdmin},
+	sZoeLogByID: {pMgrX},
+	sAnnOwn:     {pRep},
+	sAskShare:   {pRep2},
+	sZoeClient:  {pMgrX, pAdmin},
+	sNobody:     {},
+	sManageN:    {pMgr, pAdmin},
+	sManageOwn:  {pMgr, pMgrX, pAdmin},
+	sAdminOnly:  {pAdmin},
+	sValidInvit: personas,
 }
 
 // knownHoles are cells (row | label | persona) the matrix finds refused or
@@ -834,7 +840,7 @@ func (w *world) cells() []*cell {
 			before: func(w *world, _ tgfake.User) { w.annDeal = w.freshDeal(w.annID, w.acme) },
 			do:     then(then(press(func(w *world) string { return "dl:" + id(w.annDeal) + ":competitor" }), say("Brand Z")), say("cheaper")),
 			want:   all("Reason: competitor (Brand Z) — “cheaper”"), after: cancel},
-		{row: "deals", label: "/deal Acmeco; 5 units", covers: []string{"/deal"}, scope: sAnnClient, do: say("/deal Acmeco; 5 units"), want: all("Acmeco"), phase: 1},
+		{row: "deals", label: "/deal Acmeco; 5 units", covers: []string{"/deal"}, scope: sDealByName, do: say("/deal Acmeco; 5 units"), want: all("Acmeco"), phase: 1},
 
 		// Pipeline and the month's review: managers their teams', a rep their own.
 		{row: "pipeline", label: "/pipeline", covers: []string{"/pipeline"}, scope: sOwn, do: say("/pipeline"),

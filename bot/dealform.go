@@ -174,8 +174,8 @@ func (b *Bot) dealFormDone(ctx context.Context, r *Request, st *FormState) error
 	if d.Deal.Title == "" {
 		return b.AskStep(ctx, r, "deal", "title", st)
 	}
-	clientID, name := d.ClientID, d.ClientName
-	if clientID == 0 {
+	c := &models.Client{ID: d.ClientID, Name: d.ClientName}
+	if c.ID == 0 {
 		team := d.TeamID
 		if team == 0 {
 			var err error
@@ -183,19 +183,10 @@ func (b *Bot) dealFormDone(ctx context.Context, r *Request, st *FormState) error
 				return err
 			}
 		}
-		c := &models.Client{TeamID: team, Name: d.ClientName, OwnerID: r.User.ID}
-		if err := b.store.CreateClient(ctx, c); err != nil {
-			return err
-		}
-		clientID, name = c.ID, c.Name
+		c.TeamID, c.OwnerID = team, r.User.ID
 	}
 	deal := d.Deal
-	deal.ClientID = clientID
-	if err := b.store.CreateDeal(ctx, r.User, &deal); err != nil {
-		return err
-	}
-	b.sayDealSaved(r, name, &deal)
-	return nil
+	return b.createDeal(ctx, r, c, &deal)
 }
 
 // sayDealSaved confirms a new deal with its fields.

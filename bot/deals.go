@@ -48,9 +48,29 @@ func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 		}
 		return b.changeDeal(ctx, r, n, &in)
 	}
-	c, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
-	if c == nil || err != nil {
+	c, near, err := b.findClient(ctx, r, in.Client)
+	if err != nil {
 		return err
+	}
+	if c == nil && (len(near) > 0 || in.IsChange()) {
+		// A near name asks "did you mean"; a change needs a deal to change.
+		_, err := b.clientNamed(ctx, r, in.Client, clientArg{Prefix: "c:v:"})
+		return err
+	}
+	if c == nil {
+		// A name nobody has is a new client, as with /visit.
+		if err := tooLong(in.Client, models.MaxNameLen); err != nil {
+			return err
+		}
+		team, err := b.writeTeam(r)
+		if err != nil {
+			return err
+		}
+		d := newDeal(in)
+		if d.Title == "" {
+			d.Title = dealTitle(r, in, &models.Client{Name: in.Client})
+		}
+		return b.createDeal(ctx, r, &models.Client{TeamID: team, Name: in.Client, OwnerID: r.User.ID}, d)
 	}
 	// "/deal Acme; next demo friday" says something of Acme's open deal
 	// rather than naming a new one.
@@ -76,19 +96,44 @@ func (b *Bot) cmdDeal(ctx context.Context, r *Request) error {
 			return nil
 		}
 	}
-	d := &models.Deal{
-		ClientID: c.ID, Title: in.Title, Product: in.Product, Units: in.Units,
+	d := newDeal(in)
+	if d.Title == "" {
+		d.Title = dealTitle(r, in, c)
+	}
+	return b.createDeal(ctx, r, c, d)
+}
+
+// newDeal is the deal a quick /deal names (its client still to be set).
+func newDeal(in quick.Deal) *models.Deal {
+	return &models.Deal{
+		Title: in.Title, Product: in.Product, Units: in.Units,
 		Value: models.Money{Minor: in.Value.Minor, Currency: in.Value.Currency}, CloseMonth: in.Close,
 		Budget: in.Budget, BudgetAmount: models.Money{Minor: in.BudgetValue.Minor, Currency: in.BudgetValue.Currency},
 		Step: in.Step, Stage: in.Stage, NextStep: in.NextStep, NextStepAt: in.NextStepAt, Competitors: in.Competitors,
 	}
-	if d.Title == "" {
-		d.Title = dealTitle(r, in, c)
-	}
-	if err := b.store.CreateDeal(ctx, r.User, d); err != nil {
+}
+
+// createDeal saves d on client c — a card not saved yet (ID 0) is created
+// with it, in one transaction: a deal that is refused leaves no card
+// behind — and confirms it.
+func (b *Bot) createDeal(ctx context.Context, r *Request, c *models.Client, d *models.Deal) error {
+	created := c.ID == 0
+	err := b.store.InTx(ctx, func(ctx context.Context) error {
+		if created {
+			if err := b.store.CreateClient(ctx, c); err != nil {
+				return err
+			}
+		}
+		d.ClientID = c.ID
+		return b.store.CreateDeal(ctx, r.User, d)
+	})
+	if err != nil {
 		return err
 	}
 	b.sayDealSaved(r, c.Name, d)
+	if created {
+		r.say("deal_client_new", map[string]any{"Client": c.Name})
+	}
 	return nil
 }
 
@@ -239,7 +284,7 @@ func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
 	}
 	lines := []string{r.t(key, map[string]any{"N": len(deals)})}
 	var units, value int64
-	currency, mixed := "", false
+	currency, seen, mixed, blank := "", false, false, false
 	for i, d := range deals {
 		client := "?"
 		if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
@@ -248,15 +293,18 @@ func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
 		lines = append(lines, fmt.Sprintf("%d. %s", i+1, b.dealLine(ctx, r, d, client, withRep)))
 		units += d.Units
 		if !d.Value.IsZero() {
-			if currency != "" && d.Value.Currency != currency {
+			// A value without a currency is not summed with one that has
+			// one: the first of each currency decides.
+			if seen && d.Value.Currency != currency {
 				mixed = true
 			}
-			currency = d.Value.Currency
+			currency, seen = d.Value.Currency, true
+			blank = blank || d.Value.Currency == ""
 			value += d.Value.Minor
 		}
 	}
 	if mixed {
-		lines = append(lines, r.t("deals_total_units", map[string]any{"Units": units}))
+		lines = append(lines, r.t("deals_total_units", map[string]any{"Units": units, "Blank": blank}))
 	} else {
 		lines = append(lines, r.t("deals_total", map[string]any{"Units": units, "Value": money(models.Money{Minor: value, Currency: currency})}))
 	}

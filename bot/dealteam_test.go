@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -42,4 +43,42 @@ func teamCurrency(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(dealMgr, "/deals"), "3,200,000 CNY", "50,000 USD", "800,000 ·")
 	apptest.MustContain(t, h.Send(dealMgr, "/target team value 5M"), "Target saved: team North, value 5,000,000 CNY in Dec 2026.", "Team: value 0/5,000,000 CNY")
 	apptest.MustContain(t, h.Send(dealRepZh, "/settings 币种 人民币"), "经理")
+}
+
+// /deal on a name nobody has makes the card with the deal, as /visit
+// does; a deal that is refused leaves no card behind.
+func TestDealOnNewClient(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(dealRep, "North", "rep")
+	h.Member(dealRepZh, "North", "rep")
+	apptest.MustContain(t, h.Send(dealRep, "/deal Nova; 5 units; 800k; close 2027-01"),
+		"💼 New deal for Nova: 5 units\n• Quantity: 5\n• Value: 800,000\n• Expected close: 2027-01", "➕ Nova is a new client card: /client Nova")
+	apptest.MustContain(t, h.Send(dealRep, "/client Nova"), "🏢 Nova", "5 units")
+	apptest.MustContain(t, h.Send(dealRepZh, "/deal 小米; 8台; 80万"), "💼 小米 的新项目:8台", "➕ 已新建客户档案 小米")
+
+	// A title over the limit is refused by the deal's own check, after
+	// the card was made in the same transaction: both go.
+	long := "/deal Orion; 5 units; " + strings.Repeat("big order ", 25)
+	got := apptest.Joined(h.Send(dealRep, long))
+	apptest.MustContain(t, h.Send(dealRep, long), "200")
+	if strings.Contains(got, "New deal") || strings.Contains(got, "new client card") {
+		t.Fatalf("a refused deal was saved: %s", got)
+	}
+	apptest.MustContain(t, h.Send(dealRep, "/client Orion"), "I have no client “Orion”")
+}
+
+// /deals never sums a value typed without a currency into one that has
+// one, whichever comes first, and says how to fix it.
+func TestDealsTotalKeepsCurrenciesApart(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(dealRep, "North", "rep")
+	h.Send(dealRep, "/deal Acme; 5 units; 800k; close 2027-01")
+	h.Send(dealRep, "/deal Acme; 2 units; 3.2M CNY; close 2027-02")
+	got := apptest.Joined(h.Send(dealRep, "/deals"))
+	apptest.MustContain(t, h.Send(dealRep, "/deals"), "Total: 7 units (values in several currencies; some typed without one — a manager sets the team's: /settings currency CNY)")
+	if strings.Contains(got, "4,000,000") {
+		t.Fatalf("800,000 without a currency summed into CNY:\n%s", got)
+	}
 }
