@@ -28,11 +28,11 @@ import (
 // part recorded; a report's parts are separate rows, sent in order. A row
 // is claimed by the sending process in the same write as its start (its
 // owner id, kept alive by a heartbeat), and only while it is its chat's
-// oldest pending row; another process takes over a row whose owner has not beaten
-// for StaleAfter — on PostgreSQL sooner, once the owner's process lock is
-// free (its session ended: it died) and it missed a beat and a half
-// (storage.ReleaseDeadClaims) — and a restarted process with the same id
-// resumes its own at once. Nothing waits out a lease.
+// oldest pending row; another process takes over a row whose owner has
+// not beaten for StaleAfter — on PostgreSQL sooner, once the owner's
+// process lock is free (its session ended: it died) and it missed a beat
+// and a half (storage.ReleaseDeadClaims) — and a restarted process with
+// the same id resumes its own at once. Nothing waits out a lease.
 //
 // Speed: the commit of the transaction that stored rows hands their chats
 // to free workers at once (Kick, through storage.AfterCommit), so a reply
