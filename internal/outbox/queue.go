@@ -235,6 +235,12 @@ func (q *Queue) kickAfterCommit(ctx context.Context, rows []storage.Outgoing, id
 			j++
 		}
 		chat, prio, mine := rows[i].ChatID, Priority(rows[i].Priority), rows[i:j:j]
+		for _, r := range mine {
+			if len(r.FileData) > 0 {
+				mine = nil // a file is read back when sent, not held while it waits
+				break
+			}
+		}
 		q.db.AfterCommit(ctx, func() { q.Kick(chat, prio, mine...) })
 		i = j
 	}
@@ -632,7 +638,10 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 			m[chat] = k
 		}
 		k.rows = append(k.rows, rows...)
-		k.load = k.load || len(rows) == 0
+		k.load = k.load || len(rows) == 0 || len(k.rows) > maxKickedRows
+		if k.load {
+			k.rows = nil // read from the table when its turn comes
+		}
 		return true
 	}
 	switch {
@@ -658,6 +667,10 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 	q.inflight[chat] = true
 	q.jobs <- job{chat: chat, load: len(rows) == 0, kicked: rows} // never blocks: a slot was free
 }
+
+// maxKickedRows bounds the rows one chat's kicks hold in memory; past it
+// the chat's rows are read from the table when its turn comes.
+const maxKickedRows = 64
 
 // kicks are what Kick was told of a chat while a worker held it: the rows
 // committed for it, or (load) that its head is to be read.
@@ -773,6 +786,9 @@ func (q *Queue) release(chat int64, more bool, rest ...storage.Outgoing) (job, b
 		if again {
 			r.rows = append(r.rows, k.rows...)
 			r.load = k.load
+		}
+		if r.load || len(r.rows) > maxKickedRows {
+			r.rows, r.load = nil, true
 		}
 		q.queued[chat] = r
 		q.kicked[Interactive] = append(q.kicked[Interactive], chat)
