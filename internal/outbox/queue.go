@@ -28,11 +28,11 @@ import (
 // part recorded; a report's parts are separate rows, sent in order. A row
 // is claimed by the sending process in the same write as its start (its
 // owner id, kept alive by a heartbeat), and only while it is its chat's
-// oldest pending row; another process takes over a row whose owner has not beaten
-// for StaleAfter — on PostgreSQL sooner, once the owner's process lock is
-// free (its session ended: it died) and it missed a beat and a half
-// (storage.ReleaseDeadClaims) — and a restarted process with the same id
-// resumes its own at once. Nothing waits out a lease.
+// oldest pending row; another process takes over a row whose owner has
+// not beaten for StaleAfter — on PostgreSQL sooner, once the owner's
+// process lock is free (its session ended: it died) and it missed a beat
+// and a half (storage.ReleaseDeadClaims) — and a restarted process with
+// the same id resumes its own at once. Nothing waits out a lease.
 //
 // Speed: the commit of the transaction that stored rows hands their chats
 // to free workers at once (Kick, through storage.AfterCommit), so a reply
@@ -235,6 +235,12 @@ func (q *Queue) kickAfterCommit(ctx context.Context, rows []storage.Outgoing, id
 			j++
 		}
 		chat, prio, mine := rows[i].ChatID, Priority(rows[i].Priority), rows[i:j:j]
+		for _, r := range mine {
+			if len(r.FileData) > 0 {
+				mine = nil // a file is read back when sent, not held while it waits
+				break
+			}
+		}
 		q.db.AfterCommit(ctx, func() { q.Kick(chat, prio, mine...) })
 		i = j
 	}
@@ -632,7 +638,10 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 			m[chat] = k
 		}
 		k.rows = append(k.rows, rows...)
-		k.load = k.load || len(rows) == 0
+		k.load = k.load || len(rows) == 0 || len(k.rows) > maxKickedRows
+		if k.load {
+			k.rows = nil // read from the table when its turn comes
+		}
 		return true
 	}
 	switch {
@@ -658,6 +667,10 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 	q.inflight[chat] = true
 	q.jobs <- job{chat: chat, load: len(rows) == 0, kicked: rows} // never blocks: a slot was free
 }
+
+// maxKickedRows bounds the rows one chat's kicks hold in memory; past it
+// the chat's rows are read from the table when its turn comes.
+const maxKickedRows = 64
 
 // kicks are what Kick was told of a chat while a worker held it: the rows
 // committed for it, or (load) that its head is to be read.
@@ -773,6 +786,9 @@ func (q *Queue) release(chat int64, more bool, rest ...storage.Outgoing) (job, b
 		if again {
 			r.rows = append(r.rows, k.rows...)
 			r.load = k.load
+		}
+		if r.load || len(r.rows) > maxKickedRows {
+			r.rows, r.load = nil, true
 		}
 		q.queued[chat] = r
 		q.kicked[Interactive] = append(q.kicked[Interactive], chat)

@@ -143,6 +143,23 @@ func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, er
 		return nil, nil
 	}
 	now := db.Now()
+	if len(msgs) == 1 {
+		// A reply (the common case) in one plain statement: gorm's Create
+		// reflects over the row type for every insert.
+		m := msgs[0]
+		var id int64
+		err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
+			return g.Raw(`INSERT INTO outgoing (chat_id, priority, payload, file_name, file_data, update_id, source, source_id,
+				state, attempts, parts_sent, message_id, owner, next_at, last_error, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, '', ?, '', ?) RETURNING id`,
+				m.ChatID, m.Priority, string(m.Payload), m.FileName, m.FileData, m.UpdateID, m.Source, m.SourceID,
+				OutgoingPending, now, now).Scan(&id)
+		}).Error
+		if err != nil {
+			return nil, fmt.Errorf("store an outgoing message: %w", err)
+		}
+		return []int64{id}, nil
+	}
 	rows := make([]outgoingRow, len(msgs))
 	for i, m := range msgs {
 		rows[i] = outgoingRow{ChatID: m.ChatID, Priority: m.Priority, Payload: string(m.Payload), FileName: m.FileName, FileData: m.FileData,
@@ -305,7 +322,11 @@ func (db *DB) MarkOutgoingPart(ctx context.Context, id int64, parts, messageID i
 
 // MarkOutgoingSent records that Telegram accepted the whole message.
 func (db *DB) MarkOutgoingSent(ctx context.Context, id int64, parts, messageID int) error {
-	err := db.updateOutgoing(ctx, id, map[string]any{"state": OutgoingSent, "parts_sent": parts, "message_id": messageID, "sent_at": db.Now(), "owner": ""})
+	now := db.Now()
+	err := db.grouped(ctx, func(ctx context.Context) error {
+		return db.conn(ctx).Exec(`UPDATE outgoing SET state = ?, parts_sent = ?, message_id = ?, sent_at = ?, owner = '' WHERE id = ?`,
+			OutgoingSent, parts, messageID, now, id).Error
+	})
 	if err != nil {
 		return fmt.Errorf("mark outgoing message %d sent: %w", id, err)
 	}

@@ -299,11 +299,12 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 		hooks = &commitHooks{}
 		ctx = context.WithValue(ctx, hooksKey{db}, hooks)
 	}
-	unlock := db.writeLock(ctx)
-	err := db.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{db}, tx))
-	})
-	unlock()
+	err := func() error {
+		defer db.writeLock(ctx)() // released even if fn panics
+		return db.conn(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{db}, tx))
+		})
+	}()
 	if err == nil && hooks != nil {
 		hooks.run()
 	}

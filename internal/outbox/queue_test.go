@@ -1,0 +1,125 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/outbox"
+	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/internal/tgfake"
+)
+
+// newQueue runs a Queue with workers on a fresh SQLite database and the
+// fake Bot API; the storage clock stands still.
+func newQueue(t *testing.T, workers int) (*outbox.Queue, *storage.DB, *tgfake.Server) {
+	t.Helper()
+	vt := outbox.NewVirtualTime(start)
+	o, fake := newOutbox(t, outbox.Config{Now: vt.Now, Sleep: vt.Sleep, MaxAttempts: 1}, 0)
+	db := storagetest.SQLite(t, clock.NewFake(start))
+	q := outbox.NewQueue(db, o, outbox.QueueConfig{Workers: workers, RetryBackoff: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	q.Start(ctx)
+	t.Cleanup(func() { cancel(); <-q.Done() })
+	return q, db, fake
+}
+
+func settle(t *testing.T, q *outbox.Queue) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := q.Settle(ctx); err != nil {
+		t.Fatalf("queue not settled: %v", err)
+	}
+}
+
+// waitSent waits until chat got n messages.
+func waitSent(t *testing.T, fake *tgfake.Server, chat int64, n int) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for len(fake.SentTo(chat)) < n {
+		select {
+		case <-fake.Notify():
+		case <-deadline:
+			t.Fatalf("chat %d got %d messages, want %d", chat, len(fake.SentTo(chat)), n)
+		}
+	}
+}
+
+// A reply is sent as its transaction commits, without a read of its
+// chat's head — but never before an older row of the same chat: here the
+// older one failed and waits for a later try, so the new one waits too,
+// while another chat's reply goes out. (One worker: it tries chat 1's
+// reply first, then chat 2's, so chat 2's arrival means chat 1's try is
+// over.)
+func TestKickedReplyWaitsForItsChatsOlderRow(t *testing.T) {
+	q, db, fake := newQueue(t, 1)
+	ctx := context.Background()
+	fake.FailNextNTo("sendMessage", 1, 1, tgfake.Failure{Code: http.StatusBadGateway, Description: "Bad Gateway"})
+	if err := q.Enqueue(ctx, 0, outbox.Message{ChatID: 1, Text: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, q) // the first failed: due again in an hour
+	if n := len(fake.SentTo(1)); n != 0 {
+		t.Fatalf("%d messages to chat 1 after a failed send", n)
+	}
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		if err := q.Enqueue(ctx, 0, outbox.Message{ChatID: 1, Text: "second"}); err != nil {
+			return err
+		}
+		return q.Enqueue(ctx, 0, outbox.Message{ChatID: 2, Text: "other chat"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, fake, 2, 1)
+	if got := fake.SentTo(2); len(got) != 1 || got[0].Text != "other chat" {
+		t.Fatalf("chat 2 got %+v", got)
+	}
+	if got := fake.SentTo(1); len(got) != 0 {
+		t.Fatalf("chat 1 got %+v before its older message", got)
+	}
+	rows, err := db.OutgoingByID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.ChatID == 1 && (r.State != storage.OutgoingPending || r.Attempts != map[bool]int{true: 1, false: 0}[string(r.Payload) == `{"text":"first"}`]) {
+			t.Fatalf("chat 1's row %d: state %s, %d attempts", r.ID, r.State, r.Attempts)
+		}
+	}
+}
+
+// With every worker busy, replies committed meanwhile wait in memory and
+// are all sent, each chat's in the order they were stored.
+func TestKicksWhileWorkersBusyKeepEachChatsOrder(t *testing.T) {
+	q, db, fake := newQueue(t, 1)
+	ctx := context.Background()
+	const chats, each = 5, 6
+	for i := 0; i < each; i++ {
+		for c := int64(1); c <= chats; c++ {
+			err := db.InTx(ctx, func(ctx context.Context) error {
+				return q.Enqueue(ctx, 0, outbox.Message{ChatID: c, Text: fmt.Sprintf("%d-%d", c, i)})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	settle(t, q)
+	for c := int64(1); c <= chats; c++ {
+		got := fake.SentTo(c)
+		if len(got) != each {
+			t.Fatalf("chat %d got %d messages, want %d", c, len(got), each)
+		}
+		for i, s := range got {
+			if want := fmt.Sprintf("%d-%d", c, i); s.Text != want {
+				t.Fatalf("chat %d message %d is %q, want %q", c, i, s.Text, want)
+			}
+		}
+	}
+}
