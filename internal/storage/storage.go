@@ -363,8 +363,15 @@ func (db *DB) InTransaction(ctx context.Context) bool {
 // carries (InTx), or the pool.
 func (db *DB) conn(ctx context.Context) *gorm.DB {
 	if db.killed.Load() {
-		g := db.gorm.WithContext(ctx)
-		_ = g.AddError(ErrKilled) // gorm runs no statement on a handle with an error
+		// gorm runs no statement on a handle with an error — except that
+		// Begin still opens a transaction, which Transaction then leaves
+		// open (it returns the handle's error without a rollback): on
+		// SQLite a write lock held until the process ends, so a restart
+		// on the same file waited out the busy timeout. The killed
+		// handle's pool can begin nothing.
+		g := db.gorm.Session(&gorm.Session{NewDB: true, Context: ctx})
+		g.Statement.ConnPool = killedPool{}
+		_ = g.AddError(ErrKilled)
 		return g
 	}
 	if tx, ok := ctx.Value(txKey{db}).(*gorm.DB); ok {
@@ -372,6 +379,19 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 	}
 	return db.gorm.WithContext(ctx)
 }
+
+// killedPool is the connection pool of a killed DB's handles: every call
+// fails, and it cannot begin a transaction.
+type killedPool struct{}
+
+func (killedPool) PrepareContext(context.Context, string) (*sql.Stmt, error) { return nil, ErrKilled }
+func (killedPool) ExecContext(context.Context, string, ...any) (sql.Result, error) {
+	return nil, ErrKilled
+}
+func (killedPool) QueryContext(context.Context, string, ...any) (*sql.Rows, error) {
+	return nil, ErrKilled
+}
+func (killedPool) QueryRowContext(context.Context, string, ...any) *sql.Row { return nil }
 
 // tx runs fn in a transaction of its own, or in a savepoint of the one ctx
 // carries, so a method's writes are all-or-nothing either way and an
