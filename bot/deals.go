@@ -149,6 +149,18 @@ func dealTitle(r *Request, in quick.Deal, c *models.Client) string {
 	return c.Name
 }
 
+// titleSaysUnits tells whether a deal's title is its quantity as typed
+// ("5 units", "20台": what dealTitle names a deal without a product), so
+// a line that shows the title need not repeat the quantity.
+func titleSaysUnits(title string, units int64) bool {
+	n := strconv.FormatInt(units, 10)
+	if units <= 0 || !strings.HasPrefix(title, n) {
+		return false
+	}
+	rest := title[len(n):]
+	return rest != "" && (rest[0] < '0' || rest[0] > '9') && rest[0] != '.' && rest[0] != ','
+}
+
 // dealDetails are the lines of a deal's fields that are set.
 func dealDetails(r *Request, d *models.Deal) []string {
 	var out []string
@@ -240,7 +252,7 @@ func (b *Bot) dealLine(ctx context.Context, r *Request, d *models.Deal, client s
 		head = client + " — " + d.Title
 	}
 	bits = append(bits, head)
-	if d.Units > 0 {
+	if d.Units > 0 && !titleSaysUnits(d.Title, d.Units) {
 		bits = append(bits, r.t("deal_units", map[string]any{"N": d.Units}))
 	}
 	if !d.Value.IsZero() {
@@ -413,7 +425,11 @@ func (b *Bot) sayClosed(ctx context.Context, r *Request, d *models.Deal) string 
 		client = c.Name
 	}
 	if d.State == models.DealWon {
-		r.say("deal_won", map[string]any{"Client": client, "Title": d.Title, "Units": d.Units, "Value": money(d.Value), "HasValue": !d.Value.IsZero()})
+		units := d.Units
+		if titleSaysUnits(d.Title, d.Units) {
+			units = 0
+		}
+		r.say("deal_won", map[string]any{"Client": client, "Title": d.Title, "Units": units, "Value": money(d.Value), "HasValue": !d.Value.IsZero()})
 		return client
 	}
 	r.say("deal_lost", map[string]any{"Client": client, "Title": d.Title, "Reason": lostKeys.label(r.cat, r.Lang, d.LostReason),

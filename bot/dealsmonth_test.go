@@ -140,8 +140,8 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 
 	// 8 December: a win with referrals, a loss.
 	h.Clock.Set(utcAt("2026-12-08", "15:00"))
-	must(amRita, "/deal won Acme", "Acme has several open deals; which one?\n#1 2026-12 · 20 trucks · 20 units · 3,200,000 CNY · demo / trial\n#2 2026-12 · 5 pumps · 5 units · 800,000 CNY\nSay it by number, e.g. /deal won #1")
-	must(amRita, "/deal won #1 20 units 3.2M", "🏆 Won: Acme — 20 trucks, 20 units, 3,200,000 CNY. Well done!", "“referral from Acme”. 0 of 5 so far.")
+	must(amRita, "/deal won Acme", "Acme has several open deals; which one?\n#1 2026-12 · 20 trucks · 3,200,000 CNY · demo / trial\n#2 2026-12 · 5 pumps · 800,000 CNY\nSay it by number, e.g. /deal won #1")
+	must(amRita, "/deal won #1 20 units 3.2M", "🏆 Won: Acme — 20 trucks, 3,200,000 CNY. Well done!", "“referral from Acme”. 0 of 5 so far.")
 	got = must(amRita, "Delta Ltd, Echo Co", "➕ New client cards: Delta Ltd, Echo Co (referral from Acme; 2 of 5).")
 	apptest.MustContain(t, h.Tap(amRita, got, "That's all"), "🤝 Thank you: 2 referrals from Acme — Delta Ltd, Echo Co.")
 	for _, name := range []string{"Delta Ltd", "Echo Co"} {
@@ -149,7 +149,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 			t.Fatalf("referral card %s: %+v", name, c)
 		}
 	}
-	must(amZhang, "/deal 丢单 华为", "华为 有多个进行中的项目,是哪一个?\n#4 2026-12 · 20台 · 20 台 · 3,200,000 · 谈判\n#5 2026-12 · 交换机 · 5 台 · 500,000\n请用编号,例如 /deal 丢单 #4")
+	must(amZhang, "/deal 丢单 华为", "华为 有多个进行中的项目,是哪一个?\n#4 2026-12 · 20台 · 3,200,000 · 谈判\n#5 2026-12 · 交换机 · 5 台 · 500,000\n请用编号,例如 /deal 丢单 #4")
 	got = must(amZhang, "/deal 丢单 #4", "“20台”为什么丢单?")
 	// The button files the reason; then the bot asks which competitor
 	// (the deal's as buttons) and the client's words.
@@ -238,7 +238,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 		"Won: 1 deal · 20 units · 3,200,000 CNY\nLost: 1 deal\n\n"+
 		"Against targets:\n"+ritaAtt+"\n"+
 		"• 张伟 (won 0, lost 1): units 0/20 (0%), pace 7 — behind · value 0 CNY/3,000,000 CNY (0%), pace 1,043,478 CNY — behind · visits 5/46 (10%), pace 16 — behind · visits to existing clients 0/5 (0%), pace 2 — behind\n\n"+
-		"🏆 Won (1):\n• Acme — 20 trucks · 20 units · 3,200,000 CNY · Rita\n\n"+
+		"🏆 Won (1):\n• Acme — 20 trucks · 3,200,000 CNY · Rita\n\n"+
 		"✖️ Lost (1):\n• 华为 — 20台 · competitor (某品牌) — “对方报价低 15%” · 张伟\n\n"+
 		"Why we lost: competitor 1\n"+
 		"Competitors met: Brand X (3 deals) · 某品牌 (1 deal, lost 1 to them) · Brand Y (1 deal)\n\n"+
@@ -246,7 +246,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	wantText(t, "Rita's /month", textOf(t, h.Send(amRita, "/month"), "/month"), "🗓 Your Dec 2026 so far in North\n"+
 		"Won: 1 deal · 20 units · 3,200,000 CNY\nLost: 0 deals\n\n"+
 		"Against targets:\n"+ritaAtt+"\n\n"+
-		"🏆 Won (1):\n• Acme — 20 trucks · 20 units · 3,200,000 CNY\n\n"+
+		"🏆 Won (1):\n• Acme — 20 trucks · 3,200,000 CNY\n\n"+
 		"Competitors met: Brand X (2 deals) · Brand Y (1 deal)\n\n"+
 		"📈 Pipeline for Dec 2026: 2 open deals expected to close, 15 units. Forecast: 28 units of 30 units (won 20 + weighted 8) — 2 units short; value 4,180,000 CNY of 5,000,000 CNY — 820,000 CNY short. More: /pipeline")
 	wantText(t, "张伟's /month", textOf(t, h.Send(amZhang, "/month"), "/month"), "🗓 你在 North 的2026年12月(截至目前)\n"+
@@ -388,7 +388,7 @@ func dealsMonthAddsUp(t *testing.T, h *apptest.Harness) {
 	wantText(t, "Rita's review of December", review[amRita.ID][0].Text, "🗓 Your Dec 2026 in North\n"+
 		"Won: 1 deal · 20 units · 3,200,000 CNY\nLost: 0 deals\n\n"+
 		"Against targets:\n• Rita (won 1, lost 0): units 20/30 (66%) · value 3,200,000 CNY/5,000,000 CNY (64%) · visits 4/20 (20%) · visits to existing clients 1/5 (20%) · new clients 3/4 (75%)\n\n"+
-		"🏆 Won (1):\n• Acme — 20 trucks · 20 units · 3,200,000 CNY\n\n"+
+		"🏆 Won (1):\n• Acme — 20 trucks · 3,200,000 CNY\n\n"+
 		"Competitors met: Brand X (2 deals) · Brand Y (1 deal)\n\n"+
 		"📈 Pipeline for Jan 2027: 0 open deals expected to close, 0 units. Forecast: 0 units (won 0 + weighted 0). More: /pipeline")
 	apptest.MustContain(t, review[amMgr.ID], "🗓 North —— 2026年12月月度回顾\n赢单:1 个项目 · 20 台 · 3,200,000 CNY\n丢单:1 个项目",

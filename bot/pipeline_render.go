@@ -277,7 +277,11 @@ func (p reportText) monthBlocks(m *models.MonthReview, lateDue time.Time) []stri
 	}
 	if len(m.Won) > 0 {
 		blocks = append(blocks, p.dealList("mr_won_header", m.Won, func(d models.ClosedDeal) string {
-			return p.t("mr_won_line", map[string]any{"Client": d.Client, "Title": d.Title, "Units": p.units(d.Units * 100),
+			units := ""
+			if d.Units > 0 && !titleSaysUnits(d.Title, d.Units) {
+				units = p.units(d.Units * 100)
+			}
+			return p.t("mr_won_line", map[string]any{"Client": d.Client, "Title": d.Title, "Units": units,
 				"Value": money(d.Value), "HasValue": !d.Value.IsZero(), "Rep": d.Owner, "Team": m.RepID == 0})
 		}))
 	}
