@@ -706,7 +706,9 @@ func (b *Bot) clientsPage(ctx context.Context, r *Request, grade models.Grade, p
 		if c.Grade != models.GradeNone {
 			parts = append(parts, string(c.Grade))
 		}
-		parts = append(parts, r.stage(c.Stage))
+		if c.Stage != models.StageNone {
+			parts = append(parts, r.stage(c.Stage))
+		}
 		if c.LastVisitAt.IsZero() {
 			parts = append(parts, r.t("clients_never_visited", nil))
 		} else {

@@ -44,3 +44,39 @@ func TestQAWonDealSaysQuantityOnce(t *testing.T) {
 	got = h.Send(qaRepZh, "/month")
 	apptest.MustContain(t, got, "• 华为 —— 20台 · 320,000")
 }
+
+// /settings KEY without a value asks for one with an example (it said
+// “” is not a valid value), and /help names every group of settings.
+func TestQASettingsWithoutValue(t *testing.T) {
+	h := apptest.New(t)
+	mgr := tgfake.User{ID: 1703, FirstName: "Mia", LanguageCode: "en"}
+	mgrZh := tgfake.User{ID: 1704, FirstName: "王芳", LanguageCode: "zh"}
+	h.Member(mgr, "North", "manager")
+	h.Member(mgrZh, "North", "manager")
+
+	apptest.MustContain(t, h.Send(mgr, "/settings probability"), "/settings probability needs a value after it. Example: /settings probability demo 40")
+	apptest.MustContain(t, h.Send(mgr, "/settings tz"), "/settings tz needs a value after it. Example: /settings tz Asia/Shanghai")
+	apptest.MustContain(t, h.Send(mgr, "/settings probability demo 150"), "“demo 150” is not a valid value for probability.")
+	apptest.MustContain(t, h.Send(mgrZh, "/settings currency"), "/settings currency 后面要写上值。例如:/settings currency CNY")
+	apptest.MustContain(t, h.Send(mgr, "/help"), "/settings — team settings: time zone, revisit interval, working hours, currency, stage probabilities, standing targets")
+	apptest.MustContain(t, h.Send(mgrZh, "/help"), "/settings — 团队设置:时区、复访间隔、工作时间、币种、各阶段赢单概率、常设目标")
+}
+
+// A client with no stage yet is listed without a bare dash (“Beta — — ·
+// not visited yet”).
+func TestQAClientsNoStageNoDash(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(qaRep, "North", "rep")
+	h.Member(qaRepZh, "North", "rep")
+	h.Send(qaRep, "/deal Beta; 5 units")
+	h.Send(qaRep, "/visit Acme; phone")
+	got := h.Send(qaRep, "/clients")
+	apptest.MustContain(t, got, "Beta — not visited yet", "Acme — last visit")
+	h.Send(qaRepZh, "/deal 小米; 10台")
+	apptest.MustContain(t, h.Send(qaRepZh, "/clients"), "小米 — ")
+	for _, s := range h.Send(qaRepZh, "/clients") {
+		if strings.Contains(s.Text, "— — ·") {
+			t.Errorf("a bare dash for no stage:\n%s", s.Text)
+		}
+	}
+}

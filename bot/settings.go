@@ -59,6 +59,10 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	var s storage.TeamSettings
 	hours := team.Hours
 	bad := func(example string) error {
+		if strings.TrimSpace(value) == "" {
+			r.say("err_settings_no_value", map[string]any{"Key": fields[keyAt], "Example": example})
+			return nil
+		}
 		r.say("err_settings_value", map[string]any{"Key": fields[keyAt], "Value": value, "Example": example})
 		return nil
 	}
