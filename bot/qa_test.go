@@ -80,3 +80,21 @@ func TestQAClientsNoStageNoDash(t *testing.T) {
 		}
 	}
 }
+
+// A rep who tries to share their own client is told who can and what to
+// send (it pointed at a button the rep's screen does not have).
+func TestQAShareByRepSaysWhatToAsk(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(qaRep, "North", "rep")
+	h.Member(qaRepZh, "North", "rep")
+	h.Send(qaRep, "/visit Acme; phone")
+	h.Send(qaRepZh, "/visit 华为; 电话")
+	got := h.Send(qaRep, "/client Acme share @张伟")
+	apptest.MustContain(t, got, "Only a manager of the client's team can share it. Ask your manager to send: /client Acme share @张伟")
+	apptest.MustContain(t, h.Send(qaRepZh, "/client 华为 share @Rita"), "只有该客户所在团队的经理可以共享它。请经理发送:/client 华为 share @Rita")
+	for _, s := range got {
+		if strings.Contains(s.Text, "button under") {
+			t.Errorf("points at a button that is not there:\n%s", s.Text)
+		}
+	}
+}

@@ -226,7 +226,7 @@ func (b *Bot) clientAndMember(ctx context.Context, r *Request, name, who, forbid
 		return nil, nil, nil, err
 	}
 	if !r.User.CanManage(c.TeamID) {
-		return nil, nil, nil, models.Errorf(models.EFORBIDDEN, forbiddenKey, nil)
+		return nil, nil, nil, models.Errorf(models.EFORBIDDEN, forbiddenKey, map[string]any{"Client": c.Name, "Who": strings.TrimPrefix(who, "@")})
 	}
 	team, err := b.store.Team(ctx, c.TeamID)
 	if err != nil {
