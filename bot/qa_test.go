@@ -98,3 +98,25 @@ func TestQAShareByRepSaysWhatToAsk(t *testing.T) {
 		}
 	}
 }
+
+// “Ahead of pace” is one word in Chinese: /month said 超前 where /target
+// and /digest say 领先.
+func TestQAAheadIsOneWordInChinese(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	mgr := tgfake.User{ID: 1705, FirstName: "王芳", LanguageCode: "zh"}
+	h.Member(mgr, "North", "manager")
+	h.Member(qaRepZh, "North", "rep")
+	apptest.MustContain(t, h.Send(mgr, "/target @张伟 台数 30"), "台数 30")
+	apptest.MustContain(t, h.Send(qaRepZh, "/deal 华为; 20台; 32万; 12月签"), "华为 的新项目")
+	apptest.MustContain(t, h.Send(qaRepZh, "/deal 赢单 华为"), "🏆 赢单")
+	h.Clock.Advance(time.Minute)
+	apptest.MustContain(t, h.Send(qaRepZh, "/target"), "20/30台,应达 1(领先)")
+	got := h.Send(qaRepZh, "/month")
+	apptest.MustContain(t, got, "台数 20/30(66%),进度应达 1 —— 领先")
+	for _, s := range got {
+		if strings.Contains(s.Text, "超前") {
+			t.Errorf("/month says 超前, /target 领先:\n%s", s.Text)
+		}
+	}
+}
