@@ -120,3 +120,17 @@ func TestQAAheadIsOneWordInChinese(t *testing.T) {
 		}
 	}
 }
+
+// The Chinese plan hints give a Chinese example (they named Acme).
+func TestQAChinesePlanHintIsChinese(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(qaRepZh, "North", "rep")
+	got := h.Send(qaRepZh, "/plan")
+	apptest.MustContain(t, got, "添加计划:/plan next 周一 小米 演示; 周三 华为 报价")
+	apptest.MustContain(t, h.Send(qaRepZh, "/plan next 华为 报价"), "例如:/plan next 周一 小米 演示; 周三 华为 报价")
+	for _, s := range got {
+		if strings.Contains(s.Text, "Acme") {
+			t.Errorf("an English example in a Chinese answer:\n%s", s.Text)
+		}
+	}
+}
