@@ -134,3 +134,18 @@ func TestQAChinesePlanHintIsChinese(t *testing.T) {
 		}
 	}
 }
+
+// The Chinese history of a share says what was shared (“把共享给” lacked
+// its object).
+func TestQAChineseShareHistoryReads(t *testing.T) {
+	h := apptest.New(t)
+	mgr := tgfake.User{ID: 1706, FirstName: "王芳", LanguageCode: "zh"}
+	h.Member(mgr, "North", "manager")
+	h.Member(qaRepZh, "North", "rep")
+	h.Member(qaRep, "North", "rep")
+	h.Send(qaRepZh, "/visit 华为; 电话")
+	apptest.MustContain(t, h.Send(mgr, "/client 华为 share @Rita"), "已把 华为 共享给 Rita")
+	h.Send(mgr, "/client 华为 unshare @Rita")
+	got := h.Send(qaRepZh, "/history 华为")
+	apptest.MustContain(t, got, "王芳 把它共享给 Rita", "王芳 不再把它共享给 Rita")
+}
