@@ -117,6 +117,9 @@ func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisi
 	f := s.FollowUp
 	switch {
 	case f == nil:
+		if later, err := b.store.LaterVisit(ctx, r.User, s.Visit); err == nil && later != nil {
+			return r.t("followup_later_visit", map[string]any{"At": r.time(later.At)})
+		}
 		return r.t("followup_none", nil)
 	case s.Visit.NextVisitAt == nil:
 		days, _ := b.teamRevisit(ctx, s.Visit.TeamID)

@@ -27,10 +27,15 @@ func TestVisitLoggedForEarlier(t *testing.T) {
 		t.Fatalf("stored %+v", vs)
 	}
 
-	// A visit logged for before it does not close its revisit; it brings
-	// its own, a week after it took place.
-	apptest.MustContain(t, h.Send(ann, "/visit Acme; yesterday 9:00; phone"), "Visit saved — Acme, Sun 22 Nov 2026 09:00")
-	apptest.MustContain(t, h.Send(ann, "/followups"), "Mon 30 Nov 2026 10:30 · Revisit Acme", "Mon 30 Nov 2026 09:00 · Revisit Acme")
+	// A visit logged for before it does not close its revisit, and brings
+	// none of its own: the later visit was its revisit (one a week after
+	// the earlier one would only double the later one's, or be overdue at
+	// once).
+	apptest.MustContain(t, h.Send(ann, "/visit Acme; yesterday 9:00; phone"), "Visit saved — Acme, Sun 22 Nov 2026 09:00",
+		"Follow-up: none — your visit on Mon 23 Nov 2026 10:30 came after this one and was its revisit.")
+	got = h.Send(ann, "/followups")
+	apptest.MustContain(t, got, "Your open follow-ups (1)", "Mon 30 Nov 2026 10:30 · Revisit Acme")
+	mustNotContain(t, got, "Mon 30 Nov 2026 09:00")
 
 	// A time still ahead is refused with the reason, and asked again;
 	// nothing is stored until it is answered.

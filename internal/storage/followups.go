@@ -463,8 +463,23 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, isNew bool, now time.Time) 
 	case !ok:
 		return nil, nil
 	case !found:
-		return createFollowUp(tx, &models.FollowUp{TeamID: v.TeamID, OwnerID: v.RepID, ClientID: v.ClientID,
+		f, err := createFollowUp(tx, &models.FollowUp{TeamID: v.TeamID, OwnerID: v.RepID, ClientID: v.ClientID,
 			VisitID: v.ID, Kind: models.KindRevisit, Text: v.NextStep, DueAt: due, Exact: exact})
+		if err != nil || !isNew {
+			return f, err
+		}
+		// A visit logged for a time before the client's next visit on file
+		// (a rep catching up in the evening): that later visit was its
+		// revisit, so the follow-up is born closed by it — never overdue at
+		// once, never ahead of the later visit's own on the card. Undoing
+		// the later visit reopens it (reopenClosedBy).
+		later, err := laterVisitID(tx, v)
+		if err != nil || later == 0 {
+			return f, err
+		}
+		err = tx.Model(&followUpRow{}).Where("id = ?", f.ID).
+			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": utc(now), "claim_token": "", "closed_by_visit_id": later}).Error
+		return nil, err
 	case existing.State == string(models.FollowUpDone):
 		return nil, nil
 	}
@@ -852,4 +867,30 @@ func (db *DB) SendErrors(ctx context.Context, limit int) ([]string, error) {
 		return nil, fmt.Errorf("list follow-up send errors: %w", err)
 	}
 	return out, nil
+}
+
+// laterVisitID is the client's first visit after v (0: none): the visit
+// that was v's revisit (idx_visits_client_at).
+func laterVisitID(tx *gorm.DB, v *models.Visit) (int64, error) {
+	var ids []int64
+	err := tx.Model(&visitRow{}).Where("client_id = ? AND at > ? AND id <> ? AND deleted_at IS NULL", v.ClientID, utc(v.At), v.ID).
+		Order("at, id").Limit(1).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// LaterVisit is the client's first visit after v that viewer may see (nil:
+// none): what a visit logged for an earlier time says its revisit was.
+func (db *DB) LaterVisit(ctx context.Context, viewer *models.User, v *models.Visit) (*models.Visit, error) {
+	id, err := laterVisitID(db.conn(ctx), v)
+	if err != nil || id == 0 {
+		return nil, err
+	}
+	later, err := db.Visit(ctx, viewer, id)
+	if models.ErrorCode(err) == models.ENOTFOUND {
+		return nil, nil
+	}
+	return later, err
 }
