@@ -82,3 +82,17 @@ func TestDealsTotalKeepsCurrenciesApart(t *testing.T) {
 		t.Fatalf("800,000 without a currency summed into CNY:\n%s", got)
 	}
 }
+
+// A deal won at this very instant counts in the month's attainment, as it
+// does in the won list: /target right after /deal won, with the clock
+// held still, shows it.
+func TestWonNowCountsInAttainment(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(dealRep, "North", "rep")
+	h.Member(dealMgr, "North", "manager")
+	h.Send(dealMgr, "/target @"+dealRep.FirstName+" units 30")
+	h.Send(dealRep, "/deal Acme; 20 units; 3.2M CNY; close 2026-12")
+	apptest.MustContain(t, h.Send(dealRep, "/deal won Acme"), "Won: Acme")
+	apptest.MustContain(t, h.Send(dealRep, "/target"), "20/30 units")
+}

@@ -190,7 +190,9 @@ func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64,
 	from, end := models.MonthBounds(month, loc)
 	to := end
 	if asOf.Before(to) {
-		to = asOf
+		// Up to asOf inclusive: a deal won or a visit logged at this very
+		// instant counts, as the won list and the forecast count it.
+		to = asOf.Truncate(time.Microsecond).Add(time.Microsecond)
 	}
 	actuals, err := db.monthActuals(ctx, teamID, from, to, onlyRep)
 	if err != nil {
