@@ -274,6 +274,10 @@ func (b *Bot) dealLine(ctx context.Context, r *Request, d *models.Deal, client s
 	return strings.Join(bits, " · ")
 }
 
+// dealsShown is how many deals /deals lists: what a chat message holds
+// and a person reads; /pipeline and /export cover the rest.
+const dealsShown = 30
+
 // cmdDeals is /deals: the open deals the user works (a manager: the
 // team's), by expected close.
 func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
@@ -297,12 +301,28 @@ func (b *Bot) cmdDeals(ctx context.Context, r *Request) error {
 	lines := []string{r.t(key, map[string]any{"N": len(deals)})}
 	var units, value int64
 	currency, seen, mixed, blank := "", false, false, false
-	for i, d := range deals {
+	// The first dealsShown are listed (their clients read at once); the
+	// totals are of all.
+	shown := deals[:min(len(deals), dealsShown)]
+	ids := make([]int64, len(shown))
+	for i, d := range shown {
+		ids[i] = d.ClientID
+	}
+	clients, err := b.store.ClientsByID(ctx, r.User, ids)
+	if err != nil {
+		return err
+	}
+	for i, d := range shown {
 		client := "?"
-		if c, err := b.store.Client(ctx, r.User, d.ClientID); err == nil {
+		if c, ok := clients[d.ClientID]; ok {
 			client = c.Name
 		}
 		lines = append(lines, fmt.Sprintf("%d. %s", i+1, b.dealLine(ctx, r, d, client, withRep)))
+	}
+	if more := len(deals) - len(shown); more > 0 {
+		lines = append(lines, r.t("deals_more", map[string]any{"N": more}))
+	}
+	for _, d := range deals {
 		units += d.Units
 		if !d.Value.IsZero() {
 			// A value without a currency is not summed with one that has

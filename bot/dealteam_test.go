@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -95,4 +96,22 @@ func TestWonNowCountsInAttainment(t *testing.T) {
 	h.Send(dealRep, "/deal Acme; 20 units; 3.2M CNY; close 2026-12")
 	apptest.MustContain(t, h.Send(dealRep, "/deal won Acme"), "Won: Acme")
 	apptest.MustContain(t, h.Send(dealRep, "/target"), "20/30 units")
+}
+
+// /deals lists the first 30 by expected close and says how many more, with
+// the totals of all of them (a message holds a list a person reads; the
+// rest are in /pipeline and /export).
+func TestDealsListIsBounded(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	h.Member(dealRep, "North", "rep")
+	for i := 1; i <= 32; i++ {
+		h.Send(dealRep, fmt.Sprintf("/deal Client %02d; %d units; close 2027-01", i, i))
+	}
+	got := apptest.Joined(h.Send(dealRep, "/deals"))
+	apptest.MustContain(t, h.Send(dealRep, "/deals"), "💼 Your open deals (32), by expected close:",
+		"30. 2027-01 · Client 30 — 30 units", "…and 2 more: /pipeline shows them all", "Total: 528 units")
+	if strings.Contains(got, "31. ") {
+		t.Fatalf("more than 30 listed:\n%s", got)
+	}
 }

@@ -96,6 +96,23 @@ func (db *DB) Client(ctx context.Context, viewer *models.User, id int64) (*model
 	return row.model(), nil
 }
 
+// ClientsByID reads the clients of ids that viewer may see, by id (the
+// primary key; one query for a list's names).
+func (db *DB) ClientsByID(ctx context.Context, viewer *models.User, ids []int64) (map[int64]*models.Client, error) {
+	out := make(map[int64]*models.Client, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []clientRow
+	if err := visibleClients(db.conn(ctx), viewer).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("get clients %v: %w", ids, err)
+	}
+	for _, c := range clientModels(rows) {
+		out[c.ID] = c
+	}
+	return out, nil
+}
+
 // ClientByName finds the team's client whose name has the same key as
 // name (case, width, spacing and punctuation aside), among those viewer
 // may see.
