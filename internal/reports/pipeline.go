@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"time"
 
 	"salesbot/internal/storage"
 	"salesbot/models"
@@ -24,11 +23,6 @@ func (b *Builder) people(ctx context.Context, teamID int64) ([]models.RepRef, ma
 		}
 	}
 	return reps, names, nil
-}
-
-// monthBounds are the first instants of month and of the month after, in loc.
-func monthBounds(month models.Month, loc *time.Location) (time.Time, time.Time) {
-	return models.MonthStart(month, loc), models.MonthStart(models.AddMonths(month, 1), loc)
 }
 
 // pipelineData is what a pipeline is built from: a fixed number of reads
@@ -55,7 +49,7 @@ func (b *Builder) readPipeline(ctx context.Context, team *models.Team, scope sto
 	if d.open, err = b.db.OpenDealGroups(ctx, scope); err != nil {
 		return nil, err
 	}
-	from, to := monthBounds(month, team.Location())
+	from, to := models.MonthBounds(month, team.Location())
 	if d.closed, err = b.db.ClosedDeals(ctx, scope, from, to); err != nil {
 		return nil, err
 	}
@@ -129,7 +123,7 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 		return nil, err
 	}
 	d := &monthData{team: team, month: month, reps: reps, names: names}
-	from, to := monthBounds(month, loc)
+	from, to := models.MonthBounds(month, loc)
 	if d.closed, err = b.db.ClosedDeals(ctx, scope, from, to); err != nil {
 		return nil, err
 	}
