@@ -66,14 +66,7 @@ func (b *Builder) targetSheet(ctx context.Context, sc ExportScope, l ExportLabel
 				rows(ra.Name, ra)
 			}
 		}
-		month = nextMonth(month)
+		month = models.AddMonths(month, 1)
 	}
 	return sh, nil
-}
-
-func nextMonth(m models.Month) models.Month {
-	if m.Mon == time.December {
-		return models.Month{Year: m.Year + 1, Mon: time.January}
-	}
-	return models.Month{Year: m.Year, Mon: m.Mon + 1}
 }
