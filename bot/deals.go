@@ -197,14 +197,19 @@ func dealDetails(r *Request, d *models.Deal) []string {
 		}
 		add("deal_f_competitors", r.list(names))
 	}
-	if d.NextStep != "" || !d.NextStepAt.IsZero() {
-		v := d.NextStep
-		if !d.NextStepAt.IsZero() {
-			v = r.t("deal_next_at", map[string]any{"Step": d.NextStep, "At": r.time(d.NextStepAt)})
-		}
-		add("deal_f_next", v)
+	if next := nextStepText(r, d); next != "" {
+		add("deal_f_next", next)
 	}
 	return out
+}
+
+// nextStepText is a deal's next step as a card and a list line show it
+// (with its time when it has one); "" when it has none.
+func nextStepText(r *Request, d *models.Deal) string {
+	if d.NextStepAt.IsZero() {
+		return d.NextStep
+	}
+	return r.t("deal_next_at", map[string]any{"Step": d.NextStep, "At": r.time(d.NextStepAt)})
 }
 
 // money writes an amount as "3,200,000 CNY" (cents only when there are).
@@ -261,11 +266,7 @@ func (b *Bot) dealLine(ctx context.Context, r *Request, d *models.Deal, client s
 	if d.Stage != models.StageNone && d.State == models.DealOpen {
 		bits = append(bits, r.stage(d.Stage))
 	}
-	if d.State == models.DealOpen && (d.NextStep != "" || !d.NextStepAt.IsZero()) {
-		next := d.NextStep
-		if !d.NextStepAt.IsZero() {
-			next = r.t("deal_next_at", map[string]any{"Step": d.NextStep, "At": r.time(d.NextStepAt)})
-		}
+	if next := nextStepText(r, d); d.State == models.DealOpen && next != "" {
 		bits = append(bits, r.t("deal_line_next", map[string]any{"Next": next}))
 	}
 	if withRep {
