@@ -9,7 +9,6 @@ package bot
 import (
 	"context"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"salesbot/internal/quick"
@@ -74,8 +73,7 @@ func (b *Bot) dealForm() *Form {
 		m := models.MonthOf(r.Now, r.Loc)
 		var cs []Choice
 		for i := 0; i < dealCloseMonths; i++ {
-			t := time.Date(m.Year, m.Mon+time.Month(i), 1, 0, 0, 0, 0, time.UTC)
-			k := models.Month{Year: t.Year(), Mon: t.Month()}.Key()
+			k := models.AddMonths(m, i).Key()
 			cs = append(cs, Choice{k, k})
 		}
 		return cs, nil
