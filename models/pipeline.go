@@ -2,6 +2,7 @@ package models
 
 import (
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -311,21 +312,13 @@ func BuildPipeline(month Month, probs StageProbabilities, reps []RepRef, names m
 	return p
 }
 
+// nameLess orders people by name regardless of case, as the digest and
+// the week's summary do (reports' byName).
 func nameLess(a, b string) bool {
-	if la, lb := lowerASCII(a), lowerASCII(b); la != lb {
+	if la, lb := strings.ToLower(a), strings.ToLower(b); la != lb {
 		return la < lb
 	}
 	return a < b
-}
-
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // MonthStart is the first instant of month in loc.
