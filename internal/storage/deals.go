@@ -103,13 +103,8 @@ func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Dea
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("create deal %q on client %d: %w", d.Title, d.ClientID, err)
 		}
-		for i := range d.Competitors {
-			cr := dealCompetitorRow{DealID: row.ID, Name: d.Competitors[i].Name, Product: d.Competitors[i].Product,
-				Satisfaction: d.Competitors[i].Satisfaction, Rep: d.Competitors[i].Rep}
-			if err := tx.Create(&cr).Error; err != nil {
-				return fmt.Errorf("add competitor %q to deal %d: %w", cr.Name, row.ID, err)
-			}
-			d.Competitors[i].ID, d.Competitors[i].DealID = cr.ID, row.ID
+		if err := addCompetitors(tx, row.ID, d.Competitors); err != nil {
+			return err
 		}
 		comps := d.Competitors
 		*d = *row.model()
@@ -414,16 +409,30 @@ func (db *DB) UpdateDeal(ctx context.Context, viewer *models.User, dealID int64,
 		if err := tx.Where("deal_id = ?", dealID).Delete(&dealCompetitorRow{}).Error; err != nil {
 			return nil, fmt.Errorf("replace competitors of deal %d: %w", dealID, err)
 		}
-		for i := range d.Competitors {
-			c := &d.Competitors[i]
-			cr := dealCompetitorRow{DealID: dealID, Name: c.Name, Product: c.Product, Satisfaction: c.Satisfaction, Rep: c.Rep}
-			if err := tx.Create(&cr).Error; err != nil {
-				return nil, fmt.Errorf("add competitor %q to deal %d: %w", cr.Name, dealID, err)
-			}
-			c.ID, c.DealID = cr.ID, dealID
+		if err := addCompetitors(tx, dealID, d.Competitors); err != nil {
+			return nil, err
 		}
 		return d, nil
 	})
+}
+
+// addCompetitors saves a deal's competitors in one insert, in their order,
+// and gives each its id.
+func addCompetitors(tx *gorm.DB, dealID int64, comps []models.Competitor) error {
+	if len(comps) == 0 {
+		return nil
+	}
+	rows := make([]dealCompetitorRow, len(comps))
+	for i, c := range comps {
+		rows[i] = dealCompetitorRow{DealID: dealID, Name: c.Name, Product: c.Product, Satisfaction: c.Satisfaction, Rep: c.Rep}
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("add %d competitors to deal %d: %w", len(rows), dealID, err)
+	}
+	for i := range comps {
+		comps[i].ID, comps[i].DealID = rows[i].ID, dealID
+	}
+	return nil
 }
 
 // inTeamCurrency gives the amounts that were typed without a currency the
