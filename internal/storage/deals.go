@@ -74,19 +74,12 @@ func dealRowOf(d *models.Deal) dealRow {
 	}
 }
 
-// visibleClientFor loads a client for viewer: ENOTFOUND ("err_client_gone")
-// when it is gone or not theirs to see, the same answer, so ids reveal
-// nothing.
-func (db *DB) visibleClientFor(ctx context.Context, viewer *models.User, clientID int64) (*models.Client, error) {
-	return db.Client(ctx, viewer, clientID)
-}
-
 // CreateDeal adds a deal to a client card for viewer, who becomes its
 // owner; the team is the client's. A client viewer may not see is refused
 // like any other client access.
 func (db *DB) CreateDeal(ctx context.Context, viewer *models.User, d *models.Deal) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
-		c, err := db.visibleClientFor(ctx, viewer, d.ClientID)
+		c, err := db.Client(ctx, viewer, d.ClientID)
 		if err != nil {
 			return fmt.Errorf("create deal on client %d: %w", d.ClientID, err)
 		}
@@ -120,7 +113,7 @@ func (db *DB) Deal(ctx context.Context, viewer *models.User, id int64) (*models.
 	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("load deal %d: %w", id, translate(err, "err_deal_gone", ""))
 	}
-	if _, err := db.visibleClientFor(ctx, viewer, row.ClientID); err != nil {
+	if _, err := db.Client(ctx, viewer, row.ClientID); err != nil {
 		if models.ErrorCode(err) == models.ENOTFOUND {
 			return nil, models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
 		}
@@ -136,7 +129,7 @@ func (db *DB) Deal(ctx context.Context, viewer *models.User, id int64) (*models.
 // ClientDeals lists a client's deals for viewer, open ones first, each by
 // expected close (idx_deals_client).
 func (db *DB) ClientDeals(ctx context.Context, viewer *models.User, clientID int64) ([]*models.Deal, error) {
-	if _, err := db.visibleClientFor(ctx, viewer, clientID); err != nil {
+	if _, err := db.Client(ctx, viewer, clientID); err != nil {
 		return nil, fmt.Errorf("list deals of client %d: %w", clientID, err)
 	}
 	var rows []dealRow
@@ -204,7 +197,7 @@ func (db *DB) lockDealFor(ctx context.Context, viewer *models.User, dealID int64
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.visibleClientFor(ctx, viewer, d.ClientID); err != nil {
+	if _, err := db.Client(ctx, viewer, d.ClientID); err != nil {
 		return nil, models.Errorf(models.ENOTFOUND, "err_deal_gone", nil)
 	}
 	if d.OwnerID != viewer.ID && !viewer.SeesTeam(d.TeamID) {
