@@ -941,7 +941,7 @@ func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed b
 		if started {
 			return nil
 		}
-		ok, err := q.db.StartOutgoing(context.WithoutCancel(ctx), row.ID, q.cfg.Owner, stale)
+		ok, err := q.db.StartOutgoing(context.WithoutCancel(ctx), row, q.cfg.Owner, stale)
 		if err != nil {
 			return err
 		}
