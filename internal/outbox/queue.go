@@ -536,12 +536,6 @@ func (q *Queue) run(ctx context.Context) {
 				q.backlog = nil // a second old: read the heads again
 				q.mu.Unlock()
 			}
-			q.mu.Lock()
-			waiting = len(q.queued) > 0
-			q.mu.Unlock()
-			if waiting {
-				continue
-			}
 			continue
 		}
 		now := q.db.Now()

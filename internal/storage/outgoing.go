@@ -308,20 +308,6 @@ func (db *DB) updateOutgoing(ctx context.Context, id int64, cols map[string]any)
 	})
 }
 
-// MarkOutgoingStarted counts a send of a claimed row starting: the request
-// is about to go out. It commits before the request does, so after a
-// crash a row with a start is known to be a possible repeat.
-func (db *DB) MarkOutgoingStarted(ctx context.Context, id int64) error {
-	now := db.Now()
-	err := db.grouped(ctx, func(ctx context.Context) error {
-		return db.conn(ctx).Exec(`UPDATE outgoing SET attempts = attempts + 1, started_at = COALESCE(started_at, ?) WHERE id = ?`, now, id).Error
-	})
-	if err != nil {
-		return fmt.Errorf("record the start of outgoing message %d: %w", id, err)
-	}
-	return nil
-}
-
 // MarkOutgoingPart records that the first parts parts of a long message
 // were accepted (the last one carrying messageID).
 func (db *DB) MarkOutgoingPart(ctx context.Context, id int64, parts, messageID int) error {
