@@ -536,12 +536,6 @@ func (q *Queue) run(ctx context.Context) {
 				q.backlog = nil // a second old: read the heads again
 				q.mu.Unlock()
 			}
-			q.mu.Lock()
-			waiting = len(q.queued) > 0
-			q.mu.Unlock()
-			if waiting {
-				continue
-			}
 			continue
 		}
 		now := q.db.Now()
@@ -941,7 +935,7 @@ func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed b
 		if started {
 			return nil
 		}
-		ok, err := q.db.StartOutgoing(context.WithoutCancel(ctx), row.ID, q.cfg.Owner, stale)
+		ok, err := q.db.StartOutgoing(context.WithoutCancel(ctx), row, q.cfg.Owner, stale)
 		if err != nil {
 			return err
 		}

@@ -237,15 +237,26 @@ func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale t
 // chat's oldest pending one (so a chat's messages go in order whoever
 // found them); it commits before the request does, so after a crash a row
 // with a start is known to be a possible repeat, and one without is not.
-func (db *DB) StartOutgoing(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
+//
+// seen is the row as the caller read it (possibly a while ago, or never
+// from the table: a kicked row): the claim fails unless the row still has
+// its parts sent and, if seen had no start, still has none, so a send
+// that another process started meanwhile (and that may have reached the
+// chat) is never sent again from the start or without its repeat note.
+func (db *DB) StartOutgoing(ctx context.Context, seen Outgoing, owner string, stale time.Time) (bool, error) {
 	now := db.Now()
+	id := seen.ID
+	unstarted := ""
+	if seen.StartedAt.IsZero() {
+		unstarted = " AND started_at IS NULL"
+	}
 	var claimed bool
 	err := db.grouped(ctx, func(ctx context.Context) error {
 		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?)
-		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
+		WHERE id = ? AND state = ? AND parts_sent = ?`+unstarted+` AND (owner = '' OR owner = ? OR NOT EXISTS (
 			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))
 		AND NOT EXISTS (SELECT 1 FROM outgoing p WHERE p.state = ? AND p.chat_id = outgoing.chat_id AND p.id < outgoing.id)`,
-			owner, now, id, OutgoingPending, owner, utc(stale), OutgoingPending)
+			owner, now, id, OutgoingPending, seen.PartsSent, owner, utc(stale), OutgoingPending)
 		claimed = res.RowsAffected == 1
 		return res.Error
 	})
@@ -295,20 +306,6 @@ func (db *DB) updateOutgoing(ctx context.Context, id int64, cols map[string]any)
 	return db.grouped(ctx, func(ctx context.Context) error {
 		return db.conn(ctx).Model(&outgoingRow{}).Where("id = ?", id).Updates(cols).Error
 	})
-}
-
-// MarkOutgoingStarted counts a send of a claimed row starting: the request
-// is about to go out. It commits before the request does, so after a
-// crash a row with a start is known to be a possible repeat.
-func (db *DB) MarkOutgoingStarted(ctx context.Context, id int64) error {
-	now := db.Now()
-	err := db.grouped(ctx, func(ctx context.Context) error {
-		return db.conn(ctx).Exec(`UPDATE outgoing SET attempts = attempts + 1, started_at = COALESCE(started_at, ?) WHERE id = ?`, now, id).Error
-	})
-	if err != nil {
-		return fmt.Errorf("record the start of outgoing message %d: %w", id, err)
-	}
-	return nil
 }
 
 // MarkOutgoingPart records that the first parts parts of a long message

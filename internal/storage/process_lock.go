@@ -92,6 +92,11 @@ func (db *DB) ReleaseDeadClaims(ctx context.Context, self string, silent time.Ti
 	defer conn.Close()
 	var freed int64
 	for _, owner := range owners {
+		// The connection is the pool's, not a handle's: a kill (simulated
+		// crash) since the list was read must stop the writes here too.
+		if db.killed.Load() {
+			return freed, ErrKilled
+		}
 		n, err := releaseIfDead(ctx, conn, owner)
 		if err != nil {
 			return freed, err
