@@ -171,9 +171,9 @@ func (b *Bot) cbPlan(ctx context.Context, r *Request, payload string) error {
 	switch action {
 	case "u":
 		a, z, _ := strings.Cut(value, "-")
-		lo, err1 := strconv.ParseInt(a, 10, 64)
-		hi, err2 := strconv.ParseInt(z, 10, 64)
-		if err1 != nil || err2 != nil || hi < lo || hi-lo > 100 {
+		lo, ok1 := parseCanonicalID(a)
+		hi, ok2 := parseCanonicalID(z)
+		if !ok1 || !ok2 || hi < lo || hi-lo > 100 {
 			r.say("button_stale", nil)
 			return nil
 		}
