@@ -243,7 +243,10 @@ func (b *Bot) planForm() *Form {
 					if id, ok := strings.CutPrefix(answer, "id:"); ok {
 						// An id is a button's answer; a typed or forged one
 						// of a client the user may not see is no way in.
-						cid, _ := strconv.ParseInt(id, 10, 64)
+						cid, ok := parseCanonicalID(id)
+						if !ok {
+							return models.Errorf(models.EINVALID, "form_choose", nil)
+						}
 						c, err := b.store.Client(ctx, r.User, cid)
 						if models.ErrorCode(err) == models.ENOTFOUND || err == nil && c.TeamID != teamID(st) {
 							return models.Errorf(models.EINVALID, "form_choose", nil)
