@@ -233,17 +233,17 @@ func (b *Bot) planForm() *Form {
 					var out []Choice
 					for _, c := range cs {
 						if c.TeamID == teamID(st) {
-							out = append(out, Choice{Label: c.Name, Value: "id:" + strconv.FormatInt(c.ID, 10)})
+							out = append(out, Choice{Label: c.Name, Value: idValue(c.ID)})
 						}
 					}
 					return out, nil
 				},
 				Text: true,
 				Parse: func(ctx context.Context, r *Request, st *FormState, answer string) error {
-					if id, ok := strings.CutPrefix(answer, "id:"); ok {
+					if strings.HasPrefix(answer, "id:") {
 						// An id is a button's answer; a typed or forged one
 						// of a client the user may not see is no way in.
-						cid, ok := parseCanonicalID(id)
+						cid, ok := parseID(answer)
 						if !ok {
 							return models.Errorf(models.EINVALID, "form_choose", nil)
 						}
@@ -254,7 +254,7 @@ func (b *Bot) planForm() *Form {
 						if err != nil {
 							return err
 						}
-						st.Set("client_id", id)
+						st.Set("client_id", strconv.FormatInt(c.ID, 10))
 						st.Set("client", c.Name)
 						return nil
 					}
