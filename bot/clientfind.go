@@ -205,8 +205,7 @@ func parseID(v string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil && id > 0
+	return parseCanonicalID(s)
 }
 
 // cbAction splits a button's payload "ACTION:ID[:ARG]".
@@ -219,8 +218,8 @@ func cbAction(payload string) (action string, id int64, arg string, ok bool) {
 // cbID reads the numeric id of a button's payload ("42" or "42:x").
 func cbID(payload string) (int64, string, bool) {
 	head, rest, _ := strings.Cut(payload, ":")
-	id, err := strconv.ParseInt(head, 10, 64)
-	return id, rest, err == nil && id > 0
+	id, ok := parseCanonicalID(head)
+	return id, rest, ok
 }
 
 func (b *Bot) recentClientChoices(ctx context.Context, r *Request, _ *FormState) ([]Choice, error) {

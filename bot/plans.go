@@ -171,9 +171,9 @@ func (b *Bot) cbPlan(ctx context.Context, r *Request, payload string) error {
 	switch action {
 	case "u":
 		a, z, _ := strings.Cut(value, "-")
-		lo, err1 := strconv.ParseInt(a, 10, 64)
-		hi, err2 := strconv.ParseInt(z, 10, 64)
-		if err1 != nil || err2 != nil || hi < lo || hi-lo > 100 {
+		lo, ok1 := parseCanonicalID(a)
+		hi, ok2 := parseCanonicalID(z)
+		if !ok1 || !ok2 || hi < lo || hi-lo > 100 {
 			r.say("button_stale", nil)
 			return nil
 		}
@@ -233,17 +233,20 @@ func (b *Bot) planForm() *Form {
 					var out []Choice
 					for _, c := range cs {
 						if c.TeamID == teamID(st) {
-							out = append(out, Choice{Label: c.Name, Value: "id:" + strconv.FormatInt(c.ID, 10)})
+							out = append(out, Choice{Label: c.Name, Value: idValue(c.ID)})
 						}
 					}
 					return out, nil
 				},
 				Text: true,
 				Parse: func(ctx context.Context, r *Request, st *FormState, answer string) error {
-					if id, ok := strings.CutPrefix(answer, "id:"); ok {
+					if strings.HasPrefix(answer, "id:") {
 						// An id is a button's answer; a typed or forged one
 						// of a client the user may not see is no way in.
-						cid, _ := strconv.ParseInt(id, 10, 64)
+						cid, ok := parseID(answer)
+						if !ok {
+							return models.Errorf(models.EINVALID, "form_choose", nil)
+						}
 						c, err := b.store.Client(ctx, r.User, cid)
 						if models.ErrorCode(err) == models.ENOTFOUND || err == nil && c.TeamID != teamID(st) {
 							return models.Errorf(models.EINVALID, "form_choose", nil)
@@ -251,7 +254,7 @@ func (b *Bot) planForm() *Form {
 						if err != nil {
 							return err
 						}
-						st.Set("client_id", id)
+						st.Set("client_id", strconv.FormatInt(c.ID, 10))
 						st.Set("client", c.Name)
 						return nil
 					}

@@ -55,14 +55,15 @@ func (b *Bot) askUndoVisit(ctx context.Context, r *Request, id int64) error {
 	if err != nil {
 		return err
 	}
-	return askUndo(r, v.RepID, v.CreatedAt, r.t("undo_ask_visit", map[string]any{"Client": fx.Client.Name, "At": r.time(v.At)}), fx, "v", v.ID)
+	return askUndo(r, v.RepID, v.TeamID, v.CreatedAt, r.t("undo_ask_visit", map[string]any{"Client": fx.Client.Name, "At": r.time(v.At)}), fx, "v", v.ID)
 }
 
-// askUndo asks whether to undo one of the user's entries (rep's, logged
-// at createdAt; kind:id in the buttons): the question, then what undoing
-// it would do (fx).
-func askUndo(r *Request, repID int64, createdAt time.Time, question string, fx *models.UndoEffect, kind string, id int64) error {
-	if repID != r.User.ID {
+// askUndo asks whether to undo one of the user's entries (rep's, in team
+// teamID, logged at createdAt; kind:id in the buttons): the question, then
+// what undoing it would do (fx). As entryScope: only the user's own, in a
+// team they are still in (the Undo button reads it so).
+func askUndo(r *Request, repID, teamID int64, createdAt time.Time, question string, fx *models.UndoEffect, kind string, id int64) error {
+	if repID != r.User.ID || r.User.RoleIn(teamID) == models.RoleNone {
 		r.say("button_stale", nil)
 		return nil
 	}
@@ -96,7 +97,7 @@ func (b *Bot) askUndoObjection(ctx context.Context, r *Request, id int64) error 
 	if err != nil {
 		return err
 	}
-	return askUndo(r, o.RepID, o.CreatedAt, r.t("undo_ask_objection", map[string]any{"Client": fx.Client.Name, "Category": r.category(o.Category)}), fx, "o", o.ID)
+	return askUndo(r, o.RepID, o.TeamID, o.CreatedAt, r.t("undo_ask_objection", map[string]any{"Client": fx.Client.Name, "Category": r.category(o.Category)}), fx, "o", o.ID)
 }
 
 // undoObjection takes back one of the user's objections of the undo

@@ -197,8 +197,13 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 // else (models.UndoEffect). It returns what it did.
 func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, *models.UndoEffect, error) {
 	return undoEffect(ctx, db, id, liveObjection, objectionUndoEffect, func(tx *gorm.DB, o *models.Objection, fx *models.UndoEffect) error {
-		if err := tx.Model(&objectionRow{}).Where("id = ?", id).Update("deleted_at", db.Now()).Error; err != nil {
-			return fmt.Errorf("undo objection %d: %w", id, err)
+		// As UndoVisit: only a live objection is taken back, once.
+		res := tx.Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Update("deleted_at", db.Now())
+		if res.Error != nil {
+			return fmt.Errorf("undo objection %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return models.Errorf(models.ENOTFOUND, "err_objection_gone", nil)
 		}
 		if fx.ClientGoes {
 			return deleteClient(tx, o.ClientID)

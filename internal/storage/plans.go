@@ -109,7 +109,7 @@ func (db *DB) RepsWithPlans(ctx context.Context, teamID int64, week models.Week)
 }
 
 // PlannedVisit returns one of viewer's own planned visits, with its
-// client's name.
+// client's name, through the viewer rule (entryScope).
 func (db *DB) PlannedVisit(ctx context.Context, viewer *models.User, id int64) (*models.PlannedVisit, error) {
 	if viewer == nil || viewer.ID == 0 {
 		return nil, models.Errorf(models.ENOTFOUND, "plan_item_gone", nil)
@@ -118,10 +118,13 @@ func (db *DB) PlannedVisit(ctx context.Context, viewer *models.User, id int64) (
 		Row        plannedVisitRow `gorm:"embedded"`
 		ClientName string
 	}
+	// The one rule for a person's records: their own, in a team they are
+	// still active in.
+	cond, args := entryScope(viewer, "planned_visits", "rep_id")
 	err := db.conn(ctx).Table("planned_visits").
 		Select("planned_visits.id, planned_visits.team_id, planned_visits.rep_id, planned_visits.client_id, planned_visits.week_start, planned_visits.day, planned_visits.purpose, planned_visits.created_at, clients.name AS client_name").
 		Joins("JOIN clients ON clients.id = planned_visits.client_id").
-		Where("planned_visits.id = ? AND planned_visits.rep_id = ?", id, viewer.ID).Take(&row).Error
+		Where("planned_visits.id = ? AND planned_visits.rep_id = ?", id, viewer.ID).Where(cond, args...).Take(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("get planned visit %d: %w", id, translate(err, "plan_item_gone", ""))
 	}
