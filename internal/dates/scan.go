@@ -125,11 +125,12 @@ func spell(alt string) []string {
 		default:
 			continue
 		}
-		var out []string
-		for _, tail := range spell(alt[j:]) {
+		tails := spell(alt[j:])
+		out := make([]string, 0, 2*len(tails))
+		for _, tail := range tails {
 			out = append(out, alt[:i]+ch+tail)
 		}
-		for _, tail := range spell(alt[j:]) {
+		for _, tail := range tails {
 			out = append(out, alt[:i]+tail)
 		}
 		return out

@@ -44,7 +44,7 @@ func ParseCompetitors(s string) ([]models.Competitor, error) {
 			case cutInto(d, competitorProductWords, &c.Product):
 			case cutInto(d, competitorRepWords, &c.Rep):
 			case cutInto(d, satisfactionWords, &c.Satisfaction):
-			case isSatisfaction(d) && c.Satisfaction == "":
+			case isWord(d, satisfactionTerms) && c.Satisfaction == "":
 				c.Satisfaction = d
 			default:
 				loose = append(loose, d)
@@ -93,16 +93,6 @@ func cutInto(d string, words []string, dst *string) bool {
 	}
 	*dst = rest
 	return true
-}
-
-func isSatisfaction(d string) bool {
-	low := strings.ToLower(strings.TrimSpace(d))
-	for _, t := range satisfactionTerms {
-		if low == t {
-			return true
-		}
-	}
-	return false
 }
 
 // splitOutside splits s at any of seps that is not inside brackets.
