@@ -187,6 +187,13 @@ func TestGracefulStopDrains(t *testing.T) {
 	runErr := make(chan error, 1)
 	go func() { runErr <- in.Run(ctx) }()
 	<-started
+	// The stop comes once both updates were received: what a drain owes
+	// is what was stored (an update not fetched yet stays with Telegram).
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if last, _ := db.LastUpdateID(context.Background()); last >= 2 || time.Now().After(deadline) {
+			break
+		}
+	}
 	stop()
 	close(release)
 	if err := <-runErr; err != nil {
