@@ -452,6 +452,14 @@ func loadRevisitRule(tx *gorm.DB, teamID, repID int64) (revisitRule, error) {
 	return row.rule(), nil
 }
 
+// freshVisit is what a new visit's write knows of its client, read with
+// it: backdated, a live visit of the client lies after the new one (it was
+// logged for an earlier time); openRevisits, the client has open revisit
+// follow-ups, which the new visit may close.
+type freshVisit struct {
+	backdated, openRevisits bool
+}
+
 // syncVisitFollowUp applies the one-week rule to a saved visit, within tx:
 //   - a new visit completes the open revisit follow-ups of earlier visits
 //     to the same client (the rep went back: that is the follow-up done);
@@ -460,14 +468,14 @@ func loadRevisitRule(tx *gorm.DB, teamID, repID int64) (revisitRule, error) {
 //     on again reopens it; one done already stays done).
 //
 // It returns the visit's open follow-up, nil when there is none. The due
-// time is read by rule. A new visit has no follow-up yet (its id is
-// fresh: visits are never deleted, only marked); backdated says that a
-// live visit of its client lies after it.
-func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, rule revisitRule, isNew, backdated bool, now time.Time) (*models.FollowUp, error) {
+// time is read by rule. fresh is set for a new visit, which has no
+// follow-up yet (its id is new: visits are never deleted, only marked).
+func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, rule revisitRule, fresh *freshVisit, now time.Time) (*models.FollowUp, error) {
 	if v.ID == 0 {
 		return nil, errors.New("visit has no id")
 	}
-	if isNew && v.ClientID != 0 {
+	isNew := fresh != nil
+	if isNew && fresh.openRevisits && v.ClientID != 0 {
 		err := tx.Model(&followUpRow{}).
 			// A visit logged for an earlier time closes only the revisits
 			// of visits before it.
@@ -502,7 +510,7 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, rule revisitRule, isNew, ba
 	case !found:
 		f := &models.FollowUp{TeamID: v.TeamID, OwnerID: v.RepID, ClientID: v.ClientID,
 			VisitID: v.ID, Kind: models.KindRevisit, Text: v.NextStep, DueAt: due, Exact: exact}
-		if !isNew || !backdated {
+		if !isNew || !fresh.backdated {
 			return createFollowUp(tx, f)
 		}
 		// A visit logged for a time before the client's next visit on file

@@ -35,6 +35,8 @@ func TestSaveVisitStatements(t *testing.T) {
 			{"stage moves", models.Visit{Stage: models.StageDemo, NextStep: "call"}, storage.NewVisit{}, 6},
 			{"stage stays", models.Visit{Stage: models.StageDemo}, storage.NewVisit{}, 5},
 			{"no follow-up", models.Visit{NoFollowUp: true}, storage.NewVisit{}, 4},
+			// No open revisit (the last visit had none): no close.
+			{"nothing to close", models.Visit{}, storage.NewVisit{}, 4},
 			// A contact: the client's contacts read, the new contact, its link.
 			{"a new contact", models.Visit{}, storage.NewVisit{Contacts: []models.Contact{{Name: "Li"}}}, 8},
 			// Logged for before the last visit: the recount (explicit stage

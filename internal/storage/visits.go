@@ -150,9 +150,10 @@ type SavedVisit struct {
 // newVisitWritten, counts the new visit in instead of recounting.
 //
 // A visit on a known client with no contacts, files or deal costs six
-// statements: the client's read (with its team's revisit rule and the
-// rep's zone), the visit, its stage change, the client's one update, the
-// close of the client's open revisits and the visit's own.
+// statements at most: the client's read (with its team's revisit rule and
+// the rep's zone), the visit, its stage change, the client's one update,
+// the close of the client's open revisits (when it has any) and the
+// visit's own.
 func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) {
 	v := in.Visit
 	v.ID = 0
@@ -219,13 +220,15 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 }
 
 // visitClient is a new visit's client as SaveVisit reads it, locked: the
-// card, the revisit rule of its team in the rep's zone, and whether the
-// stage was set on the card at or after the visit's time (so that the
-// visit is not one the three-visits rule counts).
+// card, the revisit rule of its team in the rep's zone, whether the stage
+// was set on the card at or after the visit's time (so that the visit is
+// not one the three-visits rule counts), and whether the client has open
+// revisits for the visit to close.
 type visitClient struct {
 	models.Client
-	rule       revisitRule
-	resetSince bool
+	rule         revisitRule
+	resetSince   bool
+	openRevisits bool
 }
 
 // lockVisitClient reads client id for a new visit by repID at at, in one
@@ -234,14 +237,16 @@ type visitClient struct {
 // other visits).
 func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time) (*visitClient, error) {
 	var row struct {
-		Row        clientRow      `gorm:"embedded"`
-		Rule       revisitRuleRow `gorm:"embedded"`
-		ResetSince bool
+		Row          clientRow      `gorm:"embedded"`
+		Rule         revisitRuleRow `gorm:"embedded"`
+		ResetSince   bool
+		OpenRevisits bool
 	}
 	q := tx.Table("clients").
 		Select("clients.*, "+revisitRuleColumns+
-			", EXISTS (SELECT 1 FROM stage_events WHERE stage_events.client_id = clients.id AND stage_events.visit_id IS NULL AND stage_events.at >= ?) AS reset_since",
-			repID, utc(at)).
+			", EXISTS (SELECT 1 FROM stage_events WHERE stage_events.client_id = clients.id AND stage_events.visit_id IS NULL AND stage_events.at >= ?) AS reset_since"+
+			", EXISTS (SELECT 1 FROM follow_ups WHERE follow_ups.client_id = clients.id AND follow_ups.state IN ? AND follow_ups.kind = ?) AS open_revisits",
+			repID, utc(at), openStates, string(models.KindRevisit)).
 		Joins("JOIN teams ON teams.id = clients.team_id").
 		Where("clients.id = ?", id)
 	if db.dialect == Postgres {
@@ -250,7 +255,7 @@ func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time) (*visi
 	if err := q.Take(&row).Error; err != nil {
 		return nil, fmt.Errorf("lock client %d: %w", id, translate(err, "err_client_gone", ""))
 	}
-	return &visitClient{Client: *row.Row.model(), rule: row.Rule.rule(), resetSince: row.ResetSince}, nil
+	return &visitClient{Client: *row.Row.model(), rule: row.Rule.rule(), resetSince: row.ResetSince, openRevisits: row.OpenRevisits}, nil
 }
 
 // newVisitWritten is visitWritten for a new visit v, saved on client c as
@@ -284,7 +289,7 @@ func (db *DB) newVisitWritten(tx *gorm.DB, c *visitClient, v *models.Visit, next
 		return nil, fmt.Errorf("update client %d after visit %d: %w", c.ID, v.ID, err)
 	}
 	c.Stage, c.LastVisitAt, c.NoProgressVisits, c.UpdatedAt = next, derefTime(lastAt), n, now.UTC()
-	return syncVisitFollowUp(tx, v, c.rule, true, backdated, db.Now())
+	return syncVisitFollowUp(tx, v, c.rule, &freshVisit{backdated: backdated, openRevisits: c.openRevisits}, db.Now())
 }
 
 // noProgressScan bounds how many visits recountClient reads back, and so
@@ -460,7 +465,7 @@ func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.Fo
 	if err != nil {
 		return nil, err
 	}
-	return syncVisitFollowUp(tx, after, rule, false, false, db.Now())
+	return syncVisitFollowUp(tx, after, rule, nil, db.Now())
 }
 
 // UpdateVisit stores an edited visit (Visit.ID set; a new client, new
