@@ -313,7 +313,9 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *
 
 // settleClient makes sure a draft's client is known before it is saved
 // (a quick entry may name none, or a name close to several): it asks the
-// form's "client" or "client_pick" step instead, and reports asked.
+// form's "client" or "client_pick" step instead, and reports asked. store
+// writes the draft to st before a step is asked; a caller that goes on to
+// ask a step of its own stores the draft first.
 func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind string, cc *clientChoice, set setClientFunc, store func()) (asked bool, err error) {
 	if cc.ClientID != 0 || cc.NewClient {
 		return false, nil
@@ -326,8 +328,8 @@ func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind 
 	if err != nil {
 		return true, err
 	}
-	store()
 	if jump {
+		store()
 		return true, b.AskStep(ctx, r, kind, "client_pick", st)
 	}
 	return false, nil

@@ -31,8 +31,9 @@ func (b *Bot) openDealsOf(ctx context.Context, r *Request, clientID int64) ([]*m
 }
 
 // settleDeal links the draft to its client's open deal, asking (the
-// "deal" step) when there are several. It reports whether it asked.
-func (b *Bot) settleDeal(ctx context.Context, r *Request, st *FormState, d *visitDraft) (bool, error) {
+// "deal" step, through ask) when there are several. It reports whether it
+// asked.
+func (b *Bot) settleDeal(ctx context.Context, r *Request, d *visitDraft, ask func(step string) error) (bool, error) {
 	if d.DealAsked || d.ClientID == 0 {
 		return false, nil
 	}
@@ -46,10 +47,8 @@ func (b *Bot) settleDeal(ctx context.Context, r *Request, st *FormState, d *visi
 	case 1:
 		d.DealID, d.DealAsked = open[0].ID, true
 	default:
-		visitDrafts.store(st, d)
-		return true, b.AskStep(ctx, r, "visit", "deal", st)
+		return true, ask(string(models.FieldDeal))
 	}
-	visitDrafts.store(st, d)
 	return false, nil
 }
 

@@ -41,34 +41,39 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	if err := d.check(); err != nil {
 		return err
 	}
-	st := &FormState{Kind: "visit"}
-	visitDrafts.store(st, d)
-	return b.visitDone(ctx, r, st)
+	return b.finishVisit(ctx, r, &FormState{Kind: "visit"}, d)
 }
 
-// visitDone saves the draft, first asking (through the form's steps) what
-// it still lacks: the client, a choice between close names, or a next
-// visit that is not in the past.
+// visitDone is the visit form's Done: it saves the form's draft.
 func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
-	d := visitDrafts.of(st)
+	return b.finishVisit(ctx, r, st, visitDrafts.of(st))
+}
+
+// finishVisit saves draft d, first asking (through the form's steps) what
+// it still lacks: the client, a choice between close names, the deal, or
+// a next visit that is not in the past. d is stored in st only when a step
+// is asked: a visit saved at once never writes its draft out.
+func (b *Bot) finishVisit(ctx context.Context, r *Request, st *FormState, d *visitDraft) error {
+	ask := func(step string) error {
+		visitDrafts.store(st, d)
+		return b.AskStep(ctx, r, "visit", step, st)
+	}
 	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { visitDrafts.store(st, d) }); asked || err != nil {
 		return err
 	}
-	if asked, err := b.settleDeal(ctx, r, st, d); asked || err != nil {
+	if asked, err := b.settleDeal(ctx, r, d, ask); asked || err != nil {
 		return err
 	}
 	if err := models.CheckVisitTime(d.at(r.Now), r.Now); err != nil {
 		d.At = nil
-		visitDrafts.store(st, d)
 		b.renderError(r, err)
-		return b.AskStep(ctx, r, "visit", "when", st)
+		return ask("when")
 	}
 	if d.NextAt != nil && !d.NextAt.After(r.Now) {
 		past := *d.NextAt
 		d.NextAt = nil
-		visitDrafts.store(st, d)
 		r.say("err_next_visit_past", map[string]any{"At": r.time(past)})
-		return b.AskStep(ctx, r, "visit", "next", st)
+		return ask("next")
 	}
 	if err := d.check(); err != nil {
 		return err
@@ -90,8 +95,7 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 		}
 		if same != nil {
 			d.SameAt = &same.At
-			visitDrafts.store(st, d)
-			return b.AskStep(ctx, r, "visit", "again", st)
+			return ask("again")
 		}
 	}
 	return b.saveVisit(ctx, r, d)
