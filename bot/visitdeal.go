@@ -37,15 +37,25 @@ func (b *Bot) settleDeal(ctx context.Context, r *Request, d *visitDraft, ask fun
 	if d.DealAsked || d.ClientID == 0 {
 		return false, nil
 	}
-	open, err := b.openDealsOf(ctx, r, d.ClientID)
-	if err != nil {
-		return false, err
+	var n int
+	var first int64
+	if l := d.lookedUp(); l != nil {
+		// The name lookup counted them.
+		n, first = l.OpenDeals, l.OpenDeal
+	} else {
+		open, err := b.openDealsOf(ctx, r, d.ClientID)
+		if err != nil {
+			return false, err
+		}
+		if n = len(open); n > 0 {
+			first = open[0].ID
+		}
 	}
-	switch len(open) {
+	switch n {
 	case 0:
 		d.DealAsked = true
 	case 1:
-		d.DealID, d.DealAsked = open[0].ID, true
+		d.DealID, d.DealAsked = first, true
 	default:
 		return true, ask(string(models.FieldDeal))
 	}

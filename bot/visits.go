@@ -8,6 +8,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"time"
 
 	"salesbot/internal/quick"
 	"salesbot/internal/storage"
@@ -82,7 +83,7 @@ func (b *Bot) finishVisit(ctx context.Context, r *Request, st *FormState, d *vis
 		r.say("visit_again_dropped", map[string]any{"Client": d.ClientName})
 		return nil
 	}
-	if d.EditID == 0 && !d.Again {
+	if d.EditID == 0 && !d.Again && b.mayDouble(d, r.Now) {
 		v := d.record()
 		v.RepID, v.At = r.User.ID, d.at(r.Now)
 		met := make([]string, len(d.Contacts))
@@ -99,6 +100,16 @@ func (b *Bot) finishVisit(ctx context.Context, r *Request, st *FormState, d *vis
 		}
 	}
 	return b.saveVisit(ctx, r, d)
+}
+
+// mayDouble reports whether the draft's visit may double an earlier one,
+// so that SameVisit must look: not when the card read in this request says
+// the client's newest visit is older than the window (or none).
+func (b *Bot) mayDouble(d *visitDraft, now time.Time) bool {
+	if l := d.lookedUp(); l != nil {
+		return models.MayDouble(l.Exact.LastVisitAt, d.at(now))
+	}
+	return d.ClientID != 0
 }
 
 func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
