@@ -120,7 +120,9 @@ func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
 		if err != nil {
 			return err
 		}
-		in.NewClient = &models.Client{TeamID: team, Name: d.ClientName, OwnerID: r.User.ID}
+		// A new visit asks for the new client's grade (askGrade below): the
+		// card is created as asked, so the question goes out once.
+		in.NewClient = &models.Client{TeamID: team, Name: d.ClientName, OwnerID: r.User.ID, GradeAsked: d.EditID == 0}
 	}
 	for _, c := range d.Contacts {
 		in.Contacts = append(in.Contacts, models.Contact{ID: c.ID, Name: c.Name, Title: c.Title, Roles: c.Roles})
@@ -139,7 +141,7 @@ func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
 	}
 	b.visitConfirmation(ctx, r, d, saved)
 	if saved.Visit.ClientCreated && d.EditID == 0 && saved.Client.Grade == models.GradeNone {
-		return b.askGradeOnce(ctx, r, saved.Client)
+		askGrade(r, saved.Client)
 	}
 	return nil
 }

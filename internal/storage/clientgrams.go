@@ -30,11 +30,17 @@ func gramRowsOf(clientID, teamID int64, name string) []clientGramRow {
 	return rows
 }
 
-// writeGrams replaces a client's index terms (a new card, a new name).
+// writeGrams replaces a client's index terms (a new name).
 func writeGrams(tx *gorm.DB, clientID, teamID int64, name string) error {
 	if err := tx.Where("client_id = ?", clientID).Delete(&clientGramRow{}).Error; err != nil {
 		return fmt.Errorf("drop name index of client %d: %w", clientID, err)
 	}
+	return addGrams(tx, clientID, teamID, name)
+}
+
+// addGrams indexes the name of a client that has no index terms yet (a
+// new card).
+func addGrams(tx *gorm.DB, clientID, teamID int64, name string) error {
 	rows := gramRowsOf(clientID, teamID, name)
 	if len(rows) == 0 {
 		return nil
