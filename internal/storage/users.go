@@ -216,9 +216,10 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 		Role     string
 		Active   bool
 		Shared   bool
+		Revisit  int
 	}
 	err := db.conn(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active, teams.shared_clients AS shared").
+		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active, teams.shared_clients AS shared, teams.revisit_days AS revisit").
 		Joins("JOIN teams ON teams.id = members.team_id").
 		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
 	if err != nil {
@@ -226,7 +227,7 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 	}
 	for _, m := range ms {
 		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ,
-			Role: models.Role(m.Role), Active: m.Active, SharedClients: m.Shared})
+			Role: models.Role(m.Role), Active: m.Active, SharedClients: m.Shared, RevisitDays: m.Revisit})
 	}
 	return u, nil
 }
