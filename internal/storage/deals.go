@@ -285,9 +285,9 @@ func (db *DB) writeDealIf(ctx context.Context, d *models.Deal, state models.Deal
 // (the one visibility rule: a deal is seen with its client), with their
 // competitors, client and owner names, by id.
 func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
-	q := db.namedDeals(ctx)
-	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
-		q = q.Where(cond, args...)
+	q, ok := visibleDeals(db.namedDeals(ctx), s.Viewer, s.TeamID, true)
+	if !ok {
+		return nil, nil
 	}
 	if s.RepID != 0 {
 		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", s.RepID, s.TeamID)
@@ -339,9 +339,10 @@ func findNamedDeals[T any](ctx context.Context, db *DB, q *gorm.DB, named func(d
 	return out, nil
 }
 
-// DealTitles names deals of a team by id (the primary key): the deal
-// column of the visits an export lists.
-func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[int64]string, error) {
+// DealTitles names deals of a team by id (the primary key), those on
+// clients viewer may see (visibleDeals): the deal column of the visits an
+// export lists.
+func (db *DB) DealTitles(ctx context.Context, viewer *models.User, teamID int64, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	seen := map[int64]bool{}
 	var uniq []int64
@@ -358,7 +359,12 @@ func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[in
 			ID    int64
 			Title string
 		}
-		if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", chunk, teamID).Find(&rows).Error; err != nil {
+		q, ok := visibleDeals(db.conn(ctx).Table("deals").Select("deals.id, deals.title").
+			Where("deals.id IN ? AND deals.team_id = ?", chunk, teamID), viewer, teamID, false)
+		if !ok {
+			return out, nil
+		}
+		if err := q.Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("titles of %d deals: %w", len(uniq), err)
 		}
 		for _, r := range rows {
