@@ -15,7 +15,7 @@ var (
 	pvSam = tgfake.User{ID: 3204, FirstName: "Sam", Username: "sam", LanguageCode: "en"}
 )
 
-// A rep's /pipeline and /month show the deals on clients they may see:
+// A rep's /pipeline, /month and /deals show the deals on clients they may see:
 // Ann's deals on Kestrel (one open, one won) leave her reports once Mia hands
 // Kestrel to Bob, and come back when Mia shares it with her; her deal on
 // Gamma stays throughout. Mia sees the team's all along. Sam, manager of
@@ -56,6 +56,7 @@ func dealReportsFollowTheClientRule(t *testing.T, h *apptest.Harness) {
 	must(pvMia, "/client Kestrel owner @bob", "Kestrel now belongs to Bob")
 	mustNot("Ann's /pipeline", must(pvAnn, "/pipeline", "Your pipeline in North", "Open deals: 1 deal · 3 units · 300,000 CNY"), "Kestrel", "cranes", "23 units")
 	mustNot("Ann's /month", must(pvAnn, "/month", "Your Dec 2026 so far in North", "Won: 0 deals"), "Kestrel", "pumps", "cranes")
+	mustNot("Ann's /deals", must(pvAnn, "/deals", "valves"), "Kestrel", "cranes", "?")
 	must(pvMia, "/pipeline", all...)
 	must(pvMia, "/month", "Won: 1 deal · 5 units", "Kestrel")
 	for _, text := range []string{"/pipeline North", "/month North", "/pipeline", "/month"} {
@@ -65,4 +66,5 @@ func dealReportsFollowTheClientRule(t *testing.T, h *apptest.Harness) {
 	must(pvMia, "/client Kestrel share @ann", "Ann")
 	must(pvAnn, "/pipeline", all...)
 	must(pvAnn, "/month", "Won: 1 deal · 5 units", "Kestrel")
+	must(pvAnn, "/deals", "Kestrel", "cranes", "Gamma", "valves")
 }

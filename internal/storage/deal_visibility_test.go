@@ -20,7 +20,7 @@ func member(id, teamID int64, role models.Role) *models.User {
 }
 
 // The pipeline's and the month's reads (open deals grouped, deals closed
-// and opened in a range, deal titles) apply the one client rule: a deal is
+// and opened in a range, deal titles) and /deals' apply the one client rule: a deal is
 // seen with its client. Ann owns deals on Acme and Gamma; once Acme is
 // handed to Bob she sees only Gamma's, until a manager shares Acme with
 // her; the team's manager and System see all; a manager of another team,
@@ -100,6 +100,18 @@ func TestDealReadsFollowTheClientRule(t *testing.T) {
 			for _, d := range opened {
 				op = append(op, d.Title)
 			}
+			// /deals: the open deals viewer works (Ann's own, or the team's
+			// for a manager), to whoever is in the team.
+			var od []string
+			if v.SeesTeam(g.team.ID) || v.RoleIn(g.team.ID) != models.RoleNone {
+				open, err := db.OpenDeals(ctx, v, g.team.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range open {
+					od = append(od, d.Title)
+				}
+			}
 			titles, err := db.DealTitles(ctx, v, g.team.ID, all)
 			if err != nil {
 				t.Fatal(err)
@@ -108,15 +120,15 @@ func TestDealReadsFollowTheClientRule(t *testing.T) {
 			for _, title := range titles {
 				ti = append(ti, title)
 			}
-			for _, xs := range [][]string{cl, op, ti} {
+			for _, xs := range [][]string{cl, op, ti, od} {
 				slices.Sort(xs)
 			}
 			return strings.Join([]string{"open " + strconv.FormatInt(units, 10), "closed " + strings.Join(cl, ","),
-				"opened " + strings.Join(op, ","), "titles " + strings.Join(ti, ",")}, "; ")
+				"opened " + strings.Join(op, ","), "titles " + strings.Join(ti, ","), "deals " + strings.Join(od, ",")}, "; ")
 		}
-		everything := "open 23; closed Acme/pumps,Gamma/gears; opened gears,pumps,trucks,valves; titles gears,pumps,trucks,valves"
-		annOnly := "open 3; closed Gamma/gears; opened gears,valves; titles gears,valves"
-		nothing := "open 0; closed ; opened ; titles "
+		everything := "open 23; closed Acme/pumps,Gamma/gears; opened gears,pumps,trucks,valves; titles gears,pumps,trucks,valves; deals trucks,valves"
+		annOnly := "open 3; closed Gamma/gears; opened gears,valves; titles gears,valves; deals valves"
+		nothing := "open 0; closed ; opened ; titles ; deals "
 		for _, c := range []struct {
 			name string
 			v    *models.User
@@ -125,7 +137,7 @@ func TestDealReadsFollowTheClientRule(t *testing.T) {
 		}{
 			{"Ann's own, Acme handed to Bob", ann, annID, annOnly},
 			{"Ann asking for the team", ann, 0, annOnly},
-			{"Bob, who owns Acme now but no deal", bob, 0, "open 20; closed Acme/pumps; opened pumps,trucks; titles pumps,trucks"},
+			{"Bob, who owns Acme now but no deal", bob, 0, "open 20; closed Acme/pumps; opened pumps,trucks; titles pumps,trucks; deals "},
 			{"the team's manager", mgr, 0, everything},
 			{"the team's manager, Ann's", mgr, annID, everything},
 			{"System", storage.System, 0, everything},

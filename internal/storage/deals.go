@@ -141,19 +141,24 @@ func (db *DB) ClientDeals(ctx context.Context, viewer *models.User, clientID int
 
 // OpenDeals lists the open deals viewer works in a team by expected close:
 // a manager's are the team's (idx_deals_team_state_close), a rep's their
-// own (idx_deals_owner_state_close). Deals without a close month come last.
+// own (idx_deals_owner_state_close), on clients viewer may see
+// (visibleDeals). Deals without a close month come last.
 func (db *DB) OpenDeals(ctx context.Context, viewer *models.User, teamID int64) ([]*models.Deal, error) {
-	q := db.conn(ctx).Where("state = ?", string(models.DealOpen))
+	q := db.conn(ctx).Table("deals").Select("deals.*").Where("deals.state = ?", string(models.DealOpen))
 	switch {
 	case viewer.SeesTeam(teamID):
-		q = q.Where("team_id = ?", teamID)
+		q = q.Where("deals.team_id = ?", teamID)
 	case viewer.RoleIn(teamID) != models.RoleNone:
-		q = q.Where("owner_id = ? AND team_id = ?", viewer.ID, teamID)
+		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", viewer.ID, teamID)
 	default:
 		return nil, models.Errorf(models.EFORBIDDEN, "err_not_your_team", nil)
 	}
+	q, ok := visibleDeals(q, viewer, teamID, false)
+	if !ok {
+		return nil, nil
+	}
 	var rows []dealRow
-	if err := q.Order("close_month = '', close_month, id").Find(&rows).Error; err != nil {
+	if err := q.Order("deals.close_month = '', deals.close_month, deals.id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list open deals of team %d for user %d: %w", teamID, viewer.ID, err)
 	}
 	return db.withCompetitors(ctx, rows)
