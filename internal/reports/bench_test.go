@@ -158,7 +158,7 @@ func BenchmarkPipelineOneTeam(b *testing.B) {
 		open := 0
 		b.ResetTimer()
 		for b.Loop() {
-			p, err := bl.Pipeline(b.Context(), team, 0, month)
+			p, err := bl.Pipeline(b.Context(), storage.System, team, 0, month)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -99,14 +99,23 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// The pipeline and the month's review, for the team and for one rep.
-		for _, rep := range []int64{0, s.Li} {
-			if _, err := b.Pipeline(ctx, s.Team, rep, nov); err != nil {
+		// The pipeline and the month's review, for the team and for one rep,
+		// as the system, and as that rep (the client rule on each deal).
+		li := &models.User{ID: s.Li, Active: true, Memberships: []models.Membership{{TeamID: s.Team.ID, Role: models.RoleRep, Active: true}}}
+		for _, q := range []struct {
+			viewer *models.User
+			rep    int64
+		}{{storage.System, 0}, {storage.System, s.Li}, {li, s.Li}} {
+			if _, err := b.Pipeline(ctx, q.viewer, s.Team, q.rep, nov); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.MonthReview(ctx, s.Team, rep, nov); err != nil {
+			if _, err := b.MonthReview(ctx, q.viewer, s.Team, q.rep, nov); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// The deal titles of a rep's visit export, as that rep.
+		if _, err := db.DealTitles(ctx, li, s.Team.ID, []int64{1, 2}); err != nil {
+			t.Fatal(err)
 		}
 		c.mu.Lock()
 		queries := append([]string(nil), c.sql...)
