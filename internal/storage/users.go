@@ -151,6 +151,7 @@ type senderRow struct {
 	MRole      *string
 	MActive    *bool
 	MShared    *bool
+	MRevisit   *int
 	FKind      *string
 	FState     *string
 	FUpdatedAt *time.Time
@@ -162,7 +163,7 @@ type senderRow struct {
 func (db *DB) loadUser(ctx context.Context, where string, arg any) (*userRow, *models.User, *SavedForm, error) {
 	var rows []senderRow
 	err := db.conn(ctx).Raw(`SELECT users.*, m.team_id AS m_team_id, t.name AS m_team_name, t.tz AS m_team_tz,
-		m.role AS m_role, m.active AS m_active, t.shared_clients AS m_shared,
+		m.role AS m_role, m.active AS m_active, t.shared_clients AS m_shared, t.revisit_days AS m_revisit,
 		f.kind AS f_kind, f.state AS f_state, f.updated_at AS f_updated_at
 		FROM users
 		LEFT JOIN (members m JOIN teams t ON t.id = m.team_id) ON m.user_id = users.id
@@ -178,7 +179,7 @@ func (db *DB) loadUser(ctx context.Context, where string, arg any) (*userRow, *m
 			continue
 		}
 		u.Memberships = append(u.Memberships, models.Membership{TeamID: *r.MTeamID, TeamName: deref(r.MTeamName),
-			TeamTZ: deref(r.MTeamTZ), Role: models.Role(deref(r.MRole)), Active: derefBool(r.MActive), SharedClients: derefBool(r.MShared)})
+			TeamTZ: deref(r.MTeamTZ), Role: models.Role(deref(r.MRole)), Active: derefBool(r.MActive), SharedClients: derefBool(r.MShared), RevisitDays: derefInt(r.MRevisit)})
 	}
 	var form *SavedForm
 	if f := rows[0]; f.FKind != nil {
@@ -195,6 +196,13 @@ func deref(s *string) string {
 }
 
 func derefBool(b *bool) bool { return b != nil && *b }
+
+func derefInt(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
 
 // SetUnreachable records that Telegram refuses messages to the user (403:
 // they blocked the bot), or that they are back. Back, their held
