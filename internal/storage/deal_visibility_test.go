@@ -240,3 +240,86 @@ func TestUndoIsRefusedToWhoCannotTakeItBack(t *testing.T) {
 		}
 	})
 }
+
+// The digest's per-client reads — the day's stage changes, the
+// three-visits flags — apply the one client rule too: a rep's are of the
+// clients they may see, a manager's of the team's, another team's manager
+// none.
+func TestStageChangesAndFlagsFollowTheClientRule(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		g := newSalesRig(t, db, clk)
+		ctx := g.ctx
+		south, err := db.CreateTeam(ctx, "South", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		annID := reportstest.Member(t, db, g.team.ID, 901, "Ann", "en", models.RoleRep)
+		bobID := reportstest.Member(t, db, g.team.ID, 902, "Bob", "en", models.RoleRep)
+		ann, mgr, outsider := member(annID, g.team.ID, models.RoleRep), member(13, g.team.ID, models.RoleManager), member(14, south.ID, models.RoleManager)
+		var ids []int64
+		for _, c := range []struct {
+			name  string
+			owner int64
+		}{{"Acme", annID}, {"Beta", bobID}} {
+			cl := &models.Client{TeamID: g.team.ID, Name: c.name, OwnerID: c.owner, Stage: models.StageDemo}
+			if err := db.CreateClient(ctx, cl); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, cl.ID)
+			for range models.ThreeVisits {
+				clk.Advance(time.Minute)
+				if _, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{ClientID: cl.ID, RepID: c.owner, Stage: models.StageDemo}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clk.Advance(time.Minute)
+			if _, err := db.SetStage(ctx, cl.ID, c.owner, models.StageProposal); err != nil {
+				t.Fatal(err)
+			}
+			for range models.ThreeVisits {
+				clk.Advance(time.Minute)
+				if _, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{ClientID: cl.ID, RepID: c.owner, Stage: models.StageProposal}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		seen := func(v *models.User) string {
+			t.Helper()
+			changes, err := db.TeamStageChanges(ctx, v, g.team.ID, t0, clk.Now().Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, c := range changes {
+				out = append(out, c.Client+" "+string(c.To))
+			}
+			flagged, err := db.StalledClients(ctx, v, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				if _, ok := flagged[id]; ok {
+					out = append(out, "flag "+strconv.FormatInt(id, 10))
+				}
+			}
+			return strings.Join(out, "; ")
+		}
+		acme, beta := strconv.FormatInt(ids[0], 10), strconv.FormatInt(ids[1], 10)
+		for _, c := range []struct {
+			name string
+			v    *models.User
+			want string
+		}{
+			{"Ann", ann, "Acme proposal; flag " + acme},
+			{"the team's manager", mgr, "Acme proposal; Beta proposal; flag " + acme + "; flag " + beta},
+			{"System", storage.System, "Acme proposal; Beta proposal; flag " + acme + "; flag " + beta},
+			{"a manager of another team", outsider, ""},
+			{"nobody", nil, ""},
+		} {
+			if got := seen(c.v); got != c.want {
+				t.Errorf("%s sees %q; want %q", c.name, got, c.want)
+			}
+		}
+	})
+}
