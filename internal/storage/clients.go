@@ -79,7 +79,7 @@ func createClient(tx *gorm.DB, c *models.Client) error {
 	if err := tx.Create(&row).Error; err != nil {
 		return fmt.Errorf("create client %q in team %d: %w", c.Name, c.TeamID, translate(err, "", "err_client_exists"))
 	}
-	if err := writeGrams(tx, row.ID, row.TeamID, row.Name); err != nil {
+	if err := addGrams(tx, row.ID, row.TeamID, row.Name); err != nil {
 		return err
 	}
 	*c = *row.model()

@@ -69,6 +69,13 @@ func ListQueries(db *DB) map[string]string {
 		"a client by name for a rep": sql(func(tx *gorm.DB) *gorm.DB {
 			return visibleClients(tx, rep).Where("team_id IN ? AND name_key = ?", teams, "acme").Find(&clients)
 		}),
+		"a typed client name, with visibility and open deals": sql(func(tx *gorm.DB) *gorm.DB {
+			var rows []lookupRow
+			return lookupQuery(tx, rep, teams, "acme").Scan(&rows)
+		}),
+		"the clients a name may mean, ranked": sql(func(tx *gorm.DB) *gorm.DB {
+			return rankedClientsQuery(tx, rep, []int64{2, 4}, []string{"acm", "cme"}).Find(&clients)
+		}),
 		"a teammate's client by name": sql(func(tx *gorm.DB) *gorm.DB {
 			return hiddenClientQuery(tx, rep, teams).Where("clients.name_key = ?", "acme").Limit(1).Find(&clients)
 		}),

@@ -172,7 +172,7 @@ func threeVisitsSequence(t *testing.T, db *storage.DB, clk *clock.Fake, seed uin
 			check(step, "edit")
 		case len(live) > 0:
 			i := rnd.IntN(len(live))
-			if _, err := db.UndoVisit(ctx, live[i].ID); err != nil {
+			if _, err := db.UndoVisit(ctx, storage.System, live[i].ID); err != nil {
 				t.Fatalf("seed %d step %d: undo: %v", seed, step, err)
 			}
 			live = append(live[:i], live[i+1:]...)
@@ -261,7 +261,7 @@ func TestNewVisitRevisitRule(t *testing.T) {
 			if want := due(u.Visit, c.tz); u.FollowUp == nil || !u.FollowUp.DueAt.Equal(want) {
 				t.Fatalf("rep %d after the edit: revisit %+v, want due %v", c.rep, u.FollowUp, want)
 			}
-			if _, err := db.UndoVisit(ctx, s.Visit.ID); err != nil {
+			if _, err := db.UndoVisit(ctx, storage.System, s.Visit.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -585,10 +585,11 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 // its stage change is reverted when still the latest, the revisits it had
 // closed open again and its own is cancelled, objections linked to it are
 // unlinked, and a client card it created goes too when the card holds
-// nothing else. SavedVisit.Undo says what it did.
-func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
+// nothing else. SavedVisit.Undo says what it did. Only a visit viewer may
+// take back (undoable) is; any other is ENOTFOUND and nothing changes.
+func (db *DB) UndoVisit(ctx context.Context, viewer *models.User, id int64) (*SavedVisit, error) {
 	out := &SavedVisit{}
-	_, _, err := undoEffect(ctx, db, id, liveVisit, db.visitUndoEffect, func(tx *gorm.DB, v *models.Visit, fx *models.UndoEffect) error {
+	_, _, err := undoEffect(ctx, db, viewer, id, liveVisit, db.visitUndoEffect, func(tx *gorm.DB, v *models.Visit, fx *models.UndoEffect) error {
 		res := tx.Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", id).Update("deleted_at", db.Now())
 		if res.Error != nil {
 			return fmt.Errorf("undo visit %d: %w", id, res.Error)
