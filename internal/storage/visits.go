@@ -170,7 +170,7 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 		if err := v.Validate(); err != nil {
 			return err
 		}
-		c, err := db.lockVisitClient(tx, v.ClientID, v.RepID, v.At)
+		c, err := db.lockVisitClient(tx, v.ClientID, v.RepID, v.At, v.ClientCreated)
 		if err != nil {
 			return err
 		}
@@ -235,9 +235,10 @@ type visitClient struct {
 // in a statement of its own: a read that waited for the lock would see the
 // rest (the client's open revisits, its stage changes) as they were when it
 // started, without what the visit it waited for committed; the read after
-// the lock sees them now.
-func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time) (*visitClient, error) {
-	if db.dialect == Postgres {
+// the lock sees them now. A client created in this transaction (created)
+// is this transaction's alone until it commits.
+func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time, created bool) (*visitClient, error) {
+	if db.dialect == Postgres && !created {
 		if _, err := takeRow[clientRow](db.forUpdate(tx.Select("id")), id, "lock client", "err_client_gone"); err != nil {
 			return nil, err
 		}
