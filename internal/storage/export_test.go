@@ -132,3 +132,14 @@ func ListQueries(db *DB) map[string]string {
 // Gorm is the raw handle, for tests that watch or explain the SQL storage
 // runs.
 func Gorm(db *DB) *gorm.DB { return db.gorm }
+
+// RecountClient is the full recount of a client's last visit and
+// three-visits count from its visits, which SaveVisit keeps by counting
+// each new visit in.
+func RecountClient(db *DB, id int64) (time.Time, int, error) {
+	lastAt, n, err := recountClient(db.gorm, id)
+	return derefTime(lastAt), n, err
+}
+
+// NoProgressScan is the cap of the three-visits count.
+const NoProgressScan = noProgressScan
