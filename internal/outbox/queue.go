@@ -221,15 +221,15 @@ func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, 
 		}
 		rows = append(rows, row)
 	}
-	if len(rows) == 1 && len(rows[0].FileData) == 0 {
+	if oneChat(rows) {
 		// A reply (the common case): stored claimed by this process when
 		// it is its chat's head, and sent without a claim write.
-		if id, ok, err := q.enqueueClaimed(ctx, rows[0], msgs[0].AnswerCallback == ""); ok {
+		if ids, ok, err := q.enqueueClaimed(ctx, rows, msgs[0].AnswerCallback == ""); ok {
 			if err != nil {
 				return nil, err
 			}
-			q.track(ctx, updateID, 1)
-			return []int64{id}, nil
+			q.track(ctx, updateID, len(ids))
+			return ids, nil
 		}
 	}
 	ids, err := q.db.EnqueueOutgoing(ctx, rows)
@@ -241,20 +241,31 @@ func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, 
 	return ids, nil
 }
 
-// enqueueClaimed stores row with storage.EnqueueClaimed: claimed by this
-// process and (start) its send started, if it is its chat's head. The
+// oneChat reports whether rows are messages to one chat, none a file (a
+// file is read back when sent, not held in memory while it waits).
+func oneChat(rows []storage.Outgoing) bool {
+	for _, r := range rows {
+		if r.ChatID != rows[0].ChatID || len(r.FileData) > 0 {
+			return false
+		}
+	}
+	return len(rows) > 0 && len(rows) <= maxKickedRows
+}
+
+// enqueueClaimed stores rows with storage.EnqueueClaimed: the first claimed
+// by this process and (start) its send started, if it is its chat's head. The
 // chat is held here from the insert until the transaction is decided, so
 // that nothing else of this process hands it to a worker meanwhile; at
 // the commit it goes to a worker at once (or, every worker busy, first in
 // line), at a rollback it is let go. ok is false when the row was not
 // stored here: the queue is not running, the chat is being sent to
 // already, or ctx is a savepoint (whose rollback would tell nobody).
-func (q *Queue) enqueueClaimed(ctx context.Context, row storage.Outgoing, start bool) (id int64, ok bool, err error) {
-	chat := row.ChatID
+func (q *Queue) enqueueClaimed(ctx context.Context, rows []storage.Outgoing, start bool) (ids []int64, ok bool, err error) {
+	chat := rows[0].ChatID
 	q.mu.Lock()
 	if q.slots == nil || q.inflight[chat] || q.queued[chat] != nil {
 		q.mu.Unlock()
-		return 0, false, nil
+		return nil, false, nil
 	}
 	q.inflight[chat] = true
 	q.mu.Unlock()
@@ -263,14 +274,17 @@ func (q *Queue) enqueueClaimed(ctx context.Context, row storage.Outgoing, start 
 		if failed {
 			return
 		}
-		row.ID, row.NextAt, row.State = id, q.db.Now(), storage.OutgoingPending
+		now := q.db.Now()
+		for i := range rows {
+			rows[i].ID, rows[i].NextAt, rows[i].State = ids[i], now, storage.OutgoingPending
+		}
 		if claimed {
-			row.Owner = q.cfg.Owner
+			rows[0].Owner = q.cfg.Owner
 			if start {
-				row.Attempts, row.StartedAt = 1, row.NextAt
+				rows[0].Attempts, rows[0].StartedAt = 1, now
 			}
 		}
-		q.dispatchHeld(chat, Priority(row.Priority), row, claimed)
+		q.dispatchHeld(chat, Priority(rows[0].Priority), rows, claimed)
 	}
 	rollback := func() {
 		if !failed {
@@ -279,28 +293,28 @@ func (q *Queue) enqueueClaimed(ctx context.Context, row storage.Outgoing, start 
 	}
 	if !q.db.OnOutcome(ctx, commit, rollback) {
 		q.letGo(chat)
-		return 0, false, nil
+		return nil, false, nil
 	}
-	id, claimed, err = q.db.EnqueueClaimed(ctx, row, q.cfg.Owner, start)
+	ids, claimed, err = q.db.EnqueueClaimed(ctx, rows, q.cfg.Owner, start)
 	if err != nil {
 		failed = true
 		q.letGo(chat)
-		return 0, true, err
+		return nil, true, err
 	}
 	if !q.db.InTransaction(ctx) {
 		commit() // it committed by itself
 	}
-	return id, true, nil
+	return ids, true, nil
 }
 
-// dispatchHeld hands a chat held for row (enqueueClaimed), now committed,
+// dispatchHeld hands a chat held for rows (enqueueClaimed), now committed,
 // to a free worker, or queues it first among the kicked chats; claimed
-// says the row was stored claimed (and started) by this process.
-func (q *Queue) dispatchHeld(chat int64, prio Priority, row storage.Outgoing, claimed bool) {
+// says the first was stored claimed (and started) by this process.
+func (q *Queue) dispatchHeld(chat int64, prio Priority, rows []storage.Outgoing, claimed bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if claimed {
-		q.claimed[row.ID] = true
+		q.claimed[rows[0].ID] = true
 	}
 	if q.slots == nil {
 		// Stopped meanwhile: the head loop of the next start sends it.
@@ -311,10 +325,10 @@ func (q *Queue) dispatchHeld(chat int64, prio Priority, row storage.Outgoing, cl
 	}
 	select {
 	case q.slots <- struct{}{}:
-		q.jobs <- job{chat: chat, kicked: []storage.Outgoing{row}} // never blocks: a slot was free
+		q.jobs <- job{chat: chat, kicked: rows} // never blocks: a slot was free
 	default:
 		delete(q.inflight, chat)
-		k := &kicks{rows: []storage.Outgoing{row}}
+		k := &kicks{rows: rows}
 		if a := q.again[chat]; a != nil {
 			delete(q.again, chat)
 			k.rows, k.load = append(k.rows, a.rows...), a.load

@@ -18,19 +18,22 @@ func TestEnqueueClaimedOnlyAtTheChatsHead(t *testing.T) {
 	storagetest.Each(t, clock.NewFake(t0), func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		msg := func(chat int64) storage.Outgoing { return storage.Outgoing{ChatID: chat, Payload: []byte("{}")} }
-		first, ok, err := db.EnqueueClaimed(ctx, msg(1), "me", true)
+		ids, ok, err := db.EnqueueClaimed(ctx, []storage.Outgoing{msg(1)}, "me", true)
 		if err != nil || !ok {
 			t.Fatalf("first row of chat 1: claimed %v, %v", ok, err)
 		}
-		second, ok, err := db.EnqueueClaimed(ctx, msg(1), "me", true)
+		first := ids[0]
+		ids, ok, err = db.EnqueueClaimed(ctx, []storage.Outgoing{msg(1)}, "me", true)
 		if err != nil || ok {
 			t.Fatalf("second row of chat 1: claimed %v, %v; want stored unclaimed behind the first", ok, err)
 		}
-		answer, ok, err := db.EnqueueClaimed(ctx, msg(2), "me", false)
-		if err != nil || !ok {
-			t.Fatalf("row of chat 2: claimed %v, %v", ok, err)
+		second := ids[0]
+		ids, ok, err = db.EnqueueClaimed(ctx, []storage.Outgoing{msg(2), msg(2)}, "me", false)
+		if err != nil || !ok || len(ids) != 2 || ids[0] >= ids[1] {
+			t.Fatalf("rows of chat 2: %v claimed %v, %v", ids, ok, err)
 		}
-		rows, err := db.OutgoingByID(ctx, first, second, answer)
+		answer, after := ids[0], ids[1]
+		rows, err := db.OutgoingByID(ctx, first, second, answer, after)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +41,7 @@ func TestEnqueueClaimedOnlyAtTheChatsHead(t *testing.T) {
 			owner    string
 			attempts int
 			started  bool
-		}{{"me", 1, true}, {"", 0, false}, {"me", 0, false}}
+		}{{"me", 1, true}, {"", 0, false}, {"me", 0, false}, {"", 0, false}}
 		for i, r := range rows {
 			w := want[i]
 			if r.Owner != w.owner || r.Attempts != w.attempts || r.StartedAt.IsZero() == w.started || r.State != storage.OutgoingPending {

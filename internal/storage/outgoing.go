@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -199,14 +201,18 @@ func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, er
 	return ids, nil
 }
 
-// EnqueueClaimed stores one message as EnqueueOutgoing does, and, if it
-// is its chat's oldest pending row (no other is waiting: the per-chat
-// order rule), already claimed by owner and, with start, its send started
-// (ClaimOutgoing's write, made by the insert). It reports whether it was;
-// if not, the row is stored unclaimed and the sender claims it later as
-// any other. The outbox stores a reply this way in its update's
-// transaction, so that the reply's send needs no write before its request.
-func (db *DB) EnqueueClaimed(ctx context.Context, m Outgoing, owner string, start bool) (int64, bool, error) {
+// EnqueueClaimed stores messages of one chat, in order, as
+// EnqueueOutgoing does, and the first, if it is its chat's oldest pending
+// row (no other is waiting: the per-chat order rule), already claimed by
+// owner and, with start, its send started (ClaimOutgoing's write, made by
+// the insert). It reports whether it was; if not, every row is stored
+// unclaimed and the sender claims them later as any other. The outbox
+// stores a reply this way in its update's transaction, so that the
+// reply's send needs no write before its request.
+func (db *DB) EnqueueClaimed(ctx context.Context, msgs []Outgoing, owner string, start bool) ([]int64, bool, error) {
+	if len(msgs) == 0 {
+		return nil, false, nil
+	}
 	now := db.Now()
 	attempts := 0
 	var started any
@@ -219,23 +225,44 @@ func (db *DB) EnqueueClaimed(ctx context.Context, m Outgoing, owner string, star
 	if db.dialect == Postgres {
 		startedAt = "CAST(? AS TIMESTAMPTZ)" // a NULL or a time: PostgreSQL needs telling which
 	}
-	var got struct {
+	var sql strings.Builder
+	sql.WriteString(`INSERT INTO outgoing (chat_id, priority, payload, file_name, file_data, update_id, source, source_id,
+		state, attempts, started_at, parts_sent, message_id, owner, next_at, last_error, created_at) VALUES `)
+	args := make([]any, 0, len(msgs)*12+6)
+	for i, m := range msgs {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ")
+		args = append(args, m.ChatID, m.Priority, string(m.Payload), m.FileName, m.FileData, m.UpdateID, m.Source, m.SourceID, OutgoingPending)
+		if i == 0 {
+			sql.WriteString("CASE WHEN " + busy + " THEN 0 ELSE ? END, CASE WHEN " + busy + " THEN NULL ELSE " + startedAt + " END, " +
+				"0, 0, CASE WHEN " + busy + " THEN '' ELSE ? END, ?, '', ?)")
+			args = append(args, m.ChatID, attempts, m.ChatID, started, m.ChatID, owner, now, now)
+		} else {
+			sql.WriteString("0, NULL, 0, 0, '', ?, '', ?)")
+			args = append(args, now, now)
+		}
+	}
+	sql.WriteString(" RETURNING id, owner")
+	var got []struct {
 		ID    int64
 		Owner string
 	}
-	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Raw(`INSERT INTO outgoing (chat_id, priority, payload, file_name, file_data, update_id, source, source_id,
-			state, attempts, started_at, parts_sent, message_id, owner, next_at, last_error, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
-			CASE WHEN `+busy+` THEN 0 ELSE ? END, CASE WHEN `+busy+` THEN NULL ELSE `+startedAt+` END,
-			0, 0, CASE WHEN `+busy+` THEN '' ELSE ? END, ?, '', ?) RETURNING id, owner`,
-			m.ChatID, m.Priority, string(m.Payload), m.FileName, m.FileData, m.UpdateID, m.Source, m.SourceID, OutgoingPending,
-			m.ChatID, attempts, m.ChatID, started, m.ChatID, owner, now, now).Scan(&got)
-	}).Error
-	if err != nil {
-		return 0, false, fmt.Errorf("store an outgoing message: %w", err)
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.Raw(sql.String(), args...).Scan(&got) }).Error
+	if err == nil && len(got) != len(msgs) {
+		err = fmt.Errorf("%d ids returned for %d rows", len(got), len(msgs))
 	}
-	return got.ID, got.Owner == owner && owner != "", nil
+	if err != nil {
+		return nil, false, fmt.Errorf("store %d outgoing messages: %w", len(msgs), err)
+	}
+	// One statement's rows get increasing ids, in order.
+	sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
+	ids := make([]int64, len(got))
+	for i, r := range got {
+		ids[i] = r.ID
+	}
+	return ids, owner != "" && got[0].Owner == owner, nil
 }
 
 // OutgoingHeads returns up to limit chats' next message for owner: the
