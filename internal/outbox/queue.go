@@ -28,11 +28,17 @@ import (
 // part recorded; a report's parts are separate rows, sent in order. A row
 // is claimed by the sending process in the same write as its start (its
 // owner id, kept alive by a heartbeat), and only while it is its chat's
-// oldest pending row; another process takes over a row whose owner has
-// not beaten for StaleAfter — on PostgreSQL sooner, once the owner's
-// process lock is free (its session ended: it died) and it missed a beat
-// and a half (storage.ReleaseDeadClaims) — and a restarted process with
-// the same id resumes its own at once. Nothing waits out a lease.
+// oldest pending row — for a reply that is its chat's head as it is
+// stored, by the insert itself (storage.EnqueueClaimed), so that its
+// start commits with the update's handling: a crash between that commit
+// and the request makes its copy carry the RepeatNote without a first
+// one having reached the chat (a note too many, never one too few; a
+// graceful stop takes such a start back). Another process takes over a
+// row whose owner has not beaten for StaleAfter — on PostgreSQL sooner,
+// once the owner's process lock is free (its session ended: it died) and
+// it missed a beat and a half (storage.ReleaseDeadClaims) — and a
+// restarted process with the same id resumes its own at once. Nothing
+// waits out a lease.
 //
 // Speed: the commit of the transaction that stored rows hands their chats
 // to free workers at once (Kick, through storage.AfterCommit), so a reply
@@ -41,7 +47,8 @@ import (
 // serves what no commit of this process announced: rows left by a stop,
 // retries, other replicas' rows and backlogs when every worker is busy.
 // Per message that is one write to start it and one to mark it, both
-// group-committed on SQLite with the other writes of the moment.
+// group-committed on SQLite with the other writes of the moment; a reply
+// stored claimed needs only the mark.
 type Queue struct {
 	db   *storage.DB
 	out  *Outbox
