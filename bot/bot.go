@@ -136,6 +136,10 @@ type Request struct {
 
 	// names caches member names looked up while rendering.
 	names map[int64]string
+	// form is the user's open form as read with the user (nil: none),
+	// while formKnown; the form's writes (saveForm, deleteForm) keep it.
+	form      *storage.SavedForm
+	formKnown bool
 
 	cat *Catalogue
 	out []outbox.Message
@@ -344,7 +348,7 @@ func splitCommand(text string) (cmd, args string) {
 func (b *Bot) isConfiguredAdmin(tgID int64) bool { return slices.Contains(b.cfg.Admins, tgID) }
 
 func (b *Bot) serve(ctx context.Context, r *Request) {
-	user, err := b.store.TouchUser(ctx, r.Profile, b.isConfiguredAdmin(r.Profile.TelegramID))
+	user, form, err := b.store.TouchSender(ctx, r.Profile, b.isConfiguredAdmin(r.Profile.TelegramID))
 	if err != nil {
 		b.log.Error("load user", "update_id", r.UpdateID, "err", err)
 		r.Lang = r.Profile.Lang
@@ -354,6 +358,7 @@ func (b *Bot) serve(ctx context.Context, r *Request) {
 	}
 	if user != nil && user.Active {
 		r.User = user
+		r.form, r.formKnown = form, true
 	}
 	r.Lang = r.Profile.Lang
 	if user != nil && user.Lang != "" {
@@ -377,6 +382,7 @@ func (b *Bot) serve(ctx context.Context, r *Request) {
 	})
 	if err != nil {
 		r.out = r.out[:before]
+		r.formKnown = false // what the handler did to the form is undone too
 		b.renderError(r, err)
 	} else if domainErr != nil {
 		b.renderError(r, domainErr)

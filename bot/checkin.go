@@ -24,7 +24,7 @@ func (b *Bot) checkinHook(ctx context.Context, r *Request) (bool, error) {
 		d := visitDrafts.of(st)
 		what := b.checkinInto(r, &d.Visit.Place, &d.Lat, &d.Lon, &d.Live, &d.Attachments, 0)
 		visitDrafts.store(st, d)
-		if err := b.store.SaveForm(ctx, r.User.ID, f.Kind, st); err != nil {
+		if err := b.saveForm(ctx, r, f.Kind, st); err != nil {
 			return true, err
 		}
 		r.say("checkin_form", map[string]any{"What": what})

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"salesbot/internal/outbox"
+	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -211,7 +212,7 @@ func (b *Bot) ask(ctx context.Context, r *Request, f *Form, st *FormState, s *St
 		}
 		st.Choices = cs
 	}
-	if err := b.store.SaveForm(ctx, r.User.ID, f.Kind, st); err != nil {
+	if err := b.saveForm(ctx, r, f.Kind, st); err != nil {
 		return err
 	}
 	r.reply(s.Prompt(r, st), b.formButtons(r, f, st, s))
@@ -260,7 +261,7 @@ func (b *Bot) title(r *Request, f *Form, st *FormState) string {
 // loadForm returns the user's form and its definition, expiring it (with a
 // notice) when it has been idle too long.
 func (b *Bot) loadForm(ctx context.Context, r *Request) (*Form, *FormState, error) {
-	saved, err := b.store.Form(ctx, r.User.ID)
+	saved, err := b.savedForm(ctx, r)
 	if err != nil || saved == nil {
 		return nil, nil, err
 	}
@@ -272,17 +273,44 @@ func (b *Bot) loadForm(ctx context.Context, r *Request) (*Form, *FormState, erro
 	st.updatedAt = saved.UpdatedAt
 	if !ok {
 		// A kind this version no longer has: drop it rather than trap the user.
-		_, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{})
+		_, err := b.deleteForm(ctx, r, time.Time{})
 		return nil, nil, err
 	}
 	if r.Now.Sub(saved.UpdatedAt) >= FormIdle {
-		if gone, err := b.store.DeleteForm(ctx, r.User.ID, saved.UpdatedAt); err != nil || !gone {
+		if gone, err := b.deleteForm(ctx, r, saved.UpdatedAt); err != nil || !gone {
 			return nil, nil, err
 		}
 		r.reply(b.expiredText(r.Lang, f, st, r), nil)
 		return nil, nil, nil
 	}
 	return f, st, nil
+}
+
+// savedForm is the user's open form: as read with the user at the
+// update's start (serve), or from the table after a write of it.
+func (b *Bot) savedForm(ctx context.Context, r *Request) (*storage.SavedForm, error) {
+	if r.formKnown {
+		return r.form, nil
+	}
+	return b.store.Form(ctx, r.User.ID)
+}
+
+// saveForm stores the user's form (storage.SaveForm); every write of the
+// form during a request goes through it or deleteForm, so that savedForm
+// never answers with what was there before.
+func (b *Bot) saveForm(ctx context.Context, r *Request, kind string, st *FormState) error {
+	r.formKnown = false
+	return b.store.SaveForm(ctx, r.User.ID, kind, st)
+}
+
+// deleteForm removes the user's form (storage.DeleteForm: updatedAt zero
+// for any) and reports whether there was one.
+func (b *Bot) deleteForm(ctx context.Context, r *Request, updatedAt time.Time) (bool, error) {
+	gone, err := b.store.DeleteForm(ctx, r.User.ID, updatedAt)
+	// Gone, or none of any age left: known to be none. Otherwise (an
+	// error, or a newer form than updatedAt) read it again if asked.
+	r.form, r.formKnown = nil, err == nil && (gone || updatedAt.IsZero())
+	return gone, err
 }
 
 // formHook answers the waiting question with a typed message; after a
@@ -468,7 +496,7 @@ func (b *Bot) advance(ctx context.Context, r *Request, f *Form, st *FormState, s
 func (b *Bot) finish(ctx context.Context, r *Request, f *Form, st *FormState) error {
 	// Delete first: if saving fails the user is told, and a retry of the
 	// same update does not save twice.
-	if _, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{}); err != nil {
+	if _, err := b.deleteForm(ctx, r, time.Time{}); err != nil {
 		return err
 	}
 	return f.Done(ctx, r, st)
@@ -576,7 +604,7 @@ func (b *Bot) cancelForm(ctx context.Context, r *Request, f *Form, st *FormState
 // command held back (hold holdCommand) or says what became of the message
 // held back (holdResume).
 func (b *Bot) discardForm(ctx context.Context, r *Request, f *Form, st *FormState, hold, pending string) error {
-	if _, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{}); err != nil {
+	if _, err := b.deleteForm(ctx, r, time.Time{}); err != nil {
 		return err
 	}
 	if f.Closing != nil {
@@ -601,7 +629,7 @@ func (b *Bot) holdForm(ctx context.Context, r *Request, f *Form, st *FormState, 
 	if hold == holdResume {
 		st.Left = st.updatedAt
 	}
-	if err := b.store.SaveForm(ctx, r.User.ID, f.Kind, st); err != nil {
+	if err := b.saveForm(ctx, r, f.Kind, st); err != nil {
 		return err
 	}
 	keep, discard := holdLabels(r, st)
@@ -653,7 +681,7 @@ func (b *Bot) formBeforeCommand(ctx context.Context, r *Request) (bool, error) {
 		return true, b.cancelForm(ctx, r, f, st)
 	}
 	if f.EndsOnCommand {
-		_, err := b.store.DeleteForm(ctx, r.User.ID, time.Time{})
+		_, err := b.deleteForm(ctx, r, time.Time{})
 		return false, err
 	}
 	return true, b.holdForm(ctx, r, f, st, holdCommand, strings.TrimSpace("/"+r.Command+" "+r.Args))

@@ -101,6 +101,7 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 	}
 	if d.Objection.Category == "" {
 		r.say("objection_need_category", nil)
+		objectionDrafts.store(st, d)
 		return b.AskStep(ctx, r, "objection", "category", st)
 	}
 	in := &storage.NewObjection{Objection: d.Objection}

@@ -47,7 +47,7 @@ import (
 type Store interface {
 	StoreUpdates(ctx context.Context, ups []storage.StoredUpdate) error
 	PendingUpdates(ctx context.Context, limit int) ([]storage.StoredUpdate, error)
-	HandleUpdate(ctx context.Context, updateIDs []int64, count bool, fn func(ctx context.Context) error) error
+	HandleUpdate(ctx context.Context, updateIDs, count []int64, fn func(ctx context.Context) error) error
 	EndAttempt(ctx context.Context, updateIDs ...int64) error
 	MarkUpdateDone(ctx context.Context, updateIDs ...int64) error
 	GiveUpUpdate(ctx context.Context, updateID int64, why string) error
@@ -168,9 +168,13 @@ func (in *Inbox) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func(q <-chan storage.StoredUpdate) {
 			defer wg.Done()
+			var abandoned []storage.StoredUpdate
+			defer func() { in.abandon(abandoned) }()
 			for u := range q {
 				if work.Err() != nil {
-					continue // abandoned: stays pending for the next start
+					// Abandoned: stays pending for the next start.
+					abandoned = append(abandoned, u)
+					continue
 				}
 				// What queued up behind it meanwhile is handled with it,
 				// in one transaction (group commit).
@@ -295,8 +299,12 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 		if len(fresh) == 0 {
 			continue
 		}
-		// Stored before the next getUpdates confirms them to Telegram.
-		if err := in.store.StoreUpdates(ctx, fresh); err != nil {
+		// Stored before the next getUpdates confirms them to Telegram,
+		// each with its attempt counted: a worker takes it next.
+		for i := range fresh {
+			fresh[i].Begun = true
+		}
+		if err := in.store.StoreUpdates(storage.WithAttemptOwner(ctx, in.cfg.Owner), fresh); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -305,13 +313,43 @@ func (in *Inbox) poll(ctx context.Context, dispatch func(storage.StoredUpdate) b
 			continue
 		}
 		last = fresh[len(fresh)-1].UpdateID
-		for _, u := range fresh {
+		for i, u := range fresh {
 			if !dispatch(u) {
+				in.abandon(fresh[i:])
 				return nil
 			}
 		}
 	}
 	return nil
+}
+
+// abandon takes back the attempts counted when these updates were stored
+// (Begun), which a stop leaves unhandled: no run died in them.
+func (in *Inbox) abandon(ups []storage.StoredUpdate) {
+	var ids []int64
+	for _, u := range ups {
+		if u.Begun {
+			ids = append(ids, u.UpdateID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	if err := in.store.EndAttempt(context.Background(), ids...); err != nil {
+		in.log.Warn("uncount attempts of updates left pending", "err", err)
+	}
+}
+
+// counted lists the updates whose attempt is not counted yet (not stored
+// Begun, not counted by a batch that failed).
+func counted(ups []storage.StoredUpdate) []int64 {
+	var ids []int64
+	for _, u := range ups {
+		if !u.Begun {
+			ids = append(ids, u.UpdateID)
+		}
+	}
+	return ids
 }
 
 // maxBatch bounds how many updates one transaction handles: enough that
@@ -335,7 +373,7 @@ func (in *Inbox) processBatch(ctx context.Context, batch []storage.StoredUpdate)
 			n++
 		}
 		if n <= 1 {
-			in.process(ctx, batch[0], false)
+			in.process(ctx, batch[0])
 			batch = batch[1:]
 			continue
 		}
@@ -352,12 +390,12 @@ func (in *Inbox) processTogether(ctx context.Context, batch []storage.StoredUpda
 		if err := json.Unmarshal(u.Payload, &upds[i]); err != nil {
 			// Undecodable: process gives it up; the rest go on together.
 			in.processBatch(ctx, batch[:i])
-			in.process(ctx, u, false)
+			in.process(ctx, u)
 			in.processBatch(ctx, batch[i+1:])
 			return
 		}
 	}
-	err := in.store.HandleUpdate(ctx, ids, true, func(ctx context.Context) error {
+	err := in.store.HandleUpdate(ctx, ids, counted(batch), func(ctx context.Context) error {
 		for i := range upds {
 			if err := in.handle(ctx, &upds[i]); err != nil {
 				return err
@@ -386,14 +424,16 @@ func (in *Inbox) processTogether(ctx context.Context, batch []storage.StoredUpda
 		}
 	default:
 		for _, u := range batch {
-			in.process(ctx, u, true)
+			u.Begun = true // counted by the batch
+			in.process(ctx, u)
 		}
 	}
 }
 
-// process handles one update in its own transaction; counted says its
-// attempt was counted already (by a batch that failed).
-func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate, counted bool) {
+// process handles one update in its own transaction; u.Begun says its
+// attempt was counted already (as it was stored, or by a batch that
+// failed).
+func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate) {
 	ctx = storage.WithAttemptOwner(ctx, in.cfg.Owner)
 	log := in.log.With("update_id", u.UpdateID, "chat_id", u.ChatID)
 	var upd tgmodels.Update
@@ -435,7 +475,11 @@ func (in *Inbox) process(ctx context.Context, u storage.StoredUpdate, counted bo
 	for try := 1; ; try++ {
 		// The first try counts the attempt (committed before the handler
 		// runs): if the process dies in the handler, the count stays.
-		err := in.store.HandleUpdate(ctx, []int64{u.UpdateID}, try == 1 && !counted, func(ctx context.Context) error {
+		var count []int64
+		if try == 1 && !u.Begun {
+			count = []int64{u.UpdateID}
+		}
+		err := in.store.HandleUpdate(ctx, []int64{u.UpdateID}, count, func(ctx context.Context) error {
 			if err := in.handle(ctx, &upd); err != nil {
 				return err
 			}

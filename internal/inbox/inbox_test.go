@@ -264,7 +264,7 @@ type batchSizes struct {
 	sizes []int
 }
 
-func (b *batchSizes) HandleUpdate(ctx context.Context, ids []int64, count bool, fn func(ctx context.Context) error) error {
+func (b *batchSizes) HandleUpdate(ctx context.Context, ids, count []int64, fn func(ctx context.Context) error) error {
 	b.mu.Lock()
 	b.sizes = append(b.sizes, len(ids))
 	b.mu.Unlock()

@@ -223,6 +223,6 @@ func (in *Inbox) handleChat(ctx, work context.Context, l ChatLocker, chat int64)
 				"update_id", u.UpdateID, "chat_id", chat, "attempts", u.Attempts)
 			in.cfg.Metrics.ClaimTakenOver("update", 1)
 		}
-		in.process(work, u, false)
+		in.process(work, u)
 	}
 }

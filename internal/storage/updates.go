@@ -43,18 +43,34 @@ type StoredUpdate struct {
 	// handling it; Crashes how many of those were crashes of its own.
 	Attempts int
 	Crashes  int
+	// Begun, given to StoreUpdates, stores the update with its first
+	// attempt already counted (BeginUpdate) for the run ctx names
+	// (WithAttemptOwner): the poller hands it to a worker at once, so one
+	// write does both. Its Attempts stays 0 here: no run died in it yet.
+	Begun bool
 }
 
 // StoreUpdates saves updates as pending. An update_id already stored (a
 // batch Telegram sent again) is ignored, so each update is handled once.
+//
+// An update stored Begun counts as being handled by this run from now on:
+// if the run crashes before a worker takes it, RecordCrash counts the crash
+// against it too. That costs an innocent update at most one crash (the
+// next run handles it alone, counting only its own), as it does an
+// update sharing a batch (processBatch) with the one that crashed; and a
+// graceful stop takes the attempt back (EndAttempt) of what it abandons.
 func (db *DB) StoreUpdates(ctx context.Context, ups []StoredUpdate) error {
 	if len(ups) == 0 {
 		return nil
 	}
 	now := db.Now()
+	owner := attemptOwner(ctx)
 	rows := make([]updateRow, len(ups))
 	for i, u := range ups {
 		rows[i] = updateRow{UpdateID: u.UpdateID, ChatID: u.ChatID, Payload: string(u.Payload), State: UpdatePending, ReceivedAt: now}
+		if u.Begun {
+			rows[i].Attempts, rows[i].AttemptOwner = 1, owner
+		}
 	}
 	err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows) }).Error
 	if err != nil {
@@ -206,20 +222,18 @@ func (db *DB) GivenUpUpdates(ctx context.Context, since time.Time, limit int) ([
 }
 
 // HandleUpdate runs fn, the handling of updates (one, or a batch the
-// inbox commits together), in one transaction (InTx). With count it first
-// counts the attempt of each (BeginUpdate), committed before fn starts.
-// On SQLite both happen under one hold of the writer lock, so counting
-// costs no second wait for it.
-func (db *DB) HandleUpdate(ctx context.Context, updateIDs []int64, count bool, fn func(ctx context.Context) error) error {
+// inbox commits together: updateIDs), in one transaction (InTx). It first
+// counts the attempt of those in count (BeginUpdate; not those stored Begun),
+// committed before fn starts. On SQLite both happen under one hold of the
+// writer lock, so counting costs no second wait for it.
+func (db *DB) HandleUpdate(ctx context.Context, updateIDs, count []int64, fn func(ctx context.Context) error) error {
 	if db.killed.Load() {
 		return ErrKilled
 	}
 	held, unlock := db.holdingWriteLock(ctx)
 	defer unlock()
-	if count {
-		if err := db.BeginUpdate(held, updateIDs...); err != nil {
-			return err
-		}
+	if err := db.BeginUpdate(held, count...); err != nil {
+		return err
 	}
 	return db.InTx(held, fn)
 }

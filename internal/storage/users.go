@@ -2,7 +2,7 @@ package storage
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -72,38 +72,49 @@ type Profile struct {
 // memberships. A stranger (no row) returns nil, nil and is not stored, unless
 // admin is true: configured admins are created on first contact.
 func (db *DB) TouchUser(ctx context.Context, p Profile, admin bool) (*models.User, error) {
+	u, _, err := db.TouchSender(ctx, p, admin)
+	return u, err
+}
+
+// TouchSender is TouchUser that also returns the user's open form (nil:
+// none), read in the same query: who sent an update, in what teams, and
+// what question waits for their answer is one read per update.
+func (db *DB) TouchSender(ctx context.Context, p Profile, admin bool) (*models.User, *SavedForm, error) {
 	now := db.Now()
 	g := db.conn(ctx)
-	var row userRow
-	err := g.Where("telegram_id = ?", p.TelegramID).Take(&row).Error
+	row, u, form, err := db.loadUser(ctx, "users.telegram_id = ?", p.TelegramID)
 	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		if !admin {
-			return nil, nil
-		}
-		row = userRow{TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, Username: p.Username,
-			Lang: p.Lang, IsAdmin: true, Active: true, LastSeen: &now}
-		if err := g.Create(&row).Error; err != nil {
-			return nil, fmt.Errorf("create admin %d: %w", p.TelegramID, err)
-		}
-		return db.withMemberships(ctx, &row)
 	case err != nil:
-		return nil, fmt.Errorf("get user %d: %w", p.TelegramID, err)
+		return nil, nil, fmt.Errorf("get user %d: %w", p.TelegramID, err)
+	case row == nil:
+		if !admin {
+			return nil, nil, nil
+		}
+		row = &userRow{TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, Username: p.Username,
+			Lang: p.Lang, IsAdmin: true, Active: true, LastSeen: &now}
+		if err := g.Create(row).Error; err != nil {
+			return nil, nil, fmt.Errorf("create admin %d: %w", p.TelegramID, err)
+		}
+		return row.model(), nil, nil // new: no memberships, no form
 	}
 	// Most updates change nothing about the user: a read is enough unless
 	// something changed or last_seen is more than a minute old.
 	updates := map[string]any{}
 	if row.LastSeen == nil || now.Sub(*row.LastSeen) >= time.Minute {
 		updates["last_seen"] = now
+		row.LastSeen = &now
 	}
 	if p.Name != row.Name {
 		updates["name"] = p.Name
+		row.Name = p.Name
 	}
 	if p.Username != row.Username {
 		updates["username"] = p.Username
+		row.Username = p.Username
 	}
 	if p.ChatID != 0 && p.ChatID != row.ChatID {
 		updates["chat_id"] = p.ChatID
+		row.ChatID = p.ChatID
 	}
 	if admin && (!row.IsAdmin || !row.Active) {
 		// A configured admin is an admin even if they joined as a rep
@@ -113,19 +124,84 @@ func (db *DB) TouchUser(ctx context.Context, p Profile, admin bool) (*models.Use
 		row.IsAdmin, row.Active = true, true
 	}
 	if len(updates) > 0 {
-		if err := g.Model(&row).Updates(updates).Error; err != nil {
-			return nil, fmt.Errorf("touch user %d: %w", p.TelegramID, err)
+		if err := g.Model(&userRow{ID: row.ID}).Updates(updates).Error; err != nil {
+			return nil, nil, fmt.Errorf("touch user %d: %w", p.TelegramID, err)
 		}
 	}
 	if row.Unreachable {
 		// They write to the bot again, so it may write to them: what was
 		// held for them goes out now.
 		if err := db.SetUnreachable(ctx, row.ID, false); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		row.Unreachable = false
 	}
-	return db.withMemberships(ctx, &row)
+	fresh := row.model()
+	fresh.Memberships = u.Memberships
+	return fresh, form, nil
+}
+
+// senderRow is a row of loadUser's query: the user, one membership (NULLs
+// for a user in no team) and the open form (NULLs: none).
+type senderRow struct {
+	User       userRow `gorm:"embedded"`
+	MTeamID    *int64
+	MTeamName  *string
+	MTeamTZ    *string
+	MRole      *string
+	MActive    *bool
+	MShared    *bool
+	MRevisit   *int
+	FKind      *string
+	FState     *string
+	FUpdatedAt *time.Time
+}
+
+// loadUser reads the user where says (a condition on users), with their
+// memberships in membership order and their open form, in one query. A
+// user that does not exist is a nil row and no error.
+func (db *DB) loadUser(ctx context.Context, where string, arg any) (*userRow, *models.User, *SavedForm, error) {
+	var rows []senderRow
+	err := db.conn(ctx).Raw(`SELECT users.*, m.team_id AS m_team_id, t.name AS m_team_name, t.tz AS m_team_tz,
+		m.role AS m_role, m.active AS m_active, t.shared_clients AS m_shared, t.revisit_days AS m_revisit,
+		f.kind AS f_kind, f.state AS f_state, f.updated_at AS f_updated_at
+		FROM users
+		LEFT JOIN (members m JOIN teams t ON t.id = m.team_id) ON m.user_id = users.id
+		LEFT JOIN forms f ON f.user_id = users.id
+		WHERE `+where+` ORDER BY m.id`, arg).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, nil, nil, err
+	}
+	row := rows[0].User
+	u := row.model()
+	for _, r := range rows {
+		if r.MTeamID == nil {
+			continue
+		}
+		u.Memberships = append(u.Memberships, models.Membership{TeamID: *r.MTeamID, TeamName: deref(r.MTeamName),
+			TeamTZ: deref(r.MTeamTZ), Role: models.Role(deref(r.MRole)), Active: derefBool(r.MActive), SharedClients: derefBool(r.MShared), RevisitDays: derefInt(r.MRevisit)})
+	}
+	var form *SavedForm
+	if f := rows[0]; f.FKind != nil {
+		form = &SavedForm{UserID: row.ID, Kind: *f.FKind, State: json.RawMessage(deref(f.FState)), UpdatedAt: derefTime(f.FUpdatedAt)}
+	}
+	return &row, u, form, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func derefBool(b *bool) bool { return b != nil && *b }
+
+func derefInt(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
 }
 
 // SetUnreachable records that Telegram refuses messages to the user (403:
@@ -177,20 +253,25 @@ func (db *DB) UnreachableMembers(ctx context.Context, teamID int64) ([]*models.U
 
 // User returns a user by id, with memberships.
 func (db *DB) User(ctx context.Context, id int64) (*models.User, error) {
-	var row userRow
-	if err := db.conn(ctx).Take(&row, id).Error; err != nil {
-		return nil, fmt.Errorf("get user %d: %w", id, translate(err, "err_user_not_found", ""))
+	return db.userWhere(ctx, "users.id = ?", id, "get user %d: %w")
+}
+
+// userWhere is loadUser without the form; a missing user is
+// err_user_not_found, reported with what (taking arg and the error).
+func (db *DB) userWhere(ctx context.Context, where string, arg any, what string) (*models.User, error) {
+	row, u, _, err := db.loadUser(ctx, where, arg)
+	if err == nil && row == nil {
+		err = gorm.ErrRecordNotFound
 	}
-	return db.withMemberships(ctx, &row)
+	if err != nil {
+		return nil, fmt.Errorf(what, arg, translate(err, "err_user_not_found", ""))
+	}
+	return u, nil
 }
 
 // UserByTelegramID returns a user by Telegram id, with memberships.
 func (db *DB) UserByTelegramID(ctx context.Context, tgID int64) (*models.User, error) {
-	var row userRow
-	if err := db.conn(ctx).Where("telegram_id = ?", tgID).Take(&row).Error; err != nil {
-		return nil, fmt.Errorf("get user by telegram id %d: %w", tgID, translate(err, "err_user_not_found", ""))
-	}
-	return db.withMemberships(ctx, &row)
+	return db.userWhere(ctx, "users.telegram_id = ?", tgID, "get user by telegram id %d: %w")
 }
 
 // UserByUsername finds an active or inactive user by @username or name
@@ -216,9 +297,10 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 		Role     string
 		Active   bool
 		Shared   bool
+		Revisit  int
 	}
 	err := db.conn(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active, teams.shared_clients AS shared").
+		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active, teams.shared_clients AS shared, teams.revisit_days AS revisit").
 		Joins("JOIN teams ON teams.id = members.team_id").
 		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
 	if err != nil {
@@ -226,7 +308,7 @@ func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, 
 	}
 	for _, m := range ms {
 		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ,
-			Role: models.Role(m.Role), Active: m.Active, SharedClients: m.Shared})
+			Role: models.Role(m.Role), Active: m.Active, SharedClients: m.Shared, RevisitDays: m.Revisit})
 	}
 	return u, nil
 }
