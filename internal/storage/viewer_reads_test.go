@@ -1,0 +1,131 @@
+package storage_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"salesbot/internal/clock"
+	"salesbot/internal/reports/reportstest"
+	"salesbot/internal/storage"
+	"salesbot/internal/storage/storagetest"
+	"salesbot/models"
+)
+
+// handover is a team where Ann (rep) had two clients, Acme and Gamma, and
+// a manager (Mia) handed Acme to Bob; Ann never visited Acme, so she no
+// longer sees it. South's manager sees nothing of North.
+type handover struct {
+	*salesRig
+	ann, bob, mgr, outsider, gone *models.User
+	acme, gamma                   *models.Client
+}
+
+func newHandover(t *testing.T, db *storage.DB, clk *clock.Fake) *handover {
+	t.Helper()
+	g := newSalesRig(t, db, clk)
+	south, err := db.CreateTeam(g.ctx, "South", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	annID := reportstest.Member(t, db, g.team.ID, 901, "Ann", "en", models.RoleRep)
+	bobID := reportstest.Member(t, db, g.team.ID, 902, "Bob", "en", models.RoleRep)
+	mgrID := reportstest.Member(t, db, g.team.ID, 903, "Mia", "en", models.RoleManager)
+	h := &handover{salesRig: g, ann: member(annID, g.team.ID, models.RoleRep), bob: member(bobID, g.team.ID, models.RoleRep),
+		mgr: member(mgrID, g.team.ID, models.RoleManager), outsider: member(mgrID+100, south.ID, models.RoleManager),
+		gone: member(annID, g.team.ID, models.RoleRep)}
+	h.gone.Memberships[0].Active = false
+	h.acme = &models.Client{TeamID: g.team.ID, Name: "Acme", OwnerID: annID}
+	h.gamma = &models.Client{TeamID: g.team.ID, Name: "Gamma", OwnerID: annID}
+	for _, c := range []*models.Client{h.acme, h.gamma} {
+		if err := db.CreateClient(g.ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
+}
+
+// handOver gives Acme to Bob, as /client Acme owner @bob does.
+func (h *handover) handOver() {
+	h.t.Helper()
+	if _, err := h.db.Reassign(h.ctx, storage.Reassignment{TeamID: h.team.ID, FromID: h.ann.ID, ToID: h.bob.ID, ActorID: h.mgr.ID, ClientID: h.acme.ID}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// A plan is read through the one rule: Ann's plan for the week names Acme
+// and Gamma until Acme is handed to Bob, then only Gamma (her /week, her
+// digest line); the team's manager and System still see both; Bob sees
+// none of Ann's plan (it is hers) but his own, on Acme; another team's manager, Ann
+// deactivated and nobody see nothing. Shared with her, Acme is back.
+func TestPlannedVisitsFollowTheClientRule(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		h := newHandover(t, db, clk)
+		week := models.WeekOf(t0, h.team.Location())
+		if _, err := db.AddPlannedVisits(h.ctx, []models.PlannedVisit{
+			{TeamID: h.team.ID, RepID: h.ann.ID, ClientID: h.acme.ID, Day: week.Monday},
+			{TeamID: h.team.ID, RepID: h.ann.ID, ClientID: h.gamma.ID, Day: models.AddDays(week.Monday, 1)},
+			{TeamID: h.team.ID, RepID: h.bob.ID, ClientID: h.acme.ID, Day: week.Monday},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		plan := func(v *models.User, rep int64) string {
+			t.Helper()
+			ps, err := db.PlannedVisitsOf(h.ctx, v, h.team.ID, rep, week)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, p := range ps {
+				who := map[int64]string{h.ann.ID: "Ann", h.bob.ID: "Bob"}[p.RepID]
+				out = append(out, who+"/"+p.ClientName)
+			}
+			slices.Sort(out)
+			return strings.Join(out, ",")
+		}
+		before := []struct {
+			name string
+			v    *models.User
+			rep  int64
+			want string
+		}{
+			{"Ann's own", h.ann, h.ann.ID, "Ann/Acme,Ann/Gamma"},
+			{"Ann asking for the team", h.ann, 0, "Ann/Acme,Ann/Gamma"},
+		}
+		for _, c := range before {
+			if got := plan(c.v, c.rep); got != c.want {
+				t.Errorf("before the hand-over, %s: %q; want %q", c.name, got, c.want)
+			}
+		}
+		h.handOver()
+		everyone := "Ann/Acme,Ann/Gamma,Bob/Acme"
+		for _, c := range []struct {
+			name string
+			v    *models.User
+			rep  int64
+			want string
+		}{
+			{"Ann's own, Acme handed to Bob", h.ann, h.ann.ID, "Ann/Gamma"},
+			{"Ann asking for the team", h.ann, 0, "Ann/Gamma"},
+			{"Bob asking for Ann's", h.bob, h.ann.ID, ""},
+			{"Bob asking for the team", h.bob, 0, "Bob/Acme"},
+			{"the team's manager", h.mgr, 0, everyone},
+			{"the team's manager, Ann's", h.mgr, h.ann.ID, "Ann/Acme,Ann/Gamma"},
+			{"System", storage.System, 0, everyone},
+			{"a manager of another team", h.outsider, 0, ""},
+			{"Ann deactivated", h.gone, h.ann.ID, ""},
+			{"nobody", nil, 0, ""},
+		} {
+			if got := plan(c.v, c.rep); got != c.want {
+				t.Errorf("%s: %q; want %q", c.name, got, c.want)
+			}
+		}
+		if _, err := db.ShareClient(h.ctx, h.mgr, h.acme.ID, h.ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := plan(h.ann, h.ann.ID); got != "Ann/Acme,Ann/Gamma" {
+			t.Errorf("Ann with Acme shared: %q", got)
+		}
+	})
+}
