@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"salesbot/internal/clock"
 	"salesbot/internal/reports/reportstest"
@@ -126,6 +127,77 @@ func TestPlannedVisitsFollowTheClientRule(t *testing.T) {
 		}
 		if got := plan(h.ann, h.ann.ID); got != "Ann/Acme,Ann/Gamma" {
 			t.Errorf("Ann with Acme shared: %q", got)
+		}
+	})
+}
+
+// A visit's contacts, a rep's last visit (for a check-in) and a team's
+// overdue follow-ups are read through the one rule: Ann's visit to Acme
+// met Lee; Ann, Bob (who owns Acme now), the team's manager and System see
+// Lee, Cy (a teammate who cannot see Acme), another team's manager and
+// nobody do not. Ann's
+// last visit is hers alone, and not once she is deactivated. Ann's
+// overdue reminder is the manager's to list and hers, not a teammate's
+// or another team's.
+func TestVisitContactsLastVisitAndOverdueFollowTheRule(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		h := newHandover(t, db, clk)
+		saved, err := db.SaveVisit(h.ctx, &storage.NewVisit{Visit: models.Visit{ClientID: h.acme.ID, RepID: h.ann.ID},
+			Contacts: []models.Contact{{Name: "Lee"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateFollowUp(h.ctx, &models.FollowUp{TeamID: h.team.ID, OwnerID: h.ann.ID, Kind: models.KindReminder, Text: "call Lee", DueAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		h.handOver()
+		clk.Advance(time.Hour)
+		cy := member(reportstest.Member(t, db, h.team.ID, 904, "Cy", "en", models.RoleRep), h.team.ID, models.RoleRep)
+		for _, c := range []struct {
+			name              string
+			v                 *models.User
+			contacts, overdue string
+			last              bool
+		}{
+			{"Ann", h.ann, "Lee", "call Lee", true},
+			{"the team's manager", h.mgr, "Lee", "call Lee", false},
+			{"System", storage.System, "Lee", "call Lee", false},
+			{"Bob", h.bob, "Lee", "", false},
+			{"Cy", cy, "", "", false},
+			{"a manager of another team", h.outsider, "", "", false},
+			{"Ann deactivated", h.gone, "", "", false},
+			{"nobody", nil, "", "", false},
+		} {
+			cs, err := db.VisitContacts(h.ctx, c.v, saved.Visit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, x := range cs {
+				names = append(names, x.Name)
+			}
+			if got := strings.Join(names, ","); got != c.contacts {
+				t.Errorf("%s sees the visit's contacts %q; want %q", c.name, got, c.contacts)
+			}
+			last, err := db.LastVisitBy(h.ctx, c.v, t0.Add(-time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := last != nil && last.ID == saved.Visit.ID; got != c.last {
+				t.Errorf("%s: last visit %+v; want Ann's: %v", c.name, last, c.last)
+			}
+			over, err := db.TeamOverdueFollowUps(h.ctx, c.v, h.team.ID, clk.Now(), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var texts []string
+			for _, o := range over {
+				texts = append(texts, o.FollowUp.Text)
+			}
+			if got := strings.Join(texts, ","); got != c.overdue {
+				t.Errorf("%s lists overdue %q; want %q", c.name, got, c.overdue)
+			}
 		}
 	})
 }

@@ -440,7 +440,7 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 		}
 
 		// Check-in: the rep's visit of the last 15 minutes.
-		if v, err := db.LastVisitBy(ctx, g.other, clk.Now().Add(-models.CheckInWindow)); err != nil || v == nil || v.ID != v4.Visit.ID {
+		if v, err := db.LastVisitBy(ctx, g.repViewer(g.other), clk.Now().Add(-models.CheckInWindow)); err != nil || v == nil || v.ID != v4.Visit.ID {
 			t.Fatalf("last visit: %+v %v", v, err)
 		}
 		if err := db.SetVisitPlace(ctx, v4.Visit.ID, "Acme HQ, 1 Main St", 31.2, 121.5, true); err != nil {
@@ -451,7 +451,7 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 			t.Fatalf("place %+v", v)
 		}
 		clk.Advance(16 * time.Minute)
-		if v, _ := db.LastVisitBy(ctx, g.other, clk.Now().Add(-models.CheckInWindow)); v != nil {
+		if v, _ := db.LastVisitBy(ctx, g.repViewer(g.other), clk.Now().Add(-models.CheckInWindow)); v != nil {
 			t.Fatalf("a visit 16 minutes old still takes check-ins: %+v", v)
 		}
 		// The other rep logged a visit to rep 11's client: they see it; a
