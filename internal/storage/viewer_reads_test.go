@@ -201,3 +201,46 @@ func TestVisitContactsLastVisitAndOverdueFollowTheRule(t *testing.T) {
 		}
 	})
 }
+
+// Setting a client's stage on the card is checked where the client is
+// read: once Acme is Bob's, Ann (who never worked it), another team's
+// manager and nobody are refused as if it were gone and the stage stays;
+// Bob and the team's manager may, and the change is recorded as theirs.
+func TestSetStageFollowsTheClientRule(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		h := newHandover(t, db, clk)
+		h.handOver()
+		for name, v := range map[string]*models.User{"Ann": h.ann, "a manager of another team": h.outsider, "nobody": nil} {
+			if _, err := db.SetStage(h.ctx, v, h.acme.ID, models.StageLost); models.ErrorCode(err) != models.ENOTFOUND {
+				t.Errorf("%s sets Acme's stage: %v, want ENOTFOUND", name, err)
+			}
+		}
+		if c, _ := db.Client(h.ctx, storage.System, h.acme.ID); c.Stage == models.StageLost {
+			t.Fatalf("Acme's stage changed by a refused viewer: %+v", c)
+		}
+		for _, step := range []struct {
+			v  *models.User
+			to models.Stage
+		}{{h.bob, models.StageDemo}, {h.mgr, models.StageProposal}} {
+			c, err := db.SetStage(h.ctx, step.v, h.acme.ID, step.to)
+			if err != nil || c.Stage != step.to {
+				t.Fatalf("user %d sets %s: %+v %v", step.v.ID, step.to, c, err)
+			}
+		}
+		hist, _, err := db.ClientHistory(h.ctx, storage.System, h.acme.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var by []int64
+		for _, it := range hist {
+			if it.Stage != nil {
+				by = append(by, it.Stage.UserID)
+			}
+		}
+		slices.Sort(by)
+		if want := []int64{h.bob.ID, h.mgr.ID}; !slices.Equal(by, want) {
+			t.Errorf("stage changes by %v; want %v", by, want)
+		}
+	})
+}
