@@ -267,7 +267,7 @@ func (b *Bot) cbObjection(ctx context.Context, r *Request, action string, id int
 			r.say("button_stale", nil)
 			return nil
 		}
-		o, err = b.store.ResolveObjection(ctx, o.ID, o.Answer)
+		o, err = b.store.ResolveObjection(ctx, r.User, o.ID, o.Answer)
 		if err != nil {
 			return err
 		}
@@ -312,11 +312,7 @@ func (b *Bot) resolveForm() *Form {
 			if err != nil {
 				return err
 			}
-			if o.RepID != r.User.ID && !r.User.SeesTeam(o.TeamID) {
-				r.say("button_stale", nil)
-				return nil
-			}
-			o, err = b.store.ResolveObjection(ctx, o.ID, d.Objection.Answer)
+			o, err = b.store.ResolveObjection(ctx, r.User, o.ID, d.Objection.Answer)
 			if err != nil {
 				return err
 			}

@@ -276,21 +276,24 @@ func (db *DB) MarkGradeAsked(ctx context.Context, clientID int64) (bool, error) 
 }
 
 // SetStage sets a client's stage explicitly (back, forward, or reopening a
-// lost client) and records the change. It counts as a new plan: the
-// three-visits rule counts from here.
-func (db *DB) SetStage(ctx context.Context, clientID, userID int64, to models.Stage) (*models.Client, error) {
+// lost client) and records the change as viewer's. It counts as a new
+// plan: the three-visits rule counts from here. A client viewer may not
+// see (clientScope) is the same ENOTFOUND as a client gone, and nothing
+// changes: a typed id or a forged button is not a way in.
+func (db *DB) SetStage(ctx context.Context, viewer *models.User, clientID int64, to models.Stage) (*models.Client, error) {
 	var out *models.Client
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		c, err := db.lockClient(tx, clientID)
+		row, err := takeRow[clientRow](db.forUpdate(visibleClients(tx, viewer)), clientID, "lock client", "err_client_gone")
 		if err != nil {
 			return err
 		}
+		c := row.model()
 		next, err := models.SetStage(c.Stage, to)
 		if err != nil {
 			return err
 		}
 		if next != c.Stage {
-			if err := addStageEvent(tx, c, userID, 0, c.Stage, next, db.Now()); err != nil {
+			if err := addStageEvent(tx, c, viewer.ID, 0, c.Stage, next, db.Now()); err != nil {
 				return err
 			}
 			if err := tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": string(next), "updated_at": db.Now()}).Error; err != nil {

@@ -240,8 +240,10 @@ type OverdueFollowUp struct {
 }
 
 // TeamOverdueFollowUps lists a team's open follow-ups due before now,
-// oldest first, with owner and client names.
-func (db *DB) TeamOverdueFollowUps(ctx context.Context, teamID int64, now time.Time, limit int) ([]OverdueFollowUp, error) {
+// oldest first, with owner and client names, as viewer may see them
+// (entryScope: a manager the team's, anyone else their own).
+func (db *DB) TeamOverdueFollowUps(ctx context.Context, viewer *models.User, teamID int64, now time.Time, limit int) ([]OverdueFollowUp, error) {
+	cond, args := entryScope(viewer, "follow_ups", "owner_id")
 	var rows []struct {
 		Row        followUpRow `gorm:"embedded"`
 		ClientName *string
@@ -249,7 +251,7 @@ func (db *DB) TeamOverdueFollowUps(ctx context.Context, teamID int64, now time.T
 	}
 	err := db.viewQuery(ctx).Select("follow_ups.*, clients.name AS client_name, users.name AS owner_name").
 		Joins("JOIN users ON users.id = follow_ups.owner_id").
-		Where("follow_ups.team_id = ? AND follow_ups.state IN ? AND follow_ups.due_at < ?", teamID, openStates, utc(now)).
+		Where("follow_ups.team_id = ? AND follow_ups.state IN ? AND follow_ups.due_at < ?", teamID, openStates, utc(now)).Where(cond, args...).
 		Order("follow_ups.due_at, follow_ups.id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list overdue follow-ups of team %d: %w", teamID, err)

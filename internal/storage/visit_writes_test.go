@@ -150,7 +150,7 @@ func threeVisitsSequence(t *testing.T, db *storage.DB, clk *clock.Fake, seed uin
 			v.At = live[rnd.IntN(len(live))].At
 			save(step, "visit on another's time", v)
 		case k < 16:
-			if _, err := db.SetStage(ctx, client, rep, set[rnd.IntN(len(set))]); err != nil {
+			if _, err := db.SetStage(ctx, member(rep, team.ID, models.RoleRep), client, set[rnd.IntN(len(set))]); err != nil {
 				t.Fatal(err)
 			}
 			check(step, "stage set on the card")
@@ -180,7 +180,7 @@ func threeVisitsSequence(t *testing.T, db *storage.DB, clk *clock.Fake, seed uin
 		}
 	}
 	// Past the cap: the count stops there, as the recount does.
-	if _, err := db.SetStage(ctx, clients[0], rep, models.StageDemo); err != nil {
+	if _, err := db.SetStage(ctx, member(rep, team.ID, models.RoleRep), clients[0], models.StageDemo); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < storage.NoProgressScan+3; i++ {

@@ -647,9 +647,16 @@ func (db *DB) Visit(ctx context.Context, viewer *models.User, id int64) (*models
 	return v, nil
 }
 
-// VisitContacts returns the contacts met at a visit.
-func (db *DB) VisitContacts(ctx context.Context, v *models.Visit) ([]models.Contact, error) {
-	return contactsByID(db.conn(ctx), v.ContactIDs)
+// VisitContacts returns the contacts met at a visit, deleted ones
+// included, when viewer may see their client (clientScope, as Contacts);
+// none otherwise.
+func (db *DB) VisitContacts(ctx context.Context, viewer *models.User, v *models.Visit) ([]models.Contact, error) {
+	if len(v.ContactIDs) == 0 {
+		return nil, nil
+	}
+	cond, args := clientScope(viewer, "clients")
+	q := db.conn(ctx).Table("contacts").Select("contacts.*").Joins("JOIN clients ON clients.id = contacts.client_id").Where(cond, args...)
+	return contactsByID(q, "contacts.id", v.ContactIDs)
 }
 
 // VisitFilter selects live visits, newest first.
@@ -701,14 +708,18 @@ func (db *DB) CountVisits(ctx context.Context, f VisitFilter) (int, error) {
 	return countOf(visitQuery(db.conn(ctx), f), "visits")
 }
 
-// LastVisitBy returns the rep's newest live visit at or after since, or
-// nil (idx_visits_rep_at): the visit a check-in sent after saving attaches to.
-func (db *DB) LastVisitBy(ctx context.Context, repID int64, since time.Time) (*models.Visit, error) {
-	vs, err := db.Visits(ctx, VisitFilter{Viewer: System, RepID: repID, From: since, Limit: 1})
+// LastVisitBy returns viewer's own newest live visit at or after since, in
+// a team they are still in (entryScope), or nil (idx_visits_rep_at): the
+// visit a check-in sent after saving attaches to.
+func (db *DB) LastVisitBy(ctx context.Context, viewer *models.User, since time.Time) (*models.Visit, error) {
+	if viewer == nil || viewer.ID == 0 {
+		return nil, nil
+	}
+	vs, err := db.Visits(ctx, VisitFilter{Viewer: viewer, RepID: viewer.ID, From: since, Limit: 1})
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
-	return db.Visit(ctx, System, vs[0].ID)
+	return db.Visit(ctx, viewer, vs[0].ID)
 }
 
 // SetVisitPlace records where a visit took place: a shared location (live
@@ -766,7 +777,7 @@ func (db *DB) SameVisit(ctx context.Context, viewer *models.User, v *models.Visi
 		if err != nil {
 			return nil, err
 		}
-		contacts, err := db.VisitContacts(ctx, full)
+		contacts, err := db.VisitContacts(ctx, viewer, full)
 		if err != nil {
 			return nil, err
 		}
