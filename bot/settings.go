@@ -119,7 +119,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		if !ok {
 			return bad("/settings probability demo 40")
 		}
-		if err := b.store.SetStageProbability(ctx, team.ID, stage, pct); err != nil {
+		if err := b.store.SetStageProbability(ctx, r.User, team.ID, stage, pct); err != nil {
 			return err
 		}
 	case wordSettingDaysOff:
