@@ -40,7 +40,7 @@ func (d *objectionDraft) check() error {
 // client (by hand, as the visit form does), category, the client's words,
 // the answer.
 func (b *Bot) objectionForm() *Form {
-	custom := map[models.Field][]*Step{models.FieldClient: clientSteps(b, objectionDrafts, "objection_q_client",
+	custom := map[models.Field][]*Step{models.FieldClient: clientSteps(b, objectionDrafts, "objection_q_client", "objection_q_client_type",
 		func(d *objectionDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.set })}
 	return &Form{
 		Kind:  "objection",

@@ -216,6 +216,7 @@ func (a *App) openDB(ctx context.Context) error {
 		return fmt.Errorf("can't open database: %w", err)
 	}
 	a.DB = db
+	db.SizePool(a.Cfg.Workers)
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("can't migrate database: %w", err)
 	}
@@ -316,7 +317,10 @@ func (a *App) connect(ctx context.Context) error {
 	limits.Shared = a.sendBudget()
 	a.Outbox = outbox.New(tg, outbox.Config{Limits: limits, Now: cfg.PaceNow, Sleep: cfg.PaceSleep, Log: log})
 	a.Queue = outbox.NewQueue(a.DB, a.Outbox, outbox.QueueConfig{Owner: a.sendOwner(), Faults: cfg.Faults.Outbox, Log: log,
-		TakenOver: func(n int) { a.Metrics.ClaimTakenOver("message", n) }})
+		TakenOver: func(n int) { a.Metrics.ClaimTakenOver("message", n) },
+		// Whoever waits for each update's replies (OnUpdateDone) learns
+		// their count as they are stored, not by reading them back.
+		TrackUpdates: cfg.OnUpdateDone != nil})
 	return nil
 }
 

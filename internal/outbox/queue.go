@@ -28,11 +28,17 @@ import (
 // part recorded; a report's parts are separate rows, sent in order. A row
 // is claimed by the sending process in the same write as its start (its
 // owner id, kept alive by a heartbeat), and only while it is its chat's
-// oldest pending row; another process takes over a row whose owner has
-// not beaten for StaleAfter — on PostgreSQL sooner, once the owner's
-// process lock is free (its session ended: it died) and it missed a beat
-// and a half (storage.ReleaseDeadClaims) — and a restarted process with
-// the same id resumes its own at once. Nothing waits out a lease.
+// oldest pending row — for a reply that is its chat's head as it is
+// stored, by the insert itself (storage.EnqueueClaimed), so that its
+// start commits with the update's handling: a crash between that commit
+// and the request makes its copy carry the RepeatNote without a first
+// one having reached the chat (a note too many, never one too few; a
+// graceful stop takes such a start back). Another process takes over a
+// row whose owner has not beaten for StaleAfter — on PostgreSQL sooner,
+// once the owner's process lock is free (its session ended: it died) and
+// it missed a beat and a half (storage.ReleaseDeadClaims) — and a
+// restarted process with the same id resumes its own at once. Nothing
+// waits out a lease.
 //
 // Speed: the commit of the transaction that stored rows hands their chats
 // to free workers at once (Kick, through storage.AfterCommit), so a reply
@@ -41,7 +47,8 @@ import (
 // serves what no commit of this process announced: rows left by a stop,
 // retries, other replicas' rows and backlogs when every worker is busy.
 // Per message that is one write to start it and one to mark it, both
-// group-committed on SQLite with the other writes of the moment.
+// group-committed on SQLite with the other writes of the moment; a reply
+// stored claimed needs only the mark.
 type Queue struct {
 	db   *storage.DB
 	out  *Outbox
@@ -60,6 +67,7 @@ type Queue struct {
 	backlog  []storage.Outgoing      // heads it read and could not hand out
 	skip     map[int64]time.Time     // rows another live process holds, until
 	waiters  map[int64]*updateWaiter // update id → who waits for its rows
+	claimed  map[int64]bool          // rows stored claimed by this run (EnqueueClaimed), not yet sent
 	changed  chan struct{}           // closed and replaced when a row finishes
 	sources  map[string]SourceHooks
 	running  bool
@@ -109,6 +117,10 @@ type QueueConfig struct {
 	// TakenOver, when set, is told how many sends of a dead process this
 	// one took over (metrics.ClaimTakenOver).
 	TakenOver func(n int)
+	// TrackUpdates counts each update's rows as its transaction stores
+	// them, so that WhenSent knows without a read; for callers that wait
+	// for every update (tests, the console).
+	TrackUpdates bool
 }
 
 // NewQueue returns a Queue storing into db and sending through out; Run
@@ -137,6 +149,7 @@ func NewQueue(db *storage.DB, out *Outbox, cfg QueueConfig) *Queue {
 	}
 	return &Queue{db: db, out: out, cfg: cfg, log: cfg.Log, wake: make(chan struct{}, 1),
 		inflight: map[int64]bool{}, again: map[int64]*kicks{}, queued: map[int64]*kicks{}, skip: map[int64]time.Time{}, waiters: map[int64]*updateWaiter{},
+		claimed: map[int64]bool{},
 		changed: make(chan struct{}), sources: map[string]SourceHooks{}, latCap: 1 << 16}
 }
 
@@ -215,12 +228,181 @@ func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, 
 		}
 		rows = append(rows, row)
 	}
+	if oneChat(rows) {
+		// A reply (the common case): stored claimed by this process when
+		// it is its chat's head, and sent without a claim write.
+		if ids, ok, err := q.enqueueClaimed(ctx, rows, msgs[0].AnswerCallback == ""); ok {
+			if err != nil {
+				return nil, err
+			}
+			q.track(ctx, updateID, len(ids))
+			return ids, nil
+		}
+	}
 	ids, err := q.db.EnqueueOutgoing(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
+	q.track(ctx, updateID, len(ids))
 	q.kickAfterCommit(ctx, rows, ids)
 	return ids, nil
+}
+
+// oneChat reports whether rows are messages to one chat, none a file (a
+// file is read back when sent, not held in memory while it waits).
+func oneChat(rows []storage.Outgoing) bool {
+	for _, r := range rows {
+		if r.ChatID != rows[0].ChatID || len(r.FileData) > 0 {
+			return false
+		}
+	}
+	return len(rows) > 0 && len(rows) <= maxKickedRows
+}
+
+// enqueueClaimed stores rows with storage.EnqueueClaimed: the first claimed
+// by this process and (start) its send started, if it is its chat's head. The
+// chat is held here from the insert until the transaction is decided, so
+// that nothing else of this process hands it to a worker meanwhile; at
+// the commit it goes to a worker at once (or, every worker busy, first in
+// line), at a rollback it is let go. ok is false when the row was not
+// stored here: the queue is not running, the chat is being sent to
+// already, or ctx is a savepoint (whose rollback would tell nobody).
+func (q *Queue) enqueueClaimed(ctx context.Context, rows []storage.Outgoing, start bool) (ids []int64, ok bool, err error) {
+	chat := rows[0].ChatID
+	q.mu.Lock()
+	if q.slots == nil || q.inflight[chat] || q.queued[chat] != nil {
+		q.mu.Unlock()
+		return nil, false, nil
+	}
+	q.inflight[chat] = true
+	q.mu.Unlock()
+	var claimed, failed bool
+	commit := func() {
+		if failed {
+			return
+		}
+		now := q.db.Now()
+		for i := range rows {
+			rows[i].ID, rows[i].NextAt, rows[i].State = ids[i], now, storage.OutgoingPending
+		}
+		if claimed {
+			rows[0].Owner = q.cfg.Owner
+			if start {
+				rows[0].Attempts, rows[0].StartedAt = 1, now
+			}
+		}
+		q.dispatchHeld(chat, Priority(rows[0].Priority), rows, claimed)
+	}
+	rollback := func() {
+		if !failed {
+			q.letGo(chat)
+		}
+	}
+	if !q.db.OnOutcome(ctx, commit, rollback) {
+		q.letGo(chat)
+		return nil, false, nil
+	}
+	ids, claimed, err = q.db.EnqueueClaimed(ctx, rows, q.cfg.Owner, start)
+	if err != nil {
+		failed = true
+		q.letGo(chat)
+		return nil, true, err
+	}
+	if !q.db.InTransaction(ctx) {
+		commit() // it committed by itself
+	}
+	return ids, true, nil
+}
+
+// dispatchHeld hands a chat held for rows (enqueueClaimed), now committed,
+// to a free worker, or queues it first among the kicked chats; claimed
+// says the first was stored claimed (and started) by this process.
+func (q *Queue) dispatchHeld(chat int64, prio Priority, rows []storage.Outgoing, claimed bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if claimed {
+		q.claimed[rows[0].ID] = true
+	}
+	if q.slots == nil {
+		// Stopped meanwhile: the head loop of the next start sends it.
+		delete(q.inflight, chat)
+		delete(q.again, chat)
+		q.Wake()
+		return
+	}
+	select {
+	case q.slots <- struct{}{}:
+		q.jobs <- job{chat: chat, kicked: rows} // never blocks: a slot was free
+	default:
+		delete(q.inflight, chat)
+		k := &kicks{rows: rows}
+		if a := q.again[chat]; a != nil {
+			delete(q.again, chat)
+			k.rows, k.load = append(k.rows, a.rows...), a.load
+			if k.load {
+				k.rows = nil // read from the table when its turn comes
+			}
+		}
+		if prio < 0 || prio >= numPriorities {
+			prio = Bulk
+		}
+		q.queued[chat] = k
+		q.kicked[prio] = append(q.kicked[prio], chat)
+	}
+}
+
+// letGo releases a chat held by enqueueClaimed whose row was never
+// stored; what was kicked for it meanwhile is left to the head loop.
+func (q *Queue) letGo(chat int64) {
+	q.mu.Lock()
+	_, again := q.again[chat]
+	delete(q.inflight, chat)
+	delete(q.again, chat)
+	q.mu.Unlock()
+	if again {
+		q.Wake()
+	}
+}
+
+// takeClaimed reports whether row id was stored claimed by this run and
+// not sent since (forgetting it: its send begins).
+func (q *Queue) takeClaimed(id int64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ok := q.claimed[id]
+	delete(q.claimed, id)
+	return ok
+}
+
+// track counts n rows stored for update updateID (TrackUpdates), taken
+// back if the transaction rolls back; in a savepoint the count is not
+// known, and WhenSent reads it.
+func (q *Queue) track(ctx context.Context, updateID int64, n int) {
+	if !q.cfg.TrackUpdates || updateID == 0 || n == 0 {
+		return
+	}
+	q.mu.Lock()
+	w := q.waiters[updateID]
+	if w == nil {
+		w = &updateWaiter{}
+		q.waiters[updateID] = w
+	}
+	if w.remaining >= 0 {
+		w.remaining += n
+	}
+	q.mu.Unlock()
+	undo := func() {
+		q.mu.Lock()
+		if w.remaining >= 0 {
+			w.remaining -= n
+		}
+		q.mu.Unlock()
+	}
+	if !q.db.OnOutcome(ctx, nil, undo) {
+		q.mu.Lock()
+		w.remaining, w.early = -1, 0
+		q.mu.Unlock()
+	}
 }
 
 // kickAfterCommit sends rows' chats (Kick) once ctx's transaction has
@@ -290,7 +472,7 @@ func (q *Queue) WhenSent(ctx context.Context, updateID int64, fn func()) {
 		q.waiters[updateID] = w
 	}
 	w.fns = append(w.fns, fn)
-	known := w.remaining >= 0
+	known := w.remaining >= 0 // counted as they were stored (track)
 	q.mu.Unlock()
 	if known {
 		q.finished(updateID, 0)
@@ -340,7 +522,9 @@ func (q *Queue) finished(updateID int64, n int) {
 		return
 	}
 	w.remaining = max(0, w.remaining-n)
-	if w.remaining > 0 {
+	if w.remaining > 0 || len(w.fns) == 0 {
+		// More to come, or nobody asked yet: WhenSent, told of the
+		// update as it committed (TrackUpdates), finds it done.
 		q.mu.Unlock()
 		return
 	}
@@ -894,15 +1078,21 @@ func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed b
 	log := q.log.With("outgoing_id", row.ID, "chat_id", row.ChatID)
 	now := q.db.Now()
 	stale := now.Add(-q.cfg.StaleAfter)
+	// fresh: stored claimed (and started) by this run, which has not
+	// sent it yet (EnqueueClaimed): its claim and start are made.
+	fresh := q.takeClaimed(row.ID)
 	// Whether a send of this row started before (and may have reached
 	// the chat) is as the row was read, before this send counts one.
-	again := !row.StartedAt.IsZero()
+	again := !row.StartedAt.IsZero() && !fresh
 	notOurs := func() (bool, bool) { return false, false }
 	m, err := MessageOf(row)
-	if err != nil || m.AnswerCallback != "" {
+	if fresh && q.db.Killed() {
+		return false, true // a dead process sends nothing (crash tests)
+	}
+	if (err != nil || m.AnswerCallback != "") && !fresh {
 		// Nothing paced to wait for: claim it first (a callback answer
 		// records no start, an undecodable row is given up).
-		ok, cerr := q.db.ClaimOutgoingHead(ctx, row.ID, q.cfg.Owner, stale)
+		ok, cerr := q.db.ClaimOutgoing(ctx, row, q.cfg.Owner, stale, false)
 		if cerr != nil {
 			if ctx.Err() == nil {
 				log.Error("claim outgoing message", "err", cerr)
@@ -929,21 +1119,29 @@ func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed b
 	// The claim and the start are one write, made when the first request
 	// is about to go out, after pacing: a stop while waiting for the rate
 	// limit leaves the row unclaimed and unstarted, so its send after a
-	// restart is no possible repeat.
+	// restart is no possible repeat. A fresh row was claimed and started
+	// as it was stored, which a stop before its request takes back (see
+	// Canceled below).
 	started := false
 	sendCtx := WithBeforeCall(ctx, func() error {
 		if started {
 			return nil
 		}
-		ok, err := q.db.StartOutgoing(context.WithoutCancel(ctx), row, q.cfg.Owner, stale)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return errNotOurs
+		if fresh {
+			if q.db.Killed() {
+				return errCrashed
+			}
+		} else {
+			ok, err := q.db.ClaimOutgoing(context.WithoutCancel(ctx), row, q.cfg.Owner, stale, true)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errNotOurs
+			}
+			row.Attempts++
 		}
 		started = true
-		row.Attempts++
 		if f := q.cfg.Faults.BeforeSend; f != nil && f(row) {
 			return errCrashed
 		}
@@ -987,7 +1185,14 @@ func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed b
 		return true, true
 	case Canceled:
 		// Stopping: the row stays as it is (claimed by this owner if its
-		// send started) and is resumed.
+		// send started) and is resumed — except that a fresh row whose
+		// request never went out is no possible repeat: its start is
+		// taken back.
+		if fresh && !started && m.AnswerCallback == "" {
+			if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now(), err.Error(), false); err != nil {
+				log.Warn("take back the start of a message not sent", "err", err)
+			}
+		}
 	default:
 		if ctx.Err() != nil {
 			return false, true

@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -17,11 +18,15 @@ import (
 // newQueue runs a Queue with workers on a fresh SQLite database and the
 // fake Bot API; the storage clock stands still.
 func newQueue(t *testing.T, workers int) (*outbox.Queue, *storage.DB, *tgfake.Server) {
+	return newQueueWith(t, outbox.QueueConfig{Workers: workers, RetryBackoff: time.Hour})
+}
+
+func newQueueWith(t *testing.T, cfg outbox.QueueConfig) (*outbox.Queue, *storage.DB, *tgfake.Server) {
 	t.Helper()
 	vt := outbox.NewVirtualTime(start)
 	o, fake := newOutbox(t, outbox.Config{Now: vt.Now, Sleep: vt.Sleep, MaxAttempts: 1}, 0)
 	db := storagetest.SQLite(t, clock.NewFake(start))
-	q := outbox.NewQueue(db, o, outbox.QueueConfig{Workers: workers, RetryBackoff: time.Hour})
+	q := outbox.NewQueue(db, o, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	q.Start(ctx)
 	t.Cleanup(func() { cancel(); <-q.Done() })
@@ -121,5 +126,87 @@ func TestKicksWhileWorkersBusyKeepEachChatsOrder(t *testing.T) {
 				t.Fatalf("chat %d message %d is %q, want %q", c, i, s.Text, want)
 			}
 		}
+	}
+}
+
+// A reply whose chat has nothing waiting is stored claimed and started by
+// the sending process, in its transaction: its send makes no claim write
+// (its one start is the insert's). Here it waits for the only worker,
+// busy with another chat, and is already claimed while it waits.
+func TestReplyIsStoredClaimed(t *testing.T) {
+	block, blocked := make(chan struct{}), make(chan struct{}, 1)
+	q, db, fake := newQueueWith(t, outbox.QueueConfig{Workers: 1, Faults: outbox.Faults{
+		BeforeSend: func(r storage.Outgoing) bool {
+			if r.ChatID == 9 {
+				blocked <- struct{}{}
+				<-block
+			}
+			return false
+		},
+	}})
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, 0, outbox.Message{ChatID: 9, Text: "busy"}); err != nil {
+		t.Fatal(err)
+	}
+	<-blocked
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		return q.Enqueue(ctx, 0, outbox.Message{ChatID: 1, Text: "hello"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.OutgoingByID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rows[1]; r.ChatID != 1 || r.Owner != q.Owner() || r.Attempts != 1 || r.StartedAt.IsZero() {
+		t.Fatalf("reply as stored: chat %d, owner %q, %d attempts, started %v; want claimed and started by %q",
+			r.ChatID, r.Owner, r.Attempts, r.StartedAt, q.Owner())
+	}
+	close(block)
+	waitSent(t, fake, 1, 1)
+	settle(t, q)
+	rows, err = db.OutgoingByID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.State != storage.OutgoingSent || r.Attempts != 1 {
+			t.Fatalf("row %d: %s after %d attempts, want sent after one", r.ID, r.State, r.Attempts)
+		}
+	}
+}
+
+// A reply stored in a transaction that rolls back is never sent, and its
+// chat, held for it meanwhile, is free again for the next one — also when
+// only the savepoint around it rolls back while the transaction commits.
+func TestRolledBackReplyIsNotSentAndFreesItsChat(t *testing.T) {
+	q, db, fake := newQueue(t, 2)
+	ctx := context.Background()
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		if err := q.Enqueue(ctx, 0, outbox.Message{ChatID: 1, Text: "rolled back"}); err != nil {
+			return err
+		}
+		return errors.New("the handling failed")
+	})
+	if err == nil {
+		t.Fatal("want the transaction's error")
+	}
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		_ = db.InTx(ctx, func(ctx context.Context) error {
+			if err := q.Enqueue(ctx, 0, outbox.Message{ChatID: 1, Text: "savepoint rolled back"}); err != nil {
+				return err
+			}
+			return errors.New("the handler failed")
+		})
+		return q.Enqueue(ctx, 0, outbox.Message{ChatID: 1, Text: "kept"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, fake, 1, 1)
+	settle(t, q)
+	if got := fake.SentTo(1); len(got) != 1 || got[0].Text != "kept" {
+		t.Fatalf("chat 1 got %+v, want only the kept reply", got)
 	}
 }

@@ -542,13 +542,16 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, rule revisitRule, fresh *fr
 		updates["due_at"], updates["send_at"], updates["state"] = utc(due), utc(due), string(models.FollowUpPending)
 		updates["claim_token"], updates["late"] = "", false
 	}
-	if err := tx.Model(&followUpRow{}).Where("id = ?", existing.ID).Updates(updates).Error; err != nil {
-		return nil, err
+	// The row comes back with the update (RETURNING): no read after it.
+	var after followUpRow
+	res := tx.Model(&after).Clauses(clause.Returning{}).Where("id = ?", existing.ID).Updates(updates)
+	if res.Error != nil {
+		return nil, res.Error
 	}
-	if err := tx.Take(&existing, existing.ID).Error; err != nil {
-		return nil, err
+	if after.ID != existing.ID {
+		return nil, fmt.Errorf("follow-up %d of visit %d: %w", existing.ID, v.ID, gorm.ErrRecordNotFound)
 	}
-	return existing.model(), nil
+	return after.model(), nil
 }
 
 // cancelVisitFollowUp cancels the open revisit follow-up of a visit being

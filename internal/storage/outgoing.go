@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -136,6 +138,30 @@ func migrateOutgoing(tx *gorm.DB) error {
 	return nil
 }
 
+// The per-chat order rule and the claim rule, in SQL, for every statement
+// that hands out, claims or starts a row (OutgoingHeads, ClaimOutgoing,
+// EnqueueClaimed): a row is sent only while it is its chat's oldest
+// pending one, and only by the process that holds it — or by any once the
+// holder has stopped beating.
+//
+// olderPending is true when the chat (chat: an SQL expression) has a
+// pending row older than id (an SQL expression; "" for any row).
+func olderPending(chat, id string) string {
+	q := "EXISTS (SELECT 1 FROM outgoing p WHERE p.state = '" + OutgoingPending + "' AND p.chat_id = " + chat
+	if id != "" {
+		q += " AND p.id < " + id
+	}
+	return q + ")"
+}
+
+// claimable is true when the row (alias) may be taken by the owner given
+// as its first parameter; its second is the oldest heartbeat of a live
+// process.
+func claimable(alias string) string {
+	return "(" + alias + ".owner = '' OR " + alias + ".owner = ? OR NOT EXISTS (SELECT 1 FROM processes WHERE processes.id = " +
+		alias + ".owner AND processes.beat_at >= ?))"
+}
+
 // EnqueueOutgoing stores messages to send, in order. With InTx's context
 // they commit with the rest of the transaction.
 func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, error) {
@@ -175,6 +201,70 @@ func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, er
 	return ids, nil
 }
 
+// EnqueueClaimed stores messages of one chat, in order, as
+// EnqueueOutgoing does, and the first, if it is its chat's oldest pending
+// row (no other is waiting: the per-chat order rule), already claimed by
+// owner and, with start, its send started (ClaimOutgoing's write, made by
+// the insert). It reports whether it was; if not, every row is stored
+// unclaimed and the sender claims them later as any other. The outbox
+// stores a reply this way in its update's transaction, so that the
+// reply's send needs no write before its request.
+func (db *DB) EnqueueClaimed(ctx context.Context, msgs []Outgoing, owner string, start bool) ([]int64, bool, error) {
+	if len(msgs) == 0 {
+		return nil, false, nil
+	}
+	now := db.Now()
+	attempts := 0
+	var started any
+	if start {
+		attempts, started = 1, now
+	}
+	// One statement; the chat is looked up in idx_outgoing_state_chat.
+	busy := olderPending("?", "")
+	startedAt := "?"
+	if db.dialect == Postgres {
+		startedAt = "CAST(? AS TIMESTAMPTZ)" // a NULL or a time: PostgreSQL needs telling which
+	}
+	var sql strings.Builder
+	sql.WriteString(`INSERT INTO outgoing (chat_id, priority, payload, file_name, file_data, update_id, source, source_id,
+		state, attempts, started_at, parts_sent, message_id, owner, next_at, last_error, created_at) VALUES `)
+	args := make([]any, 0, len(msgs)*12+6)
+	for i, m := range msgs {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ")
+		args = append(args, m.ChatID, m.Priority, string(m.Payload), m.FileName, m.FileData, m.UpdateID, m.Source, m.SourceID, OutgoingPending)
+		if i == 0 {
+			sql.WriteString("CASE WHEN " + busy + " THEN 0 ELSE ? END, CASE WHEN " + busy + " THEN NULL ELSE " + startedAt + " END, " +
+				"0, 0, CASE WHEN " + busy + " THEN '' ELSE ? END, ?, '', ?)")
+			args = append(args, m.ChatID, attempts, m.ChatID, started, m.ChatID, owner, now, now)
+		} else {
+			sql.WriteString("0, NULL, 0, 0, '', ?, '', ?)")
+			args = append(args, now, now)
+		}
+	}
+	sql.WriteString(" RETURNING id, owner")
+	var got []struct {
+		ID    int64
+		Owner string
+	}
+	err := db.write(ctx, func(g *gorm.DB) *gorm.DB { return g.Raw(sql.String(), args...).Scan(&got) }).Error
+	if err == nil && len(got) != len(msgs) {
+		err = fmt.Errorf("%d ids returned for %d rows", len(got), len(msgs))
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store %d outgoing messages: %w", len(msgs), err)
+	}
+	// One statement's rows get increasing ids, in order.
+	sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
+	ids := make([]int64, len(got))
+	for i, r := range got {
+		ids[i] = r.ID
+	}
+	return ids, owner != "" && got[0].Owner == owner, nil
+}
+
 // OutgoingHeads returns up to limit chats' next message for owner: the
 // oldest pending row of each chat, interactive chats first, leaving out
 // chats whose head another process holds and beat for since stale (it is
@@ -183,11 +273,8 @@ func (db *DB) EnqueueOutgoing(ctx context.Context, msgs []Outgoing) ([]int64, er
 func (db *DB) OutgoingHeads(ctx context.Context, limit int, owner string, stale time.Time) ([]Outgoing, error) {
 	var rows []outgoingRow
 	err := db.conn(ctx).Raw(`SELECT o.* FROM outgoing o
-		WHERE o.state = ? AND NOT EXISTS (
-			SELECT 1 FROM outgoing p WHERE p.state = ? AND p.chat_id = o.chat_id AND p.id < o.id)
-		AND (o.owner = '' OR o.owner = ? OR NOT EXISTS (
-			SELECT 1 FROM processes WHERE processes.id = o.owner AND processes.beat_at >= ?))
-		ORDER BY o.priority, o.id LIMIT ?`, OutgoingPending, OutgoingPending, owner, utc(stale), limit).Scan(&rows).Error
+		WHERE o.state = ? AND NOT `+olderPending("o.chat_id", "o.id")+` AND `+claimable("o")+`
+		ORDER BY o.priority, o.id LIMIT ?`, OutgoingPending, owner, utc(stale), limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load outgoing messages: %w", err)
 	}
@@ -212,56 +299,43 @@ func (db *DB) NextOutgoingInChat(ctx context.Context, chatID, after int64) (Outg
 	return rows[0].model(), true, nil
 }
 
-// ClaimOutgoing takes a pending row for owner's send: it succeeds when the
-// row is unclaimed, owner's own (resumed after a restart), or held by a
-// process whose heartbeat is older than stale.
-func (db *DB) ClaimOutgoing(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
-	var claimed bool
-	err := db.grouped(ctx, func(ctx context.Context) error {
-		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?
-		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
-			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))`,
-			owner, id, OutgoingPending, owner, utc(stale))
-		claimed = res.RowsAffected == 1
-		return res.Error
-	})
-	if err != nil {
-		return false, fmt.Errorf("claim outgoing message %d: %w", id, err)
-	}
-	return claimed, nil
-}
-
-// StartOutgoing claims a pending row for owner's send and counts the send
-// starting, in one write: the request is about to go out (after pacing).
-// It succeeds on the terms of ClaimOutgoing, and only while the row is its
-// chat's oldest pending one (so a chat's messages go in order whoever
-// found them); it commits before the request does, so after a crash a row
-// with a start is known to be a possible repeat, and one without is not.
+// ClaimOutgoing takes a pending row for owner's send, and with start
+// counts the send starting, in one write: the request is about to go out
+// (after pacing). It succeeds when the row is unclaimed, owner's own
+// (resumed after a restart), or held by a process whose heartbeat is older
+// than stale — and only while the row is its chat's oldest pending one (so
+// a chat's messages go in order whoever found them). It commits before the
+// request does, so after a crash a row with a start is known to be a
+// possible repeat, and one without is not. (A callback answer records no
+// start: claimed without.)
 //
 // seen is the row as the caller read it (possibly a while ago, or never
 // from the table: a kicked row): the claim fails unless the row still has
 // its parts sent and, if seen had no start, still has none, so a send
 // that another process started meanwhile (and that may have reached the
 // chat) is never sent again from the start or without its repeat note.
-func (db *DB) StartOutgoing(ctx context.Context, seen Outgoing, owner string, stale time.Time) (bool, error) {
-	now := db.Now()
+func (db *DB) ClaimOutgoing(ctx context.Context, seen Outgoing, owner string, stale time.Time, start bool) (bool, error) {
 	id := seen.ID
+	set, args := "owner = ?", []any{owner}
+	if start {
+		set += ", attempts = attempts + 1, started_at = COALESCE(started_at, ?)"
+		args = append(args, db.Now())
+	}
 	unstarted := ""
 	if seen.StartedAt.IsZero() {
 		unstarted = " AND started_at IS NULL"
 	}
+	args = append(args, id, OutgoingPending, seen.PartsSent, owner, utc(stale))
 	var claimed bool
 	err := db.grouped(ctx, func(ctx context.Context) error {
-		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?)
-		WHERE id = ? AND state = ? AND parts_sent = ?`+unstarted+` AND (owner = '' OR owner = ? OR NOT EXISTS (
-			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))
-		AND NOT EXISTS (SELECT 1 FROM outgoing p WHERE p.state = ? AND p.chat_id = outgoing.chat_id AND p.id < outgoing.id)`,
-			owner, now, id, OutgoingPending, seen.PartsSent, owner, utc(stale), OutgoingPending)
+		res := db.conn(ctx).Exec(`UPDATE outgoing SET `+set+`
+		WHERE id = ? AND state = ? AND parts_sent = ?`+unstarted+` AND `+claimable("outgoing")+`
+		AND NOT `+olderPending("outgoing.chat_id", "outgoing.id"), args...)
 		claimed = res.RowsAffected == 1
 		return res.Error
 	})
 	if err != nil {
-		return false, fmt.Errorf("start sending outgoing message %d: %w", id, err)
+		return false, fmt.Errorf("claim outgoing message %d: %w", id, err)
 	}
 	return claimed, nil
 }
@@ -278,26 +352,6 @@ func (db *DB) Grouped(ctx context.Context, fn func(ctx context.Context) error) e
 		return db.InTx(ctx, fn)
 	}
 	return db.grouped(ctx, fn)
-}
-
-// ClaimOutgoingHead is ClaimOutgoing for a row that must be its chat's
-// oldest pending one (the outbox's callback answers, which record no
-// start).
-func (db *DB) ClaimOutgoingHead(ctx context.Context, id int64, owner string, stale time.Time) (bool, error) {
-	var claimed bool
-	err := db.grouped(ctx, func(ctx context.Context) error {
-		res := db.conn(ctx).Exec(`UPDATE outgoing SET owner = ?
-		WHERE id = ? AND state = ? AND (owner = '' OR owner = ? OR NOT EXISTS (
-			SELECT 1 FROM processes WHERE processes.id = outgoing.owner AND processes.beat_at >= ?))
-		AND NOT EXISTS (SELECT 1 FROM outgoing p WHERE p.state = ? AND p.chat_id = outgoing.chat_id AND p.id < outgoing.id)`,
-			owner, id, OutgoingPending, owner, utc(stale), OutgoingPending)
-		claimed = res.RowsAffected == 1
-		return res.Error
-	})
-	if err != nil {
-		return false, fmt.Errorf("claim outgoing message %d: %w", id, err)
-	}
-	return claimed, nil
 }
 
 // updateOutgoing sets columns of row id, committed with whatever other

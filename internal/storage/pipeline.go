@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -80,10 +79,7 @@ func (db *DB) SetStageProbability(ctx context.Context, viewer *models.User, team
 		return err
 	}
 	row := stageProbabilityRow{TeamID: teamID, Stage: string(stage), Percent: pct, UpdatedAt: db.Now()}
-	err := db.conn(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "team_id"}, {Name: "stage"}},
-		DoUpdates: clause.AssignmentColumns([]string{"percent", "updated_at"}),
-	}).Create(&row).Error
+	err := upsert(db.conn(ctx), &row, []string{"team_id", "stage"}, "percent", "updated_at").Error
 	if err != nil {
 		return fmt.Errorf("set probability of %s for team %d: %w", stage, teamID, err)
 	}

@@ -26,7 +26,7 @@ func TestReleaseDeadClaims(t *testing.T) {
 		if err := db.Beat(ctx, owner); err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := db.ClaimOutgoing(ctx, ids[i], owner, t0.Add(-time.Minute)); err != nil || !ok {
+		if ok, err := db.ClaimOutgoing(ctx, storage.Outgoing{ID: ids[i]}, owner, t0.Add(-time.Minute), false); err != nil || !ok {
 			t.Fatalf("claim: %v %v", ok, err)
 		}
 	}

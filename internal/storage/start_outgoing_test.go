@@ -30,12 +30,12 @@ func TestStartOutgoingRefusesAStaleCopy(t *testing.T) {
 	if err := db.Beat(ctx, "dead"); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := db.StartOutgoing(ctx, copyBefore, "dead", t0.Add(-time.Minute)); err != nil || !ok {
+	if ok, err := db.ClaimOutgoing(ctx, copyBefore, "dead", t0.Add(-time.Minute), true); err != nil || !ok {
 		t.Fatalf("first start: %v %v", ok, err)
 	}
 	clk.Advance(time.Hour) // "dead" stopped beating
 	stale := clk.Now().Add(-time.Minute)
-	if ok, err := db.StartOutgoing(ctx, copyBefore, "me", stale); err != nil || ok {
+	if ok, err := db.ClaimOutgoing(ctx, copyBefore, "me", stale, true); err != nil || ok {
 		t.Fatalf("start from a copy without the row's start: %v %v, want refused", ok, err)
 	}
 	rows, err = db.OutgoingByID(ctx, ids...)
@@ -45,7 +45,7 @@ func TestStartOutgoingRefusesAStaleCopy(t *testing.T) {
 	if rows[0].StartedAt.IsZero() {
 		t.Fatal("the row lost its start")
 	}
-	if ok, err := db.StartOutgoing(ctx, rows[0], "me", stale); err != nil || !ok {
+	if ok, err := db.ClaimOutgoing(ctx, rows[0], "me", stale, true); err != nil || !ok {
 		t.Fatalf("start from the row as it is: %v %v", ok, err)
 	}
 }

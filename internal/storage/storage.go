@@ -197,6 +197,11 @@ var ErrKilled = errors.New("database handle killed (simulated crash)")
 // use it; nothing else should.
 func (db *DB) Kill() { db.killed.Store(true) }
 
+// Killed reports whether Kill was called: a sender about to make a request
+// no database write precedes (a row claimed as it was stored) asks it, so
+// a killed process sends nothing more, as a dead one would not.
+func (db *DB) Killed() bool { return db.killed.Load() }
+
 // IsPostgresDSN reports whether dsn selects PostgreSQL rather than a SQLite file.
 func IsPostgresDSN(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
@@ -296,22 +301,59 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		// Writers queue on the file lock anyway; a few connections serve the
 		// concurrent readers WAL allows without piling up waiting writers.
 		sqlDB.SetMaxOpenConns(8)
+		// Keep the connections the workers use open between statements
+		// (database/sql keeps 2 by default): a new one costs the file's
+		// open and pragmas.
+		sqlDB.SetMaxIdleConns(8)
 	}
-	// Keep the connections the workers use open between statements
-	// (database/sql keeps 2 by default): the inbox's and the outbox's
-	// workers use a dozen or more at once, and a new connection costs a
-	// PostgreSQL backend's start (or a SQLite file's open and pragmas).
-	sqlDB.SetMaxIdleConns(16)
+	db := &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect}
+	if dialect == Postgres {
+		db.SizePool(DefaultWorkers)
+	}
 	if err := sqlDB.Ping(); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	db := &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect}
 	if err := db.countStatements(); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// DefaultWorkers is the inbox's workers unless configured (salesbot run
+// --workers); SizePool is told the number in use.
+const DefaultWorkers = 8
+
+// pgShared is the part of PostgreSQL's pool that no worker holds for
+// long: the outbox's group commits (pgGroups), its reads and the shared
+// send budget (batched, one connection), the head loop and heartbeat, the
+// jobs, the webhook receiver's stores and the metrics' reads. Past it they
+// wait a moment for a connection instead of opening more.
+const pgShared = pgGroups + 8
+
+// SizePool caps PostgreSQL's connections for an inbox of workers workers.
+// Without a cap a burst (webhook deliveries, follow-ups being sent) opens a
+// backend per caller, and a few replicas exhaust the server's
+// max_connections (100 by default) — failing where waiting a millisecond
+// would do. The cap must leave room for what is held for good, or workers
+// would wait for each other forever: each worker's chat-claim session
+// (webhook mode) and its handling transaction, and the process lock;
+// pgShared serves the rest. Three replicas of 4 workers (the replica test)
+// take at most 3 × 25; one of the default 8, 33. All of them are kept
+// open while idle (a backend's start costs more than its idle memory),
+// closing after a quiet while.
+func (db *DB) SizePool(workers int) {
+	if db.dialect != Postgres {
+		return
+	}
+	if workers <= 0 {
+		workers = DefaultWorkers
+	}
+	n := 2*workers + 1 + pgShared
+	db.sql.SetMaxOpenConns(n)
+	db.sql.SetMaxIdleConns(n)
+	db.sql.SetConnMaxIdleTime(5 * time.Minute)
 }
 
 // Close closes the database.
@@ -344,7 +386,17 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	if !db.InTransaction(ctx) {
 		hooks = &commitHooks{}
 		ctx = context.WithValue(ctx, hooksKey{db}, hooks)
+	} else {
+		ctx = context.WithValue(ctx, savepointKey{db}, true)
 	}
+	committed := false
+	defer func() {
+		// Rolled back (an error, or a panic on its way up): undo what was
+		// done in memory for it.
+		if hooks != nil && !committed {
+			hooks.rollBack()
+		}
+	}()
 	err := func() error {
 		defer db.writeLock(ctx)() // released even if fn panics
 		return db.conn(ctx).Transaction(func(tx *gorm.DB) error {
@@ -352,17 +404,60 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 		})
 	}()
 	if err == nil && hooks != nil {
+		committed = true
 		hooks.run()
 	}
 	return err
+}
+
+// savepointKey marks the context of an InTx nested in another (a
+// savepoint): its rollback takes back its writes but runs no hooks.
+type savepointKey struct{ db *DB }
+
+// OnOutcome registers what to do once ctx's transaction is decided:
+// commit after it committed (as AfterCommit), rollback after it rolled
+// back. It registers nothing and reports false in a savepoint (InTx inside
+// InTx), whose rollback would undo its writes and tell nobody. Outside a
+// transaction each statement commits by itself: it reports true and
+// registers nothing; the caller knows the outcome from the statement's
+// error. The outbox uses it to take in memory what a row it stores will
+// need (its chat, held for it) and to give it back if the row never was.
+func (db *DB) OnOutcome(ctx context.Context, commit, rollback func()) bool {
+	if !db.InTransaction(ctx) {
+		return true
+	}
+	h, ok := ctx.Value(hooksKey{db}).(*commitHooks)
+	if !ok || ctx.Value(savepointKey{db}) != nil {
+		return false
+	}
+	h.mu.Lock()
+	if commit != nil {
+		h.fns = append(h.fns, commit)
+	}
+	if rollback != nil {
+		h.undo = append(h.undo, rollback)
+	}
+	h.mu.Unlock()
+	return true
 }
 
 // hooksKey keys the functions to run once the outermost InTx committed.
 type hooksKey struct{ db *DB }
 
 type commitHooks struct {
-	mu  sync.Mutex
-	fns []func()
+	mu   sync.Mutex
+	fns  []func()
+	undo []func() // run instead if it rolls back (OnOutcome)
+}
+
+func (h *commitHooks) rollBack() {
+	h.mu.Lock()
+	undo := h.undo
+	h.fns, h.undo = nil, nil
+	h.mu.Unlock()
+	for _, fn := range undo {
+		fn()
+	}
 }
 
 func (h *commitHooks) add(fn func()) {
@@ -374,7 +469,7 @@ func (h *commitHooks) add(fn func()) {
 func (h *commitHooks) run() {
 	h.mu.Lock()
 	fns := h.fns
-	h.fns = nil
+	h.fns, h.undo = nil, nil
 	h.mu.Unlock()
 	for _, fn := range fns {
 		fn()

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -56,17 +55,12 @@ func migrateTargets(tx *gorm.DB) error {
 	if err := tx.Migrator().CreateTable(&target{}); err != nil {
 		return err
 	}
-	for _, stmt := range []string{
+	return execAll(tx,
 		"ALTER TABLE clients ADD COLUMN created_by BIGINT NOT NULL DEFAULT 0",
 		"UPDATE clients SET created_by = owner_id",
 		"CREATE INDEX idx_clients_team_created ON clients (team_id, created_at)",
 		"CREATE INDEX idx_deals_team_state_closed ON deals (team_id, state, closed_at)",
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // SetTarget stores a target (replacing the one with the same team, scope,
@@ -94,10 +88,7 @@ func (db *DB) SetTarget(ctx context.Context, viewer *models.User, t models.Targe
 	row := targetRow{TeamID: t.TeamID, Scope: string(t.Scope), UserID: t.UserID, Month: t.Month.Key(),
 		Metric: string(t.Metric), Amount: t.Amount, Currency: t.Currency, SetBy: viewer.ID, UpdatedAt: db.Now()}
 	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "team_id"}, {Name: "scope"}, {Name: "user_id"}, {Name: "month"}, {Name: "metric"}},
-			DoUpdates: clause.AssignmentColumns([]string{"amount", "currency", "set_by", "updated_at"}),
-		}).Create(&row)
+		return upsert(g, &row, []string{"team_id", "scope", "user_id", "month", "metric"}, "amount", "currency", "set_by", "updated_at")
 	}).Error
 	if err != nil {
 		return fmt.Errorf("set %s target of team %d (%s %d, %q): %w", t.Metric, t.TeamID, t.Scope, t.UserID, t.Month.Key(), err)

@@ -162,13 +162,7 @@ type senderRow struct {
 // user that does not exist is a nil row and no error.
 func (db *DB) loadUser(ctx context.Context, where string, arg any) (*userRow, *models.User, *SavedForm, error) {
 	var rows []senderRow
-	err := db.conn(ctx).Raw(`SELECT users.*, m.team_id AS m_team_id, t.name AS m_team_name, t.tz AS m_team_tz,
-		m.role AS m_role, m.active AS m_active, t.shared_clients AS m_shared, t.revisit_days AS m_revisit,
-		f.kind AS f_kind, f.state AS f_state, f.updated_at AS f_updated_at
-		FROM users
-		LEFT JOIN (members m JOIN teams t ON t.id = m.team_id) ON m.user_id = users.id
-		LEFT JOIN forms f ON f.user_id = users.id
-		WHERE `+where+` ORDER BY m.id`, arg).Scan(&rows).Error
+	err := db.conn(ctx).Raw(senderSQL(where), arg).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return nil, nil, nil, err
 	}
@@ -186,6 +180,22 @@ func (db *DB) loadUser(ctx context.Context, where string, arg any) (*userRow, *m
 		form = &SavedForm{UserID: row.ID, Kind: *f.FKind, State: json.RawMessage(deref(f.FState)), UpdatedAt: derefTime(f.FUpdatedAt)}
 	}
 	return &row, u, form, nil
+}
+
+// senderSQL is loadUser's query. Each join is an index lookup
+// (idx_members_user_id, then primary keys: TestSenderQueryUsesIndexes); a
+// membership whose team is gone (t.id NULL) is left out, as an inner join
+// would. (SQLite materializes a parenthesized join of members and teams:
+// every membership, every time.)
+func senderSQL(where string) string {
+	return `SELECT users.*, t.id AS m_team_id, t.name AS m_team_name, t.tz AS m_team_tz,
+		m.role AS m_role, m.active AS m_active, t.shared_clients AS m_shared, t.revisit_days AS m_revisit,
+		f.kind AS f_kind, f.state AS f_state, f.updated_at AS f_updated_at
+		FROM users
+		LEFT JOIN members m ON m.user_id = users.id
+		LEFT JOIN teams t ON t.id = m.team_id
+		LEFT JOIN forms f ON f.user_id = users.id
+		WHERE ` + where + ` ORDER BY m.id`
 }
 
 func deref(s *string) string {
