@@ -68,8 +68,13 @@ func (db *DB) StageProbabilities(ctx context.Context, teamID int64) (models.Stag
 	return p, nil
 }
 
-// SetStageProbability stores a team's percent for one stage.
-func (db *DB) SetStageProbability(ctx context.Context, teamID int64, stage models.Stage, pct int) error {
+// SetStageProbability stores a team's percent for one stage, set by
+// viewer, who must manage the team (checked here, as for targets: the
+// weights every pipeline and forecast of the team read).
+func (db *DB) SetStageProbability(ctx context.Context, viewer *models.User, teamID int64, stage models.Stage, pct int) error {
+	if !viewer.SeesTeam(teamID) {
+		return models.Errorf(models.EFORBIDDEN, "err_probability_managers_only", nil)
+	}
 	if err := models.CheckProbability(stage, pct); err != nil {
 		return err
 	}
