@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	i18ntemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
 	"golang.org/x/text/language"
 )
 
@@ -259,7 +260,7 @@ func (c *Catalogue) T(lang, key string, data map[string]any) string {
 	if !ok {
 		l = c.localizers[c.Fallback()]
 	}
-	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data, Funcs: templateFuncs})
+	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data, TemplateParser: templateParser})
 	if err != nil {
 		return key
 	}
@@ -272,7 +273,7 @@ func (c *Catalogue) Has(lang, key string) bool {
 	if !ok {
 		return false
 	}
-	_, tag, err := l.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key, Funcs: templateFuncs})
+	_, tag, err := l.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key, TemplateParser: templateParser})
 	return err == nil && tag == language.Make(lang)
 }
 
@@ -308,6 +309,17 @@ var templateFuncs = template.FuncMap{
 		return c + " " + other
 	},
 }
+
+// templateParser reads catalogue messages with templateFuncs. go-i18n
+// parses a message again on every Localize whose config carries Funcs (it
+// cannot know they never change); ours are fixed, so it may keep each
+// message's parsed template, which it does for a Cacheable parser.
+var templateParser i18ntemplate.Parser = cachedParser{&i18ntemplate.TextParser{Funcs: templateFuncs}}
+
+type cachedParser struct{ *i18ntemplate.TextParser }
+
+// Cacheable lets go-i18n parse each message once.
+func (cachedParser) Cacheable() bool { return true }
 
 // InText is a label as it stands inside a sentence.
 func (l *Language) InText(label string) string {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
@@ -50,21 +51,42 @@ func (b *Bot) visibleTeams(ctx context.Context, r *Request) ([]int64, error) {
 	return ids, nil
 }
 
-// hiddenClient refuses a name that is exactly a teammate's client the user
-// may not see, saying who owns it and offering to ask a manager to share
-// it (the AskShare button, see renderError). Names in teams the user is
-// not in are never looked at.
-func (b *Bot) hiddenClient(ctx context.Context, r *Request, teams []int64, name string) error {
-	h, err := b.store.HiddenClientNamed(ctx, r.User, teams, name)
-	if err != nil || h == nil {
-		return err
-	}
+// refuseHidden refuses a name that is exactly a teammate's client the
+// user may not see (h), saying who owns it and offering to ask a manager
+// to share it (the AskShare button, see renderError). Names in teams the
+// user is not in are never looked at (storage.LookupClient).
+func (b *Bot) refuseHidden(ctx context.Context, r *Request, h *storage.HiddenClient) error {
 	// The ask-to-share button works for this client only: a forged id
 	// would otherwise answer with any teammate's client's name.
 	if err := b.store.SaveShownList(ctx, r.User.ID, shownAskShare, []int64{h.ClientID}); err != nil {
 		return err
 	}
 	return models.Errorf(models.EFORBIDDEN, "client_owned_by", map[string]any{"Client": h.Name, "Owner": h.OwnerName, askShareData: h.ClientID})
+}
+
+// hiddenClient refuses a name that is exactly a teammate's client the user
+// may not see (refuseHidden), for names read without lookupClient.
+func (b *Bot) hiddenClient(ctx context.Context, r *Request, teams []int64, name string) error {
+	h, err := b.store.HiddenClientNamed(ctx, r.User, teams, name)
+	if err != nil || h == nil {
+		return err
+	}
+	return b.refuseHidden(ctx, r, h)
+}
+
+// lookupClient reads a typed client name in teams among the clients the
+// user may see, in one indexed read when the name is a client's; the same
+// name on a teammate's client the user may not see is refused with who
+// owns it (refuseHidden), so it is neither created twice nor a way in.
+func (b *Bot) lookupClient(ctx context.Context, r *Request, teams []int64, name string) (*storage.ClientLookup, error) {
+	l, err := b.store.LookupClient(ctx, r.User, teams, name)
+	if err != nil {
+		return nil, err
+	}
+	if l.Hidden != nil {
+		return nil, b.refuseHidden(ctx, r, l.Hidden)
+	}
+	return l, nil
 }
 
 // canSee is storage's one client-visibility rule for the request's user.
@@ -90,28 +112,25 @@ func (b *Bot) visibleClient(ctx context.Context, r *Request, id int64) (*models.
 }
 
 // matchForWrite looks for a typed client name in the team a visit or
-// objection is logged in, among the clients the user may see. The same
-// name on a teammate's client the user may not see is refused with who
-// owns it (hiddenClient), so it is neither created twice nor a way in.
+// objection is logged in (lookupClient): the client of that name, or the
+// close ones.
 func (b *Bot) matchForWrite(ctx context.Context, r *Request, teamID int64, name string) (*models.Client, []models.NameMatch, error) {
-	// The same name first (one indexed read); only a new or mistyped name
-	// asks the name index for close ones.
-	same, err := b.store.ClientsByKey(ctx, r.User, []int64{teamID}, name)
-	if err != nil || len(same) > 0 {
-		if len(same) > 0 {
-			return same[0], nil, nil
-		}
+	l, close, err := b.lookupForWrite(ctx, r, teamID, name)
+	if l == nil || err != nil {
 		return nil, nil, err
 	}
-	if err := b.hiddenClient(ctx, r, []int64{teamID}, name); err != nil {
-		return nil, nil, err
+	return l.Exact, close, nil
+}
+
+// lookupForWrite is matchForWrite with what the lookup told about the
+// client of that name (its open deals).
+func (b *Bot) lookupForWrite(ctx context.Context, r *Request, teamID int64, name string) (*storage.ClientLookup, []models.NameMatch, error) {
+	l, err := b.lookupClient(ctx, r, []int64{teamID}, name)
+	if err != nil || l.Exact != nil {
+		return l, nil, err
 	}
-	cands, err := b.store.ClientCandidates(ctx, r.User, []int64{teamID}, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	exact, close := models.MatchClient(name, cands, closeLimit)
-	return exact, close, nil
+	_, close := models.MatchClient(name, l.Candidates, closeLimit)
+	return l, close, nil
 }
 
 // findClient looks for a typed client name among the clients the user may
@@ -121,24 +140,17 @@ func (b *Bot) findClient(ctx context.Context, r *Request, name string) (*models.
 	if err != nil {
 		return nil, nil, err
 	}
-	exact, err := b.store.ClientsByKey(ctx, r.User, teams, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	// The same name can exist in two of an admin's teams: the user's own
-	// team first.
-	if len(exact) > 0 {
-		return exact[0], nil, nil
-	}
-	if err := b.hiddenClient(ctx, r, teams, name); err != nil {
+	// The same name can exist in two of an admin's teams: the lowest
+	// team's is taken.
+	l, err := b.lookupClient(ctx, r, teams, name)
+	if err != nil || l.Exact != nil {
+		if l != nil {
+			return l.Exact, nil, err
+		}
 		return nil, nil, err
 	}
 	// Candidates from the name index, never the teams' whole client list.
-	all, err := b.store.ClientCandidates(ctx, r.User, teams, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	_, close := models.MatchClient(name, all, closeLimit)
+	_, close := models.MatchClient(name, l.Candidates, closeLimit)
 	out := make([]*models.Client, len(close))
 	for i, m := range close {
 		out[i] = m.Client
@@ -246,11 +258,24 @@ type clientChoice struct {
 	NewClient  bool    `json:"new_client,omitempty"`
 	Typed      string  `json:"typed,omitempty"`
 	Candidates []int64 `json:"candidates,omitempty"`
+	// found is what the name lookup that chose the client told about it,
+	// in this request only (never stored): the card as read in this
+	// update's transaction and its open deals.
+	found *storage.ClientLookup
 }
 
 func (cc *clientChoice) set(id int64, name string, teamID int64) {
 	cc.ClientID, cc.ClientName, cc.TeamID, cc.NewClient = id, name, teamID, id == 0
-	cc.Typed, cc.Candidates = "", nil
+	cc.Typed, cc.Candidates, cc.found = "", nil, nil
+}
+
+// lookedUp is what this request's name lookup told about the chosen
+// client, nil when it was chosen otherwise (a button, an earlier message).
+func (cc *clientChoice) lookedUp() *storage.ClientLookup {
+	if f := cc.found; f != nil && f.Exact != nil && f.Exact.ID == cc.ClientID && cc.ClientID != 0 {
+		return f
+	}
+	return nil
 }
 
 // setClientFunc records a draft's client (a draft may do more than
@@ -291,13 +316,14 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *
 	if cc.TeamID, err = b.entryTeam(r, cc.TeamID); err != nil {
 		return false, err
 	}
-	exact, near, err := b.matchForWrite(ctx, r, cc.TeamID, name)
+	l, near, err := b.lookupForWrite(ctx, r, cc.TeamID, name)
 	if err != nil {
 		return false, err
 	}
 	switch {
-	case exact != nil:
-		set(exact.ID, exact.Name, exact.TeamID)
+	case l.Exact != nil:
+		set(l.Exact.ID, l.Exact.Name, l.Exact.TeamID)
+		cc.found = l
 	case len(near) > 0:
 		ids := make([]int64, len(near))
 		for i, m := range near {
@@ -313,7 +339,9 @@ func (b *Bot) resolveClient(ctx context.Context, r *Request, answer string, cc *
 
 // settleClient makes sure a draft's client is known before it is saved
 // (a quick entry may name none, or a name close to several): it asks the
-// form's "client" or "client_pick" step instead, and reports asked.
+// form's "client" or "client_pick" step instead, and reports asked. store
+// writes the draft to st before a step is asked; a caller that goes on to
+// ask a step of its own stores the draft first.
 func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind string, cc *clientChoice, set setClientFunc, store func()) (asked bool, err error) {
 	if cc.ClientID != 0 || cc.NewClient {
 		return false, nil
@@ -326,8 +354,8 @@ func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind 
 	if err != nil {
 		return true, err
 	}
-	store()
 	if jump {
+		store()
 		return true, b.AskStep(ctx, r, kind, "client_pick", st)
 	}
 	return false, nil

@@ -359,14 +359,19 @@ func (b *Bot) cardButtons(r *Request, c *models.Client) [][]outbox.Button {
 	return [][]outbox.Button{row1, row2}
 }
 
-// askGradeOnce asks for the grade of a client that /visit created, once.
+// askGradeOnce asks for the grade of a client an entry created, once.
 func (b *Bot) askGradeOnce(ctx context.Context, r *Request, c *models.Client) error {
 	first, err := b.store.MarkGradeAsked(ctx, c.ID)
 	if err != nil || !first {
 		return err
 	}
-	r.reply(r.t("client_ask_grade", map[string]any{"Client": c.Name}), gradeButtons(r, c.ID, true))
+	askGrade(r, c)
 	return nil
+}
+
+// askGrade asks for the grade of a client just created.
+func askGrade(r *Request, c *models.Client) {
+	r.reply(r.t("client_ask_grade", map[string]any{"Client": c.Name}), gradeButtons(r, c.ID, true))
 }
 
 func gradeButtons(r *Request, id int64, later bool) [][]outbox.Button {

@@ -170,6 +170,7 @@ func (b *Bot) dealFormDone(ctx context.Context, r *Request, st *FormState) error
 		return err
 	}
 	if d.Deal.Title == "" {
+		dealDrafts.store(st, d)
 		return b.AskStep(ctx, r, "deal", "title", st)
 	}
 	c := &models.Client{ID: d.ClientID, Name: d.ClientName}

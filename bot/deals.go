@@ -433,8 +433,13 @@ func (b *Bot) closeDeal(ctx context.Context, r *Request, won bool, rest string) 
 		return err
 	}
 	client := b.sayClosed(ctx, r, d)
-	if d.State == models.DealWon {
+	switch {
+	case d.State == models.DealWon:
 		return b.askReferrals(ctx, r, d, client)
+	case d.LostReason == models.LostCompetitor && d.LostTo == "":
+		// "/deal lost Acme competitor" names none: which one is asked, as
+		// after the reason button (the words too, unless typed).
+		return b.askLostNote(ctx, r, d)
 	}
 	return nil
 }

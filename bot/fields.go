@@ -301,11 +301,17 @@ func (k draftStore[R, D]) update(st *FormState, fn func(d *D) error) error {
 	return nil
 }
 
+// state is a form of kind holding draft d: what a quick entry hands to the
+// form's done step, or a form starts with.
+func (k draftStore[R, D]) state(kind string, d *D) *FormState {
+	st := &FormState{Kind: kind}
+	k.store(st, d)
+	return st
+}
+
 // startForm begins a form of kind with draft d.
 func startForm[R, D any](ctx context.Context, b *Bot, r *Request, kind string, drafts draftStore[R, D], d *D) error {
-	st := &FormState{}
-	drafts.store(st, d)
-	return b.StartForm(ctx, r, kind, st.Data)
+	return b.StartForm(ctx, r, kind, drafts.state(kind, d).Data)
 }
 
 // marshalDraft writes a draft as one JSON object: the draft's own fields

@@ -64,13 +64,9 @@ func (b *Bot) accessLine(ctx context.Context, r *Request, a *storage.AccessChang
 // teamHistory is /team history [TEAM]: the team's membership changes,
 // reassignments and shares, newest first (managers of the team).
 func (b *Bot) teamHistory(ctx context.Context, r *Request, name string) error {
-	team, err := b.teamFor(ctx, r, name)
+	team, err := b.managedTeamFor(ctx, r, name)
 	if err != nil {
 		return err
-	}
-	if !r.User.CanManage(team.ID) {
-		r.say("err_not_your_team", nil)
-		return nil
 	}
 	changes, err := b.store.TeamChanges(ctx, team.ID, teamHistoryLimit)
 	if err != nil {

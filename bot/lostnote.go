@@ -3,7 +3,8 @@ package bot
 // Filing a deal as lost is a short form, so that "why we lose" can be
 // counted: the reason from the list (buttons; skipped when typed with
 // the command), then for a loss to a competitor which one (the deal's
-// competitors as buttons, or a name typed), then the client's words
+// competitors as buttons, or a name typed; skipped when typed with the
+// command), then the client's words
 // (skipped when typed with the command). The deal is filed as lost the
 // moment the reason is known; what follows is added to it, and Skip keeps
 // it filed with what it has. A command ends the form, nothing to lose.
@@ -32,10 +33,12 @@ func (b *Bot) askLostReason(ctx context.Context, r *Request, dealID int64, words
 }
 
 // askLostNote starts the lost-deal form for deal d, just filed as lost by
-// a reason button: it asks the rest.
+// a reason button or typed with its reason but no competitor: it asks the
+// rest (the client's words filed with it are not asked again).
 func (b *Bot) askLostNote(ctx context.Context, r *Request, d *models.Deal) error {
 	return b.StartForm(ctx, r, "lostwhy", map[string]string{
-		"deal": strconv.FormatInt(d.ID, 10), "title": d.Title, "reason": string(d.LostReason), "filed": "1"})
+		"deal": strconv.FormatInt(d.ID, 10), "title": d.Title, "reason": string(d.LostReason), "filed": "1",
+		"words": d.LostWords, "typed_words": d.LostWords})
 }
 
 func (b *Bot) lostNoteForm() *Form {

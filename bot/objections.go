@@ -89,9 +89,7 @@ func (b *Bot) cmdObjection(ctx context.Context, r *Request) error {
 		}
 		return err
 	}
-	st := &FormState{Kind: "objection"}
-	objectionDrafts.store(st, d)
-	return b.objectionDone(ctx, r, st)
+	return b.objectionDone(ctx, r, objectionDrafts.state("objection", d))
 }
 
 // objectionDone saves the objection, asking first what the quick entry
@@ -103,6 +101,7 @@ func (b *Bot) objectionDone(ctx context.Context, r *Request, st *FormState) erro
 	}
 	if d.Objection.Category == "" {
 		r.say("objection_need_category", nil)
+		objectionDrafts.store(st, d)
 		return b.AskStep(ctx, r, "objection", "category", st)
 	}
 	in := &storage.NewObjection{Objection: d.Objection}

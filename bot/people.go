@@ -112,6 +112,19 @@ func (b *Bot) teamFor(ctx context.Context, r *Request, name string) (*models.Tea
 	return nil, models.Errorf(models.EINVALID, "err_need_team", map[string]any{"Teams": names})
 }
 
+// managedTeamFor is teamFor for what only the team's managers may do (and
+// admins): a team the user is only a rep of is refused.
+func (b *Bot) managedTeamFor(ctx context.Context, r *Request, name string) (*models.Team, error) {
+	team, err := b.teamFor(ctx, r, name)
+	if err != nil {
+		return nil, err
+	}
+	if !r.User.CanManage(team.ID) {
+		return nil, models.Errorf(models.EFORBIDDEN, "err_not_your_team", nil)
+	}
+	return team, nil
+}
+
 // visibleTeamNames names the teams a user may see: every team for an
 // admin, else their active teams.
 func (b *Bot) visibleTeamNames(ctx context.Context, r *Request) string {
@@ -145,13 +158,9 @@ func (b *Bot) cmdInvite(ctx context.Context, r *Request) error {
 			return models.Errorf(models.EINVALID, "err_role_unknown", map[string]any{"Value": first})
 		}
 	}
-	team, err := b.teamFor(ctx, r, rest)
+	team, err := b.managedTeamFor(ctx, r, rest)
 	if err != nil {
 		return err
-	}
-	if !r.User.CanManage(team.ID) {
-		r.say("err_not_your_team", nil)
-		return nil
 	}
 	inv, err := b.store.CreateInvite(ctx, team.ID, role, r.User.ID, b.cfg.InviteTTL)
 	if err != nil {

@@ -119,6 +119,28 @@ func TestPromote(t *testing.T) {
 	apptest.MustContain(t, h.Send(bob, "/invite"), "/invite is for managers only.")
 }
 
+// A manager of one team who is only a rep in another may not invite to,
+// change or read the history of that other team; nothing changes there.
+func TestManagerActsOnlyOnTeamsTheyManage(t *testing.T) {
+	h := apptest.New(t)
+	h.Member(bob, "North", "manager")
+	h.Member(bob, "South", "rep")
+	for _, text := range []string{"/invite rep South", "/settings South revisit 3", "/settings South", "/team history South"} {
+		got := h.Send(bob, text)
+		if apptest.Joined(got) != "You can only manage members of your own teams." {
+			t.Fatalf("%s: got %q", text, apptest.Texts(got))
+		}
+	}
+	south, err := h.App.DB.TeamByName(t.Context(), "South")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if south.RevisitDays == 3 {
+		t.Fatal("a rep of South changed its settings")
+	}
+	apptest.MustContain(t, h.Send(bob, "/invite rep North"), "Invite to North as rep")
+}
+
 func TestLanguageSwitch(t *testing.T) {
 	h := apptest.New(t)
 	h.Send(bob, "/start "+invite(t, h, "rep North"))

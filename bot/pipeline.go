@@ -127,7 +127,7 @@ func (b *Bot) notTeamNorMonth(ctx context.Context, r *Request, rest, key string)
 // target, with a chart. Managers see their teams'; a rep sees their own.
 func (b *Bot) cmdPipeline(ctx context.Context, r *Request) error {
 	return b.eachTeamMonth(ctx, r, false, "err_pipeline_month", func(team *models.Team, rep int64, month models.Month) ([]outbox.Message, error) {
-		p, err := b.reports.Pipeline(ctx, team, rep, month)
+		p, err := b.reports.Pipeline(ctx, r.User, team, rep, month)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +140,7 @@ func (b *Bot) cmdPipeline(ctx context.Context, r *Request) error {
 // Managers get their teams'; a rep their own.
 func (b *Bot) cmdMonth(ctx context.Context, r *Request) error {
 	return b.eachTeamMonth(ctx, r, true, "err_month_arg", func(team *models.Team, rep int64, month models.Month) ([]outbox.Message, error) {
-		m, err := b.reports.MonthReview(ctx, team, rep, month)
+		m, err := b.reports.MonthReview(ctx, r.User, team, rep, month)
 		if err != nil {
 			return nil, err
 		}

@@ -355,7 +355,7 @@ func (b *Bot) showPlans(ctx context.Context, r *Request, team *models.Team) erro
 	var blocks []string
 	var change []outbox.Button
 	for i, w := range []models.Week{this, this.Next()} {
-		rw, err := b.reports.RepWeek(ctx, team, r.User.ID, w)
+		rw, err := b.reports.RepWeek(ctx, r.User, team, r.User.ID, w)
 		if err != nil {
 			return err
 		}
@@ -422,7 +422,7 @@ func (b *Bot) cmdMe(ctx context.Context, r *Request) error {
 		return err
 	}
 	w := models.WeekOf(r.Now, team.Location())
-	rw, err := b.reports.RepWeek(ctx, team, r.User.ID, w)
+	rw, err := b.reports.RepWeek(ctx, r.User, team, r.User.ID, w)
 	if err != nil {
 		return err
 	}

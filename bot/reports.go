@@ -96,7 +96,7 @@ func (b *Bot) cmdDigest(ctx context.Context, r *Request) error {
 		if err != nil {
 			return b.notTeamNorDay(ctx, r, rest, err)
 		}
-		d, err := b.reports.DailyDigest(ctx, team, day)
+		d, err := b.reports.DailyDigest(ctx, r.User, team, day)
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (b *Bot) cmdWeek(ctx context.Context, r *Request) error {
 			}
 			week = models.WeekOfDate(day)
 		}
-		s, err := b.reports.WeeklySummary(ctx, team, week)
+		s, err := b.reports.WeeklySummary(ctx, r.User, team, week)
 		if err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	if keyAt >= 0 {
 		teamName = strings.Join(fields[:keyAt], " ")
 	}
-	team, err := b.teamFor(ctx, r, strings.TrimSpace(teamName))
+	team, err := b.managedTeamFor(ctx, r, strings.TrimSpace(teamName))
 	if models.ErrorCode(err) == models.ENOTFOUND && keyAt < 0 && len(fields) > 0 {
 		// No setting word: "/settings foo bar" names an unknown key (after
 		// a team's name, if it starts with one), not a team "foo bar".
@@ -42,10 +42,6 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	}
 	if err != nil {
 		return err
-	}
-	if !r.User.CanManage(team.ID) {
-		r.say("err_not_your_team", nil)
-		return nil
 	}
 	if keyAt < 0 {
 		page, err := b.settingsPage(ctx, r, team)

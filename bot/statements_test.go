@@ -46,8 +46,8 @@ func TestStatementBudget(t *testing.T) {
 		want   string
 	}{
 		{"help", 7, func(int) string { return "/help" }, "/visit"},
-		{"visit", 29, func(i int) string { return fmt.Sprintf("/visit Client %d Trading; demo; warm; next: call", i+1) }, "Visit saved"},
-		{"visit-new-client", 36, func(i int) string { return fmt.Sprintf("/visit Zeta Works %d; demo; warm", i) }, "Zeta Works"},
+		{"visit", 14, func(i int) string { return fmt.Sprintf("/visit Client %d Trading; demo; warm; next: call", i+1) }, "Visit saved"},
+		{"visit-new-client", 20, func(i int) string { return fmt.Sprintf("/visit Zeta Works %d; demo; warm", i) }, "Zeta Works"},
 	} {
 		got := statementsPer(t, h, bob, 20, c.text, c.want)
 		t.Logf("%s: %.1f statements a message", c.name, got)

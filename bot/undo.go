@@ -51,22 +51,28 @@ func undoButtons(r *Request, kind string, id int64) [][]outbox.Button {
 
 // askUndoVisit shows what undoing the user's visit would do.
 func (b *Bot) askUndoVisit(ctx context.Context, r *Request, id int64) error {
-	v, fx, err := b.store.UndoVisitEffect(ctx, id)
+	v, fx, err := b.store.UndoVisitEffect(ctx, r.User, id)
 	if err != nil {
-		return err
+		return undoRefused(r, err)
 	}
-	return askUndo(r, v.RepID, v.TeamID, v.CreatedAt, r.t("undo_ask_visit", map[string]any{"Client": fx.Client.Name, "At": r.time(v.At)}), fx, "v", v.ID)
+	return askUndo(r, v.CreatedAt, r.t("undo_ask_visit", map[string]any{"Client": fx.Client.Name, "At": r.time(v.At)}), fx, "v", v.ID)
 }
 
-// askUndo asks whether to undo one of the user's entries (rep's, in team
-// teamID, logged at createdAt; kind:id in the buttons): the question, then
-// what undoing it would do (fx). As entryScope: only the user's own, in a
-// team they are still in (the Undo button reads it so).
-func askUndo(r *Request, repID, teamID int64, createdAt time.Time, question string, fx *models.UndoEffect, kind string, id int64) error {
-	if repID != r.User.ID || r.User.RoleIn(teamID) == models.RoleNone {
+// undoRefused answers an entry storage would not let the user take back
+// (storage's undoable: only their own, in a team they are still in) as a
+// button that no longer works; other errors pass.
+func undoRefused(r *Request, err error) error {
+	if models.ErrorCode(err) == models.ENOTFOUND {
 		r.say("button_stale", nil)
 		return nil
 	}
+	return err
+}
+
+// askUndo asks whether to undo one of the user's entries (logged at
+// createdAt; kind:id in the buttons): the question, then what undoing it
+// would do (fx).
+func askUndo(r *Request, createdAt time.Time, question string, fx *models.UndoEffect, kind string, id int64) error {
 	if err := undoTooOld(r, createdAt); err != nil {
 		return err
 	}
@@ -81,9 +87,9 @@ func (b *Bot) undoVisit(ctx context.Context, r *Request, v *models.Visit, questi
 	if err := undoTooOld(r, v.CreatedAt); err != nil {
 		return err
 	}
-	s, err := b.store.UndoVisit(ctx, v.ID)
+	s, err := b.store.UndoVisit(ctx, r.User, v.ID)
 	if err != nil {
-		return err
+		return undoRefused(r, err)
 	}
 	lines := append([]string{r.t("visit_undone", map[string]any{"Client": s.Undo.Client.Name, "At": r.time(v.At)})}, undoLines(r, s.Undo, true)...)
 	r.reply(strings.Join(lines, "\n"), nil)
@@ -93,26 +99,22 @@ func (b *Bot) undoVisit(ctx context.Context, r *Request, v *models.Visit, questi
 
 // askUndoObjection shows what undoing the user's objection would do.
 func (b *Bot) askUndoObjection(ctx context.Context, r *Request, id int64) error {
-	o, fx, err := b.store.UndoObjectionEffect(ctx, id)
+	o, fx, err := b.store.UndoObjectionEffect(ctx, r.User, id)
 	if err != nil {
-		return err
+		return undoRefused(r, err)
 	}
-	return askUndo(r, o.RepID, o.TeamID, o.CreatedAt, r.t("undo_ask_objection", map[string]any{"Client": fx.Client.Name, "Category": r.category(o.Category)}), fx, "o", o.ID)
+	return askUndo(r, o.CreatedAt, r.t("undo_ask_objection", map[string]any{"Client": fx.Client.Name, "Category": r.category(o.Category)}), fx, "o", o.ID)
 }
 
 // undoObjection takes back one of the user's objections of the undo
 // window, after its question.
 func (b *Bot) undoObjection(ctx context.Context, r *Request, o *models.Objection, questionID int) error {
-	if o.RepID != r.User.ID {
-		r.say("button_stale", nil)
-		return nil
-	}
 	if err := undoTooOld(r, o.CreatedAt); err != nil {
 		return err
 	}
-	_, fx, err := b.store.UndoObjection(ctx, o.ID)
+	_, fx, err := b.store.UndoObjection(ctx, r.User, o.ID)
 	if err != nil {
-		return err
+		return undoRefused(r, err)
 	}
 	lines := append([]string{r.t("objection_undone", map[string]any{"Client": fx.Client.Name, "Category": r.category(o.Category)})}, undoLines(r, fx, true)...)
 	r.reply(strings.Join(lines, "\n"), nil)

@@ -122,7 +122,7 @@ func (b *Bot) followUpLine(ctx context.Context, r *Request, s *storage.SavedVisi
 		}
 		return r.t("followup_none", nil)
 	case s.Visit.NextVisitAt == nil:
-		days, _ := b.teamRevisit(ctx, s.Visit.TeamID)
+		days := b.revisitDays(ctx, r, s.Visit.TeamID)
 		return r.t("followup_rule", map[string]any{"At": r.time(f.DueAt), "Days": days})
 	}
 	return r.t("followup_at", map[string]any{"At": r.time(f.DueAt)})

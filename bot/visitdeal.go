@@ -31,25 +31,34 @@ func (b *Bot) openDealsOf(ctx context.Context, r *Request, clientID int64) ([]*m
 }
 
 // settleDeal links the draft to its client's open deal, asking (the
-// "deal" step) when there are several. It reports whether it asked.
-func (b *Bot) settleDeal(ctx context.Context, r *Request, st *FormState, d *visitDraft) (bool, error) {
+// "deal" step, through ask) when there are several. It reports whether it
+// asked.
+func (b *Bot) settleDeal(ctx context.Context, r *Request, d *visitDraft, ask func(step string) error) (bool, error) {
 	if d.DealAsked || d.ClientID == 0 {
 		return false, nil
 	}
-	open, err := b.openDealsOf(ctx, r, d.ClientID)
-	if err != nil {
-		return false, err
+	var n int
+	var first int64
+	if l := d.lookedUp(); l != nil {
+		// The name lookup counted them.
+		n, first = l.OpenDeals, l.OpenDeal
+	} else {
+		open, err := b.openDealsOf(ctx, r, d.ClientID)
+		if err != nil {
+			return false, err
+		}
+		if n = len(open); n > 0 {
+			first = open[0].ID
+		}
 	}
-	switch len(open) {
+	switch n {
 	case 0:
 		d.DealAsked = true
 	case 1:
-		d.DealID, d.DealAsked = open[0].ID, true
+		d.DealID, d.DealAsked = first, true
 	default:
-		visitDrafts.store(st, d)
-		return true, b.AskStep(ctx, r, "visit", "deal", st)
+		return true, ask(string(models.FieldDeal))
 	}
-	visitDrafts.store(st, d)
 	return false, nil
 }
 

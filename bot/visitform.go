@@ -311,6 +311,16 @@ func (b *Bot) teamRevisit(ctx context.Context, teamID int64) (int, models.Workin
 	return models.RevisitInterval(t.RevisitDays), t.Hours
 }
 
+// revisitDays is the team's revisit interval: from the user's membership
+// (read with the user, in this update's transaction), else the team's.
+func (b *Bot) revisitDays(ctx context.Context, r *Request, teamID int64) int {
+	if m, ok := r.User.Membership(teamID); ok {
+		return models.RevisitInterval(m.RevisitDays)
+	}
+	days, _ := b.teamRevisit(ctx, teamID)
+	return days
+}
+
 // nextChoices offers the next visit: the team's rule (its date kept in the
 // draft for the prompt), 2 days, 2 weeks, a date, or none.
 func (b *Bot) nextChoices(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {

@@ -8,6 +8,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"time"
 
 	"salesbot/internal/quick"
 	"salesbot/internal/storage"
@@ -41,34 +42,39 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	if err := d.check(); err != nil {
 		return err
 	}
-	st := &FormState{Kind: "visit"}
-	visitDrafts.store(st, d)
-	return b.visitDone(ctx, r, st)
+	return b.finishVisit(ctx, r, &FormState{Kind: "visit"}, d)
 }
 
-// visitDone saves the draft, first asking (through the form's steps) what
-// it still lacks: the client, a choice between close names, or a next
-// visit that is not in the past.
+// visitDone is the visit form's Done: it saves the form's draft.
 func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
-	d := visitDrafts.of(st)
+	return b.finishVisit(ctx, r, st, visitDrafts.of(st))
+}
+
+// finishVisit saves draft d, first asking (through the form's steps) what
+// it still lacks: the client, a choice between close names, the deal, or
+// a next visit that is not in the past. d is stored in st only when a step
+// is asked: a visit saved at once never writes its draft out.
+func (b *Bot) finishVisit(ctx context.Context, r *Request, st *FormState, d *visitDraft) error {
+	ask := func(step string) error {
+		visitDrafts.store(st, d)
+		return b.AskStep(ctx, r, "visit", step, st)
+	}
 	if asked, err := b.settleClient(ctx, r, st, "visit", &d.clientChoice, d.setClient, func() { visitDrafts.store(st, d) }); asked || err != nil {
 		return err
 	}
-	if asked, err := b.settleDeal(ctx, r, st, d); asked || err != nil {
+	if asked, err := b.settleDeal(ctx, r, d, ask); asked || err != nil {
 		return err
 	}
 	if err := models.CheckVisitTime(d.at(r.Now), r.Now); err != nil {
 		d.At = nil
-		visitDrafts.store(st, d)
 		b.renderError(r, err)
-		return b.AskStep(ctx, r, "visit", "when", st)
+		return ask("when")
 	}
 	if d.NextAt != nil && !d.NextAt.After(r.Now) {
 		past := *d.NextAt
 		d.NextAt = nil
-		visitDrafts.store(st, d)
 		r.say("err_next_visit_past", map[string]any{"At": r.time(past)})
-		return b.AskStep(ctx, r, "visit", "next", st)
+		return ask("next")
 	}
 	if err := d.check(); err != nil {
 		return err
@@ -77,7 +83,7 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 		r.say("visit_again_dropped", map[string]any{"Client": d.ClientName})
 		return nil
 	}
-	if d.EditID == 0 && !d.Again {
+	if d.EditID == 0 && !d.Again && b.mayDouble(d, r.Now) {
 		v := d.record()
 		v.RepID, v.At = r.User.ID, d.at(r.Now)
 		met := make([]string, len(d.Contacts))
@@ -90,11 +96,20 @@ func (b *Bot) visitDone(ctx context.Context, r *Request, st *FormState) error {
 		}
 		if same != nil {
 			d.SameAt = &same.At
-			visitDrafts.store(st, d)
-			return b.AskStep(ctx, r, "visit", "again", st)
+			return ask("again")
 		}
 	}
 	return b.saveVisit(ctx, r, d)
+}
+
+// mayDouble reports whether the draft's visit may double an earlier one,
+// so that SameVisit must look: not when the card read in this request says
+// the client's newest visit is older than the window (or none).
+func (b *Bot) mayDouble(d *visitDraft, now time.Time) bool {
+	if l := d.lookedUp(); l != nil {
+		return models.MayDouble(l.Exact.LastVisitAt, d.at(now))
+	}
+	return d.ClientID != 0
 }
 
 func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
@@ -105,7 +120,9 @@ func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
 		if err != nil {
 			return err
 		}
-		in.NewClient = &models.Client{TeamID: team, Name: d.ClientName, OwnerID: r.User.ID}
+		// A new visit asks for the new client's grade (askGrade below): the
+		// card is created as asked, so the question goes out once.
+		in.NewClient = &models.Client{TeamID: team, Name: d.ClientName, OwnerID: r.User.ID, GradeAsked: d.EditID == 0}
 	}
 	for _, c := range d.Contacts {
 		in.Contacts = append(in.Contacts, models.Contact{ID: c.ID, Name: c.Name, Title: c.Title, Roles: c.Roles})
@@ -124,7 +141,7 @@ func (b *Bot) saveVisit(ctx context.Context, r *Request, d *visitDraft) error {
 	}
 	b.visitConfirmation(ctx, r, d, saved)
 	if saved.Visit.ClientCreated && d.EditID == 0 && saved.Client.Grade == models.GradeNone {
-		return b.askGradeOnce(ctx, r, saved.Client)
+		askGrade(r, saved.Client)
 	}
 	return nil
 }

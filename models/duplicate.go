@@ -34,6 +34,14 @@ func NearInTime(a, b time.Time) bool {
 	return d < DuplicateWindow && d > -DuplicateWindow
 }
 
+// MayDouble reports whether a visit at at may double one of a client
+// whose newest visit is at last (zero: none): only a visit within
+// DuplicateWindow of it can, and there is none unless the newest visit
+// is later than at-DuplicateWindow.
+func MayDouble(last, at time.Time) bool {
+	return !last.IsZero() && last.Sub(at) > -DuplicateWindow
+}
+
 func foldedSet(names []string) []string {
 	out := make([]string, 0, len(names))
 	for _, n := range names {

@@ -36,3 +36,30 @@ func TestSameParts(t *testing.T) {
 		t.Error("the window is not an hour")
 	}
 }
+
+// A visit may double only a visit within the window, so a client whose
+// newest visit is older than that has none it may double.
+func TestMayDouble(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		last time.Time
+		want bool
+	}{
+		{time.Time{}, false},
+		{at.Add(-DuplicateWindow), false},
+		{at.Add(-DuplicateWindow + time.Nanosecond), true},
+		{at, true},
+		{at.Add(3 * DuplicateWindow), true}, // a later visit; the one within the window may be before it
+	} {
+		if got := MayDouble(c.last, at); got != c.want {
+			t.Errorf("MayDouble(%v, %v) = %v, want %v", c.last, at, got, c.want)
+		}
+		// Whenever a visit near in time exists, last is at least as new.
+		if c.last.IsZero() {
+			continue
+		}
+		if NearInTime(c.last, at) && !MayDouble(c.last, at) {
+			t.Errorf("a visit at %v is near %v, yet MayDouble says none may be", c.last, at)
+		}
+	}
+}

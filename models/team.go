@@ -176,6 +176,9 @@ type Membership struct {
 	Role   Role
 	// SharedClients is the team's setting: its reps see all its clients.
 	SharedClients bool
+	// RevisitDays is the team's revisit interval as stored (0: the
+	// default; RevisitInterval reads it).
+	RevisitDays int
 	// Active is false once a manager deactivated the member in this team;
 	// only an invite to the same team makes it active again.
 	Active bool

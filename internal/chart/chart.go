@@ -258,11 +258,12 @@ func WeeklyPNG(w Weekly) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// barArea is where a panel's n bars stand: below its head (head pixels
-// from y0) and above the names under them (foot pixels from y1), right of
-// the value axis. With no bars it writes empty there instead and says
-// false.
-func (c canvas) barArea(n int, empty string, x0, y0, y1, head, foot int) (left, top, bottom int, ok bool) {
+// barArea writes a bar panel's title and says where its n bars stand:
+// below its head (head pixels from y0) and above the names under them
+// (foot pixels from y1), right of the value axis. With no bars it writes
+// empty there instead and says false.
+func (c canvas) barArea(title string, n int, empty string, x0, y0, y1, head, foot int) (left, top, bottom int, ok bool) {
+	c.text(title, 16, colText, x0, y0+14)
 	left, top, bottom = x0+40, y0+head, y1-foot
 	if n == 0 {
 		c.text(empty, 14, colAxis, left, (top+bottom)/2)
@@ -271,10 +272,12 @@ func (c canvas) barArea(n int, empty string, x0, y0, y1, head, foot int) (left, 
 	return left, top, bottom, true
 }
 
-// valueAxis draws a bar chart's value axis over [left, x1]: a gridline and
-// its number (with unit) every step from 0 to yMax, at the height yOf
-// gives it, then the base line at bottom.
-func (c canvas) valueAxis(left, x1, bottom, yMax, step int, unit string, yOf func(int) int) {
+// valueAxis draws a bar chart's value axis over [left, x1] for values 0 to
+// yMax between bottom and top: a gridline and its number (with unit) every
+// step, then the base line at bottom. It returns the height of a value
+// (one above yMax at top).
+func (c canvas) valueAxis(left, top, x1, bottom, yMax, step int, unit string) (yOf func(int) int) {
+	yOf = func(v int) int { return bottom - (bottom-top)*min(v, yMax)/yMax }
 	for v := 0; v <= yMax; v += step {
 		y := yOf(v)
 		c.line(left, y, x1, y, colGrid)
@@ -282,11 +285,11 @@ func (c canvas) valueAxis(left, x1, bottom, yMax, step int, unit string, yOf fun
 		c.text(s, 12, colAxis, left-8-c.measure(s, 12).Width(), y+5)
 	}
 	c.line(left, bottom, x1, bottom, colAxis)
+	return yOf
 }
 
 func repPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
-	c.text(w.RepsTitle, 16, colText, x0, y0+14)
-	left, top, bottom, ok := c.barArea(len(w.Reps), w.Empty, x0, y0, y1, 40, 40)
+	left, top, bottom, ok := c.barArea(w.RepsTitle, len(w.Reps), w.Empty, x0, y0, y1, 40, 40)
 	if !ok {
 		return
 	}
@@ -295,8 +298,7 @@ func repPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 		maxV = max(maxV, rb.Planned, rb.Done, rb.Visits)
 	}
 	yMax, step := niceMax(maxV)
-	yOf := func(v int) int { return bottom - (bottom-top)*v/yMax }
-	c.valueAxis(left, x1, bottom, yMax, step, "", yOf)
+	yOf := c.valueAxis(left, top, x1, bottom, yMax, step, "")
 	slot := (x1 - left) / len(w.Reps)
 	bw := min(max(slot*2/9, 3), 40)
 	for i, rb := range w.Reps {
@@ -350,8 +352,7 @@ func objPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 // at pace and at 100 %.
 func targetPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 	t := w.Targets
-	c.text(t.Title, 16, colText, x0, y0+14)
-	left, top, bottom, ok := c.barArea(len(t.Reps), w.Empty, x0, y0, y1, 40, 30)
+	left, top, bottom, ok := c.barArea(t.Title, len(t.Reps), w.Empty, x0, y0, y1, 40, 30)
 	if !ok {
 		return
 	}
@@ -368,8 +369,7 @@ func targetPanel(c canvas, w Weekly, x0, y0, x1, y1 int) {
 		step = 50
 	}
 	yMax := (maxV + step - 1) / step * step
-	yOf := func(v int) int { return bottom - (bottom-top)*min(v, yMax)/yMax }
-	c.valueAxis(left, x1, bottom, yMax, step, "%", yOf)
+	yOf := c.valueAxis(left, top, x1, bottom, yMax, step, "%")
 	c.line(left, yOf(100), x1, yOf(100), colAxis)
 	slot := (x1 - left) / len(t.Reps)
 	bw := min(max(slot/2, 4), 60)

@@ -129,14 +129,13 @@ func funnelPanel(c canvas, p Pipeline, x0, y0, x1, y1 int) {
 }
 
 func forecastPanel(c canvas, p Pipeline, x0, y0, x1, y1 int) {
-	c.text(p.RepsTitle, 16, colText, x0, y0+14)
 	lx := x0
 	for i, col := range []drawing.Color{colWon, colWeighted, colTarget} {
 		c.rect(lx, y0+26, lx+14, y0+40, col)
 		b := c.text(p.Legend[i], 13, colText, lx+20, y0+39)
 		lx += 20 + b.Width() + 18
 	}
-	left, top, bottom, ok := c.barArea(len(p.Reps), p.Empty, x0, y0, y1, 60, 40)
+	left, top, bottom, ok := c.barArea(p.RepsTitle, len(p.Reps), p.Empty, x0, y0, y1, 60, 40)
 	if !ok {
 		return
 	}
@@ -146,7 +145,7 @@ func forecastPanel(c canvas, p Pipeline, x0, y0, x1, y1 int) {
 	}
 	yMax, step := niceMax(int(math.Ceil(maxV)))
 	yOf := func(v float64) int { return bottom - int(float64(bottom-top)*v/float64(yMax)) }
-	c.valueAxis(left, x1, bottom, yMax, step, "", func(v int) int { return yOf(float64(v)) })
+	c.valueAxis(left, top, x1, bottom, yMax, step, "")
 	slot := (x1 - left) / len(p.Reps)
 	bw := min(max(slot/2, 4), 60)
 	for i, r := range p.Reps {

@@ -94,11 +94,18 @@ type Quantity struct {
 }
 
 // ParseQuantity reads a quantity as people type it: "20", "20台", "20 units",
-// "20 trucks", "1,200 pcs", "2万台". It refuses a fraction, zero, a negative
-// and anything above MaxQuantity.
+// "20 trucks", "1,200 pcs", "2万台", and in Chinese numerals "二十台",
+// "两百套", "一千二百件". It refuses a fraction, zero, a negative and
+// anything above MaxQuantity.
 func ParseQuantity(s string) (Quantity, error) {
 	orig, s := typed(s)
 	num, exp, rest, negative, ok := leadingMagnitude(s, quantityMultipliers)
+	if !ok && !negative {
+		var n int64
+		if n, rest, ok = leadingNumeral(s); ok {
+			num, exp = new(big.Rat).SetInt64(n), 0
+		}
+	}
 	switch {
 	case negative:
 		return Quantity{}, quantityErr("err_quantity_negative", orig)

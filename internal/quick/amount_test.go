@@ -133,7 +133,7 @@ func FuzzParseAmount(f *testing.F) {
 // FuzzParseQuantity: never panics; what it accepts is a whole positive
 // number within the limit.
 func FuzzParseQuantity(f *testing.F) {
-	for _, s := range []string{"20", "20台", "20 trucks", "1,200 pcs", "2万台", "2.5", "-1"} {
+	for _, s := range []string{"20", "20台", "20 trucks", "1,200 pcs", "2万台", "2.5", "-1", "二十台", "一千零五十件", "两万五", "一体机"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -164,6 +165,15 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 			d.Close = m
 			continue
 		}
+		if q, more, ok := countedPart(p); ok {
+			// "二十台", "20台", "二十台 压缩机": the words after a measure
+			// word are what is counted, a title.
+			d.Units, d.UnitWord = q.Units, q.Word
+			if more != "" {
+				title = append(title, more)
+			}
+			continue
+		}
 		if numeric(p) {
 			if q, err := ParseQuantity(p); err == nil && q.Word != "" {
 				d.Units, d.UnitWord = q.Units, q.Word
@@ -182,6 +192,32 @@ func ParseDeal(s string, now time.Time, loc *time.Location) (Deal, error) {
 	}
 	d.Title = strings.Join(title, "; ")
 	return d, nil
+}
+
+// countedPart reads a part that is a quantity with its unit word ("20台",
+// "二十台", "20 trucks", "两百套"), or one with a measure word followed,
+// after a space, by what is counted ("二十台 压缩机", "20 台 压缩机"): the
+// quantity and those words. Only the first two spaces are tried, so the
+// work stays linear in the part.
+func countedPart(p string) (Quantity, string, bool) {
+	if q, err := ParseQuantity(p); err == nil && q.Word != "" {
+		return q, "", true
+	}
+	end := 0
+	for range 2 {
+		i := strings.IndexFunc(p[end:], unicode.IsSpace)
+		if i < 0 {
+			break
+		}
+		end += i
+		q, err := ParseQuantity(p[:end])
+		if err == nil && q.Word != "" && !isLatin(q.Word) {
+			return q, strings.TrimSpace(p[end:]), true
+		}
+		_, size := utf8.DecodeRuneInString(p[end:])
+		end += size
+	}
+	return Quantity{}, "", false
 }
 
 // amountLeads are what may start an amount: a sign or any currency word
@@ -491,7 +527,7 @@ func ParseDealClose(won bool, s string) (DealClose, error) {
 
 func closeValue(won bool, parts []string, i int) bool {
 	if won {
-		return numeric(parts[i])
+		return numeric(parts[i]) || LooksLikeQuantity(parts[i])
 	}
 	if i+1 < len(parts) {
 		if _, ok := models.ParseLostReason(parts[i] + " " + parts[i+1]); ok {

@@ -33,6 +33,18 @@ func TestParseDeal(t *testing.T) {
 		{in: "华为; 人民币 500万; 20台", want: Deal{Client: "华为", Units: 20, UnitWord: "台", Value: Amount{Minor: 500_000_000, Currency: "CNY"}}},
 		{in: "Acme; 美元5000", want: Deal{Client: "Acme", Value: Amount{Minor: 500_000, Currency: "USD"}}},
 		{in: "华为; 标签打印机; 产品演示; 签字笔", want: Deal{Client: "华为", Title: "标签打印机; 签字笔", Stage: models.StageDemo}},
+		// Quantities in Chinese numerals, as digits are read; what follows
+		// a measure word after a space is what is counted (the title).
+		{in: "华东机电; 二十台 压缩机", want: Deal{Client: "华东机电", Title: "压缩机", Units: 20, UnitWord: "台"}},
+		{in: "华东机电; 二十台; 压缩机; 320万", want: Deal{Client: "华东机电", Title: "压缩机", Units: 20, UnitWord: "台", Value: Amount{Minor: 320_000_000}}},
+		{in: "华东机电; 20台 压缩机", want: Deal{Client: "华东机电", Title: "压缩机", Units: 20, UnitWord: "台"}},
+		{in: "华东机电; 二十 台 压缩机", want: Deal{Client: "华东机电", Title: "压缩机", Units: 20, UnitWord: "台"}},
+		{in: "华东机电; 两百套", want: Deal{Client: "华东机电", Units: 200, UnitWord: "套"}},
+		{in: "华东机电; 一千零五十件; 一体机", want: Deal{Client: "华东机电", Title: "一体机", Units: 1050, UnitWord: "件"}},
+		{in: "Acme; 十二 units; 3.2M CNY", want: Deal{Client: "Acme", Units: 12, UnitWord: "units", Value: Amount{Minor: 320_000_000, Currency: "CNY"}}},
+		// Words that merely start with a numeral stay words.
+		{in: "华东机电; 一体机; 万能表; 三件套", want: Deal{Client: "华东机电", Title: "一体机; 万能表; 三件套"}},
+		{in: "Acme; 20 trucks of steel", key: "err_quantity_unreadable"},
 		{in: "Acme; -3.2M", key: "err_amount_negative"},
 		{in: "Acme; 3.2X", key: "err_amount_unreadable"},
 		{in: "Acme; 2.5 units", key: "err_quantity_fraction"},
@@ -100,6 +112,8 @@ func TestParseDealClose(t *testing.T) {
 		{in: "丢单 华为 价格 “太贵”", want: DealClose{Client: "华为", Reason: models.LostPrice, Words: "太贵"}},
 		{in: "lost #12; timing; postponed to 2028", want: DealClose{Client: "#12", Reason: models.LostTiming, Words: "postponed to 2028"}},
 		{in: "lost Acme", want: DealClose{Client: "Acme"}},
+		{in: "赢单 华东机电 二十台 320万", want: DealClose{Won: true, Client: "华东机电", Units: 20, Value: Amount{Minor: 320_000_000}}},
+		{in: "won Huadong Motors 二十台", want: DealClose{Won: true, Client: "Huadong Motors", Units: 20}},
 		{in: "lost Acme; cheaper", key: "err_deal_lost_reason"},
 		{in: "won Acme -5", key: "err_amount_negative"},
 	}
@@ -130,7 +144,8 @@ func TestParseDealClose(t *testing.T) {
 // its numbers are in range.
 func FuzzParseDeal(f *testing.F) {
 	for _, s := range []string{"Acme; 20 trucks; 3.2M CNY; close 2027-03; vs Brand X", "华为; 20台; 320万; 3月签; 竞品 某品牌",
-		"Acme; budget approved 3M; next: demo", "x; -1", "x;;;close", "won Acme 18 units", `lost Acme price "too expensive"`} {
+		"Acme; budget approved 3M; next: demo", "x; -1", "x;;;close", "won Acme 18 units", `lost Acme price "too expensive"`,
+		"华东机电; 二十台 压缩机; 320万", "华东机电; 两百套", "赢单 华东机电 二十台 320万", "x; 一体机; 十 units"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -37,8 +37,9 @@ var (
 )
 
 // optionalTables hold words only some languages have: month names (Chinese
-// writes "3月") and magnitude words (万 and 亿 are Chinese, million English).
-var optionalTables = []string{"month", "magnitude", "quantity_magnitude"}
+// writes "3月"), magnitude words (万 and 亿 are Chinese, million English)
+// and numerals written as characters (二十).
+var optionalTables = []string{"month", "magnitude", "quantity_magnitude", "numeral", "numeral_unit"}
 
 // WordLanguages lists the languages that have a words file here: every
 // language the bot speaks needs one (the bot's catalogue test checks).

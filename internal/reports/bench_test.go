@@ -114,7 +114,7 @@ func BenchmarkAllDailyDigests(b *testing.B) {
 		for b.Loop() {
 			visits = 0
 			for _, t := range d.gen.Teams {
-				dg, err := bl.DailyDigest(b.Context(), t, models.CivilDate(benchEnd, t.Location()))
+				dg, err := bl.DailyDigest(b.Context(), storage.System, t, models.CivilDate(benchEnd, t.Location()))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -136,7 +136,7 @@ func BenchmarkAllWeeklySummaries(b *testing.B) {
 		for b.Loop() {
 			visits = 0
 			for _, t := range d.gen.Teams {
-				s, err := bl.WeeklySummary(b.Context(), t, models.WeekOf(benchEnd, t.Location()).Prev())
+				s, err := bl.WeeklySummary(b.Context(), storage.System, t, models.WeekOf(benchEnd, t.Location()).Prev())
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -158,7 +158,7 @@ func BenchmarkPipelineOneTeam(b *testing.B) {
 		open := 0
 		b.ResetTimer()
 		for b.Loop() {
-			p, err := bl.Pipeline(b.Context(), team, 0, month)
+			p, err := bl.Pipeline(b.Context(), storage.System, team, 0, month)
 			if err != nil {
 				b.Fatal(err)
 			}

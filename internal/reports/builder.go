@@ -100,9 +100,10 @@ func byName(a, b string) bool {
 	return a < b
 }
 
-// DailyDigest builds a team's digest for a civil date in the team's zone.
-func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date string) (*models.DailyDigest, error) {
-	r, err := b.readDay(ctx, team, date)
+// DailyDigest builds a team's digest for a civil date in the team's zone,
+// as viewer may see it (storage.System for the scheduled one).
+func (b *Builder) DailyDigest(ctx context.Context, viewer *models.User, team *models.Team, date string) (*models.DailyDigest, error) {
+	r, err := b.readDay(ctx, viewer, team, date)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 	if err != nil {
 		return nil, err
 	}
-	if d.Month, err = b.MonthToDate(ctx, team, dayTo); err != nil {
+	if d.Month, err = b.MonthToDate(ctx, viewer, team, dayTo); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -121,13 +122,14 @@ func (b *Builder) DailyDigest(ctx context.Context, team *models.Team, date strin
 
 // MonthToDate is a team's attainment of its targets in the month of the
 // instant before end, as of then (or now, when that is earlier): for a
-// digest the end of its day, for a summary the end of its week.
-func (b *Builder) MonthToDate(ctx context.Context, team *models.Team, end time.Time) (*models.MonthAttainment, error) {
+// digest the end of its day, for a summary the end of its week; as viewer
+// may see it.
+func (b *Builder) MonthToDate(ctx context.Context, viewer *models.User, team *models.Team, end time.Time) (*models.MonthAttainment, error) {
 	asOf := b.clock.Now()
 	if !asOf.Before(end) {
 		asOf = end.Add(-time.Microsecond)
 	}
-	return b.db.Attainment(ctx, storage.System, team.ID, models.MonthOf(asOf, team.Location()), asOf)
+	return b.db.Attainment(ctx, viewer, team.ID, models.MonthOf(asOf, team.Location()), asOf)
 }
 
 // dayRecords is what a digest reads: the week's visits to the end of the
@@ -151,8 +153,8 @@ type dayRecords struct {
 	clientsVisited []int64 // that day, in the order of their first visit
 }
 
-// readDay runs a digest's queries, in a fixed number per team.
-func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (*dayRecords, error) {
+// readDay runs a digest's queries for viewer, in a fixed number per team.
+func (b *Builder) readDay(ctx context.Context, viewer *models.User, team *models.Team, date string) (*dayRecords, error) {
 	loc := team.Location()
 	dayFrom, dayTo, err := models.DateBounds(date, loc)
 	if err != nil {
@@ -166,10 +168,10 @@ func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (
 	if r.reps, r.managers, _, err = b.members(ctx, team.ID, dayTo); err != nil {
 		return nil, err
 	}
-	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{Viewer: storage.System, TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
+	if r.weekVisits, err = b.db.ReportVisits(ctx, storage.RecordScope{Viewer: viewer, TeamID: team.ID, From: weekFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
-	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{Viewer: storage.System, TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
+	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{Viewer: viewer, TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
 	if r.planned, err = b.db.PlannedVisitsOf(ctx, team.ID, 0, r.week); err != nil {
@@ -194,10 +196,10 @@ func (b *Builder) readDay(ctx context.Context, team *models.Team, date string) (
 			r.clientsVisited = append(r.clientsVisited, v.ClientID)
 		}
 	}
-	if r.stalled, err = b.db.StalledClients(ctx, r.clientsVisited); err != nil {
+	if r.stalled, err = b.db.StalledClients(ctx, viewer, r.clientsVisited); err != nil {
 		return nil, err
 	}
-	if r.changes, err = b.db.TeamStageChanges(ctx, team.ID, dayFrom, dayTo); err != nil {
+	if r.changes, err = b.db.TeamStageChanges(ctx, viewer, team.ID, dayFrom, dayTo); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -303,15 +305,15 @@ func (r *dayRecords) addRepDays(d *models.DailyDigest) {
 
 // WeeklySummary builds a team's summary of a week: plan-vs-actual, visits
 // by stage and attitude, stage changes, objections, and the plans for the
-// week after.
-func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week models.Week) (*models.WeeklySummary, error) {
+// week after; as viewer may see it (storage.System for the scheduled one).
+func (b *Builder) WeeklySummary(ctx context.Context, viewer *models.User, team *models.Team, week models.Week) (*models.WeeklySummary, error) {
 	loc := team.Location()
 	reps, _, members, err := b.members(ctx, team.ID, time.Time{})
 	if err != nil {
 		return nil, err
 	}
 	next := week.Next()
-	visits, objs, planned, err := b.readWeek(ctx, team, 0, week, next)
+	visits, objs, planned, err := b.readWeek(ctx, viewer, team, 0, week, next)
 	if err != nil {
 		return nil, err
 	}
@@ -343,10 +345,10 @@ func (b *Builder) WeeklySummary(ctx context.Context, team *models.Team, week mod
 	if err != nil {
 		return nil, err
 	}
-	if s.StageChanges, err = b.db.TeamStageChanges(ctx, team.ID, from, to); err != nil {
+	if s.StageChanges, err = b.db.TeamStageChanges(ctx, viewer, team.ID, from, to); err != nil {
 		return nil, err
 	}
-	if s.Month, err = b.MonthToDate(ctx, team, to); err != nil {
+	if s.Month, err = b.MonthToDate(ctx, viewer, team, to); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -421,14 +423,14 @@ func addNextPlans(s *models.WeeklySummary, reps []models.RepRef, names map[int64
 
 // readWeek reads the visits and objections of a week in a team (repID 0)
 // or of one rep, and the planned visits of that week and the more weeks
-// given.
-func (b *Builder) readWeek(ctx context.Context, team *models.Team, repID int64, week models.Week, more ...models.Week) (
+// given, for viewer.
+func (b *Builder) readWeek(ctx context.Context, viewer *models.User, team *models.Team, repID int64, week models.Week, more ...models.Week) (
 	[]models.RepVisit, []models.RepObjection, []models.PlannedVisit, error) {
 	from, to, err := week.Bounds(team.Location())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	scope := storage.RecordScope{Viewer: storage.System, TeamID: team.ID, RepID: repID, From: from, To: to}
+	scope := storage.RecordScope{Viewer: viewer, TeamID: team.ID, RepID: repID, From: from, To: to}
 	visits, err := b.db.ReportVisits(ctx, scope)
 	if err != nil {
 		return nil, nil, nil, err
@@ -500,10 +502,11 @@ func objectionStats(objs []models.RepObjection) []models.ObjectionStat {
 }
 
 // RepWeek builds one rep's week in a team: plan-vs-actual, visits and
-// objections (idx_planned_rep_week, idx_visits_rep_at, idx_objections_rep_at).
-func (b *Builder) RepWeek(ctx context.Context, team *models.Team, repID int64, week models.Week) (*models.RepWeekly, error) {
+// objections (idx_planned_rep_week, idx_visits_rep_at, idx_objections_rep_at),
+// as viewer may see them.
+func (b *Builder) RepWeek(ctx context.Context, viewer *models.User, team *models.Team, repID int64, week models.Week) (*models.RepWeekly, error) {
 	loc := team.Location()
-	visits, objs, planned, err := b.readWeek(ctx, team, repID, week)
+	visits, objs, planned, err := b.readWeek(ctx, viewer, team, repID, week)
 	if err != nil {
 		return nil, err
 	}

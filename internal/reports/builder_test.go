@@ -22,7 +22,7 @@ func TestDailyDigestCounts(t *testing.T) {
 		if err := db.SetUnreachable(t.Context(), s.Carol, true); err != nil {
 			t.Fatal(err)
 		}
-		d, err := reports.NewBuilder(db, clk).DailyDigest(t.Context(), s.Team, reportstest.Day)
+		d, err := reports.NewBuilder(db, clk).DailyDigest(t.Context(), storage.System, s.Team, reportstest.Day)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestWeeklySummaryHandCount(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC))
 	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
 		s := reportstest.ThreeReps(t, db, clk, "North", "Asia/Shanghai", 0)
-		w, err := reports.NewBuilder(db, clk).WeeklySummary(t.Context(), s.Team, models.Week{Monday: "2026-11-23"})
+		w, err := reports.NewBuilder(db, clk).WeeklySummary(t.Context(), storage.System, s.Team, models.Week{Monday: "2026-11-23"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -276,7 +276,7 @@ func (b *Builder) visitSheet(ctx context.Context, sc storage.RecordScope, l Expo
 			dealIDs = append(dealIDs, v.DealID)
 		}
 	}
-	deals, err := b.db.DealTitles(ctx, sc.TeamID, dealIDs)
+	deals, err := b.db.DealTitles(ctx, sc.Viewer, sc.TeamID, dealIDs)
 	return fill(fieldSheet(l, "visits", leadIDs, leadCols(), models.VisitFields), visits, err, func(v *models.VisitRecord) []any {
 		cells := fieldCells(l, models.VisitFields, &v.Visit, func(f models.Field) any {
 			if f == models.FieldDeal {

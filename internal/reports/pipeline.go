@@ -84,14 +84,15 @@ func filter[T any](xs []T, keep func(T) bool) []T {
 }
 
 // Pipeline builds a team's pipeline (repID 0) or one rep's, with the
-// forecast of month: the open deals grouped in one query, the deals closed
-// in month in another, the stage probabilities and targets.
-func (b *Builder) Pipeline(ctx context.Context, team *models.Team, repID int64, month models.Month) (*models.Pipeline, error) {
+// forecast of month, as viewer may see it (deals on clients viewer sees:
+// storage.DealScope): the open deals grouped in one query, the deals
+// closed in month in another, the stage probabilities and targets.
+func (b *Builder) Pipeline(ctx context.Context, viewer *models.User, team *models.Team, repID int64, month models.Month) (*models.Pipeline, error) {
 	reps, names, err := b.people(ctx, team.ID)
 	if err != nil {
 		return nil, err
 	}
-	d, err := b.readPipeline(ctx, team, storage.DealScope{TeamID: team.ID, RepID: repID}, month, reps, names)
+	d, err := b.readPipeline(ctx, team, storage.DealScope{Viewer: viewer, TeamID: team.ID, RepID: repID}, month, reps, names)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 	if to.Before(asOf) {
 		asOf = to
 	}
-	if d.att, err = b.db.Attainment(ctx, storage.System, team.ID, month, asOf); err != nil {
+	if d.att, err = b.db.Attainment(ctx, scope.Viewer, team.ID, month, asOf); err != nil {
 		return nil, err
 	}
 	now := models.MonthOf(b.clock.Now(), loc)
@@ -167,9 +168,10 @@ func (d *monthData) build(repID int64) *models.MonthReview {
 	return m
 }
 
-// MonthReview builds a team's review of month (repID 0) or one rep's.
-func (b *Builder) MonthReview(ctx context.Context, team *models.Team, repID int64, month models.Month) (*models.MonthReview, error) {
-	d, err := b.readMonth(ctx, team, storage.DealScope{TeamID: team.ID, RepID: repID}, month)
+// MonthReview builds a team's review of month (repID 0) or one rep's, as
+// viewer may see it.
+func (b *Builder) MonthReview(ctx context.Context, viewer *models.User, team *models.Team, repID int64, month models.Month) (*models.MonthReview, error) {
+	d, err := b.readMonth(ctx, team, storage.DealScope{Viewer: viewer, TeamID: team.ID, RepID: repID}, month)
 	if err != nil {
 		return nil, err
 	}
@@ -177,9 +179,10 @@ func (b *Builder) MonthReview(ctx context.Context, team *models.Team, repID int6
 }
 
 // MonthReviews builds a team's review of month and each rep's own, from
-// one read of the team's data (the scheduled review on the 1st).
+// one read of the team's data (the scheduled review on the 1st, read as
+// storage.System: every rep's own review is their own deals).
 func (b *Builder) MonthReviews(ctx context.Context, team *models.Team, month models.Month) (*models.MonthReview, func(repID int64) *models.MonthReview, error) {
-	d, err := b.readMonth(ctx, team, storage.DealScope{TeamID: team.ID}, month)
+	d, err := b.readMonth(ctx, team, storage.DealScope{Viewer: storage.System, TeamID: team.ID}, month)
 	if err != nil {
 		return nil, nil, err
 	}

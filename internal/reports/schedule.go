@@ -142,7 +142,9 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 	var errs []error
 	if set.DigestOn && set.DigestOnDay(models.Weekday(today)) {
 		if due := set.DigestTime.On(today, loc); !now.Before(due) {
-			build := buildOnce(func(ctx context.Context) (*models.DailyDigest, error) { return s.Builder.DailyDigest(ctx, team, today) },
+			build := buildOnce(func(ctx context.Context) (*models.DailyDigest, error) {
+				return s.Builder.DailyDigest(ctx, storage.System, team, today)
+			},
 				func(lang string, d *models.DailyDigest, lateDue time.Time) ([]outbox.Message, error) {
 					return s.Render.DigestMessages(lang, d, lateDue), nil
 				})
@@ -154,7 +156,7 @@ func (s *Scheduler) teamDue(ctx context.Context, now time.Time, team *models.Tea
 		if due := set.SummaryTime.On(dueDay, loc); !now.Before(due) {
 			ended := week.Prev()
 			build := buildOnce(func(ctx context.Context) (*models.WeeklySummary, error) {
-				return s.Builder.WeeklySummary(ctx, team, ended)
+				return s.Builder.WeeklySummary(ctx, storage.System, team, ended)
 			},
 				s.Render.SummaryMessages)
 			errs = append(errs, s.deliver(ctx, now, models.ReportSummary, team, ended.Monday, due, managers, build))

@@ -200,9 +200,11 @@ func (db *DB) ExportFollowUps(ctx context.Context, s RecordScope) ([]models.Foll
 }
 
 // TeamStageChanges lists a team's client stage changes in [from, to), by a
-// visit or set on the card, oldest first (idx_stage_events_team_at). A new
-// client's first stage is no change and is left out.
-func (db *DB) TeamStageChanges(ctx context.Context, teamID int64, from, to time.Time) ([]models.StageChange, error) {
+// visit or set on the card, oldest first (idx_stage_events_team_at), of
+// the clients viewer may see (clientScope). A new client's first stage is
+// no change and is left out.
+func (db *DB) TeamStageChanges(ctx context.Context, viewer *models.User, teamID int64, from, to time.Time) ([]models.StageChange, error) {
+	cond, args := clientScope(viewer, "clients")
 	var rows []struct {
 		ClientID   int64
 		ClientName string
@@ -216,7 +218,7 @@ func (db *DB) TeamStageChanges(ctx context.Context, teamID int64, from, to time.
 		Joins("JOIN clients ON clients.id = stage_events.client_id").
 		Joins("JOIN users ON users.id = stage_events.user_id").
 		Where("stage_events.team_id = ? AND stage_events.at >= ? AND stage_events.at < ?", teamID, utc(from), utc(to)).
-		Order("stage_events.at, stage_events.id").Scan(&rows).Error
+		Where(cond, args...).Order("stage_events.at, stage_events.id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list stage changes of team %d: %w", teamID, err)
 	}
@@ -234,8 +236,8 @@ func (db *DB) TeamStageChanges(ctx context.Context, teamID int64, from, to time.
 // StalledClients applies the three-visits rule to the clients given, from
 // the count of visits without progress that every visit write keeps on the
 // client card (one query by primary key). It returns the flagged ones with
-// their stage.
-func (db *DB) StalledClients(ctx context.Context, clientIDs []int64) (map[int64]models.Stage, error) {
+// their stage; clients viewer may not see are left out (clientScope).
+func (db *DB) StalledClients(ctx context.Context, viewer *models.User, clientIDs []int64) (map[int64]models.Stage, error) {
 	if len(clientIDs) == 0 {
 		return nil, nil
 	}
@@ -244,8 +246,8 @@ func (db *DB) StalledClients(ctx context.Context, clientIDs []int64) (map[int64]
 		Stage            string
 		NoProgressVisits int
 	}
-	err := db.conn(ctx).Table("clients").Select("id, stage, no_progress_visits").
-		Where("id IN ?", clientIDs).Scan(&rows).Error
+	err := visibleClients(db.conn(ctx), viewer).Select("clients.id, clients.stage, clients.no_progress_visits").
+		Where("clients.id IN ?", clientIDs).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read the three-visits counts of %d clients: %w", len(clientIDs), err)
 	}

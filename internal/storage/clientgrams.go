@@ -30,11 +30,17 @@ func gramRowsOf(clientID, teamID int64, name string) []clientGramRow {
 	return rows
 }
 
-// writeGrams replaces a client's index terms (a new card, a new name).
+// writeGrams replaces a client's index terms (a new name).
 func writeGrams(tx *gorm.DB, clientID, teamID int64, name string) error {
 	if err := tx.Where("client_id = ?", clientID).Delete(&clientGramRow{}).Error; err != nil {
 		return fmt.Errorf("drop name index of client %d: %w", clientID, err)
 	}
+	return addGrams(tx, clientID, teamID, name)
+}
+
+// addGrams indexes the name of a client that has no index terms yet (a
+// new card).
+func addGrams(tx *gorm.DB, clientID, teamID int64, name string) error {
 	rows := gramRowsOf(clientID, teamID, name)
 	if len(rows) == 0 {
 		return nil
@@ -80,43 +86,162 @@ func (db *DB) ClientsByKey(ctx context.Context, viewer *models.User, teamIDs []i
 // sharing the most name grams with it, at most candidateLimit. Both reads
 // are index range scans (idx_clients_team_key, idx_client_grams_team_gram):
 // the work is the postings of the typed name's grams, not the teams'
-// clients. Callers that settle on an exact name use ClientsByKey first and
-// skip this.
+// clients. Callers that settle on an exact name use LookupClient, which
+// ranks only when there is none.
 func (db *DB) ClientCandidates(ctx context.Context, viewer *models.User, teamIDs []int64, name string) ([]*models.Client, error) {
 	exact, err := db.ClientsByKey(ctx, viewer, teamIDs, name)
 	if err != nil || len(teamIDs) == 0 {
 		return exact, err
 	}
+	ranked, err := rankedCandidates(db.conn(ctx), viewer, teamIDs, name)
+	if err != nil {
+		return nil, err
+	}
 	out := exact
+	seen := map[int64]bool{}
+	for _, c := range exact {
+		seen[c.ID] = true
+	}
+	for _, c := range ranked {
+		if !seen[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// rankedCandidates are the clients viewer may see in teamIDs whose names
+// share the most grams with name, most first, at most candidateLimit
+// (rankedGramClients). When viewer sees the teams whole, the ranking and
+// the clients it names are one statement.
+func rankedCandidates(tx *gorm.DB, viewer *models.User, teamIDs []int64, name string) ([]*models.Client, error) {
 	grams := models.NameGrams(name)
 	if len(grams) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	ids, err := rankedGramClients(db.conn(ctx), viewer, teamIDs, grams)
+	var rows []clientRow
+	if whole, part := splitReach(viewer, teamIDs); len(part) == 0 {
+		if len(whole) == 0 {
+			return nil, nil
+		}
+		err := rankedClientsQuery(tx, viewer, whole, grams).Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("find clients named like %q: %w", name, err)
+		}
+		return clientModels(rows), nil
+	}
+	ids, err := rankedGramClients(tx, viewer, teamIDs, grams)
 	if err != nil {
 		return nil, fmt.Errorf("find clients named like %q: %w", name, err)
 	}
 	if len(ids) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	var rows []clientRow
-	if err := visibleClients(db.conn(ctx), viewer).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := visibleClients(tx, viewer).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load candidate clients: %w", err)
-	}
-	seen := map[int64]bool{}
-	for _, c := range exact {
-		seen[c.ID] = true
 	}
 	byID := map[int64]*clientRow{}
 	for i := range rows {
 		byID[rows[i].ID] = &rows[i]
 	}
+	out := make([]*models.Client, 0, len(rows))
 	for _, id := range ids { // in rank order
-		if r := byID[id]; r != nil && !seen[id] {
+		if r := byID[id]; r != nil {
 			out = append(out, r.model())
 		}
 	}
 	return out, nil
+}
+
+// rankedClientsQuery is the clients of teams viewer sees whole ranked by
+// how many of grams they share (idx_client_grams_team_gram), joined to
+// their rows (the primary key).
+func rankedClientsQuery(tx *gorm.DB, viewer *models.User, whole []int64, grams []string) *gorm.DB {
+	ranked := tx.Session(&gorm.Session{NewDB: true}).Model(&clientGramRow{}).Select("client_id, COUNT(*) AS n").
+		Where("team_id IN ? AND gram IN ?", whole, grams).Group("client_id").Order("n DESC, client_id").Limit(candidateLimit)
+	return visibleClients(tx, viewer).Select("clients.*").Joins("JOIN (?) g ON g.client_id = clients.id", ranked).
+		Order("g.n DESC, g.client_id")
+}
+
+// ClientLookup is what a typed client name finds for one viewer
+// (LookupClient): the client of that name, or the teammate's client of
+// that name the viewer may not see, or the clients it may mean.
+type ClientLookup struct {
+	// Exact is the client viewer may see whose name has the typed name's
+	// key (the same client, case, width and punctuation aside), the lowest
+	// team's when several teams have one; nil when there is none.
+	Exact *models.Client
+	// OpenDeals counts Exact's open deals, and OpenDeal is the first of
+	// them (0: none): a visit to a client with one open deal is for it.
+	OpenDeals int
+	OpenDeal  int64
+	// Hidden, when there is no Exact, is a client of that name in a team
+	// viewer is an active member of that they may not see (a teammate's).
+	Hidden *HiddenClient
+	// Candidates, when there is neither, are the clients the name may mean,
+	// for models.MatchClient to rank (rankedCandidates).
+	Candidates []*models.Client
+}
+
+// lookupRow is a client with the typed name's key and what LookupClient
+// tells about it.
+type lookupRow struct {
+	Client    clientRow `gorm:"embedded"`
+	Visible   bool
+	OwnerName string
+	OpenDeals int
+	OpenDeal  int64
+}
+
+// lookupQuery is the clients of teamIDs with name key key, each with
+// whether viewer may see it, its owner's name and its open deals.
+func lookupQuery(tx *gorm.DB, viewer *models.User, teamIDs []int64, key string) *gorm.DB {
+	cond, args := clientScope(viewer, "clients")
+	open := string(models.DealOpen)
+	return tx.Table("clients").
+		Select("clients.*, ("+cond+") AS visible, COALESCE(users.name, '') AS owner_name,"+
+			" (SELECT COUNT(*) FROM deals WHERE deals.client_id = clients.id AND deals.state = ?) AS open_deals,"+
+			" (SELECT COALESCE(MIN(deals.id), 0) FROM deals WHERE deals.client_id = clients.id AND deals.state = ?) AS open_deal",
+			append(args, open, open)...).
+		Joins("LEFT JOIN users ON users.id = clients.owner_id").
+		Where("clients.team_id IN ? AND clients.name_key = ?", teamIDs, key).
+		Order("clients.team_id, clients.id")
+}
+
+// LookupClient reads a typed client name in the teams, for viewer: one
+// statement (idx_clients_team_key) finds the clients with its key, whether
+// viewer may see each (clientScope, the one rule), its owner's name and its
+// open deals (idx_deals_client); only a name no client has ranks the name
+// index for the clients it may mean. Names in teams viewer is not in are
+// never told.
+func (db *DB) LookupClient(ctx context.Context, viewer *models.User, teamIDs []int64, name string) (*ClientLookup, error) {
+	out := &ClientLookup{}
+	if len(teamIDs) == 0 {
+		return out, nil
+	}
+	tx := db.conn(ctx)
+	var rows []lookupRow
+	err := lookupQuery(tx, viewer, teamIDs, models.NameKey(name)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("find client %q: %w", name, err)
+	}
+	for i := range rows {
+		r := &rows[i]
+		c := &r.Client
+		switch {
+		case r.Visible:
+			out.Exact, out.OpenDeals, out.OpenDeal = c.model(), r.OpenDeals, r.OpenDeal
+			out.Hidden = nil
+			return out, nil
+		case out.Hidden == nil && viewer.RoleIn(c.TeamID) != models.RoleNone:
+			out.Hidden = &HiddenClient{ClientID: c.ID, Name: c.Name, TeamID: c.TeamID, OwnerID: c.OwnerID, OwnerName: r.OwnerName}
+		}
+	}
+	if out.Hidden != nil {
+		return out, nil
+	}
+	out.Candidates, err = rankedCandidates(tx, viewer, teamIDs, name)
+	return out, err
 }
 
 // migrateClientGrams adds the name index and fills it for existing clients.

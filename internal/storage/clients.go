@@ -79,7 +79,7 @@ func createClient(tx *gorm.DB, c *models.Client) error {
 	if err := tx.Create(&row).Error; err != nil {
 		return fmt.Errorf("create client %q in team %d: %w", c.Name, c.TeamID, translate(err, "", "err_client_exists"))
 	}
-	if err := writeGrams(tx, row.ID, row.TeamID, row.Name); err != nil {
+	if err := addGrams(tx, row.ID, row.TeamID, row.Name); err != nil {
 		return err
 	}
 	*c = *row.model()
@@ -326,49 +326,16 @@ func loadClient(tx *gorm.DB, id int64) (*models.Client, error) {
 	return row.model(), nil
 }
 
-// noProgressScan bounds how many visits refreshClient reads back; a count
-// that high says all the three-visits rule needs.
-const noProgressScan = 50
-
 // refreshClient recomputes a client's last visit and its visits without
 // stage progress since the last explicit stage change (the three-visits
-// rule), from its live visits (idx_visits_client_at).
+// rule), from its live visits (recountClient).
 func refreshClient(tx *gorm.DB, clientID int64) error {
-	// Newest rows rather than MAX(at): SQLite returns aggregates of time
-	// columns as text.
-	var since []stageEventRow
-	err := tx.Where("client_id = ? AND visit_id IS NULL", clientID).Order("at DESC").Limit(1).Find(&since).Error
+	lastAt, n, err := recountClient(tx, clientID)
 	if err != nil {
-		return fmt.Errorf("last explicit stage change of client %d: %w", clientID, err)
-	}
-	q := tx.Where("client_id = ? AND deleted_at IS NULL", clientID)
-	if len(since) > 0 {
-		q = q.Where("at > ?", utc(since[0].At))
-	}
-	var rows []visitRow
-	if err := q.Order("at DESC, id DESC").Limit(noProgressScan).Find(&rows).Error; err != nil {
-		return fmt.Errorf("read visits of client %d: %w", clientID, err)
-	}
-	visits := make([]models.Visit, len(rows))
-	for i := range rows {
-		visits[i] = *rows[i].model()
-	}
-	var lastAt *time.Time
-	if len(rows) > 0 {
-		lastAt = timePtr(rows[0].At)
-	} else if since := len(since) > 0; since {
-		// All visits lie before the explicit change: look past it.
-		var older []visitRow
-		err := tx.Where("client_id = ? AND deleted_at IS NULL", clientID).Order("at DESC").Limit(1).Find(&older).Error
-		if err != nil {
-			return fmt.Errorf("last visit of client %d: %w", clientID, err)
-		}
-		if len(older) > 0 {
-			lastAt = timePtr(older[0].At)
-		}
+		return err
 	}
 	err = tx.Model(&clientRow{}).Where("id = ?", clientID).Updates(map[string]any{
-		"last_visit_at": lastAt, "no_progress_visits": models.VisitsWithoutProgress(visits),
+		"last_visit_at": lastAt, "no_progress_visits": n,
 	}).Error
 	if err != nil {
 		return fmt.Errorf("refresh client %d: %w", clientID, err)

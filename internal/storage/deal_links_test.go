@@ -72,11 +72,11 @@ func TestDealLinks(t *testing.T) {
 			t.Fatalf("second visit: deal at %q", stage())
 		}
 		// Undoing the first changes nothing: the second's change is the latest.
-		_, fx, err := db.UndoVisitEffect(ctx, s.Visit.ID)
+		_, fx, err := db.UndoVisitEffect(ctx, storage.System, s.Visit.ID)
 		if err != nil || fx.DealTitle != "20 trucks" || fx.DealBack {
 			t.Fatalf("undo effect of the first: %+v %v", fx, err)
 		}
-		if _, err := db.UndoVisit(ctx, s.Visit.ID); err != nil || stage() != models.StageNegotiation {
+		if _, err := db.UndoVisit(ctx, storage.System, s.Visit.ID); err != nil || stage() != models.StageNegotiation {
 			t.Fatalf("undo first: %v, deal at %q", err, stage())
 		}
 		// Editing the second's stage: back to demo, then forward to proposal.
@@ -86,11 +86,11 @@ func TestDealLinks(t *testing.T) {
 		if err != nil || stage() != models.StageProposal || up.Deal == nil || up.Deal.Before != models.StageDemo {
 			t.Fatalf("edit: %+v %v, deal at %q", up, err, stage())
 		}
-		_, fx, err = db.UndoVisitEffect(ctx, v.ID)
+		_, fx, err = db.UndoVisitEffect(ctx, storage.System, v.ID)
 		if err != nil || !fx.DealBack || fx.DealFrom != models.StageProposal || fx.DealTo != models.StageDemo {
 			t.Fatalf("undo effect of the edited: %+v %v", fx, err)
 		}
-		if _, err := db.UndoVisit(ctx, v.ID); err != nil || stage() != models.StageDemo {
+		if _, err := db.UndoVisit(ctx, storage.System, v.ID); err != nil || stage() != models.StageDemo {
 			t.Fatalf("undo edited: %v, deal at %q", err, stage())
 		}
 		// A closed deal is not linked; the visit is saved without it.

@@ -141,19 +141,24 @@ func (db *DB) ClientDeals(ctx context.Context, viewer *models.User, clientID int
 
 // OpenDeals lists the open deals viewer works in a team by expected close:
 // a manager's are the team's (idx_deals_team_state_close), a rep's their
-// own (idx_deals_owner_state_close). Deals without a close month come last.
+// own (idx_deals_owner_state_close), on clients viewer may see
+// (visibleDeals). Deals without a close month come last.
 func (db *DB) OpenDeals(ctx context.Context, viewer *models.User, teamID int64) ([]*models.Deal, error) {
-	q := db.conn(ctx).Where("state = ?", string(models.DealOpen))
+	q := db.conn(ctx).Table("deals").Select("deals.*").Where("deals.state = ?", string(models.DealOpen))
 	switch {
 	case viewer.SeesTeam(teamID):
-		q = q.Where("team_id = ?", teamID)
+		q = q.Where("deals.team_id = ?", teamID)
 	case viewer.RoleIn(teamID) != models.RoleNone:
-		q = q.Where("owner_id = ? AND team_id = ?", viewer.ID, teamID)
+		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", viewer.ID, teamID)
 	default:
 		return nil, models.Errorf(models.EFORBIDDEN, "err_not_your_team", nil)
 	}
+	q, ok := visibleDeals(q, viewer, teamID, false)
+	if !ok {
+		return nil, nil
+	}
 	var rows []dealRow
-	if err := q.Order("close_month = '', close_month, id").Find(&rows).Error; err != nil {
+	if err := q.Order("deals.close_month = '', deals.close_month, deals.id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list open deals of team %d for user %d: %w", teamID, viewer.ID, err)
 	}
 	return db.withCompetitors(ctx, rows)
@@ -285,9 +290,9 @@ func (db *DB) writeDealIf(ctx context.Context, d *models.Deal, state models.Deal
 // (the one visibility rule: a deal is seen with its client), with their
 // competitors, client and owner names, by id.
 func (db *DB) ExportDeals(ctx context.Context, s RecordScope) ([]models.DealRecord, error) {
-	q := db.namedDeals(ctx)
-	if cond, args := clientScope(s.Viewer, "clients"); cond != "1 = 1" {
-		q = q.Where(cond, args...)
+	q, ok := visibleDeals(db.namedDeals(ctx), s.Viewer, s.TeamID, true)
+	if !ok {
+		return nil, nil
 	}
 	if s.RepID != 0 {
 		q = q.Where("deals.owner_id = ? AND deals.team_id = ?", s.RepID, s.TeamID)
@@ -339,9 +344,10 @@ func findNamedDeals[T any](ctx context.Context, db *DB, q *gorm.DB, named func(d
 	return out, nil
 }
 
-// DealTitles names deals of a team by id (the primary key): the deal
-// column of the visits an export lists.
-func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[int64]string, error) {
+// DealTitles names deals of a team by id (the primary key), those on
+// clients viewer may see (visibleDeals): the deal column of the visits an
+// export lists.
+func (db *DB) DealTitles(ctx context.Context, viewer *models.User, teamID int64, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	seen := map[int64]bool{}
 	var uniq []int64
@@ -358,7 +364,12 @@ func (db *DB) DealTitles(ctx context.Context, teamID int64, ids []int64) (map[in
 			ID    int64
 			Title string
 		}
-		if err := db.conn(ctx).Table("deals").Select("id, title").Where("id IN ? AND team_id = ?", chunk, teamID).Find(&rows).Error; err != nil {
+		q, ok := visibleDeals(db.conn(ctx).Table("deals").Select("deals.id, deals.title").
+			Where("deals.id IN ? AND deals.team_id = ?", chunk, teamID), viewer, teamID, false)
+		if !ok {
+			return out, nil
+		}
+		if err := q.Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("titles of %d deals: %w", len(uniq), err)
 		}
 		for _, r := range rows {

@@ -68,6 +68,13 @@ func ListQueries(db *DB) map[string]string {
 		"a client by name for a rep": sql(func(tx *gorm.DB) *gorm.DB {
 			return visibleClients(tx, rep).Where("team_id IN ? AND name_key = ?", teams, "acme").Find(&clients)
 		}),
+		"a typed client name, with visibility and open deals": sql(func(tx *gorm.DB) *gorm.DB {
+			var rows []lookupRow
+			return lookupQuery(tx, rep, teams, "acme").Scan(&rows)
+		}),
+		"the clients a name may mean, ranked": sql(func(tx *gorm.DB) *gorm.DB {
+			return rankedClientsQuery(tx, rep, []int64{2, 4}, []string{"acm", "cme"}).Find(&clients)
+		}),
 		"a teammate's client by name": sql(func(tx *gorm.DB) *gorm.DB {
 			return hiddenClientQuery(tx, rep, teams).Where("clients.name_key = ?", "acme").Limit(1).Find(&clients)
 		}),
@@ -125,3 +132,14 @@ func ListQueries(db *DB) map[string]string {
 // Gorm is the raw handle, for tests that watch or explain the SQL storage
 // runs.
 func Gorm(db *DB) *gorm.DB { return db.gorm }
+
+// RecountClient is the full recount of a client's last visit and
+// three-visits count from its visits, which SaveVisit keeps by counting
+// each new visit in.
+func RecountClient(db *DB, id int64) (time.Time, int, error) {
+	lastAt, n, err := recountClient(db.gorm, id)
+	return derefTime(lastAt), n, err
+}
+
+// NoProgressScan is the cap of the three-visits count.
+const NoProgressScan = noProgressScan

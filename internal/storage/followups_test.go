@@ -149,7 +149,7 @@ func TestVisitFollowUpLifecycle(t *testing.T) {
 			t.Fatalf("edit of a visit whose follow-up is done: %+v %v", g, err)
 		}
 		// Undoing the second visit cancels its follow-up.
-		if _, err := db.UndoVisit(ctx, second.Visit.ID); err != nil {
+		if _, err := db.UndoVisit(ctx, storage.System, second.Visit.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := db.FollowUp(ctx, storage.System, h.ID); got.State != models.FollowUpCancelled {
@@ -438,7 +438,7 @@ func TestVisitWritesKeepTheirFollowUp(t *testing.T) {
 			t.Fatalf("first follow-up after the second visit: %s", f.State)
 		}
 		// Undo the second visit: its follow-up is cancelled.
-		if _, err := db.UndoVisit(ctx, s2.Visit.ID); err != nil {
+		if _, err := db.UndoVisit(ctx, storage.System, s2.Visit.ID); err != nil {
 			t.Fatal(err)
 		}
 		if f, _ := db.FollowUp(ctx, storage.System, s2.FollowUp.ID); f.State != models.FollowUpCancelled {

@@ -53,13 +53,8 @@ func migrateVisitRecords(tx *gorm.DB) error {
 	if err := m.CreateTable(&stageEvent{}); err != nil {
 		return err
 	}
-	for _, ddl := range []string{
+	return execAll(tx,
 		"CREATE INDEX idx_clients_team_owner_name ON clients (team_id, owner_id, name_key)",
 		"CREATE INDEX idx_clients_team_grade_name ON clients (team_id, grade, name_key)",
-	} {
-		if err := tx.Exec(ddl).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }

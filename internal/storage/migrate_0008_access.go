@@ -14,15 +14,13 @@ import (
 // Existing deactivated users had every membership turned off at once, so
 // each of their memberships starts inactive.
 func migrateAccess(tx *gorm.DB) error {
-	for _, stmt := range []string{
+	if err := execAll(tx,
 		"ALTER TABLE members ADD COLUMN active BOOLEAN NOT NULL DEFAULT TRUE",
 		"ALTER TABLE members ADD COLUMN deactivated_at TIMESTAMP",
 		"ALTER TABLE users ADD COLUMN current_team_id BIGINT NOT NULL DEFAULT 0",
 		"UPDATE members SET active = FALSE WHERE user_id IN (SELECT id FROM users WHERE active = FALSE)",
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
+	); err != nil {
+		return err
 	}
 	type memberEvent struct {
 		ID     int64 `gorm:"primaryKey"`

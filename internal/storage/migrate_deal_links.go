@@ -27,14 +27,9 @@ func migrateDealLinks(tx *gorm.DB) error {
 	if err := tx.Migrator().CreateTable(&dealStageEvent{}); err != nil {
 		return err
 	}
-	for _, stmt := range []string{
+	return execAll(tx,
 		"CREATE INDEX idx_deal_stage_events_visit ON deal_stage_events (visit_id)",
 		"CREATE INDEX idx_deal_stage_events_deal ON deal_stage_events (deal_id, id)",
 		"CREATE INDEX idx_visits_deal ON visits (deal_id)",
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }

@@ -48,15 +48,10 @@ func migrateDeals(tx *gorm.DB) error {
 	if err := tx.Migrator().CreateTable(&deal{}, &dealCompetitor{}); err != nil {
 		return err
 	}
-	for _, stmt := range []string{
+	return execAll(tx,
 		"CREATE INDEX idx_deals_team_state_close ON deals (team_id, state, close_month)",
 		"CREATE INDEX idx_deals_owner_state_close ON deals (owner_id, state, close_month)",
 		"CREATE INDEX idx_deals_client ON deals (client_id)",
 		"CREATE INDEX idx_deal_competitors_deal ON deal_competitors (deal_id)",
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }

@@ -21,15 +21,10 @@ func migratePipeline(tx *gorm.DB) error {
 	if err := tx.Migrator().CreateTable(&stageProbability{}); err != nil {
 		return err
 	}
-	for _, stmt := range []string{
+	return execAll(tx,
 		"ALTER TABLE report_settings ADD COLUMN month_on BOOLEAN NOT NULL DEFAULT TRUE",
 		"ALTER TABLE report_settings ADD COLUMN month_time VARCHAR(5) NOT NULL DEFAULT '09:00'",
 		"CREATE INDEX idx_deals_team_closed ON deals (team_id, closed_at)",
 		"CREATE INDEX idx_deals_team_created ON deals (team_id, created_at)",
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }

@@ -6,13 +6,8 @@ import "gorm.io/gorm"
 // many runs crashed doing it, so the inbox gives up on an update that
 // crashes the process, not on one that SIGKILLs happened to interrupt.
 func migrateUpdateCrashes(tx *gorm.DB) error {
-	for _, stmt := range []string{
+	return execAll(tx,
 		"ALTER TABLE updates ADD COLUMN attempt_owner TEXT NOT NULL DEFAULT ''",
 		"ALTER TABLE updates ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0",
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }

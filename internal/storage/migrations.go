@@ -211,6 +211,17 @@ func addColumn(table, column, sqlType string) func(*gorm.DB) error {
 	}
 }
 
+// execAll runs a migration's statements in order and stops at the first
+// that fails (the migration's transaction then rolls back).
+func execAll(tx *gorm.DB, stmts ...string) error {
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
 // lock so replicas starting together migrate once; each migration runs in a
 // transaction so a failed step leaves the previous version intact.

@@ -194,9 +194,11 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 
 // UndoObjection takes an objection back (marked deleted, kept for the
 // record), with the client card it created when the card holds nothing
-// else (models.UndoEffect). It returns what it did.
-func (db *DB) UndoObjection(ctx context.Context, id int64) (*models.Objection, *models.UndoEffect, error) {
-	return undoEffect(ctx, db, id, liveObjection, objectionUndoEffect, func(tx *gorm.DB, o *models.Objection, fx *models.UndoEffect) error {
+// else (models.UndoEffect). It returns what it did. Only an objection
+// viewer may take back (undoable) is; any other is ENOTFOUND and nothing
+// changes.
+func (db *DB) UndoObjection(ctx context.Context, viewer *models.User, id int64) (*models.Objection, *models.UndoEffect, error) {
+	return undoEffect(ctx, db, viewer, id, liveObjection, objectionUndoEffect, func(tx *gorm.DB, o *models.Objection, fx *models.UndoEffect) error {
 		// As UndoVisit: only a live objection is taken back, once.
 		res := tx.Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Update("deleted_at", db.Now())
 		if res.Error != nil {

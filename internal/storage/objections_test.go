@@ -61,7 +61,7 @@ func TestSaveObjectionLinksThatDaysVisit(t *testing.T) {
 		if o := save(false); o.VisitID != 0 {
 			t.Fatalf("no day given, linked to %d", o.VisitID)
 		}
-		if _, err := db.UndoVisit(ctx, second.Visit.ID); err != nil {
+		if _, err := db.UndoVisit(ctx, storage.System, second.Visit.ID); err != nil {
 			t.Fatal(err)
 		}
 		if o := save(true); o.VisitID != first.Visit.ID {

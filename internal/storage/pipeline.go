@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"salesbot/models"
@@ -16,7 +17,33 @@ import (
 
 // DealScope selects a team's deals: every rep's (RepID 0) or one rep's.
 type DealScope struct {
+	// Viewer is who the deals are read for: a deal is seen with its client
+	// (the one visibility rule, clientScope), on top of the team and rep,
+	// so a scope built wrong shows less, never more (nil: nothing).
+	// Reports nobody asked for read as System.
+	Viewer        *models.User
 	TeamID, RepID int64
+}
+
+// visibleDeals narrows q, a read of the deals of team teamID (joined with
+// their clients when joined), to those on clients viewer may see
+// (clientScope); ok is false when viewer sees nothing of the team. A team
+// viewer sees whole (splitReach) needs no client read; in one where a rep
+// sees part, each deal's client is read by primary key and checked by the
+// rule's indexes.
+func visibleDeals(q *gorm.DB, viewer *models.User, teamID int64, joined bool) (_ *gorm.DB, ok bool) {
+	whole, part := splitReach(viewer, []int64{teamID})
+	switch {
+	case len(whole) > 0:
+		return q, true
+	case len(part) == 0:
+		return q, false
+	}
+	if !joined {
+		q = q.Joins("JOIN clients ON clients.id = deals.client_id")
+	}
+	cond, args := clientScope(viewer, "clients")
+	return q.Where(cond, args...), true
 }
 
 type stageProbabilityRow struct {
@@ -63,11 +90,15 @@ func (db *DB) SetStageProbability(ctx context.Context, teamID int64, stage model
 // (idx_deals_owner_state_close for one rep), however many deals there are.
 func (db *DB) OpenDealGroups(ctx context.Context, s DealScope) ([]models.DealGroup, error) {
 	q := db.conn(ctx).Table("deals").
-		Select("owner_id, stage, close_month, currency, COUNT(*) AS deals, SUM(units) AS units, SUM(value_minor) AS value_minor")
+		Select("deals.owner_id, deals.stage, deals.close_month, deals.currency, COUNT(*) AS deals, SUM(deals.units) AS units, SUM(deals.value_minor) AS value_minor")
 	if s.RepID != 0 {
-		q = q.Where("owner_id = ? AND state = ? AND team_id = ?", s.RepID, string(models.DealOpen), s.TeamID)
+		q = q.Where("deals.owner_id = ? AND deals.state = ? AND deals.team_id = ?", s.RepID, string(models.DealOpen), s.TeamID)
 	} else {
-		q = q.Where("team_id = ? AND state = ?", s.TeamID, string(models.DealOpen))
+		q = q.Where("deals.team_id = ? AND deals.state = ?", s.TeamID, string(models.DealOpen))
+	}
+	q, ok := visibleDeals(q, s.Viewer, s.TeamID, false)
+	if !ok {
+		return nil, nil
 	}
 	var rows []struct {
 		OwnerID    int64
@@ -78,7 +109,7 @@ func (db *DB) OpenDealGroups(ctx context.Context, s DealScope) ([]models.DealGro
 		Units      int64
 		ValueMinor int64
 	}
-	if err := q.Group("owner_id, stage, close_month, currency").Scan(&rows).Error; err != nil {
+	if err := q.Group("deals.owner_id, deals.stage, deals.close_month, deals.currency").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("sum open deals of team %d (rep %d): %w", s.TeamID, s.RepID, err)
 	}
 	out := make([]models.DealGroup, len(rows))
@@ -99,6 +130,10 @@ func (db *DB) ClosedDeals(ctx context.Context, s DealScope, from, to time.Time) 
 	if s.RepID != 0 {
 		q = q.Where("deals.owner_id = ?", s.RepID)
 	}
+	q, ok := visibleDeals(q, s.Viewer, s.TeamID, true)
+	if !ok {
+		return nil, nil
+	}
 	deals, err := findNamedDeals(ctx, db, q.Order("deals.closed_at, deals.id"), func(d models.Deal, client, owner string) models.ClosedDeal {
 		return models.ClosedDeal{Deal: d, Client: client, Owner: owner}
 	})
@@ -111,12 +146,17 @@ func (db *DB) ClosedDeals(ctx context.Context, s DealScope, from, to time.Time) 
 // DealsOpenedIn lists a scope's deals created in [from, to), in any
 // state, with their competitors: a range of idx_deals_team_created.
 func (db *DB) DealsOpenedIn(ctx context.Context, s DealScope, from, to time.Time) ([]*models.Deal, error) {
-	q := db.conn(ctx).Where("team_id = ? AND created_at >= ? AND created_at < ?", s.TeamID, utc(from), utc(to))
+	q := db.conn(ctx).Table("deals").Select("deals.*").
+		Where("deals.team_id = ? AND deals.created_at >= ? AND deals.created_at < ?", s.TeamID, utc(from), utc(to))
 	if s.RepID != 0 {
-		q = q.Where("owner_id = ?", s.RepID)
+		q = q.Where("deals.owner_id = ?", s.RepID)
+	}
+	q, ok := visibleDeals(q, s.Viewer, s.TeamID, false)
+	if !ok {
+		return nil, nil
 	}
 	var rows []dealRow
-	if err := q.Order("created_at, id").Find(&rows).Error; err != nil {
+	if err := q.Order("deals.created_at, deals.id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list deals opened by team %d (rep %d): %w", s.TeamID, s.RepID, err)
 	}
 	return db.withCompetitors(ctx, rows)

@@ -78,14 +78,22 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 		}
 		c := capture(t, db)
 		b := reports.NewBuilder(db, clk)
-		if _, err := b.DailyDigest(ctx, s.Team, reportstest.Day); err != nil {
-			t.Fatal(err)
+		// As the schedule reads them (System) and as a manager asks
+		// (the client rule's manager branch); a rep's week as the rep.
+		li := &models.User{ID: s.Li, Active: true, Memberships: []models.Membership{{TeamID: s.Team.ID, Role: models.RoleRep, Active: true}}}
+		mia := &models.User{ID: s.Mia, Active: true, Memberships: []models.Membership{{TeamID: s.Team.ID, Role: models.RoleManager, Active: true}}}
+		for _, v := range []*models.User{storage.System, mia} {
+			if _, err := b.DailyDigest(ctx, v, s.Team, reportstest.Day); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.WeeklySummary(ctx, v, s.Team, models.Week{Monday: "2026-11-23"}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if _, err := b.WeeklySummary(ctx, s.Team, models.Week{Monday: "2026-11-23"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := b.RepWeek(ctx, s.Team, s.Li, models.Week{Monday: "2026-11-23"}); err != nil {
-			t.Fatal(err)
+		for _, v := range []*models.User{storage.System, li} {
+			if _, err := b.RepWeek(ctx, v, s.Team, s.Li, models.Week{Monday: "2026-11-23"}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, rep := range []int64{0, s.Li} {
 			if _, err := b.Export(ctx, reports.ExportScope{Viewer: storage.System, Team: s.Team, RepID: rep, From: "2026-11-01", To: "2026-11-30"}, reports.ExportLabels{}); err != nil {
@@ -99,14 +107,22 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// The pipeline and the month's review, for the team and for one rep.
-		for _, rep := range []int64{0, s.Li} {
-			if _, err := b.Pipeline(ctx, s.Team, rep, nov); err != nil {
+		// The pipeline and the month's review, for the team and for one rep,
+		// as the system, and as that rep (the client rule on each deal).
+		for _, q := range []struct {
+			viewer *models.User
+			rep    int64
+		}{{storage.System, 0}, {storage.System, s.Li}, {li, s.Li}} {
+			if _, err := b.Pipeline(ctx, q.viewer, s.Team, q.rep, nov); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.MonthReview(ctx, s.Team, rep, nov); err != nil {
+			if _, err := b.MonthReview(ctx, q.viewer, s.Team, q.rep, nov); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// The deal titles of a rep's visit export, as that rep.
+		if _, err := db.DealTitles(ctx, li, s.Team.ID, []int64{1, 2}); err != nil {
+			t.Fatal(err)
 		}
 		c.mu.Lock()
 		queries := append([]string(nil), c.sql...)

@@ -102,10 +102,8 @@ func (db *DB) TeamReportSettings(ctx context.Context, teamID int64) (models.Repo
 // SetTeamReportSettings stores a team's report settings.
 func (db *DB) SetTeamReportSettings(ctx context.Context, teamID int64, s models.ReportSettings) error {
 	row := settingRow(teamID, s)
-	err := db.conn(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "team_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"digest_on", "digest_time", "digest_days", "summary_on", "summary_day", "summary_time", "plan_reminder_on", "plan_deadline_day", "plan_deadline_time", "month_on", "month_time", "updated_at"}),
-	}).Create(&row).Error
+	err := upsert(db.conn(ctx), &row, []string{"team_id"}, "digest_on", "digest_time", "digest_days", "summary_on", "summary_day",
+		"summary_time", "plan_reminder_on", "plan_deadline_day", "plan_deadline_time", "month_on", "month_time", "updated_at").Error
 	if err != nil {
 		return fmt.Errorf("set report settings of team %d: %w", teamID, err)
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 type shownListRow struct {
@@ -29,10 +28,7 @@ func (db *DB) SaveShownList(ctx context.Context, userID int64, kind string, ids 
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	row := shownListRow{UserID: userID, Kind: kind, IDs: strings.Join(parts, ","), ShownAt: db.Now()}
-	err := db.conn(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "user_id"}, {Name: "kind"}},
-		DoUpdates: clause.AssignmentColumns([]string{"ids", "shown_at"}),
-	}).Create(&row).Error
+	err := upsert(db.conn(ctx), &row, []string{"user_id", "kind"}, "ids", "shown_at").Error
 	if err != nil {
 		return fmt.Errorf("save the %s list shown to user %d: %w", kind, userID, err)
 	}

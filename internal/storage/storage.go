@@ -179,6 +179,16 @@ func (db *DB) write(ctx context.Context, fn func(g *gorm.DB) *gorm.DB) *gorm.DB 
 	return fn(db.conn(ctx))
 }
 
+// upsert inserts row or, when a row with the same key columns is there,
+// sets its update columns from row instead: one statement either way.
+func upsert(g *gorm.DB, row any, key []string, update ...string) *gorm.DB {
+	cols := make([]clause.Column, len(key))
+	for i, k := range key {
+		cols[i] = clause.Column{Name: k}
+	}
+	return g.Clauses(clause.OnConflict{Columns: cols, DoUpdates: clause.AssignmentColumns(update)}).Create(row)
+}
+
 // ErrKilled is what every call returns after Kill.
 var ErrKilled = errors.New("database handle killed (simulated crash)")
 

@@ -160,15 +160,30 @@ func (db *DB) visitUndoEffect(tx *gorm.DB, v *models.Visit) (*models.UndoEffect,
 }
 
 // UndoVisitEffect says what UndoVisit would do to the live visit id, for
-// the question before it.
-func (db *DB) UndoVisitEffect(ctx context.Context, id int64) (*models.Visit, *models.UndoEffect, error) {
-	return undoEffect(ctx, db, id, liveVisit, db.visitUndoEffect, nil)
+// the question before it: for viewer, who may take back only what
+// undoable lets them (ENOTFOUND "err_visit_gone" otherwise).
+func (db *DB) UndoVisitEffect(ctx context.Context, viewer *models.User, id int64) (*models.Visit, *models.UndoEffect, error) {
+	return undoEffect(ctx, db, viewer, id, liveVisit, db.visitUndoEffect, nil)
 }
 
-// undoEffect loads the live record id (load) and what undoing it would do
-// (effect), then, unless then is nil, does then with both, all in one
-// transaction.
-func undoEffect[T any](ctx context.Context, db *DB, id int64, load func(*gorm.DB, int64) (T, error),
+// undoable is the condition on table t (visits or objections) that an
+// entry viewer takes back must meet: one viewer may see (entryScope: in a
+// team they are still in) and their own — an undo is its author's. System
+// takes back any.
+func undoable(viewer *models.User, t string) (string, []any) {
+	cond, args := entryScope(viewer, t, "rep_id")
+	if viewer == nil || viewer == System {
+		return cond, args
+	}
+	return "(" + cond + ") AND " + t + ".rep_id = ?", append(args, viewer.ID)
+}
+
+// undoEffect loads the live record id that viewer may take back (load,
+// by undoable) and what undoing it would do (effect), then, unless then
+// is nil, does then with both, all in one transaction; a record viewer
+// may not take back is the same ENOTFOUND as one gone, and nothing is
+// written.
+func undoEffect[T any](ctx context.Context, db *DB, viewer *models.User, id int64, load func(*gorm.DB, *models.User, int64) (T, error),
 	effect func(*gorm.DB, T) (*models.UndoEffect, error), then func(*gorm.DB, T, *models.UndoEffect) error) (T, *models.UndoEffect, error) {
 	var (
 		rec T
@@ -176,7 +191,7 @@ func undoEffect[T any](ctx context.Context, db *DB, id int64, load func(*gorm.DB
 	)
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var err error
-		if rec, err = load(tx, id); err != nil {
+		if rec, err = load(tx, viewer, id); err != nil {
 			return err
 		}
 		if fx, err = effect(tx, rec); err != nil || then == nil {
@@ -207,23 +222,27 @@ func objectionUndoEffect(tx *gorm.DB, o *models.Objection) (*models.UndoEffect, 
 }
 
 // UndoObjectionEffect says what UndoObjection would do to the live
-// objection id, for the question before it.
-func (db *DB) UndoObjectionEffect(ctx context.Context, id int64) (*models.Objection, *models.UndoEffect, error) {
-	return undoEffect(ctx, db, id, liveObjection, objectionUndoEffect, nil)
+// objection id, for the question before it, for viewer (as
+// UndoVisitEffect).
+func (db *DB) UndoObjectionEffect(ctx context.Context, viewer *models.User, id int64) (*models.Objection, *models.UndoEffect, error) {
+	return undoEffect(ctx, db, viewer, id, liveObjection, objectionUndoEffect, nil)
 }
 
-// liveVisit reads a visit that is not undone.
-func liveVisit(tx *gorm.DB, id int64) (*models.Visit, error) {
-	row, err := takeRow[visitRow](tx.Where("deleted_at IS NULL"), id, "get visit", "err_visit_gone")
+// liveVisit reads a visit that is not undone and viewer may take back.
+func liveVisit(tx *gorm.DB, viewer *models.User, id int64) (*models.Visit, error) {
+	cond, args := undoable(viewer, "visits")
+	row, err := takeRow[visitRow](tx.Where("deleted_at IS NULL").Where(cond, args...), id, "get visit", "err_visit_gone")
 	if err != nil {
 		return nil, err
 	}
 	return row.model(), nil
 }
 
-// liveObjection reads an objection that is not undone.
-func liveObjection(tx *gorm.DB, id int64) (*models.Objection, error) {
-	row, err := takeRow[objectionRow](tx.Where("deleted_at IS NULL"), id, "get objection", "err_objection_gone")
+// liveObjection reads an objection that is not undone and viewer may
+// take back.
+func liveObjection(tx *gorm.DB, viewer *models.User, id int64) (*models.Objection, error) {
+	cond, args := undoable(viewer, "objections")
+	row, err := takeRow[objectionRow](tx.Where("deleted_at IS NULL").Where(cond, args...), id, "get objection", "err_objection_gone")
 	if err != nil {
 		return nil, err
 	}

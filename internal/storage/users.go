@@ -151,6 +151,7 @@ type senderRow struct {
 	MRole      *string
 	MActive    *bool
 	MShared    *bool
+	MRevisit   *int
 	FKind      *string
 	FState     *string
 	FUpdatedAt *time.Time
@@ -172,7 +173,7 @@ func (db *DB) loadUser(ctx context.Context, where string, arg any) (*userRow, *m
 			continue
 		}
 		u.Memberships = append(u.Memberships, models.Membership{TeamID: *r.MTeamID, TeamName: deref(r.MTeamName),
-			TeamTZ: deref(r.MTeamTZ), Role: models.Role(deref(r.MRole)), Active: derefBool(r.MActive), SharedClients: derefBool(r.MShared)})
+			TeamTZ: deref(r.MTeamTZ), Role: models.Role(deref(r.MRole)), Active: derefBool(r.MActive), SharedClients: derefBool(r.MShared), RevisitDays: derefInt(r.MRevisit)})
 	}
 	var form *SavedForm
 	if f := rows[0]; f.FKind != nil {
@@ -188,7 +189,7 @@ func (db *DB) loadUser(ctx context.Context, where string, arg any) (*userRow, *m
 // every membership, every time.)
 func senderSQL(where string) string {
 	return `SELECT users.*, t.id AS m_team_id, t.name AS m_team_name, t.tz AS m_team_tz,
-		m.role AS m_role, m.active AS m_active, t.shared_clients AS m_shared,
+		m.role AS m_role, m.active AS m_active, t.shared_clients AS m_shared, t.revisit_days AS m_revisit,
 		f.kind AS f_kind, f.state AS f_state, f.updated_at AS f_updated_at
 		FROM users
 		LEFT JOIN members m ON m.user_id = users.id
@@ -205,6 +206,13 @@ func deref(s *string) string {
 }
 
 func derefBool(b *bool) bool { return b != nil && *b }
+
+func derefInt(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
 
 // SetUnreachable records that Telegram refuses messages to the user (403:
 // they blocked the bot), or that they are back. Back, their held
@@ -287,31 +295,7 @@ func (db *DB) UserByHandle(ctx context.Context, teamID int64, handle string) (*m
 	if err != nil {
 		return nil, fmt.Errorf("find user %q in team %d: %w", handle, teamID, translate(err, "err_user_not_found", ""))
 	}
-	return db.withMemberships(ctx, &row)
-}
-
-func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, error) {
-	u := row.model()
-	var ms []struct {
-		TeamID   int64
-		TeamName string
-		TeamTZ   string
-		Role     string
-		Active   bool
-		Shared   bool
-	}
-	err := db.conn(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active, teams.shared_clients AS shared").
-		Joins("JOIN teams ON teams.id = members.team_id").
-		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
-	if err != nil {
-		return nil, fmt.Errorf("get memberships of user %d: %w", row.ID, err)
-	}
-	for _, m := range ms {
-		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ,
-			Role: models.Role(m.Role), Active: m.Active, SharedClients: m.Shared})
-	}
-	return u, nil
+	return db.userWhere(ctx, "users.id = ?", row.ID, "get user %d: %w")
 }
 
 // CountUsers counts every user, active or not.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -145,7 +146,14 @@ type SavedVisit struct {
 // new, the contacts met, the visit and its attachments; it moves the
 // client's stage by the stage rule and refreshes the three-visits count.
 // Every visit write (SaveVisit, UpdateVisit, UndoVisit) ends in
-// visitWritten, inside its transaction.
+// visitWritten, inside its transaction; SaveVisit's own form of it,
+// newVisitWritten, counts the new visit in instead of recounting.
+//
+// A visit on a known client with no contacts, files or deal costs six
+// statements at most: the client's read (with its team's revisit rule and
+// the rep's zone), the visit, its stage change, the client's one update,
+// the close of the client's open revisits (when it has any) and the
+// visit's own.
 func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) {
 	v := in.Visit
 	v.ID = 0
@@ -163,7 +171,7 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 		if err := v.Validate(); err != nil {
 			return err
 		}
-		c, err := db.lockClient(tx, v.ClientID)
+		c, err := db.lockVisitClient(tx, v.ClientID, v.RepID, v.At)
 		if err != nil {
 			return err
 		}
@@ -179,14 +187,16 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 			return fmt.Errorf("save visit to client %d: %w", v.ClientID, err)
 		}
 		v.ID, v.CreatedAt = row.ID, row.CreatedAt.UTC()
-		if err := moveStage(tx, c, v.RepID, v.ID, next, v.At); err != nil {
-			return err
+		if next != c.Stage {
+			if err := addStageEvent(tx, &c.Client, v.RepID, v.ID, c.Stage, next, v.At); err != nil {
+				return err
+			}
 		}
 		if out.Deal, err = moveDeal(tx, deal, &v); err != nil {
 			return err
 		}
 		out.DealUnlinked = unlinked
-		contacts, err := linkContacts(tx, &v, in.Contacts)
+		contacts, err := linkContacts(tx, &v, in.Contacts, true)
 		if err != nil {
 			return err
 		}
@@ -196,17 +206,135 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 				return err
 			}
 		}
-		if out.FollowUp, err = db.visitWritten(tx, nil, &v); err != nil {
+		if out.FollowUp, err = db.newVisitWritten(tx, c, &v, next); err != nil {
 			return err
 		}
-		out.Client, err = loadClient(tx, v.ClientID)
+		out.Client = &c.Client
 		out.Visit, out.Contacts, out.Outcome = &v, contacts, outcome
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// visitClient is a new visit's client as SaveVisit reads it, locked: the
+// card, the revisit rule of its team in the rep's zone, whether the stage
+// was set on the card at or after the visit's time (so that the visit is
+// not one the three-visits rule counts), and whether the client has open
+// revisits for the visit to close.
+type visitClient struct {
+	models.Client
+	rule         revisitRule
+	resetSince   bool
+	openRevisits bool
+}
+
+// lockVisitClient reads client id for a new visit by repID at at, in one
+// statement, and locks its row on PostgreSQL like lockClient (only the
+// client's: FOR UPDATE OF clients, the team row stays free for the team's
+// other visits).
+func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time) (*visitClient, error) {
+	var row struct {
+		Row          clientRow      `gorm:"embedded"`
+		Rule         revisitRuleRow `gorm:"embedded"`
+		ResetSince   bool
+		OpenRevisits bool
+	}
+	q := tx.Table("clients").
+		Select("clients.*, "+revisitRuleColumns+
+			", EXISTS (SELECT 1 FROM stage_events WHERE stage_events.client_id = clients.id AND stage_events.visit_id IS NULL AND stage_events.at >= ?) AS reset_since"+
+			", EXISTS (SELECT 1 FROM follow_ups WHERE follow_ups.client_id = clients.id AND follow_ups.state IN ? AND follow_ups.kind = ?) AS open_revisits",
+			repID, utc(at), openStates, string(models.KindRevisit)).
+		Joins("JOIN teams ON teams.id = clients.team_id").
+		Where("clients.id = ?", id)
+	if db.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "clients"}})
+	}
+	if err := q.Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("lock client %d: %w", id, translate(err, "err_client_gone", ""))
+	}
+	return &visitClient{Client: *row.Row.model(), rule: row.Rule.rule(), resetSince: row.ResetSince, openRevisits: row.OpenRevisits}, nil
+}
+
+// newVisitWritten is visitWritten for a new visit v, saved on client c as
+// lockVisitClient read it, with the client's stage to become next: one
+// update of the client (stage, last visit, three-visits count), then the
+// visit's revisit. A visit at or after the client's last one adds itself
+// to the count (what recountClient would give, without reading the
+// visits); one logged for an earlier time has the client recounted. c is
+// the client as it is after.
+func (db *DB) newVisitWritten(tx *gorm.DB, c *visitClient, v *models.Visit, next models.Stage) (*models.FollowUp, error) {
+	backdated := c.LastVisitAt.After(v.At)
+	lastAt, n := timePtr(v.At), c.NoProgressVisits
+	switch {
+	case backdated:
+		var err error
+		if lastAt, n, err = recountClient(tx, c.ID); err != nil {
+			return nil, err
+		}
+	case c.resetSince:
+		// Set on the card since: the count starts after that change.
+	case v.Progressed():
+		n = 0
+	default:
+		n = min(n+1, noProgressScan)
+	}
+	now := tx.NowFunc()
+	err := tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{
+		"stage": string(next), "last_visit_at": lastAt, "no_progress_visits": n, "updated_at": now,
+	}).Error
+	if err != nil {
+		return nil, fmt.Errorf("update client %d after visit %d: %w", c.ID, v.ID, err)
+	}
+	c.Stage, c.LastVisitAt, c.NoProgressVisits, c.UpdatedAt = next, derefTime(lastAt), n, now.UTC()
+	return syncVisitFollowUp(tx, v, c.rule, &freshVisit{backdated: backdated, openRevisits: c.openRevisits}, db.Now())
+}
+
+// noProgressScan bounds how many visits recountClient reads back, and so
+// the three-visits count: a count that high says all the rule needs.
+const noProgressScan = 50
+
+// recountClient computes a client's last visit and its visits without
+// stage progress since the last explicit stage change (the three-visits
+// rule, models.VisitsWithoutProgress), from its live visits
+// (idx_visits_client_at): what newVisitWritten keeps by counting each new
+// visit in.
+func recountClient(tx *gorm.DB, clientID int64) (lastAt *time.Time, n int, err error) {
+	// Newest rows rather than MAX(at): SQLite returns aggregates of time
+	// columns as text.
+	var since []stageEventRow
+	err = tx.Where("client_id = ? AND visit_id IS NULL", clientID).Order("at DESC").Limit(1).Find(&since).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("last explicit stage change of client %d: %w", clientID, err)
+	}
+	q := tx.Where("client_id = ? AND deleted_at IS NULL", clientID)
+	if len(since) > 0 {
+		q = q.Where("at > ?", utc(since[0].At))
+	}
+	var rows []visitRow
+	if err := q.Order("at DESC, id DESC").Limit(noProgressScan).Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("read visits of client %d: %w", clientID, err)
+	}
+	visits := make([]models.Visit, len(rows))
+	for i := range rows {
+		visits[i] = *rows[i].model()
+	}
+	if len(rows) > 0 {
+		lastAt = timePtr(rows[0].At)
+	} else if len(since) > 0 {
+		// All visits lie before the explicit change: look past it.
+		var older []visitRow
+		err := tx.Where("client_id = ? AND deleted_at IS NULL", clientID).Order("at DESC").Limit(1).Find(&older).Error
+		if err != nil {
+			return nil, 0, fmt.Errorf("last visit of client %d: %w", clientID, err)
+		}
+		if len(older) > 0 {
+			lastAt = timePtr(older[0].At)
+		}
+	}
+	return lastAt, models.VisitsWithoutProgress(visits), nil
 }
 
 // moveStage sets the client's stage to next (when it differs) and records
@@ -276,13 +404,17 @@ func (db *DB) revertStage(tx *gorm.DB, v *models.Visit) (bool, error) {
 }
 
 // linkContacts saves the contacts met (new ones created, roles merged) and
-// links them to the visit, replacing any earlier links.
-func linkContacts(tx *gorm.DB, v *models.Visit, contacts []models.Contact) ([]models.Contact, error) {
+// links them to the visit, replacing any earlier links (a fresh visit,
+// just inserted, has none: visits are only ever marked deleted, so an id
+// is never used twice).
+func linkContacts(tx *gorm.DB, v *models.Visit, contacts []models.Contact, fresh bool) ([]models.Contact, error) {
 	if err := models.CheckCount("err_too_many_contacts", len(contacts), models.MaxVisitContacts); err != nil {
 		return nil, err
 	}
-	if err := tx.Where("visit_id = ?", v.ID).Delete(&visitContactRow{}).Error; err != nil {
-		return nil, fmt.Errorf("unlink contacts of visit %d: %w", v.ID, err)
+	if !fresh {
+		if err := tx.Where("visit_id = ?", v.ID).Delete(&visitContactRow{}).Error; err != nil {
+			return nil, fmt.Errorf("unlink contacts of visit %d: %w", v.ID, err)
+		}
 	}
 	v.ContactIDs = nil
 	var out []models.Contact
@@ -305,13 +437,13 @@ func linkContacts(tx *gorm.DB, v *models.Visit, contacts []models.Contact) ([]mo
 	return out, nil
 }
 
-// visitWritten runs at the end of every visit write, inside its
-// transaction: before is the visit as it was (nil for a new visit), after
-// as it is now (nil for an undone one). It keeps the clients' last visit
-// and three-visits count, and the visit's revisit follow-up (created,
-// moved or cancelled; a new visit completes the client's open one), so
-// they commit or roll back with the visit. It returns the visit's open
-// follow-up, nil when there is none.
+// visitWritten runs at the end of every visit edit and undo, inside its
+// transaction (a new visit's is newVisitWritten): before is the visit as
+// it was, after as it is now (nil for an undone one). It recounts the
+// clients' last visit and three-visits count, and keeps the visit's
+// revisit follow-up (moved, reopened or cancelled; an undo reopens the
+// revisits the visit had closed), so they commit or roll back with the
+// visit. It returns the visit's open follow-up, nil when there is none.
 func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.FollowUp, error) {
 	seen := map[int64]bool{}
 	for _, v := range []*models.Visit{before, after} {
@@ -329,7 +461,11 @@ func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.Fo
 		}
 		return nil, cancelVisitFollowUp(tx, before.ID)
 	}
-	return syncVisitFollowUp(tx, after, before == nil, db.Now())
+	rule, err := loadRevisitRule(tx, after.TeamID, after.RepID)
+	if err != nil {
+		return nil, err
+	}
+	return syncVisitFollowUp(tx, after, rule, nil, db.Now())
 }
 
 // UpdateVisit stores an edited visit (Visit.ID set; a new client, new
@@ -409,7 +545,7 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 		if err := tx.Model(&visitContactRow{}).Where("visit_id = ?", v.ID).Pluck("contact_id", &oldContacts).Error; err != nil {
 			return fmt.Errorf("contacts of visit %d: %w", v.ID, err)
 		}
-		if out.Contacts, err = linkContacts(tx, &v, in.Contacts); err != nil {
+		if out.Contacts, err = linkContacts(tx, &v, in.Contacts, false); err != nil {
 			return err
 		}
 		for _, a := range in.Attachments {
@@ -446,10 +582,11 @@ func (db *DB) UpdateVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error
 // its stage change is reverted when still the latest, the revisits it had
 // closed open again and its own is cancelled, objections linked to it are
 // unlinked, and a client card it created goes too when the card holds
-// nothing else. SavedVisit.Undo says what it did.
-func (db *DB) UndoVisit(ctx context.Context, id int64) (*SavedVisit, error) {
+// nothing else. SavedVisit.Undo says what it did. Only a visit viewer may
+// take back (undoable) is; any other is ENOTFOUND and nothing changes.
+func (db *DB) UndoVisit(ctx context.Context, viewer *models.User, id int64) (*SavedVisit, error) {
 	out := &SavedVisit{}
-	_, _, err := undoEffect(ctx, db, id, liveVisit, db.visitUndoEffect, func(tx *gorm.DB, v *models.Visit, fx *models.UndoEffect) error {
+	_, _, err := undoEffect(ctx, db, viewer, id, liveVisit, db.visitUndoEffect, func(tx *gorm.DB, v *models.Visit, fx *models.UndoEffect) error {
 		res := tx.Model(&visitRow{}).Where("id = ? AND deleted_at IS NULL", id).Update("deleted_at", db.Now())
 		if res.Error != nil {
 			return fmt.Errorf("undo visit %d: %w", id, res.Error)

@@ -230,7 +230,7 @@ func TestStageRuleAndThreeVisits(t *testing.T) {
 			t.Fatalf("three flat visits must flag the client: %+v", s.Client)
 		}
 		// Undoing the third takes the flag back.
-		u, err := db.UndoVisit(g.ctx, s.Visit.ID)
+		u, err := db.UndoVisit(g.ctx, storage.System, s.Visit.ID)
 		if err != nil || u.Client.NoProgressVisits != 2 || u.Client.NeedsNewPlan() {
 			t.Fatalf("undo third: %+v %v", u, err)
 		}
@@ -316,7 +316,7 @@ func TestEditAndUndoVisit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := db.UndoVisit(ctx, m.Visit.ID)
+		u, err := db.UndoVisit(ctx, storage.System, m.Visit.ID)
 		if err != nil || u.Client.Stage != models.StageContact || u.ClientDeleted {
 			t.Fatalf("undo: %+v %v", u, err)
 		}
@@ -326,7 +326,7 @@ func TestEditAndUndoVisit(t *testing.T) {
 		if got, _ := db.Objection(ctx, storage.System, o.ID); got.VisitID != 0 {
 			t.Fatalf("objection still linked to an undone visit: %+v", got)
 		}
-		if _, err := db.UndoVisit(ctx, m.Visit.ID); models.ErrorCode(err) != models.ENOTFOUND {
+		if _, err := db.UndoVisit(ctx, storage.System, m.Visit.ID); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("second undo: %v", err)
 		}
 		if _, err := db.UpdateVisit(ctx, &storage.NewVisit{Visit: *m.Visit}); models.ErrorCode(err) != models.ENOTFOUND {
@@ -338,7 +338,7 @@ func TestEditAndUndoVisit(t *testing.T) {
 		fresh, _ := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{RepID: g.rep},
 			NewClient: &models.Client{TeamID: g.team.ID, Name: "Initech", OwnerID: g.rep},
 			Contacts:  []models.Contact{{Name: "Peter"}}})
-		u, err = db.UndoVisit(ctx, fresh.Visit.ID)
+		u, err = db.UndoVisit(ctx, storage.System, fresh.Visit.ID)
 		if err != nil || !u.ClientDeleted {
 			t.Fatalf("undo with new client: %+v %v", u, err)
 		}
@@ -386,7 +386,7 @@ func TestObjectionsAndLastEntry(t *testing.T) {
 		if n, _ := db.CountObjections(ctx, storage.ObjectionFilter{Viewer: storage.System, TeamIDs: []int64{g.team.ID}, OpenOnly: true}); n != 0 {
 			t.Fatalf("open after resolving: %d", n)
 		}
-		if _, _, err := db.UndoObjection(ctx, o.ID); err != nil {
+		if _, _, err := db.UndoObjection(ctx, storage.System, o.ID); err != nil {
 			t.Fatal(err)
 		}
 		kind, id, _ = db.LastEntry(ctx, g.rep, clk.Now().Add(-24*time.Hour))
@@ -402,7 +402,7 @@ func TestObjectionsAndLastEntry(t *testing.T) {
 		if err != nil || !o2.ClientCreated || c2.Name != "Globex" {
 			t.Fatalf("objection with new client: %+v %v", o2, err)
 		}
-		if _, fx, err := db.UndoObjection(ctx, o2.ID); err != nil || !fx.ClientGoes {
+		if _, fx, err := db.UndoObjection(ctx, storage.System, o2.ID); err != nil || !fx.ClientGoes {
 			t.Fatalf("undo objection with new client: %+v %v", fx, err)
 		}
 	})
@@ -515,11 +515,11 @@ func TestUndoKeepsACardThatGainedSomething(t *testing.T) {
 			if err := c.add(s); err != nil {
 				t.Fatalf("%s: %v", c.kind, err)
 			}
-			_, fx, err := db.UndoVisitEffect(ctx, s.Visit.ID)
+			_, fx, err := db.UndoVisitEffect(ctx, storage.System, s.Visit.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := db.UndoVisit(ctx, s.Visit.ID)
+			u, err := db.UndoVisit(ctx, storage.System, s.Visit.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

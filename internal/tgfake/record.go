@@ -126,18 +126,7 @@ func (s *Server) Sent() []Sent {
 func (s *Server) SentTo(chatID int64) []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return matching(s.sent, func(r Sent) bool { return r.ChatID == chatID })
-}
-
-// matching returns the elements of xs that keep accepts, nil if none.
-func matching[T any](xs []T, keep func(T) bool) []T {
-	var out []T
-	for _, x := range xs {
-		if keep(x) {
-			out = append(out, x)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(s.sent), func(r Sent) bool { return r.ChatID != chatID })
 }
 
 // SentSince returns Sent()[n:]: take n := len(s.Sent()) before an action to
@@ -228,7 +217,7 @@ func (s *Server) Messages(chatID int64) []Message {
 func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return matching(s.calls, func(c Call) bool { return c.Method == method })
+	return slices.DeleteFunc(slices.Clone(s.calls), func(c Call) bool { return c.Method != method })
 }
 
 // CalledWithToken reports whether any request used the bot token token
