@@ -124,10 +124,10 @@ func closedLoop(b *testing.B, fake *tgfake.Server, users []tgfake.User, n int, t
 				if !ok {
 					return
 				}
-				before := len(fake.SentTo(u.ID))
+				before := fake.CountTo(u.ID)
 				fake.SendText(u, text(k))
 				mu.Lock()
-				for len(fake.SentTo(u.ID)) <= before {
+				for fake.CountTo(u.ID) <= before {
 					cond.Wait()
 				}
 				mu.Unlock()
