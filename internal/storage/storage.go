@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -110,13 +111,26 @@ type writerLock struct {
 	mu      sync.Mutex
 	held    bool
 	waiting [2][]chan struct{} // urgent, then the others
+	// since is when the holder took it; heldNs sums the time it was held
+	// (WriteLockHeld).
+	since  time.Time
+	heldNs atomic.Int64
 }
+
+// WriteLockHeld is how long, in all, this process's SQLite writers have
+// held the writer lock so far (zero on PostgreSQL). Writes are serialised,
+// so the time held a message bounds the messages a second whatever the
+// cores; the closed-loop benchmarks report it a message (lock-µs/msg).
+// The hand-over to a waiter counts as held: the lock is nobody else's
+// while the waiter wakes.
+func (db *DB) WriteLockHeld() time.Duration { return time.Duration(db.wmu.heldNs.Load()) }
 
 // lock takes the lock, or reports false when ctx ended or wait passed.
 func (l *writerLock) lock(ctx context.Context, urgent bool, wait time.Duration) bool {
 	l.mu.Lock()
 	if !l.held {
 		l.held = true
+		l.since = time.Now()
 		l.mu.Unlock()
 		return true
 	}
@@ -153,6 +167,9 @@ func (l *writerLock) lock(ctx context.Context, urgent bool, wait time.Duration) 
 func (l *writerLock) unlock() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := time.Now()
+	l.heldNs.Add(int64(now.Sub(l.since)))
+	l.since = now // the next holder's, if there is one
 	for q := range l.waiting {
 		if w := l.waiting[q]; len(w) > 0 {
 			l.waiting[q] = w[1:]
@@ -232,6 +249,42 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// sqliteDriver is mattn/go-sqlite3 with the connection settings its DSN
+// cannot carry (sqliteSetup).
+const sqliteDriver = "sqlite3-salesbot"
+
+func init() {
+	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: sqliteSetup})
+}
+
+// sqliteSetup sets up each new SQLite connection.
+//
+// temp_store = MEMORY: SQLite's temporary files live in memory. The one
+// that matters is the handler's savepoint (every update's handling runs
+// in one, inside the update's transaction): each page a write changes
+// after it is first copied to the savepoint's sub-journal, which SQLite
+// keeps in memory only up to 64 KiB and then spills to a temporary file
+// in /var/tmp. A /visit changes more pages than that, so with the default
+// each /visit opened a temporary file and wrote ~37 pages into it (strace:
+// 0.83 temp-file opens and 98 → 61 pwrite calls a message), all under
+// the writer lock. Measured (BENCHMARKS.md "SQLite connection and cache
+// (session 5)"): the writer lock held per /visit −25 %, /visit msgs/s
+// +30 %. What else goes there (a sort or a temporary index the planner
+// builds) is small for salesbot's sizes; memory is the better place.
+//
+// Tried and left at SQLite's defaults, no effect measured (same section):
+// mmap_size (pages are read from the OS cache by pread 2 times a message:
+// the page cache is warm), cache_size 32 MiB (the 2 MiB default holds
+// what a message touches), wal_autocheckpoint 100,000 (a checkpoint every
+// ~35 messages costs ~2 fsyncs; moving it out of the commit path changed
+// nothing measurable).
+func sqliteSetup(c *sqlite3.SQLiteConn) error {
+	if _, err := c.Exec("PRAGMA temp_store = MEMORY", nil); err != nil {
+		return fmt.Errorf("set temp_store: %w", err)
+	}
+	return nil
+}
+
 // privateFile makes the SQLite file exist readable by its owner only
 // (0600), before SQLite opens it: SQLite creates the -wal and -shm files
 // with the database file's permissions, so they are private too. A file
@@ -287,7 +340,7 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		if err := privateFile(dsn); err != nil {
 			return nil, err
 		}
-		dialector, dialect = sqlite.Open(sqliteDSN(dsn)), SQLite
+		dialector, dialect = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn)}), SQLite
 	}
 	g, err := gorm.Open(dialector, cfg)
 	if err != nil {
