@@ -72,7 +72,12 @@ func TestSavepointOpensNoTempFile(t *testing.T) {
 
 func openSQLiteForSetup(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(filepath.Join(t.TempDir(), "salesbot.db"), clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)))
+	return openSQLiteAt(t, filepath.Join(t.TempDir(), "salesbot.db"))
+}
+
+func openSQLiteAt(t *testing.T, path string) *DB {
+	t.Helper()
+	db, err := Open(path, clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,6 +51,8 @@ type DB struct {
 	// pgWrites are PostgreSQL's groups, taken in turn (pgNext).
 	pgWrites [pgGroups]batcher[*groupWrite]
 	pgNext   atomic.Uint32
+	// ckpt runs SQLite's WAL checkpoints beside the writers (checkpointer).
+	ckpt *checkpointer
 	// statements counts the SQL statements run through gorm (not BEGIN,
 	// COMMIT or savepoints): a test's budget for what one message costs,
 	// steadier than a timing.
@@ -94,9 +96,16 @@ func (db *DB) writeLock(ctx context.Context) func() {
 		return func() {}
 	}
 	if db.wmu.lock(ctx, ctx.Value(urgentKey{db}) != nil, writeLockWait) {
-		return db.wmu.unlock
+		return db.writeUnlock
 	}
 	return func() {}
+}
+
+// writeUnlock releases the SQLite writer lock after a write, and has the
+// WAL checkpointed every so many writes.
+func (db *DB) writeUnlock() {
+	db.wmu.unlock()
+	db.ckpt.wrote()
 }
 
 // urgentKey marks the outbox's group commits (a message's start and sent
@@ -261,26 +270,35 @@ func init() {
 //
 // temp_store = MEMORY: SQLite's temporary files live in memory. The one
 // that matters is the handler's savepoint (every update's handling runs
-// in one, inside the update's transaction): each page a write changes
-// after it is first copied to the savepoint's sub-journal, which SQLite
+// in one, inside the update's transaction): the first change of a page
+// after it copies the page to the savepoint's sub-journal, which SQLite
 // keeps in memory only up to 64 KiB and then spills to a temporary file
 // in /var/tmp. A /visit changes more pages than that, so with the default
 // each /visit opened a temporary file and wrote ~37 pages into it (strace:
 // 0.83 temp-file opens and 98 → 61 pwrite calls a message), all under
 // the writer lock. Measured (BENCHMARKS.md "SQLite connection and cache
-// (session 5)"): the writer lock held per /visit −25 %, /visit msgs/s
-// +30 %. What else goes there (a sort or a temporary index the planner
+// (session 5)", 6 interleaved rounds): writer lock held per /visit
+// 976 → 785 µs (−20 %), CPU per /visit −17 %, /visit msgs/s +23 %; /help
+// (no page changed in its savepoint) unchanged. What else goes there (a sort or a temporary index the planner
 // builds) is small for salesbot's sizes; memory is the better place.
 //
+// wal_autocheckpoint = walAutoCheckpoint: no commit checkpoints in the
+// normal run; the checkpointer does it beside the writers (checkpoint.go).
+//
 // Tried and left at SQLite's defaults, no effect measured (same section):
-// mmap_size (pages are read from the OS cache by pread 2 times a message:
-// the page cache is warm), cache_size 32 MiB (the 2 MiB default holds
-// what a message touches), wal_autocheckpoint 100,000 (a checkpoint every
-// ~35 messages costs ~2 fsyncs; moving it out of the commit path changed
-// nothing measurable).
+// mmap_size 256 MiB and cache_size 32 MiB (SQLite reads ~2 pages a message
+// with pread: its page cache is warm, whichever connection wrote last — a
+// commit by another connection did not make the next transaction's first
+// read slower: 28 µs either way), _mutex=no.
 func sqliteSetup(c *sqlite3.SQLiteConn) error {
-	if _, err := c.Exec("PRAGMA temp_store = MEMORY", nil); err != nil {
-		return fmt.Errorf("set temp_store: %w", err)
+	for _, p := range []string{
+		"PRAGMA temp_store = MEMORY",
+		// The checkpointer's fallback: see checkpointer.
+		fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", walAutoCheckpoint),
+	} {
+		if _, err := c.Exec(p, nil); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
 	}
 	return nil
 }
@@ -360,6 +378,9 @@ func Open(dsn string, clk clock.Clock) (*DB, error) {
 		sqlDB.SetMaxIdleConns(8)
 	}
 	db := &DB{gorm: g, sql: sqlDB, clock: clk, dialect: dialect}
+	if dialect == SQLite {
+		db.ckpt = startCheckpointer(db)
+	}
 	if dialect == Postgres {
 		db.SizePool(DefaultWorkers)
 	}
@@ -410,7 +431,10 @@ func (db *DB) SizePool(workers int) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.ckpt.stop()
+	return db.sql.Close()
+}
 
 // Dialect tells which database this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
