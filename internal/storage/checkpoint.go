@@ -38,7 +38,10 @@ type checkpointer struct {
 }
 
 // checkpointEvery is how many writes (releases of the writer lock) start a
-// background checkpoint: ~1,000 WAL pages at a /visit's ~9 a write.
+// background checkpoint. The /visit benchmark holds the lock ~1.9 times a
+// message (the update's store, its handling, the reply's sent mark; some
+// grouped) for ~28 pages, so 128 is ~2,000 pages (8 MB) of WAL; 32 and 512
+// measured no better (BENCHMARKS.md).
 const checkpointEvery = 128
 
 // walAutoCheckpoint is SQLite's own checkpoint threshold in pages, kept as
