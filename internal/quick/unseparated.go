@@ -4,7 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
+
+	"salesbot/models"
 )
 
 // Unseparated is what ParseUnseparated made of a quick visit typed without
@@ -67,23 +68,66 @@ func ParseUnseparated(text string, clients []string, now time.Time, loc *time.Lo
 	return Unseparated{Suggest: strings.Join(texts, "; "), BadTime: bad}
 }
 
-// knownPrefix finds the longest client name text starts with.
-func knownPrefix(text string, clients []string) (name, rest string, ok bool) {
+// MaxNamePrefixes bounds the prefixes NamePrefixes offers: a line's first
+// 64 word boundaries (characters in Chinese) hold any client name people
+// type before the parts.
+const MaxNamePrefixes = 64
+
+// NamePrefixes are the beginnings of a quick visit typed without ";" that
+// may be a client's name, shortest first: each ends at a word boundary
+// (anywhere in Chinese, see nameBoundary), is at most models.MaxNameLen
+// characters, and there are at most MaxNamePrefixes of them. The caller
+// looks them all up in the name index at once (by models.NameKey, the key
+// names are stored under) and hands ParseUnseparated the names found,
+// never the team's whole client list.
+func NamePrefixes(text string) []string {
+	text = strings.TrimSpace(text)
+	if strings.ContainsAny(text, ";；\n\r") {
+		return nil
+	}
 	r := []rune(text)
-	best := 0
-	for _, c := range clients {
-		n := utf8.RuneCountInString(c)
-		if n == 0 || n > len(r) || n <= best || !nameBoundary(r, n) {
-			continue
-		}
-		if foldName(string(r[:n])) == foldName(c) {
-			best, name = n, c
+	ends := prefixEnds(r)
+	out := make([]string, len(ends))
+	for i, n := range ends {
+		out[i] = string(r[:n])
+	}
+	return out
+}
+
+// prefixEnds are where the prefixes of NamePrefixes end, in runes.
+func prefixEnds(r []rune) []int {
+	var ends []int
+	for n := 1; n <= len(r) && n <= models.MaxNameLen && len(ends) < MaxNamePrefixes; n++ {
+		if nameBoundary(r, n) && !unicode.IsSpace(r[n-1]) {
+			ends = append(ends, n)
 		}
 	}
-	if best == 0 {
+	return ends
+}
+
+// knownPrefix finds the longest prefix of text (NamePrefixes) that is a
+// client's name, by key (models.NameKey: case, width and punctuation
+// aside), and returns that client's name as stored.
+func knownPrefix(text string, clients []string) (name, rest string, ok bool) {
+	if len(clients) == 0 {
 		return "", "", false
 	}
-	return name, strings.TrimSpace(string(r[best:])), true
+	known := make(map[string]string, len(clients))
+	for _, c := range clients {
+		if k := foldName(c); k != "" {
+			if _, dup := known[k]; !dup {
+				known[k] = c
+			}
+		}
+	}
+	r := []rune(text)
+	ends := prefixEnds(r)
+	for i := len(ends) - 1; i >= 0; i-- {
+		if c, ok := known[foldName(string(r[:ends[i]]))]; ok {
+			return c, strings.TrimSpace(string(r[ends[i]:])), true
+		}
+	}
+	return "", "", false
 }
 
 // splitFirst cuts the first word off: at a space, or after the Han run a
