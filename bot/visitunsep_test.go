@@ -11,11 +11,11 @@ import (
 	"salesbot/models"
 )
 
-// bigTeam is North with bob's 20,000 clients ("Client 0 Trading", ...)
-// and li's "小米科技" and "小米", li and ann reps there.
-func bigTeam(t *testing.T, n int) *apptest.Harness {
+// bigTeam is North with bob's n clients ("Client 0 Trading", ...) and
+// li's "小米科技" and "小米", li and ann reps there.
+func bigTeam(t *testing.T, n int, opts ...apptest.Option) *apptest.Harness {
 	t.Helper()
-	h := apptest.New(t)
+	h := apptest.New(t, opts...)
 	north := teamWithClients(t, h, n)
 	h.Member(li, "North", "rep")
 	h.Member(ann, "North", "rep")
@@ -37,7 +37,18 @@ func bigTeam(t *testing.T, n int) *apptest.Harness {
 // longest of the line's prefixes that is a client's name, looked up in the
 // name index), in English and in Chinese, glued or not.
 func TestUnseparatedVisitFindsItsClientAmong20000(t *testing.T) {
-	h := bigTeam(t, 20000)
+	unseparatedFinds(t, bigTeam(t, 20000))
+}
+
+// The same on PostgreSQL, and the refusal of a teammate's client.
+func TestUnseparatedVisitOnPostgres(t *testing.T) {
+	h := bigTeam(t, 20000, apptest.Postgres(t))
+	unseparatedFinds(t, h)
+	unseparatedRefuses(t, h)
+}
+
+func unseparatedFinds(t *testing.T, h *apptest.Harness) {
+	t.Helper()
 	for _, c := range []struct {
 		who  string
 		in   string
@@ -67,7 +78,11 @@ func TestUnseparatedVisitFindsItsClientAmong20000(t *testing.T) {
 // it, and the button asking a manager to share it), also when a shorter
 // prefix is a client the rep sees, and nothing is saved.
 func TestUnseparatedVisitRefusesATeammatesClient(t *testing.T) {
-	h := bigTeam(t, 20000)
+	unseparatedRefuses(t, bigTeam(t, 20000))
+}
+
+func unseparatedRefuses(t *testing.T, h *apptest.Harness) {
+	t.Helper()
 	apptest.MustContain(t, h.Send(ann, "/visit Client 7; demo"), "new client Client 7")
 	before, err := h.App.DB.RowCounts(t.Context(), "visits", "clients")
 	if err != nil {
