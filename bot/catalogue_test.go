@@ -220,6 +220,14 @@ func TestWordsComplete(t *testing.T) {
 	if _, ok := c.wordOf("off", settingWords...); ok {
 		t.Error("off is not a setting")
 	}
+	for _, w := range settingWords {
+		if _, kept := teamSettings[w]; kept == (w == wordSettingTarget || w == wordSettingProb) {
+			t.Errorf("setting %s: in teamSettings %v", w, kept)
+		}
+	}
+	if len(teamSettings) != len(settingWords)-2 {
+		t.Errorf("teamSettings has %d keys that are not settingWords", len(teamSettings)-len(settingWords)+2)
+	}
 	for in, want := range map[string]models.Role{"rep": models.RoleRep, "Manager": models.RoleManager, "经理": models.RoleManager,
 		"销售": models.RoleRep, "mgr": models.RoleManager, "boss": models.RoleNone, "admin": models.RoleNone} {
 		if got, _ := c.parseRole(in); got != want {

@@ -30,7 +30,7 @@ func (b *Bot) checkinHook(ctx context.Context, r *Request) (bool, error) {
 		r.say("checkin_form", map[string]any{"What": what})
 		return true, nil
 	}
-	v, err := b.store.LastVisitBy(ctx, r.User.ID, r.Now.Add(-models.CheckInWindow))
+	v, err := b.store.LastVisitBy(ctx, r.User, r.Now.Add(-models.CheckInWindow))
 	if err != nil {
 		return true, err
 	}

@@ -363,12 +363,18 @@ func (b *Bot) settleClient(ctx context.Context, r *Request, st *FormState, kind 
 
 // clientSteps ask for the client of a visit or objection draft: a recent
 // client's button or a typed name matched against the team ("client",
-// prompt by promptKey), then, for a name close to several clients, which
-// one ("client_pick", reached by a jump). choice finds the draft's client.
-func clientSteps[R, D any](b *Bot, drafts draftStore[R, D], promptKey string, choice func(*D) (*clientChoice, setClientFunc)) []*Step {
+// prompt by promptKey, or by typeKey when the user has no recent client to
+// tap), then, for a name close to several clients, which one
+// ("client_pick", reached by a jump). choice finds the draft's client.
+func clientSteps[R, D any](b *Bot, drafts draftStore[R, D], promptKey, typeKey string, choice func(*D) (*clientChoice, setClientFunc)) []*Step {
 	return []*Step{
 		{ID: "client", Text: true, Columns: 2,
-			Prompt:  func(r *Request, st *FormState) string { return r.t(promptKey, nil) },
+			Prompt: func(r *Request, st *FormState) string {
+				if len(st.Choices) == 0 {
+					return r.t(typeKey, nil)
+				}
+				return r.t(promptKey, nil)
+			},
 			Choices: b.recentClientChoices,
 			Parse: func(ctx context.Context, r *Request, st *FormState, a string) error {
 				return drafts.update(st, func(d *D) error {

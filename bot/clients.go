@@ -480,7 +480,7 @@ func (b *Bot) setStage(ctx context.Context, r *Request, c *models.Client, arg st
 		return nil
 	}
 	before := c.Stage
-	c, err := b.store.SetStage(ctx, c.ID, r.User.ID, to)
+	c, err := b.store.SetStage(ctx, r.User, c.ID, to)
 	if err != nil {
 		return err
 	}

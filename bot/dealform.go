@@ -27,7 +27,7 @@ var dealDrafts = draftStore[models.Deal, dealDraft]{"d", nil, func(d *dealDraft)
 const dealCloseMonths = 6
 
 func (b *Bot) dealForm() *Form {
-	steps := clientSteps(b, dealDrafts, "deal_q_client", func(d *dealDraft) (*clientChoice, setClientFunc) {
+	steps := clientSteps(b, dealDrafts, "deal_q_client", "deal_q_client_type", func(d *dealDraft) (*clientChoice, setClientFunc) {
 		return &d.clientChoice, d.clientChoice.set
 	})
 	text := func(id string, numbers bool, parse func(r *Request, d *models.Deal, a string) error) *Step {

@@ -246,7 +246,7 @@ func (b *Bot) teamFollowUps(ctx context.Context, r *Request) error {
 	const max = 50
 	var blocks []string
 	for _, team := range teams {
-		over, err := b.store.TeamOverdueFollowUps(ctx, team.ID, r.Now, max)
+		over, err := b.store.TeamOverdueFollowUps(ctx, r.User, team.ID, r.Now, max)
 		if err != nil {
 			return err
 		}

@@ -56,7 +56,7 @@ func testForgedPayloadsChangeNothing(t *testing.T, h *apptest.Harness) {
 		for _, f := range fs {
 			fmt.Fprintf(&sb, "follow-up %d %s %v\n", f.ID, f.State, f.DueAt)
 		}
-		plans, _ := h.App.DB.PlannedVisitsOf(ctx, north.ID, 0, models.WeekOf(h.Clock.Now(), north.Location()), models.WeekOf(h.Clock.Now(), north.Location()).Next())
+		plans, _ := h.App.DB.PlannedVisitsOf(ctx, storage.System, north.ID, 0, models.WeekOf(h.Clock.Now(), north.Location()), models.WeekOf(h.Clock.Now(), north.Location()).Next())
 		seen, _ := h.App.DB.CanSeeClient(ctx, bobUser, acme)
 		fmt.Fprintf(&sb, "%d visits, %d plans, bob sees Acme %v, bob's lang %s\n", len(vs), len(plans), seen, bobUser.Lang)
 		return sb.String()

@@ -40,7 +40,7 @@ func (d *objectionDraft) check() error {
 // client (by hand, as the visit form does), category, the client's words,
 // the answer.
 func (b *Bot) objectionForm() *Form {
-	custom := map[models.Field][]*Step{models.FieldClient: clientSteps(b, objectionDrafts, "objection_q_client",
+	custom := map[models.Field][]*Step{models.FieldClient: clientSteps(b, objectionDrafts, "objection_q_client", "objection_q_client_type",
 		func(d *objectionDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.set })}
 	return &Form{
 		Kind:  "objection",
@@ -267,7 +267,7 @@ func (b *Bot) cbObjection(ctx context.Context, r *Request, action string, id int
 			r.say("button_stale", nil)
 			return nil
 		}
-		o, err = b.store.ResolveObjection(ctx, o.ID, o.Answer)
+		o, err = b.store.ResolveObjection(ctx, r.User, o.ID, o.Answer)
 		if err != nil {
 			return err
 		}
@@ -312,11 +312,7 @@ func (b *Bot) resolveForm() *Form {
 			if err != nil {
 				return err
 			}
-			if o.RepID != r.User.ID && !r.User.SeesTeam(o.TeamID) {
-				r.say("button_stale", nil)
-				return nil
-			}
-			o, err = b.store.ResolveObjection(ctx, o.ID, d.Objection.Answer)
+			o, err = b.store.ResolveObjection(ctx, r.User, o.ID, d.Objection.Answer)
 			if err != nil {
 				return err
 			}

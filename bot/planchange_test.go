@@ -18,7 +18,7 @@ func plannedOf(t *testing.T, h *apptest.Harness, weeks ...string) []models.Plann
 	for _, w := range weeks {
 		ws = append(ws, models.Week{Monday: w})
 	}
-	pvs, err := h.App.DB.PlannedVisitsOf(t.Context(), team, 0, ws...)
+	pvs, err := h.App.DB.PlannedVisitsOf(t.Context(), storage.System, team, 0, ws...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,92 +214,11 @@ func (b *Bot) cbPlan(ctx context.Context, r *Request, payload string) error {
 
 // planForm asks client, day and purpose of one planned visit.
 func (b *Bot) planForm() *Form {
-	week := func(st *FormState) models.Week { return models.Week{Monday: st.Get("week")} }
-	teamID := func(st *FormState) int64 { id, _ := strconv.ParseInt(st.Get("team"), 10, 64); return id }
 	return &Form{
 		Kind: "plan",
 		Steps: []*Step{
-			{
-				ID: "client",
-				Prompt: func(r *Request, st *FormState) string {
-					_, n := week(st).ISO()
-					return r.t("plan_ask_client", map[string]any{"Num": n})
-				},
-				Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-					cs, err := b.store.RecentClients(ctx, r.User, 8)
-					if err != nil {
-						return nil, err
-					}
-					var out []Choice
-					for _, c := range cs {
-						if c.TeamID == teamID(st) {
-							out = append(out, Choice{Label: c.Name, Value: idValue(c.ID)})
-						}
-					}
-					return out, nil
-				},
-				Text: true,
-				Parse: func(ctx context.Context, r *Request, st *FormState, answer string) error {
-					if strings.HasPrefix(answer, "id:") {
-						// An id is a button's answer; a typed or forged one
-						// of a client the user may not see is no way in.
-						cid, ok := parseID(answer)
-						if !ok {
-							return models.Errorf(models.EINVALID, "form_choose", nil)
-						}
-						c, err := b.store.Client(ctx, r.User, cid)
-						if models.ErrorCode(err) == models.ENOTFOUND || err == nil && c.TeamID != teamID(st) {
-							return models.Errorf(models.EINVALID, "form_choose", nil)
-						}
-						if err != nil {
-							return err
-						}
-						st.Set("client_id", strconv.FormatInt(c.ID, 10))
-						st.Set("client", c.Name)
-						return nil
-					}
-					name := strings.TrimSpace(answer)
-					if models.NameKey(name) == "" {
-						return models.Errorf(models.EINVALID, "plan_client_empty", nil)
-					}
-					st.Set("client_id", "")
-					st.Set("client", name)
-					c, err := b.store.ClientByName(ctx, r.User, teamID(st), name)
-					switch {
-					case err == nil:
-						st.Set("client_id", strconv.FormatInt(c.ID, 10))
-						st.Set("client", c.Name)
-					case models.ErrorCode(err) != models.ENOTFOUND:
-						return err
-					}
-					return nil
-				},
-			},
-			{
-				ID:      "day",
-				Prompt:  func(r *Request, _ *FormState) string { return r.t("plan_ask_day", nil) },
-				Columns: 4,
-				Text:    true,
-				Choices: func(_ context.Context, r *Request, st *FormState) ([]Choice, error) {
-					p := b.reportText(r.Lang, time.UTC)
-					var out []Choice
-					for _, d := range week(st).Days() {
-						out = append(out, Choice{Label: p.day(d), Value: d})
-					}
-					return out, nil
-				},
-				Parse: func(_ context.Context, _ *Request, st *FormState, answer string) error {
-					if week(st).Contains(answer) {
-						st.Set("day", answer)
-						return nil
-					}
-					if d, ok := dates.ParseWeekday(answer); ok {
-						st.Set("day", week(st).Day(models.WeekdayIndex(d)))
-						return nil
-					}
-					return models.Errorf(models.EINVALID, "plan_bad_day", nil)
-				},
-			},
+			b.planClientStep(),
+			b.planDayStep(),
 			{
 				ID:       "purpose",
 				Prompt:   func(r *Request, _ *FormState) string { return r.t("plan_ask_purpose", nil) },
@@ -308,44 +227,155 @@ func (b *Bot) planForm() *Form {
 			},
 			b.planAgainStep(),
 		},
-		Done: func(ctx context.Context, r *Request, st *FormState) error {
-			team, err := b.store.Team(ctx, teamID(st))
-			if err != nil {
-				return err
-			}
-			items, err := planItemsOf(st)
-			if err != nil {
-				return err
-			}
-			switch st.Get("again") {
-			case "yes":
-				return b.savePlan(ctx, r, team, week(st), items, true)
-			case "no":
-				return b.planNotAgain(ctx, r, team, week(st), items)
-			}
-			return b.savePlan(ctx, r, team, week(st), items, false)
+		Done:     b.planDone,
+		Describe: b.describePlanForm,
+	}
+}
+
+// planWeek and planTeamID are the week and team a plan form is for.
+func planWeek(st *FormState) models.Week { return models.Week{Monday: st.Get("week")} }
+
+func planTeamID(st *FormState) int64 {
+	id, _ := strconv.ParseInt(st.Get("team"), 10, 64)
+	return id
+}
+
+// setPlanClient makes c the plan item's client.
+func setPlanClient(st *FormState, c *models.Client) {
+	st.Set("client_id", strconv.FormatInt(c.ID, 10))
+	st.Set("client", c.Name)
+}
+
+// planClientStep asks which client: one of the user's recent ones in the
+// team (buttons), or a name typed (a client of the team, or a new name
+// kept as typed).
+func (b *Bot) planClientStep() *Step {
+	return &Step{
+		ID: "client",
+		Prompt: func(r *Request, st *FormState) string {
+			_, n := planWeek(st).ISO()
+			return r.t("plan_ask_client", map[string]any{"Num": n})
 		},
-		// What a cancelled or expired plan form had: the items held back
-		// for the "again" question, or the answers so far.
-		Describe: func(r *Request, st *FormState) string {
-			var lines []string
-			if st.Get("items") != "" {
-				items, _ := planItemsOf(st)
-				p := b.reportText(r.Lang, time.UTC)
-				for _, it := range items {
-					lines = append(lines, p.t("plan_item_pending", map[string]any{
-						"Day": p.day(week(st).Day(models.WeekdayIndex(it.Weekday))), "Client": it.Client, "Purpose": it.Purpose}))
-				}
-				return strings.Join(lines, "\n")
+		Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
+			cs, err := b.store.RecentClients(ctx, r.User, 8)
+			if err != nil {
+				return nil, err
 			}
-			for _, k := range []string{"client", "day", "purpose"} {
-				if v := st.Get(k); v != "" {
-					lines = append(lines, "• "+v)
+			var out []Choice
+			for _, c := range cs {
+				if c.TeamID == planTeamID(st) {
+					out = append(out, Choice{Label: c.Name, Value: idValue(c.ID)})
 				}
 			}
-			return strings.Join(lines, "\n")
+			return out, nil
+		},
+		Text: true,
+		Parse: func(ctx context.Context, r *Request, st *FormState, answer string) error {
+			if strings.HasPrefix(answer, "id:") {
+				// An id is a button's answer; a typed or forged one
+				// of a client the user may not see is no way in.
+				cid, ok := parseID(answer)
+				if !ok {
+					return models.Errorf(models.EINVALID, "form_choose", nil)
+				}
+				c, err := b.store.Client(ctx, r.User, cid)
+				if models.ErrorCode(err) == models.ENOTFOUND || err == nil && c.TeamID != planTeamID(st) {
+					return models.Errorf(models.EINVALID, "form_choose", nil)
+				}
+				if err != nil {
+					return err
+				}
+				setPlanClient(st, c)
+				return nil
+			}
+			name := strings.TrimSpace(answer)
+			if models.NameKey(name) == "" {
+				return models.Errorf(models.EINVALID, "plan_client_empty", nil)
+			}
+			st.Set("client_id", "")
+			st.Set("client", name)
+			c, err := b.store.ClientByName(ctx, r.User, planTeamID(st), name)
+			switch {
+			case err == nil:
+				setPlanClient(st, c)
+			case models.ErrorCode(err) != models.ENOTFOUND:
+				return err
+			}
+			return nil
 		},
 	}
+}
+
+// planDayStep asks the day of the plan's week (buttons, a date or a
+// weekday typed).
+func (b *Bot) planDayStep() *Step {
+	return &Step{
+		ID:      "day",
+		Prompt:  func(r *Request, _ *FormState) string { return r.t("plan_ask_day", nil) },
+		Columns: 4,
+		Text:    true,
+		Choices: func(_ context.Context, r *Request, st *FormState) ([]Choice, error) {
+			p := b.reportText(r.Lang, time.UTC)
+			var out []Choice
+			for _, d := range planWeek(st).Days() {
+				out = append(out, Choice{Label: p.day(d), Value: d})
+			}
+			return out, nil
+		},
+		Parse: func(_ context.Context, _ *Request, st *FormState, answer string) error {
+			if planWeek(st).Contains(answer) {
+				st.Set("day", answer)
+				return nil
+			}
+			if d, ok := dates.ParseWeekday(answer); ok {
+				st.Set("day", planWeek(st).Day(models.WeekdayIndex(d)))
+				return nil
+			}
+			return models.Errorf(models.EINVALID, "plan_bad_day", nil)
+		},
+	}
+}
+
+// planDone saves the plan form's items as the "again" step's answer says:
+// Yes, all of them; No, those not planned already; none asked yet,
+// savePlan asks when one is.
+func (b *Bot) planDone(ctx context.Context, r *Request, st *FormState) error {
+	team, err := b.store.Team(ctx, planTeamID(st))
+	if err != nil {
+		return err
+	}
+	items, err := planItemsOf(st)
+	if err != nil {
+		return err
+	}
+	switch st.Get("again") {
+	case "yes":
+		return b.savePlan(ctx, r, team, planWeek(st), items, true)
+	case "no":
+		return b.planNotAgain(ctx, r, team, planWeek(st), items)
+	}
+	return b.savePlan(ctx, r, team, planWeek(st), items, false)
+}
+
+// describePlanForm is what a cancelled or expired plan form had: the items
+// held back for the "again" question, or the answers so far.
+func (b *Bot) describePlanForm(r *Request, st *FormState) string {
+	var lines []string
+	if st.Get("items") != "" {
+		items, _ := planItemsOf(st)
+		p := b.reportText(r.Lang, time.UTC)
+		for _, it := range items {
+			lines = append(lines, p.t("plan_item_pending", map[string]any{
+				"Day": p.day(planWeek(st).Day(models.WeekdayIndex(it.Weekday))), "Client": it.Client, "Purpose": it.Purpose}))
+		}
+		return strings.Join(lines, "\n")
+	}
+	for _, k := range []string{"client", "day", "purpose"} {
+		if v := st.Get(k); v != "" {
+			lines = append(lines, "• "+v)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // showPlans lists this and next week's planned visits with their status.

@@ -6,6 +6,7 @@ import (
 
 	"salesbot/internal/apptest"
 	"salesbot/internal/reports/reportstest"
+	"salesbot/internal/storage"
 	"salesbot/internal/tgfake"
 	"salesbot/models"
 )
@@ -34,14 +35,14 @@ func TestPlanQuickFormUndoAndStatus(t *testing.T) {
 	if b := got[0].Buttons; len(b) != 1 || b[0][0].Text != "➕ Add another" || b[0][1].Text != "↩️ Undo" {
 		t.Fatalf("buttons %+v", b)
 	}
-	rows, err := h.App.DB.PlannedVisitsOf(t.Context(), 1, 2, models.Week{Monday: "2026-11-30"})
+	rows, err := h.App.DB.PlannedVisitsOf(t.Context(), storage.System, 1, 2, models.Week{Monday: "2026-11-30"})
 	if err != nil || len(rows) != 3 || rows[2].Day != "2026-12-04" || rows[2].Purpose != "contract" {
 		t.Fatalf("stored %+v %v", rows, err)
 	}
 	undo := got[0].Buttons[0][1].Data
 	apptest.MustContain(t, h.Press(bobTG, got[0].MessageID, undo), "Removed 3 planned visit(s).")
 	apptest.MustContain(t, h.Press(bobTG, got[0].MessageID, undo), "Those planned visits are gone already.")
-	if n, _ := h.App.DB.PlannedVisitsOf(t.Context(), 1, 2, models.Week{Monday: "2026-11-30"}); len(n) != 0 {
+	if n, _ := h.App.DB.PlannedVisitsOf(t.Context(), storage.System, 1, 2, models.Week{Monday: "2026-11-30"}); len(n) != 0 {
 		t.Fatalf("left %+v", n)
 	}
 

@@ -28,17 +28,7 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 	}
 	team, err := b.managedTeamFor(ctx, r, strings.TrimSpace(teamName))
 	if models.ErrorCode(err) == models.ENOTFOUND && keyAt < 0 && len(fields) > 0 {
-		// No setting word: "/settings foo bar" names an unknown key (after
-		// a team's name, if it starts with one), not a team "foo bar".
-		unknown := fields[0]
-		for i := 1; i < len(fields); i++ {
-			if t, err := b.teamFor(ctx, r, strings.Join(fields[:i], " ")); err == nil && t != nil {
-				unknown = fields[i]
-				break
-			}
-		}
-		r.say("err_settings_key", map[string]any{"Key": unknown, "Teams": b.visibleTeamNames(ctx, r)})
-		return nil
+		return b.unknownSetting(ctx, r, fields)
 	}
 	if err != nil {
 		return err
@@ -51,90 +41,145 @@ func (b *Bot) cmdSettings(ctx context.Context, r *Request) error {
 		r.reply(page, nil)
 		return nil
 	}
-	value := strings.Join(fields[keyAt+1:], " ")
-	var s storage.TeamSettings
-	hours := team.Hours
+	return b.changeSetting(ctx, r, team, key, fields[keyAt], strings.Join(fields[keyAt+1:], " "))
+}
+
+// unknownSetting answers "/settings foo bar" without a setting word: it
+// names an unknown key (after a team's name, if it starts with one), not a
+// team "foo bar".
+func (b *Bot) unknownSetting(ctx context.Context, r *Request, fields []string) error {
+	unknown := fields[0]
+	for i := 1; i < len(fields); i++ {
+		if t, err := b.teamFor(ctx, r, strings.Join(fields[:i], " ")); err == nil && t != nil {
+			unknown = fields[i]
+			break
+		}
+	}
+	r.say("err_settings_key", map[string]any{"Key": unknown, "Teams": b.visibleTeamNames(ctx, r)})
+	return nil
+}
+
+// changeSetting sets the team's key (typed as typed) to value and answers
+// with the page; a value that does not read is answered with an example.
+func (b *Bot) changeSetting(ctx context.Context, r *Request, team *models.Team, key word, typed, value string) error {
 	bad := func(example string) error {
 		if strings.TrimSpace(value) == "" {
-			r.say("err_settings_no_value", map[string]any{"Key": fields[keyAt], "Example": example})
+			r.say("err_settings_no_value", map[string]any{"Key": typed, "Example": example})
 			return nil
 		}
-		r.say("err_settings_value", map[string]any{"Key": fields[keyAt], "Value": value, "Example": example})
+		r.say("err_settings_value", map[string]any{"Key": typed, "Value": value, "Example": example})
 		return nil
 	}
 	switch key {
 	case wordSettingTarget:
 		return b.settingsTarget(ctx, r, team, value)
-	case wordSettingTZ:
-		loc, ok := models.ParseZone(value)
-		if !ok {
-			return bad("/settings tz Asia/Shanghai")
-		}
-		name := loc.String()
-		s.TZ = &name
-	case wordSettingRevisit:
-		days, err := strconv.Atoi(r.cat.cutUnit(wordUnitDays, value))
-		if err != nil {
-			return bad("/settings revisit 7")
-		}
-		s.RevisitDays = &days
-	case wordSettingMorning:
-		c, ok := models.ParseClockTime(value)
-		if !ok {
-			return bad("/settings morning 08:30")
-		}
-		hours.Morning = c
-		s.Hours = &hours
-	case wordSettingQuiet:
-		if r.cat.wordIs(wordQuietOff, value) {
-			hours.QuietFrom, hours.QuietTo = 0, 0
-		} else {
-			from, to, found := strings.Cut(r.cat.rangeDashes(value), "-")
-			f, ok1 := models.ParseClockTime(from)
-			t, ok2 := models.ParseClockTime(to)
-			if !found || !ok1 || !ok2 {
-				return bad("/settings quiet 21:00-08:00")
-			}
-			hours.QuietFrom, hours.QuietTo = f, t
-		}
-		s.Hours = &hours
-	case wordSettingShared:
-		var on bool
-		switch w, _ := r.cat.wordOf(value, wordScheduleOn, wordScheduleOff); w {
-		case wordScheduleOn:
-			on = true
-		case wordScheduleOff:
-		default:
-			return bad("/settings shared on")
-		}
-		s.SharedClients = &on
-	case wordSettingCurr:
-		code, ok := quick.ParseCurrency(value)
-		if !ok {
-			return bad("/settings currency CNY")
-		}
-		s.Currency = &code
 	case wordSettingProb:
 		stage, pct, ok := parseProbability(value)
 		if !ok {
 			return bad("/settings probability demo 40")
 		}
-		if err := b.store.SetStageProbability(ctx, team.ID, stage, pct); err != nil {
+		if err := b.store.SetStageProbability(ctx, r.User, team.ID, stage, pct); err != nil {
 			return err
 		}
-	case wordSettingDaysOff:
-		days, ok := parseWeekdays(r.cat, value)
-		if !ok {
-			return bad("/settings daysoff sat sun")
-		}
-		hours.DaysOff = days
+		return b.settingsSaved(ctx, r, team)
+	}
+	setting := teamSettings[key]
+	var s storage.TeamSettings
+	hours := team.Hours
+	if !setting.read(r.cat, value, &s, &hours) {
+		return bad(setting.example)
+	}
+	if hours != team.Hours {
 		s.Hours = &hours
 	}
-	team, err = b.store.UpdateTeamSettings(ctx, team.ID, s)
+	team, err := b.store.UpdateTeamSettings(ctx, r.User, team.ID, s)
 	if err != nil {
 		return err
 	}
 	return b.settingsSaved(ctx, r, team)
+}
+
+// teamSetting is a /settings key kept on the team: how a value is read
+// into the change to save (false: it does not read) and an example of one.
+type teamSetting struct {
+	example string
+	read    func(c *Catalogue, value string, s *storage.TeamSettings, hours *models.WorkingHours) bool
+}
+
+// setting is the teamSetting whose value parse reads and set applies (to
+// the team's columns, or to a copy of its working hours).
+func setting[T any](example string, parse func(*Catalogue, string) (T, bool), set func(*storage.TeamSettings, *models.WorkingHours, T)) teamSetting {
+	return teamSetting{example: example, read: func(c *Catalogue, value string, s *storage.TeamSettings, hours *models.WorkingHours) bool {
+		v, ok := parse(c, value)
+		if ok {
+			set(s, hours, v)
+		}
+		return ok
+	}}
+}
+
+// teamSettings are the settingWords kept on the team's row (target and
+// probability are changeSetting's own cases).
+var teamSettings = map[word]teamSetting{
+	wordSettingTZ: setting("/settings tz Asia/Shanghai", anyLanguage(zoneName),
+		func(s *storage.TeamSettings, _ *models.WorkingHours, name string) { s.TZ = &name }),
+	wordSettingRevisit: setting("/settings revisit 7", parseRevisitDays,
+		func(s *storage.TeamSettings, _ *models.WorkingHours, days int) { s.RevisitDays = &days }),
+	wordSettingMorning: setting("/settings morning 08:30", anyLanguage(models.ParseClockTime),
+		func(_ *storage.TeamSettings, h *models.WorkingHours, c models.ClockTime) { h.Morning = c }),
+	wordSettingQuiet: setting("/settings quiet 21:00-08:00", parseQuietHours,
+		func(_ *storage.TeamSettings, h *models.WorkingHours, q [2]models.ClockTime) {
+			h.QuietFrom, h.QuietTo = q[0], q[1]
+		}),
+	wordSettingDaysOff: setting("/settings daysoff sat sun", parseWeekdays,
+		func(_ *storage.TeamSettings, h *models.WorkingHours, days models.Weekdays) { h.DaysOff = days }),
+	wordSettingShared: setting("/settings shared on", parseOnOff,
+		func(s *storage.TeamSettings, _ *models.WorkingHours, on bool) { s.SharedClients = &on }),
+	wordSettingCurr: setting("/settings currency CNY", anyLanguage(quick.ParseCurrency),
+		func(s *storage.TeamSettings, _ *models.WorkingHours, code string) { s.Currency = &code }),
+}
+
+// anyLanguage is a parser that reads the same in every language.
+func anyLanguage[T any](parse func(string) (T, bool)) func(*Catalogue, string) (T, bool) {
+	return func(_ *Catalogue, s string) (T, bool) { return parse(s) }
+}
+
+// zoneName reads a time zone ("Asia/Shanghai") as its canonical name.
+func zoneName(s string) (string, bool) {
+	loc, ok := models.ParseZone(s)
+	if !ok {
+		return "", false
+	}
+	return loc.String(), true
+}
+
+// parseRevisitDays reads "7", "7 days", "7天".
+func parseRevisitDays(c *Catalogue, s string) (int, bool) {
+	days, err := strconv.Atoi(c.cutUnit(wordUnitDays, s))
+	return days, err == nil
+}
+
+// parseQuietHours reads "21:00-08:00" (any dash) as from and to, or "off"
+// as none (0, 0).
+func parseQuietHours(c *Catalogue, s string) ([2]models.ClockTime, bool) {
+	if c.wordIs(wordQuietOff, s) {
+		return [2]models.ClockTime{}, true
+	}
+	from, to, found := strings.Cut(c.rangeDashes(s), "-")
+	f, ok1 := models.ParseClockTime(from)
+	t, ok2 := models.ParseClockTime(to)
+	return [2]models.ClockTime{f, t}, found && ok1 && ok2
+}
+
+// parseOnOff reads "on" or "off" in the user's words.
+func parseOnOff(c *Catalogue, s string) (bool, bool) {
+	switch w, _ := c.wordOf(s, wordScheduleOn, wordScheduleOff); w {
+	case wordScheduleOn:
+		return true, true
+	case wordScheduleOff:
+		return false, true
+	}
+	return false, false
 }
 
 // settingsPage is what /settings shows of a team: its settings, then its

@@ -135,7 +135,7 @@ func (b *Bot) showVisit(ctx context.Context, r *Request, v *models.Visit, mine b
 	if c == nil || err != nil {
 		return err
 	}
-	contacts, err := b.store.VisitContacts(ctx, v)
+	contacts, err := b.store.VisitContacts(ctx, r.User, v)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (b *Bot) cbVisit(ctx context.Context, r *Request, action string, id int64, 
 		if err != nil {
 			return err
 		}
-		contacts, err := b.store.VisitContacts(ctx, v)
+		contacts, err := b.store.VisitContacts(ctx, r.User, v)
 		if err != nil {
 			return err
 		}

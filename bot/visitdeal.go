@@ -37,7 +37,7 @@ func (b *Bot) settleDeal(ctx context.Context, r *Request, d *visitDraft, ask fun
 	if d.DealAsked || d.ClientID == 0 {
 		return false, nil
 	}
-	var n int
+	var n int // 0, 1, or more
 	var first int64
 	if l := d.lookedUp(); l != nil {
 		// The name lookup counted them.

@@ -101,7 +101,7 @@ func withAttitude(steps []*Step) {
 // visitClientSteps ask for the client. The form skips them when it starts
 // with its client (Log visit under a follow-up); Edit still reaches them.
 func (b *Bot) visitClientSteps() []*Step {
-	steps := clientSteps(b, visitDrafts, "visit_q_client", func(d *visitDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.setClient })
+	steps := clientSteps(b, visitDrafts, "visit_q_client", "visit_q_client_type", func(d *visitDraft) (*clientChoice, setClientFunc) { return &d.clientChoice, d.setClient })
 	steps[0].When = func(st *FormState) bool { d := visitDrafts.of(st); return d.ClientID == 0 && !d.NewClient }
 	return steps
 }

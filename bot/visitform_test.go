@@ -1,18 +1,21 @@
 package bot_test
 
 import (
-	"salesbot/internal/storage"
+	"strings"
 	"testing"
 	"time"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/storage"
+	"salesbot/internal/tgfake"
 	"salesbot/models"
 )
 
 func TestVisitFormWithSkipBackAndCancel(t *testing.T) {
 	h := salesTeam(t)
 	got := h.Send(ann, "/visit")
-	apptest.MustContain(t, got, "Which client did you visit? Tap a recent one or type the name.")
+	// Ann has no recent client to tap.
+	apptest.MustContain(t, got, "Which client did you visit? Type the client's name.")
 	got = h.Send(ann, "Globex")
 	apptest.MustContain(t, got, "How did you meet them?")
 	got = h.Tap(ann, got, "phone")
@@ -129,4 +132,30 @@ func TestVisitFormSurvivesRestart(t *testing.T) {
 	if c.Stage != models.StageProposal {
 		t.Fatalf("client stage %s", c.Stage)
 	}
+}
+
+// The form's client question offers recent clients only to a rep who has
+// some; one who has none is told to type the name, in each language.
+func TestVisitFormClientQuestionFitsRecentClients(t *testing.T) {
+	h := salesTeam(t)
+	for _, c := range []struct {
+		who                          tgfake.User
+		client, none, recent, cancel string
+	}{
+		{ann, "Acme", "Which client did you visit? Type the client's name.", "Which client did you visit? Tap a recent one or type the name.", "Cancel"},
+		{wei, "华为", "拜访了哪个客户?请输入客户名称。", "拜访了哪个客户?点选最近的客户,或输入名称。", "取消"},
+	} {
+		got := h.Send(c.who, "/visit")
+		apptest.MustContain(t, got, c.none)
+		if strings.Contains(apptest.Joined(got), c.recent) {
+			t.Fatalf("%s with no visits is offered recent clients: %q", c.who.FirstName, apptest.Texts(got))
+		}
+		h.Tap(c.who, got, c.cancel)
+		h.Send(c.who, "/visit "+c.client+"; demo")
+		got = h.Send(c.who, "/visit")
+		apptest.MustContain(t, got, c.recent)
+		h.Tap(c.who, got, c.cancel)
+	}
+	apptest.MustContain(t, h.Send(ann, "/objection"), "Which client raised the objection? Tap a recent one or type the name.")
+	apptest.MustContain(t, h.Send(bob, "/objection"), "Which client raised the objection? Type the client's name.")
 }

@@ -104,3 +104,26 @@ func TestDigestCountsVisitOnItsDay(t *testing.T) {
 		t.Fatalf("Tuesday's digest counts Monday's visit:\n%s", got)
 	}
 }
+
+// A time typed after the client's name without its ";" is when the visit
+// took place, not part of a new client's name (en and zh).
+func TestVisitTimeAfterTheNameWithoutSeparator(t *testing.T) {
+	h := salesTeam(t)
+	h.Clock.Set(time.Date(2026, 11, 23, 18, 0, 0, 0, time.UTC)) // Monday evening
+	h.Send(ann, "/visit Acme; phone")
+	got := h.Send(ann, "/visit Acme yesterday 15:00; demo")
+	apptest.MustContain(t, got, "✅ Visit saved — Acme, Sun 22 Nov 2026 15:00",
+		"• “Acme” → client Acme", "• “yesterday 15:00” → when: Sun 22 Nov 2026 15:00", "• “demo” → stage: demo / trial")
+	mustNotContain(t, got, "new client")
+	h.Send(wei, "/visit 小米; 电话")
+	got = h.Send(wei, "/visit 小米昨天下午3点; 报价")
+	apptest.MustContain(t, got, "2026年11月22日 周日 15:00", "“小米” → 客户", "“昨天下午3点” →")
+	mustNotContain(t, got, "新客户")
+	for name, n := range map[string]int{"Acme": 2, "小米": 2} {
+		if vs := visitsOf(t, h, clientNamed(t, h, "North", name)); len(vs) != n {
+			t.Errorf("%s: %d visits, want %d", name, len(vs), n)
+		}
+	}
+	// A name that only ends in a day word stays the name.
+	apptest.MustContain(t, h.Send(ann, "/visit Ruby Tuesday; demo"), "• “Ruby Tuesday” → new client Ruby Tuesday")
+}

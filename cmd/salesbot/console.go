@@ -48,103 +48,132 @@ Flags:
 `
 
 func cmdConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var c common
-	fs := newFlagSet("console", consoleUsage, stderr)
-	c.register(fs)
-	as := fs.String("as", envOr("USER", "me"), "who you are in this session (any name; the same name is the same user)")
-	cat, err := bot.NewCatalogue()
-	if err != nil {
-		return fmt.Errorf("can't load language catalogue: %w", err)
-	}
-	langs := strings.Join(cat.Languages(), " or ")
-	lang := fs.String("lang", "", langs+": the language your Telegram app reports (and sets /lang)")
-	files := fs.String("files", "salesbot-files", "folder where files the bot sends (exports, charts) are saved")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if code, ok := cat.Match(*lang); *lang != "" && (!ok || code != *lang) {
-		return usageError{fmt.Sprintf("--lang %q: use %s", *lang, langs)}
-	}
-	admins, err := c.validate()
+	o, err := parseConsole(args, stderr)
 	if err != nil {
 		return err
 	}
-	if c.logLevel == "info" && os.Getenv("SALESBOT_LOG_LEVEL") == "" {
-		c.logLevel = "warn" // keep the conversation readable
-	}
-	log := c.logger(stderr)
-
 	// The fake Bot API lives as long as this session; the database's inbox
 	// remembers the last update id, so the fake continues after it.
-	last, err := lastUpdateID(c.db)
+	last, err := lastUpdateID(o.db)
 	if err != nil {
 		return err
 	}
 	fake := tgfake.New(tgfake.WithBotUsername("salesbot_console_bot"), tgfake.WithLastUpdateID(last))
 	defer fake.Close()
-	me := tgfake.User{ID: consoleUserID(*as), FirstName: *as, Username: consoleUsername(*as), LanguageCode: *lang}
-
+	me := tgfake.User{ID: consoleUserID(o.as), FirstName: o.as, Username: consoleUsername(o.as), LanguageCode: o.lang}
 	done := app.NewHandled()
+	a, err := startConsoleApp(ctx, o, fake, me, done, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	defer background(ctx, func(ctx context.Context) { _ = a.Run(ctx) })()
+
+	interactive := isTerminal(stdin)
+	if interactive {
+		fmt.Fprintf(stdout, "salesbot console — you are %s. Type /help (:help for locations and photos); Ctrl-D to quit.\n", o.as)
+	}
+	con := &console{fake: fake, me: me, out: stdout, done: done, files: o.files, interactive: interactive}
+	defer background(ctx, con.watch)()
+	return con.read(ctx, stdin)
+}
+
+// consoleOptions are the console's flags, checked.
+type consoleOptions struct {
+	common
+	adminIDs        []int64
+	as, lang, files string
+	cat             *bot.Catalogue
+}
+
+// parseConsole reads the console's flags; --lang must name a catalogue language.
+func parseConsole(args []string, stderr io.Writer) (*consoleOptions, error) {
+	o := &consoleOptions{}
+	fs := newFlagSet("console", consoleUsage, stderr)
+	o.register(fs)
+	fs.StringVar(&o.as, "as", envOr("USER", "me"), "who you are in this session (any name; the same name is the same user)")
+	cat, err := bot.NewCatalogue()
+	if err != nil {
+		return nil, fmt.Errorf("can't load language catalogue: %w", err)
+	}
+	o.cat = cat
+	langs := strings.Join(cat.Languages(), " or ")
+	fs.StringVar(&o.lang, "lang", "", langs+": the language your Telegram app reports (and sets /lang)")
+	fs.StringVar(&o.files, "files", "salesbot-files", "folder where files the bot sends (exports, charts) are saved")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if code, ok := cat.Match(o.lang); o.lang != "" && (!ok || code != o.lang) {
+		return nil, usageError{fmt.Sprintf("--lang %q: use %s", o.lang, langs)}
+	}
+	if o.adminIDs, err = o.validate(); err != nil {
+		return nil, err
+	}
+	if o.logLevel == "info" && os.Getenv("SALESBOT_LOG_LEVEL") == "" {
+		o.logLevel = "warn" // keep the conversation readable
+	}
+	return o, nil
+}
+
+// startConsoleApp builds the bot against fake, without limits a terminal
+// cannot reach, and seeds an empty database with me's demo team.
+func startConsoleApp(ctx context.Context, o *consoleOptions, fake *tgfake.Server, me tgfake.User, done *app.Handled, stderr io.Writer) (*app.App, error) {
 	a, err := app.New(ctx, app.Config{
-		Token: "console:token", DB: c.db, APIURL: fake.URL(), Admins: admins, DefaultTZ: c.tz,
+		Token: "console:token", DB: o.db, APIURL: fake.URL(), Admins: o.adminIDs, DefaultTZ: o.tz,
 		PollTimeout: 10 * time.Second, OnUpdateDone: done.Add,
 		// The fake Bot API in this process has no flood limits to keep.
 		Limits: outbox.Limits{Global: 1e6, GlobalBurst: 1000, PerChat: 1e6, ChatBurst: 1000, PerGroup: 1e6, GroupBurst: 1000},
 		// One person at a terminal; a piped script is not a flood.
 		UserRate: bot.RateLimit{Burst: -1},
-	}, nil, log)
+	}, nil, o.logger(stderr))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer a.Close()
-	appLang := cat.Normalize(me.LanguageCode)
-	if err := seedConsole(ctx, a, me, c.tz, appLang, *lang, cat.T(appLang, "console_demo_team", nil)); err != nil {
-		return err
+	appLang := o.cat.Normalize(me.LanguageCode)
+	if err := seedConsole(ctx, a, me, o.tz, appLang, o.lang, o.cat.T(appLang, "console_demo_team", nil)); err != nil {
+		a.Close()
+		return nil, err
 	}
+	return a, nil
+}
 
-	runCtx, stopRun := context.WithCancel(ctx)
-	runErr := make(chan error, 1)
-	go func() { runErr <- a.Run(runCtx) }()
-	defer func() {
-		stopRun()
-		<-runErr
-	}()
-
-	interactive := isTerminal(stdin)
-	if interactive {
-		fmt.Fprintf(stdout, "salesbot console — you are %s. Type /help (:help for locations and photos); Ctrl-D to quit.\n", *as)
+// background runs fn in a goroutine; the returned stop cancels fn's
+// context and waits for it to return.
+func background(ctx context.Context, fn func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	finished := make(chan struct{})
+	go func() { defer close(finished); fn(ctx) }()
+	return func() {
+		cancel()
+		<-finished
 	}
-	con := &console{fake: fake, me: me, out: stdout, done: done, files: *files, interactive: interactive}
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	watched := make(chan struct{})
-	go func() { defer close(watched); con.watch(watchCtx) }()
-	defer func() {
-		stopWatch()
-		<-watched
-	}()
-	in := bufio.NewScanner(stdin)
-	in.Buffer(make([]byte, 64*1024), 1024*1024)
+}
+
+// read sends each line of in to the bot until in ends.
+func (c *console) read(ctx context.Context, in io.Reader) error {
+	lines := bufio.NewScanner(in)
+	lines.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
-		if interactive {
-			fmt.Fprint(stdout, "you> ")
+		if c.interactive {
+			fmt.Fprint(c.out, "you> ")
 		}
-		if !in.Scan() {
+		if !lines.Scan() {
 			break
 		}
-		line := strings.TrimSpace(in.Text())
+		line := strings.TrimSpace(lines.Text())
 		if line == "" {
 			continue
 		}
-		if err := con.say(ctx, line); err != nil {
+		if err := c.say(ctx, line); err != nil {
 			return err
 		}
-		if interactive {
-			con.mu.Lock()
-			con.prompted = true
-			con.mu.Unlock()
+		if c.interactive {
+			c.mu.Lock()
+			c.prompted = true
+			c.mu.Unlock()
 		}
 	}
-	return in.Err()
+	return lines.Err()
 }
 
 func lastUpdateID(dsn string) (int64, error) {

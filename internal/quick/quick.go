@@ -202,9 +202,15 @@ func ParseVisit(text string, now time.Time, loc *time.Location) *Visit {
 		p := readVisitPart(raw, i == 0, now, loc)
 		if i == 0 && p.Kind == KindNote && p.Reason == ReasonUnknown {
 			// The client comes first. A first part that reads as something
-			// else ("demo", "met Li") means the client is missing.
-			v.Client = raw
-			v.Parts = append(v.Parts, Part{Text: raw, Kind: KindClient, Value: raw})
+			// else ("demo", "met Li") means the client is missing. A time
+			// typed after the name without its ";" is read as a part of
+			// its own.
+			name, when, ok := cutTrailingWhen(raw, now, loc)
+			v.Client = name
+			v.Parts = append(v.Parts, Part{Text: name, Kind: KindClient, Value: name})
+			if ok {
+				v.apply(when)
+			}
 			continue
 		}
 		v.apply(p)
@@ -364,6 +370,86 @@ func readVisitPart(raw string, first bool, now time.Time, loc *time.Location) Pa
 		return p
 	}
 	return note(ReasonUnknown)
+}
+
+// cutTrailingWhen reads the time a visit took place typed at the end of
+// the client's part without a ";" ("Acme yesterday 15:00", "小米昨天下午3点"):
+// a run of date words that ends the part, follows a name and names a clock
+// time or a day before today. It is read as the same words would be as a
+// part of their own (a later day is the next visit; an impossible clock
+// time is refused). A name that merely ends in a day word ("Ruby Tuesday",
+// "USA Today") stays the name, as does a part that is all date.
+func cutTrailingWhen(raw string, now time.Time, loc *time.Location) (name string, p Part, ok bool) {
+	text := strings.TrimSpace(raw)
+	opts := dates.Options{Location: loc}
+	for off := 0; off < len(text); {
+		r, err := dates.Find(text[off:], now, opts)
+		var te *dates.TimeError
+		switch {
+		case errors.As(err, &te):
+			// "Acme yesterday 26:00": refused naming the time, as a part
+			// of its own would be.
+			before := strings.TrimSuffix(text, te.Text)
+			name := strings.TrimSpace(before)
+			if te.Text == "" || !strings.HasSuffix(text, te.Text) || name == "" || !wordBoundary(before, te.Text) {
+				return raw, Part{}, false
+			}
+			return name, Part{Text: te.Text, Kind: KindBadTime, Value: te.Text}, true
+		case err != nil || r.Text == "":
+			return raw, Part{}, false
+		}
+		i := strings.Index(text[off:], r.Text)
+		if i < 0 {
+			return raw, Part{}, false
+		}
+		start, end := off+i, off+i+len(r.Text)
+		if strings.TrimSpace(text[end:]) != "" {
+			off = end // "Friday Foods yesterday": look after "Friday"
+			continue
+		}
+		name := strings.TrimSpace(text[:start])
+		if name == "" || !wordBoundary(text[:start], r.Text) {
+			return raw, Part{}, false
+		}
+		if !r.HasTime && !(r.HasDate && beforeToday(r.Time, now, loc)) {
+			return raw, Part{}, false
+		}
+		when := strings.TrimSpace(text[start:])
+		if p := readVisitPart(when, false, now, loc); p.Kind == KindWhen || p.Kind == KindNextVisit || p.Kind == KindBadTime {
+			return name, p, true
+		}
+		if r.HasDate {
+			return raw, Part{}, false
+		}
+		// A clock time alone ("Acme 15:00"): the last such time, as
+		// "when: 15:00" reads it.
+		return name, readWhen(when, when, now, loc), true
+	}
+	return raw, Part{}, false
+}
+
+// wordBoundary reports whether a date may start right after before: after
+// a space, or where the script has none ("小米昨天").
+func wordBoundary(before, date string) bool {
+	last := lastRune(before)
+	first, _ := utf8.DecodeRuneInString(date)
+	alnum := func(r rune) bool { return isLatinLetter(r) || unicode.IsDigit(r) }
+	return !(alnum(last) && alnum(first))
+}
+
+// beforeToday reports whether t falls on an earlier calendar day than now,
+// in loc.
+func beforeToday(t, now time.Time, loc *time.Location) bool {
+	return !afterToday(t, now, loc) && !sameDay(t, now, loc)
+}
+
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	if loc == nil {
+		loc = time.UTC
+	}
+	ay, am, ad := a.In(loc).Date()
+	by, bm, bd := b.In(loc).Date()
+	return ay == by && am == bm && ad == bd
 }
 
 // badTime is the part for a date the dates package refused for its

@@ -96,6 +96,22 @@ func TestParseVisit(t *testing.T) {
 		{"3M; demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "3M"}},
 		{"Met Office; warm", Visit{Visit: models.Visit{Attitude: models.AttitudeWarm}, Client: "Met Office"}},
 		{"Friday Foods", Visit{Client: "Friday Foods"}},
+		// A time typed after the name without its ";" is the visit's time
+		// (or the next visit, or refused), not part of a new client's name.
+		{"Acme yesterday 15:00; demo", Visit{Visit: models.Visit{At: *local(2026, 11, 22, 15, 0), Stage: models.StageDemo}, Client: "Acme"}},
+		{"小米昨天下午3点; 报价", Visit{Visit: models.Visit{At: *local(2026, 11, 22, 15, 0), Stage: models.StageProposal}, Client: "小米"}},
+		{"华为 昨天", Visit{Visit: models.Visit{At: *local(2026, 11, 22, 9, 0)}, Client: "华为"}},
+		{"Acme 10:30", Visit{Visit: models.Visit{At: *local(2026, 11, 23, 10, 30)}, Client: "Acme"}},
+		{"Friday Foods yesterday", Visit{Visit: models.Visit{At: *local(2026, 11, 22, 9, 0)}, Client: "Friday Foods"}},
+		{"Acme tomorrow 10:00; demo", Visit{Visit: models.Visit{Stage: models.StageDemo, NextVisitAt: local(2026, 11, 24, 10, 0)}, Client: "Acme"}},
+		{"Acme yesterday 26:00; demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme yesterday", BadTime: "26:00"}},
+		// ...but a name that ends in a day word stays the name, and a part
+		// that is all date is not split.
+		{"Ruby Tuesday; demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Ruby Tuesday"}},
+		{"USA Today", Visit{Client: "USA Today"}},
+		{"今天集团; 报价", Visit{Visit: models.Visit{Stage: models.StageProposal}, Client: "今天集团"}},
+		{"Acme3pm", Visit{Client: "Acme3pm"}},
+		{"Plant 3; Studio 54", Visit{Client: "Plant 3", Notes: []string{"Studio 54"}}},
 		{"Acme (Shanghai); demo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme (Shanghai)"}},
 		{"Acme\nmet Li (buyer)\ndemo", Visit{Visit: models.Visit{Stage: models.StageDemo}, Client: "Acme", Contacts: []Contact{{Name: "Li", Roles: []models.DecisionRole{models.RoleBuyer}}}}},
 	}
@@ -110,7 +126,8 @@ func TestParseVisit(t *testing.T) {
 	}
 }
 
-// Every typed part is reported, in order, with its text as typed.
+// Every typed part is reported, in order, with its text as typed; the
+// client's part may be reported as the name and the time after it.
 func checkParts(t *testing.T, in string, parts []Part) {
 	t.Helper()
 	var want []string
@@ -120,8 +137,15 @@ func checkParts(t *testing.T, in string, parts []Part) {
 		}
 	}
 	var got []string
-	for _, p := range parts {
+	for i, p := range parts {
 		got = append(got, p.Text)
+		// The name and the time cut from its end are one typed part.
+		if i == 1 && parts[0].Kind == KindClient && len(want) > 0 && got[0] != want[0] &&
+			(p.Kind == KindWhen || p.Kind == KindNextVisit || p.Kind == KindBadTime) &&
+			strings.HasPrefix(want[0], got[0]) && strings.HasSuffix(want[0], p.Text) &&
+			strings.TrimSpace(want[0][len(got[0]):len(want[0])-len(p.Text)]) == "" {
+			got = []string{want[0]}
+		}
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("parts of %q: %q, want %q", in, got, want)
@@ -193,13 +217,22 @@ func FuzzParseVisit(f *testing.F) {
 		"\xff; \xfe(buyer)", "Acme; met 和）和（", "Acme; \"", "“”", "revisit",
 		"Acme; today 10:30; demo", "华为; 昨天下午3点; 报价", "x; when: 26:00", "x; 时间: 明天88点",
 		"Acme; tomorrow 26:00", "Acme; today 25:61; demo", "华为; 明天88点复访", "x; revisit fri 13pm",
+		"Acme yesterday 15:00; demo", "小米昨天下午3点; 报价", "Acme yesterday 26:00", "Friday Foods yesterday", "Ruby Tuesday 3pm",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		v := ParseVisit(in, now, shanghai)
 		o := ParseObjection(in)
-		if len(v.Parts) != len(o.Parts) {
+		split := 0 // a time cut from the end of the client's part
+		if len(v.Parts) > 1 && len(o.Parts) > 0 && v.Parts[0].Kind == KindClient && v.Parts[0].Text != o.Parts[0].Text {
+			split = 1
+			if p := v.Parts[1]; !strings.HasPrefix(o.Parts[0].Text, v.Parts[0].Text) || !strings.HasSuffix(o.Parts[0].Text, p.Text) ||
+				p.Kind != KindWhen && p.Kind != KindNextVisit && p.Kind != KindBadTime {
+				t.Fatalf("%q: client part %q and %+v, objection's %q", in, v.Parts[0].Text, p, o.Parts[0].Text)
+			}
+		}
+		if len(v.Parts) != len(o.Parts)+split {
 			t.Fatalf("%q: %d visit parts, %d objection parts", in, len(v.Parts), len(o.Parts))
 		}
 		bad := ""

@@ -174,7 +174,7 @@ func (b *Builder) readDay(ctx context.Context, viewer *models.User, team *models
 	if r.objections, err = b.db.ReportObjections(ctx, storage.RecordScope{Viewer: viewer, TeamID: team.ID, From: dayFrom, To: dayTo}); err != nil {
 		return nil, err
 	}
-	if r.planned, err = b.db.PlannedVisitsOf(ctx, team.ID, 0, r.week); err != nil {
+	if r.planned, err = b.db.PlannedVisitsOf(ctx, viewer, team.ID, 0, r.week); err != nil {
 		return nil, err
 	}
 	// A past day's digest shows the plan and the overdue follow-ups as
@@ -439,7 +439,7 @@ func (b *Builder) readWeek(ctx context.Context, viewer *models.User, team *model
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	planned, err := b.db.PlannedVisitsOf(ctx, team.ID, repID, append([]models.Week{week}, more...)...)
+	planned, err := b.db.PlannedVisitsOf(ctx, viewer, team.ID, repID, append([]models.Week{week}, more...)...)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -177,14 +177,3 @@ func (b *Builder) MonthReview(ctx context.Context, viewer *models.User, team *mo
 	}
 	return d.build(repID), nil
 }
-
-// MonthReviews builds a team's review of month and each rep's own, from
-// one read of the team's data (the scheduled review on the 1st, read as
-// storage.System: every rep's own review is their own deals).
-func (b *Builder) MonthReviews(ctx context.Context, team *models.Team, month models.Month) (*models.MonthReview, func(repID int64) *models.MonthReview, error) {
-	d, err := b.readMonth(ctx, team, storage.DealScope{Viewer: storage.System, TeamID: team.ID}, month)
-	if err != nil {
-		return nil, nil, err
-	}
-	return d.build(0), d.build, nil
-}

@@ -213,9 +213,9 @@ func (s *Scheduler) planReminders(ctx context.Context, team *models.Team, next m
 // monthReviews queues the review of the month that ended: the team's to
 // each manager, their own to each rep, once each (ReportMonth, period the
 // month) — to those who were members when it was due, so someone who joins
-// later in the month is not sent a month they were not there for. The
-// team's data is read once for all of them, and only when someone has not
-// had theirs.
+// later in the month is not sent a month they were not there for. Each
+// review is read as the person it goes to (review), so it shows what
+// their /month shows and never a client they may no longer see.
 func (s *Scheduler) monthReviews(ctx context.Context, now time.Time, team *models.Team, month models.Month, due time.Time, members []storage.TeamMember) error {
 	if due.Before(team.CreatedAt) {
 		return nil
@@ -251,29 +251,39 @@ func (s *Scheduler) monthReviews(ctx context.Context, now time.Time, team *model
 	if len(managers)+len(reps) == 0 {
 		return nil
 	}
-	review, own, err := s.Builder.MonthReviews(ctx, team, month)
-	if err != nil {
-		return fmt.Errorf("build month review %s of team %d: %w", period, team.ID, err)
-	}
 	late := models.IsLate(due, now)
 	var lateDue time.Time
 	if late {
 		lateDue = due
 	}
 	var errs []error
-	rendered := map[string][]outbox.Message{}
-	for _, u := range managers {
-		msgs, ok := rendered[u.Lang]
-		if !ok {
-			msgs = s.Render.MonthMessages(u.Lang, review, lateDue)
-			rendered[u.Lang] = msgs
+	send := func(u *models.User, repID int64) {
+		m, err := s.review(ctx, u.ID, team, repID, month)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("build month review %s of team %d for user %d: %w", period, team.ID, u.ID, err))
+			return
 		}
-		errs = append(errs, s.queue(ctx, key(u), due, late, u.ChatID, msgs))
+		errs = append(errs, s.queue(ctx, key(u), due, late, u.ChatID, s.Render.MonthMessages(u.Lang, m, lateDue)))
+	}
+	for _, u := range managers {
+		send(u, 0)
 	}
 	for _, u := range reps {
-		errs = append(errs, s.queue(ctx, key(u), due, late, u.ChatID, s.Render.MonthMessages(u.Lang, own(u.ID), lateDue)))
+		send(u, u.ID)
 	}
 	return errors.Join(errs...)
+}
+
+// review is the month's review user userID gets: the team's (repID 0) or
+// their own, read as them (with their memberships as they are now)
+// through Builder.MonthReview, the function /month answers with. A few
+// queries a person, once a month.
+func (s *Scheduler) review(ctx context.Context, userID int64, team *models.Team, repID int64, month models.Month) (*models.MonthReview, error) {
+	viewer, err := s.DB.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Builder.MonthReview(ctx, viewer, team, repID, month)
 }
 
 type buildFunc func(ctx context.Context, lang string, lateDue time.Time) ([]outbox.Message, error)

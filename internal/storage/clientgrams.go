@@ -171,8 +171,9 @@ type ClientLookup struct {
 	// key (the same client, case, width and punctuation aside), the lowest
 	// team's when several teams have one; nil when there is none.
 	Exact *models.Client
-	// OpenDeals counts Exact's open deals, and OpenDeal is the first of
-	// them (0: none): a visit to a client with one open deal is for it.
+	// OpenDeals counts Exact's open deals up to 2 (2: two or more), and
+	// OpenDeal is the only one when there is one: a visit to a client with
+	// one open deal is for it, with several the rep is asked which.
 	OpenDeals int
 	OpenDeal  int64
 	// Hidden, when there is no Exact, is a client of that name in a team
@@ -186,33 +187,37 @@ type ClientLookup struct {
 // lookupRow is a client with the typed name's key and what LookupClient
 // tells about it.
 type lookupRow struct {
-	Client    clientRow `gorm:"embedded"`
-	Visible   bool
-	OwnerName string
-	OpenDeals int
-	OpenDeal  int64
+	Client  clientRow `gorm:"embedded"`
+	Visible bool
+	// OpenDeal is the client's only open deal, 0 for none, -1 for several.
+	OpenDeal int64
 }
 
 // lookupQuery is the clients of teamIDs with name key key, each with
-// whether viewer may see it, its owner's name and its open deals.
+// whether viewer may see it and its only open deal (0: none, -1: several;
+// one subquery: each b-tree a statement touches costs). The rule is a CASE
+// condition, which SQLite evaluates like a WHERE, stopping at the first
+// branch that holds (as a plain value it computes every EXISTS of the
+// rule); joining the owner's name doubled the cost, and only a refusal
+// needs it.
 func lookupQuery(tx *gorm.DB, viewer *models.User, teamIDs []int64, key string) *gorm.DB {
 	cond, args := clientScope(viewer, "clients")
 	open := string(models.DealOpen)
 	return tx.Table("clients").
-		Select("clients.*, ("+cond+") AS visible, COALESCE(users.name, '') AS owner_name,"+
-			" (SELECT COUNT(*) FROM deals WHERE deals.client_id = clients.id AND deals.state = ?) AS open_deals,"+
-			" (SELECT COALESCE(MIN(deals.id), 0) FROM deals WHERE deals.client_id = clients.id AND deals.state = ?) AS open_deal",
-			append(args, open, open)...).
-		Joins("LEFT JOIN users ON users.id = clients.owner_id").
+		Select("clients.*, CASE WHEN "+cond+" THEN TRUE ELSE FALSE END AS visible,"+
+			" (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MIN(deals.id) ELSE -1 END"+
+			" FROM deals WHERE deals.client_id = clients.id AND deals.state = ?) AS open_deal",
+			append(args, open)...).
 		Where("clients.team_id IN ? AND clients.name_key = ?", teamIDs, key).
 		Order("clients.team_id, clients.id")
 }
 
 // LookupClient reads a typed client name in the teams, for viewer: one
 // statement (idx_clients_team_key) finds the clients with its key, whether
-// viewer may see each (clientScope, the one rule), its owner's name and its
-// open deals (idx_deals_client); only a name no client has ranks the name
-// index for the clients it may mean. Names in teams viewer is not in are
+// viewer may see each (clientScope, the one rule) and its open deals
+// (idx_deals_client); a teammate's client of the name costs its owner's
+// name, and only a name no client has ranks the name index for the
+// clients it may mean. Names in teams viewer is not in are
 // never told.
 func (db *DB) LookupClient(ctx context.Context, viewer *models.User, teamIDs []int64, name string) (*ClientLookup, error) {
 	out := &ClientLookup{}
@@ -230,14 +235,27 @@ func (db *DB) LookupClient(ctx context.Context, viewer *models.User, teamIDs []i
 		c := &r.Client
 		switch {
 		case r.Visible:
-			out.Exact, out.OpenDeals, out.OpenDeal = c.model(), r.OpenDeals, r.OpenDeal
+			out.Exact = c.model()
+			switch {
+			case r.OpenDeal > 0:
+				out.OpenDeals, out.OpenDeal = 1, r.OpenDeal
+			case r.OpenDeal < 0:
+				out.OpenDeals = 2
+			}
 			out.Hidden = nil
 			return out, nil
 		case out.Hidden == nil && viewer.RoleIn(c.TeamID) != models.RoleNone:
-			out.Hidden = &HiddenClient{ClientID: c.ID, Name: c.Name, TeamID: c.TeamID, OwnerID: c.OwnerID, OwnerName: r.OwnerName}
+			out.Hidden = &HiddenClient{ClientID: c.ID, Name: c.Name, TeamID: c.TeamID, OwnerID: c.OwnerID}
 		}
 	}
-	if out.Hidden != nil {
+	if h := out.Hidden; h != nil {
+		var names []string
+		if err := tx.Model(&userRow{}).Where("id = ?", h.OwnerID).Limit(1).Pluck("name", &names).Error; err != nil {
+			return nil, fmt.Errorf("find the owner of client %d: %w", h.ClientID, err)
+		}
+		if len(names) > 0 {
+			h.OwnerName = names[0]
+		}
 		return out, nil
 	}
 	out.Candidates, err = rankedCandidates(tx, viewer, teamIDs, name)

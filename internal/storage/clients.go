@@ -276,21 +276,33 @@ func (db *DB) MarkGradeAsked(ctx context.Context, clientID int64) (bool, error) 
 }
 
 // SetStage sets a client's stage explicitly (back, forward, or reopening a
-// lost client) and records the change. It counts as a new plan: the
-// three-visits rule counts from here.
-func (db *DB) SetStage(ctx context.Context, clientID, userID int64, to models.Stage) (*models.Client, error) {
+// lost client) and records the change as viewer's. It counts as a new
+// plan: the three-visits rule counts from here. A client viewer may not
+// see (clientScope) is the same ENOTFOUND as a client gone, and nothing
+// changes: a typed id or a forged button is not a way in.
+func (db *DB) SetStage(ctx context.Context, viewer *models.User, clientID int64, to models.Stage) (*models.Client, error) {
 	var out *models.Client
 	err := db.tx(ctx, func(tx *gorm.DB) error {
+		// The lock first, then the rule in a statement of its own: on
+		// PostgreSQL a locking read that waits evaluates its subqueries
+		// (the rule's EXISTS) in the snapshot from before the wait.
 		c, err := db.lockClient(tx, clientID)
 		if err != nil {
 			return err
+		}
+		var n int64
+		if err := visibleClients(tx, viewer).Where("clients.id = ?", c.ID).Limit(1).Count(&n).Error; err != nil {
+			return fmt.Errorf("check the viewer sees client %d: %w", c.ID, err)
+		}
+		if n == 0 {
+			return models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
 		}
 		next, err := models.SetStage(c.Stage, to)
 		if err != nil {
 			return err
 		}
 		if next != c.Stage {
-			if err := addStageEvent(tx, c, userID, 0, c.Stage, next, db.Now()); err != nil {
+			if err := addStageEvent(tx, c, viewer.ID, 0, c.Stage, next, db.Now()); err != nil {
 				return err
 			}
 			if err := tx.Model(&clientRow{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": string(next), "updated_at": db.Now()}).Error; err != nil {

@@ -196,12 +196,13 @@ func saveContact(tx *gorm.DB, c *models.Contact) error {
 	return nil
 }
 
-func contactsByID(tx *gorm.DB, ids []int64) ([]models.Contact, error) {
+// contactsByID is q's contacts whose idCol is in ids, in the order of ids.
+func contactsByID(q *gorm.DB, idCol string, ids []int64) ([]models.Contact, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var rows []contactRow
-	if err := tx.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := q.Where(idCol+" IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load contacts %v: %w", ids, err)
 	}
 	byID := map[int64]models.Contact{}

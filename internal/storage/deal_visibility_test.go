@@ -274,7 +274,7 @@ func TestStageChangesAndFlagsFollowTheClientRule(t *testing.T) {
 				}
 			}
 			clk.Advance(time.Minute)
-			if _, err := db.SetStage(ctx, cl.ID, c.owner, models.StageProposal); err != nil {
+			if _, err := db.SetStage(ctx, member(c.owner, g.team.ID, models.RoleRep), cl.ID, models.StageProposal); err != nil {
 				t.Fatal(err)
 			}
 			for range models.ThreeVisits {

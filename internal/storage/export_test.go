@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"time"
 
 	"gorm.io/gorm"
@@ -143,3 +144,11 @@ func RecountClient(db *DB, id int64) (time.Time, int, error) {
 
 // NoProgressScan is the cap of the three-visits count.
 const NoProgressScan = noProgressScan
+
+// BackendPID is the PostgreSQL backend serving ctx's transaction (or a
+// pool connection), for tests that wait until another session blocks on it.
+func BackendPID(ctx context.Context, db *DB) (int, error) {
+	var pid int
+	err := db.conn(ctx).Raw("SELECT pg_backend_pid()").Scan(&pid).Error
+	return pid, err
+}

@@ -240,8 +240,10 @@ type OverdueFollowUp struct {
 }
 
 // TeamOverdueFollowUps lists a team's open follow-ups due before now,
-// oldest first, with owner and client names.
-func (db *DB) TeamOverdueFollowUps(ctx context.Context, teamID int64, now time.Time, limit int) ([]OverdueFollowUp, error) {
+// oldest first, with owner and client names, as viewer may see them
+// (entryScope: a manager the team's, anyone else their own).
+func (db *DB) TeamOverdueFollowUps(ctx context.Context, viewer *models.User, teamID int64, now time.Time, limit int) ([]OverdueFollowUp, error) {
+	cond, args := entryScope(viewer, "follow_ups", "owner_id")
 	var rows []struct {
 		Row        followUpRow `gorm:"embedded"`
 		ClientName *string
@@ -249,7 +251,7 @@ func (db *DB) TeamOverdueFollowUps(ctx context.Context, teamID int64, now time.T
 	}
 	err := db.viewQuery(ctx).Select("follow_ups.*, clients.name AS client_name, users.name AS owner_name").
 		Joins("JOIN users ON users.id = follow_ups.owner_id").
-		Where("follow_ups.team_id = ? AND follow_ups.state IN ? AND follow_ups.due_at < ?", teamID, openStates, utc(now)).
+		Where("follow_ups.team_id = ? AND follow_ups.state IN ? AND follow_ups.due_at < ?", teamID, openStates, utc(now)).Where(cond, args...).
 		Order("follow_ups.due_at, follow_ups.id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list overdue follow-ups of team %d: %w", teamID, err)
@@ -540,13 +542,16 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, rule revisitRule, fresh *fr
 		updates["due_at"], updates["send_at"], updates["state"] = utc(due), utc(due), string(models.FollowUpPending)
 		updates["claim_token"], updates["late"] = "", false
 	}
-	if err := tx.Model(&followUpRow{}).Where("id = ?", existing.ID).Updates(updates).Error; err != nil {
-		return nil, err
+	// The row comes back with the update (RETURNING): no read after it.
+	var after followUpRow
+	res := tx.Model(&after).Clauses(clause.Returning{}).Where("id = ?", existing.ID).Updates(updates)
+	if res.Error != nil {
+		return nil, res.Error
 	}
-	if err := tx.Take(&existing, existing.ID).Error; err != nil {
-		return nil, err
+	if after.ID != existing.ID {
+		return nil, fmt.Errorf("follow-up %d of visit %d: %w", existing.ID, v.ID, gorm.ErrRecordNotFound)
 	}
-	return existing.model(), nil
+	return after.model(), nil
 }
 
 // cancelVisitFollowUp cancels the open revisit follow-up of a visit being

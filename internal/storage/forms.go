@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 type formRow struct {
@@ -38,10 +37,7 @@ func (db *DB) SaveForm(ctx context.Context, userID int64, kind string, state any
 	}
 	now := db.Now()
 	row := formRow{UserID: userID, Kind: kind, State: string(data), CreatedAt: now, UpdatedAt: now}
-	err = db.conn(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "user_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"kind", "state", "updated_at"}),
-	}).Create(&row).Error
+	err = upsert(db.conn(ctx), &row, []string{"user_id"}, "kind", "state", "updated_at").Error
 	if err != nil {
 		return fmt.Errorf("save %s form of user %d: %w", kind, userID, err)
 	}

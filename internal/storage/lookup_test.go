@@ -107,8 +107,15 @@ func TestLookupClientAnswersAsTheLookupsItReplaces(t *testing.T) {
 			}
 		}
 		got, _ := db.LookupClient(ctx, ann, []int64{north.ID}, "Acme Corp")
-		if got.Exact == nil || got.OpenDeals != 2 || got.OpenDeal != deals[1].ID {
-			t.Fatalf("Acme Corp: %+v, want 2 open deals, the first %d", got, deals[1].ID)
+		if got.Exact == nil || got.OpenDeals != 2 {
+			t.Fatalf("Acme Corp: %+v, want 2 open deals", got)
+		}
+		if _, err := db.CloseDeal(ctx, ann, deals[2].ID, func(d *models.Deal) error { return d.Won(clk.Now(), 0, models.Money{}) }); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.LookupClient(ctx, ann, []int64{north.ID}, "Acme Corp")
+		if got.Exact == nil || got.OpenDeals != 1 || got.OpenDeal != deals[1].ID {
+			t.Fatalf("Acme Corp: %+v, want its one open deal %d", got, deals[1].ID)
 		}
 		got, _ = db.LookupClient(ctx, ann, []int64{north.ID}, "Acme Logistics")
 		if got.Exact == nil || got.OpenDeals != 0 || got.OpenDeal != 0 {

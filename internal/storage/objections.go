@@ -174,13 +174,16 @@ func (db *DB) CountObjections(ctx context.Context, f ObjectionFilter) (int, erro
 }
 
 // ResolveObjection marks an objection resolved with the answer that
-// worked. Resolving it again replaces the answer.
-func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*models.Objection, error) {
+// worked. Resolving it again replaces the answer. Only an objection viewer
+// may see (entryScope: their own, or their team's for a manager) is
+// changed; any other is the same ENOTFOUND as one gone.
+func (db *DB) ResolveObjection(ctx context.Context, viewer *models.User, id int64, worked string) (*models.Objection, error) {
 	if err := models.CheckText(models.FieldAnswer, worked, models.MaxTextLen); err != nil {
 		return nil, err
 	}
 	now := db.Now()
-	res := db.conn(ctx).Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
+	cond, args := entryScope(viewer, "objections", "rep_id")
+	res := db.conn(ctx).Model(&objectionRow{}).Where("id = ? AND deleted_at IS NULL", id).Where(cond, args...).Updates(map[string]any{
 		"resolved": true, "worked_answer": worked, "resolved_at": now, "updated_at": now,
 	})
 	if res.Error != nil {
@@ -189,7 +192,7 @@ func (db *DB) ResolveObjection(ctx context.Context, id int64, worked string) (*m
 	if res.RowsAffected == 0 {
 		return nil, models.Errorf(models.ENOTFOUND, "err_objection_gone", nil)
 	}
-	return db.Objection(ctx, System, id)
+	return db.Objection(ctx, viewer, id)
 }
 
 // UndoObjection takes an objection back (marked deleted, kept for the

@@ -50,15 +50,21 @@ func (db *DB) AddPlannedVisits(ctx context.Context, items []models.PlannedVisit)
 }
 
 // PlannedVisitsOf lists the planned visits of some weeks in a team, with
-// their clients' names, by day: one rep's (idx_planned_rep_week), or with
-// repID 0 the whole team's (idx_planned_team_week).
-func (db *DB) PlannedVisitsOf(ctx context.Context, teamID, repID int64, weeks ...models.Week) ([]models.PlannedVisit, error) {
+// their clients' names, by day, as viewer may see them: one rep's
+// (idx_planned_rep_week), or with repID 0 the whole team's
+// (idx_planned_team_week). A planned visit is seen by the one rule for a
+// person's records (entryScope: a manager the team's, a rep their own) on
+// a client viewer may see (clientScope): a client handed to a teammate
+// leaves the rep's plan with the client.
+func (db *DB) PlannedVisitsOf(ctx context.Context, viewer *models.User, teamID, repID int64, weeks ...models.Week) ([]models.PlannedVisit, error) {
 	mondays := make([]string, len(weeks))
 	for i, w := range weeks {
 		mondays[i] = w.Monday
 	}
+	own, ownArgs := entryScope(viewer, "planned_visits", "rep_id")
+	seen, seenArgs := clientScope(viewer, "clients")
 	q := db.conn(ctx).Table("planned_visits").Select("planned_visits.id, planned_visits.team_id, planned_visits.rep_id, planned_visits.client_id, planned_visits.week_start, planned_visits.day, planned_visits.purpose, planned_visits.created_at, clients.name AS client_name").
-		Joins("JOIN clients ON clients.id = planned_visits.client_id")
+		Joins("JOIN clients ON clients.id = planned_visits.client_id").Where(own, ownArgs...).Where(seen, seenArgs...)
 	if repID != 0 {
 		q = q.Where("planned_visits.rep_id = ? AND planned_visits.week_start IN ? AND planned_visits.team_id = ?", repID, mondays, teamID)
 	} else {

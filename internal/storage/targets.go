@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -35,40 +34,6 @@ func (r *targetRow) model() models.Target {
 		Metric: models.TargetMetric(r.Metric), Amount: r.Amount, Currency: r.Currency, SetBy: r.SetBy, UpdatedAt: r.UpdatedAt.UTC()}
 }
 
-// migrateTargets adds monthly targets (one row per team, scope, person,
-// month and metric), who created each client card (new clients count for
-// their creator even after a hand-over), and the indexes behind
-// Attainment: clients by (team_id, created_at) and won deals by
-// (team_id, state, closed_at).
-func migrateTargets(tx *gorm.DB) error {
-	type target struct {
-		ID        int64     `gorm:"primaryKey"`
-		TeamID    int64     `gorm:"not null;uniqueIndex:idx_targets_key,priority:1"`
-		Scope     string    `gorm:"size:8;not null;uniqueIndex:idx_targets_key,priority:2"`
-		UserID    int64     `gorm:"not null;uniqueIndex:idx_targets_key,priority:3"`
-		Month     string    `gorm:"size:7;not null;uniqueIndex:idx_targets_key,priority:4"`
-		Metric    string    `gorm:"size:32;not null;uniqueIndex:idx_targets_key,priority:5"`
-		Amount    int64     `gorm:"not null"`
-		Currency  string    `gorm:"size:3;not null;default:''"`
-		SetBy     int64     `gorm:"not null"`
-		UpdatedAt time.Time `gorm:"not null"`
-	}
-	if err := tx.Migrator().CreateTable(&target{}); err != nil {
-		return err
-	}
-	for _, stmt := range []string{
-		"ALTER TABLE clients ADD COLUMN created_by BIGINT NOT NULL DEFAULT 0",
-		"UPDATE clients SET created_by = owner_id",
-		"CREATE INDEX idx_clients_team_created ON clients (team_id, created_at)",
-		"CREATE INDEX idx_deals_team_state_closed ON deals (team_id, state, closed_at)",
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // SetTarget stores a target (replacing the one with the same team, scope,
 // person, month and metric), set by viewer, who must manage its team; a
 // rep's target needs the rep to be an active member of the team.
@@ -94,10 +59,7 @@ func (db *DB) SetTarget(ctx context.Context, viewer *models.User, t models.Targe
 	row := targetRow{TeamID: t.TeamID, Scope: string(t.Scope), UserID: t.UserID, Month: t.Month.Key(),
 		Metric: string(t.Metric), Amount: t.Amount, Currency: t.Currency, SetBy: viewer.ID, UpdatedAt: db.Now()}
 	err := db.write(ctx, func(g *gorm.DB) *gorm.DB {
-		return g.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "team_id"}, {Name: "scope"}, {Name: "user_id"}, {Name: "month"}, {Name: "metric"}},
-			DoUpdates: clause.AssignmentColumns([]string{"amount", "currency", "set_by", "updated_at"}),
-		}).Create(&row)
+		return upsert(g, &row, []string{"team_id", "scope", "user_id", "month", "metric"}, "amount", "currency", "set_by", "updated_at")
 	}).Error
 	if err != nil {
 		return fmt.Errorf("set %s target of team %d (%s %d, %q): %w", t.Metric, t.TeamID, t.Scope, t.UserID, t.Month.Key(), err)

@@ -52,8 +52,12 @@ func TestSaveVisitStatements(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := db.Statements() - before; got != c.want {
-				t.Errorf("%s: %d statements, want %d", c.name, got, c.want)
+			want := c.want
+			if db.Dialect() == storage.Postgres {
+				want++ // the client's lock, before the read
+			}
+			if got := db.Statements() - before; got != want {
+				t.Errorf("%s: %d statements, want %d", c.name, got, want)
 			}
 			// What SaveVisit returns is what it stored.
 			sameClient(t, c.name, s.Client, g.client(acme.ID))
@@ -146,7 +150,7 @@ func threeVisitsSequence(t *testing.T, db *storage.DB, clk *clock.Fake, seed uin
 			v.At = live[rnd.IntN(len(live))].At
 			save(step, "visit on another's time", v)
 		case k < 16:
-			if _, err := db.SetStage(ctx, client, rep, set[rnd.IntN(len(set))]); err != nil {
+			if _, err := db.SetStage(ctx, member(rep, team.ID, models.RoleRep), client, set[rnd.IntN(len(set))]); err != nil {
 				t.Fatal(err)
 			}
 			check(step, "stage set on the card")
@@ -176,7 +180,7 @@ func threeVisitsSequence(t *testing.T, db *storage.DB, clk *clock.Fake, seed uin
 		}
 	}
 	// Past the cap: the count stops there, as the recount does.
-	if _, err := db.SetStage(ctx, clients[0], rep, models.StageDemo); err != nil {
+	if _, err := db.SetStage(ctx, member(rep, team.ID, models.RoleRep), clients[0], models.StageDemo); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < storage.NoProgressScan+3; i++ {
@@ -209,7 +213,7 @@ func TestNewVisitRevisitRule(t *testing.T) {
 			t.Fatal(err)
 		}
 		days := 5
-		if team, err = db.UpdateTeamSettings(ctx, team.ID, storage.TeamSettings{RevisitDays: &days}); err != nil {
+		if team, err = db.UpdateTeamSettings(ctx, storage.System, team.ID, storage.TeamSettings{RevisitDays: &days}); err != nil {
 			t.Fatal(err)
 		}
 		ny := &models.User{TelegramID: 901, ChatID: 901, Name: "Nia", Active: true}
@@ -262,4 +266,86 @@ func TestNewVisitRevisitRule(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestVisitWaitingForTheClientSeesTheVisitBefore: on PostgreSQL two visits
+// to one client at once queue on the client's row; the second, once it
+// has the row, reads the client's revisits as the first left them, so it
+// closes the first's revisit (and counts itself in after it).
+func TestVisitWaitingForTheClientSeesTheVisitBefore(t *testing.T) {
+	clk := clock.NewFake(t0)
+	db := storagetest.Postgres(t, clk)
+	g := newSalesRig(t, db, clk)
+	ctx := g.ctx
+	acme := &models.Client{TeamID: g.team.ID, Name: "Acme", OwnerID: g.rep}
+	if err := db.CreateClient(ctx, acme); err != nil {
+		t.Fatal(err)
+	}
+	saved, release := make(chan *storage.SavedVisit), make(chan struct{})
+	pids := make(chan int, 1)
+	firstDone := make(chan error, 1)
+	go func() {
+		firstDone <- db.InTx(ctx, func(ctx context.Context) error {
+			s, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{ClientID: acme.ID, RepID: g.rep, NextStep: "call"}})
+			if err != nil {
+				close(saved)
+				return err
+			}
+			pid, err := storage.BackendPID(ctx, db)
+			if err != nil {
+				close(saved)
+				return err
+			}
+			pids <- pid
+			saved <- s
+			<-release
+			return nil
+		})
+	}()
+	first, ok := <-saved
+	if !ok {
+		t.Fatal(<-firstDone)
+	}
+	holder := <-pids
+	second := make(chan *storage.SavedVisit, 1)
+	secondErr := make(chan error, 1)
+	go func() {
+		s, err := db.SaveVisit(ctx, &storage.NewVisit{Visit: models.Visit{ClientID: acme.ID, RepID: g.other, Stage: models.StageDemo}})
+		secondErr <- err
+		second <- s
+	}()
+	// Wait until the second visit is queued behind the first's lock.
+	raw := storage.Gorm(db)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		if err := raw.Raw("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", holder).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second visit never waited for the first")
+		}
+	}
+	close(release)
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-secondErr; err != nil {
+		t.Fatal(err)
+	}
+	s := <-second
+	f, err := db.FollowUp(ctx, storage.System, first.FollowUp.ID)
+	if err != nil || f.State != models.FollowUpDone {
+		t.Fatalf("the first visit's revisit after the second visit: %+v %v", f, err)
+	}
+	at, n, err := storage.RecountClient(db, acme.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := g.client(acme.ID); c.NoProgressVisits != n || !c.LastVisitAt.Equal(at) || s.Client.NoProgressVisits != n {
+		t.Fatalf("client %+v (returned %+v), the recount says %v, %d", c, s.Client, at, n)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"salesbot/models"
 )
@@ -150,7 +149,7 @@ type SavedVisit struct {
 // newVisitWritten, counts the new visit in instead of recounting.
 //
 // A visit on a known client with no contacts, files or deal costs six
-// statements at most: the client's read (with its team's revisit rule and
+// statements at most (seven on PostgreSQL, which locks the client first): the client's read (with its team's revisit rule and
 // the rep's zone), the visit, its stage change, the client's one update,
 // the close of the client's open revisits (when it has any) and the
 // visit's own.
@@ -171,7 +170,7 @@ func (db *DB) SaveVisit(ctx context.Context, in *NewVisit) (*SavedVisit, error) 
 		if err := v.Validate(); err != nil {
 			return err
 		}
-		c, err := db.lockVisitClient(tx, v.ClientID, v.RepID, v.At)
+		c, err := db.lockVisitClient(tx, v.ClientID, v.RepID, v.At, v.ClientCreated)
 		if err != nil {
 			return err
 		}
@@ -232,10 +231,18 @@ type visitClient struct {
 }
 
 // lockVisitClient reads client id for a new visit by repID at at, in one
-// statement, and locks its row on PostgreSQL like lockClient (only the
-// client's: FOR UPDATE OF clients, the team row stays free for the team's
-// other visits).
-func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time) (*visitClient, error) {
+// statement. On PostgreSQL it first locks the client's row like lockClient,
+// in a statement of its own: a read that waited for the lock would see the
+// rest (the client's open revisits, its stage changes) as they were when it
+// started, without what the visit it waited for committed; the read after
+// the lock sees them now. A client created in this transaction (created)
+// is this transaction's alone until it commits.
+func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time, created bool) (*visitClient, error) {
+	if db.dialect == Postgres && !created {
+		if _, err := takeRow[clientRow](db.forUpdate(tx.Select("id")), id, "lock client", "err_client_gone"); err != nil {
+			return nil, err
+		}
+	}
 	var row struct {
 		Row          clientRow      `gorm:"embedded"`
 		Rule         revisitRuleRow `gorm:"embedded"`
@@ -249,11 +256,8 @@ func (db *DB) lockVisitClient(tx *gorm.DB, id, repID int64, at time.Time) (*visi
 			repID, utc(at), openStates, string(models.KindRevisit)).
 		Joins("JOIN teams ON teams.id = clients.team_id").
 		Where("clients.id = ?", id)
-	if db.dialect == Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "clients"}})
-	}
 	if err := q.Take(&row).Error; err != nil {
-		return nil, fmt.Errorf("lock client %d: %w", id, translate(err, "err_client_gone", ""))
+		return nil, fmt.Errorf("read client %d for a visit: %w", id, translate(err, "err_client_gone", ""))
 	}
 	return &visitClient{Client: *row.Row.model(), rule: row.Rule.rule(), resetSince: row.ResetSince, openRevisits: row.OpenRevisits}, nil
 }
@@ -643,9 +647,16 @@ func (db *DB) Visit(ctx context.Context, viewer *models.User, id int64) (*models
 	return v, nil
 }
 
-// VisitContacts returns the contacts met at a visit.
-func (db *DB) VisitContacts(ctx context.Context, v *models.Visit) ([]models.Contact, error) {
-	return contactsByID(db.conn(ctx), v.ContactIDs)
+// VisitContacts returns the contacts met at a visit, deleted ones
+// included, when viewer may see their client (clientScope, as Contacts);
+// none otherwise.
+func (db *DB) VisitContacts(ctx context.Context, viewer *models.User, v *models.Visit) ([]models.Contact, error) {
+	if len(v.ContactIDs) == 0 {
+		return nil, nil
+	}
+	cond, args := clientScope(viewer, "clients")
+	q := db.conn(ctx).Table("contacts").Select("contacts.*").Joins("JOIN clients ON clients.id = contacts.client_id").Where(cond, args...)
+	return contactsByID(q, "contacts.id", v.ContactIDs)
 }
 
 // VisitFilter selects live visits, newest first.
@@ -697,14 +708,18 @@ func (db *DB) CountVisits(ctx context.Context, f VisitFilter) (int, error) {
 	return countOf(visitQuery(db.conn(ctx), f), "visits")
 }
 
-// LastVisitBy returns the rep's newest live visit at or after since, or
-// nil (idx_visits_rep_at): the visit a check-in sent after saving attaches to.
-func (db *DB) LastVisitBy(ctx context.Context, repID int64, since time.Time) (*models.Visit, error) {
-	vs, err := db.Visits(ctx, VisitFilter{Viewer: System, RepID: repID, From: since, Limit: 1})
+// LastVisitBy returns viewer's own newest live visit at or after since, in
+// a team they are still in (entryScope), or nil (idx_visits_rep_at): the
+// visit a check-in sent after saving attaches to.
+func (db *DB) LastVisitBy(ctx context.Context, viewer *models.User, since time.Time) (*models.Visit, error) {
+	if viewer == nil || viewer.ID == 0 {
+		return nil, nil
+	}
+	vs, err := db.Visits(ctx, VisitFilter{Viewer: viewer, RepID: viewer.ID, From: since, Limit: 1})
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
-	return db.Visit(ctx, System, vs[0].ID)
+	return db.Visit(ctx, viewer, vs[0].ID)
 }
 
 // SetVisitPlace records where a visit took place: a shared location (live
@@ -762,7 +777,7 @@ func (db *DB) SameVisit(ctx context.Context, viewer *models.User, v *models.Visi
 		if err != nil {
 			return nil, err
 		}
-		contacts, err := db.VisitContacts(ctx, full)
+		contacts, err := db.VisitContacts(ctx, viewer, full)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 func BenchmarkSaveVisit(b *testing.B) {
 	each(b, func(b *testing.B, db *storage.DB, clk *clock.Fake, clients []int64) {
 		ctx := context.Background()
+		before := db.Statements()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			clk.Advance(time.Second)
@@ -31,6 +32,7 @@ func BenchmarkSaveVisit(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(db.Statements()-before)/float64(b.N), "stmts/op")
 	})
 }
 

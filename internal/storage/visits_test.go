@@ -247,11 +247,11 @@ func TestStageRuleAndThreeVisits(t *testing.T) {
 		// ...until reopened on the card, which also starts a new plan.
 		g.visit(acme.ID, models.StageNone)
 		clk.Advance(time.Minute)
-		c, err := db.SetStage(g.ctx, acme.ID, g.rep, models.StageNegotiation)
+		c, err := db.SetStage(g.ctx, g.repViewer(g.rep), acme.ID, models.StageNegotiation)
 		if err != nil || c.Stage != models.StageNegotiation || c.NoProgressVisits != 0 {
 			t.Fatalf("reopen: %+v %v", c, err)
 		}
-		if _, err := db.SetStage(g.ctx, acme.ID, g.rep, "bogus"); models.ErrorCode(err) != models.EINVALID {
+		if _, err := db.SetStage(g.ctx, g.repViewer(g.rep), acme.ID, "bogus"); models.ErrorCode(err) != models.EINVALID {
 			t.Fatalf("bogus stage: %v", err)
 		}
 		if s := g.visit(acme.ID, models.StageNone); s.Client.NoProgressVisits != 1 {
@@ -379,7 +379,13 @@ func TestObjectionsAndLastEntry(t *testing.T) {
 		if len(open) != 1 {
 			t.Fatalf("open objections: %d", len(open))
 		}
-		r, err := db.ResolveObjection(ctx, o.ID, "payment terms")
+		// Another rep, and nobody, are refused as if it were gone.
+		for _, v := range []*models.User{g.repViewer(g.other), nil} {
+			if _, err := db.ResolveObjection(ctx, v, o.ID, "x"); models.ErrorCode(err) != models.ENOTFOUND {
+				t.Fatalf("resolve someone else's objection: %v", err)
+			}
+		}
+		r, err := db.ResolveObjection(ctx, g.repViewer(g.rep), o.ID, "payment terms")
 		if err != nil || !r.Resolved || r.WorkedAnswer != "payment terms" || r.ResolvedAt == nil || !r.ResolvedAt.Equal(clk.Now()) {
 			t.Fatalf("resolve: %+v %v", r, err)
 		}
@@ -393,7 +399,7 @@ func TestObjectionsAndLastEntry(t *testing.T) {
 		if kind != storage.EntryVisit || id != v.Visit.ID {
 			t.Fatalf("after undoing the objection the visit is last: %q %d", kind, id)
 		}
-		if _, err := db.ResolveObjection(ctx, o.ID, "x"); models.ErrorCode(err) != models.ENOTFOUND {
+		if _, err := db.ResolveObjection(ctx, storage.System, o.ID, "x"); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Fatalf("resolve an undone objection: %v", err)
 		}
 		// An objection that created its client takes it back on undo.
@@ -419,7 +425,7 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 		clk.Advance(time.Minute)
 		_, _, _ = db.SaveObjection(ctx, &storage.NewObjection{Objection: models.Objection{ClientID: acme.ID, RepID: g.rep, Category: models.ObjBusy}})
 		clk.Advance(time.Minute)
-		_, _ = db.SetStage(ctx, acme.ID, g.rep, models.StageNeeds) // t0+3m
+		_, _ = db.SetStage(ctx, g.repViewer(g.rep), acme.ID, models.StageNeeds) // t0+3m
 		g.rep = g.other
 		v4 := g.visit(acme.ID, models.StageDemo) // t0+4m, by the other rep
 		items, total, err := db.ClientHistory(ctx, storage.System, acme.ID, 0, 3)
@@ -440,7 +446,7 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 		}
 
 		// Check-in: the rep's visit of the last 15 minutes.
-		if v, err := db.LastVisitBy(ctx, g.other, clk.Now().Add(-models.CheckInWindow)); err != nil || v == nil || v.ID != v4.Visit.ID {
+		if v, err := db.LastVisitBy(ctx, g.repViewer(g.other), clk.Now().Add(-models.CheckInWindow)); err != nil || v == nil || v.ID != v4.Visit.ID {
 			t.Fatalf("last visit: %+v %v", v, err)
 		}
 		if err := db.SetVisitPlace(ctx, v4.Visit.ID, "Acme HQ, 1 Main St", 31.2, 121.5, true); err != nil {
@@ -451,7 +457,7 @@ func TestClientHistoryAndCheckIn(t *testing.T) {
 			t.Fatalf("place %+v", v)
 		}
 		clk.Advance(16 * time.Minute)
-		if v, _ := db.LastVisitBy(ctx, g.other, clk.Now().Add(-models.CheckInWindow)); v != nil {
+		if v, _ := db.LastVisitBy(ctx, g.repViewer(g.other), clk.Now().Add(-models.CheckInWindow)); v != nil {
 			t.Fatalf("a visit 16 minutes old still takes check-ins: %+v", v)
 		}
 		// The other rep logged a visit to rep 11's client: they see it; a
@@ -501,7 +507,7 @@ func TestUndoKeepsACardThatGainedSomething(t *testing.T) {
 				return err
 			}},
 			{models.HoldsChanges, func(s *storage.SavedVisit) error {
-				_, err := db.SetStage(ctx, s.Client.ID, g.rep, models.StageNeeds)
+				_, err := db.SetStage(ctx, g.repViewer(g.rep), s.Client.ID, models.StageNeeds)
 				return err
 			}},
 		} {

@@ -47,7 +47,7 @@ func Objection(t testing.TB, db *storage.DB, o models.Objection) int64 {
 		t.Fatalf("add objection: %v", err)
 	}
 	if resolved {
-		if _, err := db.ResolveObjection(t.Context(), saved.ID, worked); err != nil {
+		if _, err := db.ResolveObjection(t.Context(), storage.System, saved.ID, worked); err != nil {
 			t.Fatalf("resolve objection: %v", err)
 		}
 	}
