@@ -161,10 +161,10 @@ func closedLoop(b *testing.B, fake *tgfake.Server, users []tgfake.User, n int, t
 				if !ok {
 					return
 				}
-				before := len(fake.SentTo(u.ID))
+				before := fake.CountTo(u.ID)
 				fake.SendText(u, text(k))
 				mu.Lock()
-				for len(fake.SentTo(u.ID)) <= before {
+				for fake.CountTo(u.ID) <= before {
 					cond.Wait()
 				}
 				mu.Unlock()
@@ -223,7 +223,7 @@ func BenchmarkAccessVisitVsEcho(b *testing.B) {
 		// Every rep sees (and logs visits on) the team's clients: the
 		// benchmark is the visit, not the refusal of a teammate's client.
 		shared := true
-		if _, err := h.App.DB.UpdateTeamSettings(context.Background(), north.ID, storage.TeamSettings{SharedClients: &shared}); err != nil {
+		if _, err := h.App.DB.UpdateTeamSettings(context.Background(), storage.System, north.ID, storage.TeamSettings{SharedClients: &shared}); err != nil {
 			b.Fatal(err)
 		}
 		for _, u := range users {

@@ -42,11 +42,27 @@ func (b *Bot) askLostNote(ctx context.Context, r *Request, d *models.Deal) error
 }
 
 func (b *Bot) lostNoteForm() *Form {
-	dealID := func(st *FormState) int64 {
-		id, _ := strconv.ParseInt(st.Get("deal"), 10, 64)
-		return id
+	return &Form{
+		Kind:  "lostwhy",
+		Steps: []*Step{b.lostReasonStep(), b.lostToStep(), lostWordsStep()},
+		Done:  b.lostNoteDone,
+		// What is filed stays filed: a cancel has nothing to take back.
+		Describe:      func(*Request, *FormState) string { return "" },
+		Subject:       func(st *FormState) string { return st.Get("title") },
+		EndsOnCommand: true,
 	}
-	reason := &Step{ID: "reason",
+}
+
+// lostDealID is the deal the lost-deal form is about.
+func lostDealID(st *FormState) int64 {
+	id, _ := strconv.ParseInt(st.Get("deal"), 10, 64)
+	return id
+}
+
+// lostReasonStep asks why the deal was lost (unless it is filed already)
+// and files it as lost the moment the reason is known.
+func (b *Bot) lostReasonStep() *Step {
+	return &Step{ID: "reason",
 		When: func(st *FormState) bool { return st.Get("filed") == "" },
 		Prompt: func(r *Request, st *FormState) string {
 			return r.t("deal_lost_ask", map[string]any{"Title": st.Get("title"), "ID": st.Get("deal")})
@@ -64,7 +80,7 @@ func (b *Bot) lostNoteForm() *Form {
 			if !slices.Contains(models.LostReasons, lr) {
 				return models.Errorf(models.EINVALID, "err_deal_lost_reason", nil)
 			}
-			d, err := b.store.CloseDeal(ctx, r.User, dealID(st), func(d *models.Deal) error {
+			d, err := b.store.CloseDeal(ctx, r.User, lostDealID(st), func(d *models.Deal) error {
 				return d.Lost(b.clock.Now(), lr, st.Get("words"), st.Get("to"))
 			})
 			if err != nil {
@@ -84,7 +100,12 @@ func (b *Bot) lostNoteForm() *Form {
 			st.Set("typed_to", st.Get("to"))
 			return nil
 		}}
-	to := &Step{ID: "to", Text: true, Optional: true,
+}
+
+// lostToStep asks which competitor won a deal lost to one, unless typed
+// with the command: the deal's competitors as buttons, or a name typed.
+func (b *Bot) lostToStep() *Step {
+	return &Step{ID: "to", Text: true, Optional: true,
 		When: func(st *FormState) bool {
 			return st.Get("gone") == "" && st.Get("reason") == string(models.LostCompetitor) && st.Get("typed_to") == ""
 		},
@@ -92,7 +113,7 @@ func (b *Bot) lostNoteForm() *Form {
 			return r.t("deal_lost_to_q", map[string]any{"Title": st.Get("title")})
 		},
 		Choices: func(ctx context.Context, r *Request, st *FormState) ([]Choice, error) {
-			d, err := b.store.Deal(ctx, r.User, dealID(st))
+			d, err := b.store.Deal(ctx, r.User, lostDealID(st))
 			if err != nil {
 				return nil, err
 			}
@@ -109,7 +130,11 @@ func (b *Bot) lostNoteForm() *Form {
 			st.Set("to", a)
 			return nil
 		}}
-	words := &Step{ID: "words", Text: true, Optional: true, NumbersAreText: true,
+}
+
+// lostWordsStep asks the client's words, unless typed with the command.
+func lostWordsStep() *Step {
+	return &Step{ID: "words", Text: true, Optional: true, NumbersAreText: true,
 		When: func(st *FormState) bool { return st.Get("gone") == "" && st.Get("typed_words") == "" },
 		Prompt: func(r *Request, st *FormState) string {
 			return r.t("deal_lost_words_q", map[string]any{"Title": st.Get("title")})
@@ -121,39 +146,35 @@ func (b *Bot) lostNoteForm() *Form {
 			st.Set("words", a)
 			return nil
 		}}
-	return &Form{
-		Kind:  "lostwhy",
-		Steps: []*Step{reason, to, words},
-		Done: func(ctx context.Context, r *Request, st *FormState) error {
-			if st.Get("gone") != "" || st.Get("filed") == "" {
-				return nil
-			}
-			// Only what this form asked for; the rest was filed with the reason.
-			to, words := st.Get("to"), st.Get("words")
-			if to == st.Get("typed_to") {
-				to = ""
-			}
-			if words == st.Get("typed_words") {
-				words = ""
-			}
-			if to == "" && words == "" {
-				if st.Get("typed_to") == "" && st.Get("typed_words") == "" {
-					r.say("deal_lost_note_none", map[string]any{"Title": st.Get("title")})
-				}
-				return nil
-			}
-			d, err := b.store.NoteLostDeal(ctx, r.User, dealID(st), func(d *models.Deal) error {
-				return d.NoteLost(b.clock.Now(), to, words)
-			})
-			if err != nil {
-				return err
-			}
-			b.sayClosed(ctx, r, d)
-			return nil
-		},
-		// What is filed stays filed: a cancel has nothing to take back.
-		Describe:      func(*Request, *FormState) string { return "" },
-		Subject:       func(st *FormState) string { return st.Get("title") },
-		EndsOnCommand: true,
+}
+
+// lostNoteDone adds to the lost deal what the form asked after the reason
+// (the competitor, the client's words); when nothing was given at all it
+// says the deal stays filed without a note.
+func (b *Bot) lostNoteDone(ctx context.Context, r *Request, st *FormState) error {
+	if st.Get("gone") != "" || st.Get("filed") == "" {
+		return nil
 	}
+	// Only what this form asked for; the rest was filed with the reason.
+	to, words := st.Get("to"), st.Get("words")
+	if to == st.Get("typed_to") {
+		to = ""
+	}
+	if words == st.Get("typed_words") {
+		words = ""
+	}
+	if to == "" && words == "" {
+		if st.Get("typed_to") == "" && st.Get("typed_words") == "" {
+			r.say("deal_lost_note_none", map[string]any{"Title": st.Get("title")})
+		}
+		return nil
+	}
+	d, err := b.store.NoteLostDeal(ctx, r.User, lostDealID(st), func(d *models.Deal) error {
+		return d.NoteLost(b.clock.Now(), to, words)
+	})
+	if err != nil {
+		return err
+	}
+	b.sayClosed(ctx, r, d)
+	return nil
 }

@@ -78,7 +78,7 @@ func (b *Bot) changeSetting(ctx context.Context, r *Request, team *models.Team, 
 		if !ok {
 			return bad("/settings probability demo 40")
 		}
-		if err := b.store.SetStageProbability(ctx, team.ID, stage, pct); err != nil {
+		if err := b.store.SetStageProbability(ctx, r.User, team.ID, stage, pct); err != nil {
 			return err
 		}
 		return b.settingsSaved(ctx, r, team)
@@ -92,7 +92,7 @@ func (b *Bot) changeSetting(ctx context.Context, r *Request, team *models.Team, 
 	if hours != team.Hours {
 		s.Hours = &hours
 	}
-	team, err := b.store.UpdateTeamSettings(ctx, team.ID, s)
+	team, err := b.store.UpdateTeamSettings(ctx, r.User, team.ID, s)
 	if err != nil {
 		return err
 	}

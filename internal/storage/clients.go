@@ -283,11 +283,20 @@ func (db *DB) MarkGradeAsked(ctx context.Context, clientID int64) (bool, error) 
 func (db *DB) SetStage(ctx context.Context, viewer *models.User, clientID int64, to models.Stage) (*models.Client, error) {
 	var out *models.Client
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		row, err := takeRow[clientRow](db.forUpdate(visibleClients(tx, viewer)), clientID, "lock client", "err_client_gone")
+		// The lock first, then the rule in a statement of its own: on
+		// PostgreSQL a locking read that waits evaluates its subqueries
+		// (the rule's EXISTS) in the snapshot from before the wait.
+		c, err := db.lockClient(tx, clientID)
 		if err != nil {
 			return err
 		}
-		c := row.model()
+		var n int64
+		if err := visibleClients(tx, viewer).Where("clients.id = ?", c.ID).Limit(1).Count(&n).Error; err != nil {
+			return fmt.Errorf("check the viewer sees client %d: %w", c.ID, err)
+		}
+		if n == 0 {
+			return models.Errorf(models.ENOTFOUND, "err_client_gone", nil)
+		}
 		next, err := models.SetStage(c.Stage, to)
 		if err != nil {
 			return err

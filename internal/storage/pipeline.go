@@ -68,8 +68,13 @@ func (db *DB) StageProbabilities(ctx context.Context, teamID int64) (models.Stag
 	return p, nil
 }
 
-// SetStageProbability stores a team's percent for one stage.
-func (db *DB) SetStageProbability(ctx context.Context, teamID int64, stage models.Stage, pct int) error {
+// SetStageProbability stores a team's percent for one stage, set by
+// viewer, who must manage the team (checked here, as for targets: the
+// weights every pipeline and forecast of the team read).
+func (db *DB) SetStageProbability(ctx context.Context, viewer *models.User, teamID int64, stage models.Stage, pct int) error {
+	if !viewer.SeesTeam(teamID) {
+		return models.Errorf(models.EFORBIDDEN, "err_probability_managers_only", nil)
+	}
 	if err := models.CheckProbability(stage, pct); err != nil {
 		return err
 	}
@@ -121,12 +126,7 @@ func (db *DB) OpenDealGroups(ctx context.Context, s DealScope) ([]models.DealGro
 // client's and owner's names and their competitors, by close time: a range
 // of idx_deals_team_closed.
 func (db *DB) ClosedDeals(ctx context.Context, s DealScope, from, to time.Time) ([]models.ClosedDeal, error) {
-	q := db.namedDeals(ctx).
-		Where("deals.team_id = ? AND deals.closed_at >= ? AND deals.closed_at < ?", s.TeamID, utc(from), utc(to))
-	if s.RepID != 0 {
-		q = q.Where("deals.owner_id = ?", s.RepID)
-	}
-	q, ok := visibleDeals(q, s.Viewer, s.TeamID, true)
+	q, ok := s.dealsIn(db.namedDeals(ctx), "closed_at", from, to, true)
 	if !ok {
 		return nil, nil
 	}
@@ -139,15 +139,22 @@ func (db *DB) ClosedDeals(ctx context.Context, s DealScope, from, to time.Time) 
 	return deals, nil
 }
 
-// DealsOpenedIn lists a scope's deals created in [from, to), in any
-// state, with their competitors: a range of idx_deals_team_created.
-func (db *DB) DealsOpenedIn(ctx context.Context, s DealScope, from, to time.Time) ([]*models.Deal, error) {
-	q := db.conn(ctx).Table("deals").Select("deals.*").
-		Where("deals.team_id = ? AND deals.created_at >= ? AND deals.created_at < ?", s.TeamID, utc(from), utc(to))
+// dealsIn narrows q, a read of deals (joined: with their clients), to
+// the scope's whose column col (closed_at, created_at) is in [from, to):
+// a range of the team's index on it, the rep's if one, on clients the
+// viewer may see (visibleDeals; ok false: none).
+func (s DealScope) dealsIn(q *gorm.DB, col string, from, to time.Time, joined bool) (_ *gorm.DB, ok bool) {
+	q = q.Where("deals.team_id = ? AND deals."+col+" >= ? AND deals."+col+" < ?", s.TeamID, utc(from), utc(to))
 	if s.RepID != 0 {
 		q = q.Where("deals.owner_id = ?", s.RepID)
 	}
-	q, ok := visibleDeals(q, s.Viewer, s.TeamID, false)
+	return visibleDeals(q, s.Viewer, s.TeamID, joined)
+}
+
+// DealsOpenedIn lists a scope's deals created in [from, to), in any
+// state, with their competitors: a range of idx_deals_team_created.
+func (db *DB) DealsOpenedIn(ctx context.Context, s DealScope, from, to time.Time) ([]*models.Deal, error) {
+	q, ok := s.dealsIn(db.conn(ctx).Table("deals").Select("deals.*"), "created_at", from, to, false)
 	if !ok {
 		return nil, nil
 	}

@@ -230,21 +230,23 @@ func (db *DB) UndoObjectionEffect(ctx context.Context, viewer *models.User, id i
 
 // liveVisit reads a visit that is not undone and viewer may take back.
 func liveVisit(tx *gorm.DB, viewer *models.User, id int64) (*models.Visit, error) {
-	cond, args := undoable(viewer, "visits")
-	row, err := takeRow[visitRow](tx.Where("deleted_at IS NULL").Where(cond, args...), id, "get visit", "err_visit_gone")
-	if err != nil {
-		return nil, err
-	}
-	return row.model(), nil
+	return liveEntry(tx, viewer, id, "visits", (*visitRow).model, "get visit", "err_visit_gone")
 }
 
 // liveObjection reads an objection that is not undone and viewer may
 // take back.
 func liveObjection(tx *gorm.DB, viewer *models.User, id int64) (*models.Objection, error) {
-	cond, args := undoable(viewer, "objections")
-	row, err := takeRow[objectionRow](tx.Where("deleted_at IS NULL").Where(cond, args...), id, "get objection", "err_objection_gone")
+	return liveEntry(tx, viewer, id, "objections", (*objectionRow).model, "get objection", "err_objection_gone")
+}
+
+// liveEntry reads entry id of table (visits or objections) that is not
+// undone and viewer may take back (undoable), as model makes it; one
+// that is not is ENOTFOUND gone.
+func liveEntry[R, M any](tx *gorm.DB, viewer *models.User, id int64, table string, model func(*R) *M, what, gone string) (*M, error) {
+	cond, args := undoable(viewer, table)
+	row, err := takeRow[R](tx.Where("deleted_at IS NULL").Where(cond, args...), id, what, gone)
 	if err != nil {
 		return nil, err
 	}
-	return row.model(), nil
+	return model(row), nil
 }

@@ -295,32 +295,7 @@ func (db *DB) UserByHandle(ctx context.Context, teamID int64, handle string) (*m
 	if err != nil {
 		return nil, fmt.Errorf("find user %q in team %d: %w", handle, teamID, translate(err, "err_user_not_found", ""))
 	}
-	return db.withMemberships(ctx, &row)
-}
-
-func (db *DB) withMemberships(ctx context.Context, row *userRow) (*models.User, error) {
-	u := row.model()
-	var ms []struct {
-		TeamID   int64
-		TeamName string
-		TeamTZ   string
-		Role     string
-		Active   bool
-		Shared   bool
-		Revisit  int
-	}
-	err := db.conn(ctx).Table("members").
-		Select("members.team_id, teams.name AS team_name, teams.tz AS team_tz, members.role, members.active, teams.shared_clients AS shared, teams.revisit_days AS revisit").
-		Joins("JOIN teams ON teams.id = members.team_id").
-		Where("members.user_id = ?", row.ID).Order("members.id").Scan(&ms).Error
-	if err != nil {
-		return nil, fmt.Errorf("get memberships of user %d: %w", row.ID, err)
-	}
-	for _, m := range ms {
-		u.Memberships = append(u.Memberships, models.Membership{TeamID: m.TeamID, TeamName: m.TeamName, TeamTZ: m.TeamTZ,
-			Role: models.Role(m.Role), Active: m.Active, SharedClients: m.Shared, RevisitDays: m.Revisit})
-	}
-	return u, nil
+	return db.userWhere(ctx, "users.id = ?", row.ID, "get user %d: %w")
 }
 
 // CountUsers counts every user, active or not.

@@ -244,3 +244,33 @@ func TestSetStageFollowsTheClientRule(t *testing.T) {
 		}
 	})
 }
+
+// A team's stage probabilities are a manager-only write checked in
+// storage, like targets: a rep, another team's manager, a manager
+// deactivated and nobody are refused and the weights stay; the team's
+// manager and System set them.
+func TestSetStageProbabilityIsManagersOnly(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		h := newHandover(t, db, clk)
+		demo := models.DefaultStageProbabilities()[models.StageDemo]
+		gone := member(h.mgr.ID, h.team.ID, models.RoleManager)
+		gone.Memberships[0].Active = false
+		for name, v := range map[string]*models.User{"a rep": h.ann, "a manager of another team": h.outsider, "a manager deactivated": gone, "nobody": nil} {
+			if err := db.SetStageProbability(h.ctx, v, h.team.ID, models.StageDemo, demo+1); models.ErrorCode(err) != models.EFORBIDDEN {
+				t.Errorf("%s sets a probability: %v, want EFORBIDDEN", name, err)
+			}
+		}
+		if p, _ := db.StageProbabilities(h.ctx, h.team.ID); p[models.StageDemo] != demo {
+			t.Fatalf("demo's weight changed by a refused viewer: %d", p[models.StageDemo])
+		}
+		for i, v := range []*models.User{h.mgr, storage.System} {
+			if err := db.SetStageProbability(h.ctx, v, h.team.ID, models.StageDemo, demo+2+i); err != nil {
+				t.Fatal(err)
+			}
+			if p, _ := db.StageProbabilities(h.ctx, h.team.ID); p[models.StageDemo] != demo+2+i {
+				t.Fatalf("demo's weight after user %d set it: %d", v.ID, p[models.StageDemo])
+			}
+		}
+	})
+}

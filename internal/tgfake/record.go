@@ -129,6 +129,15 @@ func (s *Server) SentTo(chatID int64) []Sent {
 	return slices.DeleteFunc(slices.Clone(s.sent), func(r Sent) bool { return r.ChatID != chatID })
 }
 
+// CountTo is len(SentTo(chatID)) without copying the records: load
+// tests poll it after every signal, and a copy per poll made them
+// quadratic in what was sent.
+func (s *Server) CountTo(chatID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sentTo[chatID]
+}
+
 // SentSince returns Sent()[n:]: take n := len(s.Sent()) before an action to
 // see what the bot did in response.
 func (s *Server) SentSince(n int) []Sent {
@@ -175,6 +184,10 @@ func (s *Server) Notify() <-chan struct{} { return s.notify }
 func (s *Server) recordSent(r Sent) {
 	r.At = s.now()
 	s.sent = append(s.sent, r)
+	if s.sentTo == nil {
+		s.sentTo = map[int64]int{}
+	}
+	s.sentTo[r.ChatID]++
 	s.broadcast()
 	select {
 	case s.notify <- struct{}{}:

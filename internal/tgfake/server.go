@@ -87,6 +87,7 @@ type Server struct {
 	nextFileID     int64
 
 	sent     []Sent
+	sentTo   map[int64]int // how many of sent went to each chat (CountTo)
 	calls    []Call
 	failures map[string][]Failure
 	blocked  map[int64]bool

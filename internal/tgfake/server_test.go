@@ -77,6 +77,9 @@ func TestSendMessageRecordsInlineKeyboard(t *testing.T) {
 	if len(sent) != 1 {
 		t.Fatalf("SentTo(alice) = %+v", sent)
 	}
+	if s.CountTo(alice.ID) != 1 || s.CountTo(bob.ID) != 1 || s.CountTo(999) != 0 {
+		t.Errorf("CountTo alice %d, bob %d, nobody %d; want 1, 1, 0", s.CountTo(alice.ID), s.CountTo(bob.ID), s.CountTo(999))
+	}
 	got := sent[0]
 	if got.Method != "sendMessage" || got.MessageID != 2 || got.Text != "Pick one" || got.ParseMode != "HTML" ||
 		!got.At.Equal(now) || !reflect.DeepEqual(got.Buttons, wantButtons) {
