@@ -27,14 +27,21 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// teamWithClients makes North with the rep bob and n clients of bob's.
+// teamWithClients makes North with the rep bob and n clients of bob's
+// ("Client 0 Trading", ...).
 func teamWithClients(b testing.TB, h *apptest.Harness, n int) *models.Team {
+	return teamWithNamedClients(b, h, n, "Client %d Trading")
+}
+
+// teamWithNamedClients is teamWithClients with the clients named by the
+// format ("客户%d号").
+func teamWithNamedClients(b testing.TB, h *apptest.Harness, n int, format string) *models.Team {
 	h.Member(bob, "North", "rep")
 	north, _ := h.App.DB.TeamByName(context.Background(), "North")
 	u, _ := h.App.DB.UserByTelegramID(context.Background(), bob.ID)
 	cs := make([]*models.Client, n)
 	for i := range cs {
-		cs[i] = &models.Client{TeamID: north.ID, Name: fmt.Sprintf("Client %d Trading", i), OwnerID: u.ID, Grade: models.GradeB}
+		cs[i] = &models.Client{TeamID: north.ID, Name: fmt.Sprintf(format, i), OwnerID: u.ID, Grade: models.GradeB}
 	}
 	if err := h.App.DB.InsertBulk(context.Background(), &storage.Bulk{Clients: cs}); err != nil {
 		b.Fatal(err)
@@ -44,7 +51,10 @@ func teamWithClients(b testing.TB, h *apptest.Harness, n int) *models.Team {
 
 // BenchmarkAccessVisitNewClient is /visit naming a client the team does not
 // have yet, end to end, in teams of 100, 1,000 and 20,000 clients: the name
-// lookup goes through the name index, so CPU per visit stays flat.
+// lookup goes through the name index, so CPU per visit stays flat. The
+// unseparated cases are a /visit typed without ";" ("/visit Client 5
+// Trading demo warm", "/visit 客户5 见了张工 演示"): the client is the longest
+// prefix of the line that is a client's name, looked up in the same index.
 //
 //	go test -run '^$' -bench AccessVisitNewClient -benchtime 200x ./bot/
 func BenchmarkAccessVisitNewClient(b *testing.B) {
@@ -63,6 +73,33 @@ func BenchmarkAccessVisitNewClient(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/visit")
 		})
+	}
+	for _, lang := range []string{"en", "zh"} {
+		for _, n := range []int{100, 1000, 20000} {
+			b.Run(fmt.Sprintf("unseparated/%s/clients=%d", lang, n), func(b *testing.B) {
+				h := apptest.New(b)
+				format := map[string]string{"en": "Client %d Trading", "zh": "客户%d号"}[lang]
+				teamWithNamedClients(b, h, n, format)
+				cpu0 := cpuTime()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					// Two hours apart: a later visit to the same client is
+					// no repeat to ask about.
+					h.Clock.Advance(2 * time.Hour)
+					k := i * 97 % n
+					text, want := fmt.Sprintf("/visit Client %d Trading demo warm", k), fmt.Sprintf(format, k)
+					if lang == "zh" {
+						text = fmt.Sprintf("/visit 客户%d号见了张工 演示", k)
+					}
+					got := apptest.Joined(h.Send(bob, text))
+					if !strings.Contains(got, want) || !strings.Contains(got, "demo") && !strings.Contains(got, "演示") {
+						b.Fatalf("%s: %q", text, got)
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/visit")
+			})
+		}
 	}
 }
 
@@ -198,7 +235,7 @@ func BenchmarkAccessVisitVsEcho(b *testing.B) {
 		// Every rep sees (and logs visits on) the team's clients: the
 		// benchmark is the visit, not the refusal of a teammate's client.
 		shared := true
-		if _, err := h.App.DB.UpdateTeamSettings(context.Background(), north.ID, storage.TeamSettings{SharedClients: &shared}); err != nil {
+		if _, err := h.App.DB.UpdateTeamSettings(context.Background(), storage.System, north.ID, storage.TeamSettings{SharedClients: &shared}); err != nil {
 			b.Fatal(err)
 		}
 		for _, u := range users {

@@ -65,6 +65,10 @@ func BenchmarkParserWorst4KB(b *testing.B) {
 		clients[i] = &models.Client{ID: int64(i + 1), Name: fmt.Sprintf("Client %d Trading", i)}
 	}
 	cands := clients[:40]
+	names := make([]string, len(cands))
+	for i, c := range cands {
+		names[i] = c.Name
+	}
 	parsers := map[string]func(s string){
 		"export-range":  func(s string) { _, _, _ = exportRange(s, fuzzNow, loc) },
 		"digest-day":    func(s string) { _, _ = reportDay(s, fuzzNow, loc) },
@@ -72,6 +76,7 @@ func BenchmarkParserWorst4KB(b *testing.B) {
 		"remind-split":  func(s string) { _, _ = dates.Parse(s, fuzzNow, opts) },
 		"date-find":     func(s string) { _, _ = dates.Find(s, fuzzNow, opts) },
 		"visit":         func(s string) { quick.ParseVisit(s, fuzzNow, loc) },
+		"unseparated":   func(s string) { quick.ParseUnseparated(s, names, fuzzNow, loc) },
 		"objection":     func(s string) { quick.ParseObjection(s) },
 		"contacts":      func(s string) { quick.ParseContacts(s) },
 		"plan-items":    func(s string) { quick.ParsePlanItems(s, clients) },

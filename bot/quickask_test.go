@@ -34,7 +34,7 @@ func TestVisitConfirmationStatesTheTeamsInterval(t *testing.T) {
 		t.Fatal(err)
 	}
 	days := 3
-	if _, err := h.App.DB.UpdateTeamSettings(t.Context(), north.ID, storage.TeamSettings{RevisitDays: &days}); err != nil {
+	if _, err := h.App.DB.UpdateTeamSettings(t.Context(), storage.System, north.ID, storage.TeamSettings{RevisitDays: &days}); err != nil {
 		t.Fatal(err)
 	}
 	apptest.MustContain(t, h.Send(ann, "/visit Acme; demo"), "Follow-up: Thu 26 Nov 2026 09:00 (the 3-day rule)")

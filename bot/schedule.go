@@ -27,7 +27,7 @@ func (b *Bot) cmdSchedule(ctx context.Context, r *Request) error {
 		if !applySchedule(r.cat, &set, words) {
 			return models.Errorf(models.EINVALID, "schedule_usage", nil)
 		}
-		if err := b.store.SetTeamReportSettings(ctx, team.ID, set); err != nil {
+		if err := b.store.SetTeamReportSettings(ctx, r.User, team.ID, set); err != nil {
 			return err
 		}
 		r.reply(r.t("settings_saved", nil)+"\n"+b.scheduleText(r, team, set), nil)

@@ -92,7 +92,7 @@ func (b *Bot) changeSetting(ctx context.Context, r *Request, team *models.Team, 
 	if hours != team.Hours {
 		s.Hours = &hours
 	}
-	team, err := b.store.UpdateTeamSettings(ctx, team.ID, s)
+	team, err := b.store.UpdateTeamSettings(ctx, r.User, team.ID, s)
 	if err != nil {
 		return err
 	}

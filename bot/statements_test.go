@@ -35,7 +35,7 @@ func TestStatementBudget(t *testing.T) {
 	h := apptest.New(t)
 	north := teamWithClients(t, h, 200)
 	shared := true
-	if _, err := h.App.DB.UpdateTeamSettings(context.Background(), north.ID, storage.TeamSettings{SharedClients: &shared}); err != nil {
+	if _, err := h.App.DB.UpdateTeamSettings(context.Background(), storage.System, north.ID, storage.TeamSettings{SharedClients: &shared}); err != nil {
 		t.Fatal(err)
 	}
 	h.Send(bob, "/visit Client 0 Trading; demo") // the first visit may ask for a grade

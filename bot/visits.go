@@ -27,7 +27,7 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	if err := tooLong(r.Args, MaxMessageLen); err != nil {
 		return err
 	}
-	parsed, err := b.parseQuickVisit(ctx, r, team)
+	parsed, found, err := b.parseQuickVisit(ctx, r, team)
 	if parsed == nil || err != nil {
 		return err
 	}
@@ -39,6 +39,12 @@ func (b *Bot) cmdVisit(ctx context.Context, r *Request) error {
 	}
 	d := draftFromQuick(parsed)
 	d.TeamID = team
+	if found != nil && found.Exact != nil {
+		// The client as the unseparated line's lookup read it (a hidden
+		// one is looked up again by name, and refused, in finishVisit).
+		d.setClient(found.Exact.ID, found.Exact.Name, found.Exact.TeamID)
+		d.found = found
+	}
 	if err := d.check(); err != nil {
 		return err
 	}
@@ -163,29 +169,39 @@ func (b *Bot) ownVisit(ctx context.Context, r *Request, id int64) (*models.Visit
 // read from the end of the known client name it starts with ("小米 见了张工
 // 谈判"); if it names no known client but holds parts, the user is shown
 // the line with ";" to send instead and nil is returned — never a new
-// client named after the whole line.
-func (b *Bot) parseQuickVisit(ctx context.Context, r *Request, team int64) (*quick.Visit, error) {
+// client named after the whole line. The known names are the line's
+// prefixes that are clients' names (quick.NamePrefixes, one indexed read:
+// the work is the line, not the team); the lookup of the one read as the
+// client is returned with it, so the draft needs no second one.
+func (b *Bot) parseQuickVisit(ctx context.Context, r *Request, team int64) (*quick.Visit, *storage.ClientLookup, error) {
 	if !strings.ContainsAny(r.Args, ";；\n") {
-		clients, err := b.store.ClientNames(ctx, r.User, []int64{team})
+		found, err := b.store.LookupClientNames(ctx, r.User, []int64{team}, quick.NamePrefixes(r.Args))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		names := make([]string, len(clients))
-		for i, c := range clients {
-			names[i] = c.Name
+		// A teammate's client the user may not see is known too: the line
+		// is read as a visit to it and refused as "/visit NAME; ..." is
+		// (resolveClient), rather than offered with ";".
+		names := make([]string, 0, len(found))
+		for _, l := range found {
+			if l.Exact != nil {
+				names = append(names, l.Exact.Name)
+			} else {
+				names = append(names, l.Hidden.Name)
+			}
 		}
 		u := quick.ParseUnseparated(r.Args, names, r.Now, r.Loc)
 		if u.Visit != nil {
-			return u.Visit, nil
+			return u.Visit, found[models.NameKey(u.Visit.Client)], nil
 		}
 		if u.BadTime != "" {
 			r.say("err_visit_time_impossible", map[string]any{"Input": u.BadTime})
-			return nil, nil
+			return nil, nil, nil
 		}
 		if u.Suggest != "" {
 			r.say("visit_separate_parts", map[string]any{"Suggest": "/visit " + u.Suggest})
-			return nil, nil
+			return nil, nil, nil
 		}
 	}
-	return quick.ParseVisit(r.Args, r.Now, r.Loc), nil
+	return quick.ParseVisit(r.Args, r.Now, r.Loc), nil, nil
 }

@@ -493,7 +493,7 @@ func (c *cluster) digestAt(at time.Time) {
 	defer store.Close()
 	set := models.ReportSettings{DigestOn: true, DigestTime: models.Clock(at.Hour(), at.Minute()),
 		DigestDays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
-	if err := store.SetTeamReportSettings(context.Background(), c.teamID, set); err != nil {
+	if err := store.SetTeamReportSettings(context.Background(), storage.System, c.teamID, set); err != nil {
 		c.t.Fatal(err)
 	}
 }
@@ -542,7 +542,7 @@ func newCluster(t testing.TB, cfg clusterConfig) *cluster {
 		t.Fatal(err)
 	}
 	// No digest until the test asks for one (digestAt).
-	if err := store.SetTeamReportSettings(ctx, team.ID, models.ReportSettings{}); err != nil {
+	if err := store.SetTeamReportSettings(ctx, storage.System, team.ID, models.ReportSettings{}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

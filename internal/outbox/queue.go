@@ -627,47 +627,8 @@ func (q *Queue) Done() <-chan struct{} {
 }
 
 func (q *Queue) run(ctx context.Context) {
-	// The process lock (PostgreSQL) tells others at once when this process
-	// is gone; a predecessor under the same name is waited for.
-	lockCtx, cancelLock := context.WithTimeout(ctx, 3*time.Second)
-	release, err := q.db.HoldProcessLock(lockCtx, q.cfg.Owner)
-	cancelLock()
-	if err != nil {
-		q.log.Warn("outbox: no process lock; others take over this process's sends by its heartbeat only", "err", err)
-		release = func() {}
-	}
-	defer release()
-	beat := func() {
-		if err := q.db.Beat(ctx, q.cfg.Owner); err != nil && ctx.Err() == nil {
-			q.log.Error("outbox heartbeat", "err", err)
-		}
-		// A dead process's sends are freed once its lock is free and it
-		// has missed a beat and a half.
-		silent := q.db.Now().Add(-q.cfg.Beat * 3 / 2)
-		n, err := q.db.ReleaseDeadClaims(ctx, q.cfg.Owner, silent)
-		if err != nil && ctx.Err() == nil {
-			q.log.Warn("outbox: free a dead process's sends", "err", err)
-		}
-		if n > 0 {
-			q.log.Info("took over the sends of a process that stopped", "count", n)
-			q.cfg.TakenOver(int(n))
-			q.Wake()
-		}
-	}
-	beat()
-	go func() {
-		t := time.NewTicker(q.cfg.Beat)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				beat()
-			}
-		}
-	}()
-
+	defer q.holdProcessLock(ctx)()
+	q.startHeartbeat(ctx)
 	// Sends under way when ctx ends get a few seconds to finish and be
 	// marked, so a graceful stop repeats nothing.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -680,10 +641,67 @@ func (q *Queue) run(ctx context.Context) {
 			stopWork()
 		}
 	}()
-	// A slot per worker: a chat is handed out only when a worker is free,
-	// and handing it out never blocks.
-	slots := make(chan struct{}, q.cfg.Workers)
-	jobs := make(chan job, q.cfg.Workers)
+	slots, jobs, stopWorkers := q.startWorkers(ctx, work)
+	defer stopWorkers()
+	q.headLoop(ctx, slots, jobs)
+}
+
+// holdProcessLock takes the process lock (PostgreSQL), which tells others
+// at once when this process is gone; a predecessor under the same name is
+// waited for. It returns the release.
+func (q *Queue) holdProcessLock(ctx context.Context) func() {
+	lockCtx, cancelLock := context.WithTimeout(ctx, 3*time.Second)
+	defer cancelLock()
+	release, err := q.db.HoldProcessLock(lockCtx, q.cfg.Owner)
+	if err != nil {
+		q.log.Warn("outbox: no process lock; others take over this process's sends by its heartbeat only", "err", err)
+		return func() {}
+	}
+	return release
+}
+
+// startHeartbeat beats now and every Beat until ctx ends, freeing the
+// sends of processes that stopped beating.
+func (q *Queue) startHeartbeat(ctx context.Context) {
+	q.beat(ctx)
+	go func() {
+		t := time.NewTicker(q.cfg.Beat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				q.beat(ctx)
+			}
+		}
+	}()
+}
+
+func (q *Queue) beat(ctx context.Context) {
+	if err := q.db.Beat(ctx, q.cfg.Owner); err != nil && ctx.Err() == nil {
+		q.log.Error("outbox heartbeat", "err", err)
+	}
+	// A dead process's sends are freed once its lock is free and it has
+	// missed a beat and a half.
+	silent := q.db.Now().Add(-q.cfg.Beat * 3 / 2)
+	n, err := q.db.ReleaseDeadClaims(ctx, q.cfg.Owner, silent)
+	if err != nil && ctx.Err() == nil {
+		q.log.Warn("outbox: free a dead process's sends", "err", err)
+	}
+	if n > 0 {
+		q.log.Info("took over the sends of a process that stopped", "count", n)
+		q.cfg.TakenOver(int(n))
+		q.Wake()
+	}
+}
+
+// startWorkers starts the workers, which send with work; stop lets them
+// finish and waits for them. A slot per worker: a chat is handed out only
+// when a worker is free, and handing it out never blocks.
+func (q *Queue) startWorkers(ctx, work context.Context) (slots chan struct{}, jobs chan job, stop func()) {
+	slots = make(chan struct{}, q.cfg.Workers)
+	jobs = make(chan job, q.cfg.Workers)
 	q.mu.Lock()
 	q.slots, q.jobs = slots, jobs
 	q.mu.Unlock()
@@ -697,13 +715,18 @@ func (q *Queue) run(ctx context.Context) {
 			}
 		}()
 	}
-	defer func() {
+	return slots, jobs, func() {
 		q.mu.Lock()
 		q.slots, q.jobs = nil, nil // Kick hands out nothing more
 		q.mu.Unlock()
 		close(jobs)
 		wg.Wait()
-	}()
+	}
+}
+
+// headLoop reads the chats' heads and hands them to free workers until ctx
+// ends: what no commit of this process announced (Kick).
+func (q *Queue) headLoop(ctx context.Context, slots chan struct{}, jobs chan job) {
 	resumed := false
 	for ctx.Err() == nil {
 		q.mu.Lock()
@@ -733,49 +756,9 @@ func (q *Queue) run(ctx context.Context) {
 		}
 		if !resumed {
 			resumed = true
-			n := 0
-			for _, h := range heads {
-				if !h.StartedAt.IsZero() {
-					n++
-				}
-			}
-			if n > 0 {
-				q.log.Warn("resuming sends a stop interrupted; these may reach their chats twice", "count", n)
-			}
+			q.warnResumed(heads)
 		}
-		next := time.Second
-		q.mu.Lock()
-		q.starved = false
-		q.mu.Unlock()
-	dispatch:
-		for i, h := range heads {
-			if h.NextAt.After(now) {
-				next = min(next, h.NextAt.Sub(now))
-				continue
-			}
-			q.mu.Lock()
-			if q.inflight[h.ChatID] || q.queued[h.ChatID] != nil || q.skippedLocked(h.ID, now) {
-				q.mu.Unlock()
-				continue
-			}
-			select {
-			case slots <- struct{}{}:
-			default:
-				// All workers busy: each that finishes takes the next
-				// of the rest, in order; the last wakes the loop.
-				q.starved = true
-				for _, r := range heads[i:] {
-					if !r.NextAt.After(now) {
-						q.backlog = append(q.backlog, r)
-					}
-				}
-				q.mu.Unlock()
-				break dispatch
-			}
-			q.inflight[h.ChatID] = true
-			jobs <- job{chat: h.ChatID, row: h} // never blocks: a slot was free
-			q.mu.Unlock()
-		}
+		next := q.dispatchHeads(heads, now, slots, jobs)
 		select {
 		case <-ctx.Done():
 		case <-q.wake:
@@ -783,6 +766,54 @@ func (q *Queue) run(ctx context.Context) {
 		case <-time.After(next):
 		}
 	}
+}
+
+// warnResumed logs the sends a stop interrupted, found at start.
+func (q *Queue) warnResumed(heads []storage.Outgoing) {
+	n := 0
+	for _, h := range heads {
+		if !h.StartedAt.IsZero() {
+			n++
+		}
+	}
+	if n > 0 {
+		q.log.Warn("resuming sends a stop interrupted; these may reach their chats twice", "count", n)
+	}
+}
+
+// dispatchHeads hands the heads that are due to free workers; with every
+// worker busy the rest wait in the backlog, in order. It returns how long
+// until the next head not due yet is (at most a second).
+func (q *Queue) dispatchHeads(heads []storage.Outgoing, now time.Time, slots chan struct{}, jobs chan job) time.Duration {
+	next := time.Second
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.starved = false
+	for i, h := range heads {
+		if h.NextAt.After(now) {
+			next = min(next, h.NextAt.Sub(now))
+			continue
+		}
+		if q.inflight[h.ChatID] || q.queued[h.ChatID] != nil || q.skippedLocked(h.ID, now) {
+			continue
+		}
+		select {
+		case slots <- struct{}{}:
+		default:
+			// All workers busy: each that finishes takes the next of the
+			// rest, in order; the last wakes the loop.
+			q.starved = true
+			for _, r := range heads[i:] {
+				if !r.NextAt.After(now) {
+					q.backlog = append(q.backlog, r)
+				}
+			}
+			return next
+		}
+		q.inflight[h.ChatID] = true
+		jobs <- job{chat: h.ChatID, row: h} // never blocks: a slot was free
+	}
+	return next
 }
 
 // job is a chat handed to a worker: with its head row as the head loop
@@ -1178,24 +1209,31 @@ func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed b
 		}
 		return true, true
 	}
+	// A fresh row whose request never went out is no possible repeat.
+	unrequested := fresh && !started && m.AnswerCallback == ""
+	return q.notSent(ctx, log, row, err, unrequested), true
+}
+
+// notSent records a send that failed with err: a refusal gives the row
+// up (done), a transient failure puts it back for a later try, a stop
+// leaves it as it is (claimed by this owner if its send started) to be
+// resumed — except that the start of an unrequested row (stored claimed,
+// its request never made) is taken back.
+func (q *Queue) notSent(ctx context.Context, log *slog.Logger, row storage.Outgoing, err error, unrequested bool) (done bool) {
 	switch KindOf(err) {
 	case Unreachable, Rejected:
 		log.Warn("Telegram refused a message; giving it up", "err", err)
 		q.fail(ctx, row, err)
-		return true, true
+		return true
 	case Canceled:
-		// Stopping: the row stays as it is (claimed by this owner if its
-		// send started) and is resumed — except that a fresh row whose
-		// request never went out is no possible repeat: its start is
-		// taken back.
-		if fresh && !started && m.AnswerCallback == "" {
+		if unrequested {
 			if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now(), err.Error(), false); err != nil {
 				log.Warn("take back the start of a message not sent", "err", err)
 			}
 		}
 	default:
 		if ctx.Err() != nil {
-			return false, true
+			return false
 		}
 		wait := q.cfg.RetryBackoff << min(max(row.Attempts-1, 0), 5)
 		wait = min(wait, 15*time.Minute)
@@ -1204,7 +1242,7 @@ func (q *Queue) send(ctx context.Context, row storage.Outgoing) (done, claimed b
 			log.Error("requeue outgoing message", "err", err)
 		}
 	}
-	return false, true
+	return false
 }
 
 // errNotOurs stops a send whose row was sent meanwhile or is held by

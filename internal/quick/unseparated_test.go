@@ -25,6 +25,12 @@ func TestParseUnseparated(t *testing.T) {
 		{in: "大疆 见了王工 报价", suggest: "大疆; 见了王工; 报价"},
 		{in: "Beta demo", suggest: "Beta; demo"},
 		{in: "Acme Corp"}, {in: "Friday Foods"}, {in: "Acme; demo"}, {in: ""}, {in: "Beta Foods Ltd"},
+		// By key, the longest prefix: case, width and punctuation aside.
+		{in: "ACME corp. demo", client: "Acme Corp", stage: models.StageDemo},
+		{in: "小米, 见了张工 谈判", client: "小米", contact: "张工", stage: models.StageNegotiation},
+		{in: "Ａｃｍｅ demo", client: "Acme", stage: models.StageDemo},
+		{in: "Acmecorp demo", client: "Acme Corp", stage: models.StageDemo}, // the key, as "/visit Acmecorp; demo" finds it
+		{in: "Acmex demo", suggest: "Acmex; demo"},                          // "Acme" does not end at a word boundary
 	} {
 		u := ParseUnseparated(c.in, known, now, time.UTC)
 		if u.Suggest != c.suggest {
@@ -57,7 +63,7 @@ func FuzzParseUnseparated(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, in string) {
-		if len(in) > 300 {
+		if len(in) > 4096 { // a Telegram message
 			return
 		}
 		u := ParseUnseparated(in, []string{"小米", "Acme", "Acme Corp"}, now, time.UTC)
@@ -76,4 +82,61 @@ func FuzzParseUnseparated(f *testing.F) {
 			t.Fatalf("%q: suggestion %q is not the input with separators", in, u.Suggest)
 		}
 	})
+}
+
+func TestNamePrefixes(t *testing.T) {
+	for in, want := range map[string]string{
+		"Acme Corp met Li":  "Acme|Acme Corp|Acme Corp met|Acme Corp met Li",
+		"  Acme, Inc. demo": "Acme|Acme,|Acme, Inc|Acme, Inc.|Acme, Inc. demo",
+		"小米见了 张工":           "小|小米|小米见|小米见了|小米见了 张|小米见了 张工",
+		"Acme; demo":        "",
+		"":                  "",
+	} {
+		if got := strings.Join(NamePrefixes(in), "|"); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+	// Bounded: at most MaxNamePrefixes, none longer than a client name.
+	long := NamePrefixes(strings.Repeat("小", 4000))
+	if len(long) != MaxNamePrefixes {
+		t.Errorf("%d prefixes of a long Chinese line, want %d", len(long), MaxNamePrefixes)
+	}
+	for _, p := range NamePrefixes(strings.Repeat("abcdefghij ", 300)) {
+		if n := len([]rune(p)); n > models.MaxNameLen {
+			t.Errorf("a prefix of %d characters", n)
+		}
+	}
+}
+
+// A line of 4 KB (a Telegram message) is read in a few milliseconds
+// whatever it holds: words that read as nothing, parts that grow, long
+// words, Chinese, dates. ParseVisit too: the bot reads a line without ";"
+// that names no known client with it (a client part of dates took 0.5 s).
+func TestParseUnseparatedLongLines(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	fill := func(head, word string) string {
+		return head + strings.Repeat(word, (4096-len(head))/len(word))
+	}
+	for _, in := range []string{
+		fill("Acme ", "a "), fill("Acme ", "foo "), fill("Beta ", "foo "), fill("Acme ", "1 "),
+		fill("Acme met ", "Li "), fill("Acme met ", "Abcdefghijklmnopqrstuvwxyz "), fill("Acme next: ", "x "),
+		fill("Acme ", "tomorrow "), fill("Acme ", "demo "), fill("Acme ", "abcdefghijklmno "),
+		fill("小米 ", "小 "), fill("小米 ", "见了张工 谈判 "), fill("", "小"), fill("Acme ", "x"),
+		fill("Acme ", "mon "), fill("Acme ", "dec 20 "), fill("小米", "下周三下午3点 "),
+	} {
+		for name, parse := range map[string]func(){
+			"ParseUnseparated": func() { ParseUnseparated(in, []string{"小米", "Acme", "Acme Corp"}, now, time.UTC) },
+			"ParseVisit":       func() { ParseVisit(in, now, time.UTC) },
+		} {
+			best := time.Hour
+			for range 3 {
+				t0 := time.Now()
+				parse()
+				best = min(best, time.Since(t0))
+			}
+			if best > 10*time.Millisecond {
+				t.Errorf("%s, %d bytes (%.20q...): %v", name, len(in), in, best)
+			}
+		}
+	}
 }

@@ -193,14 +193,14 @@ type lookupRow struct {
 	OpenDeal int64
 }
 
-// lookupQuery is the clients of teamIDs with name key key, each with
+// lookupQuery is the clients of teamIDs with one of the name keys, each with
 // whether viewer may see it and its only open deal (0: none, -1: several;
 // one subquery: each b-tree a statement touches costs). The rule is a CASE
 // condition, which SQLite evaluates like a WHERE, stopping at the first
 // branch that holds (as a plain value it computes every EXISTS of the
 // rule); joining the owner's name doubled the cost, and only a refusal
 // needs it.
-func lookupQuery(tx *gorm.DB, viewer *models.User, teamIDs []int64, key string) *gorm.DB {
+func lookupQuery(tx *gorm.DB, viewer *models.User, teamIDs []int64, keys ...string) *gorm.DB {
 	cond, args := clientScope(viewer, "clients")
 	open := string(models.DealOpen)
 	return tx.Table("clients").
@@ -208,7 +208,7 @@ func lookupQuery(tx *gorm.DB, viewer *models.User, teamIDs []int64, key string) 
 			" (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MIN(deals.id) ELSE -1 END"+
 			" FROM deals WHERE deals.client_id = clients.id AND deals.state = ?) AS open_deal",
 			append(args, open)...).
-		Where("clients.team_id IN ? AND clients.name_key = ?", teamIDs, key).
+		Where("clients.team_id IN ? AND clients.name_key IN ?", teamIDs, keys).
 		Order("clients.team_id, clients.id")
 }
 
@@ -231,22 +231,10 @@ func (db *DB) LookupClient(ctx context.Context, viewer *models.User, teamIDs []i
 		return nil, fmt.Errorf("find client %q: %w", name, err)
 	}
 	for i := range rows {
-		r := &rows[i]
-		c := &r.Client
-		switch {
-		case r.Visible:
-			out.Exact = c.model()
-			switch {
-			case r.OpenDeal > 0:
-				out.OpenDeals, out.OpenDeal = 1, r.OpenDeal
-			case r.OpenDeal < 0:
-				out.OpenDeals = 2
-			}
-			out.Hidden = nil
-			return out, nil
-		case out.Hidden == nil && viewer.RoleIn(c.TeamID) != models.RoleNone:
-			out.Hidden = &HiddenClient{ClientID: c.ID, Name: c.Name, TeamID: c.TeamID, OwnerID: c.OwnerID}
-		}
+		out.add(viewer, &rows[i])
+	}
+	if out.Exact != nil {
+		return out, nil
 	}
 	if h := out.Hidden; h != nil {
 		var names []string
@@ -260,6 +248,67 @@ func (db *DB) LookupClient(ctx context.Context, viewer *models.User, teamIDs []i
 	}
 	out.Candidates, err = rankedCandidates(tx, viewer, teamIDs, name)
 	return out, err
+}
+
+// add takes a client with the typed key into the lookup: the first one
+// viewer may see (rows come by team), else the first hidden one in a team
+// viewer is an active member of.
+func (l *ClientLookup) add(viewer *models.User, r *lookupRow) {
+	c := &r.Client
+	switch {
+	case l.Exact != nil:
+	case r.Visible:
+		l.Exact = c.model()
+		switch {
+		case r.OpenDeal > 0:
+			l.OpenDeals, l.OpenDeal = 1, r.OpenDeal
+		case r.OpenDeal < 0:
+			l.OpenDeals = 2
+		}
+		l.Hidden = nil
+	case l.Hidden == nil && viewer.RoleIn(c.TeamID) != models.RoleNone:
+		l.Hidden = &HiddenClient{ClientID: c.ID, Name: c.Name, TeamID: c.TeamID, OwnerID: c.OwnerID}
+	}
+}
+
+// LookupClientNames reads many typed names at once (the prefixes of a
+// /visit typed without ";", quick.NamePrefixes) in one statement: the
+// clients of the teams with one of their keys (models.NameKey,
+// idx_clients_team_key), each with whether viewer may see it (clientScope)
+// and its open deals. The work is the names given, not the teams' clients.
+// It returns a lookup by key for the keys some client has: Exact when
+// viewer may see it, else Hidden — a teammate's client, without its
+// owner's name (LookupClient tells it, for the refusal). Never
+// Candidates.
+func (db *DB) LookupClientNames(ctx context.Context, viewer *models.User, teamIDs []int64, names []string) (map[string]*ClientLookup, error) {
+	keys := make([]string, 0, len(names))
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if k := models.NameKey(n); k != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(teamIDs) == 0 || len(keys) == 0 {
+		return nil, nil
+	}
+	var rows []lookupRow
+	if err := lookupQuery(db.conn(ctx), viewer, teamIDs, keys...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("find clients named %q: %w", keys, err)
+	}
+	out := map[string]*ClientLookup{}
+	for i := range rows {
+		r := &rows[i]
+		l := out[r.Client.NameKey]
+		if l == nil {
+			l = &ClientLookup{}
+		}
+		l.add(viewer, r)
+		if l.Exact != nil || l.Hidden != nil {
+			out[r.Client.NameKey] = l
+		}
+	}
+	return out, nil
 }
 
 // migrateClientGrams adds the name index and fills it for existing clients.

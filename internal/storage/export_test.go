@@ -73,6 +73,10 @@ func ListQueries(db *DB) map[string]string {
 			var rows []lookupRow
 			return lookupQuery(tx, rep, teams, "acme").Scan(&rows)
 		}),
+		"the prefixes of an unseparated visit, with visibility and open deals": sql(func(tx *gorm.DB) *gorm.DB {
+			var rows []lookupRow
+			return lookupQuery(tx, rep, teams, "acme", "acmecorp", "acmecorpmet").Scan(&rows)
+		}),
 		"the clients a name may mean, ranked": sql(func(tx *gorm.DB) *gorm.DB {
 			return rankedClientsQuery(tx, rep, []int64{2, 4}, []string{"acm", "cme"}).Find(&clients)
 		}),

@@ -68,7 +68,7 @@ func TestTeamSettingsDefaultsAndUpdate(t *testing.T) {
 		h := models.WorkingHours{Morning: models.Clock(8, 30), QuietFrom: models.Clock(22, 0), QuietTo: models.Clock(7, 0),
 			DaysOff: models.WeekdaysOf(time.Friday, time.Saturday)}
 		days, tz := 5, "Asia/Dubai"
-		got, err := db.UpdateTeamSettings(ctx, old.ID, storage.TeamSettings{Hours: &h, RevisitDays: &days, TZ: &tz})
+		got, err := db.UpdateTeamSettings(ctx, storage.System, old.ID, storage.TeamSettings{Hours: &h, RevisitDays: &days, TZ: &tz})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestTeamSettingsDefaultsAndUpdate(t *testing.T) {
 			t.Fatalf("after update: %+v", got)
 		}
 		bad := 91
-		if _, err := db.UpdateTeamSettings(ctx, old.ID, storage.TeamSettings{RevisitDays: &bad}); models.ErrorCode(err) != models.EINVALID {
+		if _, err := db.UpdateTeamSettings(ctx, storage.System, old.ID, storage.TeamSettings{RevisitDays: &bad}); models.ErrorCode(err) != models.EINVALID {
 			t.Fatalf("91 days: %v", err)
 		}
 	})

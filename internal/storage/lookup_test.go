@@ -75,7 +75,36 @@ func TestLookupClientAnswersAsTheLookupsItReplaces(t *testing.T) {
 		}
 		for _, v := range []*models.User{ann, bea, max, sam, storage.System} {
 			for _, teams := range [][]int64{{north.ID}, {north.ID, south.ID}} {
-				for _, typed := range []string{"acme corp.", "ACME Logistics", "Globex", "Acme", "Acmee Corp", "Initech", "Company 7", "Nothing", ""} {
+				typeds := []string{"acme corp.", "ACME Logistics", "Globex", "Acme", "Acmee Corp", "Initech", "Company 7", "Nothing", ""}
+				// All the names at once (the prefixes of an unseparated
+				// /visit) answer as each alone: the client, or the hidden
+				// one without its owner's name.
+				many, err := db.LookupClientNames(ctx, v, teams, typeds)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, typed := range typeds {
+					what := fmt.Sprintf("%s in %v types %q among others", v.Name, teams, typed)
+					one, err := db.LookupClient(ctx, v, teams, typed)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if one.Hidden != nil {
+						one.Hidden.OwnerName = ""
+					}
+					got := many[models.NameKey(typed)]
+					switch {
+					case one.Exact == nil && one.Hidden == nil:
+						if got != nil {
+							t.Errorf("%s: %+v, want nothing", what, got)
+						}
+					case got == nil:
+						t.Errorf("%s: nothing, want %+v", what, one)
+					case fmt.Sprint(got.Exact, got.OpenDeals, got.OpenDeal, got.Hidden) != fmt.Sprint(one.Exact, one.OpenDeals, one.OpenDeal, one.Hidden) || got.Candidates != nil:
+						t.Errorf("%s: %+v, want %+v", what, got, one)
+					}
+				}
+				for _, typed := range typeds {
 					what := fmt.Sprintf("%s in %v types %q", v.Name, teams, typed)
 					got, err := db.LookupClient(ctx, v, teams, typed)
 					if err != nil {

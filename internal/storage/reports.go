@@ -99,8 +99,12 @@ func (db *DB) TeamReportSettings(ctx context.Context, teamID int64) (models.Repo
 	return rows[0].model(), nil
 }
 
-// SetTeamReportSettings stores a team's report settings.
-func (db *DB) SetTeamReportSettings(ctx context.Context, teamID int64, s models.ReportSettings) error {
+// SetTeamReportSettings stores a team's report settings. Only a manager
+// of the team (or an admin, or System) may.
+func (db *DB) SetTeamReportSettings(ctx context.Context, viewer *models.User, teamID int64, s models.ReportSettings) error {
+	if !viewer.CanManage(teamID) {
+		return models.Errorf(models.EFORBIDDEN, "err_settings_managers_only", nil)
+	}
 	row := settingRow(teamID, s)
 	err := upsert(db.conn(ctx), &row, []string{"team_id"}, "digest_on", "digest_time", "digest_days", "summary_on", "summary_day",
 		"summary_time", "plan_reminder_on", "plan_deadline_day", "plan_deadline_time", "month_on", "month_time", "updated_at").Error

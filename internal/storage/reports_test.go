@@ -126,7 +126,7 @@ func TestReportSettingsDefaultsAndUpdate(t *testing.T) {
 		}
 		s.DigestTime, s.DigestDays, s.SummaryOn = models.Clock(17, 45), []time.Weekday{time.Monday, time.Saturday, time.Sunday}, false
 		for range 2 { // the second write updates the row
-			if err := db.SetTeamReportSettings(ctx, team.ID, s); err != nil {
+			if err := db.SetTeamReportSettings(ctx, storage.System, team.ID, s); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -527,11 +527,18 @@ type commitHooks struct {
 	undo []func() // run instead if it rolls back (OnOutcome)
 }
 
-func (h *commitHooks) rollBack() {
+// take empties the hooks and returns what they held: a transaction ends
+// once, by a commit (fns run) or a rollback (undo runs), never both.
+func (h *commitHooks) take() (fns, undo []func()) {
 	h.mu.Lock()
-	undo := h.undo
+	defer h.mu.Unlock()
+	fns, undo = h.fns, h.undo
 	h.fns, h.undo = nil, nil
-	h.mu.Unlock()
+	return fns, undo
+}
+
+func (h *commitHooks) rollBack() {
+	_, undo := h.take()
 	for _, fn := range undo {
 		fn()
 	}
@@ -544,10 +551,7 @@ func (h *commitHooks) add(fn func()) {
 }
 
 func (h *commitHooks) run() {
-	h.mu.Lock()
-	fns := h.fns
-	h.fns, h.undo = nil, nil
-	h.mu.Unlock()
+	fns, _ := h.take()
 	for _, fn := range fns {
 		fn()
 	}

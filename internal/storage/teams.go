@@ -100,8 +100,12 @@ type TeamSettings struct {
 	Currency *string
 }
 
-// UpdateTeamSettings changes a team's settings and returns the team.
-func (db *DB) UpdateTeamSettings(ctx context.Context, teamID int64, s TeamSettings) (*models.Team, error) {
+// UpdateTeamSettings changes a team's settings and returns the team. Only
+// a manager of the team (or an admin, or System) may.
+func (db *DB) UpdateTeamSettings(ctx context.Context, viewer *models.User, teamID int64, s TeamSettings) (*models.Team, error) {
+	if !viewer.CanManage(teamID) {
+		return nil, models.Errorf(models.EFORBIDDEN, "err_settings_managers_only", nil)
+	}
 	updates := map[string]any{}
 	if s.TZ != nil {
 		updates["tz"] = *s.TZ

@@ -213,7 +213,7 @@ func TestNewVisitRevisitRule(t *testing.T) {
 			t.Fatal(err)
 		}
 		days := 5
-		if team, err = db.UpdateTeamSettings(ctx, team.ID, storage.TeamSettings{RevisitDays: &days}); err != nil {
+		if team, err = db.UpdateTeamSettings(ctx, storage.System, team.ID, storage.TeamSettings{RevisitDays: &days}); err != nil {
 			t.Fatal(err)
 		}
 		ny := &models.User{TelegramID: 901, ChatID: 901, Name: "Nia", Active: true}
