@@ -86,3 +86,20 @@ func TestPlanStatementsAreFlat(t *testing.T) {
 		t.Errorf("a /plan costs %.1f statements at 100 clients, %.1f at 20,000", per[0], per[1])
 	}
 }
+
+// A 4 KB /plan (a Telegram message) of many items looks up all their
+// prefixes in one read and is answered: refused for its length, not
+// failed on the database's limit of bound values.
+func TestPlanLongMessageIsAnswered(t *testing.T) { planLong(t, bigTeam(t, 100)) }
+
+func TestPlanLongMessageOnPostgres(t *testing.T) { planLong(t, bigTeam(t, 100, apptest.Postgres(t))) }
+
+func planLong(t *testing.T, h *apptest.Harness) {
+	t.Helper()
+	for _, unit := range []string{"周一华为科技有限公司报价；", "mon Client 1 Trading demo; ", "mon a; "} {
+		in := "/plan next " + strings.Repeat(unit, (4096-len("/plan next "))/len(unit))
+		apptest.MustContain(t, h.Send(bob, in), "one message can add at most 50. Nothing was saved")
+	}
+	in := "/plan next mon " + strings.Repeat("华", 4000/len("华")) // one item of 1,333 boundaries
+	apptest.MustContain(t, h.Send(bob, in), "Too long — client name: 1333 characters, at most 200 fit")
+}
