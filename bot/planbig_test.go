@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"salesbot/internal/apptest"
+	"salesbot/internal/quick"
 )
 
 // A multi-item /plan finds its clients in a team of 20,000 (each item's
@@ -100,6 +101,18 @@ func planLong(t *testing.T, h *apptest.Harness) {
 		in := "/plan next " + strings.Repeat(unit, (4096-len("/plan next "))/len(unit))
 		apptest.MustContain(t, h.Send(bob, in), "one message can add at most 50. Nothing was saved")
 	}
+	// Items that differ: every prefix is another key (about 1,500).
+	var b strings.Builder
+	b.WriteString("/plan next ")
+	for i := 0; b.Len() < 4000; i++ {
+		fmt.Fprintf(&b, "mon %d a b c d e f g h i j k l; ", i)
+	}
+	keys := len(quick.PlanNamePrefixes(b.String()[len("/plan next "):]))
+	if keys < 1000 {
+		t.Fatalf("%d prefixes", keys)
+	}
+	t.Logf("%d bytes, %d prefixes", b.Len(), keys)
+	apptest.MustContain(t, h.Send(bob, b.String()), "one message can add at most 50. Nothing was saved")
 	in := "/plan next mon " + strings.Repeat("华", 4000/len("华")) // one item of 1,333 boundaries
 	apptest.MustContain(t, h.Send(bob, in), "Too long — client name: 1333 characters, at most 200 fit")
 }
