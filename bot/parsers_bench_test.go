@@ -79,7 +79,7 @@ func BenchmarkParserWorst4KB(b *testing.B) {
 		"unseparated":   func(s string) { quick.ParseUnseparated(s, names, fuzzNow, loc) },
 		"objection":     func(s string) { quick.ParseObjection(s) },
 		"contacts":      func(s string) { quick.ParseContacts(s) },
-		"plan-items":    func(s string) { quick.ParsePlanItems(s, clients) },
+		"plan-items":    func(s string) { quick.PlanNamePrefixes(s); quick.ParsePlanItems(s, clients) },
 		"match-client":  func(s string) { models.MatchClient(s, cands, 3) },
 		"closeness":     func(s string) { models.Closeness(s, "Client 17 Trading") },
 		"corekey":       func(s string) { models.CoreKey(s) },

@@ -55,7 +55,7 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 	if strings.TrimSpace(rest) == "" {
 		return b.StartForm(ctx, r, "plan", map[string]string{"week": week.Monday, "team": strconv.FormatInt(team.ID, 10)})
 	}
-	clients, err := b.store.ClientNames(ctx, r.User, []int64{team.ID})
+	clients, err := b.planClients(ctx, r, team.ID, rest)
 	if err != nil {
 		return err
 	}
@@ -74,6 +74,28 @@ func (b *Bot) cmdPlan(ctx context.Context, r *Request) error {
 		return err
 	}
 	return b.savePlan(ctx, r, team, week, items, false)
+}
+
+// planClients are the clients a quick plan's items may name: its items'
+// name prefixes (quick.PlanNamePrefixes) looked up in the name index in one
+// read — the work is the message, not the team. A teammate's client the
+// user may not see is among them without its id, so the item names it and
+// savePlan refuses it with whose it is (hiddenClient) rather than opening
+// a card named after its first word.
+func (b *Bot) planClients(ctx context.Context, r *Request, team int64, text string) ([]*models.Client, error) {
+	found, err := b.store.LookupClientNames(ctx, r.User, []int64{team}, quick.PlanNamePrefixes(text))
+	if err != nil {
+		return nil, err
+	}
+	clients := make([]*models.Client, 0, len(found))
+	for _, l := range found {
+		if l.Exact != nil {
+			clients = append(clients, l.Exact)
+		} else {
+			clients = append(clients, &models.Client{TeamID: l.Hidden.TeamID, Name: l.Hidden.Name})
+		}
+	}
+	return clients, nil
 }
 
 // savePlan stores parsed items (creating cards for new clients) and

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"salesbot/internal/dates"
 	"salesbot/models"
@@ -49,60 +48,92 @@ func leadingWeekday(words []string) (time.Weekday, []string, bool) {
 	return 0, nil, false
 }
 
+// planPart is one item of a quick plan as typed: its 1-based number, its
+// text, the weekday it starts with and the rest ("Acme demo").
+type planPart struct {
+	n    int
+	text string
+	day  time.Weekday
+	rest string
+}
+
+// splitPlan cuts a quick plan into its items (split by ";" or new lines),
+// each read up to its weekday. It returns the items before the first one
+// without a weekday or without anything after it, and that one's number
+// and text (1 and text when there is no item at all).
+func splitPlan(text string) ([]planPart, int, string) {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ';' || r == '；' || r == '\n' })
+	var parts []planPart
+	n := 0
+	for _, f := range fields {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n++
+		d, rest, ok := leadingWeekday(strings.Fields(f))
+		if !ok || len(rest) == 0 {
+			return parts, n, f
+		}
+		parts = append(parts, planPart{n: n, text: f, day: d, rest: strings.Join(rest, " ")})
+	}
+	if n == 0 {
+		return nil, 1, text
+	}
+	return parts, 0, ""
+}
+
+// PlanNamePrefixes are the beginnings of the items of a quick plan that
+// may be a client's name (NamePrefixes of each item after its weekday, at
+// most MaxNamePrefixes an item). The caller looks them all up in the name
+// index at once (by models.NameKey) and hands ParsePlanItems the clients
+// found, never the team's whole client list.
+func PlanNamePrefixes(text string) []string {
+	parts, _, _ := splitPlan(text)
+	var out []string
+	for _, p := range parts {
+		out = append(out, NamePrefixes(p.rest)...)
+	}
+	return out
+}
+
 // ParsePlanItems reads "mon Acme demo; wed 华为 报价; fri Beta contract":
 // items split by ";" or new lines, each a weekday, a client and a purpose.
-// The client is the longest leading part that names a known client (ending
-// at a word boundary, or anywhere in Chinese); otherwise the first word is
-// a new client's name. It returns the
+// The client is the longest of the item's NamePrefixes that is a known
+// client's name by key (ending at a word boundary, or anywhere in
+// Chinese); otherwise the first word is a new client's name. clients need
+// only be those PlanNamePrefixes name: no other can match. It returns the
 // 1-based number and text of the first unreadable item on failure.
 func ParsePlanItems(text string, clients []*models.Client) ([]PlanItem, int, string) {
-	known := map[string]*models.Client{}
-	longest := 0 // no name match is tried beyond twice the longest name
+	known := make(map[string]*models.Client, len(clients))
 	for _, c := range clients {
-		longest = max(longest, 2*utf8.RuneCountInString(c.Name)+4)
 		if k := foldName(c.Name); k != "" {
 			if _, dup := known[k]; !dup {
 				known[k] = c
 			}
 		}
 	}
-	parts := strings.FieldsFunc(text, func(r rune) bool { return r == ';' || r == '；' || r == '\n' })
-	var items []PlanItem
-	n := 0
-	for _, part := range parts {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		n++
-		d, rest, ok := leadingWeekday(strings.Fields(part))
-		if !ok || len(rest) == 0 {
-			return nil, n, part
-		}
-		it := PlanItem{Weekday: d}
-		r := []rune(strings.Join(rest, " "))
-		for i := min(len(r), longest); i >= 1; i-- {
-			if !nameBoundary(r, i) {
-				continue
-			}
-			if c, ok := known[foldName(string(r[:i]))]; ok {
-				it.ClientID, it.Client, it.Purpose = c.ID, c.Name, strings.TrimSpace(string(r[i:]))
-				break
-			}
-		}
-		if it.Client == "" {
-			it.Client, it.Purpose = rest[0], strings.Join(rest[1:], " ")
+	parts, badN, badText := splitPlan(text)
+	items := make([]PlanItem, 0, len(parts))
+	for _, p := range parts {
+		it := PlanItem{Weekday: p.day}
+		r := []rune(p.rest)
+		if n := longestPrefix(r, func(k string) bool { _, ok := known[k]; return ok }); n > 0 {
+			c := known[foldName(string(r[:n]))]
+			it.ClientID, it.Client, it.Purpose = c.ID, c.Name, strings.TrimSpace(string(r[n:]))
+		} else {
+			it.Client, it.Purpose, _ = strings.Cut(p.rest, " ")
 		}
 		if foldName(it.Client) == "" {
-			return nil, n, part
+			return nil, p.n, p.text
 		}
 		if _, bad := BadTimeIn(it.Client + " " + it.Purpose); bad {
-			return nil, n, part // "mon 26:00 Acme": not a client "26:00"
+			return nil, p.n, p.text // "mon 26:00 Acme": not a client "26:00"
 		}
 		items = append(items, it)
 	}
-	if n == 0 {
-		return nil, 1, text
+	if badN != 0 {
+		return nil, badN, badText
 	}
 	return items, 0, ""
 }

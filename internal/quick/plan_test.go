@@ -1,6 +1,7 @@
 package quick
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,15 @@ func FuzzParsePlanItems(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 4096 { // a Telegram message
+			return
+		}
 		items, bad, badText := ParsePlanItems(s, planClients)
+		// The clients the prefixes name read the plan as all clients do.
+		found := foundBy(planClients, PlanNamePrefixes(s))
+		if items2, bad2, badText2 := ParsePlanItems(s, found); fmt.Sprint(items2, bad2, badText2) != fmt.Sprint(items, bad, badText) {
+			t.Fatalf("%q: with the clients found %+v %d %q, with all %+v %d %q", s, items2, bad2, badText2, items, bad, badText)
+		}
 		if bad == 0 {
 			for _, it := range items {
 				if foldName(it.Client) == "" || !utf8.ValidString(it.Client) && utf8.ValidString(s) {
@@ -121,4 +130,70 @@ func FuzzBadTimeIn(f *testing.F) {
 			t.Fatalf("%q: named %q", s, bad)
 		}
 	})
+}
+
+// foundBy is what LookupClientNames answers for names: the clients with
+// one of their keys (models.NameKey).
+func foundBy(clients []*models.Client, names []string) []*models.Client {
+	keys := map[string]bool{}
+	for _, n := range names {
+		keys[models.NameKey(n)] = true
+	}
+	var out []*models.Client
+	for _, c := range clients {
+		if keys[models.NameKey(c.Name)] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// The names a plan's items may start with: each item's prefixes after its
+// weekday, none past the first unreadable item, at most MaxNamePrefixes an
+// item; and the clients they find read the plan as the whole list does.
+func TestPlanNamePrefixes(t *testing.T) {
+	got := PlanNamePrefixes("mon Acme Corp demo; 周三华为报价")
+	want := []string{"Acme", "Acme Corp", "Acme Corp demo", "华", "华为", "华为报", "华为报价"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("prefixes %q, want %q", got, want)
+	}
+	if got := PlanNamePrefixes("mon Acme; Beta quote; tue Gamma"); fmt.Sprint(got) != "[Acme]" {
+		t.Errorf("past an unreadable item: %q", got)
+	}
+	long := "mon " + strings.Repeat("w ", 300) + "; tue " + strings.Repeat("字", 300)
+	if got := PlanNamePrefixes(long); len(got) != 2*MaxNamePrefixes {
+		t.Errorf("%d prefixes for two long items, want %d", len(got), 2*MaxNamePrefixes)
+	}
+	for _, c := range []string{"mon Acme demo; wed 华为 报价; fri Beta contract", "tue acme corp intro call", "周三华为报价；星期五 Beta 签合同",
+		"mon Alpha kickoff", "Thurs ＡＣＭＥ demo", "mon Acme; Beta quote"} {
+		all, bad, _ := ParsePlanItems(c, planClients)
+		found, bad2, _ := ParsePlanItems(c, foundBy(planClients, PlanNamePrefixes(c)))
+		if fmt.Sprint(all, bad) != fmt.Sprint(found, bad2) {
+			t.Errorf("%q: with all clients %+v %d, with those found %+v %d", c, all, bad, found, bad2)
+		}
+	}
+}
+
+// A 4 KB plan (a Telegram message) is read in well under 10 ms, whatever
+// its shape: the prefixes and the parse are linear in the message.
+func TestParsePlanItemsLongMessages(t *testing.T) {
+	fill := func(head, unit string) string {
+		return head + strings.Repeat(unit, (4096-len(head))/len(unit))
+	}
+	for _, in := range []string{
+		fill("", "mon a; "), fill("", "mon Acme demo; "), fill("", "周三华为报价；"), fill("mon Acme ", "a "), fill("mon ", "1 "),
+		fill("mon Acme ", "26:00 "), fill("周一", "华"), fill("mon ", "x"), fill("mon Acme ", "下周三下午3点 "), fill("", "mon "),
+		fill("mon Acme ", "dec 20 "), fill("", "周一华为27点；"), fill("mon ", "ACME Corp. "),
+	} {
+		best := time.Hour
+		for range 3 {
+			t0 := time.Now()
+			ParsePlanItems(in, foundBy(planClients, PlanNamePrefixes(in)))
+			best = min(best, time.Since(t0))
+		}
+		t.Logf("%.20q...: %v", in, best)
+		if best > 10*time.Millisecond {
+			t.Errorf("%d bytes (%.20q...): %v", len(in), in, best)
+		}
+	}
 }

@@ -121,13 +121,22 @@ func knownPrefix(text string, clients []string) (name, rest string, ok bool) {
 		}
 	}
 	r := []rune(text)
-	ends := prefixEnds(r)
-	for i := len(ends) - 1; i >= 0; i-- {
-		if c, ok := known[foldName(string(r[:ends[i]]))]; ok {
-			return c, strings.TrimSpace(string(r[ends[i]:])), true
-		}
+	if n := longestPrefix(r, func(k string) bool { _, ok := known[k]; return ok }); n > 0 {
+		return known[foldName(string(r[:n]))], strings.TrimSpace(string(r[n:])), true
 	}
 	return "", "", false
+}
+
+// longestPrefix is the length in runes of the longest prefix of r (of
+// those NamePrefixes offers) whose key (models.NameKey) is known, or 0.
+func longestPrefix(r []rune, known func(key string) bool) int {
+	ends := prefixEnds(r)
+	for i := len(ends) - 1; i >= 0; i-- {
+		if known(foldName(string(r[:ends[i]]))) {
+			return ends[i]
+		}
+	}
+	return 0
 }
 
 // splitFirst cuts the first word off: at a space, or after the Han run a

@@ -272,7 +272,8 @@ func (l *ClientLookup) add(viewer *models.User, r *lookupRow) {
 }
 
 // LookupClientNames reads many typed names at once (the prefixes of a
-// /visit typed without ";", quick.NamePrefixes) in one statement: the
+// /visit typed without ";", quick.NamePrefixes, or of /plan's items,
+// quick.PlanNamePrefixes) in one statement: the
 // clients of the teams with one of their keys (models.NameKey,
 // idx_clients_team_key), each with whether viewer may see it (clientScope)
 // and its open deals. The work is the names given, not the teams' clients.

@@ -43,7 +43,7 @@ func TestClientCandidatesMatchAFullScan(t *testing.T) {
 		if err := db.CreateClient(ctx, &models.Client{TeamID: other.ID, Name: "Acme Ltd", OwnerID: 1}); err != nil {
 			t.Fatal(err)
 		}
-		all, err := db.ClientNames(ctx, storage.System, []int64{team.ID})
+		all, _, err := db.Clients(ctx, storage.ClientFilter{Viewer: storage.System, TeamIDs: []int64{team.ID}, Limit: 10000})
 		if err != nil {
 			t.Fatal(err)
 		}

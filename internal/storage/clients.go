@@ -125,20 +125,6 @@ func (db *DB) ClientByName(ctx context.Context, viewer *models.User, teamID int6
 	return row.model(), nil
 }
 
-// ClientNames returns the clients of the teams that viewer may see, for
-// matching typed names (idx_clients_team_key).
-func (db *DB) ClientNames(ctx context.Context, viewer *models.User, teamIDs []int64) ([]*models.Client, error) {
-	if len(teamIDs) == 0 {
-		return nil, nil
-	}
-	var rows []clientRow
-	err := visibleClients(db.conn(ctx), viewer).Where("team_id IN ?", teamIDs).Order("team_id, name_key").Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("list client names of teams %v: %w", teamIDs, err)
-	}
-	return clientModels(rows), nil
-}
-
 func clientModels(rows []clientRow) []*models.Client {
 	out := make([]*models.Client, len(rows))
 	for i := range rows {

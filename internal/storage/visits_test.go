@@ -101,9 +101,15 @@ func TestClients(t *testing.T) {
 		if total != 4 || names(page) != "Globex,Initech,Umbrella,华为" {
 			t.Fatalf("team's A clients: %d %s", total, names(page))
 		}
-		all, _ := db.ClientNames(ctx, storage.System, []int64{g.team.ID})
-		if len(all) != 5 {
-			t.Fatalf("client names: %d", len(all))
+		// By name, many at once, by key, in the team only.
+		found, err := db.LookupClientNames(ctx, storage.System, []int64{g.team.ID}, []string{"acme corp", "Globex", "INITECH", "华为", "Umbrella", "Nothing"})
+		if err != nil || len(found) != 5 || found[models.NameKey("Acme Corp")].Exact.ID != acme.ID {
+			t.Fatalf("client names: %d %v", len(found), err)
+		}
+		for k, l := range found {
+			if l.Exact == nil || l.Exact.TeamID != g.team.ID || models.NameKey(l.Exact.Name) != k {
+				t.Fatalf("client names: %q → %+v", k, l)
+			}
 		}
 		acme.Industry, acme.Name = "Chemicals", "Acme Corporation"
 		if err := db.UpdateClient(ctx, acme); err != nil {
