@@ -276,7 +276,13 @@ func views(rows []followUpView) []*models.FollowUp {
 // missing) one is ENOTFOUND, so a foreign button changes nothing.
 func ownedFollowUp(tx *gorm.DB, id, ownerID int64) (*followUpRow, error) {
 	var row followUpRow
-	err := tx.Where("id = ? AND owner_id = ?", id, ownerID).Take(&row).Error
+	// A follow-up of a team is its owner's while their membership there is
+	// active: someone deactivated in North (and active in South) cannot
+	// close or move North's follow-ups from an old button. A reminder of
+	// no team (team 0) is the owner's alone.
+	err := tx.Where("id = ? AND owner_id = ?", id, ownerID).
+		Where("team_id = 0 OR EXISTS (SELECT 1 FROM members WHERE members.team_id = follow_ups.team_id AND members.user_id = follow_ups.owner_id AND members.active = ?)", true).
+		Take(&row).Error
 	if err != nil {
 		return nil, translate(err, "err_followup_not_found", "")
 	}

@@ -211,6 +211,20 @@ func TestSnoozeAndComplete(t *testing.T) {
 		if due, _ := db.DueFollowUps(ctx, t0.Add(24*time.Hour), 10); len(due) != 0 {
 			t.Fatalf("a done follow-up is due: %+v", due)
 		}
+		// Deactivated in the follow-up's team, its owner can no longer
+		// change it (an old button); nothing changes.
+		if err := db.DeactivateMember(ctx, w.team.ID, w.rep.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.ReopenFollowUp(ctx, f.ID, w.rep.ID); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("reopen by a deactivated member: %v", err)
+		}
+		if _, err := db.SnoozeFollowUp(ctx, f.ID, w.rep.ID, to.Add(time.Hour), false); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("snooze by a deactivated member: %v", err)
+		}
+		if got, _ := db.FollowUp(ctx, storage.System, f.ID); got.State != models.FollowUpDone {
+			t.Fatalf("a deactivated member's press changed the follow-up: %+v", got)
+		}
 	})
 }
 
