@@ -1,6 +1,7 @@
 package quick
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -108,35 +109,35 @@ func TestNamePrefixes(t *testing.T) {
 	}
 }
 
-// A line of 4 KB (a Telegram message) is read in a few milliseconds
-// whatever it holds: words that read as nothing, parts that grow, long
-// words, Chinese, dates. ParseVisit too: the bot reads a line without ";"
-// that names no known client with it (a client part of dates took 0.5 s).
-func TestParseUnseparatedLongLines(t *testing.T) {
+// BenchmarkParseUnseparatedLongLines reads lines of 4 KB (a Telegram
+// message) whatever they hold: words that read as nothing, parts that
+// grow, long words, Chinese, dates; ParseVisit too, since the bot reads a
+// line without ";" that names no known client with it (a client part of
+// dates took 0.5 s, a line of words 21–28 s before parts were bounded).
+// Each is a few milliseconds at most (BENCHMARKS.md, "Unseparated /visit").
+//
+//	go test -run '^$' -bench ParseUnseparatedLongLines ./internal/quick/
+func BenchmarkParseUnseparatedLongLines(b *testing.B) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	fill := func(head, word string) string {
 		return head + strings.Repeat(word, (4096-len(head))/len(word))
 	}
-	for _, in := range []string{
+	for i, in := range []string{
 		fill("Acme ", "a "), fill("Acme ", "foo "), fill("Beta ", "foo "), fill("Acme ", "1 "),
 		fill("Acme met ", "Li "), fill("Acme met ", "Abcdefghijklmnopqrstuvwxyz "), fill("Acme next: ", "x "),
 		fill("Acme ", "tomorrow "), fill("Acme ", "demo "), fill("Acme ", "abcdefghijklmno "),
 		fill("小米 ", "小 "), fill("小米 ", "见了张工 谈判 "), fill("", "小"), fill("Acme ", "x"),
 		fill("Acme ", "mon "), fill("Acme ", "dec 20 "), fill("小米", "下周三下午3点 "),
 	} {
-		for name, parse := range map[string]func(){
-			"ParseUnseparated": func() { ParseUnseparated(in, []string{"小米", "Acme", "Acme Corp"}, now, time.UTC) },
-			"ParseVisit":       func() { ParseVisit(in, now, time.UTC) },
-		} {
-			best := time.Hour
-			for range 3 {
-				t0 := time.Now()
-				parse()
-				best = min(best, time.Since(t0))
+		b.Run(fmt.Sprintf("unseparated/shape%02d", i), func(b *testing.B) {
+			for range b.N {
+				ParseUnseparated(in, []string{"小米", "Acme", "Acme Corp"}, now, time.UTC)
 			}
-			if best > 10*time.Millisecond {
-				t.Errorf("%s, %d bytes (%.20q...): %v", name, len(in), in, best)
+		})
+		b.Run(fmt.Sprintf("visit/shape%02d", i), func(b *testing.B) {
+			for range b.N {
+				ParseVisit(in, now, time.UTC)
 			}
-		}
+		})
 	}
 }
