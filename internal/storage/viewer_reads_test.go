@@ -14,8 +14,8 @@ import (
 )
 
 // handover is a team where Ann (rep) had two clients, Acme and Gamma, and
-// a manager (Mia) handed Acme to Bob; Ann never visited Acme, so she no
-// longer sees it. South's manager sees nothing of North.
+// a manager (Mia) handed Acme to Bob, so she no longer sees it (whether
+// she visited it or not). South's manager sees nothing of North.
 type handover struct {
 	*salesRig
 	ann, bob, mgr, outsider, gone *models.User
@@ -133,9 +133,10 @@ func TestPlannedVisitsFollowTheClientRule(t *testing.T) {
 
 // A visit's contacts, a rep's last visit (for a check-in) and a team's
 // overdue follow-ups are read through the one rule: Ann's visit to Acme
-// met Lee; Ann, Bob (who owns Acme now), the team's manager and System see
-// Lee, Cy (a teammate who cannot see Acme), another team's manager and
-// nobody do not. Ann's
+// met Lee; Bob (who owns Acme now), the team's manager and System see
+// Lee; Ann (her visit stays hers, but Acme's contacts went with it), Cy (a
+// teammate who cannot see Acme), another team's manager and nobody do
+// not. Ann's
 // last visit is hers alone, and not once she is deactivated. Ann's
 // overdue reminder is the manager's to list and hers, not a teammate's
 // or another team's.
@@ -160,7 +161,7 @@ func TestVisitContactsLastVisitAndOverdueFollowTheRule(t *testing.T) {
 			contacts, overdue string
 			last              bool
 		}{
-			{"Ann", h.ann, "Lee", "call Lee", true},
+			{"Ann", h.ann, "", "call Lee", true},
 			{"the team's manager", h.mgr, "Lee", "call Lee", false},
 			{"System", storage.System, "Lee", "call Lee", false},
 			{"Bob", h.bob, "Lee", "", false},
@@ -203,7 +204,7 @@ func TestVisitContactsLastVisitAndOverdueFollowTheRule(t *testing.T) {
 }
 
 // Setting a client's stage on the card is checked where the client is
-// read: once Acme is Bob's, Ann (who never worked it), another team's
+// read: once Acme is Bob's, Ann, another team's
 // manager and nobody are refused as if it were gone and the stage stays;
 // Bob and the team's manager may, and the change is recorded as theirs.
 func TestSetStageFollowsTheClientRule(t *testing.T) {
