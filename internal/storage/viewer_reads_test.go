@@ -275,3 +275,77 @@ func TestSetStageProbabilityIsManagersOnly(t *testing.T) {
 		}
 	})
 }
+
+// Having visited a client opens nothing (issue 10 item 3): Ann visited
+// Acme, met Lee there and logged an objection; once Acme is Bob's she
+// cannot read its card by id or name, its contacts, nor find it by a name
+// close to it or in her client list; her own visit and objection stay
+// listed for her, with the client's name in her export. Shared with her,
+// Acme is back.
+func TestAVisitedClientHandedOverIsHidden(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		h := newHandover(t, db, clk)
+		saved, err := db.SaveVisit(h.ctx, &storage.NewVisit{Visit: models.Visit{ClientID: h.acme.ID, RepID: h.ann.ID},
+			Contacts: []models.Contact{{Name: "Lee", Phone: "+86 138 0013 8000"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, _, err := db.SaveObjection(h.ctx, &storage.NewObjection{Objection: models.Objection{ClientID: h.acme.ID, RepID: h.ann.ID, TeamID: h.team.ID, Category: models.ObjPrice}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		teams := []int64{h.team.ID}
+		sees := func() map[string]bool {
+			t.Helper()
+			out := map[string]bool{}
+			_, err := db.Client(h.ctx, h.ann, h.acme.ID)
+			out["card by id"] = err == nil
+			_, err = db.ClientByName(h.ctx, h.ann, h.team.ID, "Acme")
+			out["card by name"] = err == nil
+			out["CanSeeClient"], _ = db.CanSeeClient(h.ctx, h.ann, h.acme)
+			cs, _ := db.Contacts(h.ctx, h.ann, h.acme.ID)
+			out["contacts"] = len(cs) > 0
+			vc, _ := db.VisitContacts(h.ctx, h.ann, saved.Visit)
+			out["the visit's contacts"] = len(vc) > 0
+			l, _ := db.LookupClient(h.ctx, h.ann, teams, "Acme")
+			out["exact name"] = l != nil && l.Exact != nil && l.Exact.ID == h.acme.ID
+			l, _ = db.LookupClient(h.ctx, h.ann, teams, "Acme Trading")
+			out["close name"] = l != nil && slices.ContainsFunc(l.Candidates, func(c *models.Client) bool { return c.ID == h.acme.ID })
+			list, _, _ := db.Clients(h.ctx, storage.ClientFilter{Viewer: h.ann, TeamIDs: teams, Limit: 10})
+			out["client list"] = slices.ContainsFunc(list, func(c *models.Client) bool { return c.ID == h.acme.ID })
+			return out
+		}
+		for what, ok := range sees() {
+			if !ok {
+				t.Errorf("before the handover Ann does not see Acme's %s", what)
+			}
+		}
+		h.handOver()
+		for what, ok := range sees() {
+			if ok {
+				t.Errorf("after the handover Ann, who visited Acme, still sees its %s", what)
+			}
+		}
+		vs, err := db.Visits(h.ctx, storage.VisitFilter{Viewer: h.ann, ClientID: h.acme.ID, Limit: 10})
+		if err != nil || len(vs) != 1 || vs[0].ID != saved.Visit.ID {
+			t.Errorf("Ann's own visits of Acme: %+v %v", vs, err)
+		}
+		os, err := db.Objections(h.ctx, storage.ObjectionFilter{Viewer: h.ann, ClientID: h.acme.ID, Limit: 10})
+		if err != nil || len(os) != 1 || os[0].ID != obj.ID {
+			t.Errorf("Ann's own objections of Acme: %+v %v", os, err)
+		}
+		ex, err := db.ExportVisits(h.ctx, storage.RecordScope{Viewer: h.ann, TeamID: h.team.ID, RepID: h.ann.ID, From: t0.Add(-time.Hour), To: t0.Add(time.Hour)})
+		if err != nil || len(ex) != 1 || ex[0].Client != "Acme" {
+			t.Errorf("Ann's export of her visits: %+v %v", ex, err)
+		}
+		if _, err := db.ShareClient(h.ctx, h.mgr, h.acme.ID, h.ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		for what, ok := range sees() {
+			if !ok {
+				t.Errorf("shared with her, Ann does not see Acme's %s", what)
+			}
+		}
+	})
+}

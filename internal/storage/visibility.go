@@ -343,14 +343,13 @@ func splitReach(viewer *models.User, teamIDs []int64) (whole, part []int64) {
 
 // repClientIDs is the ids of the clients a rep may see in teams where they
 // see only part (clientScope's rep branch), each set from the rep's side of
-// an index: owned (idx_clients_team_owner_name), shared
-// (idx_client_shares_user), worked (idx_visits_rep_at, idx_objections_rep_at).
+// an index: owned (idx_clients_team_owner_name) and shared
+// (idx_client_shares_user). It must name the same clients as that branch:
+// what it adds is filtered out later but takes a candidate's place.
 func repClientIDs(tx *gorm.DB, userID int64, teamIDs []int64) *gorm.DB {
 	return tx.Raw("SELECT id FROM clients WHERE team_id IN ? AND owner_id = ?"+
-		" UNION SELECT client_id FROM client_shares WHERE user_id = ? AND team_id IN ?"+
-		" UNION SELECT client_id FROM visits WHERE rep_id = ? AND team_id IN ? AND deleted_at IS NULL"+
-		" UNION SELECT client_id FROM objections WHERE rep_id = ? AND team_id IN ? AND deleted_at IS NULL",
-		teamIDs, userID, userID, teamIDs, userID, teamIDs, userID, teamIDs)
+		" UNION SELECT client_id FROM client_shares WHERE user_id = ? AND team_id IN ?",
+		teamIDs, userID, userID, teamIDs)
 }
 
 // repProbeLimit is how many visible clients a rep's name lookup probes one
