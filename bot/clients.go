@@ -660,7 +660,7 @@ func (b *Bot) clientsFilter(ctx context.Context, r *Request, grade models.Grade)
 		}
 	}
 	// A rep's list is the clients the one visibility rule lets them see
-	// (owned, shared with them, worked), not only those they own.
+	// (owned or shared with them), not only those they own.
 	return f, team, nil
 }
 

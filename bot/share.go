@@ -10,8 +10,8 @@ import (
 	"salesbot/models"
 )
 
-// Sharing: a rep sees the clients they own, worked, or that a manager
-// shared with them (or all, when the team's "shared" setting is on). A
+// Sharing: a rep sees the clients they own or that a manager shared
+// with them (or all, when the team's "shared" setting is on). A
 // rep who names a teammate's client is told who owns it, with a button
 // that asks the team's managers to share it ("as:CLIENT"); each manager
 // gets a Share button ("sh:CLIENT:REP"). /client NAME share @rep and

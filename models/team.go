@@ -53,7 +53,7 @@ type Team struct {
 	// Hours say when follow-ups may reach the team's people.
 	Hours WorkingHours
 	// SharedClients lets every rep of the team see all its clients (not
-	// only those they own, worked or were shared).
+	// only those they own or that were shared with them).
 	SharedClients bool
 	// Currency is the ISO code amounts typed without one are in (deals,
 	// value targets); "" until a manager sets it.

@@ -116,7 +116,7 @@ func (db *DB) ExportObjections(ctx context.Context, s RecordScope) ([]models.Obj
 }
 
 // ExportClients lists the clients of a scope (the team's, or for one rep
-// those the visibility rule lets them see: owned, shared, worked) by name, each with the scope's visits in [From, To) and its newest
+// those the visibility rule lets them see: owned or shared) by name, each with the scope's visits in [From, To) and its newest
 // visit: the cards, then two grouped aggregates over the scope's visits.
 func (db *DB) ExportClients(ctx context.Context, s RecordScope) ([]models.ClientRecord, error) {
 	g := db.conn(ctx)

@@ -14,8 +14,8 @@ import (
 )
 
 // handover is a team where Ann (rep) had two clients, Acme and Gamma, and
-// a manager (Mia) handed Acme to Bob; Ann never visited Acme, so she no
-// longer sees it. South's manager sees nothing of North.
+// a manager (Mia) handed Acme to Bob, so she no longer sees it (whether
+// she visited it or not). South's manager sees nothing of North.
 type handover struct {
 	*salesRig
 	ann, bob, mgr, outsider, gone *models.User
@@ -133,9 +133,10 @@ func TestPlannedVisitsFollowTheClientRule(t *testing.T) {
 
 // A visit's contacts, a rep's last visit (for a check-in) and a team's
 // overdue follow-ups are read through the one rule: Ann's visit to Acme
-// met Lee; Ann, Bob (who owns Acme now), the team's manager and System see
-// Lee, Cy (a teammate who cannot see Acme), another team's manager and
-// nobody do not. Ann's
+// met Lee; Bob (who owns Acme now), the team's manager and System see
+// Lee; Ann (her visit stays hers, but Acme's contacts went with it), Cy (a
+// teammate who cannot see Acme), another team's manager and nobody do
+// not. Ann's
 // last visit is hers alone, and not once she is deactivated. Ann's
 // overdue reminder is the manager's to list and hers, not a teammate's
 // or another team's.
@@ -160,7 +161,7 @@ func TestVisitContactsLastVisitAndOverdueFollowTheRule(t *testing.T) {
 			contacts, overdue string
 			last              bool
 		}{
-			{"Ann", h.ann, "Lee", "call Lee", true},
+			{"Ann", h.ann, "", "call Lee", true},
 			{"the team's manager", h.mgr, "Lee", "call Lee", false},
 			{"System", storage.System, "Lee", "call Lee", false},
 			{"Bob", h.bob, "Lee", "", false},
@@ -203,7 +204,7 @@ func TestVisitContactsLastVisitAndOverdueFollowTheRule(t *testing.T) {
 }
 
 // Setting a client's stage on the card is checked where the client is
-// read: once Acme is Bob's, Ann (who never worked it), another team's
+// read: once Acme is Bob's, Ann, another team's
 // manager and nobody are refused as if it were gone and the stage stays;
 // Bob and the team's manager may, and the change is recorded as theirs.
 func TestSetStageFollowsTheClientRule(t *testing.T) {
@@ -270,6 +271,80 @@ func TestSetStageProbabilityIsManagersOnly(t *testing.T) {
 			}
 			if p, _ := db.StageProbabilities(h.ctx, h.team.ID); p[models.StageDemo] != demo+2+i {
 				t.Fatalf("demo's weight after user %d set it: %d", v.ID, p[models.StageDemo])
+			}
+		}
+	})
+}
+
+// Having visited a client opens nothing (issue 10 item 3): Ann visited
+// Acme, met Lee there and logged an objection; once Acme is Bob's she
+// cannot read its card by id or name, its contacts, nor find it by a name
+// close to it or in her client list; her own visit and objection stay
+// listed for her, with the client's name in her export. Shared with her,
+// Acme is back.
+func TestAVisitedClientHandedOverIsHidden(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		h := newHandover(t, db, clk)
+		saved, err := db.SaveVisit(h.ctx, &storage.NewVisit{Visit: models.Visit{ClientID: h.acme.ID, RepID: h.ann.ID},
+			Contacts: []models.Contact{{Name: "Lee", Phone: "+86 138 0013 8000"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, _, err := db.SaveObjection(h.ctx, &storage.NewObjection{Objection: models.Objection{ClientID: h.acme.ID, RepID: h.ann.ID, TeamID: h.team.ID, Category: models.ObjPrice}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		teams := []int64{h.team.ID}
+		sees := func() map[string]bool {
+			t.Helper()
+			out := map[string]bool{}
+			_, err := db.Client(h.ctx, h.ann, h.acme.ID)
+			out["card by id"] = err == nil
+			_, err = db.ClientByName(h.ctx, h.ann, h.team.ID, "Acme")
+			out["card by name"] = err == nil
+			out["CanSeeClient"], _ = db.CanSeeClient(h.ctx, h.ann, h.acme)
+			cs, _ := db.Contacts(h.ctx, h.ann, h.acme.ID)
+			out["contacts"] = len(cs) > 0
+			vc, _ := db.VisitContacts(h.ctx, h.ann, saved.Visit)
+			out["the visit's contacts"] = len(vc) > 0
+			l, _ := db.LookupClient(h.ctx, h.ann, teams, "Acme")
+			out["exact name"] = l != nil && l.Exact != nil && l.Exact.ID == h.acme.ID
+			l, _ = db.LookupClient(h.ctx, h.ann, teams, "Acme Trading")
+			out["close name"] = l != nil && slices.ContainsFunc(l.Candidates, func(c *models.Client) bool { return c.ID == h.acme.ID })
+			list, _, _ := db.Clients(h.ctx, storage.ClientFilter{Viewer: h.ann, TeamIDs: teams, Limit: 10})
+			out["client list"] = slices.ContainsFunc(list, func(c *models.Client) bool { return c.ID == h.acme.ID })
+			return out
+		}
+		for what, ok := range sees() {
+			if !ok {
+				t.Errorf("before the handover Ann does not see Acme's %s", what)
+			}
+		}
+		h.handOver()
+		for what, ok := range sees() {
+			if ok {
+				t.Errorf("after the handover Ann, who visited Acme, still sees its %s", what)
+			}
+		}
+		vs, err := db.Visits(h.ctx, storage.VisitFilter{Viewer: h.ann, ClientID: h.acme.ID, Limit: 10})
+		if err != nil || len(vs) != 1 || vs[0].ID != saved.Visit.ID {
+			t.Errorf("Ann's own visits of Acme: %+v %v", vs, err)
+		}
+		os, err := db.Objections(h.ctx, storage.ObjectionFilter{Viewer: h.ann, ClientID: h.acme.ID, Limit: 10})
+		if err != nil || len(os) != 1 || os[0].ID != obj.ID {
+			t.Errorf("Ann's own objections of Acme: %+v %v", os, err)
+		}
+		ex, err := db.ExportVisits(h.ctx, storage.RecordScope{Viewer: h.ann, TeamID: h.team.ID, RepID: h.ann.ID, From: t0.Add(-time.Hour), To: t0.Add(time.Hour)})
+		if err != nil || len(ex) != 1 || ex[0].Client != "Acme" {
+			t.Errorf("Ann's export of her visits: %+v %v", ex, err)
+		}
+		if _, err := db.ShareClient(h.ctx, h.mgr, h.acme.ID, h.ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		for what, ok := range sees() {
+			if !ok {
+				t.Errorf("shared with her, Ann does not see Acme's %s", what)
 			}
 		}
 	})

@@ -57,14 +57,17 @@ func reachOf(v *models.User) reach {
 // clients table under alias t (the table name when t is "clients"):
 //   - admins see every team's clients, managers their teams';
 //   - a rep sees, in the teams they are an active rep of, the clients they
-//     own, the ones a manager shared with them, the ones they logged a
-//     visit or objection for, and every client of a team whose
-//     "shared clients" setting is on;
+//     own, the ones a manager shared with them, and every client of a team
+//     whose "shared clients" setting is on;
 //   - nobody sees a client of a team they are not (or no longer) in.
 //
+// Having logged a visit or objection for a client opens nothing: once a
+// manager hands the client to someone else, its former owner no longer
+// sees its card, contacts or other people's records. What they logged
+// stays theirs (entryScope), listed with the client's name.
+//
 // Each branch is index-backed: team_id by idx_clients_team_key, the
-// EXISTS probes by the (client_id, ...) indexes of client_shares, visits
-// and objections.
+// EXISTS probe by client_shares' primary key (client_id, user_id).
 func clientScope(v *models.User, t string) (string, []any) {
 	r := reachOf(v)
 	if r.all {
@@ -74,10 +77,8 @@ func clientScope(v *models.User, t string) (string, []any) {
 	or.add(len(r.managed) > 0, t+".team_id IN ?", r.managed)
 	or.add(len(r.shared) > 0, t+".team_id IN ?", r.shared)
 	or.add(len(r.rep) > 0, t+".team_id IN ? AND ("+t+".owner_id = ?"+
-		" OR EXISTS (SELECT 1 FROM client_shares cs WHERE cs.client_id = "+t+".id AND cs.user_id = ?)"+
-		" OR EXISTS (SELECT 1 FROM visits ev WHERE ev.client_id = "+t+".id AND ev.rep_id = ? AND ev.deleted_at IS NULL)"+
-		" OR EXISTS (SELECT 1 FROM objections eo WHERE eo.client_id = "+t+".id AND eo.rep_id = ? AND eo.deleted_at IS NULL))",
-		r.rep, r.userID, r.userID, r.userID, r.userID)
+		" OR EXISTS (SELECT 1 FROM client_shares cs WHERE cs.client_id = "+t+".id AND cs.user_id = ?))",
+		r.rep, r.userID, r.userID)
 	return or.sql()
 }
 
@@ -342,14 +343,13 @@ func splitReach(viewer *models.User, teamIDs []int64) (whole, part []int64) {
 
 // repClientIDs is the ids of the clients a rep may see in teams where they
 // see only part (clientScope's rep branch), each set from the rep's side of
-// an index: owned (idx_clients_team_owner_name), shared
-// (idx_client_shares_user), worked (idx_visits_rep_at, idx_objections_rep_at).
+// an index: owned (idx_clients_team_owner_name) and shared
+// (idx_client_shares_user). It must name the same clients as that branch:
+// what it adds is filtered out later but takes a candidate's place.
 func repClientIDs(tx *gorm.DB, userID int64, teamIDs []int64) *gorm.DB {
 	return tx.Raw("SELECT id FROM clients WHERE team_id IN ? AND owner_id = ?"+
-		" UNION SELECT client_id FROM client_shares WHERE user_id = ? AND team_id IN ?"+
-		" UNION SELECT client_id FROM visits WHERE rep_id = ? AND team_id IN ? AND deleted_at IS NULL"+
-		" UNION SELECT client_id FROM objections WHERE rep_id = ? AND team_id IN ? AND deleted_at IS NULL",
-		teamIDs, userID, userID, teamIDs, userID, teamIDs, userID, teamIDs)
+		" UNION SELECT client_id FROM client_shares WHERE user_id = ? AND team_id IN ?",
+		teamIDs, userID, userID, teamIDs)
 }
 
 // repProbeLimit is how many visible clients a rep's name lookup probes one
