@@ -105,22 +105,13 @@ func PlanNamePrefixes(text string) []string {
 // only be those PlanNamePrefixes name: no other can match. It returns the
 // 1-based number and text of the first unreadable item on failure.
 func ParsePlanItems(text string, clients []*models.Client) ([]PlanItem, int, string) {
-	known := make(map[string]*models.Client, len(clients))
-	for _, c := range clients {
-		if k := foldName(c.Name); k != "" {
-			if _, dup := known[k]; !dup {
-				known[k] = c
-			}
-		}
-	}
+	known := byKey(clients, func(c *models.Client) string { return c.Name })
 	parts, badN, badText := splitPlan(text)
 	items := make([]PlanItem, 0, len(parts))
 	for _, p := range parts {
 		it := PlanItem{Weekday: p.day}
-		r := []rune(p.rest)
-		if n := longestPrefix(r, func(k string) bool { _, ok := known[k]; return ok }); n > 0 {
-			c := known[foldName(string(r[:n]))]
-			it.ClientID, it.Client, it.Purpose = c.ID, c.Name, strings.TrimSpace(string(r[n:]))
+		if c, rest, ok := cutKnown(p.rest, known); ok {
+			it.ClientID, it.Client, it.Purpose = c.ID, c.Name, rest
 		} else {
 			it.Client, it.Purpose, _ = strings.Cut(p.rest, " ")
 		}

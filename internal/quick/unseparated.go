@@ -112,31 +112,34 @@ func knownPrefix(text string, clients []string) (name, rest string, ok bool) {
 	if len(clients) == 0 {
 		return "", "", false
 	}
-	known := make(map[string]string, len(clients))
-	for _, c := range clients {
-		if k := foldName(c); k != "" {
+	return cutKnown(text, byKey(clients, func(c string) string { return c }))
+}
+
+// byKey indexes items by the key of their name (models.NameKey), the first
+// item of each key; names that fold to nothing are left out.
+func byKey[T any](items []T, name func(T) string) map[string]T {
+	known := make(map[string]T, len(items))
+	for _, it := range items {
+		if k := foldName(name(it)); k != "" {
 			if _, dup := known[k]; !dup {
-				known[k] = c
+				known[k] = it
 			}
 		}
 	}
-	r := []rune(text)
-	if n := longestPrefix(r, func(k string) bool { _, ok := known[k]; return ok }); n > 0 {
-		return known[foldName(string(r[:n]))], strings.TrimSpace(string(r[n:])), true
-	}
-	return "", "", false
+	return known
 }
 
-// longestPrefix is the length in runes of the longest prefix of r (of
-// those NamePrefixes offers) whose key (models.NameKey) is known, or 0.
-func longestPrefix(r []rune, known func(key string) bool) int {
+// cutKnown cuts the longest prefix of text (of those NamePrefixes offers)
+// whose key (models.NameKey) is known: its item, and the text after it.
+func cutKnown[T any](text string, known map[string]T) (item T, rest string, ok bool) {
+	r := []rune(text)
 	ends := prefixEnds(r)
 	for i := len(ends) - 1; i >= 0; i-- {
-		if known(foldName(string(r[:ends[i]]))) {
-			return ends[i]
+		if it, ok := known[foldName(string(r[:ends[i]]))]; ok {
+			return it, strings.TrimSpace(string(r[ends[i]:])), true
 		}
 	}
-	return 0
+	return item, "", false
 }
 
 // splitFirst cuts the first word off: at a space, or after the Han run a
