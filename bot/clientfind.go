@@ -406,13 +406,15 @@ func clientSteps[R, D any](b *Bot, drafts draftStore[R, D], promptKey, typeKey s
 
 // candidateChoices offers the close clients and "new client".
 func (b *Bot) candidateChoices(ctx context.Context, r *Request, typed string, ids []int64) ([]Choice, error) {
+	byID, err := b.store.ClientsByID(ctx, r.User, ids) // one read, not one a candidate
+	if err != nil {
+		return nil, err
+	}
 	var cs []Choice
 	for _, id := range ids {
-		c, err := b.store.Client(ctx, r.User, id)
-		if err != nil {
-			continue // deleted meanwhile
+		if c := byID[id]; c != nil { // else deleted (or hidden) meanwhile
+			cs = append(cs, Choice{r.clientLabel(c), idValue(c.ID)})
 		}
-		cs = append(cs, Choice{r.clientLabel(c), idValue(c.ID)})
 	}
 	return append(cs, Choice{r.t("visit_new_client", map[string]any{"Name": typed}), "new"}), nil
 }
