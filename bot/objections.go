@@ -215,11 +215,19 @@ func (b *Bot) cmdObjections(ctx context.Context, r *Request) error {
 		r.say("objections_none", nil)
 		return nil
 	}
+	ids := make([]int64, len(objs))
+	for i, o := range objs {
+		ids[i] = o.ClientID
+	}
+	clients, err := b.store.ClientsByID(ctx, r.User, ids) // one read, not one an objection
+	if err != nil {
+		return err
+	}
 	lines := []string{title}
 	var buttons []outbox.Button
 	for i, o := range objs {
 		client := "?"
-		if c, err := b.store.Client(ctx, r.User, o.ClientID); err == nil {
+		if c := clients[o.ClientID]; c != nil {
 			client = c.Name
 		}
 		lines = append(lines, fmt.Sprintf("%d. %s · %s · %s", i+1, r.day(o.At), client, objectionText(r, o)))
