@@ -483,18 +483,9 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, rule revisitRule, fresh *fr
 		return nil, errors.New("visit has no id")
 	}
 	isNew := fresh != nil
-	if isNew && fresh.openRevisits && v.ClientID != 0 {
-		err := tx.Model(&followUpRow{}).
-			// A visit logged for an earlier time closes only the revisits
-			// of visits before it.
-			Where("client_id = ? AND kind = ? AND state IN ? AND (visit_id IS NULL OR visit_id <> ?)",
-				v.ClientID, string(models.KindRevisit), openStates, v.ID).
-			// (Written out: a gorm subquery runs the query callbacks once
-			// more, dry, and the statement counter would count it.)
-			Where("visit_id IS NULL OR visit_id NOT IN (SELECT id FROM visits WHERE client_id = ? AND at > ?)", v.ClientID, utc(v.At)).
-			Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": utc(now), "claim_token": "", "closed_by_visit_id": v.ID}).Error
-		if err != nil {
-			return nil, fmt.Errorf("complete earlier revisits of client %d: %w", v.ClientID, err)
+	if isNew && fresh.openRevisits {
+		if err := closeEarlierRevisits(tx, v, now); err != nil {
+			return nil, err
 		}
 	}
 	due, exact, ok := models.RevisitDue(v, rule.days, rule.hours, rule.loc)
@@ -558,6 +549,27 @@ func syncVisitFollowUp(tx *gorm.DB, v *models.Visit, rule revisitRule, fresh *fr
 		return nil, fmt.Errorf("follow-up %d of visit %d: %w", existing.ID, v.ID, gorm.ErrRecordNotFound)
 	}
 	return after.model(), nil
+}
+
+// closeEarlierRevisits marks done, closed by visit v, the open revisits of
+// v's client that v answers: those of other visits, except of visits after
+// v (a visit logged for an earlier time closes only the revisits of visits
+// before it).
+func closeEarlierRevisits(tx *gorm.DB, v *models.Visit, now time.Time) error {
+	if v.ClientID == 0 {
+		return nil
+	}
+	err := tx.Model(&followUpRow{}).
+		Where("client_id = ? AND kind = ? AND state IN ? AND (visit_id IS NULL OR visit_id <> ?)",
+			v.ClientID, string(models.KindRevisit), openStates, v.ID).
+		// (Written out: a gorm subquery runs the query callbacks once
+		// more, dry, and the statement counter would count it.)
+		Where("visit_id IS NULL OR visit_id NOT IN (SELECT id FROM visits WHERE client_id = ? AND at > ?)", v.ClientID, utc(v.At)).
+		Updates(map[string]any{"state": string(models.FollowUpDone), "done_at": utc(now), "claim_token": "", "closed_by_visit_id": v.ID}).Error
+	if err != nil {
+		return fmt.Errorf("complete earlier revisits of client %d: %w", v.ClientID, err)
+	}
+	return nil
 }
 
 // cancelVisitFollowUp cancels the open revisit follow-up of a visit being

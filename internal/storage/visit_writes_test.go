@@ -349,3 +349,49 @@ func TestVisitWaitingForTheClientSeesTheVisitBefore(t *testing.T) {
 		t.Fatalf("client %+v (returned %+v), the recount says %v, %d", c, s.Client, at, n)
 	}
 }
+
+// TestVisitMovedToAnotherClientMovesWhatItClosed: a visit saved on the
+// wrong client closed that client's open revisit; the edit that moves it
+// to the right client opens that revisit again (the client was not
+// visited) and closes the right client's earlier one, as the visit saved
+// there would have.
+func TestVisitMovedToAnotherClientMovesWhatItClosed(t *testing.T) {
+	clk := clock.NewFake(t0)
+	storagetest.Each(t, clk, func(t *testing.T, db *storage.DB) {
+		g := newSalesRig(t, db, clk)
+		acme := &models.Client{TeamID: g.team.ID, Name: "Acme", OwnerID: g.rep}
+		beta := &models.Client{TeamID: g.team.ID, Name: "Beta", OwnerID: g.rep}
+		for _, c := range []*models.Client{acme, beta} {
+			if err := db.CreateClient(g.ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		open := func(clientID int64) []*models.FollowUp {
+			t.Helper()
+			fs, err := db.ClientOpenFollowUps(g.ctx, storage.System, clientID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fs
+		}
+		a1, b1 := g.visit(acme.ID, models.StageNone), g.visit(beta.ID, models.StageNone)
+		if a1.FollowUp == nil || b1.FollowUp == nil {
+			t.Fatalf("no revisits to close: %+v %+v", a1.FollowUp, b1.FollowUp)
+		}
+		wrong := g.visit(acme.ID, models.StageNone) // meant for Beta
+		if fs := open(acme.ID); len(fs) != 1 || fs[0].VisitID != wrong.Visit.ID {
+			t.Fatalf("acme after the visit: open %+v, want only the new visit's revisit", fs)
+		}
+		e := *wrong.Visit
+		e.ClientID = beta.ID
+		if _, err := db.UpdateVisit(g.ctx, &storage.NewVisit{Visit: e}); err != nil {
+			t.Fatal(err)
+		}
+		if fs := open(acme.ID); len(fs) != 1 || fs[0].ID != a1.FollowUp.ID {
+			t.Errorf("acme after the move: open %+v, want its first visit's revisit %d again", fs, a1.FollowUp.ID)
+		}
+		if fs := open(beta.ID); len(fs) != 1 || fs[0].VisitID != wrong.Visit.ID {
+			t.Errorf("beta after the move: open %+v, want only the moved visit's revisit", fs)
+		}
+	})
+}

@@ -445,9 +445,9 @@ func linkContacts(tx *gorm.DB, v *models.Visit, contacts []models.Contact, fresh
 // transaction (a new visit's is newVisitWritten): before is the visit as
 // it was, after as it is now (nil for an undone one). It recounts the
 // clients' last visit and three-visits count, and keeps the visit's
-// revisit follow-up (moved, reopened or cancelled; an undo reopens the
-// revisits the visit had closed), so they commit or roll back with the
-// visit. It returns the visit's open follow-up, nil when there is none.
+// revisit follow-up (moved, reopened or cancelled; an undo, or a move to
+// another client, reopens the revisits the visit had closed, and the move
+// closes the new client's), so they commit or roll back with the visit. It returns the visit's open follow-up, nil when there is none.
 func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.FollowUp, error) {
 	seen := map[int64]bool{}
 	for _, v := range []*models.Visit{before, after} {
@@ -464,6 +464,16 @@ func (db *DB) visitWritten(tx *gorm.DB, before, after *models.Visit) (*models.Fo
 			return nil, err
 		}
 		return nil, cancelVisitFollowUp(tx, before.ID)
+	}
+	if after.ClientID != before.ClientID {
+		// Moved to another client (the wrong one was picked): the revisits
+		// it closed there open again, and it answers the new client's.
+		if err := reopenClosedBy(tx, before.ID, db.Now()); err != nil {
+			return nil, err
+		}
+		if err := closeEarlierRevisits(tx, after, db.Now()); err != nil {
+			return nil, err
+		}
 	}
 	rule, err := loadRevisitRule(tx, after.TeamID, after.RepID)
 	if err != nil {
