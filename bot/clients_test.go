@@ -20,6 +20,7 @@ func TestDuplicateNamesAreMatched(t *testing.T) {
 	// whose it is. Once the team shares its clients with all reps, it is.
 	apptest.MustContain(t, h.Send(wei, "/visit acme corp; warm"), "ACME Corp. 是 Ann 的客户,没有共享给你。")
 	apptest.MustContain(t, h.Send(wei, "/settings shared on"), "/settings 仅限")
+	apptest.MustContain(t, h.Send(apptest.Admin, "/settings North"), "Clients: each rep sees the clients they own or that a manager shared with them (/settings shared on shares all)")
 	got := h.Send(apptest.Admin, "/settings North shared on")
 	apptest.MustContain(t, got, "Saved.", "Clients: shared: every rep sees all the team's clients")
 	// Case, width, spacing and punctuation do not make a new client; a

@@ -189,7 +189,7 @@ func (b *Bot) dealFormDone(ctx context.Context, r *Request, st *FormState) error
 func (b *Bot) sayDealSaved(r *Request, client string, d *models.Deal) {
 	lines := []string{r.t("deal_saved", map[string]any{"Client": client, "Title": d.Title})}
 	lines = append(lines, dealDetails(r, d)...)
-	lines = append(lines, r.t("deal_saved_hint", nil))
+	lines = append(lines, r.t("deal_saved_hint", map[string]any{"Client": client}))
 	r.reply(strings.Join(lines, "\n"), nil)
 }
 

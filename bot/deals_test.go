@@ -38,10 +38,10 @@ func dealsEndToEnd(t *testing.T, h *apptest.Harness) {
 	apptest.MustContain(t, h.Send(dealOther, "/visit Omega; phone"), "Omega")
 
 	got := h.Send(dealRep, "/deal Acme; 20 trucks; 3.2M CNY; close 2027-03; vs Brand X")
-	apptest.MustContain(t, got, "💼 New deal for Acme: 20 trucks\n• Quantity: 20\n• Value: 3,200,000 CNY\n• Expected close: 2027-03\n• Competitors: Brand X\n/deals lists your open deals")
+	apptest.MustContain(t, got, "💼 New deal for Acme: 20 trucks\n• Quantity: 20\n• Value: 3,200,000 CNY\n• Expected close: 2027-03\n• Competitors: Brand X\n/deals lists your open deals; /deal won Acme or /deal lost Acme closes this one.")
 
 	apptest.MustContain(t, h.Send(dealRepZh, "/deal 华为; 20台; 320万; 3月签; 竞品 某品牌"),
-		"💼 华为 的新项目:20台\n• 数量:20\n• 金额:3,200,000\n• 预计签约:2027-03\n• 竞争对手:某品牌")
+		"💼 华为 的新项目:20台\n• 数量:20\n• 金额:3,200,000\n• 预计签约:2027-03\n• 竞争对手:某品牌\n/deals 列出你的进行中项目;/deal 赢单 华为 或 /deal 丢单 华为 关闭这个项目。")
 
 	// Bad input: an example, nothing saved.
 	apptest.MustContain(t, h.Send(dealRep, "/deal Acme; 20 trucks; -3.2M"), "“-3.2M” is negative", "Example: 3.2M CNY")

@@ -50,6 +50,13 @@ func (b *Bot) lostNoteForm() *Form {
 		Describe:      func(*Request, *FormState) string { return "" },
 		Subject:       func(st *FormState) string { return st.Get("title") },
 		EndsOnCommand: true,
+		// A cancel or an expiry says what stands, not "nothing was saved".
+		Closing: func(r *Request, st *FormState) string {
+			if st.Get("filed") == "" {
+				return r.t("deal_lost_unfiled_closed", map[string]any{"Title": st.Get("title")})
+			}
+			return r.t("deal_lost_note_closed", map[string]any{"Title": st.Get("title")})
+		},
 	}
 }
 

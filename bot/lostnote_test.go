@@ -63,6 +63,10 @@ func lostReasonAsksWhichAndWhy(t *testing.T, h *apptest.Harness) {
 		t.Fatalf("the words typed with the command are asked again:\n%s", j)
 	}
 
+	// Cancelled before a reason, the deal stays open and the reply says so.
+	apptest.MustContain(t, h.Send(lnRep, "/deal lost Gamma"), "Tap a reason")
+	apptest.MustContain(t, h.Send(lnRep, "/cancel"), "“2 cranes” stays open; nothing was filed.")
+
 	// A command ends the questions and runs.
 	got = h.Tap(lnRep, h.Send(lnRep, "/deal lost Gamma"), "no budget")
 	apptest.MustContain(t, got, "in the client's words?")
@@ -76,6 +80,21 @@ func lostReasonAsksWhichAndWhy(t *testing.T, h *apptest.Harness) {
 				t.Fatalf("%s: %+v", c, d)
 			}
 		}
+	}
+
+	// Cancelled after the reason: the deal stays lost, and the reply does
+	// not say "nothing was saved".
+	apptest.MustContain(t, h.Send(lnRep, "/visit Zenith Works; phone"), "Zenith Works")
+	apptest.MustContain(t, h.Send(lnRep, "/deal Zenith Works; 1 drill"), "New deal for Zenith Works")
+	got = h.Tap(lnRep, h.Send(lnRep, "/deal lost Zenith Works"), "price")
+	apptest.MustContain(t, got, "Reason: price.")
+	got = h.Send(lnRep, "/cancel")
+	apptest.MustContain(t, got, "“1 drill” stays filed as lost with what you gave; nothing more was added.")
+	if j := apptest.Joined(got); strings.Contains(j, "nothing was saved") {
+		t.Fatalf("a cancel after the loss was filed says:\n%s", j)
+	}
+	if ds := dealsOf(t, h, lnRep, "Zenith Works"); len(ds) != 1 || ds[0].State != models.DealLost || ds[0].LostReason != models.LostPrice {
+		t.Fatalf("Zenith Works after the cancel: %+v", ds)
 	}
 }
 

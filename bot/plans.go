@@ -26,6 +26,25 @@ func planWeekArg(c *Catalogue, args string, now time.Time, loc *time.Location) (
 	case wordPlanThis:
 		return this, strings.TrimSpace(rest), true
 	}
+	// 下周一 / 本周三: the week word joined to its day.
+	for i := range first {
+		if i == 0 {
+			continue
+		}
+		day := first[i:]
+		if _, ok := dates.ParseWeekday(day); !ok {
+			if _, ok := dates.ParseWeekday("周" + day); !ok {
+				continue
+			}
+			day = "周" + day
+		}
+		switch w, _ := c.wordOf(first[:i], wordPlanNext, wordPlanThis); w {
+		case wordPlanNext:
+			return this.Next(), strings.TrimSpace(day + " " + rest), true
+		case wordPlanThis:
+			return this, strings.TrimSpace(day + " " + rest), true
+		}
+	}
 	return this, args, false
 }
 

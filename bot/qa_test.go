@@ -149,3 +149,14 @@ func TestQAChineseShareHistoryReads(t *testing.T) {
 	got := h.Send(qaRepZh, "/history 华为")
 	apptest.MustContain(t, got, "王芳 把它共享给 Rita", "王芳 不再把它共享给 Rita")
 }
+
+// A Chinese week word joined to its day (下周一, 本周五) reads as the week
+// and the day, as “下周 周一” does.
+func TestQAPlanWeekJoinedToDay(t *testing.T) {
+	h := apptest.New(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)) // Tue
+	h.Member(qaRepZh, "North", "rep")
+	apptest.MustContain(t, h.Send(qaRepZh, "/visit 华为; 面谈"), "华为")
+	apptest.MustContain(t, h.Send(qaRepZh, "/plan 下周一 华为 演示"), "已加入第 50 周计划", "12月7日 周一 华为 — 演示")
+	apptest.MustContain(t, h.Send(qaRepZh, "/plan 本周五 华为 报价"), "已加入第 49 周计划", "12月4日 周五 华为 — 报价")
+}

@@ -349,7 +349,8 @@ func TestScheduleSettings(t *testing.T) {
 	apptest.MustContain(t, h.Send(miaTG, "/schedule summary tue 10:00"), "• weekly summary: Tue 10:00")
 	apptest.MustContain(t, h.Send(miaTG, "/schedule deadline off"), "• plan deadline reminder: off")
 	apptest.MustContain(t, h.Send(wangTG, "/schedule"), "• 每日简报:周一 周二 周三 周四 周五 周六 17:00")
-	apptest.MustContain(t, h.Send(miaTG, "/schedule digest soon"), "I can't read that. Examples: /schedule digest 18:00")
+	apptest.MustContain(t, h.Send(miaTG, "/schedule digest soon"), "I can't read “digest soon” as a schedule change. Examples: /schedule digest 18:00")
+	apptest.MustContain(t, h.Send(wangTG, "/schedule digest 25:00"), "无法把“digest 25:00”识别为日程设置。例如:/schedule digest 18:00")
 	apptest.MustContain(t, h.Send(liTG, "/schedule digest off"), "/schedule 仅限经理使用。")
 
 	h.Clock.Set(shanghai(reportstest.Day, "16:59"))

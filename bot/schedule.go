@@ -25,7 +25,7 @@ func (b *Bot) cmdSchedule(ctx context.Context, r *Request) error {
 	words := strings.Fields(strings.ToLower(rest))
 	if len(words) > 0 {
 		if !applySchedule(r.cat, &set, words) {
-			return models.Errorf(models.EINVALID, "schedule_usage", nil)
+			return models.Errorf(models.EINVALID, "schedule_usage", map[string]any{"Text": strings.TrimSpace(rest)})
 		}
 		if err := b.store.SetTeamReportSettings(ctx, r.User, team.ID, set); err != nil {
 			return err
