@@ -58,7 +58,7 @@ func (b *Builder) readPipeline(ctx context.Context, team *models.Team, scope sto
 			return nil, err
 		}
 	}
-	if d.goals, err = b.goals(ctx, team, month, reps); err != nil {
+	if d.goals, err = b.goals(ctx, scope.Viewer, team, month, reps); err != nil {
 		return nil, err
 	}
 	return d, nil
