@@ -143,7 +143,7 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 	if to.Before(asOf) {
 		asOf = to
 	}
-	if d.att, err = b.db.Attainment(ctx, scope.Viewer, team.ID, month, asOf); err != nil {
+	if d.att, err = b.db.Attainment(ctx, scope.Viewer, team, month, asOf); err != nil {
 		return nil, err
 	}
 	now := models.MonthOf(b.clock.Now(), loc)
