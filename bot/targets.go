@@ -111,7 +111,7 @@ func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
 // rep's (onlyTeam: the team's line; who: that rep's), or for a rep their
 // own.
 func (b *Bot) showTargets(ctx context.Context, r *Request, team *models.Team, month models.Month, who *models.User, onlyTeam bool) error {
-	a, err := b.store.Attainment(ctx, r.User, team.ID, month, r.Now)
+	a, err := b.store.Attainment(ctx, r.User, team, month, r.Now)
 	if err != nil {
 		return err
 	}
@@ -359,7 +359,7 @@ func compactMoney(minor int64) string {
 // meTargets is /me's month: the user's own targets, done and pace, one
 // metric a line ("" when they have none in the team).
 func (b *Bot) meTargets(ctx context.Context, r *Request, team *models.Team) (string, error) {
-	a, err := b.store.Attainment(ctx, r.User, team.ID, models.MonthOf(r.Now, team.Location()), r.Now)
+	a, err := b.store.Attainment(ctx, r.User, team, models.MonthOf(r.Now, team.Location()), r.Now)
 	if err != nil {
 		return "", err
 	}

@@ -129,7 +129,7 @@ func (b *Builder) MonthToDate(ctx context.Context, viewer *models.User, team *mo
 	if !asOf.Before(end) {
 		asOf = end.Add(-time.Microsecond)
 	}
-	return b.db.Attainment(ctx, viewer, team.ID, models.MonthOf(asOf, team.Location()), asOf)
+	return b.db.Attainment(ctx, viewer, team, models.MonthOf(asOf, team.Location()), asOf)
 }
 
 // dayRecords is what a digest reads: the week's visits to the end of the

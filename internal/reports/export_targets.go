@@ -43,7 +43,7 @@ func (b *Builder) targetSheet(ctx context.Context, sc ExportScope, l ExportLabel
 	month, last := models.MonthOf(first, loc), models.MonthOf(asOf, loc)
 	for n := 0; !last.Before(month) && n < maxTargetMonths; n++ {
 		// As the viewer sees it: a rep gets their own lines only.
-		a, err := b.db.Attainment(ctx, sc.Viewer, sc.Team.ID, month, asOf)
+		a, err := b.db.Attainment(ctx, sc.Viewer, sc.Team, month, asOf)
 		if err != nil {
 			return Sheet{}, err
 		}

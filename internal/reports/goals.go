@@ -3,17 +3,21 @@ package reports
 import (
 	"context"
 
-	"salesbot/internal/storage"
 	"salesbot/models"
 )
 
 // goals are the month's units and value targets the pipeline forecasts
 // against, by rep id and, at key 0, the team's own (none: BuildPipeline
 // sums the reps'): the targets' one read of the team's targets, resolved
-// by their rule (a rep's own, else each rep's default). Attainment is not
-// needed for this: the forecast counts the won deals itself.
-func (b *Builder) goals(ctx context.Context, team *models.Team, month models.Month, reps []models.RepRef) (map[int64]models.Goal, error) {
-	ts, err := b.db.Targets(ctx, storage.System, team.ID, month)
+// by their rule (a rep's own, else each rep's default), as viewer may see
+// them (a rep: the team's, the defaults and their own — all their own
+// pipeline needs). Attainment is not needed for this: the forecast counts
+// the won deals itself.
+func (b *Builder) goals(ctx context.Context, viewer *models.User, team *models.Team, month models.Month, reps []models.RepRef) (map[int64]models.Goal, error) {
+	if viewer.RoleIn(team.ID) == models.RoleNone {
+		return map[int64]models.Goal{}, nil // nobody in the team: no targets to see
+	}
+	ts, err := b.db.Targets(ctx, viewer, team.ID, month)
 	if err != nil {
 		return nil, err
 	}

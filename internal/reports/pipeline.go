@@ -39,9 +39,12 @@ type pipelineData struct {
 	goals  map[int64]models.Goal
 }
 
+// readPipeline reads a pipeline's data; closed, when not nil, are the
+// scope's deals closed in month already read (the month review's own, for
+// this month), so they are not read twice.
 func (b *Builder) readPipeline(ctx context.Context, team *models.Team, scope storage.DealScope, month models.Month,
-	reps []models.RepRef, names map[int64]string) (*pipelineData, error) {
-	d := &pipelineData{team: team, month: month, reps: reps, names: names}
+	reps []models.RepRef, names map[int64]string, closed []models.ClosedDeal) (*pipelineData, error) {
+	d := &pipelineData{team: team, month: month, reps: reps, names: names, closed: closed}
 	var err error
 	if d.probs, err = b.db.StageProbabilities(ctx, team.ID); err != nil {
 		return nil, err
@@ -49,11 +52,13 @@ func (b *Builder) readPipeline(ctx context.Context, team *models.Team, scope sto
 	if d.open, err = b.db.OpenDealGroups(ctx, scope); err != nil {
 		return nil, err
 	}
-	from, to := models.MonthBounds(month, team.Location())
-	if d.closed, err = b.db.ClosedDeals(ctx, scope, from, to); err != nil {
-		return nil, err
+	if d.closed == nil {
+		from, to := models.MonthBounds(month, team.Location())
+		if d.closed, err = b.db.ClosedDeals(ctx, scope, from, to); err != nil {
+			return nil, err
+		}
 	}
-	if d.goals, err = b.goals(ctx, team, month, reps); err != nil {
+	if d.goals, err = b.goals(ctx, scope.Viewer, team, month, reps); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -92,7 +97,7 @@ func (b *Builder) Pipeline(ctx context.Context, viewer *models.User, team *model
 	if err != nil {
 		return nil, err
 	}
-	d, err := b.readPipeline(ctx, team, storage.DealScope{Viewer: viewer, TeamID: team.ID, RepID: repID}, month, reps, names)
+	d, err := b.readPipeline(ctx, team, storage.DealScope{Viewer: viewer, TeamID: team.ID, RepID: repID}, month, reps, names, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -138,17 +143,21 @@ func (b *Builder) readMonth(ctx context.Context, team *models.Team, scope storag
 	if to.Before(asOf) {
 		asOf = to
 	}
-	if d.att, err = b.db.Attainment(ctx, scope.Viewer, team.ID, month, asOf); err != nil {
+	if d.att, err = b.db.Attainment(ctx, scope.Viewer, team, month, asOf); err != nil {
 		return nil, err
 	}
 	now := models.MonthOf(b.clock.Now(), loc)
 	d.toDate = !month.Before(now)
-	next := models.AddMonths(month, 1)
+	next, closed := models.AddMonths(month, 1), []models.ClosedDeal(nil)
 	if d.toDate {
-		next = month
+		// This month's pipeline: its closed deals are the review's.
+		next, closed = month, d.closed
+		if closed == nil {
+			closed = []models.ClosedDeal{}
+		}
 	}
 	if !next.Before(now) {
-		if d.next, err = b.readPipeline(ctx, team, scope, next, reps, names); err != nil {
+		if d.next, err = b.readPipeline(ctx, team, scope, next, reps, names, closed); err != nil {
 			return nil, err
 		}
 	}

@@ -164,6 +164,18 @@ func (db *DB) dealUndoEffect(tx *gorm.DB, v *models.Visit, fx *models.UndoEffect
 	if v.DealID == 0 {
 		return nil
 	}
+	ev, d, back, err := db.dealRevert(tx, v, false)
+	if err != nil {
+		return err
+	}
+	if ev != nil && back {
+		fx.DealBack, fx.DealFrom, fx.DealTo = true, models.Stage(ev.ToStage), models.Stage(ev.FromStage)
+	}
+	if d != nil && d.ID == v.DealID {
+		// dealRevert read the deal already.
+		fx.DealTitle = d.Title
+		return nil
+	}
 	var row dealRow
 	if err := tx.Where("id = ?", v.DealID).Take(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -172,12 +184,5 @@ func (db *DB) dealUndoEffect(tx *gorm.DB, v *models.Visit, fx *models.UndoEffect
 		return fmt.Errorf("load deal %d of visit %d: %w", v.DealID, v.ID, err)
 	}
 	fx.DealTitle = row.Title
-	ev, _, back, err := db.dealRevert(tx, v, false)
-	if err != nil {
-		return err
-	}
-	if ev != nil && back {
-		fx.DealBack, fx.DealFrom, fx.DealTo = true, models.Stage(ev.ToStage), models.Stage(ev.FromStage)
-	}
 	return nil
 }

@@ -103,7 +103,7 @@ func TestReportQueriesUseIndexes(t *testing.T) {
 		// The month's attainment (the digest's, /me's and the pipeline's),
 		// for the team and for one rep.
 		for _, v := range []*models.User{storage.System, {ID: s.Li, Active: true, Memberships: []models.Membership{{TeamID: s.Team.ID, Role: models.RoleRep, Active: true}}}} {
-			if _, err := db.Attainment(ctx, v, s.Team.ID, models.Month{Year: 2026, Mon: time.November}, clk.Now()); err != nil {
+			if _, err := db.Attainment(ctx, v, s.Team, models.Month{Year: 2026, Mon: time.November}, clk.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

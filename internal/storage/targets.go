@@ -132,10 +132,12 @@ func (db *DB) activeMember(ctx context.Context, teamID, userID int64) error {
 //     (idx_clients_team_created).
 //
 // The reps are the team's active reps who had joined by asOf and before
-// the month's end, and anyone
-// else with something done in the month or a target of their own. Four queries and the members',
-// whatever the team's size.
-func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64, month models.Month, asOf time.Time) (*models.MonthAttainment, error) {
+// the month's end, and anyone else with something done in the month or a
+// target of their own. Three counts, the targets and the members, whatever
+// the team's size; team is the team as the caller read it (its zone and
+// working hours: not read again).
+func (db *DB) Attainment(ctx context.Context, viewer *models.User, team *models.Team, month models.Month, asOf time.Time) (*models.MonthAttainment, error) {
+	teamID := team.ID
 	onlyRep := int64(0)
 	switch {
 	case viewer.SeesTeam(teamID):
@@ -143,10 +145,6 @@ func (db *DB) Attainment(ctx context.Context, viewer *models.User, teamID int64,
 		onlyRep = viewer.ID
 	default:
 		return nil, models.Errorf(models.EFORBIDDEN, "err_not_your_team", nil)
-	}
-	team, err := db.Team(ctx, teamID)
-	if err != nil {
-		return nil, err
 	}
 	loc := team.Location()
 	from, end := models.MonthBounds(month, loc)

@@ -123,7 +123,7 @@ func TestTargetsAndAttainment(t *testing.T) {
 		}
 
 		c := capture(t, db)
-		a, err := db.Attainment(ctx, miaV, g.team.ID, nov, clk.Now())
+		a, err := db.Attainment(ctx, miaV, g.team, nov, clk.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,16 +155,16 @@ func TestTargetsAndAttainment(t *testing.T) {
 		}
 
 		// A rep sees only her own line; another team's rep nothing.
-		own, err := db.Attainment(ctx, ritaV, g.team.ID, nov, clk.Now())
+		own, err := db.Attainment(ctx, ritaV, g.team, nov, clk.Now())
 		if err != nil || own.Team != nil || len(own.Reps) != 1 || own.Reps[0].RepID != rita.ID {
 			t.Fatalf("Rita's own attainment: %+v %v", own, err)
 		}
 		want("Rita (own)", own.Reps[0], models.MetricUnits, 42, 18, 32, models.Behind)
-		if _, err := db.Attainment(ctx, danV, g.team.ID, nov, clk.Now()); models.ErrorCode(err) != models.EFORBIDDEN {
+		if _, err := db.Attainment(ctx, danV, g.team, nov, clk.Now()); models.ErrorCode(err) != models.EFORBIDDEN {
 			t.Fatalf("another team's rep: %v", err)
 		}
 		// October, seen from November: all its working days have passed.
-		oct, err := db.Attainment(ctx, miaV, g.team.ID, models.Month{Year: 2026, Mon: time.October}, clk.Now())
+		oct, err := db.Attainment(ctx, miaV, g.team, models.Month{Year: 2026, Mon: time.October}, clk.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestTargetsAndAttainment(t *testing.T) {
 		if ok, err := db.ClearTarget(ctx, miaV, models.Target{TeamID: g.team.ID, Scope: models.ScopeRep, UserID: rita.ID, Month: nov, Metric: models.MetricUnits}); !ok || err != nil {
 			t.Fatalf("clear: %v %v", ok, err)
 		}
-		a, err = db.Attainment(ctx, miaV, g.team.ID, nov, clk.Now())
+		a, err = db.Attainment(ctx, miaV, g.team, nov, clk.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
