@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -115,7 +116,13 @@ func unseparatedRefuses(t *testing.T, h *apptest.Harness) {
 // The unseparated /visit costs the same statements in a team of 100
 // clients as in one of 20,000, and no more than the same visit typed with
 // ";": its one lookup of the line's prefixes stands in for the name's.
+//
+// The averages may differ by a stray statement or two over the 20
+// messages (a form's read-back, a harness count): slack is a quarter of a
+// statement a message, where a lookup that grew with the team would cost
+// one or more on every message.
 func TestUnseparatedVisitStatementsAreFlat(t *testing.T) {
+	const slack = 0.25
 	var unsep [2]float64
 	for i, n := range []int{100, 20000} {
 		h := bigTeam(t, n)
@@ -123,11 +130,11 @@ func TestUnseparatedVisitStatementsAreFlat(t *testing.T) {
 		unsep[i] = statementsPer(t, h, bob, 20, func(i int) string { return fmt.Sprintf("/visit Client %d Trading demo warm", i+1) }, "Visit saved")
 		sep := statementsPer(t, h, bob, 20, func(i int) string { return fmt.Sprintf("/visit Client %d Trading; demo; warm", i+41) }, "Visit saved")
 		t.Logf("%d clients: %.1f statements an unseparated visit, %.1f with \";\"", n, unsep[i], sep)
-		if unsep[i] > sep {
+		if unsep[i] > sep+slack {
 			t.Errorf("%d clients: %.1f statements an unseparated visit, %.1f with \";\"", n, unsep[i], sep)
 		}
 	}
-	if unsep[0] != unsep[1] {
+	if math.Abs(unsep[0]-unsep[1]) > slack {
 		t.Errorf("an unseparated visit costs %.1f statements at 100 clients, %.1f at 20,000", unsep[0], unsep[1])
 	}
 }
