@@ -339,16 +339,24 @@ func (q *Queue) dispatchHeld(chat int64, prio Priority, rows []storage.Outgoing,
 		if a := q.again[chat]; a != nil {
 			delete(q.again, chat)
 			k.rows, k.load = append(k.rows, a.rows...), a.load
-			if k.load {
-				k.rows = nil // read from the table when its turn comes
-			}
 		}
-		if prio < 0 || prio >= numPriorities {
-			prio = Bulk
-		}
-		q.queued[chat] = k
-		q.kicked[prio] = append(q.kicked[prio], chat)
+		q.queueLocked(chat, prio, k)
 	}
+}
+
+// queueLocked puts chat, whose kicks are k, in line behind the chats
+// kicked before at its priority, for the first worker that finishes
+// (release); k past maxKickedRows is read from the table when its turn
+// comes. Holds mu.
+func (q *Queue) queueLocked(chat int64, prio Priority, k *kicks) {
+	if k.load || len(k.rows) > maxKickedRows {
+		k.rows, k.load = nil, true
+	}
+	if prio < 0 || prio >= numPriorities {
+		prio = Bulk
+	}
+	q.queued[chat] = k
+	q.kicked[prio] = append(q.kicked[prio], chat)
 }
 
 // letGo releases a chat held by enqueueClaimed whose row was never
@@ -840,7 +848,7 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 		q.Wake()
 		return
 	}
-	add := func(m map[int64]*kicks) bool {
+	add := func(m map[int64]*kicks) {
 		k := m[chat]
 		if k == nil {
 			k = &kicks{}
@@ -851,7 +859,6 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 		if k.load {
 			k.rows = nil // read from the table when its turn comes
 		}
-		return true
 	}
 	switch {
 	case q.inflight[chat]:
@@ -866,11 +873,7 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 	default:
 		// Every worker busy: the first to finish takes it, before the
 		// heads the loop read (interactive chats before bulk ones).
-		if prio < 0 || prio >= numPriorities {
-			prio = Bulk
-		}
-		add(q.queued)
-		q.kicked[prio] = append(q.kicked[prio], chat)
+		q.queueLocked(chat, prio, &kicks{rows: append([]storage.Outgoing(nil), rows...), load: len(rows) == 0})
 		return
 	}
 	q.inflight[chat] = true
@@ -996,11 +999,7 @@ func (q *Queue) release(chat int64, more bool, rest ...storage.Outgoing) (job, b
 			r.rows = append(r.rows, k.rows...)
 			r.load = k.load
 		}
-		if r.load || len(r.rows) > maxKickedRows {
-			r.rows, r.load = nil, true
-		}
-		q.queued[chat] = r
-		q.kicked[Interactive] = append(q.kicked[Interactive], chat)
+		q.queueLocked(chat, Interactive, r)
 		more, again = false, false
 	}
 	if q.slots != nil {
