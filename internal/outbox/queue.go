@@ -239,6 +239,13 @@ func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, 
 			return ids, nil
 		}
 	}
+	return q.store(ctx, updateID, rows)
+}
+
+// store stores rows unclaimed (EnqueueOutgoing), counts them for updateID
+// (track) and sends their chats once ctx's transaction has committed them
+// (kickAfterCommit).
+func (q *Queue) store(ctx context.Context, updateID int64, rows []storage.Outgoing) ([]int64, error) {
 	ids, err := q.db.EnqueueOutgoing(ctx, rows)
 	if err != nil {
 		return nil, err
@@ -453,12 +460,7 @@ func (q *Queue) EnqueueDeliveries(ctx context.Context, source string, items []De
 		}
 		rows = append(rows, row)
 	}
-	ids, err := q.db.EnqueueOutgoing(ctx, rows)
-	if err != nil {
-		return nil, err
-	}
-	q.kickAfterCommit(ctx, rows, ids)
-	return ids, nil
+	return q.store(ctx, 0, rows)
 }
 
 // Wake tells the queue new rows committed.
