@@ -1228,7 +1228,7 @@ func (q *Queue) notSent(ctx context.Context, log *slog.Logger, row storage.Outgo
 		return true
 	case Canceled:
 		if unrequested {
-			if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now(), err.Error(), false); err != nil {
+			if err := q.db.UnstartOutgoing(context.WithoutCancel(ctx), row.ID); err != nil {
 				log.Warn("take back the start of a message not sent", "err", err)
 			}
 		}
