@@ -239,6 +239,13 @@ func (q *Queue) EnqueueFrom(ctx context.Context, updateID int64, source string, 
 			return ids, nil
 		}
 	}
+	return q.store(ctx, updateID, rows)
+}
+
+// store stores rows unclaimed (EnqueueOutgoing), counts them for updateID
+// (track) and sends their chats once ctx's transaction has committed them
+// (kickAfterCommit).
+func (q *Queue) store(ctx context.Context, updateID int64, rows []storage.Outgoing) ([]int64, error) {
 	ids, err := q.db.EnqueueOutgoing(ctx, rows)
 	if err != nil {
 		return nil, err
@@ -339,16 +346,24 @@ func (q *Queue) dispatchHeld(chat int64, prio Priority, rows []storage.Outgoing,
 		if a := q.again[chat]; a != nil {
 			delete(q.again, chat)
 			k.rows, k.load = append(k.rows, a.rows...), a.load
-			if k.load {
-				k.rows = nil // read from the table when its turn comes
-			}
 		}
-		if prio < 0 || prio >= numPriorities {
-			prio = Bulk
-		}
-		q.queued[chat] = k
-		q.kicked[prio] = append(q.kicked[prio], chat)
+		q.queueLocked(chat, prio, k)
 	}
+}
+
+// queueLocked puts chat, whose kicks are k, in line behind the chats
+// kicked before at its priority, for the first worker that finishes
+// (release); k past maxKickedRows is read from the table when its turn
+// comes. Holds mu.
+func (q *Queue) queueLocked(chat int64, prio Priority, k *kicks) {
+	if k.load || len(k.rows) > maxKickedRows {
+		k.rows, k.load = nil, true
+	}
+	if prio < 0 || prio >= numPriorities {
+		prio = Bulk
+	}
+	q.queued[chat] = k
+	q.kicked[prio] = append(q.kicked[prio], chat)
 }
 
 // letGo releases a chat held by enqueueClaimed whose row was never
@@ -445,12 +460,7 @@ func (q *Queue) EnqueueDeliveries(ctx context.Context, source string, items []De
 		}
 		rows = append(rows, row)
 	}
-	ids, err := q.db.EnqueueOutgoing(ctx, rows)
-	if err != nil {
-		return nil, err
-	}
-	q.kickAfterCommit(ctx, rows, ids)
-	return ids, nil
+	return q.store(ctx, 0, rows)
 }
 
 // Wake tells the queue new rows committed.
@@ -840,7 +850,7 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 		q.Wake()
 		return
 	}
-	add := func(m map[int64]*kicks) bool {
+	add := func(m map[int64]*kicks) {
 		k := m[chat]
 		if k == nil {
 			k = &kicks{}
@@ -851,7 +861,6 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 		if k.load {
 			k.rows = nil // read from the table when its turn comes
 		}
-		return true
 	}
 	switch {
 	case q.inflight[chat]:
@@ -866,11 +875,7 @@ func (q *Queue) Kick(chat int64, prio Priority, rows ...storage.Outgoing) {
 	default:
 		// Every worker busy: the first to finish takes it, before the
 		// heads the loop read (interactive chats before bulk ones).
-		if prio < 0 || prio >= numPriorities {
-			prio = Bulk
-		}
-		add(q.queued)
-		q.kicked[prio] = append(q.kicked[prio], chat)
+		q.queueLocked(chat, prio, &kicks{rows: append([]storage.Outgoing(nil), rows...), load: len(rows) == 0})
 		return
 	}
 	q.inflight[chat] = true
@@ -996,11 +1001,7 @@ func (q *Queue) release(chat int64, more bool, rest ...storage.Outgoing) (job, b
 			r.rows = append(r.rows, k.rows...)
 			r.load = k.load
 		}
-		if r.load || len(r.rows) > maxKickedRows {
-			r.rows, r.load = nil, true
-		}
-		q.queued[chat] = r
-		q.kicked[Interactive] = append(q.kicked[Interactive], chat)
+		q.queueLocked(chat, Interactive, r)
 		more, again = false, false
 	}
 	if q.slots != nil {
@@ -1227,7 +1228,7 @@ func (q *Queue) notSent(ctx context.Context, log *slog.Logger, row storage.Outgo
 		return true
 	case Canceled:
 		if unrequested {
-			if err := q.db.RetryOutgoing(context.WithoutCancel(ctx), row.ID, q.db.Now(), err.Error(), false); err != nil {
+			if err := q.db.UnstartOutgoing(context.WithoutCancel(ctx), row.ID); err != nil {
 				log.Warn("take back the start of a message not sent", "err", err)
 			}
 		}

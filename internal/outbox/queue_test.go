@@ -210,3 +210,67 @@ func TestRolledBackReplyIsNotSentAndFreesItsChat(t *testing.T) {
 		t.Fatalf("chat 1 got %+v, want only the kept reply", got)
 	}
 }
+
+// A reply stored claimed and started whose send a stop interrupts while it
+// waits for its turn (pacing) is left as if no send had started: no
+// attempt counted, no start (its send after a restart carries no repeat
+// note), no owner.
+func TestStopBeforeRequestTakesBackStoredStart(t *testing.T) {
+	vt := outbox.NewVirtualTime(start)
+	pacing := make(chan struct{}, 1)
+	sleep := func(ctx context.Context, d time.Duration) error {
+		select {
+		case pacing <- struct{}{}:
+		default:
+		}
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	o, fake := newOutbox(t, outbox.Config{Now: vt.Now, Sleep: sleep, MaxAttempts: 1,
+		Limits: outbox.Limits{Global: 1, GlobalBurst: 1, PerChat: 1000, ChatBurst: 10, PerGroup: 1000, GroupBurst: 10}}, 0)
+	db := storagetest.SQLite(t, clock.NewFake(start))
+	q := outbox.NewQueue(db, o, outbox.QueueConfig{Workers: 1, RetryBackoff: time.Hour})
+	qctx, stop := context.WithCancel(context.Background())
+	q.Start(qctx)
+	t.Cleanup(func() { stop(); <-q.Done() })
+	ctx := context.Background()
+	// Another chat's message takes the only global slot of the moment
+	// (a chat of its own: chat 1 is its own head, free to be stored
+	// claimed, whenever that one's worker lets its chat go).
+	if err := q.Enqueue(ctx, 0, outbox.Message{ChatID: 2, Text: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, fake, 2, 1)
+	settle(t, q)
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		return q.Enqueue(ctx, 0, outbox.Message{ChatID: 1, Text: "second"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.OutgoingByID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rows[1]; r.Attempts != 1 || r.StartedAt.IsZero() || r.Owner != q.Owner() {
+		t.Fatalf("second as stored: %d attempts, started %v, owner %q; want stored claimed and started", r.Attempts, r.StartedAt, r.Owner)
+	}
+	select {
+	case <-pacing:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second message never waited for its turn")
+	}
+	stop()
+	<-q.Done()
+	rows, err = db.OutgoingByID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rows[1]; r.State != storage.OutgoingPending || r.Attempts != 0 || !r.StartedAt.IsZero() || r.Owner != "" {
+		t.Fatalf("second after the stop: %s, %d attempts, started %v, owner %q; want pending, unstarted, unclaimed",
+			r.State, r.Attempts, r.StartedAt, r.Owner)
+	}
+	if n := len(fake.SentTo(1)); n != 0 {
+		t.Fatalf("chat 1 got %d messages, want none", n)
+	}
+}

@@ -410,6 +410,21 @@ func (db *DB) RetryOutgoing(ctx context.Context, id int64, at time.Time, why str
 	return nil
 }
 
+// UnstartOutgoing takes back the claim and the start of a pending row
+// whose request never went out (stored claimed and started by
+// EnqueueClaimed, then stopped while it waited for its turn): no send of
+// it started, so none is counted and its next is no possible repeat.
+func (db *DB) UnstartOutgoing(ctx context.Context, id int64) error {
+	err := db.grouped(ctx, func(ctx context.Context) error {
+		return db.conn(ctx).Exec(`UPDATE outgoing SET attempts = attempts - 1, started_at = NULL, owner = ''
+			WHERE id = ? AND state = ? AND attempts > 0`, id, OutgoingPending).Error
+	})
+	if err != nil {
+		return fmt.Errorf("take back the start of outgoing message %d: %w", id, err)
+	}
+	return nil
+}
+
 // UnsentOutgoing counts rows not yet sent or given up: of update updateID
 // when it is not 0, of the given ids otherwise. It reads the rows by
 // update or id and filters in Go: a filter on state would let the planner
